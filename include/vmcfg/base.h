@@ -1,0 +1,143 @@
+/*
+ * vmcfg/base.h — what every vmcfg module shares: error codes, source spans,
+ * the embedder's allocator, an arena on top of it, and a tiny formatter.
+ *
+ * Freestanding: this header needs only <stddef.h>, <stdint.h>, <stdbool.h>
+ * and <stdarg.h>. The core library calls no libc function other than
+ * memcpy, memmove, memset, memcmp and strlen, which the embedder supplies.
+ */
+#ifndef VMCFG_BASE_H
+#define VMCFG_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VMCFG_VERSION "0.1.0"
+
+/*
+ * Error codes. Every function that can fail returns 0 or one of these
+ * (always negative). vmcfg_strerror() names them.
+ */
+enum {
+	VMCFG_OK = 0,
+	VMCFG_ENOMEM = -1,    /* the allocator (or a HAL) returned no memory */
+	VMCFG_EINVAL = -2,    /* an argument breaks the function's contract */
+	VMCFG_ESYNTAX = -3,   /* the input text is not valid (e.g. TOML syntax) */
+	VMCFG_ELIMIT = -4,    /* the input exceeds a documented limit */
+	VMCFG_ENOENT = -5,    /* no such key, entry, file or device */
+	VMCFG_ETYPE = -6,     /* a value has the wrong type */
+	VMCFG_ERANGE = -7,    /* a value is out of its range */
+	VMCFG_EEXIST = -8,    /* already present (duplicate key, id, mapping) */
+	VMCFG_EOVERLAP = -9,  /* two ranges overlap */
+	VMCFG_EALIGN = -10,   /* an address or size is not aligned as required */
+	VMCFG_EBUSY = -11,    /* the resource is owned or in use by someone else */
+	VMCFG_EFAULT = -12,   /* an address is not mapped / not accessible */
+	VMCFG_EPERM = -13,    /* not permitted (access control) */
+	VMCFG_ENOSPC = -14,   /* no room left (window, quota, table) */
+	VMCFG_ESTATE = -15,   /* the object is in the wrong state for this */
+	VMCFG_ENOSYS = -16,   /* not supported by this build */
+	VMCFG_EIO = -17,      /* a host I/O operation failed (host tools only) */
+	VMCFG_EINVALID = -18, /* the configuration has error-severity findings */
+	VMCFG_ERROR_MAX = 18
+};
+
+/* A static English name for an error code ("out of memory"); never NULL. */
+const char *vmcfg_strerror(int err);
+
+/*
+ * A place in a source text. offset and length are in bytes; line and col
+ * are 1-based, col counts Unicode code points from the start of the line
+ * (a tab is one column). A span with line 0 means "no location".
+ * Inputs are limited to less than 4 GiB, so 32 bits suffice.
+ */
+struct vmcfg_span {
+	uint32_t offset;
+	uint32_t length;
+	uint32_t line;
+	uint32_t col;
+};
+
+/*
+ * The embedder's allocator, with the contract of lua_Alloc:
+ *   nsize == 0: free ptr (which may be NULL) and return NULL;
+ *   ptr == NULL: allocate nsize bytes, aligned for any type (>= 16 bytes);
+ *   otherwise: resize ptr from osize to nsize bytes, like realloc.
+ * It returns NULL on failure and must then leave ptr untouched.
+ * osize is the size the block was allocated with (0 when ptr is NULL).
+ */
+typedef void *(*vmcfg_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
+
+struct vmcfg_allocator {
+	vmcfg_alloc_fn fn;
+	void *ud;
+};
+
+/*
+ * An arena: bump allocation from chunks obtained from an allocator, all
+ * freed at once. Nothing is freed individually. Not thread-safe.
+ */
+struct vmcfg_arena_chunk;
+struct vmcfg_arena {
+	struct vmcfg_allocator alloc;
+	struct vmcfg_arena_chunk *head; /* newest chunk */
+	size_t chunk_size;              /* default size of a new chunk */
+	size_t bytes;                   /* bytes obtained from the allocator */
+};
+
+/*
+ * Prepares an empty arena. chunk_size 0 picks a default (64 KiB). Requests
+ * larger than a chunk get a chunk of their own. Allocates nothing yet.
+ */
+void vmcfg_arena_init(struct vmcfg_arena *arena, const struct vmcfg_allocator *alloc,
+		      size_t chunk_size);
+
+/*
+ * Returns size bytes aligned to align (a power of two, at most 16), not
+ * zeroed; NULL when the allocator fails or size overflows.
+ */
+void *vmcfg_arena_alloc(struct vmcfg_arena *arena, size_t size, size_t align);
+
+/* Like vmcfg_arena_alloc, and zeroes the memory. */
+void *vmcfg_arena_zalloc(struct vmcfg_arena *arena, size_t size, size_t align);
+
+/* Copies len bytes of s into the arena and adds a NUL; NULL on failure. */
+char *vmcfg_arena_strndup(struct vmcfg_arena *arena, const char *s, size_t len);
+
+/* Returns every chunk to the allocator; the arena is empty and reusable. */
+void vmcfg_arena_release(struct vmcfg_arena *arena);
+
+/*
+ * Formats into buf (always NUL-terminated when size > 0) and returns the
+ * length the full output would have, like snprintf. Supported: %s %.*s %c
+ * %% %d %i %u %x %X %p, the length modifiers l, ll, z, the flags '0', '-'
+ * and '#', and a field width (a number or '*'). No floating point.
+ */
+size_t vmcfg_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+size_t vmcfg_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Room for any vmcfg_fmt_* result, NUL included. */
+#define VMCFG_FMT_BUF 32
+
+/* Writes v as hex with '_' between groups of 4 digits ("0x8000_0000"); returns buf. */
+char *vmcfg_fmt_hex(char buf[VMCFG_FMT_BUF], uint64_t v);
+
+/*
+ * Writes a size for people: "4 KiB", "256 MiB", "1.5 GiB" when exact to one
+ * decimal, else the exact byte count ("4097 B"); returns buf.
+ */
+char *vmcfg_fmt_size(char buf[VMCFG_FMT_BUF], uint64_t v);
+
+/* Checked arithmetic: returns false (and leaves *out unspecified) on wrap. */
+static inline bool vmcfg_add_u64(uint64_t a, uint64_t b, uint64_t *out)
+{
+	return !__builtin_add_overflow(a, b, out);
+}
+static inline bool vmcfg_mul_u64(uint64_t a, uint64_t b, uint64_t *out)
+{
+	return !__builtin_mul_overflow(a, b, out);
+}
+
+#endif /* VMCFG_BASE_H */

@@ -1,0 +1,20 @@
+/*
+ * The vmcfg subcommands. Each takes the arguments after its name
+ * (argv[0] is the subcommand's name) and returns the process exit code:
+ * 0 success, 1 findings of error severity / invalid input, 2 usage or I/O error.
+ */
+#ifndef VMCFG_TOOLS_COMMANDS_H
+#define VMCFG_TOOLS_COMMANDS_H
+
+struct command {
+	const char *name;
+	const char *summary; /* one line for `vmcfg --help` */
+	int (*run)(int argc, char **argv);
+};
+
+/* The table of subcommands, ended by an entry with name NULL (main.c). */
+extern const struct command vmcfg_commands[];
+
+int cmd_toml2json(int argc, char **argv);
+
+#endif
