@@ -115,4 +115,4 @@ freestanding:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard bench/*/*.mk fuzz/*.mk hv/*.mk guests/*.mk)
+-include $(wildcard bench/*/*.mk tests/*/*.mk fuzz/*.mk hv/*.mk guests/*.mk)
