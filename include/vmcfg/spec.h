@@ -1,0 +1,239 @@
+/*
+ * vmcfg/spec.h — the file-level VM description (the reference's
+ * AxVMCrateConfig): exactly what one TOML file declares, every value with
+ * the span it was written at, decoded from a parsed TOML document.
+ *
+ * Decoding never stops at the first problem: every type, range, arity and
+ * schema problem becomes a diagnostic (vmcfg/diag.h) located at the value,
+ * naming its key path (`kernel.memory_regions[1][2]`), and decoding goes
+ * on with the rest. A field whose value was wrong is left unset.
+ *
+ * Both forms of every record are read: the positional array that real
+ * files use (`[0x8000_0000, 0x1000_0000, 0x7, 1]`) and a table / inline
+ * table / array of tables with named fields (`{ gpa = …, size = …,
+ * flags = …, map_type = … }`, `[[kernel.memory_regions]]`). Field names
+ * of the named form are listed in docs/config-reference.md.
+ *
+ * All memory of a spec lives in the spec's own arena (strings are copied),
+ * so the TOML document may be freed after decoding.
+ */
+#ifndef VMCFG_SPEC_H
+#define VMCFG_SPEC_H
+
+#include "vmcfg/diag.h"
+#include "vmcfg/toml.h"
+
+/* An unsigned integer from the file. set is false when absent or invalid. */
+struct spec_u64 {
+	uint64_t v;
+	bool set;
+	struct vmcfg_span span; /* the value as written (line 0 when not set) */
+};
+
+/* A string from the file (NUL-terminated copy; may not contain NUL). */
+struct spec_str {
+	const char *s;
+	size_t len;
+	bool set;
+	struct vmcfg_span span;
+};
+
+/* A list of integers (phys_cpu_ids, phys_cpu_sets, emu cfg_list). */
+struct spec_u64_list {
+	struct spec_u64 *items;
+	size_t count;
+	bool set;               /* the key was present with an array value */
+	struct vmcfg_span span; /* the whole array */
+};
+
+/* Mapping flags of memory regions (CONFIG-SPEC Part 1). */
+#define VMCFG_MEM_READ 0x1u
+#define VMCFG_MEM_WRITE 0x2u
+#define VMCFG_MEM_EXECUTE 0x4u
+#define VMCFG_MEM_USER 0x8u
+#define VMCFG_MEM_DEVICE 0x10u
+#define VMCFG_MEM_UNCACHED 0x20u
+#define VMCFG_MEM_ALL_FLAGS 0x3fu
+
+/* VmMemMappingType */
+enum vmcfg_map_type {
+	VMCFG_MAP_ALLOC = 0,     /* hypervisor allocates (zeroed) host memory anywhere */
+	VMCFG_MAP_IDENTICAL = 1, /* GPA == HPA, range reserved from the allocator */
+	VMCFG_MAP_RESERVED = 2   /* GPA == HPA of memory set aside by the host */
+};
+
+/* EmulatedDeviceType values of emu_devices[][4]. */
+enum vmcfg_emu_type {
+	VMCFG_EMU_DUMMY = 0x00,
+	VMCFG_EMU_INTERRUPT_CONTROLLER = 0x01,
+	VMCFG_EMU_CONSOLE = 0x02,
+	VMCFG_EMU_IVC_CHANNEL = 0x0A,
+	VMCFG_EMU_GPPT_REDISTRIBUTOR = 0x20, /* cfg_list = [cpu_num, stride, first_pcpu] */
+	VMCFG_EMU_GPPT_DISTRIBUTOR = 0x21,
+	VMCFG_EMU_GPPT_ITS = 0x22,           /* cfg_list = [host_gits_base] */
+	VMCFG_EMU_PPPT_GLOBAL = 0x30,        /* cfg_list = [context_num] */
+	VMCFG_EMU_VIRTIO_BLK = 0xE1,
+	VMCFG_EMU_VIRTIO_NET = 0xE2,
+	VMCFG_EMU_VIRTIO_CONSOLE = 0xE3
+};
+
+/* Name of an emu_type ("Console", "IVCChannel"), NULL if not a known value. */
+const char *vmcfg_emu_type_name(uint64_t emu_type);
+
+/*
+ * The cfg_list arity an emu_type requires: 0..n exact count, or -1 when
+ * any length is accepted (types without a documented cfg_list).
+ */
+int vmcfg_emu_type_cfg_arity(uint64_t emu_type);
+
+enum vmcfg_irq_mode {
+	VMCFG_IRQ_NONE = 0,   /* "no_irq" (aliases "no", "none"); the default */
+	VMCFG_IRQ_EMU,        /* "emu" ("emulated") */
+	VMCFG_IRQ_PASSTHROUGH /* "passthrough" ("pt") */
+};
+
+/* Canonical name of an interrupt mode: "no_irq", "emu", "passthrough". */
+const char *vmcfg_irq_mode_name(enum vmcfg_irq_mode m);
+
+enum vmcfg_vm_type {
+	VMCFG_VM_HOST = 0,  /* host VM ("type 1.5") */
+	VMCFG_VM_RTOS = 1,
+	VMCFG_VM_LINUX = 2
+};
+
+/* One entry of kernel.memory_regions: [gpa, size, flags, map_type]. */
+struct spec_region {
+	struct spec_u64 gpa, size, flags, map_type;
+	struct vmcfg_span span; /* the whole entry */
+};
+
+/* One entry of devices.emu_devices: [name, base_gpa, length, irq_id, emu_type, cfg_list]. */
+struct spec_emu_device {
+	struct spec_str name;
+	struct spec_u64 base_gpa, length, irq_id, emu_type;
+	struct spec_u64_list cfg_list;
+	struct vmcfg_span span;
+};
+
+/*
+ * One entry of devices.passthrough_devices: [name, base_gpa?, base_hpa?,
+ * length?, irq_id?]. Absent optional fields are not set (and mean 0).
+ * An entry with only a name is a device-tree path (is_dt_path).
+ */
+struct spec_pt_device {
+	struct spec_str name;
+	struct spec_u64 base_gpa, base_hpa, length, irq_id;
+	bool is_dt_path;
+	struct vmcfg_span span;
+};
+
+/* One entry of devices.passthrough_addresses: [gpa, length]. */
+struct spec_pt_address {
+	struct spec_u64 gpa, length;
+	struct vmcfg_span span;
+};
+
+/* One entry of devices.excluded_devices: a list of device-tree paths. */
+struct spec_excluded {
+	struct spec_str *paths;
+	size_t count;
+	struct vmcfg_span span;
+};
+
+/* An image: path and load address (kernel, bios, dtb, ramdisk). */
+struct spec_image {
+	struct spec_str path;
+	struct spec_u64 load_addr;
+};
+
+struct vm_spec {
+	const char *file;        /* the file's name as given (for locations) */
+	struct vmcfg_arena arena; /* owns everything below */
+
+	struct {
+		struct spec_u64 id;
+		struct spec_str name;
+		struct spec_u64 vm_type;
+		struct spec_u64 cpu_num;
+		struct spec_u64_list phys_cpu_ids;
+		struct spec_u64_list phys_cpu_sets;
+		struct vmcfg_span span; /* the [base] header (line 0 when missing) */
+	} base;
+
+	struct {
+		struct spec_u64 entry_point;
+		struct spec_image kernel, bios, dtb, ramdisk;
+		struct spec_str image_location; /* "fs" or "memory" when set */
+		struct spec_str cmdline;
+		struct spec_str disk_path;
+		struct spec_region *regions;
+		size_t region_count;
+		bool regions_set;
+		struct vmcfg_span regions_span;
+		struct vmcfg_span span;
+	} kernel;
+
+	struct {
+		struct spec_emu_device *emu;
+		size_t emu_count;
+		bool emu_set;
+		struct spec_pt_device *pt;
+		size_t pt_count;
+		bool pt_set;
+		enum vmcfg_irq_mode irq_mode;
+		struct vmcfg_span irq_mode_span; /* line 0 when not written (default) */
+		struct spec_excluded *excluded;
+		size_t excluded_count;
+		struct spec_pt_address *pt_addresses;
+		size_t pt_address_count;
+		struct vmcfg_span span;
+	} devices;
+};
+
+/*
+ * Decodes doc (parsed from file) into a new spec. Every problem found is
+ * appended to diags (which must be initialised); decoding goes on after
+ * each. Returns 0 when a spec was produced — even if diags holds errors;
+ * check diags->errors — or VMCFG_ENOMEM / VMCFG_EINVAL (then *out is NULL).
+ * file is copied. Unknown keys and tables are warnings (VMCFG_R_UNKNOWN_KEY,
+ * with the nearest valid name as hint); callers promote them for --strict.
+ * Free the spec with vm_spec_free.
+ */
+int vm_spec_decode(const struct toml_doc *doc, const char *file,
+		   const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
+		   struct vm_spec **out);
+
+/*
+ * Parses text (len bytes) as TOML and decodes it: a TOML syntax error
+ * becomes one VMCFG_R_TOML_SYNTAX diagnostic (and *out stays NULL, return
+ * 0). The parser is run with allow_u64 so 64-bit addresses can be written.
+ * Returns 0, VMCFG_ENOMEM or VMCFG_EINVAL.
+ */
+int vm_spec_load(const char *text, size_t len, const char *file,
+		 const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
+		 struct vm_spec **out);
+
+void vm_spec_free(struct vm_spec *spec);
+
+/*
+ * Output sink for the emitters: called with successive pieces of text.
+ * Emitters build their text in small pieces and never fail on their own.
+ */
+struct vmcfg_writer {
+	void (*write)(void *ud, const char *s, size_t len);
+	void *ud;
+};
+
+/*
+ * Writes spec as canonical TOML: tables [base], [kernel], [devices] with
+ * keys in the order of docs/config-reference.md, addresses and sizes in
+ * hex with '_' every 4 digits, records in positional form, unset optional
+ * keys left out. Re-reading the output yields an equal spec (spans aside).
+ * Values that were invalid (unset) are left out.
+ */
+void vm_spec_emit_toml(const struct vm_spec *spec, const struct vmcfg_writer *w);
+
+/* Writes spec as JSON (named fields, numbers as JSON integers). */
+void vm_spec_emit_json(const struct vm_spec *spec, const struct vmcfg_writer *w);
+
+#endif /* VMCFG_SPEC_H */

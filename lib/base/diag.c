@@ -1,0 +1,248 @@
+/* Diagnostics: the rule catalogue, the growing list, and "did you mean" hints. */
+#include "vmcfg/diag.h"
+#include "libc.h"
+
+static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
+	[VMCFG_R_IO] = { "E0001", VMCFG_SEV_ERROR, "file cannot be read" },
+	[VMCFG_R_TOML_SYNTAX] = { "E0002", VMCFG_SEV_ERROR, "TOML syntax error" },
+	[VMCFG_R_MISSING_KEY] = { "E0101", VMCFG_SEV_ERROR, "missing required key" },
+	[VMCFG_R_WRONG_TYPE] = { "E0102", VMCFG_SEV_ERROR, "wrong type" },
+	[VMCFG_R_OUT_OF_RANGE] = { "E0103", VMCFG_SEV_ERROR, "value out of range" },
+	[VMCFG_R_BAD_ENUM] = { "E0104", VMCFG_SEV_ERROR, "unknown enumeration value" },
+	[VMCFG_R_ARITY] = { "E0105", VMCFG_SEV_ERROR, "wrong number of fields" },
+	[VMCFG_R_UNKNOWN_KEY] = { "W0106", VMCFG_SEV_WARNING, "unknown key" },
+	[VMCFG_R_DUPLICATE_FIELD] = { "E0107", VMCFG_SEV_ERROR, "field given twice" },
+	[VMCFG_R_CPU_LIST_LENGTH] = { "E0201", VMCFG_SEV_ERROR, "cpu list length differs from cpu_num" },
+	[VMCFG_R_CPU_NUM_ZERO] = { "E0202", VMCFG_SEV_ERROR, "cpu_num is 0" },
+	[VMCFG_R_DEVICE_REGION] = { "W0203", VMCFG_SEV_WARNING, "DEVICE memory region skipped" },
+	[VMCFG_R_PATH_WITHOUT_ADDR] = { "E0204", VMCFG_SEV_ERROR, "image path and load address must come together" },
+};
+
+const struct vmcfg_rule_info *vmcfg_rule_info(enum vmcfg_rule rule)
+{
+	if ((unsigned)rule >= VMCFG_RULE_COUNT || !catalogue[rule].code)
+		return NULL;
+	return &catalogue[rule];
+}
+
+void vmcfg_diags_init(struct vmcfg_diags *d, const struct vmcfg_allocator *alloc)
+{
+	memset(d, 0, sizeof *d);
+	d->alloc = *alloc;
+	vmcfg_arena_init(&d->arena, alloc, 16 * 1024);
+}
+
+void vmcfg_diags_free(struct vmcfg_diags *d)
+{
+	if (d->items)
+		d->alloc.fn(d->alloc.ud, d->items, d->cap * sizeof *d->items, 0);
+	vmcfg_arena_release(&d->arena);
+	d->items = NULL;
+	d->count = d->cap = 0;
+}
+
+static void count(struct vmcfg_diags *d, enum vmcfg_severity sev, int delta)
+{
+	size_t *c = sev == VMCFG_SEV_ERROR ? &d->errors
+		  : sev == VMCFG_SEV_WARNING ? &d->warnings
+					     : &d->notes;
+	*c += (size_t)delta;
+}
+
+static char *vformat(struct vmcfg_diags *d, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	size_t n = vmcfg_vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	char *s = vmcfg_arena_alloc(&d->arena, n + 1, 1);
+	if (s)
+		vmcfg_vsnprintf(s, n + 1, fmt, ap);
+	return s;
+}
+
+/* File names repeat across a file's diagnostics: keep one copy per name in a row. */
+static const char *intern_file(struct vmcfg_diags *d, const char *file)
+{
+	if (!file)
+		return NULL;
+	for (size_t i = d->count; i-- > 0;) {
+		const char *f = d->items[i].primary.file;
+		if (f && strlen(f) == strlen(file) && !memcmp(f, file, strlen(f)))
+			return f;
+		if (d->count - i > 8)
+			break;
+	}
+	return vmcfg_arena_strndup(&d->arena, file, strlen(file));
+}
+
+int vmcfg_diag_add(struct vmcfg_diags *d, enum vmcfg_rule rule, struct vmcfg_loc primary,
+		   struct vmcfg_diag **out, const char *fmt, ...)
+{
+	const struct vmcfg_rule_info *info = vmcfg_rule_info(rule);
+	if (!info)
+		return VMCFG_EINVAL;
+	if (d->count == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		void *p = d->alloc.fn(d->alloc.ud, d->items, d->cap * sizeof *d->items,
+				      cap * sizeof *d->items);
+		if (!p)
+			goto oom;
+		d->items = p;
+		d->cap = cap;
+	}
+	struct vmcfg_diag *g = &d->items[d->count];
+	memset(g, 0, sizeof *g);
+	g->rule = rule;
+	g->severity = info->severity;
+	g->code = info->code;
+	g->primary = primary;
+	g->primary.file = intern_file(d, primary.file);
+	va_list ap;
+	va_start(ap, fmt);
+	g->message = vformat(d, fmt, ap);
+	va_end(ap);
+	if (!g->message || (primary.file && !g->primary.file))
+		goto oom;
+	d->count++;
+	count(d, g->severity, 1);
+	if (out)
+		*out = g;
+	return 0;
+oom:
+	d->oom = true;
+	if (out)
+		*out = NULL;
+	return VMCFG_ENOMEM;
+}
+
+int vmcfg_diag_relate(struct vmcfg_diags *d, struct vmcfg_diag *diag, struct vmcfg_loc related,
+		      const char *fmt, ...)
+{
+	if (!diag)
+		return VMCFG_EINVAL;
+	va_list ap;
+	va_start(ap, fmt);
+	const char *msg = vformat(d, fmt, ap);
+	va_end(ap);
+	const char *file = intern_file(d, related.file);
+	if (!msg || (related.file && !file)) {
+		d->oom = true;
+		return VMCFG_ENOMEM;
+	}
+	diag->related = related;
+	diag->related.file = file;
+	diag->related_message = msg;
+	return 0;
+}
+
+int vmcfg_diag_hint(struct vmcfg_diags *d, struct vmcfg_diag *diag, const char *fmt, ...)
+{
+	if (!diag)
+		return VMCFG_EINVAL;
+	va_list ap;
+	va_start(ap, fmt);
+	const char *msg = vformat(d, fmt, ap);
+	va_end(ap);
+	if (!msg) {
+		d->oom = true;
+		return VMCFG_ENOMEM;
+	}
+	diag->hint = msg;
+	return 0;
+}
+
+void vmcfg_diags_promote(struct vmcfg_diags *d)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		if (d->items[i].severity == VMCFG_SEV_WARNING) {
+			d->items[i].severity = VMCFG_SEV_ERROR;
+			count(d, VMCFG_SEV_WARNING, -1);
+			count(d, VMCFG_SEV_ERROR, 1);
+		}
+	}
+}
+
+static int compare_str(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a || !b)
+		return a ? 1 : -1;
+	size_t la = strlen(a), lb = strlen(b);
+	int c = memcmp(a, b, la < lb ? la : lb);
+	return c ? c : (la > lb) - (la < lb);
+}
+
+static int compare_diag(const struct vmcfg_diag *a, const struct vmcfg_diag *b)
+{
+	int c = compare_str(a->primary.file, b->primary.file);
+	if (c)
+		return c;
+	if (a->primary.span.line != b->primary.span.line)
+		return a->primary.span.line < b->primary.span.line ? -1 : 1;
+	if (a->primary.span.col != b->primary.span.col)
+		return a->primary.span.col < b->primary.span.col ? -1 : 1;
+	return 0;
+}
+
+/* Binary insertion sort: stable and needs no buffer; reports hold few findings. */
+void vmcfg_diags_sort(struct vmcfg_diags *d)
+{
+	for (size_t i = 1; i < d->count; i++) {
+		struct vmcfg_diag x = d->items[i];
+		size_t lo = 0, hi = i;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (compare_diag(&d->items[mid], &x) <= 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		memmove(&d->items[lo + 1], &d->items[lo], (i - lo) * sizeof x);
+		d->items[lo] = x;
+	}
+}
+
+/* Levenshtein distance, bounded: returns limit + 1 as soon as it must exceed limit. */
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb, size_t limit)
+{
+	size_t row[64];
+	if (lb >= sizeof row / sizeof row[0] || la >= 64)
+		return limit + 1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0], best = row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t v = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > limit)
+			return limit + 1;
+	}
+	return row[lb];
+}
+
+const char *vmcfg_nearest_name(const char *word, size_t len, const char *const *names, size_t n)
+{
+	size_t limit = len / 3 ? len / 3 : 1;
+	const char *best = NULL;
+	size_t best_d = limit + 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(word, len, names[i], strlen(names[i]), limit);
+		if (d < best_d) {
+			best_d = d;
+			best = names[i];
+		}
+	}
+	return best;
+}
