@@ -130,6 +130,21 @@ char *vmcfg_fmt_hex(char buf[VMCFG_FMT_BUF], uint64_t v);
  */
 char *vmcfg_fmt_size(char buf[VMCFG_FMT_BUF], uint64_t v);
 
+/*
+ * Output sink for emitters (TOML, JSON, reports): called with successive
+ * pieces of text. Emitters write in small pieces and never fail on their own.
+ */
+struct vmcfg_writer {
+	void (*write)(void *ud, const char *s, size_t len);
+	void *ud;
+};
+
+/* Writes len bytes of s to w. */
+static inline void vmcfg_write(const struct vmcfg_writer *w, const char *s, size_t len)
+{
+	w->write(w->ud, s, len);
+}
+
 /* Checked arithmetic: returns false (and leaves *out unspecified) on wrap. */
 static inline bool vmcfg_add_u64(uint64_t a, uint64_t b, uint64_t *out)
 {

@@ -216,15 +216,6 @@ int vm_spec_load(const char *text, size_t len, const char *file,
 void vm_spec_free(struct vm_spec *spec);
 
 /*
- * Output sink for the emitters: called with successive pieces of text.
- * Emitters build their text in small pieces and never fail on their own.
- */
-struct vmcfg_writer {
-	void (*write)(void *ud, const char *s, size_t len);
-	void *ud;
-};
-
-/*
  * Writes spec as canonical TOML: tables [base], [kernel], [devices] with
  * keys in the order of docs/config-reference.md, addresses and sizes in
  * hex with '_' every 4 digits, records in positional form, unset optional
