@@ -15,6 +15,12 @@ struct command {
 /* The table of subcommands, ended by an entry with name NULL (main.c). */
 extern const struct command vmcfg_commands[];
 
+int cmd_check(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_json(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 int cmd_toml2json(int argc, char **argv);
 
 #endif

@@ -6,6 +6,12 @@
 #include "vmcfg/base.h"
 
 const struct command vmcfg_commands[] = {
+	{ "check", "check VM files: every finding with file:line:col and a hint", cmd_check },
+	{ "show", "the resolved configuration of a VM, for a person", cmd_show },
+	{ "json", "the runtime configuration (or --spec, the file) as JSON", cmd_json },
+	{ "fmt", "rewrite a VM file in canonical TOML", cmd_fmt },
+	{ "generate", "print a valid VM file template for an architecture", cmd_generate },
+	{ "schema", "print a JSON Schema of the VM file format", cmd_schema },
 	{ "toml2json", "read TOML on stdin, print tagged JSON (toml-test decoder protocol)",
 	  cmd_toml2json },
 	{ NULL, NULL, NULL }

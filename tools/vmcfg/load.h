@@ -1,0 +1,53 @@
+/*
+ * Loading VM files for the subcommands: read, parse + decode (vm_spec),
+ * convert (vm_config) when the file has no errors, and keep the text for
+ * diagnostics' source excerpts.
+ */
+#ifndef VMCFG_TOOLS_LOAD_H
+#define VMCFG_TOOLS_LOAD_H
+
+#include "report.h"
+#include "vmcfg/config.h"
+
+struct vm_file {
+	const char *path; /* as given; "-" is shown as "<stdin>" */
+	char *text;
+	size_t len;
+	struct vm_spec *spec;     /* NULL when unreadable or not TOML */
+	struct vm_config *config; /* NULL when the file has errors */
+	size_t errors;            /* error-severity findings in this file */
+};
+
+struct vm_set {
+	struct vm_file *files;
+	size_t count;
+	struct vmcfg_diags diags;
+	struct report_source *sources;
+	bool io_error; /* a file could not be read (exit status 2) */
+};
+
+/*
+ * Loads every path. Problems become diagnostics in set->diags; a file that
+ * cannot be read is reported and sets io_error. strict promotes warnings
+ * to errors before deciding which files convert. Returns 0 or VMCFG_ENOMEM.
+ */
+int vm_set_load(struct vm_set *set, char *const *paths, size_t n, bool strict);
+
+void vm_set_free(struct vm_set *set);
+
+/*
+ * For commands that print one file: loads path, writes any findings to
+ * standard error (text, colour on a terminal) and returns 0 when the file
+ * converted (set->files[0].config is set), else the exit status: 1 when the
+ * file has errors, 2 when it cannot be read or memory ran out. The caller
+ * frees set in every case.
+ */
+int vm_set_load_one(struct vm_set *set, char *path);
+
+/* A report over set's sources with the given format and colour. */
+struct report vm_set_report(const struct vm_set *set, enum report_format format, bool color);
+
+/* A writer to a stdio stream. */
+struct vmcfg_writer stdio_writer(FILE *out);
+
+#endif

@@ -1,0 +1,301 @@
+/* Diagnostics for people and machines: compiler-style text, JSON, SARIF 2.1.0. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "vmcfg/json.h"
+
+int report_parse_color(const char *arg, FILE *out)
+{
+	if (!strcmp(arg, "always"))
+		return 1;
+	if (!strcmp(arg, "never"))
+		return 0;
+	if (!strcmp(arg, "auto")) {
+		const char *no = getenv("NO_COLOR");
+		return isatty(fileno(out)) && !(no && *no);
+	}
+	return -1;
+}
+
+int report_parse_format(const char *arg)
+{
+	if (!strcmp(arg, "text"))
+		return REPORT_TEXT;
+	if (!strcmp(arg, "json"))
+		return REPORT_JSON;
+	if (!strcmp(arg, "sarif"))
+		return REPORT_SARIF;
+	return -1;
+}
+
+static const char *severity_name(enum vmcfg_severity s)
+{
+	return s == VMCFG_SEV_ERROR ? "error" : s == VMCFG_SEV_WARNING ? "warning" : "note";
+}
+
+static const struct report_source *find_source(const struct report *r, const char *file)
+{
+	for (size_t i = 0; file && i < r->source_count; i++)
+		if (r->sources[i].file && !strcmp(r->sources[i].file, file))
+			return &r->sources[i];
+	return NULL;
+}
+
+/* --- text --- */
+
+struct style {
+	const char *bold, *red, *yellow, *cyan, *blue, *reset;
+};
+
+static struct style make_style(bool color)
+{
+	struct style s = { "", "", "", "", "", "" };
+	if (color) {
+		s.bold = "\033[1m";
+		s.red = "\033[1;31m";
+		s.yellow = "\033[1;33m";
+		s.cyan = "\033[1;36m";
+		s.blue = "\033[1;34m";
+		s.reset = "\033[0m";
+	}
+	return s;
+}
+
+static void print_location(FILE *out, const struct vmcfg_loc *loc)
+{
+	fprintf(out, "%s", loc->file ? loc->file : "<input>");
+	if (loc->span.line)
+		fprintf(out, ":%u:%u", loc->span.line, loc->span.col);
+}
+
+/*
+ * Prints the source line of loc with carets under the span (up to the end
+ * of that line). Tabs before the span are repeated so the carets line up.
+ */
+static void print_excerpt(FILE *out, const struct report *r, const struct vmcfg_loc *loc,
+			  const char *caret_color, const struct style *st)
+{
+	const struct report_source *src = find_source(r, loc->file);
+	if (!src || !loc->span.line || loc->span.offset > src->len)
+		return;
+	size_t start = loc->span.offset, end = loc->span.offset;
+	while (start > 0 && src->text[start - 1] != '\n')
+		start--;
+	while (end < src->len && src->text[end] != '\n' && src->text[end] != '\r')
+		end++;
+	size_t span_end = loc->span.offset + loc->span.length;
+	if (span_end > end)
+		span_end = end;
+
+	int width = fprintf(out, "%u", loc->span.line);
+	fprintf(out, " %s|%s %.*s\n", st->blue, st->reset, (int)(end - start), src->text + start);
+	fprintf(out, "%*s %s|%s ", width, "", st->blue, st->reset);
+	for (size_t i = start; i < loc->span.offset; i++) {
+		unsigned char c = (unsigned char)src->text[i];
+		if ((c & 0xc0) == 0x80)
+			continue; /* a UTF-8 continuation byte takes no column */
+		fputc(c == '\t' ? '\t' : ' ', out);
+	}
+	fputs(caret_color, out);
+	size_t carets = 0;
+	for (size_t i = loc->span.offset; i < span_end; i++)
+		if (((unsigned char)src->text[i] & 0xc0) != 0x80)
+			carets++;
+	for (size_t i = 0; i < (carets ? carets : 1); i++)
+		fputc('^', out);
+	fprintf(out, "%s\n", st->reset);
+}
+
+static void write_text(const struct report *r, const struct vmcfg_diags *d, FILE *out)
+{
+	struct style st = make_style(r->color);
+	for (size_t i = 0; i < d->count; i++) {
+		const struct vmcfg_diag *g = &d->items[i];
+		const char *col = g->severity == VMCFG_SEV_ERROR	 ? st.red
+				  : g->severity == VMCFG_SEV_WARNING ? st.yellow
+								     : st.cyan;
+		fputs(st.bold, out);
+		print_location(out, &g->primary);
+		fprintf(out, ": %s%s[%s]%s%s: %s%s\n", col, severity_name(g->severity), g->code,
+			st.reset, st.bold, g->message, st.reset);
+		print_excerpt(out, r, &g->primary, col, &st);
+		if (g->related.span.line || g->related.file) {
+			fputs(st.bold, out);
+			print_location(out, &g->related);
+			fprintf(out, ": %snote%s: %s\n", st.cyan, st.reset,
+				g->related_message ? g->related_message : "related");
+			print_excerpt(out, r, &g->related, st.cyan, &st);
+		}
+		if (g->hint)
+			fprintf(out, "  %s= help:%s %s\n", st.blue, st.reset, g->hint);
+	}
+	if (d->oom)
+		fprintf(out, "note: out of memory while collecting findings; the list is incomplete\n");
+	fprintf(out, "%zu error%s, %zu warning%s\n", d->errors, d->errors == 1 ? "" : "s",
+		d->warnings, d->warnings == 1 ? "" : "s");
+}
+
+/* --- JSON and SARIF --- */
+
+static void file_write(void *ud, const char *s, size_t len)
+{
+	fwrite(s, 1, len, ud);
+}
+
+static void json_str(const struct vmcfg_writer *w, const char *s)
+{
+	vmcfg_json_write_string(w, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void json_loc(const struct vmcfg_writer *w, const struct vmcfg_loc *loc)
+{
+	vmcfg_json_write_raw(w, "{\"file\": ");
+	json_str(w, loc->file);
+	vmcfg_json_write_raw(w, ", \"line\": ");
+	vmcfg_json_write_u64(w, loc->span.line);
+	vmcfg_json_write_raw(w, ", \"col\": ");
+	vmcfg_json_write_u64(w, loc->span.col);
+	vmcfg_json_write_raw(w, ", \"offset\": ");
+	vmcfg_json_write_u64(w, loc->span.offset);
+	vmcfg_json_write_raw(w, ", \"length\": ");
+	vmcfg_json_write_u64(w, loc->span.length);
+	vmcfg_json_write_raw(w, "}");
+}
+
+static void write_json(const struct vmcfg_diags *d, const struct vmcfg_writer *w)
+{
+	vmcfg_json_write_raw(w, "{\"diagnostics\": [");
+	for (size_t i = 0; i < d->count; i++) {
+		const struct vmcfg_diag *g = &d->items[i];
+		vmcfg_json_write_raw(w, i ? ",\n  {" : "\n  {");
+		vmcfg_json_write_raw(w, "\"code\": ");
+		json_str(w, g->code);
+		vmcfg_json_write_raw(w, ", \"severity\": ");
+		json_str(w, severity_name(g->severity));
+		vmcfg_json_write_raw(w, ", \"message\": ");
+		json_str(w, g->message);
+		vmcfg_json_write_raw(w, ", \"location\": ");
+		json_loc(w, &g->primary);
+		if (g->related.span.line || g->related.file) {
+			vmcfg_json_write_raw(w, ", \"related\": ");
+			json_loc(w, &g->related);
+			vmcfg_json_write_raw(w, ", \"related_message\": ");
+			json_str(w, g->related_message);
+		}
+		if (g->hint) {
+			vmcfg_json_write_raw(w, ", \"hint\": ");
+			json_str(w, g->hint);
+		}
+		vmcfg_json_write_raw(w, "}");
+	}
+	vmcfg_json_write_raw(w, d->count ? "\n], \"errors\": " : "], \"errors\": ");
+	vmcfg_json_write_u64(w, d->errors);
+	vmcfg_json_write_raw(w, ", \"warnings\": ");
+	vmcfg_json_write_u64(w, d->warnings);
+	vmcfg_json_write_raw(w, ", \"complete\": ");
+	vmcfg_json_write_raw(w, d->oom ? "false}\n" : "true}\n");
+}
+
+static const char *sarif_level(enum vmcfg_severity s)
+{
+	return s == VMCFG_SEV_ERROR ? "error" : s == VMCFG_SEV_WARNING ? "warning" : "note";
+}
+
+/* A SARIF location; a related location also carries an id and a message. */
+static void sarif_location(const struct vmcfg_writer *w, const struct vmcfg_loc *loc,
+			   const char *related_message)
+{
+	vmcfg_json_write_raw(w, "{");
+	if (related_message) {
+		vmcfg_json_write_raw(w, "\"id\": 1, \"message\": {\"text\": ");
+		json_str(w, related_message);
+		vmcfg_json_write_raw(w, "}, ");
+	}
+	vmcfg_json_write_raw(w, "\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
+	json_str(w, loc->file ? loc->file : "<input>");
+	vmcfg_json_write_raw(w, "}");
+	if (loc->span.line) {
+		vmcfg_json_write_raw(w, ", \"region\": {\"startLine\": ");
+		vmcfg_json_write_u64(w, loc->span.line);
+		vmcfg_json_write_raw(w, ", \"startColumn\": ");
+		vmcfg_json_write_u64(w, loc->span.col);
+		vmcfg_json_write_raw(w, ", \"byteOffset\": ");
+		vmcfg_json_write_u64(w, loc->span.offset);
+		vmcfg_json_write_raw(w, ", \"byteLength\": ");
+		vmcfg_json_write_u64(w, loc->span.length);
+		vmcfg_json_write_raw(w, "}");
+	}
+	vmcfg_json_write_raw(w, "}}");
+}
+
+static void write_sarif(const struct vmcfg_diags *d, const struct vmcfg_writer *w)
+{
+	vmcfg_json_write_raw(w, "{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\", "
+				"\"version\": \"2.1.0\", \"runs\": [{\"tool\": {\"driver\": {"
+				"\"name\": \"vmcfg\", \"version\": \"" VMCFG_VERSION "\", "
+				"\"rules\": [");
+	for (int i = 0; i < VMCFG_RULE_COUNT; i++) {
+		const struct vmcfg_rule_info *info = vmcfg_rule_info((enum vmcfg_rule)i);
+		vmcfg_json_write_raw(w, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+		json_str(w, info->code);
+		vmcfg_json_write_raw(w, ", \"shortDescription\": {\"text\": ");
+		json_str(w, info->title);
+		vmcfg_json_write_raw(w, "}, \"helpUri\": \"docs/diagnostics.md#");
+		vmcfg_json_write_raw(w, info->code);
+		vmcfg_json_write_raw(w, "\", \"defaultConfiguration\": {\"level\": ");
+		json_str(w, sarif_level(info->severity));
+		vmcfg_json_write_raw(w, "}}");
+	}
+	vmcfg_json_write_raw(w, "]}}, \"results\": [");
+	for (size_t i = 0; i < d->count; i++) {
+		const struct vmcfg_diag *g = &d->items[i];
+		vmcfg_json_write_raw(w, i ? ",\n  {\"ruleId\": " : "\n  {\"ruleId\": ");
+		json_str(w, g->code);
+		vmcfg_json_write_raw(w, ", \"ruleIndex\": ");
+		vmcfg_json_write_u64(w, (uint64_t)g->rule);
+		vmcfg_json_write_raw(w, ", \"level\": ");
+		json_str(w, sarif_level(g->severity));
+		vmcfg_json_write_raw(w, ", \"message\": {\"text\": ");
+		if (g->hint) {
+			char *text = malloc(strlen(g->message) + strlen(g->hint) + 8);
+			if (text) {
+				sprintf(text, "%s (help: %s)", g->message, g->hint);
+				json_str(w, text);
+				free(text);
+			} else {
+				json_str(w, g->message);
+			}
+		} else {
+			json_str(w, g->message);
+		}
+		vmcfg_json_write_raw(w, "}, \"locations\": [");
+		sarif_location(w, &g->primary, NULL);
+		vmcfg_json_write_raw(w, "]");
+		if (g->related.span.line || g->related.file) {
+			vmcfg_json_write_raw(w, ", \"relatedLocations\": [");
+			sarif_location(w, &g->related,
+				       g->related_message ? g->related_message : "related");
+			vmcfg_json_write_raw(w, "]");
+		}
+		vmcfg_json_write_raw(w, "}");
+	}
+	vmcfg_json_write_raw(w, "]}]}\n");
+}
+
+void report_write(const struct report *r, const struct vmcfg_diags *d, FILE *out)
+{
+	struct vmcfg_writer w = { file_write, out };
+	switch (r->format) {
+	case REPORT_TEXT:
+		write_text(r, d, out);
+		break;
+	case REPORT_JSON:
+		write_json(d, &w);
+		break;
+	case REPORT_SARIF:
+		write_sarif(d, &w);
+		break;
+	}
+}

@@ -1,0 +1,38 @@
+/*
+ * Rendering diagnostics for people (compiler style, with source excerpts
+ * and carets) and for machines (JSON, SARIF 2.1.0).
+ */
+#ifndef VMCFG_TOOLS_REPORT_H
+#define VMCFG_TOOLS_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "vmcfg/diag.h"
+
+enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_SARIF };
+
+/* The text of the files diagnostics point into, for excerpts. */
+struct report_source {
+	const char *file;
+	const char *text;
+	size_t len;
+};
+
+struct report {
+	enum report_format format;
+	bool color;
+	const struct report_source *sources;
+	size_t source_count;
+};
+
+/* "auto" | "always" | "never" → whether to colour output going to out; -1 if invalid. */
+int report_parse_color(const char *arg, FILE *out);
+
+/* "text" | "json" | "sarif" → format; -1 if invalid. */
+int report_parse_format(const char *arg);
+
+/* Writes every diagnostic of d to out in r's format, then (text) a summary line. */
+void report_write(const struct report *r, const struct vmcfg_diags *d, FILE *out);
+
+#endif
