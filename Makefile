@@ -1,6 +1,7 @@
 # vmcfg — top-level build. Everything is built out of tree under $(BUILD).
 #
 #   make               library (build/lib/libvmcfg.a) and CLI (build/bin/vmcfg)
+#   make run           the demo (scripts/demo.sh)
 #   make test          every test: unit tests, again under ASan+UBSan, integration
 #   make freestanding  core library for aarch64 -ffreestanding; checks its symbols
 #   make deps          install missing Debian packages (scripts/deps.sh)
@@ -42,7 +43,7 @@ ASAN_LIB := $(BUILD)/asan/lib/libvmcfg.a
 ASAN_CLI := $(BUILD)/asan/bin/vmcfg
 ASAN_UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRC))
 
-.PHONY: all lib cli test test-unit test-asan test-integration freestanding deps clean
+.PHONY: all lib cli run test freestanding deps clean
 all: lib cli
 
 lib: $(LIB)
@@ -50,6 +51,11 @@ cli: $(CLI)
 
 deps:
 	scripts/deps.sh all
+
+run:
+	@scripts/deps.sh build
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/demo.sh
 
 # --- host build ---
 $(BUILD)/obj/%.o: %.c $(HEADERS)

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The demo behind `make run`: what the CLI does today, on real files.
+# (The reference hypervisor that boots these VMs under QEMU is not built yet.)
+set -u
+cd "$(dirname "$0")/.."
+vmcfg=${BUILD:-build}/bin/vmcfg
+shared=${VMCFG_SHARED:-../shared}
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; echo "(exit $?)"; }
+
+step "$vmcfg" check examples/demo/hello.toml examples/demo/rtos.toml
+step "$vmcfg" show examples/demo/rtos.toml
+step "$vmcfg" check examples/mistakes/ten-mistakes.toml
+if [ -d "$shared/axvisor-configs" ]; then
+  step "$vmcfg" check "$shared"/axvisor-configs/*.toml
+  step "$vmcfg" show "$shared/axvisor-configs/linux-aarch64-rk3588-smp8.toml"
+fi
+printf '\n\033[1m$ %s\033[0m\n' "$vmcfg generate --arch riscv64 --cpus 2 | $vmcfg check -"
+"$vmcfg" generate --arch riscv64 --cpus 2 | "$vmcfg" check -
+step "$vmcfg" fmt examples/demo/rtos.toml
+exit 0
