@@ -125,8 +125,9 @@ size_t vmcfg_snprintf(char *buf, size_t size, const char *fmt, ...)
 char *vmcfg_fmt_hex(char buf[VMCFG_FMT_BUF], uint64_t v);
 
 /*
- * Writes a size for people: "4 KiB", "256 MiB", "1.5 GiB" when exact to one
- * decimal, else the exact byte count ("4097 B"); returns buf.
+ * Writes a size for people, always exact: in the largest binary unit when
+ * the value is whole or exact to one decimal there ("4 KiB", "1.5 GiB"),
+ * else in the largest unit it is whole in ("3413 MiB", "4097 B"); returns buf.
  */
 char *vmcfg_fmt_size(char buf[VMCFG_FMT_BUF], uint64_t v);
 

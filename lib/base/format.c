@@ -196,19 +196,24 @@ char *vmcfg_fmt_size(char buf[VMCFG_FMT_BUF], uint64_t v)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 	unsigned u = 0;
-	uint64_t unit = 1;
 
-	while (u + 1 < sizeof(units) / sizeof(units[0]) && v >= unit * 1024)
-		unit *= 1024, u++;
-	/* Exact whole units, or exact tenths; otherwise the byte count. */
-	if (v % unit == 0) {
-		vmcfg_snprintf(buf, VMCFG_FMT_BUF, "%llu %s", (unsigned long long)(v / unit),
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && v >> (10 * (u + 1)))
+		u++;
+	/* The largest unit, when the value is exact in it to one decimal ("1.5 GiB")… */
+	uint64_t unit = 1ull << (10 * u), rest = v & (unit - 1);
+	if (rest == 0) {
+		vmcfg_snprintf(buf, VMCFG_FMT_BUF, "%llu %s", (unsigned long long)(v >> (10 * u)),
 			       units[u]);
-	} else if (u > 0 && (v % unit) * 10 % unit == 0) {
-		vmcfg_snprintf(buf, VMCFG_FMT_BUF, "%llu.%llu %s", (unsigned long long)(v / unit),
-			       (unsigned long long)((v % unit) * 10 / unit), units[u]);
-	} else {
-		vmcfg_snprintf(buf, VMCFG_FMT_BUF, "%llu B", (unsigned long long)v);
+		return buf;
 	}
+	if (u > 0 && rest * 10 % unit == 0) {
+		vmcfg_snprintf(buf, VMCFG_FMT_BUF, "%llu.%llu %s", (unsigned long long)(v >> (10 * u)),
+			       (unsigned long long)(rest * 10 / unit), units[u]);
+		return buf;
+	}
+	/* …else the largest unit in which it is whole ("3413 MiB", "4097 B"): sizes stay exact. */
+	while (u > 0 && (v & ((1ull << (10 * u)) - 1)))
+		u--;
+	vmcfg_snprintf(buf, VMCFG_FMT_BUF, "%llu %s", (unsigned long long)(v >> (10 * u)), units[u]);
 	return buf;
 }

@@ -55,7 +55,10 @@ static void test_fmt_numbers(void **state)
 	assert_string_equal(vmcfg_fmt_size(b, 3ull << 29), "1.5 GiB");
 	assert_string_equal(vmcfg_fmt_size(b, 4097), "4097 B");
 	assert_string_equal(vmcfg_fmt_size(b, UINT64_MAX), "18446744073709551615 B");
+	assert_string_equal(vmcfg_fmt_size(b, 1023), "1023 B");
 	assert_string_equal(vmcfg_fmt_size(b, 1ull << 63), "8 EiB");
+	assert_string_equal(vmcfg_fmt_size(b, 0xd5500000), "3413 MiB");
+	assert_string_equal(vmcfg_fmt_size(b, (1ull << 30) + 4096), "1048580 KiB");
 }
 
 static void test_arena(void **state)
