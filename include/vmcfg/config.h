@@ -51,7 +51,7 @@ enum vmcfg_image_location {
 
 struct vm_config {
 	struct vmcfg_allocator alloc;
-	struct vmcfg_arena arena; /* strings */
+	struct vmcfg_arena arena; /* strings and fixed-size lists (cpu lists, cfg_list) */
 
 	uint64_t id;
 	const char *name;
@@ -89,9 +89,14 @@ struct vm_config {
  * regions, devices, passthrough addresses, excluded paths, empty SPI list,
  * interrupt mode). The spec must be free of errors: a spec whose required
  * values are unset, or whose cpu lists do not have cpu_num entries, is
- * refused with VMCFG_EINVALID (decode reports why). Returns 0,
- * VMCFG_EINVALID, VMCFG_ENOMEM or VMCFG_EINVAL; *out is NULL on failure.
- * Free with vm_config_free.
+ * refused with VMCFG_EINVALID (decode reports why). So is a spec with a
+ * value the config cannot hold: cpu_num 0 or above INT32_MAX, an image
+ * location other than "fs"/"memory", a map_type above 2, a region that
+ * runs past 2^64, flags, vm_type, irq_id or emu_type above 32 bits.
+ * Regions flagged VMCFG_MEM_DEVICE are kept as written (vm_create skips
+ * them with a warning). Returns 0, VMCFG_EINVALID, VMCFG_ENOMEM or
+ * VMCFG_EINVAL; *out is NULL on failure and nothing is left allocated.
+ * Free with vm_config_free (NULL is fine).
  */
 int vm_config_from_spec(const struct vm_spec *spec, const struct vmcfg_allocator *alloc,
 			struct vm_config **out);
@@ -110,14 +115,18 @@ int vm_config_remove_pt_device(struct vm_config *cfg, const struct vm_pt_device 
 /* Appends a host SPI unless it is listed already. 0 or VMCFG_ENOMEM. */
 int vm_config_add_spi(struct vm_config *cfg, uint32_t spi);
 
-/* Appends a memory region. 0, VMCFG_ENOMEM, or VMCFG_ERANGE if gpa + size wraps. */
+/*
+ * Appends a memory region. 0, VMCFG_ENOMEM, or VMCFG_ERANGE if gpa + size
+ * wraps (a region may end exactly at 2^64).
+ */
 int vm_config_add_region(struct vm_config *cfg, const struct vm_mem_region *region);
 
 /*
  * True when every byte of [start, start + size) lies in the config's
- * memory regions, possibly across several adjacent or overlapping ones.
- * size 0 is contained when start lies in a region. Never overflows:
- * a range whose end would pass 2^64 is not contained.
+ * memory regions, possibly across several adjacent or overlapping ones,
+ * in any order. Regions flagged VMCFG_MEM_DEVICE do not count (they are
+ * not guest memory). size 0 is contained when start lies in a region.
+ * Never overflows: a range whose end would pass 2^64 is not contained.
  */
 bool vm_config_contains_range(const struct vm_config *cfg, uint64_t start, uint64_t size);
 
@@ -136,7 +145,13 @@ struct vm_vcpu_affinity {
 int vm_config_vcpu_affinities(const struct vm_config *cfg, struct vm_vcpu_affinity *out,
 			      size_t n);
 
-/* Writes the runtime config as JSON. */
+/*
+ * Writes the runtime config as one JSON object and a newline: fields in a
+ * fixed order (id, name, vm_type, cpu_num, bsp_entry, ap_entry, vcpus,
+ * images, image_location, cmdline, disk_path, memory_regions, emu_devices,
+ * passthrough_devices, passthrough_addresses, excluded_devices, spis,
+ * interrupt_mode), numbers as JSON integers, absent values as null.
+ */
 void vm_config_emit_json(const struct vm_config *cfg, const struct vmcfg_writer *w);
 
 #endif /* VMCFG_CONFIG_H */

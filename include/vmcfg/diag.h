@@ -23,7 +23,8 @@ enum vmcfg_severity {
  * The rule catalogue. Each rule has a stable code ("E0101"), a default
  * severity and a title; see vmcfg_rule_info(). Codes: E00xx/W00xx input
  * and syntax; E01xx/W01xx schema; E02xx/W02xx one VM; E03xx/W03xx a whole
- * system; E04xx/W04xx against the host device tree.
+ * system; E04xx/W04xx against the host device tree. A code starts with E,
+ * W or N (note) after the rule's default severity.
  * New rules are appended before VMCFG_RULE_COUNT; codes never change.
  */
 enum vmcfg_rule {
@@ -40,6 +41,41 @@ enum vmcfg_rule {
 	VMCFG_R_CPU_NUM_ZERO,       /* E0202 cpu_num is 0 */
 	VMCFG_R_DEVICE_REGION,      /* W0203 a memory region flagged DEVICE is skipped */
 	VMCFG_R_PATH_WITHOUT_ADDR,  /* E0204 an image path without a load address or vice versa */
+	VMCFG_R_NOT_ALIGNED,        /* E0205 a region address or size is not page-aligned */
+	VMCFG_R_SIZE_ZERO,          /* E0206 a memory region or window of size 0 */
+	VMCFG_R_RANGE_WRAPS,        /* E0207 base + size passes 2^64 */
+	VMCFG_R_BEYOND_IPA,         /* E0208 a guest range beyond the platform's IPA width */
+	VMCFG_R_WRITE_WITHOUT_READ, /* W0209 a region writable but not readable */
+	VMCFG_R_EXEC_DEVICE,        /* E0210 a region both DEVICE and EXECUTE */
+	VMCFG_R_GUEST_OVERLAP,      /* E0211 two guest-physical ranges of a VM overlap */
+	VMCFG_R_ENTRY_NOT_EXEC,     /* E0212 entry point not in executable RAM */
+	VMCFG_R_IMAGE_OUTSIDE_RAM,  /* E0213 an image load address outside RAM */
+	VMCFG_R_IMAGE_TOO_BIG,      /* E0214 an image does not fit before its region's end */
+	VMCFG_R_IMAGES_OVERLAP,     /* E0215 two images overlap once loaded */
+	VMCFG_R_CFG_ARITY,          /* E0216 emu cfg_list length wrong for its type */
+	VMCFG_R_EMU_GIC_PT_MODE,    /* E0217 emulated interrupt controller in passthrough mode */
+	VMCFG_R_IRQ_UNDER_NO_IRQ,   /* W0218 an emulated device IRQ under interrupt_mode no_irq */
+	VMCFG_R_SHARED_EMU_IRQ,     /* E0219 two emulated devices with one IRQ */
+	VMCFG_R_CPU_MASK_EMPTY,     /* E0220 a phys_cpu_sets mask of 0 */
+	VMCFG_R_CPU_MASK_PLATFORM,  /* E0221 a CPU mask names CPUs the platform lacks */
+	VMCFG_R_DUP_PHYS_ID,        /* E0222 one physical CPU id for two vCPUs */
+	VMCFG_R_VCPUS_SHARE_PCPU,   /* E0223 two vCPUs of a VM pinned to one physical CPU */
+	VMCFG_R_PT_ROUNDING,        /* W0224 a passthrough window not page-aligned */
+	VMCFG_R_PHYS_ID_PLATFORM,   /* E0225 a physical CPU id the platform does not have */
+	VMCFG_R_HOST_SELF_OVERLAP,  /* E0226 two host ranges of one VM overlap */
+	VMCFG_R_DUP_VM_ID,          /* E0301 two VMs with one id */
+	VMCFG_R_DUP_VM_NAME,        /* E0302 two VMs with one name */
+	VMCFG_R_HOST_OVERLAP,       /* E0303 host memory of two VMs overlaps */
+	VMCFG_R_PT_SHARED,          /* E0304 a passthrough window given to two VMs */
+	VMCFG_R_OVER_HV_MEMORY,     /* E0305 VM memory over the hypervisor's memory */
+	VMCFG_R_OVER_RESERVED,      /* E0306 VM memory over a reserved frame (GIC, IOMMU) */
+	VMCFG_R_OUTSIDE_HOST_RAM,   /* E0307 identity/reserved RAM outside host RAM */
+	VMCFG_R_PCPU_TWO_VMS,       /* E0308 a physical CPU pinned by two VMs */
+	VMCFG_R_SPI_TWO_VMS,        /* E0309 a host SPI routed to two VMs */
+	VMCFG_R_IVC_UNKNOWN_VM,     /* E0310 an IVC channel names an unknown VM */
+	VMCFG_R_IVC_WINDOW,         /* E0311 IVC channels do not fit a VM's IVC window */
+	VMCFG_R_IVC_DUP_KEY,        /* E0312 two IVC channels with one key */
+	VMCFG_R_PLATFORM_SKIPPED,   /* N0313 platform rules skipped: no platform given */
 	VMCFG_RULE_COUNT
 };
 
@@ -106,6 +142,13 @@ int vmcfg_diag_hint(struct vmcfg_diags *d, struct vmcfg_diag *diag, const char *
 
 /* Raises every warning to an error (for --strict / -W error); counts follow. */
 void vmcfg_diags_promote(struct vmcfg_diags *d);
+
+/*
+ * Drops every diagnostic after the first count (and adjusts the counts), so
+ * a stage that fails for lack of memory can take back its partial findings.
+ * A count at or above d->count changes nothing.
+ */
+void vmcfg_diags_truncate(struct vmcfg_diags *d, size_t count);
 
 /*
  * Sorts diagnostics by file name, line, column (stable for equal places),

@@ -177,15 +177,21 @@ struct vm_spec {
 		struct spec_emu_device *emu;
 		size_t emu_count;
 		bool emu_set;
+		struct vmcfg_span emu_span; /* the whole array */
 		struct spec_pt_device *pt;
 		size_t pt_count;
 		bool pt_set;
+		struct vmcfg_span pt_span;
 		enum vmcfg_irq_mode irq_mode;
 		struct vmcfg_span irq_mode_span; /* line 0 when not written (default) */
 		struct spec_excluded *excluded;
 		size_t excluded_count;
+		bool excluded_set;
+		struct vmcfg_span excluded_span;
 		struct spec_pt_address *pt_addresses;
 		size_t pt_address_count;
+		bool pt_addresses_set;
+		struct vmcfg_span pt_addresses_span;
 		struct vmcfg_span span;
 	} devices;
 };

@@ -16,6 +16,41 @@ static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
 	[VMCFG_R_CPU_NUM_ZERO] = { "E0202", VMCFG_SEV_ERROR, "cpu_num is 0" },
 	[VMCFG_R_DEVICE_REGION] = { "W0203", VMCFG_SEV_WARNING, "DEVICE memory region skipped" },
 	[VMCFG_R_PATH_WITHOUT_ADDR] = { "E0204", VMCFG_SEV_ERROR, "image path and load address must come together" },
+	[VMCFG_R_NOT_ALIGNED] = { "E0205", VMCFG_SEV_ERROR, "address or size not page-aligned" },
+	[VMCFG_R_SIZE_ZERO] = { "E0206", VMCFG_SEV_ERROR, "size 0" },
+	[VMCFG_R_RANGE_WRAPS] = { "E0207", VMCFG_SEV_ERROR, "range wraps past 2^64" },
+	[VMCFG_R_BEYOND_IPA] = { "E0208", VMCFG_SEV_ERROR, "range beyond the IPA width" },
+	[VMCFG_R_WRITE_WITHOUT_READ] = { "W0209", VMCFG_SEV_WARNING, "writable but not readable" },
+	[VMCFG_R_EXEC_DEVICE] = { "E0210", VMCFG_SEV_ERROR, "executable device memory" },
+	[VMCFG_R_GUEST_OVERLAP] = { "E0211", VMCFG_SEV_ERROR, "guest-physical ranges overlap" },
+	[VMCFG_R_ENTRY_NOT_EXEC] = { "E0212", VMCFG_SEV_ERROR, "entry point not in executable RAM" },
+	[VMCFG_R_IMAGE_OUTSIDE_RAM] = { "E0213", VMCFG_SEV_ERROR, "image load address outside RAM" },
+	[VMCFG_R_IMAGE_TOO_BIG] = { "E0214", VMCFG_SEV_ERROR, "image does not fit in its region" },
+	[VMCFG_R_IMAGES_OVERLAP] = { "E0215", VMCFG_SEV_ERROR, "images overlap" },
+	[VMCFG_R_CFG_ARITY] = { "E0216", VMCFG_SEV_ERROR, "cfg_list length wrong for the device type" },
+	[VMCFG_R_EMU_GIC_PT_MODE] = { "E0217", VMCFG_SEV_ERROR, "emulated interrupt controller in passthrough mode" },
+	[VMCFG_R_IRQ_UNDER_NO_IRQ] = { "W0218", VMCFG_SEV_WARNING, "device IRQ under interrupt_mode no_irq" },
+	[VMCFG_R_SHARED_EMU_IRQ] = { "E0219", VMCFG_SEV_ERROR, "emulated devices share an IRQ" },
+	[VMCFG_R_CPU_MASK_EMPTY] = { "E0220", VMCFG_SEV_ERROR, "empty CPU mask" },
+	[VMCFG_R_CPU_MASK_PLATFORM] = { "E0221", VMCFG_SEV_ERROR, "CPU mask beyond the platform's CPUs" },
+	[VMCFG_R_DUP_PHYS_ID] = { "E0222", VMCFG_SEV_ERROR, "duplicate physical CPU id" },
+	[VMCFG_R_VCPUS_SHARE_PCPU] = { "E0223", VMCFG_SEV_ERROR, "vCPUs pinned to one physical CPU" },
+	[VMCFG_R_PT_ROUNDING] = { "W0224", VMCFG_SEV_WARNING, "passthrough window not page-aligned" },
+	[VMCFG_R_PHYS_ID_PLATFORM] = { "E0225", VMCFG_SEV_ERROR, "physical CPU id not on the platform" },
+	[VMCFG_R_HOST_SELF_OVERLAP] = { "E0226", VMCFG_SEV_ERROR, "host ranges of one VM overlap" },
+	[VMCFG_R_DUP_VM_ID] = { "E0301", VMCFG_SEV_ERROR, "duplicate VM id" },
+	[VMCFG_R_DUP_VM_NAME] = { "E0302", VMCFG_SEV_ERROR, "duplicate VM name" },
+	[VMCFG_R_HOST_OVERLAP] = { "E0303", VMCFG_SEV_ERROR, "host memory of two VMs overlaps" },
+	[VMCFG_R_PT_SHARED] = { "E0304", VMCFG_SEV_ERROR, "passthrough window given to two VMs" },
+	[VMCFG_R_OVER_HV_MEMORY] = { "E0305", VMCFG_SEV_ERROR, "VM memory over the hypervisor's memory" },
+	[VMCFG_R_OVER_RESERVED] = { "E0306", VMCFG_SEV_ERROR, "VM memory over a reserved frame" },
+	[VMCFG_R_OUTSIDE_HOST_RAM] = { "E0307", VMCFG_SEV_ERROR, "identity/reserved RAM outside host RAM" },
+	[VMCFG_R_PCPU_TWO_VMS] = { "E0308", VMCFG_SEV_ERROR, "physical CPU pinned by two VMs" },
+	[VMCFG_R_SPI_TWO_VMS] = { "E0309", VMCFG_SEV_ERROR, "host SPI routed to two VMs" },
+	[VMCFG_R_IVC_UNKNOWN_VM] = { "E0310", VMCFG_SEV_ERROR, "IVC channel names an unknown VM" },
+	[VMCFG_R_IVC_WINDOW] = { "E0311", VMCFG_SEV_ERROR, "IVC channels do not fit the IVC window" },
+	[VMCFG_R_IVC_DUP_KEY] = { "E0312", VMCFG_SEV_ERROR, "duplicate IVC key" },
+	[VMCFG_R_PLATFORM_SKIPPED] = { "N0313", VMCFG_SEV_NOTE, "platform rules skipped" },
 };
 
 const struct vmcfg_rule_info *vmcfg_rule_info(enum vmcfg_rule rule)
@@ -160,6 +195,14 @@ void vmcfg_diags_promote(struct vmcfg_diags *d)
 			count(d, VMCFG_SEV_WARNING, -1);
 			count(d, VMCFG_SEV_ERROR, 1);
 		}
+	}
+}
+
+void vmcfg_diags_truncate(struct vmcfg_diags *d, size_t keep)
+{
+	while (d->count > keep) {
+		d->count--;
+		count(d, d->items[d->count].severity, -1);
 	}
 }
 

@@ -43,17 +43,15 @@ static int compare_rows(const void *a, const void *b)
 	return x->gpa < y->gpa ? -1 : x->gpa > y->gpa;
 }
 
-static void print_mask(uint64_t mask)
+/* "{0,2,5}": the physical CPUs of an affinity mask. */
+static void mask_text(char *out, size_t size, uint64_t mask)
 {
-	bool first = true;
-	printf("{");
-	for (int i = 0; i < 64; i++) {
-		if (mask >> i & 1) {
-			printf("%s%d", first ? "" : ",", i);
-			first = false;
-		}
-	}
-	printf("}");
+	size_t n = (size_t)snprintf(out, size, "{");
+	for (int i = 0; i < 64 && n < size; i++)
+		if (mask >> i & 1)
+			n += (size_t)snprintf(out + n, size - n, "%s%d", n > 1 ? "," : "", i);
+	if (n < size)
+		snprintf(out + n, size - n, "}");
 }
 
 static void show_vcpus(const struct vm_config *cfg)
@@ -62,16 +60,15 @@ static void show_vcpus(const struct vm_config *cfg)
 	if (!aff)
 		return;
 	int n = vm_config_vcpu_affinities(cfg, aff, cfg->cpu_num);
-	printf("\nvCPUs\n  vcpu  pcpus         phys id\n");
+	printf("\nvCPUs\n  vcpu  pcpus             phys id\n");
 	for (int i = 0; i < n; i++) {
-		printf("  %-4u  ", aff[i].vcpu_id);
-		if (aff[i].has_mask) {
-			print_mask(aff[i].pcpu_mask);
-			printf("%*s", 12, "");
-		} else {
-			printf("%-14s", "any");
-		}
-		printf("%#llx%s\n", (unsigned long long)aff[i].phys_id, i == 0 ? "  (boot)" : "");
+		char mask[200], id[VMCFG_FMT_BUF];
+		if (aff[i].has_mask)
+			mask_text(mask, sizeof mask, aff[i].pcpu_mask);
+		else
+			snprintf(mask, sizeof mask, "any");
+		printf("  %-4u  %-17s %s%s\n", aff[i].vcpu_id, mask, vmcfg_fmt_hex(id, aff[i].phys_id),
+		       i == 0 ? "  (boot)" : "");
 	}
 	free(aff);
 }

@@ -1,0 +1,74 @@
+/* A vm_spec's life: decoding a document or text into one, and freeing it. */
+#include "decode.h"
+#include "../base/libc.h"
+
+/* A typical VM file decodes into 1–3 KiB; chunks of this size waste little. */
+#define SPEC_ARENA_CHUNK 4096
+
+int vm_spec_decode(const struct toml_doc *doc, const char *file,
+		   const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
+		   struct vm_spec **out)
+{
+	if (!out)
+		return VMCFG_EINVAL;
+	*out = NULL;
+	if (!doc || !alloc || !alloc->fn || !diags)
+		return VMCFG_EINVAL;
+
+	struct vm_spec *spec = alloc->fn(alloc->ud, NULL, 0, sizeof *spec);
+	if (!spec)
+		return VMCFG_ENOMEM;
+	memset(spec, 0, sizeof *spec);
+	vmcfg_arena_init(&spec->arena, alloc, SPEC_ARENA_CHUNK);
+
+	struct decoder d = { doc, spec, diags, 0 };
+	size_t findings_before = diags->count;
+	if (file && !(spec->file = vmcfg_arena_strndup(&spec->arena, file, strlen(file))))
+		d.err = VMCFG_ENOMEM;
+	else
+		spec_decode_file(&d);
+	if (d.err) {
+		/* Half a decode's findings would mislead: take them back. */
+		vmcfg_diags_truncate(diags, findings_before);
+		vm_spec_free(spec);
+		return d.err;
+	}
+	*out = spec;
+	return 0;
+}
+
+int vm_spec_load(const char *text, size_t len, const char *file,
+		 const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
+		 struct vm_spec **out)
+{
+	if (!out)
+		return VMCFG_EINVAL;
+	*out = NULL;
+	if ((!text && len) || !alloc || !alloc->fn || !diags)
+		return VMCFG_EINVAL;
+
+	const struct toml_options opts = { .max_depth = 0, .allow_u64 = true };
+	struct toml_doc *doc = NULL;
+	struct toml_error err;
+	int rc = toml_parse(text ? text : "", len, alloc, &opts, &doc, &err);
+	if (rc == VMCFG_ESYNTAX || rc == VMCFG_ELIMIT) {
+		struct vmcfg_loc at = { file, err.span };
+		return vmcfg_diag_add(diags, VMCFG_R_TOML_SYNTAX, at, NULL, "%s", err.msg)
+			       ? VMCFG_ENOMEM
+			       : 0;
+	}
+	if (rc)
+		return rc;
+	rc = vm_spec_decode(doc, file, alloc, diags, out);
+	toml_free(doc);
+	return rc;
+}
+
+void vm_spec_free(struct vm_spec *spec)
+{
+	if (!spec)
+		return;
+	struct vmcfg_allocator alloc = spec->arena.alloc;
+	vmcfg_arena_release(&spec->arena);
+	alloc.fn(alloc.ud, spec, sizeof *spec, 0);
+}
