@@ -132,6 +132,19 @@ char *vmcfg_fmt_hex(char buf[VMCFG_FMT_BUF], uint64_t v);
 char *vmcfg_fmt_size(char buf[VMCFG_FMT_BUF], uint64_t v);
 
 /*
+ * Memory mapping flags, bit for bit the `flags` of a memory region in the
+ * config format (CONFIG-SPEC Part 1); shared by every stage from decode to
+ * the page tables. Any other bit is an error everywhere.
+ */
+#define VMCFG_MEM_READ 0x01u
+#define VMCFG_MEM_WRITE 0x02u
+#define VMCFG_MEM_EXECUTE 0x04u
+#define VMCFG_MEM_USER 0x08u     /* no meaning at stage 2; carried so it reads back */
+#define VMCFG_MEM_DEVICE 0x10u   /* device memory (strongly ordered, uncached) */
+#define VMCFG_MEM_UNCACHED 0x20u /* normal memory, not cached */
+#define VMCFG_MEM_ALL 0x3fu
+
+/*
  * Output sink for emitters (TOML, JSON, reports): called with successive
  * pieces of text. Emitters write in small pieces and never fail on their own.
  */

@@ -46,15 +46,6 @@ struct spec_u64_list {
 	struct vmcfg_span span; /* the whole array */
 };
 
-/* Mapping flags of memory regions (CONFIG-SPEC Part 1). */
-#define VMCFG_MEM_READ 0x1u
-#define VMCFG_MEM_WRITE 0x2u
-#define VMCFG_MEM_EXECUTE 0x4u
-#define VMCFG_MEM_USER 0x8u
-#define VMCFG_MEM_DEVICE 0x10u
-#define VMCFG_MEM_UNCACHED 0x20u
-#define VMCFG_MEM_ALL_FLAGS 0x3fu
-
 /* VmMemMappingType */
 enum vmcfg_map_type {
 	VMCFG_MAP_ALLOC = 0,     /* hypervisor allocates (zeroed) host memory anywhere */

@@ -54,7 +54,7 @@ bool spec_check_emu_type(struct decoder *d, const struct spec_u64 *v, const stru
 bool spec_check_mem_flags(struct decoder *d, const struct spec_u64 *v, const struct path *p)
 {
 	char key[SPEC_PATH_TEXT], value[VMCFG_FMT_BUF], bits[VMCFG_FMT_BUF];
-	uint64_t unknown = v->v & ~(uint64_t)VMCFG_MEM_ALL_FLAGS;
+	uint64_t unknown = v->v & ~(uint64_t)VMCFG_MEM_ALL;
 	if (!unknown)
 		return true;
 	struct vmcfg_diag *g = spec_report(
