@@ -132,6 +132,13 @@ char *vmcfg_fmt_hex(char buf[VMCFG_FMT_BUF], uint64_t v);
 char *vmcfg_fmt_size(char buf[VMCFG_FMT_BUF], uint64_t v);
 
 /*
+ * The page granule: frames of every HAL, pages of every page-table format,
+ * and the alignment the checker asks of guest memory (4 KiB).
+ */
+#define VMCFG_PAGE_SHIFT 12
+#define VMCFG_PAGE_SIZE (1ull << VMCFG_PAGE_SHIFT)
+
+/*
  * Memory mapping flags, bit for bit the `flags` of a memory region in the
  * config format (CONFIG-SPEC Part 1); shared by every stage from decode to
  * the page tables. Any other bit is an error everywhere.
