@@ -1,0 +1,65 @@
+/* The format registry and the rules all formats share. */
+#include "pt_internal.h"
+#include "../base/libc.h"
+
+#define LAZY_MARK (1ull << 62)
+#define LAZY_FLAGS_SHIFT 8
+
+static const struct vmcfg_pt_format *const formats[VMCFG_PT_KIND_COUNT] = {
+	[VMCFG_PT_ARM64_S2_3L] = &vmcfg_pt_arm64_s2_3l,
+	[VMCFG_PT_ARM64_S2_4L] = &vmcfg_pt_arm64_s2_4l,
+	[VMCFG_PT_RISCV_SV39X4] = &vmcfg_pt_riscv_sv39x4,
+	[VMCFG_PT_RISCV_SV48X4] = &vmcfg_pt_riscv_sv48x4,
+	[VMCFG_PT_X86_EPT4] = &vmcfg_pt_x86_ept4,
+};
+
+const struct vmcfg_pt_format *vmcfg_pt_format_get(enum vmcfg_pt_kind kind)
+{
+	if ((unsigned)kind >= VMCFG_PT_KIND_COUNT)
+		return NULL;
+	return formats[kind];
+}
+
+const struct vmcfg_pt_format *vmcfg_pt_format_find(const char *name)
+{
+	size_t len = strlen(name);
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++)
+		if (strlen(formats[k]->name) == len && memcmp(formats[k]->name, name, len) == 0)
+			return formats[k];
+	return NULL;
+}
+
+int pt_check_common_flags(uint32_t flags)
+{
+	if (flags & ~VMCFG_MEM_ALL)
+		return VMCFG_EINVAL;
+	if (!(flags & (VMCFG_MEM_READ | VMCFG_MEM_WRITE | VMCFG_MEM_EXECUTE)))
+		return VMCFG_EINVAL;
+	if ((flags & VMCFG_MEM_DEVICE) && (flags & VMCFG_MEM_UNCACHED))
+		return VMCFG_EINVAL;
+	return 0;
+}
+
+uint64_t pt_encode_lazy(uint32_t flags)
+{
+	return LAZY_MARK | (uint64_t)(flags & VMCFG_MEM_ALL) << LAZY_FLAGS_SHIFT;
+}
+
+int pt_decode_absent(uint64_t desc, struct vmcfg_pte *out)
+{
+	memset(out, 0, sizeof *out);
+	if (desc == 0)
+		return 0;
+	uint32_t flags = (uint32_t)(desc >> LAZY_FLAGS_SHIFT) & VMCFG_MEM_ALL;
+	if (desc != pt_encode_lazy(flags) || pt_check_common_flags(flags))
+		return VMCFG_EINVAL;
+	out->type = VMCFG_PTE_LAZY;
+	out->flags = flags;
+	out->owned = true;
+	return 0;
+}
+
+bool pt_leaf_pa_ok(unsigned level, uint64_t pa, unsigned pa_bits)
+{
+	return (pa & (vmcfg_pt_level_size(level) - 1)) == 0 && (pa >> pa_bits) == 0;
+}

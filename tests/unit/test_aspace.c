@@ -1,0 +1,728 @@
+/*
+ * Unit tests of lib/mm's address spaces and simulated physical memory:
+ * block selection, identical-mapping semantics, unmap splitting, strict
+ * copies, iteration, the DESIGN.md defects as regressions, and clean
+ * unwinding when the HAL fails at every allocation point in turn.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vmcfg/aspace.h"
+
+#define R VMCFG_MEM_READ
+#define W VMCFG_MEM_WRITE
+#define X VMCFG_MEM_EXECUTE
+#define RW (R | W)
+#define RWX (R | W | X)
+#define KiB 1024ull
+#define MiB (1024 * KiB)
+#define GiB (1024 * MiB)
+
+#define RAM_BASE 0x40000000ull
+#define RAM_SIZE (16 * MiB)
+
+/* A simulated machine: RAM at 0x4000_0000, a HAL on it, one address space. */
+struct env {
+	struct vmcfg_sim_mem sim;
+	struct vmcfg_hal hal;
+	struct vmcfg_aspace as;
+	uint8_t *ram;
+	uint64_t bitmap[VMCFG_SIM_BITMAP_WORDS(RAM_SIZE)];
+	int warnings;
+	char last_log[256];
+};
+
+static void count_log(void *ctx, enum vmcfg_log_level level, const char *msg)
+{
+	struct env *e = (struct env *)((char *)ctx - offsetof(struct env, sim));
+	if (level == VMCFG_LOG_WARN)
+		e->warnings++;
+	strncpy(e->last_log, msg, sizeof e->last_log - 1);
+}
+
+static struct env *env_new(enum vmcfg_pt_kind kind, unsigned ipa_bits, unsigned options)
+{
+	struct env *e = calloc(1, sizeof *e);
+	assert_non_null(e);
+	e->ram = malloc(RAM_SIZE);
+	assert_non_null(e->ram);
+	assert_int_equal(vmcfg_sim_mem_init(&e->sim, e->ram, RAM_SIZE, RAM_BASE, e->bitmap,
+					    VMCFG_SIM_BITMAP_WORDS(RAM_SIZE), true),
+			 0);
+	e->hal = vmcfg_sim_mem_hal(&e->sim);
+	e->hal.log = count_log;
+	assert_int_equal(vmcfg_aspace_init(&e->as, &e->hal, kind, ipa_bits, options), 0);
+	return e;
+}
+
+/* Destroys the aspace and checks that every frame came back, exactly once. */
+static void env_free(struct env *e)
+{
+	vmcfg_aspace_destroy(&e->as);
+	assert_int_equal(e->sim.in_use, 0);
+	assert_int_equal(e->sim.bad_frees, 0);
+	free(e->ram);
+	free(e);
+}
+
+static struct vmcfg_aspace_stats stats(const struct env *e)
+{
+	struct vmcfg_aspace_stats s;
+	vmcfg_aspace_stats(&e->as, &s);
+	/* The aspace is the only user of this HAL: its counters must add up to the HAL's. */
+	assert_int_equal(e->sim.in_use, s.table_pages + s.owned_frames);
+	return s;
+}
+
+static struct vmcfg_translation xlate(const struct env *e, uint64_t gpa)
+{
+	struct vmcfg_translation t;
+	assert_int_equal(vmcfg_aspace_translate(&e->as, gpa, &t), 0);
+	return t;
+}
+
+static void test_init_errors(void **state)
+{
+	struct vmcfg_sim_mem sim;
+	static uint8_t ram[16 * 4096] __attribute__((aligned(4096)));
+	uint64_t bm[1];
+	struct vmcfg_aspace as;
+	(void)state;
+
+	assert_int_equal(vmcfg_sim_mem_init(&sim, ram, sizeof ram, 0x1000, bm, 1, false), 0);
+	struct vmcfg_hal hal = vmcfg_sim_mem_hal(&sim);
+	assert_int_equal(vmcfg_aspace_init(&as, &hal, VMCFG_PT_KIND_COUNT, 40, 0), VMCFG_EINVAL);
+	assert_int_equal(vmcfg_aspace_init(&as, &hal, VMCFG_PT_ARM64_S2_3L, 43, 0), VMCFG_ERANGE);
+	assert_int_equal(vmcfg_aspace_init(&as, &hal, VMCFG_PT_ARM64_S2_4L, 40, 0), VMCFG_ERANGE);
+	assert_int_equal(vmcfg_aspace_init(&as, &hal, VMCFG_PT_ARM64_S2_3L, 40, 0x80), VMCFG_EINVAL);
+	struct vmcfg_hal broken = hal;
+	broken.phys_to_virt = NULL;
+	assert_int_equal(vmcfg_aspace_init(&as, &broken, VMCFG_PT_X86_EPT4, 48, 0), VMCFG_EINVAL);
+	/* The riscv root needs 4 frames aligned to 16 KiB: RAM at 0x1000 has them at 0x4000. */
+	assert_int_equal(vmcfg_aspace_init(&as, &hal, VMCFG_PT_RISCV_SV39X4, 41, 0), 0);
+	assert_int_equal(as.root_pa, 0x4000);
+	assert_int_equal(sim.in_use, 4);
+	vmcfg_aspace_destroy(&as);
+	assert_int_equal(sim.in_use, 0);
+	/* Failing root allocation leaves nothing behind. */
+	sim.fail_at = sim.calls + 1;
+	assert_int_equal(vmcfg_aspace_init(&as, &hal, VMCFG_PT_X86_EPT4, 48, 0), VMCFG_ENOMEM);
+	assert_int_equal(sim.in_use, 0);
+	vmcfg_aspace_destroy(&as); /* harmless on a failed init */
+}
+
+/* map_linear picks 1 GiB, then 2 MiB, then 4 KiB leaves as alignment allows. */
+static void test_largest_blocks(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++) {
+		unsigned ipa = k == VMCFG_PT_ARM64_S2_4L ? 48 : 40;
+		struct env *e = env_new(k, ipa, 0);
+		/* [1 GiB - 8 KiB, 2 GiB + 2 MiB + 4 KiB): 2 pages, 1 GiB block, 2 MiB block, 1 page */
+		uint64_t gpa = GiB - 8 * KiB, size = GiB + 2 * MiB + 12 * KiB;
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, gpa, 0x100000000ull + gpa, size, RWX), 0);
+		struct vmcfg_aspace_stats s = stats(e);
+		assert_int_equal(s.leaves[0], 3);
+		assert_int_equal(s.leaves[1], 1);
+		assert_int_equal(s.leaves[2], 1);
+		assert_int_equal(s.mapped_bytes, size);
+		assert_int_equal(s.owned_frames, 0);
+		/* tables: root + (below 1 GiB: 1 + 1) + (above 2 GiB: 1 + 1), + the
+		 * 512 GiB entry's table with 4 levels */
+		assert_int_equal(s.table_pages, e->as.root_pages + 4 + (e->as.fmt->levels == 4));
+		struct vmcfg_translation t = xlate(e, GiB + 12345);
+		assert_int_equal(t.hpa, 0x100000000ull + GiB + 12345);
+		assert_int_equal(t.level, 2);
+		assert_int_equal(t.flags, RWX);
+		assert_true(t.present);
+		assert_false(t.owned);
+		/* an hpa misaligned against the gpa forces 4 KiB pages */
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, 8 * GiB, 0x1000, 2 * MiB, RW), 0);
+		assert_int_equal(stats(e).leaves[0], 3 + 512);
+		/* the 4K-only option never uses blocks */
+		struct env *p = env_new(k, ipa, VMCFG_ASPACE_4K_ONLY);
+		assert_int_equal(vmcfg_aspace_map_linear(&p->as, 0, 0, 4 * MiB, RW), 0);
+		assert_int_equal(stats(p).leaves[0], 1024);
+		assert_int_equal(stats(p).leaves[1], 0);
+		env_free(p);
+		env_free(e);
+	}
+}
+
+static void test_argument_errors(void **state)
+{
+	struct env *e = env_new(VMCFG_PT_ARM64_S2_3L, 40, 0);
+	enum vmcfg_ident_how how;
+	(void)state;
+
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0x1000, 0x1000, 0, RW), VMCFG_EINVAL);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0x1001, 0x1000, 0x1000, RW), VMCFG_EALIGN);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0x1000, 0x1800, 0x1000, RW), VMCFG_EALIGN);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0x1000, 0x1000, 0x1800, RW), VMCFG_EALIGN);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0x1000, 0x1000, 0x1000, 0), VMCFG_EINVAL);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0x1000, 0x1000, 0x1000, 0x40 | R),
+			 VMCFG_EINVAL);
+	assert_int_equal(vmcfg_aspace_map_alloc(&e->as, 0x1000, 0x1000,
+						R | VMCFG_MEM_DEVICE | VMCFG_MEM_UNCACHED),
+			 VMCFG_EINVAL);
+	/* base + size wraps: an error, not a small range */
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, UINT64_MAX - 0xfff, 0, 0x2000, RW),
+			 VMCFG_ERANGE);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0, UINT64_MAX - 0xfff, 0x2000, RW),
+			 VMCFG_ERANGE);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0x1000, 0xfffffffffffff000ull, 0x1000, RW),
+			 VMCFG_ERANGE); /* beyond the 48-bit output address */
+	assert_int_equal(vmcfg_aspace_map_identical(&e->as, UINT64_MAX - 0xfff, 0x2000, RW, &how),
+			 VMCFG_ERANGE);
+	assert_int_equal(vmcfg_aspace_unmap(&e->as, UINT64_MAX - 0xfff, 0x2000), VMCFG_ERANGE);
+	char b[4];
+	assert_int_equal(vmcfg_aspace_write(&e->as, UINT64_MAX - 1, b, 4), VMCFG_ERANGE);
+	assert_int_equal(vmcfg_aspace_read(&e->as, UINT64_MAX - 1, b, 4), VMCFG_ERANGE);
+	struct vmcfg_translation t;
+	assert_int_equal(vmcfg_aspace_translate(&e->as, 0x1000, &t), VMCFG_EFAULT);
+	assert_int_equal(vmcfg_aspace_fault_in(&e->as, 0x1000), VMCFG_EFAULT);
+	assert_int_equal(e->sim.in_use, e->as.root_pages);
+	env_free(e);
+}
+
+/* DESIGN.md: three levels silently aliased guest addresses at or above 2^39. */
+static void test_no_alias_above_ipa(void **state)
+{
+	struct vmcfg_translation t;
+	(void)state;
+
+	/* 39-bit IPA: 2^39 is out of range, whatever the table could index */
+	struct env *e = env_new(VMCFG_PT_ARM64_S2_3L, 39, 0);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 1ull << 39, 0, 0x1000, RW), VMCFG_ERANGE);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, (1ull << 39) - 0x1000, 0, 0x2000, RW),
+			 VMCFG_ERANGE);
+	assert_int_equal(vmcfg_aspace_translate(&e->as, 1ull << 39, &t), VMCFG_ERANGE);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, (1ull << 39) - 0x1000, 0x5000, 0x1000, RW), 0);
+	env_free(e);
+
+	/* 40-bit IPA: 2^39 lands in the second concatenated root table, not on 0 */
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++) {
+		if (k == VMCFG_PT_ARM64_S2_4L)
+			continue;
+		e = env_new(k, 40, 0);
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, 1ull << 39, 0x200000, 0x1000, RW), 0);
+		assert_int_equal(vmcfg_aspace_translate(&e->as, 0, &t), VMCFG_EFAULT);
+		assert_int_equal(xlate(e, 1ull << 39).hpa, 0x200000);
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0, 0x300000, 0x1000, RW), 0);
+		assert_int_equal(xlate(e, 0).hpa, 0x300000);
+		assert_int_equal(xlate(e, 1ull << 39).hpa, 0x200000);
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, 1ull << 40, 0, 0x1000, RW), VMCFG_ERANGE);
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, (1ull << 40) - 0x1000, 0, 0x1000, RW), 0);
+		env_free(e);
+	}
+}
+
+/* Overlap checks: adjacency is fine, any shared page is not (DESIGN.md: overflow-safe). */
+static void test_overlap(void **state)
+{
+	struct env *e = env_new(VMCFG_PT_X86_EPT4, 48, 0);
+	(void)state;
+
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 4 * GiB, 4 * GiB, GiB, RW), 0);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 5 * GiB, 0, 0x1000, RW), 0); /* adjacent */
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 4 * GiB - 0x1000, 0, 0x1000, RW), 0);
+	uint64_t before = e->sim.in_use;
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 4 * GiB + 0x1000, 0, 0x1000, RW),
+			 VMCFG_EOVERLAP); /* inside a block */
+	assert_int_equal(vmcfg_aspace_map_alloc(&e->as, 3 * GiB, GiB + 0x1000, RW), VMCFG_EOVERLAP);
+	assert_int_equal(vmcfg_aspace_map_lazy(&e->as, 5 * GiB - 0x1000, 0x2000, RW), VMCFG_EOVERLAP);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 2 * GiB, 0, 8 * GiB, RW), VMCFG_EOVERLAP);
+	assert_int_equal(e->sim.in_use, before); /* refusals allocate nothing */
+	/* DESIGN.md: a range spanning adjacent mappings is contained, not missed */
+	assert_int_equal(vmcfg_aspace_unmap(&e->as, 4 * GiB - 0x1000, GiB + 0x2000), 0);
+	assert_int_equal(stats(e).mapped_bytes, 0);
+	/* and a range reaching past the last one is refused whole */
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 4 * GiB, 4 * GiB, 0x2000, RW), 0);
+	assert_int_equal(vmcfg_aspace_unmap(&e->as, 4 * GiB, 0x3000), VMCFG_EFAULT);
+	assert_int_equal(stats(e).mapped_bytes, 0x2000);
+	env_free(e);
+}
+
+/* DESIGN.md: W-only mappings came out invalid. arm64 encodes them; riscv and EPT refuse. */
+static void test_write_only(void **state)
+{
+	(void)state;
+	struct env *e = env_new(VMCFG_PT_ARM64_S2_3L, 40, 0);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0x10000, 0x10000, 0x1000, W), 0);
+	struct vmcfg_translation t = xlate(e, 0x10000);
+	assert_int_equal(t.flags, W);
+	assert_true(t.present);
+	env_free(e);
+	const enum vmcfg_pt_kind refusing[] = { VMCFG_PT_RISCV_SV39X4, VMCFG_PT_X86_EPT4 };
+	for (unsigned i = 0; i < 2; i++) {
+		e = env_new(refusing[i], 40, 0);
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0x10000, 0x10000, 0x1000, W),
+				 VMCFG_EINVAL);
+		assert_int_equal(vmcfg_aspace_map_lazy(&e->as, 0x10000, 0x1000, W | X), VMCFG_EINVAL);
+		env_free(e);
+	}
+}
+
+static int check_leaf_xn(void *ud, const struct vmcfg_desc_visit *v)
+{
+	int *leaves = ud;
+	if (v->pte.type == VMCFG_PTE_LEAF) {
+		assert_true(v->desc & (1ull << 54));
+		assert_true(v->desc & 1);
+		(*leaves)++;
+	}
+	return 0;
+}
+
+/* DESIGN.md: stage-2 descriptors never set execute-never. */
+static void test_xn_on_every_leaf(void **state)
+{
+	struct env *e = env_new(VMCFG_PT_ARM64_S2_3L, 40, 0);
+	int leaves = 0;
+	(void)state;
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, GiB - 0x1000, GiB - 0x1000,
+						 GiB + 2 * MiB + 0x2000, RW),
+			 0);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0x09000000, 0x09000000, 0x1000,
+						 RW | VMCFG_MEM_DEVICE),
+			 0);
+	assert_int_equal(vmcfg_aspace_map_alloc(&e->as, 0x100000, 0x3000, R), 0);
+	/* split the 1 GiB block: the new leaves keep XN */
+	assert_int_equal(vmcfg_aspace_unmap(&e->as, GiB + 0x5000, 0x1000), 0);
+	assert_int_equal(vmcfg_aspace_for_each_desc(&e->as, check_leaf_xn, &leaves), 0);
+	assert_true(leaves > 1000);
+	env_free(e);
+}
+
+static void test_map_alloc_zeroed(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++) {
+		unsigned ipa = k == VMCFG_PT_ARM64_S2_4L ? 48 : 40;
+		struct env *e = env_new(k, ipa, 0);
+		uint64_t size = 4 * MiB + 0x3000;
+		/* The sim poisons free RAM with 0xA5: what the guest sees must be zero. */
+		assert_int_equal(vmcfg_aspace_map_alloc(&e->as, 0x80000000, size, RWX), 0);
+		struct vmcfg_aspace_stats s = stats(e);
+		assert_int_equal(s.owned_frames, size / 4096);
+		assert_int_equal(s.leaves[1], 2); /* the HAL had 2 MiB runs */
+		assert_int_equal(s.leaves[0], 3);
+		uint8_t *buf = malloc(size);
+		memset(buf, 0x5a, size);
+		assert_int_equal(vmcfg_aspace_read(&e->as, 0x80000000, buf, size), 0);
+		for (uint64_t i = 0; i < size; i++)
+			if (buf[i])
+				fail_msg("byte %llu not zeroed", (unsigned long long)i);
+		struct vmcfg_translation t = xlate(e, 0x80000000 + 4 * MiB);
+		assert_true(t.owned);
+		assert_true(vmcfg_sim_mem_frame_in_use(&e->sim, t.hpa));
+		free(buf);
+		/* unmap frees the frames */
+		assert_int_equal(vmcfg_aspace_unmap(&e->as, 0x80000000, size), 0);
+		s = stats(e);
+		assert_int_equal(s.owned_frames, 0);
+		assert_int_equal(s.table_pages, e->as.root_pages);
+		assert_int_equal(s.mapped_bytes, 0);
+		env_free(e);
+	}
+}
+
+/* When the HAL has no 2 MiB runs, MapAlloc falls back to scattered 4 KiB frames. */
+static void test_map_alloc_fragmented(void **state)
+{
+	struct env *e = env_new(VMCFG_PT_ARM64_S2_3L, 40, 0);
+	uint64_t pa;
+	(void)state;
+	/* Fragment RAM: take every other frame (the root has the first ones). */
+	for (uint64_t f = 2; f < e->sim.frames; f += 2)
+		assert_int_equal(e->hal.reserve_frames(e->hal.ctx, RAM_BASE + f * 4096, 1), 0);
+	assert_int_equal(e->hal.alloc_frames(e->hal.ctx, 2, 4096, &pa), VMCFG_ENOMEM);
+	assert_int_equal(vmcfg_aspace_map_alloc(&e->as, 0x200000, 2 * MiB, RW), 0);
+	assert_int_equal(e->as.stats.leaves[0], 512);
+	/* a copy across scattered frames lands in the right places */
+	uint8_t src[3 * 4096 + 10], dst[sizeof src];
+	for (size_t i = 0; i < sizeof src; i++)
+		src[i] = (uint8_t)(i * 7 + 1);
+	assert_int_equal(vmcfg_aspace_write(&e->as, 0x200000 + 4000, src, sizeof src), 0);
+	assert_int_equal(vmcfg_aspace_read(&e->as, 0x200000 + 4000, dst, sizeof dst), 0);
+	assert_memory_equal(src, dst, sizeof src);
+	struct vmcfg_translation a = xlate(e, 0x201000), b = xlate(e, 0x202000);
+	assert_int_not_equal(a.hpa + 4096, b.hpa);
+	assert_int_equal(e->ram[b.hpa - RAM_BASE], src[4096 + 96]);
+	vmcfg_aspace_destroy(&e->as);
+	for (uint64_t f = 2; f < e->sim.frames; f += 2)
+		e->hal.free_frames(e->hal.ctx, RAM_BASE + f * 4096, 1);
+	assert_int_equal(e->sim.in_use, 0);
+	assert_int_equal(e->sim.bad_frees, 0);
+	free(e->ram);
+	free(e);
+}
+
+static void test_lazy(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++) {
+		unsigned ipa = k == VMCFG_PT_ARM64_S2_4L ? 48 : 40;
+		struct env *e = env_new(k, ipa, 0);
+		assert_int_equal(vmcfg_aspace_map_lazy(&e->as, GiB, GiB + 4 * MiB, RW), 0);
+		struct vmcfg_aspace_stats s = stats(e);
+		assert_int_equal(s.owned_frames, 0);
+		assert_int_equal(s.leaves[2], 1); /* lazy blocks cost no tables below them */
+		assert_int_equal(s.leaves[1], 2);
+		struct vmcfg_translation t = xlate(e, GiB + 5);
+		assert_false(t.present);
+		assert_int_equal(t.flags, RW);
+		/* reads see zeros and populate nothing */
+		uint8_t buf[8192];
+		memset(buf, 1, sizeof buf);
+		assert_int_equal(vmcfg_aspace_read(&e->as, GiB + 0x1ff000, buf, sizeof buf), 0);
+		for (size_t i = 0; i < sizeof buf; i++)
+			assert_int_equal(buf[i], 0);
+		assert_int_equal(stats(e).owned_frames, 0);
+		/* a write populates exactly the pages it touches (2 here), zeroed */
+		assert_int_equal(vmcfg_aspace_write(&e->as, GiB + 0x1ffffe, "abcd", 4), 0);
+		s = stats(e);
+		assert_int_equal(s.owned_frames, 2);
+		assert_int_equal(s.mapped_bytes, GiB + 4 * MiB);
+		assert_int_equal(vmcfg_aspace_read(&e->as, GiB + 0x1ff000, buf, sizeof buf), 0);
+		assert_int_equal(buf[0], 0);
+		assert_memory_equal(buf + 0xffe, "abcd", 4);
+		t = xlate(e, GiB + 0x200000);
+		assert_true(t.present);
+		assert_true(t.owned);
+		assert_int_equal(t.level, 0);
+		/* fault-in on a present page is a no-op; on an unmapped page an error */
+		assert_int_equal(vmcfg_aspace_fault_in(&e->as, GiB + 0x200123), 0);
+		assert_int_equal(vmcfg_aspace_fault_in(&e->as, 3 * GiB), VMCFG_EFAULT);
+		assert_int_equal(vmcfg_aspace_fault_in(&e->as, 2 * GiB + 4096), 0);
+		assert_int_equal(stats(e).owned_frames, 3);
+		/* a populate failure writes nothing */
+		e->sim.fail_at = e->sim.calls + 1;
+		assert_int_equal(vmcfg_aspace_write(&e->as, GiB + 0x500000, "x", 1), VMCFG_ENOMEM);
+		e->sim.fail_at = 0;
+		env_free(e);
+	}
+}
+
+static void test_identical(void **state)
+{
+	enum vmcfg_ident_how how = VMCFG_IDENT_FALLBACK;
+	(void)state;
+
+	struct env *e = env_new(VMCFG_PT_ARM64_S2_3L, 40, 0);
+	/* managed and free: reserved, owned, contents kept */
+	e->ram[8 * MiB] = 0x42;
+	assert_int_equal(vmcfg_aspace_map_identical(&e->as, RAM_BASE + 8 * MiB, 2 * MiB, RWX, &how), 0);
+	assert_int_equal(how, VMCFG_IDENT_RESERVED);
+	assert_int_equal(e->warnings, 0);
+	struct vmcfg_translation t = xlate(e, RAM_BASE + 8 * MiB);
+	assert_int_equal(t.hpa, RAM_BASE + 8 * MiB);
+	assert_true(t.owned);
+	assert_int_equal(t.level, 1);
+	uint8_t byte;
+	assert_int_equal(vmcfg_aspace_read(&e->as, RAM_BASE + 8 * MiB, &byte, 1), 0);
+	assert_int_equal(byte, 0x42);
+	assert_int_equal(stats(e).owned_frames, 512);
+
+	/* the same range for a second VM: taken, an error, never shared */
+	struct vmcfg_aspace other;
+	assert_int_equal(vmcfg_aspace_init(&other, &e->hal, VMCFG_PT_ARM64_S2_3L, 40, 0), 0);
+	assert_int_equal(vmcfg_aspace_map_identical(&other, RAM_BASE + 9 * MiB, 4096, RW, &how),
+			 VMCFG_EBUSY);
+	/* partly managed: refused as well */
+	assert_int_equal(vmcfg_aspace_map_identical(&other, RAM_BASE - 4096, 8192, RW, &how),
+			 VMCFG_ERANGE);
+	/* outside managed memory: mapped linearly, one warning, once, and only one mapping */
+	assert_int_equal(vmcfg_aspace_map_identical(&other, 0x08000000, 0x10000, RW, &how), 0);
+	assert_int_equal(how, VMCFG_IDENT_FALLBACK);
+	assert_int_equal(e->warnings, 1);
+	assert_non_null(strstr(e->last_log, "0x800_0000"));
+	struct vmcfg_aspace_stats s;
+	vmcfg_aspace_stats(&other, &s);
+	assert_int_equal(s.mapped_bytes, 0x10000);
+	assert_int_equal(s.owned_frames, 0);
+	assert_int_equal(vmcfg_aspace_translate(&other, 0x08000000 + 0x1234, &t), 0);
+	assert_int_equal(t.hpa, 0x08001234);
+	assert_false(t.owned);
+	/* not host-visible: a copy fails before writing */
+	assert_int_equal(vmcfg_aspace_write(&other, 0x08000000, "x", 1), VMCFG_EFAULT);
+	/* mapping it again is an overlap, not a second fallback */
+	assert_int_equal(vmcfg_aspace_map_identical(&other, 0x08000000, 0x1000, RW, &how),
+			 VMCFG_EOVERLAP);
+	assert_int_equal(e->warnings, 1);
+	vmcfg_aspace_destroy(&other);
+
+	/* unmapping part of it returns exactly those frames to the HAL */
+	assert_int_equal(vmcfg_aspace_unmap(&e->as, RAM_BASE + 9 * MiB, MiB), 0);
+	assert_false(vmcfg_sim_mem_frame_in_use(&e->sim, RAM_BASE + 9 * MiB));
+	assert_true(vmcfg_sim_mem_frame_in_use(&e->sim, RAM_BASE + 9 * MiB - 4096));
+	assert_int_equal(stats(e).owned_frames, 256);
+	env_free(e);
+}
+
+static void test_unmap_splits(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++) {
+		unsigned ipa = k == VMCFG_PT_ARM64_S2_4L ? 48 : 40;
+		struct env *e = env_new(k, ipa, 0);
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, 2 * GiB, 6 * GiB, GiB, RWX), 0);
+		/* punch a page out of the middle of the 1 GiB block */
+		assert_int_equal(vmcfg_aspace_unmap(&e->as, 2 * GiB + 3 * MiB + 0x5000, 0x1000), 0);
+		struct vmcfg_aspace_stats s = stats(e);
+		assert_int_equal(s.leaves[2], 0);
+		assert_int_equal(s.leaves[1], 511);
+		assert_int_equal(s.leaves[0], 511);
+		assert_int_equal(s.mapped_bytes, GiB - 0x1000);
+		struct vmcfg_translation t;
+		assert_int_equal(vmcfg_aspace_translate(&e->as, 2 * GiB + 3 * MiB + 0x5800, &t),
+				 VMCFG_EFAULT);
+		assert_int_equal(xlate(e, 2 * GiB + 3 * MiB + 0x6000).hpa, 6 * GiB + 3 * MiB + 0x6000);
+		assert_int_equal(xlate(e, 2 * GiB + 3 * MiB + 0x4fff).hpa, 6 * GiB + 3 * MiB + 0x4fff);
+		assert_int_equal(xlate(e, 3 * GiB - 1).hpa, 7 * GiB - 1);
+		/* a range with a hole is refused whole */
+		assert_int_equal(vmcfg_aspace_unmap(&e->as, 2 * GiB + 3 * MiB, 2 * MiB), VMCFG_EFAULT);
+		assert_int_equal(stats(e).mapped_bytes, GiB - 0x1000);
+		/* unmapping around the hole empties the tables: only the root remains */
+		assert_int_equal(vmcfg_aspace_unmap(&e->as, 2 * GiB, 3 * MiB + 0x5000), 0);
+		assert_int_equal(vmcfg_aspace_unmap(&e->as, 2 * GiB + 3 * MiB + 0x6000,
+						    GiB - 3 * MiB - 0x6000),
+				 0);
+		s = stats(e);
+		assert_int_equal(s.mapped_bytes, 0);
+		assert_int_equal(s.table_pages, e->as.root_pages);
+		/* a split that runs out of table pages leaves the mapping as it was */
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, 2 * GiB, 6 * GiB, GiB, RWX), 0);
+		e->sim.fail_at = e->sim.calls + 2;
+		assert_int_equal(vmcfg_aspace_unmap(&e->as, 2 * GiB + 0x1000, 0x1000), VMCFG_ENOMEM);
+		e->sim.fail_at = 0;
+		assert_int_equal(xlate(e, 2 * GiB + 0x1000).hpa, 6 * GiB + 0x1000);
+		assert_int_equal(stats(e).mapped_bytes, GiB);
+		env_free(e);
+	}
+}
+
+/* A copy that leaves the mapped area fails before any byte is written. */
+static void test_copy_strict(void **state)
+{
+	struct env *e = env_new(VMCFG_PT_RISCV_SV39X4, 41, 0);
+	(void)state;
+	assert_int_equal(vmcfg_aspace_map_alloc(&e->as, 0x10000, 0x3000, RW), 0);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0x13000, 0x0a000000, 0x1000,
+						 RW | VMCFG_MEM_DEVICE),
+			 0);
+	uint8_t src[0x3000 + 1], dst[sizeof src];
+	memset(src, 0x77, sizeof src);
+	assert_int_equal(vmcfg_aspace_write(&e->as, 0x10000, src, sizeof src), VMCFG_EFAULT);
+	assert_int_equal(vmcfg_aspace_write(&e->as, 0xf000, src, 0x1001), VMCFG_EFAULT);
+	memset(dst, 1, sizeof dst);
+	assert_int_equal(vmcfg_aspace_read(&e->as, 0x10000, dst, 0x3000), 0);
+	for (size_t i = 0; i < 0x3000; i++)
+		assert_int_equal(dst[i], 0);
+	assert_int_equal(vmcfg_aspace_read(&e->as, 0x12fff, dst, 2), VMCFG_EFAULT);
+	assert_int_equal(vmcfg_aspace_write(&e->as, 0x10000, src, 0), 0);
+	assert_int_equal(vmcfg_aspace_write(&e->as, 0x10000, src, 0x3000), 0);
+	env_free(e);
+}
+
+struct runs {
+	struct vmcfg_mapping m[16];
+	int n;
+};
+
+static int collect(void *ud, const struct vmcfg_mapping *m)
+{
+	struct runs *r = ud;
+	assert_true(r->n < 16);
+	r->m[r->n++] = *m;
+	return 0;
+}
+
+static int stop_at_two(void *ud, const struct vmcfg_mapping *m)
+{
+	(void)m;
+	return ++*(int *)ud == 2 ? 99 : 0;
+}
+
+static void test_for_each(void **state)
+{
+	struct env *e = env_new(VMCFG_PT_ARM64_S2_4L, 48, 0);
+	struct runs r = { .n = 0 };
+	(void)state;
+	/* one linear run of mixed leaf sizes, a different-flags neighbour, a lazy run */
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, GiB - 0x1000, 5 * GiB - 0x1000,
+						 GiB + 0x3000, RWX),
+			 0);
+	assert_int_equal(vmcfg_aspace_map_linear(&e->as, 2 * GiB + 0x2000, 6 * GiB + 0x2000, 0x1000, R),
+			 0);
+	assert_int_equal(vmcfg_aspace_map_lazy(&e->as, 4 * GiB, 4 * MiB, RW), 0);
+	assert_int_equal(vmcfg_aspace_for_each(&e->as, collect, &r), 0);
+	assert_int_equal(r.n, 3);
+	assert_int_equal(r.m[0].gpa, GiB - 0x1000);
+	assert_int_equal(r.m[0].size, GiB + 0x3000);
+	assert_int_equal(r.m[0].hpa, 5 * GiB - 0x1000);
+	assert_int_equal(r.m[0].leaf_sizes, 0x5); /* 4 KiB pages and a 1 GiB block */
+	assert_int_equal(r.m[1].flags, R);
+	assert_true(r.m[2].lazy);
+	assert_int_equal(r.m[2].size, 4 * MiB);
+	assert_int_equal(r.m[2].leaf_sizes, 0x2);
+	int calls = 0;
+	assert_int_equal(vmcfg_aspace_for_each(&e->as, stop_at_two, &calls), 99);
+	env_free(e);
+}
+
+/*
+ * Allocation-failure unwinding: a multi-region layout is built with the
+ * HAL failing its k-th allocation, for every k. A failing map leaves the
+ * HAL exactly as before the call; the counters always add up; destroy
+ * returns every frame.
+ */
+static int build_layout(struct env *e, enum vmcfg_pt_kind kind, unsigned ipa, bool *failed)
+{
+	enum vmcfg_ident_how how;
+	int err = vmcfg_aspace_init(&e->as, &e->hal, kind, ipa, 0);
+	if (err)
+		return err;
+	size_t before;
+#define STEP(call, strict)                                                                     \
+	do {                                                                                   \
+		before = e->sim.in_use;                                                        \
+		err = (call);                                                                  \
+		stats(e);                                                                      \
+		if (err) {                                                                     \
+			assert_int_equal(err, VMCFG_ENOMEM);                                   \
+			if (strict)                                                            \
+				assert_int_equal(e->sim.in_use, before);                       \
+			*failed = true;                                                        \
+			return 0; /* later steps build on this one */                          \
+		}                                                                              \
+	} while (0)
+	STEP(vmcfg_aspace_map_linear(&e->as, 4 * GiB - 0x3000, 4 * GiB - 0x3000,
+				     GiB + 2 * MiB + 0x5000, RWX),
+	     true);
+	STEP(vmcfg_aspace_map_alloc(&e->as, 0x80000000, 4 * MiB + 0x2000, RW), true);
+	STEP(vmcfg_aspace_map_lazy(&e->as, 0x90000000, 2 * MiB + 0x1000, RW), true);
+	STEP(vmcfg_aspace_write(&e->as, 0x90001ffe, "abcd", 4), false);
+	STEP(vmcfg_aspace_map_identical(&e->as, RAM_BASE + 14 * MiB, 2 * MiB, RWX, &how), true);
+	STEP(vmcfg_aspace_map_linear(&e->as, 0x09000000, 0x09000000, 0x3000,
+				     RW | VMCFG_MEM_DEVICE),
+	     true);
+	STEP(vmcfg_aspace_unmap(&e->as, 4 * GiB + 0x7000, 0x1000), false);
+	STEP(vmcfg_aspace_unmap(&e->as, 0x80000000 + 0x1000, 3 * MiB), false);
+#undef STEP
+	return 0;
+}
+
+static void test_alloc_failure_unwinding(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++) {
+		unsigned ipa = k == VMCFG_PT_ARM64_S2_4L ? 48 : 40;
+		unsigned points = 0;
+		for (uint64_t fail_at = 1;; fail_at++) {
+			struct env *e = env_new(k, ipa, 0);
+			vmcfg_aspace_destroy(&e->as); /* env_new made one; build_layout makes its own */
+			e->sim.calls = 0;
+			e->sim.fail_at = fail_at;
+			bool failed = false;
+			int err = build_layout(e, k, ipa, &failed);
+			if (err) {
+				assert_int_equal(err, VMCFG_ENOMEM);
+				failed = true;
+				assert_int_equal(e->sim.in_use, 0);
+			}
+			/* A failed 1 GiB / 2 MiB attempt falls back to smaller runs: not every
+			 * injected failure fails a call. Stop once fail_at was never reached. */
+			bool reached = e->sim.calls >= fail_at;
+			env_free(e);
+			if (!reached) {
+				assert_false(failed);
+				break;
+			}
+			points++;
+		}
+		assert_true(points > 10);
+	}
+}
+
+static void test_sim_hal(void **state)
+{
+	static uint8_t ram[64 * 4096] __attribute__((aligned(4096)));
+	uint64_t bm[1], pa;
+	struct vmcfg_sim_mem sim;
+	(void)state;
+
+	assert_int_equal(vmcfg_sim_mem_init(&sim, ram, sizeof ram, 0x1000, bm, 0, false), VMCFG_EINVAL);
+	assert_int_equal(vmcfg_sim_mem_init(&sim, ram, 100, 0x1000, bm, 1, false), VMCFG_EALIGN);
+	assert_int_equal(vmcfg_sim_mem_init(&sim, ram, sizeof ram, UINT64_MAX - 0xfff, bm, 1, false),
+			 VMCFG_ERANGE);
+	/* base 0x3000: the first 16 KiB-aligned frame is 0x4000, index 1 */
+	assert_int_equal(vmcfg_sim_mem_init(&sim, ram, sizeof ram, 0x3000, bm, 1, true), 0);
+	assert_int_equal(ram[0], 0xA5);
+	struct vmcfg_hal hal = vmcfg_sim_mem_hal(&sim);
+	assert_int_equal(hal.alloc_frames(hal.ctx, 4, 0x4000, &pa), 0);
+	assert_int_equal(pa, 0x4000);
+	assert_int_equal(hal.alloc_frames(hal.ctx, 1, 4096, &pa), 0);
+	assert_int_equal(pa, 0x3000);
+	assert_int_equal(hal.alloc_frames(hal.ctx, 2, 0x2000, &pa), 0);
+	assert_int_equal(pa, 0x8000);
+	assert_int_equal(sim.in_use, 7);
+	assert_int_equal(hal.alloc_frames(hal.ctx, 0, 4096, &pa), VMCFG_EINVAL);
+	assert_int_equal(hal.alloc_frames(hal.ctx, 1, 0x3000, &pa), VMCFG_EINVAL);
+	assert_int_equal(hal.alloc_frames(hal.ctx, 65, 4096, &pa), VMCFG_ENOMEM);
+	/* reserve: taken / not managed / straddling / fine */
+	assert_int_equal(hal.reserve_frames(hal.ctx, 0x5000, 1), VMCFG_EBUSY);
+	assert_int_equal(hal.reserve_frames(hal.ctx, 0x100000, 1), VMCFG_ENOENT);
+	assert_int_equal(hal.reserve_frames(hal.ctx, 0x0, 3), VMCFG_ENOENT);
+	assert_int_equal(hal.reserve_frames(hal.ctx, 0x2000, 2), VMCFG_ERANGE);
+	assert_int_equal(hal.reserve_frames(hal.ctx, 0x42000, 2), VMCFG_ERANGE);
+	assert_int_equal(hal.reserve_frames(hal.ctx, 0x42000 - 0x1000, 1), 0);
+	assert_int_equal(hal.reserve_frames(hal.ctx, 0x1001, 1), VMCFG_EINVAL);
+	assert_true(vmcfg_sim_mem_frame_in_use(&sim, 0x41000));
+	/* free a sub-run of an allocation; double frees and foreign frames are counted */
+	memset(hal.phys_to_virt(hal.ctx, 0x5000, 4096), 0, 4096);
+	hal.free_frames(hal.ctx, 0x5000, 2);
+	assert_int_equal(ram[0x2000], 0xA5); /* poisoned again */
+	hal.free_frames(hal.ctx, 0x5000, 1);
+	hal.free_frames(hal.ctx, 0x100000, 1);
+	assert_int_equal(sim.bad_frees, 2);
+	assert_int_equal(sim.in_use, 6);
+	/* phys_to_virt: inside RAM only, whole length */
+	assert_ptr_equal(hal.phys_to_virt(hal.ctx, 0x3000, 64 * 4096), ram);
+	assert_null(hal.phys_to_virt(hal.ctx, 0x3000, 64 * 4096 + 1));
+	assert_null(hal.phys_to_virt(hal.ctx, 0x2fff, 1));
+	/* failure injection counts allocations and reservations */
+	sim.fail_at = sim.calls + 2;
+	assert_int_equal(hal.alloc_frames(hal.ctx, 1, 4096, &pa), 0);
+	assert_int_equal(hal.alloc_frames(hal.ctx, 1, 4096, &pa), VMCFG_ENOMEM);
+	assert_int_equal(sim.peak, 8);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_errors),
+		cmocka_unit_test(test_largest_blocks),
+		cmocka_unit_test(test_argument_errors),
+		cmocka_unit_test(test_no_alias_above_ipa),
+		cmocka_unit_test(test_overlap),
+		cmocka_unit_test(test_write_only),
+		cmocka_unit_test(test_xn_on_every_leaf),
+		cmocka_unit_test(test_map_alloc_zeroed),
+		cmocka_unit_test(test_map_alloc_fragmented),
+		cmocka_unit_test(test_lazy),
+		cmocka_unit_test(test_identical),
+		cmocka_unit_test(test_unmap_splits),
+		cmocka_unit_test(test_copy_strict),
+		cmocka_unit_test(test_for_each),
+		cmocka_unit_test(test_alloc_failure_unwinding),
+		cmocka_unit_test(test_sim_hal),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
