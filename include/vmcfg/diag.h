@@ -59,7 +59,7 @@ enum vmcfg_rule {
 	VMCFG_R_CPU_MASK_EMPTY,     /* E0220 a phys_cpu_sets mask of 0 */
 	VMCFG_R_CPU_MASK_PLATFORM,  /* E0221 a CPU mask names CPUs the platform lacks */
 	VMCFG_R_DUP_PHYS_ID,        /* E0222 one physical CPU id for two vCPUs */
-	VMCFG_R_VCPUS_SHARE_PCPU,   /* E0223 two vCPUs of a VM pinned to one physical CPU */
+	VMCFG_R_VCPUS_SHARE_PCPU,   /* W0223 two vCPUs of a VM pinned to one physical CPU */
 	VMCFG_R_PT_ROUNDING,        /* W0224 a passthrough window not page-aligned */
 	VMCFG_R_PHYS_ID_PLATFORM,   /* E0225 a physical CPU id the platform does not have */
 	VMCFG_R_HOST_SELF_OVERLAP,  /* E0226 two host ranges of one VM overlap */

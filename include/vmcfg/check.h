@@ -1,0 +1,186 @@
+/*
+ * vmcfg/check.h — the checker: rules over decoded VM files (vm_spec), alone
+ * and as a system sharing one host platform, with diagnostics that point
+ * at the TOML values involved (both of them for conflicts).
+ *
+ * Three inputs, each optional beyond the VM specs:
+ *   - the VM specs (vmcfg/spec.h), decoded by vm_spec_decode/vm_spec_load;
+ *   - a platform: the host's CPUs, RAM banks, the hypervisor's own memory,
+ *     the IPA width and reserved frames (interrupt controller, IOMMU). It
+ *     comes from a system file (below) or, later, from a host device tree,
+ *     so its values may come without spans;
+ *   - a system: the system file, naming the VM files that run together,
+ *     an optional platform and the static IVC channels.
+ *
+ * Rules and codes are in the catalogue of vmcfg/diag.h (E02xx/W02xx one VM,
+ * E03xx/W03xx a system) and documented in docs/diagnostics.md; the system
+ * file format in docs/system-file.md. Rules the decoder enforces already
+ * (cpu_num 0, cpu list length, flag bits, vm_type, image_location, a path
+ * without its address, unknown keys) are not repeated here.
+ *
+ * Freestanding: no global state; scratch memory comes from the diagnostics
+ * list's allocator (diags->alloc) and is returned before each call ends.
+ * Checking is O(n log n) in the number of declared ranges: overlaps and
+ * duplicates are found by sorting, never pairwise.
+ */
+#ifndef VMCFG_CHECK_H
+#define VMCFG_CHECK_H
+
+#include "vmcfg/spec.h"
+
+enum vmcfg_arch {
+	VMCFG_ARCH_UNKNOWN = 0,
+	VMCFG_ARCH_AARCH64,
+	VMCFG_ARCH_RISCV64,
+	VMCFG_ARCH_X86_64
+};
+
+/* "aarch64", "riscv64", "x86_64"; NULL for VMCFG_ARCH_UNKNOWN. */
+const char *vmcfg_arch_name(enum vmcfg_arch arch);
+
+/*
+ * A named host physical range [base, base + size). name may be NULL
+ * (RAM banks); span.line is 0 when the range has no source (device tree).
+ */
+struct vmcfg_host_range {
+	const char *name;
+	uint64_t base, size;
+	struct vmcfg_span span;
+};
+
+/* Physical CPUs are numbered 0..cpu_num-1: bit n of phys_cpu_sets is pCPU n. */
+#define VMCFG_MAX_PCPUS 64
+
+/*
+ * The host platform. Zero-initialised means "nothing known"; every field is
+ * optional except cpu_num (0 skips the CPU rules). A device-tree reader fills
+ * it without spans (file NULL); the system decoder fills it with spans into
+ * file. Arrays are borrowed: the platform does not own them.
+ */
+struct vmcfg_platform {
+	const char *file; /* where the spans point, NULL when none */
+	enum vmcfg_arch arch;
+	uint32_t cpu_num;                /* 0..VMCFG_MAX_PCPUS */
+	const uint64_t *phys_cpu_ids;    /* cpu_num ids (MPIDR on ARM) or NULL */
+	uint32_t ipa_bits;               /* guest-physical address width; 0 = unknown */
+	const struct vmcfg_host_range *ram; /* RAM banks */
+	size_t ram_count;
+	const struct vmcfg_host_range *hv_memory; /* memory the hypervisor keeps */
+	size_t hv_memory_count;
+	const struct vmcfg_host_range *reserved; /* GIC, ITS, IOMMU frames, … */
+	size_t reserved_count;
+	struct vmcfg_span cpu_num_span, ipa_bits_span; /* line 0 when none */
+};
+
+/* One subscriber of an IVC channel: a VM by name and its access. */
+struct vmcfg_ivc_subscriber {
+	struct spec_str vm;
+	bool writable;           /* access = "rw" (else "ro") */
+	struct vmcfg_span span;  /* the whole entry */
+};
+
+/* A static IVC channel: [[ivc]] key, publisher, size, subscribers. */
+struct vmcfg_ivc_channel {
+	struct spec_u64 key;
+	struct spec_str publisher;
+	struct spec_u64 size;
+	struct vmcfg_ivc_subscriber *subscribers;
+	size_t subscriber_count;
+	struct vmcfg_span span; /* the [[ivc]] header or inline table */
+};
+
+/* A decoded system file (docs/system-file.md). */
+struct vmcfg_system {
+	const char *file;         /* the system file's name as given */
+	struct vmcfg_arena arena; /* owns everything below */
+	bool has_platform;        /* a [platform] table was given and decoded */
+	struct vmcfg_platform platform;
+	struct spec_str *vms;     /* VM file paths as written (relative to file) */
+	size_t vm_count;
+	struct vmcfg_ivc_channel *ivc;
+	size_t ivc_count;
+};
+
+/*
+ * Decodes a parsed system file. Every problem (unknown key with a hint,
+ * wrong type, out-of-range value, missing key, wrong arity) becomes a
+ * diagnostic in diags and decoding goes on; a wrong value is left unset
+ * (a platform range with an unset field is dropped). Returns 0 when *out
+ * was produced — even if diags holds errors — or VMCFG_ENOMEM/VMCFG_EINVAL
+ * (*out is NULL). file is copied. Free with vmcfg_system_free.
+ */
+int vmcfg_system_decode(const struct toml_doc *doc, const char *file,
+			const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
+			struct vmcfg_system **out);
+
+/*
+ * Parses text as TOML (64-bit integers allowed) and decodes it. A syntax
+ * error becomes one VMCFG_R_TOML_SYNTAX diagnostic and *out stays NULL
+ * (return 0). Returns 0, VMCFG_ENOMEM or VMCFG_EINVAL.
+ */
+int vmcfg_system_load(const char *text, size_t len, const char *file,
+		      const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
+		      struct vmcfg_system **out);
+
+/* Frees a system and everything it owns. NULL is allowed. */
+void vmcfg_system_free(struct vmcfg_system *sys);
+
+/*
+ * Writes the path of VM file i as the host should open it: relative paths
+ * are taken relative to the system file's folder, absolute ones as is.
+ * Writes at most size bytes (NUL-terminated when size > 0) and returns the
+ * length the full path has, like snprintf; 0 when i is out of range or the
+ * entry was invalid.
+ */
+size_t vmcfg_system_vm_path(const struct vmcfg_system *sys, size_t i, char *buf, size_t size);
+
+/* Which image of [kernel] an image-size query is about. */
+enum vmcfg_image_kind { VMCFG_IMAGE_KERNEL, VMCFG_IMAGE_BIOS, VMCFG_IMAGE_DTB, VMCFG_IMAGE_RAMDISK };
+
+/*
+ * What the checker cannot know in the freestanding core; all optional
+ * (a NULL opts or NULL callbacks mean "unknown").
+ */
+struct vmcfg_check_opts {
+	/*
+	 * The size of an image file (kernel_path etc. of spec). Returns false
+	 * when unknown (no such file): then only the load address is checked.
+	 */
+	bool (*image_size)(void *ud, const struct vm_spec *spec, enum vmcfg_image_kind kind,
+			   const char *path, uint64_t *size);
+	/*
+	 * The host SPIs routed to a VM (from its passthrough device-tree nodes).
+	 * Returns false when unknown. The array must stay valid during the call.
+	 */
+	bool (*vm_spis)(void *ud, const struct vm_spec *spec, const uint32_t **spis, size_t *n);
+	void *ud;
+};
+
+/*
+ * Runs every per-VM rule on spec (E02xx/W02xx), with the platform rules
+ * (IPA width, CPU masks and ids) when platform is not NULL. Values the
+ * decoder left unset are skipped silently (decode reported them). Emits no
+ * "platform rules skipped" note: vmcfg_check_system does, once.
+ * Returns 0, VMCFG_ENOMEM (diags->oom set, findings may be missing) or
+ * VMCFG_EINVAL (NULL spec or diags).
+ */
+int vmcfg_check_vm(const struct vm_spec *spec, const struct vmcfg_platform *platform,
+		   const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags);
+
+/*
+ * Checks VMs that run together: every per-VM rule on each spec, then the
+ * system rules (E03xx) across them — duplicate ids and names, host-side
+ * overlaps of identity/reserved RAM and passthrough windows with each other
+ * and with the hypervisor's memory and reserved frames, RAM outside host
+ * RAM, physical CPUs pinned by two VMs, SPIs routed twice, and sys's IVC
+ * channels against the VMs (matched by base.name). specs[i] may be NULL (a
+ * file that did not load). sys and platform may be NULL; without platform,
+ * its rules are skipped with one note (VMCFG_R_PLATFORM_SKIPPED). The
+ * usual call passes sys->has_platform ? &sys->platform : NULL.
+ * Returns 0, VMCFG_ENOMEM or VMCFG_EINVAL.
+ */
+int vmcfg_check_system(const struct vmcfg_system *sys, const struct vmcfg_platform *platform,
+		       const struct vm_spec *const *specs, size_t n,
+		       const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags);
+
+#endif /* VMCFG_CHECK_H */

@@ -1,0 +1,150 @@
+/*
+ * Sorting for the checker (the core has no qsort) and the scan for runs of
+ * equal keys that every "declared twice" rule uses.
+ *
+ * A bottom-up merge sort does the work: it reads and writes its arrays in
+ * order, so it stays fast on the 100,000-range sweeps of large systems,
+ * where a heapsort's jumps miss the cache on every step. When no scratch
+ * buffer can be had, an in-place heapsort gives the same order without
+ * memory, so sorting never fails.
+ */
+#include "internal.h"
+#include "../base/libc.h"
+
+/* Swaps two elements of size bytes through a small buffer. */
+static void swap_elems(unsigned char *a, unsigned char *b, size_t size)
+{
+	unsigned char tmp[64];
+	while (size) {
+		size_t k = size < sizeof tmp ? size : sizeof tmp;
+		memcpy(tmp, a, k);
+		memcpy(a, b, k);
+		memcpy(b, tmp, k);
+		a += k;
+		b += k;
+		size -= k;
+	}
+}
+
+/* Moves element i down the max-heap of n elements until its children are smaller. */
+static void sift_down(unsigned char *base, size_t i, size_t n, size_t size, check_cmp_fn cmp)
+{
+	for (;;) {
+		size_t child = 2 * i + 1;
+		if (child >= n)
+			return;
+		if (child + 1 < n && cmp(base + child * size, base + (child + 1) * size) < 0)
+			child++;
+		if (cmp(base + i * size, base + child * size) >= 0)
+			return;
+		swap_elems(base + i * size, base + child * size, size);
+		i = child;
+	}
+}
+
+static void heap_sort(unsigned char *b, size_t n, size_t size, check_cmp_fn cmp)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(b, i, n, size, cmp);
+	for (size_t end = n - 1; end > 0; end--) {
+		swap_elems(b, b + end * size, size);
+		sift_down(b, 0, end, size, cmp);
+	}
+}
+
+/* Merges the sorted runs src[lo, mid) and src[mid, hi) into dst[lo, hi); stable. */
+static void merge(const unsigned char *src, unsigned char *dst, size_t lo, size_t mid, size_t hi,
+		  size_t size, check_cmp_fn cmp)
+{
+	size_t i = lo, j = mid, k = lo;
+	while (i < mid && j < hi) {
+		bool right = cmp(src + j * size, src + i * size) < 0;
+		memcpy(dst + k++ * size, src + (right ? j++ : i++) * size, size);
+	}
+	memcpy(dst + k * size, src + i * size, (mid - i) * size);
+	k += mid - i;
+	memcpy(dst + k * size, src + j * size, (hi - j) * size);
+}
+
+/* Sorted runs this long are made by insertion first: fewer merge passes. */
+#define RUN 16
+
+/* Insertion sort of b[lo, hi) (stable), moving elements through slot (one element). */
+static void insertion_sort(unsigned char *b, size_t lo, size_t hi, size_t size,
+			   check_cmp_fn cmp, unsigned char *slot)
+{
+	for (size_t i = lo + 1; i < hi; i++) {
+		size_t j = i;
+		memcpy(slot, b + i * size, size);
+		while (j > lo && cmp(b + (j - 1) * size, slot) > 0)
+			j--;
+		memmove(b + (j + 1) * size, b + j * size, (i - j) * size);
+		memcpy(b + j * size, slot, size);
+	}
+}
+
+/* Runs of RUN, 2 RUN, … merged back and forth between b and tmp (n elements each). */
+static void merge_sort(unsigned char *b, unsigned char *tmp, size_t n, size_t size,
+		       check_cmp_fn cmp)
+{
+	unsigned char *src = b, *dst = tmp;
+	for (size_t lo = 0; lo < n; lo += RUN)
+		insertion_sort(b, lo, lo + RUN < n ? lo + RUN : n, size, cmp, tmp);
+	for (size_t width = RUN; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = mid + width < n ? mid + width : n;
+			merge(src, dst, lo, mid, hi, size, cmp);
+		}
+		unsigned char *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != b)
+		memcpy(b, src, n * size);
+}
+
+void check_sort(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_cmp_fn cmp)
+{
+	if (n < 2)
+		return;
+	unsigned char *tmp = check_alloc(d, n, size);
+	if (!tmp) {
+		heap_sort(base, n, size, cmp);
+		return;
+	}
+	merge_sort(base, tmp, n, size, cmp);
+	check_free(d, tmp, n, size);
+}
+
+int check_each_duplicate(const void *base, size_t n, size_t size, check_cmp_fn same_key,
+			 check_dup_fn fn, void *ctx)
+{
+	const unsigned char *b = base;
+	size_t first = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (same_key(b + (i - 1) * size, b + i * size) != 0) {
+			first = i;
+			continue;
+		}
+		int rc = fn(ctx, b + first * size, b + (i - 1) * size, b + i * size);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int check_cmp_keyed(const void *a, const void *b)
+{
+	const struct check_keyed *x = a, *y = b;
+	int c = check_cmp_u64(x->key, y->key);
+	if (!c)
+		c = check_cmp_u64(x->index, y->index);
+	return c ? c : check_cmp_u64(x->aux, y->aux);
+}
+
+int check_same_key(const void *a, const void *b)
+{
+	const struct check_keyed *x = a, *y = b;
+	return check_cmp_u64(x->key, y->key);
+}

@@ -1,0 +1,585 @@
+/*
+ * The per-VM rules (E02xx/W02xx): what one VM file gets wrong on its own,
+ * or against the platform it runs on. Each rule reads only values the
+ * decoder set; whatever decode rejected it reported already.
+ */
+#include "internal.h"
+#include "../base/libc.h"
+
+struct vm_check {
+	const struct vm_spec *spec;
+	const struct vmcfg_platform *platform; /* NULL: platform rules off */
+	const struct vmcfg_check_opts *opts;   /* NULL: no image sizes */
+	struct vmcfg_diags *d;
+	int err; /* VMCFG_ENOMEM once an append failed */
+};
+
+/* Adds a finding at span of the VM's file; returns it (NULL when memory ran out). */
+__attribute__((format(printf, 4, 5))) static struct vmcfg_diag *
+report(struct vm_check *c, enum vmcfg_rule rule, struct vmcfg_span span, const char *fmt, ...)
+{
+	struct vmcfg_diag *g = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	char msg[512];
+	vmcfg_vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (vmcfg_diag_add(c->d, rule, check_loc(c->spec->file, span), &g, "%s", msg))
+		c->err = VMCFG_ENOMEM;
+	return g;
+}
+
+/* Attaches a hint to g (which may be NULL after a failed report). */
+__attribute__((format(printf, 3, 4))) static void hint(struct vm_check *c, struct vmcfg_diag *g,
+							const char *fmt, ...)
+{
+	if (!g)
+		return;
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vmcfg_vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (vmcfg_diag_hint(c->d, g, "%s", msg))
+		c->err = VMCFG_ENOMEM;
+}
+
+/* Attaches the related declaration of a conflict to g. */
+static void relate(struct vm_check *c, struct vmcfg_diag *g, struct vmcfg_span span,
+		   const char *what)
+{
+	if (g && vmcfg_diag_relate(c->d, g, check_loc(c->spec->file, span), "%s", what))
+		c->err = VMCFG_ENOMEM;
+}
+
+int check_pinned_pcpu(uint64_t mask)
+{
+	return mask && !(mask & (mask - 1)) ? __builtin_ctzll(mask) : -1;
+}
+
+const struct spec_emu_device *check_ivc_window(const struct vm_spec *spec)
+{
+	for (size_t i = 0; i < spec->devices.emu_count; i++) {
+		const struct spec_emu_device *e = &spec->devices.emu[i];
+		if (e->emu_type.set && e->emu_type.v == VMCFG_EMU_IVC_CHANNEL)
+			return e;
+	}
+	return NULL;
+}
+
+/* --- CPUs --- */
+
+/* Bits of the CPUs a platform has (all 64 when it has VMCFG_MAX_PCPUS). */
+static uint64_t platform_cpu_bits(const struct vmcfg_platform *p)
+{
+	return p->cpu_num >= 64 ? UINT64_MAX : (UINT64_C(1) << p->cpu_num) - 1;
+}
+
+static void check_cpu_masks(struct vm_check *c)
+{
+	const struct spec_u64_list *sets = &c->spec->base.phys_cpu_sets;
+	for (size_t i = 0; i < sets->count; i++) {
+		const struct spec_u64 *m = &sets->items[i];
+		char hex[VMCFG_FMT_BUF], valid[VMCFG_FMT_BUF];
+		if (!m->set)
+			continue;
+		if (m->v == 0) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_CPU_MASK_EMPTY, m->span,
+						      "vCPU %zu has an empty CPU mask: it can run on no physical CPU", i);
+			hint(c, g, "set bit n for each physical CPU n the vCPU may run on (0x1 = pCPU 0)");
+		} else if (c->platform && c->platform->cpu_num &&
+			   (m->v & ~platform_cpu_bits(c->platform))) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_CPU_MASK_PLATFORM, m->span,
+						      "CPU mask %s of vCPU %zu names physical CPUs the platform lacks (it has %u)",
+						      vmcfg_fmt_hex(hex, m->v), i, c->platform->cpu_num);
+			hint(c, g, "valid bits: %s", vmcfg_fmt_hex(valid, platform_cpu_bits(c->platform)));
+		}
+	}
+}
+
+/* Fills keys with (value, entry) of the set items of list; returns how many. */
+static size_t keyed_items(const struct spec_u64_list *list, struct check_keyed *keys)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < list->count; i++) {
+		if (list->items[i].set) {
+			keys[n].key = list->items[i].v;
+			keys[n].index = i;
+			keys[n].aux = 0;
+			n++;
+		}
+	}
+	return n;
+}
+
+static int report_dup_phys_id(void *ctx, const void *first, const void *prev, const void *elem)
+{
+	struct vm_check *c = ctx;
+	const struct check_keyed *a = first, *b = elem;
+	const struct spec_u64 *ids = c->spec->base.phys_cpu_ids.items;
+	char hex[VMCFG_FMT_BUF];
+	(void)prev;
+	struct vmcfg_diag *g = report(c, VMCFG_R_DUP_PHYS_ID, ids[b->index].span,
+				      "vCPUs %zu and %zu have the same physical CPU id %s", a->index,
+				      b->index, vmcfg_fmt_hex(hex, b->key));
+	relate(c, g, ids[a->index].span, "first given here");
+	return c->err;
+}
+
+static int report_shared_pcpu(void *ctx, const void *first, const void *prev, const void *elem)
+{
+	struct vm_check *c = ctx;
+	const struct check_keyed *a = first, *b = elem;
+	const struct spec_u64 *sets = c->spec->base.phys_cpu_sets.items;
+	(void)prev;
+	struct vmcfg_diag *g = report(c, VMCFG_R_VCPUS_SHARE_PCPU, sets[b->index].span,
+				      "vCPUs %zu and %zu are both pinned to physical CPU %llu",
+				      a->index, b->index, (unsigned long long)b->key);
+	relate(c, g, sets[a->index].span, "first pinned here");
+	hint(c, g, "pin each vCPU to its own physical CPU, or allow several (e.g. 0x3)");
+	return c->err;
+}
+
+/* Duplicate physical ids and vCPUs pinned to one pCPU: sorted, not pairwise. */
+static void check_cpu_duplicates(struct vm_check *c)
+{
+	const struct spec_u64_list *ids = &c->spec->base.phys_cpu_ids;
+	const struct spec_u64_list *sets = &c->spec->base.phys_cpu_sets;
+	size_t cap = ids->count > sets->count ? ids->count : sets->count;
+	struct check_keyed *keys = check_alloc(c->d, cap, sizeof *keys);
+	if (!keys) {
+		c->err = VMCFG_ENOMEM;
+		return;
+	}
+	size_t n = keyed_items(ids, keys);
+	check_sort(c->d, keys, n, sizeof *keys, check_cmp_keyed);
+	check_each_duplicate(keys, n, sizeof *keys, check_same_key, report_dup_phys_id, c);
+
+	n = 0;
+	for (size_t i = 0; i < sets->count; i++) {
+		int pcpu = sets->items[i].set ? check_pinned_pcpu(sets->items[i].v) : -1;
+		if (pcpu >= 0)
+			keys[n++] = (struct check_keyed){ (uint64_t)pcpu, i, 0 };
+	}
+	check_sort(c->d, keys, n, sizeof *keys, check_cmp_keyed);
+	check_each_duplicate(keys, n, sizeof *keys, check_same_key, report_shared_pcpu, c);
+	check_free(c->d, keys, cap, sizeof *keys);
+}
+
+static void check_phys_ids_on_platform(struct vm_check *c)
+{
+	const struct vmcfg_platform *p = c->platform;
+	if (!p || !p->phys_cpu_ids || !p->cpu_num)
+		return;
+	const struct spec_u64_list *ids = &c->spec->base.phys_cpu_ids;
+	for (size_t i = 0; i < ids->count; i++) {
+		const struct spec_u64 *id = &ids->items[i];
+		bool found = false;
+		for (uint32_t k = 0; id->set && k < p->cpu_num && !found; k++)
+			found = p->phys_cpu_ids[k] == id->v;
+		if (id->set && !found) {
+			char hex[VMCFG_FMT_BUF];
+			struct vmcfg_diag *g = report(c, VMCFG_R_PHYS_ID_PLATFORM, id->span,
+						      "physical CPU id %s of vCPU %zu is not a CPU of the platform",
+						      vmcfg_fmt_hex(hex, id->v), i);
+			hint(c, g, "the platform's ids are listed in platform.phys_cpu_ids");
+		}
+	}
+}
+
+/* --- ranges: size, wrap, alignment, IPA width --- */
+
+/* What check_extent verifies beyond "wraps past 2^64". */
+enum {
+	EXTENT_NONZERO = 1,     /* size 0 is an error */
+	EXTENT_ALIGN = 2,       /* base and size must be page-aligned (E0205) */
+	EXTENT_ROUNDING = 4,    /* unaligned base/size exposes neighbours (W0224) */
+	EXTENT_IPA = 8,         /* a guest range: must end within the IPA width */
+	EXTENT_BASE_ONLY = 16   /* alignment of the base only (size checked elsewhere) */
+};
+
+static void check_alignment(struct vm_check *c, const char *what, const struct spec_u64 *base,
+			    const struct spec_u64 *size, unsigned how)
+{
+	enum vmcfg_rule rule = how & EXTENT_ALIGN ? VMCFG_R_NOT_ALIGNED : VMCFG_R_PT_ROUNDING;
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF], x[VMCFG_FMT_BUF];
+	uint64_t down = base->v & ~(uint64_t)(VMCFG_PAGE_SIZE - 1), up;
+	if (base->v != down) {
+		struct vmcfg_diag *g = report(c, rule, base->span, "%s address %s is not 4 KiB-aligned%s",
+					      what, vmcfg_fmt_hex(x, base->v),
+					      rule == VMCFG_R_PT_ROUNDING
+						      ? ": the page mapping exposes the bytes before it"
+						      : "");
+		if (vmcfg_add_u64(down, VMCFG_PAGE_SIZE, &up))
+			hint(c, g, "use %s or %s", vmcfg_fmt_hex(a, down), vmcfg_fmt_hex(b, up));
+	}
+	if (!(how & EXTENT_BASE_ONLY) && size->v % VMCFG_PAGE_SIZE) {
+		struct vmcfg_diag *g = report(c, rule, size->span, "%s size %s is not a multiple of 4 KiB%s",
+					      what, vmcfg_fmt_hex(x, size->v),
+					      rule == VMCFG_R_PT_ROUNDING
+						      ? ": the page mapping exposes the bytes after it"
+						      : "");
+		if (vmcfg_add_u64(size->v | (VMCFG_PAGE_SIZE - 1), 1, &up))
+			hint(c, g, "round it up to %s", vmcfg_fmt_hex(a, up));
+	}
+}
+
+/*
+ * The rules every declared range shares; how selects the optional ones.
+ * kind and name say what the range is in messages ("passthrough window
+ * `uart`"); the text is made only when there is something to report.
+ */
+static void check_extent(struct vm_check *c, const char *kind, const struct spec_str *name,
+			 const struct spec_u64 *base, const struct spec_u64 *size, unsigned how)
+{
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF], what[96];
+	uint64_t last;
+	if (!base->set || !size->set)
+		return;
+	bool aligned = !((base->v | size->v) % VMCFG_PAGE_SIZE);
+	uint32_t bits = c->platform ? c->platform->ipa_bits : 0;
+	if (size->v && vmcfg_add_u64(base->v, size->v - 1, &last) && aligned &&
+	    !((how & EXTENT_IPA) && bits && bits < 64 && (last >> bits)))
+		return; /* the common case: nothing to report */
+	vmcfg_snprintf(what, sizeof what, "%s%s%s%s", kind, name ? " `" : "",
+		       name && name->s ? name->s : "", name ? "`" : "");
+	if (size->v == 0) {
+		if (how & EXTENT_NONZERO) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_SIZE_ZERO, size->span, "%s has size 0", what);
+			hint(c, g, "give it a size (a multiple of 4 KiB) or remove it");
+		}
+		return;
+	}
+	if (!vmcfg_add_u64(base->v, size->v - 1, &last)) {
+		report(c, VMCFG_R_RANGE_WRAPS, size->span, "%s %s + %s wraps past 2^64", what,
+		       vmcfg_fmt_hex(a, base->v), vmcfg_fmt_hex(b, size->v));
+		return;
+	}
+	if (how & (EXTENT_ALIGN | EXTENT_ROUNDING))
+		check_alignment(c, what, base, size, how);
+	if ((how & EXTENT_IPA) && bits && bits < 64 && (last >> bits)) {
+		char r[CHECK_DESCR_BUF];
+		struct vmcfg_diag *g = report(c, VMCFG_R_BEYOND_IPA, base->span,
+					      "%s %s lies beyond the platform's %u-bit guest-physical address space",
+					      what, check_fmt_range(r, base->v, last), bits);
+		hint(c, g, "guest addresses must be below %s",
+		     vmcfg_fmt_hex(a, UINT64_C(1) << bits));
+	}
+}
+
+static void check_region_flags(struct vm_check *c, const struct spec_region *r)
+{
+	char hex[VMCFG_FMT_BUF], fix[VMCFG_FMT_BUF];
+	uint64_t f = r->flags.v;
+	if (!r->flags.set)
+		return;
+	if ((f & VMCFG_MEM_WRITE) && !(f & VMCFG_MEM_READ)) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_WRITE_WITHOUT_READ, r->flags.span,
+					      "memory region flags %s allow writing but not reading",
+					      vmcfg_fmt_hex(hex, f));
+		hint(c, g, "add READ (0x1): %s", vmcfg_fmt_hex(fix, f | VMCFG_MEM_READ));
+	}
+	if ((f & VMCFG_MEM_DEVICE) && (f & VMCFG_MEM_EXECUTE)) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_EXEC_DEVICE, r->flags.span,
+					      "memory region flags %s make device memory executable",
+					      vmcfg_fmt_hex(hex, f));
+		hint(c, g, "drop EXECUTE (0x4): %s", vmcfg_fmt_hex(fix, f & ~(uint64_t)VMCFG_MEM_EXECUTE));
+	}
+}
+
+static void check_ranges(struct vm_check *c)
+{
+	const struct vm_spec *s = c->spec;
+	for (size_t i = 0; i < s->kernel.region_count; i++) {
+		const struct spec_region *r = &s->kernel.regions[i];
+		check_extent(c, "memory region", NULL, &r->gpa, &r->size,
+			     EXTENT_NONZERO | EXTENT_ALIGN | EXTENT_IPA);
+		check_region_flags(c, r);
+	}
+	for (size_t i = 0; i < s->devices.pt_count; i++) {
+		const struct spec_pt_device *p = &s->devices.pt[i];
+		if (p->is_dt_path)
+			continue;
+		check_extent(c, "passthrough window", &p->name, &p->base_gpa, &p->length,
+			     EXTENT_NONZERO | EXTENT_ROUNDING | EXTENT_IPA);
+		check_extent(c, "passthrough window", &p->name, &p->base_hpa, &p->length,
+			     EXTENT_ROUNDING | EXTENT_BASE_ONLY);
+	}
+	for (size_t i = 0; i < s->devices.pt_address_count; i++) {
+		const struct spec_pt_address *a = &s->devices.pt_addresses[i];
+		check_extent(c, "passthrough address", NULL, &a->gpa, &a->length,
+			     EXTENT_NONZERO | EXTENT_ROUNDING | EXTENT_IPA);
+	}
+	for (size_t i = 0; i < s->devices.emu_count; i++) {
+		const struct spec_emu_device *e = &s->devices.emu[i];
+		check_extent(c, "emulated device", &e->name, &e->base_gpa, &e->length, EXTENT_IPA);
+	}
+}
+
+/* --- overlaps --- */
+
+static int report_guest_overlap(void *ctx, const struct check_interval *earlier,
+				const struct check_interval *later, uint64_t first, uint64_t last)
+{
+	struct vm_check *c = ctx;
+	return check_report_overlap(c->d, VMCFG_R_GUEST_OVERLAP, "guest-physical", earlier, later,
+				    first, last);
+}
+
+/*
+ * Host-side overlaps within the VM that guest space does not show: when
+ * both ranges map with the same host−guest offset, the overlap was found
+ * (and reported) in guest space already.
+ */
+static int report_host_self_overlap(void *ctx, const struct check_interval *earlier,
+				    const struct check_interval *later, uint64_t first,
+				    uint64_t last)
+{
+	struct vm_check *c = ctx;
+	if (earlier->delta == later->delta)
+		return 0;
+	return check_report_overlap(c->d, VMCFG_R_HOST_SELF_OVERLAP, "host-physical", earlier,
+				    later, first, last);
+}
+
+/* Sweeps the ranges collect() yields, each its own owner, reporting through fn. */
+static void sweep_own_ranges(struct vm_check *c,
+			     size_t (*collect)(const struct vm_spec *, struct check_interval *),
+			     check_overlap_fn fn)
+{
+	size_t n = collect(c->spec, NULL);
+	struct check_interval *v = check_alloc(c->d, n, sizeof *v);
+	if (!v) {
+		c->err = VMCFG_ENOMEM;
+		return;
+	}
+	collect(c->spec, v);
+	for (size_t i = 0; i < n; i++)
+		v[i].owner = i;
+	if (check_sweep(c->d, v, n, fn, c))
+		c->err = VMCFG_ENOMEM;
+	check_free(c->d, v, n, sizeof *v);
+}
+
+/* --- entry point and images --- */
+
+/* The RAM region (not DEVICE) that contains addr, or NULL. */
+static const struct spec_region *region_at(const struct vm_spec *s, uint64_t addr)
+{
+	for (size_t i = 0; i < s->kernel.region_count; i++) {
+		const struct spec_region *r = &s->kernel.regions[i];
+		uint64_t last;
+		if (!r->gpa.set || !r->size.set || !r->size.v ||
+		    (r->flags.set && (r->flags.v & VMCFG_MEM_DEVICE)) ||
+		    !vmcfg_add_u64(r->gpa.v, r->size.v - 1, &last))
+			continue;
+		if (addr >= r->gpa.v && addr <= last)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * Whether every memory region decoded with its address and size. When one
+ * did not, "in no memory region" may be the decode error's echo, not a
+ * mistake of its own: those findings are left out.
+ */
+static bool regions_complete(const struct vm_spec *s)
+{
+	for (size_t i = 0; i < s->kernel.region_count; i++)
+		if (!s->kernel.regions[i].gpa.set || !s->kernel.regions[i].size.set)
+			return false;
+	return s->kernel.regions_set;
+}
+
+static void check_entry_point(struct vm_check *c)
+{
+	const struct spec_u64 *e = &c->spec->kernel.entry_point;
+	char hex[VMCFG_FMT_BUF], fl[VMCFG_FMT_BUF];
+	if (!e->set)
+		return;
+	const struct spec_region *r = region_at(c->spec, e->v);
+	if (!r && !regions_complete(c->spec))
+		return;
+	if (!r) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_ENTRY_NOT_EXEC, e->span,
+					      "entry point %s is in no memory region",
+					      vmcfg_fmt_hex(hex, e->v));
+		hint(c, g, "the vCPUs start here: point it into executable RAM (usually kernel_load_addr)");
+	} else if (r->flags.set && !(r->flags.v & VMCFG_MEM_EXECUTE)) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_ENTRY_NOT_EXEC, e->span,
+					      "entry point %s is in a memory region that is not executable (flags %s)",
+					      vmcfg_fmt_hex(hex, e->v), vmcfg_fmt_hex(fl, r->flags.v));
+		relate(c, g, r->flags.span, "flags given here");
+		hint(c, g, "add EXECUTE (0x4) to the region's flags");
+	}
+}
+
+struct image {
+	const char *name; /* "kernel" */
+	enum vmcfg_image_kind kind;
+	const struct spec_image *spec;
+	uint64_t size; /* 0: unknown */
+};
+
+/* The image's file size from the caller, 0 when not known. */
+static uint64_t image_size(const struct vm_check *c, const struct image *im)
+{
+	uint64_t size = 0;
+	const struct vmcfg_check_opts *o = c->opts;
+	if (!o || !o->image_size || !im->spec->path.set)
+		return 0;
+	return o->image_size(o->ud, c->spec, im->kind, im->spec->path.s, &size) ? size : 0;
+}
+
+/* Load address in RAM, and the whole image before its region's end when its size is known. */
+static void check_image_fits(struct vm_check *c, struct image *im)
+{
+	const struct spec_u64 *at = &im->spec->load_addr;
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF], sz[VMCFG_FMT_BUF];
+	const struct spec_region *r = region_at(c->spec, at->v);
+	if (!r && !regions_complete(c->spec)) {
+		im->size = 0;
+		return;
+	}
+	if (!r) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_IMAGE_OUTSIDE_RAM, at->span,
+					      "%s load address %s is in no memory region", im->name,
+					      vmcfg_fmt_hex(a, at->v));
+		hint(c, g, "load images into RAM declared in kernel.memory_regions");
+		im->size = 0; /* no overlap check for an image that cannot load */
+		return;
+	}
+	uint64_t room = r->gpa.v + (r->size.v - 1) - at->v + 1; /* region_at checked the sum */
+	if (room != 0 && im->size > room) { /* room 0: the region ends at 2^64 */
+		struct vmcfg_diag *g = report(c, VMCFG_R_IMAGE_TOO_BIG, at->span,
+					      "%s image (%s) at %s does not fit: its memory region ends %s later",
+					      im->name, vmcfg_fmt_size(sz, im->size), vmcfg_fmt_hex(a, at->v),
+					      vmcfg_fmt_size(b, room));
+		relate(c, g, r->size.span, "region size given here");
+	}
+}
+
+static void check_images(struct vm_check *c)
+{
+	const struct vm_spec *s = c->spec;
+	struct image ims[] = {
+		{ "kernel", VMCFG_IMAGE_KERNEL, &s->kernel.kernel, 0 },
+		{ "bios", VMCFG_IMAGE_BIOS, &s->kernel.bios, 0 },
+		{ "dtb", VMCFG_IMAGE_DTB, &s->kernel.dtb, 0 },
+		{ "ramdisk", VMCFG_IMAGE_RAMDISK, &s->kernel.ramdisk, 0 },
+	};
+	const size_t n = sizeof ims / sizeof ims[0];
+	for (size_t i = 0; i < n; i++) {
+		if (!ims[i].spec->load_addr.set)
+			continue;
+		ims[i].size = image_size(c, &ims[i]);
+		check_image_fits(c, &ims[i]);
+	}
+	/* At most four images: every pair, when both sizes are known. */
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = i + 1; k < n; k++) {
+			const struct image *x = &ims[i], *y = &ims[k];
+			uint64_t xl, yl;
+			if (!x->size || !y->size ||
+			    !vmcfg_add_u64(x->spec->load_addr.v, x->size - 1, &xl) ||
+			    !vmcfg_add_u64(y->spec->load_addr.v, y->size - 1, &yl) ||
+			    xl < y->spec->load_addr.v || yl < x->spec->load_addr.v)
+				continue;
+			char rx[CHECK_DESCR_BUF], ry[CHECK_DESCR_BUF];
+			struct vmcfg_diag *g = report(c, VMCFG_R_IMAGES_OVERLAP, y->spec->load_addr.span,
+						      "%s image %s overlaps %s image %s", y->name,
+						      check_fmt_range(ry, y->spec->load_addr.v, yl), x->name,
+						      check_fmt_range(rx, x->spec->load_addr.v, xl));
+			relate(c, g, x->spec->load_addr.span, "the other image is loaded here");
+		}
+	}
+}
+
+/* --- emulated devices and interrupts --- */
+
+static int report_shared_irq(void *ctx, const void *first, const void *prev, const void *elem)
+{
+	struct vm_check *c = ctx;
+	const struct check_keyed *a = first, *b = elem;
+	const struct spec_emu_device *emu = c->spec->devices.emu;
+	(void)prev;
+	struct vmcfg_diag *g = report(c, VMCFG_R_SHARED_EMU_IRQ, emu[b->index].irq_id.span,
+				      "emulated devices `%s` and `%s` both raise IRQ %llu",
+				      emu[a->index].name.s ? emu[a->index].name.s : "",
+				      emu[b->index].name.s ? emu[b->index].name.s : "",
+				      (unsigned long long)b->key);
+	relate(c, g, emu[a->index].irq_id.span, "IRQ first given here");
+	hint(c, g, "give each device its own IRQ, or 0 for none");
+	return c->err;
+}
+
+static void check_emu_device(struct vm_check *c, const struct spec_emu_device *e)
+{
+	const char *name = e->name.s ? e->name.s : "";
+	if (e->emu_type.set && e->cfg_list.set) {
+		int arity = vmcfg_emu_type_cfg_arity(e->emu_type.v);
+		if (arity >= 0 && e->cfg_list.count != (size_t)arity) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_CFG_ARITY, e->cfg_list.span,
+						      "emulated device `%s` of type %s takes %d cfg_list values, not %zu",
+						      name, vmcfg_emu_type_name(e->emu_type.v), arity,
+						      e->cfg_list.count);
+			hint(c, g, "see the emu_type table in docs/config-reference.md");
+		}
+	}
+	if (e->emu_type.set && e->emu_type.v == VMCFG_EMU_INTERRUPT_CONTROLLER &&
+	    c->spec->devices.irq_mode == VMCFG_IRQ_PASSTHROUGH) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_EMU_GIC_PT_MODE, check_span_or(&e->emu_type, e->span),
+					      "emulated interrupt controller `%s` in a VM with interrupt_mode \"passthrough\"",
+					      name);
+		if (c->spec->devices.irq_mode_span.line)
+			relate(c, g, c->spec->devices.irq_mode_span, "interrupt mode set here");
+		hint(c, g, "use interrupt_mode = \"emu\", or remove the emulated controller");
+	}
+	if (e->irq_id.set && e->irq_id.v && c->spec->devices.irq_mode == VMCFG_IRQ_NONE) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_IRQ_UNDER_NO_IRQ, e->irq_id.span,
+					      "emulated device `%s` raises IRQ %llu but the VM's interrupt_mode is \"no_irq\"",
+					      name, (unsigned long long)e->irq_id.v);
+		if (c->spec->devices.irq_mode_span.line)
+			relate(c, g, c->spec->devices.irq_mode_span, "interrupt mode set here");
+		hint(c, g, "set interrupt_mode = \"emu\", or irq_id = 0");
+	}
+}
+
+static void check_emu_devices(struct vm_check *c)
+{
+	const struct vm_spec *s = c->spec;
+	struct check_keyed *keys = check_alloc(c->d, s->devices.emu_count, sizeof *keys);
+	if (!keys) {
+		c->err = VMCFG_ENOMEM;
+		return;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < s->devices.emu_count; i++) {
+		const struct spec_emu_device *e = &s->devices.emu[i];
+		check_emu_device(c, e);
+		if (e->irq_id.set && e->irq_id.v)
+			keys[n++] = (struct check_keyed){ e->irq_id.v, i, 0 };
+	}
+	check_sort(c->d, keys, n, sizeof *keys, check_cmp_keyed);
+	check_each_duplicate(keys, n, sizeof *keys, check_same_key, report_shared_irq, c);
+	check_free(c->d, keys, s->devices.emu_count, sizeof *keys);
+}
+
+int vmcfg_check_vm(const struct vm_spec *spec, const struct vmcfg_platform *platform,
+		   const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags)
+{
+	if (!spec || !diags)
+		return VMCFG_EINVAL;
+	struct vm_check c = { spec, platform, opts, diags, 0 };
+	check_cpu_masks(&c);
+	check_cpu_duplicates(&c);
+	check_phys_ids_on_platform(&c);
+	check_ranges(&c);
+	sweep_own_ranges(&c, check_guest_ranges, report_guest_overlap);
+	sweep_own_ranges(&c, check_host_ranges, report_host_self_overlap);
+	check_entry_point(&c);
+	check_images(&c);
+	check_emu_devices(&c);
+	return c.err;
+}
