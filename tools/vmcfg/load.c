@@ -1,5 +1,6 @@
 /* Loading VM files: read, decode, convert; findings collected in one list. */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,70 +23,183 @@ static const char *display_name(const char *path)
 	return strcmp(path, "-") ? path : "<stdin>";
 }
 
-static int load_one(struct vm_set *set, struct vm_file *f)
+/* Reads path; an unreadable file becomes an E0001 finding and sets io_error. */
+static int read_source(struct vm_set *set, const char *path, char **text, size_t *len)
 {
-	const struct vmcfg_allocator *alloc = &vmcfg_host_allocator;
-	const char *name = display_name(f->path);
-	size_t before = set->diags.errors;
-
-	int rc = vmcfg_read_file(f->path, &f->text, &f->len);
-	if (rc == VMCFG_EIO) {
-		struct vmcfg_loc loc = { name, { 0, 0, 0, 0 } };
-		set->io_error = true;
-		return vmcfg_diag_add(&set->diags, VMCFG_R_IO, loc, NULL, "cannot read %s: %s",
-				      name, strerror(errno)) == VMCFG_ENOMEM
-			       ? VMCFG_ENOMEM
-			       : 0;
-	}
-	if (rc)
+	int rc = vmcfg_read_file(path, text, len);
+	if (rc != VMCFG_EIO)
 		return rc;
-	rc = vm_spec_load(f->text, f->len, name, alloc, &set->diags, &f->spec);
-	f->errors = set->diags.errors - before;
-	return rc;
+	struct vmcfg_loc loc = { display_name(path), { 0, 0, 0, 0 } };
+	set->io_error = true;
+	*text = NULL;
+	return vmcfg_diag_add(&set->diags, VMCFG_R_IO, loc, NULL, "cannot read %s: %s",
+			      display_name(path), strerror(errno)) == VMCFG_ENOMEM
+		       ? VMCFG_ENOMEM
+		       : 0;
 }
 
-int vm_set_load(struct vm_set *set, char *const *paths, size_t n, bool strict)
+/*
+ * Image sizes for the checker: only images built into the hypervisor
+ * ("memory") are files of this host, relative to the config file; "fs"
+ * paths name files on the target.
+ */
+static bool image_size(void *ud, const struct vm_spec *spec, enum vmcfg_image_kind kind,
+		       const char *path, uint64_t *size)
 {
-	memset(set, 0, sizeof *set);
-	vmcfg_diags_init(&set->diags, &vmcfg_host_allocator);
-	set->files = calloc(n ? n : 1, sizeof *set->files);
-	set->sources = calloc(n ? n : 1, sizeof *set->sources);
-	if (!set->files || !set->sources)
-		return VMCFG_ENOMEM;
-	set->count = n;
-	for (size_t i = 0; i < n; i++) {
-		struct vm_file *f = &set->files[i];
-		f->path = paths[i];
-		int rc = load_one(set, f);
-		if (rc)
-			return rc;
-		set->sources[i].file = display_name(f->path);
-		set->sources[i].text = f->text;
-		set->sources[i].len = f->len;
+	(void)ud;
+	(void)kind;
+	if (!spec->kernel.image_location.set || strcmp(spec->kernel.image_location.s, "memory"))
+		return false;
+	char full[4096];
+	const char *slash = strrchr(spec->file, '/');
+	if (path[0] == '/' || !slash)
+		snprintf(full, sizeof full, "%s", path);
+	else
+		snprintf(full, sizeof full, "%.*s/%s", (int)(slash - spec->file), spec->file, path);
+	struct stat st;
+	if (stat(full, &st) || !S_ISREG(st.st_mode))
+		return false;
+	*size = (uint64_t)st.st_size;
+	return true;
+}
+
+/* The VM paths of the system file, as the host opens them. */
+static char **system_vm_paths(const struct vmcfg_system *sys)
+{
+	char **paths = calloc(sys->vm_count + 1, sizeof *paths);
+	for (size_t i = 0; paths && i < sys->vm_count; i++) {
+		size_t n = vmcfg_system_vm_path(sys, i, NULL, 0);
+		paths[i] = malloc(n + 1);
+		if (!paths[i])
+			break;
+		vmcfg_system_vm_path(sys, i, paths[i], n + 1);
 	}
-	if (strict) {
-		/* Warnings become errors: recount each file's errors. */
-		vmcfg_diags_promote(&set->diags);
-		for (size_t i = 0; i < n; i++) {
-			struct vm_file *f = &set->files[i];
-			f->errors = 0;
-			for (size_t k = 0; k < set->diags.count; k++) {
-				const struct vmcfg_diag *g = &set->diags.items[k];
-				if (g->severity == VMCFG_SEV_ERROR && g->primary.file &&
-				    !strcmp(g->primary.file, display_name(f->path)))
-					f->errors++;
-			}
+	return paths;
+}
+
+static void free_paths(char **paths, size_t n)
+{
+	for (size_t i = 0; paths && i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+/* Counts each file's error-severity findings (after checks and promotion). */
+static void count_file_errors(struct vm_set *set)
+{
+	for (size_t i = 0; i < set->count; i++) {
+		struct vm_file *f = &set->files[i];
+		f->errors = 0;
+		for (size_t k = 0; k < set->diags.count; k++) {
+			const struct vmcfg_diag *g = &set->diags.items[k];
+			if (g->severity == VMCFG_SEV_ERROR && g->primary.file &&
+			    !strcmp(g->primary.file, display_name(f->path)))
+				f->errors++;
 		}
 	}
+}
+
+/*
+ * With a system file, its VMs are checked together (and against its
+ * platform); without one, each VM file is checked alone, and one note says
+ * what that leaves out.
+ */
+static int check_specs(struct vm_set *set, const struct vm_spec **specs, size_t n, bool system)
+{
+	struct vmcfg_check_opts check = { image_size, NULL, NULL };
+	if (system) {
+		const struct vmcfg_platform *platform =
+			set->system && set->system->has_platform ? &set->system->platform : NULL;
+		return vmcfg_check_system(set->system, platform, specs, n, &check, &set->diags);
+	}
 	for (size_t i = 0; i < n; i++) {
-		struct vm_file *f = &set->files[i];
-		if (!f->spec || f->errors)
-			continue;
-		int rc = vm_config_from_spec(f->spec, &vmcfg_host_allocator, &f->config);
-		if (rc == VMCFG_ENOMEM)
+		int rc = specs[i] ? vmcfg_check_vm(specs[i], NULL, &check, &set->diags) : 0;
+		if (rc)
 			return rc;
 	}
+	struct vmcfg_loc nowhere = { NULL, { 0, 0, 0, 0 } };
+	if (n && vmcfg_diag_add(&set->diags, VMCFG_R_PLATFORM_SKIPPED, nowhere, NULL,
+				"each VM was checked alone: rules across VMs and against the host "
+				"platform need a system file (vmcfg check --system FILE)"))
+		return VMCFG_ENOMEM;
 	return 0;
+}
+
+static int load_system(struct vm_set *set, const char *path, char ***paths, size_t *n)
+{
+	int rc = read_source(set, path, &set->system_text, &set->system_len);
+	if (rc || !set->system_text)
+		return rc;
+	rc = vmcfg_system_load(set->system_text, set->system_len, display_name(path),
+			       &vmcfg_host_allocator, &set->diags, &set->system);
+	if (rc || !set->system)
+		return rc;
+	*n = set->system->vm_count;
+	*paths = system_vm_paths(set->system);
+	return *paths ? 0 : VMCFG_ENOMEM;
+}
+
+int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
+		const struct vm_set_options *opts)
+{
+	char **owned_paths = NULL;
+	int rc = 0;
+
+	memset(set, 0, sizeof *set);
+	vmcfg_diags_init(&set->diags, &vmcfg_host_allocator);
+	if (opts->system_path) {
+		n = 0;
+		rc = load_system(set, opts->system_path, &owned_paths, &n);
+		if (rc)
+			goto out;
+		paths = owned_paths;
+	}
+	set->files = calloc(n + 1, sizeof *set->files);
+	set->sources = calloc(n + 1, sizeof *set->sources);
+	const struct vm_spec **specs = calloc(n + 1, sizeof *specs);
+	if (!set->files || !set->sources || !specs) {
+		free(specs);
+		rc = VMCFG_ENOMEM;
+		goto out;
+	}
+	set->count = n;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct vm_file *f = &set->files[i];
+		f->path = paths[i] ? strdup(paths[i]) : NULL;
+		if (!f->path) {
+			rc = VMCFG_ENOMEM;
+			break;
+		}
+		rc = read_source(set, f->path, &f->text, &f->len);
+		if (!rc && f->text)
+			rc = vm_spec_load(f->text, f->len, display_name(f->path), &vmcfg_host_allocator,
+					  &set->diags, &f->spec);
+		set->sources[set->source_count++] =
+			(struct report_source){ display_name(f->path), f->text, f->len };
+		specs[i] = f->spec;
+	}
+	if (opts->system_path && set->system_text)
+		set->sources[set->source_count++] = (struct report_source){
+			display_name(opts->system_path), set->system_text, set->system_len
+		};
+	if (!rc)
+		rc = check_specs(set, specs, n, opts->system_path != NULL);
+	free(specs);
+	if (rc)
+		goto out;
+	if (opts->strict)
+		vmcfg_diags_promote(&set->diags);
+	count_file_errors(set);
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct vm_file *f = &set->files[i];
+		if (f->spec && !f->errors)
+			rc = vm_config_from_spec(f->spec, &vmcfg_host_allocator, &f->config);
+		if (rc == VMCFG_EINVALID)
+			rc = 0; /* decode reported why; the file stays unconverted */
+	}
+out:
+	free_paths(owned_paths, n);
+	return rc;
 }
 
 void vm_set_free(struct vm_set *set)
@@ -94,27 +208,31 @@ void vm_set_free(struct vm_set *set)
 		vm_config_free(set->files[i].config);
 		vm_spec_free(set->files[i].spec);
 		free(set->files[i].text);
+		free((char *)set->files[i].path);
 	}
 	free(set->files);
 	free(set->sources);
+	vmcfg_system_free(set->system);
+	free(set->system_text);
 	vmcfg_diags_free(&set->diags);
 	memset(set, 0, sizeof *set);
 }
 
 struct report vm_set_report(const struct vm_set *set, enum report_format format, bool color)
 {
-	struct report r = { format, color, set->sources, set->count };
+	struct report r = { format, color, set->sources, set->source_count };
 	return r;
 }
 
 int vm_set_load_one(struct vm_set *set, char *path)
 {
-	int rc = vm_set_load(set, &path, 1, false);
+	struct vm_set_options opts = { NULL, false };
+	int rc = vm_set_load(set, &path, 1, &opts);
 	if (rc) {
 		fprintf(stderr, "vmcfg: %s\n", vmcfg_strerror(rc));
 		return 2;
 	}
-	if (set->diags.count) {
+	if (set->diags.errors || set->diags.warnings) {
 		vmcfg_diags_sort(&set->diags);
 		struct report r = vm_set_report(set, REPORT_TEXT, report_parse_color("auto", stderr));
 		report_write(&r, &set->diags, stderr);

@@ -7,6 +7,7 @@
 #define VMCFG_TOOLS_LOAD_H
 
 #include "report.h"
+#include "vmcfg/check.h"
 #include "vmcfg/config.h"
 
 struct vm_file {
@@ -21,17 +22,29 @@ struct vm_file {
 struct vm_set {
 	struct vm_file *files;
 	size_t count;
+	char *system_text;          /* the system file, when one was given */
+	size_t system_len;
+	struct vmcfg_system *system; /* NULL without one, or when it is not TOML */
 	struct vmcfg_diags diags;
-	struct report_source *sources;
+	struct report_source *sources; /* count VM files, then the system file */
+	size_t source_count;
 	bool io_error; /* a file could not be read (exit status 2) */
 };
 
+struct vm_set_options {
+	const char *system_path; /* a system file naming the VM files (paths then unused) */
+	bool strict;             /* warnings count as errors */
+};
+
 /*
- * Loads every path. Problems become diagnostics in set->diags; a file that
- * cannot be read is reported and sets io_error. strict promotes warnings
- * to errors before deciding which files convert. Returns 0 or VMCFG_ENOMEM.
+ * Loads the VM files (paths, or those of the system file), decodes and
+ * checks them — each alone and all together, against the system's platform
+ * when there is one — then converts every file without errors. Problems
+ * become diagnostics in set->diags; a file that cannot be read is reported
+ * and sets io_error. Returns 0 or VMCFG_ENOMEM.
  */
-int vm_set_load(struct vm_set *set, char *const *paths, size_t n, bool strict);
+int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
+		const struct vm_set_options *opts);
 
 void vm_set_free(struct vm_set *set);
 

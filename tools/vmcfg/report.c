@@ -63,11 +63,15 @@ static struct style make_style(bool color)
 	return s;
 }
 
+/* "file:line:col: " — or nothing for a finding about no file in particular. */
 static void print_location(FILE *out, const struct vmcfg_loc *loc)
 {
+	if (!loc->file && !loc->span.line)
+		return;
 	fprintf(out, "%s", loc->file ? loc->file : "<input>");
 	if (loc->span.line)
 		fprintf(out, ":%u:%u", loc->span.line, loc->span.col);
+	fputs(": ", out);
 }
 
 /*
@@ -118,13 +122,13 @@ static void write_text(const struct report *r, const struct vmcfg_diags *d, FILE
 								     : st.cyan;
 		fputs(st.bold, out);
 		print_location(out, &g->primary);
-		fprintf(out, ": %s%s[%s]%s%s: %s%s\n", col, severity_name(g->severity), g->code,
+		fprintf(out, "%s%s[%s]%s%s: %s%s\n", col, severity_name(g->severity), g->code,
 			st.reset, st.bold, g->message, st.reset);
 		print_excerpt(out, r, &g->primary, col, &st);
 		if (g->related.span.line || g->related.file) {
 			fputs(st.bold, out);
 			print_location(out, &g->related);
-			fprintf(out, ": %snote%s: %s\n", st.cyan, st.reset,
+			fprintf(out, "%snote%s: %s\n", st.cyan, st.reset,
 				g->related_message ? g->related_message : "related");
 			print_excerpt(out, r, &g->related, st.cyan, &st);
 		}
@@ -258,15 +262,13 @@ static void write_sarif(const struct vmcfg_diags *d, const struct vmcfg_writer *
 		vmcfg_json_write_raw(w, ", \"level\": ");
 		json_str(w, sarif_level(g->severity));
 		vmcfg_json_write_raw(w, ", \"message\": {\"text\": ");
-		if (g->hint) {
-			char *text = malloc(strlen(g->message) + strlen(g->hint) + 8);
-			if (text) {
-				sprintf(text, "%s (help: %s)", g->message, g->hint);
-				json_str(w, text);
-				free(text);
-			} else {
-				json_str(w, g->message);
-			}
+		/* SARIF has no field for a fix in words: the hint joins the message. */
+		int n = g->hint ? snprintf(NULL, 0, "%s (help: %s)", g->message, g->hint) : -1;
+		char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+		if (text) {
+			snprintf(text, (size_t)n + 1, "%s (help: %s)", g->message, g->hint);
+			json_str(w, text);
+			free(text);
 		} else {
 			json_str(w, g->message);
 		}
