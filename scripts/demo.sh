@@ -7,9 +7,10 @@ vmcfg=${BUILD:-build}/bin/vmcfg
 shared=${VMCFG_SHARED:-../shared}
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; echo "(exit $?)"; }
 
-step "$vmcfg" check examples/demo/hello.toml examples/demo/rtos.toml
+step "$vmcfg" check --system examples/demo/system.toml
 step "$vmcfg" show examples/demo/rtos.toml
 step "$vmcfg" check examples/mistakes/ten-mistakes.toml
+step "$vmcfg" check --system examples/mistakes/overlap-system.toml
 if [ -d "$shared/axvisor-configs" ]; then
   step "$vmcfg" check "$shared"/axvisor-configs/*.toml
   step "$vmcfg" show "$shared/axvisor-configs/linux-aarch64-rk3588-smp8.toml"
