@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build, the tests and the demo need, if any are missing.
-# Usage: scripts/deps.sh [build|test|all]   (default: all)
+# Usage: scripts/deps.sh [build|run|test|all]   (default: all)
+#   build  compilers (host and aarch64 cross) for the library, CLI and hypervisor
+#   run    build + QEMU, to boot the hypervisor
+#   test, all  everything the test suite, fuzzers and device-tree tools need
 set -euo pipefail
 
 build_pkgs="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu"
-test_pkgs="libcmocka-dev clang libclang-rt-14-dev python3"
-all_pkgs="$build_pkgs $test_pkgs"
+run_pkgs="$build_pkgs qemu-system-arm"
+test_pkgs="libcmocka-dev clang libclang-rt-14-dev python3 libfdt-dev device-tree-compiler"
+all_pkgs="$run_pkgs $test_pkgs"
 
 case "${1:-all}" in
   build) want=$build_pkgs ;;
+  run) want=$run_pkgs ;;
   test|all) want=$all_pkgs ;;
-  *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|run|test|all]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -1,0 +1,38 @@
+# guests/guests.mk — tiny aarch64 guest programs for the reference hypervisor.
+#
+#   make guests    $(BUILD)/guests/<name>.elf and <name>.bin for every guests/<name>.c
+#
+# Each is freestanding, runs at EL1 with its MMU off, and is linked at its
+# guest-physical load address (guests/common/guest.ld); the .bin is the raw
+# image the hypervisor loads there.
+
+GUEST_DIR := $(BUILD)/guests
+GUEST_NAMES := $(patsubst guests/%.c,%,$(wildcard guests/*.c))
+GUEST_COMMON_SRC := $(wildcard guests/common/*.c guests/common/*.S)
+GUEST_COMMON_OBJ := $(patsubst guests/common/%,$(GUEST_DIR)/common/%.o,$(basename $(GUEST_COMMON_SRC)))
+GUEST_LDS := guests/common/guest.ld
+GUEST_CFLAGS := $(FS_CFLAGS) -g
+
+.PHONY: guests
+guests: $(GUEST_NAMES:%=$(GUEST_DIR)/%.elf) $(GUEST_NAMES:%=$(GUEST_DIR)/%.bin)
+
+$(GUEST_DIR)/%.o: guests/%.c guests/common/guest.h
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(GUEST_CFLAGS) -Iguests/common -c $< -o $@
+
+$(GUEST_DIR)/common/%.o: guests/common/%.c guests/common/guest.h
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(GUEST_CFLAGS) -Iguests/common -c $< -o $@
+
+$(GUEST_DIR)/common/%.o: guests/common/%.S
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc -c $< -o $@
+
+$(GUEST_DIR)/%.elf: $(GUEST_DIR)/%.o $(GUEST_COMMON_OBJ) $(GUEST_LDS)
+	$(CROSS)gcc -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,$(GUEST_LDS) \
+		-o $@ $< $(GUEST_COMMON_OBJ)
+
+$(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
+	$(CROSS)objcopy -O binary $< $@
+
+.SECONDARY: $(GUEST_NAMES:%=$(GUEST_DIR)/%.o) $(GUEST_NAMES:%=$(GUEST_DIR)/%.elf)

@@ -1,0 +1,87 @@
+/* Physical CPUs: per-CPU EL2 state, and bringing the secondaries online. */
+#include "arch/aarch64/cpu.h"
+#include "arch/aarch64/psci.h"
+#include "core/console.h"
+
+struct cpu cpus[HV_MAX_CPUS];
+
+/* How long a secondary may take from CPU_ON to running C code. */
+#define CPU_ON_TIMEOUT_MS 100
+
+void cpu_init(uint32_t index)
+{
+	struct cpu *c = &cpus[index];
+
+	c->index = index;
+	c->mpidr = sysreg_read(mpidr_el1) & MPIDR_AFF_MASK;
+	sysreg_write(tpidr_el2, (uint64_t)(uintptr_t)c);
+	/*
+	 * EL2 controls that are the same for every guest on this CPU:
+	 * - CPTR_EL2: FP/SIMD not trapped (TFP = 0), so guests use it freely;
+	 *   vcpu_load/vcpu_put switch the registers.
+	 * - CNTHCTL_EL2: guests may read the physical counter (EL1PCTEN) but
+	 *   not program the physical timer (EL1PCEN = 0 traps it); they have
+	 *   the virtual timer, with no offset (CNTVOFF_EL2 = 0).
+	 * - VPIDR_EL2: guests read this CPU's own MIDR_EL1.
+	 */
+	sysreg_write(cptr_el2, CPTR_EL2_RES1);
+	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
+	sysreg_write(cntvoff_el2, 0);
+	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
+	isb();
+	/* TLB contents are UNKNOWN after reset: drop every EL1&0 entry of every VMID. */
+	__asm__ volatile("tlbi alle1\n\tdsb nsh\n\tisb" : : : "memory");
+}
+
+static bool wait_online(const struct cpu *c)
+{
+	uint64_t freq = sysreg_read(cntfrq_el0);
+	uint64_t start = sysreg_read(cntpct_el0);
+
+	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
+		if (sysreg_read(cntpct_el0) - start > freq / 1000 * CPU_ON_TIMEOUT_MS)
+			return false;
+	return true;
+}
+
+uint32_t cpu_start_secondaries(const uint64_t *mpidrs, uint32_t count)
+{
+	uint32_t online = 1, next = 1;
+
+	for (uint32_t i = 0; i < count; i++) {
+		uint64_t mpidr = mpidrs[i] & MPIDR_AFF_MASK;
+		uint32_t slot;
+		int64_t ret;
+
+		if (mpidr == this_cpu()->mpidr)
+			continue;
+		if (next == HV_MAX_CPUS) {
+			hv_log("cpu with MPIDR %#llx left off: HV_MAX_CPUS is %d",
+			       (unsigned long long)mpidr, HV_MAX_CPUS);
+			continue;
+		}
+		/* A slot (index, stack) is never reused: a late CPU must not share one. */
+		slot = next++;
+		ret = psci_cpu_on(mpidr, (uint64_t)(uintptr_t)hv_secondary_entry, slot);
+		if (ret != PSCI_SUCCESS)
+			hv_log("cpu with MPIDR %#llx: PSCI CPU_ON failed (%lld)",
+			       (unsigned long long)mpidr, (long long)ret);
+		else if (!wait_online(&cpus[slot]))
+			hv_log("cpu%u (MPIDR %#llx) did not come online", slot,
+			       (unsigned long long)mpidr);
+		else
+			online++;
+	}
+	return online;
+}
+
+void hv_secondary_main(uint32_t index)
+{
+	cpu_init(index);
+	hv_log("cpu%u online (MPIDR %#llx), parked", index,
+	       (unsigned long long)cpus[index].mpidr);
+	__atomic_store_n(&cpus[index].online, true, __ATOMIC_RELEASE);
+	/* Parked until there is work for it (vCPU scheduling comes with SMP guests). */
+	for (;;)
+		__asm__ volatile("wfe");
+}

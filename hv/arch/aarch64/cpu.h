@@ -1,0 +1,56 @@
+/*
+ * Physical CPUs: their number, stacks and per-CPU state. TPIDR_EL2 holds
+ * the running CPU's struct cpu from its first C instruction on.
+ */
+#ifndef HV_ARCH_AARCH64_CPU_H
+#define HV_ARCH_AARCH64_CPU_H
+
+#define HV_MAX_CPUS 8
+#define HV_STACK_SIZE 0x4000 /* per CPU, EL2 only */
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/aarch64/sysreg.h"
+
+struct cpu {
+	uint32_t index; /* 0 = the boot CPU; others in device-tree order */
+	uint64_t mpidr; /* affinity fields of MPIDR_EL1 */
+	bool online;    /* set by the CPU itself once it runs C code */
+};
+
+extern struct cpu cpus[HV_MAX_CPUS];
+
+static inline struct cpu *this_cpu(void)
+{
+	return (struct cpu *)(uintptr_t)sysreg_read(tpidr_el2);
+}
+
+/* Makes this CPU cpus[index] (TPIDR_EL2) and sets its EL2 controls. */
+void cpu_init(uint32_t index);
+
+/*
+ * Brings the other CPUs of the device tree online through PSCI CPU_ON and
+ * parks them; returns how many CPUs are online (this one included).
+ */
+uint32_t cpu_start_secondaries(const uint64_t *mpidrs, uint32_t count);
+
+/* Entry point of secondary CPUs (boot.S); x0 = their index. */
+void hv_secondary_entry(void);
+
+/* C entry of a secondary CPU (from boot.S): comes online and parks. */
+__attribute__((noreturn)) void hv_secondary_main(uint32_t index);
+
+/*
+ * Handler of exceptions taken from EL2 itself (from vectors.S): frame holds
+ * x0-x30, the interrupted SP, ELR_EL2 and SPSR_EL2. Reports and panics.
+ */
+struct el2_frame {
+	uint64_t x[31];
+	uint64_t sp, elr, spsr;
+};
+__attribute__((noreturn)) void el2_exception(const struct el2_frame *frame, uint64_t kind);
+#endif
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * AArch64 system registers the hypervisor programs, and the fields it uses.
+ * Bit positions are from the Arm Architecture Reference Manual for A-profile
+ * (DDI 0487), chapter D19 "AArch64 System Register Descriptions"; each group
+ * names its register. Only fields this code sets or decodes are listed.
+ */
+#ifndef HV_ARCH_AARCH64_SYSREG_H
+#define HV_ARCH_AARCH64_SYSREG_H
+
+/* Constants usable from C and from assembly (where an "ull" suffix is an error). */
+#ifdef __ASSEMBLER__
+#define U64(x) x
+#else
+#define U64(x) x##ull
+#endif
+#define BIT(n) (U64(1) << (n))
+
+/* HCR_EL2: what EL1/EL0 may do without trapping, and interrupt routing. */
+#define HCR_VM BIT(0)     /* stage-2 translation on for EL1&0 */
+#define HCR_SWIO BIT(1)   /* DC ISW acts as DC CISW: guests cannot discard dirty lines */
+#define HCR_FMO BIT(3)    /* physical FIQs go to EL2; virtual FIQs reach EL1 */
+#define HCR_IMO BIT(4)    /* physical IRQs go to EL2; virtual IRQs reach EL1 */
+#define HCR_AMO BIT(5)    /* physical SErrors go to EL2; virtual SErrors reach EL1 */
+#define HCR_FB BIT(9)     /* broadcast EL1 TLB and I-cache maintenance (guest SMP) */
+#define HCR_BSU_IS (U64(1) << 10) /* BSU[11:10] = 0b01: barriers upgraded to inner shareable */
+#define HCR_TWI BIT(13)   /* trap WFI */
+#define HCR_TWE BIT(14)   /* trap WFE */
+#define HCR_TSC BIT(19)   /* trap SMC (EC 0x17), so guests never reach the firmware */
+#define HCR_TIDCP BIT(20) /* trap IMPLEMENTATION DEFINED system registers */
+#define HCR_TACR BIT(21)  /* trap ACTLR_EL1 (IMPLEMENTATION DEFINED CPU controls) */
+#define HCR_RW BIT(31)    /* EL1 is AArch64 */
+
+/* SCTLR_EL2 with HCR_EL2.E2H == 0 (the hypervisor's own EL2 regime). */
+#define SCTLR_EL2_RES1 U64(0x30c50830) /* bits 29, 28, 23, 22, 18, 16, 11, 5, 4 */
+#define SCTLR_EL2_SA BIT(3)          /* SP alignment check */
+#define SCTLR_EL2_I BIT(12)          /* instruction fetches cacheable */
+
+/*
+ * SCTLR_EL1 as a guest first sees it: the RES1 bits of Armv8.0 (29, 28, 23,
+ * 22, 20, 11), MMU and caches off, little-endian, as after a warm reset.
+ */
+#define SCTLR_EL1_RESET U64(0x30d00800)
+
+/* CPTR_EL2 (E2H == 0): RES1 bits 13:12 and 9:0 (bit 8 is TZ: SVE trapped); TFP is bit 10. */
+#define CPTR_EL2_RES1 U64(0x33ff)
+
+/* CNTHCTL_EL2 (E2H == 0). */
+#define CNTHCTL_EL1PCTEN BIT(0) /* EL1/EL0 may read the physical counter */
+
+/* VTTBR_EL2: VMID[55:48] (8-bit VMIDs); lib/mm's pt format supplies BADDR. */
+#define VTTBR_VMID_SHIFT 48
+
+/* ID_AA64MMFR0_EL1 */
+#define ID_AA64MMFR0_PARANGE(v) ((v) & 0xf)
+
+/* MPIDR_EL1: the affinity fields Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]. */
+#define MPIDR_AFF_MASK U64(0xff00ffffff)
+#define MPIDR_RES1 BIT(31)
+
+/* SPSR_EL2 / PSTATE */
+#define PSR_MODE_EL1H U64(0x5)
+#define PSR_DAIF_MASK (U64(0xf) << 6) /* D, A, I, F */
+
+/* ESR_ELx: exception syndrome. */
+#define ESR_EC(esr) (((esr) >> 26) & 0x3f)
+#define ESR_IL BIT(25) /* 32-bit instruction (else a 16-bit T32 one) */
+#define ESR_ISS(esr) ((esr) & 0x1ffffff)
+
+#define EC_UNKNOWN 0x00
+#define EC_WFX 0x01
+#define EC_HVC64 0x16
+#define EC_SMC64 0x17
+#define EC_SYSREG 0x18
+#define EC_IABT_LOW 0x20
+#define EC_DABT_LOW 0x24
+
+/* ISS of a data abort (EC 0x24/0x25). */
+#define ISS_DABT_ISV BIT(24)                       /* the fields below are valid */
+#define ISS_DABT_SAS(iss) (((iss) >> 22) & 0x3)   /* access size: 1 << SAS bytes */
+#define ISS_DABT_SSE BIT(21)                       /* sign-extend the loaded value */
+#define ISS_DABT_SRT(iss) (((iss) >> 16) & 0x1f)  /* the transfer register (31 = XZR) */
+#define ISS_DABT_SF BIT(15)                        /* the register is 64-bit (else 32-bit) */
+#define ISS_DABT_FNV BIT(10)                       /* FAR_EL2 not valid */
+#define ISS_DABT_EA BIT(9)                         /* external abort */
+#define ISS_DABT_S1PTW BIT(7)                      /* fault on a stage-1 table walk */
+#define ISS_DABT_WNR BIT(6)                        /* write (else read) */
+#define ISS_FSC(iss) ((iss) & 0x3f)                /* DFSC / IFSC */
+#define FSC_TYPE(fsc) ((fsc) & 0x3c)               /* the fault type without the level */
+#define FSC_TRANSLATION 0x04                       /* 0b0001LL */
+#define FSC_ACCESS_FLAG 0x08                       /* 0b0010LL */
+#define FSC_PERMISSION 0x0c                        /* 0b0011LL */
+
+/* HPFAR_EL2.FIPA[43:4] holds IPA[55:12] of a stage-2 fault. */
+#define HPFAR_IPA(hpfar) (((hpfar) & U64(0x00000ffffffffff0)) << 8)
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+#define sysreg_read(reg)                                                  \
+	({                                                                \
+		uint64_t r_;                                              \
+		__asm__ volatile("mrs %0, " STR(reg) : "=r"(r_));         \
+		r_;                                                       \
+	})
+
+#define sysreg_write(reg, val)                                                    \
+	do {                                                                      \
+		uint64_t w_ = (val);                                              \
+		__asm__ volatile("msr " STR(reg) ", %0" : : "r"(w_) : "memory"); \
+	} while (0)
+
+static inline void isb(void)
+{
+	__asm__ volatile("isb" : : : "memory");
+}
+#endif
+
+#endif /* HV_ARCH_AARCH64_SYSREG_H */

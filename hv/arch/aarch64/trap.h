@@ -1,0 +1,18 @@
+/* Guest exits: dispatch by exception class (ESR_EL2.EC) to the handlers. */
+#ifndef HV_ARCH_AARCH64_TRAP_H
+#define HV_ARCH_AARCH64_TRAP_H
+
+#include "arch/aarch64/vcpu.h"
+
+/*
+ * Handles the exit guest_enter reported as kind (GUEST_EXIT_*), with v->esr,
+ * far and hpfar read. Either the vCPU can run on (its registers updated), or
+ * its VM is stopped with a report. Never returns to a guest that would
+ * repeat the same fault.
+ */
+void trap_handle(struct vcpu *v, uint64_t kind);
+
+/* PSCI calls from a guest (HVC, or SMC trapped by HCR_EL2.TSC): vpsci.c. */
+void vpsci_call(struct vcpu *v);
+
+#endif

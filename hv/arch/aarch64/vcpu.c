@@ -1,0 +1,83 @@
+/* vCPU state, the world switch around guest_enter, and the run loop. */
+#include "arch/aarch64/trap.h"
+#include "arch/aarch64/vcpu.h"
+#include "core/libc.h"
+#include "core/vm.h"
+
+_Static_assert(__builtin_offsetof(struct vcpu_regs, x) == VCPU_REGS_X0, "vectors.S");
+_Static_assert(__builtin_offsetof(struct vcpu_regs, pc) == VCPU_REGS_PC, "vectors.S");
+_Static_assert(__builtin_offsetof(struct vcpu_regs, pstate) == VCPU_REGS_PSTATE, "vectors.S");
+_Static_assert(__builtin_offsetof(struct vcpu_fpsimd, fpsr) == 512, "fpsimd.S");
+
+/*
+ * HCR_EL2 while a guest runs (Arm ARM D19.2 HCR_EL2):
+ *   VM        stage-2 translation: the guest sees only what its address space maps;
+ *   SWIO      set/way invalidates clean too, so a guest cannot discard others' lines;
+ *   FMO IMO AMO  physical FIQ/IRQ/SError go to EL2, never to a guest;
+ *   FB, BSU=IS   the guest's TLB/cache maintenance and barriers reach the other
+ *                physical CPUs its vCPUs may run on;
+ *   TWI TWE   WFI/WFE trap: the hypervisor decides what an idle vCPU's CPU does;
+ *   TSC       SMC traps: guests never reach the firmware (QEMU's PSCI);
+ *   TIDCP TACR  IMPLEMENTATION DEFINED registers and ACTLR_EL1 trap: no guest
+ *               touches CPU-wide implementation controls;
+ *   RW        EL1 is AArch64.
+ */
+#define HCR_GUEST                                                                         \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
+	 HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
+
+void vcpu_reset(struct vcpu *v, struct vm *vm, uint32_t id, uint64_t mpidr, uint64_t entry,
+		uint64_t arg)
+{
+	memset(v, 0, sizeof *v);
+	v->vm = vm;
+	v->id = id;
+	v->state = VCPU_OFF;
+	v->vmpidr = MPIDR_RES1 | (mpidr & MPIDR_AFF_MASK);
+	v->regs.x[0] = arg;
+	v->regs.pc = entry;
+	v->regs.pstate = PSR_MODE_EL1H | PSR_DAIF_MASK;
+	v->el1.sctlr_el1 = SCTLR_EL1_RESET;
+}
+
+/* Makes v the guest context of this physical CPU. */
+static void vcpu_load(struct vcpu *v)
+{
+	const struct vm *vm = v->vm;
+
+	sysreg_write(vtcr_el2, vm->vtcr);
+	sysreg_write(vttbr_el2, vm->vttbr);
+	sysreg_write(hcr_el2, HCR_GUEST);
+	sysreg_write(vmpidr_el2, v->vmpidr);
+#define X(reg) sysreg_write(reg, v->el1.reg);
+	VCPU_EL1_SYSREGS(X)
+#undef X
+	fpsimd_restore(&v->fp);
+	isb();
+}
+
+/* Takes v's context off this physical CPU. */
+static void vcpu_put(struct vcpu *v)
+{
+#define X(reg) v->el1.reg = sysreg_read(reg);
+	VCPU_EL1_SYSREGS(X)
+#undef X
+	fpsimd_save(&v->fp);
+	/* Its virtual timer must not fire into whoever runs next. */
+	sysreg_write(cntv_ctl_el0, 0);
+	isb();
+}
+
+void vcpu_run(struct vcpu *v)
+{
+	vcpu_load(v);
+	while (v->state == VCPU_RUNNABLE && v->vm->state == VM_RUNNING) {
+		uint64_t kind = guest_enter(&v->regs);
+
+		v->esr = sysreg_read(esr_el2);
+		v->far = sysreg_read(far_el2);
+		v->hpfar = sysreg_read(hpfar_el2);
+		trap_handle(v, kind);
+	}
+	vcpu_put(v);
+}

@@ -1,0 +1,99 @@
+/*
+ * A virtual CPU: everything of a guest CPU the hypervisor must hold while
+ * another context owns the physical CPU — general registers, PC and PSTATE
+ * (switched on every exit by vectors.S), the EL1/EL0 system registers and
+ * the FP/SIMD registers (switched only when the physical CPU changes vCPU,
+ * vcpu_load / vcpu_put).
+ */
+#ifndef HV_ARCH_AARCH64_VCPU_H
+#define HV_ARCH_AARCH64_VCPU_H
+
+/* Offsets in struct vcpu_regs, for vectors.S (checked in vcpu.c). */
+#define VCPU_REGS_X0 0
+#define VCPU_REGS_PC 248
+#define VCPU_REGS_PSTATE 256
+
+/* What guest_enter returns: which vector ended the guest's run. */
+#define GUEST_EXIT_SYNC 0
+#define GUEST_EXIT_IRQ 1
+#define GUEST_EXIT_FIQ 2
+#define GUEST_EXIT_SERROR 3
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+#include "arch/aarch64/sysreg.h"
+
+struct vm;
+
+struct vcpu_regs {
+	uint64_t x[31]; /* x0..x30 */
+	uint64_t pc;    /* ELR_EL2 */
+	uint64_t pstate; /* SPSR_EL2 */
+};
+
+/*
+ * The EL1/EL0 system registers a guest owns, as an X-macro list, in restore
+ * order (the virtual timer's compare value before its control).
+ */
+#define VCPU_EL1_SYSREGS(X)                                                                  \
+	X(sctlr_el1) X(cpacr_el1) X(ttbr0_el1) X(ttbr1_el1) X(tcr_el1) X(mair_el1)            \
+	X(amair_el1) X(vbar_el1) X(contextidr_el1) X(tpidr_el0) X(tpidrro_el0) X(tpidr_el1)   \
+	X(sp_el0) X(sp_el1) X(elr_el1) X(spsr_el1) X(esr_el1) X(far_el1) X(afsr0_el1)         \
+	X(afsr1_el1) X(par_el1) X(csselr_el1) X(cntkctl_el1) X(cntv_cval_el0) X(cntv_ctl_el0)
+
+struct vcpu_el1_sysregs {
+#define X(reg) uint64_t reg;
+	VCPU_EL1_SYSREGS(X)
+#undef X
+};
+
+/* q0..q31 as pairs of 64-bit halves, then FPSR and FPCR (layout of fpsimd.S). */
+struct vcpu_fpsimd {
+	uint64_t q[64];
+	uint64_t fpsr, fpcr;
+} __attribute__((aligned(16)));
+
+enum vcpu_state {
+	VCPU_OFF,      /* not started, or turned off through PSCI CPU_OFF */
+	VCPU_RUNNABLE,
+};
+
+struct vcpu {
+	struct vcpu_regs regs;
+	struct vcpu_el1_sysregs el1;
+	struct vcpu_fpsimd fp;
+	uint64_t vmpidr; /* the MPIDR_EL1 the guest reads (VMPIDR_EL2) */
+	uint32_t id;
+	enum vcpu_state state;
+	struct vm *vm;
+	/* Syndrome of the last exit, read right after it. */
+	uint64_t esr, far, hpfar;
+};
+
+/*
+ * Puts v in the architectural reset state of an EL1 entry: EL1h with DAIF
+ * masked at entry, x0 = arg, every other register zero, MMU off
+ * (SCTLR_EL1_RESET), FP/SIMD registers zero. The vCPU is left VCPU_OFF.
+ */
+void vcpu_reset(struct vcpu *v, struct vm *vm, uint32_t id, uint64_t mpidr, uint64_t entry,
+		uint64_t arg);
+
+/* Runs v on this physical CPU until it is off or its VM has ended. */
+void vcpu_run(struct vcpu *v);
+
+/* Enters the guest with regs; returns a GUEST_EXIT_* with regs updated (vectors.S). */
+uint64_t guest_enter(struct vcpu_regs *regs);
+
+/* Saves / restores the FP/SIMD registers (fpsimd.S). */
+void fpsimd_save(struct vcpu_fpsimd *fp);
+void fpsimd_restore(const struct vcpu_fpsimd *fp);
+
+/* Steps over the instruction that trapped (2 or 4 bytes, from ESR_EL2.IL). */
+static inline void vcpu_skip_instruction(struct vcpu *v)
+{
+	v->regs.pc += (v->esr & ESR_IL) ? 4 : 2;
+}
+#endif
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * The hypervisor console: whole lines, one physical CPU at a time, so lines
+ * from different CPUs and VMs never interleave.
+ */
+#ifndef HV_CORE_CONSOLE_H
+#define HV_CORE_CONSOLE_H
+
+#include "vmcfg/base.h"
+
+/* Writes len bytes as one uninterrupted piece. */
+void console_write(const char *s, size_t len);
+
+/* A writer onto console_write: each write call stays in one piece. */
+extern const struct vmcfg_writer console_writer;
+
+/* Prints "[hv] <message>\n" (lines are cut at 255 bytes). */
+void hv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Same, from a va_list. */
+void hv_vlog(const char *fmt, va_list ap);
+
+/* Writes straight to the UART without the lock: for the panic path only. */
+void console_write_unlocked(const char *s, size_t len);
+
+/* The platform's transmitter (platform/<board>/): one byte, polled. */
+void console_hw_putc(char c);
+
+#endif

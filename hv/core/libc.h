@@ -1,0 +1,16 @@
+/*
+ * The C library functions the core library (lib/base/libc.h) and the
+ * hypervisor use, supplied here because the hypervisor links no libc.
+ */
+#ifndef HV_CORE_LIBC_H
+#define HV_CORE_LIBC_H
+
+#include <stddef.h>
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
+#endif

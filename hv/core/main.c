@@ -1,0 +1,78 @@
+/*
+ * The boot CPU's path: console, device tree, frame allocator, the other
+ * CPUs, then the VMs; the machine ends with their combined status.
+ */
+#include "arch/aarch64/cpu.h"
+#include "core/console.h"
+#include "core/dtb.h"
+#include "core/frames.h"
+#include "core/libc.h"
+#include "core/panic.h"
+#include "core/vm_boot.h"
+#include "platform/qemu-virt/platform.h"
+
+/* hv.ld: the image, from its first byte to the end of its stacks. */
+extern char __hv_start[], __hv_end[];
+
+/* Kept for the whole run: the frame allocator refers to its RAM banks. */
+static struct dtb_info dtb;
+
+/* Called from boot.S on the boot CPU. */
+__attribute__((noreturn)) void hv_main(uint64_t boot_x0);
+
+/* The value of key (e.g. "vms=") among the space-separated boot arguments, or NULL. */
+static const char *bootarg(const char *args, const char *key, size_t *len)
+{
+	size_t key_len = strlen(key);
+
+	for (const char *p = args; *p;) {
+		size_t n = 0;
+
+		while (p[n] && p[n] != ' ')
+			n++;
+		if (n >= key_len && memcmp(p, key, key_len) == 0) {
+			*len = n - key_len;
+			return p + key_len;
+		}
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	return NULL;
+}
+
+void hv_main(uint64_t boot_x0)
+{
+	const void *blob;
+	struct dtb_range busy[2];
+	const char *select;
+	size_t select_len = 0;
+	uint32_t online;
+	int err;
+
+	cpu_init(0);
+	__atomic_store_n(&cpus[0].online, true, __ATOMIC_RELEASE);
+	hv_log("vmcfg reference hypervisor %s, EL2", VMCFG_VERSION);
+
+	/* A loader may pass the DTB in x0; QEMU 7.2 passes 0 for an ELF. */
+	blob = (const void *)(uintptr_t)(boot_x0 && dtb_valid((const void *)(uintptr_t)boot_x0)
+						 ? boot_x0
+						 : PLAT_DTB_FALLBACK);
+	err = dtb_read(blob, &dtb);
+	if (err)
+		hv_panic("no usable device tree at %p: %s", blob, vmcfg_strerror(err));
+
+	busy[0] = (struct dtb_range){ (uintptr_t)__hv_start, (uintptr_t)(__hv_end - __hv_start) };
+	busy[1] = (struct dtb_range){ (uintptr_t)blob, dtb.total_size };
+	err = frames_init(&dtb, busy, 2);
+	if (err)
+		hv_panic("frame allocator: %s", vmcfg_strerror(err));
+	hv_log("RAM: %u bank(s), %zu MiB free of %zu MiB", dtb.mem_count,
+	       frames_free() >> (20 - VMCFG_PAGE_SHIFT), frames_total() >> (20 - VMCFG_PAGE_SHIFT));
+
+	online = cpu_start_secondaries(dtb.cpu_mpidr, dtb.cpu_count);
+	hv_log("%u of %u CPUs online", online, dtb.cpu_count);
+
+	select = bootarg(dtb.bootargs, "vms=", &select_len);
+	hv_exit(vm_boot(hv_builtin_vms, hv_builtin_vm_count, select, select_len));
+}

@@ -1,0 +1,19 @@
+/*
+ * QEMU's aarch64 `virt` machine (QEMU 7.2, -M virt,virtualization=on,gic-version=3):
+ * the few facts the hypervisor needs before it has read the device tree.
+ * Everything else (RAM, CPUs) comes from the DTB QEMU generates.
+ */
+#ifndef HV_PLATFORM_QEMU_VIRT_PLATFORM_H
+#define HV_PLATFORM_QEMU_VIRT_PLATFORM_H
+
+/* The PL011 UART the hypervisor writes its console to. */
+#define PLAT_UART_BASE 0x09000000ull
+
+/*
+ * Where QEMU puts the DTB for an ELF image that leaves the start of RAM
+ * free: QEMU 7.2 enters an ELF with x0 = 0, so x0 is only trusted when it
+ * points at a valid DTB, and this address is used otherwise.
+ */
+#define PLAT_DTB_FALLBACK 0x40000000ull
+
+#endif
