@@ -1,7 +1,8 @@
 # vmcfg — top-level build. Everything is built out of tree under $(BUILD).
 #
 #   make               library (build/lib/libvmcfg.a) and CLI (build/bin/vmcfg)
-#   make run           the demo (scripts/demo.sh)
+#   make run           boot the demo system on the reference hypervisor under QEMU
+#   make demo-cli      the command-line tool's tour (scripts/demo.sh)
 #   make test          every test: unit tests, again under ASan+UBSan, integration
 #   make freestanding  core library for aarch64 -ffreestanding; checks its symbols
 #   make deps          install missing Debian packages (scripts/deps.sh)
@@ -43,7 +44,7 @@ ASAN_LIB := $(BUILD)/asan/lib/libvmcfg.a
 ASAN_CLI := $(BUILD)/asan/bin/vmcfg
 ASAN_UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRC))
 
-.PHONY: all lib cli run test freestanding deps clean
+.PHONY: all lib cli run demo-cli test freestanding deps clean
 all: lib cli
 
 lib: $(LIB)
@@ -52,7 +53,10 @@ cli: $(CLI)
 deps:
 	scripts/deps.sh all
 
-run:
+# The main job: boot the demo system under QEMU (hv/hv.mk); demo-cli: the CLI's tour.
+run: run-hv
+
+demo-cli:
 	@scripts/deps.sh build
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/demo.sh

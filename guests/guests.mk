@@ -3,8 +3,9 @@
 #   make guests    $(BUILD)/guests/<name>.elf and <name>.bin for every guests/<name>.c
 #
 # Each is freestanding, runs at EL1 with its MMU off, and is linked at its
-# guest-physical load address (guests/common/guest.ld); the .bin is the raw
-# image the hypervisor loads there.
+# guest-physical load address: GUEST_LOAD_<name> when set, else 0x4008_0000
+# (guests/common/guest.ld). It must match kernel_load_addr and entry_point of
+# the VM files that name the guest; the .bin is the raw image loaded there.
 
 GUEST_DIR := $(BUILD)/guests
 GUEST_NAMES := $(patsubst guests/%.c,%,$(wildcard guests/*.c))
@@ -12,6 +13,8 @@ GUEST_COMMON_SRC := $(wildcard guests/common/*.c guests/common/*.S)
 GUEST_COMMON_OBJ := $(patsubst guests/common/%,$(GUEST_DIR)/common/%.o,$(basename $(GUEST_COMMON_SRC)))
 GUEST_LDS := guests/common/guest.ld
 GUEST_CFLAGS := $(FS_CFLAGS) -g
+GUEST_LOAD_DEFAULT := 0x40080000
+GUEST_LOAD_rtos := 0x40200000 # examples/demo/rtos.toml
 
 .PHONY: guests
 guests: $(GUEST_NAMES:%=$(GUEST_DIR)/%.elf) $(GUEST_NAMES:%=$(GUEST_DIR)/%.bin)
@@ -30,6 +33,7 @@ $(GUEST_DIR)/common/%.o: guests/common/%.S
 
 $(GUEST_DIR)/%.elf: $(GUEST_DIR)/%.o $(GUEST_COMMON_OBJ) $(GUEST_LDS)
 	$(CROSS)gcc -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,$(GUEST_LDS) \
+		-Wl,--defsym=GUEST_LOAD=$(or $(GUEST_LOAD_$*),$(GUEST_LOAD_DEFAULT)) \
 		-o $@ $< $(GUEST_COMMON_OBJ)
 
 $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf

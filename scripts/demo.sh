@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The demo behind `make run`: what the CLI does today, on real files.
-# (The reference hypervisor that boots these VMs under QEMU is not built yet.)
+# The CLI's tour behind `make demo-cli`: checking, showing and formatting real files.
+# (`make run` boots the same demo system on the reference hypervisor.)
 set -u
 cd "$(dirname "$0")/.."
 vmcfg=${BUILD:-build}/bin/vmcfg

@@ -45,8 +45,8 @@ void hv_main(uint64_t boot_x0)
 {
 	const void *blob;
 	struct dtb_range busy[2];
-	const char *select;
-	size_t select_len = 0;
+	const char *system, *select;
+	size_t system_len = 0, select_len = 0;
 	uint32_t online;
 	int err;
 
@@ -73,6 +73,11 @@ void hv_main(uint64_t boot_x0)
 	online = cpu_start_secondaries(dtb.cpu_mpidr, dtb.cpu_count);
 	hv_log("%u of %u CPUs online", online, dtb.cpu_count);
 
+	system = bootarg(dtb.bootargs, "system=", &system_len);
+	if (!system) {
+		system = HV_DEFAULT_SYSTEM;
+		system_len = strlen(system);
+	}
 	select = bootarg(dtb.bootargs, "vms=", &select_len);
-	hv_exit(vm_boot(hv_builtin_vms, hv_builtin_vm_count, select, select_len));
+	hv_exit(vm_boot(system, system_len, select, select_len));
 }

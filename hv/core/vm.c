@@ -1,7 +1,6 @@
 /* VMs: creation from a vm_config (stand-in for lib/vm's vm_create), running, ending. */
 #include "arch/aarch64/cpu.h"
 #include "core/console.h"
-#include "core/images.h"
 #include "core/libc.h"
 #include "core/vm.h"
 
@@ -78,6 +77,16 @@ static int add_device(struct vm *vm, const struct vm_emu_device *d)
 {
 	int err;
 
+	/*
+	 * IVC channels need lib/ivc's registry; until the hypervisor has one the
+	 * window stays unmapped, so a guest touching it is stopped like at any
+	 * address nothing claims.
+	 */
+	if (d->emu_type == VMCFG_EMU_IVC_CHANNEL) {
+		report(vm, "IVC window '%s' at GPA %#llx left unmapped: no IVC channels yet",
+		       d->name, (unsigned long long)d->base_gpa);
+		return 0;
+	}
 	if (d->emu_type != VMCFG_EMU_CONSOLE) {
 		report(vm, "emulated device '%s' (type %#x) is not supported yet", d->name,
 		       (unsigned)d->emu_type);
@@ -96,10 +105,9 @@ static int add_device(struct vm *vm, const struct vm_emu_device *d)
 	return err;
 }
 
-static int load_kernel(struct vm *vm, const struct vm_config *cfg)
+static int load_kernel(struct vm *vm, const struct vm_config *cfg,
+		       const struct hv_file *kernel)
 {
-	const char *file;
-	const struct hv_image *img;
 	int err;
 
 	if (!cfg->kernel.path || !cfg->kernel.has_load_gpa) {
@@ -111,26 +119,20 @@ static int load_kernel(struct vm *vm, const struct vm_config *cfg)
 			   "use \"memory\"");
 		return VMCFG_ENOSYS;
 	}
-	/* Built-in images are known by file name: the path's last component. */
-	file = cfg->kernel.path;
-	for (const char *p = file; *p; p++)
-		if (*p == '/')
-			file = p + 1;
-	img = hv_image_find(file);
-	if (!img) {
+	if (!kernel) {
 		report(vm, "kernel '%s' is not built into the hypervisor", cfg->kernel.path);
 		return VMCFG_ENOENT;
 	}
-	err = vmcfg_aspace_write(&vm->as, cfg->kernel.load_gpa, img->data, img->size);
+	err = vmcfg_aspace_write(&vm->as, cfg->kernel.load_gpa, kernel->data, kernel->size);
 	if (err)
-		report(vm, "kernel '%s' (%llu bytes) does not fit in RAM at GPA %#llx: %s", file,
-		       (unsigned long long)img->size, (unsigned long long)cfg->kernel.load_gpa,
-		       vmcfg_strerror(err));
+		report(vm, "kernel %s (%llu bytes) does not fit in RAM at GPA %#llx: %s",
+		       kernel->path, (unsigned long long)kernel->size,
+		       (unsigned long long)cfg->kernel.load_gpa, vmcfg_strerror(err));
 	return err;
 }
 
-int hv_vm_create(struct vm *vm, const struct vm_config *cfg, uint16_t vmid,
-		 const struct vmcfg_hal *hal)
+int hv_vm_create(struct vm *vm, const struct vm_config *cfg, const struct hv_file *kernel,
+		 uint16_t vmid, const struct vmcfg_hal *hal)
 {
 	struct vmcfg_pt_regs regs;
 	int err;
@@ -163,7 +165,7 @@ int hv_vm_create(struct vm *vm, const struct vm_config *cfg, uint16_t vmid,
 	for (size_t i = 0; !err && i < cfg->emu_count; i++)
 		err = add_device(vm, &cfg->emu[i]);
 	if (!err)
-		err = load_kernel(vm, cfg);
+		err = load_kernel(vm, cfg, kernel);
 	if (err) {
 		vmcfg_aspace_destroy(&vm->as);
 		return err;
@@ -172,8 +174,9 @@ int hv_vm_create(struct vm *vm, const struct vm_config *cfg, uint16_t vmid,
 	vm->vtcr = regs.control;
 
 	/*
-	 * vCPU i has MPIDR phys_cpu_ids[i] (or i). No guest device tree exists
-	 * yet (lib/fdt will generate it), so x0 = 0 rather than a DTB address.
+	 * vCPU i has MPIDR phys_cpu_ids[i] (or i). x0 = 0, not dtb_load_addr:
+	 * the guest device tree generator (lib/fdt) is host-only, so nothing
+	 * would be at that address, and 0 tells a guest plainly "no DTB".
 	 */
 	vm->vcpu_count = cfg->cpu_num;
 	for (uint32_t i = 0; i < cfg->cpu_num; i++)

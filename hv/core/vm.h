@@ -10,6 +10,7 @@
 #define HV_CORE_VM_H
 
 #include "arch/aarch64/vcpu.h"
+#include "core/files.h"
 #include "core/mmio_bus.h"
 #include "core/vuart.h"
 #include "vmcfg/aspace.h"
@@ -39,14 +40,16 @@ struct vm {
 
 /*
  * Builds vm from cfg: address space with the RAM regions (MapAlloc, zeroed;
- * MapIdentical), the emulated console, the kernel image loaded at its load
- * address, vCPU 0 ready at bsp_entry (the others stay off: guest CPU_ON
- * comes with the scheduler). On failure it reports why (naming cfg->name)
- * and leaves nothing allocated.
+ * MapIdentical), the emulated console, the kernel image (the bytes the
+ * caller found for cfg->kernel.path, NULL when none are built in) loaded at
+ * its load address, vCPU 0 ready at bsp_entry (the others stay off: guest
+ * CPU_ON comes with the scheduler). cfg must outlive vm (device names are
+ * borrowed). On failure it reports why (naming cfg->name) and leaves
+ * nothing allocated.
  * Returns 0 or a VMCFG_E* code.
  */
-int hv_vm_create(struct vm *vm, const struct vm_config *cfg, uint16_t vmid,
-		 const struct vmcfg_hal *hal);
+int hv_vm_create(struct vm *vm, const struct vm_config *cfg, const struct hv_file *kernel,
+		 uint16_t vmid, const struct vmcfg_hal *hal);
 
 /* Returns everything vm holds (frames, page tables) and forgets its TLB entries. */
 void hv_vm_destroy(struct vm *vm);

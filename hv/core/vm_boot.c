@@ -1,14 +1,38 @@
-/* The boot flow: select VMs, create them all, run them, report, pick the exit status. */
+/*
+ * The boot flow: load the system file and its VM files, check them with the
+ * library, report, create the VMs whose files are clean, run them, pick the
+ * exit status.
+ */
 #include "core/console.h"
+#include "core/files.h"
 #include "core/frames.h"
+#include "core/heap.h"
 #include "core/libc.h"
 #include "core/panic.h"
 #include "core/vm.h"
 #include "core/vm_boot.h"
+#include "vmcfg/check.h"
 
 #define HV_MAX_VMS 8
+/* Longest VM file path: the built-in paths are short source-tree paths. */
+#define HV_PATH_MAX 256
 
 static struct vm vms[HV_MAX_VMS];
+
+/* One VM file of the system. */
+struct vm_file {
+	char path[HV_PATH_MAX]; /* as the CLI opens it: relative to the system file */
+	struct vm_spec *spec;   /* NULL: not built in, or not TOML (reported) */
+	size_t errors;          /* error findings located in this file */
+	struct vm_config *cfg;  /* set once converted; kept until its VM is gone */
+};
+
+static bool str_eq(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return strlen(b) == n && memcmp(a, b, n) == 0;
+}
 
 /* Calls fn(name, len) for each non-empty comma-separated name of list; false if fn does. */
 static bool each_name(const char *list, size_t len, bool (*fn)(const char *, size_t, void *),
@@ -25,76 +49,255 @@ static bool each_name(const char *list, size_t len, bool (*fn)(const char *, siz
 	return true;
 }
 
-static bool same_name(const char *name, size_t len, const char *want)
+static bool same_name(const char *name, size_t len, const struct vm_spec *spec)
 {
-	return want && strlen(want) == len && memcmp(name, want, len) == 0;
+	return spec && spec->base.name.set && spec->base.name.len == len &&
+	       memcmp(spec->base.name.s, name, len) == 0;
 }
 
 /* each_name callback: stops (false) at the VM name wanted. */
-static bool not_this(const char *name, size_t len, void *want)
+static bool not_this(const char *name, size_t len, void *spec)
 {
-	return !same_name(name, len, want);
+	return !same_name(name, len, spec);
 }
 
 struct known {
-	const struct hv_vm_source *src;
+	const struct vm_file *files;
 	size_t count;
 	bool all_known;
 };
 
-/* each_name callback: reports a name no source has. */
+/* each_name callback: reports a name no VM file has. */
 static bool check_known(const char *name, size_t len, void *ud)
 {
 	struct known *k = ud;
 
 	for (size_t i = 0; i < k->count; i++)
-		if (same_name(name, len, k->src[i].config->name))
+		if (same_name(name, len, k->files[i].spec))
 			return true;
 	hv_log("vms=: no VM named '%.*s'", (int)len, name);
 	k->all_known = false;
 	return true; /* go on: report every unknown name */
 }
 
-static bool selected(const struct hv_vm_source *s, const char *select, size_t select_len)
+static bool selected(const struct vm_file *f, const char *select, size_t select_len)
 {
-	if (!select)
-		return s->by_default;
-	return !each_name(select, select_len, not_this, (void *)s->config->name);
+	return !select || !each_name(select, select_len, not_this, f->spec);
 }
 
-int vm_boot(const struct hv_vm_source *src, size_t count, const char *select, size_t select_len)
+static bool image_in_memory(const struct vm_spec *spec)
+{
+	const struct spec_str *loc = &spec->kernel.image_location;
+
+	return loc->set && loc->len == 6 && memcmp(loc->s, "memory", 6) == 0;
+}
+
+/*
+ * vmcfg_check_opts.image_size: the size of a built-in image, so the checker
+ * knows whether it fits its VM's RAM, as the CLI knows from the file.
+ */
+static bool image_size(void *ud, const struct vm_spec *spec, enum vmcfg_image_kind kind,
+		       const char *path, uint64_t *size)
+{
+	const struct hv_file *f;
+
+	(void)ud;
+	(void)kind;
+	if (!image_in_memory(spec))
+		return false; /* an "fs" path names a file on a target file system */
+	f = hv_file_find_relative(spec->file, path);
+	if (!f)
+		return false;
+	*size = f->size;
+	return true;
+}
+
+/* A console line being built: cut to fit, with room kept for its newline. */
+struct line {
+	char buf[512];
+	size_t n;
+};
+
+static void append(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	l->n += vmcfg_vsnprintf(l->buf + l->n, sizeof l->buf - 1 - l->n, fmt, ap);
+	va_end(ap);
+	if (l->n > sizeof l->buf - 2)
+		l->n = sizeof l->buf - 2;
+}
+
+static void emit(struct line *l)
+{
+	l->buf[l->n++] = '\n';
+	console_write(l->buf, l->n);
+}
+
+static void append_loc(struct line *l, const struct vmcfg_loc *loc)
+{
+	if (loc->file && loc->span.line)
+		append(l, "%s:%u:%u: ", loc->file, (unsigned)loc->span.line, (unsigned)loc->span.col);
+	else if (loc->file)
+		append(l, "%s: ", loc->file);
+}
+
+static void print_line(const struct vmcfg_loc *loc, const char *severity, const char *code,
+		       const char *message)
+{
+	struct line l = { .n = 0 };
+
+	append_loc(&l, loc);
+	append(&l, "%s", severity);
+	if (code)
+		append(&l, "[%s]", code);
+	append(&l, ": %s", message);
+	emit(&l);
+}
+
+/*
+ * A finding in the CLI's text form without the source excerpts, so the
+ * lines are the CLI's: "file:line:col: error[E0xxx]: message", then
+ * "file:line:col: note: <related>" and "  = help: <hint>" when there are.
+ */
+static void print_diag(const struct vmcfg_diag *g)
+{
+	print_line(&g->primary,
+		   g->severity == VMCFG_SEV_ERROR     ? "error"
+		   : g->severity == VMCFG_SEV_WARNING ? "warning"
+						      : "note",
+		   g->code, g->message);
+	if (g->related.file || g->related.span.line)
+		print_line(&g->related, "note", NULL,
+			   g->related_message ? g->related_message : "related");
+	if (g->hint) {
+		struct line l = { .n = 0 };
+
+		append(&l, "  = help: %s", g->hint);
+		emit(&l);
+	}
+}
+
+/*
+ * Loads the VM files of sys into files[0..sys->vm_count): a file that is not
+ * built in becomes an E0001 finding at its entry in the system file.
+ * Returns 0 or VMCFG_ENOMEM.
+ */
+static int load_vm_files(const struct vmcfg_system *sys, struct vm_file *files,
+			 struct vmcfg_diags *diags)
+{
+	for (size_t i = 0; i < sys->vm_count; i++) {
+		struct vm_file *f = &files[i];
+		struct vmcfg_loc entry = { sys->file, sys->vms[i].span };
+		size_t len = vmcfg_system_vm_path(sys, i, f->path, sizeof f->path);
+		const struct hv_file *text;
+		int err;
+
+		if (len == 0)
+			continue; /* an invalid entry: decoding reported it */
+		text = len < sizeof f->path ? hv_file_find(f->path) : NULL;
+		if (!text) {
+			err = vmcfg_diag_add(diags, VMCFG_R_IO, entry, NULL,
+					     "cannot read %s: not built into the hypervisor",
+					     f->path);
+		} else {
+			err = vm_spec_load((const char *)text->data, text->size, f->path, &hv_heap,
+					   diags, &f->spec);
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Counts each file's error findings; returns those of no VM file (the system file's). */
+static size_t count_errors(const struct vmcfg_diags *diags, struct vm_file *files, size_t n)
+{
+	size_t other = 0;
+
+	for (size_t k = 0; k < diags->count; k++) {
+		const struct vmcfg_diag *g = &diags->items[k];
+		size_t i = 0;
+
+		if (g->severity != VMCFG_SEV_ERROR)
+			continue;
+		while (i < n && !(g->primary.file && files[i].path[0] &&
+				  str_eq(g->primary.file, files[i].path)))
+			i++;
+		if (i < n)
+			files[i].errors++;
+		else
+			other++;
+	}
+	return other;
+}
+
+/* Converts and creates f's VM as vm; reports and returns false when it cannot. */
+static bool create_vm(struct vm_file *f, struct vm *vm, uint16_t vmid)
+{
+	const char *name = f->spec->base.name.set ? f->spec->base.name.s : "?";
+	const struct hv_file *kernel = NULL;
+	int err;
+
+	if (f->errors) {
+		hv_log("vm '%s' (%s): not started: %zu error(s) in its file", name, f->path,
+		       f->errors);
+		return false;
+	}
+	err = vm_config_from_spec(f->spec, &hv_heap, &f->cfg);
+	if (err) {
+		hv_log("vm '%s' (%s): not started: %s", name, f->path, vmcfg_strerror(err));
+		return false;
+	}
+	if (f->cfg->image_location == VMCFG_IMAGE_MEMORY && f->cfg->kernel.path)
+		kernel = hv_file_find_relative(f->path, f->cfg->kernel.path);
+	if (hv_vm_create(vm, f->cfg, kernel, vmid, frames_hal())) {
+		hv_log("vm '%s' (%s): not created", name, f->path);
+		return false;
+	}
+	hv_log("vm '%s' (id %llu, VMID %u, %s): %u vCPU(s), entry %#llx", vm->name,
+	       (unsigned long long)vm->id, vm->vmid, f->path, vm->vcpu_count,
+	       (unsigned long long)vm->vcpus[0].regs.pc);
+	return true;
+}
+
+/*
+ * Creates the selected VMs into vms[], runs them, and returns the exit
+ * status; system_ok is false when the system file itself has errors.
+ */
+static int run_vms(struct vm_file *files, size_t count, const char *select, size_t select_len,
+		   bool system_ok)
 {
 	size_t created = 0, failed = 0, off = 0;
+	bool all_known = true;
 
 	if (select) {
-		struct known k = { src, count, true };
+		struct known k = { files, count, true };
 
 		each_name(select, select_len, check_known, &k);
-		failed += !k.all_known;
+		all_known = k.all_known;
 	}
 	for (size_t i = 0; i < count; i++) {
-		const struct vm_config *cfg = src[i].config;
-		struct vm *vm;
+		struct vm_file *f = &files[i];
 
-		if (!selected(&src[i], select, select_len))
+		if (!f->spec) {
+			failed++; /* not loaded (reported): whatever VM it holds cannot start */
+			continue;
+		}
+		if (!selected(f, select, select_len))
 			continue;
 		if (created == HV_MAX_VMS) {
-			hv_log("vm '%s' (%s): not created: at most %d VMs", cfg->name,
-			       src[i].origin, HV_MAX_VMS);
+			hv_log("vm file %s: not started: at most %d VMs", f->path, HV_MAX_VMS);
 			failed++;
 			continue;
 		}
 		/* VMID 0 stays unused: a VTTBR_EL2 never set up never aliases a VM. */
-		vm = &vms[created];
-		if (hv_vm_create(vm, cfg, (uint16_t)(created + 1), frames_hal())) {
-			hv_log("vm '%s' (%s): not created", cfg->name, src[i].origin);
+		if (create_vm(f, &vms[created], (uint16_t)(created + 1)))
+			created++;
+		else
 			failed++;
-			continue;
-		}
-		hv_log("vm '%s' (id %llu, VMID %u, %s): %u vCPU(s), entry %#llx", vm->name,
-		       (unsigned long long)vm->id, vm->vmid, src[i].origin, vm->vcpu_count,
-		       (unsigned long long)vm->vcpus[0].regs.pc);
-		created++;
 	}
 
 	/* One physical CPU runs the VMs in turn, each to its end (no scheduler yet). */
@@ -105,9 +308,76 @@ int vm_boot(const struct hv_vm_source *src, size_t count, const char *select, si
 	}
 	hv_log("%zu VM(s) ran: %zu powered off, %zu stopped by the hypervisor; %zu failed to start",
 	       created, off, created - off, failed);
-	if (created == 0 && failed == 0) {
+	if (created == 0 && failed == 0 && all_known) {
 		hv_log("no VM selected");
 		return HV_EXIT_VM_FAILED;
 	}
-	return off == created && failed == 0 ? HV_EXIT_OK : HV_EXIT_VM_FAILED;
+	return off == created && failed == 0 && all_known && system_ok ? HV_EXIT_OK
+									: HV_EXIT_VM_FAILED;
+}
+
+int vm_boot(const char *path, size_t path_len, const char *select, size_t select_len)
+{
+	struct vmcfg_check_opts opts = { .image_size = image_size };
+	char sys_path[HV_PATH_MAX];
+	const struct hv_file *text;
+	struct vmcfg_system *sys = NULL;
+	struct vmcfg_arena arena; /* the per-file arrays, for the whole boot */
+	struct vm_file *files = NULL;
+	const struct vm_spec **specs = NULL;
+	struct vmcfg_diags diags;
+	size_t system_errors;
+	int status = HV_EXIT_VM_FAILED, err;
+
+	vmcfg_snprintf(sys_path, sizeof sys_path, "%.*s", (int)path_len, path);
+	text = path_len < sizeof sys_path ? hv_file_find(sys_path) : NULL;
+	if (!text) {
+		hv_log("system=%.*s: no such built-in system file", (int)path_len, path);
+		return HV_EXIT_VM_FAILED;
+	}
+	hv_log("system %s", sys_path);
+
+	vmcfg_arena_init(&arena, &hv_heap, 0);
+	vmcfg_diags_init(&diags, &hv_heap);
+	err = vmcfg_system_load((const char *)text->data, text->size, sys_path, &hv_heap, &diags,
+				&sys);
+	if (!err && sys) {
+		files = vmcfg_arena_zalloc(&arena, sys->vm_count * sizeof *files, 16);
+		specs = vmcfg_arena_zalloc(&arena, sys->vm_count * sizeof *specs, 16);
+		err = (files && specs) || !sys->vm_count ? load_vm_files(sys, files, &diags)
+							 : VMCFG_ENOMEM;
+	}
+	if (!err && sys) {
+		for (size_t i = 0; i < sys->vm_count; i++)
+			specs[i] = files[i].spec;
+		/* The same call as `vmcfg check --system`, so the same rules. */
+		err = vmcfg_check_system(sys, sys->has_platform ? &sys->platform : NULL, specs,
+					 sys->vm_count, &opts, &diags);
+	}
+
+	vmcfg_diags_sort(&diags);
+	for (size_t k = 0; k < diags.count; k++)
+		print_diag(&diags.items[k]);
+	if (!sys) {
+		hv_log("%s: %s; no VM started", sys_path,
+		       err ? vmcfg_strerror(err) : "not a valid system file");
+	} else if (err || diags.oom) {
+		/* Configs the checks did not fully cover are not booted: the checks are the point. */
+		hv_log("%s: checking failed: %s; no VM started", sys_path,
+		       vmcfg_strerror(err ? err : VMCFG_ENOMEM));
+	} else {
+		system_errors = count_errors(&diags, files, sys->vm_count);
+		if (system_errors)
+			hv_log("%s: %zu error(s) in the system file", sys_path, system_errors);
+		status = run_vms(files, sys->vm_count, select, select_len, system_errors == 0);
+	}
+
+	for (size_t i = 0; files && i < sys->vm_count; i++) {
+		vm_config_free(files[i].cfg);
+		vm_spec_free(files[i].spec);
+	}
+	vmcfg_system_free(sys);
+	vmcfg_diags_free(&diags);
+	vmcfg_arena_release(&arena);
+	return status;
 }
