@@ -14,7 +14,13 @@
  * Limits (exceeding one is a VMCFG_ELIMIT error with a location, never a
  * crash): input < 4 GiB; nesting of arrays and inline tables at most
  * TOML_MAX_DEPTH (default 256, see struct toml_options); a key path of at
- * most TOML_MAX_DEPTH parts.
+ * most TOML_MAX_DEPTH parts. The nesting limit counts every level of the
+ * tree below the root (a table, an array, or a part of a dotted key or
+ * header), so code that recurses over a document never goes deeper than
+ * max_depth levels.
+ *
+ * Values as stored: a newline in a multi-line string is "\n" even when the
+ * file has CRLF; second 60 (a leap second) is accepted in times.
  */
 #ifndef VMCFG_TOML_H
 #define VMCFG_TOML_H
@@ -50,7 +56,7 @@ struct toml_doc;   /* a parsed document (opaque) */
 struct toml_value; /* any node of it: table, array or scalar (opaque) */
 
 struct toml_options {
-	/* Maximum nesting of arrays / inline tables / key parts; 0 = 256. */
+	/* Maximum nesting of arrays / inline tables / key parts; 0 = 256; at most 65535. */
 	uint32_t max_depth;
 	/*
 	 * Accept integers in [2^63, 2^64) (any base), which TOML 1.0 rejects,
@@ -89,7 +95,7 @@ size_t toml_doc_bytes(const struct toml_doc *doc);
 /* The root table; never NULL for a parsed document. */
 const struct toml_value *toml_root(const struct toml_doc *doc);
 
-/* The node's type. */
+/* The node's type (0 for NULL). */
 enum toml_type toml_type(const struct toml_value *v);
 
 /* A static lower-case name of a type: "table", "array", "integer", … */
@@ -187,7 +193,8 @@ size_t toml_format_datetime(const struct toml_datetime *dt, char *buf, size_t si
 
 /*
  * Converts a float's text (as from toml_get_float_text) to the nearest
- * double, correctly rounded. Returns 0, or VMCFG_ESYNTAX.
+ * double, correctly rounded. Returns 0, or VMCFG_ESYNTAX (VMCFG_EINVAL
+ * for NULL arguments, VMCFG_ENOMEM when a very long text cannot be copied).
  */
 int toml_float_to_double(const char *text, size_t len, double *out);
 

@@ -162,7 +162,8 @@ int cmd_toml2json(int argc, char **argv)
 	rc = toml_parse(text, len, &vmcfg_host_allocator, NULL, &doc, &err);
 	free(text);
 	if (rc) {
-		fprintf(stderr, "%s:%u:%u: error: %s\n", name, err.span.line, err.span.col, err.msg);
+		fprintf(stderr, "%s:%u:%u: error: %s\n", name, err.span.line, err.span.col,
+			err.msg);
 		return rc == VMCFG_ESYNTAX || rc == VMCFG_ELIMIT ? 1 : 2;
 	}
 	put_value(stdout, doc, toml_root(doc), 0);

@@ -1,0 +1,26 @@
+/* Growable scratch buffers on the caller's allocator (see struct buf). */
+#include "internal.h"
+
+int tp_buf_grow(struct buf *b, const struct vmcfg_allocator *a, size_t extra)
+{
+	if (extra > SIZE_MAX / 2 - b->len)
+		return VMCFG_ENOMEM;
+	size_t want = b->len + extra;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < want)
+		cap *= 2; /* doubling keeps appends amortised O(1) */
+	void *data = a->fn(a->ud, b->data, b->cap, cap);
+	if (!data)
+		return VMCFG_ENOMEM;
+	b->data = data;
+	b->cap = cap;
+	return 0;
+}
+
+void tp_buf_free(struct buf *b, const struct vmcfg_allocator *a)
+{
+	if (b->data)
+		a->fn(a->ud, b->data, b->cap, 0);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}

@@ -1,0 +1,318 @@
+/*
+ * What the files of the TOML parser share: the node layout, the parser
+ * state, and the functions one file offers the others. Private to lib/toml;
+ * functions shared between its files carry the prefix tp_ ("TOML parser")
+ * so that they cannot clash with other modules in the library.
+ *
+ *   buffer.c   growable scratch buffers on the caller's allocator
+ *   lines.c    line-start index and multi-byte runs: offset -> line:col
+ *   scan.c     bytes: UTF-8, whitespace, comments, newlines, errors
+ *   string.c   the four string forms and their escapes
+ *   number.c   integers, floats, booleans and the value-token classifier
+ *   datetime.c dates and times: parsing, validation, formatting
+ *   table.c    tables (hash index, document order) and array growth
+ *   parse.c    the grammar: statements, keys, headers, values, the
+ *              redefinition rules; toml_parse / toml_free
+ *   access.c   the public read-only accessors
+ */
+#ifndef VMCFG_LIB_TOML_INTERNAL_H
+#define VMCFG_LIB_TOML_INTERNAL_H
+
+#include "vmcfg/toml.h"
+#include "../base/libc.h"
+
+/* --- growable buffers (buffer.c) --- */
+
+/*
+ * Scratch memory that must grow and shrink during the parse (array
+ * elements being gathered, decoded string bytes, the line index). It comes
+ * straight from the caller's allocator, not the arena, so growing it does
+ * not leave dead copies behind.
+ */
+struct buf {
+	void *data;
+	size_t len, cap; /* in bytes */
+};
+
+/* Makes room for extra more bytes; 0 or VMCFG_ENOMEM (b unchanged). */
+int tp_buf_grow(struct buf *b, const struct vmcfg_allocator *a, size_t extra);
+void tp_buf_free(struct buf *b, const struct vmcfg_allocator *a);
+
+static inline int buf_reserve(struct buf *b, const struct vmcfg_allocator *a, size_t extra)
+{
+	return b->cap - b->len >= extra ? 0 : tp_buf_grow(b, a, extra);
+}
+
+/* Appends n bytes; 0 or VMCFG_ENOMEM. */
+static inline int buf_append(struct buf *b, const struct vmcfg_allocator *a, const void *src,
+			     size_t n)
+{
+	int rc = buf_reserve(b, a, n);
+	if (rc)
+		return rc;
+	if (n)
+		memcpy((char *)b->data + b->len, src, n);
+	b->len += n;
+	return 0;
+}
+
+/* --- the document tree --- */
+
+/* toml_value.flags */
+enum {
+	VALUE_U64 = 1,      /* integer above INT64_MAX (allow_u64): read as.u */
+	VALUE_AOT = 2,      /* array built by [[name]] headers; grows, see tp_aot_append */
+	VALUE_OFFSET_Z = 4, /* datetime whose offset was written Z / z */
+};
+
+/*
+ * One node: 24 bytes. Array elements are stored by value in one vector,
+ * table entries embed their value, so most values cost exactly this.
+ */
+struct toml_value {
+	uint8_t type;           /* enum toml_type; 0 while a slot awaits its value */
+	uint8_t flags;          /* VALUE_* */
+	int16_t offset_minutes; /* datetimes: UTC offset */
+	uint32_t off, len;      /* span in the input, bytes */
+	uint32_t n;             /* string bytes, float text bytes, array length, nanoseconds */
+	union {
+		int64_t i;
+		uint64_t u;
+		bool b;
+		const char *s;            /* strings, float text: NUL-terminated, n bytes */
+		struct toml_value *items; /* arrays: n elements */
+		struct toml_table *tab;   /* tables */
+		struct {
+			uint16_t year;
+			uint8_t month, day, hour, minute, second, frac_digits;
+		} dt;
+	} as;
+};
+
+_Static_assert(sizeof(struct toml_value) == 24, "nodes should stay compact");
+
+/* A key and its value; entries are kept in document order. */
+struct toml_entry {
+	struct toml_value val;
+	const char *key; /* NUL-terminated copy in the arena */
+	uint32_t key_len;
+	uint32_t hash;
+	uint32_t key_off, key_span_len; /* the key as written */
+};
+
+/*
+ * A table. It stays where it was allocated (the node that refers to it
+ * may move when its parent grows), so the parser may hold on to it.
+ * Small tables are searched linearly; past TABLE_LINEAR_MAX entries an
+ * open-addressing index (linear probing, load <= 1/2) finds keys.
+ */
+struct toml_table {
+	struct toml_entry *entries;
+	uint32_t *slots; /* entry number + 1, 0 = empty; NULL while small */
+	uint32_t count, cap;
+	uint32_t nslots; /* a power of two, or 0 */
+	uint16_t depth;  /* levels below the root (root: 0) */
+	uint8_t kind;    /* enum toml_table_kind */
+};
+
+#define TABLE_LINEAR_MAX 8
+
+/* Where lines and multi-byte characters start (lines.c). */
+struct toml_lines {
+	struct buf starts; /* uint32_t: offset of line 1, 2, … */
+	struct buf runs;   /* struct mb_run, by offset */
+};
+
+/*
+ * A stretch of consecutive multi-byte UTF-8 characters: it ends at end,
+ * and the input holds extra continuation bytes before end in total.
+ * Column numbers subtract these; ASCII text needs no entries at all.
+ */
+struct mb_run {
+	uint32_t end;
+	uint32_t extra;
+};
+
+struct toml_doc {
+	struct vmcfg_arena arena; /* everything but the line index */
+	struct toml_lines lines;
+	struct toml_value root;
+};
+
+/* --- the parser --- */
+
+/* One part of a dotted key, as parsed. */
+struct key_part {
+	const char *name; /* into the input (borrowed) or the arena */
+	uint32_t len;
+	uint32_t hash;
+	uint32_t off, span_len; /* as written, quotes included */
+	bool borrowed;          /* name points into the input: copy before keeping */
+};
+
+struct parser {
+	const unsigned char *text; /* offset 0 */
+	const unsigned char *end;
+	const unsigned char *s; /* the scan position */
+	struct vmcfg_allocator alloc;
+	struct vmcfg_arena *arena;
+	struct toml_lines *lines;
+	uint32_t max_depth;
+	bool allow_u64;
+	struct toml_error *err; /* never NULL (points to a local when the caller passed none) */
+
+	struct buf values; /* elements of the open arrays, innermost last */
+	struct buf frames; /* open arrays and inline tables (struct frame) */
+	struct buf str;    /* a string being unescaped */
+	struct buf keys;   /* parts of the keys being parsed (struct key_part) */
+	struct toml_table *root;
+	struct toml_table *cur; /* where key/value pairs go: the last header's table */
+};
+
+static inline uint32_t offset_of(const struct parser *p, const unsigned char *at)
+{
+	return (uint32_t)(at - p->text);
+}
+
+/* --- lines.c --- */
+
+int tp_lines_grow_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start);
+/* Records a multi-byte character of size bytes at off. */
+int tp_lines_add_char(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t off,
+		      uint32_t size);
+void tp_lines_free(struct toml_lines *l, const struct vmcfg_allocator *a);
+struct vmcfg_span tp_lines_span(const struct toml_lines *l, uint32_t off, uint32_t len);
+/* The start of the last recorded line at or before off, and its number in *line. */
+uint32_t tp_lines_start(const struct toml_lines *l, uint32_t off, uint32_t *line);
+
+/* Records that a line starts at offset start (just after a '\n'). */
+static inline int lines_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start)
+{
+	if (l->starts.cap - l->starts.len >= sizeof(uint32_t)) {
+		memcpy((char *)l->starts.data + l->starts.len, &start, sizeof start);
+		l->starts.len += sizeof start;
+		return 0;
+	}
+	return tp_lines_grow_add(l, a, start);
+}
+
+/* --- scan.c --- */
+
+/*
+ * Records the first error (code, location at `at`, message) and returns
+ * code, so that callers can write `return tp_fail(p, at, …)`.
+ */
+int tp_fail(struct parser *p, const unsigned char *at, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int tp_fail_nomem(struct parser *p);
+/* Line:col of an offset, for messages ("opened at line 2, col 5"). */
+struct vmcfg_span tp_error_span(const struct parser *p, const unsigned char *at, uint32_t len);
+
+/* A short description of the character at `at` for messages: 'x', end of line, … */
+#define CHAR_TEXT 32
+const char *tp_describe_char(const struct parser *p, const unsigned char *at, char buf[CHAR_TEXT]);
+
+/*
+ * Validates the multi-byte UTF-8 character at s (first byte >= 0x80) and
+ * records it for column counting. Returns its length (2-4) or an error.
+ */
+int tp_utf8_char(struct parser *p, const unsigned char *s);
+
+/* Consumes "\n" or "\r\n" at p->s (the caller saw '\n' or '\r'); records the new line. */
+int tp_newline(struct parser *p);
+
+/*
+ * Character classes for the scanning loops, one table lookup per byte
+ * (scan.c). Only ASCII bytes have classes; the rest need a closer look.
+ */
+enum {
+	C_KEY = 1,     /* bare key: A-Z a-z 0-9 _ - */
+	C_TOKEN = 2,   /* number, boolean, date-time: key characters and + . : */
+	C_TEXT = 4,    /* comment text: printable ASCII and tab */
+	C_BASIC = 8,   /* taken as is in "basic" strings: C_TEXT but " and \ */
+	C_LITERAL = 16 /* taken as is in 'literal' strings: C_TEXT but ' */
+};
+extern const uint8_t tp_class[256];
+
+static inline bool is_bare_key_char(unsigned char c)
+{
+	return tp_class[c] & C_KEY;
+}
+
+/* Skips spaces and tabs. */
+static inline void skip_ws(struct parser *p)
+{
+	const unsigned char *s = p->s;
+	while (s < p->end && (*s == ' ' || *s == '\t'))
+		s++;
+	p->s = s;
+}
+
+/* Skips a comment from its '#' up to (not including) the end of the line. */
+int tp_skip_comment(struct parser *p);
+/* Skips whitespace, comments and newlines (between statements, in arrays). */
+int tp_skip_blank(struct parser *p);
+/*
+ * After a header or key/value pair: skips whitespace and a comment, then
+ * consumes the end of the line. Returns 0, an error, or 1 when something
+ * else follows (p->s points at it; the caller words the message).
+ */
+int tp_end_of_line(struct parser *p);
+
+/*
+ * Renders the key parts [first, first + n) of p->keys for messages:
+ * a.b."c d" (bare parts as they are, others quoted), shortened to about
+ * KEY_TEXT_MAX bytes. Returns buf.
+ */
+#define KEY_TEXT_MAX 80
+const char *tp_key_text(const struct parser *p, size_t first, size_t n, char buf[KEY_TEXT_MAX + 4]);
+
+/* "an integer", "a table", … for messages. */
+const char *tp_a_type(const struct toml_value *v);
+
+/* --- string.c --- */
+
+/*
+ * A string literal at p->s, any of the four forms (keys: single-line forms
+ * only, the caller checks). *out is either borrowed from the input (no
+ * escapes to undo) or a NUL-terminated copy in the arena.
+ */
+struct str {
+	const char *ptr;
+	uint32_t len;
+	bool borrowed;
+};
+int tp_parse_string(struct parser *p, struct str *out);
+
+/* --- number.c --- */
+
+/* A value that is not a string, array or inline table: number, bool, date/time. */
+int tp_parse_scalar_token(struct parser *p, struct toml_value *v);
+
+/* --- datetime.c --- */
+
+/* Parses t[0, n) as a date, time or date-time into v; the error names the token. */
+int tp_parse_datetime(struct parser *p, const unsigned char *t, size_t n, struct toml_value *v);
+
+/* --- table.c --- */
+
+/* Keys are hashed with FNV-1a; parse_key hashes bare keys while scanning them. */
+#define KEY_HASH_INIT 2166136261u
+static inline uint32_t key_hash_step(uint32_t h, unsigned char c)
+{
+	return (h ^ c) * 16777619u;
+}
+uint32_t tp_key_hash(const char *s, size_t n);
+struct toml_table *tp_table_new(struct parser *p, uint8_t kind, uint32_t depth);
+struct toml_entry *tp_table_find(const struct toml_table *t, const char *key, size_t len,
+				 uint32_t hash);
+/*
+ * Adds the key (known to be absent) with an empty value and returns that
+ * value in *slot. The slot stays valid until the table grows again.
+ */
+int tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
+		 struct toml_value **slot);
+/* Appends an element to a [[name]] array and returns it in *slot. */
+int tp_aot_append(struct parser *p, struct toml_value *arr, struct toml_value **slot);
+
+#endif

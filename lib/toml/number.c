@@ -1,0 +1,240 @@
+/*
+ * Values written as a bare token: integers (decimal, 0x, 0o, 0b), floats,
+ * booleans, and dates and times (handed to datetime.c). The token is
+ * delimited first, then validated as a whole, so a message can quote it.
+ * No floating point: a float is validated and kept as text.
+ */
+#include "internal.h"
+
+static bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A digit's value plus one, in bases up to 16; 0 for any other byte. */
+static const uint8_t digit_plus_one[256] = {
+	['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,
+	['5'] = 6,  ['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* A digit's value in bases up to 16; at least 16 for any other byte. */
+static unsigned digit_value(unsigned char c)
+{
+	return digit_plus_one[c] - 1u;
+}
+
+/* Whether the token starts like a date ("dddd-") or a time ("dd:"). */
+static bool looks_like_datetime(const unsigned char *t, size_t n)
+{
+	if (n > 4 && t[4] == '-')
+		return is_digit(t[0]) && is_digit(t[1]) && is_digit(t[2]) && is_digit(t[3]);
+	return n > 2 && t[2] == ':' && is_digit(t[0]) && is_digit(t[1]);
+}
+
+/* Fails naming the token: invalid integer '0x_1': '_' must be between digits. */
+static int bad_token(struct parser *p, const unsigned char *t, size_t n, const char *what,
+		     const char *why)
+{
+	int shown = n > 48 ? 48 : (int)n;
+	return tp_fail(p, t, VMCFG_ESYNTAX, "invalid %s '%.*s%s'%s%s", what, shown, (const char *)t,
+		       (size_t)shown < n ? "..." : "", why ? ": " : "", why ? why : "");
+}
+
+static const char *not_a_digit(unsigned base)
+{
+	return base == 10   ? "not a number"
+	       : base == 16 ? "not a hexadecimal digit"
+	       : base == 8  ? "not an octal digit"
+			    : "not a binary digit";
+}
+
+/*
+ * Checks that [s, e) is one or more digits of the base with single '_'
+ * between digits. Returns NULL or why not.
+ */
+static const char *check_digits(const unsigned char *s, const unsigned char *e, unsigned base)
+{
+	bool after_digit = false;
+
+	if (s == e)
+		return "digits missing";
+	for (; s < e; s++) {
+		if (*s == '_' && !after_digit)
+			return "'_' must be between digits";
+		if (*s != '_' && digit_value(*s) >= base)
+			return not_a_digit(base);
+		after_digit = *s != '_';
+	}
+	return after_digit ? NULL : "'_' must be between digits";
+}
+
+static int parse_integer(struct parser *p, const unsigned char *t, size_t n, struct toml_value *v)
+{
+	const unsigned char *s = t, *e = t + n;
+	unsigned base = 10, shift = 0;
+	bool neg = false;
+
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	if (e - s > 1 && s[0] == '0' && !is_digit(s[1]) && s[1] != '_') {
+		switch (s[1]) {
+		case 'x': base = 16, shift = 4; break;
+		case 'o': base = 8, shift = 3; break;
+		case 'b': base = 2, shift = 1; break;
+		case 'X':
+		case 'O':
+		case 'B':
+			return bad_token(p, t, n, "integer", "the base prefix must be lower case");
+		default: return bad_token(p, t, n, "integer", NULL);
+		}
+		if (s != t)
+			return bad_token(p, t, n, "integer",
+					 "only decimal integers may have a sign");
+		s += 2;
+	} else if (e - s > 1 && s[0] == '0') {
+		return bad_token(p, t, n, "integer", "leading zeros are not allowed");
+	}
+	if (s == e)
+		return bad_token(p, t, n, "integer", "digits missing");
+
+	/* Validates and converts in one pass; '_' is the rare case. */
+	uint64_t u = 0;
+	bool overflow = false, after_digit = false;
+	for (; s < e; s++) {
+		unsigned d = digit_value(*s);
+		if (d >= base) {
+			if (*s != '_')
+				return bad_token(p, t, n, "integer", not_a_digit(base));
+			if (!after_digit)
+				return bad_token(p, t, n, "integer", "'_' must be between digits");
+			after_digit = false;
+			continue;
+		}
+		if (shift) {
+			overflow |= u >> (64 - shift) != 0;
+			u = u << shift | d;
+		} else {
+			overflow |= !vmcfg_mul_u64(u, 10, &u) || !vmcfg_add_u64(u, d, &u);
+		}
+		after_digit = true;
+	}
+	if (!after_digit)
+		return bad_token(p, t, n, "integer", "'_' must be between digits");
+
+	v->type = TOML_INTEGER;
+	if (neg) {
+		overflow |= u > (uint64_t)INT64_MAX + 1;
+		v->as.i = (int64_t)(0 - u); /* wraps to INT64_MIN for 2^63, as intended */
+	} else if (u > INT64_MAX) {
+		overflow |= !p->allow_u64;
+		v->as.u = u;
+		v->flags |= VALUE_U64;
+	} else {
+		v->as.i = (int64_t)u;
+	}
+	if (overflow) {
+		int shown = n > 48 ? 48 : (int)n;
+		return tp_fail(p, t, VMCFG_ESYNTAX, "integer %.*s%s does not fit in 64 bits", shown,
+			       (const char *)t, (size_t)shown < n ? "..." : "");
+	}
+	return 0;
+}
+
+/* The decimal integer part of a float: no leading zeros. */
+static const char *check_int_part(const unsigned char *s, const unsigned char *e)
+{
+	if (s == e)
+		return "a digit must come first";
+	if (*s == '0' && e - s > 1)
+		return "leading zeros are not allowed";
+	return check_digits(s, e, 10);
+}
+
+static int parse_float(struct parser *p, const unsigned char *t, size_t n, struct toml_value *v)
+{
+	const unsigned char *s = t, *e = t + n, *dot = NULL, *exp = NULL;
+	const char *why = NULL;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	if (e - s == 3 && (!memcmp(s, "inf", 3) || !memcmp(s, "nan", 3))) {
+		/* as it is */
+	} else {
+		for (const unsigned char *c = s; c < e; c++) {
+			if (*c == '.' && !dot && !exp)
+				dot = c;
+			else if ((*c == 'e' || *c == 'E') && !exp)
+				exp = c;
+		}
+		const unsigned char *int_end = dot ? dot : exp ? exp : e;
+		why = check_int_part(s, int_end);
+		if (!why && dot)
+			why = check_digits(dot + 1, exp ? exp : e, 10);
+		if (!why && exp) {
+			const unsigned char *x = exp + 1;
+			if (x < e && (*x == '+' || *x == '-'))
+				x++;
+			why = check_digits(x, e, 10);
+		}
+		if (why)
+			return bad_token(p, t, n, "float", why);
+	}
+
+	/* Kept without '_' and without a leading '+'. */
+	char *text = vmcfg_arena_alloc(p->arena, n + 1, 1);
+	if (!text)
+		return tp_fail_nomem(p);
+	size_t len = 0;
+	for (s = t + (*t == '+'); s < e; s++)
+		if (*s != '_')
+			text[len++] = (char)*s;
+	text[len] = '\0';
+	v->type = TOML_FLOAT;
+	v->as.s = text;
+	v->n = (uint32_t)len;
+	return 0;
+}
+
+int tp_parse_scalar_token(struct parser *p, struct toml_value *v)
+{
+	const unsigned char *t = p->s, *s = t, *end = p->end;
+
+	while (s < end && (tp_class[*s] & C_TOKEN))
+		s++;
+	/* "1979-05-27 07:32:00": a date, one space and a time make one token. */
+	if (s - t == 10 && t[4] == '-' && end - s > 2 && s[0] == ' ' && is_digit(s[1]) &&
+	    is_digit(s[2])) {
+		for (s++; s < end && (tp_class[*s] & C_TOKEN); s++)
+			;
+	}
+	size_t n = (size_t)(s - t);
+	if (n == 0) {
+		char d[CHAR_TEXT];
+		return tp_fail(p, t, VMCFG_ESYNTAX, "expected a value, found %s",
+			       tp_describe_char(p, t, d));
+	}
+	memset(v, 0, sizeof *v);
+	v->off = offset_of(p, t);
+	v->len = (uint32_t)n;
+	p->s = s;
+
+	if (looks_like_datetime(t, n))
+		return tp_parse_datetime(p, t, n, v);
+	if ((n == 4 && !memcmp(t, "true", 4)) || (n == 5 && !memcmp(t, "false", 5))) {
+		v->type = TOML_BOOL;
+		v->as.b = n == 4;
+		return 0;
+	}
+	const unsigned char *u = t + (*t == '+' || *t == '-');
+	bool inf_nan = s - u == 3 && (!memcmp(u, "inf", 3) || !memcmp(u, "nan", 3));
+	if (u < s && ((*u | 0x20) >= 'a' && (*u | 0x20) <= 'z') && !inf_nan)
+		return bad_token(p, t, n, "value", "strings must be quoted");
+	bool prefixed = s - u > 1 && u[0] == '0' &&
+			((u[1] | 0x20) == 'x' || (u[1] | 0x20) == 'o' || (u[1] | 0x20) == 'b');
+	bool is_float = inf_nan;
+	for (const unsigned char *c = u; c < s && !prefixed && !is_float; c++)
+		is_float = *c == '.' || *c == 'e' || *c == 'E';
+	return is_float ? parse_float(p, t, n, v) : parse_integer(p, t, n, v);
+}

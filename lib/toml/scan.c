@@ -1,0 +1,323 @@
+/*
+ * The byte level: UTF-8 validation, whitespace, comments, newlines, and
+ * error reports with their location and a readable description of the
+ * character found.
+ */
+#include "internal.h"
+
+#define P (C_TEXT | C_BASIC | C_LITERAL) /* printable, nothing special */
+#define K (P | C_KEY | C_TOKEN)          /* bare key character */
+#define N (P | C_TOKEN)                  /* also in numbers and date-times: + . : */
+#define Q (C_TEXT | C_LITERAL)           /* " and \ end a run of basic string text */
+#define A (C_TEXT | C_BASIC)             /* ' ends a run of literal string text */
+
+const uint8_t tp_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, P, 0, 0, 0, 0, 0, 0, /* 0x00: tab */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+	P, P, Q, P, P, P, P, A, P, P, P, N, P, K, N, P, /* 0x20:  !"#$%&'()*+,-./ */
+	K, K, K, K, K, K, K, K, K, K, N, P, P, P, P, P, /* 0x30: 0-9 :;<=>? */
+	P, K, K, K, K, K, K, K, K, K, K, K, K, K, K, K, /* 0x40: @ A-O */
+	K, K, K, K, K, K, K, K, K, K, K, P, Q, P, P, K, /* 0x50: P-Z [\]^_ */
+	P, K, K, K, K, K, K, K, K, K, K, K, K, K, K, K, /* 0x60: ` a-o */
+	K, K, K, K, K, K, K, K, K, K, K, P, P, P, P, 0, /* 0x70: p-z {|}~ DEL */
+	/* 0x80-0xff: UTF-8, checked by tp_utf8_char() */
+};
+
+#undef P
+#undef K
+#undef N
+#undef Q
+#undef A
+
+struct vmcfg_span tp_error_span(const struct parser *p, const unsigned char *at, uint32_t len)
+{
+	uint32_t off = offset_of(p, at), line;
+	const unsigned char *s = p->text + tp_lines_start(p->lines, off, &line);
+	struct vmcfg_span sp = { off, len, line, 1 };
+
+	/* The input is still there: count code points (and any line not indexed yet). */
+	for (; s < at; s++) {
+		if (*s == '\n') {
+			sp.line++;
+			sp.col = 1;
+		} else {
+			sp.col += (*s & 0xC0) != 0x80;
+		}
+	}
+	return sp;
+}
+
+int tp_fail(struct parser *p, const unsigned char *at, int code, const char *fmt, ...)
+{
+	struct toml_error *e = p->err;
+	if (e->code) /* the first error is the one to report */
+		return code;
+	e->code = code;
+	e->span = tp_error_span(p, at, 0);
+	va_list ap;
+	va_start(ap, fmt);
+	vmcfg_vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int tp_fail_nomem(struct parser *p)
+{
+	return tp_fail(p, p->s, VMCFG_ENOMEM, "out of memory");
+}
+
+/*
+ * Length of the valid UTF-8 character at s (2-4 bytes), or 0 with *bad at
+ * the offending byte (at s itself when the input ends inside it).
+ * Rejects overlong forms, surrogates and values above U+10FFFF.
+ */
+static size_t utf8_len(const unsigned char *s, const unsigned char *end, const unsigned char **bad)
+{
+	unsigned c = s[0], lo = 0x80, hi = 0xBF;
+	size_t n;
+
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		lo = c == 0xE0 ? 0xA0 : 0x80; /* overlong */
+		hi = c == 0xED ? 0x9F : 0xBF; /* surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		lo = c == 0xF0 ? 0x90 : 0x80; /* overlong */
+		hi = c == 0xF4 ? 0x8F : 0xBF; /* above U+10FFFF */
+	} else {
+		*bad = s;
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++, lo = 0x80, hi = 0xBF) {
+		if (s + i >= end) {
+			*bad = s;
+			return 0;
+		}
+		if (s[i] < lo || s[i] > hi) {
+			*bad = s + i;
+			return 0;
+		}
+	}
+	return n;
+}
+
+int tp_utf8_char(struct parser *p, const unsigned char *s)
+{
+	const unsigned char *bad;
+	size_t n = utf8_len(s, p->end, &bad);
+
+	if (!n) {
+		if (bad == s && *s >= 0xC2 && *s <= 0xF4)
+			return tp_fail(p, s, VMCFG_ESYNTAX,
+				       "incomplete UTF-8 character at end of input");
+		if (bad != s)
+			return tp_fail(p, s, VMCFG_ESYNTAX,
+				       "invalid UTF-8 sequence starting with byte 0x%02x", *s);
+		return tp_fail(p, s, VMCFG_ESYNTAX, "invalid UTF-8 byte 0x%02x", *s);
+	}
+	if (tp_lines_add_char(p->lines, &p->alloc, offset_of(p, s), (uint32_t)n))
+		return tp_fail_nomem(p);
+	return (int)n;
+}
+
+/* The value of a valid UTF-8 character of n bytes. */
+static uint32_t code_point(const unsigned char *s, size_t n)
+{
+	uint32_t cp = s[0] & (0x7F >> n);
+	for (size_t i = 1; i < n; i++)
+		cp = cp << 6 | (s[i] & 0x3F);
+	return cp;
+}
+
+const char *tp_describe_char(const struct parser *p, const unsigned char *at, char buf[CHAR_TEXT])
+{
+	const unsigned char *bad;
+	size_t n;
+
+	if (at >= p->end)
+		return "end of input";
+	if (*at == '\n' || *at == '\r')
+		return "end of line";
+	if (*at < 0x20 || *at == 0x7F)
+		vmcfg_snprintf(buf, CHAR_TEXT, "control character U+%04X", *at);
+	else if (*at == '\'')
+		return "\"'\"";
+	else if (*at < 0x80)
+		vmcfg_snprintf(buf, CHAR_TEXT, "'%c'", *at);
+	else if ((n = utf8_len(at, p->end, &bad)) != 0)
+		vmcfg_snprintf(buf, CHAR_TEXT, "'%.*s' (U+%04X)", (int)n, (const char *)at,
+			       (unsigned)code_point(at, n));
+	else
+		vmcfg_snprintf(buf, CHAR_TEXT, "invalid UTF-8 byte 0x%02x", *at);
+	return buf;
+}
+
+int tp_newline(struct parser *p)
+{
+	const unsigned char *s = p->s;
+
+	if (*s == '\r') {
+		if (s + 1 == p->end || s[1] != '\n')
+			return tp_fail(p, s, VMCFG_ESYNTAX,
+				       "carriage return not followed by a line feed");
+		s++;
+	}
+	p->s = ++s;
+	if (lines_add(p->lines, &p->alloc, offset_of(p, s)))
+		return tp_fail_nomem(p);
+	return 0;
+}
+
+/*
+ * Skips printable ASCII 8 bytes at a time, for long comments. Stops at
+ * (or a few bytes before) the first byte below 0x20, 0x7f or above.
+ */
+static const unsigned char *skip_printable(const unsigned char *s, const unsigned char *end)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+
+	while (end - s >= 8) {
+		uint64_t x, del;
+		memcpy(&x, s, 8);
+		del = x ^ (ones * 0x7F);
+		/* Exact "has a byte below n" tests (n <= 0x80), and the high bits. */
+		if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del) | x) & high)
+			break;
+		s += 8;
+	}
+	return s;
+}
+
+int tp_skip_comment(struct parser *p)
+{
+	const unsigned char *s = p->s + 1, *end = p->end;
+
+	for (;;) {
+		s = skip_printable(s, end);
+		while (s < end && (tp_class[*s] & C_TEXT))
+			s++;
+		if (s == end || *s == '\n' || *s == '\r')
+			break; /* tp_newline() checks that '\r' is followed by '\n' */
+		if (*s < 0x80) {
+			char d[CHAR_TEXT];
+			return tp_fail(p, s, VMCFG_ESYNTAX, "%s is not allowed in a comment",
+				       tp_describe_char(p, s, d));
+		}
+		int n = tp_utf8_char(p, s);
+		if (n < 0)
+			return n;
+		s += n;
+	}
+	p->s = s;
+	return 0;
+}
+
+int tp_skip_blank(struct parser *p)
+{
+	for (;;) {
+		int rc = 0;
+		skip_ws(p);
+		if (p->s == p->end)
+			return 0;
+		if (*p->s == '#')
+			rc = tp_skip_comment(p);
+		else if (*p->s == '\n' || *p->s == '\r')
+			rc = tp_newline(p);
+		else
+			return 0;
+		if (rc)
+			return rc;
+	}
+}
+
+int tp_end_of_line(struct parser *p)
+{
+	skip_ws(p);
+	if (p->s < p->end && *p->s == '#') {
+		int rc = tp_skip_comment(p);
+		if (rc)
+			return rc;
+	}
+	if (p->s == p->end)
+		return 0;
+	if (*p->s == '\n' || *p->s == '\r')
+		return tp_newline(p);
+	return 1;
+}
+
+/* Bounded output for key_text: stops at KEY_TEXT_MAX bytes and remembers it did. */
+struct text_out {
+	char *buf;
+	size_t len;
+	bool full;
+};
+
+static void text_put(struct text_out *w, const void *s, size_t n)
+{
+	if (w->full || n > KEY_TEXT_MAX - w->len) {
+		w->full = true;
+		return;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+const char *tp_key_text(const struct parser *p, size_t first, size_t n, char buf[KEY_TEXT_MAX + 4])
+{
+	const struct key_part *parts = (const struct key_part *)p->keys.data + first;
+	struct text_out w = { buf, 0, false };
+
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *k = (const unsigned char *)parts[i].name;
+		size_t len = parts[i].len, j = 0;
+		bool bare = len > 0;
+		while (j < len && bare)
+			bare = is_bare_key_char(k[j++]);
+		if (i)
+			text_put(&w, ".", 1);
+		if (!bare)
+			text_put(&w, "\"", 1);
+		for (j = 0; j < len; j++) {
+			char esc[8];
+			if (k[j] < 0x20 || k[j] == 0x7F) {
+				text_put(&w, esc, vmcfg_snprintf(esc, sizeof esc, "\\u%04x", k[j]));
+			} else {
+				if (k[j] == '"' || k[j] == '\\')
+					text_put(&w, "\\", 1);
+				text_put(&w, k + j, 1);
+			}
+		}
+		if (!bare)
+			text_put(&w, "\"", 1);
+	}
+	if (w.full) {
+		while (w.len > 0 && ((unsigned char)buf[w.len - 1] & 0xC0) == 0x80)
+			w.len--; /* do not cut a character in two */
+		if (w.len > 0 && (unsigned char)buf[w.len - 1] >= 0xC0)
+			w.len--;
+		memcpy(buf + w.len, "...", 3);
+		w.len += 3;
+	}
+	buf[w.len] = '\0';
+	return buf;
+}
+
+const char *tp_a_type(const struct toml_value *v)
+{
+	switch (v->type) {
+	case TOML_TABLE:
+		return v->as.tab->kind == TOML_TABLE_INLINE ? "an inline table" : "a table";
+	case TOML_ARRAY: return v->flags & VALUE_AOT ? "an array of tables" : "an array";
+	case TOML_STRING: return "a string";
+	case TOML_INTEGER: return "an integer";
+	case TOML_FLOAT: return "a float";
+	case TOML_BOOL: return "a boolean";
+	case TOML_DATETIME: return "an offset date-time";
+	case TOML_DATETIME_LOCAL: return "a local date-time";
+	case TOML_DATE_LOCAL: return "a local date";
+	case TOML_TIME_LOCAL: return "a local time";
+	default: return "a value";
+	}
+}
