@@ -76,6 +76,15 @@ struct vmcfg_hal {
 
 	/* log: optional (may be NULL); msg is one line without a newline. */
 	void (*log)(void *ctx, enum vmcfg_log_level level, const char *msg);
+
+	/*
+	 * scrub_frames: optional (may be NULL). Makes the count frames at pa,
+	 * which are in use by the caller, read as zero — the embedder's fastest
+	 * way (a host tool can drop and re-fault its pages, a hypervisor can use
+	 * a cache-line zeroing instruction). Without it callers memset through
+	 * phys_to_virt. Used by vm_destroy before frames go back.
+	 */
+	void (*scrub_frames)(void *ctx, uint64_t pa, size_t count);
 };
 
 /*

@@ -22,5 +22,7 @@ int cmd_fmt(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_toml2json(int argc, char **argv);
+int cmd_dtb(int argc, char **argv);
+int cmd_build(int argc, char **argv);
 
 #endif

@@ -12,6 +12,9 @@ const struct command vmcfg_commands[] = {
 	{ "fmt", "rewrite a VM file in canonical TOML", cmd_fmt },
 	{ "generate", "print a valid VM file template for an architecture", cmd_generate },
 	{ "schema", "print a JSON Schema of the VM file format", cmd_schema },
+	{ "build", "build every VM on a simulated host: vCPUs, stage-2 map, devices, images",
+	  cmd_build },
+	{ "dtb", "the guest device tree of a VM, against the host's (--platform)", cmd_dtb },
 	{ "toml2json", "read TOML on stdin, print tagged JSON (toml-test decoder protocol)",
 	  cmd_toml2json },
 	{ NULL, NULL, NULL }

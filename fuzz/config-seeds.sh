@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Writes the seeds of fuzz_config into DIR: each VM file alone, and each
+# system file followed by its VM files, the parts separated by "%%" lines.
+set -eu
+out=$1
+mkdir -p "$out"
+shared=${VMCFG_SHARED:-../shared}
+n=0
+for f in examples/*/*.toml "$shared"/axvisor-configs/*.toml tests/check/vms/*.toml; do
+  [ -f "$f" ] || continue
+  grep -q '^vms *=' "$f" && continue
+  cp "$f" "$out/vm-$n.toml"; n=$((n + 1))
+done
+for sys in examples/*/*system*.toml tests/check/*.toml; do
+  grep -q '^vms *=' "$sys" || continue
+  dir=$(dirname "$sys")
+  {
+    cat "$sys"
+    for vm in $(sed -n 's/^vms *= *\[\(.*\)\].*/\1/p' "$sys" | tr -d '",'); do
+      printf '%%%%\n'
+      cat "$dir/$vm"
+    done
+  } > "$out/system-$n.toml"
+  n=$((n + 1))
+done

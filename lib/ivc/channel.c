@@ -1,0 +1,209 @@
+/*
+ * The four channel operations. Each validates and reserves everything it
+ * needs (bookkeeping room, window space, frames) before it changes any
+ * state, and undoes its own steps in reverse on failure. References: the
+ * publisher's mapping while published, one per subscriber's mapping; the
+ * frames are freed when the last of them goes, never earlier.
+ */
+#include "internal.h"
+#include "../base/libc.h"
+
+#define PAGE_MASK (VMCFG_PAGE_SIZE - 1)
+
+static uint64_t refs(const struct ivc_channel *c)
+{
+	return (c->published ? 1 : 0) + c->sub_count;
+}
+
+static struct ivc_subscriber *find_sub(struct ivc_channel *c, uint64_t vm_id)
+{
+	for (size_t i = 0; i < c->sub_count; i++)
+		if (c->subs[i].vm_id == vm_id)
+			return &c->subs[i];
+	return NULL;
+}
+
+/* Drops the channel at index once nothing maps it any more. */
+static void release_if_unused(struct vmcfg_ivc_registry *reg, size_t index)
+{
+	struct ivc_channel *c = &reg->channels[index];
+	if (refs(c))
+		return;
+	reg->hal.free_frames(reg->hal.ctx, c->hpa, (size_t)(c->size / VMCFG_PAGE_SIZE));
+	ivc_channel_remove(reg, index);
+}
+
+/* Zeroed frames with the header at the front. */
+static int new_area(struct vmcfg_ivc_registry *reg, const struct vm *vm, uint64_t key,
+		    uint64_t size, uint64_t *hpa)
+{
+	size_t frames = (size_t)(size / VMCFG_PAGE_SIZE);
+	int err = reg->hal.alloc_frames(reg->hal.ctx, frames, VMCFG_PAGE_SIZE, hpa);
+	if (err)
+		return err;
+	uint8_t *p = reg->hal.phys_to_virt(reg->hal.ctx, *hpa, (size_t)size);
+	if (!p) {
+		reg->hal.free_frames(reg->hal.ctx, *hpa, frames);
+		return VMCFG_EFAULT;
+	}
+	memset(p, 0, (size_t)size);
+	struct vmcfg_ivc_header h = { VMCFG_IVC_MAGIC, 1, vm->id, key, size };
+	memcpy(p, &h, sizeof h);
+	return 0;
+}
+
+/* The page-rounded size a publish asks for, after the declaration and quotas. */
+static int publish_size(const struct vmcfg_ivc_registry *reg, const struct ivc_member *m,
+			uint64_t size, uint64_t declared, uint64_t *out)
+{
+	if (size == 0)
+		size = declared;
+	if (size == 0)
+		return VMCFG_EINVAL;
+	if (size > reg->limits.max_channel_size)
+		return VMCFG_ELIMIT;
+	size = (size + PAGE_MASK) & ~PAGE_MASK;
+	if (declared && size > ((declared + PAGE_MASK) & ~PAGE_MASK))
+		return VMCFG_EPERM;
+	if (m->published >= reg->limits.max_published ||
+	    size > reg->limits.max_bytes - m->published_bytes)
+		return VMCFG_ELIMIT;
+	*out = size;
+	return 0;
+}
+
+int vmcfg_ivc_publish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key, uint64_t size,
+		      uint64_t *gpa, uint64_t *out_size)
+{
+	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;
+	if (!m || m->vm != vm)
+		return VMCFG_ENOENT;
+	uint64_t declared;
+	int err = ivc_may_publish(reg, vm, key, &declared);
+	if (err)
+		return err;
+	bool found;
+	size_t at = ivc_channel_search(reg, vm->id, key, &found);
+	if (found)
+		return reg->channels[at].published ? VMCFG_EEXIST : VMCFG_EBUSY;
+	err = publish_size(reg, m, size, declared, &size);
+	if (!err)
+		err = ivc_channel_reserve(reg);
+	if (err)
+		return err;
+
+	struct ivc_channel c = { .publisher_id = vm->id, .key = key, .size = size,
+				 .published = true };
+	err = ivc_window_alloc(m, size, &c.publisher_gpa);
+	if (err)
+		return err;
+	err = new_area(reg, vm, key, size, &c.hpa);
+	if (!err) {
+		err = vmcfg_aspace_map_linear(&vm->aspace, c.publisher_gpa, c.hpa, size,
+					      VMCFG_MEM_READ | VMCFG_MEM_WRITE);
+		if (err)
+			reg->hal.free_frames(reg->hal.ctx, c.hpa, (size_t)(size / VMCFG_PAGE_SIZE));
+	}
+	if (err) {
+		ivc_window_free(m, c.publisher_gpa, size);
+		return err;
+	}
+	ivc_channel_insert(reg, at, &c);
+	m->published++;
+	m->published_bytes += size;
+	*gpa = c.publisher_gpa;
+	if (out_size)
+		*out_size = size;
+	return 0;
+}
+
+int vmcfg_ivc_subscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
+			uint64_t key, uint64_t *gpa, uint64_t *size, bool *writable)
+{
+	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;
+	if (!m || m->vm != vm)
+		return VMCFG_ENOENT;
+	bool found;
+	size_t at = ivc_channel_search(reg, publisher_id, key, &found);
+	if (!found || !reg->channels[at].published)
+		return VMCFG_ENOENT;
+	struct ivc_channel *c = &reg->channels[at];
+	if (publisher_id == vm->id)
+		return VMCFG_EINVAL;
+	if (find_sub(c, vm->id))
+		return VMCFG_EEXIST;
+	/* A published channel's publisher is attached: detaching unpublishes. */
+	const struct ivc_member *pub = ivc_member_find(reg, publisher_id);
+	bool rw;
+	int err = ivc_may_subscribe(reg, pub->vm, vm, key, &rw);
+	if (err)
+		return err;
+	if (m->subscribed >= reg->limits.max_subscribed)
+		return VMCFG_ELIMIT;
+	void *arr = c->subs;
+	err = ivc_array_reserve(&reg->alloc, &arr, &c->sub_cap, c->sub_count, sizeof *c->subs);
+	c->subs = arr;
+	if (err)
+		return err;
+
+	struct ivc_subscriber s = { vm->id, 0, rw };
+	err = ivc_window_alloc(m, c->size, &s.gpa);
+	if (err)
+		return err;
+	uint32_t flags = VMCFG_MEM_READ | (rw ? VMCFG_MEM_WRITE : 0);
+	err = vmcfg_aspace_map_linear(&vm->aspace, s.gpa, c->hpa, c->size, flags);
+	if (err) {
+		ivc_window_free(m, s.gpa, c->size);
+		return err;
+	}
+	c->subs[c->sub_count++] = s;
+	m->subscribed++;
+	*gpa = s.gpa;
+	*size = c->size;
+	if (writable)
+		*writable = rw;
+	return 0;
+}
+
+int vmcfg_ivc_unpublish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key)
+{
+	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;
+	if (!m || m->vm != vm)
+		return VMCFG_ENOENT;
+	bool found;
+	size_t at = ivc_channel_search(reg, vm->id, key, &found);
+	if (!found || !reg->channels[at].published)
+		return VMCFG_ENOENT;
+	struct ivc_channel *c = &reg->channels[at];
+	int err = ivc_unmap(reg, vm, c->publisher_gpa, c->size);
+	if (err)
+		return err;
+	ivc_window_free(m, c->publisher_gpa, c->size);
+	m->published--;
+	m->published_bytes -= c->size;
+	c->published = false;
+	release_if_unused(reg, at);
+	return 0;
+}
+
+int vmcfg_ivc_unsubscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
+			  uint64_t key)
+{
+	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;
+	if (!m || m->vm != vm)
+		return VMCFG_ENOENT;
+	bool found;
+	size_t at = ivc_channel_search(reg, publisher_id, key, &found);
+	struct ivc_subscriber *s = found ? find_sub(&reg->channels[at], vm->id) : NULL;
+	if (!s)
+		return VMCFG_ENOENT;
+	struct ivc_channel *c = &reg->channels[at];
+	int err = ivc_unmap(reg, vm, s->gpa, c->size);
+	if (err)
+		return err;
+	ivc_window_free(m, s->gpa, c->size);
+	m->subscribed--;
+	*s = c->subs[--c->sub_count];
+	release_if_unused(reg, at);
+	return 0;
+}

@@ -1,0 +1,246 @@
+/*
+ * Emulated consoles: the register subsets of an Arm PL011 and of a 16550
+ * UART that a guest's early console and a polled driver use. Transmit is
+ * always ready (bytes go straight to the embedder's sink); receive reads
+ * from a small FIFO the embedder fills (vm_console_input). Interrupt
+ * status is kept in the registers (PL011 RIS/MIS, 16550 IIR) but no
+ * interrupt is raised: injecting one is the interrupt controller's job.
+ * Registers outside the subset read as zero and ignore writes, as
+ * reserved registers of the real parts do.
+ */
+#include "internal.h"
+#include "../base/libc.h"
+
+#define FIFO_SIZE 16
+
+enum console_model { CONSOLE_PL011 = 1, CONSOLE_16550_MMIO = 2, CONSOLE_16550_PIO = 3 };
+
+struct vm_console {
+	struct vm *vm;
+	struct vm_console *next;
+	enum console_model model;
+	char fifo[FIFO_SIZE];
+	unsigned head, count;
+	/* PL011 */
+	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc, dmacr, ilpr;
+	/* 16550 */
+	uint8_t ier, fcr, lcr, mcr, scr, dll, dlm;
+};
+
+static void transmit(struct vm_console *c, uint64_t value)
+{
+	char ch = (char)(value & 0xff);
+	if (c->vm->console)
+		c->vm->console(c->vm->console_ud, c->vm, &ch, 1);
+}
+
+/* The next received byte, or 0 when the FIFO is empty. */
+static uint8_t receive(struct vm_console *c)
+{
+	if (!c->count)
+		return 0;
+	uint8_t ch = (uint8_t)c->fifo[c->head];
+	c->head = (c->head + 1) % FIFO_SIZE;
+	c->count--;
+	return ch;
+}
+
+size_t vm_console_push(struct vm_console *c, const char *s, size_t len)
+{
+	size_t n = 0;
+	for (; n < len && c->count < FIFO_SIZE; n++, c->count++)
+		c->fifo[(c->head + c->count) % FIFO_SIZE] = s[n];
+	return n;
+}
+
+int vm_console_input(struct vm *vm, const char *s, size_t len)
+{
+	/* The list is built newest first; input goes to the first console declared. */
+	struct vm_console *c = vm->consoles;
+	if (!c)
+		return VMCFG_ENOENT;
+	while (c->next)
+		c = c->next;
+	size_t n = vm_console_push(c, s, len);
+	return n > INT32_MAX ? INT32_MAX : (int)n;
+}
+
+/* ---- PL011 ---- */
+
+enum {
+	UARTDR = 0x00, UARTFR = 0x18, UARTILPR = 0x20, UARTIBRD = 0x24, UARTFBRD = 0x28,
+	UARTLCR_H = 0x2c, UARTCR = 0x30, UARTIFLS = 0x34, UARTIMSC = 0x38, UARTRIS = 0x3c,
+	UARTMIS = 0x40, UARTICR = 0x44, UARTDMACR = 0x48, UARTPERIPHID0 = 0xfe0
+};
+#define FR_RXFE (1u << 4)
+#define FR_RXFF (1u << 6)
+#define FR_TXFE (1u << 7)
+#define INT_RX (1u << 4)
+#define INT_TX (1u << 5)
+
+/* PeriphID0-3 and CellID0-3 of an r1p5 PL011, as drivers probe them. */
+static const uint8_t pl011_id[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+
+static uint32_t pl011_ris(const struct vm_console *c)
+{
+	return INT_TX | (c->count ? INT_RX : 0);
+}
+
+static uint32_t *pl011_reg(struct vm_console *c, uint64_t off)
+{
+	switch (off) {
+	case UARTILPR: return &c->ilpr;
+	case UARTIBRD: return &c->ibrd;
+	case UARTFBRD: return &c->fbrd;
+	case UARTLCR_H: return &c->lcr_h;
+	case UARTCR: return &c->cr;
+	case UARTIFLS: return &c->ifls;
+	case UARTIMSC: return &c->imsc;
+	case UARTDMACR: return &c->dmacr;
+	default: return NULL;
+	}
+}
+
+static int pl011_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
+{
+	struct vm_console *c = dev;
+	uint32_t *reg = pl011_reg(c, off);
+	(void)width;
+	if (reg)
+		*value = *reg;
+	else if (off == UARTDR)
+		*value = receive(c);
+	else if (off == UARTFR)
+		*value = FR_TXFE | (c->count ? 0 : FR_RXFE) | (c->count == FIFO_SIZE ? FR_RXFF : 0);
+	else if (off == UARTRIS)
+		*value = pl011_ris(c);
+	else if (off == UARTMIS)
+		*value = pl011_ris(c) & c->imsc;
+	else if (off >= UARTPERIPHID0 && off < UARTPERIPHID0 + 32 && off % 4 == 0)
+		*value = pl011_id[(off - UARTPERIPHID0) / 4];
+	else
+		*value = 0;
+	return 0;
+}
+
+static int pl011_write(void *dev, uint64_t off, unsigned width, uint64_t value)
+{
+	struct vm_console *c = dev;
+	uint32_t *reg = pl011_reg(c, off);
+	(void)width;
+	if (reg)
+		*reg = (uint32_t)value;
+	else if (off == UARTDR)
+		transmit(c, value);
+	return 0; /* UARTICR and reserved registers: nothing to clear or keep */
+}
+
+static const struct vm_device_ops pl011_ops = { pl011_read, pl011_write };
+
+/* ---- 16550 (byte registers at consecutive offsets) ---- */
+
+enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
+#define LCR_DLAB 0x80
+#define LSR_DR 0x01
+#define LSR_THRE 0x20
+#define LSR_TEMT 0x40
+#define IIR_NONE 0x01
+#define IIR_FIFO 0xc0
+#define MSR_CTS_DSR_DCD 0xb0
+
+static int uart16550_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
+{
+	struct vm_console *c = dev;
+	bool dlab = c->lcr & LCR_DLAB;
+	(void)width;
+	switch (off) {
+	case RBR_THR: *value = dlab ? c->dll : receive(c); break;
+	case IER: *value = dlab ? c->dlm : c->ier; break;
+	case IIR_FCR: *value = IIR_NONE | ((c->fcr & 1) ? IIR_FIFO : 0); break;
+	case LCR: *value = c->lcr; break;
+	case MCR: *value = c->mcr; break;
+	case LSR: *value = LSR_THRE | LSR_TEMT | (c->count ? LSR_DR : 0); break;
+	case MSR: *value = MSR_CTS_DSR_DCD; break;
+	case SCR: *value = c->scr; break;
+	default: *value = 0; break;
+	}
+	return 0;
+}
+
+static int uart16550_write(void *dev, uint64_t off, unsigned width, uint64_t value)
+{
+	struct vm_console *c = dev;
+	bool dlab = c->lcr & LCR_DLAB;
+	uint8_t v = (uint8_t)value;
+	(void)width;
+	switch (off) {
+	case RBR_THR:
+		if (dlab)
+			c->dll = v;
+		else
+			transmit(c, v);
+		break;
+	case IER:
+		if (dlab)
+			c->dlm = v;
+		else
+			c->ier = v & 0x0f;
+		break;
+	case IIR_FCR: c->fcr = v; break;
+	case LCR: c->lcr = v; break;
+	case MCR: c->mcr = v & 0x1f; break;
+	case SCR: c->scr = v; break;
+	default: break; /* LSR, MSR are read-only */
+	}
+	return 0;
+}
+
+static const struct vm_device_ops uart16550_ops = { uart16550_read, uart16550_write };
+
+/* ---- building one ---- */
+
+static enum console_model pick_model(const struct vm_build *b, const struct vm_emu_device *dev,
+				     int *err)
+{
+	uint64_t want = dev->cfg_count ? dev->cfg_list[0] : 0;
+	*err = 0;
+	if (want >= CONSOLE_PL011 && want <= CONSOLE_16550_PIO)
+		return (enum console_model)want;
+	if (want != 0) {
+		*err = vm_fail(b, VMCFG_EINVAL,
+			       "console '%s': cfg_list[0] = %llu selects no model (0 arch "
+			       "default, 1 PL011, 2 16550 MMIO, 3 16550 port I/O)",
+			       dev->name, (unsigned long long)want);
+		return 0;
+	}
+	switch (b->vm->arch) {
+	case VMCFG_ARCH_X86_64: return CONSOLE_16550_PIO;
+	case VMCFG_ARCH_RISCV64: return CONSOLE_16550_MMIO;
+	default: return CONSOLE_PL011;
+	}
+}
+
+int vm_console_create(struct vm_build *b, const struct vm_emu_device *dev,
+		      struct vm_device_info *info)
+{
+	struct vm *vm = b->vm;
+	int err;
+	enum console_model model = pick_model(b, dev, &err);
+	if (err)
+		return err;
+	struct vm_console *c = vmcfg_arena_zalloc(&vm->arena, sizeof *c, _Alignof(struct vm_console));
+	if (!c)
+		return vm_fail(b, VMCFG_ENOMEM, "out of memory");
+	c->vm = vm;
+	c->model = model;
+	info->space = model == CONSOLE_16550_PIO ? VM_BUS_PIO : VM_BUS_MMIO;
+	info->model = model == CONSOLE_PL011	  ? "pl011"
+		      : model == CONSOLE_16550_PIO ? "16550-pio"
+						   : "16550-mmio";
+	err = vm_register_device(b, info, model == CONSOLE_PL011 ? &pl011_ops : &uart16550_ops, c);
+	if (err)
+		return err;
+	c->next = vm->consoles;
+	vm->consoles = c;
+	return 0;
+}

@@ -1,0 +1,254 @@
+/*
+ * vm_create and vm_destroy: the order of the build steps and the one
+ * unwinding path every failure takes (vm_teardown), so that a failure at
+ * any allocation leaves nothing behind.
+ */
+#include "internal.h"
+#include "../base/libc.h"
+
+/* ---- reporting ---- */
+
+static void log_vm_line(const struct vm *vm, enum vmcfg_log_level level, char *out,
+			size_t out_size, const char *fmt, va_list ap)
+{
+	char msg[200];
+	vmcfg_vsnprintf(msg, sizeof msg, fmt, ap);
+	vmcfg_hal_logf(&vm->hal, level, "vm %llu %s: %s", (unsigned long long)vm->id,
+		       vm->name ? vm->name : "?", msg);
+	if (out && out_size)
+		vmcfg_snprintf(out, out_size, "%s", msg);
+}
+
+int vm_fail(const struct vm_build *b, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_vm_line(b->vm, VMCFG_LOG_ERROR, b->opts->error, b->opts->error_size, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void vm_warn(struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_vm_line(vm, VMCFG_LOG_WARN, NULL, 0, fmt, ap);
+	va_end(ap);
+	vm->warnings++;
+}
+
+void vm_log_error(const struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_vm_line(vm, VMCFG_LOG_ERROR, NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- architecture and stage-2 format ---- */
+
+static unsigned default_ipa_bits(enum vmcfg_arch arch)
+{
+	switch (arch) {
+	case VMCFG_ARCH_RISCV64:
+		return 41;
+	case VMCFG_ARCH_X86_64:
+		return 48;
+	default:
+		return 40;
+	}
+}
+
+static enum vmcfg_pt_kind default_pt_kind(enum vmcfg_arch arch, unsigned ipa_bits)
+{
+	switch (arch) {
+	case VMCFG_ARCH_RISCV64:
+		return ipa_bits <= 41 ? VMCFG_PT_RISCV_SV39X4 : VMCFG_PT_RISCV_SV48X4;
+	case VMCFG_ARCH_X86_64:
+		return VMCFG_PT_X86_EPT4;
+	default:
+		return ipa_bits <= 42 ? VMCFG_PT_ARM64_S2_3L : VMCFG_PT_ARM64_S2_4L;
+	}
+}
+
+/* arm64 VTCR_EL2.PS takes only these widths; the others take the format's maximum. */
+static unsigned default_pa_bits(const struct vmcfg_pt_format *fmt, unsigned ipa_bits)
+{
+	static const unsigned arm64_pa[] = { 32, 36, 40, 42, 44, 48 };
+	if (fmt->kind != VMCFG_PT_ARM64_S2_3L && fmt->kind != VMCFG_PT_ARM64_S2_4L)
+		return fmt->max_pa_bits;
+	for (size_t i = 0; i < sizeof arm64_pa / sizeof arm64_pa[0]; i++)
+		if (arm64_pa[i] >= ipa_bits)
+			return arm64_pa[i];
+	return 48;
+}
+
+static int setup_aspace(struct vm_build *b, const struct vmcfg_hal *hal)
+{
+	const struct vmcfg_platform *plat = b->sys && b->sys->has_platform ? &b->sys->platform : NULL;
+	struct vm *vm = b->vm;
+
+	vm->arch = b->opts->arch != VMCFG_ARCH_UNKNOWN ? b->opts->arch
+		   : plat			     ? plat->arch
+						     : VMCFG_ARCH_UNKNOWN;
+	if (vm->arch == VMCFG_ARCH_UNKNOWN)
+		return vm_fail(b, VMCFG_EINVAL,
+			       "no guest architecture: give one or a system with a platform");
+	unsigned ipa = b->opts->ipa_bits	? b->opts->ipa_bits
+		       : plat && plat->ipa_bits ? plat->ipa_bits
+						: default_ipa_bits(vm->arch);
+	enum vmcfg_pt_kind kind = b->opts->has_pt_kind ? b->opts->pt_kind
+						       : default_pt_kind(vm->arch, ipa);
+	const struct vmcfg_pt_format *fmt = vmcfg_pt_format_get(kind);
+	if (!fmt)
+		return vm_fail(b, VMCFG_EINVAL, "unknown page-table format %d", (int)kind);
+	vm->pa_bits = b->opts->pa_bits ? b->opts->pa_bits : default_pa_bits(fmt, ipa);
+	int err = vmcfg_aspace_init(&vm->aspace, hal, kind, ipa, 0);
+	if (err)
+		return vm_fail(b, err, "stage-2 tables (%s, %u-bit IPA): %s", fmt->name, ipa,
+			       vmcfg_strerror(err));
+	return 0;
+}
+
+/* ---- create / destroy ---- */
+
+static void vm_teardown(struct vm *vm)
+{
+	struct vmcfg_allocator alloc = vm->alloc;
+	vm_scrub_ram(vm);
+	vmcfg_aspace_destroy(&vm->aspace);
+	vm_bus_release(&vm->bus);
+	vmcfg_arena_release(&vm->arena);
+	alloc.fn(alloc.ud, vm, sizeof *vm, 0);
+}
+
+static int copy_identity(struct vm_build *b)
+{
+	struct vm *vm = b->vm;
+	const struct vm_config *cfg = b->cfg;
+	const char *name = cfg->name ? cfg->name : "";
+
+	vm->name = vmcfg_arena_strndup(&vm->arena, name, strlen(name));
+	if (!vm->name)
+		return vm_fail(b, VMCFG_ENOMEM, "out of memory");
+	vm->irq_mode = cfg->irq_mode;
+	if (cfg->spi_count) {
+		uint32_t *spis = vmcfg_arena_alloc(&vm->arena, cfg->spi_count * sizeof *spis,
+						   _Alignof(uint32_t));
+		if (!spis)
+			return vm_fail(b, VMCFG_ENOMEM, "out of memory");
+		memcpy(spis, cfg->spis, cfg->spi_count * sizeof *spis);
+		vm->spis = spis;
+		vm->spi_count = cfg->spi_count;
+	}
+	return 0;
+}
+
+static int load_images(struct vm_build *b)
+{
+	const struct vm_create_opts *o = b->opts;
+	const struct vm_image *decl[4] = { &b->cfg->kernel, &b->cfg->bios, &b->cfg->dtb,
+					   &b->cfg->ramdisk };
+	bool seen[4] = { false, false, false, false };
+
+	for (size_t i = 0; i < o->image_count; i++) {
+		const struct vm_image_data *img = &o->images[i];
+		unsigned k = (unsigned)img->kind;
+		if (k >= 4)
+			return vm_fail(b, VMCFG_EINVAL, "image %zu has an unknown kind %u", i, k);
+		if (seen[k])
+			return vm_fail(b, VMCFG_EINVAL, "%s image given twice", vm_image_kind_names[k]);
+		seen[k] = true;
+		if (!decl[k]->has_load_gpa)
+			return vm_fail(b, VMCFG_EINVAL, "%s image given but the config has no %s_load_addr",
+				       vm_image_kind_names[k], vm_image_kind_names[k]);
+		int err = vm_load_image_checked(b->vm, b, img->kind, decl[k]->load_gpa, img->data,
+						img->len);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int vm_create(const struct vm_config *cfg, const struct vmcfg_system *sys,
+	      const struct vmcfg_hal *hal, const struct vm_create_opts *opts, struct vm **out)
+{
+	static const struct vm_create_opts no_opts;
+	if (!out)
+		return VMCFG_EINVAL;
+	*out = NULL;
+	if (!cfg || !hal || !cfg->alloc.fn)
+		return VMCFG_EINVAL;
+	if (!opts)
+		opts = &no_opts;
+	if (opts->error && opts->error_size)
+		opts->error[0] = '\0';
+
+	struct vm *vm = cfg->alloc.fn(cfg->alloc.ud, NULL, 0, sizeof *vm);
+	if (!vm) {
+		if (opts->error && opts->error_size)
+			vmcfg_snprintf(opts->error, opts->error_size, "out of memory");
+		return VMCFG_ENOMEM;
+	}
+	memset(vm, 0, sizeof *vm);
+	vm->alloc = cfg->alloc;
+	vm->id = cfg->id;
+	vm->name = cfg->name; /* for messages until the copy is made */
+	vm->hal = *hal;
+	vm->state = VM_LOADING;
+	vm->console = opts->console;
+	vm->console_ud = opts->console_ud;
+	vmcfg_arena_init(&vm->arena, &cfg->alloc, 4096);
+	vm_bus_init(&vm->bus, &cfg->alloc);
+
+	struct vm_build b = { vm, cfg, opts, sys };
+	int err = copy_identity(&b);
+	if (!err)
+		err = setup_aspace(&b, hal);
+	if (!err)
+		err = vm_setup_vcpus(&b);
+	if (!err)
+		err = vm_setup_memory(&b);
+	if (!err)
+		err = vm_setup_passthrough(&b);
+	if (!err)
+		err = vm_setup_devices(&b);
+	if (!err)
+		err = load_images(&b);
+	if (err) {
+		vm_teardown(vm);
+		return err;
+	}
+	vm->state = VM_LOADED;
+	*out = vm;
+	return 0;
+}
+
+int vm_destroy(struct vm *vm)
+{
+	if (!vm)
+		return 0;
+	if (vm->state == VM_RUNNING || vm->state == VM_SUSPENDED || vm->state == VM_STOPPING)
+		return VMCFG_ESTATE;
+	if (vm->ivc_attached)
+		return VMCFG_EBUSY;
+	vm_teardown(vm);
+	return 0;
+}
+
+/* ---- what the hypervisor calls while the VM runs ---- */
+
+int vm_mmio_read(struct vm *vm, uint64_t gpa, unsigned width, uint64_t *value)
+{
+	return vm_bus_read(&vm->bus, VM_BUS_MMIO, gpa, width, value);
+}
+
+int vm_mmio_write(struct vm *vm, uint64_t gpa, unsigned width, uint64_t value)
+{
+	return vm_bus_write(&vm->bus, VM_BUS_MMIO, gpa, width, value);
+}
+
+int vm_stage2_regs(const struct vm *vm, struct vmcfg_pt_regs *out)
+{
+	return vmcfg_aspace_regs(&vm->aspace, vm->pa_bits, out);
+}

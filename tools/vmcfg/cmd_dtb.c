@@ -1,0 +1,236 @@
+/*
+ * vmcfg dtb: a VM's guest device tree, built against the host's DT.
+ * The VM file is checked on its own and against the host DT first; a file
+ * with errors gets no device tree.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "commands.h"
+#include "load.h"
+#include "vmcfg/fdt.h"
+#include "vmcfg/host.h"
+
+static void dtb_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vmcfg dtb FILE --platform HOST.dtb|HOST.dts [-o OUT] [-O dtb|dts]\n\n"
+		"Builds the guest device tree of the VM file FILE: memory, CPUs, interrupt\n"
+		"controller, timer, PSCI, /chosen (cmdline, initrd, stdout), the IVC window, and\n"
+		"the device nodes its device-tree paths pass through, copied from the host's\n"
+		"DT (a .dts is compiled with dtc). See docs/device-tree.md.\n\n"
+		"options:\n"
+		"  --platform HOST   the host's device tree (.dtb, or .dts via dtc); required\n"
+		"  -o, --output OUT  write here instead of standard output\n"
+		"  -O, --out-format  dtb (default) or dts (the blob decompiled by dtc)\n"
+		"  --ramdisk-size N  the ramdisk's size in bytes for linux,initrd-end (default:\n"
+		"                    the size of ramdisk_path when image_location = \"memory\")\n"
+		"  -v, --verbose     list the passthrough windows, SPIs and dependencies on stderr\n"
+		"  -h, --help        this text\n\n"
+		"exit status: 0 written, 1 errors in the input, 2 usage or I/O error\n");
+}
+
+/* The ramdisk's size when it is a file of this host (image_location "memory"). */
+static uint64_t ramdisk_size(const struct vm_spec *spec)
+{
+	const struct spec_str *path = &spec->kernel.ramdisk.path;
+	if (!path->set || !spec->kernel.image_location.set || strcmp(spec->kernel.image_location.s, "memory"))
+		return 0;
+	char full[4096];
+	const char *slash = strrchr(spec->file, '/');
+	if (path->s[0] == '/' || !slash)
+		snprintf(full, sizeof full, "%s", path->s);
+	else
+		snprintf(full, sizeof full, "%.*s/%s", (int)(slash - spec->file), spec->file, path->s);
+	struct stat st;
+	return stat(full, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+}
+
+static bool same_finding(const struct vmcfg_diag *a, const struct vmcfg_diag *b)
+{
+	return a->rule == b->rule && a->primary.span.offset == b->primary.span.offset &&
+	       a->primary.span.line == b->primary.span.line && !strcmp(a->message, b->message) &&
+	       (a->primary.file == b->primary.file ||
+		(a->primary.file && b->primary.file && !strcmp(a->primary.file, b->primary.file)));
+}
+
+/*
+ * Adds the findings of from that into does not hold yet (the DT checks
+ * rerun the per-VM rules that loading ran already, with the same results),
+ * except the "platform rules skipped" note, which the DT makes untrue.
+ */
+static int merge_new(struct vmcfg_diags *into, const struct vmcfg_diags *from)
+{
+	size_t known = into->count;
+	for (size_t k = 0; k < from->count; k++) {
+		const struct vmcfg_diag *f = &from->items[k];
+		bool dup = f->rule == VMCFG_R_PLATFORM_SKIPPED;
+		for (size_t j = 0; j < known && !dup; j++)
+			dup = same_finding(&into->items[j], f);
+		if (dup)
+			continue;
+		struct vmcfg_diag *d;
+		if (vmcfg_diag_add(into, f->rule, f->primary, &d, "%s", f->message) ||
+		    (f->hint && vmcfg_diag_hint(into, d, "%s", f->hint)) ||
+		    (f->related_message &&
+		     vmcfg_diag_relate(into, d, f->related, "%s", f->related_message)))
+			return VMCFG_ENOMEM;
+	}
+	return 0;
+}
+
+static void list_expansion(const struct vmcfg_fdt_expansion *exp)
+{
+	static const char *const kinds[] = { "passed through", "copied as a description",
+					     "NOT passed through (property dropped)" };
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF];
+	for (size_t k = 0; k < exp->window_count; k++)
+		fprintf(stderr, "window  %s + %s  %s\n", vmcfg_fmt_hex(a, exp->windows[k].hpa),
+			vmcfg_fmt_hex(b, exp->windows[k].size), exp->windows[k].node);
+	for (size_t k = 0; k < exp->spi_count; k++)
+		fprintf(stderr, "spi     %u (INTID %u)  %s\n", exp->spis[k].spi, exp->spis[k].intid,
+			exp->spis[k].node);
+	for (size_t k = 0; k < exp->dep_count; k++)
+		fprintf(stderr, "depends %s %s -> %s: %s\n", exp->deps[k].node, exp->deps[k].property,
+			exp->deps[k].target, kinds[exp->deps[k].kind]);
+}
+
+static int write_output(const char *path, const char *data, size_t len)
+{
+	FILE *out = path ? fopen(path, "wb") : stdout;
+	if (!out) {
+		perror(path);
+		return 2;
+	}
+	bool ok = fwrite(data, 1, len, out) == len;
+	ok = (path ? fclose(out) : fflush(out)) == 0 && ok;
+	if (!ok)
+		perror(path ? path : "<stdout>");
+	return ok ? 0 : 2;
+}
+
+/* Checks against the host, then builds and writes the guest DT; the exit status. */
+static int build(struct vm_set *set, const struct vmcfg_fdt_platform *host, uint64_t rd_size,
+		 bool verbose, char **blob, size_t *size)
+{
+	const struct vm_spec *spec = set->files[0].spec;
+	struct vmcfg_diags dt, all;
+	struct vmcfg_fdt_expansion *exp = NULL;
+	vmcfg_diags_init(&dt, &vmcfg_host_allocator);
+	vmcfg_diags_init(&all, &vmcfg_host_allocator);
+	int rc = vmcfg_fdt_check(host, NULL, &spec, 1, NULL, &dt);
+	if (!rc)
+		rc = vmcfg_fdt_expand_spec(host, spec, &dt, &exp);
+	if (!rc)
+		rc = merge_new(&all, &set->diags);
+	if (!rc)
+		rc = merge_new(&all, &dt);
+	vmcfg_diags_free(&dt);
+	vmcfg_diags_free(&set->diags);
+	set->diags = all; /* the list moves: its arena's chunks go with it */
+	if (!rc && !set->diags.errors) {
+		struct vmcfg_fdt_guest_opts opts = { rd_size };
+		if (verbose)
+			list_expansion(exp);
+		rc = vmcfg_fdt_guest_build(host, set->files[0].config, exp, &opts, &set->diags, blob, size);
+	}
+	vmcfg_fdt_expansion_free(exp);
+	if (rc) {
+		fprintf(stderr, "vmcfg dtb: %s\n", vmcfg_strerror(rc));
+		return 2;
+	}
+	return set->diags.errors ? 1 : 0;
+}
+
+int cmd_dtb(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "platform", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "out-format", required_argument, NULL, 'O' },
+		{ "ramdisk-size", required_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *platform = NULL, *output = NULL, *format = "dtb";
+	uint64_t rd_size = 0;
+	bool rd_given = false, verbose = false;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:O:vh", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'p':
+			platform = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'O':
+			format = optarg;
+			break;
+		case 'r':
+			rd_size = strtoull(optarg, &end, 0);
+			rd_given = true;
+			if (*end || !*optarg) {
+				fprintf(stderr, "vmcfg dtb: --ramdisk-size takes a number of bytes\n");
+				return 2;
+			}
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			dtb_usage(stdout);
+			return 0;
+		default:
+			dtb_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1 || !platform || (strcmp(format, "dtb") && strcmp(format, "dts"))) {
+		dtb_usage(stderr);
+		return 2;
+	}
+
+	struct vm_set set;
+	struct vm_set_options lopts = { NULL, false };
+	struct vmcfg_fdt_platform *host = NULL;
+	char *blob = NULL, *text = NULL;
+	size_t size = 0, len = 0;
+	int status = vm_set_load(&set, argv + optind, 1, &lopts) ? 2 : 0;
+	if (!status && set.io_error)
+		status = 2;
+	if (!status) {
+		int rc = vmcfg_fdt_platform_load(platform, &host, &set.diags);
+		status = rc == VMCFG_ENOMEM || rc == VMCFG_EIO ? 2 : rc ? 1 : 0;
+	}
+	if (!status && !set.files[0].config)
+		status = 1;
+	if (!status)
+		status = build(&set, host, rd_given ? rd_size : ramdisk_size(set.files[0].spec), verbose,
+			       &blob, &size);
+	if (set.diags.count) {
+		vmcfg_diags_sort(&set.diags);
+		struct report r = vm_set_report(&set, REPORT_TEXT, report_parse_color("auto", stderr));
+		report_write(&r, &set.diags, stderr);
+	}
+	if (!status && !strcmp(format, "dts")) {
+		int rc = vmcfg_fdt_dtc("dtb", "dts", blob, size, &text, &len);
+		if (rc) {
+			fprintf(stderr, "vmcfg dtb: dtc: %s\n", vmcfg_strerror(rc));
+			status = 2;
+		}
+	}
+	if (!status)
+		status = text ? write_output(output, text, len) : write_output(output, blob, size);
+	free(text);
+	free(blob);
+	vmcfg_fdt_platform_free(host);
+	vm_set_free(&set);
+	return status;
+}

@@ -1,0 +1,378 @@
+/* The simulated host of `vmcfg build`: RAM banks behind one address-dispatching HAL. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "sim_host.h"
+
+#define MAX_SIM_BYTES (1ull << 40)
+#define POOL_SLACK (64ull << 20) /* page tables and IVC channels */
+#define GIB (1ull << 30)
+#define PAGE_MASK (VMCFG_PAGE_SIZE - 1)
+
+struct range {
+	uint64_t base, end;
+};
+
+/* ---- the HAL ---- */
+
+static struct sim_bank *bank_at(struct sim_host *h, uint64_t pa)
+{
+	for (size_t i = 0; i < h->bank_count; i++) {
+		struct sim_bank *b = &h->banks[i];
+		if (pa >= b->sim.base && pa - b->sim.base < b->size)
+			return b;
+	}
+	return NULL;
+}
+
+static int host_alloc(void *ctx, size_t count, uint64_t align, uint64_t *pa)
+{
+	struct sim_host *h = ctx;
+	for (size_t i = 0; i < h->bank_count; i++) {
+		struct vmcfg_hal bh = vmcfg_sim_mem_hal(&h->banks[i].sim);
+		int err = bh.alloc_frames(bh.ctx, count, align, pa);
+		if (err != VMCFG_ENOMEM)
+			return err;
+	}
+	return VMCFG_ENOMEM;
+}
+
+static void host_free(void *ctx, uint64_t pa, size_t count)
+{
+	struct sim_host *h = ctx;
+	for (uint64_t at = pa, end = pa + (uint64_t)count * VMCFG_PAGE_SIZE; at < end;) {
+		struct sim_bank *b = bank_at(h, at);
+		if (!b)
+			return;
+		uint64_t bank_end = b->sim.base + b->size, stop = end < bank_end ? end : bank_end;
+		struct vmcfg_hal bh = vmcfg_sim_mem_hal(&b->sim);
+		bh.free_frames(bh.ctx, at, (size_t)((stop - at) / VMCFG_PAGE_SIZE));
+		at = stop;
+	}
+}
+
+/* Reserves [pa, end) across the banks it meets; all of it must be banked. */
+static int host_reserve(void *ctx, uint64_t pa, size_t count)
+{
+	struct sim_host *h = ctx;
+	uint64_t end = pa + (uint64_t)count * VMCFG_PAGE_SIZE, covered = 0;
+	if (count == 0 || (pa & PAGE_MASK) || end <= pa)
+		return VMCFG_EINVAL;
+	for (size_t i = 0; i < h->bank_count; i++) {
+		const struct sim_bank *b = &h->banks[i];
+		uint64_t lo = pa > b->sim.base ? pa : b->sim.base;
+		uint64_t hi = end < b->sim.base + b->size ? end : b->sim.base + b->size;
+		if (lo < hi)
+			covered += hi - lo;
+	}
+	if (covered == 0)
+		return VMCFG_ENOENT;
+	if (covered != end - pa)
+		return VMCFG_ERANGE;
+	for (uint64_t at = pa; at < end;) {
+		/* Fully covered by disjoint banks, so a bank holds at; checked all the same. */
+		struct sim_bank *b = bank_at(h, at);
+		int err = VMCFG_ERANGE;
+		uint64_t stop = end;
+		if (b) {
+			uint64_t bank_end = b->sim.base + b->size;
+			struct vmcfg_hal bh = vmcfg_sim_mem_hal(&b->sim);
+			stop = end < bank_end ? end : bank_end;
+			err = bh.reserve_frames(bh.ctx, at, (size_t)((stop - at) / VMCFG_PAGE_SIZE));
+		}
+		if (err) {
+			if (at > pa) /* undo the banks already reserved */
+				host_free(h, pa, (size_t)((at - pa) / VMCFG_PAGE_SIZE));
+			return err;
+		}
+		at = stop;
+	}
+	return 0;
+}
+
+static void *host_phys_to_virt(void *ctx, uint64_t pa, size_t len)
+{
+	struct sim_bank *b = bank_at(ctx, pa);
+	if (!b)
+		return NULL;
+	struct vmcfg_hal bh = vmcfg_sim_mem_hal(&b->sim);
+	return bh.phys_to_virt(bh.ctx, pa, len);
+}
+
+/* Dropping the pages makes them read as zero again without touching them. */
+static void host_scrub(void *ctx, uint64_t pa, size_t count)
+{
+	struct sim_host *h = ctx;
+	for (uint64_t at = pa, end = pa + (uint64_t)count * VMCFG_PAGE_SIZE; at < end;) {
+		struct sim_bank *b = bank_at(h, at);
+		if (!b)
+			return;
+		uint64_t bank_end = b->sim.base + b->size, stop = end < bank_end ? end : bank_end;
+		uint8_t *p = (uint8_t *)b->ram + (at - b->sim.base);
+		if (madvise(p, (size_t)(stop - at), MADV_DONTNEED))
+			memset(p, 0, (size_t)(stop - at));
+		at = stop;
+	}
+}
+
+static void host_log(void *ctx, enum vmcfg_log_level level, const char *msg)
+{
+	struct sim_host *h = ctx;
+	if (h->log_count == h->log_cap) {
+		size_t cap = h->log_cap ? h->log_cap * 2 : 16;
+		struct sim_log_line *p = realloc(h->log, cap * sizeof *p);
+		if (!p)
+			return;
+		h->log = p;
+		h->log_cap = cap;
+	}
+	char *copy = strdup(msg);
+	if (copy)
+		h->log[h->log_count++] = (struct sim_log_line){ level, copy };
+}
+
+/* ---- the banks ---- */
+
+static int add_bank(struct sim_host *h, uint64_t base, uint64_t end, bool identical)
+{
+	struct sim_bank *banks = realloc(h->banks, (h->bank_count + 1) * sizeof *banks);
+	if (!banks)
+		return VMCFG_ENOMEM;
+	h->banks = banks;
+	struct sim_bank *b = &banks[h->bank_count];
+	memset(b, 0, sizeof *b);
+	b->size = (size_t)(end - base);
+	b->identical = identical;
+	b->ram = mmap(NULL, b->size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (b->ram == MAP_FAILED)
+		return VMCFG_ENOMEM;
+	size_t words = VMCFG_SIM_BITMAP_WORDS(b->size);
+	b->bitmap = calloc(words, sizeof *b->bitmap);
+	if (!b->bitmap) {
+		munmap(b->ram, b->size);
+		return VMCFG_ENOMEM;
+	}
+	int err = vmcfg_sim_mem_init(&b->sim, b->ram, b->size, base, b->bitmap, words, false);
+	if (err) {
+		munmap(b->ram, b->size);
+		free(b->bitmap);
+		return err;
+	}
+	h->bank_count++;
+	return 0;
+}
+
+static int compare_ranges(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+	return x->base < y->base ? -1 : x->base > y->base;
+}
+
+/* The identical regions of every config, page-rounded, sorted and merged. */
+static size_t identical_union(const struct vm_config *const *configs, size_t n, struct range **out)
+{
+	size_t count = 0, cap = 0;
+	struct range *r = NULL;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; configs[i] && k < configs[i]->region_count; k++) {
+			const struct vm_mem_region *m = &configs[i]->regions[k];
+			uint64_t end;
+			if (m->map_type != VMCFG_MAP_IDENTICAL || (m->flags & VMCFG_MEM_DEVICE) ||
+			    !vmcfg_add_u64(m->gpa, m->size, &end) || end > UINT64_MAX - PAGE_MASK)
+				continue;
+			if (count == cap) {
+				cap = cap ? cap * 2 : 8;
+				struct range *p = realloc(r, cap * sizeof *r);
+				if (!p)
+					break;
+				r = p;
+			}
+			r[count++] = (struct range){ m->gpa & ~PAGE_MASK, (end + PAGE_MASK) & ~PAGE_MASK };
+		}
+	}
+	if (count)
+		qsort(r, count, sizeof *r, compare_ranges);
+	size_t merged = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (merged && r[i].base <= r[merged - 1].end) {
+			if (r[i].end > r[merged - 1].end)
+				r[merged - 1].end = r[i].end;
+		} else {
+			r[merged++] = r[i];
+		}
+	}
+	*out = r;
+	return merged;
+}
+
+/* Above every host address the configs name (identity RAM and passthrough HPAs). */
+static uint64_t highest_host_address(const struct vm_config *const *configs, size_t n)
+{
+	uint64_t top = 0, end;
+	for (size_t i = 0; i < n; i++) {
+		const struct vm_config *c = configs[i];
+		for (size_t k = 0; c && k < c->region_count; k++)
+			if (c->regions[k].map_type != VMCFG_MAP_ALLOC &&
+			    vmcfg_add_u64(c->regions[k].gpa, c->regions[k].size, &end) && end > top)
+				top = end;
+		for (size_t k = 0; c && k < c->pt_count; k++)
+			if (vmcfg_add_u64(c->pt[k].base_hpa, c->pt[k].length, &end) && end > top)
+				top = end;
+		for (size_t k = 0; c && k < c->pt_address_count; k++)
+			if (vmcfg_add_u64(c->pt_addresses[k].gpa, c->pt_addresses[k].length, &end) &&
+			    end > top)
+				top = end;
+	}
+	return top;
+}
+
+/*
+ * Adds [base, end) cut at the identical regions: the pieces outside them
+ * first (allocation order), the pieces inside them after.
+ */
+static int add_ram_cut(struct sim_host *h, uint64_t base, uint64_t end, const struct range *id,
+		       size_t nid, bool inside_pass)
+{
+	uint64_t at = base;
+	for (size_t i = 0; i <= nid && at < end; i++) {
+		uint64_t lo = i < nid ? id[i].base : end, hi = i < nid ? id[i].end : end;
+		if (lo < at)
+			lo = at;
+		if (lo > end)
+			lo = end;
+		if (hi > end)
+			hi = end;
+		if (!inside_pass && at < lo) {
+			int err = add_bank(h, at, lo, false);
+			if (err)
+				return err;
+		}
+		if (inside_pass && lo < hi) {
+			int err = add_bank(h, lo, hi, true);
+			if (err)
+				return err;
+		}
+		if (hi > at)
+			at = hi;
+	}
+	return 0;
+}
+
+static int platform_banks(struct sim_host *h, const struct vmcfg_platform *p,
+			  const struct range *id, size_t nid, char *err, size_t err_size)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < p->ram_count; i++)
+		total += p->ram[i].size;
+	if (total > MAX_SIM_BYTES) {
+		snprintf(err, err_size, "platform RAM of %llu bytes is more than this tool simulates",
+			 (unsigned long long)total);
+		return VMCFG_ELIMIT;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < p->ram_count; i++) {
+			uint64_t base = (p->ram[i].base + PAGE_MASK) & ~PAGE_MASK;
+			uint64_t end = (p->ram[i].base + p->ram[i].size) & ~PAGE_MASK;
+			if (base < end) {
+				int rc = add_ram_cut(h, base, end, id, nid, pass == 1);
+				if (rc)
+					return rc;
+			}
+		}
+	}
+	/* The hypervisor's own memory is in use from the start. */
+	for (size_t i = 0; i < p->hv_memory_count; i++) {
+		uint64_t base = p->hv_memory[i].base & ~PAGE_MASK;
+		uint64_t end = (p->hv_memory[i].base + p->hv_memory[i].size + PAGE_MASK) & ~PAGE_MASK;
+		if (base < end)
+			host_reserve(h, base, (size_t)((end - base) / VMCFG_PAGE_SIZE));
+	}
+	return 0;
+}
+
+static int default_banks(struct sim_host *h, const struct vm_config *const *configs, size_t n,
+			 const struct range *id, size_t nid, char *err, size_t err_size)
+{
+	uint64_t pool = POOL_SLACK, total = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; configs[i] && k < configs[i]->region_count; k++)
+			if (configs[i]->regions[k].map_type == VMCFG_MAP_ALLOC)
+				pool += (configs[i]->regions[k].size + PAGE_MASK) & ~PAGE_MASK;
+	for (size_t i = 0; i < nid; i++)
+		total += id[i].end - id[i].base;
+	if (pool > MAX_SIM_BYTES || total > MAX_SIM_BYTES - pool) {
+		snprintf(err, err_size, "the configs need more memory than this tool simulates");
+		return VMCFG_ELIMIT;
+	}
+	uint64_t base = (highest_host_address(configs, n) + GIB - 1) & ~(GIB - 1);
+	if (base + pool < base) {
+		snprintf(err, err_size, "no host address range left for the allocation pool");
+		return VMCFG_ERANGE;
+	}
+	int rc = add_bank(h, base, base + pool, false);
+	for (size_t i = 0; i < nid && !rc; i++)
+		rc = add_bank(h, id[i].base, id[i].end, true);
+	return rc;
+}
+
+int sim_host_init(struct sim_host *h, const struct vm_config *const *configs, size_t n,
+		  const struct vmcfg_platform *platform, char *err, size_t err_size)
+{
+	memset(h, 0, sizeof *h);
+	h->hal = (struct vmcfg_hal){ .ctx = h,
+				     .alloc_frames = host_alloc,
+				     .reserve_frames = host_reserve,
+				     .free_frames = host_free,
+				     .phys_to_virt = host_phys_to_virt,
+				     .log = host_log,
+				     .scrub_frames = host_scrub };
+	struct range *id = NULL;
+	size_t nid = identical_union(configs, n, &id);
+	int rc = platform && platform->ram_count
+			 ? platform_banks(h, platform, id, nid, err, err_size)
+			 : default_banks(h, configs, n, id, nid, err, err_size);
+	free(id);
+	if (rc == VMCFG_ENOMEM)
+		snprintf(err, err_size, "cannot map the simulated host RAM");
+	return rc;
+}
+
+void sim_host_clear_log(struct sim_host *h)
+{
+	for (size_t i = 0; i < h->log_count; i++)
+		free(h->log[i].text);
+	h->log_count = 0;
+}
+
+void sim_host_free(struct sim_host *h)
+{
+	sim_host_clear_log(h);
+	free(h->log);
+	for (size_t i = 0; i < h->bank_count; i++) {
+		munmap(h->banks[i].ram, h->banks[i].size);
+		free(h->banks[i].bitmap);
+	}
+	free(h->banks);
+	memset(h, 0, sizeof *h);
+}
+
+size_t sim_host_frames_in_use(const struct sim_host *h)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->bank_count; i++)
+		n += h->banks[i].sim.in_use;
+	return n;
+}
+
+void sim_host_describe(const struct sim_host *h, FILE *out)
+{
+	for (size_t i = 0; i < h->bank_count; i++) {
+		const struct sim_bank *b = &h->banks[i];
+		char x[VMCFG_FMT_BUF], y[VMCFG_FMT_BUF], z[VMCFG_FMT_BUF];
+		fprintf(out, "  [%s, %s)  %-9s %s\n", vmcfg_fmt_hex(x, b->sim.base),
+			vmcfg_fmt_hex(y, b->sim.base + b->size), vmcfg_fmt_size(z, b->size),
+			b->identical ? "RAM holding identical regions (allocated from last)" : "RAM");
+	}
+}
