@@ -76,6 +76,14 @@ enum vmcfg_rule {
 	VMCFG_R_IVC_WINDOW,         /* E0311 IVC channels do not fit a VM's IVC window */
 	VMCFG_R_IVC_DUP_KEY,        /* E0312 two IVC channels with one key */
 	VMCFG_R_PLATFORM_SKIPPED,   /* N0313 platform rules skipped: no platform given */
+	VMCFG_R_FDT_INVALID,        /* E0401 the host device tree cannot be read */
+	VMCFG_R_FDT_NO_NODE,        /* E0402 a passthrough path the host DT does not have */
+	VMCFG_R_FDT_DISABLED,       /* W0403 a passthrough path names a disabled node */
+	VMCFG_R_FDT_REG,            /* W0404 a node's reg cannot be read or translated */
+	VMCFG_R_FDT_IRQ,            /* W0405 a node's interrupts cannot be decoded or routed */
+	VMCFG_R_FDT_DANGLING,       /* W0406 a guest DT property dropped: its phandle target is not in the guest */
+	VMCFG_R_FDT_NO_EXCLUDED,    /* W0407 an excluded path the host DT does not have */
+	VMCFG_R_FDT_CPUS,           /* W0408 host CPUs beyond VMCFG_MAX_PCPUS ignored */
 	VMCFG_RULE_COUNT
 };
 

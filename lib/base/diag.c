@@ -51,6 +51,14 @@ static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
 	[VMCFG_R_IVC_WINDOW] = { "E0311", VMCFG_SEV_ERROR, "IVC channels do not fit the IVC window" },
 	[VMCFG_R_IVC_DUP_KEY] = { "E0312", VMCFG_SEV_ERROR, "duplicate IVC key" },
 	[VMCFG_R_PLATFORM_SKIPPED] = { "N0313", VMCFG_SEV_NOTE, "platform rules skipped" },
+	[VMCFG_R_FDT_INVALID] = { "E0401", VMCFG_SEV_ERROR, "host device tree cannot be read" },
+	[VMCFG_R_FDT_NO_NODE] = { "E0402", VMCFG_SEV_ERROR, "passthrough path not in the host device tree" },
+	[VMCFG_R_FDT_DISABLED] = { "W0403", VMCFG_SEV_WARNING, "passthrough path names a disabled node" },
+	[VMCFG_R_FDT_REG] = { "W0404", VMCFG_SEV_WARNING, "device window cannot be translated" },
+	[VMCFG_R_FDT_IRQ] = { "W0405", VMCFG_SEV_WARNING, "device interrupts cannot be decoded" },
+	[VMCFG_R_FDT_DANGLING] = { "W0406", VMCFG_SEV_WARNING, "guest DT property dropped (phandle target not in the guest)" },
+	[VMCFG_R_FDT_NO_EXCLUDED] = { "W0407", VMCFG_SEV_WARNING, "excluded path not in the host device tree" },
+	[VMCFG_R_FDT_CPUS] = { "W0408", VMCFG_SEV_WARNING, "host CPUs beyond the supported number ignored" },
 };
 
 const struct vmcfg_rule_info *vmcfg_rule_info(enum vmcfg_rule rule)

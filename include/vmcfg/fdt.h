@@ -1,0 +1,337 @@
+/*
+ * vmcfg/fdt.h — device trees, host side only (libfdt; not in the
+ * freestanding core): the host's device tree as the platform description,
+ * device-tree-path passthrough, the checks against the host DT, and the
+ * generation of a guest device tree for a VM.
+ *
+ * Vocabulary. A *window* is a host physical range [base, base + size) of a
+ * node's `reg`, translated through every parent's `ranges`. An *SPI* is a
+ * GIC shared peripheral interrupt number n (INTID 32 + n). A node's
+ * *dependencies* are the nodes its phandle properties name (clocks,
+ * resets, power-domains, pinctrl-N, phys, dmas, …).
+ *
+ * Errors are vmcfg codes (vmcfg/base.h); findings about the user's files
+ * and the host DT are diagnostics (rules E04xx/W04xx of vmcfg/diag.h,
+ * documented in docs/diagnostics.md; the behaviour in docs/device-tree.md).
+ * Blobs returned to the caller are malloc'ed: free them with free().
+ */
+#ifndef VMCFG_FDT_H
+#define VMCFG_FDT_H
+
+#include "vmcfg/check.h"
+#include "vmcfg/config.h"
+
+/* ---------------------------------------------------------------- loading */
+
+/*
+ * Runs `dtc -q -I in_format -O out_format` ("dts", "dtb") on in_len bytes
+ * of in and returns its output in *out (malloc'ed, *out_len bytes plus a
+ * NUL). dtc's error messages go to standard error.
+ * Returns 0; VMCFG_EINVAL for a NULL argument or an unknown format;
+ * VMCFG_EIO when dtc cannot be run or fails (e.g. a DTS syntax error);
+ * VMCFG_ENOMEM. On failure *out is NULL.
+ */
+int vmcfg_fdt_dtc(const char *in_format, const char *out_format, const void *in, size_t in_len,
+		  char **out, size_t *out_len);
+
+/*
+ * Reads a device tree file: a DTB (it starts with the FDT magic) as is,
+ * anything else compiled as DTS with dtc. *blob is malloc'ed.
+ * Returns 0, VMCFG_EIO (unreadable file, or dtc failed), VMCFG_ENOMEM.
+ */
+int vmcfg_fdt_read(const char *path, char **blob, size_t *size);
+
+/* ------------------------------------------------------- the host platform */
+
+/* A host physical window of a node's `reg`. */
+struct vmcfg_fdt_window {
+	uint64_t base, size;
+};
+
+enum vmcfg_fdt_irq_kind {
+	VMCFG_FDT_IRQ_SPI,  /* GIC type 0: INTID 32 + n */
+	VMCFG_FDT_IRQ_PPI,  /* GIC type 1: INTID 16 + n */
+	VMCFG_FDT_IRQ_ESPI, /* GICv3.1 type 2: INTID 4096 + n */
+	VMCFG_FDT_IRQ_EPPI, /* GICv3.1 type 3: INTID 1056 + n */
+	VMCFG_FDT_IRQ_OTHER /* the controller is not a GIC (e.g. a GPIO controller) */
+};
+
+/* One decoded interrupt specifier. */
+struct vmcfg_fdt_irq {
+	enum vmcfg_fdt_irq_kind kind;
+	uint32_t number;  /* n of the GIC kinds; the first specifier cell for OTHER */
+	uint32_t intid;   /* the GIC INTID; 0 for OTHER */
+	uint32_t flags;   /* the third GIC cell (trigger type, GICv2 CPU mask); 0 for OTHER */
+	int controller;   /* DT offset of the interrupt controller */
+};
+
+enum vmcfg_fdt_gic {
+	VMCFG_FDT_GIC_NONE = 0,
+	VMCFG_FDT_GIC_V2 = 2,
+	VMCFG_FDT_GIC_V3 = 3
+};
+
+struct vmcfg_fdt_index; /* the node table (paths, parents, phandles); internal */
+
+/*
+ * A host DT read as a platform. `platform` is what the checker takes
+ * (vmcfg/check.h); its arrays point into this object, which owns them:
+ *   arch         aarch64 when the CPUs or the interrupt controller are ARM's,
+ *                riscv64 for RISC-V CPUs, else unknown;
+ *   cpu_num, phys_cpu_ids
+ *                the enabled /cpus/cpu@* nodes in DT order, ids from `reg`
+ *                (MPIDR affinity on ARM): pCPU n is the n-th such node;
+ *   ram          the `reg` windows of the device_type = "memory" nodes minus
+ *                the memory reservation block and every /reserved-memory
+ *                child's `reg`, sorted; reserved memory is thus not host
+ *                RAM to the checker (E0307 flags identity RAM over it);
+ *   reserved     the interrupt controller frames: GICD, GICR (v3), GICC,
+ *                GICH, GICV, and the ITS / v2m frames of its children;
+ *   ipa_bits     0 (a DT does not say); hv_memory: none.
+ * Node offsets in this API are offsets into `fdt`.
+ */
+struct vmcfg_fdt_platform {
+	struct vmcfg_platform platform;
+	const char *file;        /* the name given at open (platform.file too) */
+	const void *fdt;         /* the blob (an owned copy) */
+	size_t size;
+	enum vmcfg_fdt_gic gic;  /* the root interrupt controller's version */
+	int gic_node;            /* its offset; -1 when there is no GIC */
+	uint32_t gic_phandle;    /* its phandle; 0 when it has none */
+	const char *psci_method; /* "smc" / "hvc" of /psci; NULL without PSCI */
+	int timer_node;          /* the arm,armv8-timer node; -1 when none */
+	struct vmcfg_arena arena;
+	struct vmcfg_fdt_index *index;
+};
+
+/*
+ * Reads a DTB (size bytes; it is copied) as a platform. file names it in
+ * diagnostics (copied; may be NULL). A blob libfdt rejects (fdt_check_full)
+ * or a tree deeper than 64 levels is one E0401 finding and VMCFG_ESYNTAX.
+ * Problems with single nodes (a `reg` that cannot be read or translated, a
+ * CPU without a valid id, more than VMCFG_MAX_PCPUS CPUs) are warnings
+ * (W0404, W0408) located at file; the node is left out and reading goes on.
+ * Returns 0, VMCFG_ESYNTAX, VMCFG_ENOMEM or VMCFG_EINVAL (NULL blob, out
+ * or diags); *out is NULL on failure. Free with vmcfg_fdt_platform_free.
+ */
+int vmcfg_fdt_platform_open(const void *blob, size_t size, const char *file,
+			    struct vmcfg_fdt_platform **out, struct vmcfg_diags *diags);
+
+/*
+ * vmcfg_fdt_read + vmcfg_fdt_platform_open: a .dtb or .dts file as the
+ * platform. An unreadable file or a DTS that dtc rejects is one E0401
+ * finding and VMCFG_EIO. Otherwise as vmcfg_fdt_platform_open.
+ */
+int vmcfg_fdt_platform_load(const char *path, struct vmcfg_fdt_platform **out,
+			    struct vmcfg_diags *diags);
+
+/* Frees a platform and everything it owns. NULL is allowed. */
+void vmcfg_fdt_platform_free(struct vmcfg_fdt_platform *host);
+
+/*
+ * The offset of the node at path (a full path, or an alias as libfdt
+ * resolves it); VMCFG_ENOENT when there is none.
+ */
+int vmcfg_fdt_find(const struct vmcfg_fdt_platform *host, const char *path);
+
+/* The full path of the node at offset; NULL when offset is not a node. */
+const char *vmcfg_fdt_path(const struct vmcfg_fdt_platform *host, int offset);
+
+/*
+ * The `reg` windows of node, translated to host physical addresses: each
+ * address goes up through every parent bus, by the bus's `ranges` (empty =
+ * identity) under its #address-cells / #size-cells (defaults 2 and 1).
+ * A node without `reg`, or whose parent has #size-cells = 0 (CPUs, I2C or
+ * SCMI children: not memory-mapped), has no windows (0, *count = 0).
+ * Writes at most max windows to out (out may be NULL when max is 0) and
+ * sets *count to how many the node has. On error *why (when why is not
+ * NULL) is a static English reason. Returns 0; VMCFG_ENOSPC when count >
+ * max; VMCFG_ENOENT when node is not a node; VMCFG_ESYNTAX for a malformed
+ * `reg`/`ranges`/cells property; VMCFG_ERANGE when an address cannot be
+ * translated (a parent without `ranges`, an address no range covers, a
+ * window crossing a range's end, more than 2 address cells, beyond 2^64).
+ */
+int vmcfg_fdt_node_windows(const struct vmcfg_fdt_platform *host, int node,
+			   struct vmcfg_fdt_window *out, size_t max, size_t *count,
+			   const char **why);
+
+/*
+ * The interrupts of node, from `interrupts-extended` when present, else
+ * from `interrupts` with the interrupt parent found through
+ * `interrupt-parent` (inherited from the nearest ancestor that has one;
+ * the tree parent when none has). Specifiers are split per the
+ * controller's #interrupt-cells; a GIC's are decoded (type, number,
+ * flags). Same out/max/count/why contract as vmcfg_fdt_node_windows.
+ * Returns 0; VMCFG_ENOSPC; VMCFG_ENOENT (not a node); VMCFG_ESYNTAX (a
+ * length that is no multiple of the cells, a bad #interrupt-cells, a GIC
+ * specifier with fewer than 3 cells or an unknown type); VMCFG_ERANGE (an
+ * interrupt parent that does not exist or is an interrupt-map nexus, which
+ * this reader does not translate).
+ */
+int vmcfg_fdt_node_irqs(const struct vmcfg_fdt_platform *host, int node, struct vmcfg_fdt_irq *out,
+			size_t max, size_t *count, const char **why);
+
+/* ------------------------------------------------- DT-path passthrough */
+
+/* A device-tree path and where the user wrote it (span line 0: nowhere). */
+struct vmcfg_fdt_path {
+	const char *path;
+	struct vmcfg_loc loc;
+};
+
+/*
+ * How a dependency relates to the passthrough set:
+ *   PASSED       the target is passed through itself;
+ *   DESCRIPTION  the target has no windows (a fixed clock, a fixed
+ *                regulator): it is copied into the guest DT as a pure
+ *                description, never mapped;
+ *   OUTSIDE      the target is hardware the VM does not get (a clock or
+ *                reset controller, a pin controller, …): its windows are
+ *                NOT passed through — sharing it with the host is unsafe —
+ *                and the guest DT drops the referencing property (W0406).
+ */
+enum vmcfg_fdt_dep_kind {
+	VMCFG_FDT_DEP_PASSED,
+	VMCFG_FDT_DEP_DESCRIPTION,
+	VMCFG_FDT_DEP_OUTSIDE
+};
+
+/* node's property names target (paths point into the expansion). */
+struct vmcfg_fdt_dep {
+	const char *node, *property, *target;
+	enum vmcfg_fdt_dep_kind kind;
+};
+
+/* A node the expansion selected. */
+struct vmcfg_fdt_node {
+	int offset;
+	const char *path;
+	bool dependency;     /* a DESCRIPTION dependency, not passed through */
+	struct vmcfg_loc loc; /* the passthrough entry that brought it in */
+};
+
+/* A passthrough window: GPA = HPA = hpa (identity). */
+struct vmcfg_fdt_pt_window {
+	const char *node; /* the node's path */
+	uint64_t hpa, size;
+};
+
+/* A host SPI routed to the VM; node is the first node that raises it. */
+struct vmcfg_fdt_spi {
+	uint32_t spi, intid;
+	const char *node;
+};
+
+/*
+ * What DT-path passthrough entries mean on a host. The expansion owns its
+ * arrays; node paths, property names and offsets point into host, which
+ * must outlive it.
+ */
+struct vmcfg_fdt_expansion {
+	const struct vmcfg_fdt_platform *host;
+	struct vmcfg_arena arena;
+	struct vmcfg_fdt_node *nodes;      /* ascending offset (DT order) */
+	size_t node_count;
+	struct vmcfg_fdt_pt_window *windows; /* in DT order */
+	size_t window_count;
+	struct vmcfg_fdt_spi *spis;        /* ascending, each SPI once */
+	size_t spi_count;
+	struct vmcfg_fdt_dep *deps;        /* transitive closure, each (node, property, target) once */
+	size_t dep_count;
+};
+
+/*
+ * Expands paths[0..n) against host: each path's node and all its
+ * descendants, minus the subtrees of excluded[0..m), minus every node
+ * whose `status` is set and is neither "okay" nor "ok" (with its subtree),
+ * minus the nodes that are not devices (/cpus, /chosen, /aliases,
+ * /reserved-memory, device_type = "memory" nodes, overlay metadata).
+ * Every selected node gives its windows (never a window the DT does not
+ * have) and its GIC SPIs; then the phandle dependencies of the selected
+ * nodes are followed transitively and classified (enum vmcfg_fdt_dep_kind).
+ * Findings, located at the path's loc: E0402 no such node (hint: the
+ * nearest existing path), W0403 the path names a disabled node (nothing
+ * selected), W0404 a window that cannot be translated, W0405 interrupts
+ * that cannot be decoded or routed, W0407 an excluded path that does not
+ * exist. Returns 0 (with *out, even when findings were reported),
+ * VMCFG_ENOMEM or VMCFG_EINVAL; *out is NULL on failure.
+ */
+int vmcfg_fdt_expand(const struct vmcfg_fdt_platform *host, const struct vmcfg_fdt_path *paths,
+		     size_t n, const struct vmcfg_fdt_path *excluded, size_t m,
+		     struct vmcfg_diags *diags, struct vmcfg_fdt_expansion **out);
+
+/*
+ * vmcfg_fdt_expand over the DT-path entries (name only) and the
+ * excluded_devices of a decoded VM file, located at their TOML values.
+ */
+int vmcfg_fdt_expand_spec(const struct vmcfg_fdt_platform *host, const struct vm_spec *spec,
+			  struct vmcfg_diags *diags, struct vmcfg_fdt_expansion **out);
+
+/*
+ * vmcfg_fdt_expand over the DT-path entries (length 0 and no addresses)
+ * and the excluded paths of a runtime config; findings have no location.
+ */
+int vmcfg_fdt_expand_config(const struct vmcfg_fdt_platform *host, const struct vm_config *cfg,
+			    struct vmcfg_diags *diags, struct vmcfg_fdt_expansion **out);
+
+/* Frees an expansion. NULL is allowed. */
+void vmcfg_fdt_expansion_free(struct vmcfg_fdt_expansion *exp);
+
+/*
+ * Makes cfg buildable: removes its DT-path passthrough entries and adds
+ * one passthrough device per window of exp (name = node path, base_gpa =
+ * base_hpa = hpa, length = size, irq_id 0) and exp's SPIs. Returns 0 or
+ * VMCFG_ENOMEM (cfg may then hold part of the additions).
+ */
+int vmcfg_fdt_expansion_apply(const struct vmcfg_fdt_expansion *exp, struct vm_config *cfg);
+
+/* ------------------------------------------------ checks against the DT */
+
+/*
+ * Checks VMs against a host DT: expands each spec's DT paths (the E04xx
+ * findings of vmcfg_fdt_expand_spec, at the TOML values), then runs
+ * vmcfg_check_system(sys, &host->platform, specs, n, …) so that the
+ * platform rules (E0221 CPU masks, E0225 physical CPU ids that are not
+ * CPUs of the host, E0306 reserved GIC frames, E0307 identity RAM outside
+ * host RAM, E0309 an SPI routed to two VMs) use the DT. opts may be NULL;
+ * its image_size is kept and its vm_spis replaced by the expansions'.
+ * specs[i] may be NULL; sys may be NULL. Returns 0, VMCFG_ENOMEM or
+ * VMCFG_EINVAL.
+ */
+int vmcfg_fdt_check(const struct vmcfg_fdt_platform *host, const struct vmcfg_system *sys,
+		    const struct vm_spec *const *specs, size_t n,
+		    const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags);
+
+/* --------------------------------------------------- guest DT generation */
+
+struct vmcfg_fdt_guest_opts {
+	uint64_t ramdisk_size; /* bytes; 0 = unknown (no linux,initrd-* then) */
+};
+
+/*
+ * Builds the guest DT of cfg (aarch64): root #address-cells = #size-cells
+ * = 2, compatible (the host's) and model (the VM's name); /memory@GPA per
+ * RAM region that is not DEVICE; /cpus with cpu@ID per vCPU (reg = the
+ * physical id's MPIDR affinity bits, enable-method "psci"); the interrupt
+ * controller — for interrupt_mode passthrough the host's GIC node copied,
+ * for emu a GICv3 at the emulated frames (GPPT distributor/redistributor
+ * or InterruptController device, else QEMU virt's 0x08000000/0x080a0000),
+ * none for no_irq (then no timer and no interrupt properties); the timer
+ * (the host's, or PPIs 13/14/11/10); /psci (arm,psci-0.2, "hvc"); /chosen
+ * (bootargs = cmdline; linux,initrd-start/end from the ramdisk's load
+ * address and opts->ramdisk_size when both are known; stdout-path = the
+ * host's when that node is in the guest); /reserved-memory with a no-map
+ * node per IVC window; the nodes of exp (may be NULL) with their
+ * properties, under copies of their bus ancestors' addressing properties.
+ * A phandle property whose target is not in the guest is dropped (W0406,
+ * at the entry that brought the node in): no phandle dangles.
+ * interrupt-parent is fixed up to the guest's GIC. *blob is malloc'ed.
+ * Returns 0, VMCFG_ENOMEM, VMCFG_EINVAL (NULL host, cfg, diags or blob),
+ * VMCFG_ELIMIT (libfdt refused the tree, e.g. a name too long).
+ */
+int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm_config *cfg,
+			  const struct vmcfg_fdt_expansion *exp,
+			  const struct vmcfg_fdt_guest_opts *opts, struct vmcfg_diags *diags,
+			  char **blob, size_t *size);
+
+#endif /* VMCFG_FDT_H */

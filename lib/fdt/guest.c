@@ -1,0 +1,511 @@
+/*
+ * Guest DT generation with libfdt's sequential-write API: the nodes the VM
+ * configuration defines (memory, CPUs, GIC, timer, PSCI, chosen, reserved
+ * memory) are generated; device nodes are copied from the host DT. What
+ * goes where is documented in vmcfg/fdt.h and docs/device-tree.md.
+ *
+ * The one invariant: no phandle dangles. A copied property that references
+ * a node the guest does not have is dropped (W0406). Interrupt parents are
+ * made explicit on every copied node with `interrupts`, because a copied
+ * node may no longer sit under the ancestor it inherited its parent from.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* QEMU virt's GICv3 frames: the default when the config names none. */
+#define DEFAULT_GICD 0x08000000ull
+#define DEFAULT_GICR 0x080a0000ull
+#define GICD_SIZE 0x10000ull
+#define GICR_FRAME_SIZE 0x20000ull /* RD_base + SGI_base per CPU */
+/* The affinity fields of MPIDR_EL1 (Aff3 at 32..39, Aff2..Aff0 at 0..23). */
+#define MPIDR_AFFINITY 0xff00ffffffull
+
+/* What the writer does with a host node. */
+enum emit {
+	EMIT_NONE = 0,
+	EMIT_COPY,    /* the node with its properties */
+	EMIT_SKELETON /* an ancestor of copied nodes: its addressing properties only */
+};
+
+struct guest {
+	const struct vmcfg_fdt_platform *host;
+	const struct vm_config *cfg;
+	const struct vmcfg_fdt_expansion *exp;
+	const struct vmcfg_fdt_guest_opts *opts;
+	struct vmcfg_diags *diags;
+	void *fdt;            /* the tree being written */
+	uint8_t *emit;        /* per host node index */
+	uint32_t gic_phandle; /* 0: the guest has no interrupt controller */
+	int host_gic;         /* index of the host GIC node, -1 when none */
+	bool copy_host_gic;   /* passthrough: the host's GIC node is the guest's */
+	int rc;               /* a vmcfg error met inside a callback (ENOMEM) */
+};
+
+/* -------------------------------------------------------- what to copy */
+
+static bool in_subtree(const struct vmcfg_fdt_platform *host, int i, int root)
+{
+	for (; i >= 0; i = fdt_node(host, i)->parent)
+		if (i == root)
+			return true;
+	return false;
+}
+
+/* Nodes the writer produces itself, whatever the expansion says. */
+static bool writer_owned(const struct guest *g, int i)
+{
+	int off = fdt_node(g->host, i)->offset;
+	return i == 0 || off == g->host->timer_node ||
+	       fdt_compatible_prefix(g->host->fdt, off, "arm,psci") ||
+	       (g->host_gic >= 0 && in_subtree(g->host, i, g->host_gic));
+}
+
+static void plan(struct guest *g)
+{
+	const struct vmcfg_fdt_platform *host = g->host;
+	for (size_t i = 0; i < host->index->count; i++) {
+		int ii = (int)i;
+		if (g->copy_host_gic && in_subtree(host, ii, g->host_gic))
+			g->emit[i] = EMIT_COPY;
+		else if (fdt_expansion_node(g->exp, fdt_node(host, ii)->offset) && !writer_owned(g, ii))
+			g->emit[i] = EMIT_COPY;
+	}
+	/* Ancestors of copied nodes: DT order puts them first, so walk backwards. */
+	for (size_t i = host->index->count; i-- > 1;)
+		if (g->emit[i] != EMIT_NONE) {
+			int p = fdt_node(host, (int)i)->parent;
+			if (p > 0 && g->emit[p] == EMIT_NONE)
+				g->emit[p] = EMIT_SKELETON;
+		}
+}
+
+/* Whether host node t will exist in the guest (as itself or, the GIC, replaced). */
+static bool in_guest(const struct guest *g, int t)
+{
+	return t >= 0 && (g->emit[t] == EMIT_COPY || (t == g->host_gic && g->gic_phandle));
+}
+
+/* ------------------------------------------------------------ copying */
+
+struct ref_check {
+	const struct guest *g;
+	int missing; /* the first target not in the guest; -2 when all are */
+};
+
+static void check_ref(void *ud, int target)
+{
+	struct ref_check *rc = ud;
+	if (rc->missing == -2 && !in_guest(rc->g, target))
+		rc->missing = target;
+}
+
+static struct vmcfg_loc node_loc(const struct guest *g, int off)
+{
+	const struct vmcfg_fdt_node *n = fdt_expansion_node(g->exp, off);
+	struct vmcfg_loc nowhere = { NULL, { 0, 0, 0, 0 } };
+	return n ? n->loc : nowhere;
+}
+
+static void dropped(struct guest *g, int i, const char *prop, const char *target, const char *why)
+{
+	if (vmcfg_diag_add(g->diags, VMCFG_R_FDT_DANGLING, node_loc(g, fdt_node(g->host, i)->offset),
+			   NULL, "guest DT: `%s` of `%s` dropped: %s%s", prop,
+			   fdt_node(g->host, i)->path, target, why))
+		g->rc = VMCFG_ENOMEM;
+}
+
+/*
+ * The explicit interrupt-parent of a copied node with `interrupts`: the
+ * guest GIC, or the host parent when it is in the guest; 0 (and the
+ * interrupts dropped with W0406) otherwise.
+ */
+static uint32_t irq_parent_phandle(struct guest *g, int i)
+{
+	const char *why = "it has no interrupt parent";
+	int p = fdt_irq_parent(g->host, i, &why);
+	if (p >= 0 && p == g->host_gic)
+		return g->gic_phandle;
+	if (p >= 0 && in_guest(g, p) && fdt_node(g->host, p)->phandle)
+		return fdt_node(g->host, p)->phandle;
+	dropped(g, i, "interrupts", p >= 0 ? fdt_node(g->host, p)->path : why,
+		p >= 0 ? ", its interrupt parent, is not in the guest" : "");
+	return 0;
+}
+
+/* Copies host node i's properties (all, or the addressing ones of a skeleton). */
+static int copy_props(struct guest *g, int i, enum emit how)
+{
+	static const char *const addressing[] = { "compatible", "#address-cells", "#size-cells",
+						  "ranges", "dma-ranges" };
+	const void *hfdt = g->host->fdt;
+	int off = fdt_node(g->host, i)->offset, prop, err = 0;
+	bool has_interrupts = false;
+
+	fdt_for_each_property_offset(prop, hfdt, off)
+	{
+		const char *name = NULL;
+		int len = 0;
+		const void *val = fdt_getprop_by_offset(hfdt, prop, &name, &len);
+		if (!val || !name)
+			continue;
+		if (how == EMIT_SKELETON) {
+			bool keep = false;
+			for (size_t k = 0; k < sizeof addressing / sizeof addressing[0]; k++)
+				keep |= !strcmp(name, addressing[k]);
+			if (keep && (err = fdt_property(g->fdt, name, val, len)))
+				return err;
+			continue;
+		}
+		if (fdt_is_irq_prop(name)) {
+			if (!g->gic_phandle)
+				continue; /* no_irq: the guest has no interrupts to describe */
+			if (!strcmp(name, "interrupt-parent"))
+				continue; /* made explicit below */
+			if (!strcmp(name, "interrupts")) {
+				has_interrupts = true;
+				continue; /* written with its parent below */
+			}
+		}
+		struct ref_check rc = { g, -2 };
+		if (fdt_prop_refs(g->host, name, val, len, check_ref, &rc) && rc.missing != -2) {
+			dropped(g, i, name,
+				rc.missing >= 0 ? fdt_node(g->host, rc.missing)->path : "a phandle that names no node",
+				rc.missing >= 0 ? " is not in the guest" : "");
+			continue;
+		}
+		if ((err = fdt_property(g->fdt, name, val, len)))
+			return err;
+	}
+	if (has_interrupts) {
+		uint32_t ph = irq_parent_phandle(g, i);
+		int len = 0;
+		const void *ints = fdt_getprop(hfdt, off, "interrupts", &len);
+		if (ph && ((err = fdt_property_u32(g->fdt, "interrupt-parent", ph)) ||
+			   (err = fdt_property(g->fdt, "interrupts", ints, len))))
+			return err;
+	}
+	/* A copied host GIC without a phandle still needs one: the root points at it. */
+	if (i == g->host_gic && !fdt_node(g->host, i)->phandle)
+		err = fdt_property_u32(g->fdt, "phandle", g->gic_phandle);
+	return err;
+}
+
+/* The copied host nodes, nested as in the host. */
+static int write_copies(struct guest *g)
+{
+	const struct vmcfg_fdt_platform *host = g->host;
+	int open_depth = 0, err;
+	for (size_t i = 1; i < host->index->count; i++) {
+		if (g->emit[i] == EMIT_NONE)
+			continue;
+		const struct fdt_node_info *ni = fdt_node(host, (int)i);
+		for (; open_depth >= ni->depth; open_depth--)
+			if ((err = fdt_end_node(g->fdt)))
+				return err;
+		const char *name = fdt_get_name(host->fdt, ni->offset, NULL);
+		if ((err = fdt_begin_node(g->fdt, name)) ||
+		    (err = copy_props(g, (int)i, (enum emit)g->emit[i])))
+			return err;
+		open_depth = ni->depth;
+	}
+	for (; open_depth > 0; open_depth--)
+		if ((err = fdt_end_node(g->fdt)))
+			return err;
+	return 0;
+}
+
+/* --------------------------------------------------------- generating */
+
+/* A `reg` of n (address, size) pairs in 2 + 2 cells, as the guest's root and reserved-memory use. */
+static int prop_reg(void *fdt, const uint64_t *pairs, size_t n)
+{
+	fdt64_t cells[4];
+	for (size_t k = 0; k < 2 * n && k < 4; k++)
+		cells[k] = cpu_to_fdt64(pairs[k]);
+	return fdt_property(fdt, "reg", cells, (int)(2 * n * sizeof cells[0]));
+}
+
+static int write_memory(struct guest *g)
+{
+	char name[48];
+	int err = 0;
+	for (size_t k = 0; k < g->cfg->region_count && !err; k++) {
+		const struct vm_mem_region *r = &g->cfg->regions[k];
+		if (r->flags & VMCFG_MEM_DEVICE)
+			continue; /* devices belong in passthrough_devices (W0203) */
+		snprintf(name, sizeof name, "memory@%" PRIx64, r->gpa);
+		uint64_t reg[2] = { r->gpa, r->size };
+		if (!(err = fdt_begin_node(g->fdt, name)) &&
+		    !(err = fdt_property_string(g->fdt, "device_type", "memory")) &&
+		    !(err = prop_reg(g->fdt, reg, 1)))
+			err = fdt_end_node(g->fdt);
+	}
+	return err;
+}
+
+static int write_cpus(struct guest *g)
+{
+	size_t n = g->cfg->cpu_num;
+	struct vm_vcpu_affinity *aff = calloc(n ? n : 1, sizeof *aff);
+	char name[48];
+	int err;
+	if (!aff) {
+		g->rc = VMCFG_ENOMEM;
+		return -FDT_ERR_INTERNAL;
+	}
+	vm_config_vcpu_affinities(g->cfg, aff, n);
+	bool wide = false;
+	for (size_t k = 0; k < n; k++)
+		wide |= (aff[k].phys_id & MPIDR_AFFINITY) > UINT32_MAX;
+	err = fdt_begin_node(g->fdt, "cpus");
+	if (!err)
+		err = fdt_property_u32(g->fdt, "#address-cells", wide ? 2 : 1);
+	if (!err)
+		err = fdt_property_u32(g->fdt, "#size-cells", 0);
+	for (size_t k = 0; k < n && !err; k++) {
+		uint64_t id = aff[k].phys_id & MPIDR_AFFINITY;
+		snprintf(name, sizeof name, "cpu@%" PRIx64, id);
+		if ((err = fdt_begin_node(g->fdt, name)) ||
+		    (err = fdt_property_string(g->fdt, "device_type", "cpu")) ||
+		    (err = fdt_property_string(g->fdt, "compatible", "arm,armv8")) ||
+		    (err = fdt_property_string(g->fdt, "enable-method", "psci")))
+			break;
+		err = wide ? fdt_property_u64(g->fdt, "reg", id) : fdt_property_u32(g->fdt, "reg", (uint32_t)id);
+		if (!err)
+			err = fdt_end_node(g->fdt);
+	}
+	free(aff);
+	return err ? err : fdt_end_node(g->fdt);
+}
+
+/* The window of the first emulated device of type t, if any. */
+static const struct vm_emu_device *emu_device(const struct vm_config *cfg, uint32_t t)
+{
+	for (size_t k = 0; k < cfg->emu_count; k++)
+		if (cfg->emu[k].emu_type == t)
+			return &cfg->emu[k];
+	return NULL;
+}
+
+/* An emulated GICv3 at the frames the config's devices name (vmcfg/fdt.h). */
+static int write_emulated_gic(struct guest *g)
+{
+	const struct vm_emu_device *gicd = emu_device(g->cfg, VMCFG_EMU_GPPT_DISTRIBUTOR);
+	const struct vm_emu_device *gicr = emu_device(g->cfg, VMCFG_EMU_GPPT_REDISTRIBUTOR);
+	if (!gicd)
+		gicd = emu_device(g->cfg, VMCFG_EMU_INTERRUPT_CONTROLLER);
+	uint64_t dbase = gicd ? gicd->base_gpa : DEFAULT_GICD;
+	uint64_t dsize = gicd && gicd->length ? gicd->length : GICD_SIZE;
+	uint64_t rbase = gicr ? gicr->base_gpa : DEFAULT_GICR;
+	uint64_t rsize = gicr && gicr->length ? gicr->length : GICR_FRAME_SIZE * g->cfg->cpu_num;
+	uint64_t reg[4] = { dbase, dsize, rbase, rsize };
+	char name[64];
+	int err;
+	snprintf(name, sizeof name, "interrupt-controller@%" PRIx64, dbase);
+	if ((err = fdt_begin_node(g->fdt, name)) ||
+	    (err = fdt_property_string(g->fdt, "compatible", "arm,gic-v3")) ||
+	    (err = fdt_property_u32(g->fdt, "#interrupt-cells", 3)) ||
+	    (err = fdt_property(g->fdt, "interrupt-controller", NULL, 0)) ||
+	    (err = prop_reg(g->fdt, reg, 2)) ||
+	    (err = fdt_property_u32(g->fdt, "phandle", g->gic_phandle)))
+		return err;
+	return fdt_end_node(g->fdt);
+}
+
+static int write_timer(struct guest *g)
+{
+	/* The architected timer's PPIs 13, 14, 11, 10 (secure, non-secure, virtual, hyp), level-high. */
+	static const uint32_t ppis[] = { 1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4 };
+	int err, t = fdt_index_of(g->host, g->host->timer_node);
+	if ((err = fdt_begin_node(g->fdt, "timer")))
+		return err;
+	if (t >= 0) {
+		err = copy_props(g, t, EMIT_COPY);
+	} else {
+		fdt32_t cells[sizeof ppis / sizeof ppis[0]];
+		for (size_t k = 0; k < sizeof ppis / sizeof ppis[0]; k++)
+			cells[k] = cpu_to_fdt32(ppis[k]);
+		if (!(err = fdt_property_string(g->fdt, "compatible", "arm,armv8-timer")) &&
+		    !(err = fdt_property_u32(g->fdt, "interrupt-parent", g->gic_phandle)))
+			err = fdt_property(g->fdt, "interrupts", cells, sizeof cells);
+	}
+	return err ? err : fdt_end_node(g->fdt);
+}
+
+static int write_psci(struct guest *g)
+{
+	int err;
+	if ((err = fdt_begin_node(g->fdt, "psci")) ||
+	    (err = fdt_property_string(g->fdt, "compatible", "arm,psci-0.2")) ||
+	    (err = fdt_property_string(g->fdt, "method", "hvc")))
+		return err;
+	return fdt_end_node(g->fdt);
+}
+
+/* The host's stdout-path, as a full path, when its node is in the guest. */
+static int write_stdout_path(struct guest *g)
+{
+	int len = 0, chosen = fdt_path_offset(g->host->fdt, "/chosen");
+	const char *s = chosen >= 0 ? fdt_getprop(g->host->fdt, chosen, "stdout-path", &len) : NULL;
+	char path[512], value[600];
+	if (!s || len <= 1 || s[len - 1] != '\0' || (size_t)len > sizeof path)
+		return 0;
+	const char *colon = strchr(s, ':');
+	size_t plen = colon ? (size_t)(colon - s) : strlen(s);
+	memcpy(path, s, plen);
+	path[plen] = '\0';
+	int t = fdt_index_of(g->host, fdt_path_offset(g->host->fdt, path)); /* aliases resolve too */
+	if (t < 0 || g->emit[t] != EMIT_COPY)
+		return 0;
+	snprintf(value, sizeof value, "%s%s", fdt_node(g->host, t)->path, colon ? colon : "");
+	return fdt_property_string(g->fdt, "stdout-path", value);
+}
+
+static int write_chosen(struct guest *g)
+{
+	const struct vm_config *cfg = g->cfg;
+	uint64_t size = g->opts ? g->opts->ramdisk_size : 0, end;
+	int err;
+	if ((err = fdt_begin_node(g->fdt, "chosen")))
+		return err;
+	if (cfg->cmdline && (err = fdt_property_string(g->fdt, "bootargs", cfg->cmdline)))
+		return err;
+	if (cfg->ramdisk.has_load_gpa && size && vmcfg_add_u64(cfg->ramdisk.load_gpa, size, &end) &&
+	    ((err = fdt_property_u64(g->fdt, "linux,initrd-start", cfg->ramdisk.load_gpa)) ||
+	     (err = fdt_property_u64(g->fdt, "linux,initrd-end", end))))
+		return err;
+	if ((err = write_stdout_path(g)))
+		return err;
+	return fdt_end_node(g->fdt);
+}
+
+/* One no-map reservation per IVC window, so the guest never uses it as RAM. */
+static int write_reserved_memory(struct guest *g)
+{
+	const struct vm_config *cfg = g->cfg;
+	char name[48];
+	int err = 0;
+	if (!emu_device(cfg, VMCFG_EMU_IVC_CHANNEL))
+		return 0;
+	if ((err = fdt_begin_node(g->fdt, "reserved-memory")) ||
+	    (err = fdt_property_u32(g->fdt, "#address-cells", 2)) ||
+	    (err = fdt_property_u32(g->fdt, "#size-cells", 2)) ||
+	    (err = fdt_property(g->fdt, "ranges", NULL, 0)))
+		return err;
+	for (size_t k = 0; k < cfg->emu_count && !err; k++) {
+		const struct vm_emu_device *d = &cfg->emu[k];
+		if (d->emu_type != VMCFG_EMU_IVC_CHANNEL)
+			continue;
+		uint64_t reg[2] = { d->base_gpa, d->length };
+		snprintf(name, sizeof name, "ivc@%" PRIx64, d->base_gpa);
+		if (!(err = fdt_begin_node(g->fdt, name)) &&
+		    !(err = fdt_property_string(g->fdt, "compatible", "vmcfg,ivc-window")) &&
+		    !(err = prop_reg(g->fdt, reg, 1)) &&
+		    !(err = fdt_property(g->fdt, "no-map", NULL, 0)))
+			err = fdt_end_node(g->fdt);
+	}
+	return err ? err : fdt_end_node(g->fdt);
+}
+
+static int write_root(struct guest *g)
+{
+	const struct vm_config *cfg = g->cfg;
+	int len = 0, err;
+	const void *compat = fdt_getprop(g->host->fdt, 0, "compatible", &len);
+	if ((err = fdt_finish_reservemap(g->fdt)) || (err = fdt_begin_node(g->fdt, "")) ||
+	    (err = fdt_property_u32(g->fdt, "#address-cells", 2)) ||
+	    (err = fdt_property_u32(g->fdt, "#size-cells", 2)))
+		return err;
+	/* The devices passed through belong to the host's board: say so. */
+	err = compat && len > 0 ? fdt_property(g->fdt, "compatible", compat, len)
+				: fdt_property_string(g->fdt, "compatible", "vmcfg,vm");
+	if (err || (err = fdt_property_string(g->fdt, "model", cfg->name ? cfg->name : "vmcfg VM")))
+		return err;
+	if (g->gic_phandle && (err = fdt_property_u32(g->fdt, "interrupt-parent", g->gic_phandle)))
+		return err;
+	if ((err = write_memory(g)) || (err = write_cpus(g)))
+		return err;
+	if (g->gic_phandle && !g->copy_host_gic && (err = write_emulated_gic(g)))
+		return err;
+	if (g->gic_phandle && (err = write_timer(g)))
+		return err;
+	if ((err = write_psci(g)) || (err = write_chosen(g)) || (err = write_reserved_memory(g)) ||
+	    (err = write_copies(g)))
+		return err;
+	if ((err = fdt_end_node(g->fdt)))
+		return err;
+	return fdt_finish(g->fdt);
+}
+
+/* A phandle no host node uses, for a generated GIC when the host's has none. */
+static uint32_t fresh_phandle(const struct vmcfg_fdt_platform *host)
+{
+	const struct vmcfg_fdt_index *ix = host->index;
+	uint32_t max = ix->phandle_count ? ix->by_phandle[ix->phandle_count - 1].phandle : 0;
+	return max < 0xfffffffeu ? max + 1 : 0;
+}
+
+int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm_config *cfg,
+			  const struct vmcfg_fdt_expansion *exp,
+			  const struct vmcfg_fdt_guest_opts *opts, struct vmcfg_diags *diags,
+			  char **blob, size_t *size)
+{
+	if (!blob || !size)
+		return VMCFG_EINVAL;
+	*blob = NULL;
+	*size = 0;
+	if (!host || !cfg || !diags)
+		return VMCFG_EINVAL;
+
+	struct guest g;
+	memset(&g, 0, sizeof g);
+	g.host = host;
+	g.cfg = cfg;
+	g.exp = exp;
+	g.opts = opts;
+	g.diags = diags;
+	g.host_gic = fdt_index_of(host, host->gic_node);
+	if (cfg->irq_mode != VMCFG_IRQ_NONE) {
+		g.copy_host_gic = cfg->irq_mode == VMCFG_IRQ_PASSTHROUGH && g.host_gic >= 0;
+		g.gic_phandle = host->gic_phandle ? host->gic_phandle : fresh_phandle(host);
+		if (!g.gic_phandle)
+			return VMCFG_ELIMIT;
+	}
+	g.emit = calloc(host->index->count ? host->index->count : 1, 1);
+	if (!g.emit)
+		return VMCFG_ENOMEM;
+	plan(&g);
+
+	/* Grow the buffer until the tree fits; findings of a failed try are taken back. */
+	size_t cap = host->size + 64 * 1024 + cfg->region_count * 64 + cfg->cpu_num * 128;
+	size_t first_diag = diags->count;
+	int err = -FDT_ERR_NOSPACE;
+	char *buf = NULL;
+	while (err == -FDT_ERR_NOSPACE && !g.rc) {
+		vmcfg_diags_truncate(diags, first_diag);
+		char *bigger = cap > INT32_MAX ? NULL : realloc(buf, cap);
+		if (!bigger) {
+			g.rc = VMCFG_ENOMEM;
+			break;
+		}
+		buf = bigger;
+		g.fdt = buf;
+		err = fdt_create(buf, (int)cap);
+		if (!err)
+			err = write_root(&g);
+		cap *= 2;
+	}
+	free(g.emit);
+	if (g.rc || err) {
+		free(buf);
+		return g.rc ? g.rc : VMCFG_ELIMIT;
+	}
+	*size = fdt_totalsize((const void *)buf);
+	char *fit = realloc(buf, *size);
+	*blob = fit ? fit : buf;
+	return 0;
+}

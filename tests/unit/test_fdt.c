@@ -1,0 +1,713 @@
+/*
+ * Unit tests of lib/fdt: host DT reading (address translation, interrupt
+ * decoding, the platform), DT-path passthrough, the checks against a DT and
+ * guest DT generation. Small trees are compiled from inline DTS with dtc;
+ * the QEMU virt platform comes from $VMCFG_SHARED (default ../shared).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libfdt.h>
+
+#include "vmcfg/config.h"
+#include "vmcfg/fdt.h"
+#include "vmcfg/host.h"
+
+/* ------------------------------------------------------------ helpers */
+
+static struct vmcfg_diags diags;
+
+static int setup(void **state)
+{
+	(void)state;
+	vmcfg_diags_init(&diags, &vmcfg_host_allocator);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	vmcfg_diags_free(&diags);
+	return 0;
+}
+
+/* How many findings of rule diags holds. */
+static size_t count_rule(enum vmcfg_rule rule)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < diags.count; k++)
+		n += diags.items[k].rule == rule;
+	return n;
+}
+
+/* The first finding of rule; fails the test when there is none. */
+static const struct vmcfg_diag *first_of(enum vmcfg_rule rule)
+{
+	static const struct vmcfg_diag none;
+	for (size_t k = 0; k < diags.count; k++)
+		if (diags.items[k].rule == rule)
+			return &diags.items[k];
+	fail_msg("no finding of rule %d", (int)rule);
+	return &none;
+}
+
+static struct vmcfg_fdt_platform *open_dts(const char *dts)
+{
+	char *blob;
+	size_t size;
+	struct vmcfg_fdt_platform *host;
+	assert_int_equal(vmcfg_fdt_dtc("dts", "dtb", dts, strlen(dts), &blob, &size), 0);
+	assert_int_equal(vmcfg_fdt_platform_open(blob, size, "test.dtb", &host, &diags), 0);
+	free(blob);
+	return host;
+}
+
+static const char *shared_path(const char *rel)
+{
+	static char buf[4096];
+	const char *env = getenv("VMCFG_SHARED");
+	if (env && *env) {
+		snprintf(buf, sizeof buf, "%s/%s", env, rel);
+	} else {
+		/* __FILE__ is <repo>/tests/unit/test_fdt.c, possibly relative to the repo. */
+		const char *at = strstr(__FILE__, "tests/unit/");
+		snprintf(buf, sizeof buf, "%.*s../shared/%s", at ? (int)(at - __FILE__) : 0, __FILE__, rel);
+	}
+	return buf;
+}
+
+static struct vmcfg_fdt_platform *open_qemu(void)
+{
+	struct vmcfg_fdt_platform *host;
+	assert_int_equal(vmcfg_fdt_platform_load(shared_path("platforms/qemu-virt-aarch64.dts"), &host,
+						 &diags),
+			 0);
+	return host;
+}
+
+/* The windows of the node at path. */
+static int windows(const struct vmcfg_fdt_platform *host, const char *path,
+		   struct vmcfg_fdt_window *w, size_t max, size_t *n)
+{
+	int off = vmcfg_fdt_find(host, path);
+	assert_true(off >= 0);
+	return vmcfg_fdt_node_windows(host, off, w, max, n, NULL);
+}
+
+static int irqs(const struct vmcfg_fdt_platform *host, const char *path, struct vmcfg_fdt_irq *q,
+		size_t max, size_t *n)
+{
+	int off = vmcfg_fdt_find(host, path);
+	assert_true(off >= 0);
+	return vmcfg_fdt_node_irqs(host, off, q, max, n, NULL);
+}
+
+static struct vmcfg_fdt_expansion *expand(const struct vmcfg_fdt_platform *host, const char *path,
+					  const char *excluded)
+{
+	struct vmcfg_fdt_path p = { path, { NULL, { 0, 0, 0, 0 } } };
+	struct vmcfg_fdt_path x = { excluded, { NULL, { 0, 0, 0, 0 } } };
+	struct vmcfg_fdt_expansion *exp;
+	assert_int_equal(vmcfg_fdt_expand(host, &p, 1, &x, excluded ? 1 : 0, &diags, &exp), 0);
+	return exp;
+}
+
+static bool has_window(const struct vmcfg_fdt_expansion *exp, uint64_t base, uint64_t size)
+{
+	for (size_t k = 0; k < exp->window_count; k++)
+		if (exp->windows[k].hpa == base && exp->windows[k].size == size)
+			return true;
+	return false;
+}
+
+/* Whether any window overlaps [base, base + size). */
+static bool overlaps(const struct vmcfg_fdt_expansion *exp, uint64_t base, uint64_t size)
+{
+	for (size_t k = 0; k < exp->window_count; k++)
+		if (exp->windows[k].hpa < base + size && base < exp->windows[k].hpa + exp->windows[k].size)
+			return true;
+	return false;
+}
+
+static const struct vmcfg_fdt_dep *find_dep(const struct vmcfg_fdt_expansion *exp,
+					    const char *node, const char *target)
+{
+	for (size_t k = 0; k < exp->dep_count; k++)
+		if (!strcmp(exp->deps[k].node, node) && !strcmp(exp->deps[k].target, target))
+			return &exp->deps[k];
+	return NULL;
+}
+
+/* The dependency node → target; fails the test when there is none. */
+static const struct vmcfg_fdt_dep *dep_of(const struct vmcfg_fdt_expansion *exp, const char *node,
+					  const char *target)
+{
+	static const struct vmcfg_fdt_dep none;
+	const struct vmcfg_fdt_dep *d = find_dep(exp, node, target);
+	if (!d)
+		fail_msg("no dependency %s -> %s", node, target);
+	return d ? d : &none;
+}
+
+/* A VM file around the given [devices] body. */
+static struct vm_spec *load_vm(const char *base_extra, const char *region, const char *devices)
+{
+	char text[2048];
+	struct vm_spec *spec;
+	snprintf(text, sizeof text,
+		 "[base]\nid = 1\nname = \"t\"\nvm_type = 1\n%s\n"
+		 "[kernel]\nentry_point = 0x4008_0000\nkernel_path = \"k.bin\"\n"
+		 "kernel_load_addr = 0x4008_0000\ncmdline = \"console=ttyAMA0 quiet\"\n"
+		 "ramdisk_path = \"initrd\"\nramdisk_load_addr = 0x4800_0000\n"
+		 "memory_regions = [%s]\n"
+		 "[devices]\nemu_devices = [[\"ivc\", 0x9100_0000, 0x10000, 0, 0xA, []]]\n%s\n",
+		 base_extra, region, devices);
+	assert_int_equal(vm_spec_load(text, strlen(text), "vm.toml", &vmcfg_host_allocator, &diags, &spec), 0);
+	assert_non_null(spec);
+	return spec;
+}
+
+/* --------------------------------------------------- translation */
+
+static const char *const bus_dts =
+	"/dts-v1/;\n"
+	"/ {\n"
+	"  #address-cells = <2>; #size-cells = <2>;\n"
+	"  soc {\n"
+	"    compatible = \"simple-bus\"; #address-cells = <1>; #size-cells = <1>;\n"
+	"    ranges = <0x0 0x0 0x40000000 0x100000>;\n"
+	"    uart@1000 { reg = <0x1000 0x100>; };\n"
+	"    cross@ff000 { reg = <0xff000 0x2000>; };\n"
+	"    sub {\n"
+	"      compatible = \"simple-bus\"; #address-cells = <1>; #size-cells = <1>;\n"
+	"      ranges = <0x0 0x20000 0x1000>;\n"
+	"      dev@10 { reg = <0x10 0x20 0x100 0x10>; };\n"
+	"      far@2000 { reg = <0x2000 0x10>; };\n"
+	"    };\n"
+	"    nomap { #address-cells = <1>; #size-cells = <1>; dev@0 { reg = <0x0 0x10>; }; };\n"
+	"    i2c { #address-cells = <1>; #size-cells = <0>; sensor@48 { reg = <0x48>; }; };\n"
+	"  };\n"
+	"  big@100000000 { reg = <0x1 0x0 0x0 0x1000>; };\n"
+	"  flat { #address-cells = <2>; #size-cells = <2>; ranges; x@0 { reg = <0 0x5000 0 0x10>; }; };\n"
+	"  odd { reg = <0x0 0x1000 0x0>; };\n"
+	"};\n";
+
+static void test_ranges_translation(void **state)
+{
+	struct vmcfg_fdt_platform *host = open_dts(bus_dts);
+	struct vmcfg_fdt_window w[4];
+	size_t n;
+	(void)state;
+
+	/* 1-cell child bus with an offset into a 2-cell root. */
+	assert_int_equal(windows(host, "/soc/uart@1000", w, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(w[0].base, 0x40001000);
+	assert_int_equal(w[0].size, 0x100);
+	/* Nested bus: two offsets add up; both reg entries come out. */
+	assert_int_equal(windows(host, "/soc/sub/dev@10", w, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(w[0].base, 0x40020010);
+	assert_int_equal(w[0].size, 0x20);
+	assert_int_equal(w[1].base, 0x40020100);
+	assert_int_equal(w[1].size, 0x10);
+	/* Too small an array: ENOSPC and the true count. */
+	assert_int_equal(windows(host, "/soc/sub/dev@10", w, 1, &n), VMCFG_ENOSPC);
+	assert_int_equal(n, 2);
+	/* 2-cell address above 4 GiB; empty ranges is the identity. */
+	assert_int_equal(windows(host, "/big@100000000", w, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(w[0].base, 0x100000000ull);
+	assert_int_equal(windows(host, "/flat/x@0", w, 4, &n), 0);
+	assert_int_equal(w[0].base, 0x5000);
+	/* Not translatable: no ranges, outside every range, crossing a range's end. */
+	assert_int_equal(windows(host, "/soc/nomap/dev@0", w, 4, &n), VMCFG_ERANGE);
+	assert_int_equal(windows(host, "/soc/sub/far@2000", w, 4, &n), VMCFG_ERANGE);
+	assert_int_equal(windows(host, "/soc/cross@ff000", w, 4, &n), VMCFG_ERANGE);
+	/* Not memory-mapped (#size-cells = 0): no windows, no error. */
+	assert_int_equal(windows(host, "/soc/i2c/sensor@48", w, 4, &n), 0);
+	assert_int_equal(n, 0);
+	/* A reg whose length is no multiple of the cells. */
+	assert_int_equal(windows(host, "/odd", w, 4, &n), VMCFG_ESYNTAX);
+	vmcfg_fdt_platform_free(host);
+}
+
+/* --------------------------------------------------- interrupts */
+
+static const char *const irq_dts =
+	"/dts-v1/;\n"
+	"/ {\n"
+	"  #address-cells = <2>; #size-cells = <2>; interrupt-parent = <&gic>;\n"
+	"  gic: intc@8000000 { compatible = \"arm,gic-v3\"; interrupt-controller;\n"
+	"    #interrupt-cells = <3>; reg = <0 0x8000000 0 0x10000 0 0x80a0000 0 0x40000>; };\n"
+	"  gpio: gpio@9030000 { interrupt-controller; #interrupt-cells = <2>;\n"
+	"    reg = <0 0x9030000 0 0x1000>; interrupts = <0 7 4>; };\n"
+	"  a { interrupts = <0 1 4 1 13 8>; };\n"
+	"  bus { interrupt-parent = <&gpio>; b { interrupts = <5 1>; }; };\n"
+	"  c { interrupts-extended = <&gic 0 10 4 &gpio 3 2>; };\n"
+	"  bad { interrupts = <0 1>; };\n"
+	"  badtype { interrupts = <7 1 4>; };\n"
+	"};\n";
+
+static void test_interrupts(void **state)
+{
+	struct vmcfg_fdt_platform *host = open_dts(irq_dts);
+	struct vmcfg_fdt_irq q[4];
+	size_t n;
+	(void)state;
+
+	assert_int_equal(host->gic, VMCFG_FDT_GIC_V3);
+	/* 3-cell GIC: type 0 SPI → INTID 32 + n, type 1 PPI → 16 + n. */
+	assert_int_equal(irqs(host, "/a", q, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(q[0].kind, VMCFG_FDT_IRQ_SPI);
+	assert_int_equal(q[0].number, 1);
+	assert_int_equal(q[0].intid, 33);
+	assert_int_equal(q[0].flags, 4);
+	assert_int_equal(q[0].controller, host->gic_node);
+	assert_int_equal(q[1].kind, VMCFG_FDT_IRQ_PPI);
+	assert_int_equal(q[1].intid, 29);
+	/* interrupt-parent inherited from the bus: a 2-cell GPIO controller. */
+	assert_int_equal(irqs(host, "/bus/b", q, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(q[0].kind, VMCFG_FDT_IRQ_OTHER);
+	assert_int_equal(q[0].number, 5);
+	assert_int_equal(q[0].controller, vmcfg_fdt_find(host, "/gpio@9030000"));
+	/* interrupts-extended: each specifier sized by its own controller. */
+	assert_int_equal(irqs(host, "/c", q, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(q[0].kind, VMCFG_FDT_IRQ_SPI);
+	assert_int_equal(q[0].intid, 42);
+	assert_int_equal(q[1].kind, VMCFG_FDT_IRQ_OTHER);
+	assert_int_equal(q[1].number, 3);
+	/* Malformed: length vs #interrupt-cells, unknown GIC type. */
+	assert_int_equal(irqs(host, "/bad", q, 4, &n), VMCFG_ESYNTAX);
+	assert_int_equal(irqs(host, "/badtype", q, 4, &n), VMCFG_ESYNTAX);
+	vmcfg_fdt_platform_free(host);
+}
+
+/* --------------------------------------------------- passthrough */
+
+static const char *const dep_dts =
+	"/dts-v1/;\n"
+	"/ {\n"
+	"  #address-cells = <1>; #size-cells = <1>; interrupt-parent = <&gic>;\n"
+	"  gic: intc@1000 { compatible = \"arm,gic-v3\"; interrupt-controller;\n"
+	"    #interrupt-cells = <3>; reg = <0x1000 0x1000>; };\n"
+	"  osc: osc { compatible = \"fixed-clock\"; #clock-cells = <0>; clock-frequency = <24000000>; };\n"
+	"  pll: pll { compatible = \"fixed-factor-clock\"; #clock-cells = <0>; clocks = <&osc>; };\n"
+	"  cru: cru@2000 { #clock-cells = <1>; reg = <0x2000 0x100>; clocks = <&pll>; };\n"
+	"  pinctrl@3000 { reg = <0x3000 0x100>; uart_pins: uart-pins { }; };\n"
+	"  soc { compatible = \"simple-bus\"; #address-cells = <1>; #size-cells = <1>; ranges;\n"
+	"    uart@4000 { reg = <0x4000 0x100>; interrupts = <0 5 4>;\n"
+	"      clocks = <&cru 3>, <&pll>; pinctrl-0 = <&uart_pins>; };\n"
+	"    off@5000 { status = \"disabled\"; reg = <0x5000 0x100>; child@5000 { }; };\n"
+	"    ex@6000 { reg = <0x6000 0x100>; interrupts = <0 5 4>; };\n"
+	"    ok@7000 { status = \"okay\"; reg = <0x7000 0x100>; interrupts = <0 6 4>; };\n"
+	"  };\n"
+	"};\n";
+
+static void test_disabled_and_excluded(void **state)
+{
+	struct vmcfg_fdt_platform *host = open_dts(dep_dts);
+	(void)state;
+
+	struct vmcfg_fdt_expansion *exp = expand(host, "/soc", NULL);
+	assert_true(has_window(exp, 0x4000, 0x100));
+	assert_true(has_window(exp, 0x6000, 0x100));
+	assert_true(has_window(exp, 0x7000, 0x100)); /* status "okay" is enabled */
+	assert_false(overlaps(exp, 0x5000, 0x100));  /* disabled, with its subtree */
+	assert_int_equal(exp->window_count, 3);
+	/* SPI 5 is raised by two nodes: listed once; sorted. */
+	assert_int_equal(exp->spi_count, 2);
+	assert_int_equal(exp->spis[0].spi, 5);
+	assert_int_equal(exp->spis[0].intid, 37);
+	assert_int_equal(exp->spis[1].spi, 6);
+	assert_int_equal(diags.count, 0);
+	vmcfg_fdt_expansion_free(exp);
+
+	exp = expand(host, "/soc", "/soc/ex@6000");
+	assert_false(overlaps(exp, 0x6000, 0x100));
+	assert_int_equal(exp->window_count, 2);
+	vmcfg_fdt_expansion_free(exp);
+
+	/* A path naming a disabled node (or a node under one) is a warning; nothing passes. */
+	exp = expand(host, "/soc/off@5000/child@5000", NULL);
+	assert_int_equal(exp->window_count, 0);
+	assert_int_equal(count_rule(VMCFG_R_FDT_DISABLED), 1);
+	vmcfg_fdt_expansion_free(exp);
+
+	/* Missing paths: E0402 with the nearest path; a missing exclusion is W0407. */
+	exp = expand(host, "/soc/uart@4001", "/soc/nothere");
+	assert_int_equal(count_rule(VMCFG_R_FDT_NO_NODE), 1);
+	assert_int_equal(count_rule(VMCFG_R_FDT_NO_EXCLUDED), 1);
+	assert_string_equal(first_of(VMCFG_R_FDT_NO_NODE)->hint, "did you mean `/soc/uart@4000`?");
+	assert_int_equal(exp->node_count, 0);
+	vmcfg_fdt_expansion_free(exp);
+	vmcfg_fdt_platform_free(host);
+}
+
+static void test_dependency_closure(void **state)
+{
+	struct vmcfg_fdt_platform *host = open_dts(dep_dts);
+	(void)state;
+
+	struct vmcfg_fdt_expansion *exp = expand(host, "/soc/uart@4000", NULL);
+	/* Only the device's own window: dependencies never add windows. */
+	assert_int_equal(exp->window_count, 1);
+	assert_true(has_window(exp, 0x4000, 0x100));
+	/* The clock controller is hardware the VM does not get. */
+	const struct vmcfg_fdt_dep *d = dep_of(exp, "/soc/uart@4000", "/cru@2000");
+	assert_string_equal(d->property, "clocks");
+	assert_int_equal(d->kind, VMCFG_FDT_DEP_OUTSIDE);
+	/* The fixed clocks are descriptions, followed transitively (pll → osc). */
+	d = dep_of(exp, "/soc/uart@4000", "/pll");
+	assert_int_equal(d->kind, VMCFG_FDT_DEP_DESCRIPTION);
+	d = dep_of(exp, "/pll", "/osc");
+	assert_int_equal(d->kind, VMCFG_FDT_DEP_DESCRIPTION);
+	/* A pin group inside a pin controller belongs to that hardware. */
+	d = dep_of(exp, "/soc/uart@4000", "/pinctrl@3000/uart-pins");
+	assert_string_equal(d->property, "pinctrl-0");
+	assert_int_equal(d->kind, VMCFG_FDT_DEP_OUTSIDE);
+	/* The outside clock controller's own dependencies are not followed. */
+	assert_null(find_dep(exp, "/cru@2000", "/pll"));
+	/* The interrupt controller is never a dependency: the guest writer owns it. */
+	for (size_t k = 0; k < exp->dep_count; k++)
+		assert_string_not_equal(exp->deps[k].target, "/intc@1000");
+	/* nodes: the device and the two descriptions, in DT order. */
+	assert_int_equal(exp->node_count, 3);
+	assert_string_equal(exp->nodes[0].path, "/osc");
+	assert_true(exp->nodes[0].dependency);
+	assert_string_equal(exp->nodes[1].path, "/pll");
+	assert_string_equal(exp->nodes[2].path, "/soc/uart@4000");
+	assert_false(exp->nodes[2].dependency);
+
+	/* Passing the clock controller too makes it a passed dependency. */
+	vmcfg_fdt_expansion_free(exp);
+	struct vmcfg_fdt_path p[2] = { { "/soc/uart@4000", { NULL, { 0, 0, 0, 0 } } },
+				       { "/cru@2000", { NULL, { 0, 0, 0, 0 } } } };
+	assert_int_equal(vmcfg_fdt_expand(host, p, 2, NULL, 0, &diags, &exp), 0);
+	assert_int_equal(dep_of(exp, "/soc/uart@4000", "/cru@2000")->kind, VMCFG_FDT_DEP_PASSED);
+	assert_int_equal(exp->window_count, 2);
+	vmcfg_fdt_expansion_free(exp);
+	vmcfg_fdt_platform_free(host);
+}
+
+/* --------------------------------------------------- QEMU virt */
+
+static void test_qemu_platform(void **state)
+{
+	struct vmcfg_fdt_platform *host = open_qemu();
+	const struct vmcfg_platform *p = &host->platform;
+	(void)state;
+
+	assert_int_equal(p->arch, VMCFG_ARCH_AARCH64);
+	assert_int_equal(p->cpu_num, 2);
+	assert_int_equal(p->phys_cpu_ids[0], 0);
+	assert_int_equal(p->phys_cpu_ids[1], 1);
+	assert_int_equal(p->ram_count, 1);
+	assert_int_equal(p->ram[0].base, 0x40000000);
+	assert_int_equal(p->ram[0].size, 0x40000000);
+	assert_int_equal(p->ipa_bits, 0);
+	assert_int_equal(host->gic, VMCFG_FDT_GIC_V3);
+	assert_string_equal(host->psci_method, "smc");
+	assert_true(host->timer_node >= 0);
+	/* GICD, GICR and the ITS are reserved frames. */
+	assert_int_equal(p->reserved_count, 3);
+	assert_string_equal(p->reserved[0].name, "GICD");
+	assert_int_equal(p->reserved[0].base, 0x8000000);
+	assert_string_equal(p->reserved[1].name, "GICR");
+	assert_int_equal(p->reserved[1].base, 0x80a0000);
+	assert_int_equal(p->reserved[1].size, 0xf60000);
+	assert_string_equal(p->reserved[2].name, "GITS");
+	assert_int_equal(p->reserved[2].base, 0x8080000);
+	assert_int_equal(diags.count, 0);
+	vmcfg_fdt_platform_free(host);
+}
+
+static void test_qemu_pl011(void **state)
+{
+	struct vmcfg_fdt_platform *host = open_qemu();
+	(void)state;
+
+	struct vmcfg_fdt_expansion *exp = expand(host, "/pl011@9000000", NULL);
+	assert_int_equal(exp->window_count, 1);
+	assert_int_equal(exp->windows[0].hpa, 0x9000000);
+	assert_int_equal(exp->windows[0].size, 0x1000);
+	assert_string_equal(exp->windows[0].node, "/pl011@9000000");
+	assert_int_equal(exp->spi_count, 1);
+	assert_int_equal(exp->spis[0].spi, 1);
+	assert_int_equal(exp->spis[0].intid, 33);
+	assert_int_equal(dep_of(exp, "/pl011@9000000", "/apb-pclk")->kind, VMCFG_FDT_DEP_DESCRIPTION);
+
+	/* Applied to a runtime config: the path entry becomes the window. */
+	struct vm_spec *spec = load_vm("cpu_num = 1", "[0x4000_0000, 0x1000_0000, 0x7, 0]",
+				       "passthrough_devices = [[\"/pl011@9000000\"]]");
+	struct vm_config *cfg;
+	assert_int_equal(vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
+	assert_int_equal(vmcfg_fdt_expansion_apply(exp, cfg), 0);
+	assert_int_equal(cfg->pt_count, 1);
+	assert_int_equal(cfg->pt[0].base_gpa, 0x9000000);
+	assert_int_equal(cfg->pt[0].base_hpa, 0x9000000);
+	assert_int_equal(cfg->pt[0].length, 0x1000);
+	assert_int_equal(cfg->spi_count, 1);
+	assert_int_equal(cfg->spis[0], 1);
+	vm_config_free(cfg);
+	vm_spec_free(spec);
+	vmcfg_fdt_expansion_free(exp);
+	vmcfg_fdt_platform_free(host);
+}
+
+static void test_qemu_root_without_gic(void **state)
+{
+	struct vmcfg_fdt_platform *host = open_qemu();
+	(void)state;
+
+	/* The GIC is a device: "/" passes it through unless excluded. */
+	struct vmcfg_fdt_expansion *exp = expand(host, "/", NULL);
+	assert_true(overlaps(exp, 0x8000000, 0x1000000));
+	assert_false(overlaps(exp, 0x40000000, 0x40000000)); /* RAM is never a window */
+	vmcfg_fdt_expansion_free(exp);
+
+	exp = expand(host, "/", "/intc@8000000");
+	assert_false(overlaps(exp, 0x8000000, 0x1000000)); /* GICD, GICR and the ITS child */
+	assert_true(has_window(exp, 0x9000000, 0x1000));
+	assert_true(has_window(exp, 0xa000000, 0x200));
+	assert_true(has_window(exp, 0x4010000000ull, 0x10000000)); /* PCIe ECAM, 2-cell */
+	/* virtio-mmio SPIs 16..47, the PL011's 1, PL031's 2, PL061's 7; no PPIs. */
+	assert_int_equal(exp->spi_count, 32 + 3);
+	assert_int_equal(diags.count, 0);
+	vmcfg_fdt_expansion_free(exp);
+	vmcfg_fdt_platform_free(host);
+}
+
+static void test_qemu_checks(void **state)
+{
+	struct vmcfg_fdt_platform *host = open_qemu();
+	(void)state;
+
+	/* A phys_cpu_id the host lacks (E0225), identical RAM outside host RAM (E0307). */
+	struct vm_spec *spec = load_vm("cpu_num = 2\nphys_cpu_ids = [0, 5]",
+				       "[0x4000_0000, 0x1000_0000, 0x7, 0], [0x8000_0000, 0x1000_0000, 0x7, 1]",
+				       "passthrough_devices = [[\"/pl011@9000001\"]]\n"
+				       "excluded_devices = [[\"/intc@8000000\"]]");
+	assert_int_equal(diags.count, 0);
+	const struct vm_spec *specs[1] = { spec };
+	assert_int_equal(vmcfg_fdt_check(host, NULL, specs, 1, NULL, &diags), 0);
+	assert_int_equal(count_rule(VMCFG_R_PHYS_ID_PLATFORM), 1);
+	assert_int_equal(count_rule(VMCFG_R_OUTSIDE_HOST_RAM), 1);
+	/* The missing path is located at its TOML value, with a hint. */
+	const struct vmcfg_diag *d = first_of(VMCFG_R_FDT_NO_NODE);
+	assert_string_equal(d->primary.file, "vm.toml");
+	assert_int_equal(d->primary.span.line, 17);
+	assert_string_equal(d->hint, "did you mean `/pl011@9000000`?");
+	assert_int_equal(count_rule(VMCFG_R_PLATFORM_SKIPPED), 0);
+	vm_spec_free(spec);
+	vmcfg_fdt_platform_free(host);
+}
+
+/* --------------------------------------------------- guest DT */
+
+/* Every phandle a guest property references exists (dtc -q would not say). */
+static void assert_no_dangling(const void *fdt)
+{
+	static const char *const props[] = { "interrupt-parent", "clocks", "pinctrl-0", "resets" };
+	for (int off = fdt_next_node(fdt, -1, NULL); off >= 0; off = fdt_next_node(fdt, off, NULL))
+		for (size_t k = 0; k < sizeof props / sizeof props[0]; k++) {
+			int len = 0;
+			const fdt32_t *v = fdt_getprop(fdt, off, props[k], &len);
+			if (v && len >= 4)
+				assert_true(fdt_node_offset_by_phandle(fdt, fdt32_ld(v)) >= 0);
+		}
+}
+
+static char *build_guest(const struct vmcfg_fdt_platform *host, struct vm_spec *spec, size_t *size)
+{
+	struct vm_config *cfg;
+	struct vmcfg_fdt_expansion *exp;
+	char *blob, *dts;
+	size_t dts_len;
+	struct vmcfg_fdt_guest_opts opts = { 0x20000 };
+	assert_int_equal(vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
+	assert_int_equal(vmcfg_fdt_expand_config(host, cfg, &diags, &exp), 0);
+	assert_int_equal(vmcfg_fdt_guest_build(host, cfg, exp, &opts, &diags, &blob, size), 0);
+	assert_int_equal(fdt_check_full(blob, *size), 0);
+	/* dtc reads it back without errors. */
+	assert_int_equal(vmcfg_fdt_dtc("dtb", "dts", blob, *size, &dts, &dts_len), 0);
+	free(dts);
+	assert_no_dangling(blob);
+	vmcfg_fdt_expansion_free(exp);
+	vm_config_free(cfg);
+	return blob;
+}
+
+static void test_guest_emu(void **state)
+{
+	struct vmcfg_fdt_platform *host = open_qemu();
+	size_t size;
+	int len;
+	(void)state;
+
+	struct vm_spec *spec = load_vm("cpu_num = 2\nphys_cpu_ids = [0x100, 0x1_0000_0000]",
+				       "[0x4000_0000, 0x1000_0000, 0x7, 0], [0x5000_0000, 0x1000, 0x13, 0]",
+				       "passthrough_devices = [[\"/pl011@9000000\"]]\ninterrupt_mode = \"emu\"");
+	char *fdt = build_guest(host, spec, &size);
+
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, 0, "#address-cells", &len)), 2);
+	/* One memory node: the DEVICE region is no RAM. */
+	assert_true(fdt_path_offset(fdt, "/memory@40000000") >= 0);
+	assert_true(fdt_path_offset(fdt, "/memory@50000000") < 0);
+	/* CPUs by MPIDR affinity; Aff3 needs 2 address cells. */
+	assert_true(fdt_path_offset(fdt, "/cpus/cpu@100") >= 0);
+	int cpu = fdt_path_offset(fdt, "/cpus/cpu@100000000");
+	assert_true(cpu >= 0);
+	assert_string_equal(fdt_getprop(fdt, cpu, "enable-method", NULL), "psci");
+	/* The emulated GIC at QEMU virt's frames, the root's interrupt parent. */
+	int gic = fdt_path_offset(fdt, "/interrupt-controller@8000000");
+	assert_true(gic >= 0);
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, 0, "interrupt-parent", &len)), fdt_get_phandle(fdt, gic));
+	/* chosen: bootargs, initrd from the ramdisk's address and the given size, stdout. */
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	assert_string_equal(fdt_getprop(fdt, chosen, "bootargs", NULL), "console=ttyAMA0 quiet");
+	assert_int_equal(fdt64_ld(fdt_getprop(fdt, chosen, "linux,initrd-start", NULL)), 0x48000000);
+	assert_int_equal(fdt64_ld(fdt_getprop(fdt, chosen, "linux,initrd-end", NULL)), 0x48020000);
+	assert_string_equal(fdt_getprop(fdt, chosen, "stdout-path", NULL), "/pl011@9000000");
+	/* The device with its interrupt parent made explicit, its fixed clock copied. */
+	int uart = fdt_path_offset(fdt, "/pl011@9000000");
+	assert_true(uart >= 0);
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, uart, "interrupt-parent", &len)),
+			 fdt_get_phandle(fdt, gic));
+	assert_non_null(fdt_getprop(fdt, uart, "clocks", NULL));
+	assert_true(fdt_path_offset(fdt, "/apb-pclk") >= 0);
+	/* The IVC window, reserved and not mapped. */
+	int ivc = fdt_path_offset(fdt, "/reserved-memory/ivc@91000000");
+	assert_true(ivc >= 0);
+	assert_non_null(fdt_getprop(fdt, ivc, "no-map", NULL));
+	/* PSCI through the hypervisor; the standard timer (copied from the host). */
+	int psci = fdt_path_offset(fdt, "/psci");
+	assert_string_equal(fdt_getprop(fdt, psci, "method", NULL), "hvc");
+	assert_true(fdt_path_offset(fdt, "/timer") >= 0);
+	assert_int_equal(count_rule(VMCFG_R_FDT_DANGLING), 0);
+	free(fdt);
+	vm_spec_free(spec);
+	vmcfg_fdt_platform_free(host);
+}
+
+static void test_guest_passthrough_root(void **state)
+{
+	struct vmcfg_fdt_platform *host = open_qemu();
+	size_t size;
+	(void)state;
+
+	struct vm_spec *spec = load_vm("cpu_num = 1\nphys_cpu_ids = [0]",
+				       "[0x4000_0000, 0x1000_0000, 0x7, 1]",
+				       "passthrough_devices = [[\"/\"]]\ninterrupt_mode = \"passthrough\"\n"
+				       "excluded_devices = [[\"/pcie@10000000\"]]");
+	char *fdt = build_guest(host, spec, &size);
+	/* The host's GIC node itself, with its ITS; the host's phandle kept. */
+	int gic = fdt_path_offset(fdt, "/intc@8000000");
+	assert_true(gic >= 0);
+	assert_true(fdt_path_offset(fdt, "/intc@8000000/its@8080000") >= 0);
+	assert_int_equal(fdt_get_phandle(fdt, gic), 0x8003);
+	assert_true(fdt_path_offset(fdt, "/pcie@10000000") < 0);
+	assert_true(fdt_path_offset(fdt, "/virtio_mmio@a000000") >= 0);
+	/* The gpio-keys' gpios reference the PL061, which is in the guest. */
+	assert_non_null(fdt_getprop(fdt, fdt_path_offset(fdt, "/gpio-keys/poweroff"), "gpios", NULL));
+	/* One /cpus (the generated one), one /chosen, one /memory. */
+	assert_true(fdt_path_offset(fdt, "/cpus/cpu@0") >= 0);
+	assert_true(fdt_path_offset(fdt, "/cpus/cpu@1") < 0);
+	assert_int_equal(count_rule(VMCFG_R_FDT_DANGLING), 0);
+	free(fdt);
+	vm_spec_free(spec);
+	vmcfg_fdt_platform_free(host);
+}
+
+static void test_guest_drops_dangling(void **state)
+{
+	static const char *const dts =
+		"/dts-v1/;\n"
+		"/ { #address-cells = <2>; #size-cells = <2>; interrupt-parent = <&gic>;\n"
+		"  gic: intc@8000000 { compatible = \"arm,gic-v3\"; interrupt-controller;\n"
+		"    #interrupt-cells = <3>; reg = <0 0x8000000 0 0x10000 0 0x80a0000 0 0x40000>; };\n"
+		"  cru: cru@1000 { #clock-cells = <1>; reg = <0 0x1000 0 0x100>; };\n"
+		"  serial@2000 { reg = <0 0x2000 0 0x100>; interrupts = <0 3 4>;\n"
+		"    clocks = <&cru 1>; dmas = <0x4e 4>; status = \"okay\"; };\n"
+		"  cpus { #address-cells = <1>; #size-cells = <0>;\n"
+		"    cpu@0 { device_type = \"cpu\"; reg = <0>; compatible = \"arm,cortex-a55\"; }; };\n"
+		"  memory@40000000 { device_type = \"memory\"; reg = <0 0x40000000 0 0x40000000>; };\n"
+		"};\n";
+	struct vmcfg_fdt_platform *host = open_dts(dts);
+	size_t size;
+	(void)state;
+
+	struct vm_spec *spec = load_vm("cpu_num = 1", "[0x4000_0000, 0x1000_0000, 0x7, 0]",
+				       "passthrough_devices = [[\"/serial@2000\"]]\ninterrupt_mode = \"no_irq\"");
+	char *fdt = build_guest(host, spec, &size);
+	int serial = fdt_path_offset(fdt, "/serial@2000");
+	assert_true(serial >= 0);
+	/* clocks → a controller outside the VM; dmas → a phandle no node has: both dropped. */
+	assert_null(fdt_getprop(fdt, serial, "clocks", NULL));
+	assert_null(fdt_getprop(fdt, serial, "dmas", NULL));
+	assert_int_equal(count_rule(VMCFG_R_FDT_DANGLING), 2);
+	/* no_irq: no interrupt controller, no timer, no interrupt properties. */
+	assert_null(fdt_getprop(fdt, serial, "interrupts", NULL));
+	assert_null(fdt_getprop(fdt, 0, "interrupt-parent", NULL));
+	assert_true(fdt_path_offset(fdt, "/intc@8000000") < 0);
+	assert_true(fdt_path_offset(fdt, "/timer") < 0);
+	/* The W0406 findings point at the passthrough entry. */
+	assert_int_equal(first_of(VMCFG_R_FDT_DANGLING)->primary.span.line, 0); /* config: no spans */
+	free(fdt);
+	vm_spec_free(spec);
+	vmcfg_fdt_platform_free(host);
+}
+
+/* --------------------------------------------------- robustness */
+
+static void test_bad_blobs(void **state)
+{
+	struct vmcfg_fdt_platform *host = (struct vmcfg_fdt_platform *)&diags;
+	static const char junk[64] = "not a device tree at all";
+	(void)state;
+
+	assert_int_equal(vmcfg_fdt_platform_open(junk, sizeof junk, "junk.dtb", &host, &diags),
+			 VMCFG_ESYNTAX);
+	assert_null(host);
+	assert_int_equal(count_rule(VMCFG_R_FDT_INVALID), 1);
+	assert_int_equal(vmcfg_fdt_platform_load("/nonexistent/host.dts", &host, &diags), VMCFG_EIO);
+	assert_int_equal(count_rule(VMCFG_R_FDT_INVALID), 2);
+	assert_int_equal(vmcfg_fdt_platform_open(NULL, 0, NULL, &host, &diags), VMCFG_EINVAL);
+	/* Truncations of a valid blob are refused cleanly. */
+	char *blob;
+	size_t size;
+	assert_int_equal(vmcfg_fdt_read(shared_path("platforms/qemu-virt-aarch64.dts"), &blob, &size), 0);
+	for (size_t cut = 0; cut < size; cut += 97) {
+		int rc = vmcfg_fdt_platform_open(blob, cut, NULL, &host, &diags);
+		assert_int_equal(rc, VMCFG_ESYNTAX);
+	}
+	free(blob);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ranges_translation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disabled_and_excluded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dependency_closure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_qemu_platform, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_qemu_pl011, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_qemu_root_without_gic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_qemu_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_emu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_passthrough_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_drops_dangling, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_blobs, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
