@@ -26,13 +26,16 @@ static void build_usage(FILE *out)
 		"images) on a simulated host, all VMs side by side, and prints per VM the\n"
 		"vCPU table, the stage-2 map (GPA -> HPA, size, attributes, block sizes),\n"
 		"page-table pages, devices, passthrough and IVC windows, and images.\n"
-		"Simulated host RAM: the platform's RAM banks with --system and a platform;\n"
+		"Simulated host RAM: the platform's RAM banks (--platform, or --system with\n"
+		"a [platform]);\n"
 		"else RAM under every identical region plus an allocation pool above every\n"
 		"host address the files name. Images are read when their file exists\n"
 		"(relative paths start at the VM file's folder); else the VM is built\n"
 		"without the image bytes and the output says so.\n\n"
 		"options:\n"
 		"  --system FILE   build the VMs of a system file (docs/system-file.md)\n"
+		"  --platform DT   the host's device tree (.dtb or .dts): its RAM, CPUs and\n"
+		"                  GIC; device-tree-path passthrough entries are resolved\n"
 		"  --arch A        aarch64 (default without a platform), riscv64, x86_64\n"
 		"  --format FMT    text (default) or json\n"
 		"  --dump-pt       also print every page-table descriptor\n"
@@ -490,6 +493,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 {
 	static const struct option opts[] = {
 		{ "system", required_argument, NULL, 'S' }, { "arch", required_argument, NULL, 'a' },
+		{ "platform", required_argument, NULL, 'P' },
 		{ "format", required_argument, NULL, 'f' }, { "dump-pt", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
 	};
@@ -499,6 +503,9 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 		switch (c) {
 		case 'S':
 			load->system_path = optarg;
+			break;
+		case 'P':
+			load->platform_path = optarg;
 			break;
 		case 'a':
 			if (parse_arch(optarg, &o->arch)) {
@@ -534,7 +541,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 int cmd_build(int argc, char **argv)
 {
 	struct build_opts o = { VMCFG_ARCH_UNKNOWN, false, false };
-	struct vm_set_options load = { NULL, false };
+	struct vm_set_options load = { 0 };
 	int rc = parse_args(argc, argv, &o, &load);
 	if (rc >= 0)
 		return rc;
@@ -551,8 +558,7 @@ int cmd_build(int argc, char **argv)
 		struct report r = vm_set_report(&set, REPORT_TEXT, report_parse_color("auto", stderr));
 		report_write(&r, &set.diags, stderr);
 	}
-	const struct vmcfg_platform *platform =
-		set.system && set.system->has_platform ? &set.system->platform : NULL;
+	const struct vmcfg_platform *platform = vm_set_platform(&set);
 	if (o.arch == VMCFG_ARCH_UNKNOWN)
 		o.arch = platform && platform->arch ? platform->arch : VMCFG_ARCH_AARCH64;
 

@@ -22,6 +22,9 @@ static void check_usage(FILE *out)
 		"Codes are explained in docs/diagnostics.md.\n\n"
 		"options:\n"
 		"  --system FILE    check the system FILE describes (docs/system-file.md)\n"
+		"  --platform DT    the host's device tree (.dtb or .dts) as the platform:\n"
+		"                   CPUs, RAM, GIC frames; resolves device-tree-path\n"
+		"                   passthrough entries (docs/device-tree.md)\n"
 		"  --format FMT     text (default), json or sarif (SARIF 2.1.0)\n"
 		"  --color WHEN     auto (default: colour on a terminal), always, never\n"
 		"  --strict         treat warnings as errors (same as -W error)\n"
@@ -36,6 +39,7 @@ int cmd_check(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "system", required_argument, NULL, 'S' },
+		{ "platform", required_argument, NULL, 'P' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "colour", required_argument, NULL, 'c' },
 		{ "strict", no_argument, NULL, 's' },
@@ -45,7 +49,7 @@ int cmd_check(int argc, char **argv)
 	};
 	int format = REPORT_TEXT, color = -2, c;
 	bool quiet = false;
-	struct vm_set_options load = { NULL, false };
+	struct vm_set_options load = { 0 };
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "W:qh", opts, NULL)) != -1) {
@@ -66,6 +70,9 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'S':
 			load.system_path = optarg;
+			break;
+		case 'P':
+			load.platform_path = optarg;
 			break;
 		case 'W':
 			if (strcmp(optarg, "error")) {

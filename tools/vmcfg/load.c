@@ -107,6 +107,8 @@ static void count_file_errors(struct vm_set *set)
 static int check_specs(struct vm_set *set, const struct vm_spec **specs, size_t n, bool system)
 {
 	struct vmcfg_check_opts check = { image_size, NULL, NULL };
+	if (set->host_dt)
+		return vmcfg_fdt_check(set->host_dt, set->system, specs, n, &check, &set->diags);
 	if (system) {
 		const struct vmcfg_platform *platform =
 			set->system && set->system->has_platform ? &set->system->platform : NULL;
@@ -123,6 +125,24 @@ static int check_specs(struct vm_set *set, const struct vm_spec **specs, size_t 
 				"platform need a system file (vmcfg check --system FILE)"))
 		return VMCFG_ENOMEM;
 	return 0;
+}
+
+/*
+ * Replaces the config's device-tree-path passthrough entries by the host
+ * DT's windows and SPIs. vmcfg_fdt_check reported the problems already,
+ * at the TOML values, so this expansion's own findings are dropped.
+ */
+static int resolve_dt_paths(struct vm_set *set, struct vm_config *cfg)
+{
+	struct vmcfg_diags quiet;
+	struct vmcfg_fdt_expansion *exp = NULL;
+	vmcfg_diags_init(&quiet, &vmcfg_host_allocator);
+	int rc = vmcfg_fdt_expand_config(set->host_dt, cfg, &quiet, &exp);
+	if (!rc)
+		rc = vmcfg_fdt_expansion_apply(exp, cfg);
+	vmcfg_fdt_expansion_free(exp);
+	vmcfg_diags_free(&quiet);
+	return rc;
 }
 
 static int load_system(struct vm_set *set, const char *path, char ***paths, size_t *n)
@@ -153,6 +173,15 @@ int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
 		if (rc)
 			goto out;
 		paths = owned_paths;
+	}
+	if (opts->platform_path) {
+		rc = vmcfg_fdt_platform_load(opts->platform_path, &set->host_dt, &set->diags);
+		if (rc == VMCFG_EIO)
+			set->io_error = true;
+		if (rc == VMCFG_EIO || rc == VMCFG_ESYNTAX)
+			rc = 0; /* reported as E0401; the VM files are still checked alone */
+		if (rc)
+			goto out;
 	}
 	set->files = calloc(n + 1, sizeof *set->files);
 	set->sources = calloc(n + 1, sizeof *set->sources);
@@ -196,6 +225,8 @@ int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
 			rc = vm_config_from_spec(f->spec, &vmcfg_host_allocator, &f->config);
 		if (rc == VMCFG_EINVALID)
 			rc = 0; /* decode reported why; the file stays unconverted */
+		if (!rc && f->config && set->host_dt)
+			rc = resolve_dt_paths(set, f->config);
 	}
 out:
 	free_paths(owned_paths, n);
@@ -214,8 +245,16 @@ void vm_set_free(struct vm_set *set)
 	free(set->sources);
 	vmcfg_system_free(set->system);
 	free(set->system_text);
+	vmcfg_fdt_platform_free(set->host_dt);
 	vmcfg_diags_free(&set->diags);
 	memset(set, 0, sizeof *set);
+}
+
+const struct vmcfg_platform *vm_set_platform(const struct vm_set *set)
+{
+	if (set->host_dt)
+		return &set->host_dt->platform;
+	return set->system && set->system->has_platform ? &set->system->platform : NULL;
 }
 
 struct report vm_set_report(const struct vm_set *set, enum report_format format, bool color)
@@ -226,7 +265,7 @@ struct report vm_set_report(const struct vm_set *set, enum report_format format,
 
 int vm_set_load_one(struct vm_set *set, char *path)
 {
-	struct vm_set_options opts = { NULL, false };
+	struct vm_set_options opts = { 0 };
 	int rc = vm_set_load(set, &path, 1, &opts);
 	if (rc) {
 		fprintf(stderr, "vmcfg: %s\n", vmcfg_strerror(rc));

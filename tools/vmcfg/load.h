@@ -9,6 +9,7 @@
 #include "report.h"
 #include "vmcfg/check.h"
 #include "vmcfg/config.h"
+#include "vmcfg/fdt.h"
 
 struct vm_file {
 	const char *path; /* as given; "-" is shown as "<stdin>" */
@@ -25,6 +26,7 @@ struct vm_set {
 	char *system_text;          /* the system file, when one was given */
 	size_t system_len;
 	struct vmcfg_system *system; /* NULL without one, or when it is not TOML */
+	struct vmcfg_fdt_platform *host_dt; /* --platform: the host device tree, or NULL */
 	struct vmcfg_diags diags;
 	struct report_source *sources; /* count VM files, then the system file */
 	size_t source_count;
@@ -32,14 +34,17 @@ struct vm_set {
 };
 
 struct vm_set_options {
-	const char *system_path; /* a system file naming the VM files (paths then unused) */
-	bool strict;             /* warnings count as errors */
+	const char *system_path;   /* a system file naming the VM files (paths then unused) */
+	const char *platform_path; /* a host device tree (.dtb or .dts) as the platform */
+	bool strict;               /* warnings count as errors */
 };
 
 /*
  * Loads the VM files (paths, or those of the system file), decodes and
- * checks them — each alone and all together, against the system's platform
- * when there is one — then converts every file without errors. Problems
+ * checks them — with a system file all together, else each alone; against
+ * the host device tree (platform_path) or the system's [platform] when
+ * there is one — then converts every file without errors; with a host DT,
+ * device-tree-path passthrough entries are resolved into windows. Problems
  * become diagnostics in set->diags; a file that cannot be read is reported
  * and sets io_error. Returns 0 or VMCFG_ENOMEM.
  */
@@ -56,6 +61,9 @@ void vm_set_free(struct vm_set *set);
  * frees set in every case.
  */
 int vm_set_load_one(struct vm_set *set, char *path);
+
+/* The platform the set was checked against (host DT, else system file), or NULL. */
+const struct vmcfg_platform *vm_set_platform(const struct vm_set *set);
 
 /* A report over set's sources with the given format and colour. */
 struct report vm_set_report(const struct vm_set *set, enum report_format format, bool color);
