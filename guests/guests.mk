@@ -14,7 +14,7 @@ GUEST_COMMON_OBJ := $(patsubst guests/common/%,$(GUEST_DIR)/common/%.o,$(basenam
 GUEST_LDS := guests/common/guest.ld
 GUEST_CFLAGS := $(FS_CFLAGS) -g
 GUEST_LOAD_DEFAULT := 0x40080000
-GUEST_LOAD_rtos := 0x40200000 # examples/demo/rtos.toml
+GUEST_LOAD_ivc-pub := 0x40200000 # examples/demo/rtos.toml, examples/qemu/ivc-pub.toml
 
 .PHONY: guests
 guests: $(GUEST_NAMES:%=$(GUEST_DIR)/%.elf) $(GUEST_NAMES:%=$(GUEST_DIR)/%.bin)

@@ -1,14 +1,16 @@
 /*
- * Exercises the emulated console's registers: FR (TXFF clear, RXFE and TXFE
- * set), DR byte and halfword stores, DR reads (no input: 0), and registers
- * the subset does not implement (IBRD, CR, a peripheral ID): read as zero,
- * writes ignored. Prints "uart: ok" when every check passed.
+ * Exercises lib/vm's emulated PL011: FR (TXFF clear, RXFE and TXFE set), DR
+ * byte and halfword stores, DR reads (no input: 0), control registers that
+ * keep what is written (IBRD reset 0, CR), the peripheral ID a driver
+ * probes (PeriphID0 0x11 of an r1p5 PL011), and a reserved offset (reads
+ * as zero, writes ignored). Prints "uart: ok" when every check passed.
  */
 #include "guest.h"
 
 #define UART_IBRD 0x024
 #define UART_CR 0x030
 #define UART_PERIPHID0 0xfe0
+#define UART_RESERVED 0x100
 
 static int failures;
 
@@ -32,8 +34,10 @@ int main(void)
 	check("DR read", mmio_read32(UART_BASE + UART_DR), 0);
 	check("IBRD", mmio_read32(UART_BASE + UART_IBRD), 0);
 	mmio_write32(UART_BASE + UART_CR, 0x301);
-	check("CR after write", mmio_read32(UART_BASE + UART_CR), 0);
-	check("PeriphID0 (8-bit read)", *(volatile uint8_t *)(UART_BASE + UART_PERIPHID0), 0);
+	check("CR after write", mmio_read32(UART_BASE + UART_CR), 0x301);
+	check("PeriphID0 (8-bit read)", *(volatile uint8_t *)(UART_BASE + UART_PERIPHID0), 0x11);
+	mmio_write32(UART_BASE + UART_RESERVED, 0xffffffff);
+	check("reserved after write", mmio_read32(UART_BASE + UART_RESERVED), 0);
 
 	/* A byte and a halfword store to DR: only the low 8 bits are the character. */
 	*(volatile uint8_t *)(UART_BASE + UART_DR) = 'b';

@@ -13,7 +13,20 @@
 
 #define PSCI_VERSION 0x84000000u
 #define PSCI_CPU_OFF 0x84000002u
+#define PSCI_CPU_ON 0xc4000003u
+#define PSCI_AFFINITY_INFO 0xc4000004u
 #define PSCI_SYSTEM_OFF 0x84000008u
+
+/* The IVC hypercalls (include/vmcfg/ivc.h): x0 = code, x1.. arguments, result in x0. */
+#define IVC_PUBLISH 3     /* x1 key, x2 &base, x3 &size (in: size wanted) */
+#define IVC_SUBSCRIBE 4   /* x1 publisher VM id, x2 key, x3 &base, x4 &size */
+#define IVC_UNPUBLISH 5   /* x1 key */
+#define IVC_UNSUBSCRIBE 6 /* x1 publisher VM id, x2 key */
+/* Results the guests tell apart (VMCFG_E* of include/vmcfg/base.h). */
+#define IVC_ENOENT (-5)
+#define IVC_EALIGN (-10)
+#define IVC_EFAULT (-12)
+#define IVC_EPERM (-13)
 
 int main(void);
 
@@ -30,10 +43,59 @@ static inline void mmio_write32(uintptr_t addr, uint32_t v)
 void put_char(char c);
 void put_str(const char *s);
 void put_hex(uint64_t v);
+void put_dec(int64_t v);
 
 /* SMCCC fast calls: function ID in w0, result in x0. */
 int64_t hvc_call(uint32_t fid);
 int64_t smc_call(uint32_t fid);
+
+/*
+ * The message ivc-pub writes into its channel and ivc-sub reads, after the
+ * 32-byte header the registry writes at the channel's start. The data runs
+ * past the first page, so the channel's pages must be contiguous in the
+ * guest's view.
+ */
+#define IVC_DEMO_KEY 1
+#define IVC_DEMO_PUBLISHER 2 /* the publisher's VM id */
+#define IVC_DEMO_SIZE 0x2000
+#define IVC_MSG_OFFSET 64
+#define IVC_MSG_LEN 6000
+struct ivc_msg {
+	uint32_t ready;  /* set last by the publisher */
+	uint32_t len, sum;
+	uint32_t answer; /* the checksum the subscriber computed */
+	uint8_t data[IVC_MSG_LEN];
+};
+
+/* FNV-1a over len bytes. */
+uint32_t checksum(const volatile uint8_t *p, uint32_t len);
+
+/* Ticks of the system counter per second (CNTFRQ_EL0). */
+static inline uint64_t counter_freq(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+/* HVC with arguments x1..x4. */
+int64_t hvc_call4(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4);
+
+/* Gives the CPU up for a while: WFI traps to the hypervisor, which runs another vCPU. */
+static inline void cpu_yield(void)
+{
+	__asm__ volatile("wfi" : : : "memory");
+}
+
+/* The system counter (CNTVCT_EL0), after the instructions before it. */
+static inline uint64_t counter(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v) : : "memory");
+	return v;
+}
 
 /* PSCI SYSTEM_OFF through HVC; does not return. */
 __attribute__((noreturn)) void guest_power_off(void);

@@ -3,6 +3,7 @@
  * CPUs, then the VMs; the machine ends with their combined status.
  */
 #include "arch/aarch64/cpu.h"
+#include "arch/aarch64/gic.h"
 #include "core/console.h"
 #include "core/dtb.h"
 #include "core/frames.h"
@@ -50,6 +51,7 @@ void hv_main(uint64_t boot_x0)
 	uint32_t online;
 	int err;
 
+	gic_dist_init(); /* before any CPU sets its redistributor up */
 	cpu_init(0);
 	__atomic_store_n(&cpus[0].online, true, __ATOMIC_RELEASE);
 	hv_log("vmcfg reference hypervisor %s, EL2", VMCFG_VERSION);

@@ -1,9 +1,14 @@
 /*
  * How the hypervisor ends. The exit status is what QEMU returns (through
  * semihosting SYS_EXIT when run with -semihosting):
- *   0  every VM ended on its own (power-off through PSCI);
- *   2  the hypervisor is fine, but at least one VM was stopped by it (a fault,
- *      an unhandled trap) or could not be created;
+ *   0  the system came up as configured — every selected VM was created —
+ *      and the hypervisor stayed healthy until every VM had ended, either
+ *      powered off by its guest or stopped by the hypervisor with a report
+ *      (what a guest does is its outcome, judged from the per-VM summary
+ *      lines, not a failure of the hypervisor);
+ *   2  the system did not come up as configured: a VM could not be created
+ *      (errors in its file, an image not built in, creation failed), the
+ *      system file has errors or is unknown, or vms= names an unknown VM;
  *   3  the hypervisor panicked (a bug in the hypervisor, never a guest's doing).
  */
 #ifndef HV_CORE_PANIC_H

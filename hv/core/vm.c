@@ -1,15 +1,12 @@
-/* VMs: creation from a vm_config (stand-in for lib/vm's vm_create), running, ending. */
-#include "arch/aarch64/cpu.h"
+/* VMs: built by lib/vm's vm_create, run by the scheduler, ended once, destroyed. */
+#include "arch/aarch64/stage2.h"
 #include "core/console.h"
+#include "core/frames.h"
 #include "core/libc.h"
 #include "core/vm.h"
 
-/*
- * Guest physical addresses are below 2^40 (1 TiB): QEMU virt's RAM and
- * devices fit, and the 3-level arm64 stage-2 format walks it with two
- * concatenated root pages.
- */
-#define VM_IPA_BITS 40
+static struct hv_vm *registered[HV_MAX_VMS];
+static uint32_t registered_count, live_count;
 
 /* ID_AA64MMFR0_EL1.PARange → bits of physical address (Arm ARM D19.2). */
 static unsigned host_pa_bits(void)
@@ -21,208 +18,209 @@ static unsigned host_pa_bits(void)
 	return range < 6 ? bits[range] : 48;
 }
 
-/* Invalidates every stage-1 and stage-2 TLB entry tagged with vttbr's VMID. */
-static void tlb_flush_vmid(uint64_t vttbr)
+/* Writes the line in progress as "[name] text\n" (called with hv->lock held). */
+static void flush_line(struct hv_vm *hv)
 {
-	uint64_t saved = sysreg_read(vttbr_el2);
+	char out[HV_VM_LINE_MAX + 40];
+	size_t n;
 
-	sysreg_write(vttbr_el2, vttbr); /* TLBI VMALLS12E1IS acts on the current VMID */
-	isb();
-	__asm__ volatile("tlbi vmalls12e1is\n\tdsb ish" : : : "memory");
-	sysreg_write(vttbr_el2, saved);
-	isb();
+	if (!hv->line_len)
+		return;
+	n = vmcfg_snprintf(out, sizeof out - 1, "[%s] %.*s", hv->vm->name, (int)hv->line_len,
+			   hv->line);
+	if (n > sizeof out - 2)
+		n = sizeof out - 2;
+	out[n++] = '\n';
+	console_write(out, n);
+	hv->line_len = 0;
 }
 
-static void report(const struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void report(const struct vm *vm, const char *fmt, ...)
+/*
+ * lib/vm's console sink: bytes the guest wrote to its emulated UART. They
+ * are collected per line and printed whole with the VM's name, so lines of
+ * VMs running on different CPUs never mix. Called from bus dispatch, which
+ * holds hv->lock.
+ */
+static void console_sink(void *ud, const struct vm *vm, const char *s, size_t len)
 {
-	char msg[200];
-	va_list ap;
+	struct hv_vm *hv = ud;
 
-	va_start(ap, fmt);
-	vmcfg_vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	hv_log("vm '%s': %s", vm->name, msg);
+	(void)vm;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n') {
+			flush_line(hv);
+			continue;
+		}
+		if (s[i] == '\r')
+			continue;
+		if (hv->line_len == sizeof hv->line)
+			flush_line(hv); /* an over-long line goes out in pieces */
+		hv->line[hv->line_len++] = s[i];
+	}
 }
 
-static int map_region(struct vm *vm, const struct vm_mem_region *r)
+/* The built-in images cfg names (image_location "memory"), relative to its file. */
+static int find_images(const struct vm_config *cfg, const char *cfg_path,
+		       struct vm_image_data *images, size_t *count)
 {
-	int err;
+	const struct vm_image *const want[] = {
+		[VMCFG_IMAGE_KERNEL] = &cfg->kernel,
+		[VMCFG_IMAGE_BIOS] = &cfg->bios,
+		[VMCFG_IMAGE_DTB] = &cfg->dtb,
+		[VMCFG_IMAGE_RAMDISK] = &cfg->ramdisk,
+	};
 
-	if (r->flags & VMCFG_MEM_DEVICE) {
-		report(vm, "region at GPA %#llx is device memory: not mapped",
-		       (unsigned long long)r->gpa);
-		return 0;
-	}
-	switch (r->map_type) {
-	case VMCFG_MAP_ALLOC:
-		err = vmcfg_aspace_map_alloc(&vm->as, r->gpa, r->size, r->flags);
-		break;
-	case VMCFG_MAP_IDENTICAL:
-		err = vmcfg_aspace_map_identical(&vm->as, r->gpa, r->size, r->flags, NULL);
-		break;
-	default:
-		report(vm, "region at GPA %#llx: MapReserved needs host reserved memory, which "
-			   "this platform does not describe yet", (unsigned long long)r->gpa);
-		return VMCFG_ENOSYS;
-	}
-	if (err)
-		report(vm, "cannot map RAM at GPA %#llx, size %#llx: %s",
-		       (unsigned long long)r->gpa, (unsigned long long)r->size,
-		       vmcfg_strerror(err));
-	return err;
-}
+	*count = 0;
+	for (size_t k = 0; k < 4; k++) {
+		const struct hv_file *f;
 
-static int add_device(struct vm *vm, const struct vm_emu_device *d)
-{
-	int err;
-
-	/*
-	 * IVC channels need lib/ivc's registry; until the hypervisor has one the
-	 * window stays unmapped, so a guest touching it is stopped like at any
-	 * address nothing claims.
-	 */
-	if (d->emu_type == VMCFG_EMU_IVC_CHANNEL) {
-		report(vm, "IVC window '%s' at GPA %#llx left unmapped: no IVC channels yet",
-		       d->name, (unsigned long long)d->base_gpa);
-		return 0;
+		if (!want[k]->path)
+			continue;
+		if (cfg->image_location != VMCFG_IMAGE_MEMORY) {
+			hv_log("vm '%s' (%s): image_location \"fs\": the hypervisor has no file "
+			       "system; use \"memory\"", cfg->name, cfg_path);
+			return VMCFG_ENOSYS;
+		}
+		f = hv_file_find_relative(cfg_path, want[k]->path);
+		if (!f) {
+			hv_log("vm '%s' (%s): image '%s' is not built into the hypervisor",
+			       cfg->name, cfg_path, want[k]->path);
+			return VMCFG_ENOENT;
+		}
+		images[(*count)++] = (struct vm_image_data){ (enum vmcfg_image_kind)k, f->data,
+							    (size_t)f->size };
 	}
-	if (d->emu_type != VMCFG_EMU_CONSOLE) {
-		report(vm, "emulated device '%s' (type %#x) is not supported yet", d->name,
-		       (unsigned)d->emu_type);
-		return VMCFG_ENOSYS;
-	}
-	/* One console per VM: it is the VM's output. */
-	if (vm->console.name) {
-		report(vm, "a second console ('%s') is not supported", d->name);
-		return VMCFG_ENOSYS;
-	}
-	vuart_init(&vm->console, vm->name, &console_writer);
-	err = mmio_bus_add(&vm->bus, d->base_gpa, d->length, &vuart_ops, &vm->console, d->name);
-	if (err)
-		report(vm, "device '%s' at GPA %#llx: %s", d->name,
-		       (unsigned long long)d->base_gpa, vmcfg_strerror(err));
-	return err;
-}
-
-static int load_kernel(struct vm *vm, const struct vm_config *cfg,
-		       const struct hv_file *kernel)
-{
-	int err;
-
-	if (!cfg->kernel.path || !cfg->kernel.has_load_gpa) {
-		report(vm, "no kernel image with a load address");
-		return VMCFG_EINVAL;
-	}
-	if (cfg->image_location != VMCFG_IMAGE_MEMORY) {
-		report(vm, "image_location \"fs\": the hypervisor has no file system; "
-			   "use \"memory\"");
-		return VMCFG_ENOSYS;
-	}
-	if (!kernel) {
-		report(vm, "kernel '%s' is not built into the hypervisor", cfg->kernel.path);
-		return VMCFG_ENOENT;
-	}
-	err = vmcfg_aspace_write(&vm->as, cfg->kernel.load_gpa, kernel->data, kernel->size);
-	if (err)
-		report(vm, "kernel %s (%llu bytes) does not fit in RAM at GPA %#llx: %s",
-		       kernel->path, (unsigned long long)kernel->size,
-		       (unsigned long long)cfg->kernel.load_gpa, vmcfg_strerror(err));
-	return err;
-}
-
-int hv_vm_create(struct vm *vm, const struct vm_config *cfg, const struct hv_file *kernel,
-		 uint16_t vmid, const struct vmcfg_hal *hal)
-{
-	struct vmcfg_pt_regs regs;
-	int err;
-
-	memset(vm, 0, sizeof *vm);
-	vm->id = cfg->id;
-	vmcfg_snprintf(vm->name, sizeof vm->name, "%s", cfg->name ? cfg->name : "?");
-	vm->vmid = vmid;
-	vm->state = VM_STOPPED; /* until it is complete */
-	if (cfg->cpu_num == 0 || cfg->cpu_num > VM_MAX_VCPUS) {
-		report(vm, "cpu_num %u: this hypervisor runs 1 to %d vCPUs per VM",
-		       (unsigned)cfg->cpu_num, VM_MAX_VCPUS);
-		return VMCFG_ELIMIT;
-	}
-	if (cfg->pt_count || cfg->pt_address_count) {
-		report(vm, "passthrough devices are not supported yet");
-		return VMCFG_ENOSYS;
-	}
-	err = vmcfg_aspace_init(&vm->as, hal, VMCFG_PT_ARM64_S2_3L, VM_IPA_BITS, 0);
-	if (err) {
-		report(vm, "no stage-2 address space: %s", vmcfg_strerror(err));
-		return err;
-	}
-	err = vmcfg_aspace_regs(&vm->as, host_pa_bits(), &regs);
-	if (err)
-		report(vm, "stage-2 registers for a %u-bit IPA space: %s", VM_IPA_BITS,
-		       vmcfg_strerror(err));
-	for (size_t i = 0; !err && i < cfg->region_count; i++)
-		err = map_region(vm, &cfg->regions[i]);
-	for (size_t i = 0; !err && i < cfg->emu_count; i++)
-		err = add_device(vm, &cfg->emu[i]);
-	if (!err)
-		err = load_kernel(vm, cfg, kernel);
-	if (err) {
-		vmcfg_aspace_destroy(&vm->as);
-		return err;
-	}
-	vm->vttbr = regs.root | (uint64_t)vmid << VTTBR_VMID_SHIFT;
-	vm->vtcr = regs.control;
-
-	/*
-	 * vCPU i has MPIDR phys_cpu_ids[i] (or i). x0 = 0, not dtb_load_addr:
-	 * the guest device tree generator (lib/fdt) is host-only, so nothing
-	 * would be at that address, and 0 tells a guest plainly "no DTB".
-	 */
-	vm->vcpu_count = cfg->cpu_num;
-	for (uint32_t i = 0; i < cfg->cpu_num; i++)
-		vcpu_reset(&vm->vcpus[i], vm, i, cfg->phys_cpu_ids ? cfg->phys_cpu_ids[i] : i,
-			   i == 0 ? cfg->bsp_entry : cfg->ap_entry, 0);
-	vm->vcpus[0].state = VCPU_RUNNABLE;
-	vm->state = VM_RUNNING;
 	return 0;
 }
 
-void hv_vm_destroy(struct vm *vm)
+int hv_vm_create(struct hv_vm *hv, const struct vm_config *cfg, const char *cfg_path,
+		 const struct vmcfg_system *sys, uint16_t vmid)
 {
-	tlb_flush_vmid(vm->vttbr);
-	vmcfg_aspace_destroy(&vm->as);
+	struct vm_image_data images[4];
+	struct vm_create_opts opts = {
+		.arch = VMCFG_ARCH_AARCH64,
+		.pa_bits = host_pa_bits(),
+		.images = images,
+		.console = console_sink,
+		.console_ud = hv,
+	};
+	struct vmcfg_pt_regs regs;
+	struct vm *vm;
+	int err;
+
+	memset(hv, 0, sizeof *hv);
+	if (cfg->cpu_num > HV_VM_MAX_VCPUS) {
+		hv_log("vm '%s' (%s): cpu_num %u: this hypervisor runs at most %d vCPUs per VM",
+		       cfg->name, cfg_path, (unsigned)cfg->cpu_num, HV_VM_MAX_VCPUS);
+		return VMCFG_ELIMIT;
+	}
+	err = find_images(cfg, cfg_path, images, &opts.image_count);
+	if (err)
+		return err;
+	/* Failures are reported through the HAL's log (frames.c) by vm_create itself. */
+	err = vm_create(cfg, sys, frames_hal(), &opts, &vm);
+	if (err)
+		return err;
+	err = vm_stage2_regs(vm, &regs);
+	if (err) {
+		hv_log("vm '%s': stage-2 registers: %s", cfg->name, vmcfg_strerror(err));
+		vm_destroy(vm);
+		return err;
+	}
+	hv->vm = vm;
+	hv->vmid = vmid;
+	hv->vttbr = regs.root | (uint64_t)vmid << VTTBR_VMID_SHIFT;
+	hv->vtcr = regs.control;
+	hv->vcpu_count = vm->vcpu_count;
+	/*
+	 * x0 at entry: the DTB's GPA when a DTB image was loaded, else 0. The
+	 * config's dtb_load_addr alone names an empty page (the guest DT
+	 * generator is host-only), and 0 tells a guest plainly "no DTB".
+	 */
+	for (uint32_t i = 0; i < vm->vcpu_count; i++)
+		vcpu_reset(&hv->vcpus[i], hv, i, vm->vcpus[i].arch_id, vm->vcpus[i].entry,
+			   vm->images[VMCFG_IMAGE_DTB].loaded ? vm->vcpus[i].regs[0] : 0);
+	hv->vcpus[0].state = VCPU_RUNNABLE;
+	vm_set_state(vm, VM_RUNNING);
+	return 0;
 }
 
-void hv_vm_run(struct vm *vm)
+void hv_vm_destroy(struct hv_vm *hv)
 {
-	vcpu_run(&vm->vcpus[0]);
+	int err;
+
+	stage2_flush_vmid(hv->vttbr);
+	/* The lifecycle's way out of RUNNING (vm.h): STOPPING, then STOPPED. */
+	vm_set_state(hv->vm, VM_STOPPING);
+	vm_set_state(hv->vm, VM_STOPPED);
+	err = vm_destroy(hv->vm);
+	if (err)
+		hv_log("vm '%s': not destroyed: %s", hv->vm->name, vmcfg_strerror(err));
 }
 
-void vm_power_off(struct vm *vm, const char *why)
+/* Ends hv once with end/reason (hv->lock held). */
+static void end_locked(struct hv_vm *hv, enum hv_vm_end end, const char *reason)
 {
-	vuart_flush(&vm->console);
-	vm->state = VM_OFF;
-	report(vm, "powered off: %s", why);
+	if (hv->end != HV_VM_LIVE)
+		return; /* another vCPU ended it first: its reason stands */
+	flush_line(hv);
+	vmcfg_snprintf(hv->reason, sizeof hv->reason, "%s", reason);
+	__atomic_store_n(&hv->end, end, __ATOMIC_RELEASE);
+	__atomic_sub_fetch(&live_count, 1, __ATOMIC_ACQ_REL);
+	hv_log("vm '%s': %s: %s", hv->vm->name, end == HV_VM_OFF ? "powered off" : "stopped",
+	       reason);
 }
 
-void vm_stop(struct vm *vm, const char *fmt, ...)
+void hv_vm_power_off(struct hv_vm *hv, const char *why)
 {
-	char msg[200];
+	spin_lock(&hv->lock);
+	end_locked(hv, HV_VM_OFF, why);
+	spin_unlock(&hv->lock);
+}
+
+static void vstop_locked(struct hv_vm *hv, const char *fmt, va_list ap)
+{
+	char msg[HV_VM_REASON_MAX];
+
+	vmcfg_vsnprintf(msg, sizeof msg, fmt, ap);
+	end_locked(hv, HV_VM_STOPPED, msg);
+}
+
+void hv_vm_stop_locked(struct hv_vm *hv, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmcfg_vsnprintf(msg, sizeof msg, fmt, ap);
+	vstop_locked(hv, fmt, ap);
 	va_end(ap);
-	vuart_flush(&vm->console);
-	vm->state = VM_STOPPED;
-	report(vm, "stopped: %s", msg);
 }
 
-void vm_vcpu_off(struct vm *vm, struct vcpu *v)
+void hv_vm_stop(struct hv_vm *hv, const char *fmt, ...)
 {
-	v->state = VCPU_OFF;
-	for (uint32_t i = 0; i < vm->vcpu_count; i++)
-		if (vm->vcpus[i].state != VCPU_OFF)
-			return;
-	vm_power_off(vm, "its last vCPU called PSCI CPU_OFF");
+	va_list ap;
+
+	spin_lock(&hv->lock);
+	va_start(ap, fmt);
+	vstop_locked(hv, fmt, ap);
+	va_end(ap);
+	spin_unlock(&hv->lock);
+}
+
+void hv_vm_register(struct hv_vm *hv)
+{
+	registered[registered_count++] = hv;
+	__atomic_add_fetch(&live_count, 1, __ATOMIC_ACQ_REL);
+}
+
+struct hv_vm *hv_vm_of(const struct vm *vm)
+{
+	for (uint32_t i = 0; i < registered_count; i++)
+		if (registered[i]->vm == vm)
+			return registered[i];
+	return NULL;
+}
+
+uint32_t hv_vm_live_count(void)
+{
+	return __atomic_load_n(&live_count, __ATOMIC_ACQUIRE);
 }

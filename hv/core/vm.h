@@ -1,69 +1,86 @@
 /*
- * A VM as the hypervisor runs it: its stage-2 address space (lib/mm), VMID,
- * emulated device bus, vCPUs, and how it ended.
+ * A VM as the hypervisor runs it: lib/vm's struct vm (address space with
+ * the stage-2 tables, device bus, consoles, the vCPU plan) plus what only
+ * the hypervisor has — the VMID and stage-2 registers, the vCPUs' hardware
+ * context, the physical CPU each vCPU is placed on, and how the VM ended.
  *
- * hv_vm_create stands in for lib/vm's vm_create until that exists: it
- * consumes the same struct vm_config, so the switch changes the body of
- * one function, not its callers.
+ * Concurrency: a VM's vCPUs may run on several physical CPUs at once. The
+ * VM's lock serialises everything lib/vm says the embedder must serialise
+ * (bus dispatch, hence the consoles) and the vCPUs' power states. The end
+ * of a VM is decided once, under its lock.
  */
 #ifndef HV_CORE_VM_H
 #define HV_CORE_VM_H
 
 #include "arch/aarch64/vcpu.h"
 #include "core/files.h"
-#include "core/mmio_bus.h"
-#include "core/vuart.h"
-#include "vmcfg/aspace.h"
-#include "vmcfg/config.h"
+#include "core/spinlock.h"
+#include "vmcfg/vm.h"
 
-#define VM_MAX_VCPUS 4
-#define VM_NAME_MAX 32
+#define HV_MAX_VMS 8
+#define HV_VM_MAX_VCPUS 4
+#define HV_VM_LINE_MAX 160
+#define HV_VM_REASON_MAX 160
 
-enum vm_state {
-	VM_RUNNING,
-	VM_OFF,     /* the guest powered itself off */
-	VM_STOPPED, /* the hypervisor stopped it (a fault, an unhandled trap) */
-};
+/* How a VM ended; HV_VM_LIVE while any of its vCPUs may run. */
+enum hv_vm_end { HV_VM_LIVE, HV_VM_OFF, HV_VM_STOPPED };
 
-struct vm {
-	uint64_t id;
-	char name[VM_NAME_MAX];
+struct hv_vm {
+	struct vm *vm; /* lib/vm's VM: read-only here except through lib/vm calls */
 	uint16_t vmid;
-	struct vmcfg_aspace as;
-	uint64_t vttbr, vtcr; /* VTTBR_EL2 (with the VMID) and VTCR_EL2 for as */
-	struct mmio_bus bus;
-	struct vuart console;
-	struct vcpu vcpus[VM_MAX_VCPUS];
+	uint64_t vttbr, vtcr; /* VTTBR_EL2 (with the VMID) and VTCR_EL2 */
+	struct spinlock lock;
+	struct vcpu vcpus[HV_VM_MAX_VCPUS];
 	uint32_t vcpu_count;
-	enum vm_state state;
+	enum hv_vm_end end;           /* written under lock; read atomically */
+	char reason[HV_VM_REASON_MAX]; /* why it ended, for the summary */
+	char line[HV_VM_LINE_MAX];    /* console output of the line in progress */
+	size_t line_len;
 };
 
 /*
- * Builds vm from cfg: address space with the RAM regions (MapAlloc, zeroed;
- * MapIdentical), the emulated console, the kernel image (the bytes the
- * caller found for cfg->kernel.path, NULL when none are built in) loaded at
- * its load address, vCPU 0 ready at bsp_entry (the others stay off: guest
- * CPU_ON comes with the scheduler). cfg must outlive vm (device names are
- * borrowed). On failure it reports why (naming cfg->name) and leaves
- * nothing allocated.
- * Returns 0 or a VMCFG_E* code.
+ * Builds hv from cfg with lib/vm's vm_create (sys gives the platform; the
+ * images are the built-in files cfg names, relative to cfg_path), VMID
+ * vmid, and prepares its vCPUs from the VM's vCPU plan: vCPU 0 runnable at
+ * its entry, the others off until the guest starts them (PSCI CPU_ON).
+ * Reports why when it fails (naming the VM and cfg_path). Returns 0 or a
+ * VMCFG_E* code; on failure nothing is left allocated.
  */
-int hv_vm_create(struct vm *vm, const struct vm_config *cfg, const struct hv_file *kernel,
-		 uint16_t vmid, const struct vmcfg_hal *hal);
+int hv_vm_create(struct hv_vm *hv, const struct vm_config *cfg, const char *cfg_path,
+		 const struct vmcfg_system *sys, uint16_t vmid);
 
-/* Returns everything vm holds (frames, page tables) and forgets its TLB entries. */
-void hv_vm_destroy(struct vm *vm);
+/*
+ * Returns everything the VM holds to the frame allocator (lib/vm's
+ * vm_destroy) after dropping its TLB entries. Only once no CPU runs it.
+ */
+void hv_vm_destroy(struct hv_vm *hv);
 
-/* Runs vm's boot vCPU on this CPU until the VM has ended. */
-void hv_vm_run(struct vm *vm);
+/* Whether the VM still runs (no power-off or stop yet). */
+static inline bool hv_vm_live(const struct hv_vm *hv)
+{
+	return __atomic_load_n(&hv->end, __ATOMIC_ACQUIRE) == HV_VM_LIVE;
+}
 
-/* The guest ends its VM (PSCI SYSTEM_OFF ...): reports why. */
-void vm_power_off(struct vm *vm, const char *why);
+/* The guest ends its VM (PSCI SYSTEM_OFF, its last CPU_OFF): reports why. */
+void hv_vm_power_off(struct hv_vm *hv, const char *why);
 
-/* The hypervisor stops vm: reports "vm 'name' stopped: <reason>". */
-void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The hypervisor stops the VM: reports "vm 'name' stopped: <reason>". */
+void hv_vm_stop(struct hv_vm *hv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* vCPU v turned itself off; the VM is off once all of its vCPUs are. */
-void vm_vcpu_off(struct vm *vm, struct vcpu *v);
+/* Called with hv->lock held: the same, for callers already holding it. */
+void hv_vm_stop_locked(struct hv_vm *hv, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The hv_vm that wraps lib/vm's vm (for callbacks that get only the latter), or NULL. */
+struct hv_vm *hv_vm_of(const struct vm *vm);
+
+/* Live VMs: the schedulers run while this is non-zero. */
+uint32_t hv_vm_live_count(void);
+
+/*
+ * The VMs the boot flow created, for hv_vm_of; set before any runs.
+ * hv_vm_register counts vm in as live.
+ */
+void hv_vm_register(struct hv_vm *hv);
 
 #endif

@@ -1,23 +1,24 @@
 /*
  * The boot flow: load the system file and its VM files, check them with the
- * library, report, create the VMs whose files are clean, run them, pick the
- * exit status.
+ * library, report, create the VMs whose files are clean, run them side by
+ * side, print a summary, pick the exit status.
  */
 #include "core/console.h"
 #include "core/files.h"
 #include "core/frames.h"
 #include "core/heap.h"
+#include "core/ivc.h"
 #include "core/libc.h"
 #include "core/panic.h"
+#include "core/sched.h"
 #include "core/vm.h"
 #include "core/vm_boot.h"
 #include "vmcfg/check.h"
 
-#define HV_MAX_VMS 8
 /* Longest VM file path: the built-in paths are short source-tree paths. */
 #define HV_PATH_MAX 256
 
-static struct vm vms[HV_MAX_VMS];
+static struct hv_vm vms[HV_MAX_VMS];
 
 /* One VM file of the system. */
 struct vm_file {
@@ -234,11 +235,13 @@ static size_t count_errors(const struct vmcfg_diags *diags, struct vm_file *file
 	return other;
 }
 
-/* Converts and creates f's VM as vm; reports and returns false when it cannot. */
-static bool create_vm(struct vm_file *f, struct vm *vm, uint16_t vmid)
+/* Converts and creates f's VM as hv, places and registers it; false (reported) when it cannot. */
+static bool create_vm(struct vm_file *f, const struct vmcfg_system *sys, struct hv_vm *hv,
+		      uint16_t vmid)
 {
 	const char *name = f->spec->base.name.set ? f->spec->base.name.s : "?";
-	const struct hv_file *kernel = NULL;
+	char where[64];
+	size_t n = 0;
 	int err;
 
 	if (f->errors) {
@@ -251,26 +254,41 @@ static bool create_vm(struct vm_file *f, struct vm *vm, uint16_t vmid)
 		hv_log("vm '%s' (%s): not started: %s", name, f->path, vmcfg_strerror(err));
 		return false;
 	}
-	if (f->cfg->image_location == VMCFG_IMAGE_MEMORY && f->cfg->kernel.path)
-		kernel = hv_file_find_relative(f->path, f->cfg->kernel.path);
-	if (hv_vm_create(vm, f->cfg, kernel, vmid, frames_hal())) {
-		hv_log("vm '%s' (%s): not created", name, f->path);
+	err = hv_vm_create(hv, f->cfg, f->path, sys, vmid);
+	if (!err) {
+		/* Placing comes last: once its vCPUs are in a run queue, nothing may fail. */
+		err = hv_ivc_attach(hv);
+		if (!err) {
+			err = sched_place(hv);
+			if (err)
+				hv_ivc_detach(hv);
+		}
+		if (err)
+			hv_vm_destroy(hv);
+	}
+	if (err) {
+		hv_log("vm '%s' (%s): not created: %s", name, f->path, vmcfg_strerror(err));
 		return false;
 	}
-	hv_log("vm '%s' (id %llu, VMID %u, %s): %u vCPU(s), entry %#llx", vm->name,
-	       (unsigned long long)vm->id, vm->vmid, f->path, vm->vcpu_count,
-	       (unsigned long long)vm->vcpus[0].regs.pc);
+	for (uint32_t i = 0; i < hv->vcpu_count && n < sizeof where; i++)
+		n += vmcfg_snprintf(where + n, sizeof where - n, "%svCPU%u on cpu%u", i ? ", " : "",
+				    i, hv->vcpus[i].pcpu);
+	hv_log("vm '%s' (id %llu, VMID %u, %s): entry %#llx; %s", hv->vm->name,
+	       (unsigned long long)hv->vm->id, hv->vmid, f->path,
+	       (unsigned long long)hv->vcpus[0].regs.pc, where);
+	hv_vm_register(hv);
 	return true;
 }
 
 /*
- * Creates the selected VMs into vms[], runs them, and returns the exit
+ * Creates the selected VMs into vms[], runs them on every online CPU until
+ * all have ended, prints one summary line per VM, and returns the exit
  * status; system_ok is false when the system file itself has errors.
  */
-static int run_vms(struct vm_file *files, size_t count, const char *select, size_t select_len,
-		   bool system_ok)
+static int run_vms(struct vm_file *files, const struct vmcfg_system *sys, const char *select,
+		   size_t select_len, bool system_ok)
 {
-	size_t created = 0, failed = 0, off = 0;
+	size_t count = sys->vm_count, created = 0, failed = 0, off = 0;
 	bool all_known = true;
 
 	if (select) {
@@ -294,16 +312,20 @@ static int run_vms(struct vm_file *files, size_t count, const char *select, size
 			continue;
 		}
 		/* VMID 0 stays unused: a VTTBR_EL2 never set up never aliases a VM. */
-		if (create_vm(f, &vms[created], (uint16_t)(created + 1)))
+		if (create_vm(f, sys, &vms[created], (uint16_t)(created + 1)))
 			created++;
 		else
 			failed++;
 	}
 
-	/* One physical CPU runs the VMs in turn, each to its end (no scheduler yet). */
+	if (created)
+		sched_run_all();
+	/* No CPU runs a VM any more: channels first (they hold VMs), then the VMs. */
+	hv_ivc_destroy();
 	for (size_t i = 0; i < created; i++) {
-		hv_vm_run(&vms[i]);
-		off += vms[i].state == VM_OFF;
+		off += vms[i].end == HV_VM_OFF;
+		hv_log("summary: vm '%s': %s: %s", vms[i].vm->name,
+		       vms[i].end == HV_VM_OFF ? "powered off" : "stopped", vms[i].reason);
 		hv_vm_destroy(&vms[i]);
 	}
 	hv_log("%zu VM(s) ran: %zu powered off, %zu stopped by the hypervisor; %zu failed to start",
@@ -312,8 +334,8 @@ static int run_vms(struct vm_file *files, size_t count, const char *select, size
 		hv_log("no VM selected");
 		return HV_EXIT_VM_FAILED;
 	}
-	return off == created && failed == 0 && all_known && system_ok ? HV_EXIT_OK
-									: HV_EXIT_VM_FAILED;
+	/* A VM the hypervisor stopped is an outcome, not a failure (panic.h). */
+	return failed == 0 && all_known && system_ok ? HV_EXIT_OK : HV_EXIT_VM_FAILED;
 }
 
 int vm_boot(const char *path, size_t path_len, const char *select, size_t select_len)
@@ -369,7 +391,11 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 		system_errors = count_errors(&diags, files, sys->vm_count);
 		if (system_errors)
 			hv_log("%s: %zu error(s) in the system file", sys_path, system_errors);
-		status = run_vms(files, sys->vm_count, select, select_len, system_errors == 0);
+		err = hv_ivc_init(sys);
+		if (err)
+			hv_log("IVC registry: %s; no VM started", vmcfg_strerror(err));
+		else
+			status = run_vms(files, sys, select, select_len, system_errors == 0);
 	}
 
 	for (size_t i = 0; files && i < sys->vm_count; i++) {

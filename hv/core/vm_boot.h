@@ -16,11 +16,13 @@
  * each VM file it lists, runs every check of the CLI's `check --system`
  * over them, prints each finding as "file:line:col: error[E0xxx]: message",
  * and creates every selected VM whose file holds no error (the others are
- * reported and left out). Then runs the VMs one after another on this CPU
- * and returns the exit status (core/panic.h): HV_EXIT_OK when every VM
- * powered itself off; HV_EXIT_VM_FAILED when a VM was stopped, was not
- * started (errors in its file, not built in, not creatable), the system
- * file has errors or is missing, or the selection names an unknown VM.
+ * reported and left out). Then runs the VMs side by side on every online
+ * CPU (core/sched.h) until all have ended, prints a summary line per VM
+ * ("summary: vm 'NAME': powered off|stopped: REASON") and returns the exit
+ * status (core/panic.h): HV_EXIT_OK when every selected VM was created and
+ * ran to its end; HV_EXIT_VM_FAILED when a VM was not started (errors in
+ * its file, not built in, not creatable), the system file has errors or is
+ * missing, or the selection names an unknown VM.
  *
  * select/select_len: the value of "vms=" in the boot arguments, a
  * comma-separated list of VM names (base.name); NULL selects every VM.

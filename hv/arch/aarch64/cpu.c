@@ -1,7 +1,9 @@
 /* Physical CPUs: per-CPU EL2 state, and bringing the secondaries online. */
 #include "arch/aarch64/cpu.h"
+#include "arch/aarch64/gic.h"
 #include "arch/aarch64/psci.h"
 #include "core/console.h"
+#include "core/sched.h"
 
 struct cpu cpus[HV_MAX_CPUS];
 
@@ -31,6 +33,7 @@ void cpu_init(uint32_t index)
 	isb();
 	/* TLB contents are UNKNOWN after reset: drop every EL1&0 entry of every VMID. */
 	__asm__ volatile("tlbi alle1\n\tdsb nsh\n\tisb" : : : "memory");
+	gic_cpu_init(c->mpidr);
 }
 
 static bool wait_online(const struct cpu *c)
@@ -78,10 +81,10 @@ uint32_t cpu_start_secondaries(const uint64_t *mpidrs, uint32_t count)
 void hv_secondary_main(uint32_t index)
 {
 	cpu_init(index);
-	hv_log("cpu%u online (MPIDR %#llx), parked", index,
-	       (unsigned long long)cpus[index].mpidr);
+	hv_log("cpu%u online (MPIDR %#llx)", index, (unsigned long long)cpus[index].mpidr);
 	__atomic_store_n(&cpus[index].online, true, __ATOMIC_RELEASE);
-	/* Parked until there is work for it (vCPU scheduling comes with SMP guests). */
+	sched_secondary();
+	/* Parked: the boot CPU ends the machine once every CPU is done. */
 	for (;;)
 		__asm__ volatile("wfe");
 }

@@ -7,6 +7,7 @@
 
 #define HV_MAX_CPUS 8
 #define HV_STACK_SIZE 0x4000 /* per CPU, EL2 only */
+#define HV_CPU_MAX_VCPUS 16  /* vCPUs placed on one physical CPU */
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
@@ -14,10 +15,17 @@
 
 #include "arch/aarch64/sysreg.h"
 
+struct vcpu;
+
 struct cpu {
 	uint32_t index; /* 0 = the boot CPU; others in device-tree order */
 	uint64_t mpidr; /* affinity fields of MPIDR_EL1 */
 	bool online;    /* set by the CPU itself once it runs C code */
+	/* The vCPUs placed here (core/sched.c), fixed before any runs. */
+	struct vcpu *runq[HV_CPU_MAX_VCPUS];
+	uint32_t runq_len;
+	struct vcpu *loaded; /* whose EL1 context the CPU holds (vcpu.c) */
+	bool done;           /* its scheduler has returned: no VM is live */
 };
 
 extern struct cpu cpus[HV_MAX_CPUS];
@@ -39,7 +47,7 @@ uint32_t cpu_start_secondaries(const uint64_t *mpidrs, uint32_t count);
 /* Entry point of secondary CPUs (boot.S); x0 = their index. */
 void hv_secondary_entry(void);
 
-/* C entry of a secondary CPU (from boot.S): comes online and parks. */
+/* C entry of a secondary CPU (from boot.S): comes online, runs its vCPUs, parks. */
 __attribute__((noreturn)) void hv_secondary_main(uint32_t index);
 
 /*

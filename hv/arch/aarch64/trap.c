@@ -3,7 +3,9 @@
  * Whatever a guest does ends here as "handled" or "its VM stopped with a
  * report"; nothing a guest does reaches hv_panic.
  */
+#include "arch/aarch64/gic.h"
 #include "arch/aarch64/trap.h"
+#include "core/ivc.h"
 #include "core/panic.h"
 #include "core/vm.h"
 
@@ -37,16 +39,23 @@ static uint64_t fault_ipa(const struct vcpu *v)
 	return ESR_ISS(v->esr) & ISS_DABT_FNV ? page : page | (v->far & 0xfff);
 }
 
-/* WFI/WFE: nothing else can run on this CPU yet, so the vCPU simply continues. */
+/*
+ * WFI/WFE: the vCPU waits, so its CPU goes to the next vCPU. Guests get no
+ * interrupts, so there is no event to wait for: it resumes after the
+ * instruction at its next turn (both may complete spuriously, Arm ARM
+ * D1.6.2 "Wait for Interrupt").
+ */
 static void trap_wfx(struct vcpu *v)
 {
 	vcpu_skip_instruction(v);
+	v->yield = true;
 }
 
-/* HVC: ELR_EL2 already points after the instruction. */
+/* HVC: ELR_EL2 already points after the instruction. IVC codes 3-6, else PSCI. */
 static void trap_hvc(struct vcpu *v)
 {
-	vpsci_call(v);
+	if (!hv_ivc_call(v))
+		vpsci_call(v);
 }
 
 /* SMC trapped by HCR_EL2.TSC: ELR_EL2 points at the SMC itself. */
@@ -61,17 +70,30 @@ static void trap_sysreg(struct vcpu *v)
 {
 	uint64_t iss = ESR_ISS(v->esr);
 
-	vm_stop(v->vm, "%s of system register S%u_%u_C%u_C%u_%u is not available to guests (pc %#llx)",
+	hv_vm_stop(v->vm, "%s of system register S%u_%u_C%u_C%u_%u is not available to guests (pc %#llx)",
 		(iss & 1) ? "MRS" : "MSR", (unsigned)(iss >> 20 & 3), (unsigned)(iss >> 14 & 7),
 		(unsigned)(iss >> 10 & 15), (unsigned)(iss >> 1 & 15), (unsigned)(iss >> 17 & 7),
 		(unsigned long long)v->regs.pc);
 }
 
+/* Instruction fetches: guest RAM is mapped executable, device windows never are. */
 static void trap_iabt(struct vcpu *v)
 {
-	vm_stop(v->vm, "instruction fetch from IPA %#llx: %s (pc %#llx)",
-		(unsigned long long)fault_ipa(v), fsc_name(ISS_FSC(ESR_ISS(v->esr))),
-		(unsigned long long)v->regs.pc);
+	struct hv_vm *hv = v->vm;
+	uint64_t ipa = fault_ipa(v);
+	const struct vm_bus_entry *dev;
+
+	spin_lock(&hv->lock);
+	dev = vm_bus_find(&hv->vm->bus, VM_BUS_MMIO, ipa);
+	if (dev)
+		hv_vm_stop_locked(hv, "instruction fetch from IPA %#llx (%s): a device window "
+				      "is never executable (pc %#llx)",
+				  (unsigned long long)ipa, dev->name, (unsigned long long)v->regs.pc);
+	else
+		hv_vm_stop_locked(hv, "instruction fetch from IPA %#llx: %s (pc %#llx)",
+				  (unsigned long long)ipa, fsc_name(ISS_FSC(ESR_ISS(v->esr))),
+				  (unsigned long long)v->regs.pc);
+	spin_unlock(&hv->lock);
 }
 
 /* Completes an emulated load: sign-extension (SSE) and register width (SF). */
@@ -85,66 +107,81 @@ static uint64_t load_result(uint64_t iss, uint64_t value, unsigned size)
 	return iss & ISS_DABT_SF ? value : (uint32_t)value;
 }
 
-/*
- * A stage-2 data abort. Guest RAM is always mapped, so a translation fault
- * is an access to a device window (emulated through the VM's MMIO bus) or
- * to nothing. The syndrome describes the access only when ISV = 1 (a single
- * load or store of one general register without writeback); others are
- * refused, not decoded.
- */
-static void trap_dabt(struct vcpu *v)
+/* Performs a decoded (ISV = 1) access on dev through the VM's bus; hv->lock held. */
+static void emulate(struct vcpu *v, const struct vm_bus_entry *dev, uint64_t ipa)
 {
-	uint64_t iss = ESR_ISS(v->esr), ipa = fault_ipa(v), value = 0;
+	struct hv_vm *hv = v->vm;
+	uint64_t iss = ESR_ISS(v->esr), value = 0;
 	unsigned size = 1u << ISS_DABT_SAS(iss), srt = ISS_DABT_SRT(iss);
 	bool write = iss & ISS_DABT_WNR;
-	const struct mmio_window *win;
 	int err;
-
-	if (FSC_TYPE(ISS_FSC(iss)) != FSC_TRANSLATION || (iss & ISS_DABT_EA)) {
-		vm_stop(v->vm, "%s at IPA %#llx: %s (DFSC %#x, pc %#llx)", access_name(write),
-			(unsigned long long)ipa, fsc_name(ISS_FSC(iss)), (unsigned)ISS_FSC(iss),
-			(unsigned long long)v->regs.pc);
-		return;
-	}
-	if (iss & ISS_DABT_S1PTW) {
-		vm_stop(v->vm, "stage-1 page-table walk at IPA %#llx: not guest RAM (pc %#llx)",
-			(unsigned long long)ipa, (unsigned long long)v->regs.pc);
-		return;
-	}
-	if (!(iss & ISS_DABT_ISV)) {
-		win = mmio_bus_find(&v->vm->bus, ipa);
-		if (win)
-			vm_stop(v->vm, "%s at IPA %#llx (%s): the instruction cannot be emulated "
-				       "(ISV=0: a load/store pair, writeback or SIMD access; "
-				       "use single ldr/str) (pc %#llx)",
-				access_name(write), (unsigned long long)ipa, win->name,
-				(unsigned long long)v->regs.pc);
-		else
-			vm_stop(v->vm, "%s at IPA %#llx: no memory or device there (pc %#llx)",
-				access_name(write), (unsigned long long)ipa,
-				(unsigned long long)v->regs.pc);
-		return;
-	}
 
 	if (write && srt != 31) /* register 31 is XZR here: stores zero */
 		value = size == 8 ? v->regs.x[srt] : v->regs.x[srt] & ((1ull << (8 * size)) - 1);
-	err = mmio_bus_access(&v->vm->bus, ipa, size, write, &value, &win);
-	if (err == VMCFG_ENOENT) {
-		vm_stop(v->vm, "%u-byte %s at IPA %#llx: no memory or device there (pc %#llx)",
-			size, access_name(write), (unsigned long long)ipa,
-			(unsigned long long)v->regs.pc);
-		return;
-	}
+	err = write ? vm_mmio_write(hv->vm, ipa, size, value)
+		    : vm_mmio_read(hv->vm, ipa, size, &value);
 	if (err) {
-		vm_stop(v->vm, "%u-byte %s at IPA %#llx (%s + %#llx): %s (pc %#llx)", size,
-			access_name(write), (unsigned long long)ipa, win->name,
-			(unsigned long long)(ipa - win->base), vmcfg_strerror(err),
-			(unsigned long long)v->regs.pc);
+		hv_vm_stop_locked(hv, "%u-byte %s at IPA %#llx (%s + %#llx): %s (pc %#llx)", size,
+				  access_name(write), (unsigned long long)ipa, dev->name,
+				  (unsigned long long)(ipa - dev->base), vmcfg_strerror(err),
+				  (unsigned long long)v->regs.pc);
 		return;
 	}
 	if (!write && srt != 31)
 		v->regs.x[srt] = load_result(iss, value, size);
 	vcpu_skip_instruction(v);
+}
+
+/*
+ * A stage-2 data abort. Guest RAM is always mapped, so a translation fault
+ * is an access to a device window (emulated through the VM's bus, lib/vm)
+ * or to nothing. The syndrome describes the access only when ISV = 1 (a
+ * single load or store of one general register without writeback); others
+ * are refused, not decoded. Permission faults (a write to a read-only IVC
+ * channel) and external aborts stop the VM.
+ */
+static void trap_dabt(struct vcpu *v)
+{
+	struct hv_vm *hv = v->vm;
+	uint64_t iss = ESR_ISS(v->esr), ipa = fault_ipa(v);
+	unsigned size = 1u << ISS_DABT_SAS(iss);
+	bool write = iss & ISS_DABT_WNR;
+	const struct vm_bus_entry *dev;
+
+	if (FSC_TYPE(ISS_FSC(iss)) != FSC_TRANSLATION || (iss & ISS_DABT_EA)) {
+		hv_vm_stop(hv, "%s at IPA %#llx: %s (DFSC %#x, pc %#llx)", access_name(write),
+			   (unsigned long long)ipa, fsc_name(ISS_FSC(iss)), (unsigned)ISS_FSC(iss),
+			   (unsigned long long)v->regs.pc);
+		return;
+	}
+	if (iss & ISS_DABT_S1PTW) {
+		hv_vm_stop(hv, "stage-1 page-table walk at IPA %#llx: not guest RAM (pc %#llx)",
+			   (unsigned long long)ipa, (unsigned long long)v->regs.pc);
+		return;
+	}
+	/* lib/vm: the embedder serialises bus dispatch on one VM (its vCPUs may run at once). */
+	spin_lock(&hv->lock);
+	dev = vm_bus_find(&hv->vm->bus, VM_BUS_MMIO, ipa);
+	if (!(iss & ISS_DABT_ISV)) {
+		if (dev)
+			hv_vm_stop_locked(hv, "%s at IPA %#llx (%s): the instruction cannot be "
+					      "emulated (ISV=0: a load/store pair, writeback or "
+					      "SIMD access; use single ldr/str) (pc %#llx)",
+					  access_name(write), (unsigned long long)ipa, dev->name,
+					  (unsigned long long)v->regs.pc);
+		else
+			hv_vm_stop_locked(hv, "%s at IPA %#llx: no memory or device there (pc %#llx)",
+					  access_name(write), (unsigned long long)ipa,
+					  (unsigned long long)v->regs.pc);
+	} else if (!dev) {
+		hv_vm_stop_locked(hv, "%u-byte %s at IPA %#llx: no memory or device there "
+				      "(pc %#llx)",
+				  size, access_name(write), (unsigned long long)ipa,
+				  (unsigned long long)v->regs.pc);
+	} else {
+		emulate(v, dev, ipa);
+	}
+	spin_unlock(&hv->lock);
 }
 
 static trap_fn *const sync_handlers[64] = {
@@ -166,17 +203,22 @@ void trap_handle(struct vcpu *v, uint64_t kind)
 		if (fn)
 			fn(v);
 		else
-			vm_stop(v->vm, "unhandled exception class %#llx (ESR_EL2 %#llx, pc %#llx)",
+			hv_vm_stop(v->vm, "unhandled exception class %#llx (ESR_EL2 %#llx, pc %#llx)",
 				(unsigned long long)ESR_EC(v->esr), (unsigned long long)v->esr,
 				(unsigned long long)v->regs.pc);
 		break;
+	case GUEST_EXIT_IRQ:
+		/* The only interrupt enabled is this CPU's slice timer (gic.c). */
+		if (gic_handle_irq())
+			v->yield = true;
+		break;
 	case GUEST_EXIT_SERROR:
-		vm_stop(v->vm, "SError (ESR_EL2 %#llx, pc %#llx)", (unsigned long long)v->esr,
+		hv_vm_stop(v->vm, "SError (ESR_EL2 %#llx, pc %#llx)", (unsigned long long)v->esr,
 			(unsigned long long)v->regs.pc);
 		break;
 	default:
-		/* The hypervisor enables no interrupt source yet: this is its own bug. */
-		hv_panic("physical %s while vm '%s' ran, but no interrupt is enabled",
-			 kind == GUEST_EXIT_IRQ ? "IRQ" : "FIQ", v->vm->name);
+		/* Nothing is configured as Group 0 (FIQ): this is the hypervisor's own bug. */
+		hv_panic("physical FIQ while vm '%s' ran, but no FIQ source is enabled",
+			 v->vm->vm->name);
 	}
 }

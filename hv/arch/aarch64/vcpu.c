@@ -1,4 +1,6 @@
 /* vCPU state, the world switch around guest_enter, and the run loop. */
+#include "arch/aarch64/cpu.h"
+#include "arch/aarch64/gic.h"
 #include "arch/aarch64/trap.h"
 #include "arch/aarch64/vcpu.h"
 #include "core/libc.h"
@@ -26,12 +28,15 @@ _Static_assert(__builtin_offsetof(struct vcpu_fpsimd, fpsr) == 512, "fpsimd.S");
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
 	 HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
 
-void vcpu_reset(struct vcpu *v, struct vm *vm, uint32_t id, uint64_t mpidr, uint64_t entry,
+void vcpu_reset(struct vcpu *v, struct hv_vm *vm, uint32_t id, uint64_t mpidr, uint64_t entry,
 		uint64_t arg)
 {
+	uint32_t pcpu = v->pcpu; /* the placement outlives a reset (guest CPU_ON) */
+
 	memset(v, 0, sizeof *v);
 	v->vm = vm;
 	v->id = id;
+	v->pcpu = pcpu;
 	v->state = VCPU_OFF;
 	v->vmpidr = MPIDR_RES1 | (mpidr & MPIDR_AFF_MASK);
 	v->regs.x[0] = arg;
@@ -43,7 +48,7 @@ void vcpu_reset(struct vcpu *v, struct vm *vm, uint32_t id, uint64_t mpidr, uint
 /* Makes v the guest context of this physical CPU. */
 static void vcpu_load(struct vcpu *v)
 {
-	const struct vm *vm = v->vm;
+	const struct hv_vm *vm = v->vm;
 
 	sysreg_write(vtcr_el2, vm->vtcr);
 	sysreg_write(vttbr_el2, vm->vttbr);
@@ -54,6 +59,7 @@ static void vcpu_load(struct vcpu *v)
 #undef X
 	fpsimd_restore(&v->fp);
 	isb();
+	this_cpu()->loaded = v;
 }
 
 /* Takes v's context off this physical CPU. */
@@ -66,18 +72,37 @@ static void vcpu_put(struct vcpu *v)
 	/* Its virtual timer must not fire into whoever runs next. */
 	sysreg_write(cntv_ctl_el0, 0);
 	isb();
+	this_cpu()->loaded = NULL;
+}
+
+void vcpu_put_current(void)
+{
+	struct vcpu *v = this_cpu()->loaded;
+
+	if (v)
+		vcpu_put(v);
 }
 
 void vcpu_run(struct vcpu *v)
 {
-	vcpu_load(v);
-	while (v->state == VCPU_RUNNABLE && v->vm->state == VM_RUNNING) {
-		uint64_t kind = guest_enter(&v->regs);
+	struct cpu *c = this_cpu();
 
+	v->yield = false;
+	gic_slice_start();
+	while (!v->yield && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNABLE &&
+	       hv_vm_live(v->vm)) {
+		uint64_t kind;
+
+		/* Reloaded after a CPU_OFF put it, and when another vCPU ran here meanwhile. */
+		if (c->loaded != v) {
+			vcpu_put_current();
+			vcpu_load(v);
+		}
+		kind = guest_enter(&v->regs);
 		v->esr = sysreg_read(esr_el2);
 		v->far = sysreg_read(far_el2);
 		v->hpfar = sysreg_read(hpfar_el2);
 		trap_handle(v, kind);
 	}
-	vcpu_put(v);
+	gic_slice_stop();
 }

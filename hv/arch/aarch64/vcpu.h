@@ -2,8 +2,9 @@
  * A virtual CPU: everything of a guest CPU the hypervisor must hold while
  * another context owns the physical CPU — general registers, PC and PSTATE
  * (switched on every exit by vectors.S), the EL1/EL0 system registers and
- * the FP/SIMD registers (switched only when the physical CPU changes vCPU,
- * vcpu_load / vcpu_put).
+ * the FP/SIMD registers (switched only when the physical CPU changes vCPU:
+ * vcpu_load / vcpu_put). A vCPU is placed on one physical CPU for its
+ * whole life (core/sched.c); only that CPU ever runs it.
  */
 #ifndef HV_ARCH_AARCH64_VCPU_H
 #define HV_ARCH_AARCH64_VCPU_H
@@ -20,11 +21,12 @@
 #define GUEST_EXIT_SERROR 3
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/aarch64/sysreg.h"
 
-struct vm;
+struct hv_vm;
 
 struct vcpu_regs {
 	uint64_t x[31]; /* x0..x30 */
@@ -54,6 +56,10 @@ struct vcpu_fpsimd {
 	uint64_t fpsr, fpcr;
 } __attribute__((aligned(16)));
 
+/*
+ * Power state, changed under the VM's lock (PSCI CPU_ON / CPU_OFF) and
+ * read without it by the scheduler of the vCPU's physical CPU.
+ */
 enum vcpu_state {
 	VCPU_OFF,      /* not started, or turned off through PSCI CPU_OFF */
 	VCPU_RUNNABLE,
@@ -65,8 +71,10 @@ struct vcpu {
 	struct vcpu_fpsimd fp;
 	uint64_t vmpidr; /* the MPIDR_EL1 the guest reads (VMPIDR_EL2) */
 	uint32_t id;
+	uint32_t pcpu;   /* index of the physical CPU it runs on */
 	enum vcpu_state state;
-	struct vm *vm;
+	bool yield;      /* give the physical CPU up at the end of this exit */
+	struct hv_vm *vm;
 	/* Syndrome of the last exit, read right after it. */
 	uint64_t esr, far, hpfar;
 };
@@ -76,11 +84,22 @@ struct vcpu {
  * masked at entry, x0 = arg, every other register zero, MMU off
  * (SCTLR_EL1_RESET), FP/SIMD registers zero. The vCPU is left VCPU_OFF.
  */
-void vcpu_reset(struct vcpu *v, struct vm *vm, uint32_t id, uint64_t mpidr, uint64_t entry,
+void vcpu_reset(struct vcpu *v, struct hv_vm *vm, uint32_t id, uint64_t mpidr, uint64_t entry,
 		uint64_t arg);
 
-/* Runs v on this physical CPU until it is off or its VM has ended. */
+/*
+ * Runs v on this physical CPU (its own) for one time slice: until the
+ * slice timer fires, v waits (WFI/WFE) or makes a call that blocks, turns
+ * itself off, or its VM ends.
+ */
 void vcpu_run(struct vcpu *v);
+
+/*
+ * Takes the vCPU whose context this CPU holds (if any) off it, saving its
+ * EL1 and FP/SIMD state; the next vcpu_run on this CPU loads afresh. Called
+ * before a vCPU's saved state is rewritten (CPU_OFF) and when switching.
+ */
+void vcpu_put_current(void);
 
 /* Enters the guest with regs; returns a GUEST_EXIT_* with regs updated (vectors.S). */
 uint64_t guest_enter(struct vcpu_regs *regs);

@@ -10,6 +10,14 @@
 #define PLAT_UART_BASE 0x09000000ull
 
 /*
+ * The GICv3 frames (QEMU hw/arm/virt.c: VIRT_GIC_DIST, VIRT_GIC_REDIST):
+ * fixed for the machine, and the same in the platform DTS.
+ */
+#define PLAT_GICD_BASE 0x08000000ull
+#define PLAT_GICR_BASE 0x080a0000ull
+#define PLAT_GICR_SIZE 0x00f60000ull
+
+/*
  * Where QEMU puts the DTB for an ELF image that leaves the start of RAM
  * free: QEMU 7.2 enters an ELF with x0 = 0, so x0 is only trusted when it
  * points at a valid DTB, and this address is used otherwise.

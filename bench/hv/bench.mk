@@ -1,0 +1,11 @@
+# bench/hv/bench.mk — the hypervisor's costs under QEMU (bench/hv/run.py).
+#
+#   make bench-hv   builds the hypervisor and runs bench/hv/run.py: trap and
+#                   hypercall round trips and a 1 MiB IVC channel in guest
+#                   timer ticks (guests/bench.c), and QEMU start to the first
+#                   guest line against the same guest run bare-metal.
+# QEMU TCG numbers are relative: the script prints ratios (BENCHMARKS.md, ## hv).
+
+.PHONY: bench-hv
+bench-hv: hv
+	python3 bench/hv/run.py $(HV_ELF) $(GUEST_DIR)/hello.elf

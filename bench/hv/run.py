@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""bench/hv: the reference hypervisor's costs under QEMU TCG, as ratios.
+
+  run.py HV_ELF HELLO_ELF [RUNS]
+
+1. guests/bench.c on the hypervisor (vms=bench of examples/qemu/system.toml)
+   prints its counts in ticks of the guest's system counter: OPS trapped MMIO
+   reads, OPS null hypercalls, OPS plain RAM reads (the scale), publishing a
+   1 MiB IVC channel, copying 1 MiB into it, copying 1 MiB in its own RAM.
+   The best (lowest) of RUNS boots is kept per figure: TCG timings are noisy.
+2. Boot: wall time from starting QEMU to the first guest line, for guests/hello
+   on the hypervisor (vms=hello) and for the same program run bare-metal by
+   QEMU at EL1 (no virtualization; QEMU's own PSCI answers its SYSTEM_OFF).
+"""
+import re
+import subprocess
+import sys
+import time
+
+QEMU = ["qemu-system-aarch64", "-cpu", "cortex-a72", "-smp", "2", "-m", "1G",
+        "-nographic", "-net", "none"]
+HV_MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-semihosting"]
+BARE_MACHINE = ["-M", "virt,gic-version=3"]
+
+
+def first_line_ms(cmd, marker):
+    """Milliseconds from starting cmd to its first output line containing marker."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    found = None
+    for line in proc.stdout:
+        if found is None and marker in line:
+            found = (time.perf_counter() - start) * 1000
+    proc.wait(timeout=30)
+    if found is None:
+        sys.exit(f"bench-hv: no line with {marker!r} from {' '.join(cmd)}")
+    return found
+
+
+def bench_counts(hv_elf):
+    out = subprocess.run(QEMU + HV_MACHINE + ["-kernel", hv_elf, "-append",
+                         "system=examples/qemu/system.toml vms=bench"],
+                         stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                         timeout=60).stdout
+    m = re.search(r"^\[bench\] bench:(.*)$", out, re.M)
+    if not m:
+        sys.exit("bench-hv: the bench guest printed no result:\n" + out)
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))}
+
+
+def main():
+    hv_elf, hello_elf = sys.argv[1], sys.argv[2]
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+    best = {}
+    for _ in range(runs):
+        for k, v in bench_counts(hv_elf).items():
+            best[k] = min(best.get(k, v), v)
+    hv_boot = min(first_line_ms(QEMU + HV_MACHINE + ["-kernel", hv_elf, "-append",
+                                "system=examples/qemu/system.toml vms=hello"], "[hello]")
+                  for _ in range(runs))
+    bare_boot = min(first_line_ms(QEMU + BARE_MACHINE + ["-kernel", hello_elf],
+                                  "Hello from") for _ in range(runs))
+
+    ops, freq = best["ops"], best["freq"]
+    per = {k: best[k] / ops for k in ("mmio", "hvc", "ram")}
+    us = 1e6 / freq
+    print(f"guest counter {freq} Hz; best of {runs} boots; {ops} operations each")
+    print(f"MMIO trap round trip   {per['mmio']:8.1f} ticks ({per['mmio'] * us:6.2f} us)"
+          f"   {per['mmio'] / per['ram']:6.0f}x a RAM read")
+    print(f"null hypercall         {per['hvc']:8.1f} ticks ({per['hvc'] * us:6.2f} us)"
+          f"   {per['hvc'] / per['ram']:6.0f}x a RAM read")
+    print(f"RAM read (scale)       {per['ram']:8.1f} ticks")
+    ivc = best["ivc_publish"] + best["ivc_copy"]
+    print(f"IVC 1 MiB: publish {best['ivc_publish']} + copy in {best['ivc_copy']} ticks"
+          f" = {ivc * us / 1000:.2f} ms; in-guest copy {best['memcpy']} ticks"
+          f" = {best['memcpy'] * us / 1000:.2f} ms; ratio {ivc / best['memcpy']:.2f}")
+    print(f"QEMU start to first guest line: hypervisor {hv_boot:.0f} ms, bare metal"
+          f" {bare_boot:.0f} ms; ratio {hv_boot / bare_boot:.2f}")
+
+
+if __name__ == "__main__":
+    main()

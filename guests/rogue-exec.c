@@ -1,0 +1,12 @@
+/* Jumps into its console's device window: stage 2 never maps it executable, so it is stopped. */
+#include "guest.h"
+
+int main(void)
+{
+	void (*code)(void) = (void (*)(void))UART_BASE;
+
+	put_str("rogue-exec: jumping to the console window\n");
+	code();
+	put_str("rogue-exec: still running\n");
+	return 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * A guest that misbehaves. First the IVC hypercalls with bad pointers —
+ * outside its RAM, misaligned, into a device window, wrapping past 2^64 —
+ * each refused with an error, which it prints. Then it publishes a channel,
+ * writes to it, unpublishes it and reads it again: the mapping is gone
+ * from its stage-2 tables and TLBs, so the hypervisor stops it.
+ */
+#include "guest.h"
+
+#define KEY 9
+#define OUTSIDE_RAM 0x80000000ul
+#define CONSOLE_WINDOW UART_BASE
+
+static uint64_t base, size;
+
+static void expect(const char *what, int64_t got, int64_t want)
+{
+	put_str("rogue: ");
+	put_str(what);
+	put_str(got == want ? ": refused (" : ": UNEXPECTED (");
+	put_dec(got);
+	put_str(")\n");
+}
+
+int main(void)
+{
+	uintptr_t b = (uintptr_t)&base, s = (uintptr_t)&size;
+	volatile uint32_t *channel;
+	int64_t r;
+
+	size = 0x1000;
+	expect("publish, size pointer outside RAM",
+	       hvc_call4(IVC_PUBLISH, KEY, b, OUTSIDE_RAM, 0), IVC_EFAULT);
+	expect("publish, misaligned base pointer", hvc_call4(IVC_PUBLISH, KEY, b + 1, s, 0),
+	       IVC_EALIGN);
+	expect("publish, base pointer in its console window",
+	       hvc_call4(IVC_PUBLISH, KEY, CONSOLE_WINDOW, s, 0), IVC_EFAULT);
+	expect("subscribe, size pointer wrapping past 2^64",
+	       hvc_call4(IVC_SUBSCRIBE, 1, KEY, b, (uint64_t)-8), IVC_EFAULT);
+	expect("unsubscribe from a channel it does not hold", hvc_call4(IVC_UNSUBSCRIBE, 1, KEY, 0, 0),
+	       IVC_ENOENT);
+
+	r = hvc_call4(IVC_PUBLISH, KEY, b, s, 0);
+	if (r) {
+		put_str("rogue: publish FAILED\n");
+		return 0;
+	}
+	channel = (volatile uint32_t *)(uintptr_t)base;
+	channel[16] = 0x5a5a5a5a; /* after the header: the translation is in its TLB now */
+	r = hvc_call4(IVC_UNPUBLISH, KEY, 0, 0, 0);
+	put_str("rogue: published, wrote and unpublished channel 9 (");
+	put_dec(r);
+	put_str("); reading it again at ");
+	put_hex(base);
+	put_str("\n");
+	put_hex(channel[16]);
+	put_str("\nrogue: still running\n");
+	return 0;
+}

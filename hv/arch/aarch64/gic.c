@@ -1,0 +1,123 @@
+/*
+ * GICv3 at EL2, as little as one timer PPI needs (Arm IHI 0069, GICv3/v4
+ * Architecture Specification; register offsets and fields from its
+ * chapter 12). QEMU virt runs the GIC with one Security state (GICD_CTLR.DS
+ * = 1, no EL3), so Group 1 interrupts are IRQs and the hypervisor owns
+ * the whole distributor.
+ */
+#include "arch/aarch64/cpu.h"
+#include "arch/aarch64/gic.h"
+#include "core/panic.h"
+#include "platform/qemu-virt/platform.h"
+
+/* GICD_CTLR with DS = 1: EnableGrp1 [1], ARE [4] (affinity routing), RWP [31]. */
+#define GICD_CTLR 0x0000
+#define GICD_CTLR_ENABLE_G1 (1u << 1)
+#define GICD_CTLR_ARE (1u << 4)
+#define GICD_CTLR_RWP (1u << 31)
+
+/* Redistributor: RD_base frame, then the SGI_base frame 64 KiB above it. */
+#define GICR_STRIDE 0x20000
+#define GICR_TYPER 0x0008 /* Affinity_Value [63:32] = Aff3.Aff2.Aff1.Aff0; Last [4] */
+#define GICR_TYPER_LAST (1ull << 4)
+#define GICR_WAKER 0x0014 /* ProcessorSleep [1], ChildrenAsleep [2] */
+#define GICR_WAKER_SLEEP (1u << 1)
+#define GICR_WAKER_ASLEEP (1u << 2)
+#define GICR_SGI 0x10000
+#define GICR_IGROUPR0 (GICR_SGI + 0x0080)
+#define GICR_ISENABLER0 (GICR_SGI + 0x0100)
+#define GICR_IPRIORITYR (GICR_SGI + 0x0400)
+
+/* The EL2 physical timer's PPI (Arm Base System Architecture: INTID 26). */
+#define INTID_CNTHP 26
+#define INTID_SPURIOUS 1023
+
+/* ICC_SRE_EL2: SRE [0] system-register interface; Enable [3] lets EL1 use it too. */
+#define ICC_SRE_SRE (1u << 0)
+#define ICC_SRE_ENABLE (1u << 3)
+
+/* CNTHP_CTL_EL2: ENABLE [0]; IMASK [1] = 0 lets the timer assert its interrupt. */
+#define CNTHP_CTL_ENABLE 1u
+
+/* One time slice: 2 ms of the system counter. */
+#define SLICE_PER_SECOND 500
+
+static volatile uint32_t *reg32(uint64_t addr)
+{
+	return (volatile uint32_t *)(uintptr_t)addr;
+}
+
+void gic_dist_init(void)
+{
+	*reg32(PLAT_GICD_BASE + GICD_CTLR) = GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1;
+	/* RWP: the write has taken effect once the distributor clears it. */
+	while (*reg32(PLAT_GICD_BASE + GICD_CTLR) & GICD_CTLR_RWP)
+		;
+}
+
+/* This CPU's redistributor: the one whose GICR_TYPER names its affinity. */
+static uint64_t find_redistributor(uint64_t mpidr)
+{
+	uint64_t aff = (mpidr & 0xffffff) | (mpidr >> 32 & 0xff) << 24;
+
+	for (uint64_t rd = PLAT_GICR_BASE; rd < PLAT_GICR_BASE + PLAT_GICR_SIZE; rd += GICR_STRIDE) {
+		uint64_t typer = *(volatile uint64_t *)(uintptr_t)(rd + GICR_TYPER);
+
+		if (typer >> 32 == aff)
+			return rd;
+		if (typer & GICR_TYPER_LAST)
+			break;
+	}
+	return 0;
+}
+
+void gic_cpu_init(uint64_t mpidr)
+{
+	uint64_t rd = find_redistributor(mpidr);
+
+	if (!rd)
+		hv_panic("GIC: no redistributor for MPIDR %#llx", (unsigned long long)mpidr);
+	/* Wake the redistributor: clear ProcessorSleep, wait for ChildrenAsleep to clear. */
+	*reg32(rd + GICR_WAKER) &= ~GICR_WAKER_SLEEP;
+	while (*reg32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP)
+		;
+	*reg32(rd + GICR_IGROUPR0) |= 1u << INTID_CNTHP;                   /* Group 1: an IRQ */
+	((volatile uint8_t *)(uintptr_t)(rd + GICR_IPRIORITYR))[INTID_CNTHP] = 0x80;
+	*reg32(rd + GICR_ISENABLER0) = 1u << INTID_CNTHP;
+
+	sysreg_write(icc_sre_el2, sysreg_read(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
+	isb();
+	sysreg_write(icc_pmr_el1, 0xff);  /* every priority passes the mask */
+	sysreg_write(icc_ctlr_el1, 0);    /* EOImode 0: EOIR both drops and deactivates */
+	sysreg_write(icc_igrpen1_el1, 1); /* Group 1 on at this CPU interface */
+	isb();
+}
+
+void gic_slice_start(void)
+{
+	sysreg_write(cnthp_tval_el2, sysreg_read(cntfrq_el0) / SLICE_PER_SECOND);
+	sysreg_write(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
+	isb();
+}
+
+void gic_slice_stop(void)
+{
+	sysreg_write(cnthp_ctl_el2, 0);
+	isb();
+}
+
+bool gic_handle_irq(void)
+{
+	uint64_t intid = sysreg_read(icc_iar1_el1) & 0xffffff;
+
+	if (intid == INTID_SPURIOUS)
+		return false;
+	if (intid != INTID_CNTHP)
+		hv_panic("GIC: interrupt %llu, but only the slice timer is enabled",
+			 (unsigned long long)intid);
+	/* Disarm before EOI: the timer's level output would re-pend the PPI at once. */
+	gic_slice_stop();
+	sysreg_write(icc_eoir1_el1, intid);
+	isb();
+	return true;
+}

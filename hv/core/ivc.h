@@ -1,0 +1,40 @@
+/*
+ * Inter-VM channels: the system's IVC registry (lib/ivc), its access
+ * control from the system file's [[ivc]] declarations, and the guests'
+ * IVC hypercalls. Channels are mapped into and out of running VMs' stage-2
+ * tables; every removal is followed by the TLB invalidation of
+ * arch/aarch64/stage2.c before the frames can be reused.
+ */
+#ifndef HV_CORE_IVC_H
+#define HV_CORE_IVC_H
+
+#include "arch/aarch64/vcpu.h"
+#include "core/vm.h"
+#include "vmcfg/check.h"
+
+/* Prepares the registry for sys's declarations (sys outlives it). 0 or VMCFG_E*. */
+int hv_ivc_init(const struct vmcfg_system *sys);
+
+/* Lets hv take part (its IVC window, possibly empty). 0 or VMCFG_E*. */
+int hv_ivc_attach(struct hv_vm *hv);
+
+/* Takes hv out again before it ever ran (its creation failed after hv_ivc_attach). */
+void hv_ivc_detach(struct hv_vm *hv);
+
+/*
+ * Once no CPU runs a VM: takes every VM out (unmapping, with TLB
+ * invalidation, whatever they still map) and frees the registry.
+ */
+void hv_ivc_destroy(void);
+
+/*
+ * HVC with x0 = 3..6 (publish, subscribe, unpublish, unsubscribe): runs it
+ * through vmcfg_ivc_hypercall — which checks every guest pointer — and
+ * puts the result (0 or a negative VMCFG_E* code) in x0. A subscribe to a
+ * channel not published yet gives the CPU up, so the publisher can run
+ * before the guest retries. Returns false, changing nothing, for any
+ * other x0.
+ */
+bool hv_ivc_call(struct vcpu *v);
+
+#endif

@@ -1,0 +1,99 @@
+/* Placement of vCPUs on physical CPUs and the per-CPU round-robin loop. */
+#include "arch/aarch64/cpu.h"
+#include "core/console.h"
+#include "core/sched.h"
+
+/* Set by the boot CPU once every VM is created and placed. */
+static bool go;
+
+int sched_place(struct hv_vm *hv)
+{
+	uint32_t choice[HV_VM_MAX_VCPUS], load[HV_MAX_CPUS];
+
+	for (uint32_t c = 0; c < HV_MAX_CPUS; c++)
+		load[c] = cpus[c].runq_len;
+	for (uint32_t i = 0; i < hv->vcpu_count; i++) {
+		const struct vm_vcpu *plan = &hv->vm->vcpus[i];
+		uint32_t best = HV_MAX_CPUS;
+
+		for (uint32_t c = 0; c < HV_MAX_CPUS; c++) {
+			bool allowed = !plan->has_mask || (c < 64 && (plan->pcpu_mask >> c & 1));
+
+			if (allowed && __atomic_load_n(&cpus[c].online, __ATOMIC_ACQUIRE) &&
+			    (best == HV_MAX_CPUS || load[c] < load[best]))
+				best = c;
+		}
+		if (best == HV_MAX_CPUS) {
+			hv_log("vm '%s': vCPU %u: phys_cpu_sets %#llx names no online CPU",
+			       hv->vm->name, i, (unsigned long long)plan->pcpu_mask);
+			return VMCFG_EINVAL;
+		}
+		if (load[best] == HV_CPU_MAX_VCPUS) {
+			hv_log("vm '%s': vCPU %u: cpu%u runs %d vCPUs already", hv->vm->name, i,
+			       best, HV_CPU_MAX_VCPUS);
+			return VMCFG_ELIMIT;
+		}
+		choice[i] = best;
+		load[best]++;
+	}
+	for (uint32_t i = 0; i < hv->vcpu_count; i++) {
+		struct cpu *c = &cpus[choice[i]];
+
+		hv->vcpus[i].pcpu = choice[i];
+		c->runq[c->runq_len++] = &hv->vcpus[i];
+	}
+	return 0;
+}
+
+/* The next runnable vCPU of c after position *next, round-robin, or NULL. */
+static struct vcpu *pick(struct cpu *c, uint32_t *next)
+{
+	for (uint32_t k = 0; k < c->runq_len; k++) {
+		uint32_t at = (*next + k) % c->runq_len;
+		struct vcpu *v = c->runq[at];
+
+		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNABLE &&
+		    hv_vm_live(v->vm)) {
+			*next = (at + 1) % c->runq_len;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/* This CPU's loop: runs its vCPUs until no VM is live anywhere. */
+static void schedule(void)
+{
+	struct cpu *c = this_cpu();
+	uint32_t next = 0;
+
+	while (hv_vm_live_count()) {
+		struct vcpu *v = pick(c, &next);
+
+		if (v)
+			vcpu_run(v);
+		else
+			/* Nothing to run here until a guest CPU_ON or the last VM's end. */
+			__asm__ volatile("yield");
+	}
+	vcpu_put_current();
+	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
+}
+
+void sched_run_all(void)
+{
+	__atomic_store_n(&go, true, __ATOMIC_RELEASE);
+	__asm__ volatile("sev"); /* wake the CPUs waiting in sched_secondary */
+	schedule();
+	for (uint32_t i = 1; i < HV_MAX_CPUS; i++)
+		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			while (!__atomic_load_n(&cpus[i].done, __ATOMIC_ACQUIRE))
+				;
+}
+
+void sched_secondary(void)
+{
+	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
+		__asm__ volatile("wfe");
+	schedule();
+}
