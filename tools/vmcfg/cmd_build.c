@@ -244,20 +244,12 @@ static void print_images(const struct built *b)
 	}
 }
 
-/* The VM's id and name as the file gives them, also when it did not convert. */
-static void vm_identity(const struct vm_file *f, uint64_t *id, const char **name)
-{
-	const struct vm_spec *s = f->spec;
-	*id = f->config ? f->config->id : s && s->base.id.set ? s->base.id.v : 0;
-	*name = f->config ? f->config->name : s && s->base.name.set ? s->base.name.s : "?";
-}
-
 static void print_text(const struct built *b, const struct build_opts *o)
 {
 	const struct vm_config *cfg = b->file->config;
 	uint64_t id;
 	const char *name;
-	vm_identity(b->file, &id, &name);
+	vm_file_identity(b->file, &id, &name);
 	printf("\nvm %llu \"%s\" (%s): %s\n", (unsigned long long)id, name, b->file->path,
 	       b->vm ? "built" : "NOT BUILT");
 	for (size_t i = 0; i < b->log_count; i++)
@@ -434,7 +426,7 @@ static void print_json(const struct built *b, const struct build_opts *o, bool f
 	const struct vm_config *cfg = b->file->config;
 	uint64_t id;
 	const char *name;
-	vm_identity(b->file, &id, &name);
+	vm_file_identity(b->file, &id, &name);
 	jraw(first ? "{\"file\":" : ",{\"file\":");
 	jstr(b->file->path);
 	jkey_u64(",\"id\":", id);

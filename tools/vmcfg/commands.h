@@ -24,5 +24,6 @@ int cmd_schema(int argc, char **argv);
 int cmd_toml2json(int argc, char **argv);
 int cmd_dtb(int argc, char **argv);
 int cmd_build(int argc, char **argv);
+int cmd_map(int argc, char **argv);
 
 #endif

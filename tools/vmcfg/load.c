@@ -257,6 +257,13 @@ const struct vmcfg_platform *vm_set_platform(const struct vm_set *set)
 	return set->system && set->system->has_platform ? &set->system->platform : NULL;
 }
 
+void vm_file_identity(const struct vm_file *f, uint64_t *id, const char **name)
+{
+	const struct vm_spec *s = f->spec;
+	*id = f->config ? f->config->id : s && s->base.id.set ? s->base.id.v : 0;
+	*name = f->config ? f->config->name : s && s->base.name.set ? s->base.name.s : "?";
+}
+
 struct report vm_set_report(const struct vm_set *set, enum report_format format, bool color)
 {
 	struct report r = { format, color, set->sources, set->source_count };

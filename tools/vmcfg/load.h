@@ -65,6 +65,9 @@ int vm_set_load_one(struct vm_set *set, char *path);
 /* The platform the set was checked against (host DT, else system file), or NULL. */
 const struct vmcfg_platform *vm_set_platform(const struct vm_set *set);
 
+/* The VM's id and name as the file gives them, also when it did not convert ("?": no name). */
+void vm_file_identity(const struct vm_file *f, uint64_t *id, const char **name);
+
 /* A report over set's sources with the given format and colour. */
 struct report vm_set_report(const struct vm_set *set, enum report_format format, bool color);
 

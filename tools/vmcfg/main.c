@@ -14,6 +14,7 @@ const struct command vmcfg_commands[] = {
 	{ "schema", "print a JSON Schema of the VM file format", cmd_schema },
 	{ "build", "build every VM on a simulated host: vCPUs, stage-2 map, devices, images",
 	  cmd_build },
+	{ "map", "the memory map of host and guests, as text and (--svg) a picture", cmd_map },
 	{ "dtb", "the guest device tree of a VM, against the host's (--platform)", cmd_dtb },
 	{ "toml2json", "read TOML on stdin, print tagged JSON (toml-test decoder protocol)",
 	  cmd_toml2json },

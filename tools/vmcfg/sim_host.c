@@ -10,10 +10,6 @@
 #define GIB (1ull << 30)
 #define PAGE_MASK (VMCFG_PAGE_SIZE - 1)
 
-struct range {
-	uint64_t base, end;
-};
-
 /* ---- the HAL ---- */
 
 static struct sim_bank *bank_at(struct sim_host *h, uint64_t pa)
@@ -166,32 +162,13 @@ static int add_bank(struct sim_host *h, uint64_t base, uint64_t end, bool identi
 
 static int compare_ranges(const void *a, const void *b)
 {
-	const struct range *x = a, *y = b;
+	const struct sim_range *x = a, *y = b;
 	return x->base < y->base ? -1 : x->base > y->base;
 }
 
-/* The identical regions of every config, page-rounded, sorted and merged. */
-static size_t identical_union(const struct vm_config *const *configs, size_t n, struct range **out)
+/* Sorts r and merges the ranges that overlap or touch; returns how many are left. */
+static size_t merge_ranges(struct sim_range *r, size_t count)
 {
-	size_t count = 0, cap = 0;
-	struct range *r = NULL;
-	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; configs[i] && k < configs[i]->region_count; k++) {
-			const struct vm_mem_region *m = &configs[i]->regions[k];
-			uint64_t end;
-			if (m->map_type != VMCFG_MAP_IDENTICAL || (m->flags & VMCFG_MEM_DEVICE) ||
-			    !vmcfg_add_u64(m->gpa, m->size, &end) || end > UINT64_MAX - PAGE_MASK)
-				continue;
-			if (count == cap) {
-				cap = cap ? cap * 2 : 8;
-				struct range *p = realloc(r, cap * sizeof *r);
-				if (!p)
-					break;
-				r = p;
-			}
-			r[count++] = (struct range){ m->gpa & ~PAGE_MASK, (end + PAGE_MASK) & ~PAGE_MASK };
-		}
-	}
 	if (count)
 		qsort(r, count, sizeof *r, compare_ranges);
 	size_t merged = 0;
@@ -203,8 +180,35 @@ static size_t identical_union(const struct vm_config *const *configs, size_t n, 
 			r[merged++] = r[i];
 		}
 	}
-	*out = r;
 	return merged;
+}
+
+/* The identical regions of every config, page-rounded, sorted and merged. */
+static size_t identical_union(const struct vm_config *const *configs, size_t n,
+			      struct sim_range **out)
+{
+	size_t count = 0, cap = 0;
+	struct sim_range *r = NULL;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; configs[i] && k < configs[i]->region_count; k++) {
+			const struct vm_mem_region *m = &configs[i]->regions[k];
+			uint64_t end;
+			if (m->map_type != VMCFG_MAP_IDENTICAL || (m->flags & VMCFG_MEM_DEVICE) ||
+			    !vmcfg_add_u64(m->gpa, m->size, &end) || end > UINT64_MAX - PAGE_MASK)
+				continue;
+			if (count == cap) {
+				cap = cap ? cap * 2 : 8;
+				struct sim_range *p = realloc(r, cap * sizeof *r);
+				if (!p)
+					break;
+				r = p;
+			}
+			r[count++] = (struct sim_range){ m->gpa & ~PAGE_MASK,
+							 (end + PAGE_MASK) & ~PAGE_MASK };
+		}
+	}
+	*out = r;
+	return merge_ranges(r, count);
 }
 
 /* Above every host address the configs name (identity RAM and passthrough HPAs). */
@@ -232,7 +236,7 @@ static uint64_t highest_host_address(const struct vm_config *const *configs, siz
  * Adds [base, end) cut at the identical regions: the pieces outside them
  * first (allocation order), the pieces inside them after.
  */
-static int add_ram_cut(struct sim_host *h, uint64_t base, uint64_t end, const struct range *id,
+static int add_ram_cut(struct sim_host *h, uint64_t base, uint64_t end, const struct sim_range *id,
 		       size_t nid, bool inside_pass)
 {
 	uint64_t at = base;
@@ -261,7 +265,7 @@ static int add_ram_cut(struct sim_host *h, uint64_t base, uint64_t end, const st
 }
 
 static int platform_banks(struct sim_host *h, const struct vmcfg_platform *p,
-			  const struct range *id, size_t nid, char *err, size_t err_size)
+			  const struct sim_range *id, size_t nid, char *err, size_t err_size)
 {
 	uint64_t total = 0;
 	for (size_t i = 0; i < p->ram_count; i++)
@@ -293,7 +297,7 @@ static int platform_banks(struct sim_host *h, const struct vmcfg_platform *p,
 }
 
 static int default_banks(struct sim_host *h, const struct vm_config *const *configs, size_t n,
-			 const struct range *id, size_t nid, char *err, size_t err_size)
+			 const struct sim_range *id, size_t nid, char *err, size_t err_size)
 {
 	uint64_t pool = POOL_SLACK, total = 0;
 	for (size_t i = 0; i < n; i++)
@@ -328,7 +332,7 @@ int sim_host_init(struct sim_host *h, const struct vm_config *const *configs, si
 				     .phys_to_virt = host_phys_to_virt,
 				     .log = host_log,
 				     .scrub_frames = host_scrub };
-	struct range *id = NULL;
+	struct sim_range *id = NULL;
 	size_t nid = identical_union(configs, n, &id);
 	int rc = platform && platform->ram_count
 			 ? platform_banks(h, platform, id, nid, err, err_size)
@@ -375,4 +379,15 @@ void sim_host_describe(const struct sim_host *h, FILE *out)
 			vmcfg_fmt_hex(y, b->sim.base + b->size), vmcfg_fmt_size(z, b->size),
 			b->identical ? "RAM holding identical regions (allocated from last)" : "RAM");
 	}
+}
+
+size_t sim_host_ram(const struct sim_host *h, struct sim_range **out)
+{
+	*out = malloc((h->bank_count ? h->bank_count : 1) * sizeof **out);
+	if (!*out)
+		return 0;
+	for (size_t i = 0; i < h->bank_count; i++)
+		(*out)[i] = (struct sim_range){ h->banks[i].sim.base,
+						h->banks[i].sim.base + h->banks[i].size };
+	return merge_ranges(*out, h->bank_count);
 }

@@ -20,6 +20,11 @@
 #include "vmcfg/config.h"
 #include "vmcfg/hal.h"
 
+/* A host physical range [base, end). */
+struct sim_range {
+	uint64_t base, end;
+};
+
 struct sim_bank {
 	struct vmcfg_sim_mem sim;
 	void *ram;
@@ -61,5 +66,13 @@ size_t sim_host_frames_in_use(const struct sim_host *h);
 
 /* Describes the banks, one line each ("  [base, end) size role"). */
 void sim_host_describe(const struct sim_host *h, FILE *out);
+
+/*
+ * The host's RAM as sorted [base, end) ranges, banks that touch joined
+ * (the cuts at identical regions undone): the platform's RAM banks, or the
+ * simulated ones without a platform. *out is malloc'ed (NULL and 0 when
+ * memory ran out; the caller frees it).
+ */
+size_t sim_host_ram(const struct sim_host *h, struct sim_range **out);
 
 #endif

@@ -1,0 +1,10 @@
+# make map-picture: regenerates the README's picture of the demo system —
+# docs/demo-map.svg (vmcfg map --svg) and docs/demo-map.png (the SVG rendered
+# by headless Chromium at its own size, scripts/svg2png.sh). Both are checked
+# in; run this after changing examples/demo or the map's drawing.
+MAP_PICTURE_SYSTEM := examples/demo/system.toml
+
+.PHONY: map-picture
+map-picture: $(CLI)
+	$(CLI) map --system $(MAP_PICTURE_SYSTEM) --svg docs/demo-map.svg > /dev/null
+	scripts/svg2png.sh docs/demo-map.svg docs/demo-map.png

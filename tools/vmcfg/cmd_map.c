@@ -1,0 +1,190 @@
+/*
+ * vmcfg map: the memory map of a system — the host's physical memory and
+ * each VM's guest physical memory — as text, and with --svg as a picture
+ * (map_svg.c). Both come from one model (map_model.h), which says what is
+ * built and what is drawn from the config alone. The map is drawn when the
+ * checker finds errors too: that is when it is needed.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "map_model.h"
+#include "map_svg.h"
+
+static void map_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vmcfg map [OPTIONS] FILE...\n"
+		"       vmcfg map [OPTIONS] --system SYSTEM.toml\n\n"
+		"Checks the VM files, builds every VM without errors on a simulated host\n"
+		"(as vmcfg build does, with the system's IVC channels mapped) and prints the\n"
+		"memory map: the host's physical memory, then each VM's guest physical\n"
+		"memory, regions and gaps sorted by address with owner and kind, guest RAM\n"
+		"and windows with their host backing, and the checker's findings on the\n"
+		"regions they are about (!! error, ! warning). VMs with errors are drawn\n"
+		"from their config alone: guest ranges as written, host ranges where the\n"
+		"file fixes them (identical/reserved RAM, passthrough). See docs/map.md.\n\n"
+		"options:\n"
+		"  --system FILE   map the VMs of a system file (docs/system-file.md)\n"
+		"  --platform DT   the host's device tree (.dtb or .dts) as the platform\n"
+		"  --svg OUT.svg   also draw the map as a self-contained SVG picture\n"
+		"  -h, --help      this text\n\n"
+		"exit status: 0 no errors, 1 the checker found errors (the map is still\n"
+		"printed), 2 usage error, unreadable file or out of memory\n");
+}
+
+/* ---- text ---- */
+
+/* The arrows of a row: where its guest range lives on the host, or who maps its host range. */
+static void backing_text(const struct map_model *m, const struct map_region *r, int vm, char *out,
+			 size_t size)
+{
+	size_t n = 0, shown = 0, more = 0;
+	out[0] = '\0';
+	if (vm >= 0 && !map_kind_has_backing(r->kind))
+		return;
+	for (size_t i = 0; i < m->link_count; i++) {
+		const struct map_link *l = &m->links[i];
+		uint64_t at = vm >= 0 ? l->gpa : l->hpa, to = vm >= 0 ? l->hpa : l->gpa;
+		int who = vm >= 0 ? vm : r->owner; /* a host row lists its owners' arrows */
+		if ((l->vm != who && (vm >= 0 || l->vm != r->sharer)) || at < r->base || at >= r->end)
+			continue;
+		if (shown == 2) { /* RAM scattered over many host runs: the count says enough */
+			more++;
+			continue;
+		}
+		char a[VMCFG_FMT_BUF];
+		n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s %s %s", shown ? ", " : "",
+				      vm >= 0 ? "->" : "<-", vm >= 0 ? "host" : m->vms[l->vm].name,
+				      vmcfg_fmt_hex(a, to));
+		shown++;
+	}
+	if (more && n < size)
+		snprintf(out + n, size - n, " (+%zu more)", more);
+}
+
+static void print_row(const struct map_model *m, const struct map_region *r, int vm)
+{
+	char b[VMCFG_FMT_BUF], e[VMCFG_FMT_BUF], s[VMCFG_FMT_BUF], owner[160], detail[320];
+	const char *kind = map_kind_name(r->kind);
+	snprintf(owner, sizeof owner, "%s%s%s", map_owner_name(m, r), r->sharer >= 0 ? "+" : "",
+		 r->sharer >= 0 ? m->vms[r->sharer].name : "");
+	backing_text(m, r, vm, detail, sizeof detail);
+	printf("  %s%-13s %-13s %9s  %-12s %-17s %s%s%s", r->child ? "  " : "", vmcfg_fmt_hex(b, r->base),
+	       vmcfg_fmt_hex(e, r->end), vmcfg_fmt_size(s, r->end - r->base),
+	       map_kind_is_gap(r->kind) ? "--" : owner, kind, r->label, *r->label && *detail ? " " : "",
+	       detail);
+	for (unsigned i = 0; i < r->code_count; i++)
+		printf("%s%s", i ? " " : (r->error ? "  !! " : "  ! "), r->codes[i]);
+	printf("\n");
+}
+
+static void print_space(const struct map_model *m, const struct map_space *s, int vm)
+{
+	printf("  %-13s %-13s %9s  %-12s %-17s %s\n", "start", "end", "size", "owner", "kind",
+	       "name / backing");
+	if (!s->count)
+		printf("  (nothing mapped)\n");
+	for (size_t i = 0; i < s->count; i++) {
+		print_row(m, &s->rows[i], vm);
+		/* An overlap is told under the later of its two rows, where a reader meets it. */
+		for (size_t k = 0; k < s->overlap_count; k++) {
+			const struct map_overlap *o = &s->overlaps[k];
+			if (o->b != i)
+				continue;
+			const struct map_region *a = &s->rows[o->a];
+			char x[VMCFG_FMT_BUF], y[VMCFG_FMT_BUF], z[VMCFG_FMT_BUF];
+			printf("  ^^ overlaps %s %s by %s at [%s, %s)", map_owner_name(m, a),
+			       map_kind_name(a->kind), vmcfg_fmt_size(z, o->end - o->base),
+			       vmcfg_fmt_hex(x, o->base), vmcfg_fmt_hex(y, o->end));
+			for (unsigned c = 0; c < o->code_count; c++)
+				printf("%s%s", c ? " " : "  !! ", o->codes[c]);
+			printf("\n");
+		}
+	}
+}
+
+static void print_map(const struct map_model *m)
+{
+	printf("host physical memory (%s%s)\n", m->has_platform ? "the platform's, " : "simulated, ",
+	       m->arch);
+	print_space(m, &m->host, -1);
+	for (size_t i = 0; i < m->vm_count; i++) {
+		const struct map_vm *v = &m->vms[i];
+		printf("\nvm %llu \"%s\" guest physical memory (%s, %s)\n", (unsigned long long)v->id,
+		       v->name, v->file, v->built ? "built" : "not built");
+		if (v->note)
+			printf("  note: %s\n", v->note);
+		print_space(m, &v->space, (int)i);
+	}
+	for (size_t i = 0; i < m->note_count; i++)
+		printf("%snote: %s\n", i ? "" : "\n", m->notes[i]);
+}
+
+/* ---- the command ---- */
+
+int cmd_map(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "system", required_argument, NULL, 'S' },
+		{ "platform", required_argument, NULL, 'P' },
+		{ "svg", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vm_set_options load = { 0 };
+	const char *svg = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'S':
+			load.system_path = optarg;
+			break;
+		case 'P':
+			load.platform_path = optarg;
+			break;
+		case 's':
+			svg = optarg;
+			break;
+		case 'h':
+			map_usage(stdout);
+			return 0;
+		default:
+			map_usage(stderr);
+			return 2;
+		}
+	}
+	if (load.system_path ? optind != argc : optind >= argc) {
+		map_usage(stderr);
+		return 2;
+	}
+
+	struct vm_set set;
+	struct map_model m;
+	int rc = vm_set_load(&set, argv + optind, (size_t)(argc - optind), &load);
+	if (!rc) {
+		if (set.diags.count) {
+			vmcfg_diags_sort(&set.diags);
+			struct report r = vm_set_report(&set, REPORT_TEXT,
+							report_parse_color("auto", stderr));
+			report_write(&r, &set.diags, stderr);
+		}
+		rc = map_model_build(&m, &set);
+		if (!rc) {
+			print_map(&m);
+			if (svg)
+				rc = map_svg_write_file(&m, load.system_path ? load.system_path
+									     : argv[optind],
+							svg);
+		}
+		map_model_free(&m);
+	}
+	int status = rc ? 2 : set.io_error ? 2 : set.diags.errors ? 1 : 0;
+	if (rc && rc != VMCFG_EIO)
+		fprintf(stderr, "vmcfg map: %s\n", vmcfg_strerror(rc));
+	vm_set_free(&set);
+	return status;
+}
