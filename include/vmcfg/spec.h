@@ -201,6 +201,16 @@ int vm_spec_decode(const struct toml_doc *doc, const char *file,
 		   struct vm_spec **out);
 
 /*
+ * Parses text (len bytes) as TOML the way every vmcfg file is read (64-bit
+ * integers allowed, for addresses): a syntax error becomes one
+ * VMCFG_R_TOML_SYNTAX diagnostic located in file, *doc stays NULL and the
+ * return is 0. Returns 0, VMCFG_ENOMEM or VMCFG_EINVAL. Free with toml_free.
+ */
+int vm_spec_parse_toml(const char *text, size_t len, const char *file,
+		       const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
+		       struct toml_doc **doc);
+
+/*
  * Parses text (len bytes) as TOML and decodes it: a TOML syntax error
  * becomes one VMCFG_R_TOML_SYNTAX diagnostic (and *out stays NULL, return
  * 0). The parser is run with allow_u64 so 64-bit addresses can be written.

@@ -41,14 +41,57 @@ static inline void check_free(struct vmcfg_diags *d, void *p, size_t n, size_t s
 		d->alloc.fn(d->alloc.ud, p, (n ? n : 1) * size, 0);
 }
 
+/*
+ * Scratch for n elements: the caller's buffer small (room for small_n) when
+ * they fit, else check_alloc. Per-VM rules run once per VM of a system, and
+ * their few elements should not cost an allocation each. NULL: no memory.
+ */
+static inline void *check_scratch(struct vmcfg_diags *d, void *small, size_t small_n, size_t n,
+				  size_t size)
+{
+	return n <= small_n ? small : check_alloc(d, n, size);
+}
+
+/* Returns check_scratch(d, small, …, n, size). */
+static inline void check_scratch_free(struct vmcfg_diags *d, void *p, const void *small, size_t n,
+				      size_t size)
+{
+	if (p != small)
+		check_free(d, p, n, size);
+}
+
+/*
+ * v (capacity *cap elements of size bytes; NULL when *cap is 0) with room
+ * for need elements: the same array when it has, else reallocated to at
+ * least double the capacity, so that appending stays linear. Never NULL
+ * but when memory runs out; v is still the caller's then (free it with
+ * check_free(d, v, *cap, size)).
+ */
+static inline void *check_grow(struct vmcfg_diags *d, void *v, size_t *cap, size_t need,
+			       size_t size)
+{
+	size_t grown = need ? need : 1, bytes;
+	if (v && need <= *cap)
+		return v;
+	if (*cap < SIZE_MAX / 2 && *cap * 2 > grown)
+		grown = *cap * 2;
+	if (__builtin_mul_overflow(grown, size, &bytes))
+		return NULL;
+	void *p = d->alloc.fn(d->alloc.ud, v, *cap * size, bytes);
+	if (p)
+		*cap = grown;
+	return p;
+}
+
 /* --- sorting (sort.c) --- */
 
 typedef int (*check_cmp_fn)(const void *a, const void *b);
 
 /*
  * Sorts n elements of size bytes, O(n log n): a stable merge sort with a
- * scratch buffer from d, or an in-place heapsort (not stable) when none
- * can be had — give cmp a final tie-breaker so the order is the same.
+ * scratch buffer from d (none for up to 16 elements), or an in-place
+ * heapsort (not stable) when none can be had — give cmp a final
+ * tie-breaker so the order is the same.
  */
 void check_sort(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_cmp_fn cmp);
 
@@ -83,11 +126,14 @@ struct check_keyed {
 int check_cmp_keyed(const void *a, const void *b);
 int check_same_key(const void *a, const void *b);
 
+/* struct check_range by (first, owner, ref): the order check_sweep sweeps in. */
+int check_cmp_range(const void *a, const void *b);
+
 /* --- declared ranges (ranges.c) --- */
 
 /* What a range is, for messages and for choosing the rule of a conflict. */
 enum check_range_kind {
-	CHECK_RAM,         /* kernel.memory_regions entry */
+	CHECK_RAM,         /* kernel.memory_regions entry; platform: a RAM bank */
 	CHECK_PT_WINDOW,   /* devices.passthrough_devices entry with a window */
 	CHECK_PT_ADDRESS,  /* devices.passthrough_addresses entry */
 	CHECK_EMU_DEVICE,  /* devices.emu_devices entry */
@@ -96,39 +142,81 @@ enum check_range_kind {
 	CHECK_RESERVED     /* platform: a reserved frame */
 };
 
-/* Owner of the platform's ranges in a system sweep. */
-#define CHECK_PLATFORM SIZE_MAX
+/*
+ * A declared range [first, last] as the sweeps see it: inclusive, so a
+ * range may end at 2^64. It is kept to 24 bytes because a system sweep
+ * sorts one for every range of every VM; what the range is comes from
+ * check_collect_detail, and only for the ranges a finding names.
+ */
+struct check_range {
+	uint64_t first, last;
+	uint32_t owner; /* the sweep only reports ranges of different owners */
+	uint32_t ref;   /* the range's number in its collection (check_collect) */
+};
 
 /*
- * A declared range [first, last]: inclusive, so a range may end at 2^64.
- * delta is host minus guest address (mod 2^64): 0 for identity mappings.
+ * Owners and numbers are 32 bits wide, so a system has fewer than
+ * CHECK_MAX_COUNT VMs and a VM or platform fewer ranges. Decoded input
+ * that large cannot be in memory (an entry takes 100 bytes or more); the
+ * checker still refuses it with VMCFG_ENOMEM rather than wrap.
  */
-struct check_interval {
-	uint64_t first, last, delta;
-	size_t owner;        /* the sweep only reports ranges of different owners */
-	size_t vm;           /* index of the VM in the system; CHECK_PLATFORM */
+#define CHECK_MAX_COUNT UINT32_MAX
+
+/* Owner of the platform's ranges in a system sweep: no VM's index. */
+#define CHECK_PLATFORM UINT32_MAX
+
+/* A declared range in full, for messages and for choosing the rule of a conflict. */
+struct check_decl {
+	uint64_t first, last;
+	uint64_t delta;      /* host minus guest address (mod 2^64): 0 for identity mappings */
 	enum check_range_kind kind;
-	uint64_t map_type;   /* CHECK_RAM: enum vmcfg_map_type */
+	uint64_t map_type;   /* CHECK_RAM of a VM: enum vmcfg_map_type */
 	const char *name;    /* device or frame name; NULL when none */
 	const char *vm_name; /* in system findings: the VM's name; else NULL */
 	struct vmcfg_loc loc;
 };
 
-/*
- * The valid ranges of spec as the guest sees them: RAM regions (without
- * the DEVICE ones decode skips), passthrough windows and addresses,
- * emulated devices. Writes them to out when not NULL and returns how many
- * there are; ranges with unset fields, size 0 or wrapping are left out
- * (other rules report those). vm, owner and vm_name are the caller's.
- */
-size_t check_guest_ranges(const struct vm_spec *spec, struct check_interval *out);
+/* Which of a VM's ranges check_collect lists, in this order. */
+enum check_view {
+	/*
+	 * As the guest sees them: RAM regions (without the DEVICE ones decode
+	 * skips), passthrough windows and addresses, emulated devices.
+	 */
+	CHECK_GUEST,
+	/*
+	 * On the host: identity and reserved RAM regions (host = guest
+	 * address), passthrough windows at base_hpa, passthrough addresses
+	 * (identity).
+	 */
+	CHECK_HOST,
+	/* The RAM regions of CHECK_HOST alone, which it lists first. */
+	CHECK_HOST_RAM
+};
 
 /*
- * The valid ranges of spec on the host: identity and reserved RAM regions
- * (host = guest address), passthrough windows at base_hpa, passthrough
- * addresses (identity). Like check_guest_ranges otherwise.
+ * The valid ranges of spec in view: writes them to out when not NULL, each
+ * its own owner (owner = ref = its number), and returns how many there are.
+ * Ranges with unset fields, size 0 or wrapping are left out (other rules
+ * report those).
  */
-size_t check_host_ranges(const struct vm_spec *spec, struct check_interval *out);
+size_t check_collect(const struct vm_spec *spec, enum check_view view, struct check_range *out);
+
+/* At least check_collect's count in any view, from the spec's list lengths alone. */
+size_t check_collect_max(const struct vm_spec *spec);
+
+/* Range number ref of check_collect(spec, view, …) in full; vm_name is NULL. */
+void check_collect_detail(const struct vm_spec *spec, enum check_view view, uint32_t ref,
+			  struct check_decl *out);
+
+/*
+ * The platform's ranges VM memory must stay clear of (hypervisor memory,
+ * then reserved frames) and the detail of one, like check_collect.
+ */
+size_t check_platform_ranges(const struct vmcfg_platform *p, struct check_range *out);
+void check_platform_detail(const struct vmcfg_platform *p, uint32_t ref, struct check_decl *out);
+
+/* The platform's RAM banks, like check_collect. */
+size_t check_platform_ram(const struct vmcfg_platform *p, struct check_range *out);
 
 /* Room for check_fmt_range/check_describe output. */
 #define CHECK_DESCR_BUF 160
@@ -137,24 +225,23 @@ size_t check_host_ranges(const struct vm_spec *spec, struct check_interval *out)
 char *check_fmt_range(char buf[CHECK_DESCR_BUF], uint64_t first, uint64_t last);
 
 /* "passthrough window `gpu` [0xfb00_0000, 0xfb20_0000) of VM `linux`"; returns buf. */
-char *check_describe(char buf[CHECK_DESCR_BUF], const struct check_interval *iv);
+char *check_describe(char buf[CHECK_DESCR_BUF], const struct check_decl *decl);
 
 /*
- * Called for an overlap of later with earlier (an interval of a different
+ * Called for an overlap of later with earlier (a range of a different
  * owner that starts no later), on [first, last]. Non-zero stops the sweep.
  */
-typedef int (*check_overlap_fn)(void *ctx, const struct check_interval *earlier,
-				const struct check_interval *later, uint64_t first, uint64_t last);
+typedef int (*check_overlap_fn)(void *ctx, const struct check_range *earlier,
+				const struct check_range *later, uint64_t first, uint64_t last);
 
 /*
- * Sweeps v once in order of start (ties: array order): each range that
- * overlaps an earlier range of another owner is reported once, against the
- * earlier range of another owner that reaches farthest. O(n log n);
- * scratch memory from d. Returns fn's first non-zero result, VMCFG_ENOMEM,
- * or 0.
+ * Sorts v by start (ties: owner, then ref) and sweeps it once: each range
+ * that overlaps an earlier range of another owner is reported once,
+ * against the earlier range of another owner that reaches farthest.
+ * O(n log n); sort memory from d. Returns fn's first non-zero result or 0.
  */
-int check_sweep(struct vmcfg_diags *d, const struct check_interval *v, size_t n,
-		check_overlap_fn fn, void *ctx);
+int check_sweep(struct vmcfg_diags *d, struct check_range *v, size_t n, check_overlap_fn fn,
+		void *ctx);
 
 /*
  * Reports an overlap as rule at later's location, related to earlier's,
@@ -162,7 +249,7 @@ int check_sweep(struct vmcfg_diags *d, const struct check_interval *v, size_t n,
  * the overlapping bytes. 0 or VMCFG_ENOMEM.
  */
 int check_report_overlap(struct vmcfg_diags *d, enum vmcfg_rule rule, const char *space,
-			 const struct check_interval *earlier, const struct check_interval *later,
+			 const struct check_decl *earlier, const struct check_decl *later,
 			 uint64_t first, uint64_t last);
 
 /* --- per-VM rules (vm_rules.c), shared with the system checks --- */

@@ -1,10 +1,10 @@
 /*
  * The address ranges a VM declares, seen from the guest or from the host,
- * and the one sweep that finds overlaps among any set of them: sort by
- * start, then walk once remembering the ranges that reach farthest.
+ * and those of the platform: compact for the sweeps, in full for the
+ * findings. And the one sweep that finds overlaps among any set of them:
+ * sort by start, then walk once remembering the ranges that reach farthest.
  */
 #include "internal.h"
-#include "../base/libc.h"
 
 /* The last byte of [base, base + size), or false when size is 0 or the range wraps. */
 static bool range_last(uint64_t base, uint64_t size, uint64_t *last)
@@ -19,27 +19,30 @@ static uint64_t or_zero(const struct spec_u64 *v)
 }
 
 /*
- * Appends [base, base + size) to out (when not NULL) at index n; returns
- * the new count, unchanged when the range is invalid (size 0 or wrapping).
+ * Where put() sends the ranges of one collection, numbered in order: the
+ * compact ranges for a sweep, or one of them in full for a finding.
  */
-static size_t put(struct check_interval *out, size_t n, enum check_range_kind kind,
-		  uint64_t base, uint64_t size, uint64_t delta, const char *name,
-		  const char *file, struct vmcfg_span span)
+struct sink {
+	struct check_range *out;   /* NULL: count only */
+	struct check_decl *detail; /* NULL: no detail wanted */
+	size_t want;               /* the number of the range detail receives */
+	size_t n;                  /* ranges so far */
+	const char *file;          /* where the spans point */
+};
+
+/* Numbers [base, base + size) when valid (size not 0, no wrap) and hands it to s. */
+static void put(struct sink *s, enum check_range_kind kind, uint64_t base, uint64_t size,
+		uint64_t delta, uint64_t map_type, const char *name, struct vmcfg_span span)
 {
 	uint64_t last;
 	if (!range_last(base, size, &last))
-		return n;
-	if (out) {
-		struct check_interval *iv = &out[n];
-		memset(iv, 0, sizeof *iv);
-		iv->first = base;
-		iv->last = last;
-		iv->delta = delta;
-		iv->kind = kind;
-		iv->name = name;
-		iv->loc = check_loc(file, span);
-	}
-	return n + 1;
+		return;
+	if (s->out)
+		s->out[s->n] = (struct check_range){ base, last, (uint32_t)s->n, (uint32_t)s->n };
+	if (s->detail && s->n == s->want)
+		*s->detail = (struct check_decl){ base, last, delta, kind, map_type, name, NULL,
+						  check_loc(s->file, span) };
+	s->n++;
 }
 
 /* A memory region the decoder keeps (DEVICE regions are skipped with W0203). */
@@ -48,20 +51,14 @@ static bool region_is_ram(const struct spec_region *r)
 	return r->gpa.set && r->size.set && !(r->flags.set && (r->flags.v & VMCFG_MEM_DEVICE));
 }
 
-/* Sets map_type on the region range put() just appended. */
-static size_t put_region(struct check_interval *out, size_t n, const struct vm_spec *spec,
-			 const struct spec_region *r)
+/* Whether the region is host memory at its guest address (identity or reserved). */
+static bool region_on_host(const struct spec_region *r)
 {
-	size_t m = put(out, n, CHECK_RAM, r->gpa.v, r->size.v, 0, NULL, spec->file,
-		       check_span_or(&r->gpa, r->span));
-	if (out && m > n)
-		out[n].map_type = r->map_type.set ? r->map_type.v : VMCFG_MAP_ALLOC;
-	return m;
+	return r->map_type.set && r->map_type.v != VMCFG_MAP_ALLOC;
 }
 
 /* The passthrough windows both views share; host selects base_hpa over base_gpa. */
-static size_t put_passthrough(const struct vm_spec *spec, struct check_interval *out, size_t n,
-			      bool host)
+static void put_passthrough(struct sink *s, const struct vm_spec *spec, bool host)
 {
 	for (size_t i = 0; i < spec->devices.pt_count; i++) {
 		const struct spec_pt_device *p = &spec->devices.pt[i];
@@ -69,45 +66,97 @@ static size_t put_passthrough(const struct vm_spec *spec, struct check_interval 
 			continue;
 		uint64_t gpa = or_zero(&p->base_gpa), hpa = or_zero(&p->base_hpa);
 		const struct spec_u64 *at = host ? &p->base_hpa : &p->base_gpa;
-		n = put(out, n, CHECK_PT_WINDOW, host ? hpa : gpa, p->length.v, hpa - gpa,
-			p->name.s, spec->file, check_span_or(at, p->span));
+		put(s, CHECK_PT_WINDOW, host ? hpa : gpa, p->length.v, hpa - gpa, 0, p->name.s,
+		    check_span_or(at, p->span));
 	}
 	for (size_t i = 0; i < spec->devices.pt_address_count; i++) {
 		const struct spec_pt_address *a = &spec->devices.pt_addresses[i];
 		if (a->gpa.set && a->length.set)
-			n = put(out, n, CHECK_PT_ADDRESS, a->gpa.v, a->length.v, 0, NULL,
-				spec->file, check_span_or(&a->gpa, a->span));
+			put(s, CHECK_PT_ADDRESS, a->gpa.v, a->length.v, 0, 0, NULL,
+			    check_span_or(&a->gpa, a->span));
 	}
-	return n;
 }
 
-size_t check_guest_ranges(const struct vm_spec *spec, struct check_interval *out)
+/* The one walk over a VM's declarations behind check_collect and check_collect_detail. */
+static void collect(const struct vm_spec *spec, enum check_view view, struct sink *s)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < spec->kernel.region_count; i++)
-		if (region_is_ram(&spec->kernel.regions[i]))
-			n = put_region(out, n, spec, &spec->kernel.regions[i]);
-	n = put_passthrough(spec, out, n, false);
+	s->file = spec->file;
+	for (size_t i = 0; i < spec->kernel.region_count; i++) {
+		const struct spec_region *r = &spec->kernel.regions[i];
+		if (region_is_ram(r) && (view == CHECK_GUEST || region_on_host(r)))
+			put(s, CHECK_RAM, r->gpa.v, r->size.v, 0,
+			    r->map_type.set ? r->map_type.v : VMCFG_MAP_ALLOC, NULL,
+			    check_span_or(&r->gpa, r->span));
+	}
+	if (view == CHECK_HOST_RAM)
+		return;
+	put_passthrough(s, spec, view == CHECK_HOST);
+	if (view != CHECK_GUEST)
+		return;
 	for (size_t i = 0; i < spec->devices.emu_count; i++) {
 		const struct spec_emu_device *e = &spec->devices.emu[i];
 		if (!e->base_gpa.set || !e->length.set)
 			continue;
 		bool ivc = e->emu_type.set && e->emu_type.v == VMCFG_EMU_IVC_CHANNEL;
-		n = put(out, n, ivc ? CHECK_IVC_WINDOW : CHECK_EMU_DEVICE, e->base_gpa.v,
-			e->length.v, 0, e->name.s, spec->file, check_span_or(&e->base_gpa, e->span));
+		put(s, ivc ? CHECK_IVC_WINDOW : CHECK_EMU_DEVICE, e->base_gpa.v, e->length.v, 0, 0,
+		    e->name.s, check_span_or(&e->base_gpa, e->span));
 	}
-	return n;
 }
 
-size_t check_host_ranges(const struct vm_spec *spec, struct check_interval *out)
+size_t check_collect(const struct vm_spec *spec, enum check_view view, struct check_range *out)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < spec->kernel.region_count; i++) {
-		const struct spec_region *r = &spec->kernel.regions[i];
-		if (region_is_ram(r) && r->map_type.set && r->map_type.v != VMCFG_MAP_ALLOC)
-			n = put_region(out, n, spec, r);
-	}
-	return put_passthrough(spec, out, n, true);
+	struct sink s = { out, NULL, 0, 0, NULL };
+	collect(spec, view, &s);
+	return s.n;
+}
+
+size_t check_collect_max(const struct vm_spec *spec)
+{
+	return spec->kernel.region_count + spec->devices.pt_count +
+	       spec->devices.pt_address_count + spec->devices.emu_count;
+}
+
+void check_collect_detail(const struct vm_spec *spec, enum check_view view, uint32_t ref,
+			  struct check_decl *out)
+{
+	struct sink s = { NULL, out, ref, 0, NULL };
+	collect(spec, view, &s);
+}
+
+/* The valid ranges of a platform list, as kind. */
+static void put_host_ranges(struct sink *s, enum check_range_kind kind,
+			    const struct vmcfg_host_range *r, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		put(s, kind, r[i].base, r[i].size, 0, 0, r[i].name, r[i].span);
+}
+
+/* The one walk behind check_platform_ranges and check_platform_detail. */
+static void collect_platform(const struct vmcfg_platform *p, struct sink *s)
+{
+	s->file = p->file;
+	put_host_ranges(s, CHECK_HV_MEMORY, p->hv_memory, p->hv_memory_count);
+	put_host_ranges(s, CHECK_RESERVED, p->reserved, p->reserved_count);
+}
+
+size_t check_platform_ranges(const struct vmcfg_platform *p, struct check_range *out)
+{
+	struct sink s = { out, NULL, 0, 0, NULL };
+	collect_platform(p, &s);
+	return s.n;
+}
+
+void check_platform_detail(const struct vmcfg_platform *p, uint32_t ref, struct check_decl *out)
+{
+	struct sink s = { NULL, out, ref, 0, NULL };
+	collect_platform(p, &s);
+}
+
+size_t check_platform_ram(const struct vmcfg_platform *p, struct check_range *out)
+{
+	struct sink s = { out, NULL, 0, 0, p->file };
+	put_host_ranges(&s, CHECK_RAM, p->ram, p->ram_count);
+	return s.n;
 }
 
 char *check_fmt_range(char buf[CHECK_DESCR_BUF], uint64_t first, uint64_t last)
@@ -131,14 +180,14 @@ static const char *const kind_names[] = {
 	[CHECK_RESERVED] = "reserved frame",
 };
 
-char *check_describe(char buf[CHECK_DESCR_BUF], const struct check_interval *iv)
+char *check_describe(char buf[CHECK_DESCR_BUF], const struct check_decl *decl)
 {
 	char range[CHECK_DESCR_BUF];
-	check_fmt_range(range, iv->first, iv->last);
-	vmcfg_snprintf(buf, CHECK_DESCR_BUF, "%s%s%s%s %s%s%s%s", kind_names[iv->kind],
-		       iv->name ? " `" : "", iv->name ? iv->name : "", iv->name ? "`" : "", range,
-		       iv->vm_name ? " of VM `" : "", iv->vm_name ? iv->vm_name : "",
-		       iv->vm_name ? "`" : "");
+	check_fmt_range(range, decl->first, decl->last);
+	vmcfg_snprintf(buf, CHECK_DESCR_BUF, "%s%s%s%s %s%s%s%s", kind_names[decl->kind],
+		       decl->name ? " `" : "", decl->name ? decl->name : "", decl->name ? "`" : "",
+		       range, decl->vm_name ? " of VM `" : "", decl->vm_name ? decl->vm_name : "",
+		       decl->vm_name ? "`" : "");
 	return buf;
 }
 
@@ -148,26 +197,23 @@ char *check_describe(char buf[CHECK_DESCR_BUF], const struct check_interval *iv)
  * one of them is the farthest-reaching earlier range of another owner, so
  * a range that overlaps any earlier range of another owner is found.
  *
- * It sorts 16-byte (start, index) keys rather than the ranges themselves:
- * heapsort jumps around its array, and a small array stays in cache.
+ * It sorts the 24-byte ranges themselves: the sort and the walk then read
+ * memory in order, where sorting small keys and looking the ranges up
+ * would jump through an array too large for the cache.
  */
-int check_sweep(struct vmcfg_diags *d, const struct check_interval *v, size_t n,
-		check_overlap_fn fn, void *ctx)
+int check_sweep(struct vmcfg_diags *d, struct check_range *v, size_t n, check_overlap_fn fn,
+		void *ctx)
 {
-	struct check_keyed *order = check_alloc(d, n, sizeof *order);
-	if (!order)
-		return VMCFG_ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		order[i] = (struct check_keyed){ v[i].first, i, 0 };
-	check_sort(d, order, n, sizeof *order, check_cmp_keyed);
-	const struct check_interval *top = NULL, *second = NULL;
-	int rc = 0;
-	for (size_t i = 0; i < n && !rc; i++) {
-		const struct check_interval *cur = &v[order[i].index];
-		const struct check_interval *other = top && top->owner != cur->owner ? top : second;
+	check_sort(d, v, n, sizeof *v, check_cmp_range);
+	const struct check_range *top = NULL, *second = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct check_range *cur = &v[i];
+		const struct check_range *other = top && top->owner != cur->owner ? top : second;
 		if (other && other->last >= cur->first) {
 			uint64_t last = other->last < cur->last ? other->last : cur->last;
-			rc = fn(ctx, other, cur, cur->first, last);
+			int rc = fn(ctx, other, cur, cur->first, last);
+			if (rc)
+				return rc;
 		}
 		if (!top || cur->last > top->last) {
 			if (top && top->owner != cur->owner)
@@ -177,12 +223,11 @@ int check_sweep(struct vmcfg_diags *d, const struct check_interval *v, size_t n,
 			second = cur;
 		}
 	}
-	check_free(d, order, n, sizeof *order);
-	return rc;
+	return 0;
 }
 
 int check_report_overlap(struct vmcfg_diags *d, enum vmcfg_rule rule, const char *space,
-			 const struct check_interval *earlier, const struct check_interval *later,
+			 const struct check_decl *earlier, const struct check_decl *later,
 			 uint64_t first, uint64_t last)
 {
 	char a[CHECK_DESCR_BUF], b[CHECK_DESCR_BUF], at[CHECK_DESCR_BUF], size[VMCFG_FMT_BUF];

@@ -7,12 +7,19 @@
  * where a heapsort's jumps miss the cache on every step. When no scratch
  * buffer can be had, an in-place heapsort gives the same order without
  * memory, so sorting never fails.
+ *
+ * The helpers are always inlined into sort_with, and check_sort calls it
+ * with the element size and comparison of the two element types large
+ * systems sort as constants: those copies compare and move elements in
+ * line, without a call for each.
  */
 #include "internal.h"
 #include "../base/libc.h"
 
+#define INLINE static inline __attribute__((always_inline))
+
 /* Swaps two elements of size bytes through a small buffer. */
-static void swap_elems(unsigned char *a, unsigned char *b, size_t size)
+INLINE void swap_elems(unsigned char *a, unsigned char *b, size_t size)
 {
 	unsigned char tmp[64];
 	while (size) {
@@ -27,7 +34,7 @@ static void swap_elems(unsigned char *a, unsigned char *b, size_t size)
 }
 
 /* Moves element i down the max-heap of n elements until its children are smaller. */
-static void sift_down(unsigned char *base, size_t i, size_t n, size_t size, check_cmp_fn cmp)
+INLINE void sift_down(unsigned char *base, size_t i, size_t n, size_t size, check_cmp_fn cmp)
 {
 	for (;;) {
 		size_t child = 2 * i + 1;
@@ -42,7 +49,7 @@ static void sift_down(unsigned char *base, size_t i, size_t n, size_t size, chec
 	}
 }
 
-static void heap_sort(unsigned char *b, size_t n, size_t size, check_cmp_fn cmp)
+INLINE void heap_sort(unsigned char *b, size_t n, size_t size, check_cmp_fn cmp)
 {
 	for (size_t i = n / 2; i-- > 0;)
 		sift_down(b, i, n, size, cmp);
@@ -53,7 +60,7 @@ static void heap_sort(unsigned char *b, size_t n, size_t size, check_cmp_fn cmp)
 }
 
 /* Merges the sorted runs src[lo, mid) and src[mid, hi) into dst[lo, hi); stable. */
-static void merge(const unsigned char *src, unsigned char *dst, size_t lo, size_t mid, size_t hi,
+INLINE void merge(const unsigned char *src, unsigned char *dst, size_t lo, size_t mid, size_t hi,
 		  size_t size, check_cmp_fn cmp)
 {
 	size_t i = lo, j = mid, k = lo;
@@ -66,36 +73,62 @@ static void merge(const unsigned char *src, unsigned char *dst, size_t lo, size_
 	memcpy(dst + k * size, src + j * size, (hi - j) * size);
 }
 
-/* Sorted runs this long are made by insertion first: fewer merge passes. */
-#define RUN 16
-
-/* Insertion sort of b[lo, hi) (stable), moving elements through slot (one element). */
-static void insertion_sort(unsigned char *b, size_t lo, size_t hi, size_t size,
-			   check_cmp_fn cmp, unsigned char *slot)
+/* Merges the runs of width in src[lo, hi) pairwise into dst[lo, hi). */
+INLINE void merge_pass(const unsigned char *src, unsigned char *dst, size_t lo, size_t hi,
+		       size_t width, size_t size, check_cmp_fn cmp)
 {
-	for (size_t i = lo + 1; i < hi; i++) {
-		size_t j = i;
-		memcpy(slot, b + i * size, size);
-		while (j > lo && cmp(b + (j - 1) * size, slot) > 0)
-			j--;
-		memmove(b + (j + 1) * size, b + j * size, (i - j) * size);
-		memcpy(b + j * size, slot, size);
+	for (size_t a = lo; a < hi; a += 2 * width) {
+		size_t mid = a + width < hi ? a + width : hi;
+		size_t end = mid + width < hi ? mid + width : hi;
+		merge(src, dst, a, mid, end, size, cmp);
 	}
 }
 
-/* Runs of RUN, 2 RUN, … merged back and forth between b and tmp (n elements each). */
-static void merge_sort(unsigned char *b, unsigned char *tmp, size_t n, size_t size,
+/* Sorted runs this long are made by insertion first: fewer merge passes. */
+#define RUN 16
+
+/*
+ * Merge passes up to runs of BLOCK elements run one block at a time, while
+ * the block (twice, with the scratch buffer) is in the L2 cache: 2,048
+ * elements of up to 32 bytes take 128 KiB. Only the passes beyond stream
+ * the whole array through memory. A power-of-two multiple of RUN.
+ */
+#define BLOCK 2048
+
+/* Insertion sort of b[lo, hi) by swaps of neighbours (stable, no buffer). */
+INLINE void insertion_sort(unsigned char *b, size_t lo, size_t hi, size_t size, check_cmp_fn cmp)
+{
+	for (size_t i = lo + 1; i < hi; i++)
+		for (size_t j = i; j > lo && cmp(b + (j - 1) * size, b + j * size) > 0; j--)
+			swap_elems(b + (j - 1) * size, b + j * size, size);
+}
+
+/*
+ * Runs of RUN, then merges of runs of 2 RUN, 4 RUN, … back and forth
+ * between b and tmp (n elements each), block by block up to BLOCK. Every
+ * block takes the same number of passes (a short last block copies), so
+ * all of them end in the same buffer.
+ */
+INLINE void merge_sort(unsigned char *b, unsigned char *tmp, size_t n, size_t size,
 		       check_cmp_fn cmp)
 {
 	unsigned char *src = b, *dst = tmp;
+	size_t top = n < BLOCK ? n : BLOCK, width = RUN;
 	for (size_t lo = 0; lo < n; lo += RUN)
-		insertion_sort(b, lo, lo + RUN < n ? lo + RUN : n, size, cmp, tmp);
-	for (size_t width = RUN; width < n; width *= 2) {
-		for (size_t lo = 0; lo < n; lo += 2 * width) {
-			size_t mid = lo + width < n ? lo + width : n;
-			size_t hi = mid + width < n ? mid + width : n;
-			merge(src, dst, lo, mid, hi, size, cmp);
+		insertion_sort(b, lo, lo + RUN < n ? lo + RUN : n, size, cmp);
+	for (size_t lo = 0; lo < n; lo += BLOCK) {
+		size_t hi = lo + BLOCK < n ? lo + BLOCK : n;
+		src = b;
+		dst = tmp;
+		for (width = RUN; width < top; width *= 2) {
+			merge_pass(src, dst, lo, hi, width, size, cmp);
+			unsigned char *t = src;
+			src = dst;
+			dst = t;
 		}
+	}
+	for (; width < n; width *= 2) {
+		merge_pass(src, dst, 0, n, width, size, cmp);
 		unsigned char *t = src;
 		src = dst;
 		dst = t;
@@ -104,10 +137,12 @@ static void merge_sort(unsigned char *b, unsigned char *tmp, size_t n, size_t si
 		memcpy(b, src, n * size);
 }
 
-void check_sort(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_cmp_fn cmp)
+INLINE void sort_with(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_cmp_fn cmp)
 {
-	if (n < 2)
+	if (n <= RUN) {
+		insertion_sort(base, 0, n, size, cmp);
 		return;
+	}
 	unsigned char *tmp = check_alloc(d, n, size);
 	if (!tmp) {
 		heap_sort(base, n, size, cmp);
@@ -115,6 +150,16 @@ void check_sort(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_
 	}
 	merge_sort(base, tmp, n, size, cmp);
 	check_free(d, tmp, n, size);
+}
+
+void check_sort(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_cmp_fn cmp)
+{
+	if (cmp == check_cmp_range && size == sizeof(struct check_range))
+		sort_with(d, base, n, sizeof(struct check_range), check_cmp_range);
+	else if (cmp == check_cmp_keyed && size == sizeof(struct check_keyed))
+		sort_with(d, base, n, sizeof(struct check_keyed), check_cmp_keyed);
+	else
+		sort_with(d, base, n, size, cmp);
 }
 
 int check_each_duplicate(const void *base, size_t n, size_t size, check_cmp_fn same_key,
@@ -147,4 +192,13 @@ int check_same_key(const void *a, const void *b)
 {
 	const struct check_keyed *x = a, *y = b;
 	return check_cmp_u64(x->key, y->key);
+}
+
+int check_cmp_range(const void *a, const void *b)
+{
+	const struct check_range *x = a, *y = b;
+	int c = check_cmp_u64(x->first, y->first);
+	if (!c)
+		c = check_cmp_u64(x->owner, y->owner);
+	return c ? c : check_cmp_u64(x->ref, y->ref);
 }

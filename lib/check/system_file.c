@@ -490,18 +490,9 @@ int vmcfg_system_load(const char *text, size_t len, const char *file,
 	if (!out)
 		return VMCFG_EINVAL;
 	*out = NULL;
-	if ((!text && len) || !alloc || !alloc->fn || !diags)
-		return VMCFG_EINVAL;
-	const struct toml_options opts = { .max_depth = 0, .allow_u64 = true };
 	struct toml_doc *doc = NULL;
-	struct toml_error err;
-	int rc = toml_parse(text ? text : "", len, alloc, &opts, &doc, &err);
-	if (rc == VMCFG_ESYNTAX || rc == VMCFG_ELIMIT)
-		return vmcfg_diag_add(diags, VMCFG_R_TOML_SYNTAX, check_loc(file, err.span), NULL,
-				      "%s", err.msg)
-			       ? VMCFG_ENOMEM
-			       : 0;
-	if (rc)
+	int rc = vm_spec_parse_toml(text, len, file, alloc, diags, &doc);
+	if (rc || !doc)
 		return rc;
 	rc = vmcfg_system_decode(doc, file, alloc, diags, out);
 	toml_free(doc);

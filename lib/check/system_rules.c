@@ -3,11 +3,39 @@
  * between them and against the host platform. Every cross-VM rule sorts
  * once and scans (O(n log n) in the number of VMs and ranges); nothing
  * compares VMs pairwise.
+ *
+ * One walk over the VMs runs the per-VM rules and gathers, while each
+ * spec is in the cache, the little the system rules need from it (id,
+ * name, host ranges, pinned pCPUs, SPIs) into compact arrays: the system
+ * rules read those, in order, and go back to a spec only for a finding.
+ * Walking 10,000 specs again for each rule would fetch them from memory
+ * every time.
  */
 #include "internal.h"
 #include "../base/libc.h"
 
-struct named_vm;
+/*
+ * A named VM, for sorting by name. The name's first 8 bytes ride along as
+ * a number, so that comparing two names reads the names themselves
+ * (spread over the VMs' memory) only when those bytes are equal.
+ */
+struct named_vm {
+	uint64_t prefix; /* big-endian, zero-padded: orders like the bytes */
+	const char *s;
+	size_t len;
+	size_t index; /* in specs */
+};
+
+/* Keys and ranges gathered from the VMs, appended as the walk goes. */
+struct keyed_list {
+	struct check_keyed *v;
+	size_t count, cap;
+};
+
+struct range_list {
+	struct check_range *v;
+	size_t count, cap;
+};
 
 struct sys_check {
 	const struct vmcfg_system *sys;        /* NULL: no IVC channels */
@@ -16,8 +44,14 @@ struct sys_check {
 	size_t n;
 	const struct vmcfg_check_opts *opts;
 	struct vmcfg_diags *d;
-	struct named_vm *by_name; /* the named VMs, sorted by name */
+	struct keyed_list ids;    /* (id, VM) */
+	struct keyed_list pins;   /* (pCPU, VM, vCPU) of vCPUs pinned to one pCPU */
+	struct keyed_list spis;   /* (SPI, VM) */
+	struct named_vm *by_name; /* the named VMs (room for n), sorted by name after the walk */
 	size_t named;
+	struct range_list host;    /* every VM's host ranges, then the platform's */
+	struct range_list banks;   /* the platform's RAM banks, merged */
+	struct range_list outside; /* VM RAM outside host RAM, reported after the overlaps */
 	int err;
 };
 
@@ -66,31 +100,27 @@ static int report_dup_id(void *ctx, const void *first, const void *prev, const v
 
 static void check_duplicate_ids(struct sys_check *c)
 {
-	struct check_keyed *keys = check_alloc(c->d, c->n, sizeof *keys);
-	size_t k = 0;
-	if (!keys) {
-		c->err = VMCFG_ENOMEM;
-		return;
-	}
-	for (size_t i = 0; i < c->n; i++)
-		if (c->specs[i] && c->specs[i]->base.id.set)
-			keys[k++] = (struct check_keyed){ c->specs[i]->base.id.v, i, 0 };
-	check_sort(c->d, keys, k, sizeof *keys, check_cmp_keyed);
-	check_each_duplicate(keys, k, sizeof *keys, check_same_key, report_dup_id, c);
-	check_free(c->d, keys, c->n, sizeof *keys);
+	struct keyed_list *l = &c->ids;
+	check_sort(c->d, l->v, l->count, sizeof *l->v, check_cmp_keyed);
+	check_each_duplicate(l->v, l->count, sizeof *l->v, check_same_key, report_dup_id, c);
 }
 
-/* A named VM, for sorting by name. */
-struct named_vm {
-	const struct spec_str *name;
-	size_t index; /* in specs */
-};
+static struct named_vm named_vm(const struct spec_str *name, size_t index)
+{
+	uint64_t prefix = 0;
+	for (size_t k = 0; k < 8; k++)
+		prefix = prefix << 8 | (k < name->len ? (unsigned char)name->s[k] : 0);
+	return (struct named_vm){ prefix, name->s, name->len, index };
+}
 
+/* Names hold no NUL: the zero padding orders a name before its extensions, as memcmp would. */
 static int same_vm_name(const void *a, const void *b)
 {
-	const struct spec_str *x = ((const struct named_vm *)a)->name;
-	const struct spec_str *y = ((const struct named_vm *)b)->name;
-	int r = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+	const struct named_vm *x = a, *y = b;
+	size_t len = x->len < y->len ? x->len : y->len;
+	int r = check_cmp_u64(x->prefix, y->prefix);
+	if (!r && len > 8)
+		r = memcmp(x->s + 8, y->s + 8, len - 8);
 	return r ? r : check_cmp_u64(x->len, y->len);
 }
 
@@ -119,14 +149,6 @@ static int report_dup_name(void *ctx, const void *first, const void *prev, const
 /* Sorts the named VMs by name (kept for IVC lookups) and reports names given twice. */
 static void check_duplicate_names(struct sys_check *c)
 {
-	c->by_name = check_alloc(c->d, c->n, sizeof *c->by_name);
-	if (!c->by_name) {
-		c->err = VMCFG_ENOMEM;
-		return;
-	}
-	for (size_t i = 0; i < c->n; i++)
-		if (c->specs[i] && c->specs[i]->base.name.set)
-			c->by_name[c->named++] = (struct named_vm){ &c->specs[i]->base.name, i };
 	check_sort(c->d, c->by_name, c->named, sizeof *c->by_name, compare_vm_names);
 	check_each_duplicate(c->by_name, c->named, sizeof *c->by_name, same_vm_name,
 			     report_dup_name, c);
@@ -134,34 +156,27 @@ static void check_duplicate_names(struct sys_check *c)
 
 /* --- host memory: VMs against each other and against the platform --- */
 
-/* The platform's ranges of one kind (hypervisor memory, reserved frames), appended at v + n. */
-static size_t put_platform_ranges(const struct vmcfg_platform *p, enum check_range_kind kind,
-				  const struct vmcfg_host_range *r, size_t count,
-				  struct check_interval *v, size_t n)
+/* A range of the host sweep in full, with its VM's name. */
+static struct check_decl host_decl(const struct sys_check *c, const struct check_range *r)
 {
-	for (size_t i = 0; i < count; i++) {
-		uint64_t last;
-		if (!r[i].size || !vmcfg_add_u64(r[i].base, r[i].size - 1, &last))
-			continue;
-		struct check_interval *iv = &v[n++];
-		memset(iv, 0, sizeof *iv);
-		iv->first = r[i].base;
-		iv->last = last;
-		iv->owner = iv->vm = CHECK_PLATFORM;
-		iv->kind = kind;
-		iv->name = r[i].name;
-		iv->loc = check_loc(p->file, r[i].span);
+	struct check_decl decl;
+	if (r->owner == CHECK_PLATFORM) {
+		check_platform_detail(c->platform, r->ref, &decl);
+	} else {
+		check_collect_detail(c->specs[r->owner], CHECK_HOST, r->ref, &decl);
+		decl.vm_name = vm_label(c->specs[r->owner]);
 	}
-	return n;
+	return decl;
 }
 
-static int report_host_overlap(void *ctx, const struct check_interval *earlier,
-			       const struct check_interval *later, uint64_t first, uint64_t last)
+static int report_host_overlap(void *ctx, const struct check_range *earlier,
+			       const struct check_range *later, uint64_t first, uint64_t last)
 {
 	struct sys_check *c = ctx;
+	struct check_decl e = host_decl(c, earlier), l = host_decl(c, later);
 	/* The VM's declaration is what the user can change: it is the primary. */
-	const struct check_interval *vm = later->vm == CHECK_PLATFORM ? earlier : later;
-	const struct check_interval *other = vm == later ? earlier : later;
+	const struct check_decl *vm = later->owner == CHECK_PLATFORM ? &e : &l;
+	const struct check_decl *other = vm == &l ? &e : &l;
 	enum vmcfg_rule rule = other->kind == CHECK_HV_MEMORY  ? VMCFG_R_OVER_HV_MEMORY
 			       : other->kind == CHECK_RESERVED ? VMCFG_R_OVER_RESERVED
 			       : vm->kind == CHECK_PT_WINDOW && other->kind == CHECK_PT_WINDOW
@@ -170,109 +185,133 @@ static int report_host_overlap(void *ctx, const struct check_interval *earlier,
 	return check_report_overlap(c->d, rule, "host-physical", other, vm, first, last);
 }
 
-/* Banks by start (equal starts in any order: merging does not care). */
-static int compare_bank_start(const void *a, const void *b)
+/*
+ * Room for max more ranges at the end of l (a collection, numbered in 32
+ * bits): where to append them, or NULL with c->err set.
+ */
+static struct check_range *range_room(struct sys_check *c, struct range_list *l, size_t max)
 {
-	return check_cmp_u64(((const struct check_interval *)a)->first,
-			     ((const struct check_interval *)b)->first);
+	void *grown = max <= CHECK_MAX_COUNT
+			      ? check_grow(c->d, l->v, &l->cap, l->count + max, sizeof *l->v)
+			      : NULL;
+	if (!grown) {
+		c->err = VMCFG_ENOMEM;
+		return NULL;
+	}
+	l->v = grown;
+	return l->v + l->count;
 }
 
-/* The platform's RAM banks sorted and merged where they touch or overlap; returns the count. */
-static size_t merge_banks(struct sys_check *c, struct check_interval *banks)
+/* The platform's RAM banks sorted and merged where they touch or overlap. */
+static void merge_banks(struct sys_check *c)
 {
 	const struct vmcfg_platform *p = c->platform;
-	size_t n = put_platform_ranges(p, CHECK_RAM, p->ram, p->ram_count, banks, 0), m = 0;
-	check_sort(c->d, banks, n, sizeof *banks, compare_bank_start);
+	struct check_range *b = range_room(c, &c->banks, p->ram_count);
+	if (!b)
+		return;
+	size_t n = check_platform_ram(p, b), m = 0;
+	check_sort(c->d, b, n, sizeof *b, check_cmp_range);
 	for (size_t i = 0; i < n; i++) {
-		if (m && (banks[m - 1].last == UINT64_MAX || banks[i].first <= banks[m - 1].last + 1)) {
-			if (banks[i].last > banks[m - 1].last)
-				banks[m - 1].last = banks[i].last;
+		if (m && (b[m - 1].last == UINT64_MAX || b[i].first <= b[m - 1].last + 1)) {
+			if (b[i].last > b[m - 1].last)
+				b[m - 1].last = b[i].last;
 		} else {
-			banks[m++] = banks[i];
+			b[m++] = b[i];
 		}
 	}
-	return m;
+	c->banks.count = m;
 }
 
-/* True when [iv->first, iv->last] lies in one of the merged banks (binary search). */
-static bool in_host_ram(const struct check_interval *banks, size_t n,
-			const struct check_interval *iv)
+/* True when [r->first, r->last] lies in one of the merged banks (binary search). */
+static bool in_host_ram(const struct sys_check *c, const struct check_range *r)
 {
-	size_t lo = 0, hi = n; /* first bank starting after iv->first */
+	const struct check_range *banks = c->banks.v;
+	size_t lo = 0, hi = c->banks.count; /* first bank starting after r->first */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (banks[mid].first <= iv->first)
+		if (banks[mid].first <= r->first)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo > 0 && iv->last <= banks[lo - 1].last;
+	return lo > 0 && r->last <= banks[lo - 1].last;
 }
 
-/* Identity and reserved RAM is host memory at the same address: it must be host RAM. */
-static void check_ram_in_host_ram(struct sys_check *c, const struct check_interval *v, size_t n)
+/*
+ * Identity and reserved RAM is host memory at the same address: it must
+ * be host RAM. Those of the VM's RAM ranges v that are not wait in
+ * c->outside, to be reported after the overlaps as before the walk
+ * gathered them.
+ */
+static void note_outside_host_ram(struct sys_check *c, const struct check_range *v, size_t n)
 {
-	const struct vmcfg_platform *p = c->platform;
-	struct check_interval *banks = check_alloc(c->d, p->ram_count, sizeof *banks);
-	if (!banks) {
-		c->err = VMCFG_ENOMEM;
-		return;
-	}
-	size_t nb = merge_banks(c, banks);
-	for (size_t i = 0; i < n && !c->err; i++) {
-		if (v[i].vm == CHECK_PLATFORM || v[i].kind != CHECK_RAM || in_host_ram(banks, nb, &v[i]))
+	for (size_t i = 0; i < n; i++) {
+		if (in_host_ram(c, &v[i]))
 			continue;
+		struct check_range *o = range_room(c, &c->outside, 1);
+		if (!o)
+			return;
+		*o = v[i];
+		c->outside.count++;
+	}
+}
+
+static void report_outside_host_ram(struct sys_check *c)
+{
+	const struct check_range *banks = c->banks.v;
+	size_t nb = c->banks.count;
+	for (size_t i = 0; i < c->outside.count && !c->err; i++) {
+		struct check_decl r = host_decl(c, &c->outside.v[i]);
 		char what[CHECK_DESCR_BUF], text[CHECK_DESCR_BUF * 2];
 		struct vmcfg_diag *g = NULL;
-		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_OUTSIDE_HOST_RAM, v[i].loc, &g,
+		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_OUTSIDE_HOST_RAM, r.loc, &g,
 					   "%s is %s but not inside the host's RAM",
-					   check_describe(what, &v[i]),
-					   v[i].map_type == VMCFG_MAP_RESERVED ? "reserved" : "identity-mapped"));
+					   check_describe(what, &r),
+					   r.map_type == VMCFG_MAP_RESERVED ? "reserved" : "identity-mapped"));
 		size_t len = vmcfg_snprintf(text, sizeof text, "host RAM:");
 		for (size_t k = 0; k < nb && k < 4 && len < sizeof text; k++)
 			len += vmcfg_snprintf(text + len, sizeof text - len, "%s %s", k ? "," : "",
 					      check_fmt_range(what, banks[k].first, banks[k].last));
 		hint(c, g, nb ? text : "the platform declares no RAM (platform.ram)");
 	}
-	check_free(c->d, banks, p->ram_count, sizeof *banks);
+}
+
+/*
+ * VM vm's host ranges into the system sweep, owned by the VM; its RAM
+ * ranges (listed first) checked against host RAM while at hand.
+ */
+static void gather_host_ranges(struct sys_check *c, size_t vm)
+{
+	const struct vm_spec *s = c->specs[vm];
+	struct check_range *v = range_room(c, &c->host, check_collect_max(s));
+	if (!v)
+		return;
+	size_t k = check_collect(s, CHECK_HOST, v);
+	for (size_t i = 0; i < k; i++)
+		v[i].owner = (uint32_t)vm;
+	c->host.count += k;
+	if (c->platform)
+		note_outside_host_ram(c, v, check_collect(s, CHECK_HOST_RAM, NULL));
 }
 
 /*
  * All host ranges of all VMs plus the platform's hypervisor memory and
- * reserved frames, in one sweep; then RAM containment on the same array.
+ * reserved frames, in one sweep.
  */
-static void check_host_memory(struct sys_check *c)
+static void check_host_overlaps(struct sys_check *c)
 {
 	const struct vmcfg_platform *p = c->platform;
-	size_t n = 0;
-	for (size_t i = 0; i < c->n; i++)
-		if (c->specs[i])
-			n += check_host_ranges(c->specs[i], NULL);
-	size_t cap = n + (p ? p->hv_memory_count + p->reserved_count : 0);
-	struct check_interval *v = check_alloc(c->d, cap, sizeof *v);
-	if (!v) {
-		c->err = VMCFG_ENOMEM;
-		return;
-	}
-	n = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		if (!c->specs[i])
-			continue;
-		size_t k = check_host_ranges(c->specs[i], v + n);
-		for (size_t j = n; j < n + k; j++) {
-			v[j].owner = v[j].vm = i;
-			v[j].vm_name = vm_label(c->specs[i]);
-		}
-		n += k;
-	}
 	if (p) {
-		n = put_platform_ranges(p, CHECK_HV_MEMORY, p->hv_memory, p->hv_memory_count, v, n);
-		n = put_platform_ranges(p, CHECK_RESERVED, p->reserved, p->reserved_count, v, n);
+		struct check_range *v =
+			range_room(c, &c->host, p->hv_memory_count + p->reserved_count);
+		if (!v)
+			return;
+		size_t k = check_platform_ranges(p, v);
+		for (size_t i = 0; i < k; i++)
+			v[i].owner = CHECK_PLATFORM;
+		c->host.count += k;
 	}
-	note_oom(c, check_sweep(c->d, v, n, report_host_overlap, c));
-	if (p && !c->err)
-		check_ram_in_host_ram(c, v, n);
-	check_free(c->d, v, cap, sizeof *v);
+	note_oom(c, check_sweep(c->d, c->host.v, c->host.count, report_host_overlap, c));
 }
 
 /* --- physical CPUs and SPIs --- */
@@ -304,11 +343,23 @@ static int report_claimed_twice(void *ctx, const void *first, const void *prev, 
 	return c->err;
 }
 
-/* Sorts keys[0..n) and reports keys claimed by two VMs. */
-static void report_claims(struct check_keyed *keys, size_t n, struct claim_report *r)
+/* Sorts the keys of l and reports keys claimed by two VMs. */
+static void report_claims(struct keyed_list *l, struct claim_report *r)
 {
-	check_sort(r->c->d, keys, n, sizeof *keys, check_cmp_keyed);
-	check_each_duplicate(keys, n, sizeof *keys, check_same_key, report_claimed_twice, r);
+	check_sort(r->c->d, l->v, l->count, sizeof *l->v, check_cmp_keyed);
+	check_each_duplicate(l->v, l->count, sizeof *l->v, check_same_key, report_claimed_twice, r);
+}
+
+/* Room for more keys at the end of l; false with c->err set when there is none. */
+static bool key_room(struct sys_check *c, struct keyed_list *l, size_t more)
+{
+	void *grown = check_grow(c->d, l->v, &l->cap, l->count + more, sizeof *l->v);
+	if (!grown) {
+		c->err = VMCFG_ENOMEM;
+		return false;
+	}
+	l->v = grown;
+	return true;
 }
 
 static struct vmcfg_loc pin_loc(const struct vm_spec *s, size_t vcpu)
@@ -317,28 +368,16 @@ static struct vmcfg_loc pin_loc(const struct vm_spec *s, size_t vcpu)
 }
 
 /* A vCPU whose mask has one bit owns that pCPU: no other VM may pin it. */
-static void check_pinned_pcpus(struct sys_check *c)
+static void gather_pins(struct sys_check *c, size_t vm)
 {
-	size_t n = 0, k = 0;
-	for (size_t i = 0; i < c->n; i++)
-		if (c->specs[i])
-			n += c->specs[i]->base.phys_cpu_sets.count;
-	struct check_keyed *keys = check_alloc(c->d, n, sizeof *keys);
-	if (!keys) {
-		c->err = VMCFG_ENOMEM;
+	const struct spec_u64_list *sets = &c->specs[vm]->base.phys_cpu_sets;
+	if (!key_room(c, &c->pins, sets->count))
 		return;
+	for (size_t v = 0; v < sets->count; v++) {
+		int pcpu = sets->items[v].set ? check_pinned_pcpu(sets->items[v].v) : -1;
+		if (pcpu >= 0)
+			c->pins.v[c->pins.count++] = (struct check_keyed){ (uint64_t)pcpu, vm, v };
 	}
-	for (size_t i = 0; i < c->n; i++) {
-		const struct spec_u64_list *sets = c->specs[i] ? &c->specs[i]->base.phys_cpu_sets : NULL;
-		for (size_t v = 0; sets && v < sets->count; v++) {
-			int pcpu = sets->items[v].set ? check_pinned_pcpu(sets->items[v].v) : -1;
-			if (pcpu >= 0)
-				keys[k++] = (struct check_keyed){ (uint64_t)pcpu, i, v };
-		}
-	}
-	struct claim_report r = { c, VMCFG_R_PCPU_TWO_VMS, "physical CPU", pin_loc };
-	report_claims(keys, k, &r);
-	check_free(c->d, keys, n, sizeof *keys);
 }
 
 /* SPIs come without spans: point at the VM's passthrough devices. */
@@ -348,32 +387,18 @@ static struct vmcfg_loc spi_loc(const struct vm_spec *s, size_t unused)
 	return check_loc(s->file, s->devices.pt_span.line ? s->devices.pt_span : s->devices.span);
 }
 
-/* The SPIs the caller knows per VM (the host device tree routes them). */
-static void check_spis(struct sys_check *c)
+/* The SPIs the caller knows for the VM (the host device tree routes them). */
+static void gather_spis(struct sys_check *c, size_t vm)
 {
 	const struct vmcfg_check_opts *o = c->opts;
-	if (!o || !o->vm_spis)
-		return;
-	size_t n = 0, k = 0;
 	const uint32_t *spis;
 	size_t count;
-	for (size_t i = 0; i < c->n; i++)
-		if (c->specs[i] && o->vm_spis(o->ud, c->specs[i], &spis, &count))
-			n += count;
-	struct check_keyed *keys = check_alloc(c->d, n, sizeof *keys);
-	if (!keys) {
-		c->err = VMCFG_ENOMEM;
+	if (!o || !o->vm_spis || !o->vm_spis(o->ud, c->specs[vm], &spis, &count))
 		return;
-	}
-	for (size_t i = 0; i < c->n; i++) {
-		if (!c->specs[i] || !o->vm_spis(o->ud, c->specs[i], &spis, &count))
-			continue;
-		for (size_t s = 0; s < count && k < n; s++)
-			keys[k++] = (struct check_keyed){ spis[s], i, 0 };
-	}
-	struct claim_report r = { c, VMCFG_R_SPI_TWO_VMS, "SPI", spi_loc };
-	report_claims(keys, k, &r);
-	check_free(c->d, keys, n, sizeof *keys);
+	if (!key_room(c, &c->spis, count))
+		return;
+	for (size_t s = 0; s < count; s++)
+		c->spis.v[c->spis.count++] = (struct check_keyed){ spis[s], vm, 0 };
 }
 
 /* --- IVC channels --- */
@@ -394,10 +419,10 @@ static int report_dup_ivc_key(void *ctx, const void *first, const void *prev, co
 /* The VM named name (binary search over the sorted names), or SIZE_MAX. */
 static size_t find_vm(const struct sys_check *c, const struct spec_str *name)
 {
+	const struct named_vm key = named_vm(name, 0);
 	size_t lo = 0, hi = c->named;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		struct named_vm key = { name, 0 };
 		int r = same_vm_name(&c->by_name[mid], &key);
 		if (r == 0)
 			return c->by_name[mid].index;
@@ -417,13 +442,19 @@ static uint64_t channel_pages(uint64_t size)
 							      : UINT64_MAX;
 }
 
+/* A VM's part in the IVC channels. */
+struct ivc_use {
+	const struct spec_emu_device *window; /* looked up once: a VM may be in many channels */
+	uint64_t used; /* what its channels take of the window */
+	bool full;     /* reported: one finding per VM */
+};
+
 /*
  * One participant of a channel (publisher or subscriber): the VM must
  * exist and its IVC window must hold every channel it takes part in.
- * used[vm] accumulates; full[vm] keeps one finding per VM.
  */
 static void check_participant(struct sys_check *c, const struct vmcfg_ivc_channel *ch,
-			      const struct spec_str *name, uint64_t *used, bool *full)
+			      const struct spec_str *name, struct ivc_use *uses)
 {
 	const char *file = c->sys->file;
 	struct vmcfg_diag *g = NULL;
@@ -435,7 +466,7 @@ static void check_participant(struct sys_check *c, const struct vmcfg_ivc_channe
 		const char *names[16];
 		size_t n = c->named < 16 ? c->named : 16;
 		for (size_t i = 0; i < n; i++)
-			names[i] = c->by_name[i].name->s;
+			names[i] = c->by_name[i].s;
 		const char *near = vmcfg_nearest_name(name->s, name->len, names, n);
 		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_IVC_UNKNOWN_VM, check_loc(file, name->span), &g,
 					   "IVC channel %llu names VM `%s`, which is not in the system",
@@ -444,12 +475,15 @@ static void check_participant(struct sys_check *c, const struct vmcfg_ivc_channe
 			note_oom(c, vmcfg_diag_hint(c->d, g, "did you mean `%s`?", near));
 		return;
 	}
-	if (full[vm])
-		return;
+	struct ivc_use *u = &uses[vm];
 	const struct vm_spec *s = c->specs[vm];
-	const struct spec_emu_device *w = check_ivc_window(s);
+	if (u->full)
+		return;
+	if (!u->window) /* the VM's first channel; without a window it ends up full */
+		u->window = check_ivc_window(s);
+	const struct spec_emu_device *w = u->window;
 	if (!w || !w->length.set) {
-		full[vm] = true;
+		u->full = true;
 		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_IVC_WINDOW, check_loc(file, name->span), &g,
 					   "VM `%s` takes part in IVC channel %llu but has no IVC window",
 					   name->s, (unsigned long long)ch->key.v));
@@ -457,12 +491,12 @@ static void check_participant(struct sys_check *c, const struct vmcfg_ivc_channe
 		return;
 	}
 	uint64_t need = channel_pages(ch->size.v);
-	if (!vmcfg_add_u64(used[vm], need, &used[vm]) || used[vm] > w->length.v) {
-		full[vm] = true;
+	if (!vmcfg_add_u64(u->used, need, &u->used) || u->used > w->length.v) {
+		u->full = true;
 		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_IVC_WINDOW, check_loc(file, name->span), &g,
 					   "IVC channel %llu does not fit VM `%s`'s IVC window: its channels need %s, the window holds %s",
 					   (unsigned long long)ch->key.v, name->s,
-					   vmcfg_fmt_size(a, used[vm] < need ? UINT64_MAX : used[vm]),
+					   vmcfg_fmt_size(a, u->used < need ? UINT64_MAX : u->used),
 					   vmcfg_fmt_size(b, w->length.v)));
 		relate(c, g, check_loc(s->file, w->length.span), "IVC window size given here");
 	}
@@ -472,19 +506,17 @@ static void check_ivc(struct sys_check *c)
 {
 	const struct vmcfg_system *sys = c->sys;
 	struct check_keyed *keys = check_alloc(c->d, sys->ivc_count, sizeof *keys);
-	uint64_t *used = check_alloc(c->d, c->n, sizeof *used);
-	bool *full = check_alloc(c->d, c->n, sizeof *full);
-	if (keys && used && full) {
+	struct ivc_use *uses = check_alloc(c->d, c->n, sizeof *uses);
+	if (keys && uses) {
 		size_t k = 0;
-		memset(used, 0, (c->n ? c->n : 1) * sizeof *used);
-		memset(full, 0, (c->n ? c->n : 1) * sizeof *full);
+		memset(uses, 0, (c->n ? c->n : 1) * sizeof *uses);
 		for (size_t i = 0; i < sys->ivc_count; i++) {
 			const struct vmcfg_ivc_channel *ch = &sys->ivc[i];
 			if (ch->key.set)
 				keys[k++] = (struct check_keyed){ ch->key.v, i, 0 };
-			check_participant(c, ch, &ch->publisher, used, full);
+			check_participant(c, ch, &ch->publisher, uses);
 			for (size_t s = 0; s < ch->subscriber_count; s++)
-				check_participant(c, ch, &ch->subscribers[s].vm, used, full);
+				check_participant(c, ch, &ch->subscribers[s].vm, uses);
 		}
 		check_sort(c->d, keys, k, sizeof *keys, check_cmp_keyed);
 		check_each_duplicate(keys, k, sizeof *keys, check_same_key, report_dup_ivc_key, c);
@@ -492,8 +524,7 @@ static void check_ivc(struct sys_check *c)
 		c->err = VMCFG_ENOMEM;
 	}
 	check_free(c->d, keys, sys->ivc_count, sizeof *keys);
-	check_free(c->d, used, c->n, sizeof *used);
-	check_free(c->d, full, c->n, sizeof *full);
+	check_free(c->d, uses, c->n, sizeof *uses);
 }
 
 /* One note for every rule a missing platform turns off. */
@@ -507,16 +538,104 @@ static void note_platform_skipped(struct sys_check *c)
 				   "E0307 (host RAM)"));
 }
 
+/*
+ * The walk meets each spec once, and at thousands of VMs the specs are not
+ * in the cache: left to the rules, each of a spec's 40-odd cache lines
+ * would be a wait on memory in turn. So the walk asks for them while it
+ * checks the VMs before: the spec itself two VMs ahead, the lists it
+ * points to one VM ahead (its pointers have arrived by then). Only a
+ * list's first PREFETCH_LIST bytes: the hardware follows a long list on
+ * its own.
+ */
+#define CACHE_LINE 64
+#define PREFETCH_LIST 2048
+
+/*
+ * Always inlined: GCC deems a function that only prefetches free of side
+ * effects and drops the calls to it.
+ */
+#define PREFETCH_FN static inline __attribute__((always_inline)) void
+
+PREFETCH_FN prefetch(const void *p, size_t count, size_t size)
+{
+	size_t bytes = count < PREFETCH_LIST / size ? count * size : PREFETCH_LIST;
+	for (size_t at = 0; at < bytes; at += CACHE_LINE)
+		__builtin_prefetch((const char *)p + at);
+}
+
+/* The lists vmcfg_check_vm reads. */
+PREFETCH_FN prefetch_lists(const struct vm_spec *s)
+{
+	prefetch(s->base.phys_cpu_ids.items, s->base.phys_cpu_ids.count, sizeof(struct spec_u64));
+	prefetch(s->base.phys_cpu_sets.items, s->base.phys_cpu_sets.count, sizeof(struct spec_u64));
+	prefetch(s->kernel.regions, s->kernel.region_count, sizeof *s->kernel.regions);
+	prefetch(s->devices.emu, s->devices.emu_count, sizeof *s->devices.emu);
+	prefetch(s->devices.pt, s->devices.pt_count, sizeof *s->devices.pt);
+	prefetch(s->devices.pt_addresses, s->devices.pt_address_count,
+		 sizeof *s->devices.pt_addresses);
+}
+
+PREFETCH_FN prefetch_ahead(const struct sys_check *c, size_t vm)
+{
+	if (vm + 2 < c->n && c->specs[vm + 2])
+		prefetch(c->specs[vm + 2], 1, sizeof *c->specs[vm + 2]);
+	if (vm + 1 < c->n && c->specs[vm + 1])
+		prefetch_lists(c->specs[vm + 1]);
+}
+
+/*
+ * What the system rules need of VM vm, gathered while its spec is in the
+ * cache: id, name, host ranges (RAM checked against host RAM here),
+ * pinned pCPUs and SPIs.
+ */
+static void gather(struct sys_check *c, size_t vm)
+{
+	const struct vm_spec *s = c->specs[vm];
+	if (s->base.id.set && key_room(c, &c->ids, 1))
+		c->ids.v[c->ids.count++] = (struct check_keyed){ s->base.id.v, vm, 0 };
+	if (s->base.name.set)
+		c->by_name[c->named++] = named_vm(&s->base.name, vm);
+	if (!c->err)
+		gather_host_ranges(c, vm);
+	if (!c->err)
+		gather_pins(c, vm);
+	if (!c->err)
+		gather_spis(c, vm);
+}
+
+static void free_keys(struct sys_check *c, struct keyed_list *l)
+{
+	check_free(c->d, l->v, l->cap, sizeof *l->v);
+}
+
+static void free_ranges(struct sys_check *c, struct range_list *l)
+{
+	check_free(c->d, l->v, l->cap, sizeof *l->v);
+}
+
 int vmcfg_check_system(const struct vmcfg_system *sys, const struct vmcfg_platform *platform,
 		       const struct vm_spec *const *specs, size_t n,
 		       const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags)
 {
 	if (!diags || (n && !specs))
 		return VMCFG_EINVAL;
-	struct sys_check c = { sys, platform, specs, n, opts, diags, NULL, 0, 0 };
-	for (size_t i = 0; i < n && !c.err; i++)
-		if (specs[i])
-			c.err = vmcfg_check_vm(specs[i], platform, opts, diags);
+	if (n >= CHECK_MAX_COUNT) /* VM indices stay below CHECK_PLATFORM */
+		return VMCFG_ENOMEM;
+	struct sys_check c = { .sys = sys, .platform = platform, .specs = specs, .n = n,
+			       .opts = opts, .d = diags };
+	c.by_name = check_alloc(diags, n, sizeof *c.by_name);
+	if (!c.by_name)
+		c.err = VMCFG_ENOMEM;
+	if (platform && !c.err)
+		merge_banks(&c);
+	for (size_t i = 0; i < n && !c.err; i++) {
+		prefetch_ahead(&c, i);
+		if (!specs[i])
+			continue;
+		c.err = vmcfg_check_vm(specs[i], platform, opts, diags);
+		if (!c.err)
+			gather(&c, i);
+	}
 	if (!platform && !c.err)
 		note_platform_skipped(&c);
 	if (!c.err)
@@ -524,13 +643,23 @@ int vmcfg_check_system(const struct vmcfg_system *sys, const struct vmcfg_platfo
 	if (!c.err)
 		check_duplicate_names(&c);
 	if (!c.err)
-		check_host_memory(&c);
+		check_host_overlaps(&c);
 	if (!c.err)
-		check_pinned_pcpus(&c);
+		report_outside_host_ram(&c);
 	if (!c.err)
-		check_spis(&c);
-	if (!c.err && sys && c.by_name)
+		report_claims(&c.pins, &(struct claim_report){ &c, VMCFG_R_PCPU_TWO_VMS,
+							       "physical CPU", pin_loc });
+	if (!c.err)
+		report_claims(&c.spis, &(struct claim_report){ &c, VMCFG_R_SPI_TWO_VMS, "SPI",
+							       spi_loc });
+	if (!c.err && sys)
 		check_ivc(&c);
+	free_keys(&c, &c.ids);
+	free_keys(&c, &c.pins);
+	free_keys(&c, &c.spis);
 	check_free(diags, c.by_name, n, sizeof *c.by_name);
+	free_ranges(&c, &c.host);
+	free_ranges(&c, &c.banks);
+	free_ranges(&c, &c.outside);
 	return c.err;
 }

@@ -97,6 +97,12 @@ static void check_cpu_masks(struct vm_check *c)
 	}
 }
 
+/*
+ * The lists of one VM (vCPUs, emulated devices, ranges) are short: up to
+ * this many elements, their rules sort and sweep on the stack.
+ */
+#define SMALL_LIST 32
+
 /* Fills keys with (value, entry) of the set items of list; returns how many. */
 static size_t keyed_items(const struct spec_u64_list *list, struct check_keyed *keys)
 {
@@ -146,7 +152,8 @@ static void check_cpu_duplicates(struct vm_check *c)
 	const struct spec_u64_list *ids = &c->spec->base.phys_cpu_ids;
 	const struct spec_u64_list *sets = &c->spec->base.phys_cpu_sets;
 	size_t cap = ids->count > sets->count ? ids->count : sets->count;
-	struct check_keyed *keys = check_alloc(c->d, cap, sizeof *keys);
+	struct check_keyed small[SMALL_LIST];
+	struct check_keyed *keys = check_scratch(c->d, small, SMALL_LIST, cap, sizeof *keys);
 	if (!keys) {
 		c->err = VMCFG_ENOMEM;
 		return;
@@ -163,7 +170,7 @@ static void check_cpu_duplicates(struct vm_check *c)
 	}
 	check_sort(c->d, keys, n, sizeof *keys, check_cmp_keyed);
 	check_each_duplicate(keys, n, sizeof *keys, check_same_key, report_shared_pcpu, c);
-	check_free(c->d, keys, cap, sizeof *keys);
+	check_scratch_free(c->d, keys, small, cap, sizeof *keys);
 }
 
 static void check_phys_ids_on_platform(struct vm_check *c)
@@ -318,12 +325,23 @@ static void check_ranges(struct vm_check *c)
 
 /* --- overlaps --- */
 
-static int report_guest_overlap(void *ctx, const struct check_interval *earlier,
-				const struct check_interval *later, uint64_t first, uint64_t last)
+/* The two ranges of an overlap in the view swept, in full. */
+static void overlap_decls(const struct vm_check *c, enum check_view view,
+			  const struct check_range *earlier, const struct check_range *later,
+			  struct check_decl *e, struct check_decl *l)
+{
+	check_collect_detail(c->spec, view, earlier->ref, e);
+	check_collect_detail(c->spec, view, later->ref, l);
+}
+
+static int report_guest_overlap(void *ctx, const struct check_range *earlier,
+				const struct check_range *later, uint64_t first, uint64_t last)
 {
 	struct vm_check *c = ctx;
-	return check_report_overlap(c->d, VMCFG_R_GUEST_OVERLAP, "guest-physical", earlier, later,
-				    first, last);
+	struct check_decl e, l;
+	overlap_decls(c, CHECK_GUEST, earlier, later, &e, &l);
+	return check_report_overlap(c->d, VMCFG_R_GUEST_OVERLAP, "guest-physical", &e, &l, first,
+				    last);
 }
 
 /*
@@ -331,34 +349,33 @@ static int report_guest_overlap(void *ctx, const struct check_interval *earlier,
  * both ranges map with the same host−guest offset, the overlap was found
  * (and reported) in guest space already.
  */
-static int report_host_self_overlap(void *ctx, const struct check_interval *earlier,
-				    const struct check_interval *later, uint64_t first,
-				    uint64_t last)
+static int report_host_self_overlap(void *ctx, const struct check_range *earlier,
+				    const struct check_range *later, uint64_t first, uint64_t last)
 {
 	struct vm_check *c = ctx;
-	if (earlier->delta == later->delta)
+	struct check_decl e, l;
+	overlap_decls(c, CHECK_HOST, earlier, later, &e, &l);
+	if (e.delta == l.delta)
 		return 0;
-	return check_report_overlap(c->d, VMCFG_R_HOST_SELF_OVERLAP, "host-physical", earlier,
-				    later, first, last);
+	return check_report_overlap(c->d, VMCFG_R_HOST_SELF_OVERLAP, "host-physical", &e, &l,
+				    first, last);
 }
 
-/* Sweeps the ranges collect() yields, each its own owner, reporting through fn. */
-static void sweep_own_ranges(struct vm_check *c,
-			     size_t (*collect)(const struct vm_spec *, struct check_interval *),
-			     check_overlap_fn fn)
+/* Sweeps the VM's ranges in view, each its own owner, reporting through fn. */
+static void sweep_own_ranges(struct vm_check *c, enum check_view view, check_overlap_fn fn)
 {
-	size_t n = collect(c->spec, NULL);
-	struct check_interval *v = check_alloc(c->d, n, sizeof *v);
+	size_t max = check_collect_max(c->spec);
+	struct check_range small[SMALL_LIST];
+	struct check_range *v = max <= CHECK_MAX_COUNT
+					? check_scratch(c->d, small, SMALL_LIST, max, sizeof *v)
+					: NULL;
 	if (!v) {
 		c->err = VMCFG_ENOMEM;
 		return;
 	}
-	collect(c->spec, v);
-	for (size_t i = 0; i < n; i++)
-		v[i].owner = i;
-	if (check_sweep(c->d, v, n, fn, c))
+	if (check_sweep(c->d, v, check_collect(c->spec, view, v), fn, c))
 		c->err = VMCFG_ENOMEM;
-	check_free(c->d, v, n, sizeof *v);
+	check_scratch_free(c->d, v, small, max, sizeof *v);
 }
 
 /* --- entry point and images --- */
@@ -549,7 +566,9 @@ static void check_emu_device(struct vm_check *c, const struct spec_emu_device *e
 static void check_emu_devices(struct vm_check *c)
 {
 	const struct vm_spec *s = c->spec;
-	struct check_keyed *keys = check_alloc(c->d, s->devices.emu_count, sizeof *keys);
+	struct check_keyed small[SMALL_LIST];
+	struct check_keyed *keys =
+		check_scratch(c->d, small, SMALL_LIST, s->devices.emu_count, sizeof *keys);
 	if (!keys) {
 		c->err = VMCFG_ENOMEM;
 		return;
@@ -563,7 +582,7 @@ static void check_emu_devices(struct vm_check *c)
 	}
 	check_sort(c->d, keys, n, sizeof *keys, check_cmp_keyed);
 	check_each_duplicate(keys, n, sizeof *keys, check_same_key, report_shared_irq, c);
-	check_free(c->d, keys, s->devices.emu_count, sizeof *keys);
+	check_scratch_free(c->d, keys, small, s->devices.emu_count, sizeof *keys);
 }
 
 int vmcfg_check_vm(const struct vm_spec *spec, const struct vmcfg_platform *platform,
@@ -576,8 +595,8 @@ int vmcfg_check_vm(const struct vm_spec *spec, const struct vmcfg_platform *plat
 	check_cpu_duplicates(&c);
 	check_phys_ids_on_platform(&c);
 	check_ranges(&c);
-	sweep_own_ranges(&c, check_guest_ranges, report_guest_overlap);
-	sweep_own_ranges(&c, check_host_ranges, report_host_self_overlap);
+	sweep_own_ranges(&c, CHECK_GUEST, report_guest_overlap);
+	sweep_own_ranges(&c, CHECK_HOST, report_host_self_overlap);
 	check_entry_point(&c);
 	check_images(&c);
 	check_emu_devices(&c);

@@ -37,6 +37,28 @@ int vm_spec_decode(const struct toml_doc *doc, const char *file,
 	return 0;
 }
 
+int vm_spec_parse_toml(const char *text, size_t len, const char *file,
+		       const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
+		       struct toml_doc **doc)
+{
+	if (!doc)
+		return VMCFG_EINVAL;
+	*doc = NULL;
+	if ((!text && len) || !alloc || !alloc->fn || !diags)
+		return VMCFG_EINVAL;
+
+	const struct toml_options opts = { .max_depth = 0, .allow_u64 = true };
+	struct toml_error err;
+	int rc = toml_parse(text ? text : "", len, alloc, &opts, doc, &err);
+	if (rc == VMCFG_ESYNTAX || rc == VMCFG_ELIMIT) {
+		struct vmcfg_loc at = { file, err.span };
+		return vmcfg_diag_add(diags, VMCFG_R_TOML_SYNTAX, at, NULL, "%s", err.msg)
+			       ? VMCFG_ENOMEM
+			       : 0;
+	}
+	return rc;
+}
+
 int vm_spec_load(const char *text, size_t len, const char *file,
 		 const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
 		 struct vm_spec **out)
@@ -44,20 +66,9 @@ int vm_spec_load(const char *text, size_t len, const char *file,
 	if (!out)
 		return VMCFG_EINVAL;
 	*out = NULL;
-	if ((!text && len) || !alloc || !alloc->fn || !diags)
-		return VMCFG_EINVAL;
-
-	const struct toml_options opts = { .max_depth = 0, .allow_u64 = true };
 	struct toml_doc *doc = NULL;
-	struct toml_error err;
-	int rc = toml_parse(text ? text : "", len, alloc, &opts, &doc, &err);
-	if (rc == VMCFG_ESYNTAX || rc == VMCFG_ELIMIT) {
-		struct vmcfg_loc at = { file, err.span };
-		return vmcfg_diag_add(diags, VMCFG_R_TOML_SYNTAX, at, NULL, "%s", err.msg)
-			       ? VMCFG_ENOMEM
-			       : 0;
-	}
-	if (rc)
+	int rc = vm_spec_parse_toml(text, len, file, alloc, diags, &doc);
+	if (rc || !doc)
 		return rc;
 	rc = vm_spec_decode(doc, file, alloc, diags, out);
 	toml_free(doc);
