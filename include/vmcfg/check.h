@@ -95,6 +95,7 @@ struct vmcfg_system {
 	struct vmcfg_arena arena; /* owns everything below */
 	bool has_platform;        /* a [platform] table was given and decoded */
 	struct vmcfg_platform platform;
+	struct spec_str platform_dt; /* platform = "host.dts": a host device tree instead */
 	struct spec_str *vms;     /* VM file paths as written (relative to file) */
 	size_t vm_count;
 	struct vmcfg_ivc_channel *ivc;
@@ -133,6 +134,12 @@ void vmcfg_system_free(struct vmcfg_system *sys);
  * entry was invalid.
  */
 size_t vmcfg_system_vm_path(const struct vmcfg_system *sys, size_t i, char *buf, size_t size);
+
+/*
+ * Like vmcfg_system_vm_path for the host device tree the system names
+ * (platform = "host.dts"); 0 when it names none.
+ */
+size_t vmcfg_system_platform_dt_path(const struct vmcfg_system *sys, char *buf, size_t size);
 
 /* Which image of [kernel] an image-size query is about. */
 enum vmcfg_image_kind { VMCFG_IMAGE_KERNEL, VMCFG_IMAGE_BIOS, VMCFG_IMAGE_DTB, VMCFG_IMAGE_RAMDISK };

@@ -342,8 +342,13 @@ static void read_platform(struct sys_decoder *sd, const struct toml_value *table
 	static const char *const keys[] = { "arch", "cpu_num", "phys_cpu_ids", "ipa_bits",
 					    "ram", "hypervisor_memory", "reserved" };
 	struct vmcfg_platform *p = &sd->sys->platform;
+	if (toml_type(table) == TOML_STRING) {
+		/* platform = "host.dts": the host device tree, read by the host tools. */
+		read_str(sd, table, "platform", &sd->sys->platform_dt);
+		return;
+	}
 	if (toml_type(table) != TOML_TABLE) {
-		wrong_type(sd, table, "platform", "a table");
+		wrong_type(sd, table, "platform", "a table, or a string naming the host device tree");
 		return;
 	}
 	sd->sys->has_platform = true;
@@ -508,15 +513,28 @@ void vmcfg_system_free(struct vmcfg_system *sys)
 	alloc.fn(alloc.ud, sys, sizeof *sys, 0);
 }
 
-size_t vmcfg_system_vm_path(const struct vmcfg_system *sys, size_t i, char *buf, size_t size)
+/* path as the host opens it: relative paths start at the system file's folder. */
+static size_t system_relative_path(const struct vmcfg_system *sys, const char *path, char *buf,
+				   size_t size)
 {
-	if (!sys || i >= sys->vm_count || !sys->vms[i].set)
-		return 0;
-	const char *path = sys->vms[i].s;
 	size_t dir = 0;
 	/* Relative paths start from the system file's folder (up to its last '/'). */
 	for (size_t k = 0; path[0] != '/' && sys->file && sys->file[k]; k++)
 		if (sys->file[k] == '/')
 			dir = k + 1;
 	return vmcfg_snprintf(buf, size, "%.*s%s", (int)dir, sys->file ? sys->file : "", path);
+}
+
+size_t vmcfg_system_vm_path(const struct vmcfg_system *sys, size_t i, char *buf, size_t size)
+{
+	if (!sys || i >= sys->vm_count || !sys->vms[i].set)
+		return 0;
+	return system_relative_path(sys, sys->vms[i].s, buf, size);
+}
+
+size_t vmcfg_system_platform_dt_path(const struct vmcfg_system *sys, char *buf, size_t size)
+{
+	if (!sys || !sys->platform_dt.set)
+		return 0;
+	return system_relative_path(sys, sys->platform_dt.s, buf, size);
 }

@@ -218,8 +218,25 @@ const char *tp_describe_char(const struct parser *p, const unsigned char *at, ch
  */
 int tp_utf8_char(struct parser *p, const unsigned char *s);
 
-/* Consumes "\n" or "\r\n" at p->s (the caller saw '\n' or '\r'); records the new line. */
-int tp_newline(struct parser *p);
+/*
+ * Consumes "\n" or "\r\n" at p->s (the caller saw '\n' or '\r'); records
+ * the new line. Inline: every line of the input passes here.
+ */
+static inline int newline(struct parser *p)
+{
+	const unsigned char *s = p->s;
+
+	if (*s == '\r') {
+		if (s + 1 == p->end || s[1] != '\n')
+			return tp_fail(p, s, VMCFG_ESYNTAX,
+				       "carriage return not followed by a line feed");
+		s++;
+	}
+	p->s = ++s;
+	if (lines_add(p->lines, &p->alloc, offset_of(p, s)))
+		return tp_fail_nomem(p);
+	return 0;
+}
 
 /*
  * Character classes for the scanning loops, one table lookup per byte
@@ -248,10 +265,57 @@ static inline void skip_ws(struct parser *p)
 	p->s = s;
 }
 
+/*
+ * Skips plain text 8 bytes at a time: printable ASCII other than the bytes
+ * a and b (which the caller must look at, such as a closing quote). Stops
+ * at the first other byte (big-endian machines: at the 8 bytes holding it),
+ * or when fewer than 8 bytes remain; the caller's byte loop goes on from
+ * there. Plain integer code, no SIMD:
+ * the freestanding core is built with -mgeneral-regs-only.
+ */
+static inline const unsigned char *skip_plain(const unsigned char *s, const unsigned char *end,
+					      unsigned char a, unsigned char b)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+
+	while (end - s >= 8) {
+		uint64_t x;
+		memcpy(&x, s, 8);
+		/*
+		 * A byte gets its high bit set in flags when it is below 0x20
+		 * (x - 0x20 borrows), 0x7f or above (x + 1, or x itself), a or
+		 * b (x ^ a is 0, and 0 - 1 borrows). Borrows and carries only
+		 * reach a byte from a lower byte that is flagged itself, so the
+		 * lowest flag is exact.
+		 */
+		uint64_t flags = ((x - ones * 0x20) | (x + ones) | x | ((x ^ ones * a) - ones) |
+				  ((x ^ ones * b) - ones)) &
+				 high;
+		if (flags) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			s += __builtin_ctzll(flags) / 8; /* the lowest byte comes first */
+#endif
+			return s;
+		}
+		s += 8;
+	}
+	return s;
+}
+
 /* Skips a comment from its '#' up to (not including) the end of the line. */
 int tp_skip_comment(struct parser *p);
 /* Skips whitespace, comments and newlines (between statements, in arrays). */
 int tp_skip_blank(struct parser *p);
+
+/* tp_skip_blank(), with the common case inline: at most spaces before the next token. */
+static inline int skip_blank(struct parser *p)
+{
+	skip_ws(p);
+	if (p->s == p->end || (*p->s != '#' && *p->s != '\n' && *p->s != '\r'))
+		return 0;
+	return tp_skip_blank(p);
+}
+
 /*
  * After a header or key/value pair: skips whitespace and a comment, then
  * consumes the end of the line. Returns 0, an error, or 1 when something

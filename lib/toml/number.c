@@ -70,6 +70,66 @@ static const char *check_digits(const unsigned char *s, const unsigned char *e, 
 	return after_digit ? NULL : "'_' must be between digits";
 }
 
+/* The base a prefix letter after '0' selects (x, o, b), with its log2 in *shift; 0: none. */
+static unsigned prefix_base(unsigned char c, unsigned *shift)
+{
+	switch (c) {
+	case 'x': *shift = 4; return 16;
+	case 'o': *shift = 3; return 8;
+	case 'b': *shift = 1; return 2;
+	default: return 0;
+	}
+}
+
+/* Whether the '_' at s, in digits of the base that started at start, stands between two digits. */
+static bool separates_digits(const unsigned char *s, const unsigned char *start,
+			     const unsigned char *end, unsigned base)
+{
+	return *s == '_' && s != start && s + 1 != end && digit_value(s[1]) < base;
+}
+
+/*
+ * Converts digits of the base (shift: its log2, 0 for base 10) from s on,
+ * with single '_' between digits, and returns where they stop: at end or
+ * at the first byte that does not continue them. *overflow tells whether
+ * the value needs more than 64 bits. Only the conversion: check_digits()
+ * words the error when the digits stop too early. One loop per kind of
+ * base keeps the test for the kind out of the loop for every digit.
+ */
+static const unsigned char *read_digits(const unsigned char *s, const unsigned char *end,
+					unsigned base, unsigned shift, uint64_t *value,
+					bool *overflow)
+{
+	const unsigned char *start = s;
+	uint64_t u = 0;
+	bool over = false;
+
+	if (shift) {
+		uint64_t before_shift = 0; /* bits shifted out show here, checked once */
+		for (; s < end; s++) {
+			unsigned d = digit_value(*s);
+			if (d < base) {
+				before_shift |= u;
+				u = u << shift | d;
+			} else if (!separates_digits(s, start, end, base)) {
+				break;
+			}
+		}
+		over = before_shift >> (64 - shift) != 0;
+	} else {
+		for (; s < end; s++) {
+			unsigned d = digit_value(*s);
+			if (d < 10)
+				over |= !vmcfg_mul_u64(u, 10, &u) || !vmcfg_add_u64(u, d, &u);
+			else if (!separates_digits(s, start, end, 10))
+				break;
+		}
+	}
+	*value = u;
+	*overflow = over;
+	return s;
+}
+
 static int parse_integer(struct parser *p, const unsigned char *t, size_t n, struct toml_value *v)
 {
 	const unsigned char *s = t, *e = t + n;
@@ -79,16 +139,10 @@ static int parse_integer(struct parser *p, const unsigned char *t, size_t n, str
 	if (*s == '+' || *s == '-')
 		neg = *s++ == '-';
 	if (e - s > 1 && s[0] == '0' && !is_digit(s[1]) && s[1] != '_') {
-		switch (s[1]) {
-		case 'x': base = 16, shift = 4; break;
-		case 'o': base = 8, shift = 3; break;
-		case 'b': base = 2, shift = 1; break;
-		case 'X':
-		case 'O':
-		case 'B':
+		if (s[1] == 'X' || s[1] == 'O' || s[1] == 'B')
 			return bad_token(p, t, n, "integer", "the base prefix must be lower case");
-		default: return bad_token(p, t, n, "integer", NULL);
-		}
+		if (!(base = prefix_base(s[1], &shift)))
+			return bad_token(p, t, n, "integer", NULL);
 		if (s != t)
 			return bad_token(p, t, n, "integer",
 					 "only decimal integers may have a sign");
@@ -99,29 +153,10 @@ static int parse_integer(struct parser *p, const unsigned char *t, size_t n, str
 	if (s == e)
 		return bad_token(p, t, n, "integer", "digits missing");
 
-	/* Validates and converts in one pass; '_' is the rare case. */
-	uint64_t u = 0;
-	bool overflow = false, after_digit = false;
-	for (; s < e; s++) {
-		unsigned d = digit_value(*s);
-		if (d >= base) {
-			if (*s != '_')
-				return bad_token(p, t, n, "integer", not_a_digit(base));
-			if (!after_digit)
-				return bad_token(p, t, n, "integer", "'_' must be between digits");
-			after_digit = false;
-			continue;
-		}
-		if (shift) {
-			overflow |= u >> (64 - shift) != 0;
-			u = u << shift | d;
-		} else {
-			overflow |= !vmcfg_mul_u64(u, 10, &u) || !vmcfg_add_u64(u, d, &u);
-		}
-		after_digit = true;
-	}
-	if (!after_digit)
-		return bad_token(p, t, n, "integer", "'_' must be between digits");
+	uint64_t u;
+	bool overflow;
+	if (read_digits(s, e, base, shift, &u, &overflow) != e)
+		return bad_token(p, t, n, "integer", check_digits(s, e, base));
 
 	v->type = TOML_INTEGER;
 	if (neg) {
@@ -140,6 +175,40 @@ static int parse_integer(struct parser *p, const unsigned char *t, size_t n, str
 			       (const char *)t, (size_t)shown < n ? "..." : "");
 	}
 	return 0;
+}
+
+/*
+ * The common case in configurations, an unsigned integer (decimal, or
+ * with a lower-case base prefix) that fits in int64_t, converted in one
+ * pass without delimiting the token first. Returns false for anything
+ * else, from signs, floats and dates to every error: the general path
+ * then starts over and decides.
+ */
+static bool quick_integer(struct parser *p, struct toml_value *v)
+{
+	const unsigned char *t = p->s, *s = t, *end = p->end;
+	unsigned shift = 0, base = end - t > 2 && t[0] == '0' ? prefix_base(t[1], &shift) : 0;
+	uint64_t u;
+	bool overflow;
+
+	if (base)
+		s += 2;
+	else if (s < end && is_digit(*s))
+		base = 10;
+	else
+		return false;
+	const unsigned char *stop = read_digits(s, end, base, shift, &u, &overflow);
+	/* The token must end where the digits do, as the general path delimits it. */
+	if (stop == s || (stop < end && (tp_class[*stop] & C_TOKEN)) || overflow ||
+	    u > INT64_MAX || (base == 10 && *t == '0' && stop - t > 1))
+		return false;
+	memset(v, 0, sizeof *v);
+	v->type = TOML_INTEGER;
+	v->off = offset_of(p, t);
+	v->len = (uint32_t)(stop - t);
+	v->as.i = (int64_t)u;
+	p->s = stop;
+	return true;
 }
 
 /* The decimal integer part of a float: no leading zeros. */
@@ -199,8 +268,10 @@ static int parse_float(struct parser *p, const unsigned char *t, size_t n, struc
 
 int tp_parse_scalar_token(struct parser *p, struct toml_value *v)
 {
-	const unsigned char *t = p->s, *s = t, *end = p->end;
+	if (quick_integer(p, v))
+		return 0;
 
+	const unsigned char *t = p->s, *s = t, *end = p->end;
 	while (s < end && (tp_class[*s] & C_TOKEN))
 		s++;
 	/* "1979-05-27 07:32:00": a date, one space and a time make one token. */

@@ -289,7 +289,7 @@ static int open_container(struct parser *p, uint32_t depth, struct toml_value *v
 		return tp_fail_nomem(p);
 	p->s++;
 	if (!f.tab) {
-		if ((rc = tp_skip_blank(p)))
+		if ((rc = skip_blank(p)))
 			return rc;
 		return p->s < p->end && *p->s == ']' ? close_array(p, v) : 1;
 	}
@@ -337,11 +337,11 @@ static int continue_container(struct parser *p, struct toml_value *v)
 	if (!f->tab) {
 		if (buf_append(&p->values, &p->alloc, v, sizeof *v))
 			return tp_fail_nomem(p);
-		if ((rc = tp_skip_blank(p)))
+		if ((rc = skip_blank(p)))
 			return rc;
 		if (p->s < p->end && *p->s == ',') {
 			p->s++;
-			if ((rc = tp_skip_blank(p)))
+			if ((rc = skip_blank(p)))
 				return rc;
 			return p->s < p->end && *p->s == ']' ? close_array(p, v) : 1;
 		}
@@ -554,7 +554,7 @@ static int header(struct parser *p)
 static int parse_document(struct parser *p)
 {
 	for (;;) {
-		int rc = tp_skip_blank(p);
+		int rc = skip_blank(p);
 		if (rc || p->s == p->end)
 			return rc;
 		rc = *p->s == '[' ? header(p) : keyval(p);

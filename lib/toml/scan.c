@@ -154,52 +154,16 @@ const char *tp_describe_char(const struct parser *p, const unsigned char *at, ch
 	return buf;
 }
 
-int tp_newline(struct parser *p)
-{
-	const unsigned char *s = p->s;
-
-	if (*s == '\r') {
-		if (s + 1 == p->end || s[1] != '\n')
-			return tp_fail(p, s, VMCFG_ESYNTAX,
-				       "carriage return not followed by a line feed");
-		s++;
-	}
-	p->s = ++s;
-	if (lines_add(p->lines, &p->alloc, offset_of(p, s)))
-		return tp_fail_nomem(p);
-	return 0;
-}
-
-/*
- * Skips printable ASCII 8 bytes at a time, for long comments. Stops at
- * (or a few bytes before) the first byte below 0x20, 0x7f or above.
- */
-static const unsigned char *skip_printable(const unsigned char *s, const unsigned char *end)
-{
-	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-
-	while (end - s >= 8) {
-		uint64_t x, del;
-		memcpy(&x, s, 8);
-		del = x ^ (ones * 0x7F);
-		/* Exact "has a byte below n" tests (n <= 0x80), and the high bits. */
-		if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del) | x) & high)
-			break;
-		s += 8;
-	}
-	return s;
-}
-
 int tp_skip_comment(struct parser *p)
 {
 	const unsigned char *s = p->s + 1, *end = p->end;
 
 	for (;;) {
-		s = skip_printable(s, end);
+		s = skip_plain(s, end, '\n', '\n'); /* nothing to stop at but what ends plain text */
 		while (s < end && (tp_class[*s] & C_TEXT))
 			s++;
 		if (s == end || *s == '\n' || *s == '\r')
-			break; /* tp_newline() checks that '\r' is followed by '\n' */
+			break; /* newline() checks that '\r' is followed by '\n' */
 		if (*s < 0x80) {
 			char d[CHAR_TEXT];
 			return tp_fail(p, s, VMCFG_ESYNTAX, "%s is not allowed in a comment",
@@ -224,7 +188,7 @@ int tp_skip_blank(struct parser *p)
 		if (*p->s == '#')
 			rc = tp_skip_comment(p);
 		else if (*p->s == '\n' || *p->s == '\r')
-			rc = tp_newline(p);
+			rc = newline(p);
 		else
 			return 0;
 		if (rc)
@@ -243,7 +207,7 @@ int tp_end_of_line(struct parser *p)
 	if (p->s == p->end)
 		return 0;
 	if (*p->s == '\n' || *p->s == '\r')
-		return tp_newline(p);
+		return newline(p);
 	return 1;
 }
 

@@ -157,6 +157,7 @@ static int single_line(struct parser *p, struct str *out)
 
 	p->str.len = 0;
 	for (;;) {
+		s = skip_plain(s, end, q, q == '"' ? '\\' : q);
 		while (s < end && (tp_class[*s] & plain))
 			s++;
 		if (s == end)
@@ -184,7 +185,7 @@ static int single_line(struct parser *p, struct str *out)
 static int take_newline(struct parser *p, const unsigned char **sp)
 {
 	p->s = *sp;
-	int rc = tp_newline(p);
+	int rc = newline(p);
 	*sp = p->s;
 	return rc;
 }
@@ -205,6 +206,7 @@ static int multi_line(struct parser *p, struct str *out)
 		return rc;
 	const unsigned char *start = s, *run = s;
 	for (;;) {
+		s = skip_plain(s, end, q, q == '"' ? '\\' : q);
 		while (s < end && (tp_class[*s] & plain))
 			s++;
 		if (s == end)

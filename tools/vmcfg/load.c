@@ -145,6 +145,16 @@ static int resolve_dt_paths(struct vm_set *set, struct vm_config *cfg)
 	return rc;
 }
 
+/* The host device tree the system file names (platform = "…"), or NULL. */
+static char *system_dt_path(const struct vmcfg_system *sys)
+{
+	size_t n = vmcfg_system_platform_dt_path(sys, NULL, 0);
+	char *path = n ? malloc(n + 1) : NULL;
+	if (path)
+		vmcfg_system_platform_dt_path(sys, path, n + 1);
+	return path;
+}
+
 static int load_system(struct vm_set *set, const char *path, char ***paths, size_t *n)
 {
 	int rc = read_source(set, path, &set->system_text, &set->system_len);
@@ -174,8 +184,15 @@ int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
 			goto out;
 		paths = owned_paths;
 	}
-	if (opts->platform_path) {
-		rc = vmcfg_fdt_platform_load(opts->platform_path, &set->host_dt, &set->diags);
+	/* --platform wins over a device tree the system file names. */
+	char *dt_path = opts->platform_path ? strdup(opts->platform_path) : system_dt_path(set->system);
+	if (opts->platform_path && !dt_path) {
+		rc = VMCFG_ENOMEM;
+		goto out;
+	}
+	if (dt_path) {
+		rc = vmcfg_fdt_platform_load(dt_path, &set->host_dt, &set->diags);
+		free(dt_path);
 		if (rc == VMCFG_EIO)
 			set->io_error = true;
 		if (rc == VMCFG_EIO || rc == VMCFG_ESYNTAX)
