@@ -5,6 +5,8 @@
 #include "core/libc.h"
 #include "core/vm.h"
 
+_Static_assert(VGIC_MAX_VCPUS >= HV_VM_MAX_VCPUS, "a vGIC redistributor per vCPU");
+
 static struct hv_vm *registered[HV_MAX_VMS];
 static uint32_t registered_count, live_count;
 
@@ -103,6 +105,8 @@ int hv_vm_create(struct hv_vm *hv, const struct vm_config *cfg, const char *cfg_
 		.images = images,
 		.console = console_sink,
 		.console_ud = hv,
+		.device_factory = vgic_device_factory,
+		.device_factory_ud = hv,
 	};
 	struct vmcfg_pt_regs regs;
 	struct vm *vm;

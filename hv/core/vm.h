@@ -13,6 +13,7 @@
 #define HV_CORE_VM_H
 
 #include "arch/aarch64/vcpu.h"
+#include "arch/aarch64/vgic.h"
 #include "core/files.h"
 #include "core/spinlock.h"
 #include "vmcfg/vm.h"
@@ -32,6 +33,7 @@ struct hv_vm {
 	struct spinlock lock;
 	struct vcpu vcpus[HV_VM_MAX_VCPUS];
 	uint32_t vcpu_count;
+	struct vgic vgic;             /* its emulated GIC (vgic.on) when it has one */
 	enum hv_vm_end end;           /* written under lock; read atomically */
 	char reason[HV_VM_REASON_MAX]; /* why it ended, for the summary */
 	char line[HV_VM_LINE_MAX];    /* console output of the line in progress */

@@ -317,10 +317,14 @@ struct vmcfg_fdt_guest_opts {
  * for emu a GICv3 at the emulated frames (GPPT distributor/redistributor
  * or InterruptController device, else QEMU virt's 0x08000000/0x080a0000),
  * none for no_irq (then no timer and no interrupt properties); the timer
- * (the host's, or PPIs 13/14/11/10); /psci (arm,psci-0.2, "hvc"); /chosen
- * (bootargs = cmdline; linux,initrd-start/end from the ramdisk's load
- * address and opts->ramdisk_size when both are known; stdout-path = the
- * host's when that node is in the guest); /reserved-memory with a no-map
+ * (the host's, or PPIs 13/14/11/10); per emulated PL011 console (a
+ * Console device of model 0 or 1) a pl011@BASE node (arm,pl011 +
+ * arm,primecell; its irq_id as a level-high SPI when the guest has a GIC;
+ * "uartclk" and "apb_pclk" both from one generated 24 MHz fixed-clock,
+ * /emu-uart-clk); /psci (arm,psci-0.2, "hvc"); /chosen (bootargs =
+ * cmdline; linux,initrd-start/end from the ramdisk's load address and
+ * opts->ramdisk_size when both are known; stdout-path = the host's when
+ * that node is in the guest, else the first emulated PL011); /reserved-memory with a no-map
  * node per IVC window; the nodes of exp (may be NULL) with their
  * properties, under copies of their bus ancestors' addressing properties.
  * A phandle property whose target is not in the guest is dropped (W0406,

@@ -40,6 +40,7 @@ struct guest {
 	void *fdt;            /* the tree being written */
 	uint8_t *emit;        /* per host node index */
 	uint32_t gic_phandle; /* 0: the guest has no interrupt controller */
+	uint32_t clk_phandle; /* the emulated PL011s' fixed clock; 0 when there is none */
 	int host_gic;         /* index of the host GIC node, -1 when none */
 	bool copy_host_gic;   /* passthrough: the host's GIC node is the guest's */
 	int rc;               /* a vmcfg error met inside a callback (ENOMEM) */
@@ -346,21 +347,87 @@ static int write_psci(struct guest *g)
 	return fdt_end_node(g->fdt);
 }
 
-/* The host's stdout-path, as a full path, when its node is in the guest. */
+/* Whether dev is an emulated PL011 (vm_create's console model: cfg_list[0] 0 or 1 on aarch64). */
+static bool emulated_pl011(const struct vm_emu_device *dev)
+{
+	return dev->emu_type == VMCFG_EMU_CONSOLE && (!dev->cfg_count || dev->cfg_list[0] <= 1);
+}
+
+static const struct vm_emu_device *first_pl011(const struct vm_config *cfg)
+{
+	for (size_t k = 0; k < cfg->emu_count; k++)
+		if (emulated_pl011(&cfg->emu[k]))
+			return &cfg->emu[k];
+	return NULL;
+}
+
+/*
+ * The emulated PL011s: Linux's amba bus reads their ID registers only
+ * after enabling the "apb_pclk" clock, and the driver derives the baud
+ * divisors from "uartclk", so both name one fixed 24 MHz clock (the rate
+ * QEMU virt gives its PL011). The interrupt is the device's irq_id as an
+ * SPI (INTIDs 32-1019), level-high, when the guest has a GIC.
+ */
+static int write_emulated_consoles(struct guest *g)
+{
+	static const char names[] = "uartclk\0apb_pclk";
+	static const char compat[] = "arm,pl011\0arm,primecell";
+	char name[48];
+	int err;
+	if (!g->clk_phandle)
+		return 0;
+	if ((err = fdt_begin_node(g->fdt, "emu-uart-clk")) ||
+	    (err = fdt_property_string(g->fdt, "compatible", "fixed-clock")) ||
+	    (err = fdt_property_u32(g->fdt, "#clock-cells", 0)) ||
+	    (err = fdt_property_u32(g->fdt, "clock-frequency", 24000000)) ||
+	    (err = fdt_property_string(g->fdt, "clock-output-names", "clk24mhz")) ||
+	    (err = fdt_property_u32(g->fdt, "phandle", g->clk_phandle)) ||
+	    (err = fdt_end_node(g->fdt)))
+		return err;
+	for (size_t k = 0; k < g->cfg->emu_count && !err; k++) {
+		const struct vm_emu_device *d = &g->cfg->emu[k];
+		if (!emulated_pl011(d))
+			continue;
+		uint64_t reg[2] = { d->base_gpa, d->length };
+		fdt32_t clocks[2] = { cpu_to_fdt32(g->clk_phandle), cpu_to_fdt32(g->clk_phandle) };
+		snprintf(name, sizeof name, "pl011@%" PRIx64, d->base_gpa);
+		if ((err = fdt_begin_node(g->fdt, name)) ||
+		    (err = fdt_property(g->fdt, "compatible", compat, sizeof compat)) ||
+		    (err = prop_reg(g->fdt, reg, 1)) ||
+		    (err = fdt_property(g->fdt, "clocks", clocks, sizeof clocks)) ||
+		    (err = fdt_property(g->fdt, "clock-names", names, sizeof names)))
+			break;
+		if (g->gic_phandle && d->irq_id >= 32 && d->irq_id < 1020) {
+			fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32(d->irq_id - 32), cpu_to_fdt32(4) };
+			err = fdt_property(g->fdt, "interrupts", irq, sizeof irq);
+		}
+		if (!err)
+			err = fdt_end_node(g->fdt);
+	}
+	return err;
+}
+
+/*
+ * stdout-path: the host's, as a full path, when its node is in the guest;
+ * else the first emulated PL011.
+ */
 static int write_stdout_path(struct guest *g)
 {
 	int len = 0, chosen = fdt_path_offset(g->host->fdt, "/chosen");
 	const char *s = chosen >= 0 ? fdt_getprop(g->host->fdt, chosen, "stdout-path", &len) : NULL;
 	char path[512], value[600];
+	const struct vm_emu_device *con = first_pl011(g->cfg);
+	if (con)
+		snprintf(value, sizeof value, "/pl011@%" PRIx64, con->base_gpa);
 	if (!s || len <= 1 || s[len - 1] != '\0' || (size_t)len > sizeof path)
-		return 0;
+		return con ? fdt_property_string(g->fdt, "stdout-path", value) : 0;
 	const char *colon = strchr(s, ':');
 	size_t plen = colon ? (size_t)(colon - s) : strlen(s);
 	memcpy(path, s, plen);
 	path[plen] = '\0';
 	int t = fdt_index_of(g->host, fdt_path_offset(g->host->fdt, path)); /* aliases resolve too */
 	if (t < 0 || g->emit[t] != EMIT_COPY)
-		return 0;
+		return con ? fdt_property_string(g->fdt, "stdout-path", value) : 0;
 	snprintf(value, sizeof value, "%s%s", fdt_node(g->host, t)->path, colon ? colon : "");
 	return fdt_property_string(g->fdt, "stdout-path", value);
 }
@@ -433,7 +500,7 @@ static int write_root(struct guest *g)
 		return err;
 	if (g->gic_phandle && (err = write_timer(g)))
 		return err;
-	if ((err = write_psci(g)) || (err = write_chosen(g)) || (err = write_reserved_memory(g)) ||
+	if ((err = write_emulated_consoles(g)) || (err = write_psci(g)) || (err = write_chosen(g)) || (err = write_reserved_memory(g)) ||
 	    (err = write_copies(g)))
 		return err;
 	if ((err = fdt_end_node(g->fdt)))
@@ -473,6 +540,13 @@ int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm
 		g.copy_host_gic = cfg->irq_mode == VMCFG_IRQ_PASSTHROUGH && g.host_gic >= 0;
 		g.gic_phandle = host->gic_phandle ? host->gic_phandle : fresh_phandle(host);
 		if (!g.gic_phandle)
+			return VMCFG_ELIMIT;
+	}
+	if (first_pl011(cfg)) {
+		g.clk_phandle = fresh_phandle(host);
+		if (g.clk_phandle && g.clk_phandle == g.gic_phandle)
+			g.clk_phandle = g.clk_phandle < 0xfffffffeu ? g.clk_phandle + 1 : 0;
+		if (!g.clk_phandle)
 			return VMCFG_ELIMIT;
 	}
 	g.emit = calloc(host->index->count ? host->index->count : 1, 1);

@@ -599,6 +599,46 @@ static void test_guest_emu(void **state)
 	vmcfg_fdt_platform_free(host);
 }
 
+/* An emulated PL011: its node, a fixed 24 MHz clock for both clock names, stdout on it. */
+static void test_guest_emulated_console(void **state)
+{
+	static const char text[] =
+		"[base]\nid = 1\nname = \"t\"\nvm_type = 1\ncpu_num = 1\nphys_cpu_ids = [0]\n"
+		"[kernel]\nentry_point = 0x4008_0000\nkernel_path = \"k.bin\"\n"
+		"kernel_load_addr = 0x4008_0000\nmemory_regions = [[0x4000_0000, 0x100_0000, 0x7, 0]]\n"
+		"[devices]\ninterrupt_mode = \"emu\"\npassthrough_devices = []\nemu_devices = [\n"
+		"  [\"gic\", 0x0800_0000, 0x1_0000, 0, 0x01, []],\n"
+		"  [\"console\", 0x0900_0000, 0x1000, 33, 0x02, []],\n]\n";
+	struct vmcfg_fdt_platform *host = open_qemu();
+	struct vm_spec *spec;
+	size_t size;
+	int len;
+	(void)state;
+
+	assert_int_equal(vm_spec_load(text, strlen(text), "vm.toml", &vmcfg_host_allocator, &diags, &spec), 0);
+	char *fdt = build_guest(host, spec, &size);
+	int uart = fdt_path_offset(fdt, "/pl011@9000000");
+	assert_true(uart >= 0);
+	assert_true(fdt_node_check_compatible(fdt, uart, "arm,primecell") == 0);
+	/* SPI 1 = INTID 33, level-high; the parent is the root's, the emulated GIC. */
+	const fdt32_t *irq = fdt_getprop(fdt, uart, "interrupts", &len);
+	assert_int_equal(len, 12);
+	assert_int_equal(fdt32_ld(&irq[0]), 0);
+	assert_int_equal(fdt32_ld(&irq[1]), 1);
+	assert_int_equal(fdt32_ld(&irq[2]), 4);
+	const fdt32_t *clocks = fdt_getprop(fdt, uart, "clocks", &len);
+	assert_int_equal(len, 8);
+	int clk = fdt_node_offset_by_phandle(fdt, fdt32_ld(&clocks[1]));
+	assert_true(clk >= 0);
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, clk, "clock-frequency", NULL)), 24000000);
+	assert_int_not_equal(fdt32_ld(&clocks[0]), fdt_get_phandle(fdt, fdt_path_offset(fdt, "/interrupt-controller@8000000")));
+	assert_string_equal(fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "stdout-path", NULL),
+			    "/pl011@9000000");
+	free(fdt);
+	vm_spec_free(spec);
+	vmcfg_fdt_platform_free(host);
+}
+
 static void test_guest_passthrough_root(void **state)
 {
 	struct vmcfg_fdt_platform *host = open_qemu();
@@ -705,6 +745,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_qemu_root_without_gic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_emu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_emulated_console, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_passthrough_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_drops_dangling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_blobs, setup, teardown),

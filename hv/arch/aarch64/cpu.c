@@ -30,6 +30,8 @@ void cpu_init(uint32_t index)
 	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	sysreg_write(cntvoff_el2, 0);
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
+	/* The virtual CPU interface stays off until a vCPU with a vGIC enters (vgic.c). */
+	sysreg_write(ich_hcr_el2, 0);
 	isb();
 	/* TLB contents are UNKNOWN after reset: drop every EL1&0 entry of every VMID. */
 	__asm__ volatile("tlbi alle1\n\tdsb nsh\n\tisb" : : : "memory");

@@ -1,5 +1,5 @@
 /*
- * GICv3 at EL2, as little as one timer PPI needs (Arm IHI 0069, GICv3/v4
+ * GICv3 at EL2 for the interrupts the hypervisor itself takes (Arm IHI 0069, GICv3/v4
  * Architecture Specification; register offsets and fields from its
  * chapter 12). QEMU virt runs the GIC with one Security state (GICD_CTLR.DS
  * = 1, no EL3), so Group 1 interrupts are IRQs and the hypervisor owns
@@ -28,9 +28,21 @@
 #define GICR_ISENABLER0 (GICR_SGI + 0x0100)
 #define GICR_IPRIORITYR (GICR_SGI + 0x0400)
 
-/* The EL2 physical timer's PPI (Arm Base System Architecture: INTID 26). */
-#define INTID_CNTHP 26
 #define INTID_SPURIOUS 1023
+
+/*
+ * What the hypervisor takes, all Group 1 and routed to EL2 while a guest
+ * runs (HCR_EL2.IMO): its slice timer, the vCPU's virtual timer and the
+ * virtual CPU interface's maintenance interrupt (vgic.c), and the kick
+ * SGI another CPU sends to make this one re-enter its guest.
+ */
+static const uint32_t el2_intids[] = { GIC_INTID_KICK, GIC_INTID_MAINTENANCE, GIC_INTID_CNTHP,
+				       GIC_INTID_VTIMER };
+
+/* ICC_SGI1R_EL1: TargetList [15:0], Aff1 [23:16], INTID [27:24], Aff2 [39:32], Aff3 [55:48]. */
+#define SGI1R(intid, mpidr)                                                                  \
+	((1ull << ((mpidr) & 0xf)) | ((mpidr) >> 8 & 0xff) << 16 | (uint64_t)(intid) << 24 | \
+	 ((mpidr) >> 16 & 0xff) << 32 | ((mpidr) >> 32 & 0xff) << 48)
 
 /* ICC_SRE_EL2: SRE [0] system-register interface; Enable [3] lets EL1 use it too. */
 #define ICC_SRE_SRE (1u << 0)
@@ -81,9 +93,13 @@ void gic_cpu_init(uint64_t mpidr)
 	*reg32(rd + GICR_WAKER) &= ~GICR_WAKER_SLEEP;
 	while (*reg32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP)
 		;
-	*reg32(rd + GICR_IGROUPR0) |= 1u << INTID_CNTHP;                   /* Group 1: an IRQ */
-	((volatile uint8_t *)(uintptr_t)(rd + GICR_IPRIORITYR))[INTID_CNTHP] = 0x80;
-	*reg32(rd + GICR_ISENABLER0) = 1u << INTID_CNTHP;
+	for (unsigned i = 0; i < sizeof el2_intids / sizeof el2_intids[0]; i++) {
+		uint32_t bit = 1u << el2_intids[i];
+
+		*reg32(rd + GICR_IGROUPR0) |= bit; /* Group 1: an IRQ */
+		((volatile uint8_t *)(uintptr_t)(rd + GICR_IPRIORITYR))[el2_intids[i]] = 0x80;
+		*reg32(rd + GICR_ISENABLER0) = bit;
+	}
 
 	sysreg_write(icc_sre_el2, sysreg_read(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
@@ -106,18 +122,27 @@ void gic_slice_stop(void)
 	isb();
 }
 
-bool gic_handle_irq(void)
+uint32_t gic_handle_irq(void)
 {
-	uint64_t intid = sysreg_read(icc_iar1_el1) & 0xffffff;
+	uint32_t intid = (uint32_t)(sysreg_read(icc_iar1_el1) & 0xffffff);
 
 	if (intid == INTID_SPURIOUS)
-		return false;
-	if (intid != INTID_CNTHP)
-		hv_panic("GIC: interrupt %llu, but only the slice timer is enabled",
-			 (unsigned long long)intid);
+		return intid;
+	if (intid != GIC_INTID_KICK && intid != GIC_INTID_MAINTENANCE && intid != GIC_INTID_CNTHP &&
+	    intid != GIC_INTID_VTIMER)
+		hv_panic("GIC: interrupt %u, which the hypervisor never enabled", intid);
 	/* Disarm before EOI: the timer's level output would re-pend the PPI at once. */
-	gic_slice_stop();
+	if (intid == GIC_INTID_CNTHP)
+		gic_slice_stop();
 	sysreg_write(icc_eoir1_el1, intid);
 	isb();
-	return true;
+	return intid;
+}
+
+void gic_kick(uint64_t mpidr)
+{
+	/* The SGI write must follow the stores that made the interrupt pending (vgic.c). */
+	__asm__ volatile("dsb ish" : : : "memory");
+	sysreg_write(icc_sgi1r_el1, SGI1R(GIC_INTID_KICK, mpidr));
+	isb();
 }

@@ -1,9 +1,10 @@
 /*
- * The minimal GICv3 set-up the hypervisor needs for its own time slice:
- * one interrupt, the EL2 physical timer's PPI 26 (CNTHP, Arm ARM D11
- * "The Generic Timer"), delivered as a Group 1 IRQ to EL2 through the
- * system-register CPU interface. Nothing is virtualised: guests get no
- * interrupts (interrupt_mode "no_irq"), so no list registers are used.
+ * The physical GICv3 set-up the hypervisor needs for the interrupts it
+ * takes itself, each a Group 1 IRQ to EL2 through the system-register CPU
+ * interface: its time slice (the EL2 physical timer, Arm ARM D11 "The
+ * Generic Timer"), the running vCPU's virtual timer and the virtual CPU
+ * interface's maintenance interrupt (both for vgic.c), and a kick SGI
+ * between CPUs. Guests' interrupts are virtual (vgic.c).
  */
 #ifndef HV_ARCH_AARCH64_GIC_H
 #define HV_ARCH_AARCH64_GIC_H
@@ -11,13 +12,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* INTIDs (Arm Base System Architecture for the PPIs). */
+#define GIC_INTID_KICK 1         /* SGI: "re-enter your guest, its interrupts changed" */
+#define GIC_INTID_MAINTENANCE 25 /* the virtual CPU interface's maintenance interrupt */
+#define GIC_INTID_CNTHP 26       /* the EL2 physical timer: the time slice */
+#define GIC_INTID_VTIMER 27      /* the EL1 virtual timer of the vCPU running */
+
 /* Boot CPU, once: the distributor (affinity routing and Group 1 on). */
 void gic_dist_init(void);
 
 /*
- * Every CPU, for itself: wakes its redistributor, enables PPI 26 there and
- * opens its CPU interface. Panics when no redistributor matches the CPU's
- * MPIDR: without its slice timer a CPU cannot share itself between vCPUs.
+ * Every CPU, for itself: wakes its redistributor, enables the INTIDs
+ * above there and opens its CPU interface. Panics when no redistributor
+ * matches the CPU's MPIDR: without its slice timer a CPU cannot share
+ * itself between vCPUs.
  */
 void gic_cpu_init(uint64_t mpidr);
 
@@ -28,9 +36,12 @@ void gic_slice_start(void);
 void gic_slice_stop(void);
 
 /*
- * A physical IRQ was taken to EL2: acknowledges it. Returns true when it
- * was the slice timer (the running vCPU's slice is over).
+ * A physical IRQ was taken to EL2: acknowledges and completes it (the
+ * slice timer disarmed first). Returns its INTID; 1023 when spurious.
  */
-bool gic_handle_irq(void);
+uint32_t gic_handle_irq(void);
+
+/* Sends the kick SGI to the CPU with affinity mpidr. */
+void gic_kick(uint64_t mpidr);
 
 #endif

@@ -15,11 +15,15 @@
 #define PSCI_0_2_CPU_ON_64 0xc4000003u
 #define PSCI_0_2_AFFINITY_INFO_32 0x84000004u
 #define PSCI_0_2_AFFINITY_INFO_64 0xc4000004u
+#define PSCI_0_2_MIGRATE_INFO_TYPE 0x84000006u
 #define PSCI_0_2_SYSTEM_OFF 0x84000008u
 #define PSCI_0_2_SYSTEM_RESET 0x84000009u
 
 /* PSCI_VERSION's answer: major in bits [31:16], minor in [15:0]. */
 #define PSCI_VERSION_0_2 0x00000002u
+
+/* MIGRATE_INFO_TYPE: "Trusted OS not present or does not require migration". */
+#define PSCI_TOS_NOT_PRESENT_MP 2
 
 #define PSCI_SUCCESS 0
 #define PSCI_NOT_SUPPORTED (-1)

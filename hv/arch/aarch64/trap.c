@@ -5,6 +5,7 @@
  */
 #include "arch/aarch64/gic.h"
 #include "arch/aarch64/trap.h"
+#include "arch/aarch64/vgic.h"
 #include "core/ivc.h"
 #include "core/panic.h"
 #include "core/vm.h"
@@ -40,10 +41,10 @@ static uint64_t fault_ipa(const struct vcpu *v)
 }
 
 /*
- * WFI/WFE: the vCPU waits, so its CPU goes to the next vCPU. Guests get no
- * interrupts, so there is no event to wait for: it resumes after the
- * instruction at its next turn (both may complete spuriously, Arm ARM
- * D1.6.2 "Wait for Interrupt").
+ * WFI/WFE: the vCPU waits, so its CPU goes to the next vCPU. It resumes
+ * after the instruction at its next turn, with whatever interrupts its
+ * vGIC has for it by then (both may complete spuriously, Arm ARM D1.6.2
+ * "Wait for Interrupt").
  */
 static void trap_wfx(struct vcpu *v)
 {
@@ -65,10 +66,27 @@ static void trap_smc(struct vcpu *v)
 	vpsci_call(v);
 }
 
-/* MSR/MRS trapped by TIDCP, TACR or CNTHCTL_EL2 (ISS: Op0 Op2 Op1 CRn Rt CRm Direction). */
+/*
+ * MSR/MRS trapped by TIDCP, TACR, CNTHCTL_EL2, or HCR_EL2.IMO for the SGI
+ * register (ISS: Op0 [21:20] Op2 [19:17] Op1 [16:14] CRn [13:10] Rt [9:5]
+ * CRm [4:1] Direction [0], 1 = read).
+ */
+#define ISS_SYSREG_MASK 0x3ffc1eu /* Op0, Op2, Op1, CRn, CRm */
+#define ISS_SYSREG(op0, op1, crn, crm, op2) \
+	((op0) << 20 | (op2) << 17 | (op1) << 14 | (crn) << 10 | (crm) << 1)
+/* ICC_SGI1R_EL1 = S3_0_C12_C11_5: GICv3 traps EL1 writes to EL2 when HCR_EL2.IMO = 1. */
+#define ISS_ICC_SGI1R ISS_SYSREG(3u, 0u, 12u, 11u, 5u)
+
 static void trap_sysreg(struct vcpu *v)
 {
 	uint64_t iss = ESR_ISS(v->esr);
+	unsigned rt = (unsigned)(iss >> 5 & 31);
+
+	if ((iss & ISS_SYSREG_MASK) == ISS_ICC_SGI1R && !(iss & 1) && v->vm->vgic.on) {
+		vgic_sgi(v, rt == 31 ? 0 : v->regs.x[rt]);
+		vcpu_skip_instruction(v);
+		return;
+	}
 
 	hv_vm_stop(v->vm, "%s of system register S%u_%u_C%u_C%u_%u is not available to guests (pc %#llx)",
 		(iss & 1) ? "MRS" : "MSR", (unsigned)(iss >> 20 & 3), (unsigned)(iss >> 14 & 7),
@@ -129,6 +147,7 @@ static void emulate(struct vcpu *v, const struct vm_bus_entry *dev, uint64_t ipa
 	}
 	if (!write && srt != 31)
 		v->regs.x[srt] = load_result(iss, value, size);
+	vgic_device_accessed(hv, dev);
 	vcpu_skip_instruction(v);
 }
 
@@ -208,9 +227,22 @@ void trap_handle(struct vcpu *v, uint64_t kind)
 				(unsigned long long)v->regs.pc);
 		break;
 	case GUEST_EXIT_IRQ:
-		/* The only interrupt enabled is this CPU's slice timer (gic.c). */
-		if (gic_handle_irq())
+		/*
+		 * The interrupts gic.c enables: the slice timer ends the slice; the
+		 * vCPU's virtual timer is injected; a kick or maintenance interrupt
+		 * only had to make the vCPU exit, so the next entry refills its
+		 * list registers.
+		 */
+		switch (gic_handle_irq()) {
+		case GIC_INTID_CNTHP:
 			v->yield = true;
+			break;
+		case GIC_INTID_VTIMER:
+			vgic_vtimer_fired(v);
+			break;
+		default:
+			break;
+		}
 		break;
 	case GUEST_EXIT_SERROR:
 		hv_vm_stop(v->vm, "SError (ESR_EL2 %#llx, pc %#llx)", (unsigned long long)v->esr,

@@ -3,6 +3,7 @@
 #include "arch/aarch64/gic.h"
 #include "arch/aarch64/trap.h"
 #include "arch/aarch64/vcpu.h"
+#include "arch/aarch64/vgic.h"
 #include "core/libc.h"
 #include "core/vm.h"
 
@@ -58,6 +59,9 @@ static void vcpu_load(struct vcpu *v)
 	VCPU_EL1_SYSREGS(X)
 #undef X
 	fpsimd_restore(&v->fp);
+	sysreg_write(ich_vmcr_el2, v->ich_vmcr);
+	sysreg_write(ich_ap0r0_el2, v->ich_ap0r0);
+	sysreg_write(ich_ap1r0_el2, v->ich_ap1r0);
 	isb();
 	this_cpu()->loaded = v;
 }
@@ -69,6 +73,9 @@ static void vcpu_put(struct vcpu *v)
 	VCPU_EL1_SYSREGS(X)
 #undef X
 	fpsimd_save(&v->fp);
+	v->ich_vmcr = sysreg_read(ich_vmcr_el2);
+	v->ich_ap0r0 = sysreg_read(ich_ap0r0_el2);
+	v->ich_ap1r0 = sysreg_read(ich_ap1r0_el2);
 	/* Its virtual timer must not fire into whoever runs next. */
 	sysreg_write(cntv_ctl_el0, 0);
 	isb();
@@ -98,10 +105,12 @@ void vcpu_run(struct vcpu *v)
 			vcpu_put_current();
 			vcpu_load(v);
 		}
+		vgic_flush(v);
 		kind = guest_enter(&v->regs);
 		v->esr = sysreg_read(esr_el2);
 		v->far = sysreg_read(far_el2);
 		v->hpfar = sysreg_read(hpfar_el2);
+		vgic_sync(v);
 		trap_handle(v, kind);
 	}
 	gic_slice_stop();

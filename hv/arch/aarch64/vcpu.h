@@ -70,6 +70,12 @@ struct vcpu {
 	struct vcpu_el1_sysregs el1;
 	struct vcpu_fpsimd fp;
 	uint64_t vmpidr; /* the MPIDR_EL1 the guest reads (VMPIDR_EL2) */
+	/*
+	 * The guest's virtual CPU interface state (vgic.c): ICH_VMCR_EL2 (its
+	 * ICC_PMR/BPR/IGRPEN/CTLR.EOImode) and the active priorities
+	 * ICH_AP0R0/ICH_AP1R0_EL2 (5 priority bits: one register each).
+	 */
+	uint64_t ich_vmcr, ich_ap0r0, ich_ap1r0;
 	uint32_t id;
 	uint32_t pcpu;   /* index of the physical CPU it runs on */
 	enum vcpu_state state;

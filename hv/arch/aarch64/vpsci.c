@@ -3,7 +3,7 @@
  * 0.2 and implements the calls that act on the VM itself: CPU_ON, CPU_OFF
  * and AFFINITY_INFO on its vCPUs (a vCPU is named by the MPIDR the guest
  * reads, VMPIDR_EL2, which comes from the VM's phys_cpu_ids), SYSTEM_OFF
- * and SYSTEM_RESET for the VM. Every other function ID, PSCI or not,
+ * and SYSTEM_RESET for the VM, and MIGRATE_INFO_TYPE. Every other function ID, PSCI or not,
  * returns NOT_SUPPORTED (also SMCCC's "unknown function").
  */
 #include "arch/aarch64/cpu.h"
@@ -102,6 +102,10 @@ void vpsci_call(struct vcpu *v)
 		break;
 	case PSCI_0_2_AFFINITY_INFO_64:
 		ret = affinity_info(vm, x[1], x[2]);
+		break;
+	case PSCI_0_2_MIGRATE_INFO_TYPE:
+		/* No Trusted OS to migrate (DEN 0022 5.1.8): Linux asks once at boot. */
+		ret = PSCI_TOS_NOT_PRESENT_MP;
 		break;
 	case PSCI_0_2_CPU_OFF:
 		cpu_off(v);

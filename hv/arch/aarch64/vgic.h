@@ -1,0 +1,88 @@
+/*
+ * A virtual GICv3 per VM (interrupt_mode "emu" with an InterruptController
+ * device): the distributor and one redistributor per vCPU are emulated
+ * (never mapped in stage 2), the CPU interface is the hardware's virtual
+ * one (ICH_*_EL2 list registers, Arm IHI 0069 chapter 12.4 / 12.5).
+ * Register semantics are in vgic.c.
+ */
+#ifndef HV_ARCH_AARCH64_VGIC_H
+#define HV_ARCH_AARCH64_VGIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/spinlock.h"
+#include "vmcfg/vm.h"
+
+#define VGIC_MAX_VCPUS 4
+#define VGIC_NR_SPIS 64 /* INTIDs 32..95 (GICD_TYPER.ITLinesNumber = 2) */
+#define VGIC_MAX_LRS 16 /* ICH_LR0..15_EL2 */
+
+/* Where the guest's redistributors are: QEMU virt's frames, as lib/fdt's guest DT says. */
+#define VGIC_GICR_BASE 0x080a0000ull
+
+/* The architected virtual timer's PPI (Arm BSA: INTID 27). */
+#define VGIC_INTID_VTIMER 27
+
+/* One virtual interrupt's state. */
+struct virq {
+	uint8_t priority; /* GICD/GICR_IPRIORITYR byte */
+	bool group1;      /* IGROUPR bit */
+	bool enabled;
+	bool edge;        /* ICFGR: edge-triggered (else level-sensitive) */
+	bool line;        /* level-sensitive: the device's output (pending while high) */
+	bool latch;       /* edge, SGI, or ISPENDR: pending until acknowledged */
+	bool active;
+	uint8_t target;   /* SPIs: the vCPU IROUTER names, VGIC_NO_TARGET for none */
+	uint64_t irouter;
+};
+#define VGIC_NO_TARGET 0xff
+
+/* A redistributor and the list registers as last filled for its vCPU. */
+struct vgic_cpu {
+	struct virq irqs[32]; /* SGIs 0-15 and PPIs 16-31 are banked per vCPU */
+	bool asleep;          /* GICR_WAKER.ProcessorSleep */
+	struct virq *lr_irq[VGIC_MAX_LRS];
+	uint32_t lr_used;
+};
+
+struct hv_vm;
+struct vcpu;
+
+struct vgic {
+	bool on;            /* the VM has an emulated GIC */
+	struct hv_vm *vm;
+	struct spinlock lock; /* taken inside hv_vm.lock (MMIO dispatch), never around it */
+	uint32_t ctlr;      /* GICD_CTLR.EnableGrp0/EnableGrp1 */
+	uint64_t gicd_base;
+	struct virq spis[VGIC_NR_SPIS];
+	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
+};
+
+/*
+ * lib/vm's device factory (vm_create_opts.device_factory, ud = the
+ * struct hv_vm): builds the emulated GIC for an InterruptController
+ * device — the distributor at its base (64 KiB), the redistributors at
+ * VGIC_GICR_BASE (128 KiB per vCPU). VMCFG_ENOSYS for other types.
+ */
+int vgic_device_factory(void *ud, struct vm *vm, const struct vm_emu_device *dev);
+
+/* Fills the list registers for v and enables the virtual CPU interface (before entry). */
+void vgic_flush(struct vcpu *v);
+
+/* Reads the list registers back into the interrupt state (after an exit). */
+void vgic_sync(struct vcpu *v);
+
+/* The virtual timer of the running vCPU v fired (physical PPI 27 at EL2). */
+void vgic_vtimer_fired(struct vcpu *v);
+
+/* A trapped write of ICC_SGI1R_EL1 by v: raises the SGI at its targets. */
+void vgic_sgi(struct vcpu *v, uint64_t value);
+
+/*
+ * After a guest access to the emulated device dev of hv (hv->lock held):
+ * an emulated PL011 with an irq_id drives that SPI with its UARTMIS.
+ */
+void vgic_device_accessed(struct hv_vm *hv, const struct vm_bus_entry *dev);
+
+#endif

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Fetches Debian's current arm64 kernel for the Linux guests (never committed):
+#   scripts/fetch-linux.sh OUT_DIR      → OUT_DIR/vmlinuz (a raw arm64 Image)
+# Debian ships the kernel only as a package, so: add arm64 as a foreign
+# architecture for as long as this takes (removed again on every exit, unless
+# it was there before), find the image package linux-image-arm64 depends on,
+# download it without installing, and unpack boot/vmlinuz-* alone. A cached
+# kernel is kept. Exit status 0 with the kernel in place, else non-zero with
+# the reason on standard error (callers skip the Linux tests then).
+set -euo pipefail
+out=${1:?usage: scripts/fetch-linux.sh OUT_DIR}
+mkdir -p "$out"
+[ -s "$out/vmlinuz" ] && exit 0
+
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo -n)
+
+added=0
+work=$(mktemp -d)
+chmod 755 "$work" # apt-get download runs as _apt where it can
+cleanup() {
+  rm -rf "$work"
+  if [ "$added" = 1 ]; then
+    "${as_root[@]}" dpkg --remove-architecture arm64 ||
+      echo "fetch-linux: could not remove the arm64 architecture again" >&2
+    # The package lists of arm64 go with it; a later apt-get update refreshes the rest.
+  fi
+}
+trap cleanup EXIT
+
+if ! dpkg --print-foreign-architectures | grep -qx arm64 &&
+  [ "$(dpkg --print-architecture)" != arm64 ]; then
+  "${as_root[@]}" dpkg --add-architecture arm64
+  added=1
+fi
+"${as_root[@]}" apt-get update -qq
+# linux-image-arm64 is the metapackage; its dependency is the versioned image.
+pkg=$(apt-cache depends linux-image-arm64:arm64 |
+  sed -n 's/^ *Depends: \(linux-image-[0-9][^ :]*\).*/\1/p' | head -n1)
+[ -n "$pkg" ] || { echo "fetch-linux: no linux-image-*-arm64 package found" >&2; exit 1; }
+echo "fetch-linux: $pkg" >&2
+(cd "$work" && apt-get download -q "$pkg:arm64" >/dev/null)
+deb=$(ls "$work"/*.deb)
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards './boot/vmlinuz-*'
+img=$(ls "$work"/boot/vmlinuz-*)
+
+# An arm64 Image: "ARM\x64" at offset 56 (Documentation/arch/arm64/booting.rst).
+if [ "$(od -An -tx1 -j56 -N4 "$img" | tr -d ' ')" != 41524d64 ]; then
+  echo "fetch-linux: $img is not a raw arm64 Image (no ARM\\x64 magic)" >&2
+  exit 1
+fi
+cp "$img" "$out/vmlinuz.tmp"
+mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+echo "$pkg" >"$out/version"
