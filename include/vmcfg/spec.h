@@ -86,6 +86,12 @@ enum vmcfg_irq_mode {
 /* Canonical name of an interrupt mode: "no_irq", "emu", "passthrough". */
 const char *vmcfg_irq_mode_name(enum vmcfg_irq_mode m);
 
+/*
+ * The most vCPUs a VM may have (cpu_num). Far above any partitioning use;
+ * it keeps per-vCPU state and outputs bounded for any input.
+ */
+#define VMCFG_MAX_VCPUS 512
+
 enum vmcfg_vm_type {
 	VMCFG_VM_HOST = 0,  /* host VM ("type 1.5") */
 	VMCFG_VM_RTOS = 1,

@@ -52,6 +52,7 @@
 static const struct spec_type dec_u64 = U64_TYPE(UINT64_MAX, SPEC_DEC, NULL);
 static const struct spec_type hex_u64 = U64_TYPE(UINT64_MAX, SPEC_HEX, NULL);
 static const struct spec_type dec_u32 = U64_TYPE(UINT32_MAX, SPEC_DEC, NULL);
+static const struct spec_type vcpu_count = U64_TYPE(VMCFG_MAX_VCPUS, SPEC_DEC, NULL);
 static const struct spec_type vm_type = U64_TYPE(UINT64_MAX, SPEC_DEC, spec_check_vm_type);
 static const struct spec_type mem_flags = U64_TYPE(UINT64_MAX, SPEC_HEX, spec_check_mem_flags);
 static const struct spec_type map_type = U64_TYPE(UINT64_MAX, SPEC_DEC, spec_check_map_type);
@@ -142,7 +143,7 @@ static const struct spec_field base_fields[] = {
 	SCALAR("id", dec_u64, true, struct vm_spec, base.id),
 	SCALAR("name", string, true, struct vm_spec, base.name),
 	SCALAR("vm_type", vm_type, true, struct vm_spec, base.vm_type),
-	SCALAR("cpu_num", dec_u32, true, struct vm_spec, base.cpu_num),
+	SCALAR("cpu_num", vcpu_count, true, struct vm_spec, base.cpu_num),
 	U64_LIST("phys_cpu_ids", hex_list, false, struct vm_spec, base.phys_cpu_ids),
 	U64_LIST("phys_cpu_sets", hex_list, false, struct vm_spec, base.phys_cpu_sets),
 };

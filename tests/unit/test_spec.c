@@ -807,7 +807,11 @@ static void test_ranges(void **state)
 	expect_one("[base]\nid = 1\nname = \"vm\"\nvm_type = 1\ncpu_num = 0x1_0000_0000\n" KERNEL_OK
 			   DEVICES_OK,
 		   VMCFG_R_OUT_OF_RANGE, 5, 11, "`base.cpu_num` is 4294967296, above its maximum",
-		   "the largest value is 4294967295");
+		   "the largest value is 512");
+	/* Found by fuzz_config: a billion vCPUs kept every later stage busy for seconds. */
+	expect_one("[base]\nid = 1\nname = \"vm\"\nvm_type = 1\ncpu_num = 513\n" KERNEL_OK DEVICES_OK,
+		   VMCFG_R_OUT_OF_RANGE, 5, 11, "`base.cpu_num` is 513, above its maximum",
+		   "the largest value is 512");
 	expect_one(BASE_OK KERNEL_OK
 		   "[devices]\nemu_devices = []\n"
 		   "passthrough_devices = [[\"d\", 0, 0, 0x1000, 0x1_0000_0000]]\n",
