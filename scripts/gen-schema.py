@@ -34,7 +34,7 @@ s = {
     "id": dict(u64, description="VM id, unique in a system"),
     "name": {"type": "string", "description": "VM name"},
     "vm_type": {"enum": [0, 1, 2], "description": "0 host VM, 1 RTOS, 2 Linux"},
-    "cpu_num": u32("number of vCPUs", 4294967295) | {"minimum": 1},
+    "cpu_num": u32("number of vCPUs", 512) | {"minimum": 1},
     "phys_cpu_ids": {"type": "array", "items": u64, "description": "per vCPU physical id (MPIDR on ARM); cpu_num entries"},
     "phys_cpu_sets": {"type": "array", "items": u64, "description": "per vCPU bitmask of allowed physical CPUs; cpu_num entries"}}},
   "kernel": {"type": "object", "additionalProperties": False, "required": ["entry_point", "kernel_path", "kernel_load_addr", "memory_regions"], "properties": {

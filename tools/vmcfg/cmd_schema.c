@@ -376,7 +376,7 @@ static const char schema[] =
 	"        \"cpu_num\": {\n"
 	"          \"type\": \"integer\",\n"
 	"          \"minimum\": 1,\n"
-	"          \"maximum\": 4294967295,\n"
+	"          \"maximum\": 512,\n"
 	"          \"description\": \"number of vCPUs\"\n"
 	"        },\n"
 	"        \"phys_cpu_ids\": {\n"
