@@ -60,10 +60,13 @@ static int publish_size(const struct vmcfg_ivc_registry *reg, const struct ivc_m
 		size = declared;
 	if (size == 0)
 		return VMCFG_EINVAL;
-	if (size > reg->limits.max_channel_size)
+	/* Rounding up to pages must not wrap (the embedder may leave the size uncapped). */
+	if (size > reg->limits.max_channel_size || size > UINT64_MAX - PAGE_MASK)
 		return VMCFG_ELIMIT;
 	size = (size + PAGE_MASK) & ~PAGE_MASK;
-	if (declared && size > ((declared + PAGE_MASK) & ~PAGE_MASK))
+	/* A declaration within the last page below 2^64 holds any rounded size. */
+	if (declared && declared <= UINT64_MAX - PAGE_MASK &&
+	    size > ((declared + PAGE_MASK) & ~PAGE_MASK))
 		return VMCFG_EPERM;
 	if (m->published >= reg->limits.max_published ||
 	    size > reg->limits.max_bytes - m->published_bytes)

@@ -124,6 +124,18 @@ static int check_hpa_range(const struct vmcfg_aspace *as, uint64_t hpa, uint64_t
 	return 0;
 }
 
+/* A mapping's arguments: the guest range (end in *end), the host range when hpa is given, flags. */
+static int check_map_args(const struct vmcfg_aspace *as, uint64_t gpa, uint64_t size,
+			  const uint64_t *hpa, uint32_t flags, uint64_t *end)
+{
+	int err = check_gpa_range(as, gpa, size, end);
+	if (!err && hpa)
+		err = check_hpa_range(as, *hpa, size);
+	if (!err)
+		err = as->fmt->check_flags(flags);
+	return err;
+}
+
 /* ---- range queries ---- */
 
 /* Whether any page of [start, end) is mapped (lazily or not). */
@@ -453,11 +465,7 @@ int vmcfg_aspace_map_linear(struct vmcfg_aspace *as, uint64_t gpa, uint64_t hpa,
 			    uint32_t flags)
 {
 	uint64_t end;
-	int err = check_gpa_range(as, gpa, size, &end);
-	if (!err)
-		err = check_hpa_range(as, hpa, size);
-	if (!err)
-		err = as->fmt->check_flags(flags);
+	int err = check_map_args(as, gpa, size, &hpa, flags, &end);
 	if (err)
 		return err;
 	struct map_src src = { .kind = MAP_LINEAR, .hpa = hpa, .flags = flags };
@@ -467,9 +475,7 @@ int vmcfg_aspace_map_linear(struct vmcfg_aspace *as, uint64_t gpa, uint64_t hpa,
 int vmcfg_aspace_map_alloc(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size, uint32_t flags)
 {
 	uint64_t end;
-	int err = check_gpa_range(as, gpa, size, &end);
-	if (!err)
-		err = as->fmt->check_flags(flags);
+	int err = check_map_args(as, gpa, size, NULL, flags, &end);
 	if (err)
 		return err;
 	struct map_src src = { .kind = MAP_ALLOC, .flags = flags };
@@ -479,9 +485,7 @@ int vmcfg_aspace_map_alloc(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size,
 int vmcfg_aspace_map_lazy(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size, uint32_t flags)
 {
 	uint64_t end;
-	int err = check_gpa_range(as, gpa, size, &end);
-	if (!err)
-		err = as->fmt->check_flags(flags);
+	int err = check_map_args(as, gpa, size, NULL, flags, &end);
 	if (err)
 		return err;
 	struct map_src src = { .kind = MAP_LAZY, .flags = flags };
@@ -492,11 +496,7 @@ int vmcfg_aspace_map_identical(struct vmcfg_aspace *as, uint64_t gpa, uint64_t s
 			       uint32_t flags, enum vmcfg_ident_how *how)
 {
 	uint64_t end;
-	int err = check_gpa_range(as, gpa, size, &end);
-	if (!err)
-		err = check_hpa_range(as, gpa, size);
-	if (!err)
-		err = as->fmt->check_flags(flags);
+	int err = check_map_args(as, gpa, size, &gpa, flags, &end);
 	if (err)
 		return err;
 	/* Refuse an overlap before reserving, so a refused call never touches the HAL. */

@@ -165,15 +165,13 @@ static int arm64_regs(const struct vmcfg_pt_format *f, unsigned ipa_bits, unsign
 		      uint64_t root_pa, struct vmcfg_pt_regs *out)
 {
 	uint64_t ps;
-	uint64_t root_size = (uint64_t)f->root_pages(ipa_bits) * VMCFG_PAGE_SIZE;
-
-	if (ipa_bits < f->min_ipa_bits || ipa_bits > f->max_ipa_bits || ipa_bits > pa_bits ||
-	    pa_bits > f->max_pa_bits)
+	if (ipa_bits > pa_bits) /* VTCR_EL2.T0SZ beyond PS faults every walk */
 		return VMCFG_ERANGE;
+	int err = pt_check_regs(f, ipa_bits, pa_bits, root_pa);
+	if (err)
+		return err;
 	if (arm64_ps(pa_bits, &ps))
 		return VMCFG_EINVAL;
-	if ((root_pa & (root_size - 1)) || (root_pa >> pa_bits))
-		return VMCFG_EALIGN;
 	/* SL0 with a 4 KiB granule: 0b01 starts at level 1 (3 levels), 0b10 at level 0 (4). */
 	uint64_t sl0 = f->levels == 3 ? 1 : 2;
 	out->control = (64 - ipa_bits) | sl0 << VTCR_SL0_SHIFT | VTCR_IRGN0_WBWA | VTCR_ORGN0_WBWA |

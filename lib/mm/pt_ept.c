@@ -122,11 +122,9 @@ static unsigned ept_root_pages(unsigned ipa_bits)
 
 static int ept_regs(unsigned ipa_bits, unsigned pa_bits, uint64_t root_pa, struct vmcfg_pt_regs *out)
 {
-	if (ipa_bits < vmcfg_pt_x86_ept4.min_ipa_bits || ipa_bits > vmcfg_pt_x86_ept4.max_ipa_bits ||
-	    pa_bits > EPT_PA_BITS || pa_bits < 32)
-		return VMCFG_ERANGE;
-	if ((root_pa & (VMCFG_PAGE_SIZE - 1)) || (root_pa >> pa_bits))
-		return VMCFG_EALIGN;
+	int err = pt_check_regs(&vmcfg_pt_x86_ept4, ipa_bits, pa_bits, root_pa);
+	if (err)
+		return err;
 	out->root = root_pa | (4ull - 1) << EPTP_WALK_LENGTH_SHIFT | EPT_MT_WB;
 	out->control = 0;
 	return 0;

@@ -59,6 +59,18 @@ int pt_decode_absent(uint64_t desc, struct vmcfg_pte *out)
 	return 0;
 }
 
+int pt_check_regs(const struct vmcfg_pt_format *f, unsigned ipa_bits, unsigned pa_bits,
+		  uint64_t root_pa)
+{
+	if (ipa_bits < f->min_ipa_bits || ipa_bits > f->max_ipa_bits || pa_bits < 32 ||
+	    pa_bits > f->max_pa_bits)
+		return VMCFG_ERANGE;
+	uint64_t root_size = (uint64_t)f->root_pages(ipa_bits) * VMCFG_PAGE_SIZE;
+	if ((root_pa & (root_size - 1)) || (root_pa >> pa_bits))
+		return VMCFG_EALIGN;
+	return 0;
+}
+
 bool pt_leaf_pa_ok(unsigned level, uint64_t pa, unsigned pa_bits)
 {
 	return (pa & (vmcfg_pt_level_size(level) - 1)) == 0 && (pa >> pa_bits) == 0;

@@ -28,6 +28,14 @@ uint64_t pt_encode_lazy(uint32_t flags);
 /* Decodes a descriptor the MMU sees as not present: zero or lazy; else VMCFG_EINVAL. */
 int pt_decode_absent(uint64_t desc, struct vmcfg_pte *out);
 
+/*
+ * What every format's regs checks first: ipa_bits within the format's range
+ * and pa_bits from 32 to its maximum (else VMCFG_ERANGE); root_pa aligned to
+ * the root's size and below 2^pa_bits (else VMCFG_EALIGN).
+ */
+int pt_check_regs(const struct vmcfg_pt_format *f, unsigned ipa_bits, unsigned pa_bits,
+		  uint64_t root_pa);
+
 /* Whether pa is page-aligned, aligned to a leaf at level and below 2^pa_bits. */
 bool pt_leaf_pa_ok(unsigned level, uint64_t pa, unsigned pa_bits);
 

@@ -129,11 +129,9 @@ static unsigned riscv_root_pages(unsigned ipa_bits)
 static int riscv_regs(const struct vmcfg_pt_format *f, uint64_t mode, unsigned ipa_bits,
 		      unsigned pa_bits, uint64_t root_pa, struct vmcfg_pt_regs *out)
 {
-	if (ipa_bits < f->min_ipa_bits || ipa_bits > f->max_ipa_bits || pa_bits > f->max_pa_bits ||
-	    pa_bits < 32)
-		return VMCFG_ERANGE;
-	if ((root_pa & (4 * VMCFG_PAGE_SIZE - 1)) || (root_pa >> pa_bits))
-		return VMCFG_EALIGN;
+	int err = pt_check_regs(f, ipa_bits, pa_bits, root_pa);
+	if (err)
+		return err;
 	out->root = mode << HGATP_MODE_SHIFT | root_pa >> VMCFG_PAGE_SHIFT; /* VMID 0 */
 	out->control = 0;
 	return 0;

@@ -213,6 +213,38 @@ static void test_quotas(void **state)
 	world_free(&w);
 }
 
+/*
+ * Limits that cap nothing (the embedder's choice) and a size near 2^64: the
+ * page rounding must not wrap to 0 and hand out an empty channel; a declared
+ * size near 2^64 must not wrap either.
+ */
+static void test_huge_sizes_do_not_wrap(void **state)
+{
+	struct world w;
+	struct vmcfg_ivc_limits lim = { 0, 0, UINT64_MAX, UINT64_MAX };
+	uint64_t gpa = 0, size = 0;
+	(void)state;
+	world_init(&w, NULL, &lim);
+	uint64_t frames = vmcfg_ivc_frames(&w.reg);
+	assert_int_equal(vmcfg_ivc_publish(&w.reg, w.vm[0], 1, UINT64_MAX, &gpa, &size),
+			 VMCFG_ELIMIT);
+	assert_int_equal(vmcfg_ivc_publish(&w.reg, w.vm[0], 1, UINT64_MAX - 0xffe, &gpa, &size),
+			 VMCFG_ELIMIT);
+	assert_int_equal(vmcfg_ivc_frames(&w.reg), frames);
+	assert_int_equal(vmcfg_ivc_publish(&w.reg, w.vm[0], 1, 0x1000, &gpa, &size), 0);
+	assert_int_equal(size, 0x1000);
+	world_free(&w);
+
+	world_init(&w, "vms = [\"a.toml\", \"b.toml\", \"c.toml\"]\n"
+		       "[[ivc]]\nkey = 1\npublisher = \"a\"\nsize = 0xffff_ffff_ffff_ffff\n",
+		   &lim);
+	assert_int_equal(vmcfg_ivc_publish(&w.reg, w.vm[0], 1, 0, &gpa, &size), VMCFG_ELIMIT);
+	assert_int_equal(vmcfg_ivc_frames(&w.reg), frames);
+	assert_int_equal(vmcfg_ivc_publish(&w.reg, w.vm[0], 1, 0x1000, &gpa, &size), 0);
+	assert_int_equal(size, 0x1000);
+	world_free(&w);
+}
+
 #define ACL_SYSTEM                                                                            \
 	"vms = [\"a.toml\", \"b.toml\", \"c.toml\"]\n"                                            \
 	"[[ivc]]\nkey = 1\npublisher = \"a\"\nsize = 0x2000\n"                                    \
@@ -502,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_no_page_freed_while_mapped),
 		cmocka_unit_test(test_windows_released_best_fit),
 		cmocka_unit_test(test_quotas),
+		cmocka_unit_test(test_huge_sizes_do_not_wrap),
 		cmocka_unit_test(test_access_control),
 		cmocka_unit_test(test_hypercalls),
 		cmocka_unit_test(test_detach_and_oom),

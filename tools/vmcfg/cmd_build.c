@@ -523,7 +523,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 			return 2;
 		}
 	}
-	if (load->system_path ? optind != argc : optind >= argc) {
+	if (!vm_set_files_ok(load, (size_t)(argc - optind), "build")) {
 		build_usage(stderr);
 		return 2;
 	}
@@ -545,11 +545,8 @@ int cmd_build(int argc, char **argv)
 		vm_set_free(&set);
 		return 2;
 	}
-	if (set.diags.count) {
-		vmcfg_diags_sort(&set.diags);
-		struct report r = vm_set_report(&set, REPORT_TEXT, report_parse_color("auto", stderr));
-		report_write(&r, &set.diags, stderr);
-	}
+	if (set.diags.count)
+		vm_set_report_stderr(&set);
 	const struct vmcfg_platform *platform = vm_set_platform(&set);
 	if (o.arch == VMCFG_ARCH_UNKNOWN)
 		o.arch = platform && platform->arch ? platform->arch : VMCFG_ARCH_AARCH64;

@@ -29,7 +29,7 @@ static void check_usage(FILE *out)
 		"  --color WHEN     auto (default: colour on a terminal), always, never\n"
 		"  --strict         treat warnings as errors (same as -W error)\n"
 		"  -W error         treat warnings as errors\n"
-		"  -q, --quiet      print nothing when there are no findings\n"
+		"  -q, --quiet      print nothing when there are no errors or warnings\n"
 		"  -h, --help       this text\n\n"
 		"exit status: 0 no errors, 1 errors found, 2 usage error or unreadable file\n");
 }
@@ -95,10 +95,7 @@ int cmd_check(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (load.system_path ? optind != argc : optind >= argc) {
-		if (load.system_path)
-			fprintf(stderr, "vmcfg check: --system takes the VM files from the system file; "
-					"give no FILE\n");
+	if (!vm_set_files_ok(&load, (size_t)(argc - optind), "check")) {
 		check_usage(stderr);
 		return 2;
 	}
@@ -114,7 +111,7 @@ int cmd_check(int argc, char **argv)
 	}
 	vmcfg_diags_sort(&set.diags);
 	struct report r = vm_set_report(&set, (enum report_format)format, color);
-	if (!(quiet && set.diags.count == 0))
+	if (!(quiet && !set.diags.errors && !set.diags.warnings))
 		report_write(&r, &set.diags, stdout);
 	int status = set.io_error ? 2 : set.diags.errors ? 1 : 0;
 	vm_set_free(&set);

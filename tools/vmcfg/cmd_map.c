@@ -157,7 +157,7 @@ int cmd_map(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (load.system_path ? optind != argc : optind >= argc) {
+	if (!vm_set_files_ok(&load, (size_t)(argc - optind), "map")) {
 		map_usage(stderr);
 		return 2;
 	}
@@ -166,12 +166,8 @@ int cmd_map(int argc, char **argv)
 	struct map_model m;
 	int rc = vm_set_load(&set, argv + optind, (size_t)(argc - optind), &load);
 	if (!rc) {
-		if (set.diags.count) {
-			vmcfg_diags_sort(&set.diags);
-			struct report r = vm_set_report(&set, REPORT_TEXT,
-							report_parse_color("auto", stderr));
-			report_write(&r, &set.diags, stderr);
-		}
+		if (set.diags.count)
+			vm_set_report_stderr(&set);
 		rc = map_model_build(&m, &set);
 		if (!rc) {
 			print_map(&m);

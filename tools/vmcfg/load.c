@@ -63,25 +63,33 @@ static bool image_size(void *ud, const struct vm_spec *spec, enum vmcfg_image_ki
 	return true;
 }
 
-/* The VM paths of the system file, as the host opens them. */
-static char **system_vm_paths(const struct vmcfg_system *sys)
-{
-	char **paths = calloc(sys->vm_count + 1, sizeof *paths);
-	for (size_t i = 0; paths && i < sys->vm_count; i++) {
-		size_t n = vmcfg_system_vm_path(sys, i, NULL, 0);
-		paths[i] = malloc(n + 1);
-		if (!paths[i])
-			break;
-		vmcfg_system_vm_path(sys, i, paths[i], n + 1);
-	}
-	return paths;
-}
-
 static void free_paths(char **paths, size_t n)
 {
 	for (size_t i = 0; paths && i < n; i++)
 		free(paths[i]);
 	free(paths);
+}
+
+/*
+ * The VM paths of the system file, as the host opens them, in *count. An
+ * entry that is not a string (reported by the decoder) names no file.
+ */
+static char **system_vm_paths(const struct vmcfg_system *sys, size_t *count)
+{
+	char **paths = calloc(sys->vm_count + 1, sizeof *paths);
+	*count = 0;
+	for (size_t i = 0; paths && i < sys->vm_count; i++) {
+		if (!sys->vms[i].set)
+			continue;
+		size_t n = vmcfg_system_vm_path(sys, i, NULL, 0);
+		paths[*count] = malloc(n + 1);
+		if (!paths[*count]) {
+			free_paths(paths, *count);
+			return NULL;
+		}
+		vmcfg_system_vm_path(sys, i, paths[(*count)++], n + 1);
+	}
+	return paths;
 }
 
 /* Counts each file's error-severity findings (after checks and promotion). */
@@ -121,8 +129,8 @@ static int check_specs(struct vm_set *set, const struct vm_spec **specs, size_t 
 	}
 	struct vmcfg_loc nowhere = { NULL, { 0, 0, 0, 0 } };
 	if (n && vmcfg_diag_add(&set->diags, VMCFG_R_PLATFORM_SKIPPED, nowhere, NULL,
-				"each VM was checked alone: rules across VMs and against the host "
-				"platform need a system file (vmcfg check --system FILE)"))
+				"each VM was checked alone: rules across VMs need --system FILE, "
+				"rules against the host need a platform (--platform DT or a system file)"))
 		return VMCFG_ENOMEM;
 	return 0;
 }
@@ -164,8 +172,7 @@ static int load_system(struct vm_set *set, const char *path, char ***paths, size
 			       &vmcfg_host_allocator, &set->diags, &set->system);
 	if (rc || !set->system)
 		return rc;
-	*n = set->system->vm_count;
-	*paths = system_vm_paths(set->system);
+	*paths = system_vm_paths(set->system, n);
 	return *paths ? 0 : VMCFG_ENOMEM;
 }
 
@@ -287,6 +294,21 @@ struct report vm_set_report(const struct vm_set *set, enum report_format format,
 	return r;
 }
 
+bool vm_set_files_ok(const struct vm_set_options *opts, size_t n, const char *cmd)
+{
+	if (opts->system_path && n)
+		fprintf(stderr, "vmcfg %s: --system takes the VM files from the system file; "
+				"give no FILE\n", cmd);
+	return opts->system_path ? n == 0 : n > 0;
+}
+
+void vm_set_report_stderr(struct vm_set *set)
+{
+	vmcfg_diags_sort(&set->diags);
+	struct report r = vm_set_report(set, REPORT_TEXT, report_parse_color("auto", stderr));
+	report_write(&r, &set->diags, stderr);
+}
+
 int vm_set_load_one(struct vm_set *set, char *path)
 {
 	struct vm_set_options opts = { 0 };
@@ -295,11 +317,8 @@ int vm_set_load_one(struct vm_set *set, char *path)
 		fprintf(stderr, "vmcfg: %s\n", vmcfg_strerror(rc));
 		return 2;
 	}
-	if (set->diags.errors || set->diags.warnings) {
-		vmcfg_diags_sort(&set->diags);
-		struct report r = vm_set_report(set, REPORT_TEXT, report_parse_color("auto", stderr));
-		report_write(&r, &set->diags, stderr);
-	}
+	if (set->diags.errors || set->diags.warnings)
+		vm_set_report_stderr(set);
 	if (set->io_error)
 		return 2;
 	return set->files[0].config ? 0 : 1;

@@ -54,6 +54,16 @@ int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
 void vm_set_free(struct vm_set *set);
 
 /*
+ * Whether the n FILE operands suit opts: none with a system file (it names
+ * the VM files), one or more without. When not, says so on standard error
+ * for command cmd; the caller then prints its usage and exits 2.
+ */
+bool vm_set_files_ok(const struct vm_set_options *opts, size_t n, const char *cmd);
+
+/* Writes set's findings, sorted, as text to standard error (colour on a terminal). */
+void vm_set_report_stderr(struct vm_set *set);
+
+/*
  * For commands that print one file: loads path, writes any findings to
  * standard error (text, colour on a terminal) and returns 0 when the file
  * converted (set->files[0].config is set), else the exit status: 1 when the

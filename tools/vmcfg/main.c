@@ -16,7 +16,7 @@ const struct command vmcfg_commands[] = {
 	  cmd_build },
 	{ "map", "the memory map of host and guests, as text and (--svg) a picture", cmd_map },
 	{ "dtb", "the guest device tree of a VM, against the host's (--platform)", cmd_dtb },
-	{ "toml2json", "read TOML on stdin, print tagged JSON (toml-test decoder protocol)",
+	{ "toml2json", "read TOML (FILE or stdin), print tagged JSON (toml-test decoder protocol)",
 	  cmd_toml2json },
 	{ NULL, NULL, NULL }
 };

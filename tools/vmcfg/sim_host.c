@@ -34,18 +34,29 @@ static int host_alloc(void *ctx, size_t count, uint64_t align, uint64_t *pa)
 	return VMCFG_ENOMEM;
 }
 
-static void host_free(void *ctx, uint64_t pa, size_t count)
+/* Calls fn on each bank's share [at, stop) of count pages from pa, in order, up to a gap. */
+static void each_bank_piece(struct sim_host *h, uint64_t pa, size_t count,
+			    void (*fn)(struct sim_bank *b, uint64_t at, uint64_t stop))
 {
-	struct sim_host *h = ctx;
 	for (uint64_t at = pa, end = pa + (uint64_t)count * VMCFG_PAGE_SIZE; at < end;) {
 		struct sim_bank *b = bank_at(h, at);
 		if (!b)
 			return;
 		uint64_t bank_end = b->sim.base + b->size, stop = end < bank_end ? end : bank_end;
-		struct vmcfg_hal bh = vmcfg_sim_mem_hal(&b->sim);
-		bh.free_frames(bh.ctx, at, (size_t)((stop - at) / VMCFG_PAGE_SIZE));
+		fn(b, at, stop);
 		at = stop;
 	}
+}
+
+static void free_piece(struct sim_bank *b, uint64_t at, uint64_t stop)
+{
+	struct vmcfg_hal bh = vmcfg_sim_mem_hal(&b->sim);
+	bh.free_frames(bh.ctx, at, (size_t)((stop - at) / VMCFG_PAGE_SIZE));
+}
+
+static void host_free(void *ctx, uint64_t pa, size_t count)
+{
+	each_bank_piece(ctx, pa, count, free_piece);
 }
 
 /* Reserves [pa, end) across the banks it meets; all of it must be banked. */
@@ -97,19 +108,16 @@ static void *host_phys_to_virt(void *ctx, uint64_t pa, size_t len)
 }
 
 /* Dropping the pages makes them read as zero again without touching them. */
+static void scrub_piece(struct sim_bank *b, uint64_t at, uint64_t stop)
+{
+	uint8_t *p = (uint8_t *)b->ram + (at - b->sim.base);
+	if (madvise(p, (size_t)(stop - at), MADV_DONTNEED))
+		memset(p, 0, (size_t)(stop - at));
+}
+
 static void host_scrub(void *ctx, uint64_t pa, size_t count)
 {
-	struct sim_host *h = ctx;
-	for (uint64_t at = pa, end = pa + (uint64_t)count * VMCFG_PAGE_SIZE; at < end;) {
-		struct sim_bank *b = bank_at(h, at);
-		if (!b)
-			return;
-		uint64_t bank_end = b->sim.base + b->size, stop = end < bank_end ? end : bank_end;
-		uint8_t *p = (uint8_t *)b->ram + (at - b->sim.base);
-		if (madvise(p, (size_t)(stop - at), MADV_DONTNEED))
-			memset(p, 0, (size_t)(stop - at));
-		at = stop;
-	}
+	each_bank_piece(ctx, pa, count, scrub_piece);
 }
 
 static void host_log(void *ctx, enum vmcfg_log_level level, const char *msg)
