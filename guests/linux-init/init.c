@@ -5,9 +5,11 @@
  *
  * It prints the marker "vmcfg-linux: init of VM <vm> running", and when the
  * kernel command line says ivc=ADDR (a static IVC channel's guest-physical
- * address, described in the guest DT's /reserved-memory), it reads the
- * message the bare-metal peer wrote at the channel's start and writes its
- * answer at ADDR + ANSWER_OFFSET through /dev/mem. Then it powers the VM off.
+ * address, inside the IVC window the guest DT reserves as no-map
+ * /reserved-memory), it waits for the message the bare-metal peer
+ * (guests/ivc-peer.c, which has the same layout) writes into the channel,
+ * reads it and writes its answer into its slot (ivc_slot=N) through
+ * /dev/mem. Then it powers the VM off.
  * Unknown "key=value" words of the kernel command line reach init as
  * environment variables (Documentation/admin-guide/kernel-parameters.rst).
  */
@@ -19,6 +21,7 @@
 #define SYS_reboot 142
 #define SYS_mmap 222
 #define SYS_mount 40
+#define SYS_nanosleep 101
 
 #define AT_FDCWD -100
 #define O_RDWR 2
@@ -30,9 +33,16 @@
 #define LINUX_REBOOT_MAGIC2 672274793
 #define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedc
 
-/* Layout of the channel: the peer's message at its start, then one answer slot per Linux VM. */
+/*
+ * Layout of the channel: the registry's header at its start, the peer's
+ * ready word (set once the message is complete), its message, then one
+ * answer slot per Linux VM.
+ */
+#define READY_OFFSET 0x40
+#define MESSAGE_OFFSET 0x80
 #define MESSAGE_MAX 128
-#define ANSWER_OFFSET 0x100 /* the answer of the VM at channel index i: + i * MESSAGE_MAX */
+#define ANSWER_OFFSET 0x100 /* the answer of the VM in slot i: + i * MESSAGE_MAX */
+#define WAIT_MS 30000       /* for the ready word: the peer writes at once, so seconds are plenty */
 
 static long syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
@@ -128,7 +138,18 @@ static void exchange(const char *vm, uint64_t ivc, unsigned index)
 		return;
 	}
 	ch = (volatile char *)p;
-	copy_in(msg, ch, sizeof msg);
+	for (unsigned ms = 0; !*(volatile uint32_t *)(ch + READY_OFFSET); ms += 10) {
+		static const long ten_ms[2] = { 0, 10000000 };
+
+		if (ms == WAIT_MS) {
+			put("vmcfg-linux: no message in the IVC channel\n");
+			return;
+		}
+		syscall6(SYS_nanosleep, (long)ten_ms, 0, 0, 0, 0, 0);
+	}
+	/* The ready word before the message, as the peer writes them in the other order. */
+	__asm__ volatile("dmb ish" : : : "memory");
+	copy_in(msg, ch + MESSAGE_OFFSET, sizeof msg);
 	put("vmcfg-linux: ");
 	put(vm);
 	put(" read \"");

@@ -4,6 +4,7 @@
 #include "core/frames.h"
 #include "core/heap.h"
 #include "core/ivc.h"
+#include "core/libc.h"
 #include "vmcfg/ivc.h"
 
 static struct vmcfg_ivc_registry registry;
@@ -45,6 +46,68 @@ void hv_ivc_detach(struct hv_vm *hv)
 	spin_lock(&lock);
 	vmcfg_ivc_detach(&registry, hv->vm);
 	spin_unlock(&lock);
+}
+
+static struct hv_vm *find_vm(struct hv_vm *vms, size_t count, const struct spec_str *name)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strlen(vms[i].vm->name) == name->len &&
+		    memcmp(vms[i].vm->name, name->s, name->len) == 0)
+			return &vms[i];
+	return NULL;
+}
+
+size_t hv_ivc_setup_static(const struct vmcfg_system *sys, struct hv_vm *vms, size_t count)
+{
+	size_t failed = 0;
+
+	spin_lock(&lock);
+	for (size_t i = 0; i < sys->ivc_count; i++) {
+		const struct vmcfg_ivc_channel *ch = &sys->ivc[i];
+		struct hv_vm *pub;
+		uint64_t gpa, size;
+		bool writable;
+		int err;
+
+		if (!ch->is_static || !ch->key.set || !ch->publisher.set)
+			continue;
+		pub = find_vm(vms, count, &ch->publisher);
+		if (!pub) {
+			hv_log("IVC channel %llu: not set up: its publisher '%s' was not created",
+			       (unsigned long long)ch->key.v, ch->publisher.s);
+			continue;
+		}
+		err = vmcfg_ivc_publish(&registry, pub->vm, ch->key.v, 0, &gpa, &size);
+		if (err) {
+			hv_log("vm '%s': static IVC channel %llu: publish: %s", pub->vm->name,
+			       (unsigned long long)ch->key.v, vmcfg_strerror(err));
+			failed++;
+			continue;
+		}
+		hv_log("vm '%s': static IVC channel %llu published, %#llx bytes at %#llx",
+		       pub->vm->name, (unsigned long long)ch->key.v, (unsigned long long)size,
+		       (unsigned long long)gpa);
+		for (size_t k = 0; k < ch->subscriber_count; k++) {
+			struct hv_vm *sub = find_vm(vms, count, &ch->subscribers[k].vm);
+
+			if (!sub)
+				continue;
+			err = vmcfg_ivc_subscribe(&registry, sub->vm, pub->vm->id, ch->key.v, &gpa,
+						  &size, &writable);
+			if (err) {
+				hv_log("vm '%s': static IVC channel %llu of '%s': subscribe: %s",
+				       sub->vm->name, (unsigned long long)ch->key.v, pub->vm->name,
+				       vmcfg_strerror(err));
+				failed++;
+				continue;
+			}
+			hv_log("vm '%s': static IVC channel %llu of '%s' mapped %s at %#llx",
+			       sub->vm->name, (unsigned long long)ch->key.v, pub->vm->name,
+			       writable ? "rw" : "ro", (unsigned long long)gpa);
+		}
+	}
+	spin_unlock(&lock);
+	return failed;
 }
 
 void hv_ivc_destroy(void)

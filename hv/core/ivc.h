@@ -22,6 +22,19 @@ int hv_ivc_attach(struct hv_vm *hv);
 void hv_ivc_detach(struct hv_vm *hv);
 
 /*
+ * Before any VM runs: sets up the system's `static = true` channels for
+ * the created VMs vms[0..count) in declaration order — publishes each on
+ * behalf of its publisher, then subscribes its subscribers with their
+ * declared access — through the registry, so the access control is that
+ * of the hypercalls. Every VM's static channels thus lie at the start of
+ * its IVC window, packed in declaration order (each page-rounded), where a
+ * guest that makes no hypercalls expects them. Each mapping is logged. A
+ * channel whose publisher was not created is skipped, as is a subscriber
+ * not created. Returns the number of failed steps (each reported).
+ */
+size_t hv_ivc_setup_static(const struct vmcfg_system *sys, struct hv_vm *vms, size_t count);
+
+/*
  * Once no CPU runs a VM: takes every VM out (unmapping, with TLB
  * invalidation, whatever they still map) and frees the registry.
  */

@@ -26,6 +26,22 @@
 /* How a VM ended; HV_VM_LIVE while any of its vCPUs may run. */
 enum hv_vm_end { HV_VM_LIVE, HV_VM_OFF, HV_VM_STOPPED };
 
+/* Guest exits by class (trap.c counts them), for the summary and BENCHMARKS.md. */
+enum hv_trap_class {
+	HV_TRAP_SYNC_OTHER, /* 0: the class of every exception class not named below */
+	HV_TRAP_WFX,
+	HV_TRAP_HVC,
+	HV_TRAP_SMC,
+	HV_TRAP_SYSREG,
+	HV_TRAP_IABT,
+	HV_TRAP_DABT,
+	HV_TRAP_IRQ_SLICE,
+	HV_TRAP_IRQ_VTIMER,
+	HV_TRAP_IRQ_OTHER, /* kicks, maintenance interrupts, spurious */
+	HV_TRAP_SERROR,
+	HV_TRAP_CLASSES
+};
+
 struct hv_vm {
 	struct vm *vm; /* lib/vm's VM: read-only here except through lib/vm calls */
 	uint16_t vmid;
@@ -38,6 +54,7 @@ struct hv_vm {
 	char reason[HV_VM_REASON_MAX]; /* why it ended, for the summary */
 	char line[HV_VM_LINE_MAX];    /* console output of the line in progress */
 	size_t line_len;
+	uint64_t traps[HV_TRAP_CLASSES]; /* added to atomically: its vCPUs run on several CPUs */
 };
 
 /*

@@ -3,6 +3,7 @@
  * library, report, create the VMs whose files are clean, run them side by
  * side, print a summary, pick the exit status.
  */
+#include "arch/aarch64/trap.h"
 #include "core/console.h"
 #include "core/files.h"
 #include "core/frames.h"
@@ -318,14 +319,20 @@ static int run_vms(struct vm_file *files, const struct vmcfg_system *sys, const 
 			failed++;
 	}
 
+	/* A static channel not set up leaves the system not as configured: exit status 2. */
+	failed += hv_ivc_setup_static(sys, vms, created);
 	if (created)
 		sched_run_all();
 	/* No CPU runs a VM any more: channels first (they hold VMs), then the VMs. */
 	hv_ivc_destroy();
 	for (size_t i = 0; i < created; i++) {
 		off += vms[i].end == HV_VM_OFF;
+		char traps[256];
+
 		hv_log("summary: vm '%s': %s: %s", vms[i].vm->name,
 		       vms[i].end == HV_VM_OFF ? "powered off" : "stopped", vms[i].reason);
+		trap_format_counts(&vms[i], traps, sizeof traps);
+		hv_log("exits: vm '%s': %s", vms[i].vm->name, traps[0] ? traps : "none");
 		hv_vm_destroy(&vms[i]);
 	}
 	hv_log("%zu VM(s) ran: %zu powered off, %zu stopped by the hypervisor; %zu failed to start",

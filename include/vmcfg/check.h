@@ -87,6 +87,12 @@ struct vmcfg_ivc_channel {
 	struct vmcfg_ivc_subscriber *subscribers;
 	size_t subscriber_count;
 	struct vmcfg_span span; /* the [[ivc]] header or inline table */
+	/*
+	 * static = true: the hypervisor publishes and subscribes it when it
+	 * creates the VMs, for guests that make no hypercalls; else it is the
+	 * access control of the guests' own publish and subscribe calls.
+	 */
+	bool is_static;
 };
 
 /* A decoded system file (docs/system-file.md). */

@@ -419,7 +419,7 @@ static void read_subscribers(struct sys_decoder *sd, const struct toml_value *ta
 
 static void read_ivc(struct sys_decoder *sd, const struct toml_value *root)
 {
-	static const char *const keys[] = { "key", "publisher", "size", "subscribers" };
+	static const char *const keys[] = { "key", "publisher", "size", "subscribers", "static" };
 	const struct toml_value *arr = get_array(sd, root, "", "ivc", false);
 	size_t n = arr ? toml_count(arr) : 0;
 	struct vmcfg_system *sys = sd->sys;
@@ -450,6 +450,10 @@ static void read_ivc(struct sys_decoder *sd, const struct toml_value *root)
 		if (v)
 			read_u64(sd, v, fpath, 1, UINT64_MAX, &ch->size);
 		read_subscribers(sd, t, path, ch);
+		v = get(sd, t, path, "static", false);
+		vmcfg_snprintf(fpath, sizeof fpath, "%s.static", path);
+		if (v && (toml_type(v) != TOML_BOOL || toml_get_bool(v, &ch->is_static)))
+			wrong_type(sd, v, fpath, "a boolean");
 	}
 }
 

@@ -320,6 +320,31 @@ static void test_identity_overlap_message(void **state)
 	free(text);
 }
 
+/* [[ivc]] static: a boolean, false when absent; anything else is E0102 and leaves it false. */
+static void test_static_ivc_channel(void **state)
+{
+	static const char text[] = "vms = []\n"
+				   "[[ivc]]\nkey = 1\npublisher = \"a\"\nsize = 0x1000\nstatic = true\n"
+				   "[[ivc]]\nkey = 2\npublisher = \"a\"\nsize = 0x1000\n"
+				   "[[ivc]]\nkey = 3\npublisher = \"a\"\nsize = 0x1000\nstatic = \"yes\"\n";
+	struct vmcfg_diags diags;
+	struct vmcfg_system *sys = NULL;
+	(void)state;
+	vmcfg_diags_init(&diags, &vmcfg_host_allocator);
+	assert_int_equal(vmcfg_system_load(text, sizeof text - 1, "s.toml", &vmcfg_host_allocator,
+					   &diags, &sys), 0);
+	assert_non_null(sys);
+	assert_int_equal(sys->ivc_count, 3);
+	assert_true(sys->ivc[0].is_static);
+	assert_false(sys->ivc[1].is_static);
+	assert_false(sys->ivc[2].is_static);
+	assert_int_equal(diags.errors, 1);
+	assert_int_equal(diags.items[0].rule, VMCFG_R_WRONG_TYPE);
+	assert_non_null(strstr(diags.items[0].message, "`ivc[2].static` must be a boolean"));
+	vmcfg_system_free(sys);
+	vmcfg_diags_free(&diags);
+}
+
 /* Every AxVisor config checks without errors; the warnings are listed here. */
 static void test_axvisor_configs_clean(void **state)
 {
@@ -424,11 +449,12 @@ int main(void)
 	closedir(dp);
 	qsort(names, n, sizeof *names, by_name);
 
-	struct CMUnitTest tests[256 + 4];
+	struct CMUnitTest tests[256 + 5];
 	size_t t = 0;
 	for (size_t i = 0; i < n; i++)
 		tests[t++] = (struct CMUnitTest){ names[i], test_corpus_case, NULL, NULL, names[i] };
 	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_identity_overlap_message);
+	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_static_ivc_channel);
 	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_axvisor_configs_clean);
 	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_every_code_documented);
 	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_out_of_memory);

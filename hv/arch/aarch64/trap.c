@@ -212,12 +212,55 @@ static trap_fn *const sync_handlers[64] = {
 	[EC_DABT_LOW] = trap_dabt,
 };
 
+static const enum hv_trap_class sync_classes[64] = {
+	[EC_WFX] = HV_TRAP_WFX,
+	[EC_HVC64] = HV_TRAP_HVC,
+	[EC_SMC64] = HV_TRAP_SMC,
+	[EC_SYSREG] = HV_TRAP_SYSREG,
+	[EC_IABT_LOW] = HV_TRAP_IABT,
+	[EC_DABT_LOW] = HV_TRAP_DABT,
+};
+
+static const char *const class_names[HV_TRAP_CLASSES] = {
+	[HV_TRAP_SYNC_OTHER] = "other sync",
+	[HV_TRAP_WFX] = "WFx",
+	[HV_TRAP_HVC] = "HVC",
+	[HV_TRAP_SMC] = "SMC",
+	[HV_TRAP_SYSREG] = "MSR/MRS",
+	[HV_TRAP_IABT] = "IABT",
+	[HV_TRAP_DABT] = "DABT (MMIO)",
+	[HV_TRAP_IRQ_SLICE] = "IRQ slice",
+	[HV_TRAP_IRQ_VTIMER] = "IRQ vtimer",
+	[HV_TRAP_IRQ_OTHER] = "IRQ other",
+	[HV_TRAP_SERROR] = "SError",
+};
+
+static void count(struct vcpu *v, enum hv_trap_class c)
+{
+	__atomic_fetch_add(&v->vm->traps[c], 1, __ATOMIC_RELAXED);
+}
+
+void trap_format_counts(const struct hv_vm *hv, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned c = 0; c < HV_TRAP_CLASSES && n < size; c++) {
+		uint64_t k = __atomic_load_n(&hv->traps[c], __ATOMIC_RELAXED);
+
+		if (k)
+			n += vmcfg_snprintf(buf + n, size - n, "%s%s %llu", n ? ", " : "",
+					    class_names[c], (unsigned long long)k);
+	}
+}
+
 void trap_handle(struct vcpu *v, uint64_t kind)
 {
 	trap_fn *fn;
 
 	switch (kind) {
 	case GUEST_EXIT_SYNC:
+		count(v, sync_classes[ESR_EC(v->esr)]);
 		fn = sync_handlers[ESR_EC(v->esr)];
 		if (fn)
 			fn(v);
@@ -235,16 +278,20 @@ void trap_handle(struct vcpu *v, uint64_t kind)
 		 */
 		switch (gic_handle_irq()) {
 		case GIC_INTID_CNTHP:
+			count(v, HV_TRAP_IRQ_SLICE);
 			v->yield = true;
 			break;
 		case GIC_INTID_VTIMER:
+			count(v, HV_TRAP_IRQ_VTIMER);
 			vgic_vtimer_fired(v);
 			break;
 		default:
+			count(v, HV_TRAP_IRQ_OTHER);
 			break;
 		}
 		break;
 	case GUEST_EXIT_SERROR:
+		count(v, HV_TRAP_SERROR);
 		hv_vm_stop(v->vm, "SError (ESR_EL2 %#llx, pc %#llx)", (unsigned long long)v->esr,
 			(unsigned long long)v->regs.pc);
 		break;

@@ -2,6 +2,8 @@
 #ifndef HV_ARCH_AARCH64_TRAP_H
 #define HV_ARCH_AARCH64_TRAP_H
 
+#include <stddef.h>
+
 #include "arch/aarch64/vcpu.h"
 
 /*
@@ -11,6 +13,9 @@
  * repeat the same fault.
  */
 void trap_handle(struct vcpu *v, uint64_t kind);
+
+/* The VM's exits per class as "WFx 12, DABT 345, …" (classes with none left out) into buf. */
+void trap_format_counts(const struct hv_vm *hv, char *buf, size_t size);
 
 /* PSCI calls from a guest (HVC, or SMC trapped by HCR_EL2.TSC): vpsci.c. */
 void vpsci_call(struct vcpu *v);
