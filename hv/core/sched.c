@@ -1,5 +1,6 @@
 /* Placement of vCPUs on physical CPUs and the per-CPU round-robin loop. */
 #include "arch/aarch64/cpu.h"
+#include "arch/aarch64/gic.h"
 #include "core/console.h"
 #include "core/sched.h"
 
@@ -70,11 +71,17 @@ static void schedule(void)
 	while (hv_vm_live_count()) {
 		struct vcpu *v = pick(c, &next);
 
-		if (v)
+		if (v) {
 			vcpu_run(v);
-		else
-			/* Nothing to run here until a guest CPU_ON or the last VM's end. */
-			__asm__ volatile("yield");
+		} else {
+			/*
+			 * Nothing to run here until a guest CPU_ON or the last VM's
+			 * end. The loaded vCPU (of an ended VM) is put first: that
+			 * silences its virtual timer, which would end every sleep.
+			 */
+			vcpu_put_current();
+			gic_idle();
+		}
 	}
 	vcpu_put_current();
 	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);

@@ -139,6 +139,22 @@ uint32_t gic_handle_irq(void)
 	return intid;
 }
 
+/*
+ * WFI, not a spin on YIELD: an idle CPU must not compete for the machine
+ * (under QEMU's multi-threaded TCG a spinning CPU keeps a host thread busy,
+ * and every broadcast TLB invalidation a guest issues on another CPU waits
+ * for it to reach a safe point; a CPU halted in WFI does not hold that up).
+ * WFI completes on a pending interrupt even while PSTATE.I masks it (Arm ARM
+ * D1.6.2 "Wait for Interrupt"), so EL2 keeps DAIF masked throughout.
+ */
+void gic_idle(void)
+{
+	gic_slice_start();
+	__asm__ volatile("dsb sy\n\twfi" : : : "memory");
+	gic_slice_stop(); /* its level output would otherwise stay pending */
+	(void)gic_handle_irq();
+}
+
 void gic_kick(uint64_t mpidr)
 {
 	/* The SGI write must follow the stores that made the interrupt pending (vgic.c). */

@@ -41,6 +41,13 @@ void gic_slice_stop(void);
  */
 uint32_t gic_handle_irq(void);
 
+/*
+ * Sleeps this CPU, which has no runnable vCPU, until an interrupt: a kick,
+ * or at the latest its slice timer one slice from now (so a guest CPU_ON or
+ * the last VM's end is seen within a slice). Acknowledges what woke it.
+ */
+void gic_idle(void);
+
 /* Sends the kick SGI to the CPU with affinity mpidr. */
 void gic_kick(uint64_t mpidr);
 

@@ -147,7 +147,7 @@ static void emulate(struct vcpu *v, const struct vm_bus_entry *dev, uint64_t ipa
 	}
 	if (!write && srt != 31)
 		v->regs.x[srt] = load_result(iss, value, size);
-	vgic_device_accessed(hv, dev);
+	vgic_device_accessed(hv, dev, ipa - dev->base, write);
 	vcpu_skip_instruction(v);
 }
 

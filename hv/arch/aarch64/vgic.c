@@ -343,6 +343,7 @@ static int gicd_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 
 	spin_lock(&g->lock);
 	err = gicd_access(g, off, width, true, &value);
+	g->gen++; /* enables, priorities, pending state, routing or GICD_CTLR may have changed */
 	spin_unlock(&g->lock);
 	return err;
 }
@@ -404,6 +405,7 @@ static int gicr_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 
 	spin_lock(&g->lock);
 	err = gicr_access(g, off, width, true, &value);
+	g->gen++;
 	spin_unlock(&g->lock);
 	return err;
 }
@@ -505,8 +507,19 @@ void vgic_flush(struct vcpu *v)
 
 	if (!g->on)
 		return;
-	lrs = lr_count();
 	spin_lock(&g->lock);
+	if (c->idle && c->flushed_gen == g->gen) {
+		/*
+		 * Nothing changed since a flush that found nothing to deliver: the
+		 * list registers are still all invalid (the hardware changes only
+		 * valid ones, IHI 0069 4.9), so skip the scan of every INTID and
+		 * the LR writes. This is the common case of an MMIO exit.
+		 */
+		spin_unlock(&g->lock);
+		sysreg_write(ich_hcr_el2, hcr);
+		return;
+	}
+	lrs = lr_count();
 	for (uint32_t intid = 0; intid < 32 + VGIC_NR_SPIS; intid++) {
 		struct virq *q = intid < 32 ? &c->irqs[intid] : &g->spis[intid - 32];
 
@@ -539,6 +552,8 @@ void vgic_flush(struct vcpu *v)
 		hcr |= ICH_HCR_NPIE; /* more pending than list registers: come back when they drain */
 	for (uint32_t k = c->lr_used; k < lrs; k++)
 		lr_write(k, 0);
+	c->idle = c->lr_used == 0;
+	c->flushed_gen = g->gen;
 	spin_unlock(&g->lock);
 	sysreg_write(ich_hcr_el2, hcr);
 }
@@ -562,6 +577,8 @@ void vgic_sync(struct vcpu *v)
 		if ((lr & LR_PENDING) && q->edge)
 			q->latch = true;
 	}
+	if (c->lr_used)
+		g->gen++; /* active and pending states came back from the list registers */
 	c->lr_used = 0;
 	spin_unlock(&g->lock);
 }
@@ -579,6 +596,7 @@ void vgic_vtimer_fired(struct vcpu *v)
 		return;
 	spin_lock(&g->lock);
 	g->cpu[v->id].irqs[VGIC_INTID_VTIMER].latch = true;
+	g->gen++;
 	spin_unlock(&g->lock);
 }
 
@@ -602,6 +620,7 @@ void vgic_sgi(struct vcpu *v, uint64_t value)
 			      aff0 / 16 == SGI_RS(value) && (SGI_TARGETS(value) >> (aff0 % 16) & 1);
 		if (hit) {
 			g->cpu[i].irqs[intid].latch = true;
+			g->gen++;
 			kick(g, i);
 		}
 	}
@@ -610,13 +629,22 @@ void vgic_sgi(struct vcpu *v, uint64_t value)
 
 /* UARTMIS: the PL011's masked interrupt status, its interrupt output when non-zero. */
 #define PL011_UARTMIS 0x40
+/* UARTDR: the one PL011 register whose read has a side effect (it pops the receive FIFO). */
+#define PL011_UARTDR 0x00
 
-void vgic_device_accessed(struct hv_vm *hv, const struct vm_bus_entry *dev)
+void vgic_device_accessed(struct hv_vm *hv, const struct vm_bus_entry *dev, uint64_t off,
+			  bool write)
 {
 	struct vgic *g = &hv->vgic;
 	const struct vm *vm = hv->vm;
 
-	if (!g->on)
+	/*
+	 * Only writes and UARTDR reads can change a PL011's interrupt status
+	 * (PL011 TRM, 3.3: reading the other registers has no side effect), so
+	 * the guest's polling of UARTFR — half of every console character —
+	 * needs no resampling.
+	 */
+	if (!g->on || (!write && off != PL011_UARTDR))
 		return;
 	for (size_t i = 0; i < vm->device_count; i++) {
 		const struct vm_device_info *d = &vm->devices[i];
@@ -630,6 +658,8 @@ void vgic_device_accessed(struct hv_vm *hv, const struct vm_bus_entry *dev)
 			return;
 		spin_lock(&g->lock);
 		q = &g->spis[d->irq_id - 32];
+		if (q->line != (mis != 0))
+			g->gen++;
 		q->line = mis != 0;
 		if (q->line && q->target != VGIC_NO_TARGET)
 			kick(g, q->target);

@@ -44,6 +44,13 @@ struct vgic_cpu {
 	bool asleep;          /* GICR_WAKER.ProcessorSleep */
 	struct virq *lr_irq[VGIC_MAX_LRS];
 	uint32_t lr_used;
+	/*
+	 * The last flush found nothing to deliver (every list register written
+	 * invalid) at vgic.gen == flushed_gen: until gen moves, the next flush
+	 * would find the same, so it only re-enables the CPU interface.
+	 */
+	bool idle;
+	uint32_t flushed_gen;
 };
 
 struct hv_vm;
@@ -55,6 +62,7 @@ struct vgic {
 	struct spinlock lock; /* taken inside hv_vm.lock (MMIO dispatch), never around it */
 	uint32_t ctlr;      /* GICD_CTLR.EnableGrp0/EnableGrp1 */
 	uint64_t gicd_base;
+	uint32_t gen;       /* bumped (under lock) by every change that may alter what is deliverable */
 	struct virq spis[VGIC_NR_SPIS];
 	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
 };
@@ -80,9 +88,11 @@ void vgic_vtimer_fired(struct vcpu *v);
 void vgic_sgi(struct vcpu *v, uint64_t value);
 
 /*
- * After a guest access to the emulated device dev of hv (hv->lock held):
- * an emulated PL011 with an irq_id drives that SPI with its UARTMIS.
+ * After a guest access (a write when write, else a read) at offset off of
+ * the emulated device dev of hv (hv->lock held): an emulated PL011 with an
+ * irq_id drives that SPI with its UARTMIS.
  */
-void vgic_device_accessed(struct hv_vm *hv, const struct vm_bus_entry *dev);
+void vgic_device_accessed(struct hv_vm *hv, const struct vm_bus_entry *dev, uint64_t off,
+			  bool write);
 
 #endif
