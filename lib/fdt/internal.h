@@ -3,9 +3,9 @@
  * asking libfdt for parents and phandles (which libfdt finds by scanning
  * the whole blob each time), plus small property readers.
  *
- * The blob has passed fdt_check_full() before any of this runs, so libfdt's
- * read-only calls are safe on it; property *values* are still untrusted and
- * every reader checks their lengths.
+ * The blob has passed fdt_check_tokens() and fdt_check_full() before any of
+ * this runs, so libfdt's read-only calls are safe on it; property *values*
+ * are still untrusted and every reader checks their lengths.
  */
 #ifndef VMCFG_LIB_FDT_INTERNAL_H
 #define VMCFG_LIB_FDT_INTERNAL_H
@@ -16,6 +16,15 @@
 
 /* Deeper trees are refused (E0401): real ones are under 10 levels. */
 #define FDT_MAX_DEPTH 64
+
+/*
+ * Walks the structure block linearly, every step bounded: 0 when its tags
+ * are well formed (names terminated, property lengths inside the block,
+ * nodes balanced, at most FDT_MAX_DEPTH deep, an FDT_END), else a negative
+ * libfdt error. Run before fdt_check_full(), which can loop forever on a
+ * property length near 2^32 (libfdt 1.6.1).
+ */
+int fdt_check_tokens(const void *fdt, size_t size);
 
 /* One node of the host tree. */
 struct fdt_node_info {

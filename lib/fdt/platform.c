@@ -327,7 +327,9 @@ int vmcfg_fdt_platform_open(const void *blob, size_t size, const char *file,
 		return VMCFG_ENOMEM;
 	}
 
-	int err = fdt_check_full(copy, size);
+	int err = fdt_check_tokens(copy, size);
+	if (!err)
+		err = fdt_check_full(copy, size);
 	int rc = err ? VMCFG_ESYNTAX : fdt_index_build(host);
 	if (rc == VMCFG_ESYNTAX || rc == VMCFG_ELIMIT) {
 		const char *why = err ? fdt_strerror(err)

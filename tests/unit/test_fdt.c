@@ -730,6 +730,17 @@ static void test_bad_blobs(void **state)
 		int rc = vmcfg_fdt_platform_open(blob, cut, NULL, &host, &diags);
 		assert_int_equal(rc, VMCFG_ESYNTAX);
 	}
+	/*
+	 * Found by fuzz_fdt: a property length of 2^32 - 12 makes libfdt 1.6.1's
+	 * 32-bit tag stepping land on the same tag again, and fdt_check_full()
+	 * never returns. The blob must be refused, promptly.
+	 */
+	int prop = fdt_first_property_offset(blob, fdt_path_offset(blob, "/pl011@9000000"));
+	assert_true(prop > 0);
+	uint32_t huge = cpu_to_fdt32(0xfffffff4u);
+	memcpy(blob + fdt_off_dt_struct(blob) + (size_t)prop + 4, &huge, sizeof huge);
+	assert_int_equal(vmcfg_fdt_platform_open(blob, size, NULL, &host, &diags), VMCFG_ESYNTAX);
+	assert_null(host);
 	free(blob);
 }
 
