@@ -1,5 +1,10 @@
 /*
- * A guest that misbehaves. First the IVC hypercalls with bad pointers —
+ * A guest that misbehaves. First it turns on breakpoints and watchpoints
+ * at EL1 (MDSCR_EL1) and sets a breakpoint address: the debug registers
+ * are the physical CPU's, shared with every vCPU that runs there, so the
+ * writes must not reach them (they read back as zero). It prints terminal
+ * escape sequences, which reach the console defused. Then the IVC
+ * hypercalls with bad pointers —
  * outside its RAM, misaligned, into a device window, wrapping past 2^64 —
  * each refused with an error, which it prints. Then it publishes a channel,
  * writes to it, unpublishes it and reads it again: the mapping is gone
@@ -22,12 +27,34 @@ static void expect(const char *what, int64_t got, int64_t want)
 	put_str(")\n");
 }
 
+/* MDSCR_EL1.MDE [15] and KDE [13]: breakpoints, watchpoints and their exceptions at EL1. */
+#define MDSCR_MDE_KDE 0xa000ul
+
+static void debug_registers(void)
+{
+	uint64_t mdscr = MDSCR_MDE_KDE, bvr = (uintptr_t)&main;
+
+	__asm__ volatile("msr mdscr_el1, %0\n\tmsr dbgbvr0_el1, %1\n\tisb\n\t"
+			 "mrs %0, mdscr_el1\n\tmrs %1, dbgbvr0_el1"
+			 : "+r"(mdscr), "+r"(bvr));
+	put_str("rogue: debug registers after writing MDE|KDE and a breakpoint: MDSCR_EL1 ");
+	put_hex(mdscr);
+	put_str(", DBGBVR0_EL1 ");
+	put_hex(bvr);
+	put_str("\n");
+	/* Whatever reached the hardware, leave it off. */
+	__asm__ volatile("msr mdscr_el1, xzr\n\tmsr dbgbvr0_el1, xzr\n\tisb");
+}
+
 int main(void)
 {
 	uintptr_t b = (uintptr_t)&base, s = (uintptr_t)&size;
 	volatile uint32_t *channel;
 	int64_t r;
 
+	debug_registers();
+	/* ESC [ 2 K erases the terminal's line, ESC [ 1 A goes up one: the hypervisor passes neither. */
+	put_str("rogue: \033[2K\033[1Aterminal control in its output\n");
 	size = 0x1000;
 	expect("publish, size pointer outside RAM",
 	       hvc_call4(IVC_PUBLISH, KEY, b, OUTSIDE_RAM, 0), IVC_EFAULT);

@@ -18,14 +18,6 @@ void console_write(const char *s, size_t len)
 	spin_unlock(&console_lock);
 }
 
-static void writer_write(void *ud, const char *s, size_t len)
-{
-	(void)ud;
-	console_write(s, len);
-}
-
-const struct vmcfg_writer console_writer = { .write = writer_write, .ud = NULL };
-
 void hv_vlog(const char *fmt, va_list ap)
 {
 	static const char prefix[] = "[hv] ";

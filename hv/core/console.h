@@ -10,9 +10,6 @@
 /* Writes len bytes as one uninterrupted piece. */
 void console_write(const char *s, size_t len);
 
-/* A writer onto console_write: each write call stays in one piece. */
-extern const struct vmcfg_writer console_writer;
-
 /* Prints "[hv] <message>\n" (lines are cut at 255 bytes). */
 void hv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

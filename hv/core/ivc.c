@@ -137,6 +137,9 @@ bool hv_ivc_call(struct vcpu *v)
 	spin_lock(&lock);
 	vmcfg_ivc_hypercall(&registry, v->vm->vm, v->regs.x, &ret);
 	spin_unlock(&lock);
+	/* A publish or subscribe mapped the channel into the caller's live tables. */
+	if (ret == 0 && (code == VMCFG_HVC_IVC_PUBLISH || code == VMCFG_HVC_IVC_SUBSCRIBE))
+		stage2_mapped();
 	v->regs.x[0] = ret;
 	result = (int)(int64_t)ret;
 	if (code == VMCFG_HVC_IVC_SUBSCRIBE && result == VMCFG_ENOENT) {

@@ -90,7 +90,13 @@ static void schedule(void)
 void sched_run_all(void)
 {
 	__atomic_store_n(&go, true, __ATOMIC_RELEASE);
-	__asm__ volatile("sev"); /* wake the CPUs waiting in sched_secondary */
+	/*
+	 * DSB ISH before SEV: go must be visible before the event wakes the
+	 * CPUs waiting in sched_secondary (else one may read it still false
+	 * and sleep again), and the stage-2 tables written so far (the VMs,
+	 * the static IVC channels) must be visible to their table walkers.
+	 */
+	__asm__ volatile("dsb ish\n\tsev" : : : "memory");
 	schedule();
 	for (uint32_t i = 1; i < HV_MAX_CPUS; i++)
 		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))

@@ -1,7 +1,8 @@
 /*
  * A test-and-set spinlock for state shared between physical CPUs (console,
- * frame allocator). Built with -mno-outline-atomics, the exchange is an
- * inline LDAXR/STXR loop; acquire/release order the protected accesses.
+ * frame allocator, each VM and its vGIC, the IVC registry). Built with
+ * -mno-outline-atomics, the exchange is an inline LDAXR/STXR loop;
+ * acquire/release order the protected accesses.
  */
 #ifndef HV_CORE_SPINLOCK_H
 #define HV_CORE_SPINLOCK_H

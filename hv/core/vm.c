@@ -40,8 +40,10 @@ static void flush_line(struct hv_vm *hv)
 /*
  * lib/vm's console sink: bytes the guest wrote to its emulated UART. They
  * are collected per line and printed whole with the VM's name, so lines of
- * VMs running on different CPUs never mix. Called from bus dispatch, which
- * holds hv->lock.
+ * VMs running on different CPUs never mix. Control characters other than
+ * tab become '?': an escape sequence or backspace reaching the operator's
+ * terminal could erase the "[name]" prefix or rewrite the hypervisor's own
+ * lines. Called from bus dispatch, which holds hv->lock.
  */
 static void console_sink(void *ud, const struct vm *vm, const char *s, size_t len)
 {
@@ -57,7 +59,8 @@ static void console_sink(void *ud, const struct vm *vm, const char *s, size_t le
 			continue;
 		if (hv->line_len == sizeof hv->line)
 			flush_line(hv); /* an over-long line goes out in pieces */
-		hv->line[hv->line_len++] = s[i];
+		hv->line[hv->line_len++] =
+			((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f ? '?' : s[i];
 	}
 }
 

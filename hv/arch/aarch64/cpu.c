@@ -25,11 +25,18 @@ void cpu_init(uint32_t index)
 	 *   not program the physical timer (EL1PCEN = 0 traps it); they have
 	 *   the virtual timer, with no offset (CNTVOFF_EL2 = 0).
 	 * - VPIDR_EL2: guests read this CPU's own MIDR_EL1.
+	 * - MDCR_EL2: the debug registers (breakpoints, watchpoints, MDSCR_EL1,
+	 *   the OS lock) are this CPU's, not switched with the vCPU: untrapped,
+	 *   one guest's breakpoints would fire in whichever VM runs here next.
+	 *   They trap, and trap.c makes them read as zero and ignore writes.
+	 *   HPMN keeps every PMU counter available to EL1 (its reset value,
+	 *   written explicitly: a zero HPMN is CONSTRAINED UNPREDICTABLE).
 	 */
 	sysreg_write(cptr_el2, CPTR_EL2_RES1);
 	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	sysreg_write(cntvoff_el2, 0);
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
+	sysreg_write(mdcr_el2, MDCR_TDA | MDCR_TDOSA | MDCR_TDRA | PMCR_N(sysreg_read(pmcr_el0)));
 	/* The virtual CPU interface stays off until a vCPU with a vGIC enters (vgic.c). */
 	sysreg_write(ich_hcr_el2, 0);
 	isb();

@@ -28,6 +28,16 @@ void stage2_flush_vmid(uint64_t vttbr)
 	vmid_leave(saved);
 }
 
+void stage2_mapped(void)
+{
+	/*
+	 * DSB ISHST: table walks are not ordered after earlier stores without
+	 * it (Arm ARM D8.2 "Translation table walks"); ISH, as the VM's other
+	 * vCPUs walk the same tables on the other CPUs.
+	 */
+	__asm__ volatile("dsb ishst" : : : "memory");
+}
+
 void stage2_unmapped(uint64_t vttbr, uint64_t ipa, uint64_t size)
 {
 	uint64_t saved = vmid_enter(vttbr);

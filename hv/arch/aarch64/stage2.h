@@ -13,6 +13,15 @@
 void stage2_flush_vmid(uint64_t vttbr);
 
 /*
+ * After descriptors were made valid in a VM's tables (invalid → valid: no
+ * TLB entry can be stale): makes the stores visible to every CPU's table
+ * walker before the guest runs on (the ERET back to it is the context
+ * synchronization). Without it a walk may still read the old invalid
+ * descriptor, and the guest's access would stop its VM.
+ */
+void stage2_mapped(void);
+
+/*
  * After [ipa, ipa + size) was unmapped from the tables of vttbr's VM:
  * removes the stale translations from every CPU's TLB before the frames
  * can be handed to anyone else.

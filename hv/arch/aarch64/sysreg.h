@@ -44,6 +44,16 @@
 /* CPTR_EL2 (E2H == 0): RES1 bits 13:12 and 9:0 (bit 8 is TZ: SVE trapped); TFP is bit 10. */
 #define CPTR_EL2_RES1 U64(0x33ff)
 
+/*
+ * MDCR_EL2: TDA [9] (debug registers), TDOSA [10] (OS lock and power-down
+ * registers), TDRA [11] (debug ROM address) trap EL1/EL0 accesses to EL2;
+ * HPMN [4:0]: how many PMU event counters EL1 and EL0 may use.
+ */
+#define MDCR_TDA BIT(9)
+#define MDCR_TDOSA BIT(10)
+#define MDCR_TDRA BIT(11)
+#define PMCR_N(pmcr) (((pmcr) >> 11) & 0x1f) /* PMCR_EL0.N: event counters implemented */
+
 /* CNTHCTL_EL2 (E2H == 0). */
 #define CNTHCTL_EL1PCTEN BIT(0) /* EL1/EL0 may read the physical counter */
 

@@ -67,9 +67,9 @@ static void trap_smc(struct vcpu *v)
 }
 
 /*
- * MSR/MRS trapped by TIDCP, TACR, CNTHCTL_EL2, or HCR_EL2.IMO for the SGI
- * register (ISS: Op0 [21:20] Op2 [19:17] Op1 [16:14] CRn [13:10] Rt [9:5]
- * CRm [4:1] Direction [0], 1 = read).
+ * MSR/MRS trapped by TIDCP, TACR, CNTHCTL_EL2, MDCR_EL2 (the debug
+ * registers), or HCR_EL2.IMO for the SGI register (ISS: Op0 [21:20] Op2
+ * [19:17] Op1 [16:14] CRn [13:10] Rt [9:5] CRm [4:1] Direction [0], 1 = read).
  */
 #define ISS_SYSREG_MASK 0x3ffc1eu /* Op0, Op2, Op1, CRn, CRm */
 #define ISS_SYSREG(op0, op1, crn, crm, op2) \
@@ -84,6 +84,18 @@ static void trap_sysreg(struct vcpu *v)
 
 	if ((iss & ISS_SYSREG_MASK) == ISS_ICC_SGI1R && !(iss & 1) && v->vm->vgic.on) {
 		vgic_sgi(v, rt == 31 ? 0 : v->regs.x[rt]);
+		vcpu_skip_instruction(v);
+		return;
+	}
+	/*
+	 * Op0 = 2: the debug registers MDCR_EL2 traps (cpu.c). They are the
+	 * physical CPU's, so the guest gets none: reads as zero, writes
+	 * ignored. Linux writes MDSCR_EL1, OSLAR_EL1 and the breakpoint
+	 * registers at boot and runs on without debug support.
+	 */
+	if ((iss >> 20 & 3) == 2) {
+		if ((iss & 1) && rt != 31)
+			v->regs.x[rt] = 0;
 		vcpu_skip_instruction(v);
 		return;
 	}

@@ -433,7 +433,6 @@ int vgic_device_factory(void *ud, struct vm *vm, const struct vm_emu_device *dev
 	}
 	g->on = true;
 	g->vm = hv;
-	g->gicd_base = dev->base_gpa;
 	for (uint32_t i = 0; i < VGIC_NR_SPIS; i++)
 		g->spis[i].target = VGIC_NO_TARGET;
 	/* SGIs are edge-triggered; the redistributors start asleep (GICR_WAKER reset). */

@@ -61,7 +61,6 @@ struct vgic {
 	struct hv_vm *vm;
 	struct spinlock lock; /* taken inside hv_vm.lock (MMIO dispatch), never around it */
 	uint32_t ctlr;      /* GICD_CTLR.EnableGrp0/EnableGrp1 */
-	uint64_t gicd_base;
 	uint32_t gen;       /* bumped (under lock) by every change that may alter what is deliverable */
 	struct virq spis[VGIC_NR_SPIS];
 	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
