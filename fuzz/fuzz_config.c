@@ -13,8 +13,10 @@
  *   - every diagnostic has a catalogued code, a message, and a primary span
  *     inside its file (or no location);
  *   - a VM file without errors converts (vm_config_from_spec succeeds), and
- *     its canonical TOML (vm_spec_emit_toml) decodes again without errors to
- *     the same JSON (vm_spec_emit_json) — `vmcfg fmt` never breaks a file;
+ *     its canonical TOML with comments (vm_spec_emit_toml_commented, as
+ *     `vmcfg fmt` writes it) decodes again without errors to the same JSON
+ *     (vm_spec_emit_json) and holds every comment of the file — `vmcfg fmt`
+ *     never breaks a file nor loses a comment;
  *   - after everything is freed the counting allocator holds nothing.
  */
 #include <stdint.h>
@@ -25,6 +27,8 @@
 #include "vmcfg/check.h"
 #include "vmcfg/config.h"
 #include "vmcfg/host.h"
+
+#include "../lib/spec/comments.h" /* the file's comments, to find each in the output */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -113,8 +117,38 @@ static size_t errors_in(const struct vmcfg_diags *d, const char *file)
 	return n;
 }
 
-/* A clean file converts, and its canonical TOML reads back to the same spec. */
-static void check_round_trip(const struct vm_spec *spec, const struct vmcfg_allocator *a)
+static bool contains(const struct buffer *b, const char *s, size_t len)
+{
+	for (size_t i = 0; i + len <= b->len; i++)
+		if (!memcmp(b->data + i, s, len))
+			return true;
+	return false;
+}
+
+/* Every comment of the source text is somewhere in the formatted output. */
+static void check_comments_kept(const struct part *src, const struct buffer *toml,
+				const struct vmcfg_allocator *a)
+{
+	struct vmcfg_arena arena;
+	struct spec_comment_plan plan;
+	size_t n;
+	vmcfg_arena_init(&arena, a, 0);
+	/* Given no output lines, the plan puts every comment in the head group. */
+	CHECK(spec_comment_plan_build(&plan, &arena, src->text, src->len, NULL, 0) == 0);
+	const size_t *all = spec_comments_of(&plan, SPEC_COMMENT_HEAD, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct spec_comment *c = &plan.comments[all[i]];
+		CHECK(contains(toml, src->text + c->offset, c->len));
+	}
+	vmcfg_arena_release(&arena);
+}
+
+/*
+ * A clean file converts, and its canonical TOML with comments reads back
+ * to the same spec.
+ */
+static void check_round_trip(const struct vm_spec *spec, const struct part *src,
+			     const struct vmcfg_allocator *a)
 {
 	struct vm_config *cfg = NULL;
 	CHECK(vm_config_from_spec(spec, a, &cfg) == 0);
@@ -124,7 +158,8 @@ static void check_round_trip(const struct vm_spec *spec, const struct vmcfg_allo
 	vm_config_emit_json(cfg, &wc);
 	vm_config_free(cfg);
 	vm_spec_emit_json(spec, &wj);
-	vm_spec_emit_toml(spec, &wt);
+	CHECK(vm_spec_emit_toml_commented(spec, src->text, src->len, a, &wt) == 0);
+	check_comments_kept(src, &toml, a);
 
 	struct vmcfg_diags d2;
 	struct vm_spec *again = NULL;
@@ -169,7 +204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_diags(&d, parts, n);
 	for (size_t i = first_vm; i < n; i++)
 		if (specs[i] && errors_in(&d, parts[i].name) == 0)
-			check_round_trip(specs[i], &a);
+			check_round_trip(specs[i], &parts[i], &a);
 	for (size_t i = 0; i < n; i++)
 		vm_spec_free(specs[i]);
 	vmcfg_system_free(sys);

@@ -237,6 +237,21 @@ void vm_spec_free(struct vm_spec *spec);
  */
 void vm_spec_emit_toml(const struct vm_spec *spec, const struct vmcfg_writer *w);
 
+/*
+ * Like vm_spec_emit_toml, keeping the comments of text (len bytes), the
+ * TOML spec was decoded from: the file header, the comments above and at
+ * the end of each table header, key and array element, and those between
+ * array elements (a commented-out element stays inside its array). Every
+ * comment is written once, verbatim, trailing blanks removed; one that
+ * belongs to nothing written (an unknown key left out) goes above the next
+ * line written after it in the source. Re-reading the output yields an
+ * equal spec, and formatting it again gives the same text. The rules are
+ * in lib/spec/comments.h. Working memory comes from alloc; returns 0,
+ * VMCFG_ENOMEM (nothing written) or VMCFG_EINVAL.
+ */
+int vm_spec_emit_toml_commented(const struct vm_spec *spec, const char *text, size_t len,
+				const struct vmcfg_allocator *alloc, const struct vmcfg_writer *w);
+
 /* Writes spec as JSON (named fields, numbers as JSON integers). */
 void vm_spec_emit_json(const struct vm_spec *spec, const struct vmcfg_writer *w);
 

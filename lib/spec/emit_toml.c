@@ -14,14 +14,119 @@
  *   - a record with an unset field before a set one (only possible when the
  *     file had errors) is written as an inline table of its set fields, so
  *     that re-reading reports it rather than inventing a value.
+ * With the source text (vm_spec_emit_toml_commented) the user's comments
+ * are written too, where comments.h places them.
+ *
+ * One walk over the spec (emit_file) serves three passes so that the lines
+ * are numbered the same way in each: it counts the output lines, then
+ * notes the source span of each, and finally writes the text with the
+ * comments the plan gives each line.
  */
+#include "comments.h"
 #include "writer.h"
 
-static void emit_value(const struct vmcfg_writer *w, const struct spec_field *f, const void *base);
+struct emitter {
+	const struct vmcfg_writer *w;
+	struct spec_line *lines; /* where each line comes from, in the noting pass */
+	size_t line_cap;         /* room in lines (0 while counting or writing) */
+	size_t line_count;       /* lines numbered so far */
+	const struct spec_comment_plan *plan; /* NULL: no comments to write */
+};
+
+static size_t emit_value(struct emitter *e, const struct spec_field *f, const void *base,
+			 size_t line);
 
 static const void *member(const void *base, size_t offset)
 {
 	return (const char *)base + offset;
+}
+
+/* Where field f of the struct at base was written, or NULL when it keeps no span. */
+static const struct vmcfg_span *field_span(const struct spec_field *f, const void *base)
+{
+	if (f->type->kind == SPEC_U64)
+		return &((const struct spec_u64 *)member(base, f->at))->span;
+	if (f->type->kind == SPEC_STR)
+		return &((const struct spec_str *)member(base, f->at))->span;
+	return f->span_at == SPEC_NONE ? NULL : member(base, f->span_at);
+}
+
+/* Lists of records or of lists are written one element per line. */
+static bool is_block_list(const struct spec_field *f)
+{
+	if (f->type->kind != SPEC_LIST)
+		return false;
+	enum spec_kind k = f->type->list.elem->type->kind;
+	return k == SPEC_RECORD || k == SPEC_LIST;
+}
+
+/* Numbers the next output line, which stands for part of the value at span. */
+static size_t note_line(struct emitter *e, const struct vmcfg_span *span, enum spec_line_part part)
+{
+	size_t id = e->line_count++;
+	if (id >= e->line_cap)
+		return id;
+	struct spec_line *l = &e->lines[id];
+	*l = (struct spec_line){ .placed = span && span->line != 0 && span->length != 0 };
+	if (!l->placed)
+		return id;
+	l->start = span->offset;
+	l->end = (size_t)span->offset + span->length;
+	if (part == SPEC_LINE_OPENING)
+		l->end = l->start + 1;
+	else if (part == SPEC_LINE_CLOSING)
+		l->start = l->end - 1;
+	l->holds = part == SPEC_LINE_WHOLE;
+	return id;
+}
+
+static bool has_comments(const struct emitter *e, size_t owner, bool trailing)
+{
+	if (!e->plan)
+		return false;
+	size_t n;
+	const size_t *idx = spec_comments_of(e->plan, owner, &n);
+	for (size_t i = 0; i < n; i++)
+		if (e->plan->comments[idx[i]].trailing == trailing)
+			return true;
+	return false;
+}
+
+/* The comments above owner's line, each on a line of its own, blank lines between kept. */
+static void put_leading(const struct emitter *e, size_t owner, unsigned indent)
+{
+	if (!e->plan)
+		return;
+	size_t n;
+	const size_t *idx = spec_comments_of(e->plan, owner, &n);
+	bool first = true;
+	for (size_t i = 0; i < n; i++) {
+		const struct spec_comment *c = &e->plan->comments[idx[i]];
+		if (c->trailing)
+			continue;
+		if (c->blank_before && !first)
+			spec_put(e->w, "\n");
+		spec_put_indent(e->w, indent);
+		e->w->write(e->w->ud, e->plan->text + c->offset, c->len);
+		spec_put(e->w, "\n");
+		first = false;
+	}
+}
+
+/* The comment at the end of owner's line (at most one: one per source line). */
+static void put_trailing(const struct emitter *e, size_t owner)
+{
+	if (!e->plan)
+		return;
+	size_t n;
+	const size_t *idx = spec_comments_of(e->plan, owner, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct spec_comment *c = &e->plan->comments[idx[i]];
+		if (!c->trailing)
+			continue;
+		spec_put(e->w, " ");
+		e->w->write(e->w->ud, e->plan->text + c->offset, c->len);
+	}
 }
 
 /* Positional when the set fields are a prefix that holds every required field. */
@@ -37,8 +142,9 @@ static bool fits_positional(const struct spec_type *t, const void *rec)
 	return true;
 }
 
-static void emit_record(const struct vmcfg_writer *w, const struct spec_type *t, const void *rec)
+static void emit_record(struct emitter *e, const struct spec_type *t, const void *rec, size_t line)
 {
+	const struct vmcfg_writer *w = e->w;
 	bool positional = fits_positional(t, rec);
 	bool first = true;
 
@@ -52,75 +158,174 @@ static void emit_record(const struct vmcfg_writer *w, const struct spec_type *t,
 			spec_put(w, f->name);
 			spec_put(w, " = ");
 		}
-		emit_value(w, f, rec);
+		emit_value(e, f, rec, line);
 		first = false;
 	}
 	spec_put(w, positional ? "]" : first ? "}" : " }");
 }
 
-static void emit_list(const struct vmcfg_writer *w, const struct spec_field *f, const void *base)
+/* A list of numbers or strings, on one line. */
+static void emit_inline_list(struct emitter *e, const struct spec_field *f, const void *base,
+			     size_t line)
 {
 	const struct spec_field *elem = f->type->list.elem;
 	size_t size = f->type->list.elem_size, count;
 	const char *items = spec_list_items(f, base, &count);
-	bool one_per_line = elem->type->kind == SPEC_RECORD || elem->type->kind == SPEC_LIST;
-
 	bool first = true;
 
-	spec_put(w, "[");
+	spec_put(e->w, "[");
 	for (size_t i = 0; i < count; i++) {
 		if (!spec_field_present(elem, items + i * size))
 			continue; /* an invalid element: leave it out rather than invent one */
-		spec_put(w, one_per_line ? "\n  " : first ? "" : ", ");
-		emit_value(w, elem, items + i * size);
-		if (one_per_line)
-			spec_put(w, ",");
+		spec_put(e->w, first ? "" : ", ");
+		emit_value(e, elem, items + i * size, line);
 		first = false;
 	}
-	spec_put(w, one_per_line && !first ? "\n]" : "]");
+	spec_put(e->w, "]");
 }
 
-static void emit_value(const struct vmcfg_writer *w, const struct spec_field *f, const void *base)
+/*
+ * A list of records or lists: one element per line with a trailing comma,
+ * comments above and after each element and above the ']'. Opens on the
+ * key's line (open); returns the line of the ']'. An empty list is "[]"
+ * unless comments need lines inside it (a commented-out element).
+ */
+static size_t emit_block_list(struct emitter *e, const struct spec_field *f, const void *base,
+			      size_t open)
+{
+	const struct spec_field *elem = f->type->list.elem;
+	size_t size = f->type->list.elem_size, count;
+	const char *items = spec_list_items(f, base, &count);
+	size_t close = note_line(e, field_span(f, base), SPEC_LINE_CLOSING);
+	bool lines = has_comments(e, open, true) || has_comments(e, close, false);
+
+	for (size_t i = 0; i < count && !lines; i++)
+		lines = spec_field_present(elem, items + i * size);
+	spec_put(e->w, "[");
+	if (!lines) {
+		spec_put(e->w, "]");
+		return close;
+	}
+	put_trailing(e, open);
+	for (size_t i = 0; i < count; i++) {
+		const char *item = items + i * size;
+		if (!spec_field_present(elem, item))
+			continue; /* an invalid element: leave it out rather than invent one */
+		size_t line = note_line(e, field_span(elem, item), SPEC_LINE_WHOLE);
+		spec_put(e->w, "\n");
+		put_leading(e, line, 1);
+		spec_put_indent(e->w, 1);
+		emit_value(e, elem, item, line);
+		spec_put(e->w, ",");
+		put_trailing(e, line);
+	}
+	spec_put(e->w, "\n");
+	put_leading(e, close, 1);
+	spec_put(e->w, "]");
+	return close;
+}
+
+/* Writes the value of f on output line line; returns the line it ends on. */
+static size_t emit_value(struct emitter *e, const struct spec_field *f, const void *base,
+			 size_t line)
 {
 	const void *v = member(base, f->at);
 	switch (f->type->kind) {
 	case SPEC_U64:
-		spec_put_u64(w, ((const struct spec_u64 *)v)->v, f->type->u64.radix);
+		spec_put_u64(e->w, ((const struct spec_u64 *)v)->v, f->type->u64.radix);
 		break;
 	case SPEC_STR:
-		spec_put_quoted(w, ((const struct spec_str *)v)->s,
+		spec_put_quoted(e->w, ((const struct spec_str *)v)->s,
 				((const struct spec_str *)v)->len);
 		break;
 	case SPEC_IRQ_MODE:
-		spec_put_quoted_cstr(w, vmcfg_irq_mode_name(*(const enum vmcfg_irq_mode *)v));
+		spec_put_quoted_cstr(e->w, vmcfg_irq_mode_name(*(const enum vmcfg_irq_mode *)v));
 		break;
 	case SPEC_LIST:
-		emit_list(w, f, base);
+		if (is_block_list(f))
+			return emit_block_list(e, f, base, line);
+		emit_inline_list(e, f, base, line);
 		break;
 	case SPEC_RECORD:
-		emit_record(w, f->type, v);
+		emit_record(e, f->type, v, line);
 		break;
-	case SPEC_TABLE: /* tables are only at the top (vm_spec_emit_toml) */
+	case SPEC_TABLE: /* tables are only at the top (emit_file) */
 		break;
 	}
+	return line;
+}
+
+static void emit_file(struct emitter *e, const struct vm_spec *spec)
+{
+	const struct spec_type *file = &spec_file_type;
+	put_leading(e, SPEC_COMMENT_HEAD, 0);
+	for (size_t i = 0; i < file->rec.count; i++) {
+		const struct spec_field *table = &file->rec.fields[i];
+		const void *base = member(spec, table->at);
+		size_t line = note_line(e, field_span(table, spec), SPEC_LINE_WHOLE);
+		if (i)
+			spec_put(e->w, "\n");
+		put_leading(e, line, 0);
+		spec_put(e->w, "[");
+		spec_put(e->w, table->name);
+		spec_put(e->w, "]");
+		put_trailing(e, line);
+		spec_put(e->w, "\n");
+		for (size_t j = 0; j < table->type->rec.count; j++) {
+			const struct spec_field *f = &table->type->rec.fields[j];
+			if (!spec_field_present(f, base))
+				continue;
+			line = note_line(e, field_span(f, base),
+					 is_block_list(f) ? SPEC_LINE_OPENING : SPEC_LINE_WHOLE);
+			put_leading(e, line, 0);
+			spec_put(e->w, f->name);
+			spec_put(e->w, " = ");
+			put_trailing(e, emit_value(e, f, base, line));
+			spec_put(e->w, "\n");
+		}
+	}
+	put_leading(e, SPEC_COMMENT_TAIL, 0);
 }
 
 void vm_spec_emit_toml(const struct vm_spec *spec, const struct vmcfg_writer *w)
 {
-	const struct spec_type *file = &spec_file_type;
-	for (size_t i = 0; i < file->rec.count; i++) {
-		const struct spec_field *table = &file->rec.fields[i];
-		spec_put(w, i ? "\n[" : "[");
-		spec_put(w, table->name);
-		spec_put(w, "]\n");
-		for (size_t j = 0; j < table->type->rec.count; j++) {
-			const struct spec_field *f = &table->type->rec.fields[j];
-			if (!spec_field_present(f, member(spec, table->at)))
-				continue;
-			spec_put(w, f->name);
-			spec_put(w, " = ");
-			emit_value(w, f, member(spec, table->at));
-			spec_put(w, "\n");
-		}
+	struct emitter e = { .w = w };
+	emit_file(&e, spec);
+}
+
+static void discard(void *ud, const char *s, size_t len)
+{
+	(void)ud;
+	(void)s;
+	(void)len;
+}
+
+int vm_spec_emit_toml_commented(const struct vm_spec *spec, const char *text, size_t len,
+				const struct vmcfg_allocator *alloc, const struct vmcfg_writer *w)
+{
+	if (!spec || !w || !alloc || (!text && len))
+		return VMCFG_EINVAL;
+	const struct vmcfg_writer nowhere = { discard, NULL };
+	struct emitter e = { .w = &nowhere };
+	emit_file(&e, spec); /* counts the lines */
+
+	struct vmcfg_arena arena;
+	vmcfg_arena_init(&arena, alloc, 0);
+	size_t n = e.line_count;
+	e.lines = n <= SIZE_MAX / sizeof *e.lines ? vmcfg_arena_alloc(&arena, n * sizeof *e.lines, 16)
+						   : NULL;
+	struct spec_comment_plan plan;
+	int rc = e.lines ? 0 : VMCFG_ENOMEM;
+	if (rc == 0) {
+		e.line_cap = n;
+		e.line_count = 0;
+		emit_file(&e, spec); /* notes where each line comes from */
+		rc = spec_comment_plan_build(&plan, &arena, text, len, e.lines, n);
 	}
+	if (rc == 0) {
+		e = (struct emitter){ .w = w, .plan = &plan };
+		emit_file(&e, spec);
+	}
+	vmcfg_arena_release(&arena);
+	return rc;
 }

@@ -1183,6 +1183,145 @@ static void test_emit_toml(void **state)
 	release(&r);
 }
 
+/* The canonical TOML with the comments of text (malloc'ed, NUL-terminated). */
+static char *emit_commented(const struct vm_spec *spec, const char *text)
+{
+	struct text_buf b = { 0 };
+	struct vmcfg_writer w = { buf_write, &b };
+	buf_write(&b, "", 0);
+	assert_int_equal(vm_spec_emit_toml_commented(spec, text, strlen(text),
+						     &vmcfg_host_allocator, &w),
+			 0);
+	return b.data;
+}
+
+/* Comments in every place comments.h names, in a file whose tables are out of order. */
+static const char commented_input[] =
+	"# file header\n"
+	"\n"
+	"# after a blank line\n"
+	"[kernel] # kernel table\n"
+	"# above entry\n"
+	"entry_point = 0x4008_0000 # the entry\n"
+	"kernel_path = \"a#b\" # a '#' in a string starts no comment\n"
+	"kernel_load_addr = 0x4008_0000\n"
+	"memory_regions = [ # regions\n"
+	"  # first region\n"
+	"  [0x4000_0000, 0x1000_0000, 0xf, 0], # RAM\n"
+	"  [\n"
+	"    0x5000_0000, # inside a record\n"
+	"    0x1000, 0x7, 0,\n"
+	"  ],\n"
+	"  #[0x6000_0000, 0x1000, 0x7, 0],\n"
+	"]\n"
+	"# about an unknown key\n"
+	"unknown_key = 1 # dropped\n"
+	"cmdline = \"x\"\n"
+	"\n"
+	"[base]\n"
+	"id = 7\n"
+	"name = \"demo\"\n"
+	"vm_type = 1\n"
+	"cpu_num = 1\n"
+	"phys_cpu_ids = [\n"
+	"  0x0, # cpu 0\n"
+	"]\n"
+	"\n"
+	"[devices]\n"
+	"emu_devices = [] # none\n"
+	"passthrough_devices = [\n"
+	"  # none yet\n"
+	"]\n"
+	"# end of file\n";
+
+static void test_emit_toml_comments(void **state)
+{
+	static const char expected[] =
+		"# file header\n"
+		"\n"
+		"# after a blank line\n"
+		"[base]\n"
+		"id = 7\n"
+		"name = \"demo\"\n"
+		"vm_type = 1\n"
+		"cpu_num = 1\n"
+		"# cpu 0\n"
+		"phys_cpu_ids = [0x0]\n"
+		"\n"
+		"[kernel] # kernel table\n"
+		"# above entry\n"
+		"entry_point = 0x4008_0000 # the entry\n"
+		"kernel_path = \"a#b\" # a '#' in a string starts no comment\n"
+		"kernel_load_addr = 0x4008_0000\n"
+		"# about an unknown key\n"
+		"# dropped\n"
+		"cmdline = \"x\"\n"
+		"memory_regions = [ # regions\n"
+		"  # first region\n"
+		"  [0x4000_0000, 0x1000_0000, 0xf, 0], # RAM\n"
+		"  # inside a record\n"
+		"  [0x5000_0000, 0x1000, 0x7, 0],\n"
+		"  #[0x6000_0000, 0x1000, 0x7, 0],\n"
+		"]\n"
+		"\n"
+		"[devices]\n"
+		"emu_devices = [] # none\n"
+		"passthrough_devices = [\n"
+		"  # none yet\n"
+		"]\n"
+		"interrupt_mode = \"no_irq\"\n"
+		"# end of file\n";
+	struct result r, again;
+	(void)state;
+	load(&r, commented_input);
+	assert_int_equal(r.diags.errors, 0);
+	assert_int_equal(r.diags.warnings, 1); /* unknown_key */
+	char *toml = emit_commented(r.spec, commented_input);
+	assert_string_equal(toml, expected);
+
+	/* The output reads back to the same spec and formats to itself. */
+	load(&again, toml);
+	expect_clean(&again);
+	assert_spec_equal(r.spec, again.spec);
+	char *toml2 = emit_commented(again.spec, toml);
+	assert_string_equal(toml2, toml);
+	free(toml2);
+	release(&again);
+
+	/* Without comments the text is the plain canonical form. */
+	char *plain = emit(r.spec, false), *uncommented = emit_commented(r.spec, "");
+	assert_string_equal(uncommented, plain);
+	free(plain);
+	free(uncommented);
+	free(toml);
+	release(&r);
+}
+
+/* Every failing allocation is reported, leaks nothing and writes nothing. */
+static void test_emit_toml_comments_alloc_failures(void **state)
+{
+	struct result r;
+	(void)state;
+	load(&r, commented_input);
+	for (uint64_t fail_at = 1;; fail_at++) {
+		struct vmcfg_counting_alloc st = { .fail_at = fail_at };
+		struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
+		struct text_buf b = { 0 };
+		struct vmcfg_writer w = { buf_write, &b };
+		int rc = vm_spec_emit_toml_commented(r.spec, commented_input,
+						     strlen(commented_input), &a, &w);
+		assert_int_equal(st.in_use, 0);
+		if (st.calls < fail_at) {
+			assert_int_equal(rc, 0);
+			free(b.data);
+			break;
+		}
+		assert_int_equal(rc, VMCFG_ENOMEM);
+		assert_int_equal(b.len, 0);
+	}
+	release(&r);
+}
+
 static void test_emit_json(void **state)
 {
 	static const char expected[] =
@@ -1309,6 +1448,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_arguments),
 		cmocka_unit_test(test_alloc_failures),
 		cmocka_unit_test(test_emit_toml),
+		cmocka_unit_test(test_emit_toml_comments),
+		cmocka_unit_test(test_emit_toml_comments_alloc_failures),
 		cmocka_unit_test(test_emit_json),
 		cmocka_unit_test(test_emit_incomplete_record),
 	};

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmcfg/host.h"
+
 #include "commands.h"
 #include "load.h"
 
@@ -13,7 +15,11 @@ static void fmt_usage(FILE *out)
 		     "Prints the VM file in canonical form: [base], [kernel], [devices] with keys\n"
 		     "in a fixed order, addresses and sizes in hex grouped by 4 digits, records\n"
 		     "as positional arrays. The output reads back to the same configuration.\n"
-		     "Comments are not kept. A file with errors is not formatted (exit 1).\n\n"
+		     "Comments are kept: the file header, comments above or after a table\n"
+		     "header, key or array element, and those inside arrays (a commented-out\n"
+		     "element stays in its array); each moves with the line it belongs to.\n"
+		     "A comment on a key that is not written (unknown, warned about) moves to\n"
+		     "the next line written. A file with errors is not formatted (exit 1).\n\n"
 		     "options:\n"
 		     "  -w, --write   replace FILE with the canonical form instead of printing it\n"
 		     "  -h, --help    this text\n");
@@ -104,8 +110,10 @@ int cmd_fmt(int argc, char **argv)
 	if (status == 0) {
 		struct buffer b = { 0 };
 		struct vmcfg_writer w = { buffer_write, &b };
-		vm_spec_emit_toml(set.files[0].spec, &w);
-		if (b.failed) {
+		const struct vm_file *file = &set.files[0];
+		int rc = vm_spec_emit_toml_commented(file->spec, file->text, file->len,
+						     &vmcfg_host_allocator, &w);
+		if (rc || b.failed) {
 			fprintf(stderr, "vmcfg fmt: out of memory\n");
 			status = 2;
 		} else if (!write_back) {

@@ -1,0 +1,193 @@
+/* Finding the comments of a VM file and the output line each belongs to (comments.h). */
+#include "comments.h"
+#include "../base/libc.h"
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * Offset just past the string whose opening quote is at text[i] (basic or
+ * literal, single- or multi-line), so a '#' inside a string or a quoted
+ * key is not taken for a comment. An unterminated string ends at len.
+ */
+static size_t skip_string(const char *text, size_t len, size_t i)
+{
+	char q = text[i];
+	bool multi = i + 2 < len && text[i + 1] == q && text[i + 2] == q;
+	i += multi ? 3 : 1;
+	while (i < len) {
+		if (text[i] == '\\' && q == '"') {
+			i += 2;
+			continue;
+		}
+		if (text[i] == '\n' && !multi)
+			return i;
+		if (text[i] == q) {
+			if (!multi)
+				return i + 1;
+			if (i + 2 < len && text[i + 1] == q && text[i + 2] == q) {
+				/* """a"""" ends with a quote of the content: up to two more close it */
+				i += 3;
+				for (int extra = 0; extra < 2 && i < len && text[i] == q; extra++)
+					i++;
+				return i;
+			}
+		}
+		i++;
+	}
+	return len;
+}
+
+static size_t count_newlines(const char *text, size_t from, size_t to)
+{
+	size_t n = 0;
+	for (size_t i = from; i < to; i++)
+		n += text[i] == '\n';
+	return n;
+}
+
+/* Fills out[0 .. cap) with the comments of text in order; returns how many there are. */
+static size_t scan(const char *text, size_t len, struct spec_comment *out, size_t cap)
+{
+	size_t start = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	size_t i = start, n = 0;
+	size_t content_end = start; /* just past the last non-blank byte */
+	bool any_content = false;
+
+	while (i < len) {
+		char c = text[i];
+		if (is_blank(c)) {
+			i++;
+		} else if (c == '"' || c == '\'') {
+			i = skip_string(text, len, i);
+			content_end = i;
+			any_content = true;
+		} else if (c != '#') {
+			content_end = ++i;
+			any_content = true;
+		} else {
+			size_t end = i, before = i;
+			while (end < len && text[end] != '\n')
+				end++;
+			while (end > i + 1 && is_blank(text[end - 1]))
+				end--;
+			while (before > start && (text[before - 1] == ' ' || text[before - 1] == '\t'))
+				before--;
+			if (n < cap) {
+				out[n] = (struct spec_comment){
+					.offset = i,
+					.len = end - i,
+					.full_line = before == start || text[before - 1] == '\n',
+					.blank_before = any_content &&
+							count_newlines(text, content_end, i) >= 2,
+				};
+			}
+			n++;
+			i = content_end = end;
+			any_content = true;
+		}
+	}
+	return n;
+}
+
+/* Rule 1: the innermost one-line value around offset o, or n. */
+static size_t holder(const struct spec_line *lines, size_t n, size_t o)
+{
+	size_t best = n;
+	for (size_t k = 0; k < n; k++) {
+		const struct spec_line *l = &lines[k];
+		if (l->placed && l->holds && l->start < o && o < l->end &&
+		    (best == n || l->end - l->start < lines[best].end - lines[best].start))
+			best = k;
+	}
+	return best;
+}
+
+/* Rule 2: the line whose value ends last before offset o on o's own source line, or n. */
+static size_t ended_on_line(const char *text, const struct spec_line *lines, size_t n, size_t o)
+{
+	size_t best = n;
+	for (size_t k = 0; k < n; k++)
+		if (lines[k].placed && lines[k].end <= o && (best == n || lines[k].end > lines[best].end))
+			best = k;
+	return best < n && count_newlines(text, lines[best].end, o) == 0 ? best : n;
+}
+
+/* Rules 3 to 5: the owner of a comment that is above a line, at offset o. */
+static size_t next_line(const struct spec_line *lines, size_t n, size_t o)
+{
+	size_t best = n;
+	bool any_before = false;
+	for (size_t k = 0; k < n; k++) {
+		if (!lines[k].placed)
+			continue;
+		any_before = any_before || lines[k].start < o;
+		if (lines[k].start > o && (best == n || lines[k].start < lines[best].start))
+			best = k;
+	}
+	if (!any_before)
+		return SPEC_COMMENT_HEAD;
+	return best < n ? best : SPEC_COMMENT_TAIL;
+}
+
+static void place(const char *text, struct spec_comment *c, const struct spec_line *lines,
+		  size_t n)
+{
+	size_t k = holder(lines, n, c->offset);
+	if (k < n) {
+		c->owner = k;
+		return;
+	}
+	k = c->full_line ? n : ended_on_line(text, lines, n, c->offset);
+	if (k < n) {
+		c->owner = k;
+		c->trailing = true;
+		return;
+	}
+	c->owner = next_line(lines, n, c->offset);
+}
+
+/* Group number of an owner: the head first, then the lines, then the tail. */
+static size_t group_of(size_t owner, size_t n)
+{
+	return owner == SPEC_COMMENT_HEAD ? 0 : owner == SPEC_COMMENT_TAIL ? n + 1 : owner + 1;
+}
+
+int spec_comment_plan_build(struct spec_comment_plan *plan, struct vmcfg_arena *arena,
+			    const char *text, size_t len, const struct spec_line *lines, size_t n)
+{
+	size_t count = scan(text, len, NULL, 0);
+	size_t groups = n + 2;
+	*plan = (struct spec_comment_plan){ .text = text, .line_count = n };
+	if (count > SIZE_MAX / sizeof *plan->comments || groups + 1 > SIZE_MAX / sizeof(size_t))
+		return VMCFG_ENOMEM;
+	plan->comments = vmcfg_arena_alloc(arena, count * sizeof *plan->comments + 1, 16);
+	plan->order = vmcfg_arena_alloc(arena, count * sizeof(size_t) + 1, 16);
+	plan->first = vmcfg_arena_zalloc(arena, (groups + 1) * sizeof(size_t), 16);
+	size_t *next = vmcfg_arena_alloc(arena, groups * sizeof(size_t), 16);
+	if (!plan->comments || !plan->order || !plan->first || !next)
+		return VMCFG_ENOMEM;
+	scan(text, len, plan->comments, count);
+
+	/* A counting sort by owner keeps the source order within each group. */
+	for (size_t i = 0; i < count; i++) {
+		place(text, &plan->comments[i], lines, n);
+		plan->first[group_of(plan->comments[i].owner, n) + 1]++;
+	}
+	for (size_t g = 0; g < groups; g++) {
+		plan->first[g + 1] += plan->first[g];
+		next[g] = plan->first[g];
+	}
+	for (size_t i = 0; i < count; i++)
+		plan->order[next[group_of(plan->comments[i].owner, n)]++] = i;
+	return 0;
+}
+
+const size_t *spec_comments_of(const struct spec_comment_plan *plan, size_t owner, size_t *count)
+{
+	size_t g = group_of(owner, plan->line_count);
+	*count = plan->first[g + 1] - plan->first[g];
+	return plan->order + plan->first[g];
+}

@@ -1,0 +1,80 @@
+/*
+ * The comments of a VM file and where `vmcfg fmt` writes them (lib/spec
+ * internal). The canonical TOML reorders keys and tables, so comments
+ * cannot be copied by position: each comment is attached to one line of
+ * the output (a table header, a key, an element of a multi-line array, or
+ * the array's closing bracket), found through the source spans the spec
+ * keeps, and travels with it. No comment is ever dropped.
+ *
+ * Placement, for a comment at source offset o (the first rule that applies):
+ *   1. inside a value written on one output line (a record split over
+ *      several lines, a list of numbers over several lines): above that
+ *      line — the innermost such value;
+ *   2. after code on its own line: at the end of the output line of the
+ *      value that ends last before it on that line;
+ *   3. before every line that has a source position: the file header,
+ *      written first;
+ *   4. above the next line (in source order) that has a source position —
+ *      so a comment between array elements stays with the next element or
+ *      with the closing bracket, and comments about a key that is not
+ *      written (an unknown key, dropped with a warning) go to the next key;
+ *   5. otherwise (after the last line): at the end of the file.
+ * The canonical output places every comment where these rules find it
+ * again, so formatting is idempotent. Cost: O(comments x lines), fine for
+ * files of a few hundred lines.
+ */
+#ifndef VMCFG_LIB_SPEC_COMMENTS_H
+#define VMCFG_LIB_SPEC_COMMENTS_H
+
+#include "vmcfg/base.h"
+
+/* Which part of a value an output line stands for. */
+enum spec_line_part {
+	SPEC_LINE_WHOLE,   /* the whole value is on this line */
+	SPEC_LINE_OPENING, /* the '[' of a multi-line array (the key's line) */
+	SPEC_LINE_CLOSING  /* its ']' */
+};
+
+/* A line of the output and the source bytes it comes from. */
+struct spec_line {
+	size_t start, end; /* source offsets, end exclusive */
+	bool placed;       /* false: not in the source (a default), holds no comment */
+	bool holds;        /* comments inside [start, end) belong to it (SPEC_LINE_WHOLE) */
+};
+
+/* One '#' comment of the source. */
+struct spec_comment {
+	size_t offset, len;  /* from '#' to the end of its line, trailing blanks removed */
+	bool full_line;      /* nothing but blanks before it on its line */
+	bool blank_before;   /* an empty line separates it from what comes before */
+	size_t owner;        /* SPEC_COMMENT_HEAD, a line index, or SPEC_COMMENT_TAIL */
+	bool trailing;       /* at the end of the owner's line rather than above it */
+};
+
+#define SPEC_COMMENT_HEAD ((size_t)-2)
+#define SPEC_COMMENT_TAIL ((size_t)-1)
+
+/* The comments of a source grouped by the output line that writes them. */
+struct spec_comment_plan {
+	const char *text;
+	struct spec_comment *comments; /* in source order */
+	size_t *order;                 /* comment indices grouped by owner, source order within */
+	size_t *first;                 /* group g is order[first[g] .. first[g + 1]) */
+	size_t line_count;
+};
+
+/*
+ * Scans text (len bytes of TOML that parsed) for comments and attaches
+ * each to one of lines (n, in output order) by the rules above. All memory
+ * comes from arena. Returns 0 or VMCFG_ENOMEM.
+ */
+int spec_comment_plan_build(struct spec_comment_plan *plan, struct vmcfg_arena *arena,
+			    const char *text, size_t len, const struct spec_line *lines, size_t n);
+
+/*
+ * The comments owned by owner (SPEC_COMMENT_HEAD, a line index or
+ * SPEC_COMMENT_TAIL): *count entries of plan->order from the returned one.
+ */
+const size_t *spec_comments_of(const struct spec_comment_plan *plan, size_t owner, size_t *count);
+
+#endif /* VMCFG_LIB_SPEC_COMMENTS_H */
