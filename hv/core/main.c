@@ -55,6 +55,7 @@ void hv_main(uint64_t boot_x0)
 	cpu_init(0);
 	__atomic_store_n(&cpus[0].online, true, __ATOMIC_RELEASE);
 	hv_log("vmcfg reference hypervisor %s, EL2", VMCFG_VERSION);
+	cpu_log_features();
 
 	/* A loader may pass the DTB in x0; QEMU 7.2 passes 0 for an ELF. */
 	blob = (const void *)(uintptr_t)(boot_x0 && dtb_valid((const void *)(uintptr_t)boot_x0)

@@ -26,6 +26,14 @@ struct cpu {
 	uint32_t runq_len;
 	struct vcpu *loaded; /* whose EL1 context the CPU holds (vcpu.c) */
 	bool done;           /* its scheduler has returned: no VM is live */
+	/*
+	 * What this CPU implements, from its ID registers (cpu_init), and the
+	 * HCR_EL2 bits that follow from it, added to every guest entry here.
+	 * SVE and SME stay trapped (CPTR_EL2.TZ/TSM): see cpu_init.
+	 */
+	bool pauth;        /* FEAT_PAuth: its key registers are switched with the vCPU */
+	bool sve, sme;     /* FEAT_SVE, FEAT_SME: implemented, not given to guests */
+	uint64_t hcr_features;
 };
 
 extern struct cpu cpus[HV_MAX_CPUS];
@@ -37,6 +45,9 @@ static inline struct cpu *this_cpu(void)
 
 /* Makes this CPU cpus[index] (TPIDR_EL2) and sets its EL2 controls. */
 void cpu_init(uint32_t index);
+
+/* Logs what this CPU gives guests of PAuth, SVE and SME (boot log). */
+void cpu_log_features(void);
 
 /*
  * Brings the other CPUs of the device tree online through PSCI CPU_ON and

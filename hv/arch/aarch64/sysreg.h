@@ -29,6 +29,13 @@
 #define HCR_TIDCP BIT(20) /* trap IMPLEMENTATION DEFINED system registers */
 #define HCR_TACR BIT(21)  /* trap ACTLR_EL1 (IMPLEMENTATION DEFINED CPU controls) */
 #define HCR_RW BIT(31)    /* EL1 is AArch64 */
+/*
+ * Pointer authentication (FEAT_PAuth), set only where the CPU implements it
+ * (cpu.c); RES0 otherwise. With a bit at 0, EL1/EL0 trap to EL2:
+ */
+#define HCR_APK BIT(40)   /* 0: MRS/MSR of the key registers AP*Key*_EL1 trap (EC 0x18) */
+#define HCR_API BIT(41)   /* 0: PAC*, AUT*, PACGA and the authenticating branch, return and
+			     load forms trap (EC 0x09) where SCTLR_EL1.En<key> enables them */
 
 /* SCTLR_EL2 with HCR_EL2.E2H == 0 (the hypervisor's own EL2 regime). */
 #define SCTLR_EL2_RES1 U64(0x30c50830) /* bits 29, 28, 23, 22, 18, 16, 11, 5, 4 */
@@ -41,8 +48,21 @@
  */
 #define SCTLR_EL1_RESET U64(0x30d00800)
 
-/* CPTR_EL2 (E2H == 0): RES1 bits 13:12 and 9:0 (bit 8 is TZ: SVE trapped); TFP is bit 10. */
-#define CPTR_EL2_RES1 U64(0x33ff)
+/*
+ * CPTR_EL2 with HCR_EL2.E2H == 0 (Arm ARM D19.2 CPTR_EL2): RES1 bits 13, 9
+ * and 7:0; bit 8 is TZ with FEAT_SVE (RES1 without), bit 12 TSM with
+ * FEAT_SME (RES1 without), so writing them as 1 is right on every CPU.
+ *   TZ  [8]  1: SVE instructions (outside Streaming SVE mode) and ZCR_EL1 /
+ *            ZCR_EL2 accesses at EL2, EL1 and EL0 trap to EL2 (EC 0x19);
+ *   TFP [10] 1: FP/SIMD instructions at EL2, EL1 and EL0 trap to EL2 (EC 0x07);
+ *   TSM [12] 1: SME instructions, SVE ones in Streaming SVE mode, and SVCR /
+ *            SMCR_EL1 / SMCR_EL2 accesses at EL2, EL1 and EL0 trap to EL2
+ *            (EC 0x1d).
+ */
+#define CPTR_EL2_RES1 U64(0x22ff)
+#define CPTR_EL2_TZ BIT(8)
+#define CPTR_EL2_TFP BIT(10)
+#define CPTR_EL2_TSM BIT(12)
 
 /*
  * MDCR_EL2: TDA [9] (debug registers), TDOSA [10] (OS lock and power-down
@@ -63,6 +83,42 @@
 /* ID_AA64MMFR0_EL1 */
 #define ID_AA64MMFR0_PARANGE(v) ((v) & 0xf)
 
+/*
+ * ID registers by encoding (an Armv8.0 assembler knows only some by name).
+ * Every encoding op0 = 3, op1 = 0, CRn = 0, CRm = 1..7 not allocated to a
+ * register is RAZ (Arm ARM D19.1 "ID register space"), so reading a newer
+ * one on an older CPU gives 0: "not implemented".
+ */
+#define SYS_ID_AA64PFR0_EL1 S3_0_C0_C4_0
+#define SYS_ID_AA64PFR1_EL1 S3_0_C0_C4_1
+#define SYS_ID_AA64ISAR1_EL1 S3_0_C0_C6_1
+#define SYS_ID_AA64ISAR2_EL1 S3_0_C0_C6_2
+#define ID_FIELD(v, lsb) (((v) >> (lsb)) & 0xf)
+#define ID_AA64PFR0_SVE 32  /* [35:32] FEAT_SVE */
+#define ID_AA64PFR1_SME 24  /* [27:24] FEAT_SME */
+#define ID_AA64ISAR1_APA 4  /* [7:4]   address authentication, QARMA5 */
+#define ID_AA64ISAR1_API 8  /* [11:8]  address authentication, IMPLEMENTATION DEFINED */
+#define ID_AA64ISAR1_GPA 24 /* [27:24] generic authentication, QARMA5 */
+#define ID_AA64ISAR1_GPI 28 /* [31:28] generic authentication, IMPLEMENTATION DEFINED */
+#define ID_AA64ISAR2_GPA3 8 /* [11:8]  generic authentication, QARMA3 */
+#define ID_AA64ISAR2_APA3 12 /* [15:12] address authentication, QARMA3 */
+
+/*
+ * The pointer authentication key registers (FEAT_PAuth; Arm ARM D19.2
+ * APIAKeyLo_EL1 and the rest), 128-bit keys as Lo/Hi halves: instruction
+ * keys A and B, data keys A and B, the generic key. UNDEFINED without
+ * FEAT_PAuth. X(name, encoding).
+ */
+#define PAUTH_KEY_SYSREGS(X)                                                    \
+	X(apiakeylo_el1, S3_0_C2_C1_0) X(apiakeyhi_el1, S3_0_C2_C1_1)           \
+	X(apibkeylo_el1, S3_0_C2_C1_2) X(apibkeyhi_el1, S3_0_C2_C1_3)           \
+	X(apdakeylo_el1, S3_0_C2_C2_0) X(apdakeyhi_el1, S3_0_C2_C2_1)           \
+	X(apdbkeylo_el1, S3_0_C2_C2_2) X(apdbkeyhi_el1, S3_0_C2_C2_3)           \
+	X(apgakeylo_el1, S3_0_C2_C3_0) X(apgakeyhi_el1, S3_0_C2_C3_1)
+
+/* TPIDR2_EL0 (FEAT_SME): the SME thread pointer, EL0-visible. */
+#define SYS_TPIDR2_EL0 S3_3_C13_C0_5
+
 /* MPIDR_EL1: the affinity fields Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]. */
 #define MPIDR_AFF_MASK U64(0xff00ffffff)
 #define MPIDR_RES1 BIT(31)
@@ -81,6 +137,8 @@
 #define EC_HVC64 0x16
 #define EC_SMC64 0x17
 #define EC_SYSREG 0x18
+#define EC_SVE 0x19 /* trapped by CPTR_EL2.TZ */
+#define EC_SME 0x1d /* trapped by CPTR_EL2.TSM */
 #define EC_IABT_LOW 0x20
 #define EC_DABT_LOW 0x24
 

@@ -106,6 +106,22 @@ static void trap_sysreg(struct vcpu *v)
 		(unsigned long long)v->regs.pc);
 }
 
+/*
+ * SVE and SME stay trapped by CPTR_EL2.TZ and TSM (cpu.c): their register
+ * state is not switched between vCPUs, so no guest may use them. The ID
+ * registers a guest reads still say they exist (HCR_EL2.TID3 is not set):
+ * a guest that believes them is stopped here, with the reason.
+ */
+static void trap_sve_sme(struct vcpu *v)
+{
+	bool sve = ESR_EC(v->esr) == EC_SVE;
+
+	hv_vm_stop(v->vm, "%s instruction or register access trapped by CPTR_EL2.%s: %s is not "
+			  "available to guests, its state is not switched between vCPUs (pc %#llx)",
+		   sve ? "SVE" : "SME", sve ? "TZ" : "TSM", sve ? "SVE" : "SME",
+		   (unsigned long long)v->regs.pc);
+}
+
 /* Instruction fetches: guest RAM is mapped executable, device windows never are. */
 static void trap_iabt(struct vcpu *v)
 {
@@ -220,6 +236,8 @@ static trap_fn *const sync_handlers[64] = {
 	[EC_HVC64] = trap_hvc,
 	[EC_SMC64] = trap_smc,
 	[EC_SYSREG] = trap_sysreg,
+	[EC_SVE] = trap_sve_sme,
+	[EC_SME] = trap_sve_sme,
 	[EC_IABT_LOW] = trap_iabt,
 	[EC_DABT_LOW] = trap_dabt,
 };

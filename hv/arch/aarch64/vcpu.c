@@ -28,6 +28,7 @@ _Static_assert(__builtin_offsetof(struct vcpu_fpsimd, fpsr) == 512, "fpsimd.S");
 #define HCR_GUEST                                                                         \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
 	 HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
+/* Plus, per CPU, API and APK where it implements pointer authentication (cpu.c). */
 
 void vcpu_reset(struct vcpu *v, struct hv_vm *vm, uint32_t id, uint64_t mpidr, uint64_t entry,
 		uint64_t arg)
@@ -50,28 +51,46 @@ void vcpu_reset(struct vcpu *v, struct hv_vm *vm, uint32_t id, uint64_t mpidr, u
 static void vcpu_load(struct vcpu *v)
 {
 	const struct hv_vm *vm = v->vm;
+	struct cpu *c = this_cpu();
 
 	sysreg_write(vtcr_el2, vm->vtcr);
 	sysreg_write(vttbr_el2, vm->vttbr);
-	sysreg_write(hcr_el2, HCR_GUEST);
+	sysreg_write(hcr_el2, HCR_GUEST | c->hcr_features);
 	sysreg_write(vmpidr_el2, v->vmpidr);
 #define X(reg) sysreg_write(reg, v->el1.reg);
 	VCPU_EL1_SYSREGS(X)
 #undef X
+	/* Keys of a fresh vCPU are zero (vcpu_reset): the reset value is UNKNOWN. */
+	if (c->pauth) {
+#define X(name, enc) sysreg_write(enc, v->opt.name);
+		PAUTH_KEY_SYSREGS(X)
+#undef X
+	}
+	if (c->sme)
+		sysreg_write(SYS_TPIDR2_EL0, v->opt.tpidr2_el0);
 	fpsimd_restore(&v->fp);
 	sysreg_write(ich_vmcr_el2, v->ich_vmcr);
 	sysreg_write(ich_ap0r0_el2, v->ich_ap0r0);
 	sysreg_write(ich_ap1r0_el2, v->ich_ap1r0);
 	isb();
-	this_cpu()->loaded = v;
+	c->loaded = v;
 }
 
 /* Takes v's context off this physical CPU. */
 static void vcpu_put(struct vcpu *v)
 {
+	struct cpu *c = this_cpu();
+
 #define X(reg) v->el1.reg = sysreg_read(reg);
 	VCPU_EL1_SYSREGS(X)
 #undef X
+	if (c->pauth) {
+#define X(name, enc) v->opt.name = sysreg_read(enc);
+		PAUTH_KEY_SYSREGS(X)
+#undef X
+	}
+	if (c->sme)
+		v->opt.tpidr2_el0 = sysreg_read(SYS_TPIDR2_EL0);
 	fpsimd_save(&v->fp);
 	v->ich_vmcr = sysreg_read(ich_vmcr_el2);
 	v->ich_ap0r0 = sysreg_read(ich_ap0r0_el2);
@@ -79,7 +98,7 @@ static void vcpu_put(struct vcpu *v)
 	/* Its virtual timer must not fire into whoever runs next. */
 	sysreg_write(cntv_ctl_el0, 0);
 	isb();
-	this_cpu()->loaded = NULL;
+	c->loaded = NULL;
 }
 
 void vcpu_put_current(void)

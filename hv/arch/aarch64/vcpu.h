@@ -50,6 +50,19 @@ struct vcpu_el1_sysregs {
 #undef X
 };
 
+/*
+ * EL1/EL0 registers of optional features, switched only where this CPU
+ * implements them (UNDEFINED elsewhere): the pointer authentication keys
+ * with FEAT_PAuth (cpu.pauth), TPIDR2_EL0 with FEAT_SME (cpu.sme; not
+ * trapped by CPTR_EL2.TSM, unlike the rest of SME's state).
+ */
+struct vcpu_opt_sysregs {
+#define X(name, enc) uint64_t name;
+	PAUTH_KEY_SYSREGS(X)
+#undef X
+	uint64_t tpidr2_el0;
+};
+
 /* q0..q31 as pairs of 64-bit halves, then FPSR and FPCR (layout of fpsimd.S). */
 struct vcpu_fpsimd {
 	uint64_t q[64];
@@ -69,6 +82,7 @@ struct vcpu {
 	struct vcpu_regs regs;
 	struct vcpu_el1_sysregs el1;
 	struct vcpu_fpsimd fp;
+	struct vcpu_opt_sysregs opt;
 	uint64_t vmpidr; /* the MPIDR_EL1 the guest reads (VMPIDR_EL2) */
 	/*
 	 * The guest's virtual CPU interface state (vgic.c): ICH_VMCR_EL2 (its
