@@ -36,7 +36,6 @@ enum vmcfg_rule {
 	VMCFG_R_BAD_ENUM,           /* E0104 a value that is not one of the allowed names/numbers */
 	VMCFG_R_ARITY,              /* E0105 a positional record with the wrong number of fields */
 	VMCFG_R_UNKNOWN_KEY,        /* W0106 a key or table the format does not know */
-	VMCFG_R_DUPLICATE_FIELD,    /* E0107 a named record field given twice / mixed forms */
 	VMCFG_R_CPU_LIST_LENGTH,    /* E0201 phys_cpu_ids / phys_cpu_sets length != cpu_num */
 	VMCFG_R_CPU_NUM_ZERO,       /* E0202 cpu_num is 0 */
 	VMCFG_R_DEVICE_REGION,      /* W0203 a memory region flagged DEVICE is skipped */

@@ -11,7 +11,6 @@ static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
 	[VMCFG_R_BAD_ENUM] = { "E0104", VMCFG_SEV_ERROR, "unknown enumeration value" },
 	[VMCFG_R_ARITY] = { "E0105", VMCFG_SEV_ERROR, "wrong number of fields" },
 	[VMCFG_R_UNKNOWN_KEY] = { "W0106", VMCFG_SEV_WARNING, "unknown key" },
-	[VMCFG_R_DUPLICATE_FIELD] = { "E0107", VMCFG_SEV_ERROR, "field given twice" },
 	[VMCFG_R_CPU_LIST_LENGTH] = { "E0201", VMCFG_SEV_ERROR, "cpu list length differs from cpu_num" },
 	[VMCFG_R_CPU_NUM_ZERO] = { "E0202", VMCFG_SEV_ERROR, "cpu_num is 0" },
 	[VMCFG_R_DEVICE_REGION] = { "W0203", VMCFG_SEV_WARNING, "DEVICE memory region skipped" },
