@@ -6,9 +6,12 @@
 # examples/ and the AxVisor corpus alone, and every system file of
 # examples/ and tests/check/ joined with its VM files ("%%" lines between
 # the parts, the format fuzz_config.c reads). New inputs go to
-# $(BUILD)/fuzz/corpus-config. Uses FUZZ_* from fuzz/fuzz.mk.
+# $(BUILD)/fuzz/corpus-config. Uses FUZZ_CC/CFLAGS/FLAGS and fuzz-deps from
+# fuzz/fuzz.mk in its recipes; paths are this file's own, since fragments are
+# read in any order (immediate variables of fuzz.mk may not exist yet here).
 
-FUZZ_CONFIG := $(FUZZ_DIR)/fuzz_config
+CONFIG_FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_CONFIG := $(CONFIG_FUZZ_DIR)/fuzz_config
 FUZZ_CONFIG_SRC := fuzz/fuzz_config.c \
 	$(wildcard lib/base/*.c lib/toml/*.c lib/spec/*.c lib/config/*.c lib/check/*.c lib/host/*.c)
 
@@ -20,8 +23,8 @@ $(FUZZ_CONFIG): $(FUZZ_CONFIG_SRC) $(HEADERS) fuzz/config.mk
 
 fuzz-config: fuzz-deps
 	$(MAKE) $(FUZZ_CONFIG)
-	rm -rf $(FUZZ_DIR)/seeds-config
-	fuzz/config-seeds.sh $(FUZZ_DIR)/seeds-config
-	mkdir -p $(FUZZ_DIR)/corpus-config
+	rm -rf $(CONFIG_FUZZ_DIR)/seeds-config
+	fuzz/config-seeds.sh $(CONFIG_FUZZ_DIR)/seeds-config
+	mkdir -p $(CONFIG_FUZZ_DIR)/corpus-config
 	$(FUZZ_CONFIG) $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
-	  $(FUZZ_DIR)/corpus-config $(FUZZ_DIR)/seeds-config
+	  $(CONFIG_FUZZ_DIR)/corpus-config $(CONFIG_FUZZ_DIR)/seeds-config
