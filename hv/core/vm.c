@@ -1,4 +1,6 @@
 /* VMs: built by lib/vm's vm_create, run by the scheduler, ended once, destroyed. */
+#include "arch/aarch64/cpu.h"
+#include "arch/aarch64/gic.h"
 #include "arch/aarch64/stage2.h"
 #include "core/console.h"
 #include "core/frames.h"
@@ -165,6 +167,27 @@ void hv_vm_destroy(struct hv_vm *hv)
 		hv_log("vm '%s': not destroyed: %s", hv->vm->name, vmcfg_strerror(err));
 }
 
+/*
+ * Makes the other CPUs see that hv ended: those running its vCPUs (a vCPU
+ * alone on its CPU has no time slice to end its turn) and, when it was the
+ * last live VM, every CPU, idle ones included, so they leave their loops.
+ */
+static void kick_after_end(const struct hv_vm *hv)
+{
+	uint32_t self = this_cpu()->index;
+	bool last = hv_vm_live_count() == 0;
+
+	for (uint32_t c = 0; c < HV_MAX_CPUS; c++) {
+		bool runs_it = false;
+
+		for (uint32_t i = 0; i < hv->vcpu_count; i++)
+			runs_it |= hv->vcpus[i].pcpu == c;
+		if (c != self && (runs_it || last) &&
+		    __atomic_load_n(&cpus[c].online, __ATOMIC_ACQUIRE))
+			gic_kick(cpus[c].mpidr);
+	}
+}
+
 /* Ends hv once with end/reason (hv->lock held). */
 static void end_locked(struct hv_vm *hv, enum hv_vm_end end, const char *reason)
 {
@@ -176,6 +199,7 @@ static void end_locked(struct hv_vm *hv, enum hv_vm_end end, const char *reason)
 	__atomic_sub_fetch(&live_count, 1, __ATOMIC_ACQ_REL);
 	hv_log("vm '%s': %s: %s", hv->vm->name, end == HV_VM_OFF ? "powered off" : "stopped",
 	       reason);
+	kick_after_end(hv);
 }
 
 void hv_vm_power_off(struct hv_vm *hv, const char *why)

@@ -149,9 +149,7 @@ uint32_t gic_handle_irq(void)
  */
 void gic_idle(void)
 {
-	gic_slice_start();
 	__asm__ volatile("dsb sy\n\twfi" : : : "memory");
-	gic_slice_stop(); /* its level output would otherwise stay pending */
 	(void)gic_handle_irq();
 }
 

@@ -42,9 +42,9 @@ void gic_slice_stop(void);
 uint32_t gic_handle_irq(void);
 
 /*
- * Sleeps this CPU, which has no runnable vCPU, until an interrupt: a kick,
- * or at the latest its slice timer one slice from now (so a guest CPU_ON or
- * the last VM's end is seen within a slice). Acknowledges what woke it.
+ * Sleeps this CPU, which has no runnable vCPU, until an interrupt: the kick
+ * that a guest CPU_ON of one of its vCPUs or the last VM's end sends (no
+ * timer: an idle CPU stays asleep). Acknowledges what woke it.
  */
 void gic_idle(void);
 

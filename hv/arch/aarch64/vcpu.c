@@ -113,8 +113,18 @@ void vcpu_run(struct vcpu *v)
 {
 	struct cpu *c = this_cpu();
 
+	/*
+	 * A vCPU alone on its CPU (placement is for life) runs without a time
+	 * slice: nothing else could use the CPU, and the slice would only cost
+	 * an exit every 2 ms and jitter for a pinned real-time guest. What must
+	 * reach it anyway does so by a kick (gic_kick): its VM ended elsewhere
+	 * (core/vm.c), a CPU_ON, an interrupt for it from another CPU (vgic.c).
+	 */
+	bool sliced = c->runq_len > 1;
+
 	v->yield = false;
-	gic_slice_start();
+	if (sliced)
+		gic_slice_start();
 	while (!v->yield && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNABLE &&
 	       hv_vm_live(v->vm)) {
 		uint64_t kind;
@@ -132,5 +142,6 @@ void vcpu_run(struct vcpu *v)
 		vgic_sync(v);
 		trap_handle(v, kind);
 	}
-	gic_slice_stop();
+	if (sliced)
+		gic_slice_stop();
 }

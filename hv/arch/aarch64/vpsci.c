@@ -7,6 +7,7 @@
  * returns NOT_SUPPORTED (also SMCCC's "unknown function").
  */
 #include "arch/aarch64/cpu.h"
+#include "arch/aarch64/gic.h"
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/trap.h"
 #include "core/vm.h"
@@ -40,6 +41,9 @@ static int64_t cpu_on(struct hv_vm *vm, uint64_t target, uint64_t entry, uint64_
 		/* Off means put (cpu_off below): no CPU holds its context, so it may be rewritten. */
 		vcpu_reset(t, vm, t->id, t->vmpidr, entry, context);
 		__atomic_store_n(&t->state, VCPU_RUNNABLE, __ATOMIC_RELEASE);
+		/* Its CPU may be asleep in gic_idle: wake it now, not at its next tick. */
+		if (t->pcpu != this_cpu()->index)
+			gic_kick(cpus[t->pcpu].mpidr);
 		ret = PSCI_SUCCESS;
 	}
 	spin_unlock(&vm->lock);
