@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""bench/linux: Debian Linux booting as a VM against the same kernel on bare QEMU.
+
+  run.py BUILD_LINUX_DIR [ROUNDS]
+
+Wall clock from starting QEMU to the line `vmcfg-linux: init of VM NAME
+running` that the project's initramfs prints (guests/linux-init), for the
+same kernel, initramfs and console output, in ROUNDS interleaved rounds
+(default 10): on these shared machines the host's load moves a single boot
+by a second, and interleaving exposes every pair to the same load. Each
+round boots four times:
+
+  plain-1  QEMU -smp 1 -m 128M, the kernel at EL1 (no hypervisor)
+  hv-1     QEMU -smp 1, the hypervisor with examples/linux/one-cpu.toml:
+           the same one-vCPU, 128 MiB VM on a one-CPU host
+  plain-2  QEMU -smp 2 -m 128M with maxcpus=1: Linux on one CPU of two
+  hv-2     QEMU -smp 2, the hypervisor with examples/linux/one.toml: the VM's
+           vCPU on cpu0, cpu1 idle
+
+The like-for-like ratios pair boots on the same emulated machine (hv-1 with
+plain-1, hv-2 with plain-2); hv-2 against plain-1 is the figure recorded
+before (BENCHMARKS.md): it also charges the hypervisor for QEMU emulating a
+second CPU. Each ratio is taken per round, then min/median/max are printed.
+For hv-1 the time to the hypervisor's `entry` line (VM created) and the
+hypervisor's exits per class are printed too.
+"""
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+MARKER = "vmcfg-linux: init of VM"
+HV_M = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a72", "-m", "1G",
+        "-nographic", "-net", "none", "-semihosting"]
+PLAIN_M = ["-M", "virt", "-cpu", "cortex-a72", "-m", "128M", "-nographic", "-net", "none"]
+
+
+def boot(cmd):
+    """(ms to the marker, ms to the hypervisor's entry line or None, whole output)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(["qemu-system-aarch64"] + cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
+    marker = entry = None
+    out = []
+    for line in proc.stdout:
+        now = (time.perf_counter() - start) * 1000
+        out.append(line)
+        if entry is None and re.match(r"\[hv\] vm '[^']*' \(.*\): entry", line):
+            entry = now
+        if marker is None and MARKER in line:
+            marker = now
+    if proc.wait(timeout=120) != 0 or marker is None:
+        sys.exit("bench-linux: boot failed: qemu-system-aarch64 " + " ".join(cmd) + "\n"
+                 + "".join(out[-30:]))
+    return marker, entry, "".join(out)
+
+
+def spread(values):
+    return f"{min(values):7.0f} {statistics.median(values):7.0f} {max(values):7.0f}"
+
+
+def ratios(values):
+    return f"{min(values):5.2f} {statistics.median(values):5.2f} {max(values):5.2f}"
+
+
+def main():
+    linux = sys.argv[1]
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    elf = f"{linux}/hv-linux.elf"
+    plain = PLAIN_M + ["-kernel", f"{linux}/vmlinuz", "-initrd", f"{linux}/initrd.cpio"]
+    runs = {
+        "plain-1": plain + ["-smp", "1", "-append", "console=ttyAMA0 vm=plain"],
+        "hv-1": HV_M + ["-smp", "1", "-kernel", elf, "-append",
+                        "system=examples/linux/one-cpu.toml"],
+        "plain-2": plain + ["-smp", "2", "-append", "console=ttyAMA0 vm=plain maxcpus=1"],
+        "hv-2": HV_M + ["-smp", "2", "-kernel", elf, "-append",
+                        "system=examples/linux/one.toml"],
+    }
+    ms = {name: [] for name in runs}
+    entry, exits = [], ""
+    for r in range(rounds):
+        for name, cmd in runs.items():
+            marker, at_entry, out = boot(cmd)
+            ms[name].append(marker)
+            if name == "hv-1":
+                entry.append(at_entry)
+                m = re.search(r"^\[hv\] exits: vm 'linux': (.*)$", out, re.M)
+                exits = m.group(1) if m else "(no exits line)"
+        print(f"round {r + 1}/{rounds}: " +
+              ", ".join(f"{n} {v[-1]:.0f}" for n, v in ms.items()), flush=True)
+
+    print(f"\nQEMU start to `{MARKER} ...`, ms, {rounds} interleaved rounds:")
+    print(f"{'':28} {'min':>7} {'median':>7} {'max':>7}")
+    for name, values in ms.items():
+        print(f"{name:28} {spread(values)}")
+    print(f"{'hv-1 VM created (entry line)':28} {spread(entry)}")
+    print(f"\nper-round ratio {'':12} {'min':>5} {'median':>5} {'max':>5}")
+    for a, b in (("hv-1", "plain-1"), ("hv-2", "plain-2"), ("hv-2", "plain-1")):
+        print(f"{a + ' / ' + b:28} {ratios([x / y for x, y in zip(ms[a], ms[b])])}")
+    print(f"\nexits of the hv-1 VM (last round): {exits}")
+
+
+if __name__ == "__main__":
+    main()
