@@ -45,7 +45,7 @@ static int dev_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	return 0;
 }
 
-static const struct vm_device_ops ops = { dev_read, dev_write };
+static const struct vm_device_ops ops = { .read = dev_read, .write = dev_write };
 
 /* The reference's lookup: the first device in the list whose range holds addr. */
 struct linear_dev {

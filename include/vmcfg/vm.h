@@ -50,6 +50,8 @@ enum vm_bus_space {
 struct vm_device_ops {
 	int (*read)(void *dev, uint64_t offset, unsigned width, uint64_t *value);
 	int (*write)(void *dev, uint64_t offset, unsigned width, uint64_t value);
+	/* Optional (NULL: the device keeps no state): back to its power-on state (vm_reset). */
+	void (*reset)(void *dev);
 };
 
 /* One registered device: the half-open range [base, end). */
@@ -88,6 +90,13 @@ int vm_bus_register(struct vm_bus *bus, enum vm_bus_space space, uint64_t base, 
 
 /* Removes the device registered at exactly base. 0 or VMCFG_ENOENT. */
 int vm_bus_unregister(struct vm_bus *bus, enum vm_bus_space space, uint64_t base);
+
+/*
+ * Calls the reset op of every device registered in any space, once per
+ * registration, in space and then address order (devices without one are
+ * skipped).
+ */
+void vm_bus_reset(const struct vm_bus *bus);
 
 /* The device whose range holds addr (binary search), or NULL. */
 const struct vm_bus_entry *vm_bus_find(const struct vm_bus *bus, enum vm_bus_space space,
@@ -150,7 +159,8 @@ int vm_arm64_image_parse(const void *data, size_t len, struct vm_arm64_image *ou
 /*
  * Lifecycle. vm_create returns a VM in VM_LOADED. Legal transitions:
  * LOADING → LOADED (vm_create), LOADED → RUNNING, RUNNING ⇄ SUSPENDED,
- * RUNNING/SUSPENDED → STOPPING, STOPPING → STOPPED. Nothing else.
+ * RUNNING/SUSPENDED → LOADED (vm_reset), RUNNING/SUSPENDED → STOPPING,
+ * STOPPING → STOPPED. Nothing else.
  */
 enum vm_state { VM_LOADING, VM_LOADED, VM_RUNNING, VM_SUSPENDED, VM_STOPPING, VM_STOPPED };
 
@@ -352,6 +362,24 @@ int vm_create(const struct vm_config *cfg, const struct vmcfg_system *sys,
  * then nothing changes.
  */
 int vm_destroy(struct vm *vm);
+
+/*
+ * Resets vm in place, as a warm reset resets a machine, so the embedder can
+ * start it again (PSCI SYSTEM_RESET): every device on its bus with a reset
+ * op returns to its power-on state, and each image of images[0..count) is
+ * written again where vm_create loaded it (pass what vm_create got; every
+ * kind given must be one the VM loaded). The rest of its RAM keeps its
+ * contents, as RAM does across a warm reset (it is the VM's own: nothing
+ * of another VM's is exposed, and a guest may keep a crash log there);
+ * mappings, passthrough windows and IVC channels stay. The embedder must
+ * have stopped every vCPU first, and restarts them from vm->vcpus[] (their
+ * boot registers are part of the plan). Moves RUNNING or SUSPENDED to
+ * LOADED. Returns 0; VMCFG_EINVAL (vm NULL, images NULL with count > 0, an
+ * image of a kind the VM did not load); VMCFG_ESTATE (vm neither RUNNING
+ * nor SUSPENDED: nothing changes); an error of vm_load_image, when the VM
+ * is left LOADED with that image not rewritten (do not run it).
+ */
+int vm_reset(struct vm *vm, const struct vm_image_data *images, size_t count);
 
 /*
  * Moves vm to state `to` when the lifecycle above allows it. Returns 0 or

@@ -87,6 +87,16 @@ int vm_bus_register(struct vm_bus *bus, enum vm_bus_space space, uint64_t base, 
 	return 0;
 }
 
+void vm_bus_reset(const struct vm_bus *bus)
+{
+	for (unsigned space = 0; space < VM_BUS_SPACE_COUNT; space++)
+		for (size_t i = 0; i < bus->count[space]; i++) {
+			const struct vm_bus_entry *e = &bus->entries[space][i];
+			if (e->ops->reset)
+				e->ops->reset(e->dev);
+		}
+}
+
 int vm_bus_unregister(struct vm_bus *bus, enum vm_bus_space space, uint64_t base)
 {
 	if (!space_ok(space))

@@ -27,6 +27,19 @@ struct vm_console {
 	uint8_t ier, fcr, lcr, mcr, scr, dll, dlm;
 };
 
+/* Power-on state of either model: every register and the receive FIFO cleared. */
+static void console_reset(void *dev)
+{
+	struct vm_console *c = dev;
+	struct vm *vm = c->vm;
+	struct vm_console *next = c->next;
+	enum console_model model = c->model;
+	memset(c, 0, sizeof *c);
+	c->vm = vm;
+	c->next = next;
+	c->model = model;
+}
+
 static void transmit(struct vm_console *c, uint64_t value)
 {
 	char ch = (char)(value & 0xff);
@@ -135,7 +148,9 @@ static int pl011_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	return 0; /* UARTICR and reserved registers: nothing to clear or keep */
 }
 
-static const struct vm_device_ops pl011_ops = { pl011_read, pl011_write };
+static const struct vm_device_ops pl011_ops = {
+	.read = pl011_read, .write = pl011_write, .reset = console_reset
+};
 
 /* ---- 16550 (byte registers at consecutive offsets) ---- */
 
@@ -195,7 +210,9 @@ static int uart16550_write(void *dev, uint64_t off, unsigned width, uint64_t val
 	return 0;
 }
 
-static const struct vm_device_ops uart16550_ops = { uart16550_read, uart16550_write };
+static const struct vm_device_ops uart16550_ops = {
+	.read = uart16550_read, .write = uart16550_write, .reset = console_reset
+};
 
 /* ---- building one ---- */
 

@@ -21,7 +21,7 @@ static int dummy_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	return 0;
 }
 
-static const struct vm_device_ops dummy_ops = { dummy_read, dummy_write };
+static const struct vm_device_ops dummy_ops = { .read = dummy_read, .write = dummy_write };
 
 /*
  * The IVC window: channels are mapped into it at stage 2, so an access
@@ -40,7 +40,8 @@ static int ivc_window_write(void *dev, uint64_t off, unsigned width, uint64_t va
 	return VMCFG_EFAULT;
 }
 
-static const struct vm_device_ops ivc_window_ops = { ivc_window_read, ivc_window_write };
+static const struct vm_device_ops ivc_window_ops = { .read = ivc_window_read,
+						      .write = ivc_window_write };
 
 int vm_register_device(struct vm_build *b, const struct vm_device_info *info,
 		       const struct vm_device_ops *ops, void *dev)

@@ -1,6 +1,6 @@
 /*
  * The VM lifecycle: Loading → Loaded → Running ⇄ Suspended → Stopping →
- * Stopped. One table says which moves are legal; everything else is
+ * Stopped, and back to Loaded by a reset (reset.c). One table says which moves are legal; everything else is
  * refused, so a confused caller cannot, say, resume a stopped VM.
  */
 #include "internal.h"
@@ -22,8 +22,8 @@ const char *vm_state_name(enum vm_state s)
 static const unsigned allowed[] = {
 	[VM_LOADING] = TO(VM_LOADED),
 	[VM_LOADED] = TO(VM_RUNNING),
-	[VM_RUNNING] = TO(VM_SUSPENDED) | TO(VM_STOPPING),
-	[VM_SUSPENDED] = TO(VM_RUNNING) | TO(VM_STOPPING),
+	[VM_RUNNING] = TO(VM_SUSPENDED) | TO(VM_LOADED) | TO(VM_STOPPING),
+	[VM_SUSPENDED] = TO(VM_RUNNING) | TO(VM_LOADED) | TO(VM_STOPPING),
 	[VM_STOPPING] = TO(VM_STOPPED),
 	[VM_STOPPED] = 0,
 };

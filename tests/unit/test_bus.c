@@ -29,7 +29,7 @@ static int probe_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	return 0;
 }
 
-static const struct vm_device_ops probe_ops = { probe_read, probe_write };
+static const struct vm_device_ops probe_ops = { .read = probe_read, .write = probe_write };
 
 static int refuse_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
 {
@@ -37,7 +37,7 @@ static int refuse_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
 	return VMCFG_EPERM;
 }
 
-static const struct vm_device_ops refuse_ops = { refuse_read, probe_write };
+static const struct vm_device_ops refuse_ops = { .read = refuse_read, .write = probe_write };
 
 static void test_register_and_overlap(void **state)
 {

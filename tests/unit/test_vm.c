@@ -361,7 +361,7 @@ static void console_sink(void *ud, const struct vm *vm, const char *s, size_t le
 /* The embedder's factory: builds interrupt controllers (as a dummy here), nothing else. */
 static int factory(void *ud, struct vm *vm, const struct vm_emu_device *dev)
 {
-	static const struct vm_device_ops ops = { NULL, NULL };
+	static const struct vm_device_ops ops = { .read = NULL, .write = NULL };
 	int *calls = ud;
 	(*calls)++;
 	if (dev->emu_type != VMCFG_EMU_INTERRUPT_CONTROLLER)
@@ -542,6 +542,13 @@ static void test_arm64_image_parse(void **state)
 	"dtb_path = \"d\"\ndtb_load_addr = 0x4000_0000\n"                                        \
 	"ramdisk_path = \"r\"\nramdisk_load_addr = 0x40ff_f000\n" RAM16M "[devices]\n" NO_DEVICES
 
+/* The same with an emulated PL011. */
+#define IMG_VM_CONSOLE                                                                        \
+	"[base]\nid = 1\nname = \"i\"\nvm_type = 1\ncpu_num = 1\n"                               \
+	"[kernel]\nentry_point = 0x4020_0000\nkernel_path = \"k\"\nkernel_load_addr = 0x4020_0000\n" \
+	"dtb_path = \"d\"\ndtb_load_addr = 0x4000_0000\n" RAM16M "[devices]\n"                     \
+	"emu_devices = [[\"uart\", 0x0900_0000, 0x1000, 33, 0x2, []]]\npassthrough_devices = []\n"
+
 static void test_images(void **state)
 {
 	struct fixture f;
@@ -616,6 +623,82 @@ static void test_images(void **state)
 	assert_non_null(strstr(err, "bios_load_addr"));
 	vm_config_free(cfg);
 	assert_int_equal(f.sim.in_use, 0);
+	fx_free(&f);
+}
+
+/* A warm reset: devices to power-on, images rewritten, the rest of RAM and the state rules. */
+static void test_reset(void **state)
+{
+	struct fixture f;
+	char err[256];
+	struct sink k = { { 0 }, 0 };
+	static uint8_t kernel[0x3000], dtb[100], back[0x3000];
+	uint64_t v;
+	uint8_t b;
+	(void)state;
+	fx_init(&f, HOST_BASE, HOST_SIZE, false);
+	struct vm_config *cfg = fx_config(&f, IMG_VM_CONSOLE);
+	for (size_t i = 0; i < sizeof kernel; i++)
+		kernel[i] = (uint8_t)(i * 7);
+	arm64_header(kernel, 0, 0x20000, 0xa);
+	memset(dtb, 0xd7, sizeof dtb);
+	struct vm_image_data imgs[] = { { VMCFG_IMAGE_KERNEL, kernel, sizeof kernel },
+					{ VMCFG_IMAGE_DTB, dtb, sizeof dtb } };
+	struct vm_create_opts o = fx_opts(err, sizeof err);
+	o.images = imgs;
+	o.image_count = 2;
+	o.console = console_sink;
+	o.console_ud = &k;
+	struct vm *vm = create_ok(&f, cfg, &o);
+
+	/* Only a started VM resets; a refused reset changes nothing. */
+	assert_int_equal(vm_reset(vm, imgs, 2), VMCFG_ESTATE);
+	assert_int_equal(vm->state, VM_LOADED);
+	assert_int_equal(vm_set_state(vm, VM_RUNNING), 0);
+
+	/* The guest runs: overwrites its kernel and DTB, keeps data elsewhere, programs the UART. */
+	memset(back, 0xee, sizeof back);
+	assert_int_equal(vmcfg_aspace_write(&vm->aspace, 0x40200000, back, sizeof back), 0);
+	assert_int_equal(vmcfg_aspace_write(&vm->aspace, 0x40000000, back, sizeof dtb), 0);
+	b = 0x5a;
+	assert_int_equal(vmcfg_aspace_write(&vm->aspace, 0x40800000, &b, 1), 0);
+	assert_int_equal(vm_mmio_write(vm, 0x09000038, 4, 0x10), 0); /* IMSC */
+	assert_int_equal(vm_console_input(vm, "q", 1), 1);
+
+	/* A kind it never loaded, or no images with a count: refused before any change. */
+	struct vm_image_data rd = { VMCFG_IMAGE_RAMDISK, dtb, sizeof dtb };
+	assert_int_equal(vm_reset(vm, &rd, 1), VMCFG_EINVAL);
+	assert_int_equal(vm_reset(vm, NULL, 1), VMCFG_EINVAL);
+	assert_int_equal(vm_reset(NULL, imgs, 2), VMCFG_EINVAL);
+	assert_int_equal(vm->state, VM_RUNNING);
+
+	assert_int_equal(vm_reset(vm, imgs, 2), 0);
+	assert_int_equal(vm->state, VM_LOADED);
+	assert_int_equal(vmcfg_aspace_read(&vm->aspace, 0x40200000, back, sizeof kernel), 0);
+	assert_memory_equal(back, kernel, sizeof kernel);
+	assert_int_equal(vmcfg_aspace_read(&vm->aspace, 0x40000000, back, sizeof dtb), 0);
+	assert_memory_equal(back, dtb, sizeof dtb);
+	assert_int_equal(vmcfg_aspace_read(&vm->aspace, 0x40800000, &b, 1), 0);
+	assert_int_equal(b, 0x5a); /* RAM survives a warm reset */
+	assert_int_equal(vm_mmio_read(vm, 0x09000038, 4, &v), 0);
+	assert_int_equal(v, 0);    /* IMSC back to its reset value */
+	assert_int_equal(vm_mmio_read(vm, 0x09000018, 4, &v), 0);
+	assert_int_equal(v & 0x10, 0x10); /* RXFE: the FIFO was emptied */
+	assert_int_equal(vm_mmio_write(vm, 0x09000000, 4, 'k'), 0);
+	assert_int_equal(k.len, 1);       /* the console still reaches its sink */
+
+	/* It starts again, and resets from SUSPENDED too. */
+	assert_int_equal(vm_set_state(vm, VM_RUNNING), 0);
+	assert_int_equal(vm_set_state(vm, VM_SUSPENDED), 0);
+	assert_int_equal(vm_reset(vm, imgs, 1), 0);
+	assert_int_equal(vm_set_state(vm, VM_RUNNING), 0);
+	assert_int_equal(vm_set_state(vm, VM_STOPPING), 0);
+	assert_int_equal(vm_reset(vm, imgs, 2), VMCFG_ESTATE);
+	assert_int_equal(vm_set_state(vm, VM_STOPPED), 0);
+	destroy(vm);
+	vm_config_free(cfg);
+	assert_int_equal(f.sim.in_use, 0);
+	assert_int_equal(f.counts.in_use, 0);
 	fx_free(&f);
 }
 
@@ -825,6 +908,7 @@ int main(void)
 		cmocka_unit_test(test_console_16550),
 		cmocka_unit_test(test_arm64_image_parse),
 		cmocka_unit_test(test_images),
+		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_lifecycle),
 		cmocka_unit_test(test_destroy_scrubs),
 		cmocka_unit_test(test_unwind_every_allocation),

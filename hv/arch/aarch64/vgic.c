@@ -348,7 +348,7 @@ static int gicd_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	return err;
 }
 
-static const struct vm_device_ops gicd_ops = { gicd_read, gicd_write };
+static const struct vm_device_ops gicd_ops = { .read = gicd_read, .write = gicd_write };
 
 /* ------------------------------------------------------ redistributors */
 
@@ -410,7 +410,7 @@ static int gicr_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	return err;
 }
 
-static const struct vm_device_ops gicr_ops = { gicr_read, gicr_write };
+static const struct vm_device_ops gicr_ops = { .read = gicr_read, .write = gicr_write };
 
 int vgic_device_factory(void *ud, struct vm *vm, const struct vm_emu_device *dev)
 {
