@@ -54,12 +54,24 @@ static struct vcpu *pick(struct cpu *c, uint32_t *next)
 		struct vcpu *v = c->runq[at];
 
 		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNABLE &&
-		    hv_vm_live(v->vm)) {
+		    hv_vm_live(v->vm) && !hv_vm_resetting(v->vm)) {
 			*next = (at + 1) % c->runq_len;
 			return v;
 		}
 	}
 	return NULL;
+}
+
+/* Parks this CPU's vCPUs whose VM is being reset (core/vm.c: the last one resets it). */
+static void park_resetting(struct cpu *c)
+{
+	for (uint32_t k = 0; k < c->runq_len; k++) {
+		struct vcpu *v = c->runq[k];
+		struct hv_vm *hv = v->vm;
+
+		if (hv_vm_resetting(hv) && !(__atomic_load_n(&hv->parked, __ATOMIC_ACQUIRE) >> v->id & 1))
+			hv_vm_park(v);
+	}
 }
 
 /* This CPU's loop: runs its vCPUs until no VM is live anywhere. */
@@ -69,7 +81,10 @@ static void schedule(void)
 	uint32_t next = 0;
 
 	while (hv_vm_live_count()) {
-		struct vcpu *v = pick(c, &next);
+		struct vcpu *v;
+
+		park_resetting(c);
+		v = pick(c, &next);
 
 		if (v) {
 			vcpu_run(v);

@@ -100,14 +100,29 @@ static int find_images(const struct vm_config *cfg, const char *cfg_path,
 	return 0;
 }
 
+/* Every vCPU at its first entry per the VM's plan: vCPU 0 runnable, the others off. */
+static void reset_vcpus(struct hv_vm *hv)
+{
+	const struct vm *vm = hv->vm;
+
+	/*
+	 * x0 at entry: the DTB's GPA when a DTB image was loaded, else 0. The
+	 * config's dtb_load_addr alone names an empty page (the guest DT
+	 * generator is host-only), and 0 tells a guest plainly "no DTB".
+	 */
+	for (uint32_t i = 0; i < vm->vcpu_count; i++)
+		vcpu_reset(&hv->vcpus[i], hv, i, vm->vcpus[i].arch_id, vm->vcpus[i].entry,
+			   vm->images[VMCFG_IMAGE_DTB].loaded ? vm->vcpus[i].regs[0] : 0);
+	hv->vcpus[0].state = VCPU_RUNNABLE;
+}
+
 int hv_vm_create(struct hv_vm *hv, const struct vm_config *cfg, const char *cfg_path,
 		 const struct vmcfg_system *sys, uint16_t vmid)
 {
-	struct vm_image_data images[4];
 	struct vm_create_opts opts = {
 		.arch = VMCFG_ARCH_AARCH64,
 		.pa_bits = host_pa_bits(),
-		.images = images,
+		.images = hv->images,
 		.console = console_sink,
 		.console_ud = hv,
 		.device_factory = vgic_device_factory,
@@ -123,9 +138,10 @@ int hv_vm_create(struct hv_vm *hv, const struct vm_config *cfg, const char *cfg_
 		       cfg->name, cfg_path, (unsigned)cfg->cpu_num, HV_VM_MAX_VCPUS);
 		return VMCFG_ELIMIT;
 	}
-	err = find_images(cfg, cfg_path, images, &opts.image_count);
+	err = find_images(cfg, cfg_path, hv->images, &hv->image_count);
 	if (err)
 		return err;
+	opts.image_count = hv->image_count;
 	/* Failures are reported through the HAL's log (frames.c) by vm_create itself. */
 	err = vm_create(cfg, sys, frames_hal(), &opts, &vm);
 	if (err)
@@ -141,15 +157,7 @@ int hv_vm_create(struct hv_vm *hv, const struct vm_config *cfg, const char *cfg_
 	hv->vttbr = regs.root | (uint64_t)vmid << VTTBR_VMID_SHIFT;
 	hv->vtcr = regs.control;
 	hv->vcpu_count = vm->vcpu_count;
-	/*
-	 * x0 at entry: the DTB's GPA when a DTB image was loaded, else 0. The
-	 * config's dtb_load_addr alone names an empty page (the guest DT
-	 * generator is host-only), and 0 tells a guest plainly "no DTB".
-	 */
-	for (uint32_t i = 0; i < vm->vcpu_count; i++)
-		vcpu_reset(&hv->vcpus[i], hv, i, vm->vcpus[i].arch_id, vm->vcpus[i].entry,
-			   vm->images[VMCFG_IMAGE_DTB].loaded ? vm->vcpus[i].regs[0] : 0);
-	hv->vcpus[0].state = VCPU_RUNNABLE;
+	reset_vcpus(hv);
 	vm_set_state(vm, VM_RUNNING);
 	return 0;
 }
@@ -186,6 +194,76 @@ static void kick_after_end(const struct hv_vm *hv)
 		    __atomic_load_n(&cpus[c].online, __ATOMIC_ACQUIRE))
 			gic_kick(cpus[c].mpidr);
 	}
+}
+
+/* Kicks the other CPUs that run hv's vCPUs, so each leaves its guest at once. */
+static void kick_vcpus(const struct hv_vm *hv)
+{
+	uint32_t self = this_cpu()->index;
+
+	for (uint32_t i = 0; i < hv->vcpu_count; i++)
+		if (hv->vcpus[i].pcpu != self)
+			gic_kick(cpus[hv->vcpus[i].pcpu].mpidr);
+}
+
+void hv_vm_request_reset(struct hv_vm *hv)
+{
+	spin_lock(&hv->lock);
+	if (hv->end == HV_VM_LIVE && !hv->resetting) {
+		flush_line(hv);
+		hv->parked = 0;
+		__atomic_store_n(&hv->resetting, true, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&hv->lock);
+	kick_vcpus(hv);
+}
+
+/*
+ * The reset itself, on the CPU that parked the last vCPU: no CPU runs or
+ * holds any of hv's vCPUs now. Cached translations of the old run go (the
+ * guest's own stage-1 entries are tagged with this VMID too), then lib/vm
+ * resets devices and images and the vCPUs start over.
+ */
+static void reset_now(struct hv_vm *hv)
+{
+	int err;
+
+	stage2_flush_vmid(hv->vttbr);
+	/* Under the lock, as bus dispatch: an IVC call of another VM may change its tables. */
+	spin_lock(&hv->lock);
+	err = vm_reset(hv->vm, hv->images, hv->image_count);
+	if (err) {
+		hv_vm_stop_locked(hv, "reset failed: %s", vmcfg_strerror(err));
+	} else {
+		reset_vcpus(hv);
+		vm_set_state(hv->vm, VM_RUNNING);
+		hv->resets++;
+		hv_log("vm '%s': reset by PSCI SYSTEM_RESET (%u so far); starting again",
+		       hv->vm->name, hv->resets);
+	}
+	__atomic_store_n(&hv->resetting, false, __ATOMIC_RELEASE);
+	spin_unlock(&hv->lock);
+	if (!err && hv->vcpus[0].pcpu != this_cpu()->index)
+		gic_kick(cpus[hv->vcpus[0].pcpu].mpidr);
+}
+
+void hv_vm_park(struct vcpu *v)
+{
+	struct hv_vm *hv = v->vm;
+	bool last, live;
+
+	if (this_cpu()->loaded == v)
+		vcpu_put_current();
+	spin_lock(&hv->lock);
+	hv->parked |= 1u << v->id;
+	__atomic_store_n(&v->state, VCPU_OFF, __ATOMIC_RELEASE);
+	last = hv->parked == (1u << hv->vcpu_count) - 1;
+	live = hv->end == HV_VM_LIVE;
+	if (last && !live)
+		__atomic_store_n(&hv->resetting, false, __ATOMIC_RELEASE); /* it ended meanwhile */
+	spin_unlock(&hv->lock);
+	if (last && live)
+		reset_now(hv);
 }
 
 /* Ends hv once with end/reason (hv->lock held). */

@@ -55,6 +55,16 @@ struct hv_vm {
 	char line[HV_VM_LINE_MAX];    /* console output of the line in progress */
 	size_t line_len;
 	uint64_t traps[HV_TRAP_CLASSES]; /* added to atomically: its vCPUs run on several CPUs */
+	/*
+	 * A PSCI SYSTEM_RESET in progress (hv_vm_request_reset): set under
+	 * lock, read atomically; each vCPU's own CPU parks it (parked, a bit
+	 * per vCPU, under lock), and the last one parked resets the VM.
+	 */
+	bool resetting;
+	uint32_t parked;
+	uint32_t resets;                /* completed, for the log */
+	struct vm_image_data images[4]; /* as vm_create got them: a reset writes them again */
+	size_t image_count;
 };
 
 /*
@@ -82,6 +92,28 @@ static inline bool hv_vm_live(const struct hv_vm *hv)
 
 /* The guest ends its VM (PSCI SYSTEM_OFF, its last CPU_OFF): reports why. */
 void hv_vm_power_off(struct hv_vm *hv, const char *why);
+
+/*
+ * PSCI SYSTEM_RESET from one of hv's vCPUs: the VM restarts alone, as after
+ * a warm reset (lib/vm's vm_reset: devices and images back to their start,
+ * the rest of its RAM kept; its IVC channels stay, they are the system's).
+ * Every vCPU of the VM stops at its next exit (the CPUs running them are
+ * kicked) and is parked by its own CPU (hv_vm_park); the last one parked
+ * performs the reset and makes vCPU 0 runnable at its entry again.
+ */
+void hv_vm_request_reset(struct hv_vm *hv);
+
+/* Whether a reset of hv is in progress (its vCPUs must not run). */
+static inline bool hv_vm_resetting(const struct hv_vm *hv)
+{
+	return __atomic_load_n(&hv->resetting, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Parks v, a vCPU of a VM being reset, on its own CPU (which may hold its
+ * context: it is put first); once every vCPU is parked, resets the VM.
+ */
+void hv_vm_park(struct vcpu *v);
 
 /* The hypervisor stops the VM: reports "vm 'name' stopped: <reason>". */
 void hv_vm_stop(struct hv_vm *hv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -126,7 +126,7 @@ void vcpu_run(struct vcpu *v)
 	if (sliced)
 		gic_slice_start();
 	while (!v->yield && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNABLE &&
-	       hv_vm_live(v->vm)) {
+	       hv_vm_live(v->vm) && !hv_vm_resetting(v->vm)) {
 		uint64_t kind;
 
 		/* Reloaded after a CPU_OFF put it, and when another vCPU ran here meanwhile. */

@@ -325,6 +325,33 @@ static int gicd_access(struct vgic *g, uint64_t off, unsigned width, bool write,
 	return err;
 }
 
+/* The distributor's and redistributors' power-on state. */
+static void reset_state(struct vgic *g)
+{
+	g->ctlr = 0;
+	memset(g->spis, 0, sizeof g->spis);
+	memset(g->cpu, 0, sizeof g->cpu);
+	for (uint32_t i = 0; i < VGIC_NR_SPIS; i++)
+		g->spis[i].target = VGIC_NO_TARGET;
+	/* SGIs are edge-triggered; the redistributors start asleep (GICR_WAKER reset). */
+	for (uint32_t c = 0; c < VGIC_MAX_VCPUS; c++) {
+		g->cpu[c].asleep = true;
+		for (uint32_t i = 0; i < 16; i++)
+			g->cpu[c].irqs[i].edge = true;
+	}
+	g->gen++; /* no vCPU may skip its next flush: what was in its list registers is gone */
+}
+
+/* vm_reset (PSCI SYSTEM_RESET): no vCPU of the VM runs, so no list register holds its state. */
+static void gicd_reset(void *dev)
+{
+	struct vgic *g = dev;
+
+	spin_lock(&g->lock);
+	reset_state(g);
+	spin_unlock(&g->lock);
+}
+
 static int gicd_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
 {
 	struct vgic *g = dev;
@@ -348,7 +375,9 @@ static int gicd_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	return err;
 }
 
-static const struct vm_device_ops gicd_ops = { .read = gicd_read, .write = gicd_write };
+static const struct vm_device_ops gicd_ops = { .read = gicd_read,
+						.write = gicd_write,
+						.reset = gicd_reset };
 
 /* ------------------------------------------------------ redistributors */
 
@@ -433,14 +462,7 @@ int vgic_device_factory(void *ud, struct vm *vm, const struct vm_emu_device *dev
 	}
 	g->on = true;
 	g->vm = hv;
-	for (uint32_t i = 0; i < VGIC_NR_SPIS; i++)
-		g->spis[i].target = VGIC_NO_TARGET;
-	/* SGIs are edge-triggered; the redistributors start asleep (GICR_WAKER reset). */
-	for (uint32_t c = 0; c < VGIC_MAX_VCPUS; c++) {
-		g->cpu[c].asleep = true;
-		for (uint32_t i = 0; i < 16; i++)
-			g->cpu[c].irqs[i].edge = true;
-	}
+	reset_state(g);
 	return 0;
 }
 

@@ -118,8 +118,7 @@ void vpsci_call(struct vcpu *v)
 		hv_vm_power_off(vm, "PSCI SYSTEM_OFF");
 		return;
 	case PSCI_0_2_SYSTEM_RESET:
-		hv_vm_power_off(vm, "PSCI SYSTEM_RESET (restart is not implemented; "
-				    "treated as power-off)");
+		hv_vm_request_reset(vm);
 		return;
 	default:
 		ret = PSCI_NOT_SUPPORTED;
