@@ -549,6 +549,23 @@ static void test_arm64_image_parse(void **state)
 	"dtb_path = \"d\"\ndtb_load_addr = 0x4000_0000\n" RAM16M "[devices]\n"                     \
 	"emu_devices = [[\"uart\", 0x0900_0000, 0x1000, 33, 0x2, []]]\npassthrough_devices = []\n"
 
+/* A patterned arm64 kernel and a DTB as imgs[0..2), and options that load them. */
+static struct vm_create_opts image_opts(uint8_t *kernel, size_t kernel_len, uint8_t *dtb,
+					size_t dtb_len, struct vm_image_data imgs[2], char *err,
+					size_t err_len)
+{
+	for (size_t i = 0; i < kernel_len; i++)
+		kernel[i] = (uint8_t)(i * 7);
+	arm64_header(kernel, 0, 0x20000, 0xa);
+	memset(dtb, 0xd7, dtb_len);
+	imgs[0] = (struct vm_image_data){ VMCFG_IMAGE_KERNEL, kernel, kernel_len };
+	imgs[1] = (struct vm_image_data){ VMCFG_IMAGE_DTB, dtb, dtb_len };
+	struct vm_create_opts o = fx_opts(err, err_len);
+	o.images = imgs;
+	o.image_count = 2;
+	return o;
+}
+
 static void test_images(void **state)
 {
 	struct fixture f;
@@ -557,15 +574,9 @@ static void test_images(void **state)
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
 	struct vm_config *cfg = fx_config(&f, IMG_VM);
-	for (size_t i = 0; i < sizeof kernel; i++)
-		kernel[i] = (uint8_t)(i * 7);
-	arm64_header(kernel, 0, 0x20000, 0xa);
-	memset(dtb, 0xd7, sizeof dtb);
-	struct vm_image_data imgs[] = { { VMCFG_IMAGE_KERNEL, kernel, sizeof kernel },
-					{ VMCFG_IMAGE_DTB, dtb, sizeof dtb } };
-	struct vm_create_opts o = fx_opts(err, sizeof err);
-	o.images = imgs;
-	o.image_count = 2;
+	struct vm_image_data imgs[2];
+	struct vm_create_opts o = image_opts(kernel, sizeof kernel, dtb, sizeof dtb, imgs, err,
+					     sizeof err);
 	struct vm *vm = create_ok(&f, cfg, &o);
 	assert_int_equal(vmcfg_aspace_read(&vm->aspace, 0x40200000, back, sizeof kernel), 0);
 	assert_memory_equal(back, kernel, sizeof kernel);
@@ -638,15 +649,9 @@ static void test_reset(void **state)
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
 	struct vm_config *cfg = fx_config(&f, IMG_VM_CONSOLE);
-	for (size_t i = 0; i < sizeof kernel; i++)
-		kernel[i] = (uint8_t)(i * 7);
-	arm64_header(kernel, 0, 0x20000, 0xa);
-	memset(dtb, 0xd7, sizeof dtb);
-	struct vm_image_data imgs[] = { { VMCFG_IMAGE_KERNEL, kernel, sizeof kernel },
-					{ VMCFG_IMAGE_DTB, dtb, sizeof dtb } };
-	struct vm_create_opts o = fx_opts(err, sizeof err);
-	o.images = imgs;
-	o.image_count = 2;
+	struct vm_image_data imgs[2];
+	struct vm_create_opts o = image_opts(kernel, sizeof kernel, dtb, sizeof dtb, imgs, err,
+					     sizeof err);
 	o.console = console_sink;
 	o.console_ud = &k;
 	struct vm *vm = create_ok(&f, cfg, &o);
