@@ -8,7 +8,10 @@
 #
 # The kernel comes from scripts/fetch-linux.sh (cached in $(LINUX_DIR)); the
 # initramfs is guests/linux-init/init.c packed by scripts/mkcpio.py; each
-# VM's DT is `vmcfg dtb` of its TOML against the QEMU virt platform DTS.
+# VM's DT is `vmcfg dtb` of its TOML against the QEMU virt platform DTS and
+# the system file that names it (--system: the DT describes the VM's static
+# IVC channels where the hypervisor maps them). A VM file has one dtb_path,
+# so it may be in only one system file here: the build stops otherwise.
 # Only this image carries the 30 MiB kernel: the boot tests' hv.elf stays small.
 
 LINUX_DIR := $(BUILD)/linux
@@ -17,6 +20,7 @@ LINUX_PLATFORM ?= ../shared/platforms/qemu-virt-aarch64.dts
 LINUX_CONFIG_DIR := examples/linux
 # VM files are the ones with a [base] table; the others are system files.
 LINUX_VM_FILES := $(shell grep -l "^\[base\]" $(LINUX_CONFIG_DIR)/*.toml)
+LINUX_SYSTEM_FILES := $(filter-out $(LINUX_VM_FILES),$(wildcard $(LINUX_CONFIG_DIR)/*.toml))
 LINUX_DTBS := $(patsubst $(LINUX_CONFIG_DIR)/%.toml,$(LINUX_DIR)/%.dtb,$(LINUX_VM_FILES))
 LINUX_FILES := $(foreach f,$(wildcard $(LINUX_CONFIG_DIR)/*.toml),$(f)=$(f)) \
 	$(LINUX_CONFIG_DIR)/vmlinuz=$(LINUX_DIR)/vmlinuz \
@@ -45,8 +49,15 @@ $(LINUX_DIR)/initrd.cpio: $(LINUX_DIR)/init scripts/mkcpio.py
 	$(PYTHON) scripts/mkcpio.py $@ $<
 
 # linux,initrd-end needs the ramdisk's size: the built file's, not one beside the TOML.
-$(LINUX_DIR)/%.dtb: $(LINUX_CONFIG_DIR)/%.toml $(LINUX_DIR)/initrd.cpio $(CLI)
-	$(CLI) dtb $< --platform $(LINUX_PLATFORM) \
+# The system is the one system file whose `vms = [...]` line names the VM file.
+$(LINUX_DIR)/%.dtb: $(LINUX_CONFIG_DIR)/%.toml $(LINUX_SYSTEM_FILES) $(LINUX_DIR)/initrd.cpio $(CLI)
+	@sys=$$(grep -l '^vms *=.*"$*\.toml"' $(LINUX_SYSTEM_FILES)); \
+	if [ $$(echo $$sys | wc -w) -ne 1 ]; then \
+		echo "hv/linux.mk: $< must be in exactly one system file, not: $${sys:-none}" >&2; \
+		exit 1; \
+	fi; \
+	echo $(CLI) dtb $< --system $$sys --platform $(LINUX_PLATFORM) -o $@; \
+	$(CLI) dtb $< --system $$sys --platform $(LINUX_PLATFORM) \
 		--ramdisk-size $$(wc -c <$(LINUX_DIR)/initrd.cpio) -o $@
 
 $(LINUX_DIR)/files.S: $(wildcard $(LINUX_CONFIG_DIR)/*.toml) $(LINUX_DIR)/vmlinuz \
