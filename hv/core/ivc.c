@@ -93,9 +93,11 @@ size_t hv_ivc_setup_static(const struct vmcfg_system *sys, struct hv_vm *vms, si
 			continue;
 		}
 		/* The declared size (0): the placement rule page-rounds the same. */
-		err = place(sys, i, pub, &p);
-		if (!err)
-			err = vmcfg_ivc_publish_at(&registry, pub->vm, ch->key.v, 0, p.gpa, &size);
+		if (place(sys, i, pub, &p)) {
+			failed++;
+			continue;
+		}
+		err = vmcfg_ivc_publish_at(&registry, pub->vm, ch->key.v, 0, p.gpa, &size);
 		if (err) {
 			hv_log("vm '%s': static IVC channel %llu: publish: %s", pub->vm->name,
 			       (unsigned long long)ch->key.v, vmcfg_strerror(err));
@@ -110,10 +112,12 @@ size_t hv_ivc_setup_static(const struct vmcfg_system *sys, struct hv_vm *vms, si
 
 			if (!sub)
 				continue;
-			err = place(sys, i, sub, &p);
-			if (!err)
-				err = vmcfg_ivc_subscribe_at(&registry, sub->vm, pub->vm->id, ch->key.v,
-							     p.gpa, &size, &writable);
+			if (place(sys, i, sub, &p)) {
+				failed++;
+				continue;
+			}
+			err = vmcfg_ivc_subscribe_at(&registry, sub->vm, pub->vm->id, ch->key.v, p.gpa,
+						     &size, &writable);
 			if (err) {
 				hv_log("vm '%s': static IVC channel %llu of '%s': subscribe: %s",
 				       sub->vm->name, (unsigned long long)ch->key.v, pub->vm->name,
