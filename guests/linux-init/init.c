@@ -335,8 +335,9 @@ void init_main(long *sp)
 	long argc = sp[0];
 	char **envp = (char **)(sp + argc + 2);
 	const char *vm = env(envp, "vm");
-	long slot = parse_dec(env(envp, "ivc_slot"));
+	long slot = parse_dec(env(envp, "ivc_slot")), key = parse_dec(env(envp, "ivc_key"));
 	struct channel c;
+	int found;
 	char a[24], b[24];
 
 	if (!vm)
@@ -348,7 +349,12 @@ void init_main(long *sp)
 	put("vmcfg-linux: init of VM ");
 	put(vm);
 	put(" running\n");
-	if (find_channel(parse_dec(env(envp, "ivc_key")), &c)) {
+	found = find_channel(key, &c);
+	if (!found && key >= 0) {
+		put("vmcfg-linux: no static IVC channel of key ");
+		put(dec(a, (uint64_t)key));
+		put(" in the device tree\n");
+	} else if (found) {
 		put("vmcfg-linux: ");
 		put(vm);
 		put(": static IVC channel ");
