@@ -4,19 +4,25 @@
  * result in x0; include/uapi/asm-generic/unistd.h numbers).
  *
  * It prints the marker "vmcfg-linux: init of VM <vm> running", and when the
- * kernel command line says ivc=ADDR (a static IVC channel's guest-physical
- * address, inside the IVC window the guest DT reserves as no-map
- * /reserved-memory), it waits for the message the bare-metal peer
- * (guests/ivc-peer.c, which has the same layout) writes into the channel,
- * reads it and writes its answer into its slot (ivc_slot=N) through
- * /dev/mem. Then it powers the VM off.
+ * guest DT describes a static IVC channel (a /reserved-memory node of
+ * compatible "vmcfg,ivc-channel", which `vmcfg dtb --system` writes where
+ * the hypervisor maps it: docs/device-tree.md) — the one of key ivc_key=N
+ * when the command line says so, else the first — it waits for the message
+ * the bare-metal peer (guests/ivc-peer.c, which has the same layout)
+ * writes into the channel, reads it and, when the channel is writable,
+ * writes its answer into its slot (ivc_slot=N) through /dev/mem. Then it
+ * powers the VM off.
  * Unknown "key=value" words of the kernel command line reach init as
  * environment variables (Documentation/admin-guide/kernel-parameters.rst).
  */
 #include <stddef.h>
 #include <stdint.h>
 
+#define SYS_mkdirat 34
 #define SYS_openat 56
+#define SYS_close 57
+#define SYS_getdents64 61
+#define SYS_read 63
 #define SYS_write 64
 #define SYS_reboot 142
 #define SYS_mmap 222
@@ -24,6 +30,7 @@
 #define SYS_nanosleep 101
 
 #define AT_FDCWD -100
+#define O_RDONLY 0
 #define O_RDWR 2
 #define O_SYNC 04010000
 #define PROT_READ 1
@@ -43,6 +50,18 @@
 #define MESSAGE_MAX 128
 #define ANSWER_OFFSET 0x100 /* the answer of the VM in slot i: + i * MESSAGE_MAX */
 #define WAIT_MS 30000       /* for the ready word: the peer writes at once, so seconds are plenty */
+
+/* The kernel's view of the guest DT (sysfs; /proc/device-tree links to it). */
+#define RESERVED "/sys/firmware/devicetree/base/reserved-memory"
+#define PATH_MAX_LEN 160
+
+/* A static channel as the guest DT describes it. */
+struct channel {
+	uint64_t gpa, size, key;
+	char publisher[64];
+	int read_only;
+	char node[48];
+};
 
 static long syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
@@ -91,23 +110,159 @@ static const char *env(char **envp, const char *key)
 	return NULL;
 }
 
-/* A hexadecimal number with 0x prefix; 0 when it is not one. */
-static uint64_t parse_hex(const char *s)
+/* A decimal number; -1 when s is NULL, empty or not one. */
+static long parse_dec(const char *s)
+{
+	long v = 0;
+
+	if (!s || !*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* v as 0x… into buf (at least 19 bytes). */
+static const char *hex(char *buf, uint64_t v)
+{
+	int n = 0;
+	char digits[16];
+
+	do {
+		digits[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (int i = 0; i < n; i++)
+		buf[2 + i] = digits[n - 1 - i];
+	buf[2 + n] = 0;
+	return buf;
+}
+
+/* v in decimal into buf (at least 21 bytes). */
+static const char *dec(char *buf, uint64_t v)
+{
+	char digits[20];
+	int n = 0, i = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		buf[i++] = digits[--n];
+	buf[i] = 0;
+	return buf;
+}
+
+static void join(char *out, const char *a, const char *b, const char *c)
+{
+	size_t n = 0;
+
+	for (const char *p = a; *p && n < PATH_MAX_LEN - 1; p++)
+		out[n++] = *p;
+	for (const char *p = b; *p && n < PATH_MAX_LEN - 1; p++)
+		out[n++] = *p;
+	for (const char *p = c; *p && n < PATH_MAX_LEN - 1; p++)
+		out[n++] = *p;
+	out[n] = 0;
+}
+
+/* Reads property prop of reserved-memory node `node` into buf; its length, or -1. */
+static long read_prop(const char *node, const char *prop, void *buf, size_t max)
+{
+	char path[PATH_MAX_LEN], dir[PATH_MAX_LEN];
+	long fd, n, got = 0;
+
+	join(dir, RESERVED "/", node, "/");
+	join(path, dir, prop, "");
+	fd = syscall6(SYS_openat, AT_FDCWD, (long)path, O_RDONLY, 0, 0, 0);
+	if (fd < 0)
+		return -1;
+	while ((size_t)got < max &&
+	       (n = syscall6(SYS_read, fd, (long)buf + got, (long)(max - (size_t)got), 0, 0, 0)) > 0)
+		got += n;
+	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+	return got;
+}
+
+/* A big-endian 64-bit DT value (two cells). */
+static uint64_t be64(const unsigned char *p)
 {
 	uint64_t v = 0;
 
-	if (!s || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-		return 0;
-	for (s += 2; *s; s++) {
-		unsigned d = *s >= '0' && *s <= '9'   ? (unsigned)(*s - '0')
-			     : *s >= 'a' && *s <= 'f' ? (unsigned)(*s - 'a' + 10)
-			     : *s >= 'A' && *s <= 'F' ? (unsigned)(*s - 'A' + 10)
-						      : 16;
-		if (d == 16)
-			return 0;
-		v = v << 4 | d;
-	}
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
 	return v;
+}
+
+static int same(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* Fills *c from reserved-memory node `node` when it is a static IVC channel. */
+static int read_channel(const char *node, struct channel *c)
+{
+	char compatible[32] = { 0 };
+	unsigned char cells[16];
+	long n;
+
+	n = read_prop(node, "compatible", compatible, sizeof compatible - 1);
+	if (n <= 0 || !same(compatible, "vmcfg,ivc-channel"))
+		return 0;
+	if (read_prop(node, "reg", cells, 16) != 16)
+		return 0;
+	c->gpa = be64(cells);
+	c->size = be64(cells + 8);
+	if (read_prop(node, "vmcfg,key", cells, 8) != 8)
+		return 0;
+	c->key = be64(cells);
+	n = read_prop(node, "vmcfg,publisher", c->publisher, sizeof c->publisher - 1);
+	c->publisher[n > 0 ? n : 0] = 0;
+	c->read_only = read_prop(node, "vmcfg,read-only", cells, 0) >= 0;
+	join(c->node, node, "", "");
+	return 1;
+}
+
+/*
+ * The static channel of key `key` (any key when -1; then the lowest
+ * address) among the guest DT's reserved-memory nodes. 0 when none.
+ */
+static int find_channel(long key, struct channel *out)
+{
+	static char buf[4096] __attribute__((aligned(8)));
+	long fd, n;
+	int found = 0;
+
+	fd = syscall6(SYS_openat, AT_FDCWD, (long)RESERVED, O_RDONLY, 0, 0, 0);
+	if (fd < 0)
+		return 0;
+	while ((n = syscall6(SYS_getdents64, fd, (long)buf, sizeof buf, 0, 0, 0)) > 0) {
+		/* struct linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, name. */
+		for (long at = 0; at < n;) {
+			const char *name = buf + at + 19;
+			unsigned short reclen = *(unsigned short *)(buf + at + 16);
+			struct channel c;
+
+			at += reclen;
+			if (name[0] != 'i' || name[1] != 'v' || name[2] != 'c' || name[3] != '@' ||
+			    !read_channel(name, &c))
+				continue;
+			if (key >= 0 ? c.key == (uint64_t)key : !found || c.gpa < out->gpa) {
+				*out = c;
+				found = 1;
+			}
+		}
+	}
+	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+	return found;
 }
 
 /* Volatile byte copies: the channel is device memory to us (/dev/mem maps non-RAM uncached). */
@@ -120,7 +275,7 @@ static void copy_in(char *dst, const volatile char *src, size_t max)
 	dst[i] = 0;
 }
 
-static void exchange(const char *vm, uint64_t ivc, unsigned index)
+static void exchange(const char *vm, const struct channel *c, unsigned index)
 {
 	char msg[MESSAGE_MAX];
 	volatile char *ch;
@@ -132,7 +287,8 @@ static void exchange(const char *vm, uint64_t ivc, unsigned index)
 		put("vmcfg-linux: cannot open /dev/mem\n");
 		return;
 	}
-	p = syscall6(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (long)ivc);
+	p = syscall6(SYS_mmap, 0, 4096, PROT_READ | (c->read_only ? 0 : PROT_WRITE), MAP_SHARED, fd,
+		     (long)c->gpa);
 	if (p < 0 && p > -4096) {
 		put("vmcfg-linux: cannot map the IVC channel\n");
 		return;
@@ -155,6 +311,10 @@ static void exchange(const char *vm, uint64_t ivc, unsigned index)
 	put(" read \"");
 	put(msg);
 	put("\"\n");
+	if (c->read_only) {
+		put("vmcfg-linux: the channel is read-only to this VM: no answer\n");
+		return;
+	}
 	/* The answer: "<vm> got it", in this VM's slot. */
 	ch += ANSWER_OFFSET + index * MESSAGE_MAX;
 	for (const char *s = vm; *s && i < MESSAGE_MAX - 8; s++)
@@ -175,17 +335,42 @@ void init_main(long *sp)
 	long argc = sp[0];
 	char **envp = (char **)(sp + argc + 2);
 	const char *vm = env(envp, "vm");
-	const char *slot = env(envp, "ivc_slot");
+	long slot = parse_dec(env(envp, "ivc_slot")), key = parse_dec(env(envp, "ivc_key"));
+	struct channel c;
+	int found;
+	char a[24], b[24];
 
 	if (!vm)
 		vm = "?";
-	/* devtmpfs gives /dev/mem; the initramfs has /dev/console only. */
+	/* devtmpfs gives /dev/mem, sysfs the device tree; the initramfs has /dev/console only. */
 	syscall6(SYS_mount, (long)"devtmpfs", (long)"/dev", (long)"devtmpfs", 0, 0, 0);
+	syscall6(SYS_mkdirat, AT_FDCWD, (long)"/sys", 0555, 0, 0, 0);
+	syscall6(SYS_mount, (long)"sysfs", (long)"/sys", (long)"sysfs", 0, 0, 0);
 	put("vmcfg-linux: init of VM ");
 	put(vm);
 	put(" running\n");
-	if (parse_hex(env(envp, "ivc")))
-		exchange(vm, parse_hex(env(envp, "ivc")), slot && *slot == '1' ? 1 : 0);
+	found = find_channel(key, &c);
+	if (!found && key >= 0) {
+		put("vmcfg-linux: no static IVC channel of key ");
+		put(dec(a, (uint64_t)key));
+		put(" in the device tree\n");
+	} else if (found) {
+		put("vmcfg-linux: ");
+		put(vm);
+		put(": static IVC channel ");
+		put(dec(a, c.key));
+		put(" of '");
+		put(c.publisher);
+		put("' at ");
+		put(hex(a, c.gpa));
+		put(", ");
+		put(hex(b, c.size));
+		put(c.read_only ? " bytes, ro" : " bytes, rw");
+		put(" (device tree: reserved-memory/");
+		put(c.node);
+		put(")\n");
+		exchange(vm, &c, slot == 1 ? 1 : 0);
+	}
 	syscall6(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF,
 		 0, 0, 0);
 	for (;;)

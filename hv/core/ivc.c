@@ -57,6 +57,20 @@ static struct hv_vm *find_vm(struct hv_vm *vms, size_t count, const struct spec_
 	return NULL;
 }
 
+/* Where sys->ivc[decl] lies in hv's IVC window: lib/ivc's rule, which the guest DTs describe. */
+static int place(const struct vmcfg_system *sys, size_t decl, const struct hv_vm *hv,
+		 struct vmcfg_ivc_placement *p)
+{
+	const struct vm *vm = hv->vm;
+	int err = vmcfg_ivc_static_find(sys, vm->name, vm->ivc_window_gpa, vm->ivc_window_size,
+					decl, p);
+
+	if (err)
+		hv_log("vm '%s': static IVC channel %llu: no place in its IVC window: %s", vm->name,
+		       (unsigned long long)sys->ivc[decl].key.v, vmcfg_strerror(err));
+	return err;
+}
+
 size_t hv_ivc_setup_static(const struct vmcfg_system *sys, struct hv_vm *vms, size_t count)
 {
 	size_t failed = 0;
@@ -64,8 +78,9 @@ size_t hv_ivc_setup_static(const struct vmcfg_system *sys, struct hv_vm *vms, si
 	spin_lock(&lock);
 	for (size_t i = 0; i < sys->ivc_count; i++) {
 		const struct vmcfg_ivc_channel *ch = &sys->ivc[i];
+		struct vmcfg_ivc_placement p;
 		struct hv_vm *pub;
-		uint64_t gpa, size;
+		uint64_t size;
 		bool writable;
 		int err;
 
@@ -77,7 +92,12 @@ size_t hv_ivc_setup_static(const struct vmcfg_system *sys, struct hv_vm *vms, si
 			       (unsigned long long)ch->key.v, ch->publisher.s);
 			continue;
 		}
-		err = vmcfg_ivc_publish(&registry, pub->vm, ch->key.v, 0, &gpa, &size);
+		/* The declared size (0): the placement rule page-rounds the same. */
+		if (place(sys, i, pub, &p)) {
+			failed++;
+			continue;
+		}
+		err = vmcfg_ivc_publish_at(&registry, pub->vm, ch->key.v, 0, p.gpa, &size);
 		if (err) {
 			hv_log("vm '%s': static IVC channel %llu: publish: %s", pub->vm->name,
 			       (unsigned long long)ch->key.v, vmcfg_strerror(err));
@@ -86,14 +106,18 @@ size_t hv_ivc_setup_static(const struct vmcfg_system *sys, struct hv_vm *vms, si
 		}
 		hv_log("vm '%s': static IVC channel %llu published, %#llx bytes at %#llx",
 		       pub->vm->name, (unsigned long long)ch->key.v, (unsigned long long)size,
-		       (unsigned long long)gpa);
+		       (unsigned long long)p.gpa);
 		for (size_t k = 0; k < ch->subscriber_count; k++) {
 			struct hv_vm *sub = find_vm(vms, count, &ch->subscribers[k].vm);
 
 			if (!sub)
 				continue;
-			err = vmcfg_ivc_subscribe(&registry, sub->vm, pub->vm->id, ch->key.v, &gpa,
-						  &size, &writable);
+			if (place(sys, i, sub, &p)) {
+				failed++;
+				continue;
+			}
+			err = vmcfg_ivc_subscribe_at(&registry, sub->vm, pub->vm->id, ch->key.v, p.gpa,
+						     &size, &writable);
 			if (err) {
 				hv_log("vm '%s': static IVC channel %llu of '%s': subscribe: %s",
 				       sub->vm->name, (unsigned long long)ch->key.v, pub->vm->name,
@@ -103,7 +127,7 @@ size_t hv_ivc_setup_static(const struct vmcfg_system *sys, struct hv_vm *vms, si
 			}
 			hv_log("vm '%s': static IVC channel %llu of '%s' mapped %s at %#llx",
 			       sub->vm->name, (unsigned long long)ch->key.v, pub->vm->name,
-			       writable ? "rw" : "ro", (unsigned long long)gpa);
+			       writable ? "rw" : "ro", (unsigned long long)p.gpa);
 		}
 	}
 	spin_unlock(&lock);

@@ -26,11 +26,13 @@ void hv_ivc_detach(struct hv_vm *hv);
  * the created VMs vms[0..count) in declaration order — publishes each on
  * behalf of its publisher, then subscribes its subscribers with their
  * declared access — through the registry, so the access control is that
- * of the hypercalls. Every VM's static channels thus lie at the start of
- * its IVC window, packed in declaration order (each page-rounded), where a
- * guest that makes no hypercalls expects them. Each mapping is logged. A
- * channel whose publisher was not created is skipped, as is a subscriber
- * not created. Returns the number of failed steps (each reported).
+ * of the hypercalls. Each mapping goes exactly where lib/ivc's placement
+ * rule (vmcfg_ivc_static_find) puts it — every VM's static channels packed
+ * from the start of its IVC window in declaration order, each
+ * page-rounded — the rule `vmcfg dtb --system` describes in the guest DT.
+ * Each mapping is logged. A channel whose publisher was not created is
+ * skipped, as is a subscriber not created (their places stay free).
+ * Returns the number of failed steps (each reported).
  */
 size_t hv_ivc_setup_static(const struct vmcfg_system *sys, struct hv_vm *vms, size_t count);
 

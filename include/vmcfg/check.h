@@ -89,8 +89,10 @@ struct vmcfg_ivc_channel {
 	struct vmcfg_span span; /* the [[ivc]] header or inline table */
 	/*
 	 * static = true: the hypervisor publishes and subscribes it when it
-	 * creates the VMs, for guests that make no hypercalls; else it is the
-	 * access control of the guests' own publish and subscribe calls.
+	 * creates the VMs, for guests that make no hypercalls, where
+	 * vmcfg_ivc_static_layout (vmcfg/ivc.h) places it in each VM's IVC
+	 * window; else it is the access control of the guests' own publish
+	 * and subscribe calls.
 	 */
 	bool is_static;
 };

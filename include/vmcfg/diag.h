@@ -83,6 +83,7 @@ enum vmcfg_rule {
 	VMCFG_R_FDT_DANGLING,       /* W0406 a guest DT property dropped: its phandle target is not in the guest */
 	VMCFG_R_FDT_NO_EXCLUDED,    /* W0407 an excluded path the host DT does not have */
 	VMCFG_R_FDT_CPUS,           /* W0408 host CPUs beyond VMCFG_MAX_PCPUS ignored */
+	VMCFG_R_IVC_CMDLINE,        /* W0314 ivc= of a kernel command line is no static channel's address */
 	VMCFG_RULE_COUNT
 };
 

@@ -306,6 +306,11 @@ int vmcfg_fdt_check(const struct vmcfg_fdt_platform *host, const struct vmcfg_sy
 
 struct vmcfg_fdt_guest_opts {
 	uint64_t ramdisk_size; /* bytes; 0 = unknown (no linux,initrd-* then) */
+	/*
+	 * The system the VM runs in, or NULL: its static IVC channels that
+	 * name the VM (by cfg->name) are described under /reserved-memory.
+	 */
+	const struct vmcfg_system *system;
 };
 
 /*
@@ -324,14 +329,22 @@ struct vmcfg_fdt_guest_opts {
  * /emu-uart-clk); /psci (arm,psci-0.2, "hvc"); /chosen (bootargs =
  * cmdline; linux,initrd-start/end from the ramdisk's load address and
  * opts->ramdisk_size when both are known; stdout-path = the host's when
- * that node is in the guest, else the first emulated PL011); /reserved-memory with a no-map
- * node per IVC window; the nodes of exp (may be NULL) with their
+ * that node is in the guest, else the first emulated PL011); /reserved-memory
+ * with no-map nodes ivc@GPA tiling each IVC window: with opts->system, one
+ * per static channel of the VM in its (first) window, placed by
+ * vmcfg_ivc_static_layout as the hypervisor places them (compatible
+ * "vmcfg,ivc-channel", vmcfg,key (u64), vmcfg,publisher (the publisher's
+ * name), vmcfg,read-only when the VM's access is "ro"), then one for the
+ * rest of the window (compatible "vmcfg,ivc-window"); the nodes of exp (may be NULL) with their
  * properties, under copies of their bus ancestors' addressing properties.
  * A phandle property whose target is not in the guest is dropped (W0406,
  * at the entry that brought the node in): no phandle dangles.
  * interrupt-parent is fixed up to the guest's GIC. *blob is malloc'ed.
  * Returns 0, VMCFG_ENOMEM, VMCFG_EINVAL (NULL host, cfg, diags or blob),
- * VMCFG_ELIMIT (libfdt refused the tree, e.g. a name too long).
+ * VMCFG_ELIMIT (libfdt refused the tree, e.g. a name too long),
+ * VMCFG_ERANGE (a static channel does not fit the VM's IVC window, or the
+ * VM has none: the system check reports it as E0311), VMCFG_EALIGN (with
+ * opts->system, an IVC window that is not page-aligned).
  */
 int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm_config *cfg,
 			  const struct vmcfg_fdt_expansion *exp,

@@ -58,6 +58,7 @@ static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
 	[VMCFG_R_FDT_DANGLING] = { "W0406", VMCFG_SEV_WARNING, "guest DT property dropped (phandle target not in the guest)" },
 	[VMCFG_R_FDT_NO_EXCLUDED] = { "W0407", VMCFG_SEV_WARNING, "excluded path not in the host device tree" },
 	[VMCFG_R_FDT_CPUS] = { "W0408", VMCFG_SEV_WARNING, "host CPUs beyond the supported number ignored" },
+	[VMCFG_R_IVC_CMDLINE] = { "W0314", VMCFG_SEV_WARNING, "hand-written IVC address disagrees with the system" },
 };
 
 const struct vmcfg_rule_info *vmcfg_rule_info(enum vmcfg_rule rule)

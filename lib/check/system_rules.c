@@ -12,6 +12,7 @@
  * every time.
  */
 #include "internal.h"
+#include "vmcfg/ivc.h"
 #include "../base/libc.h"
 
 /*
@@ -502,6 +503,92 @@ static void check_participant(struct sys_check *c, const struct vmcfg_ivc_channe
 	}
 }
 
+/*
+ * The number of the first `ivc=` word of a kernel command line (0x… or
+ * decimal, as Linux's kstrtoull reads it): a static channel's address
+ * written by hand, which `vmcfg dtb --system` now puts in the guest DT.
+ * False when there is none, or it is no number.
+ */
+static bool cmdline_ivc(const struct spec_str *cmdline, uint64_t *value)
+{
+	const char *s = cmdline->s, *end = s + cmdline->len;
+	while (s < end) {
+		while (s < end && *s == ' ')
+			s++;
+		const char *word = s;
+		while (s < end && *s != ' ')
+			s++;
+		if (s - word < 5 || memcmp(word, "ivc=", 4))
+			continue;
+		const char *d = word + 4;
+		unsigned base = s - d > 2 && d[0] == '0' && (d[1] == 'x' || d[1] == 'X') ? 16 : 10;
+		uint64_t v = 0;
+		if (base == 16)
+			d += 2;
+		for (; d < s; d++) {
+			unsigned digit = *d >= '0' && *d <= '9'   ? (unsigned)(*d - '0')
+					 : *d >= 'a' && *d <= 'f' ? (unsigned)(*d - 'a' + 10)
+					 : *d >= 'A' && *d <= 'F' ? (unsigned)(*d - 'A' + 10)
+								  : 16;
+			if (digit >= base || v > (UINT64_MAX - digit) / base)
+				return false;
+			v = v * base + digit;
+		}
+		*value = v;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A VM whose command line says ivc=ADDR where the system maps none of its
+ * static channels (lib/ivc's placement rule, the hypervisor's): the guest
+ * would read the wrong memory. Skipped when the channels do not fit the
+ * window (E0311 says so).
+ */
+static void check_cmdline_ivc(struct sys_check *c, size_t vm)
+{
+	const struct vm_spec *s = c->specs[vm];
+	uint64_t addr;
+	if (!s || !s->base.name.set || !s->kernel.cmdline.set || !cmdline_ivc(&s->kernel.cmdline, &addr))
+		return;
+	const struct spec_emu_device *w = check_ivc_window(s);
+	uint64_t gpa = w && w->base_gpa.set ? w->base_gpa.v : 0;
+	uint64_t size = w && w->length.set ? w->length.v : 0;
+	struct vmcfg_ivc_placement p, first = { 0 };
+	bool any = false;
+	for (size_t i = 0; i < c->sys->ivc_count; i++) {
+		int err = vmcfg_ivc_static_find(c->sys, s->base.name.s, gpa, size, i, &p);
+		if (err == VMCFG_ENOENT)
+			continue;
+		if (err)
+			return;
+		if (p.gpa == addr)
+			return;
+		if (!any)
+			first = p;
+		any = true;
+	}
+	struct vmcfg_diag *g = NULL;
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF];
+	if (any)
+		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_IVC_CMDLINE,
+					   check_loc(s->file, s->kernel.cmdline.span), &g,
+					   "`ivc=` of VM `%s`'s command line says %s, where the system maps none of its static IVC channels: channel %llu of `%s` is at %s",
+					   s->base.name.s, vmcfg_fmt_hex(a, addr),
+					   (unsigned long long)first.key, first.publisher,
+					   vmcfg_fmt_hex(b, first.gpa)));
+	else
+		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_IVC_CMDLINE,
+					   check_loc(s->file, s->kernel.cmdline.span), &g,
+					   "`ivc=` of VM `%s`'s command line says %s, but the system maps no static IVC channel into it",
+					   s->base.name.s, vmcfg_fmt_hex(a, addr)));
+	if (any)
+		relate(c, g, check_loc(c->sys->file, c->sys->ivc[first.decl].span),
+		       "channel declared here");
+	hint(c, g, "drop `ivc=`: `vmcfg dtb --system` describes each static channel in the guest DT (/reserved-memory, docs/device-tree.md)");
+}
+
 static void check_ivc(struct sys_check *c)
 {
 	const struct vmcfg_system *sys = c->sys;
@@ -520,6 +607,8 @@ static void check_ivc(struct sys_check *c)
 		}
 		check_sort(c->d, keys, k, sizeof *keys, check_cmp_keyed);
 		check_each_duplicate(keys, k, sizeof *keys, check_same_key, report_dup_ivc_key, c);
+		for (size_t vm = 0; vm < c->n && !c->err; vm++)
+			check_cmdline_ivc(c, vm);
 	} else {
 		c->err = VMCFG_ENOMEM;
 	}

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "vmcfg/ivc.h"
 
 /* QEMU virt's GICv3 frames: the default when the config names none. */
 #define DEFAULT_GICD 0x08000000ull
@@ -43,6 +44,8 @@ struct guest {
 	uint32_t clk_phandle; /* the emulated PL011s' fixed clock; 0 when there is none */
 	int host_gic;         /* index of the host GIC node, -1 when none */
 	bool copy_host_gic;   /* passthrough: the host's GIC node is the guest's */
+	struct vmcfg_ivc_placement *ivc; /* the static channels in the (first) IVC window */
+	size_t ivc_count;
 	int rc;               /* a vmcfg error met inside a callback (ENOMEM) */
 };
 
@@ -450,13 +453,45 @@ static int write_chosen(struct guest *g)
 	return fdt_end_node(g->fdt);
 }
 
-/* One no-map reservation per IVC window, so the guest never uses it as RAM. */
+/* A no-map reservation ivc@GPA of the given compatible. */
+static int begin_ivc_node(struct guest *g, uint64_t gpa, uint64_t size, const char *compatible)
+{
+	char name[48];
+	uint64_t reg[2] = { gpa, size };
+	int err;
+	snprintf(name, sizeof name, "ivc@%" PRIx64, gpa);
+	if ((err = fdt_begin_node(g->fdt, name)) ||
+	    (err = fdt_property_string(g->fdt, "compatible", compatible)) ||
+	    (err = prop_reg(g->fdt, reg, 1)))
+		return err;
+	return fdt_property(g->fdt, "no-map", NULL, 0);
+}
+
+/* A static channel: where, which, whose, and whether this VM may write it. */
+static int write_ivc_channel(struct guest *g, const struct vmcfg_ivc_placement *p)
+{
+	int err;
+	if ((err = begin_ivc_node(g, p->gpa, p->size, "vmcfg,ivc-channel")) ||
+	    (err = fdt_property_u64(g->fdt, "vmcfg,key", p->key)) ||
+	    (err = fdt_property_string(g->fdt, "vmcfg,publisher", p->publisher)))
+		return err;
+	if (!p->writable && (err = fdt_property(g->fdt, "vmcfg,read-only", NULL, 0)))
+		return err;
+	return fdt_end_node(g->fdt);
+}
+
+/*
+ * The IVC windows, reserved no-map so the guest never uses them as RAM.
+ * The first window's static channels each get a node of their own, and
+ * the rest of the window one more: the nodes tile the window without
+ * overlapping, since Linux reports overlapping reserved-memory regions.
+ */
 static int write_reserved_memory(struct guest *g)
 {
 	const struct vm_config *cfg = g->cfg;
-	char name[48];
+	const struct vm_emu_device *first = emu_device(cfg, VMCFG_EMU_IVC_CHANNEL);
 	int err = 0;
-	if (!emu_device(cfg, VMCFG_EMU_IVC_CHANNEL))
+	if (!first)
 		return 0;
 	if ((err = fdt_begin_node(g->fdt, "reserved-memory")) ||
 	    (err = fdt_property_u32(g->fdt, "#address-cells", 2)) ||
@@ -467,15 +502,41 @@ static int write_reserved_memory(struct guest *g)
 		const struct vm_emu_device *d = &cfg->emu[k];
 		if (d->emu_type != VMCFG_EMU_IVC_CHANNEL)
 			continue;
-		uint64_t reg[2] = { d->base_gpa, d->length };
-		snprintf(name, sizeof name, "ivc@%" PRIx64, d->base_gpa);
-		if (!(err = fdt_begin_node(g->fdt, name)) &&
-		    !(err = fdt_property_string(g->fdt, "compatible", "vmcfg,ivc-window")) &&
-		    !(err = prop_reg(g->fdt, reg, 1)) &&
-		    !(err = fdt_property(g->fdt, "no-map", NULL, 0)))
+		uint64_t used = 0; /* the channels are packed from the window's start */
+		for (size_t c = 0; d == first && c < g->ivc_count && !err; c++) {
+			err = write_ivc_channel(g, &g->ivc[c]);
+			used += g->ivc[c].size;
+		}
+		if (!err && used < d->length &&
+		    !(err = begin_ivc_node(g, d->base_gpa + used, d->length - used, "vmcfg,ivc-window")))
 			err = fdt_end_node(g->fdt);
 	}
 	return err ? err : fdt_end_node(g->fdt);
+}
+
+/*
+ * The static channels opts->system maps into cfg's IVC window, by lib/ivc's
+ * placement rule (the hypervisor's). 0, VMCFG_ENOMEM, VMCFG_ERANGE when
+ * one does not fit, VMCFG_EALIGN when the window is not page-aligned.
+ */
+static int plan_ivc(struct guest *g)
+{
+	const struct vm_emu_device *w = emu_device(g->cfg, VMCFG_EMU_IVC_CHANNEL);
+	const struct vmcfg_system *sys = g->opts ? g->opts->system : NULL;
+	size_t n = 0;
+	if (!sys || !g->cfg->name)
+		return 0;
+	uint64_t gpa = w ? w->base_gpa : 0, size = w ? w->length : 0;
+	int err = vmcfg_ivc_static_layout(sys, g->cfg->name, gpa, size, NULL, 0, &n);
+	if (err == VMCFG_EINVAL)
+		return VMCFG_EALIGN;
+	if (err == VMCFG_ERANGE || !n)
+		return err;
+	g->ivc = calloc(n, sizeof *g->ivc);
+	if (!g->ivc)
+		return VMCFG_ENOMEM;
+	g->ivc_count = n;
+	return vmcfg_ivc_static_layout(sys, g->cfg->name, gpa, size, g->ivc, n, &n);
 }
 
 static int write_root(struct guest *g)
@@ -549,9 +610,16 @@ int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm
 		if (!g.clk_phandle)
 			return VMCFG_ELIMIT;
 	}
+	int rc = plan_ivc(&g);
+	if (rc) {
+		free(g.ivc);
+		return rc;
+	}
 	g.emit = calloc(host->index->count ? host->index->count : 1, 1);
-	if (!g.emit)
+	if (!g.emit) {
+		free(g.ivc);
 		return VMCFG_ENOMEM;
+	}
 	plan(&g);
 
 	/* Grow the buffer until the tree fits; findings of a failed try are taken back. */
@@ -574,6 +642,7 @@ int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm
 		cap *= 2;
 	}
 	free(g.emit);
+	free(g.ivc);
 	if (g.rc || err) {
 		free(buf);
 		return g.rc ? g.rc : VMCFG_ELIMIT;

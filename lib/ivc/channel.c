@@ -75,8 +75,17 @@ static int publish_size(const struct vmcfg_ivc_registry *reg, const struct ivc_m
 	return 0;
 }
 
-int vmcfg_ivc_publish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key, uint64_t size,
-		      uint64_t *gpa, uint64_t *out_size)
+/* Window space for size bytes: at *fixed when given, else where the allocator finds room. */
+static int take_window(struct ivc_member *m, uint64_t size, const uint64_t *fixed, uint64_t *gpa)
+{
+	if (!fixed)
+		return ivc_window_alloc(m, size, gpa);
+	*gpa = *fixed;
+	return ivc_window_claim(m, size, *fixed);
+}
+
+static int publish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key, uint64_t size,
+		   const uint64_t *fixed, uint64_t *gpa, uint64_t *out_size)
 {
 	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;
 	if (!m || m->vm != vm)
@@ -97,7 +106,7 @@ int vmcfg_ivc_publish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t ke
 
 	struct ivc_channel c = { .publisher_id = vm->id, .key = key, .size = size,
 				 .published = true };
-	err = ivc_window_alloc(m, size, &c.publisher_gpa);
+	err = take_window(m, size, fixed, &c.publisher_gpa);
 	if (err)
 		return err;
 	err = new_area(reg, vm, key, size, &c.hpa);
@@ -120,8 +129,22 @@ int vmcfg_ivc_publish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t ke
 	return 0;
 }
 
-int vmcfg_ivc_subscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
-			uint64_t key, uint64_t *gpa, uint64_t *size, bool *writable)
+int vmcfg_ivc_publish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key, uint64_t size,
+		      uint64_t *gpa, uint64_t *out_size)
+{
+	return publish(reg, vm, key, size, NULL, gpa, out_size);
+}
+
+int vmcfg_ivc_publish_at(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key,
+			 uint64_t size, uint64_t gpa, uint64_t *out_size)
+{
+	uint64_t got;
+	return publish(reg, vm, key, size, &gpa, &got, out_size);
+}
+
+static int subscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
+		     uint64_t key, const uint64_t *fixed, uint64_t *gpa, uint64_t *size,
+		     bool *writable)
 {
 	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;
 	if (!m || m->vm != vm)
@@ -150,7 +173,7 @@ int vmcfg_ivc_subscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t 
 		return err;
 
 	struct ivc_subscriber s = { vm->id, 0, rw };
-	err = ivc_window_alloc(m, c->size, &s.gpa);
+	err = take_window(m, c->size, fixed, &s.gpa);
 	if (err)
 		return err;
 	uint32_t flags = VMCFG_MEM_READ | (rw ? VMCFG_MEM_WRITE : 0);
@@ -166,6 +189,19 @@ int vmcfg_ivc_subscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t 
 	if (writable)
 		*writable = rw;
 	return 0;
+}
+
+int vmcfg_ivc_subscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
+			uint64_t key, uint64_t *gpa, uint64_t *size, bool *writable)
+{
+	return subscribe(reg, vm, publisher_id, key, NULL, gpa, size, writable);
+}
+
+int vmcfg_ivc_subscribe_at(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
+			   uint64_t key, uint64_t gpa, uint64_t *size, bool *writable)
+{
+	uint64_t got;
+	return subscribe(reg, vm, publisher_id, key, &gpa, &got, size, writable);
 }
 
 int vmcfg_ivc_unpublish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key)

@@ -50,6 +50,8 @@ void ivc_channel_remove(struct vmcfg_ivc_registry *reg, size_t index);
 int ivc_window_init(struct vmcfg_ivc_registry *reg, struct ivc_member *m);
 void ivc_window_release(struct vmcfg_ivc_registry *reg, struct ivc_member *m);
 int ivc_window_alloc(struct ivc_member *m, uint64_t size, uint64_t *gpa);
+/* Takes [gpa, gpa + size) itself: 0, VMCFG_EALIGN, or VMCFG_ENOSPC (outside the window or in use). */
+int ivc_window_claim(struct ivc_member *m, uint64_t size, uint64_t gpa);
 void ivc_window_free(struct ivc_member *m, uint64_t gpa, uint64_t size);
 
 /* access.c: the [[ivc]] declarations. */

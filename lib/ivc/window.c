@@ -77,6 +77,24 @@ int ivc_window_alloc(struct ivc_member *m, uint64_t size, uint64_t *gpa)
 	return 0;
 }
 
+int ivc_window_claim(struct ivc_member *m, uint64_t size, uint64_t gpa)
+{
+	uint64_t need = size / VMCFG_PAGE_SIZE, first;
+
+	if (gpa % VMCFG_PAGE_SIZE)
+		return VMCFG_EALIGN;
+	if (gpa < m->vm->ivc_window_gpa)
+		return VMCFG_ENOSPC;
+	first = (gpa - m->vm->ivc_window_gpa) / VMCFG_PAGE_SIZE;
+	if (first > m->window_pages || need > m->window_pages - first)
+		return VMCFG_ENOSPC;
+	for (size_t i = (size_t)first; i < first + need; i++)
+		if (page_used(m, i))
+			return VMCFG_ENOSPC;
+	mark(m, (size_t)first, (size_t)need, true);
+	return 0;
+}
+
 void ivc_window_free(struct ivc_member *m, uint64_t gpa, uint64_t size)
 {
 	mark(m, (size_t)((gpa - m->vm->ivc_window_gpa) / VMCFG_PAGE_SIZE),

@@ -533,7 +533,7 @@ static char *build_guest(const struct vmcfg_fdt_platform *host, struct vm_spec *
 	struct vmcfg_fdt_expansion *exp;
 	char *blob, *dts;
 	size_t dts_len;
-	struct vmcfg_fdt_guest_opts opts = { 0x20000 };
+	struct vmcfg_fdt_guest_opts opts = { 0x20000, NULL };
 	assert_int_equal(vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
 	assert_int_equal(vmcfg_fdt_expand_config(host, cfg, &diags, &exp), 0);
 	assert_int_equal(vmcfg_fdt_guest_build(host, cfg, exp, &opts, &diags, &blob, size), 0);
@@ -600,6 +600,97 @@ static void test_guest_emu(void **state)
 }
 
 /* An emulated PL011: its node, a fixed 24 MHz clock for both clock names, stdout on it. */
+static struct vmcfg_system *load_system(const char *toml)
+{
+	struct vmcfg_system *sys = NULL;
+	assert_int_equal(vmcfg_system_load(toml, strlen(toml), "sys.toml", &vmcfg_host_allocator,
+					   &diags, &sys),
+			 0);
+	assert_non_null(sys);
+	return sys;
+}
+
+static uint64_t reg_at(const void *fdt, int node, int index)
+{
+	const fdt64_t *reg = fdt_getprop(fdt, node, "reg", NULL);
+	return fdt64_ld(reg + index);
+}
+
+/* Static IVC channels: a node each where lib/ivc places them, the rest of the window beside. */
+static void test_guest_static_ivc(void **state)
+{
+	static const char two[] =
+		"vms = []\n"
+		"[[ivc]]\nkey = 3\npublisher = \"t\"\nsize = 0x2001\nstatic = true\n"
+		"subscribers = [{ vm = \"x\", access = \"ro\" }]\n"
+		"[[ivc]]\nkey = 4\npublisher = \"x\"\nsize = 0x100\nstatic = true\n"
+		"subscribers = [{ vm = \"t\", access = \"ro\" }]\n";
+	static const char full[] = "vms = []\n"
+				   "[[ivc]]\nkey = 1\npublisher = \"x\"\nsize = 0x10000\nstatic = true\n"
+				   "subscribers = [{ vm = \"t\", access = \"rw\" }]\n";
+	static const char too_big[] = "vms = []\n"
+				      "[[ivc]]\nkey = 1\npublisher = \"t\"\nsize = 0x10001\nstatic = true\n";
+	struct vmcfg_fdt_platform *host = open_qemu();
+	struct vm_spec *spec = load_vm("cpu_num = 1", "[0x4000_0000, 0x1000_0000, 0x7, 0]",
+				       "passthrough_devices = []\ninterrupt_mode = \"emu\"");
+	struct vm_config *cfg;
+	struct vmcfg_fdt_guest_opts opts = { 0, NULL };
+	char *fdt, *dts;
+	size_t size, dts_len;
+	(void)state;
+	assert_int_equal(vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
+
+	opts.system = load_system(two);
+	assert_int_equal(vmcfg_fdt_guest_build(host, cfg, NULL, &opts, &diags, &fdt, &size), 0);
+	assert_int_equal(fdt_check_full(fdt, size), 0);
+	/* t publishes 3 (three pages, writable), then subscribes to x's 4 read-only. */
+	int a = fdt_path_offset(fdt, "/reserved-memory/ivc@91000000");
+	assert_true(a >= 0);
+	assert_string_equal(fdt_getprop(fdt, a, "compatible", NULL), "vmcfg,ivc-channel");
+	assert_int_equal(reg_at(fdt, a, 0), 0x91000000);
+	assert_int_equal(reg_at(fdt, a, 1), 0x3000);
+	assert_int_equal(fdt64_ld(fdt_getprop(fdt, a, "vmcfg,key", NULL)), 3);
+	assert_string_equal(fdt_getprop(fdt, a, "vmcfg,publisher", NULL), "t");
+	assert_non_null(fdt_getprop(fdt, a, "no-map", NULL));
+	assert_null(fdt_getprop(fdt, a, "vmcfg,read-only", NULL));
+	int b = fdt_path_offset(fdt, "/reserved-memory/ivc@91003000");
+	assert_true(b >= 0);
+	assert_int_equal(reg_at(fdt, b, 1), 0x1000);
+	assert_int_equal(fdt64_ld(fdt_getprop(fdt, b, "vmcfg,key", NULL)), 4);
+	assert_string_equal(fdt_getprop(fdt, b, "vmcfg,publisher", NULL), "x");
+	assert_non_null(fdt_getprop(fdt, b, "vmcfg,read-only", NULL));
+	int rest = fdt_path_offset(fdt, "/reserved-memory/ivc@91004000");
+	assert_true(rest >= 0);
+	assert_string_equal(fdt_getprop(fdt, rest, "compatible", NULL), "vmcfg,ivc-window");
+	assert_int_equal(reg_at(fdt, rest, 1), 0xc000);
+	assert_int_equal(vmcfg_fdt_dtc("dtb", "dts", fdt, size, &dts, &dts_len), 0);
+	free(dts);
+	free(fdt);
+	vmcfg_system_free((struct vmcfg_system *)opts.system);
+
+	/* A channel filling the window: nothing left to reserve beside it. */
+	opts.system = load_system(full);
+	assert_int_equal(vmcfg_fdt_guest_build(host, cfg, NULL, &opts, &diags, &fdt, &size), 0);
+	assert_true(fdt_path_offset(fdt, "/reserved-memory/ivc@91000000") >= 0);
+	int n = 0;
+	fdt_for_each_subnode(a, fdt, fdt_path_offset(fdt, "/reserved-memory"))
+		n++;
+	assert_int_equal(n, 1);
+	free(fdt);
+	vmcfg_system_free((struct vmcfg_system *)opts.system);
+
+	/* One byte more than the window: no tree. */
+	opts.system = load_system(too_big);
+	assert_int_equal(vmcfg_fdt_guest_build(host, cfg, NULL, &opts, &diags, &fdt, &size),
+			 VMCFG_ERANGE);
+	assert_null(fdt);
+	vmcfg_system_free((struct vmcfg_system *)opts.system);
+
+	vm_config_free(cfg);
+	vm_spec_free(spec);
+	vmcfg_fdt_platform_free(host);
+}
+
 static void test_guest_emulated_console(void **state)
 {
 	static const char text[] =
@@ -756,6 +847,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_qemu_root_without_gic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_emu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_static_ivc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_emulated_console, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_passthrough_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_drops_dangling, setup, teardown),

@@ -284,6 +284,172 @@ static void test_access_control(void **state)
 	world_free(&w);
 }
 
+/* Static channels: key 3 is not static, so it takes no place; 4's 0x1001 bytes take two pages. */
+#define STATIC_SYSTEM                                                                         \
+	"vms = [\"a.toml\", \"b.toml\", \"c.toml\"]\n"                                            \
+	"[[ivc]]\nkey = 1\npublisher = \"a\"\nsize = 0x100\nstatic = true\n"                      \
+	"subscribers = [{ vm = \"b\", access = \"rw\" }, { vm = \"c\", access = \"ro\" }]\n"     \
+	"[[ivc]]\nkey = 2\npublisher = \"b\"\nsize = 0x2000\nstatic = true\n"                     \
+	"subscribers = [{ vm = \"a\", access = \"ro\" }]\n"                                       \
+	"[[ivc]]\nkey = 3\npublisher = \"c\"\nsize = 0x1000\n"                                    \
+	"subscribers = [{ vm = \"a\", access = \"rw\" }]\n"                                       \
+	"[[ivc]]\nkey = 4\npublisher = \"c\"\nsize = 0x1001\nstatic = true\n"                     \
+	"subscribers = [{ vm = \"a\", access = \"rw\" }, { vm = \"b\", access = \"ro\" }]\n"
+
+static struct vmcfg_system *load_system(const char *toml)
+{
+	struct vmcfg_system *sys = NULL;
+	struct vmcfg_diags d;
+	vmcfg_diags_init(&d, &vmcfg_host_allocator);
+	assert_int_equal(vmcfg_system_load(toml, strlen(toml), "sys.toml", &vmcfg_host_allocator, &d,
+					   &sys),
+			 0);
+	assert_int_equal(d.errors, 0);
+	vmcfg_diags_free(&d);
+	return sys;
+}
+
+static void expect_place(const struct vmcfg_ivc_placement *p, size_t decl, uint64_t key,
+			 const char *publisher, uint64_t gpa, uint64_t size, bool publishes,
+			 bool writable)
+{
+	assert_int_equal(p->decl, decl);
+	assert_int_equal(p->key, key);
+	assert_string_equal(p->publisher, publisher);
+	assert_int_equal(p->gpa, gpa);
+	assert_int_equal(p->size, size);
+	assert_int_equal(p->publishes, publishes);
+	assert_int_equal(p->writable, writable);
+}
+
+static void test_static_layout(void **state)
+{
+	struct vmcfg_system *sys = load_system(STATIC_SYSTEM);
+	struct vmcfg_ivc_placement p[4], one;
+	size_t n = 99;
+	(void)state;
+	/* Packed from the window's start in declaration order, page-rounded, each VM its own. */
+	assert_int_equal(vmcfg_ivc_static_layout(sys, "a", WINDOW, WINDOW_SIZE, p, 4, &n), 0);
+	assert_int_equal(n, 3);
+	expect_place(&p[0], 0, 1, "a", WINDOW, 0x1000, true, true);
+	expect_place(&p[1], 1, 2, "b", WINDOW + 0x1000, 0x2000, false, false);
+	expect_place(&p[2], 3, 4, "c", WINDOW + 0x3000, 0x2000, false, true);
+	assert_int_equal(vmcfg_ivc_static_layout(sys, "b", WINDOW, WINDOW_SIZE, p, 4, &n), 0);
+	assert_int_equal(n, 3);
+	expect_place(&p[0], 0, 1, "a", WINDOW, 0x1000, false, true);
+	expect_place(&p[1], 1, 2, "b", WINDOW + 0x1000, 0x2000, true, true);
+	expect_place(&p[2], 3, 4, "c", WINDOW + 0x3000, 0x2000, false, false);
+	assert_int_equal(vmcfg_ivc_static_layout(sys, "c", 0x2000, 0x10000, p, 4, &n), 0);
+	assert_int_equal(n, 2);
+	expect_place(&p[0], 0, 1, "a", 0x2000, 0x1000, false, false);
+	expect_place(&p[1], 3, 4, "c", 0x3000, 0x2000, true, true);
+	/* A VM in no static channel has none. */
+	assert_int_equal(vmcfg_ivc_static_layout(sys, "d", WINDOW, WINDOW_SIZE, p, 4, &n), 0);
+	assert_int_equal(n, 0);
+	/* Counting first (max 0), then too little room: the first max are written. */
+	assert_int_equal(vmcfg_ivc_static_layout(sys, "a", WINDOW, WINDOW_SIZE, NULL, 0, &n),
+			 VMCFG_ENOSPC);
+	assert_int_equal(n, 3);
+	memset(p, 0, sizeof p);
+	assert_int_equal(vmcfg_ivc_static_layout(sys, "a", WINDOW, WINDOW_SIZE, p, 2, &n),
+			 VMCFG_ENOSPC);
+	assert_int_equal(n, 3);
+	expect_place(&p[1], 1, 2, "b", WINDOW + 0x1000, 0x2000, false, false);
+	/* One declaration: the same entry; not static, not the VM's, or no such one: none. */
+	assert_int_equal(vmcfg_ivc_static_find(sys, "a", WINDOW, WINDOW_SIZE, 3, &one), 0);
+	expect_place(&one, 3, 4, "c", WINDOW + 0x3000, 0x2000, false, true);
+	assert_int_equal(vmcfg_ivc_static_find(sys, "a", WINDOW, WINDOW_SIZE, 2, &one), VMCFG_ENOENT);
+	assert_int_equal(vmcfg_ivc_static_find(sys, "c", WINDOW, WINDOW_SIZE, 1, &one), VMCFG_ENOENT);
+	assert_int_equal(vmcfg_ivc_static_find(sys, "a", WINDOW, WINDOW_SIZE, 9, &one), VMCFG_ENOENT);
+	/* Contract violations. */
+	assert_int_equal(vmcfg_ivc_static_layout(NULL, "a", WINDOW, WINDOW_SIZE, p, 4, &n),
+			 VMCFG_EINVAL);
+	assert_int_equal(vmcfg_ivc_static_layout(sys, "a", WINDOW, WINDOW_SIZE, NULL, 4, &n),
+			 VMCFG_EINVAL);
+	assert_int_equal(vmcfg_ivc_static_layout(sys, "a", WINDOW + 8, WINDOW_SIZE, p, 4, &n),
+			 VMCFG_EINVAL);
+	assert_int_equal(vmcfg_ivc_static_find(sys, NULL, WINDOW, WINDOW_SIZE, 0, &one),
+			 VMCFG_EINVAL);
+	vmcfg_system_free(sys);
+}
+
+static void test_static_layout_does_not_fit(void **state)
+{
+	struct vmcfg_system *sys = load_system(STATIC_SYSTEM);
+	struct vmcfg_ivc_placement p[4], one;
+	size_t n;
+	(void)state;
+	/* 0x3000 holds channels 1 and 2 exactly; 4 (two pages) does not fit. */
+	assert_int_equal(vmcfg_ivc_static_layout(sys, "a", WINDOW, 0x3000, p, 4, &n), VMCFG_ERANGE);
+	assert_int_equal(n, 2);
+	expect_place(&p[1], 1, 2, "b", WINDOW + 0x1000, 0x2000, false, false);
+	expect_place(&p[2], 3, 4, "c", WINDOW + 0x3000, 0x2000, false, true);
+	/* One page short of the rounded size: 0x1001 bytes need two pages, not one. */
+	assert_int_equal(vmcfg_ivc_static_layout(sys, "a", WINDOW, 0x4000, p, 4, &n), VMCFG_ERANGE);
+	assert_int_equal(n, 2);
+	assert_int_equal(vmcfg_ivc_static_layout(sys, "a", WINDOW, 0x5000, p, 4, &n), 0);
+	assert_int_equal(n, 3);
+	/* find reports the channel that does not fit, even for a later declaration. */
+	assert_int_equal(vmcfg_ivc_static_find(sys, "a", WINDOW, 0x3000, 3, &one), VMCFG_ERANGE);
+	expect_place(&one, 3, 4, "c", WINDOW + 0x3000, 0x2000, false, true);
+	assert_int_equal(vmcfg_ivc_static_find(sys, "a", WINDOW, 0x3000, 1, &one), 0);
+	/* No window at all: the first channel does not fit. */
+	assert_int_equal(vmcfg_ivc_static_layout(sys, "b", 0, 0, p, 4, &n), VMCFG_ERANGE);
+	assert_int_equal(n, 0);
+	expect_place(&p[0], 0, 1, "a", 0, 0x1000, false, true);
+	vmcfg_system_free(sys);
+}
+
+/* Set up as the hypervisor does: each mapping exactly where the placement rule says. */
+static void test_static_setup_at_placement(void **state)
+{
+	struct world w;
+	struct vmcfg_ivc_placement p[3];
+	struct vmcfg_translation t;
+	uint64_t size, gpa;
+	size_t n;
+	bool rw;
+	(void)state;
+	world_init(&w, STATIC_SYSTEM, NULL);
+	/* Publishers first, subscribers in the other order: the places do not depend on it. */
+	assert_int_equal(vmcfg_ivc_static_find(w.sys, "c", WINDOW, WINDOW_SIZE, 3, &p[0]), 0);
+	assert_int_equal(vmcfg_ivc_publish_at(&w.reg, w.vm[2], 4, 0, p[0].gpa, &size), 0);
+	assert_int_equal(size, 0x2000);
+	assert_int_equal(vmcfg_ivc_static_find(w.sys, "b", WINDOW, WINDOW_SIZE, 1, &p[0]), 0);
+	assert_int_equal(vmcfg_ivc_publish_at(&w.reg, w.vm[1], 2, 0, p[0].gpa, &size), 0);
+	assert_int_equal(vmcfg_ivc_static_find(w.sys, "a", WINDOW, WINDOW_SIZE, 0, &p[0]), 0);
+	assert_int_equal(vmcfg_ivc_publish_at(&w.reg, w.vm[0], 1, 0, p[0].gpa, &size), 0);
+	assert_int_equal(vmcfg_ivc_static_layout(w.sys, "a", WINDOW, WINDOW_SIZE, p, 3, &n), 0);
+	assert_int_equal(vmcfg_ivc_subscribe_at(&w.reg, w.vm[0], 3, 4, p[2].gpa, &size, &rw), 0);
+	assert_true(rw);
+	assert_int_equal(vmcfg_ivc_subscribe_at(&w.reg, w.vm[0], 2, 2, p[1].gpa, &size, &rw), 0);
+	assert_false(rw);
+	/* The access control is the registry's: a read-only mapping where the rule said ro. */
+	assert_int_equal(vmcfg_aspace_translate(&w.vm[0]->aspace, p[1].gpa, &t), 0);
+	assert_int_equal(t.flags, VMCFG_MEM_READ);
+	assert_int_equal(vmcfg_aspace_translate(&w.vm[0]->aspace, WINDOW + 0x4000, &t), 0);
+	assert_int_equal(t.flags, VMCFG_MEM_READ | VMCFG_MEM_WRITE);
+	/* Taken, misaligned, outside the window, undeclared: refused, nothing changed. */
+	assert_int_equal(vmcfg_ivc_static_find(w.sys, "c", WINDOW, WINDOW_SIZE, 0, &p[0]), 0);
+	assert_int_equal(vmcfg_ivc_subscribe_at(&w.reg, w.vm[2], 1, 1, WINDOW + 0x1000, &size, &rw),
+			 VMCFG_ENOSPC);
+	assert_int_equal(vmcfg_ivc_subscribe_at(&w.reg, w.vm[2], 1, 1, p[0].gpa + 8, &size, &rw),
+			 VMCFG_EALIGN);
+	assert_int_equal(vmcfg_ivc_subscribe_at(&w.reg, w.vm[2], 1, 1, WINDOW + WINDOW_SIZE, &size,
+						&rw),
+			 VMCFG_ENOSPC);
+	assert_int_equal(vmcfg_ivc_subscribe_at(&w.reg, w.vm[2], 1, 1, WINDOW - 0x1000, &size, &rw),
+			 VMCFG_ENOSPC);
+	assert_int_equal(vmcfg_ivc_subscribe_at(&w.reg, w.vm[2], 2, 2, WINDOW + 0x8000, &size, &rw),
+			 VMCFG_EPERM);
+	assert_int_equal(vmcfg_ivc_subscribe_at(&w.reg, w.vm[2], 1, 1, p[0].gpa, &size, &rw), 0);
+	assert_false(rw);
+	/* A dynamic channel goes after the static ones: the allocator sees their pages taken. */
+	assert_int_equal(vmcfg_ivc_publish(&w.reg, w.vm[2], 3, 0, &gpa, &size), 0);
+	assert_int_equal(gpa, WINDOW + 0x3000);
+	world_free(&w);
+}
+
 static void test_hypercalls(void **state)
 {
 	struct world w;
@@ -536,6 +702,9 @@ int main(void)
 		cmocka_unit_test(test_quotas),
 		cmocka_unit_test(test_huge_sizes_do_not_wrap),
 		cmocka_unit_test(test_access_control),
+		cmocka_unit_test(test_static_layout),
+		cmocka_unit_test(test_static_layout_does_not_fit),
+		cmocka_unit_test(test_static_setup_at_placement),
 		cmocka_unit_test(test_hypercalls),
 		cmocka_unit_test(test_detach_and_oom),
 		cmocka_unit_test(test_model),

@@ -16,13 +16,19 @@
 static void dtb_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vmcfg dtb FILE --platform HOST.dtb|HOST.dts [-o OUT] [-O dtb|dts]\n\n"
+		"usage: vmcfg dtb FILE --platform HOST.dtb|HOST.dts [-o OUT] [-O dtb|dts]\n"
+		"       vmcfg dtb FILE --system SYSTEM.toml [--platform HOST] [OPTIONS]\n\n"
 		"Builds the guest device tree of the VM file FILE: memory, CPUs, interrupt\n"
 		"controller, timer, PSCI, /chosen (cmdline, initrd, stdout), the IVC window, and\n"
 		"the device nodes its device-tree paths pass through, copied from the host's\n"
-		"DT (a .dts is compiled with dtc). See docs/device-tree.md.\n\n"
+		"DT (a .dts is compiled with dtc). With --system, FILE must be one of the\n"
+		"system's VM files: the whole system is checked first, and each static IVC\n"
+		"channel of the VM gets a /reserved-memory/ivc@GPA node where the hypervisor\n"
+		"maps it. See docs/device-tree.md.\n\n"
 		"options:\n"
 		"  --platform HOST   the host's device tree (.dtb, or .dts via dtc); required\n"
+		"                    unless the system file names one (platform = \"host.dts\")\n"
+		"  --system SYSTEM   the system file FILE runs in: its static IVC channels\n"
 		"  -o, --output OUT  write here instead of standard output\n"
 		"  -O, --out-format  dtb (default) or dts (the blob decompiled by dtc)\n"
 		"  --ramdisk-size N  the ramdisk's size in bytes for linux,initrd-end (default:\n"
@@ -111,16 +117,20 @@ static int write_output(const char *path, const char *data, size_t len)
 	return ok ? 0 : 2;
 }
 
-/* Checks against the host, then builds and writes the guest DT; the exit status. */
-static int build(struct vm_set *set, const struct vmcfg_fdt_platform *host, uint64_t rd_size,
-		 bool verbose, char **blob, size_t *size)
+/*
+ * Checks VM file i against the host (unless the set was checked against it
+ * already, with its system), then builds and writes the guest DT; the exit
+ * status.
+ */
+static int build(struct vm_set *set, size_t i, const struct vmcfg_fdt_platform *host,
+		 bool checked, uint64_t rd_size, bool verbose, char **blob, size_t *size)
 {
-	const struct vm_spec *spec = set->files[0].spec;
+	const struct vm_spec *spec = set->files[i].spec;
 	struct vmcfg_diags dt, all;
 	struct vmcfg_fdt_expansion *exp = NULL;
 	vmcfg_diags_init(&dt, &vmcfg_host_allocator);
 	vmcfg_diags_init(&all, &vmcfg_host_allocator);
-	int rc = vmcfg_fdt_check(host, NULL, &spec, 1, NULL, &dt);
+	int rc = checked ? 0 : vmcfg_fdt_check(host, NULL, &spec, 1, NULL, &dt);
 	if (!rc)
 		rc = vmcfg_fdt_expand_spec(host, spec, &dt, &exp);
 	if (!rc)
@@ -131,10 +141,11 @@ static int build(struct vm_set *set, const struct vmcfg_fdt_platform *host, uint
 	vmcfg_diags_free(&set->diags);
 	set->diags = all; /* the list moves: its arena's chunks go with it */
 	if (!rc && !set->diags.errors) {
-		struct vmcfg_fdt_guest_opts opts = { rd_size };
+		struct vmcfg_fdt_guest_opts opts = { rd_size, set->system };
 		if (verbose)
 			list_expansion(exp);
-		rc = vmcfg_fdt_guest_build(host, set->files[0].config, exp, &opts, &set->diags, blob, size);
+		rc = vmcfg_fdt_guest_build(host, set->files[i].config, exp, &opts, &set->diags, blob,
+					   size);
 	}
 	vmcfg_fdt_expansion_free(exp);
 	if (rc) {
@@ -144,10 +155,26 @@ static int build(struct vm_set *set, const struct vmcfg_fdt_platform *host, uint
 	return set->diags.errors ? 1 : 0;
 }
 
+/* Which of the system's VM files path is (the same file, however named); SIZE_MAX if none. */
+static size_t system_file_index(const struct vm_set *set, const char *path)
+{
+	char *want = realpath(path, NULL);
+	size_t found = SIZE_MAX;
+	for (size_t i = 0; want && i < set->count && found == SIZE_MAX; i++) {
+		char *have = set->files[i].path ? realpath(set->files[i].path, NULL) : NULL;
+		if (have && !strcmp(have, want))
+			found = i;
+		free(have);
+	}
+	free(want);
+	return found;
+}
+
 int cmd_dtb(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "platform", required_argument, NULL, 'p' },
+		{ "system", required_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "out-format", required_argument, NULL, 'O' },
 		{ "ramdisk-size", required_argument, NULL, 'r' },
@@ -155,7 +182,7 @@ int cmd_dtb(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *platform = NULL, *output = NULL, *format = "dtb";
+	const char *platform = NULL, *system = NULL, *output = NULL, *format = "dtb";
 	uint64_t rd_size = 0;
 	bool rd_given = false, verbose = false;
 	int c;
@@ -166,6 +193,9 @@ int cmd_dtb(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			platform = optarg;
+			break;
+		case 'S':
+			system = optarg;
 			break;
 		case 'o':
 			output = optarg;
@@ -192,28 +222,42 @@ int cmd_dtb(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1 || !platform || (strcmp(format, "dtb") && strcmp(format, "dts"))) {
+	if (optind != argc - 1 || (!platform && !system) ||
+	    (strcmp(format, "dtb") && strcmp(format, "dts"))) {
 		dtb_usage(stderr);
 		return 2;
 	}
 
 	struct vm_set set;
-	struct vm_set_options lopts = { 0 };
+	struct vm_set_options lopts = { system, system ? platform : NULL, false };
 	struct vmcfg_fdt_platform *host = NULL;
 	char *blob = NULL, *text = NULL;
-	size_t size = 0, len = 0;
-	int status = vm_set_load(&set, argv + optind, 1, &lopts) ? 2 : 0;
+	size_t size = 0, len = 0, vm = 0;
+	int status = vm_set_load(&set, system ? NULL : argv + optind, system ? 0 : 1, &lopts) ? 2 : 0;
 	if (!status && set.io_error)
 		status = 2;
-	if (!status) {
+	if (!status && system && !set.system)
+		status = 1; /* not TOML: reported */
+	if (!status && system && !set.host_dt) {
+		fprintf(stderr, "vmcfg dtb: the host's device tree is needed: --platform HOST, "
+				"or platform = \"HOST.dts\" in the system file\n");
+		status = 2;
+	}
+	if (!status && system && (vm = system_file_index(&set, argv[optind])) == SIZE_MAX) {
+		fprintf(stderr, "vmcfg dtb: %s is not one of the VM files of %s\n", argv[optind],
+			system);
+		status = 2;
+	}
+	if (!status && !system) {
 		int rc = vmcfg_fdt_platform_load(platform, &host, &set.diags);
 		status = rc == VMCFG_ENOMEM || rc == VMCFG_EIO ? 2 : rc ? 1 : 0;
 	}
-	if (!status && !set.files[0].config)
+	if (!status && !set.files[vm].config)
 		status = 1;
 	if (!status)
-		status = build(&set, host, rd_given ? rd_size : ramdisk_size(set.files[0].spec), verbose,
-			       &blob, &size);
+		status = build(&set, vm, system ? set.host_dt : host, system != NULL,
+			       rd_given ? rd_size : ramdisk_size(set.files[vm].spec), verbose, &blob,
+			       &size);
 	if (set.diags.count) {
 		vmcfg_diags_sort(&set.diags);
 		struct report r = vm_set_report(&set, REPORT_TEXT, report_parse_color("auto", stderr));

@@ -258,53 +258,85 @@ static int add_channel_row(struct builder *b, int vm, const struct vmcfg_ivc_cha
 }
 
 /*
- * Maps the system's IVC channels as declared — each publisher publishes,
- * then each subscriber subscribes — as the guests would with their
- * hypercalls, so the shared frames show on the host with both VMs' arrows.
+ * Where static channel c lies in VM vm's window, by lib/ivc's rule (the
+ * hypervisor's); a dynamic channel goes wherever the allocator puts it.
+ */
+static int channel_place(const struct builder *b, int vm, size_t c, uint64_t **at, uint64_t *gpa)
+{
+	const struct vm *v = b->vms[vm];
+	struct vmcfg_ivc_placement p = { 0 };
+	*at = NULL;
+	if (!b->set->system->ivc[c].is_static)
+		return 0;
+	int rc = vmcfg_ivc_static_find(b->set->system, v->name, v->ivc_window_gpa,
+				       v->ivc_window_size, c, &p);
+	*gpa = p.gpa;
+	*at = gpa;
+	return rc == VMCFG_EINVAL ? VMCFG_EALIGN : rc;
+}
+
+/*
+ * Maps one declared channel — its publisher publishes, then each
+ * subscriber subscribes — as the hypervisor (static) or the guests'
+ * hypercalls would, so the shared frames show on the host with both VMs'
+ * arrows.
+ */
+static int map_channel(struct builder *b, struct vmcfg_ivc_registry *reg, size_t c)
+{
+	const struct vmcfg_ivc_channel *ch = &b->set->system->ivc[c];
+	if (!ch->key.set || !ch->publisher.set)
+		return 0; /* the checker reported it */
+	int pub = vm_by_name(b, ch->publisher.s), rc;
+	uint64_t gpa, size, *at;
+	if (pub < 0)
+		return add_note(b->m, "IVC channel %llu: publisher %s not built, not drawn",
+				(unsigned long long)ch->key.v, ch->publisher.s);
+	rc = channel_place(b, pub, c, &at, &gpa);
+	if (!rc)
+		rc = at ? vmcfg_ivc_publish_at(reg, b->vms[pub], ch->key.v, 0, *at, &size)
+			: vmcfg_ivc_publish(reg, b->vms[pub], ch->key.v, 0, &gpa, &size);
+	if (rc == VMCFG_ENOMEM || (!rc && (rc = add_channel_row(b, pub, ch, gpa, size, true))))
+		return rc;
+	if (rc)
+		return add_note(b->m, "IVC channel %llu: %s cannot publish it: %s",
+				(unsigned long long)ch->key.v, ch->publisher.s, vmcfg_strerror(rc));
+	for (size_t k = 0; k < ch->subscriber_count; k++) {
+		const struct vmcfg_ivc_subscriber *s = &ch->subscribers[k];
+		int sub = s->vm.set ? vm_by_name(b, s->vm.s) : -1;
+		bool writable;
+		if (sub < 0)
+			continue; /* unknown VM (E0310) or not built: its VM's note says */
+		rc = channel_place(b, sub, c, &at, &gpa);
+		if (!rc)
+			rc = at ? vmcfg_ivc_subscribe_at(reg, b->vms[sub], b->vms[pub]->id, ch->key.v,
+							 *at, &size, &writable)
+				: vmcfg_ivc_subscribe(reg, b->vms[sub], b->vms[pub]->id, ch->key.v,
+						      &gpa, &size, &writable);
+		if (!rc)
+			rc = add_channel_row(b, sub, ch, gpa, size, writable);
+		else if (rc != VMCFG_ENOMEM)
+			rc = add_note(b->m, "IVC channel %llu: %s cannot subscribe: %s",
+				      (unsigned long long)ch->key.v, s->vm.s, vmcfg_strerror(rc));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * The system's channels: the static ones first, where the hypervisor puts
+ * them when it creates the VMs, then the others in declaration order, as
+ * the guests' calls would map them into what is left.
  */
 static int map_channels(struct builder *b, struct vmcfg_ivc_registry *reg)
 {
 	const struct vmcfg_system *sys = b->set->system;
-	for (size_t c = 0; c < sys->ivc_count; c++) {
-		const struct vmcfg_ivc_channel *ch = &sys->ivc[c];
-		if (!ch->key.set || !ch->publisher.set)
-			continue; /* the checker reported it */
-		int pub = vm_by_name(b, ch->publisher.s), rc;
-		uint64_t gpa, size;
-		if (pub < 0) {
-			rc = add_note(b->m, "IVC channel %llu: publisher %s not built, not drawn",
-				      (unsigned long long)ch->key.v, ch->publisher.s);
-			if (rc)
-				return rc;
-			continue;
-		}
-		rc = vmcfg_ivc_publish(reg, b->vms[pub], ch->key.v, 0, &gpa, &size);
-		if (rc == VMCFG_ENOMEM || (!rc && (rc = add_channel_row(b, pub, ch, gpa, size, true))))
-			return rc;
-		if (rc) {
-			if ((rc = add_note(b->m, "IVC channel %llu: %s cannot publish it: %s",
-					   (unsigned long long)ch->key.v, ch->publisher.s,
-					   vmcfg_strerror(rc))))
-				return rc;
-			continue;
-		}
-		for (size_t k = 0; k < ch->subscriber_count; k++) {
-			const struct vmcfg_ivc_subscriber *s = &ch->subscribers[k];
-			int sub = s->vm.set ? vm_by_name(b, s->vm.s) : -1;
-			bool writable;
-			if (sub < 0)
-				continue; /* unknown VM (E0310) or not built: its VM's note says */
-			rc = vmcfg_ivc_subscribe(reg, b->vms[sub], b->vms[pub]->id, ch->key.v, &gpa,
-						 &size, &writable);
-			if (!rc)
-				rc = add_channel_row(b, sub, ch, gpa, size, writable);
-			else if (rc != VMCFG_ENOMEM)
-				rc = add_note(b->m, "IVC channel %llu: %s cannot subscribe: %s",
-					      (unsigned long long)ch->key.v, s->vm.s, vmcfg_strerror(rc));
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t c = 0; c < sys->ivc_count; c++) {
+			int rc = sys->ivc[c].is_static == (pass == 0) ? map_channel(b, reg, c) : 0;
 			if (rc)
 				return rc;
 		}
-	}
 	return 0;
 }
 
