@@ -144,9 +144,19 @@ int hv_vm_create(struct hv_vm *hv, const struct vm_config *cfg, const char *cfg_
 	 * config's dtb_load_addr alone names an empty page (the guest DT
 	 * generator is host-only), and 0 tells a guest plainly "no DTB".
 	 */
-	for (uint32_t i = 0; i < vm->vcpu_count; i++)
+	for (uint32_t i = 0; i < vm->vcpu_count; i++) {
+		err = vcpu_alloc(&hv->vcpus[i]);
+		if (err) {
+			hv_log("vm '%s': vCPU %u: no memory for its SVE registers", cfg->name,
+			       (unsigned)i);
+			while (i--)
+				vcpu_free(&hv->vcpus[i]);
+			vm_destroy(vm);
+			return err;
+		}
 		vcpu_reset(&hv->vcpus[i], hv, i, vm->vcpus[i].arch_id, vm->vcpus[i].entry,
 			   vm->images[VMCFG_IMAGE_DTB].loaded ? vm->vcpus[i].regs[0] : 0);
+	}
 	hv->vcpus[0].state = VCPU_RUNNABLE;
 	vm_set_state(vm, VM_RUNNING);
 	return 0;
@@ -160,6 +170,8 @@ void hv_vm_destroy(struct hv_vm *hv)
 	/* The lifecycle's way out of RUNNING (vm.h): STOPPING, then STOPPED. */
 	vm_set_state(hv->vm, VM_STOPPING);
 	vm_set_state(hv->vm, VM_STOPPED);
+	for (uint32_t i = 0; i < hv->vcpu_count; i++)
+		vcpu_free(&hv->vcpus[i]);
 	err = vm_destroy(hv->vm);
 	if (err)
 		hv_log("vm '%s': not destroyed: %s", hv->vm->name, vmcfg_strerror(err));

@@ -55,3 +55,62 @@ fpsimd_restore:
 	ldp	q28, q29, [x0, #448]
 	ldp	q30, q31, [x0, #480]
 	ret
+
+/*
+ * SVE (FEAT_SVE) in place of the above where the CPU has it: the V
+ * registers are the low 128 bits of the Z registers, so saving Z0-Z31,
+ * P0-P15 and FFR at the full vector length covers them. The vector length
+ * here, at EL2, is the one ZCR_EL2 allows (set once by cpu.c to the
+ * largest the CPU supports), whatever a guest wrote to ZCR_EL1 for itself;
+ * CPTR_EL2.TZ = 0 lets EL2 run these. No vCPU runs in Streaming SVE mode
+ * (SME stays trapped), so FFR is always accessible.
+ * Layout of the buffer (vcpu_sve_size): Z0..Z31 (VL bytes each), P0..P15
+ * (VL / 8 bytes each), FFR (VL / 8 bytes). FPSR, FPCR go to x1[0], x1[1].
+ */
+	.arch_extension sve
+
+/* uint64_t sve_vector_bytes(void): the vector length at this EL (RDVL). */
+	.global sve_vector_bytes
+sve_vector_bytes:
+	rdvl	x0, #1
+	ret
+
+/* x2 = x0 + 32 * VL: where the predicates start (ADDVL reaches only 31). */
+.macro	preds_base
+	rdvl	x2, #1
+	add	x2, x0, x2, lsl #5
+.endm
+
+/* void sve_save(void *regs, uint64_t *fpsr_fpcr) */
+	.global sve_save
+sve_save:
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	str	z\n, [x0, #\n, mul vl]
+	.endr
+	preds_base
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	str	p\n, [x2, #\n, mul vl]
+	.endr
+	rdffr	p0.b				/* P0 is saved: it may carry FFR out */
+	str	p0, [x2, #16, mul vl]
+	mrs	x3, fpsr
+	mrs	x4, fpcr
+	stp	x3, x4, [x1]
+	ret
+
+/* void sve_restore(const void *regs, const uint64_t *fpsr_fpcr) */
+	.global sve_restore
+sve_restore:
+	ldp	x3, x4, [x1]
+	msr	fpsr, x3
+	msr	fpcr, x4
+	preds_base
+	ldr	p0, [x2, #16, mul vl]		/* FFR first, through P0 */
+	wrffr	p0.b
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	ldr	p\n, [x2, #\n, mul vl]
+	.endr
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ldr	z\n, [x0, #\n, mul vl]
+	.endr
+	ret
