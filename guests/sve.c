@@ -35,29 +35,6 @@ void secondary_entry(void);
 void secondary_main(void);
 __asm__(".text\n.global secondary_entry\nsecondary_entry:\n\tmov sp, x0\n\tb secondary_main\n");
 
-/*
- * sve_load(buf) / sve_store(buf): every SVE register at the current vector
- * length, in the layout above. FFR goes through P0, which is loaded after
- * it (load) or reloaded after it (store), so P0 keeps its own value.
- */
-void sve_load(const uint8_t *buf);
-void sve_store(uint8_t *buf);
-__asm__(".text\n.arch_extension sve\n"
-	".global sve_load\nsve_load:\n"
-	"\trdvl x2, #1\n\tadd x2, x0, x2, lsl #5\n"
-	"\tldr p0, [x2, #16, mul vl]\n\twrffr p0.b\n"
-	"\t.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\tldr p\\n, [x2, #\\n, mul vl]\n\t.endr\n"
-	"\t.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,"
-	"28,29,30,31\n\tldr z\\n, [x0, #\\n, mul vl]\n\t.endr\n"
-	"\tret\n"
-	".global sve_store\nsve_store:\n"
-	"\t.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,"
-	"28,29,30,31\n\tstr z\\n, [x0, #\\n, mul vl]\n\t.endr\n"
-	"\trdvl x2, #1\n\tadd x2, x0, x2, lsl #5\n"
-	"\t.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\tstr p\\n, [x2, #\\n, mul vl]\n\t.endr\n"
-	"\trdffr p0.b\n\tstr p0, [x2, #16, mul vl]\n\tldr p0, [x2, #0, mul vl]\n"
-	"\tret\n");
-
 __attribute__((target("arch=armv8.2-a+sve"))) static uint32_t rdvl(void)
 {
 	uint64_t n;
@@ -114,14 +91,14 @@ static uint32_t exercise(void)
 	size = 32 * vl + 17 * (vl / 8);
 	for (uint32_t i = 0; i < size; i++)
 		buf[i] = pattern(id, vl, i);
-	sve_load(buf);
+	sve_load(buf, 1);
 	for (int r = 0; r < ROUNDS; r++) {
 		cpu_yield(); /* another vCPU may run here, with its own registers and length */
 		failed += rdvl() != vl;
 		failed += (zcr_read() & 0xf) != len;
 		for (uint32_t i = 0; i < size; i++)
 			buf[i] = 0;
-		sve_store(buf);
+		sve_store(buf, 1);
 		for (uint32_t i = 0; i < size; i++)
 			if (buf[i] != pattern(id, vl, i)) {
 				failed++;

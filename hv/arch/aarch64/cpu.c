@@ -30,6 +30,10 @@ static void read_features(struct cpu *c)
 
 	c->sve = ID_FIELD(pfr0, ID_AA64PFR0_SVE) != 0;
 	c->sme = ID_FIELD(pfr1, ID_AA64PFR1_SME) != 0;
+	if (c->sme) {
+		c->sme_fa64 = (sysreg_read(SYS_ID_AA64SMFR0_EL1) & ID_AA64SMFR0_FA64) != 0;
+		c->sme_prio = (sysreg_read(SYS_SMIDR_EL1) & SMIDR_SMPS) != 0;
+	}
 	/* Either kind of authentication brings all five keys (FEAT_PAuth). */
 	c->pauth = address_auth || generic_auth;
 	/*
@@ -65,28 +69,65 @@ static void sve_init(struct cpu *c)
 	isb();
 }
 
-uint32_t cpu_max_sve_vl(void)
+/*
+ * SME's streaming vector length likewise, from SMCR_EL2.LEN (RDSVL reads it
+ * outside Streaming SVE mode too), and SMCR_EL2.FA64 where implemented, so
+ * that EL2 reaches FFR in Streaming SVE mode when it saves a guest's. ZT0
+ * (SME2) is not switched: EZT0 = 0 keeps it trapped, and idreg.c tells
+ * guests SME2 is not there. SME is given only along with SVE: the switch
+ * runs on SVE's save/restore (Streaming SVE mode without FEAT_SVE is left
+ * trapped).
+ */
+static void sme_init(struct cpu *c)
+{
+	uint64_t fa64 = c->sme_fa64 ? SMCR_FA64 : 0;
+
+	sysreg_write(SYS_SMCR_EL2, fa64 | SMCR_LEN_MAX);
+	isb();
+	c->sme_vl = (uint32_t)sme_vector_bytes();
+	sysreg_write(SYS_SMCR_EL2, fa64 | (c->sme_vl / 16 - 1));
+	isb();
+}
+
+/* The largest vector length of the online CPUs, streaming (SME) or not (SVE). */
+static uint32_t max_online_vl(bool streaming)
 {
 	uint32_t vl = 0;
 
-	for (uint32_t i = 0; i < HV_MAX_CPUS; i++)
-		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE) && cpus[i].sve_vl > vl)
-			vl = cpus[i].sve_vl;
+	for (uint32_t i = 0; i < HV_MAX_CPUS; i++) {
+		uint32_t v = streaming ? cpus[i].sme_vl : cpus[i].sve_vl;
+
+		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE) && v > vl)
+			vl = v;
+	}
 	return vl;
+}
+
+uint32_t cpu_max_sve_vl(void)
+{
+	return max_online_vl(false);
+}
+
+uint32_t cpu_max_sme_vl(void)
+{
+	return max_online_vl(true);
 }
 
 void cpu_log_features(void)
 {
 	const struct cpu *c = this_cpu();
-	char sve[48];
+	char sve[48], sme[64];
 
 	if (c->sve)
 		vmcfg_snprintf(sve, sizeof sve, "for guests (%u-bit vectors, state switched)",
 			       c->sve_vl * 8);
+	if (c->sme_vl)
+		vmcfg_snprintf(sme, sizeof sme, "for guests (%u-bit streaming vectors, state switched)",
+			       c->sme_vl * 8);
 	hv_log("cpu%u: pointer authentication %s; SVE %s; SME %s", c->index,
 	       c->pauth ? "for guests (keys switched)" : "not implemented",
 	       c->sve ? sve : "not implemented",
-	       c->sme ? "trapped (hidden from guests)" : "not implemented");
+	       c->sme_vl ? sme : c->sme ? "trapped (hidden from guests)" : "not implemented");
 }
 
 void cpu_init(uint32_t index)
@@ -103,16 +144,15 @@ void cpu_init(uint32_t index)
 	 *   vcpu_load/vcpu_put switch the registers. SVE is not trapped either
 	 *   (TZ = 0) where implemented: vcpu_load/vcpu_put switch Z0-Z31 at the
 	 *   full vector length (sve_init), P0-P15, FFR and ZCR_EL1 in place of
-	 *   the V registers. SME stays trapped (TSM = 1): its state (ZA, ZT0,
-	 *   SVCR with the streaming-mode registers at their own length,
-	 *   SMCR_EL1) is not switched, so untrapped one VM would read what
-	 *   another left there; SMCR_EL2 (which TSM traps at EL2 too) is left
-	 *   at reset, and no SME instruction runs on this CPU. Guests are told
-	 *   there is no SME (HCR_EL2.TID3, idreg.c); one that uses it anyway
-	 *   is stopped with a report (trap.c, EC 0x1d). TPIDR2_EL0, which TSM
-	 *   does not trap, is switched all the same.
+	 *   the V registers. Nor is SME (TSM = 0) where implemented along with
+	 *   SVE: vcpu_load/vcpu_put switch SVCR (PSTATE.SM, PSTATE.ZA), the
+	 *   Z/P/FFR registers at the streaming vector length in Streaming SVE
+	 *   mode (sme_init), the ZA storage when on, SMCR_EL1, SMPRI_EL1 and
+	 *   TPIDR2_EL0 (switched whenever SME exists: TSM does not trap it).
+	 *   ZT0 (SME2) stays trapped (SMCR_EL2.EZT0 = 0) and hidden; a guest
+	 *   using SME where it stays trapped is stopped (trap.c, EC 0x1d).
 	 * - HCR_EL2.TID3 (vcpu.c): guests read the ID registers through
-	 *   idreg.c, which clears what they are not given (SME, MTE, ...).
+	 *   idreg.c, which clears what they are not given (MTE, SME2, ...).
 	 * - VPIDR_EL2: guests read this CPU's own MIDR_EL1; VMPIDR_EL2 is per
 	 *   vCPU (vcpu_load), from its phys_cpu_ids entry.
 	 * - CNTHCTL_EL2: guests may read the physical counter (EL1PCTEN) but
@@ -125,10 +165,13 @@ void cpu_init(uint32_t index)
 	 *   HPMN keeps every PMU counter available to EL1 (its reset value,
 	 *   written explicitly: a zero HPMN is CONSTRAINED UNPREDICTABLE).
 	 */
-	sysreg_write(cptr_el2, CPTR_EL2_RES1 | (c->sve ? 0 : CPTR_EL2_TZ) | CPTR_EL2_TSM);
+	sysreg_write(cptr_el2, CPTR_EL2_RES1 | (c->sve ? 0 : CPTR_EL2_TZ) |
+				       (c->sve && c->sme ? 0 : CPTR_EL2_TSM));
 	isb();
 	if (c->sve)
 		sve_init(c);
+	if (c->sve && c->sme)
+		sme_init(c);
 	idreg_init(c);
 	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	sysreg_write(cntvoff_el2, 0);
@@ -190,7 +233,8 @@ void hv_secondary_main(uint32_t index)
 	hv_log("cpu%u online (MPIDR %#llx)", index, (unsigned long long)cpus[index].mpidr);
 	/* A CPU unlike the boot CPU (big.LITTLE) says what it has. */
 	if (cpus[index].pauth != cpus[0].pauth || cpus[index].sve != cpus[0].sve ||
-	    cpus[index].sve_vl != cpus[0].sve_vl || cpus[index].sme != cpus[0].sme)
+	    cpus[index].sve_vl != cpus[0].sve_vl || cpus[index].sme != cpus[0].sme ||
+	    cpus[index].sme_vl != cpus[0].sme_vl)
 		cpu_log_features();
 	__atomic_store_n(&cpus[index].online, true, __ATOMIC_RELEASE);
 	sched_secondary();

@@ -29,12 +29,15 @@ struct cpu {
 	/*
 	 * What this CPU implements, from its ID registers (cpu_init), and the
 	 * HCR_EL2 bits that follow from it, added to every guest entry here.
-	 * SVE is given to guests, SME stays trapped (CPTR_EL2.TSM): see cpu_init.
+	 * SVE and SME are given to guests, their state switched: see cpu_init.
 	 */
 	bool pauth;        /* FEAT_PAuth: its key registers are switched with the vCPU */
 	bool sve;          /* FEAT_SVE: given to guests, Z/P/FFR/ZCR_EL1 switched */
-	bool sme;          /* FEAT_SME: implemented, trapped and hidden from guests */
+	bool sme;          /* FEAT_SME: implemented (given to guests where sme_vl != 0) */
+	bool sme_fa64;     /* FEAT_SME_FA64: FFR exists in Streaming SVE mode */
+	bool sme_prio;     /* SMIDR_EL1.SMPS: SMPRI_EL1 exists */
 	uint32_t sve_vl;   /* with sve: the vector length in bytes, the largest it has */
+	uint32_t sme_vl;   /* SME given: the streaming vector length in bytes, the largest */
 	uint64_t hcr_features;
 	/*
 	 * The ID registers guests read here (HCR_EL2.TID3 traps them): this
@@ -57,8 +60,12 @@ void cpu_init(uint32_t index);
 /* Logs what this CPU gives guests of PAuth, SVE and SME (boot log). */
 void cpu_log_features(void);
 
-/* The largest SVE vector length in bytes of the online CPUs; 0 without SVE. */
+/*
+ * The largest SVE vector length, and streaming vector length where SME is
+ * given, in bytes, of the online CPUs; 0 without.
+ */
 uint32_t cpu_max_sve_vl(void);
+uint32_t cpu_max_sme_vl(void);
 
 /*
  * The ID registers (op0 3, op1 0, CRn 0, CRm 1-7) as guests see them

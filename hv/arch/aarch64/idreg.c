@@ -15,9 +15,15 @@
 #define IDREG_INDEX(crm, op2) (((crm) - 1) * 8 + (op2))
 #define FIELD(lsb) (U64(0xf) << (lsb))
 
+enum idreg_when {
+	ALWAYS,
+	WITHOUT_SME, /* where SME is not given to guests (cpu.sme_vl == 0, cpu.c) */
+};
+
 struct idreg_hidden {
 	unsigned crm, op2;
 	uint64_t clear; /* the fields read as 0 ("not implemented") */
+	enum idreg_when when;
 };
 
 /* The register -> hidden fields table; every other register reads as the CPU's own. */
@@ -28,20 +34,26 @@ static const struct idreg_hidden hidden[] = {
 	 * and AMU [47:44], whose EL1 registers the hypervisor neither traps
 	 * nor switches. SVE [35:32] stays: it is given (cpu.c).
 	 */
-	{ 4, 0, FIELD(8) | FIELD(40) | FIELD(44) },
+	{ 4, 0, FIELD(8) | FIELD(40) | FIELD(44), ALWAYS },
 	/*
 	 * ID_AA64PFR1_EL1 (CRm 4, op2 1): MTE [11:8] and MTE_frac [43:40]
 	 * (HCR_EL2.ATA is 0: the tag registers GCR_EL1, RGSR_EL1, TFSR*_EL1
 	 * trap and are not switched, tag accesses are not allowed); MPAM_frac
-	 * [19:16] (with MPAM above); SME [27:24] (CPTR_EL2.TSM traps it: ZA,
-	 * ZT0, SVCR, SMCR_EL1 are not switched); GCS [47:44] (GCSCR_EL1 and
-	 * GCSPR_EL1 are not switched).
+	 * [19:16] (with MPAM above); GCS [47:44] (GCSCR_EL1 and GCSPR_EL1 are
+	 * not switched).
 	 */
-	{ 4, 1, FIELD(8) | FIELD(16) | FIELD(24) | FIELD(40) | FIELD(44) },
-	/* ID_AA64SMFR0_EL1 (CRm 4, op2 5): SME's details, all of it with SME. */
-	{ 4, 5, ~U64(0) },
+	{ 4, 1, FIELD(8) | FIELD(16) | FIELD(40) | FIELD(44), ALWAYS },
+	/* ID_AA64PFR1_EL1.SME [27:24] where it stays trapped (CPTR_EL2.TSM). */
+	{ 4, 1, FIELD(24), WITHOUT_SME },
+	/*
+	 * ID_AA64SMFR0_EL1 (CRm 4, op2 5): SME's details, all of it where SME
+	 * is not given; where it is, SMEver [59:56] (SME2 and later: ZT0 is
+	 * not switched and stays trapped by SMCR_EL2.EZT0 = 0).
+	 */
+	{ 4, 5, ~U64(0), WITHOUT_SME },
+	{ 4, 5, FIELD(56), ALWAYS },
 	/* ID_AA64MMFR1_EL1 (CRm 7, op2 1): LO [19:16], trapped by HCR_EL2.TLOR (cpu.c). */
-	{ 7, 1, FIELD(16) },
+	{ 7, 1, FIELD(16), ALWAYS },
 };
 
 /* An MRS of S3_0_C0_C<crm>_<op2> for each encoding of the space (they are immediates). */
@@ -65,7 +77,12 @@ void idreg_init(struct cpu *c)
 	for (unsigned i = 0; i < 7 * 8; i++)
 		c->idregs[i] = read_real(i);
 	for (unsigned i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
-		c->idregs[IDREG_INDEX(hidden[i].crm, hidden[i].op2)] &= ~hidden[i].clear;
+		if (hidden[i].when == ALWAYS || !c->sme_vl)
+			c->idregs[IDREG_INDEX(hidden[i].crm, hidden[i].op2)] &= ~hidden[i].clear;
+	/* ID_AA64PFR1_EL1.SME: 2 is SME2; guests given SME get SME (1) without ZT0. */
+	if (ID_FIELD(c->idregs[IDREG_INDEX(4, 1)], ID_AA64PFR1_SME) > 1)
+		c->idregs[IDREG_INDEX(4, 1)] = (c->idregs[IDREG_INDEX(4, 1)] & ~FIELD(24)) |
+					       U64(1) << 24;
 }
 
 bool idreg_trap(struct vcpu *v, uint64_t iss)

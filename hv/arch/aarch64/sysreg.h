@@ -133,6 +133,26 @@
 /* TPIDR2_EL0 (FEAT_SME): the SME thread pointer, EL0-visible. */
 #define SYS_TPIDR2_EL0 S3_3_C13_C0_5
 
+/*
+ * SME (FEAT_SME; Arm ARM D19.2 SMCR_EL1, SMCR_EL2, SVCR, SMIDR_EL1,
+ * ID_AA64SMFR0_EL1). SMCR_ELx: LEN [3:0] as ZCR's, for the streaming
+ * vector length; FA64 [31]: the full A64 instruction set (FFR included) in
+ * Streaming SVE mode; EZT0 [30] (SME2): 0 traps ZT0 accesses. SVCR: SM [0]
+ * Streaming SVE mode, ZA [1] the ZA storage on (PSTATE.SM, PSTATE.ZA).
+ */
+#define SYS_SMCR_EL1 S3_0_C1_C2_6
+#define SYS_SMCR_EL2 S3_4_C1_C2_6
+#define SYS_SMPRI_EL1 S3_0_C1_C2_4
+#define SYS_SMIDR_EL1 S3_1_C0_C0_6
+#define SYS_SVCR S3_3_C4_C2_2
+#define SYS_ID_AA64SMFR0_EL1 S3_0_C0_C4_5
+#define SMCR_LEN_MAX 0xf
+#define SMCR_FA64 BIT(31)
+#define SVCR_SM BIT(0)
+#define SVCR_ZA BIT(1)
+#define SMIDR_SMPS BIT(15)        /* SMPRI_EL1 (streaming priority) implemented */
+#define ID_AA64SMFR0_FA64 BIT(63) /* FEAT_SME_FA64 */
+
 /* MPIDR_EL1: the affinity fields Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]. */
 #define MPIDR_AFF_MASK U64(0xff00ffffff)
 #define MPIDR_RES1 BIT(31)

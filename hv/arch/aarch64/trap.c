@@ -110,12 +110,12 @@ static void trap_sysreg(struct vcpu *v)
 }
 
 /*
- * SME stays trapped by CPTR_EL2.TSM (cpu.c): its state is not switched
- * between vCPUs, and the ID registers guests read say there is none
+ * SVE and SME are given to guests where the CPU has them (cpu.c), so these
+ * trap only where they stay trapped: SME on a CPU with SME but no SVE
+ * (CPTR_EL2.TSM), where the ID registers guests read say there is none
  * (idreg.c). A guest that uses it anyway is stopped here, with the reason.
- * SVE (CPTR_EL2.TZ) traps only on a CPU where it is not implemented, where
- * its instructions are UNDEFINED at EL1 and never reach EL2; the report is
- * there for completeness.
+ * Without FEAT_SVE / FEAT_SME their instructions are UNDEFINED at EL1 and
+ * never reach EL2.
  */
 static void trap_sve_sme(struct vcpu *v)
 {

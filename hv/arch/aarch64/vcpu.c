@@ -35,26 +35,30 @@ _Static_assert(__builtin_offsetof(struct vcpu_fpsimd, fpcr) == 520, "fpsimd.S: s
 /* Plus, per CPU, API and APK with pointer authentication, TLOR with LORegions (cpu.c). */
 
 /*
- * The SVE buffer comes from the heap, sized for the vector length the CPUs
- * actually have, rather than inside struct vcpu for the architecture's
- * largest (2048 bits: 8.5 KiB per vCPU, 273 KiB for HV_MAX_VMS *
- * HV_VM_MAX_VCPUS): nothing is spent on CPUs without SVE, and a struct
- * vcpu that is memset on every reset stays small. Sized from the online
- * CPUs (all of them are online before any VM is created), so whichever
- * CPU the vCPU is placed on saves at most this much.
+ * The SVE/SME buffer comes from the heap, sized for the vector lengths the
+ * CPUs actually have, rather than inside struct vcpu for the
+ * architecture's largest (2048 bits: 8.5 KiB of Z/P/FFR and 64 KiB of ZA
+ * per vCPU, 2.2 MiB for HV_MAX_VMS * HV_VM_MAX_VCPUS): nothing is spent
+ * on CPUs without them, and a struct vcpu that is memset on every reset
+ * stays small. Sized from the online CPUs (all of them are online before
+ * any VM is created), so whichever CPU the vCPU is placed on saves at
+ * most this much: Z/P/FFR at the larger of the two vector lengths (the
+ * streaming one in Streaming SVE mode), then ZA.
  */
 int vcpu_alloc(struct vcpu *v)
 {
-	uint32_t vl = cpu_max_sve_vl();
+	uint32_t vl = cpu_max_sve_vl(), svl = cpu_max_sme_vl();
+	size_t regs = vcpu_sve_size(vl > svl ? vl : svl), size = regs + (size_t)svl * svl;
 
-	v->sve = NULL;
+	v->sve = v->za = NULL;
 	v->sve_size = 0;
 	if (!vl)
 		return 0;
-	v->sve = hv_heap.fn(hv_heap.ud, NULL, 0, vcpu_sve_size(vl));
+	v->sve = hv_heap.fn(hv_heap.ud, NULL, 0, size);
 	if (!v->sve)
 		return VMCFG_ENOMEM;
-	v->sve_size = vcpu_sve_size(vl);
+	v->za = svl ? (char *)v->sve + regs : NULL;
+	v->sve_size = size;
 	return 0;
 }
 
@@ -65,7 +69,7 @@ void vcpu_free(struct vcpu *v)
 		memset(v->sve, 0, v->sve_size);
 		hv_heap.fn(hv_heap.ud, v->sve, v->sve_size, 0);
 	}
-	v->sve = NULL;
+	v->sve = v->za = NULL;
 	v->sve_size = 0;
 }
 
@@ -73,13 +77,14 @@ void vcpu_reset(struct vcpu *v, struct hv_vm *vm, uint32_t id, uint64_t mpidr, u
 		uint64_t arg)
 {
 	uint32_t pcpu = v->pcpu; /* the placement outlives a reset (guest CPU_ON) */
-	void *sve = v->sve;      /* and so does the SVE buffer (vcpu_alloc) */
+	void *sve = v->sve, *za = v->za; /* and so does the SVE buffer (vcpu_alloc) */
 	size_t sve_size = v->sve_size;
 
 	memset(v, 0, sizeof *v);
 	if (sve)
-		memset(sve, 0, sve_size); /* Z, P, FFR zero; ZCR_EL1 zero (opt) */
+		memset(sve, 0, sve_size); /* Z, P, FFR, ZA zero; ZCR_EL1, SVCR, SMCR_EL1 zero (opt) */
 	v->sve = sve;
+	v->za = za;
 	v->sve_size = sve_size;
 	v->vm = vm;
 	v->id = id;
@@ -114,15 +119,29 @@ static void vcpu_load(struct vcpu *v)
 	if (c->sme)
 		sysreg_write(SYS_TPIDR2_EL0, v->opt.tpidr2_el0);
 	/*
+	 * With SME, PSTATE.SM and ZA first: setting them zeroes the registers
+	 * they bring (vcpu_put left both 0), which are then restored.
+	 */
+	if (c->sme_vl) {
+		sysreg_write(SYS_SMCR_EL1, v->opt.smcr_el1);
+		if (c->sme_prio)
+			sysreg_write(SYS_SMPRI_EL1, v->opt.smpri_el1);
+		sysreg_write(SYS_SVCR, v->opt.svcr);
+		isb();
+	}
+	/*
 	 * With SVE the Z registers hold the V registers: restored at EL2's
-	 * full vector length (ZCR_EL2, cpu.c), whatever ZCR_EL1 the guest set.
+	 * full vector length (ZCR_EL2, or SMCR_EL2 in Streaming SVE mode,
+	 * cpu.c), whatever ZCR_EL1/SMCR_EL1 the guest set.
 	 */
 	if (c->sve) {
 		sysreg_write(SYS_ZCR_EL1, v->opt.zcr_el1);
-		sve_restore(v->sve, &v->fp.fpsr);
+		sve_restore(v->sve, &v->fp.fpsr, !(v->opt.svcr & SVCR_SM) || c->sme_fa64);
 	} else {
 		fpsimd_restore(&v->fp);
 	}
+	if (v->opt.svcr & SVCR_ZA)
+		za_restore(v->za);
 	sysreg_write(ich_vmcr_el2, v->ich_vmcr);
 	sysreg_write(ich_ap0r0_el2, v->ich_ap0r0);
 	sysreg_write(ich_ap1r0_el2, v->ich_ap1r0);
@@ -145,12 +164,29 @@ static void vcpu_put(struct vcpu *v)
 	}
 	if (c->sme)
 		v->opt.tpidr2_el0 = sysreg_read(SYS_TPIDR2_EL0);
-	/* Every vCPU has Z state, whether it enabled SVE at EL1 or not: all of it is saved. */
+	if (c->sme_vl) {
+		v->opt.svcr = sysreg_read(SYS_SVCR);
+		v->opt.smcr_el1 = sysreg_read(SYS_SMCR_EL1);
+		if (c->sme_prio)
+			v->opt.smpri_el1 = sysreg_read(SYS_SMPRI_EL1);
+	}
+	/*
+	 * Every vCPU has Z state, whether it enabled SVE at EL1 or not: all of
+	 * it is saved, in Streaming SVE mode at the streaming length (FFR only
+	 * with FA64: it does not exist there otherwise).
+	 */
 	if (c->sve) {
 		v->opt.zcr_el1 = sysreg_read(SYS_ZCR_EL1);
-		sve_save(v->sve, &v->fp.fpsr);
+		sve_save(v->sve, &v->fp.fpsr, !(v->opt.svcr & SVCR_SM) || c->sme_fa64);
 	} else {
 		fpsimd_save(&v->fp);
+	}
+	if (v->opt.svcr & SVCR_ZA)
+		za_save(v->za);
+	/* Out of Streaming SVE mode and ZA: the next vCPU's come from zero (vcpu_load). */
+	if (v->opt.svcr) {
+		sysreg_write(SYS_SVCR, 0);
+		isb();
 	}
 	v->ich_vmcr = sysreg_read(ich_vmcr_el2);
 	v->ich_ap0r0 = sysreg_read(ich_ap0r0_el2);

@@ -55,8 +55,9 @@ struct vcpu_el1_sysregs {
  * EL1/EL0 registers of optional features, switched only where this CPU
  * implements them (UNDEFINED elsewhere): the pointer authentication keys
  * with FEAT_PAuth (cpu.pauth), ZCR_EL1 with FEAT_SVE (cpu.sve),
- * TPIDR2_EL0 with FEAT_SME (cpu.sme; not trapped by CPTR_EL2.TSM, unlike
- * the rest of SME's state).
+ * TPIDR2_EL0 with FEAT_SME (cpu.sme; not trapped by CPTR_EL2.TSM), and
+ * where SME is given to guests (cpu.sme_vl) SVCR (PSTATE.SM and ZA),
+ * SMCR_EL1 and, with SMIDR_EL1.SMPS, SMPRI_EL1.
  */
 struct vcpu_opt_sysregs {
 #define X(name, enc) uint64_t name;
@@ -64,6 +65,7 @@ struct vcpu_opt_sysregs {
 #undef X
 	uint64_t zcr_el1;
 	uint64_t tpidr2_el0;
+	uint64_t svcr, smcr_el1, smpri_el1;
 };
 
 /*
@@ -92,11 +94,12 @@ struct vcpu {
 	struct vcpu_opt_sysregs opt;
 	/*
 	 * With SVE (any online CPU has it): Z0-Z31, P0-P15, FFR at the largest
-	 * vector length of the CPUs (fpsimd.S, vcpu_sve_size), from hv_heap
-	 * (vcpu_alloc); NULL without SVE.
+	 * vector length of the CPUs, streaming or not (fpsimd.S,
+	 * vcpu_sve_size), then where SME is given the ZA storage (za: SVL x
+	 * SVL bytes), from hv_heap (vcpu_alloc); NULL without SVE.
 	 */
-	void *sve;
-	size_t sve_size;
+	void *sve, *za;
+	size_t sve_size; /* the whole buffer, ZA included */
 	uint64_t vmpidr; /* the MPIDR_EL1 the guest reads (VMPIDR_EL2) */
 	/*
 	 * The guest's virtual CPU interface state (vgic.c): ICH_VMCR_EL2 (its
@@ -153,12 +156,22 @@ void fpsimd_restore(const struct vcpu_fpsimd *fp);
 
 /*
  * SVE (fpsimd.S), only where the CPU has it and CPTR_EL2.TZ = 0: the vector
- * length at EL2 in bytes; Z0-Z31, P0-P15, FFR saved to / restored from regs
- * (vcpu_sve_size bytes) at that length, FPSR and FPCR to fpsr_fpcr[0..1].
+ * length at EL2 in bytes; Z0-Z31, P0-P15 and, if ffr, FFR saved to /
+ * restored from regs (vcpu_sve_size bytes) at the current length (the
+ * streaming one in Streaming SVE mode), FPSR and FPCR to fpsr_fpcr[0..1].
  */
 uint64_t sve_vector_bytes(void);
-void sve_save(void *regs, uint64_t *fpsr_fpcr);
-void sve_restore(const void *regs, const uint64_t *fpsr_fpcr);
+void sve_save(void *regs, uint64_t *fpsr_fpcr, int ffr);
+void sve_restore(const void *regs, const uint64_t *fpsr_fpcr, int ffr);
+
+/*
+ * SME (fpsimd.S), only where CPTR_EL2.TSM = 0: the streaming vector length
+ * at EL2 in bytes (SVL); the ZA storage (SVL * SVL bytes) saved to /
+ * restored from za, with PSTATE.ZA = 1.
+ */
+uint64_t sme_vector_bytes(void);
+void za_save(void *za);
+void za_restore(const void *za);
 
 /* Bytes of sve_save's buffer at vector length vl bytes: 32 Z, 16 P and FFR (vl / 8 each). */
 static inline size_t vcpu_sve_size(uint32_t vl)
