@@ -2,9 +2,10 @@
  * A virtual CPU: everything of a guest CPU the hypervisor must hold while
  * another context owns the physical CPU — general registers, PC and PSTATE
  * (switched on every exit by vectors.S), the EL1/EL0 system registers and
- * the FP/SIMD or SVE registers (switched only when the physical CPU changes vCPU:
- * vcpu_load / vcpu_put). A vCPU is placed on one physical CPU for its
- * whole life (core/sched.c); only that CPU ever runs it.
+ * the FP/SIMD registers, or SVE's and SME's (switched only when the
+ * physical CPU changes vCPU: vcpu_load / vcpu_put). A vCPU is placed on
+ * one physical CPU for its whole life (core/sched.c); only that CPU ever
+ * runs it.
  */
 #ifndef HV_ARCH_AARCH64_VCPU_H
 #define HV_ARCH_AARCH64_VCPU_H
