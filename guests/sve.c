@@ -1,39 +1,167 @@
 /*
  * SVE under the hypervisor (tests/qemu/run, QEMU -cpu max): the hypervisor
- * does not switch SVE state, so it keeps SVE trapped (CPTR_EL2.TZ) although
- * ID_AA64PFR0_EL1 tells the guest SVE is there. This guest believes it:
- * enables SVE at EL1 (CPACR_EL1.ZEN, FPEN) and runs RDVL, which the
- * hypervisor must answer by stopping the VM with the reason. Without SVE
- * it says so and powers off.
+ * gives SVE to guests and switches its state per vCPU. Three vCPUs; on 2
+ * physical CPUs, vCPUs 0 and 2 share cpu0 and take turns (each WFI gives
+ * the CPU up), vCPU 1 has cpu1. Each enables SVE at EL1 (CPACR_EL1.ZEN,
+ * FPEN), picks its vector length with ZCR_EL1 (vCPUs 0 and 1 the largest,
+ * vCPU 2 256 bits, so ZCR_EL1 must be switched too), fills Z0-Z31, P0-P15
+ * and FFR with a pattern of its own at that length and, across many
+ * switches, checks that RDVL, ZCR_EL1 and every register bit survived.
+ * vCPU 0 reports the vector lengths and that the ID registers hide SME
+ * (HCR_EL2.TID3: the hypervisor keeps it trapped). Without SVE it says so
+ * and powers off. Only vCPU 0 prints (the vCPUs share one console line).
+ *
+ * The guest is built with -mgeneral-regs-only: the compiler never touches
+ * the FP/SIMD/SVE registers, so between the assembly below they hold what
+ * this vCPU put there, unless the hypervisor loses it.
  */
 #include "guest.h"
 
+#define VCPUS 3 /* MPIDR 0, 1, 2 */
+#define AFF_OFF 1
+#define ROUNDS 24
+#define VL_MAX 256 /* bytes: the architecture's largest vector length, 2048 bits */
+/* Z0-Z31 (VL bytes each), P0-P15 and FFR (VL / 8 bytes each). */
+#define STATE_MAX (32 * VL_MAX + 17 * (VL_MAX / 8))
 #define CPACR_FPEN (3ull << 20)
 #define CPACR_ZEN (3ull << 16)
+#define ZCR_EL1 "S3_0_C1_C2_0"
 
-__attribute__((target("arch=armv8.2-a+sve"))) static uint64_t vector_bytes(void)
+static uint8_t stacks[VCPUS][4096] __attribute__((aligned(16)));
+static uint8_t dump[VCPUS][STATE_MAX] __attribute__((aligned(16)));
+static volatile uint32_t done[VCPUS], failures[VCPUS], vector_bytes[VCPUS];
+
+void secondary_entry(void);
+void secondary_main(void);
+__asm__(".text\n.global secondary_entry\nsecondary_entry:\n\tmov sp, x0\n\tb secondary_main\n");
+
+__attribute__((target("arch=armv8.2-a+sve"))) static uint32_t rdvl(void)
 {
 	uint64_t n;
 
 	__asm__ volatile("rdvl %0, #1" : "=r"(n));
-	return n;
+	return (uint32_t)n;
+}
+
+static uint64_t mpidr(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
+	return v & 0xff00ffffffull;
+}
+
+static uint64_t zcr_read(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, " ZCR_EL1 : "=r"(v));
+	return v;
+}
+
+/* The byte at offset i of vCPU id's registers; FFR (the last vl / 8 bytes) monotonic. */
+static uint8_t pattern(uint64_t id, uint32_t vl, uint32_t i)
+{
+	uint32_t ffr = 32 * vl + 16 * (vl / 8), ffr_true = 5 + 9 * (uint32_t)id; /* bits */
+
+	if (i >= ffr) {
+		uint32_t bit = (i - ffr) * 8; /* of this byte's lowest */
+
+		if (bit >= ffr_true)
+			return 0;
+		return bit + 8 <= ffr_true ? 0xff : (uint8_t)((1u << (ffr_true - bit)) - 1);
+	}
+	return (uint8_t)(i * 13 + (i >> 8) * 7 + id * 0x55 + 1);
+}
+
+/* This vCPU's checks; returns how many failed. */
+static uint32_t exercise(void)
+{
+	uint64_t id = mpidr(), cpacr, len = id == 2 ? 1 : 0xf;
+	uint8_t *buf = dump[id];
+	uint32_t vl, size, failed = 0;
+
+	__asm__ volatile("mrs %0, cpacr_el1" : "=r"(cpacr));
+	__asm__ volatile("msr cpacr_el1, %0\n\tisb" : : "r"(cpacr | CPACR_FPEN | CPACR_ZEN) : "memory");
+	__asm__ volatile("msr " ZCR_EL1 ", %0\n\tisb" : : "r"(len) : "memory");
+	vl = rdvl();
+	vector_bytes[id] = vl;
+	if (vl < 16 || vl > VL_MAX || vl % 16)
+		return 1;
+	size = 32 * vl + 17 * (vl / 8);
+	for (uint32_t i = 0; i < size; i++)
+		buf[i] = pattern(id, vl, i);
+	sve_load(buf, 1);
+	for (int r = 0; r < ROUNDS; r++) {
+		cpu_yield(); /* another vCPU may run here, with its own registers and length */
+		failed += rdvl() != vl;
+		failed += (zcr_read() & 0xf) != len;
+		for (uint32_t i = 0; i < size; i++)
+			buf[i] = 0;
+		sve_store(buf, 1);
+		for (uint32_t i = 0; i < size; i++)
+			if (buf[i] != pattern(id, vl, i)) {
+				failed++;
+				break;
+			}
+	}
+	return failed;
+}
+
+void secondary_main(void)
+{
+	uint64_t id = mpidr();
+
+	failures[id] = exercise();
+	done[id] = 1;
+	hvc_call4(PSCI_CPU_OFF, 0, 0, 0, 0);
+	for (;;)
+		cpu_yield();
 }
 
 int main(void)
 {
-	uint64_t pfr0, cpacr, n;
+	uint64_t pfr0, pfr1, smfr0, reserved, start;
+	int64_t on[VCPUS] = { 0 };
+	int ok = 1;
 
-	__asm__ volatile("mrs %0, S3_0_C0_C4_0" : "=r"(pfr0)); /* ID_AA64PFR0_EL1 */
+	__asm__ volatile("mrs %0, S3_0_C0_C4_0" : "=r"(pfr0));  /* ID_AA64PFR0_EL1 */
+	__asm__ volatile("mrs %0, S3_0_C0_C4_1" : "=r"(pfr1));  /* ID_AA64PFR1_EL1 */
+	__asm__ volatile("mrs %0, S3_0_C0_C4_5" : "=r"(smfr0)); /* ID_AA64SMFR0_EL1 */
+	__asm__ volatile("mrs %0, S3_0_C0_C3_3" : "=r"(reserved)); /* unallocated: RAZ */
+	put_str("sve: ID_AA64PFR1_EL1.SME ");
+	put_dec((int64_t)((pfr1 >> 24) & 0xf));
+	put_str(", ID_AA64SMFR0_EL1 ");
+	put_hex(smfr0);
+	put_str(", S3_0_C0_C3_3 ");
+	put_hex(reserved);
+	put_str("\n");
 	if (((pfr0 >> 32) & 0xf) == 0) { /* SVE [35:32] */
 		put_str("sve: not implemented\n");
 		return 0;
 	}
-	__asm__ volatile("mrs %0, cpacr_el1" : "=r"(cpacr));
-	__asm__ volatile("msr cpacr_el1, %0\n\tisb" : : "r"(cpacr | CPACR_FPEN | CPACR_ZEN) : "memory");
-	put_str("sve: implemented, RDVL next\n");
-	n = vector_bytes(); /* the VM ends here */
-	put_str("sve: UNEXPECTED: the hypervisor let SVE run, vector length ");
-	put_dec((int64_t)n);
-	put_str(" bytes\n");
+	for (uint64_t id = 1; id < VCPUS; id++)
+		on[id] = hvc_call4(PSCI_CPU_ON, id, (uintptr_t)secondary_entry,
+				   (uintptr_t)(stacks[id] + sizeof stacks[id]), 0);
+	failures[0] = exercise();
+	done[0] = 1;
+	start = counter();
+	for (uint64_t id = 1; id < VCPUS; id++)
+		while ((!done[id] || hvc_call4(PSCI_AFFINITY_INFO, id, 0, 0, 0) != AFF_OFF) &&
+		       counter() - start < 10 * counter_freq())
+			cpu_yield();
+	put_str("sve: vector bytes (RDVL) per vCPU:");
+	for (int id = 0; id < VCPUS; id++) {
+		put_char(' ');
+		put_dec(vector_bytes[id]);
+	}
+	put_str("; failed checks per vCPU:");
+	for (int id = 0; id < VCPUS; id++) {
+		put_char(' ');
+		put_dec(done[id] && on[id] == 0 ? (int64_t)failures[id] : -1);
+		ok = ok && done[id] && on[id] == 0 && failures[id] == 0;
+	}
+	put_str("\n");
+	put_str(ok ? "sve: ok\n" : "sve: FAILED\n");
 	return 0;
 }

@@ -97,6 +97,16 @@ static inline uint64_t counter(void)
 	return v;
 }
 
+/*
+ * SVE/SME register file to and from buf (common/sve.S): Z0-Z31, P0-P15 and,
+ * if ffr, FFR at the current vector length; the ZA storage (PSTATE.ZA = 1).
+ * Only on a CPU with SVE (and SME for ZA), enabled at EL1 (CPACR_EL1).
+ */
+void sve_load(const uint8_t *buf, int ffr);
+void sve_store(uint8_t *buf, int ffr);
+void za_load(const uint8_t *buf);
+void za_store(uint8_t *buf);
+
 /* PSCI SYSTEM_OFF through HVC; does not return. */
 __attribute__((noreturn)) void guest_power_off(void);
 

@@ -157,6 +157,17 @@ int hv_vm_create(struct hv_vm *hv, const struct vm_config *cfg, const char *cfg_
 	hv->vttbr = regs.root | (uint64_t)vmid << VTTBR_VMID_SHIFT;
 	hv->vtcr = regs.control;
 	hv->vcpu_count = vm->vcpu_count;
+	for (uint32_t i = 0; i < vm->vcpu_count; i++) {
+		err = vcpu_alloc(&hv->vcpus[i]);
+		if (err) {
+			hv_log("vm '%s': vCPU %u: no memory for its SVE registers", cfg->name,
+			       (unsigned)i);
+			while (i--)
+				vcpu_free(&hv->vcpus[i]);
+			vm_destroy(vm);
+			return err;
+		}
+	}
 	reset_vcpus(hv);
 	vm_set_state(vm, VM_RUNNING);
 	return 0;
@@ -170,6 +181,8 @@ void hv_vm_destroy(struct hv_vm *hv)
 	/* The lifecycle's way out of RUNNING (vm.h): STOPPING, then STOPPED. */
 	vm_set_state(hv->vm, VM_STOPPING);
 	vm_set_state(hv->vm, VM_STOPPED);
+	for (uint32_t i = 0; i < hv->vcpu_count; i++)
+		vcpu_free(&hv->vcpus[i]);
 	err = vm_destroy(hv->vm);
 	if (err)
 		hv_log("vm '%s': not destroyed: %s", hv->vm->name, vmcfg_strerror(err));

@@ -29,11 +29,22 @@ struct cpu {
 	/*
 	 * What this CPU implements, from its ID registers (cpu_init), and the
 	 * HCR_EL2 bits that follow from it, added to every guest entry here.
-	 * SVE and SME stay trapped (CPTR_EL2.TZ/TSM): see cpu_init.
+	 * SVE and SME are given to guests, their state switched: see cpu_init.
 	 */
 	bool pauth;        /* FEAT_PAuth: its key registers are switched with the vCPU */
-	bool sve, sme;     /* FEAT_SVE, FEAT_SME: implemented, not given to guests */
+	bool sve;          /* FEAT_SVE: given to guests, Z/P/FFR/ZCR_EL1 switched */
+	bool sme;          /* FEAT_SME: implemented (given to guests where sme_vl != 0) */
+	bool sme_fa64;     /* FEAT_SME_FA64: FFR exists in Streaming SVE mode */
+	bool sme_prio;     /* SMIDR_EL1.SMPS: SMPRI_EL1 exists */
+	uint32_t sve_vl;   /* with sve: the vector length in bytes, the largest it has */
+	uint32_t sme_vl;   /* SME given: the streaming vector length in bytes, the largest */
 	uint64_t hcr_features;
+	/*
+	 * The ID registers guests read here (HCR_EL2.TID3 traps them): this
+	 * CPU's own, read once by cpu_init, with the fields of what guests are
+	 * not given cleared (idreg.c). Index (CRm - 1) * 8 + op2.
+	 */
+	uint64_t idregs[7 * 8];
 };
 
 extern struct cpu cpus[HV_MAX_CPUS];
@@ -48,6 +59,19 @@ void cpu_init(uint32_t index);
 
 /* Logs what this CPU gives guests of PAuth, SVE and SME (boot log). */
 void cpu_log_features(void);
+
+/*
+ * The largest SVE vector length, and streaming vector length where SME is
+ * given, in bytes, of the online CPUs; 0 without.
+ */
+uint32_t cpu_max_sve_vl(void);
+uint32_t cpu_max_sme_vl(void);
+
+/*
+ * The ID registers (op0 3, op1 0, CRn 0, CRm 1-7) as guests see them
+ * (idreg.c): fills c->idregs from this CPU's own.
+ */
+void idreg_init(struct cpu *c);
 
 /*
  * Brings the other CPUs of the device tree online through PSCI CPU_ON and

@@ -25,10 +25,13 @@
 #define HCR_BSU_IS (U64(1) << 10) /* BSU[11:10] = 0b01: barriers upgraded to inner shareable */
 #define HCR_TWI BIT(13)   /* trap WFI */
 #define HCR_TWE BIT(14)   /* trap WFE */
+#define HCR_TID3 BIT(18)  /* trap EL1 reads of the ID registers (op0 3, op1 0, CRn 0, CRm 1-7):
+			     answered by idreg.c with what guests are given */
 #define HCR_TSC BIT(19)   /* trap SMC (EC 0x17), so guests never reach the firmware */
 #define HCR_TIDCP BIT(20) /* trap IMPLEMENTATION DEFINED system registers */
 #define HCR_TACR BIT(21)  /* trap ACTLR_EL1 (IMPLEMENTATION DEFINED CPU controls) */
 #define HCR_RW BIT(31)    /* EL1 is AArch64 */
+#define HCR_TLOR BIT(35)  /* trap the LORegions registers (FEAT_LOR; RES0 without), not switched */
 /*
  * Pointer authentication (FEAT_PAuth), set only where the CPU implements it
  * (cpu.c); RES0 otherwise. With a bit at 0, EL1/EL0 trap to EL2:
@@ -94,8 +97,10 @@
 #define SYS_ID_AA64ISAR1_EL1 S3_0_C0_C6_1
 #define SYS_ID_AA64ISAR2_EL1 S3_0_C0_C6_2
 #define ID_FIELD(v, lsb) (((v) >> (lsb)) & 0xf)
+#define SYS_ID_AA64MMFR1_EL1 S3_0_C0_C7_1
 #define ID_AA64PFR0_SVE 32  /* [35:32] FEAT_SVE */
 #define ID_AA64PFR1_SME 24  /* [27:24] FEAT_SME */
+#define ID_AA64MMFR1_LO 16  /* [19:16] FEAT_LOR */
 #define ID_AA64ISAR1_APA 4  /* [7:4]   address authentication, QARMA5 */
 #define ID_AA64ISAR1_API 8  /* [11:8]  address authentication, IMPLEMENTATION DEFINED */
 #define ID_AA64ISAR1_GPA 24 /* [27:24] generic authentication, QARMA5 */
@@ -116,8 +121,37 @@
 	X(apdbkeylo_el1, S3_0_C2_C2_2) X(apdbkeyhi_el1, S3_0_C2_C2_3)           \
 	X(apgakeylo_el1, S3_0_C2_C3_0) X(apgakeyhi_el1, S3_0_C2_C3_1)
 
+/*
+ * SVE vector length controls (FEAT_SVE), LEN [3:0]: the vector length is
+ * (LEN + 1) * 128 bits, capped at what the CPU implements. ZCR_EL2 bounds
+ * EL2 and EL1/EL0; ZCR_EL1 is the guest's own bound (switched per vCPU).
+ */
+#define SYS_ZCR_EL1 S3_0_C1_C2_0
+#define SYS_ZCR_EL2 S3_4_C1_C2_0
+#define ZCR_LEN_MAX 0xf
+
 /* TPIDR2_EL0 (FEAT_SME): the SME thread pointer, EL0-visible. */
 #define SYS_TPIDR2_EL0 S3_3_C13_C0_5
+
+/*
+ * SME (FEAT_SME; Arm ARM D19.2 SMCR_EL1, SMCR_EL2, SVCR, SMIDR_EL1,
+ * ID_AA64SMFR0_EL1). SMCR_ELx: LEN [3:0] as ZCR's, for the streaming
+ * vector length; FA64 [31]: the full A64 instruction set (FFR included) in
+ * Streaming SVE mode; EZT0 [30] (SME2): 0 traps ZT0 accesses. SVCR: SM [0]
+ * Streaming SVE mode, ZA [1] the ZA storage on (PSTATE.SM, PSTATE.ZA).
+ */
+#define SYS_SMCR_EL1 S3_0_C1_C2_6
+#define SYS_SMCR_EL2 S3_4_C1_C2_6
+#define SYS_SMPRI_EL1 S3_0_C1_C2_4
+#define SYS_SMIDR_EL1 S3_1_C0_C0_6
+#define SYS_SVCR S3_3_C4_C2_2
+#define SYS_ID_AA64SMFR0_EL1 S3_0_C0_C4_5
+#define SMCR_LEN_MAX 0xf
+#define SMCR_FA64 BIT(31)
+#define SVCR_SM BIT(0)
+#define SVCR_ZA BIT(1)
+#define SMIDR_SMPS BIT(15)        /* SMPRI_EL1 (streaming priority) implemented */
+#define ID_AA64SMFR0_FA64 BIT(63) /* FEAT_SME_FA64 */
 
 /* MPIDR_EL1: the affinity fields Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]. */
 #define MPIDR_AFF_MASK U64(0xff00ffffff)

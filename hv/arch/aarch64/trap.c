@@ -67,8 +67,9 @@ static void trap_smc(struct vcpu *v)
 }
 
 /*
- * MSR/MRS trapped by TIDCP, TACR, CNTHCTL_EL2, MDCR_EL2 (the debug
- * registers), or HCR_EL2.IMO for the SGI register (ISS: Op0 [21:20] Op2
+ * MSR/MRS trapped by TID3 (the ID registers), TIDCP, TACR, TLOR,
+ * CNTHCTL_EL2, MDCR_EL2 (the debug registers), or HCR_EL2.IMO for the SGI
+ * register (ISS: Op0 [21:20] Op2
  * [19:17] Op1 [16:14] CRn [13:10] Rt [9:5] CRm [4:1] Direction [0], 1 = read).
  */
 #define ISS_SYSREG_MASK 0x3ffc1eu /* Op0, Op2, Op1, CRn, CRm */
@@ -82,6 +83,8 @@ static void trap_sysreg(struct vcpu *v)
 	uint64_t iss = ESR_ISS(v->esr);
 	unsigned rt = (unsigned)(iss >> 5 & 31);
 
+	if (idreg_trap(v, iss))
+		return;
 	if ((iss & ISS_SYSREG_MASK) == ISS_ICC_SGI1R && !(iss & 1) && v->vm->vgic.on) {
 		vgic_sgi(v, rt == 31 ? 0 : v->regs.x[rt]);
 		vcpu_skip_instruction(v);
@@ -107,17 +110,19 @@ static void trap_sysreg(struct vcpu *v)
 }
 
 /*
- * SVE and SME stay trapped by CPTR_EL2.TZ and TSM (cpu.c): their register
- * state is not switched between vCPUs, so no guest may use them. The ID
- * registers a guest reads still say they exist (HCR_EL2.TID3 is not set):
- * a guest that believes them is stopped here, with the reason.
+ * SVE and SME are given to guests where the CPU has them (cpu.c), so these
+ * trap only where they stay trapped: SME on a CPU with SME but no SVE
+ * (CPTR_EL2.TSM), where the ID registers guests read say there is none
+ * (idreg.c). A guest that uses it anyway is stopped here, with the reason.
+ * Without FEAT_SVE / FEAT_SME their instructions are UNDEFINED at EL1 and
+ * never reach EL2.
  */
 static void trap_sve_sme(struct vcpu *v)
 {
 	bool sve = ESR_EC(v->esr) == EC_SVE;
 
 	hv_vm_stop(v->vm, "%s instruction or register access trapped by CPTR_EL2.%s: %s is not "
-			  "available to guests, its state is not switched between vCPUs (pc %#llx)",
+			  "available to guests (pc %#llx)",
 		   sve ? "SVE" : "SME", sve ? "TZ" : "TSM", sve ? "SVE" : "SME",
 		   (unsigned long long)v->regs.pc);
 }

@@ -2,6 +2,7 @@
 #ifndef HV_ARCH_AARCH64_TRAP_H
 #define HV_ARCH_AARCH64_TRAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arch/aarch64/vcpu.h"
@@ -16,6 +17,13 @@ void trap_handle(struct vcpu *v, uint64_t kind);
 
 /* The VM's exits per class as "WFx 12, DABT 345, …" (classes with none left out) into buf. */
 void trap_format_counts(const struct hv_vm *hv, char *buf, size_t size);
+
+/*
+ * An MRS of the ID register space trapped by HCR_EL2.TID3 (ISS of EC 0x18):
+ * answers it from this CPU's guest view (idreg.c) and returns true; false
+ * for any other system register access.
+ */
+bool idreg_trap(struct vcpu *v, uint64_t iss);
 
 /* PSCI calls from a guest (HVC, or SMC trapped by HCR_EL2.TSC): vpsci.c. */
 void vpsci_call(struct vcpu *v);

@@ -4,6 +4,7 @@
 #include "arch/aarch64/trap.h"
 #include "arch/aarch64/vcpu.h"
 #include "arch/aarch64/vgic.h"
+#include "core/heap.h"
 #include "core/libc.h"
 #include "core/vm.h"
 
@@ -11,6 +12,7 @@ _Static_assert(__builtin_offsetof(struct vcpu_regs, x) == VCPU_REGS_X0, "vectors
 _Static_assert(__builtin_offsetof(struct vcpu_regs, pc) == VCPU_REGS_PC, "vectors.S");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, pstate) == VCPU_REGS_PSTATE, "vectors.S");
 _Static_assert(__builtin_offsetof(struct vcpu_fpsimd, fpsr) == 512, "fpsimd.S");
+_Static_assert(__builtin_offsetof(struct vcpu_fpsimd, fpcr) == 520, "fpsimd.S: sve_save");
 
 /*
  * HCR_EL2 while a guest runs (Arm ARM D19.2 HCR_EL2):
@@ -23,19 +25,67 @@ _Static_assert(__builtin_offsetof(struct vcpu_fpsimd, fpsr) == 512, "fpsimd.S");
  *   TSC       SMC traps: guests never reach the firmware (QEMU's PSCI);
  *   TIDCP TACR  IMPLEMENTATION DEFINED registers and ACTLR_EL1 trap: no guest
  *               touches CPU-wide implementation controls;
+ *   TID3      the ID registers trap: guests read them without the features
+ *             the hypervisor does not give them (idreg.c);
  *   RW        EL1 is AArch64.
  */
 #define HCR_GUEST                                                                         \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
-	 HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
-/* Plus, per CPU, API and APK where it implements pointer authentication (cpu.c). */
+	 HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TID3 | HCR_RW)
+/* Plus, per CPU, API and APK with pointer authentication, TLOR with LORegions (cpu.c). */
+
+/*
+ * The SVE/SME buffer comes from the heap, sized for the vector lengths the
+ * CPUs actually have, rather than inside struct vcpu for the
+ * architecture's largest (2048 bits: 8.5 KiB of Z/P/FFR and 64 KiB of ZA
+ * per vCPU, 2.2 MiB for HV_MAX_VMS * HV_VM_MAX_VCPUS): nothing is spent
+ * on CPUs without them, and a struct vcpu that is memset on every reset
+ * stays small. Sized from the online CPUs (all of them are online before
+ * any VM is created), so whichever CPU the vCPU is placed on saves at
+ * most this much: Z/P/FFR at the larger of the two vector lengths (the
+ * streaming one in Streaming SVE mode), then ZA.
+ */
+int vcpu_alloc(struct vcpu *v)
+{
+	uint32_t vl = cpu_max_sve_vl(), svl = cpu_max_sme_vl();
+	size_t regs = vcpu_sve_size(vl > svl ? vl : svl), size = regs + (size_t)svl * svl;
+
+	v->sve = v->za = NULL;
+	v->sve_size = 0;
+	if (!vl)
+		return 0;
+	v->sve = hv_heap.fn(hv_heap.ud, NULL, 0, size);
+	if (!v->sve)
+		return VMCFG_ENOMEM;
+	v->za = svl ? (char *)v->sve + regs : NULL;
+	v->sve_size = size;
+	return 0;
+}
+
+void vcpu_free(struct vcpu *v)
+{
+	/* Scrubbed: the frames go back to the allocator with a guest's registers in them. */
+	if (v->sve) {
+		memset(v->sve, 0, v->sve_size);
+		hv_heap.fn(hv_heap.ud, v->sve, v->sve_size, 0);
+	}
+	v->sve = v->za = NULL;
+	v->sve_size = 0;
+}
 
 void vcpu_reset(struct vcpu *v, struct hv_vm *vm, uint32_t id, uint64_t mpidr, uint64_t entry,
 		uint64_t arg)
 {
 	uint32_t pcpu = v->pcpu; /* the placement outlives a reset (guest CPU_ON) */
+	void *sve = v->sve, *za = v->za; /* and so does the SVE buffer (vcpu_alloc) */
+	size_t sve_size = v->sve_size;
 
 	memset(v, 0, sizeof *v);
+	if (sve)
+		memset(sve, 0, sve_size); /* Z, P, FFR, ZA zero; ZCR_EL1, SVCR, SMCR_EL1 zero (opt) */
+	v->sve = sve;
+	v->za = za;
+	v->sve_size = sve_size;
 	v->vm = vm;
 	v->id = id;
 	v->pcpu = pcpu;
@@ -68,7 +118,30 @@ static void vcpu_load(struct vcpu *v)
 	}
 	if (c->sme)
 		sysreg_write(SYS_TPIDR2_EL0, v->opt.tpidr2_el0);
-	fpsimd_restore(&v->fp);
+	/*
+	 * With SME, PSTATE.SM and ZA first: setting them zeroes the registers
+	 * they bring (vcpu_put left both 0), which are then restored.
+	 */
+	if (c->sme_vl) {
+		sysreg_write(SYS_SMCR_EL1, v->opt.smcr_el1);
+		if (c->sme_prio)
+			sysreg_write(SYS_SMPRI_EL1, v->opt.smpri_el1);
+		sysreg_write(SYS_SVCR, v->opt.svcr);
+		isb();
+	}
+	/*
+	 * With SVE the Z registers hold the V registers: restored at EL2's
+	 * full vector length (ZCR_EL2, or SMCR_EL2 in Streaming SVE mode,
+	 * cpu.c), whatever ZCR_EL1/SMCR_EL1 the guest set.
+	 */
+	if (c->sve) {
+		sysreg_write(SYS_ZCR_EL1, v->opt.zcr_el1);
+		sve_restore(v->sve, &v->fp.fpsr, !(v->opt.svcr & SVCR_SM) || c->sme_fa64);
+	} else {
+		fpsimd_restore(&v->fp);
+	}
+	if (v->opt.svcr & SVCR_ZA)
+		za_restore(v->za);
 	sysreg_write(ich_vmcr_el2, v->ich_vmcr);
 	sysreg_write(ich_ap0r0_el2, v->ich_ap0r0);
 	sysreg_write(ich_ap1r0_el2, v->ich_ap1r0);
@@ -91,7 +164,30 @@ static void vcpu_put(struct vcpu *v)
 	}
 	if (c->sme)
 		v->opt.tpidr2_el0 = sysreg_read(SYS_TPIDR2_EL0);
-	fpsimd_save(&v->fp);
+	if (c->sme_vl) {
+		v->opt.svcr = sysreg_read(SYS_SVCR);
+		v->opt.smcr_el1 = sysreg_read(SYS_SMCR_EL1);
+		if (c->sme_prio)
+			v->opt.smpri_el1 = sysreg_read(SYS_SMPRI_EL1);
+	}
+	/*
+	 * Every vCPU has Z state, whether it enabled SVE at EL1 or not: all of
+	 * it is saved, in Streaming SVE mode at the streaming length (FFR only
+	 * with FA64: it does not exist there otherwise).
+	 */
+	if (c->sve) {
+		v->opt.zcr_el1 = sysreg_read(SYS_ZCR_EL1);
+		sve_save(v->sve, &v->fp.fpsr, !(v->opt.svcr & SVCR_SM) || c->sme_fa64);
+	} else {
+		fpsimd_save(&v->fp);
+	}
+	if (v->opt.svcr & SVCR_ZA)
+		za_save(v->za);
+	/* Out of Streaming SVE mode and ZA: the next vCPU's come from zero (vcpu_load). */
+	if (v->opt.svcr) {
+		sysreg_write(SYS_SVCR, 0);
+		isb();
+	}
 	v->ich_vmcr = sysreg_read(ich_vmcr_el2);
 	v->ich_ap0r0 = sysreg_read(ich_ap0r0_el2);
 	v->ich_ap1r0 = sysreg_read(ich_ap1r0_el2);

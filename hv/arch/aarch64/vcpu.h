@@ -2,9 +2,10 @@
  * A virtual CPU: everything of a guest CPU the hypervisor must hold while
  * another context owns the physical CPU — general registers, PC and PSTATE
  * (switched on every exit by vectors.S), the EL1/EL0 system registers and
- * the FP/SIMD registers (switched only when the physical CPU changes vCPU:
- * vcpu_load / vcpu_put). A vCPU is placed on one physical CPU for its
- * whole life (core/sched.c); only that CPU ever runs it.
+ * the FP/SIMD registers, or SVE's and SME's (switched only when the
+ * physical CPU changes vCPU: vcpu_load / vcpu_put). A vCPU is placed on
+ * one physical CPU for its whole life (core/sched.c); only that CPU ever
+ * runs it.
  */
 #ifndef HV_ARCH_AARCH64_VCPU_H
 #define HV_ARCH_AARCH64_VCPU_H
@@ -22,6 +23,7 @@
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/aarch64/sysreg.h"
@@ -53,17 +55,25 @@ struct vcpu_el1_sysregs {
 /*
  * EL1/EL0 registers of optional features, switched only where this CPU
  * implements them (UNDEFINED elsewhere): the pointer authentication keys
- * with FEAT_PAuth (cpu.pauth), TPIDR2_EL0 with FEAT_SME (cpu.sme; not
- * trapped by CPTR_EL2.TSM, unlike the rest of SME's state).
+ * with FEAT_PAuth (cpu.pauth), ZCR_EL1 with FEAT_SVE (cpu.sve),
+ * TPIDR2_EL0 with FEAT_SME (cpu.sme; not trapped by CPTR_EL2.TSM), and
+ * where SME is given to guests (cpu.sme_vl) SVCR (PSTATE.SM and ZA),
+ * SMCR_EL1 and, with SMIDR_EL1.SMPS, SMPRI_EL1.
  */
 struct vcpu_opt_sysregs {
 #define X(name, enc) uint64_t name;
 	PAUTH_KEY_SYSREGS(X)
 #undef X
+	uint64_t zcr_el1;
 	uint64_t tpidr2_el0;
+	uint64_t svcr, smcr_el1, smpri_el1;
 };
 
-/* q0..q31 as pairs of 64-bit halves, then FPSR and FPCR (layout of fpsimd.S). */
+/*
+ * q0..q31 as pairs of 64-bit halves, then FPSR and FPCR (layout of fpsimd.S).
+ * On an SVE CPU only fpsr and fpcr are used: the V registers are switched
+ * as the low 128 bits of the Z registers, in struct vcpu's sve buffer.
+ */
 struct vcpu_fpsimd {
 	uint64_t q[64];
 	uint64_t fpsr, fpcr;
@@ -83,6 +93,14 @@ struct vcpu {
 	struct vcpu_el1_sysregs el1;
 	struct vcpu_fpsimd fp;
 	struct vcpu_opt_sysregs opt;
+	/*
+	 * With SVE (any online CPU has it): Z0-Z31, P0-P15, FFR at the largest
+	 * vector length of the CPUs, streaming or not (fpsimd.S,
+	 * vcpu_sve_size), then where SME is given the ZA storage (za: SVL x
+	 * SVL bytes), from hv_heap (vcpu_alloc); NULL without SVE.
+	 */
+	void *sve, *za;
+	size_t sve_size; /* the whole buffer, ZA included */
 	uint64_t vmpidr; /* the MPIDR_EL1 the guest reads (VMPIDR_EL2) */
 	/*
 	 * The guest's virtual CPU interface state (vgic.c): ICH_VMCR_EL2 (its
@@ -100,9 +118,18 @@ struct vcpu {
 };
 
 /*
+ * Allocates what v needs beyond struct vcpu (the SVE register buffer where
+ * the CPUs have SVE), before its first vcpu_reset. Returns 0 or VMCFG_ENOMEM.
+ * vcpu_free returns it; both only while v does not run.
+ */
+int vcpu_alloc(struct vcpu *v);
+void vcpu_free(struct vcpu *v);
+
+/*
  * Puts v in the architectural reset state of an EL1 entry: EL1h with DAIF
  * masked at entry, x0 = arg, every other register zero, MMU off
- * (SCTLR_EL1_RESET), FP/SIMD registers zero. The vCPU is left VCPU_OFF.
+ * (SCTLR_EL1_RESET), FP/SIMD and SVE registers zero. The vCPU is left
+ * VCPU_OFF; what vcpu_alloc gave it stays.
  */
 void vcpu_reset(struct vcpu *v, struct hv_vm *vm, uint32_t id, uint64_t mpidr, uint64_t entry,
 		uint64_t arg);
@@ -127,6 +154,31 @@ uint64_t guest_enter(struct vcpu_regs *regs);
 /* Saves / restores the FP/SIMD registers (fpsimd.S). */
 void fpsimd_save(struct vcpu_fpsimd *fp);
 void fpsimd_restore(const struct vcpu_fpsimd *fp);
+
+/*
+ * SVE (fpsimd.S), only where the CPU has it and CPTR_EL2.TZ = 0: the vector
+ * length at EL2 in bytes; Z0-Z31, P0-P15 and, if ffr, FFR saved to /
+ * restored from regs (vcpu_sve_size bytes) at the current length (the
+ * streaming one in Streaming SVE mode), FPSR and FPCR to fpsr_fpcr[0..1].
+ */
+uint64_t sve_vector_bytes(void);
+void sve_save(void *regs, uint64_t *fpsr_fpcr, int ffr);
+void sve_restore(const void *regs, const uint64_t *fpsr_fpcr, int ffr);
+
+/*
+ * SME (fpsimd.S), only where CPTR_EL2.TSM = 0: the streaming vector length
+ * at EL2 in bytes (SVL); the ZA storage (SVL * SVL bytes) saved to /
+ * restored from za, with PSTATE.ZA = 1.
+ */
+uint64_t sme_vector_bytes(void);
+void za_save(void *za);
+void za_restore(const void *za);
+
+/* Bytes of sve_save's buffer at vector length vl bytes: 32 Z, 16 P and FFR (vl / 8 each). */
+static inline size_t vcpu_sve_size(uint32_t vl)
+{
+	return (size_t)vl * 32 + (size_t)vl / 8 * 17;
+}
 
 /* Steps over the instruction that trapped (2 or 4 bytes, from ESR_EL2.IL). */
 static inline void vcpu_skip_instruction(struct vcpu *v)
