@@ -48,6 +48,9 @@ static const uint32_t el2_intids[] = { GIC_INTID_KICK, GIC_INTID_MAINTENANCE, GI
 #define ICC_SRE_SRE (1u << 0)
 #define ICC_SRE_ENABLE (1u << 3)
 
+/* ICC_CTLR_EL1.EOImode [1]: EOIR only drops the priority, ICC_DIR_EL1 deactivates. */
+#define ICC_CTLR_EOIMODE (1u << 1)
+
 /* CNTHP_CTL_EL2: ENABLE [0]; IMASK [1] = 0 lets the timer assert its interrupt. */
 #define CNTHP_CTL_ENABLE 1u
 
@@ -104,7 +107,12 @@ void gic_cpu_init(uint64_t mpidr)
 	sysreg_write(icc_sre_el2, sysreg_read(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
 	sysreg_write(icc_pmr_el1, 0xff);  /* every priority passes the mask */
-	sysreg_write(icc_ctlr_el1, 0);    /* EOImode 0: EOIR both drops and deactivates */
+	/*
+	 * EOImode 1: EOIR drops the running priority, deactivation is separate
+	 * (ICC_DIR_EL1), so an interrupt can stay active after EL2 is done
+	 * with it.
+	 */
+	sysreg_write(icc_ctlr_el1, ICC_CTLR_EOIMODE);
 	sysreg_write(icc_igrpen1_el1, 1); /* Group 1 on at this CPU interface */
 	isb();
 }
@@ -131,10 +139,11 @@ uint32_t gic_handle_irq(void)
 	if (intid != GIC_INTID_KICK && intid != GIC_INTID_MAINTENANCE && intid != GIC_INTID_CNTHP &&
 	    intid != GIC_INTID_VTIMER)
 		hv_panic("GIC: interrupt %u, which the hypervisor never enabled", intid);
-	/* Disarm before EOI: the timer's level output would re-pend the PPI at once. */
+	/* Disarm before deactivation: the timer's level output would re-pend the PPI at once. */
 	if (intid == GIC_INTID_CNTHP)
 		gic_slice_stop();
-	sysreg_write(icc_eoir1_el1, intid);
+	sysreg_write(icc_eoir1_el1, intid); /* priority drop only (EOImode 1) */
+	sysreg_write(icc_dir_el1, intid);
 	isb();
 	return intid;
 }
