@@ -26,6 +26,8 @@
 #define GICR_SGI 0x10000
 #define GICR_IGROUPR0 (GICR_SGI + 0x0080)
 #define GICR_ISENABLER0 (GICR_SGI + 0x0100)
+#define GICR_ISACTIVER0 (GICR_SGI + 0x0300)
+#define GICR_ICACTIVER0 (GICR_SGI + 0x0380)
 #define GICR_IPRIORITYR (GICR_SGI + 0x0400)
 
 #define INTID_SPURIOUS 1023
@@ -56,6 +58,9 @@ static const uint32_t el2_intids[] = { GIC_INTID_KICK, GIC_INTID_MAINTENANCE, GI
 
 /* One time slice: 2 ms of the system counter. */
 #define SLICE_PER_SECOND 500
+
+/* Each CPU's redistributor (RD_base), found by gic_cpu_init, by cpu index. */
+static uint64_t redistributor[HV_MAX_CPUS];
 
 static volatile uint32_t *reg32(uint64_t addr)
 {
@@ -92,6 +97,7 @@ void gic_cpu_init(uint64_t mpidr)
 
 	if (!rd)
 		hv_panic("GIC: no redistributor for MPIDR %#llx", (unsigned long long)mpidr);
+	redistributor[this_cpu()->index] = rd;
 	/* Wake the redistributor: clear ProcessorSleep, wait for ChildrenAsleep to clear. */
 	*reg32(rd + GICR_WAKER) &= ~GICR_WAKER_SLEEP;
 	while (*reg32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP)
@@ -109,8 +115,9 @@ void gic_cpu_init(uint64_t mpidr)
 	sysreg_write(icc_pmr_el1, 0xff);  /* every priority passes the mask */
 	/*
 	 * EOImode 1: EOIR drops the running priority, deactivation is separate
-	 * (ICC_DIR_EL1), so an interrupt can stay active after EL2 is done
-	 * with it.
+	 * (ICC_DIR_EL1). That lets the virtual timer's PPI stay active after
+	 * EL2 has handled it, until the guest deactivates its virtual copy
+	 * through a HW = 1 list register (vgic.c).
 	 */
 	sysreg_write(icc_ctlr_el1, ICC_CTLR_EOIMODE);
 	sysreg_write(icc_igrpen1_el1, 1); /* Group 1 on at this CPU interface */
@@ -130,7 +137,7 @@ void gic_slice_stop(void)
 	isb();
 }
 
-uint32_t gic_handle_irq(void)
+uint32_t gic_take_irq(void)
 {
 	uint32_t intid = (uint32_t)(sysreg_read(icc_iar1_el1) & 0xffffff);
 
@@ -143,9 +150,47 @@ uint32_t gic_handle_irq(void)
 	if (intid == GIC_INTID_CNTHP)
 		gic_slice_stop();
 	sysreg_write(icc_eoir1_el1, intid); /* priority drop only (EOImode 1) */
-	sysreg_write(icc_dir_el1, intid);
+	if (intid != GIC_INTID_VTIMER)
+		sysreg_write(icc_dir_el1, intid);
 	isb();
 	return intid;
+}
+
+uint32_t gic_handle_irq(void)
+{
+	uint32_t intid = gic_take_irq();
+
+	if (intid == GIC_INTID_VTIMER)
+		gic_deactivate(intid);
+	return intid;
+}
+
+void gic_deactivate(uint32_t intid)
+{
+	sysreg_write(icc_dir_el1, intid);
+	isb();
+}
+
+/*
+ * The active state of a PPI of this CPU is read and written at its
+ * redistributor: GICR_ISACTIVER0 reads it and sets it, GICR_ICACTIVER0
+ * clears it (IHI 0069 chapter 12, the SGI_base registers GICR_ISACTIVER0
+ * and GICR_ICACTIVER0). The CPU interface cannot: ICC_AP1R<n>_EL1 records
+ * active priorities, not INTIDs, nothing there makes an interrupt active,
+ * and ICC_DIR_EL1 only deactivates.
+ */
+bool gic_ppi_active(uint32_t intid)
+{
+	return *reg32(redistributor[this_cpu()->index] + GICR_ISACTIVER0) >> intid & 1;
+}
+
+void gic_ppi_set_active(uint32_t intid, bool active)
+{
+	uint64_t rd = redistributor[this_cpu()->index];
+
+	*reg32(rd + (active ? GICR_ISACTIVER0 : GICR_ICACTIVER0)) = 1u << intid;
+	/* Complete before what follows (a guest entry, a timer re-enabled) may depend on it. */
+	__asm__ volatile("dsb sy" : : : "memory");
 }
 
 /*
