@@ -499,6 +499,13 @@ static unsigned lr_count(void)
 	return n < VGIC_MAX_LRS ? n : VGIC_MAX_LRS;
 }
 
+/*
+ * Whose list registers each physical CPU holds: the last vgic_flush there
+ * that wrote them. vgic_sync reads them back but leaves them as they are,
+ * so a vCPU switched out may leave valid ones (pending, active, HW) behind.
+ */
+static const struct vgic_cpu *lr_owner[HV_MAX_CPUS];
+
 /* Whether q goes to its vCPU now: active, or pending, enabled and its group enabled. */
 static bool deliverable(const struct vgic *g, const struct virq *q)
 {
@@ -525,12 +532,13 @@ void vgic_flush(struct vcpu *v)
 	if (!g->on)
 		return;
 	spin_lock(&g->lock);
-	if (c->idle && c->flushed_gen == g->gen) {
+	if (c->idle && c->flushed_gen == g->gen && lr_owner[this_cpu()->index] == c) {
 		/*
-		 * Nothing changed since a flush that found nothing to deliver: the
-		 * list registers are still all invalid (the hardware changes only
-		 * valid ones, IHI 0069 4.9), so skip the scan of every INTID and
-		 * the LR writes. This is the common case of an MMIO exit.
+		 * Nothing changed since a flush that found nothing to deliver, and
+		 * no other vCPU's flush has written the list registers since: they
+		 * are still all invalid (the hardware changes only valid ones, IHI
+		 * 0069 4.9), so skip the scan of every INTID and the LR writes.
+		 * This is the common case of an MMIO exit.
 		 */
 		spin_unlock(&g->lock);
 		sysreg_write(ich_hcr_el2, hcr);
@@ -592,6 +600,7 @@ void vgic_flush(struct vcpu *v)
 		lr_write(k, 0);
 	c->idle = c->lr_used == 0;
 	c->flushed_gen = g->gen;
+	lr_owner[this_cpu()->index] = c;
 	spin_unlock(&g->lock);
 	sysreg_write(ich_hcr_el2, hcr);
 }

@@ -48,7 +48,8 @@ struct vgic_cpu {
 	/*
 	 * The last flush found nothing to deliver (every list register written
 	 * invalid) at vgic.gen == flushed_gen: until gen moves, the next flush
-	 * would find the same, so it only re-enables the CPU interface.
+	 * would find the same, so it only re-enables the CPU interface (if no
+	 * other vCPU has written this CPU's list registers meanwhile).
 	 */
 	bool idle;
 	uint32_t flushed_gen;
