@@ -173,7 +173,7 @@ static void spin(uint64_t us)
 /*
  * vCPU 0 keeps its timer interrupt in flight until vCPU 2 has taken
  * HOLD_TICKS more, giving the CPU up now and then (WFI, trapped: the
- * hypervisor switches to vCPU 2). Returns vCPU 2's count + 1, 0 on timeout.
+ * hypervisor switches to vCPU 2). Returns how many vCPU 2 took, + 1; 0 on timeout.
  */
 static uint32_t hold(void)
 {
