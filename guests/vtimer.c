@@ -6,7 +6,8 @@
  * (vCPU 0) or CNTV_TVAL_EL0 (the others) in its interrupt handler,
  * never touching CNTV_CTL_EL0 again: a hypervisor that silences the
  * timer by setting IMASK behind the guest's back delivers one interrupt
- * and then none.
+ * and then none. vCPU 1 runs its virtual CPU interface with EOImode = 1
+ * (an EOIR write, then ICC_DIR_EL1 deactivates), the others with 0.
  *
  * Three vCPUs on two CPUs: vCPUs 0 and 2 share cpu0, vCPU 1 has cpu1.
  * vCPU 0 holds its timer interrupt in flight across vCPU switches twice:
@@ -46,6 +47,9 @@
 #define GICR_IGROUPR0 (GICR_SGI + 0x0080)
 #define GICR_ISENABLER0 (GICR_SGI + 0x0100)
 #define GICR_IPRIORITYR (GICR_SGI + 0x0400)
+
+/* ICC_CTLR_EL1.EOImode [1]: EOIR drops the priority, DIR deactivates. */
+#define ICC_CTLR_EOIMODE 2u
 
 /* CNTV_CTL_EL0: ENABLE [0], IMASK [1], ISTATUS [2]. */
 #define CNTV_ENABLE 1u
@@ -210,6 +214,8 @@ void irq_handler(void)
 		rearm(id);
 	}
 	__asm__ volatile("msr S3_0_C12_C12_1, %0\n\tisb" : : "r"(iar) : "memory"); /* ICC_EOIR1_EL1 */
+	if (id == 1)
+		__asm__ volatile("msr S3_0_C12_C11_1, %0\n\tisb" : : "r"(iar) : "memory"); /* ICC_DIR_EL1 */
 }
 
 void bad_exception(uint64_t esr, uint64_t elr)
@@ -236,9 +242,11 @@ static void gic_cpu_setup(uint64_t id)
 	__asm__ volatile("msr S3_0_C12_C12_5, %0\n\t" /* ICC_SRE_EL1.SRE */
 			 "msr S3_0_C4_C6_0, %1\n\t"   /* ICC_PMR_EL1: every priority */
 			 "msr S3_0_C12_C12_7, %2\n\t" /* ICC_IGRPEN1_EL1 */
+			 "msr S3_0_C12_C12_4, %3\n\t" /* ICC_CTLR_EL1 */
 			 "isb"
 			 :
-			 : "r"(1ull), "r"(0xffull), "r"(1ull)
+			 : "r"(1ull), "r"(0xffull), "r"(1ull),
+			   "r"((uint64_t)(id == 1 ? ICC_CTLR_EOIMODE : 0))
 			 : "memory");
 }
 
@@ -310,7 +318,7 @@ int main(void)
 	for (int id = 0; id < VCPUS; id++) {
 		put_str("vtimer: vCPU ");
 		put_dec(id);
-		put_str(id == 0 ? " (CVAL)" : " (TVAL)");
+		put_str(id == 0 ? " (CVAL)" : id == 1 ? " (TVAL, EOI+DIR)" : " (TVAL)");
 		put_str(": ");
 		put_dec(on[id] == 0 && done[id] ? (int64_t)ticks[id] : -1);
 		put_str(" timer interrupts, ");
