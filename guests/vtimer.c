@@ -15,9 +15,13 @@
  * masked, the timer condition met), each time until vCPU 2, on the same
  * physical CPU, has taken HOLD_TICKS timer interrupts of its own; a
  * hypervisor that leaves the physical timer PPI active while the holder
- * is switched out never lets them come. Some handlers also run longer
- * than a time slice, so the slice timer switches vCPUs while an
- * interrupt is active. A timer interrupt whose handler finds the timer
+ * is switched out never lets them come. A third time it turns itself off
+ * (PSCI CPU_OFF) in its handler, the interrupt active: vCPU 2, alone on
+ * cpu0 then (no switch there to rescue it), takes HOLD_TICKS and turns
+ * vCPU 0 on again, which starts afresh (its redistributor's active state
+ * cleared, as an OS does at CPU bring-up) and carries on. Some handlers
+ * also run longer than a time slice, so the slice timer switches vCPUs
+ * while an interrupt is active. A timer interrupt whose handler finds the timer
  * condition not met (CNTV_CTL_EL0.ISTATUS = 0) is counted as spurious.
  * Only vCPU 0 prints.
  */
@@ -29,6 +33,7 @@
 #define HOLD_TICKS 3   /* vCPU 2's interrupts while vCPU 0 holds its own */
 #define HOLD_ACTIVE_AT 5
 #define HOLD_PENDING_AT 10
+#define HOLD_OFF_AT 15
 #define TIMEOUT_S 5
 
 #define INTID_VTIMER 27
@@ -46,6 +51,7 @@
 #define GICR_SGI 0x10000ul
 #define GICR_IGROUPR0 (GICR_SGI + 0x0080)
 #define GICR_ISENABLER0 (GICR_SGI + 0x0100)
+#define GICR_ICACTIVER0 (GICR_SGI + 0x0380)
 #define GICR_IPRIORITYR (GICR_SGI + 0x0400)
 
 /* ICC_CTLR_EL1.EOImode [1]: EOIR drops the priority, DIR deactivates. */
@@ -57,12 +63,16 @@
 
 static uint8_t stacks[VCPUS][4096] __attribute__((aligned(16)));
 static volatile uint32_t ticks[VCPUS], spurious[VCPUS], unexpected[VCPUS], done[VCPUS];
-static volatile uint32_t held_active, held_pending; /* vCPU 2's ticks during each hold, +1 */
-static volatile int holds_over;
+static volatile uint32_t held_active, held_pending, held_off; /* vCPU 2's ticks in each, +1 */
+static volatile int holds_over; /* vCPU 0 is back on: the others may stop at TICKS */
+static volatile int off_phase; /* 1: vCPU 0 turns itself off holding its interrupt; 2: back on */
+static volatile int64_t on[VCPUS], on_again;
 static uint64_t period;
 
 void secondary_entry(void);
 void secondary_main(void);
+void resumed_entry(void);
+void resumed_main(void);
 void irq_handler(void);
 void bad_exception(uint64_t esr, uint64_t elr);
 
@@ -76,6 +86,10 @@ __asm__(".text\n"
 	"secondary_entry:\n"
 	"	mov sp, x0\n"
 	"	b secondary_main\n"
+	".global resumed_entry\n"
+	"resumed_entry:\n"
+	"	mov sp, x0\n"
+	"	b resumed_main\n"
 	"	.balign 2048\n"
 	"vectors:\n"
 	"	.rept 5\n"
@@ -207,8 +221,14 @@ void irq_handler(void)
 		if (!(timer_ctl() & CNTV_ISTATUS))
 			spurious[id]++;
 		n = ++ticks[id];
-		if (id == 0 && n == HOLD_ACTIVE_AT)
+		if (id == 0 && n == HOLD_ACTIVE_AT) {
 			held_active = hold(); /* active, not yet EOId */
+		} else if (id == 0 && n == HOLD_OFF_AT) {
+			off_phase = 1;
+			hvc_call4(PSCI_CPU_OFF, 0, 0, 0, 0); /* active, never EOId */
+			off_phase = 2;                       /* CPU_OFF failed */
+			holds_over = 1;
+		}
 		else if (n % 8 == 4)
 			spin(3000); /* longer than a 2 ms slice: switched out while active */
 		rearm(id);
@@ -239,6 +259,8 @@ static void gic_cpu_setup(uint64_t id)
 	mmio_write32(rd + GICR_IGROUPR0, mmio_read32(rd + GICR_IGROUPR0) | 1u << INTID_VTIMER);
 	mmio_write32(rd + GICR_IPRIORITYR + 24, 0xa0u << 24); /* INTID 27: byte 3 of the word for 24-27 */
 	mmio_write32(rd + GICR_ISENABLER0, 1u << INTID_VTIMER);
+	/* Nothing active from before a CPU_OFF (Linux clears every SGI and PPI here too). */
+	mmio_write32(rd + GICR_ICACTIVER0, 1u << INTID_VTIMER);
 	__asm__ volatile("msr S3_0_C12_C12_5, %0\n\t" /* ICC_SRE_EL1.SRE */
 			 "msr S3_0_C4_C6_0, %1\n\t"   /* ICC_PMR_EL1: every priority */
 			 "msr S3_0_C12_C12_7, %2\n\t" /* ICC_IGRPEN1_EL1 */
@@ -264,21 +286,45 @@ static void hold_pending(void)
 	irqs_on(); /* taken now, ISTATUS still 1 */
 }
 
-static void run(uint64_t id)
+/*
+ * vCPU 2 while vCPU 0 is off with its interrupt active: HOLD_TICKS of its
+ * own, alone on cpu0, then vCPU 0 on again (resumed_entry).
+ */
+static void while_off(void)
 {
-	uint64_t start;
+	uint64_t start = counter();
+	uint32_t from;
 
+	while (hvc_call4(PSCI_AFFINITY_INFO, 0, 0, 0, 0) != AFF_OFF && !timed_out(start))
+		cpu_yield();
+	from = ticks[2];
+	while (ticks[2] - from < HOLD_TICKS && !timed_out(start))
+		cpu_yield();
+	held_off = ticks[2] - from < HOLD_TICKS ? 0 : ticks[2] - from + 1;
+	off_phase = 2;
+	on_again = hvc_call4(PSCI_CPU_ON, 0, (uintptr_t)resumed_entry,
+			     (uintptr_t)(stacks[0] + sizeof stacks[0]), 0);
+}
+
+/* This vCPU's timer interrupt on and its first event: its only CNTV_CTL_EL0 write. */
+static void start_timer(uint64_t id)
+{
 	__asm__ volatile("msr vbar_el1, %0\n\tisb" : : "r"(vectors) : "memory");
 	gic_cpu_setup(id);
 	rearm(id);
 	__asm__ volatile("msr cntv_ctl_el0, %0\n\tisb" : : "r"((uint64_t)CNTV_ENABLE) : "memory");
 	irqs_on();
-	start = counter();
+}
+
+static void run(uint64_t id)
+{
+	uint64_t start = counter();
+
 	while ((ticks[id] < TICKS || !holds_over) && !timed_out(start)) {
-		if (id == 0 && ticks[0] >= HOLD_PENDING_AT && !holds_over) {
+		if (id == 0 && ticks[0] >= HOLD_PENDING_AT && !held_pending)
 			hold_pending();
-			holds_over = 1;
-		}
+		if (id == 2 && off_phase == 1)
+			while_off();
 		if (ticks[id] % 2)
 			cpu_yield();
 		else
@@ -286,31 +332,25 @@ static void run(uint64_t id)
 	}
 	irqs_off();
 	if (id == 0)
-		holds_over = 1; /* also when it timed out: the others stop waiting */
+		holds_over = 1; /* the others stop waiting (also when it timed out) */
 	done[id] = 1;
 }
 
 void secondary_main(void)
 {
+	start_timer(mpidr());
 	run(mpidr());
 	hvc_call4(PSCI_CPU_OFF, 0, 0, 0, 0);
 	for (;;)
 		cpu_yield();
 }
 
-int main(void)
+/* vCPU 0, once vCPUs 1 and 2 are off: the results. */
+static void report(void)
 {
-	int64_t on[VCPUS] = { 0 };
-	uint64_t start;
+	uint64_t start = counter();
 	int ok = 1;
 
-	period = counter_freq() / 1000; /* 1 ms */
-	mmio_write32(GICD_BASE + GICD_CTLR, GICD_CTLR_ENABLE_G1);
-	for (uint64_t id = 1; id < VCPUS; id++)
-		on[id] = hvc_call4(PSCI_CPU_ON, id, (uintptr_t)secondary_entry,
-				   (uintptr_t)(stacks[id] + sizeof stacks[id]), 0);
-	run(0);
-	start = counter();
 	for (uint64_t id = 1; id < VCPUS; id++)
 		while ((!done[id] || hvc_call4(PSCI_AFFINITY_INFO, id, 0, 0, 0) != AFF_OFF) &&
 		       !timed_out(start))
@@ -333,8 +373,32 @@ int main(void)
 	put_dec((int64_t)held_active - 1);
 	put_str(" while vCPU 0 held its interrupt active, ");
 	put_dec((int64_t)held_pending - 1);
-	put_str(" while it held it pending\n");
-	ok = ok && held_active && held_pending;
+	put_str(" while it held it pending, ");
+	put_dec((int64_t)held_off - 1);
+	put_str(" while it was off holding it active\n");
+	ok = ok && held_active && held_pending && held_off && on_again == 0;
 	put_str(ok ? "vtimer: ok\n" : "vtimer: FAILED\n");
+}
+
+/* vCPU 0 again, after its CPU_OFF with its interrupt active: a fresh start. */
+void resumed_main(void)
+{
+	holds_over = 1; /* the last of the three */
+	start_timer(0);
+	run(0);
+	report();
+	guest_power_off();
+}
+
+int main(void)
+{
+	period = counter_freq() / 1000; /* 1 ms */
+	mmio_write32(GICD_BASE + GICD_CTLR, GICD_CTLR_ENABLE_G1);
+	for (uint64_t id = 1; id < VCPUS; id++)
+		on[id] = hvc_call4(PSCI_CPU_ON, id, (uintptr_t)secondary_entry,
+				   (uintptr_t)(stacks[id] + sizeof stacks[id]), 0);
+	start_timer(0);
+	run(0); /* returns only when its CPU_OFF failed: vCPU 0 goes on in resumed_main */
+	report();
 	return 0;
 }
