@@ -26,6 +26,8 @@
 #define GICR_SGI 0x10000
 #define GICR_IGROUPR0 (GICR_SGI + 0x0080)
 #define GICR_ISENABLER0 (GICR_SGI + 0x0100)
+#define GICR_ISACTIVER0 (GICR_SGI + 0x0300)
+#define GICR_ICACTIVER0 (GICR_SGI + 0x0380)
 #define GICR_IPRIORITYR (GICR_SGI + 0x0400)
 
 #define INTID_SPURIOUS 1023
@@ -48,11 +50,17 @@ static const uint32_t el2_intids[] = { GIC_INTID_KICK, GIC_INTID_MAINTENANCE, GI
 #define ICC_SRE_SRE (1u << 0)
 #define ICC_SRE_ENABLE (1u << 3)
 
+/* ICC_CTLR_EL1.EOImode [1]: EOIR only drops the priority, ICC_DIR_EL1 deactivates. */
+#define ICC_CTLR_EOIMODE (1u << 1)
+
 /* CNTHP_CTL_EL2: ENABLE [0]; IMASK [1] = 0 lets the timer assert its interrupt. */
 #define CNTHP_CTL_ENABLE 1u
 
 /* One time slice: 2 ms of the system counter. */
 #define SLICE_PER_SECOND 500
+
+/* Each CPU's redistributor (RD_base), found by gic_cpu_init, by cpu index. */
+static uint64_t redistributor[HV_MAX_CPUS];
 
 static volatile uint32_t *reg32(uint64_t addr)
 {
@@ -89,6 +97,7 @@ void gic_cpu_init(uint64_t mpidr)
 
 	if (!rd)
 		hv_panic("GIC: no redistributor for MPIDR %#llx", (unsigned long long)mpidr);
+	redistributor[this_cpu()->index] = rd;
 	/* Wake the redistributor: clear ProcessorSleep, wait for ChildrenAsleep to clear. */
 	*reg32(rd + GICR_WAKER) &= ~GICR_WAKER_SLEEP;
 	while (*reg32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP)
@@ -104,7 +113,13 @@ void gic_cpu_init(uint64_t mpidr)
 	sysreg_write(icc_sre_el2, sysreg_read(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
 	sysreg_write(icc_pmr_el1, 0xff);  /* every priority passes the mask */
-	sysreg_write(icc_ctlr_el1, 0);    /* EOImode 0: EOIR both drops and deactivates */
+	/*
+	 * EOImode 1: EOIR drops the running priority, deactivation is separate
+	 * (ICC_DIR_EL1). That lets the virtual timer's PPI stay active after
+	 * EL2 has handled it, until the guest deactivates its virtual copy
+	 * through a HW = 1 list register (vgic.c).
+	 */
+	sysreg_write(icc_ctlr_el1, ICC_CTLR_EOIMODE);
 	sysreg_write(icc_igrpen1_el1, 1); /* Group 1 on at this CPU interface */
 	isb();
 }
@@ -122,7 +137,7 @@ void gic_slice_stop(void)
 	isb();
 }
 
-uint32_t gic_handle_irq(void)
+uint32_t gic_take_irq(void)
 {
 	uint32_t intid = (uint32_t)(sysreg_read(icc_iar1_el1) & 0xffffff);
 
@@ -131,12 +146,51 @@ uint32_t gic_handle_irq(void)
 	if (intid != GIC_INTID_KICK && intid != GIC_INTID_MAINTENANCE && intid != GIC_INTID_CNTHP &&
 	    intid != GIC_INTID_VTIMER)
 		hv_panic("GIC: interrupt %u, which the hypervisor never enabled", intid);
-	/* Disarm before EOI: the timer's level output would re-pend the PPI at once. */
+	/* Disarm before deactivation: the timer's level output would re-pend the PPI at once. */
 	if (intid == GIC_INTID_CNTHP)
 		gic_slice_stop();
-	sysreg_write(icc_eoir1_el1, intid);
+	sysreg_write(icc_eoir1_el1, intid); /* priority drop only (EOImode 1) */
+	if (intid != GIC_INTID_VTIMER)
+		sysreg_write(icc_dir_el1, intid);
 	isb();
 	return intid;
+}
+
+uint32_t gic_handle_irq(void)
+{
+	uint32_t intid = gic_take_irq();
+
+	if (intid == GIC_INTID_VTIMER)
+		gic_deactivate(intid);
+	return intid;
+}
+
+void gic_deactivate(uint32_t intid)
+{
+	sysreg_write(icc_dir_el1, intid);
+	isb();
+}
+
+/*
+ * The active state of a PPI of this CPU is read and written at its
+ * redistributor: GICR_ISACTIVER0 reads it and sets it, GICR_ICACTIVER0
+ * clears it (IHI 0069 chapter 12, the SGI_base registers GICR_ISACTIVER0
+ * and GICR_ICACTIVER0). The CPU interface cannot: ICC_AP1R<n>_EL1 records
+ * active priorities, not INTIDs, nothing there makes an interrupt active,
+ * and ICC_DIR_EL1 only deactivates.
+ */
+bool gic_ppi_active(uint32_t intid)
+{
+	return *reg32(redistributor[this_cpu()->index] + GICR_ISACTIVER0) >> intid & 1;
+}
+
+void gic_ppi_set_active(uint32_t intid, bool active)
+{
+	uint64_t rd = redistributor[this_cpu()->index];
+
+	*reg32(rd + (active ? GICR_ISACTIVER0 : GICR_ICACTIVER0)) = 1u << intid;
+	/* Complete before what follows (a guest entry, a timer re-enabled) may depend on it. */
+	__asm__ volatile("dsb sy" : : : "memory");
 }
 
 /*

@@ -4,7 +4,10 @@
  * interface: its time slice (the EL2 physical timer, Arm ARM D11 "The
  * Generic Timer"), the running vCPU's virtual timer and the virtual CPU
  * interface's maintenance interrupt (both for vgic.c), and a kick SGI
- * between CPUs. Guests' interrupts are virtual (vgic.c).
+ * between CPUs. Guests' interrupts are virtual (vgic.c). The CPU interface
+ * runs with EOImode = 1: EOIR only drops the priority and each interrupt is
+ * deactivated on its own (ICC_DIR_EL1), so the virtual timer's PPI can stay
+ * active while its guest handles it.
  */
 #ifndef HV_ARCH_AARCH64_GIC_H
 #define HV_ARCH_AARCH64_GIC_H
@@ -36,10 +39,23 @@ void gic_slice_start(void);
 void gic_slice_stop(void);
 
 /*
- * A physical IRQ was taken to EL2: acknowledges and completes it (the
- * slice timer disarmed first). Returns its INTID; 1023 when spurious.
+ * A physical IRQ was taken to EL2: acknowledges it and drops its priority
+ * (the slice timer disarmed first); deactivates it, except the virtual
+ * timer's PPI, which stays active for the vCPU it belongs to (vgic.c: a
+ * HW = 1 list register, so the guest's deactivation completes it). Returns
+ * its INTID; 1023 when spurious.
  */
+uint32_t gic_take_irq(void);
+
+/* gic_take_irq, and deactivates the virtual timer's PPI too (no vCPU to give it to). */
 uint32_t gic_handle_irq(void);
+
+/* Deactivates intid, taken and priority-dropped by gic_take_irq (ICC_DIR_EL1). */
+void gic_deactivate(uint32_t intid);
+
+/* The active state of this CPU's SGI or PPI intid, read and set at its redistributor. */
+bool gic_ppi_active(uint32_t intid);
+void gic_ppi_set_active(uint32_t intid, bool active);
 
 /*
  * Sleeps this CPU, which has no runnable vCPU, until an interrupt: the kick

@@ -307,11 +307,11 @@ void trap_handle(struct vcpu *v, uint64_t kind)
 	case GUEST_EXIT_IRQ:
 		/*
 		 * The interrupts gic.c enables: the slice timer ends the slice; the
-		 * vCPU's virtual timer is injected; a kick or maintenance interrupt
-		 * only had to make the vCPU exit, so the next entry refills its
-		 * list registers.
+		 * vCPU's virtual timer, left active, is injected (vgic.c); a kick or
+		 * maintenance interrupt only had to make the vCPU exit, so the next
+		 * entry refills its list registers.
 		 */
-		switch (gic_handle_irq()) {
+		switch (gic_take_irq()) {
 		case GIC_INTID_CNTHP:
 			count(v, HV_TRAP_IRQ_SLICE);
 			v->yield = true;

@@ -107,6 +107,9 @@ static void vcpu_load(struct vcpu *v)
 	sysreg_write(vttbr_el2, vm->vttbr);
 	sysreg_write(hcr_el2, HCR_GUEST | c->hcr_features);
 	sysreg_write(vmpidr_el2, v->vmpidr);
+	/* Active again before its timer is: a level still high must not fire a second time. */
+	if (v->vtimer_active)
+		gic_ppi_set_active(GIC_INTID_VTIMER, true);
 #define X(reg) sysreg_write(reg, v->el1.reg);
 	VCPU_EL1_SYSREGS(X)
 #undef X
@@ -194,6 +197,15 @@ static void vcpu_put(struct vcpu *v)
 	/* Its virtual timer must not fire into whoever runs next. */
 	sysreg_write(cntv_ctl_el0, 0);
 	isb();
+	/*
+	 * Nor may its timer interrupt in flight (physically active: pending or
+	 * active in a HW = 1 list register, or queued in the vGIC) keep the
+	 * next vCPU's from firing: save the active state and clear it, after
+	 * the timer is off so that its level cannot make it pending again.
+	 */
+	v->vtimer_active = gic_ppi_active(GIC_INTID_VTIMER);
+	if (v->vtimer_active)
+		gic_ppi_set_active(GIC_INTID_VTIMER, false);
 	c->loaded = NULL;
 }
 

@@ -108,6 +108,13 @@ struct vcpu {
 	 * ICH_AP0R0/ICH_AP1R0_EL2 (5 priority bits: one register each).
 	 */
 	uint64_t ich_vmcr, ich_ap0r0, ich_ap1r0;
+	/*
+	 * The physical PPI of its virtual timer is active on its behalf: taken
+	 * at EL2 and left active until the guest deactivates the virtual one
+	 * (vgic.c). Saved from the redistributor by vcpu_put, which deactivates
+	 * it, and set there again by vcpu_load.
+	 */
+	bool vtimer_active;
 	uint32_t id;
 	uint32_t pcpu;   /* index of the physical CPU it runs on */
 	enum vcpu_state state;

@@ -16,14 +16,25 @@
  * raises the maintenance interrupt (PPI 25) once no list register holds a
  * pending interrupt, and the next entry refills them: that is the queue.
  *
- * The virtual timer is injected from EL2 in software: its output reaches
- * the physical GIC as PPI 27, taken at EL2 (HCR_EL2.IMO); the handler sets
- * CNTV_CTL_EL0.IMASK, which drops that output (Arm ARM D11.2.4: the timer
- * asserts its interrupt only while ISTATUS = 1 and IMASK = 0), and makes
- * virtual PPI 27 pending. Linux's timer handler sets IMASK itself and
- * clears it when it programs the next event, so it never notices. (HW = 1
- * list registers would save that exit but need EOImode = 1 at EL2 and the
- * physical active state saved across vCPU switches.)
+ * The virtual timer is a hardware interrupt: its output reaches the
+ * physical GIC as PPI 27, taken at EL2 (HCR_EL2.IMO), which runs its CPU
+ * interface with EOImode = 1 (gic.c). EL2 only drops its priority and
+ * leaves it active, and virtual PPI 27 goes into a list register with
+ * HW = 1 and pINTID = 27: the guest's EOI (or DIR) of the virtual
+ * interrupt deactivates the physical one too, with no exit (IHI 0069, the
+ * ICH_LR<n>_EL2 HW and pINTID fields). While it is active the physical
+ * PPI cannot be signalled again, so the timer's level, still high until
+ * the guest re-arms it, raises nothing more; nothing in the guest's timer
+ * registers is touched, and a guest that re-arms by writing only CVAL or
+ * TVAL gets its next interrupt. A HW list register is never pending and
+ * active at once: there is one instance, and the physical GIC has it.
+ * Read back pending, it stays pending and stays HW (the queue above);
+ * read back invalid, the guest has deactivated both. The physical active
+ * state belongs to the vCPU (vcpu.vtimer_active): vcpu_put saves and
+ * clears it at this CPU's redistributor, vcpu_load sets it again, so a
+ * vCPU that is not running holds no other vCPU's timer off. A virtual
+ * PPI 27 the guest made pending itself (GICR_ISPENDR0) while the physical
+ * one is not active for it goes in as an ordinary (HW = 0) interrupt.
  */
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/gic.h"
@@ -86,6 +97,9 @@
 #define LR_ACTIVE (1ull << 63)
 #define LR_GROUP1 (1ull << 60)
 #define LR_PRIORITY_SHIFT 48
+/* HW [61]: a hardware interrupt; pINTID [44:32]: the physical INTID deactivated with it. */
+#define LR_HW (1ull << 61)
+#define LR_PINTID_SHIFT 32
 /* ICH_VTR_EL2.ListRegs [4:0]: list registers minus one. */
 #define ICH_VTR_LISTREGS(v) (((v) & 0x1f) + 1)
 
@@ -97,8 +111,10 @@
 /* The affinity of SGI1R as an MPIDR with Aff0 = 0. */
 #define SGI_AFF(v) (((v) >> 16 & 0xff) << 8 | ((v) >> 32 & 0xff) << 16 | ((v) >> 48 & 0xffull) << 32)
 
-/* CNTV_CTL_EL0.IMASK [1]. */
+/* CNTV_CTL_EL0: ENABLE [0], IMASK [1], ISTATUS [2]; its output: ENABLE && ISTATUS && !IMASK. */
+#define CNTV_CTL_ENABLE (1ull << 0)
 #define CNTV_CTL_IMASK (1ull << 1)
+#define CNTV_CTL_ISTATUS (1ull << 2)
 
 /* ------------------------------------------------------------------ state */
 
@@ -338,6 +354,7 @@ static void reset_state(struct vgic *g)
 		g->cpu[c].asleep = true;
 		for (uint32_t i = 0; i < 16; i++)
 			g->cpu[c].irqs[i].edge = true;
+		g->cpu[c].irqs[VGIC_INTID_VTIMER].hw = true;
 	}
 	g->gen++; /* no vCPU may skip its next flush: what was in its list registers is gone */
 }
@@ -504,6 +521,13 @@ static unsigned lr_count(void)
 	return n < VGIC_MAX_LRS ? n : VGIC_MAX_LRS;
 }
 
+/*
+ * Whose list registers each physical CPU holds: the last vgic_flush there
+ * that wrote them. vgic_sync reads them back but leaves them as they are,
+ * so a vCPU switched out may leave valid ones (pending, active, HW) behind.
+ */
+static const struct vgic_cpu *lr_owner[HV_MAX_CPUS];
+
 /* Whether q goes to its vCPU now: active, or pending, enabled and its group enabled. */
 static bool deliverable(const struct vgic *g, const struct virq *q)
 {
@@ -524,21 +548,33 @@ void vgic_flush(struct vcpu *v)
 	struct vgic_cpu *c = &g->cpu[v->id];
 	struct virq *cand[32 + VGIC_NR_SPIS];
 	uint32_t cand_intid[32 + VGIC_NR_SPIS], n = 0, lrs;
-	uint64_t hcr = ICH_HCR_EN;
+	uint64_t hcr = ICH_HCR_EN, lr;
+	bool hw;
 
 	if (!g->on)
 		return;
 	spin_lock(&g->lock);
-	if (c->idle && c->flushed_gen == g->gen) {
+	if (c->idle && c->flushed_gen == g->gen && lr_owner[this_cpu()->index] == c) {
 		/*
-		 * Nothing changed since a flush that found nothing to deliver: the
-		 * list registers are still all invalid (the hardware changes only
-		 * valid ones, IHI 0069 4.9), so skip the scan of every INTID and
-		 * the LR writes. This is the common case of an MMIO exit.
+		 * Nothing changed since a flush that found nothing to deliver, and
+		 * no other vCPU's flush has written the list registers since: they
+		 * are still all invalid (the hardware changes only valid ones, IHI
+		 * 0069 4.9), so skip the scan of every INTID and the LR writes.
+		 * This is the common case of an MMIO exit.
 		 */
 		spin_unlock(&g->lock);
 		sysreg_write(ich_hcr_el2, hcr);
 		return;
+	}
+	/*
+	 * The physical timer PPI is active for a virtual one the guest no
+	 * longer has (it cleared it through GICR_ICPENDR0 or ICACTIVER0, its
+	 * own or another vCPU's): deactivate it, or the timer stays silent.
+	 */
+	if (v->vtimer_active && !is_pending(&c->irqs[VGIC_INTID_VTIMER]) &&
+	    !c->irqs[VGIC_INTID_VTIMER].active) {
+		gic_ppi_set_active(GIC_INTID_VTIMER, false);
+		v->vtimer_active = false;
 	}
 	lrs = lr_count();
 	for (uint32_t intid = 0; intid < 32 + VGIC_NR_SPIS; intid++) {
@@ -558,12 +594,23 @@ void vgic_flush(struct vcpu *v)
 			if (rank(cand[k]) < rank(cand[best]))
 				best = k;
 		q = cand[best];
-		lr_write(c->lr_used, (q->active ? LR_ACTIVE : 0) |
-					     (is_pending(q) && q->enabled ? LR_PENDING : 0) |
-					     (q->group1 ? LR_GROUP1 : 0) |
-					     (uint64_t)q->priority << LR_PRIORITY_SHIFT | cand_intid[best]);
-		/* A pending interrupt handed to a list register is the register's until read back. */
-		if (q->enabled)
+		lr = (q->group1 ? LR_GROUP1 : 0) | (uint64_t)q->priority << LR_PRIORITY_SHIFT |
+		     cand_intid[best];
+		/* The virtual timer while its physical PPI is active for v: one instance, active or pending. */
+		hw = q->hw && v->vtimer_active;
+		if (hw)
+			lr |= LR_HW | (uint64_t)GIC_INTID_VTIMER << LR_PINTID_SHIFT |
+			      (q->active ? LR_ACTIVE : LR_PENDING);
+		else
+			lr |= (q->active ? LR_ACTIVE : 0) |
+			      (is_pending(q) && q->enabled ? LR_PENDING : 0);
+		lr_write(c->lr_used, lr);
+		/*
+		 * A pending interrupt handed to a list register is the register's
+		 * until read back (a HW one written active keeps a pending state
+		 * it may have for the next entry).
+		 */
+		if (q->enabled && !(hw && q->active))
 			q->latch = false;
 		c->lr_irq[c->lr_used++] = q;
 		cand[best] = cand[--n];
@@ -575,6 +622,7 @@ void vgic_flush(struct vcpu *v)
 		lr_write(k, 0);
 	c->idle = c->lr_used == 0;
 	c->flushed_gen = g->gen;
+	lr_owner[this_cpu()->index] = c;
 	spin_unlock(&g->lock);
 	sysreg_write(ich_hcr_el2, hcr);
 }
@@ -594,9 +642,16 @@ void vgic_sync(struct vcpu *v)
 		struct virq *q = c->lr_irq[k];
 
 		q->active = lr & LR_ACTIVE;
-		/* Not acknowledged yet: an edge stays pending; a level one follows its line. */
-		if ((lr & LR_PENDING) && q->edge)
+		/*
+		 * Not acknowledged yet: an edge stays pending, so does a hardware
+		 * one (its physical PPI stays active: it cannot come again); a
+		 * level one follows its line.
+		 */
+		if ((lr & LR_PENDING) && (q->edge || (lr & LR_HW)))
 			q->latch = true;
+		/* A HW one the guest deactivated has deactivated the physical PPI with it. */
+		if ((lr & LR_HW) && !(lr & (LR_PENDING | LR_ACTIVE)))
+			v->vtimer_active = false;
 	}
 	if (c->lr_used)
 		g->gen++; /* active and pending states came back from the list registers */
@@ -609,10 +664,24 @@ void vgic_sync(struct vcpu *v)
 void vgic_vtimer_fired(struct vcpu *v)
 {
 	struct vgic *g = &v->vm->vgic;
+	uint64_t ctl = sysreg_read(cntv_ctl_el0);
 
-	/* Drops the timer's output (see the top of this file); the guest re-arms it. */
-	sysreg_write(cntv_ctl_el0, sysreg_read(cntv_ctl_el0) | CNTV_CTL_IMASK);
-	isb();
+	/*
+	 * Its level has dropped since the GIC signalled it (the timer of the
+	 * vCPU before was switched off just then): nothing to deliver.
+	 */
+	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) !=
+	    (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS)) {
+		gic_deactivate(GIC_INTID_VTIMER);
+		return;
+	}
+	/*
+	 * Left active (see the top of this file). Without an emulated GIC
+	 * nothing will deactivate it while v runs: its timer then stays
+	 * quiet rather than exiting over and over (such a guest can only
+	 * poll ISTATUS).
+	 */
+	v->vtimer_active = true;
 	if (!g->on)
 		return;
 	spin_lock(&g->lock);

@@ -33,6 +33,7 @@ struct virq {
 	bool line;        /* level-sensitive: the device's output (pending while high) */
 	bool latch;       /* edge, SGI, or ISPENDR: pending until acknowledged */
 	bool active;
+	bool hw;          /* the virtual timer's: HW = 1 while its physical PPI is active (vgic.c) */
 	uint8_t target;   /* SPIs: the vCPU IROUTER names, VGIC_NO_TARGET for none */
 	uint64_t irouter;
 };
@@ -47,7 +48,8 @@ struct vgic_cpu {
 	/*
 	 * The last flush found nothing to deliver (every list register written
 	 * invalid) at vgic.gen == flushed_gen: until gen moves, the next flush
-	 * would find the same, so it only re-enables the CPU interface.
+	 * would find the same, so it only re-enables the CPU interface (if no
+	 * other vCPU has written this CPU's list registers meanwhile).
 	 */
 	bool idle;
 	uint32_t flushed_gen;
@@ -80,7 +82,12 @@ void vgic_flush(struct vcpu *v);
 /* Reads the list registers back into the interrupt state (after an exit). */
 void vgic_sync(struct vcpu *v);
 
-/* The virtual timer of the running vCPU v fired (physical PPI 27 at EL2). */
+/*
+ * The virtual timer of the running vCPU v fired: physical PPI 27 taken at
+ * EL2 and priority-dropped, still active (gic_take_irq). Makes virtual PPI
+ * 27 pending and leaves the physical one active for v; deactivates it when
+ * v's timer is not asserting it (any more).
+ */
 void vgic_vtimer_fired(struct vcpu *v);
 
 /* A trapped write of ICC_SGI1R_EL1 by v: raises the SGI at its targets. */
