@@ -69,7 +69,9 @@ static void park_resetting(struct cpu *c)
 		struct vcpu *v = c->runq[k];
 		struct hv_vm *hv = v->vm;
 
-		if (hv_vm_resetting(hv) && !(__atomic_load_n(&hv->parked, __ATOMIC_ACQUIRE) >> v->id & 1))
+		uint32_t parked = __atomic_load_n(&hv->parked, __ATOMIC_ACQUIRE);
+
+		if (hv_vm_resetting(hv) && !(parked >> v->id & 1))
 			hv_vm_park(v);
 	}
 }

@@ -188,27 +188,6 @@ void hv_vm_destroy(struct hv_vm *hv)
 		hv_log("vm '%s': not destroyed: %s", hv->vm->name, vmcfg_strerror(err));
 }
 
-/*
- * Makes the other CPUs see that hv ended: those running its vCPUs (a vCPU
- * alone on its CPU has no time slice to end its turn) and, when it was the
- * last live VM, every CPU, idle ones included, so they leave their loops.
- */
-static void kick_after_end(const struct hv_vm *hv)
-{
-	uint32_t self = this_cpu()->index;
-	bool last = hv_vm_live_count() == 0;
-
-	for (uint32_t c = 0; c < HV_MAX_CPUS; c++) {
-		bool runs_it = false;
-
-		for (uint32_t i = 0; i < hv->vcpu_count; i++)
-			runs_it |= hv->vcpus[i].pcpu == c;
-		if (c != self && (runs_it || last) &&
-		    __atomic_load_n(&cpus[c].online, __ATOMIC_ACQUIRE))
-			gic_kick(cpus[c].mpidr);
-	}
-}
-
 /* Kicks the other CPUs that run hv's vCPUs, so each leaves its guest at once. */
 static void kick_vcpus(const struct hv_vm *hv)
 {
@@ -219,12 +198,30 @@ static void kick_vcpus(const struct hv_vm *hv)
 			gic_kick(cpus[hv->vcpus[i].pcpu].mpidr);
 }
 
+/*
+ * Makes the other CPUs see that hv ended: those running its vCPUs (a vCPU
+ * alone on its CPU has no time slice to end its turn) and, when it was the
+ * last live VM, every CPU, idle ones included, so they leave their loops.
+ */
+static void kick_after_end(const struct hv_vm *hv)
+{
+	uint32_t self = this_cpu()->index;
+
+	if (hv_vm_live_count()) {
+		kick_vcpus(hv);
+		return;
+	}
+	for (uint32_t c = 0; c < HV_MAX_CPUS; c++)
+		if (c != self && __atomic_load_n(&cpus[c].online, __ATOMIC_ACQUIRE))
+			gic_kick(cpus[c].mpidr);
+}
+
 void hv_vm_request_reset(struct hv_vm *hv)
 {
 	spin_lock(&hv->lock);
 	if (hv->end == HV_VM_LIVE && !hv->resetting) {
 		flush_line(hv);
-		hv->parked = 0;
+		__atomic_store_n(&hv->parked, 0, __ATOMIC_RELEASE);
 		__atomic_store_n(&hv->resetting, true, __ATOMIC_RELEASE);
 	}
 	spin_unlock(&hv->lock);
@@ -268,7 +265,7 @@ void hv_vm_park(struct vcpu *v)
 	if (this_cpu()->loaded == v)
 		vcpu_put_current();
 	spin_lock(&hv->lock);
-	hv->parked |= 1u << v->id;
+	__atomic_store_n(&hv->parked, hv->parked | 1u << v->id, __ATOMIC_RELEASE);
 	__atomic_store_n(&v->state, VCPU_OFF, __ATOMIC_RELEASE);
 	last = hv->parked == (1u << hv->vcpu_count) - 1;
 	live = hv->end == HV_VM_LIVE;
