@@ -317,12 +317,11 @@ struct map_src {
 };
 
 /*
- * A zeroed frame for a 4 KiB leaf at eb. Taken from a run allocated and
- * zeroed in one piece (up to the end of the level-0 table's span or of the
- * mapped range, whichever is first), so
- * a range mapped with 4 KiB leaves costs one allocation and one memset per
- * 2 MiB instead of per page; each frame is still owned and freed on its own
- * (the HAL lets any sub-run be freed). Falls back to single frames.
+ * A zeroed frame for a 4 KiB leaf at eb, from a run allocated and zeroed in
+ * one piece up to the end of the level-0 table's span or of the mapped
+ * range, whichever comes first: 4 KiB leaves cost one allocation and one
+ * memset per 2 MiB, not per page. Each frame is still owned and freed on
+ * its own (the HAL lets any sub-run be freed). Falls back to single frames.
  */
 static int take_frame(struct vmcfg_aspace *as, struct map_src *src, uint64_t eb, uint64_t *pa)
 {
