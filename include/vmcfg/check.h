@@ -90,7 +90,7 @@ struct vmcfg_ivc_channel {
 	/*
 	 * static = true: the hypervisor publishes and subscribes it when it
 	 * creates the VMs, for guests that make no hypercalls, where
-	 * vmcfg_ivc_static_layout (vmcfg/ivc.h) places it in each VM's IVC
+	 * vmcfg_ivc_static_layout (below) places it in each VM's IVC
 	 * window; else it is the access control of the guests' own publish
 	 * and subscribe calls.
 	 */
@@ -197,5 +197,56 @@ int vmcfg_check_vm(const struct vm_spec *spec, const struct vmcfg_platform *plat
 int vmcfg_check_system(const struct vmcfg_system *sys, const struct vmcfg_platform *platform,
 		       const struct vm_spec *const *specs, size_t n,
 		       const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags);
+
+/*
+ * Static channels ([[ivc]] static = true): where each lies in a VM's IVC
+ * window. A property of the system file alone, so it lives here: one rule,
+ * used by the checker (W0314), by the hypervisor that maps the channels
+ * there (vmcfg_ivc_publish_at / _subscribe_at, vmcfg/ivc.h) and by the
+ * guest DT writer that describes them (vmcfg/fdt.h), so all agree.
+ */
+struct vmcfg_ivc_placement {
+	size_t decl;           /* its declaration: sys->ivc[decl] */
+	uint64_t key;
+	const char *publisher; /* the publisher's name (NUL-terminated; sys owns it) */
+	uint64_t gpa, size;    /* in the VM's IVC window; size = the declared size page-rounded */
+	bool publishes;        /* the VM is the channel's publisher (else a subscriber) */
+	bool writable;         /* the publisher, or a subscriber granted "rw" */
+};
+
+/*
+ * The static channels of VM `name` (its base.name) in system sys: every
+ * declaration with static = true and its key, publisher and size set that
+ * names the VM as publisher or subscriber — once, as the publisher when it
+ * is both. They are packed from window_gpa in declaration order, each
+ * taking its size rounded up to whole pages (VMCFG_PAGE_SIZE); window_gpa
+ * must be page-aligned. The result depends only on sys and the window,
+ * not on which other VMs exist or run: a guest DT written at build time
+ * and the hypervisor at boot agree.
+ * Writes at most max placements to out (out may be NULL when max is 0) and
+ * sets *count to how many the VM has. Returns 0; VMCFG_EINVAL (NULL sys,
+ * name or count, out NULL with max > 0, window_gpa not page-aligned);
+ * VMCFG_ERANGE when a channel does not fit: it would end beyond window_gpa
+ * + window_size (a VM without a window has size 0) — the layout stops
+ * there, *count is its position and out[*count], when *count < max,
+ * describes it (gpa where it would start); VMCFG_ENOSPC when every channel
+ * fits but *count > max (out holds the first max).
+ */
+int vmcfg_ivc_static_layout(const struct vmcfg_system *sys, const char *name,
+			    uint64_t window_gpa, uint64_t window_size,
+			    struct vmcfg_ivc_placement *out, size_t max, size_t *count);
+
+/*
+ * The placement of one declaration, sys->ivc[decl], in VM `name`'s window:
+ * the entry vmcfg_ivc_static_layout would give for it. Returns 0;
+ * VMCFG_ENOENT when it is no static channel of that VM (decl out of range,
+ * not static, a key, publisher or size unset, or the VM not named in it);
+ * VMCFG_ERANGE when it, or a channel of the VM before it, does not fit the
+ * window (*out then describes the channel that does not fit);
+ * VMCFG_EINVAL as vmcfg_ivc_static_layout.
+ */
+int vmcfg_ivc_static_find(const struct vmcfg_system *sys, const char *name,
+			  uint64_t window_gpa, uint64_t window_size, size_t decl,
+			  struct vmcfg_ivc_placement *out);
 
 #endif /* VMCFG_CHECK_H */

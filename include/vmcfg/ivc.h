@@ -189,55 +189,6 @@ int vmcfg_ivc_publish_at(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t
 int vmcfg_ivc_subscribe_at(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
 			   uint64_t key, uint64_t gpa, uint64_t *size, bool *writable);
 
-/*
- * Static channels ([[ivc]] static = true): where each lies in a VM's IVC
- * window. One rule, used by the hypervisor that maps them and by the
- * guest DT writer that describes them (vmcfg/fdt.h), so both agree.
- */
-struct vmcfg_ivc_placement {
-	size_t decl;           /* its declaration: sys->ivc[decl] */
-	uint64_t key;
-	const char *publisher; /* the publisher's name (NUL-terminated; sys owns it) */
-	uint64_t gpa, size;    /* in the VM's IVC window; size = the declared size page-rounded */
-	bool publishes;        /* the VM is the channel's publisher (else a subscriber) */
-	bool writable;         /* the publisher, or a subscriber granted "rw" */
-};
-
-/*
- * The static channels of VM `name` (its base.name) in system sys: every
- * declaration with static = true and its key, publisher and size set that
- * names the VM as publisher or subscriber — once, as the publisher when it
- * is both. They are packed from window_gpa in declaration order, each
- * taking its size rounded up to whole pages (VMCFG_PAGE_SIZE); window_gpa
- * must be page-aligned. The result depends only on sys and the window,
- * not on which other VMs exist or run: a guest DT written at build time
- * and the hypervisor at boot agree.
- * Writes at most max placements to out (out may be NULL when max is 0) and
- * sets *count to how many the VM has. Returns 0; VMCFG_EINVAL (NULL sys,
- * name or count, out NULL with max > 0, window_gpa not page-aligned);
- * VMCFG_ERANGE when a channel does not fit: it would end beyond window_gpa
- * + window_size (a VM without a window has size 0) — the layout stops
- * there, *count is its position and out[*count], when *count < max,
- * describes it (gpa where it would start); VMCFG_ENOSPC when every channel
- * fits but *count > max (out holds the first max).
- */
-int vmcfg_ivc_static_layout(const struct vmcfg_system *sys, const char *name,
-			    uint64_t window_gpa, uint64_t window_size,
-			    struct vmcfg_ivc_placement *out, size_t max, size_t *count);
-
-/*
- * The placement of one declaration, sys->ivc[decl], in VM `name`'s window:
- * the entry vmcfg_ivc_static_layout would give for it. Returns 0;
- * VMCFG_ENOENT when it is no static channel of that VM (decl out of range,
- * not static, a key, publisher or size unset, or the VM not named in it);
- * VMCFG_ERANGE when it, or a channel of the VM before it, does not fit the
- * window (*out then describes the channel that does not fit);
- * VMCFG_EINVAL as vmcfg_ivc_static_layout.
- */
-int vmcfg_ivc_static_find(const struct vmcfg_system *sys, const char *name,
-			  uint64_t window_gpa, uint64_t window_size, size_t decl,
-			  struct vmcfg_ivc_placement *out);
-
 /* Frames the registry holds for channels (for accounting and tests). */
 uint64_t vmcfg_ivc_frames(const struct vmcfg_ivc_registry *reg);
 

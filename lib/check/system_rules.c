@@ -12,7 +12,6 @@
  * every time.
  */
 #include "internal.h"
-#include "vmcfg/ivc.h"
 #include "../base/libc.h"
 
 /*

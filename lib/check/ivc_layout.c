@@ -1,9 +1,12 @@
 /*
- * Where static channels lie in a VM's IVC window. The hypervisor maps
- * them there (vmcfg_ivc_publish_at / _subscribe_at) and the guest DT
- * writer describes them from the same walk, so a guest that makes no
- * hypercalls finds its channels where they are.
+ * Where static channels lie in a VM's IVC window, from the system file
+ * alone. The hypervisor maps them there (vmcfg_ivc_publish_at /
+ * _subscribe_at), the guest DT writer describes them from the same walk,
+ * and the checker compares a command line's ivc= with it, so a guest that
+ * makes no hypercalls finds its channels where they are.
  */
+#include <stdint.h>
+
 #include "internal.h"
 #include "../base/libc.h"
 
