@@ -13,27 +13,13 @@
 #include "guest.h"
 
 #define VCPUS 3 /* MPIDR 0, 1, 2 */
-#define AFF_OFF 1
 #define ROUNDS 16
 #define SCTLR_ENIA (1ull << 31)
 #define POINTER 0x40081234ull
 #define MODIFIER 0x5eedull
 
-static uint8_t stacks[VCPUS][4096] __attribute__((aligned(16)));
-static volatile uint32_t done[VCPUS], failures[VCPUS];
+static uint64_t signature0; /* vCPU 0's signed pointer, for the report */
 
-/* CPU_ON's entry: x0 = the context id, here the new vCPU's stack top. */
-void secondary_entry(void);
-void secondary_main(void);
-__asm__(".text\n.global secondary_entry\nsecondary_entry:\n\tmov sp, x0\n\tb secondary_main\n");
-
-static uint64_t mpidr(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
-	return v & 0xff00ffffffull;
-}
 
 static int implemented(void)
 {
@@ -94,7 +80,7 @@ static int lr_pair(void)
 /* The checks of this vCPU, with a key of its own; returns how many failed. */
 static uint32_t exercise(uint64_t *signature)
 {
-	uint64_t id = mpidr(), lo = 0x0123456789abcdefull * (id + 1), hi = ~lo ^ id, sig;
+	uint64_t id = guest_mpidr(), lo = 0x0123456789abcdefull * (id + 1), hi = ~lo ^ id, sig;
 	uint32_t failed = 0;
 
 	set_key(lo, hi);
@@ -110,48 +96,27 @@ static uint32_t exercise(uint64_t *signature)
 	return failed;
 }
 
-void secondary_main(void)
+uint32_t team_member(uint64_t id)
 {
-	uint64_t id = mpidr(), sig;
+	uint64_t sig;
+	uint32_t failed = exercise(&sig);
 
-	failures[id] = exercise(&sig);
-	done[id] = 1;
-	hvc_call4(PSCI_CPU_OFF, 0, 0, 0, 0);
-	for (;;)
-		cpu_yield();
+	if (id == 0)
+		signature0 = sig;
+	return failed;
 }
 
 int main(void)
 {
-	uint64_t sig, start;
-	int64_t on[VCPUS] = { 0 };
-	int ok = 1;
-
 	if (!implemented()) {
 		put_str("pauth: pointer authentication not implemented\n");
 		return 0;
 	}
-	for (uint64_t id = 1; id < VCPUS; id++)
-		on[id] = hvc_call4(PSCI_CPU_ON, id, (uintptr_t)secondary_entry,
-				   (uintptr_t)(stacks[id] + sizeof stacks[id]), 0);
-	failures[0] = exercise(&sig);
-	done[0] = 1;
-	start = counter();
-	for (uint64_t id = 1; id < VCPUS; id++)
-		while ((!done[id] || hvc_call4(PSCI_AFFINITY_INFO, id, 0, 0, 0) != AFF_OFF) &&
-		       counter() - start < 5 * counter_freq())
-			cpu_yield();
+	team_run(VCPUS, 5);
 	put_str("pauth: pointer ");
 	put_hex(POINTER);
 	put_str(" signed ");
-	put_hex(sig);
-	put_str("; failed checks per vCPU:");
-	for (int id = 0; id < VCPUS; id++) {
-		put_char(' ');
-		put_dec(done[id] && on[id] == 0 ? (int64_t)failures[id] : -1);
-		ok = ok && done[id] && on[id] == 0 && failures[id] == 0;
-	}
-	put_str("\n");
-	put_str(ok ? "pauth: ok\n" : "pauth: FAILED\n");
+	put_hex(signature0);
+	team_report("pauth", VCPUS);
 	return 0;
 }

@@ -22,7 +22,6 @@
 #include "guest.h"
 
 #define VCPUS 3 /* MPIDR 0, 1, 2 */
-#define AFF_OFF 1
 #define ROUNDS 16
 #define VL_MAX 256 /* bytes: the architecture's largest (streaming) vector length */
 #define REGS_MAX (32 * VL_MAX + 17 * (VL_MAX / 8))
@@ -36,16 +35,12 @@
 #define SMCR_EL1 "S3_0_C1_C2_6"
 #define SVCR "S3_3_C4_C2_2"
 
-static uint8_t stacks[VCPUS][4096] __attribute__((aligned(16)));
 static uint8_t regs[VCPUS][REGS_MAX] __attribute__((aligned(16)));
 static uint8_t za[VCPUS][VL_MAX * VL_MAX] __attribute__((aligned(16)));
-static volatile uint32_t done[VCPUS], failures[VCPUS], streaming_bytes[VCPUS];
+static volatile uint32_t streaming_bytes[VCPUS];
 static volatile uint64_t svcr_seen[VCPUS];
 static int fa64;
 
-void secondary_entry(void);
-void secondary_main(void);
-__asm__(".text\n.global secondary_entry\nsecondary_entry:\n\tmov sp, x0\n\tb secondary_main\n");
 
 __attribute__((target("arch=armv8.2-a+sve"))) static uint32_t rdvl(void)
 {
@@ -79,14 +74,6 @@ static uint64_t smcr(void)
 	return v;
 }
 
-static uint64_t mpidr(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
-	return v & 0xff00ffffffull;
-}
-
 /* Byte i of vCPU id's registers at vector length vl (FFR, the last vl / 8 bytes, monotonic). */
 static uint8_t reg_pattern(uint64_t id, uint32_t vl, uint32_t i, int ffr)
 {
@@ -108,9 +95,9 @@ static uint8_t za_pattern(uint64_t id, uint32_t i)
 }
 
 /* This vCPU's checks; returns how many failed. */
-static uint32_t exercise(void)
+uint32_t team_member(uint64_t id)
 {
-	uint64_t id = mpidr(), cpacr, mode = id == 2 ? SVCR_ZA : SVCR_SM | SVCR_ZA;
+	uint64_t cpacr, mode = id == 2 ? SVCR_ZA : SVCR_SM | SVCR_ZA;
 	uint64_t smcr_len = id == 2 ? 1 : 0xf, zcr_len = id == 2 ? 3 : 0xf;
 	uint64_t smcr_want = (fa64 ? SMCR_FA64 : 0) | smcr_len;
 	uint8_t *r = regs[id], *z = za[id];
@@ -161,23 +148,9 @@ static uint32_t exercise(void)
 	return failed;
 }
 
-void secondary_main(void)
-{
-	uint64_t id = mpidr();
-
-	failures[id] = exercise();
-	done[id] = 1;
-	/* Off in Streaming SVE mode / with ZA on: the hypervisor must put that too. */
-	hvc_call4(PSCI_CPU_OFF, 0, 0, 0, 0);
-	for (;;)
-		cpu_yield();
-}
-
 int main(void)
 {
-	uint64_t pfr0, pfr1, smfr0, start;
-	int64_t on[VCPUS] = { 0 };
-	int ok = 1;
+	uint64_t pfr0, pfr1, smfr0;
 
 	__asm__ volatile("mrs %0, S3_0_C0_C4_0" : "=r"(pfr0));  /* ID_AA64PFR0_EL1 */
 	__asm__ volatile("mrs %0, S3_0_C0_C4_1" : "=r"(pfr1));  /* ID_AA64PFR1_EL1 */
@@ -192,16 +165,7 @@ int main(void)
 		return 0;
 	}
 	fa64 = (smfr0 >> 63) != 0;
-	for (uint64_t id = 1; id < VCPUS; id++)
-		on[id] = hvc_call4(PSCI_CPU_ON, id, (uintptr_t)secondary_entry,
-				   (uintptr_t)(stacks[id] + sizeof stacks[id]), 0);
-	failures[0] = exercise();
-	done[0] = 1;
-	start = counter();
-	for (uint64_t id = 1; id < VCPUS; id++)
-		while ((!done[id] || hvc_call4(PSCI_AFFINITY_INFO, id, 0, 0, 0) != AFF_OFF) &&
-		       counter() - start < 20 * counter_freq())
-			cpu_yield();
+	team_run(VCPUS, 20);
 	put_str("sme: streaming vector bytes (RDSVL) per vCPU:");
 	for (int id = 0; id < VCPUS; id++) {
 		put_char(' ');
@@ -212,13 +176,6 @@ int main(void)
 		put_char(' ');
 		put_dec((int64_t)svcr_seen[id]);
 	}
-	put_str("; failed checks per vCPU:");
-	for (int id = 0; id < VCPUS; id++) {
-		put_char(' ');
-		put_dec(done[id] && on[id] == 0 ? (int64_t)failures[id] : -1);
-		ok = ok && done[id] && on[id] == 0 && failures[id] == 0;
-	}
-	put_str("\n");
-	put_str(ok ? "sme: ok\n" : "sme: FAILED\n");
+	team_report("sme", VCPUS);
 	return 0;
 }

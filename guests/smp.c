@@ -19,18 +19,10 @@ void secondary_entry(void);
 void secondary_main(void);
 __asm__(".text\n.global secondary_entry\nsecondary_entry:\n\tmov sp, x0\n\tb secondary_main\n");
 
-static uint64_t mpidr(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
-	return v & 0xff00ffffffull;
-}
-
 void secondary_main(void)
 {
 	put_str("smp: vCPU with MPIDR ");
-	put_hex(mpidr());
+	put_hex(guest_mpidr());
 	put_str(" running\n");
 	second_ran = 1;
 	hvc_call4(PSCI_CPU_OFF, 0, 0, 0, 0);
@@ -53,7 +45,7 @@ int main(void)
 	       counter() - start < 5 * counter_freq())
 		cpu_yield();
 	put_str("smp: vCPU with MPIDR ");
-	put_hex(mpidr());
+	put_hex(guest_mpidr());
 	put_str(": AFFINITY_INFO before ");
 	put_dec(before);
 	put_str(", CPU_ON of MPIDR 0x7 ");

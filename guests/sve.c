@@ -18,7 +18,6 @@
 #include "guest.h"
 
 #define VCPUS 3 /* MPIDR 0, 1, 2 */
-#define AFF_OFF 1
 #define ROUNDS 24
 #define VL_MAX 256 /* bytes: the architecture's largest vector length, 2048 bits */
 /* Z0-Z31 (VL bytes each), P0-P15 and FFR (VL / 8 bytes each). */
@@ -27,13 +26,9 @@
 #define CPACR_ZEN (3ull << 16)
 #define ZCR_EL1 "S3_0_C1_C2_0"
 
-static uint8_t stacks[VCPUS][4096] __attribute__((aligned(16)));
 static uint8_t dump[VCPUS][STATE_MAX] __attribute__((aligned(16)));
-static volatile uint32_t done[VCPUS], failures[VCPUS], vector_bytes[VCPUS];
+static volatile uint32_t vector_bytes[VCPUS];
 
-void secondary_entry(void);
-void secondary_main(void);
-__asm__(".text\n.global secondary_entry\nsecondary_entry:\n\tmov sp, x0\n\tb secondary_main\n");
 
 __attribute__((target("arch=armv8.2-a+sve"))) static uint32_t rdvl(void)
 {
@@ -41,14 +36,6 @@ __attribute__((target("arch=armv8.2-a+sve"))) static uint32_t rdvl(void)
 
 	__asm__ volatile("rdvl %0, #1" : "=r"(n));
 	return (uint32_t)n;
-}
-
-static uint64_t mpidr(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
-	return v & 0xff00ffffffull;
 }
 
 static uint64_t zcr_read(void)
@@ -75,9 +62,9 @@ static uint8_t pattern(uint64_t id, uint32_t vl, uint32_t i)
 }
 
 /* This vCPU's checks; returns how many failed. */
-static uint32_t exercise(void)
+uint32_t team_member(uint64_t id)
 {
-	uint64_t id = mpidr(), cpacr, len = id == 2 ? 1 : 0xf;
+	uint64_t cpacr, len = id == 2 ? 1 : 0xf;
 	uint8_t *buf = dump[id];
 	uint32_t vl, size, failed = 0;
 
@@ -108,22 +95,9 @@ static uint32_t exercise(void)
 	return failed;
 }
 
-void secondary_main(void)
-{
-	uint64_t id = mpidr();
-
-	failures[id] = exercise();
-	done[id] = 1;
-	hvc_call4(PSCI_CPU_OFF, 0, 0, 0, 0);
-	for (;;)
-		cpu_yield();
-}
-
 int main(void)
 {
-	uint64_t pfr0, pfr1, smfr0, reserved, start;
-	int64_t on[VCPUS] = { 0 };
-	int ok = 1;
+	uint64_t pfr0, pfr1, smfr0, reserved;
 
 	__asm__ volatile("mrs %0, S3_0_C0_C4_0" : "=r"(pfr0));  /* ID_AA64PFR0_EL1 */
 	__asm__ volatile("mrs %0, S3_0_C0_C4_1" : "=r"(pfr1));  /* ID_AA64PFR1_EL1 */
@@ -140,28 +114,12 @@ int main(void)
 		put_str("sve: not implemented\n");
 		return 0;
 	}
-	for (uint64_t id = 1; id < VCPUS; id++)
-		on[id] = hvc_call4(PSCI_CPU_ON, id, (uintptr_t)secondary_entry,
-				   (uintptr_t)(stacks[id] + sizeof stacks[id]), 0);
-	failures[0] = exercise();
-	done[0] = 1;
-	start = counter();
-	for (uint64_t id = 1; id < VCPUS; id++)
-		while ((!done[id] || hvc_call4(PSCI_AFFINITY_INFO, id, 0, 0, 0) != AFF_OFF) &&
-		       counter() - start < 10 * counter_freq())
-			cpu_yield();
+	team_run(VCPUS, 10);
 	put_str("sve: vector bytes (RDVL) per vCPU:");
 	for (int id = 0; id < VCPUS; id++) {
 		put_char(' ');
 		put_dec(vector_bytes[id]);
 	}
-	put_str("; failed checks per vCPU:");
-	for (int id = 0; id < VCPUS; id++) {
-		put_char(' ');
-		put_dec(done[id] && on[id] == 0 ? (int64_t)failures[id] : -1);
-		ok = ok && done[id] && on[id] == 0 && failures[id] == 0;
-	}
-	put_str("\n");
-	put_str(ok ? "sve: ok\n" : "sve: FAILED\n");
+	team_report("sve", VCPUS);
 	return 0;
 }

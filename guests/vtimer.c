@@ -139,14 +139,6 @@ __asm__(".text\n"
 	"	eret\n");
 extern const char vectors[];
 
-static uint64_t mpidr(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
-	return v & 0xff00ffffffull;
-}
-
 static uint64_t timer_ctl(void)
 {
 	uint64_t v;
@@ -209,7 +201,7 @@ static uint32_t hold(void)
 
 void irq_handler(void)
 {
-	uint64_t id = mpidr(), iar;
+	uint64_t id = guest_mpidr(), iar;
 	uint32_t n;
 
 	__asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(iar)); /* ICC_IAR1_EL1 */
@@ -338,8 +330,8 @@ static void run(uint64_t id)
 
 void secondary_main(void)
 {
-	start_timer(mpidr());
-	run(mpidr());
+	start_timer(guest_mpidr());
+	run(guest_mpidr());
 	hvc_call4(PSCI_CPU_OFF, 0, 0, 0, 0);
 	for (;;)
 		cpu_yield();

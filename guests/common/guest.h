@@ -107,6 +107,33 @@ void sve_store(uint8_t *buf, int ffr);
 void za_load(const uint8_t *buf);
 void za_store(uint8_t *buf);
 
+/* AFFINITY_INFO's answer for a vCPU that is off. */
+#define PSCI_AFF_OFF 1
+
+/* This vCPU's MPIDR affinity fields (Aff3, Aff2..Aff0). */
+static inline uint64_t guest_mpidr(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
+	return v & 0xff00ffffffull;
+}
+
+/*
+ * The harness of guests whose vCPUs all run the same checks (team.c): each
+ * such guest defines team_member, which vCPU id (its MPIDR: 0, 1, ...) runs
+ * and which returns its count of failed checks. team_run starts vCPUs
+ * 1..n-1 at it (PSCI CPU_ON, n <= TEAM_MAX), runs it on vCPU 0, and waits
+ * up to timeout_s seconds until every other vCPU is done and off again.
+ * team_report then prints "; failed checks per vCPU: a b ..." (-1 for one
+ * that never ran) and "NAME: ok" or "NAME: FAILED", and returns whether
+ * all ran and passed.
+ */
+#define TEAM_MAX 4
+uint32_t team_member(uint64_t id);
+void team_run(unsigned n, unsigned timeout_s);
+int team_report(const char *name, unsigned n);
+
 /* PSCI SYSTEM_OFF through HVC; does not return. */
 __attribute__((noreturn)) void guest_power_off(void);
 
