@@ -92,9 +92,10 @@ static void schedule(void)
 			vcpu_run(v);
 		} else {
 			/*
-			 * Nothing to run here until a guest CPU_ON or the last VM's
-			 * end. The loaded vCPU (of an ended VM) is put first: that
-			 * silences its virtual timer, which would end every sleep.
+			 * Nothing to run here until a guest CPU_ON, a VM's reset or
+			 * the last VM's end, each of which kicks this CPU. The loaded
+			 * vCPU (of an ended VM) is put first: that silences its
+			 * virtual timer, which would end every sleep.
 			 */
 			vcpu_put_current();
 			gic_idle();
