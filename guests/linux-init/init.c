@@ -11,7 +11,10 @@
  * the bare-metal peer (guests/ivc-peer.c, which has the same layout)
  * writes into the channel, reads it and, when the channel is writable,
  * writes its answer into its slot (ivc_slot=N) through /dev/mem. Then it
- * powers the VM off.
+ * powers the VM off — or, with reboot_once=1 on the command line, restarts
+ * it (PSCI SYSTEM_RESET: the hypervisor resets this VM alone) unless its
+ * answer was in the channel already, which survives the reset, as the
+ * peer and the other VMs run on.
  * Unknown "key=value" words of the kernel command line reach init as
  * environment variables (Documentation/admin-guide/kernel-parameters.rst).
  */
@@ -39,6 +42,7 @@
 #define LINUX_REBOOT_MAGIC1 0xfee1dead
 #define LINUX_REBOOT_MAGIC2 672274793
 #define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedc
+#define LINUX_REBOOT_CMD_RESTART 0x01234567
 
 /*
  * Layout of the channel: the registry's header at its start, the peer's
@@ -275,7 +279,20 @@ static void copy_in(char *dst, const volatile char *src, size_t max)
 	dst[i] = 0;
 }
 
-static void exchange(const char *vm, const struct channel *c, unsigned index)
+/* Whether the n bytes at ch are the string s and its terminator. */
+static int holds(const volatile char *ch, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ch[i] != s[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Reads the peer's message and answers it; returns 1 when the answer was
+ * there before (written by this VM before a reset), else 0.
+ */
+static int exchange(const char *vm, const struct channel *c, unsigned index)
 {
 	char msg[MESSAGE_MAX];
 	volatile char *ch;
@@ -285,13 +302,13 @@ static void exchange(const char *vm, const struct channel *c, unsigned index)
 	fd = syscall6(SYS_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC, 0, 0, 0);
 	if (fd < 0) {
 		put("vmcfg-linux: cannot open /dev/mem\n");
-		return;
+		return 0;
 	}
 	p = syscall6(SYS_mmap, 0, 4096, PROT_READ | (c->read_only ? 0 : PROT_WRITE), MAP_SHARED, fd,
 		     (long)c->gpa);
 	if (p < 0 && p > -4096) {
 		put("vmcfg-linux: cannot map the IVC channel\n");
-		return;
+		return 0;
 	}
 	ch = (volatile char *)p;
 	for (unsigned ms = 0; !*(volatile uint32_t *)(ch + READY_OFFSET); ms += 10) {
@@ -299,7 +316,7 @@ static void exchange(const char *vm, const struct channel *c, unsigned index)
 
 		if (ms == WAIT_MS) {
 			put("vmcfg-linux: no message in the IVC channel\n");
-			return;
+			return 0;
 		}
 		syscall6(SYS_nanosleep, (long)ten_ms, 0, 0, 0, 0, 0);
 	}
@@ -313,18 +330,27 @@ static void exchange(const char *vm, const struct channel *c, unsigned index)
 	put("\"\n");
 	if (c->read_only) {
 		put("vmcfg-linux: the channel is read-only to this VM: no answer\n");
-		return;
+		return 0;
 	}
 	/* The answer: "<vm> got it", in this VM's slot. */
-	ch += ANSWER_OFFSET + index * MESSAGE_MAX;
 	for (const char *s = vm; *s && i < MESSAGE_MAX - 8; s++)
-		ch[i++] = *s;
+		msg[i++] = *s;
 	for (const char *s = " got it"; *s; s++)
-		ch[i++] = *s;
-	ch[i] = 0;
+		msg[i++] = *s;
+	msg[i++] = 0;
+	ch += ANSWER_OFFSET + index * MESSAGE_MAX;
+	if (holds(ch, msg, i)) {
+		put("vmcfg-linux: ");
+		put(vm);
+		put(" had answered before a reset\n");
+		return 1;
+	}
+	for (size_t k = 0; k < i; k++)
+		ch[k] = msg[k];
 	put("vmcfg-linux: ");
 	put(vm);
 	put(" answered\n");
+	return 0;
 }
 
 /* Called by _start below with the initial stack pointer. */
@@ -336,6 +362,7 @@ void init_main(long *sp)
 	char **envp = (char **)(sp + argc + 2);
 	const char *vm = env(envp, "vm");
 	long slot = parse_dec(env(envp, "ivc_slot")), key = parse_dec(env(envp, "ivc_key"));
+	int reboot_once = parse_dec(env(envp, "reboot_once")) == 1, answered_before = 0;
 	struct channel c;
 	int found;
 	char a[24], b[24];
@@ -369,7 +396,14 @@ void init_main(long *sp)
 		put(" (device tree: reserved-memory/");
 		put(c.node);
 		put(")\n");
-		exchange(vm, &c, slot == 1 ? 1 : 0);
+		answered_before = exchange(vm, &c, slot == 1 ? 1 : 0);
+	}
+	if (reboot_once && !answered_before) {
+		put("vmcfg-linux: ");
+		put(vm);
+		put(" restarts its VM (reboot_once=1)\n");
+		syscall6(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
+			 LINUX_REBOOT_CMD_RESTART, 0, 0, 0);
 	}
 	syscall6(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF,
 		 0, 0, 0);
