@@ -57,7 +57,7 @@ static struct hv_vm *find_vm(struct hv_vm *vms, size_t count, const struct spec_
 	return NULL;
 }
 
-/* Where sys->ivc[decl] lies in hv's IVC window: lib/ivc's rule, which the guest DTs describe. */
+/* Where sys->ivc[decl] lies in hv's IVC window: the rule the guest DTs describe too. */
 static int place(const struct vmcfg_system *sys, size_t decl, const struct hv_vm *hv,
 		 struct vmcfg_ivc_placement *p)
 {

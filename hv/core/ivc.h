@@ -26,7 +26,7 @@ void hv_ivc_detach(struct hv_vm *hv);
  * the created VMs vms[0..count) in declaration order — publishes each on
  * behalf of its publisher, then subscribes its subscribers with their
  * declared access — through the registry, so the access control is that
- * of the hypercalls. Each mapping goes exactly where lib/ivc's placement
+ * of the hypercalls. Each mapping goes exactly where the placement
  * rule (vmcfg_ivc_static_find) puts it — every VM's static channels packed
  * from the start of its IVC window in declaration order, each
  * page-rounded — the rule `vmcfg dtb --system` describes in the guest DT.

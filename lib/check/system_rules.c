@@ -541,8 +541,8 @@ static bool cmdline_ivc(const struct spec_str *cmdline, uint64_t *value)
 
 /*
  * A VM whose command line says ivc=ADDR where the system maps none of its
- * static channels (lib/ivc's placement rule, the hypervisor's): the guest
- * would read the wrong memory. Skipped when the channels do not fit the
+ * static channels (vmcfg_ivc_static_layout, the hypervisor's placement
+ * rule): the guest would read the wrong memory. Skipped when the channels do not fit the
  * window (E0311 says so).
  */
 static void check_cmdline_ivc(struct sys_check *c, size_t vm)

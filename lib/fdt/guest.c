@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "vmcfg/ivc.h"
 
 /* QEMU virt's GICv3 frames: the default when the config names none. */
 #define DEFAULT_GICD 0x08000000ull
@@ -515,7 +514,7 @@ static int write_reserved_memory(struct guest *g)
 }
 
 /*
- * The static channels opts->system maps into cfg's IVC window, by lib/ivc's
+ * The static channels opts->system maps into cfg's IVC window, by the
  * placement rule (the hypervisor's). 0, VMCFG_ENOMEM, VMCFG_ERANGE when
  * one does not fit, VMCFG_EALIGN when the window is not page-aligned.
  */

@@ -258,7 +258,7 @@ static int add_channel_row(struct builder *b, int vm, const struct vmcfg_ivc_cha
 }
 
 /*
- * Where static channel c lies in VM vm's window, by lib/ivc's rule (the
+ * Where static channel c lies in VM vm's window, by the placement rule (the
  * hypervisor's); a dynamic channel goes wherever the allocator puts it.
  */
 static int channel_place(const struct builder *b, int vm, size_t c, uint64_t **at, uint64_t *gpa)

@@ -225,8 +225,9 @@ void vcpu_run(struct vcpu *v)
 	 * A vCPU alone on its CPU (placement is for life) runs without a time
 	 * slice: nothing else could use the CPU, and the slice would only cost
 	 * an exit every 2 ms and jitter for a pinned real-time guest. What must
-	 * reach it anyway does so by a kick (gic_kick): its VM ended elsewhere
-	 * (core/vm.c), a CPU_ON, an interrupt for it from another CPU (vgic.c).
+	 * reach it anyway does so by a kick (gic_kick): its VM ended or is
+	 * being reset elsewhere (core/vm.c), a CPU_ON, an interrupt for it
+	 * from another CPU (vgic.c).
 	 */
 	bool sliced = c->runq_len > 1;
 
