@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build, the tests and the demo need, if any are missing.
-# Usage: scripts/deps.sh [build|run|test|all]   (default: all)
+# Usage: scripts/deps.sh [build|run|perf|test|all]   (default: all)
 #   build  compilers (host and aarch64 cross) for the library, CLI and hypervisor
 #   run    build + QEMU, to boot the hypervisor
+#   perf   run + perf, for make bench-linux-tlb
 #   test, all  everything the test suite, fuzzers and device-tree tools need
 set -euo pipefail
 
@@ -14,8 +15,9 @@ all_pkgs="$run_pkgs $test_pkgs"
 case "${1:-all}" in
   build) want=$build_pkgs ;;
   run) want=$run_pkgs ;;
+  perf) want="$run_pkgs linux-perf" ;;
   test|all) want=$all_pkgs ;;
-  *) echo "usage: $0 [build|run|test|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|run|perf|test|all]" >&2; exit 2 ;;
 esac
 
 missing=()

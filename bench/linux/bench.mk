@@ -1,14 +1,26 @@
 # bench/linux/bench.mk — Debian Linux booting as a VM against the same kernel
 # on bare QEMU (bench/linux/run.py; results in BENCHMARKS.md, ## linux).
 #
-#   make bench-linux [ROUNDS=10]   builds the Linux hypervisor image and boots
-#                                  four ways per round, interleaved; prints the
-#                                  boot times and per-round ratios
+#   make bench-linux [ROUNDS=10] [BASELINE=old/hv-linux.elf]
+#       builds the Linux hypervisor image and boots four ways per round,
+#       interleaved (five with BASELINE: another build of the image, booted
+#       as hv-1 is, to measure a change side by side); prints the boot
+#       times and per-round ratios
+#   make bench-linux-tlb [BASELINE=old/hv-linux.elf]
+#       counts QEMU's TLB fills and the guest's TLBIs by VA up to the marker,
+#       plain and under the hypervisor (and BASELINE): bench/linux/tlb-fills.sh;
+#       needs root for perf's uprobes
 
 ROUNDS ?= 10
+BASELINE ?=
 
-.PHONY: bench-linux
+.PHONY: bench-linux bench-linux-tlb
 bench-linux:
 	@scripts/deps.sh run
 	$(MAKE) linux-hv
-	$(PYTHON) bench/linux/run.py $(LINUX_DIR) $(ROUNDS)
+	$(PYTHON) bench/linux/run.py $(LINUX_DIR) $(ROUNDS) $(BASELINE)
+
+bench-linux-tlb:
+	@scripts/deps.sh perf
+	$(MAKE) linux-hv
+	bench/linux/tlb-fills.sh $(LINUX_DIR) $(LINUX_ELF) $(BASELINE)

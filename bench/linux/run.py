@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/linux: Debian Linux booting as a VM against the same kernel on bare QEMU.
 
-  run.py BUILD_LINUX_DIR [ROUNDS]
+  run.py BUILD_LINUX_DIR [ROUNDS [BASELINE_ELF]]
 
 Wall clock from starting QEMU to the line `vmcfg-linux: init of VM NAME
 running` that the project's initramfs prints (guests/linux-init), for the
@@ -23,6 +23,10 @@ before (BENCHMARKS.md): it also charges the hypervisor for QEMU emulating a
 second CPU. Each ratio is taken per round, then min/median/max are printed.
 For hv-1 the time to the hypervisor's `entry` line (VM created) and the
 hypervisor's exits per class are printed too.
+
+With BASELINE_ELF (another build of build/linux/hv-linux.elf, e.g. of an
+older commit), each round also boots it as hv-1 does ("base-1"), and
+hv-1 / base-1 measures a change to the hypervisor side by side.
 """
 import re
 import statistics
@@ -67,6 +71,7 @@ def ratios(values):
 def main():
     linux = sys.argv[1]
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    baseline = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else None
     elf = f"{linux}/hv-linux.elf"
     plain = PLAIN_M + ["-kernel", f"{linux}/vmlinuz", "-initrd", f"{linux}/initrd.cpio"]
     runs = {
@@ -77,6 +82,9 @@ def main():
         "hv-2": HV_M + ["-smp", "2", "-kernel", elf, "-append",
                         "system=examples/linux/one.toml"],
     }
+    if baseline:
+        runs["base-1"] = HV_M + ["-smp", "1", "-kernel", baseline, "-append",
+                                 "system=examples/linux/one-cpu.toml"]
     ms = {name: [] for name in runs}
     entry, exits = [], ""
     for r in range(rounds):
@@ -96,7 +104,10 @@ def main():
         print(f"{name:28} {spread(values)}")
     print(f"{'hv-1 VM created (entry line)':28} {spread(entry)}")
     print(f"\nper-round ratio {'':12} {'min':>5} {'median':>5} {'max':>5}")
-    for a, b in (("hv-1", "plain-1"), ("hv-2", "plain-2"), ("hv-2", "plain-1")):
+    pairs = [("hv-1", "plain-1"), ("hv-2", "plain-2"), ("hv-2", "plain-1")]
+    if baseline:
+        pairs += [("base-1", "plain-1"), ("hv-1", "base-1")]
+    for a, b in pairs:
         print(f"{a + ' / ' + b:28} {ratios([x / y for x, y in zip(ms[a], ms[b])])}")
     print(f"\nexits of the hv-1 VM (last round): {exits}")
 

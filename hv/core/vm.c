@@ -6,6 +6,7 @@
 #include "core/frames.h"
 #include "core/libc.h"
 #include "core/vm.h"
+#include "platform/qemu-virt/platform.h"
 
 _Static_assert(VGIC_MAX_VCPUS >= HV_VM_MAX_VCPUS, "a vGIC redistributor per vCPU");
 
@@ -122,6 +123,13 @@ int hv_vm_create(struct hv_vm *hv, const struct vm_config *cfg, const char *cfg_
 	struct vm_create_opts opts = {
 		.arch = VMCFG_ARCH_AARCH64,
 		.pa_bits = host_pa_bits(),
+		.aspace_options = PLAT_STAGE2_OPTIONS,
+		/*
+		 * RAM is the VM's from here on, but each leaf is zeroed at its
+		 * first touch (trap.c touch_ram): creation makes no pass over
+		 * all of it, and what the guest never touches is never written.
+		 */
+		.defer_zeroing = true,
 		.images = hv->images,
 		.console = console_sink,
 		.console_ud = hv,

@@ -35,6 +35,7 @@ enum hv_trap_class {
 	HV_TRAP_SYSREG,
 	HV_TRAP_IABT,
 	HV_TRAP_DABT,
+	HV_TRAP_RAM_TOUCH, /* first access to a RAM leaf, zeroed then (trap.c touch_ram) */
 	HV_TRAP_IRQ_SLICE,
 	HV_TRAP_IRQ_VTIMER,
 	HV_TRAP_IRQ_OTHER, /* kicks, maintenance interrupts, spurious */

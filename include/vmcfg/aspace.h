@@ -46,13 +46,15 @@ enum vmcfg_pte_type {
 	VMCFG_PTE_TABLE, /* points to the next level's table */
 	VMCFG_PTE_LEAF,  /* maps a page or block */
 	VMCFG_PTE_LAZY,  /* invalid to the MMU; mapped lazily, populated on first access */
+	VMCFG_PTE_DEFERRED, /* invalid to the MMU; owns frames at pa, zeroed and made a
+			       leaf on first access (vmcfg_aspace_map_alloc_deferred) */
 };
 
 struct vmcfg_pte {
 	enum vmcfg_pte_type type;
-	uint64_t pa;    /* TABLE: the next table; LEAF: output address; else 0 */
-	uint32_t flags; /* LEAF, LAZY: VMCFG_MEM_* exactly as mapped; else 0 */
-	bool owned;     /* LEAF: the aspace allocated or reserved the frames; LAZY: true */
+	uint64_t pa;    /* TABLE: the next table; LEAF, DEFERRED: output address; else 0 */
+	uint32_t flags; /* LEAF, LAZY, DEFERRED: VMCFG_MEM_* exactly as mapped; else 0 */
+	bool owned;     /* LEAF: the aspace allocated or reserved the frames; LAZY, DEFERRED: true */
 };
 
 /*
@@ -107,6 +109,12 @@ struct vmcfg_pt_format {
 	uint64_t (*encode_lazy)(uint32_t flags);
 
 	/*
+	 * A descriptor the MMU treats as invalid, remembering the frames (pa,
+	 * as for encode_leaf) and flags of a leaf whose zeroing is deferred.
+	 */
+	uint64_t (*encode_deferred)(unsigned level, uint64_t pa, uint32_t flags);
+
+	/*
 	 * Decodes a descriptor found at level. Returns 0, or VMCFG_EINVAL for any
 	 * value the encoders above cannot produce at that level (then *out is
 	 * unspecified). decode(encode_*(x)) yields x exactly.
@@ -131,6 +139,9 @@ const struct vmcfg_pt_format *vmcfg_pt_format_get(enum vmcfg_pt_kind kind);
 /* The format named name ("arm64-s2-3l", "x86-ept4", ...); NULL if none. */
 const struct vmcfg_pt_format *vmcfg_pt_format_find(const char *name);
 
+/* "none", "table", "leaf", "lazy" or "deferred"; "?" for a value outside the enum. */
+const char *vmcfg_pte_type_name(enum vmcfg_pte_type type);
+
 /* Bytes one entry at level covers: 4 KiB << (9 * level). */
 static inline uint64_t vmcfg_pt_level_size(unsigned level)
 {
@@ -142,13 +153,17 @@ static inline uint64_t vmcfg_pt_level_size(unsigned level)
  * ------------------------------------------------------------------- */
 
 /* Options for vmcfg_aspace_init. */
-#define VMCFG_ASPACE_4K_ONLY 0x1u /* never use 2 MiB / 1 GiB blocks (benchmarks, debugging) */
+/*
+ * Never use 2 MiB / 1 GiB blocks: benchmarks, debugging, and emulators
+ * whose TLB makes blocks costly (hv/platform/qemu-virt/platform.h).
+ */
+#define VMCFG_ASPACE_4K_ONLY 0x1u
 
 struct vmcfg_aspace_stats {
 	uint64_t table_pages;  /* page-table pages held, the root's included */
-	uint64_t owned_frames; /* frames mapped that the aspace allocated or reserved */
-	uint64_t mapped_bytes; /* guest bytes mapped, lazy ones included */
-	uint64_t leaves[4];    /* leaf descriptors (present or lazy) per level */
+	uint64_t owned_frames; /* frames mapped that the aspace allocated or reserved (deferred too) */
+	uint64_t mapped_bytes; /* guest bytes mapped, lazy and deferred ones included */
+	uint64_t leaves[4];    /* leaf descriptors (present, lazy or deferred) per level */
 };
 
 /*
@@ -225,6 +240,21 @@ int vmcfg_aspace_map_alloc(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size,
  */
 int vmcfg_aspace_map_lazy(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size, uint32_t flags);
 
+/*
+ * MapAlloc, zeroing deferred: takes owned frames exactly as
+ * vmcfg_aspace_map_alloc does (so the memory is the guest's from the
+ * start and nothing can run out later) but does not zero them; each leaf
+ * (a whole 4 KiB page, 2 MiB or 1 GiB block) stays invalid to the MMU
+ * until its first access — vmcfg_aspace_fault_in, or a vmcfg_aspace_write
+ * touching it — zeroes it and makes it a normal leaf. Creating a VM then
+ * costs no pass over its RAM, and RAM the guest never touches is never
+ * written. The embedder's stage-2 fault handler must call
+ * vmcfg_aspace_fault_in. Errors as vmcfg_aspace_map_alloc, without
+ * VMCFG_EFAULT.
+ */
+int vmcfg_aspace_map_alloc_deferred(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size,
+				    uint32_t flags);
+
 /* How vmcfg_aspace_map_identical mapped a range. */
 enum vmcfg_ident_how {
 	VMCFG_IDENT_RESERVED, /* the HAL reserved the host range; the aspace owns the frames */
@@ -261,7 +291,7 @@ int vmcfg_aspace_unmap(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size);
 struct vmcfg_translation {
 	uint64_t hpa;       /* host address of the guest address; 0 when !present */
 	uint32_t flags;     /* VMCFG_MEM_* exactly as mapped */
-	bool present;       /* false: mapped lazily, not populated yet */
+	bool present;       /* false: mapped lazily or deferred, not populated yet */
 	bool owned;         /* the frame is the aspace's (MapAlloc, reserved identical) */
 	unsigned level;     /* the leaf's level (0 = 4 KiB page) */
 	uint64_t leaf_gpa;  /* first guest address the leaf maps */
@@ -276,10 +306,14 @@ int vmcfg_aspace_translate(const struct vmcfg_aspace *as, uint64_t gpa,
 
 /*
  * Handles a stage-2 fault at gpa: when the page is mapped lazily and not
- * populated, gives it a zeroed owned frame. Returns 0 (also when the page
- * was present already); VMCFG_EFAULT when gpa is not mapped (a real fault
- * for the embedder to report) or the HAL cannot show the new frame;
- * VMCFG_ERANGE; VMCFG_ENOMEM.
+ * populated, gives it a zeroed owned frame; when its leaf's zeroing is
+ * deferred, zeroes the whole leaf and makes it valid (no allocation, so
+ * never VMCFG_ENOMEM). Returns 0 (also when the page was present already:
+ * the caller retries the access); VMCFG_EFAULT when gpa is not mapped (a
+ * real fault for the embedder to report) or the HAL cannot show the
+ * frames; VMCFG_ERANGE; VMCFG_ENOMEM. Only invalid entries become valid,
+ * so no TLB maintenance is needed and the VM may run meanwhile (not
+ * thread-safe: one caller at a time per aspace).
  */
 int vmcfg_aspace_fault_in(struct vmcfg_aspace *as, uint64_t gpa);
 
@@ -288,8 +322,9 @@ int vmcfg_aspace_fault_in(struct vmcfg_aspace *as, uint64_t gpa);
  * scattered frames). All-or-nothing for the bytes: the whole range is
  * checked first — every page mapped and visible through the HAL's
  * phys_to_virt — and lazy pages are populated before the first byte is
- * written. Guest permissions are not consulted (the hypervisor loads
- * images into read-only memory). len 0 does nothing. Returns 0;
+ * written; deferred leaves are made valid, zeroed first unless the copy
+ * covers them whole. Guest permissions are not consulted (the hypervisor
+ * loads images into read-only memory). len 0 does nothing. Returns 0;
  * VMCFG_ERANGE when gpa + len wraps or exceeds 2^ipa_bits; VMCFG_EFAULT
  * when a page is not mapped or not host-visible (e.g. a device window);
  * VMCFG_ENOMEM while populating (no byte written; pages populated so far
@@ -299,8 +334,8 @@ int vmcfg_aspace_write(struct vmcfg_aspace *as, uint64_t gpa, const void *src, s
 
 /*
  * Copies len bytes of guest memory at gpa out to dst, with the same
- * checks as vmcfg_aspace_write; lazy pages not yet populated read as zero
- * (and stay unpopulated). Nothing is copied when it fails.
+ * checks as vmcfg_aspace_write; lazy pages not yet populated and deferred
+ * leaves read as zero (and stay so). Nothing is copied when it fails.
  */
 int vmcfg_aspace_read(const struct vmcfg_aspace *as, uint64_t gpa, void *dst, size_t len);
 
@@ -311,14 +346,15 @@ struct vmcfg_mapping {
 	uint32_t flags;
 	bool owned;
 	bool lazy;           /* not populated (a populated lazy page is a normal owned page) */
+	bool deferred;       /* owned frames at hpa, not zeroed yet: invalid to the MMU */
 	unsigned leaf_sizes; /* bit L set: leaves of level L make up the run */
 };
 
 /*
  * Calls fn for each maximal run of mapped guest addresses in ascending
- * order, a run being adjacent leaves with the same flags, ownership and
- * laziness whose host addresses continue each other. Stops when fn returns
- * non-zero and returns that value; else 0.
+ * order, a run being adjacent leaves with the same flags, ownership,
+ * laziness and deferral whose host addresses continue each other. Stops
+ * when fn returns non-zero and returns that value; else 0.
  */
 int vmcfg_aspace_for_each(const struct vmcfg_aspace *as,
 			  int (*fn)(void *ud, const struct vmcfg_mapping *m), void *ud);

@@ -246,8 +246,17 @@ struct vm_create_opts {
 	unsigned ipa_bits;
 	/* Host physical width for vm_stage2_regs: 0 picks the smallest the format accepts >= ipa_bits. */
 	unsigned pa_bits;
+	/* VMCFG_ASPACE_* options of the VM's address space (vmcfg/aspace.h); usually 0. */
+	unsigned aspace_options;
 	/* MapAlloc regions get frames on first touch instead of at creation. */
 	bool lazy_alloc;
+	/*
+	 * MapAlloc regions get their frames at creation but each leaf is zeroed
+	 * on its first touch (vmcfg_aspace_map_alloc_deferred): by an image
+	 * written into it, or by the guest through the embedder's stage-2 fault
+	 * handler, which must call vmcfg_aspace_fault_in. Ignored with lazy_alloc.
+	 */
+	bool defer_zeroing;
 	/* Images to load; each kind at most once. */
 	const struct vm_image_data *images;
 	size_t image_count;
@@ -302,12 +311,13 @@ struct vm {
  * Builds the VM cfg describes, for the platform of sys (may be NULL) on
  * hal. In order: vCPUs from vm_config_vcpu_affinities; the address space;
  * RAM regions per map type (MapAlloc: zeroed frames, eager unless
- * opts->lazy_alloc; MapIdentical: reserved from the HAL, or — outside the
- * HAL's memory — mapped linearly with a warning, refused with VMCFG_EBUSY
- * when already owned; MapReserved: linear, never allocated; DEVICE-flagged
- * regions skipped with a warning); passthrough windows (below); emulated
- * devices on the bus; the SPI list and interrupt mode; the images, each
- * bounds-checked against RAM before a byte is copied. Returns 0 with *out
+ * opts->lazy_alloc or opts->defer_zeroing; MapIdentical: reserved from the
+ * HAL, or — outside the HAL's memory — mapped linearly with a warning,
+ * refused with VMCFG_EBUSY when already owned; MapReserved: linear, never
+ * allocated; DEVICE-flagged regions skipped with a warning); passthrough
+ * windows (below); emulated devices on the bus; the SPI list and interrupt
+ * mode; the images, each bounds-checked against RAM before a byte is
+ * copied. Returns 0 with *out
  * in VM_LOADED. On failure *out is NULL, the reason is reported (see the
  * top of this file), every frame is back with the HAL and every byte with
  * the allocator. Errors:

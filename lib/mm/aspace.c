@@ -34,11 +34,17 @@ static int decode(const struct vmcfg_aspace *as, unsigned level, uint64_t desc, 
 	return as->fmt->decode(level, desc, pte);
 }
 
+/* Whether the leaf holds frames the aspace owns (present or zeroing deferred). */
+static bool has_frames(const struct vmcfg_pte *pte)
+{
+	return (pte->type == VMCFG_PTE_LEAF && pte->owned) || pte->type == VMCFG_PTE_DEFERRED;
+}
+
 /* Leaf bookkeeping: every leaf set or cleared goes through here (sign +1 / -1). */
 static void account_leaf(struct vmcfg_aspace *as, unsigned level, const struct vmcfg_pte *pte,
 			 int sign)
 {
-	uint64_t frames = pte->type == VMCFG_PTE_LEAF && pte->owned ? frames_of(level) : 0;
+	uint64_t frames = has_frames(pte) ? frames_of(level) : 0;
 	if (sign > 0) {
 		as->stats.leaves[level]++;
 		as->stats.mapped_bytes += vmcfg_pt_level_size(level);
@@ -200,7 +206,7 @@ static void clear_range(struct vmcfg_aspace *as, uint64_t *t, unsigned level, ui
 			}
 			continue;
 		}
-		if (pte.type == VMCFG_PTE_LEAF && pte.owned)
+		if (has_frames(&pte))
 			as->hal.free_frames(as->hal.ctx, pte.pa, (size_t)frames_of(level));
 		pte_store(&t[i], 0);
 		account_leaf(as, level, &pte, -1);
@@ -214,7 +220,7 @@ static void clear(struct vmcfg_aspace *as, uint64_t start, uint64_t end)
 
 /* ---- splitting ---- */
 
-/* Replaces the leaf (or lazy leaf) at *entry, level > 0, by a table of 512 equivalent ones. */
+/* Replaces the (lazy, deferred) leaf at *entry, level > 0, by a table of 512 equivalent ones. */
 static int split_leaf(struct vmcfg_aspace *as, uint64_t *entry, unsigned level,
 		      const struct vmcfg_pte *pte)
 {
@@ -227,6 +233,8 @@ static int split_leaf(struct vmcfg_aspace *as, uint64_t *entry, unsigned level,
 	for (size_t i = 0; i < 512; i++) {
 		if (pte->type == VMCFG_PTE_LAZY)
 			child[i] = as->fmt->encode_lazy(pte->flags);
+		else if (pte->type == VMCFG_PTE_DEFERRED)
+			child[i] = as->fmt->encode_deferred(level - 1, pte->pa + i * sub, pte->flags);
 		else
 			child[i] = as->fmt->encode_leaf(level - 1, pte->pa + i * sub, pte->flags,
 							pte->owned);
@@ -279,6 +287,19 @@ int aspace_find(const struct vmcfg_aspace *as, uint64_t gpa, struct as_slot *slo
 	}
 }
 
+int aspace_make_present(struct vmcfg_aspace *as, struct as_slot *slot, bool zero)
+{
+	if (zero) {
+		int err = zero_frames(as, slot->pte.pa, vmcfg_pt_level_size(slot->level));
+		if (err)
+			return err;
+	}
+	/* Same frames, flags and level: the counters do not move. */
+	slot->pte.type = VMCFG_PTE_LEAF;
+	pte_store(slot->entry, as->fmt->encode_leaf(slot->level, slot->pte.pa, slot->pte.flags, true));
+	return 0;
+}
+
 int aspace_populate(struct vmcfg_aspace *as, struct as_slot *slot)
 {
 	uint64_t pa;
@@ -309,10 +330,11 @@ struct map_src {
 	uint64_t gpa, hpa; /* MAP_LINEAR: gpa maps to hpa */
 	uint32_t flags;
 	bool owned;          /* MAP_LINEAR: the frames were reserved for this mapping */
+	bool defer;          /* MAP_ALLOC: leave the frames unzeroed, leaves DEFERRED */
 	unsigned alloc_fail; /* MAP_ALLOC: levels >= this failed once; don't retry them */
 	uint64_t done;       /* end of the last leaf installed (unwinding clears up to here) */
 	uint64_t end;        /* end of the range being mapped */
-	uint64_t run_pa;     /* MAP_ALLOC: frames allocated and zeroed ahead for 4 KiB leaves */
+	uint64_t run_pa;     /* MAP_ALLOC: frames allocated (and zeroed) ahead for 4 KiB leaves */
 	uint64_t run_left;   /* how many frames remain at run_pa */
 };
 
@@ -340,7 +362,7 @@ static int take_frame(struct vmcfg_aspace *as, struct map_src *src, uint64_t eb,
 		}
 		if (err)
 			return err;
-		err = zero_frames(as, src->run_pa, want * VMCFG_PAGE_SIZE);
+		err = src->defer ? 0 : zero_frames(as, src->run_pa, want * VMCFG_PAGE_SIZE);
 		if (err) {
 			as->hal.free_frames(as->hal.ctx, src->run_pa, (size_t)want);
 			return err;
@@ -392,7 +414,7 @@ static int make_leaf(struct vmcfg_aspace *as, struct map_src *src, unsigned leve
 		}
 		if (err)
 			return err;
-		err = zero_frames(as, pte->pa, size);
+		err = src->defer ? 0 : zero_frames(as, pte->pa, size);
 		if (err) {
 			as->hal.free_frames(as->hal.ctx, pte->pa, (size_t)frames_of(level));
 			return err;
@@ -404,6 +426,11 @@ static int make_leaf(struct vmcfg_aspace *as, struct map_src *src, unsigned leve
 		pte->type = VMCFG_PTE_LAZY;
 		pte->owned = true;
 		*desc = as->fmt->encode_lazy(src->flags);
+		return 0;
+	}
+	if (src->defer) {
+		pte->type = VMCFG_PTE_DEFERRED;
+		*desc = as->fmt->encode_deferred(level, pte->pa, src->flags);
 		return 0;
 	}
 	*desc = as->fmt->encode_leaf(level, pte->pa, src->flags, pte->owned);
@@ -529,6 +556,17 @@ int vmcfg_aspace_map_alloc(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size,
 	if (err)
 		return err;
 	struct map_src src = { .kind = MAP_ALLOC, .flags = flags };
+	return map(as, gpa, end, &src);
+}
+
+int vmcfg_aspace_map_alloc_deferred(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size,
+				    uint32_t flags)
+{
+	uint64_t end;
+	int err = check_map_args(as, gpa, size, NULL, flags, &end);
+	if (err)
+		return err;
+	struct map_src src = { .kind = MAP_ALLOC, .flags = flags, .defer = true };
 	return map(as, gpa, end, &src);
 }
 

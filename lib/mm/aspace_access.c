@@ -43,6 +43,8 @@ int vmcfg_aspace_fault_in(struct vmcfg_aspace *as, uint64_t gpa)
 		return VMCFG_EFAULT;
 	if (slot.pte.type == VMCFG_PTE_LEAF)
 		return 0;
+	if (slot.pte.type == VMCFG_PTE_DEFERRED)
+		return aspace_make_present(as, &slot, true);
 	/* A lazy block becomes lazy leaves around one 4 KiB page: memory only where touched. */
 	err = aspace_isolate(as, page);
 	if (!err)
@@ -61,6 +63,8 @@ int vmcfg_aspace_fault_in(struct vmcfg_aspace *as, uint64_t gpa)
 struct piece {
 	size_t len;
 	bool lazy;
+	bool deferred; /* the leaf's zeroing is deferred: it reads as zero */
+	bool whole;    /* the piece is the whole leaf */
 	uint8_t *host;
 };
 
@@ -76,7 +80,9 @@ static int piece_at(const struct vmcfg_aspace *as, uint64_t pos, uint64_t end, s
 	uint64_t size = vmcfg_pt_level_size(slot.level);
 	uint64_t leaf_end = (pos & ~(size - 1)) + size;
 	p->len = (size_t)((leaf_end < end ? leaf_end : end) - pos);
+	p->whole = p->len == size;
 	p->lazy = slot.pte.type == VMCFG_PTE_LAZY;
+	p->deferred = slot.pte.type == VMCFG_PTE_DEFERRED;
 	p->host = NULL;
 	if (p->lazy)
 		return 0;
@@ -91,16 +97,41 @@ static int check_copy_range(const struct vmcfg_aspace *as, uint64_t gpa, size_t 
 	return 0;
 }
 
-/* Checks that every byte of [gpa, end) is mapped and reachable; notes whether any page is lazy. */
-static int check_pieces(const struct vmcfg_aspace *as, uint64_t gpa, uint64_t end, bool *any_lazy)
+/* Checks that every byte of [gpa, end) is mapped and reachable; notes whether any is not present. */
+static int check_pieces(const struct vmcfg_aspace *as, uint64_t gpa, uint64_t end, bool *absent)
 {
 	struct piece p;
-	*any_lazy = false;
+	*absent = false;
 	for (uint64_t pos = gpa; pos < end; pos += p.len) {
 		int err = piece_at(as, pos, end, &p);
 		if (err)
 			return err;
-		*any_lazy |= p.lazy;
+		*absent |= p.lazy || p.deferred;
+	}
+	return 0;
+}
+
+/*
+ * Makes every page of [gpa, end) present (checked by check_pieces): lazy
+ * pages get frames, deferred leaves are made valid — not zeroed when the
+ * copy covers them whole, as it overwrites every byte.
+ */
+static int make_range_present(struct vmcfg_aspace *as, uint64_t gpa, uint64_t end)
+{
+	struct piece p;
+	for (uint64_t pos = gpa; pos < end; pos += p.len) {
+		int err = piece_at(as, pos, end, &p);
+		if (!err && p.deferred) {
+			struct as_slot slot;
+			err = aspace_find(as, pos, &slot);
+			if (!err)
+				err = aspace_make_present(as, &slot, !p.whole);
+		}
+		for (uint64_t page = pos & ~(VMCFG_PAGE_SIZE - 1); !err && p.lazy && page < pos + p.len;
+		     page += VMCFG_PAGE_SIZE)
+			err = vmcfg_aspace_fault_in(as, page);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -108,22 +139,19 @@ static int check_pieces(const struct vmcfg_aspace *as, uint64_t gpa, uint64_t en
 int vmcfg_aspace_write(struct vmcfg_aspace *as, uint64_t gpa, const void *src, size_t len)
 {
 	uint64_t end;
-	bool any_lazy;
+	bool absent;
 	struct piece p;
 
 	int err = check_copy_range(as, gpa, len, &end);
 	if (!err)
-		err = check_pieces(as, gpa, end, &any_lazy);
+		err = check_pieces(as, gpa, end, &absent);
 	if (err)
 		return err;
 	/* Populate first: an allocation failure must come before the first byte written. */
-	if (any_lazy) {
-		uint64_t page = gpa & ~(VMCFG_PAGE_SIZE - 1);
-		for (; page < end; page += VMCFG_PAGE_SIZE) {
-			err = vmcfg_aspace_fault_in(as, page);
-			if (err)
-				return err;
-		}
+	if (absent) {
+		err = make_range_present(as, gpa, end);
+		if (err)
+			return err;
 	}
 	const uint8_t *from = src;
 	for (uint64_t pos = gpa; pos < end; pos += p.len, from += p.len) {
@@ -138,18 +166,18 @@ int vmcfg_aspace_write(struct vmcfg_aspace *as, uint64_t gpa, const void *src, s
 int vmcfg_aspace_read(const struct vmcfg_aspace *as, uint64_t gpa, void *dst, size_t len)
 {
 	uint64_t end;
-	bool any_lazy;
+	bool absent;
 	struct piece p;
 
 	int err = check_copy_range(as, gpa, len, &end);
 	if (!err)
-		err = check_pieces(as, gpa, end, &any_lazy);
+		err = check_pieces(as, gpa, end, &absent);
 	if (err)
 		return err;
 	uint8_t *to = dst;
 	for (uint64_t pos = gpa; pos < end; pos += p.len, to += p.len) {
 		piece_at(as, pos, end, &p);
-		if (p.lazy)
+		if (p.lazy || p.deferred)
 			memset(to, 0, p.len);
 		else
 			memcpy(to, p.host, p.len);
@@ -179,8 +207,9 @@ static int add_leaf(struct run_builder *b, unsigned level, uint64_t gpa, const s
 	struct vmcfg_mapping *m = &b->run;
 	uint64_t size = vmcfg_pt_level_size(level);
 	bool lazy = pte->type == VMCFG_PTE_LAZY;
+	bool deferred = pte->type == VMCFG_PTE_DEFERRED;
 	if (m->size && m->gpa + m->size == gpa && m->flags == pte->flags && m->owned == pte->owned &&
-	    m->lazy == lazy && (lazy || m->hpa + m->size == pte->pa)) {
+	    m->lazy == lazy && m->deferred == deferred && (lazy || m->hpa + m->size == pte->pa)) {
 		m->size += size;
 		m->leaf_sizes |= 1u << level;
 		return 0;
@@ -194,6 +223,7 @@ static int add_leaf(struct run_builder *b, unsigned level, uint64_t gpa, const s
 	m->flags = pte->flags;
 	m->owned = pte->owned;
 	m->lazy = lazy;
+	m->deferred = deferred;
 	m->leaf_sizes = 1u << level;
 	return 0;
 }

@@ -64,4 +64,11 @@ int aspace_isolate(struct vmcfg_aspace *as, uint64_t addr);
 /* A zeroed, owned frame for a lazy page at level 0 (slot from aspace_find). */
 int aspace_populate(struct vmcfg_aspace *as, struct as_slot *slot);
 
+/*
+ * Makes the deferred leaf at slot (from aspace_find) valid, its frames
+ * zeroed first when zero is set (not when the caller overwrites them
+ * whole). VMCFG_EFAULT when the HAL cannot show them.
+ */
+int aspace_make_present(struct vmcfg_aspace *as, struct as_slot *slot, bool zero);
+
 #endif

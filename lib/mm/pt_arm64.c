@@ -84,7 +84,7 @@ static uint64_t arm64_encode_leaf(unsigned level, uint64_t pa, uint32_t flags, b
 static int arm64_decode(unsigned level, uint64_t desc, struct vmcfg_pte *out, unsigned levels)
 {
 	if (!(desc & A64_VALID))
-		return pt_decode_absent(desc, out);
+		return pt_decode_absent(level, A64_PA_BITS, desc, out);
 	memset(out, 0, sizeof *out);
 	if (level > 0 && (desc & A64_TABLE_OR_PAGE)) {
 		if (desc != arm64_encode_table(desc & A64_OA_MASK))
@@ -205,6 +205,7 @@ const struct vmcfg_pt_format vmcfg_pt_arm64_s2_3l = {
 	.encode_table = arm64_encode_table,
 	.encode_leaf = arm64_encode_leaf,
 	.encode_lazy = pt_encode_lazy,
+	.encode_deferred = pt_encode_deferred,
 	.decode = arm64_decode_3l,
 	.regs = arm64_regs_3l,
 };
@@ -222,6 +223,7 @@ const struct vmcfg_pt_format vmcfg_pt_arm64_s2_4l = {
 	.encode_table = arm64_encode_table,
 	.encode_leaf = arm64_encode_leaf,
 	.encode_lazy = pt_encode_lazy,
+	.encode_deferred = pt_encode_deferred,
 	.decode = arm64_decode_4l,
 	.regs = arm64_regs_4l,
 };

@@ -77,7 +77,7 @@ static uint64_t ept_encode_leaf(unsigned level, uint64_t pa, uint32_t flags, boo
 static int ept_decode(unsigned level, uint64_t desc, struct vmcfg_pte *out)
 {
 	if (!(desc & (EPT_R | EPT_W | EPT_X)))
-		return pt_decode_absent(desc, out);
+		return pt_decode_absent(level, EPT_PA_BITS, desc, out);
 	memset(out, 0, sizeof *out);
 	uint64_t pa = desc & EPT_ADDR_MASK;
 	if (level > 0 && !(desc & EPT_LARGE)) {
@@ -143,6 +143,7 @@ const struct vmcfg_pt_format vmcfg_pt_x86_ept4 = {
 	.encode_table = ept_encode_table,
 	.encode_leaf = ept_encode_leaf,
 	.encode_lazy = pt_encode_lazy,
+	.encode_deferred = pt_encode_deferred,
 	.decode = ept_decode,
 	.regs = ept_regs,
 };

@@ -4,6 +4,8 @@
 
 #define LAZY_MARK (1ull << 62)
 #define LAZY_FLAGS_SHIFT 8
+#define DEFERRED_MARK (1ull << 61)
+#define DEFERRED_PFN_SHIFT 14
 
 static const struct vmcfg_pt_format *const formats[VMCFG_PT_KIND_COUNT] = {
 	[VMCFG_PT_ARM64_S2_3L] = &vmcfg_pt_arm64_s2_3l,
@@ -29,6 +31,23 @@ const struct vmcfg_pt_format *vmcfg_pt_format_find(const char *name)
 	return NULL;
 }
 
+const char *vmcfg_pte_type_name(enum vmcfg_pte_type type)
+{
+	switch (type) {
+	case VMCFG_PTE_NONE:
+		return "none";
+	case VMCFG_PTE_TABLE:
+		return "table";
+	case VMCFG_PTE_LEAF:
+		return "leaf";
+	case VMCFG_PTE_LAZY:
+		return "lazy";
+	case VMCFG_PTE_DEFERRED:
+		return "deferred";
+	}
+	return "?";
+}
+
 int pt_check_common_flags(uint32_t flags)
 {
 	if (flags & ~VMCFG_MEM_ALL)
@@ -45,15 +64,33 @@ uint64_t pt_encode_lazy(uint32_t flags)
 	return LAZY_MARK | (uint64_t)(flags & VMCFG_MEM_ALL) << LAZY_FLAGS_SHIFT;
 }
 
-int pt_decode_absent(uint64_t desc, struct vmcfg_pte *out)
+uint64_t pt_encode_deferred(unsigned level, uint64_t pa, uint32_t flags)
+{
+	(void)level; /* the frames' alignment is the caller's promise, checked on decode */
+	return pt_encode_lazy(flags) | DEFERRED_MARK |
+	       (pa >> VMCFG_PAGE_SHIFT) << DEFERRED_PFN_SHIFT;
+}
+
+int pt_decode_absent(unsigned level, unsigned pa_bits, uint64_t desc, struct vmcfg_pte *out)
 {
 	memset(out, 0, sizeof *out);
 	if (desc == 0)
 		return 0;
 	uint32_t flags = (uint32_t)(desc >> LAZY_FLAGS_SHIFT) & VMCFG_MEM_ALL;
-	if (desc != pt_encode_lazy(flags) || pt_check_common_flags(flags))
+	if (pt_check_common_flags(flags))
 		return VMCFG_EINVAL;
-	out->type = VMCFG_PTE_LAZY;
+	if (desc & DEFERRED_MARK) {
+		uint64_t pa = (desc & (DEFERRED_MARK - 1)) >> DEFERRED_PFN_SHIFT << VMCFG_PAGE_SHIFT;
+		if (level > 2 || desc != pt_encode_deferred(level, pa, flags) ||
+		    !pt_leaf_pa_ok(level, pa, pa_bits))
+			return VMCFG_EINVAL;
+		out->type = VMCFG_PTE_DEFERRED;
+		out->pa = pa;
+	} else {
+		if (desc != pt_encode_lazy(flags))
+			return VMCFG_EINVAL;
+		out->type = VMCFG_PTE_LAZY;
+	}
 	out->flags = flags;
 	out->owned = true;
 	return 0;

@@ -25,8 +25,19 @@ int pt_check_common_flags(uint32_t flags);
  */
 uint64_t pt_encode_lazy(uint32_t flags);
 
-/* Decodes a descriptor the MMU sees as not present: zero or lazy; else VMCFG_EINVAL. */
-int pt_decode_absent(uint64_t desc, struct vmcfg_pte *out);
+/*
+ * Deferred leaf: the lazy encoding plus bit 61, with the frame number
+ * (pa >> 12) from bit 14 up (bit 57 at most: every format's addresses are
+ * below 2^56).
+ */
+uint64_t pt_encode_deferred(unsigned level, uint64_t pa, uint32_t flags);
+
+/*
+ * Decodes a descriptor at level that the MMU sees as not present: zero,
+ * lazy, or deferred with its frames aligned to the level and below
+ * 2^pa_bits; else VMCFG_EINVAL.
+ */
+int pt_decode_absent(unsigned level, unsigned pa_bits, uint64_t desc, struct vmcfg_pte *out);
 
 /*
  * What every format's regs checks first: ipa_bits within the format's range

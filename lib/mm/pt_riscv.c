@@ -81,7 +81,7 @@ static uint64_t riscv_encode_leaf(unsigned level, uint64_t pa, uint32_t flags, b
 static int riscv_decode(unsigned level, uint64_t desc, struct vmcfg_pte *out)
 {
 	if (!(desc & RV_V))
-		return pt_decode_absent(desc, out);
+		return pt_decode_absent(level, RV_PA_BITS, desc, out);
 	memset(out, 0, sizeof *out);
 	uint64_t pa = (desc & RV_PPN_MASK) >> RV_PPN_SHIFT << VMCFG_PAGE_SHIFT;
 	if (!(desc & (RV_R | RV_W | RV_X))) {
@@ -162,6 +162,7 @@ const struct vmcfg_pt_format vmcfg_pt_riscv_sv39x4 = {
 	.encode_table = riscv_encode_table,
 	.encode_leaf = riscv_encode_leaf,
 	.encode_lazy = pt_encode_lazy,
+	.encode_deferred = pt_encode_deferred,
 	.decode = riscv_decode,
 	.regs = riscv_regs_sv39x4,
 };
@@ -179,6 +180,7 @@ const struct vmcfg_pt_format vmcfg_pt_riscv_sv48x4 = {
 	.encode_table = riscv_encode_table,
 	.encode_leaf = riscv_encode_leaf,
 	.encode_lazy = pt_encode_lazy,
+	.encode_deferred = pt_encode_deferred,
 	.decode = riscv_decode,
 	.regs = riscv_regs_sv48x4,
 };

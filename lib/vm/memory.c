@@ -24,8 +24,11 @@ static int map_region(struct vm_build *b, const struct vm_mem_region *r)
 	struct vmcfg_aspace *as = &b->vm->aspace;
 	switch (r->map_type) {
 	case VMCFG_MAP_ALLOC:
-		return b->opts->lazy_alloc ? vmcfg_aspace_map_lazy(as, r->gpa, r->size, r->flags)
-					   : vmcfg_aspace_map_alloc(as, r->gpa, r->size, r->flags);
+		if (b->opts->lazy_alloc)
+			return vmcfg_aspace_map_lazy(as, r->gpa, r->size, r->flags);
+		if (b->opts->defer_zeroing)
+			return vmcfg_aspace_map_alloc_deferred(as, r->gpa, r->size, r->flags);
+		return vmcfg_aspace_map_alloc(as, r->gpa, r->size, r->flags);
 	case VMCFG_MAP_IDENTICAL: {
 		enum vmcfg_ident_how how = VMCFG_IDENT_RESERVED;
 		int err = vmcfg_aspace_map_identical(as, r->gpa, r->size, r->flags, &how);
@@ -108,8 +111,8 @@ bool vm_range_is_ram(const struct vm *vm, uint64_t gpa, uint64_t len)
 static int scrub_mapping(void *ud, const struct vmcfg_mapping *m)
 {
 	const struct vmcfg_hal *hal = ud;
-	if (!m->owned || m->lazy)
-		return 0;
+	if (!m->owned || m->lazy || m->deferred)
+		return 0; /* nothing of the guest's in it */
 	if (hal->scrub_frames) {
 		hal->scrub_frames(hal->ctx, m->hpa, (size_t)(m->size / VMCFG_PAGE_SIZE));
 		return 0;

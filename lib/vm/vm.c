@@ -103,7 +103,7 @@ static int setup_aspace(struct vm_build *b, const struct vmcfg_hal *hal)
 	if (!fmt)
 		return vm_fail(b, VMCFG_EINVAL, "unknown page-table format %d", (int)kind);
 	vm->pa_bits = b->opts->pa_bits ? b->opts->pa_bits : default_pa_bits(fmt, ipa);
-	int err = vmcfg_aspace_init(&vm->aspace, hal, kind, ipa, 0);
+	int err = vmcfg_aspace_init(&vm->aspace, hal, kind, ipa, b->opts->aspace_options);
 	if (err)
 		return vm_fail(b, err, "stage-2 tables (%s, %u-bit IPA): %s", fmt->name, ipa,
 			       vmcfg_strerror(err));

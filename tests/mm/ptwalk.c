@@ -6,7 +6,8 @@
  *   ptwalk [FORMAT...]   (default: every format; names as in vmcfg_pt_format_find)
  *
  * The layout: a device page (UART), a 2 MiB identical block of RAM, two
- * pages of MapAlloc RAM, one lazy page, and a read-only 1 GiB block.
+ * pages of MapAlloc RAM, one lazy page, one MapAlloc page with its zeroing
+ * deferred, and a read-only 1 GiB block.
  * tests/mm/run compares the output with tests/mm/ptwalk.expected.
  */
 #include <stdio.h>
@@ -16,21 +17,6 @@
 
 #define RAM_BASE 0x40000000ull
 #define RAM_SIZE (16ull << 20)
-
-static const char *type_name(enum vmcfg_pte_type t)
-{
-	switch (t) {
-	case VMCFG_PTE_NONE:
-		return "none";
-	case VMCFG_PTE_TABLE:
-		return "table";
-	case VMCFG_PTE_LEAF:
-		return "leaf";
-	case VMCFG_PTE_LAZY:
-		return "lazy";
-	}
-	return "?";
-}
 
 static void flag_string(uint32_t f, char out[16])
 {
@@ -54,7 +40,7 @@ static int print_desc(void *ud, const struct vmcfg_desc_visit *v)
 	char flags[16];
 	printf("%*s[L%u %4u] gpa 0x%012llx  0x%016llx  %-5s", (int)(root - v->level) * 2, "",
 	       v->level, v->index, (unsigned long long)v->gpa, (unsigned long long)v->desc,
-	       type_name(v->pte.type));
+	       vmcfg_pte_type_name(v->pte.type));
 	switch (v->pte.type) {
 	case VMCFG_PTE_TABLE:
 		printf(" -> %#llx\n", (unsigned long long)v->pte.pa);
@@ -67,6 +53,11 @@ static int print_desc(void *ud, const struct vmcfg_desc_visit *v)
 	case VMCFG_PTE_LAZY:
 		flag_string(v->pte.flags, flags);
 		printf(" %-2s %s\n", size_name(v->level), flags);
+		break;
+	case VMCFG_PTE_DEFERRED:
+		flag_string(v->pte.flags, flags);
+		printf(" %-2s hpa %#llx %s\n", size_name(v->level), (unsigned long long)v->pte.pa,
+		       flags);
 		break;
 	case VMCFG_PTE_NONE:
 		printf(" (undecodable)\n");
@@ -98,6 +89,8 @@ static int walk_format(const struct vmcfg_pt_format *f)
 					  VMCFG_MEM_READ | VMCFG_MEM_WRITE)) ||
 	    (err = vmcfg_aspace_map_lazy(&as, 0x80004000, 0x1000,
 					 VMCFG_MEM_READ | VMCFG_MEM_WRITE | VMCFG_MEM_USER)) ||
+	    (err = vmcfg_aspace_map_alloc_deferred(&as, 0x80006000, 0x1000,
+						   VMCFG_MEM_READ | VMCFG_MEM_WRITE)) ||
 	    (err = vmcfg_aspace_map_linear(&as, 0x100000000ull, 0x100000000ull, 1ull << 30,
 					   VMCFG_MEM_READ))) {
 		fprintf(stderr, "ptwalk: %s: %s\n", f->name, vmcfg_strerror(err));

@@ -410,6 +410,115 @@ static void test_lazy(void **state)
 	}
 }
 
+/* A host byte of the simulated RAM. */
+static uint8_t host_byte(const struct env *e, uint64_t hpa)
+{
+	return e->ram[hpa - RAM_BASE];
+}
+
+static int first_run(void *ud, const struct vmcfg_mapping *m)
+{
+	*(struct vmcfg_mapping *)ud = *m;
+	return 1;
+}
+
+static struct vmcfg_mapping run_at(const struct env *e)
+{
+	struct vmcfg_mapping m = { 0 };
+	assert_int_equal(vmcfg_aspace_for_each(&e->as, first_run, &m), 1);
+	return m;
+}
+
+/*
+ * Deferred zeroing: the frames are held (and counted) from the map call on,
+ * but stay as the HAL gave them — poisoned with 0xA5 here — until their
+ * leaf is first touched, and the guest never sees anything but zeros.
+ */
+static void test_deferred(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++) {
+		unsigned ipa = k == VMCFG_PT_ARM64_S2_4L ? 48 : 40;
+		struct env *e = env_new(k, ipa, 0);
+		const uint64_t g = 0x80000000, size = 4 * MiB + 0x2000;
+		assert_int_equal(vmcfg_aspace_map_alloc_deferred(&e->as, g, size, RW), 0);
+		struct vmcfg_aspace_stats s = stats(e);
+		assert_int_equal(s.owned_frames, size / 4096);
+		assert_int_equal(s.leaves[1], 2);
+		assert_int_equal(s.leaves[0], 2);
+		struct vmcfg_mapping m = run_at(e);
+		assert_true(m.deferred && m.owned && !m.lazy);
+		assert_int_equal(m.size, 4 * MiB); /* the 4 KiB pages come from another run */
+		uint64_t block0 = m.hpa;
+		assert_int_equal(host_byte(e, block0 + 5), 0xA5); /* not zeroed */
+		struct vmcfg_translation t = xlate(e, g + 5);
+		assert_false(t.present);
+		assert_true(t.owned);
+		assert_int_equal(t.flags, RW);
+
+		/* a read sees zeros and changes nothing */
+		uint8_t buf[64];
+		memset(buf, 1, sizeof buf);
+		assert_int_equal(vmcfg_aspace_read(&e->as, g + 0x1fffe0, buf, sizeof buf), 0);
+		for (size_t i = 0; i < sizeof buf; i++)
+			assert_int_equal(buf[i], 0);
+		assert_int_equal(host_byte(e, block0 + 0x1fffe0), 0xA5);
+
+		/* the first touch zeroes its whole leaf, a 2 MiB block, and maps it in place */
+		assert_int_equal(vmcfg_aspace_fault_in(&e->as, g + 0x123456), 0);
+		t = xlate(e, g + 0x1fffff);
+		assert_true(t.present && t.owned);
+		assert_int_equal(t.level, 1);
+		assert_int_equal(t.hpa, block0 + 0x1fffff);
+		assert_int_equal(host_byte(e, block0), 0);
+		assert_int_equal(host_byte(e, block0 + 0x1fffff), 0);
+		assert_int_equal(host_byte(e, block0 + 2 * MiB), 0xA5); /* the next block waits */
+		assert_int_equal(vmcfg_aspace_fault_in(&e->as, g + 7), 0); /* present: no-op */
+		s = stats(e);
+		assert_int_equal(s.owned_frames, size / 4096);
+		assert_int_equal(s.leaves[1], 2);
+
+		/* a write over a whole block fills it; a partial one zeroes the rest of its leaf */
+		uint8_t *blk = malloc(2 * MiB);
+		memset(blk, 0x77, 2 * MiB);
+		assert_int_equal(vmcfg_aspace_write(&e->as, g + 2 * MiB, blk, 2 * MiB), 0);
+		free(blk);
+		t = xlate(e, g + 2 * MiB);
+		assert_true(t.present);
+		assert_int_equal(host_byte(e, t.hpa), 0x77);
+		assert_int_equal(host_byte(e, t.hpa + 2 * MiB - 1), 0x77);
+		assert_int_equal(vmcfg_aspace_write(&e->as, g + 4 * MiB + 0x10, "abcd", 4), 0);
+		t = xlate(e, g + 4 * MiB);
+		assert_true(t.present);
+		assert_int_equal(t.level, 0);
+		assert_int_equal(host_byte(e, t.hpa), 0);
+		assert_memory_equal(&e->ram[t.hpa + 0x10 - RAM_BASE], "abcd", 4);
+		assert_int_equal(host_byte(e, t.hpa + 0xfff), 0);
+		assert_false(xlate(e, g + 4 * MiB + 0x1000).present);
+
+		/* unmapping inside a deferred block splits it into deferred pages */
+		assert_int_equal(vmcfg_aspace_map_alloc_deferred(&e->as, 0x90000000, 2 * MiB, RW), 0);
+		assert_int_equal(vmcfg_aspace_unmap(&e->as, 0x90001000, 0x1000), 0);
+		assert_int_equal(stats(e).owned_frames, size / 4096 + 511);
+		assert_false(xlate(e, 0x90002000).present);
+		assert_int_equal(vmcfg_aspace_fault_in(&e->as, 0x90000000), 0);
+		t = xlate(e, 0x90000000);
+		assert_true(t.present);
+		assert_int_equal(t.level, 0);
+		assert_int_equal(host_byte(e, t.hpa), 0);
+		assert_int_equal(host_byte(e, t.hpa + 0x2000), 0xA5); /* its neighbour waits */
+		assert_int_equal(vmcfg_aspace_fault_in(&e->as, 0x90001000), VMCFG_EFAULT);
+
+		/* out of frames: nothing held, nothing mapped */
+		e->sim.fail_at = e->sim.calls + 1;
+		assert_int_equal(vmcfg_aspace_map_alloc_deferred(&e->as, 0xa0000000, 4096, RW),
+				 VMCFG_ENOMEM);
+		e->sim.fail_at = 0;
+		assert_int_equal(stats(e).owned_frames, size / 4096 + 511);
+		env_free(e); /* every frame back, deferred or not */
+	}
+}
+
 static void test_identical(void **state)
 {
 	enum vmcfg_ident_how how = VMCFG_IDENT_FALLBACK;
@@ -717,6 +826,7 @@ int main(void)
 		cmocka_unit_test(test_map_alloc_zeroed),
 		cmocka_unit_test(test_map_alloc_fragmented),
 		cmocka_unit_test(test_lazy),
+		cmocka_unit_test(test_deferred),
 		cmocka_unit_test(test_identical),
 		cmocka_unit_test(test_unmap_splits),
 		cmocka_unit_test(test_copy_strict),

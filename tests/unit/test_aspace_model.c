@@ -9,7 +9,7 @@
  *   VMCFG_MODEL_OPS=N  operations per format (default 100000)
  *
  * Guest physical zones the operations use:
- *   W  [1 GiB, +16 MiB)        MapAlloc, eager and lazy: content checked
+ *   W  [1 GiB, +16 MiB)        MapAlloc, eager, deferred and lazy: content checked
  *   I  around simulated RAM    MapIdentical: reserved, taken, straddling, fallback
  *   B  [4 GiB, 12 GiB)         linear maps to non-RAM host addresses: blocks, splits
  *   T  the top of the IPA      linear maps near and across 2^ipa_bits
@@ -41,7 +41,7 @@
 #define B_SIZE (8 * GiB)
 #define HPA_OFFSET (64 * GiB) /* B and T zones map to gpa + this: never RAM */
 
-enum kind { LIN, ALLOC, LAZY, IDENT_RES, IDENT_FB };
+enum kind { LIN, ALLOC, DEFER, LAZY, IDENT_RES, IDENT_FB };
 
 struct ival {
 	uint64_t gpa, size, hpa; /* hpa for LIN, IDENT_*: of gpa */
@@ -53,7 +53,8 @@ struct model {
 	struct ival *iv;
 	size_t n, cap;
 	uint8_t *shadow_w, *shadow_i;   /* guest bytes of zones W and I */
-	uint8_t populated[W_SIZE / PAGE]; /* W pages: lazy page has a frame */
+	uint8_t populated[W_SIZE / PAGE]; /* W pages: present (a lazy page has a frame,
+					     a deferred one was zeroed) */
 };
 
 struct world {
@@ -191,7 +192,7 @@ static uint64_t model_owned_frames(struct model *m)
 	uint64_t frames = 0;
 	for (size_t i = 0; i < m->n; i++) {
 		struct ival *v = &m->iv[i];
-		if (v->kind == ALLOC || v->kind == IDENT_RES)
+		if (v->kind == ALLOC || v->kind == DEFER || v->kind == IDENT_RES)
 			frames += v->size / PAGE;
 		if (v->kind == LAZY)
 			for (uint64_t g = v->gpa; g < v->gpa + v->size; g += PAGE)
@@ -284,7 +285,7 @@ static void op_map_linear(struct world *w)
 	model_push(&w->m, (struct ival){ gpa, size, hpa, LIN, flags });
 }
 
-static void op_map_alloc(struct world *w, bool lazy)
+static void op_map_alloc(struct world *w, enum kind kind)
 {
 	uint64_t align = pick_align(w, false);
 	uint64_t gpa = pick_addr(w, W_BASE, W_SIZE, align);
@@ -292,8 +293,9 @@ static void op_map_alloc(struct world *w, bool lazy)
 	uint32_t flags = VMCFG_MEM_READ | VMCFG_MEM_WRITE | (below(w, 2) ? VMCFG_MEM_EXECUTE : 0) |
 			 (below(w, 4) == 0 ? VMCFG_MEM_UNCACHED : 0);
 	size_t before = w->sim.in_use;
-	int err = lazy ? vmcfg_aspace_map_lazy(&w->as, gpa, size, flags)
-		       : vmcfg_aspace_map_alloc(&w->as, gpa, size, flags);
+	int err = kind == LAZY	  ? vmcfg_aspace_map_lazy(&w->as, gpa, size, flags)
+		  : kind == DEFER ? vmcfg_aspace_map_alloc_deferred(&w->as, gpa, size, flags)
+				  : vmcfg_aspace_map_alloc(&w->as, gpa, size, flags);
 	if (model_overlaps(&w->m, gpa, gpa + size))
 		CHECK(err == VMCFG_EOVERLAP);
 	else
@@ -301,10 +303,10 @@ static void op_map_alloc(struct world *w, bool lazy)
 	expect_unchanged_frames(w, before, err);
 	if (err)
 		return;
-	model_push(&w->m, (struct ival){ gpa, size, 0, lazy ? LAZY : ALLOC, flags });
+	model_push(&w->m, (struct ival){ gpa, size, 0, kind, flags });
 	memset(shadow(&w->m, gpa), 0, size);
 	for (uint64_t g = gpa; g < gpa + size; g += PAGE)
-		w->m.populated[(g - W_BASE) / PAGE] = !lazy;
+		w->m.populated[(g - W_BASE) / PAGE] = kind == ALLOC;
 }
 
 static void op_map_identical(struct world *w)
@@ -430,6 +432,7 @@ static void op_translate(struct world *w)
 		CHECK(t.owned == (v->kind == IDENT_RES));
 		break;
 	case ALLOC:
+	case DEFER:
 	case LAZY: {
 		bool present = w->m.populated[(gpa - W_BASE) / PAGE];
 		CHECK(t.present == present);
@@ -449,12 +452,29 @@ static void pick_copy(struct world *w, uint64_t *gpa, size_t *len)
 	*len = (size_t)(1 + below(w, 3 * PAGE + 100));
 }
 
+/*
+ * A deferred leaf is zeroed and made present whole on its first touch: the
+ * pages of gpa's leaf (which the model does not track) become present.
+ */
+static void mark_leaf_present(struct world *w, uint64_t gpa)
+{
+	struct vmcfg_translation t;
+	if (vmcfg_aspace_translate(&w->as, gpa, &t) || !t.present)
+		return;
+	uint64_t end = t.leaf_gpa + vmcfg_pt_level_size(t.level);
+	for (uint64_t g = t.leaf_gpa; g < end; g += PAGE)
+		if (in_w(g))
+			w->m.populated[(g - W_BASE) / PAGE] = 1;
+}
+
 static void resync_populated(struct world *w, uint64_t gpa, uint64_t end)
 {
 	for (uint64_t g = gpa & ~(PAGE - 1); g < end; g += PAGE) {
 		struct vmcfg_translation t;
-		if (in_w(g) && vmcfg_aspace_translate(&w->as, g, &t) == 0)
+		if (in_w(g) && vmcfg_aspace_translate(&w->as, g, &t) == 0) {
 			w->m.populated[(g - W_BASE) / PAGE] = t.present;
+			mark_leaf_present(w, g);
+		}
 	}
 }
 
@@ -482,7 +502,7 @@ static void op_write(struct world *w)
 		*shadow_byte(w, gpa + i) = buf[i];
 	for (uint64_t g = gpa & ~(PAGE - 1); g < end; g += PAGE)
 		if (in_w(g))
-			w->m.populated[(g - W_BASE) / PAGE] = 1;
+			mark_leaf_present(w, g);
 }
 
 static void op_read(struct world *w)
@@ -516,7 +536,7 @@ static void op_fault_in(struct world *w)
 	else
 		CHECK(err == 0 || (err == VMCFG_ENOMEM && v->kind == LAZY));
 	if (err == 0)
-		w->m.populated[(gpa - W_BASE) / PAGE] = 1;
+		mark_leaf_present(w, gpa);
 }
 
 /* ---- whole-state check ---- */
@@ -545,14 +565,18 @@ static int check_run(void *ud, const struct vmcfg_mapping *r)
 		case LIN:
 		case IDENT_FB:
 		case IDENT_RES:
-			CHECK(!r->lazy && r->owned == (v->kind == IDENT_RES));
+			CHECK(!r->lazy && !r->deferred && r->owned == (v->kind == IDENT_RES));
 			CHECK(r->hpa + (g - r->gpa) == v->hpa + (g - v->gpa));
 			break;
 		case ALLOC:
+		case DEFER:
 		case LAZY:
 			CHECK(r->owned);
+			CHECK(!r->lazy || v->kind == LAZY);
+			CHECK(!r->deferred || v->kind == DEFER);
 			for (uint64_t p = g; p < stop; p += PAGE)
-				CHECK(w->m.populated[(p - W_BASE) / PAGE] == !r->lazy);
+				CHECK(w->m.populated[(p - W_BASE) / PAGE] ==
+				      !(r->lazy || r->deferred));
 			break;
 		}
 		if (r->owned && !r->lazy) {
@@ -625,10 +649,12 @@ static void run_model(enum vmcfg_pt_kind kind, unsigned ipa_bits)
 		}
 		if (r < 24)
 			op_map_linear(w), which = 0;
+		else if (r < 36)
+			op_map_alloc(w, ALLOC), which = 1;
 		else if (r < 44)
-			op_map_alloc(w, false), which = 1;
+			op_map_alloc(w, DEFER), which = 10;
 		else if (r < 60)
-			op_map_alloc(w, true), which = 2;
+			op_map_alloc(w, LAZY), which = 2;
 		else if (r < 72)
 			op_map_identical(w), which = 3;
 		else if (r < 112)
@@ -649,11 +675,13 @@ static void run_model(enum vmcfg_pt_kind kind, unsigned ipa_bits)
 	vmcfg_aspace_destroy(&w->as);
 	CHECK(w->sim.in_use == 0);
 	CHECK(w->sim.bad_frees == 0);
-	print_message("%-13s ipa %u: %llu ops (map-linear %llu, alloc %llu, lazy %llu, identical %llu, "
+	print_message("%-13s ipa %u: %llu ops (map-linear %llu, alloc %llu, deferred %llu, lazy %llu, "
+		      "identical %llu, "
 		      "unmap %llu, translate %llu, write %llu, read %llu, fault %llu, full checks %llu), "
 		      "peak %zu frames, %zu mappings at the end\n",
 		      w->as.fmt ? w->as.fmt->name : vmcfg_pt_format_get(kind)->name, ipa_bits,
-		      (unsigned long long)ops, w->counts[0], w->counts[1], w->counts[2], w->counts[3],
+		      (unsigned long long)ops, w->counts[0], w->counts[1], w->counts[10], w->counts[2],
+		      w->counts[3],
 		      w->counts[4], w->counts[5], w->counts[6], w->counts[7], w->counts[8],
 		      w->counts[9], w->sim.peak, w->m.n);
 	free(w->m.iv);

@@ -284,6 +284,20 @@ static void test_all_flags_round_trip(void **state)
 			assert_int_equal(f->decode(0, lazy, &pte), 0);
 			assert_int_equal(pte.type, VMCFG_PTE_LAZY);
 			assert_int_equal(pte.flags, flags);
+			/* deferred leaves: invalid too, frames and flags kept, aligned per level */
+			for (unsigned level = 0; level < 3; level++) {
+				uint64_t pa = (1ull << (f->max_pa_bits - 1)) + vmcfg_pt_level_size(level);
+				uint64_t d = f->encode_deferred(level, pa, flags);
+				assert_int_equal(d & 7, 0);
+				assert_int_equal(f->decode(level, d, &pte), 0);
+				assert_int_equal(pte.type, VMCFG_PTE_DEFERRED);
+				assert_int_equal(pte.pa, pa);
+				assert_int_equal(pte.flags, flags);
+				assert_true(pte.owned);
+				assert_int_not_equal(d, lazy);
+				/* the same frames are misaligned one level up; no leaf at level 3 */
+				assert_int_equal(f->decode(level + 1, d, &pte), VMCFG_EINVAL);
+			}
 		}
 		struct vmcfg_pte none;
 		assert_int_equal(f->decode(0, 0, &none), 0);
@@ -296,6 +310,9 @@ static void test_registry(void **state)
 	(void)state;
 	assert_null(vmcfg_pt_format_get(VMCFG_PT_KIND_COUNT));
 	assert_null(vmcfg_pt_format_find("arm64"));
+	assert_string_equal(vmcfg_pte_type_name(VMCFG_PTE_NONE), "none");
+	assert_string_equal(vmcfg_pte_type_name(VMCFG_PTE_DEFERRED), "deferred");
+	assert_string_equal(vmcfg_pte_type_name((enum vmcfg_pte_type)99), "?");
 	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++) {
 		const struct vmcfg_pt_format *f = fmt(k);
 		assert_int_equal(f->kind, k);

@@ -137,6 +137,27 @@ static void test_map_alloc_zeroed(void **state)
 	}
 	destroy(vm);
 
+	/*
+	 * Deferred: every frame held from creation, each leaf zeroed at its
+	 * first touch; a touched page reads zero, and so does an untouched one.
+	 */
+	o.defer_zeroing = true;
+	vm = create_ok(&f, cfg, &o);
+	vmcfg_aspace_stats(&vm->aspace, &st);
+	assert_int_equal(st.owned_frames, 4096);
+	struct vmcfg_translation t;
+	assert_int_equal(vmcfg_aspace_translate(&vm->aspace, 0x40123000, &t), 0);
+	assert_false(t.present);
+	assert_int_equal(vmcfg_aspace_fault_in(&vm->aspace, 0x40123000), 0);
+	assert_int_equal(vmcfg_aspace_translate(&vm->aspace, 0x40123000, &t), 0);
+	assert_true(t.present);
+	for (uint64_t gpa = 0x40123000; gpa < 0x40a00000; gpa += 0x8ed000) {
+		assert_int_equal(vmcfg_aspace_read(&vm->aspace, gpa, buf, sizeof buf), 0);
+		assert_memory_equal(buf, zero, sizeof buf);
+	}
+	destroy(vm);
+	o.defer_zeroing = false;
+
 	/* Lazy: no frame until touched, and a touched page reads zero too. */
 	o.lazy_alloc = true;
 	vm = create_ok(&f, cfg, &o);

@@ -152,7 +152,7 @@ static void blocks_text(char out[16], unsigned leaf_sizes)
 
 static const char *backing(const struct vmcfg_mapping *m)
 {
-	return m->lazy ? "lazy" : m->owned ? "owned" : "linear";
+	return m->lazy ? "lazy" : m->deferred ? "deferred" : m->owned ? "owned" : "linear";
 }
 
 static int print_mapping(void *ud, const struct vmcfg_mapping *m)
@@ -170,11 +170,6 @@ static int print_mapping(void *ud, const struct vmcfg_mapping *m)
 	return 0;
 }
 
-static const char *pte_type_name(enum vmcfg_pte_type t)
-{
-	return t == VMCFG_PTE_TABLE ? "table" : t == VMCFG_PTE_LEAF ? "leaf" : t == VMCFG_PTE_LAZY ? "lazy" : "none";
-}
-
 static int print_desc(void *ud, const struct vmcfg_desc_visit *v)
 {
 	char t[VMCFG_FMT_BUF], g[VMCFG_FMT_BUF], p[VMCFG_FMT_BUF], f[8];
@@ -182,7 +177,7 @@ static int print_desc(void *ud, const struct vmcfg_desc_visit *v)
 	flags_text(f, v->pte.flags);
 	printf("    L%u %s[%3u] gpa %-16s %016llx %-5s %s %s%s\n", v->level,
 	       vmcfg_fmt_hex(t, v->table_pa), v->index, vmcfg_fmt_hex(g, v->gpa),
-	       (unsigned long long)v->desc, pte_type_name(v->pte.type), vmcfg_fmt_hex(p, v->pte.pa),
+	       (unsigned long long)v->desc, vmcfg_pte_type_name(v->pte.type), vmcfg_fmt_hex(p, v->pte.pa),
 	       v->pte.type == VMCFG_PTE_TABLE ? "" : f, v->pte.owned ? " owned" : "");
 	return 0;
 }
@@ -342,7 +337,7 @@ static int json_desc(void *ud, const struct vmcfg_desc_visit *v)
 	jkey_u64(",\"gpa\":", v->gpa);
 	jkey_u64(",\"desc\":", v->desc);
 	jraw(",\"type\":");
-	jstr(pte_type_name(v->pte.type));
+	jstr(vmcfg_pte_type_name(v->pte.type));
 	jraw("}");
 	return 0;
 }

@@ -4,6 +4,7 @@
  * report"; nothing a guest does reaches hv_panic.
  */
 #include "arch/aarch64/gic.h"
+#include "arch/aarch64/stage2.h"
 #include "arch/aarch64/trap.h"
 #include "arch/aarch64/vgic.h"
 #include "core/ivc.h"
@@ -127,6 +128,29 @@ static void trap_sve_sme(struct vcpu *v)
 		   (unsigned long long)v->regs.pc);
 }
 
+static void count(struct vcpu *v, enum hv_trap_class c)
+{
+	__atomic_fetch_add(&v->vm->traps[c], 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * The first touch of a leaf of guest RAM whose zeroing is deferred
+ * (hv_vm_create): zeroes and maps the leaf, and counts the exit as
+ * "RAM touch" instead of the abort class trap_handle counted. True when
+ * ipa is RAM, present now, so the access is retried; false when nothing
+ * is mapped there. hv->lock held.
+ */
+static bool touch_ram(struct vcpu *v, enum hv_trap_class counted, uint64_t ipa)
+{
+	if (FSC_TYPE(ISS_FSC(ESR_ISS(v->esr))) != FSC_TRANSLATION ||
+	    vmcfg_aspace_fault_in(&v->vm->vm->aspace, ipa))
+		return false;
+	stage2_mapped();
+	__atomic_fetch_sub(&v->vm->traps[counted], 1, __ATOMIC_RELAXED);
+	count(v, HV_TRAP_RAM_TOUCH);
+	return true;
+}
+
 /* Instruction fetches: guest RAM is mapped executable, device windows never are. */
 static void trap_iabt(struct vcpu *v)
 {
@@ -140,7 +164,7 @@ static void trap_iabt(struct vcpu *v)
 		hv_vm_stop_locked(hv, "instruction fetch from IPA %#llx (%s): a device window "
 				      "is never executable (pc %#llx)",
 				  (unsigned long long)ipa, dev->name, (unsigned long long)v->regs.pc);
-	else
+	else if (!touch_ram(v, HV_TRAP_IABT, ipa))
 		hv_vm_stop_locked(hv, "instruction fetch from IPA %#llx: %s (pc %#llx)",
 				  (unsigned long long)ipa, fsc_name(ISS_FSC(ESR_ISS(v->esr))),
 				  (unsigned long long)v->regs.pc);
@@ -185,9 +209,10 @@ static void emulate(struct vcpu *v, const struct vm_bus_entry *dev, uint64_t ipa
 }
 
 /*
- * A stage-2 data abort. Guest RAM is always mapped, so a translation fault
- * is an access to a device window (emulated through the VM's bus, lib/vm)
- * or to nothing. The syndrome describes the access only when ISV = 1 (a
+ * A stage-2 data abort. A translation fault is an access to a device window
+ * (emulated through the VM's bus, lib/vm), the first touch of a RAM leaf
+ * (touch_ram, whatever the access and also from a stage-1 table walk), or
+ * an access to nothing. The syndrome describes the access only when ISV = 1 (a
  * single load or store of one general register without writeback); others
  * are refused, not decoded. Permission faults (a write to a read-only IVC
  * channel) and external aborts stop the VM.
@@ -206,15 +231,16 @@ static void trap_dabt(struct vcpu *v)
 			   (unsigned long long)v->regs.pc);
 		return;
 	}
-	if (iss & ISS_DABT_S1PTW) {
-		hv_vm_stop(hv, "stage-1 page-table walk at IPA %#llx: not guest RAM (pc %#llx)",
-			   (unsigned long long)ipa, (unsigned long long)v->regs.pc);
-		return;
-	}
 	/* lib/vm: the embedder serialises bus dispatch on one VM (its vCPUs may run at once). */
 	spin_lock(&hv->lock);
 	dev = vm_bus_find(&hv->vm->bus, VM_BUS_MMIO, ipa);
-	if (!(iss & ISS_DABT_ISV)) {
+	if (!dev && touch_ram(v, HV_TRAP_DABT, ipa)) {
+		/* retried */
+	} else if (iss & ISS_DABT_S1PTW) {
+		hv_vm_stop_locked(hv, "stage-1 page-table walk at IPA %#llx: not guest RAM "
+				      "(pc %#llx)",
+				  (unsigned long long)ipa, (unsigned long long)v->regs.pc);
+	} else if (!(iss & ISS_DABT_ISV)) {
 		if (dev)
 			hv_vm_stop_locked(hv, "%s at IPA %#llx (%s): the instruction cannot be "
 					      "emulated (ISV=0: a load/store pair, writeback or "
@@ -264,16 +290,12 @@ static const char *const class_names[HV_TRAP_CLASSES] = {
 	[HV_TRAP_SYSREG] = "MSR/MRS",
 	[HV_TRAP_IABT] = "IABT",
 	[HV_TRAP_DABT] = "DABT (MMIO)",
+	[HV_TRAP_RAM_TOUCH] = "RAM touch",
 	[HV_TRAP_IRQ_SLICE] = "IRQ slice",
 	[HV_TRAP_IRQ_VTIMER] = "IRQ vtimer",
 	[HV_TRAP_IRQ_OTHER] = "IRQ other",
 	[HV_TRAP_SERROR] = "SError",
 };
-
-static void count(struct vcpu *v, enum hv_trap_class c)
-{
-	__atomic_fetch_add(&v->vm->traps[c], 1, __ATOMIC_RELAXED);
-}
 
 void trap_format_counts(const struct hv_vm *hv, char *buf, size_t size)
 {

@@ -6,6 +6,8 @@
 #ifndef HV_PLATFORM_QEMU_VIRT_PLATFORM_H
 #define HV_PLATFORM_QEMU_VIRT_PLATFORM_H
 
+#include "vmcfg/aspace.h"
+
 /* The PL011 UART the hypervisor writes its console to. */
 #define PLAT_UART_BASE 0x09000000ull
 
@@ -23,5 +25,18 @@
  * points at a valid DTB, and this address is used otherwise.
  */
 #define PLAT_DTB_FALLBACK 0x40000000ull
+
+/*
+ * Guest RAM is mapped at stage 2 with 4 KiB pages only
+ * (VMCFG_ASPACE_4K_ONLY), not 2 MiB blocks. QEMU's TCG records a two-stage
+ * TLB entry at the larger of its stage-1 and stage-2 page sizes and
+ * flushes its whole TLB on a TLBI by VA that falls in such a "large page"
+ * range; with blocks at stage 2 every entry is one, so each of a Linux
+ * guest's per-page TLBIs emptied the TLB, and every refill is a two-stage
+ * walk. 4 KiB pages cost more table memory and, on real hardware, TLB
+ * reach: a platform for silicon would use blocks. Measured in
+ * BENCHMARKS.md (linux).
+ */
+#define PLAT_STAGE2_OPTIONS VMCFG_ASPACE_4K_ONLY
 
 #endif
