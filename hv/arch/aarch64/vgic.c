@@ -610,6 +610,7 @@ void vgic_flush(struct vcpu *v)
 		 * until read back (a HW one written active keeps a pending state
 		 * it may have for the next entry).
 		 */
+		c->lr_latched[c->lr_used] = q->latch && (lr & LR_PENDING);
 		if (q->enabled && !(hw && q->active))
 			q->latch = false;
 		c->lr_irq[c->lr_used++] = q;
@@ -644,10 +645,12 @@ void vgic_sync(struct vcpu *v)
 		q->active = lr & LR_ACTIVE;
 		/*
 		 * Not acknowledged yet: an edge stays pending, so does a hardware
-		 * one (its physical PPI stays active: it cannot come again); a
+		 * one (its physical PPI stays active: it cannot come again), and
+		 * so does a level one whose latch the register took (set through
+		 * ISPENDR: only an acknowledge or ICPENDR clears it); otherwise a
 		 * level one follows its line.
 		 */
-		if ((lr & LR_PENDING) && (q->edge || (lr & LR_HW)))
+		if ((lr & LR_PENDING) && (q->edge || (lr & LR_HW) || c->lr_latched[k]))
 			q->latch = true;
 		/* A HW one the guest deactivated has deactivated the physical PPI with it. */
 		if ((lr & LR_HW) && !(lr & (LR_PENDING | LR_ACTIVE)))

@@ -44,6 +44,8 @@ struct vgic_cpu {
 	struct virq irqs[32]; /* SGIs 0-15 and PPIs 16-31 are banked per vCPU */
 	bool asleep;          /* GICR_WAKER.ProcessorSleep */
 	struct virq *lr_irq[VGIC_MAX_LRS];
+	/* The list register took over the interrupt's pending latch (ISPENDR, an edge, a SGI). */
+	bool lr_latched[VGIC_MAX_LRS];
 	uint32_t lr_used;
 	/*
 	 * The last flush found nothing to deliver (every list register written
