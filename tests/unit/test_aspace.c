@@ -364,6 +364,17 @@ static void test_map_alloc_fragmented(void **state)
 	free(e);
 }
 
+/* vmcfg_aspace_read of len bytes at gpa succeeds and gives zeros only. */
+static void expect_zeros(const struct env *e, uint64_t gpa, size_t len)
+{
+	uint8_t buf[8192];
+	assert_true(len <= sizeof buf);
+	memset(buf, 1, len);
+	assert_int_equal(vmcfg_aspace_read(&e->as, gpa, buf, len), 0);
+	for (size_t i = 0; i < len; i++)
+		assert_int_equal(buf[i], 0);
+}
+
 static void test_lazy(void **state)
 {
 	(void)state;
@@ -379,17 +390,14 @@ static void test_lazy(void **state)
 		assert_false(t.present);
 		assert_int_equal(t.flags, RW);
 		/* reads see zeros and populate nothing */
-		uint8_t buf[8192];
-		memset(buf, 1, sizeof buf);
-		assert_int_equal(vmcfg_aspace_read(&e->as, GiB + 0x1ff000, buf, sizeof buf), 0);
-		for (size_t i = 0; i < sizeof buf; i++)
-			assert_int_equal(buf[i], 0);
+		expect_zeros(e, GiB + 0x1ff000, 8192);
 		assert_int_equal(stats(e).owned_frames, 0);
 		/* a write populates exactly the pages it touches (2 here), zeroed */
 		assert_int_equal(vmcfg_aspace_write(&e->as, GiB + 0x1ffffe, "abcd", 4), 0);
 		s = stats(e);
 		assert_int_equal(s.owned_frames, 2);
 		assert_int_equal(s.mapped_bytes, GiB + 4 * MiB);
+		uint8_t buf[8192];
 		assert_int_equal(vmcfg_aspace_read(&e->as, GiB + 0x1ff000, buf, sizeof buf), 0);
 		assert_int_equal(buf[0], 0);
 		assert_memory_equal(buf + 0xffe, "abcd", 4);
@@ -457,11 +465,7 @@ static void test_deferred(void **state)
 		assert_int_equal(t.flags, RW);
 
 		/* a read sees zeros and changes nothing */
-		uint8_t buf[64];
-		memset(buf, 1, sizeof buf);
-		assert_int_equal(vmcfg_aspace_read(&e->as, g + 0x1fffe0, buf, sizeof buf), 0);
-		for (size_t i = 0; i < sizeof buf; i++)
-			assert_int_equal(buf[i], 0);
+		expect_zeros(e, g + 0x1fffe0, 64);
 		assert_int_equal(host_byte(e, block0 + 0x1fffe0), 0xA5);
 
 		/* the first touch zeroes its whole leaf, a 2 MiB block, and maps it in place */
