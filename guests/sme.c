@@ -23,32 +23,18 @@
 
 #define VCPUS 3 /* MPIDR 0, 1, 2 */
 #define ROUNDS 16
-#define VL_MAX 256 /* bytes: the architecture's largest (streaming) vector length */
-#define REGS_MAX (32 * VL_MAX + 17 * (VL_MAX / 8))
-#define CPACR_FPEN (3ull << 20)
-#define CPACR_ZEN (3ull << 16)
 #define CPACR_SMEN (3ull << 24)
 #define SMCR_FA64 (1ull << 31)
 #define SVCR_SM 1ull
 #define SVCR_ZA 2ull
-#define ZCR_EL1 "S3_0_C1_C2_0"
 #define SMCR_EL1 "S3_0_C1_C2_6"
 #define SVCR "S3_3_C4_C2_2"
 
-static uint8_t regs[VCPUS][REGS_MAX] __attribute__((aligned(16)));
-static uint8_t za[VCPUS][VL_MAX * VL_MAX] __attribute__((aligned(16)));
+static uint8_t regs[VCPUS][SVE_STATE_MAX] __attribute__((aligned(16)));
+static uint8_t za[VCPUS][SVE_VL_MAX * SVE_VL_MAX] __attribute__((aligned(16)));
 static volatile uint32_t streaming_bytes[VCPUS];
 static volatile uint64_t svcr_seen[VCPUS];
 static int fa64;
-
-
-__attribute__((target("arch=armv8.2-a+sve"))) static uint32_t rdvl(void)
-{
-	uint64_t n;
-
-	__asm__ volatile("rdvl %0, #1" : "=r"(n));
-	return (uint32_t)n;
-}
 
 static uint32_t rdsvl(void)
 {
@@ -111,9 +97,9 @@ uint32_t team_member(uint64_t id)
 	__asm__ volatile("msr " SMCR_EL1 ", %0\n\tisb" : : "r"(smcr_want) : "memory");
 	__asm__ volatile("msr " SVCR ", %0\n\tisb" : : "r"(mode) : "memory"); /* SMSTART [ZA] */
 	svl = rdsvl();
-	vl = rdvl(); /* the streaming length in Streaming SVE mode */
+	vl = sve_rdvl(); /* the streaming length in Streaming SVE mode */
 	streaming_bytes[id] = svl;
-	if (svl < 16 || svl > VL_MAX || vl < 16 || vl > VL_MAX)
+	if (svl < 16 || svl > SVE_VL_MAX || vl < 16 || vl > SVE_VL_MAX)
 		return 1;
 	ffr = !(mode & SVCR_SM) || fa64;
 	size = 32 * vl + 17 * (vl / 8);
@@ -127,7 +113,7 @@ uint32_t team_member(uint64_t id)
 		cpu_yield(); /* another vCPU may run here, in another mode and length */
 		svcr_seen[id] = svcr();
 		failed += svcr_seen[id] != mode;
-		failed += rdsvl() != svl || rdvl() != vl || smcr() != smcr_want;
+		failed += rdsvl() != svl || sve_rdvl() != vl || smcr() != smcr_want;
 		for (uint32_t i = 0; i < size; i++)
 			r[i] = 0;
 		sve_store(r, ffr);

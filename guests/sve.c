@@ -19,24 +19,9 @@
 
 #define VCPUS 3 /* MPIDR 0, 1, 2 */
 #define ROUNDS 24
-#define VL_MAX 256 /* bytes: the architecture's largest vector length, 2048 bits */
-/* Z0-Z31 (VL bytes each), P0-P15 and FFR (VL / 8 bytes each). */
-#define STATE_MAX (32 * VL_MAX + 17 * (VL_MAX / 8))
-#define CPACR_FPEN (3ull << 20)
-#define CPACR_ZEN (3ull << 16)
-#define ZCR_EL1 "S3_0_C1_C2_0"
 
-static uint8_t dump[VCPUS][STATE_MAX] __attribute__((aligned(16)));
+static uint8_t dump[VCPUS][SVE_STATE_MAX] __attribute__((aligned(16)));
 static volatile uint32_t vector_bytes[VCPUS];
-
-
-__attribute__((target("arch=armv8.2-a+sve"))) static uint32_t rdvl(void)
-{
-	uint64_t n;
-
-	__asm__ volatile("rdvl %0, #1" : "=r"(n));
-	return (uint32_t)n;
-}
 
 static uint64_t zcr_read(void)
 {
@@ -71,9 +56,9 @@ uint32_t team_member(uint64_t id)
 	__asm__ volatile("mrs %0, cpacr_el1" : "=r"(cpacr));
 	__asm__ volatile("msr cpacr_el1, %0\n\tisb" : : "r"(cpacr | CPACR_FPEN | CPACR_ZEN) : "memory");
 	__asm__ volatile("msr " ZCR_EL1 ", %0\n\tisb" : : "r"(len) : "memory");
-	vl = rdvl();
+	vl = sve_rdvl();
 	vector_bytes[id] = vl;
-	if (vl < 16 || vl > VL_MAX || vl % 16)
+	if (vl < 16 || vl > SVE_VL_MAX || vl % 16)
 		return 1;
 	size = 32 * vl + 17 * (vl / 8);
 	for (uint32_t i = 0; i < size; i++)
@@ -81,7 +66,7 @@ uint32_t team_member(uint64_t id)
 	sve_load(buf, 1);
 	for (int r = 0; r < ROUNDS; r++) {
 		cpu_yield(); /* another vCPU may run here, with its own registers and length */
-		failed += rdvl() != vl;
+		failed += sve_rdvl() != vl;
 		failed += (zcr_read() & 0xf) != len;
 		for (uint32_t i = 0; i < size; i++)
 			buf[i] = 0;

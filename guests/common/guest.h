@@ -107,6 +107,24 @@ void sve_store(uint8_t *buf, int ffr);
 void za_load(const uint8_t *buf);
 void za_store(uint8_t *buf);
 
+/* The architecture's largest (streaming) vector length in bytes, 2048 bits. */
+#define SVE_VL_MAX 256
+/* sve_store's bytes at the largest length: Z0-Z31 (VL each), P0-P15 and FFR (VL / 8 each). */
+#define SVE_STATE_MAX (32 * SVE_VL_MAX + 17 * (SVE_VL_MAX / 8))
+/* CPACR_EL1: FP/SIMD and SVE not trapped at EL1 and EL0. */
+#define CPACR_FPEN (3ull << 20)
+#define CPACR_ZEN (3ull << 16)
+#define ZCR_EL1 "S3_0_C1_C2_0"
+
+/* RDVL #1: the current vector length in bytes (the streaming one in Streaming SVE mode). */
+__attribute__((target("arch=armv8.2-a+sve"))) static inline uint32_t sve_rdvl(void)
+{
+	uint64_t n;
+
+	__asm__ volatile("rdvl %0, #1" : "=r"(n));
+	return (uint32_t)n;
+}
+
 /* AFFINITY_INFO's answer for a vCPU that is off. */
 #define PSCI_AFF_OFF 1
 
