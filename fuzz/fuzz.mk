@@ -9,7 +9,7 @@
 # the toml-test files ($(TOML_TEST_DIR)); new inputs go to $(BUILD)/fuzz/corpus-toml.
 # A crash (or leak, timeout, violated invariant) fails the target and leaves its
 # reproducer in $(BUILD)/fuzz/; run `$(BUILD)/fuzz/fuzz_toml FILE` to replay it.
-# lib/host is linked for toml_float_to_double(), which the target checks.
+# lib/host is linked for vmcfg_toml_float_to_double(), which the target checks.
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang

@@ -8,18 +8,18 @@
  *
  * Every input is parsed with a counting allocator. A successful parse is
  * walked through every accessor, checking the contract of toml.h:
- *   - tables: toml_table_at(i) for every i, toml_table_get() of each key
+ *   - tables: vmcfg_toml_table_at(i) for every i, vmcfg_toml_table_get() of each key
  *     returns the very same node, out-of-range indices return NULL;
- *   - arrays: toml_array_at(i), [[aot]] items are AOT_ITEM tables and
+ *   - arrays: vmcfg_toml_array_at(i), [[aot]] items are AOT_ITEM tables and
  *     tables inside array literals are inline;
  *   - every scalar getter on every node (right type: 0, else VMCFG_ETYPE);
  *     integers are compared against an independent decoding of the literal,
  *     floats against strtod() and re-parsed, dates/times are formatted
- *     with toml_format_datetime() and re-parsed to the same value;
- *   - toml_value_span() of every node and the span of every key: inside
+ *     with vmcfg_toml_format_datetime() and re-parsed to the same value;
+ *   - vmcfg_toml_value_span() of every node and the span of every key: inside
  *     the input, not in the middle of a UTF-8 sequence, line and column
  *     exactly those of the offset, first/last bytes fitting the kind;
- *   - after toml_free() the allocator's in_use is 0.
+ *   - after vmcfg_toml_free() the allocator's in_use is 0.
  * A failed parse must leave *out NULL, nothing allocated, and an error
  * with a location inside the input and a non-empty message.
  *
@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	} while (0)
 
 struct ctx {
-	const struct toml_doc *doc;
+	const struct vmcfg_toml_doc *doc;
 	const uint8_t *text;
 	size_t len;
 	bool bom;        /* text starts with a UTF-8 byte-order mark */
@@ -109,11 +109,11 @@ static bool is_leap(unsigned y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static void check_datetime_fields(enum toml_type t, const struct toml_datetime *dt)
+static void check_datetime_fields(enum vmcfg_toml_type t, const struct vmcfg_toml_datetime *dt)
 {
-	CHECK(dt->has_date == (t != TOML_TIME_LOCAL));
-	CHECK(dt->has_time == (t != TOML_DATE_LOCAL));
-	CHECK(dt->has_offset == (t == TOML_DATETIME));
+	CHECK(dt->has_date == (t != VMCFG_TOML_TIME_LOCAL));
+	CHECK(dt->has_time == (t != VMCFG_TOML_DATE_LOCAL));
+	CHECK(dt->has_offset == (t == VMCFG_TOML_DATETIME));
 	if (dt->has_date) {
 		static const uint8_t mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 		CHECK(dt->year <= 9999);
@@ -139,59 +139,59 @@ static void check_datetime_fields(enum toml_type t, const struct toml_datetime *
 }
 
 /* Parses "x = <text>" and returns the value's document (caller frees) and node. */
-static struct toml_doc *reparse(const char *text, size_t len, const struct toml_value **v)
+static struct vmcfg_toml_doc *reparse(const char *text, size_t len, const struct vmcfg_toml_value **v)
 {
 	char buf[128];
-	struct toml_doc *doc = NULL;
-	struct toml_options opts = { 0, true };
+	struct vmcfg_toml_doc *doc = NULL;
+	struct vmcfg_toml_options opts = { 0, true };
 	CHECK(len + 4 <= sizeof buf);
 	memcpy(buf, "x = ", 4);
 	memcpy(buf + 4, text, len);
-	int rc = toml_parse(buf, len + 4, &vmcfg_host_allocator, &opts, &doc, NULL);
+	int rc = vmcfg_toml_parse(buf, len + 4, &vmcfg_host_allocator, &opts, &doc, NULL);
 	CHECK(rc == 0 && doc);
-	*v = toml_table_get(toml_root(doc), "x", 1);
+	*v = vmcfg_toml_table_get(vmcfg_toml_root(doc), "x", 1);
 	CHECK(*v);
 	return doc;
 }
 
-static void check_datetime(const struct ctx *c, const struct toml_value *v, enum toml_type t)
+static void check_datetime(const struct ctx *c, const struct vmcfg_toml_value *v, enum vmcfg_toml_type t)
 {
-	struct toml_datetime dt, dt2;
+	struct vmcfg_toml_datetime dt, dt2;
 	char buf[40], small[8];
 	memset(&dt, 0, sizeof dt);
-	CHECK(toml_get_datetime(v, &dt) == 0);
+	CHECK(vmcfg_toml_get_datetime(v, &dt) == 0);
 	check_datetime_fields(t, &dt);
 
-	size_t n = toml_format_datetime(&dt, buf, sizeof buf);
+	size_t n = vmcfg_toml_format_datetime(&dt, buf, sizeof buf);
 	CHECK(n > 0 && n < sizeof buf);
 	CHECK(strlen(buf) == n);
 	/* Truncating like snprintf: same length returned, NUL-terminated prefix. */
 	for (size_t sz = 1; sz <= sizeof small; sz++) {
 		memset(small, 'X', sizeof small);
-		CHECK(toml_format_datetime(&dt, small, sz) == n);
+		CHECK(vmcfg_toml_format_datetime(&dt, small, sz) == n);
 		size_t k = sz - 1 < n ? sz - 1 : n;
 		CHECK(small[k] == '\0' && memcmp(small, buf, k) == 0);
 	}
-	CHECK(toml_format_datetime(&dt, NULL, 0) == n);
+	CHECK(vmcfg_toml_format_datetime(&dt, NULL, 0) == n);
 
 	/* The formatted text reads back as the same value of the same type. */
-	const struct toml_value *w;
-	struct toml_doc *d2 = reparse(buf, n, &w);
-	CHECK(toml_type(w) == t);
+	const struct vmcfg_toml_value *w;
+	struct vmcfg_toml_doc *d2 = reparse(buf, n, &w);
+	CHECK(vmcfg_toml_type(w) == t);
 	memset(&dt2, 0, sizeof dt2);
-	CHECK(toml_get_datetime(w, &dt2) == 0);
+	CHECK(vmcfg_toml_get_datetime(w, &dt2) == 0);
 	CHECK(dt2.has_date == dt.has_date && dt2.has_time == dt.has_time &&
 	      dt2.has_offset == dt.has_offset);
 	CHECK(dt2.year == dt.year && dt2.month == dt.month && dt2.day == dt.day);
 	CHECK(dt2.hour == dt.hour && dt2.minute == dt.minute && dt2.second == dt.second);
 	CHECK(dt2.nanosecond == dt.nanosecond && dt2.frac_digits == dt.frac_digits);
 	CHECK(dt2.offset_minutes == dt.offset_minutes && dt2.offset_z == dt.offset_z);
-	toml_free(d2);
+	vmcfg_toml_free(d2);
 	(void)c;
 }
 
 /* Decodes an integer literal (the span's text) independently of the parser. */
-static void check_integer(const struct ctx *c, const struct toml_value *v, struct vmcfg_span s)
+static void check_integer(const struct ctx *c, const struct vmcfg_toml_value *v, struct vmcfg_span s)
 {
 	const uint8_t *p = c->text + s.offset, *end = p + s.length;
 	bool neg = false;
@@ -230,7 +230,7 @@ static void check_integer(const struct ctx *c, const struct toml_value *v, struc
 
 	int64_t i = 0;
 	uint64_t u = 0;
-	int ri = toml_get_int(v, &i), ru = toml_get_u64(v, &u);
+	int ri = vmcfg_toml_get_int(v, &i), ru = vmcfg_toml_get_u64(v, &u);
 	if (neg) {
 		CHECK(mag <= (uint64_t)INT64_MAX + 1);
 		CHECK(ri == 0 && (uint64_t)0 - (uint64_t)i == mag);
@@ -248,12 +248,12 @@ static void check_integer(const struct ctx *c, const struct toml_value *v, struc
 	}
 }
 
-static void check_float(const struct toml_value *v)
+static void check_float(const struct vmcfg_toml_value *v)
 {
 	const char *s = NULL;
 	size_t n = 0;
 	char buf[128];
-	CHECK(toml_get_float_text(v, &s, &n) == 0);
+	CHECK(vmcfg_toml_get_float_text(v, &s, &n) == 0);
 	CHECK(s && n > 0);
 	CHECK(s[0] != '+');
 	for (size_t k = 0; k < n; k++)
@@ -265,24 +265,24 @@ static void check_float(const struct toml_value *v)
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	double d = 0, ref = strtod(buf, NULL);
-	CHECK(toml_float_to_double(s, n, &d) == 0);
+	CHECK(vmcfg_toml_float_to_double(s, n, &d) == 0);
 	if (isnan(ref))
 		CHECK(isnan(d));
 	else
 		CHECK(memcmp(&d, &ref, sizeof d) == 0);
 
 	/* The canonical text is itself a TOML float with the same text. */
-	const struct toml_value *w;
-	struct toml_doc *d2 = reparse(s, n, &w);
+	const struct vmcfg_toml_value *w;
+	struct vmcfg_toml_doc *d2 = reparse(s, n, &w);
 	const char *s2;
 	size_t n2;
-	CHECK(toml_type(w) == TOML_FLOAT);
-	CHECK(toml_get_float_text(w, &s2, &n2) == 0 && n2 == n && memcmp(s, s2, n) == 0);
-	toml_free(d2);
+	CHECK(vmcfg_toml_type(w) == VMCFG_TOML_FLOAT);
+	CHECK(vmcfg_toml_get_float_text(w, &s2, &n2) == 0 && n2 == n && memcmp(s, s2, n) == 0);
+	vmcfg_toml_free(d2);
 }
 
 /* Every getter on every node: the right one succeeds, the others say VMCFG_ETYPE. */
-static void check_getters(const struct ctx *c, const struct toml_value *v, enum toml_type t,
+static void check_getters(const struct ctx *c, const struct vmcfg_toml_value *v, enum vmcfg_toml_type t,
 			  struct vmcfg_span s)
 {
 	const char *str = NULL;
@@ -290,55 +290,55 @@ static void check_getters(const struct ctx *c, const struct toml_value *v, enum 
 	int64_t i;
 	uint64_t u;
 	bool b;
-	struct toml_datetime dt;
-	bool is_dt = t == TOML_DATETIME || t == TOML_DATETIME_LOCAL || t == TOML_DATE_LOCAL ||
-		     t == TOML_TIME_LOCAL;
+	struct vmcfg_toml_datetime dt;
+	bool is_dt = t == VMCFG_TOML_DATETIME || t == VMCFG_TOML_DATETIME_LOCAL || t == VMCFG_TOML_DATE_LOCAL ||
+		     t == VMCFG_TOML_TIME_LOCAL;
 
-	if (t != TOML_STRING)
-		CHECK(toml_get_string(v, &str, &n) == VMCFG_ETYPE);
-	if (t != TOML_INTEGER) {
-		CHECK(toml_get_int(v, &i) == VMCFG_ETYPE);
-		CHECK(toml_get_u64(v, &u) == VMCFG_ETYPE);
+	if (t != VMCFG_TOML_STRING)
+		CHECK(vmcfg_toml_get_string(v, &str, &n) == VMCFG_ETYPE);
+	if (t != VMCFG_TOML_INTEGER) {
+		CHECK(vmcfg_toml_get_int(v, &i) == VMCFG_ETYPE);
+		CHECK(vmcfg_toml_get_u64(v, &u) == VMCFG_ETYPE);
 	}
-	if (t != TOML_BOOL)
-		CHECK(toml_get_bool(v, &b) == VMCFG_ETYPE);
-	if (t != TOML_FLOAT)
-		CHECK(toml_get_float_text(v, &str, &n) == VMCFG_ETYPE);
+	if (t != VMCFG_TOML_BOOL)
+		CHECK(vmcfg_toml_get_bool(v, &b) == VMCFG_ETYPE);
+	if (t != VMCFG_TOML_FLOAT)
+		CHECK(vmcfg_toml_get_float_text(v, &str, &n) == VMCFG_ETYPE);
 	if (!is_dt)
-		CHECK(toml_get_datetime(v, &dt) == VMCFG_ETYPE);
+		CHECK(vmcfg_toml_get_datetime(v, &dt) == VMCFG_ETYPE);
 
 	switch (t) {
-	case TOML_TABLE:
-	case TOML_ARRAY:
+	case VMCFG_TOML_TABLE:
+	case VMCFG_TOML_ARRAY:
 		break;
-	case TOML_STRING: {
+	case VMCFG_TOML_STRING: {
 		uint8_t q = at(c, s.offset);
-		CHECK(toml_get_string(v, &str, &n) == 0);
+		CHECK(vmcfg_toml_get_string(v, &str, &n) == 0);
 		CHECK(str && str[n] == '\0');
 		CHECK(q == '"' || q == '\'');
 		CHECK(s.length >= 2 && at(c, s.offset + s.length - 1) == q);
 		break;
 	}
-	case TOML_INTEGER:
+	case VMCFG_TOML_INTEGER:
 		check_integer(c, v, s);
 		break;
-	case TOML_FLOAT: {
+	case VMCFG_TOML_FLOAT: {
 		uint8_t f = at(c, s.offset);
 		CHECK(f == '+' || f == '-' || f == 'i' || f == 'n' || (f >= '0' && f <= '9'));
 		check_float(v);
 		break;
 	}
-	case TOML_BOOL:
-		CHECK(toml_get_bool(v, &b) == 0);
+	case VMCFG_TOML_BOOL:
+		CHECK(vmcfg_toml_get_bool(v, &b) == 0);
 		if (b)
 			CHECK(s.length == 4 && memcmp(c->text + s.offset, "true", 4) == 0);
 		else
 			CHECK(s.length == 5 && memcmp(c->text + s.offset, "false", 5) == 0);
 		break;
-	case TOML_DATETIME:
-	case TOML_DATETIME_LOCAL:
-	case TOML_DATE_LOCAL:
-	case TOML_TIME_LOCAL:
+	case VMCFG_TOML_DATETIME:
+	case VMCFG_TOML_DATETIME_LOCAL:
+	case VMCFG_TOML_DATE_LOCAL:
+	case VMCFG_TOML_TIME_LOCAL:
 		CHECK(at(c, s.offset) >= '0' && at(c, s.offset) <= '9');
 		check_datetime(c, v, t);
 		break;
@@ -349,54 +349,54 @@ static void check_getters(const struct ctx *c, const struct toml_value *v, enum 
 
 /* ---------- the tree ---------- */
 
-static void walk(struct ctx *c, const struct toml_value *v, bool is_root, bool in_aot,
+static void walk(struct ctx *c, const struct vmcfg_toml_value *v, bool is_root, bool in_aot,
 		 bool in_array_literal)
 {
 	CHECK(v);
 	CHECK(++c->nodes <= 2 * c->len + 2); /* a tree, no cycles */
 
-	enum toml_type t = toml_type(v);
-	CHECK(t >= TOML_TABLE && t <= TOML_TIME_LOCAL);
-	const char *tn = toml_type_name(t);
+	enum vmcfg_toml_type t = vmcfg_toml_type(v);
+	CHECK(t >= VMCFG_TOML_TABLE && t <= VMCFG_TOML_TIME_LOCAL);
+	const char *tn = vmcfg_toml_type_name(t);
 	CHECK(tn && tn[0]);
 
-	struct vmcfg_span s = toml_value_span(c->doc, v);
+	struct vmcfg_span s = vmcfg_toml_value_span(c->doc, v);
 	check_span(c, s);
-	if (t != TOML_TABLE && t != TOML_ARRAY)
+	if (t != VMCFG_TOML_TABLE && t != VMCFG_TOML_ARRAY)
 		CHECK(s.length >= 1);
 	check_getters(c, v, t, s);
 
-	size_t count = toml_count(v);
-	enum toml_table_kind kind = toml_table_kind(v);
+	size_t count = vmcfg_toml_count(v);
+	enum vmcfg_toml_table_kind kind = vmcfg_toml_table_kind(v);
 
-	if (t == TOML_TABLE) {
-		CHECK(kind >= TOML_TABLE_ROOT && kind <= TOML_TABLE_AOT_ITEM);
-		CHECK((kind == TOML_TABLE_ROOT) == is_root);
+	if (t == VMCFG_TOML_TABLE) {
+		CHECK(kind >= VMCFG_TOML_TABLE_ROOT && kind <= VMCFG_TOML_TABLE_AOT_ITEM);
+		CHECK((kind == VMCFG_TOML_TABLE_ROOT) == is_root);
 		if (is_root)
 			CHECK(s.offset == 0 && s.length == 0 && s.line == 1 && s.col == 1);
 		if (in_aot)
-			CHECK(kind == TOML_TABLE_AOT_ITEM);
+			CHECK(kind == VMCFG_TOML_TABLE_AOT_ITEM);
 		if (in_array_literal)
-			CHECK(kind == TOML_TABLE_INLINE);
-		if (kind == TOML_TABLE_AOT_ITEM)
+			CHECK(kind == VMCFG_TOML_TABLE_INLINE);
+		if (kind == VMCFG_TOML_TABLE_AOT_ITEM)
 			CHECK(in_aot && at(c, s.offset) == '[' && at(c, s.offset + 1) == '[');
-		if (kind == TOML_TABLE_HEADER)
+		if (kind == VMCFG_TOML_TABLE_HEADER)
 			CHECK(at(c, s.offset) == '[' && s.length >= 3);
-		if (kind == TOML_TABLE_INLINE)
+		if (kind == VMCFG_TOML_TABLE_INLINE)
 			CHECK(at(c, s.offset) == '{' && s.length >= 2 &&
 			      at(c, s.offset + s.length - 1) == '}');
-		CHECK(!toml_array_is_aot(v));
-		CHECK(toml_array_at(v, 0) == NULL);
+		CHECK(!vmcfg_toml_array_is_aot(v));
+		CHECK(vmcfg_toml_array_at(v, 0) == NULL);
 
 		for (size_t i = 0; i < count; i++) {
-			struct toml_key k;
+			struct vmcfg_toml_key k;
 			memset(&k, 0, sizeof k);
-			const struct toml_value *child = toml_table_at(c->doc, v, i, &k);
+			const struct vmcfg_toml_value *child = vmcfg_toml_table_at(c->doc, v, i, &k);
 			CHECK(child);
-			CHECK(toml_table_at(c->doc, v, i, NULL) == child);
+			CHECK(vmcfg_toml_table_at(c->doc, v, i, NULL) == child);
 			CHECK(k.name && k.name[k.len] == '\0');
 			/* Finding each key again gives the same node: keys are unique. */
-			CHECK(toml_table_get(v, k.name, k.len) == child);
+			CHECK(vmcfg_toml_table_get(v, k.name, k.len) == child);
 			check_span(c, k.span);
 			CHECK(k.span.length >= 1);
 			uint8_t q = at(c, k.span.offset);
@@ -408,28 +408,28 @@ static void walk(struct ctx *c, const struct toml_value *v, bool is_root, bool i
 				      memcmp(c->text + k.span.offset, k.name, k.len) == 0);
 			walk(c, child, false, false, false);
 		}
-		CHECK(toml_table_at(c->doc, v, count, NULL) == NULL);
-		CHECK(toml_table_at(c->doc, v, SIZE_MAX, NULL) == NULL);
+		CHECK(vmcfg_toml_table_at(c->doc, v, count, NULL) == NULL);
+		CHECK(vmcfg_toml_table_at(c->doc, v, SIZE_MAX, NULL) == NULL);
 	} else {
 		CHECK(kind == 0);
-		CHECK(toml_table_at(c->doc, v, 0, NULL) == NULL);
-		CHECK(toml_table_get(v, "a", 1) == NULL);
+		CHECK(vmcfg_toml_table_at(c->doc, v, 0, NULL) == NULL);
+		CHECK(vmcfg_toml_table_get(v, "a", 1) == NULL);
 	}
 
-	if (t == TOML_ARRAY) {
-		bool aot = toml_array_is_aot(v);
+	if (t == VMCFG_TOML_ARRAY) {
+		bool aot = vmcfg_toml_array_is_aot(v);
 		if (aot)
 			CHECK(count >= 1);
 		else
 			CHECK(at(c, s.offset) == '[' && s.length >= 2 &&
 			      at(c, s.offset + s.length - 1) == ']');
 		for (size_t i = 0; i < count; i++)
-			walk(c, toml_array_at(v, i), false, aot, !aot);
-		CHECK(toml_array_at(v, count) == NULL);
-		CHECK(toml_array_at(v, SIZE_MAX) == NULL);
+			walk(c, vmcfg_toml_array_at(v, i), false, aot, !aot);
+		CHECK(vmcfg_toml_array_at(v, count) == NULL);
+		CHECK(vmcfg_toml_array_at(v, SIZE_MAX) == NULL);
 	} else {
-		CHECK(!toml_array_is_aot(v));
-		if (t != TOML_TABLE)
+		CHECK(!vmcfg_toml_array_is_aot(v));
+		if (t != VMCFG_TOML_TABLE)
 			CHECK(count == 0);
 	}
 }
@@ -444,7 +444,7 @@ static uint64_t fnv1a(const uint8_t *p, size_t n)
 	return h;
 }
 
-static void check_error(const struct ctx *c, int rc, const struct toml_error *err)
+static void check_error(const struct ctx *c, int rc, const struct vmcfg_toml_error *err)
 {
 	CHECK(rc == VMCFG_ESYNTAX || rc == VMCFG_ELIMIT || rc == VMCFG_ENOMEM);
 	CHECK(err->code == rc);
@@ -462,10 +462,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint32_t depths[8] = { 0, 1, 2, 3, 4, 8, 16, 64 };
 	uint8_t sel = size ? data[0] : 0;
-	struct toml_options opts = { depths[(sel >> 2) & 7], (sel >> 1) & 1 };
+	struct vmcfg_toml_options opts = { depths[(sel >> 2) & 7], (sel >> 1) & 1 };
 	struct ctx c;
-	struct toml_error err;
-	struct toml_doc *doc = (struct toml_doc *)&c; /* must be overwritten */
+	struct vmcfg_toml_error err;
+	struct vmcfg_toml_doc *doc = (struct vmcfg_toml_doc *)&c; /* must be overwritten */
 
 	if (size >= UINT32_MAX)
 		return 0;
@@ -483,14 +483,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&st, 0, sizeof st);
 	struct vmcfg_allocator alloc = vmcfg_counting_allocator(&st);
 	memset(&err, 0, sizeof err);
-	int rc = toml_parse((const char *)data, size, &alloc, &opts, &doc, &err);
+	int rc = vmcfg_toml_parse((const char *)data, size, &alloc, &opts, &doc, &err);
 	uint64_t calls = st.calls;
 	if (rc == 0) {
-		CHECK(doc && doc != (struct toml_doc *)&c);
-		CHECK(toml_doc_bytes(doc) <= st.in_use);
+		CHECK(doc && doc != (struct vmcfg_toml_doc *)&c);
+		CHECK(vmcfg_toml_doc_bytes(doc) <= st.in_use);
 		c.doc = doc;
-		walk(&c, toml_root(doc), true, false, false);
-		toml_free(doc);
+		walk(&c, vmcfg_toml_root(doc), true, false, false);
+		vmcfg_toml_free(doc);
 	} else {
 		CHECK(doc == NULL);
 		check_error(&c, rc, &err);
@@ -502,8 +502,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&st, 0, sizeof st);
 		st.fail_at = 1 + fnv1a(data, size) % calls;
 		memset(&err, 0, sizeof err);
-		doc = (struct toml_doc *)&c;
-		rc = toml_parse((const char *)data, size, &alloc, &opts, &doc, &err);
+		doc = (struct vmcfg_toml_doc *)&c;
+		rc = vmcfg_toml_parse((const char *)data, size, &alloc, &opts, &doc, &err);
 		CHECK(rc == VMCFG_ENOMEM);
 		CHECK(doc == NULL);
 		CHECK(err.code == VMCFG_ENOMEM);
@@ -511,7 +511,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* Argument checks. */
-	CHECK(toml_parse((const char *)data, size, &alloc, &opts, NULL, NULL) == VMCFG_EINVAL);
+	CHECK(vmcfg_toml_parse((const char *)data, size, &alloc, &opts, NULL, NULL) == VMCFG_EINVAL);
 	CHECK(st.in_use == 0);
 
 	free(c.line);

@@ -69,31 +69,31 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void walk(const struct toml_doc *doc, const struct toml_value *v, struct fingerprint *fp)
+static void walk(const struct vmcfg_toml_doc *doc, const struct vmcfg_toml_value *v, struct fingerprint *fp)
 {
-	size_t n = toml_count(v);
-	switch (toml_type(v)) {
-	case TOML_TABLE:
+	size_t n = vmcfg_toml_count(v);
+	switch (vmcfg_toml_type(v)) {
+	case VMCFG_TOML_TABLE:
 		for (size_t i = 0; i < n; i++)
-			walk(doc, toml_table_at(doc, v, i, NULL), fp);
+			walk(doc, vmcfg_toml_table_at(doc, v, i, NULL), fp);
 		return;
-	case TOML_ARRAY:
+	case VMCFG_TOML_ARRAY:
 		for (size_t i = 0; i < n; i++)
-			walk(doc, toml_array_at(v, i), fp);
+			walk(doc, vmcfg_toml_array_at(v, i), fp);
 		return;
-	case TOML_INTEGER: {
+	case VMCFG_TOML_INTEGER: {
 		int64_t x = 0;
 		uint64_t u = 0;
-		if (toml_get_int(v, &x) == 0)
+		if (vmcfg_toml_get_int(v, &x) == 0)
 			fp->int_sum += (uint64_t)x;
-		else if (toml_get_u64(v, &u) == 0)
+		else if (vmcfg_toml_get_u64(v, &u) == 0)
 			fp->int_sum += u;
 		break;
 	}
-	case TOML_STRING: {
+	case VMCFG_TOML_STRING: {
 		const char *s;
 		size_t len = 0;
-		toml_get_string(v, &s, &len);
+		vmcfg_toml_get_string(v, &s, &len);
 		fp->str_bytes += len;
 		break;
 	}
@@ -148,10 +148,10 @@ int main(int argc, char **argv)
 		double t0 = now();
 		ok = 0;
 		for (size_t i = 0; i < nin; i++) {
-			struct toml_doc *doc;
-			if (toml_parse(in[i].data, in[i].len, &alloc, NULL, &doc, NULL) == 0) {
+			struct vmcfg_toml_doc *doc;
+			if (vmcfg_toml_parse(in[i].data, in[i].len, &alloc, NULL, &doc, NULL) == 0) {
 				ok++;
-				toml_free(doc);
+				vmcfg_toml_free(doc);
 			}
 		}
 		double t1 = now();
@@ -172,15 +172,15 @@ int main(int argc, char **argv)
 	/* Fingerprint from one more parse, outside the timing. */
 	struct fingerprint fp = { 0, 0, 0 };
 	for (size_t i = 0; i < nin; i++) {
-		struct toml_doc *doc;
-		struct toml_error err;
-		if (toml_parse(in[i].data, in[i].len, &vmcfg_host_allocator, NULL, &doc, &err) != 0) {
+		struct vmcfg_toml_doc *doc;
+		struct vmcfg_toml_error err;
+		if (vmcfg_toml_parse(in[i].data, in[i].len, &vmcfg_host_allocator, NULL, &doc, &err) != 0) {
 			fprintf(stderr, "%s:%u:%u: %s\n", in[i].path, err.span.line, err.span.col,
 				err.msg);
 			continue;
 		}
-		walk(doc, toml_root(doc), &fp);
-		toml_free(doc);
+		walk(doc, vmcfg_toml_root(doc), &fp);
+		vmcfg_toml_free(doc);
 	}
 
 	qsort(times, iters, sizeof *times, cmp_double);

@@ -118,7 +118,7 @@ struct vmcfg_system {
  * was produced — even if diags holds errors — or VMCFG_ENOMEM/VMCFG_EINVAL
  * (*out is NULL). file is copied. Free with vmcfg_system_free.
  */
-int vmcfg_system_decode(const struct toml_doc *doc, const char *file,
+int vmcfg_system_decode(const struct vmcfg_toml_doc *doc, const char *file,
 			const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
 			struct vmcfg_system **out);
 

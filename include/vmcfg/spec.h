@@ -202,7 +202,7 @@ struct vm_spec {
  * with the nearest valid name as hint); callers promote them for --strict.
  * Free the spec with vm_spec_free.
  */
-int vm_spec_decode(const struct toml_doc *doc, const char *file,
+int vm_spec_decode(const struct vmcfg_toml_doc *doc, const char *file,
 		   const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
 		   struct vm_spec **out);
 
@@ -210,11 +210,11 @@ int vm_spec_decode(const struct toml_doc *doc, const char *file,
  * Parses text (len bytes) as TOML the way every vmcfg file is read (64-bit
  * integers allowed, for addresses): a syntax error becomes one
  * VMCFG_R_TOML_SYNTAX diagnostic located in file, *doc stays NULL and the
- * return is 0. Returns 0, VMCFG_ENOMEM or VMCFG_EINVAL. Free with toml_free.
+ * return is 0. Returns 0, VMCFG_ENOMEM or VMCFG_EINVAL. Free with vmcfg_toml_free.
  */
 int vm_spec_parse_toml(const char *text, size_t len, const char *file,
 		       const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
-		       struct toml_doc **doc);
+		       struct vmcfg_toml_doc **doc);
 
 /*
  * Parses text (len bytes) as TOML and decodes it: a TOML syntax error

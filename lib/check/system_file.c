@@ -12,7 +12,7 @@
 #include "../base/libc.h"
 
 struct sys_decoder {
-	const struct toml_doc *doc;
+	const struct vmcfg_toml_doc *doc;
 	struct vmcfg_system *sys;
 	struct vmcfg_diags *d;
 	int err; /* VMCFG_ENOMEM once memory ran out */
@@ -41,9 +41,9 @@ static void hint(struct sys_decoder *sd, struct vmcfg_diag *g, const char *text)
 		sd->err = VMCFG_ENOMEM;
 }
 
-static struct vmcfg_span span_of(const struct sys_decoder *sd, const struct toml_value *v)
+static struct vmcfg_span span_of(const struct sys_decoder *sd, const struct vmcfg_toml_value *v)
 {
-	return toml_value_span(sd->doc, v);
+	return vmcfg_toml_value_span(sd->doc, v);
 }
 
 static void *arena_array(struct sys_decoder *sd, size_t n, size_t size)
@@ -57,23 +57,23 @@ static void *arena_array(struct sys_decoder *sd, size_t n, size_t size)
 	return p;
 }
 
-static void wrong_type(struct sys_decoder *sd, const struct toml_value *v, const char *path,
+static void wrong_type(struct sys_decoder *sd, const struct vmcfg_toml_value *v, const char *path,
 		       const char *expected)
 {
 	report(sd, VMCFG_R_WRONG_TYPE, span_of(sd, v), "`%s` must be %s, not %s", path, expected,
-	       toml_type_name(toml_type(v)));
+	       vmcfg_toml_type_name(vmcfg_toml_type(v)));
 }
 
 /* An integer in [min, max] into *out (unset when wrong, reported). */
-static bool read_u64(struct sys_decoder *sd, const struct toml_value *v, const char *path,
+static bool read_u64(struct sys_decoder *sd, const struct vmcfg_toml_value *v, const char *path,
 		     uint64_t min, uint64_t max, struct spec_u64 *out)
 {
 	uint64_t x;
-	if (toml_type(v) != TOML_INTEGER) {
+	if (vmcfg_toml_type(v) != VMCFG_TOML_INTEGER) {
 		wrong_type(sd, v, path, "an integer");
 		return false;
 	}
-	if (toml_get_u64(v, &x) || x < min || x > max) {
+	if (vmcfg_toml_get_u64(v, &x) || x < min || x > max) {
 		char lo[VMCFG_FMT_BUF], hi[VMCFG_FMT_BUF];
 		vmcfg_snprintf(lo, sizeof lo, "%llu", (unsigned long long)min);
 		vmcfg_snprintf(hi, sizeof hi, "%llu", (unsigned long long)max);
@@ -88,16 +88,16 @@ static bool read_u64(struct sys_decoder *sd, const struct toml_value *v, const c
 }
 
 /* A string without NUL, copied into the system's arena. */
-static bool read_str(struct sys_decoder *sd, const struct toml_value *v, const char *path,
+static bool read_str(struct sys_decoder *sd, const struct vmcfg_toml_value *v, const char *path,
 		     struct spec_str *out)
 {
 	const char *s;
 	size_t len;
-	if (toml_type(v) != TOML_STRING) {
+	if (vmcfg_toml_type(v) != VMCFG_TOML_STRING) {
 		wrong_type(sd, v, path, "a string");
 		return false;
 	}
-	toml_get_string(v, &s, &len);
+	vmcfg_toml_get_string(v, &s, &len);
 	if (strlen(s) != len) {
 		report(sd, VMCFG_R_OUT_OF_RANGE, span_of(sd, v), "`%s` contains a NUL character", path);
 		return false;
@@ -114,7 +114,7 @@ static bool read_str(struct sys_decoder *sd, const struct toml_value *v, const c
 }
 
 /* One of choices; *index is its position. */
-static bool read_choice(struct sys_decoder *sd, const struct toml_value *v, const char *path,
+static bool read_choice(struct sys_decoder *sd, const struct vmcfg_toml_value *v, const char *path,
 			const char *const *choices, size_t n, size_t *index)
 {
 	struct spec_str s = { 0 };
@@ -140,11 +140,11 @@ static bool read_choice(struct sys_decoder *sd, const struct toml_value *v, cons
 }
 
 /* Reports every key of table that is not in known[0..n), with the nearest as hint. */
-static void check_keys(struct sys_decoder *sd, const struct toml_value *table, const char *path,
+static void check_keys(struct sys_decoder *sd, const struct vmcfg_toml_value *table, const char *path,
 		       const char *const *known, size_t n)
 {
-	struct toml_key k;
-	for (size_t i = 0; toml_table_at(sd->doc, table, i, &k); i++) {
+	struct vmcfg_toml_key k;
+	for (size_t i = 0; vmcfg_toml_table_at(sd->doc, table, i, &k); i++) {
 		bool ok = false;
 		for (size_t j = 0; j < n && !ok; j++)
 			ok = strlen(known[j]) == k.len && !memcmp(known[j], k.name, k.len);
@@ -164,10 +164,10 @@ static void check_keys(struct sys_decoder *sd, const struct toml_value *table, c
 }
 
 /* The value of key in table; a missing required key is reported at the table. */
-static const struct toml_value *get(struct sys_decoder *sd, const struct toml_value *table,
+static const struct vmcfg_toml_value *get(struct sys_decoder *sd, const struct vmcfg_toml_value *table,
 				    const char *path, const char *key, bool required)
 {
-	const struct toml_value *v = toml_table_get(table, key, strlen(key));
+	const struct vmcfg_toml_value *v = vmcfg_toml_table_get(table, key, strlen(key));
 	if (!v && required)
 		report(sd, VMCFG_R_MISSING_KEY, span_of(sd, table), "missing required key `%s%s%s`",
 		       path, *path ? "." : "", key);
@@ -185,7 +185,7 @@ struct field {
 	void *out; /* struct spec_u64 *, struct spec_str *, or size_t * (the choice) */
 };
 
-static bool read_field(struct sys_decoder *sd, const struct field *f, const struct toml_value *v,
+static bool read_field(struct sys_decoder *sd, const struct field *f, const struct vmcfg_toml_value *v,
 		       const char *path)
 {
 	switch (f->type) {
@@ -203,33 +203,33 @@ static bool read_field(struct sys_decoder *sd, const struct field *f, const stru
  * A record in either form: a positional array with exactly n values in
  * field order, or a table with every field named. True when all are set.
  */
-static bool read_record(struct sys_decoder *sd, const struct toml_value *v, const char *path,
+static bool read_record(struct sys_decoder *sd, const struct vmcfg_toml_value *v, const char *path,
 			const char *signature, const struct field *f, size_t n)
 {
 	char fpath[PATH_BUF];
 	bool ok = true;
-	if (toml_type(v) == TOML_ARRAY) {
-		if (toml_count(v) != n) {
+	if (vmcfg_toml_type(v) == VMCFG_TOML_ARRAY) {
+		if (vmcfg_toml_count(v) != n) {
 			struct vmcfg_diag *g = report(sd, VMCFG_R_ARITY, span_of(sd, v),
 						      "`%s` has %zu values, not %zu", path,
-						      toml_count(v), n);
+						      vmcfg_toml_count(v), n);
 			hint(sd, g, signature);
 			return false;
 		}
 		for (size_t i = 0; i < n; i++) {
 			vmcfg_snprintf(fpath, sizeof fpath, "%s[%zu]", path, i);
-			ok &= read_field(sd, &f[i], toml_array_at(v, i), fpath);
+			ok &= read_field(sd, &f[i], vmcfg_toml_array_at(v, i), fpath);
 		}
 		return ok;
 	}
-	if (toml_type(v) != TOML_TABLE) {
+	if (vmcfg_toml_type(v) != VMCFG_TOML_TABLE) {
 		wrong_type(sd, v, path, "an array or a table");
 		return false;
 	}
 	const char *names[4];
 	for (size_t i = 0; i < n; i++) {
 		names[i] = f[i].name;
-		const struct toml_value *fv = get(sd, v, path, f[i].name, true);
+		const struct vmcfg_toml_value *fv = get(sd, v, path, f[i].name, true);
 		vmcfg_snprintf(fpath, sizeof fpath, "%s.%s", path, f[i].name);
 		ok &= fv && read_field(sd, &f[i], fv, fpath);
 	}
@@ -238,11 +238,11 @@ static bool read_record(struct sys_decoder *sd, const struct toml_value *v, cons
 }
 
 /* The array at key (absent: count 0, not an error); NULL and reported when not an array. */
-static const struct toml_value *get_array(struct sys_decoder *sd, const struct toml_value *table,
+static const struct vmcfg_toml_value *get_array(struct sys_decoder *sd, const struct vmcfg_toml_value *table,
 					  const char *path, const char *key, bool required)
 {
-	const struct toml_value *v = get(sd, table, path, key, required);
-	if (v && toml_type(v) != TOML_ARRAY) {
+	const struct vmcfg_toml_value *v = get(sd, table, path, key, required);
+	if (v && vmcfg_toml_type(v) != VMCFG_TOML_ARRAY) {
 		char kpath[PATH_BUF];
 		vmcfg_snprintf(kpath, sizeof kpath, "%s%s%s", path, *path ? "." : "", key);
 		wrong_type(sd, v, kpath, "an array");
@@ -254,21 +254,21 @@ static const struct toml_value *get_array(struct sys_decoder *sd, const struct t
 /* --- [platform] --- */
 
 /* A list of [base, size] (or [name, base, size] when named) host ranges. */
-static void read_host_ranges(struct sys_decoder *sd, const struct toml_value *table,
+static void read_host_ranges(struct sys_decoder *sd, const struct vmcfg_toml_value *table,
 			     const char *key, bool named, bool required,
 			     const struct vmcfg_host_range **out, size_t *count)
 {
 	char path[PATH_BUF];
 	vmcfg_snprintf(path, sizeof path, "platform.%s", key);
-	const struct toml_value *arr = get_array(sd, table, "platform", key, required);
-	size_t n = arr ? toml_count(arr) : 0;
+	const struct vmcfg_toml_value *arr = get_array(sd, table, "platform", key, required);
+	size_t n = arr ? vmcfg_toml_count(arr) : 0;
 	struct vmcfg_host_range *ranges = arena_array(sd, n, sizeof *ranges);
 	if (!ranges)
 		return;
 	*out = ranges;
 	*count = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct toml_value *v = toml_array_at(arr, i);
+		const struct vmcfg_toml_value *v = vmcfg_toml_array_at(arr, i);
 		struct spec_str name = { 0 };
 		struct spec_u64 base = { 0 }, size = { 0 };
 		struct field f[] = {
@@ -303,19 +303,19 @@ const char *vmcfg_arch_name(enum vmcfg_arch arch)
 	return arch >= VMCFG_ARCH_AARCH64 && arch <= VMCFG_ARCH_X86_64 ? arch_names[arch - 1] : NULL;
 }
 
-static void read_cpus(struct sys_decoder *sd, const struct toml_value *table)
+static void read_cpus(struct sys_decoder *sd, const struct vmcfg_toml_value *table)
 {
 	struct vmcfg_platform *p = &sd->sys->platform;
 	struct spec_u64 num = { 0 };
-	const struct toml_value *v = get(sd, table, "platform", "cpu_num", true);
+	const struct vmcfg_toml_value *v = get(sd, table, "platform", "cpu_num", true);
 	if (v && read_u64(sd, v, "platform.cpu_num", 1, VMCFG_MAX_PCPUS, &num)) {
 		p->cpu_num = (uint32_t)num.v;
 		p->cpu_num_span = num.span;
 	}
-	const struct toml_value *ids = get_array(sd, table, "platform", "phys_cpu_ids", false);
+	const struct vmcfg_toml_value *ids = get_array(sd, table, "platform", "phys_cpu_ids", false);
 	if (!ids)
 		return;
-	size_t n = toml_count(ids);
+	size_t n = vmcfg_toml_count(ids);
 	if (p->cpu_num && n != p->cpu_num) {
 		struct vmcfg_diag *g = report(sd, VMCFG_R_CPU_LIST_LENGTH, span_of(sd, ids),
 					      "`platform.phys_cpu_ids` has %zu entries but cpu_num is %u",
@@ -329,7 +329,7 @@ static void read_cpus(struct sys_decoder *sd, const struct toml_value *table)
 		char path[PATH_BUF];
 		struct spec_u64 id = { 0 };
 		vmcfg_snprintf(path, sizeof path, "platform.phys_cpu_ids[%zu]", i);
-		ok = read_u64(sd, toml_array_at(ids, i), path, 0, UINT64_MAX, &id);
+		ok = read_u64(sd, vmcfg_toml_array_at(ids, i), path, 0, UINT64_MAX, &id);
 		if (ok)
 			out[i] = id.v;
 	}
@@ -337,24 +337,24 @@ static void read_cpus(struct sys_decoder *sd, const struct toml_value *table)
 		p->phys_cpu_ids = out;
 }
 
-static void read_platform(struct sys_decoder *sd, const struct toml_value *table)
+static void read_platform(struct sys_decoder *sd, const struct vmcfg_toml_value *table)
 {
 	static const char *const keys[] = { "arch", "cpu_num", "phys_cpu_ids", "ipa_bits",
 					    "ram", "hypervisor_memory", "reserved" };
 	struct vmcfg_platform *p = &sd->sys->platform;
-	if (toml_type(table) == TOML_STRING) {
+	if (vmcfg_toml_type(table) == VMCFG_TOML_STRING) {
 		/* platform = "host.dts": the host device tree, read by the host tools. */
 		read_str(sd, table, "platform", &sd->sys->platform_dt);
 		return;
 	}
-	if (toml_type(table) != TOML_TABLE) {
+	if (vmcfg_toml_type(table) != VMCFG_TOML_TABLE) {
 		wrong_type(sd, table, "platform", "a table, or a string naming the host device tree");
 		return;
 	}
 	sd->sys->has_platform = true;
 	p->file = sd->sys->file;
 	check_keys(sd, table, "platform", keys, sizeof keys / sizeof keys[0]);
-	const struct toml_value *v = get(sd, table, "platform", "arch", true);
+	const struct vmcfg_toml_value *v = get(sd, table, "platform", "arch", true);
 	size_t arch;
 	if (v && read_choice(sd, v, "platform.arch", arch_names, 3, &arch))
 		p->arch = (enum vmcfg_arch)(arch + 1);
@@ -373,10 +373,10 @@ static void read_platform(struct sys_decoder *sd, const struct toml_value *table
 
 /* --- vms and [[ivc]] --- */
 
-static void read_vms(struct sys_decoder *sd, const struct toml_value *root)
+static void read_vms(struct sys_decoder *sd, const struct vmcfg_toml_value *root)
 {
-	const struct toml_value *arr = get_array(sd, root, "", "vms", true);
-	size_t n = arr ? toml_count(arr) : 0;
+	const struct vmcfg_toml_value *arr = get_array(sd, root, "", "vms", true);
+	size_t n = arr ? vmcfg_toml_count(arr) : 0;
 	struct vmcfg_system *sys = sd->sys;
 	sys->vms = arena_array(sd, n, sizeof *sys->vms);
 	if (!sys->vms)
@@ -385,23 +385,23 @@ static void read_vms(struct sys_decoder *sd, const struct toml_value *root)
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_BUF];
 		vmcfg_snprintf(path, sizeof path, "vms[%zu]", i);
-		read_str(sd, toml_array_at(arr, i), path, &sys->vms[i]);
+		read_str(sd, vmcfg_toml_array_at(arr, i), path, &sys->vms[i]);
 	}
 }
 
-static void read_subscribers(struct sys_decoder *sd, const struct toml_value *table,
+static void read_subscribers(struct sys_decoder *sd, const struct vmcfg_toml_value *table,
 			     const char *path, struct vmcfg_ivc_channel *ch)
 {
 	static const char *const access_names[] = { "ro", "rw" };
 	char spath[PATH_BUF], fpath[PATH_BUF];
 	vmcfg_snprintf(spath, sizeof spath, "%s.subscribers", path);
-	const struct toml_value *arr = get_array(sd, table, path, "subscribers", false);
-	size_t n = arr ? toml_count(arr) : 0;
+	const struct vmcfg_toml_value *arr = get_array(sd, table, path, "subscribers", false);
+	size_t n = arr ? vmcfg_toml_count(arr) : 0;
 	ch->subscribers = arena_array(sd, n, sizeof *ch->subscribers);
 	if (!ch->subscribers)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		const struct toml_value *v = toml_array_at(arr, i);
+		const struct vmcfg_toml_value *v = vmcfg_toml_array_at(arr, i);
 		struct spec_str vm = { 0 };
 		size_t mode = 0;
 		struct field f[] = { { "vm", FIELD_STR, 0, 0, NULL, &vm },
@@ -417,27 +417,27 @@ static void read_subscribers(struct sys_decoder *sd, const struct toml_value *ta
 	}
 }
 
-static void read_ivc(struct sys_decoder *sd, const struct toml_value *root)
+static void read_ivc(struct sys_decoder *sd, const struct vmcfg_toml_value *root)
 {
 	static const char *const keys[] = { "key", "publisher", "size", "subscribers", "static" };
-	const struct toml_value *arr = get_array(sd, root, "", "ivc", false);
-	size_t n = arr ? toml_count(arr) : 0;
+	const struct vmcfg_toml_value *arr = get_array(sd, root, "", "ivc", false);
+	size_t n = arr ? vmcfg_toml_count(arr) : 0;
 	struct vmcfg_system *sys = sd->sys;
 	sys->ivc = arena_array(sd, n, sizeof *sys->ivc);
 	if (!sys->ivc)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		const struct toml_value *t = toml_array_at(arr, i);
+		const struct vmcfg_toml_value *t = vmcfg_toml_array_at(arr, i);
 		char path[PATH_BUF], fpath[PATH_BUF];
 		vmcfg_snprintf(path, sizeof path, "ivc[%zu]", i);
-		if (toml_type(t) != TOML_TABLE) {
+		if (vmcfg_toml_type(t) != VMCFG_TOML_TABLE) {
 			wrong_type(sd, t, path, "a table");
 			continue;
 		}
 		struct vmcfg_ivc_channel *ch = &sys->ivc[sys->ivc_count++];
 		ch->span = span_of(sd, t);
 		check_keys(sd, t, path, keys, sizeof keys / sizeof keys[0]);
-		const struct toml_value *v = get(sd, t, path, "key", true);
+		const struct vmcfg_toml_value *v = get(sd, t, path, "key", true);
 		vmcfg_snprintf(fpath, sizeof fpath, "%s.key", path);
 		if (v)
 			read_u64(sd, v, fpath, 0, UINT64_MAX, &ch->key);
@@ -452,12 +452,12 @@ static void read_ivc(struct sys_decoder *sd, const struct toml_value *root)
 		read_subscribers(sd, t, path, ch);
 		v = get(sd, t, path, "static", false);
 		vmcfg_snprintf(fpath, sizeof fpath, "%s.static", path);
-		if (v && (toml_type(v) != TOML_BOOL || toml_get_bool(v, &ch->is_static)))
+		if (v && (vmcfg_toml_type(v) != VMCFG_TOML_BOOL || vmcfg_toml_get_bool(v, &ch->is_static)))
 			wrong_type(sd, v, fpath, "a boolean");
 	}
 }
 
-int vmcfg_system_decode(const struct toml_doc *doc, const char *file,
+int vmcfg_system_decode(const struct vmcfg_toml_doc *doc, const char *file,
 			const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
 			struct vmcfg_system **out)
 {
@@ -477,10 +477,10 @@ int vmcfg_system_decode(const struct toml_doc *doc, const char *file,
 	if (file && !sys->file)
 		sd.err = VMCFG_ENOMEM;
 
-	const struct toml_value *root = toml_root(doc);
+	const struct vmcfg_toml_value *root = vmcfg_toml_root(doc);
 	check_keys(&sd, root, "", keys, sizeof keys / sizeof keys[0]);
 	read_vms(&sd, root);
-	const struct toml_value *platform = toml_table_get(root, "platform", 8);
+	const struct vmcfg_toml_value *platform = vmcfg_toml_table_get(root, "platform", 8);
 	if (platform)
 		read_platform(&sd, platform);
 	read_ivc(&sd, root);
@@ -499,12 +499,12 @@ int vmcfg_system_load(const char *text, size_t len, const char *file,
 	if (!out)
 		return VMCFG_EINVAL;
 	*out = NULL;
-	struct toml_doc *doc = NULL;
+	struct vmcfg_toml_doc *doc = NULL;
 	int rc = vm_spec_parse_toml(text, len, file, alloc, diags, &doc);
 	if (rc || !doc)
 		return rc;
 	rc = vmcfg_system_decode(doc, file, alloc, diags, out);
-	toml_free(doc);
+	vmcfg_toml_free(doc);
 	return rc;
 }
 

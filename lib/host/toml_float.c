@@ -10,7 +10,7 @@
 
 #include "vmcfg/toml.h"
 
-int toml_float_to_double(const char *text, size_t len, double *out)
+int vmcfg_toml_float_to_double(const char *text, size_t len, double *out)
 {
 	if (!text || !out)
 		return VMCFG_EINVAL;

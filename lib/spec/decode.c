@@ -10,7 +10,7 @@
 #include "names.h"
 #include "../base/libc.h"
 
-static void decode_value(struct decoder *d, const struct spec_field *f, const struct toml_value *v,
+static void decode_value(struct decoder *d, const struct spec_field *f, const struct vmcfg_toml_value *v,
 			 const struct path *p, void *base);
 
 static void *member(void *base, size_t offset)
@@ -37,30 +37,30 @@ static const char *expected_type(const struct spec_type *t)
 }
 
 static void report_wrong_type(struct decoder *d, const struct spec_type *t,
-			      const struct toml_value *v, const struct path *p)
+			      const struct vmcfg_toml_value *v, const struct path *p)
 {
 	char key[SPEC_PATH_TEXT];
-	const char *found = toml_type_name(toml_type(v));
+	const char *found = vmcfg_toml_type_name(vmcfg_toml_type(v));
 	bool vowel = found[0] == 'a' || found[0] == 'e' || found[0] == 'i' || found[0] == 'o' ||
 		     found[0] == 'u';
-	spec_report(d, VMCFG_R_WRONG_TYPE, toml_value_span(d->doc, v), "`%s` must be %s, not %s %s",
+	spec_report(d, VMCFG_R_WRONG_TYPE, vmcfg_toml_value_span(d->doc, v), "`%s` must be %s, not %s %s",
 		    spec_path_text(p, key), expected_type(t), vowel ? "an" : "a", found);
 }
 
-static void decode_u64(struct decoder *d, const struct spec_field *f, const struct toml_value *v,
+static void decode_u64(struct decoder *d, const struct spec_field *f, const struct vmcfg_toml_value *v,
 		       const struct path *p, void *base)
 {
 	const struct spec_type *t = f->type;
 	char key[SPEC_PATH_TEXT];
-	struct spec_u64 val = { 0, true, toml_value_span(d->doc, v) };
+	struct spec_u64 val = { 0, true, vmcfg_toml_value_span(d->doc, v) };
 
-	if (toml_type(v) != TOML_INTEGER) {
+	if (vmcfg_toml_type(v) != VMCFG_TOML_INTEGER) {
 		report_wrong_type(d, t, v, p);
 		return;
 	}
-	if (toml_get_u64(v, &val.v) != 0) {
+	if (vmcfg_toml_get_u64(v, &val.v) != 0) {
 		int64_t negative = 0;
-		toml_get_int(v, &negative);
+		vmcfg_toml_get_int(v, &negative);
 		spec_report(d, VMCFG_R_OUT_OF_RANGE, val.span,
 			    "`%s` is negative (%lld); it must be 0 or more", spec_path_text(p, key),
 			    (long long)negative);
@@ -79,19 +79,19 @@ static void decode_u64(struct decoder *d, const struct spec_field *f, const stru
 }
 
 /* The bytes of a string value, or false (reported) when v is not a usable string. */
-static bool read_string(struct decoder *d, const struct spec_type *t, const struct toml_value *v,
+static bool read_string(struct decoder *d, const struct spec_type *t, const struct vmcfg_toml_value *v,
 			const struct path *p, const char **s, size_t *len)
 {
 	char key[SPEC_PATH_TEXT];
-	if (toml_type(v) != TOML_STRING) {
+	if (vmcfg_toml_type(v) != VMCFG_TOML_STRING) {
 		report_wrong_type(d, t, v, p);
 		return false;
 	}
-	toml_get_string(v, s, len);
+	vmcfg_toml_get_string(v, s, len);
 	/* Specs hold C strings (and paths are handed to C APIs): refuse a NUL. */
 	for (size_t i = 0; i < *len; i++) {
 		if ((*s)[i] == '\0') {
-			spec_report(d, VMCFG_R_OUT_OF_RANGE, toml_value_span(d->doc, v),
+			spec_report(d, VMCFG_R_OUT_OF_RANGE, vmcfg_toml_value_span(d->doc, v),
 				    "`%s` contains a NUL character", spec_path_text(p, key));
 			return false;
 		}
@@ -107,7 +107,7 @@ static bool is_choice(const struct spec_type *t, const char *s, size_t len)
 	return false;
 }
 
-static void decode_str(struct decoder *d, const struct spec_field *f, const struct toml_value *v,
+static void decode_str(struct decoder *d, const struct spec_field *f, const struct vmcfg_toml_value *v,
 		       const struct path *p, void *base)
 {
 	const struct spec_type *t = f->type;
@@ -116,7 +116,7 @@ static void decode_str(struct decoder *d, const struct spec_field *f, const stru
 
 	if (!read_string(d, t, v, p, &s, &len))
 		return;
-	struct vmcfg_span span = toml_value_span(d->doc, v);
+	struct vmcfg_span span = vmcfg_toml_value_span(d->doc, v);
 	if (t->str.choices && !is_choice(t, s, len)) {
 		spec_report_bad_choice(d, p, span, s, len, t->str.choices, t->str.choice_count,
 				       t->str.valid);
@@ -132,7 +132,7 @@ static void decode_str(struct decoder *d, const struct spec_field *f, const stru
 }
 
 static void decode_irq_mode(struct decoder *d, const struct spec_field *f,
-			    const struct toml_value *v, const struct path *p, void *base)
+			    const struct vmcfg_toml_value *v, const struct path *p, void *base)
 {
 	const char *s;
 	size_t len;
@@ -140,7 +140,7 @@ static void decode_irq_mode(struct decoder *d, const struct spec_field *f,
 
 	if (!read_string(d, f->type, v, p, &s, &len))
 		return;
-	struct vmcfg_span span = toml_value_span(d->doc, v);
+	struct vmcfg_span span = vmcfg_toml_value_span(d->doc, v);
 	if (!spec_irq_mode_parse(s, len, &mode)) {
 		spec_report_bad_choice(d, p, span, s, len, spec_irq_mode_spellings,
 				       spec_irq_mode_spelling_count, SPEC_IRQ_MODE_VALID);
@@ -150,18 +150,18 @@ static void decode_irq_mode(struct decoder *d, const struct spec_field *f,
 	*(struct vmcfg_span *)member(base, f->span_at) = span;
 }
 
-static void decode_list(struct decoder *d, const struct spec_field *f, const struct toml_value *v,
+static void decode_list(struct decoder *d, const struct spec_field *f, const struct vmcfg_toml_value *v,
 			const struct path *p, void *base)
 {
 	const struct spec_field *elem = f->type->list.elem;
 	size_t size = f->type->list.elem_size;
 	char *items = NULL;
 
-	if (toml_type(v) != TOML_ARRAY) {
+	if (vmcfg_toml_type(v) != VMCFG_TOML_ARRAY) {
 		report_wrong_type(d, f->type, v, p);
 		return;
 	}
-	size_t n = toml_count(v);
+	size_t n = vmcfg_toml_count(v);
 	if (n) {
 		items = n <= SIZE_MAX / size ? vmcfg_arena_zalloc(&d->spec->arena, n * size,
 								  _Alignof(max_align_t))
@@ -177,10 +177,10 @@ static void decode_list(struct decoder *d, const struct spec_field *f, const str
 	if (f->set_at != SPEC_NONE)
 		*(bool *)member(base, f->set_at) = true;
 	if (f->span_at != SPEC_NONE)
-		*(struct vmcfg_span *)member(base, f->span_at) = toml_value_span(d->doc, v);
+		*(struct vmcfg_span *)member(base, f->span_at) = vmcfg_toml_value_span(d->doc, v);
 	for (size_t i = 0; i < n && !d->err; i++) {
 		struct path ip = path_index(p, i);
-		decode_value(d, elem, toml_array_at(v, i), &ip, items + i * size);
+		decode_value(d, elem, vmcfg_toml_array_at(v, i), &ip, items + i * size);
 	}
 }
 
@@ -194,15 +194,15 @@ static const struct spec_field *find_field(const struct spec_type *t, const char
 	return NULL;
 }
 
-static bool is_table_like(const struct toml_value *v)
+static bool is_table_like(const struct vmcfg_toml_value *v)
 {
-	if (toml_type(v) == TOML_ARRAY)
-		return toml_array_is_aot(v);
-	return toml_type(v) == TOML_TABLE && toml_table_kind(v) != TOML_TABLE_INLINE;
+	if (vmcfg_toml_type(v) == VMCFG_TOML_ARRAY)
+		return vmcfg_toml_array_is_aot(v);
+	return vmcfg_toml_type(v) == VMCFG_TOML_TABLE && vmcfg_toml_table_kind(v) != VMCFG_TOML_TABLE_INLINE;
 }
 
 static void report_unknown_key(struct decoder *d, const struct spec_type *t,
-			       const struct toml_key *k, const struct toml_value *v,
+			       const struct vmcfg_toml_key *k, const struct vmcfg_toml_value *v,
 			       const struct path *parent)
 {
 	char key[SPEC_PATH_TEXT];
@@ -228,11 +228,11 @@ static void report_unknown_key(struct decoder *d, const struct spec_type *t,
 }
 
 static void report_missing(struct decoder *d, const struct spec_field *f,
-			   const struct toml_value *v, const struct path *parent)
+			   const struct vmcfg_toml_value *v, const struct path *parent)
 {
 	char key[SPEC_PATH_TEXT];
 	struct path kp = path_key(parent, f->name, strlen(f->name));
-	struct vmcfg_span at = toml_value_span(d->doc, v);
+	struct vmcfg_span at = vmcfg_toml_value_span(d->doc, v);
 
 	if (f->type->kind == SPEC_TABLE)
 		spec_report(d, VMCFG_R_MISSING_KEY, at, "missing required table `[%s]`",
@@ -243,13 +243,13 @@ static void report_missing(struct decoder *d, const struct spec_field *f,
 }
 
 /* The named form: every entry is a field (or an unknown key); required fields must be there. */
-static void decode_named(struct decoder *d, const struct spec_type *t, const struct toml_value *v,
+static void decode_named(struct decoder *d, const struct spec_type *t, const struct vmcfg_toml_value *v,
 			 const struct path *p, void *rec)
 {
-	size_t n = toml_count(v);
+	size_t n = vmcfg_toml_count(v);
 	for (size_t i = 0; i < n && !d->err; i++) {
-		struct toml_key k;
-		const struct toml_value *fv = toml_table_at(d->doc, v, i, &k);
+		struct vmcfg_toml_key k;
+		const struct vmcfg_toml_value *fv = vmcfg_toml_table_at(d->doc, v, i, &k);
 		const struct spec_field *f = find_field(t, k.name, k.len);
 		struct path kp = path_key(p, k.name, k.len);
 		if (f)
@@ -264,7 +264,7 @@ static void decode_named(struct decoder *d, const struct spec_type *t, const str
 	}
 }
 
-static void report_arity(struct decoder *d, const struct spec_type *t, const struct toml_value *v,
+static void report_arity(struct decoder *d, const struct spec_type *t, const struct vmcfg_toml_value *v,
 			 const struct path *p, size_t n)
 {
 	char key[SPEC_PATH_TEXT], buf[160];
@@ -277,7 +277,7 @@ static void report_arity(struct decoder *d, const struct spec_type *t, const str
 			      t->rec.fields[i].required ? "" : "?");
 	spec_text_add(&sig, "]");
 	const char *bound = min == max ? "" : n < min ? "at least " : "at most ";
-	struct vmcfg_diag *g = spec_report(d, VMCFG_R_ARITY, toml_value_span(d->doc, v),
+	struct vmcfg_diag *g = spec_report(d, VMCFG_R_ARITY, vmcfg_toml_value_span(d->doc, v),
 					   "`%s` has %zu field%s, expected %s%zu",
 					   spec_path_text(p, key), n, n == 1 ? "" : "s", bound,
 					   n < min ? min : max);
@@ -286,9 +286,9 @@ static void report_arity(struct decoder *d, const struct spec_type *t, const str
 
 /* The positional form: the fields in schema order, optional ones only at the end. */
 static bool decode_positional(struct decoder *d, const struct spec_type *t,
-			      const struct toml_value *v, const struct path *p, void *rec)
+			      const struct vmcfg_toml_value *v, const struct path *p, void *rec)
 {
-	size_t n = toml_count(v);
+	size_t n = vmcfg_toml_count(v);
 	if (n < spec_record_min_fields(t) || n > t->rec.count) {
 		/* Fields would be misread one place off: leave the whole record unset. */
 		report_arity(d, t, v, p, n);
@@ -296,34 +296,34 @@ static bool decode_positional(struct decoder *d, const struct spec_type *t,
 	}
 	for (size_t i = 0; i < n && !d->err; i++) {
 		struct path ip = path_index(p, i);
-		decode_value(d, &t->rec.fields[i], toml_array_at(v, i), &ip, rec);
+		decode_value(d, &t->rec.fields[i], vmcfg_toml_array_at(v, i), &ip, rec);
 	}
 	return true;
 }
 
-static void decode_record(struct decoder *d, const struct spec_field *f, const struct toml_value *v,
+static void decode_record(struct decoder *d, const struct spec_field *f, const struct vmcfg_toml_value *v,
 			  const struct path *p, void *base)
 {
 	const struct spec_type *t = f->type;
 	void *rec = member(base, f->at);
 	bool decoded;
 
-	if (toml_type(v) == TOML_TABLE) {
+	if (vmcfg_toml_type(v) == VMCFG_TOML_TABLE) {
 		decode_named(d, t, v, p, rec);
 		decoded = true;
-	} else if (toml_type(v) == TOML_ARRAY && t->kind == SPEC_RECORD) {
+	} else if (vmcfg_toml_type(v) == VMCFG_TOML_ARRAY && t->kind == SPEC_RECORD) {
 		decoded = decode_positional(d, t, v, p, rec);
 	} else {
 		report_wrong_type(d, t, v, p);
 		return;
 	}
 	if (f->span_at != SPEC_NONE)
-		*(struct vmcfg_span *)member(base, f->span_at) = toml_value_span(d->doc, v);
+		*(struct vmcfg_span *)member(base, f->span_at) = vmcfg_toml_value_span(d->doc, v);
 	if (decoded && t->rec.finish && !d->err)
 		t->rec.finish(d, t, rec, v, p);
 }
 
-static void decode_value(struct decoder *d, const struct spec_field *f, const struct toml_value *v,
+static void decode_value(struct decoder *d, const struct spec_field *f, const struct vmcfg_toml_value *v,
 			 const struct path *p, void *base)
 {
 	if (d->err)
@@ -359,13 +359,13 @@ void spec_decode_file(struct decoder *d)
 		.set_at = SPEC_NONE,
 		.span_at = SPEC_NONE,
 	};
-	decode_value(d, &file, toml_root(d->doc), NULL, d->spec);
+	decode_value(d, &file, vmcfg_toml_root(d->doc), NULL, d->spec);
 }
 
-bool spec_field_written(const struct spec_type *t, const struct toml_value *v, size_t i)
+bool spec_field_written(const struct spec_type *t, const struct vmcfg_toml_value *v, size_t i)
 {
-	if (toml_type(v) == TOML_ARRAY)
-		return i < toml_count(v);
+	if (vmcfg_toml_type(v) == VMCFG_TOML_ARRAY)
+		return i < vmcfg_toml_count(v);
 	const char *name = t->rec.fields[i].name;
-	return toml_table_get(v, name, strlen(name)) != NULL;
+	return vmcfg_toml_table_get(v, name, strlen(name)) != NULL;
 }

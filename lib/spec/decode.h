@@ -9,7 +9,7 @@
 #include "schema.h"
 
 struct decoder {
-	const struct toml_doc *doc;
+	const struct vmcfg_toml_doc *doc;
 	struct vm_spec *spec; /* its arena receives every copy */
 	struct vmcfg_diags *diags;
 	int err; /* VMCFG_ENOMEM once memory ran out; the walk then stops */
@@ -82,6 +82,6 @@ void spec_report_bad_choice(struct decoder *d, const struct path *p, struct vmcf
 void spec_decode_file(struct decoder *d);
 
 /* Whether field i of record type t was written in v (positional or named). */
-bool spec_field_written(const struct spec_type *t, const struct toml_value *v, size_t i);
+bool spec_field_written(const struct spec_type *t, const struct vmcfg_toml_value *v, size_t i);
 
 #endif /* VMCFG_LIB_SPEC_DECODE_H */

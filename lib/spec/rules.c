@@ -82,7 +82,7 @@ static void check_cpu_list(struct decoder *d, const struct spec_u64_list *list, 
 }
 
 void spec_finish_base(struct decoder *d, const struct spec_type *t, void *rec,
-		      const struct toml_value *v, const struct path *p)
+		      const struct vmcfg_toml_value *v, const struct path *p)
 {
 	const struct vm_spec *spec = rec;
 	const struct spec_u64 *cpu_num = &spec->base.cpu_num;
@@ -117,25 +117,25 @@ static const struct {
 };
 
 void spec_finish_kernel(struct decoder *d, const struct spec_type *t, void *rec,
-			const struct toml_value *v, const struct path *p)
+			const struct vmcfg_toml_value *v, const struct path *p)
 {
 	char key[SPEC_PATH_TEXT];
 	(void)t;
 	(void)rec;
 	for (size_t i = 0; i < sizeof optional_images / sizeof optional_images[0]; i++) {
 		const char *path = optional_images[i].path, *addr = optional_images[i].addr;
-		const struct toml_value *pv = toml_table_get(v, path, strlen(path));
-		const struct toml_value *av = toml_table_get(v, addr, strlen(addr));
+		const struct vmcfg_toml_value *pv = vmcfg_toml_table_get(v, path, strlen(path));
+		const struct vmcfg_toml_value *av = vmcfg_toml_table_get(v, addr, strlen(addr));
 		if (pv && !av) {
 			struct path kp = path_key(p, path, strlen(path));
 			struct vmcfg_diag *g = spec_report(
-				d, VMCFG_R_PATH_WITHOUT_ADDR, toml_value_span(d->doc, pv),
+				d, VMCFG_R_PATH_WITHOUT_ADDR, vmcfg_toml_value_span(d->doc, pv),
 				"`%s` is given without `%s`", spec_path_text(&kp, key), addr);
 			spec_report_hint(d, g, "add `%s = <guest physical address>`", addr);
 		} else if (av && !pv && !optional_images[i].addr_alone_ok) {
 			struct path kp = path_key(p, addr, strlen(addr));
 			struct vmcfg_diag *g = spec_report(
-				d, VMCFG_R_PATH_WITHOUT_ADDR, toml_value_span(d->doc, av),
+				d, VMCFG_R_PATH_WITHOUT_ADDR, vmcfg_toml_value_span(d->doc, av),
 				"`%s` is given without `%s`", spec_path_text(&kp, key), path);
 			spec_report_hint(d, g, "add `%s` or remove the address", path);
 		}
@@ -143,7 +143,7 @@ void spec_finish_kernel(struct decoder *d, const struct spec_type *t, void *rec,
 }
 
 void spec_finish_region(struct decoder *d, const struct spec_type *t, void *rec,
-			const struct toml_value *v, const struct path *p)
+			const struct vmcfg_toml_value *v, const struct path *p)
 {
 	char key[SPEC_PATH_TEXT], flags[VMCFG_FMT_BUF];
 	const struct spec_region *r = rec;
@@ -163,7 +163,7 @@ void spec_finish_region(struct decoder *d, const struct spec_type *t, void *rec,
 
 /* An entry that gives only the required name is a device-tree path ("/", "/pl011@9000000"). */
 void spec_finish_pt_device(struct decoder *d, const struct spec_type *t, void *rec,
-			   const struct toml_value *v, const struct path *p)
+			   const struct vmcfg_toml_value *v, const struct path *p)
 {
 	struct spec_pt_device *pt = rec;
 	(void)d;

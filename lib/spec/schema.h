@@ -63,7 +63,7 @@ typedef bool (*spec_u64_check_fn)(struct decoder *d, const struct spec_u64 *v,
  * are decoded. v is the TOML value the record was read from.
  */
 typedef void (*spec_finish_fn)(struct decoder *d, const struct spec_type *t, void *rec,
-			       const struct toml_value *v, const struct path *p);
+			       const struct vmcfg_toml_value *v, const struct path *p);
 
 struct spec_type {
 	enum spec_kind kind;
@@ -101,13 +101,13 @@ bool spec_check_mem_flags(struct decoder *d, const struct spec_u64 *v, const str
 bool spec_check_map_type(struct decoder *d, const struct spec_u64 *v, const struct path *p);
 bool spec_check_emu_type(struct decoder *d, const struct spec_u64 *v, const struct path *p);
 void spec_finish_base(struct decoder *d, const struct spec_type *t, void *rec,
-		      const struct toml_value *v, const struct path *p);
+		      const struct vmcfg_toml_value *v, const struct path *p);
 void spec_finish_kernel(struct decoder *d, const struct spec_type *t, void *rec,
-			const struct toml_value *v, const struct path *p);
+			const struct vmcfg_toml_value *v, const struct path *p);
 void spec_finish_region(struct decoder *d, const struct spec_type *t, void *rec,
-			const struct toml_value *v, const struct path *p);
+			const struct vmcfg_toml_value *v, const struct path *p);
 void spec_finish_pt_device(struct decoder *d, const struct spec_type *t, void *rec,
-			   const struct toml_value *v, const struct path *p);
+			   const struct vmcfg_toml_value *v, const struct path *p);
 
 /* Number of leading fields of a record that a positional array must have. */
 size_t spec_record_min_fields(const struct spec_type *t);

@@ -5,7 +5,7 @@
 /* A typical VM file decodes into 1–3 KiB; chunks of this size waste little. */
 #define SPEC_ARENA_CHUNK 4096
 
-int vm_spec_decode(const struct toml_doc *doc, const char *file,
+int vm_spec_decode(const struct vmcfg_toml_doc *doc, const char *file,
 		   const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
 		   struct vm_spec **out)
 {
@@ -39,7 +39,7 @@ int vm_spec_decode(const struct toml_doc *doc, const char *file,
 
 int vm_spec_parse_toml(const char *text, size_t len, const char *file,
 		       const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
-		       struct toml_doc **doc)
+		       struct vmcfg_toml_doc **doc)
 {
 	if (!doc)
 		return VMCFG_EINVAL;
@@ -47,9 +47,9 @@ int vm_spec_parse_toml(const char *text, size_t len, const char *file,
 	if ((!text && len) || !alloc || !alloc->fn || !diags)
 		return VMCFG_EINVAL;
 
-	const struct toml_options opts = { .max_depth = 0, .allow_u64 = true };
-	struct toml_error err;
-	int rc = toml_parse(text ? text : "", len, alloc, &opts, doc, &err);
+	const struct vmcfg_toml_options opts = { .max_depth = 0, .allow_u64 = true };
+	struct vmcfg_toml_error err;
+	int rc = vmcfg_toml_parse(text ? text : "", len, alloc, &opts, doc, &err);
 	if (rc == VMCFG_ESYNTAX || rc == VMCFG_ELIMIT) {
 		struct vmcfg_loc at = { file, err.span };
 		return vmcfg_diag_add(diags, VMCFG_R_TOML_SYNTAX, at, NULL, "%s", err.msg)
@@ -66,12 +66,12 @@ int vm_spec_load(const char *text, size_t len, const char *file,
 	if (!out)
 		return VMCFG_EINVAL;
 	*out = NULL;
-	struct toml_doc *doc = NULL;
+	struct vmcfg_toml_doc *doc = NULL;
 	int rc = vm_spec_parse_toml(text, len, file, alloc, diags, &doc);
 	if (rc || !doc)
 		return rc;
 	rc = vm_spec_decode(doc, file, alloc, diags, out);
-	toml_free(doc);
+	vmcfg_toml_free(doc);
 	return rc;
 }
 

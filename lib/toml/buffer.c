@@ -1,7 +1,7 @@
 /* Growable scratch buffers on the caller's allocator (see struct buf). */
 #include "internal.h"
 
-int tp_buf_grow(struct buf *b, const struct vmcfg_allocator *a, size_t extra)
+int vmcfg_tp_buf_grow(struct buf *b, const struct vmcfg_allocator *a, size_t extra)
 {
 	if (extra > SIZE_MAX / 2 - b->len)
 		return VMCFG_ENOMEM;
@@ -17,7 +17,7 @@ int tp_buf_grow(struct buf *b, const struct vmcfg_allocator *a, size_t extra)
 	return 0;
 }
 
-void tp_buf_free(struct buf *b, const struct vmcfg_allocator *a)
+void vmcfg_tp_buf_free(struct buf *b, const struct vmcfg_allocator *a)
 {
 	if (b->data)
 		a->fn(a->ud, b->data, b->cap, 0);

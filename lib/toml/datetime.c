@@ -35,11 +35,11 @@ static unsigned days_in_month(unsigned year, unsigned month)
 static int bad(struct parser *p, const unsigned char *t, size_t n, const char *why)
 {
 	int shown = n > 48 ? 48 : (int)n;
-	return tp_fail(p, t, VMCFG_ESYNTAX, "invalid date-time '%.*s%s': %s", shown,
+	return vmcfg_tp_fail(p, t, VMCFG_ESYNTAX, "invalid date-time '%.*s%s': %s", shown,
 		       (const char *)t, (size_t)shown < n ? "..." : "", why);
 }
 
-int tp_parse_datetime(struct parser *p, const unsigned char *t, size_t n, struct toml_value *v)
+int vmcfg_tp_parse_datetime(struct parser *p, const unsigned char *t, size_t n, struct vmcfg_toml_value *v)
 {
 	const unsigned char *s = t, *e = t + n;
 	bool has_date = false, has_time = false, has_offset = false, need_time = true;
@@ -115,14 +115,14 @@ int tp_parse_datetime(struct parser *p, const unsigned char *t, size_t n, struct
 		return bad(p, t, n,
 			   has_time ? "unexpected characters after the time"
 				    : "unexpected characters after the date");
-	v->type = has_offset             ? TOML_DATETIME
-		  : has_date && has_time ? TOML_DATETIME_LOCAL
-		  : has_date             ? TOML_DATE_LOCAL
-					 : TOML_TIME_LOCAL;
+	v->type = has_offset             ? VMCFG_TOML_DATETIME
+		  : has_date && has_time ? VMCFG_TOML_DATETIME_LOCAL
+		  : has_date             ? VMCFG_TOML_DATE_LOCAL
+					 : VMCFG_TOML_TIME_LOCAL;
 	return 0;
 }
 
-size_t toml_format_datetime(const struct toml_datetime *dt, char *buf, size_t size)
+size_t vmcfg_toml_format_datetime(const struct vmcfg_toml_datetime *dt, char *buf, size_t size)
 {
 	char tmp[64];
 	size_t n = 0;

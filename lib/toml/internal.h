@@ -12,7 +12,7 @@
  *   datetime.c dates and times: parsing, validation, formatting
  *   table.c    tables (hash index, document order) and array growth
  *   parse.c    the grammar: statements, keys, headers, values, the
- *              redefinition rules; toml_parse / toml_free
+ *              redefinition rules; vmcfg_toml_parse / vmcfg_toml_free
  *   access.c   the public read-only accessors
  */
 #ifndef VMCFG_LIB_TOML_INTERNAL_H
@@ -35,12 +35,12 @@ struct buf {
 };
 
 /* Makes room for extra more bytes; 0 or VMCFG_ENOMEM (b unchanged). */
-int tp_buf_grow(struct buf *b, const struct vmcfg_allocator *a, size_t extra);
-void tp_buf_free(struct buf *b, const struct vmcfg_allocator *a);
+int vmcfg_tp_buf_grow(struct buf *b, const struct vmcfg_allocator *a, size_t extra);
+void vmcfg_tp_buf_free(struct buf *b, const struct vmcfg_allocator *a);
 
 static inline int buf_reserve(struct buf *b, const struct vmcfg_allocator *a, size_t extra)
 {
-	return b->cap - b->len >= extra ? 0 : tp_buf_grow(b, a, extra);
+	return b->cap - b->len >= extra ? 0 : vmcfg_tp_buf_grow(b, a, extra);
 }
 
 /* Appends n bytes; 0 or VMCFG_ENOMEM. */
@@ -61,7 +61,7 @@ static inline int buf_append(struct buf *b, const struct vmcfg_allocator *a, con
 /* toml_value.flags */
 enum {
 	VALUE_U64 = 1,      /* integer above INT64_MAX (allow_u64): read as.u */
-	VALUE_AOT = 2,      /* array built by [[name]] headers; grows, see tp_aot_append */
+	VALUE_AOT = 2,      /* array built by [[name]] headers; grows, see vmcfg_tp_aot_append */
 	VALUE_OFFSET_Z = 4, /* datetime whose offset was written Z / z */
 };
 
@@ -69,8 +69,8 @@ enum {
  * One node: 24 bytes. Array elements are stored by value in one vector,
  * table entries embed their value, so most values cost exactly this.
  */
-struct toml_value {
-	uint8_t type;           /* enum toml_type; 0 while a slot awaits its value */
+struct vmcfg_toml_value {
+	uint8_t type;           /* enum vmcfg_toml_type; 0 while a slot awaits its value */
 	uint8_t flags;          /* VALUE_* */
 	int16_t offset_minutes; /* datetimes: UTC offset */
 	uint32_t off, len;      /* span in the input, bytes */
@@ -80,7 +80,7 @@ struct toml_value {
 		uint64_t u;
 		bool b;
 		const char *s;            /* strings, float text: NUL-terminated, n bytes */
-		struct toml_value *items; /* arrays: n elements */
+		struct vmcfg_toml_value *items; /* arrays: n elements */
 		struct toml_table *tab;   /* tables */
 		struct {
 			uint16_t year;
@@ -89,11 +89,11 @@ struct toml_value {
 	} as;
 };
 
-_Static_assert(sizeof(struct toml_value) == 24, "nodes should stay compact");
+_Static_assert(sizeof(struct vmcfg_toml_value) == 24, "nodes should stay compact");
 
 /* A key and its value; entries are kept in document order. */
 struct toml_entry {
-	struct toml_value val;
+	struct vmcfg_toml_value val;
 	const char *key; /* NUL-terminated copy in the arena */
 	uint32_t key_len;
 	uint32_t hash;
@@ -112,7 +112,7 @@ struct toml_table {
 	uint32_t count, cap;
 	uint32_t nslots; /* a power of two, or 0 */
 	uint16_t depth;  /* levels below the root (root: 0) */
-	uint8_t kind;    /* enum toml_table_kind */
+	uint8_t kind;    /* enum vmcfg_toml_table_kind */
 };
 
 #define TABLE_LINEAR_MAX 8
@@ -133,10 +133,10 @@ struct mb_run {
 	uint32_t extra;
 };
 
-struct toml_doc {
+struct vmcfg_toml_doc {
 	struct vmcfg_arena arena; /* everything but the line index */
 	struct toml_lines lines;
-	struct toml_value root;
+	struct vmcfg_toml_value root;
 };
 
 /* --- the parser --- */
@@ -159,7 +159,7 @@ struct parser {
 	struct toml_lines *lines;
 	uint32_t max_depth;
 	bool allow_u64;
-	struct toml_error *err; /* never NULL (points to a local when the caller passed none) */
+	struct vmcfg_toml_error *err; /* never NULL (points to a local when the caller passed none) */
 
 	struct buf values; /* elements of the open arrays, innermost last */
 	struct buf frames; /* open arrays and inline tables (struct frame) */
@@ -176,14 +176,14 @@ static inline uint32_t offset_of(const struct parser *p, const unsigned char *at
 
 /* --- lines.c --- */
 
-int tp_lines_grow_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start);
+int vmcfg_tp_lines_grow_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start);
 /* Records a multi-byte character of size bytes at off. */
-int tp_lines_add_char(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t off,
+int vmcfg_tp_lines_add_char(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t off,
 		      uint32_t size);
-void tp_lines_free(struct toml_lines *l, const struct vmcfg_allocator *a);
-struct vmcfg_span tp_lines_span(const struct toml_lines *l, uint32_t off, uint32_t len);
+void vmcfg_tp_lines_free(struct toml_lines *l, const struct vmcfg_allocator *a);
+struct vmcfg_span vmcfg_tp_lines_span(const struct toml_lines *l, uint32_t off, uint32_t len);
 /* The start of the last recorded line at or before off, and its number in *line. */
-uint32_t tp_lines_start(const struct toml_lines *l, uint32_t off, uint32_t *line);
+uint32_t vmcfg_tp_lines_start(const struct toml_lines *l, uint32_t off, uint32_t *line);
 
 /* Records that a line starts at offset start (just after a '\n'). */
 static inline int lines_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start)
@@ -193,30 +193,30 @@ static inline int lines_add(struct toml_lines *l, const struct vmcfg_allocator *
 		l->starts.len += sizeof start;
 		return 0;
 	}
-	return tp_lines_grow_add(l, a, start);
+	return vmcfg_tp_lines_grow_add(l, a, start);
 }
 
 /* --- scan.c --- */
 
 /*
  * Records the first error (code, location at `at`, message) and returns
- * code, so that callers can write `return tp_fail(p, at, …)`.
+ * code, so that callers can write `return vmcfg_tp_fail(p, at, …)`.
  */
-int tp_fail(struct parser *p, const unsigned char *at, int code, const char *fmt, ...)
+int vmcfg_tp_fail(struct parser *p, const unsigned char *at, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-int tp_fail_nomem(struct parser *p);
+int vmcfg_tp_fail_nomem(struct parser *p);
 /* Line:col of an offset, for messages ("opened at line 2, col 5"). */
-struct vmcfg_span tp_error_span(const struct parser *p, const unsigned char *at, uint32_t len);
+struct vmcfg_span vmcfg_tp_error_span(const struct parser *p, const unsigned char *at, uint32_t len);
 
 /* A short description of the character at `at` for messages: 'x', end of line, … */
 #define CHAR_TEXT 32
-const char *tp_describe_char(const struct parser *p, const unsigned char *at, char buf[CHAR_TEXT]);
+const char *vmcfg_tp_describe_char(const struct parser *p, const unsigned char *at, char buf[CHAR_TEXT]);
 
 /*
  * Validates the multi-byte UTF-8 character at s (first byte >= 0x80) and
  * records it for column counting. Returns its length (2-4) or an error.
  */
-int tp_utf8_char(struct parser *p, const unsigned char *s);
+int vmcfg_tp_utf8_char(struct parser *p, const unsigned char *s);
 
 /*
  * Consumes "\n" or "\r\n" at p->s (the caller saw '\n' or '\r'); records
@@ -228,13 +228,13 @@ static inline int newline(struct parser *p)
 
 	if (*s == '\r') {
 		if (s + 1 == p->end || s[1] != '\n')
-			return tp_fail(p, s, VMCFG_ESYNTAX,
+			return vmcfg_tp_fail(p, s, VMCFG_ESYNTAX,
 				       "carriage return not followed by a line feed");
 		s++;
 	}
 	p->s = ++s;
 	if (lines_add(p->lines, &p->alloc, offset_of(p, s)))
-		return tp_fail_nomem(p);
+		return vmcfg_tp_fail_nomem(p);
 	return 0;
 }
 
@@ -249,11 +249,11 @@ enum {
 	C_BASIC = 8,   /* taken as is in "basic" strings: C_TEXT but " and \ */
 	C_LITERAL = 16 /* taken as is in 'literal' strings: C_TEXT but ' */
 };
-extern const uint8_t tp_class[256];
+extern const uint8_t vmcfg_tp_class[256];
 
 static inline bool is_bare_key_char(unsigned char c)
 {
-	return tp_class[c] & C_KEY;
+	return vmcfg_tp_class[c] & C_KEY;
 }
 
 /* Skips spaces and tabs. */
@@ -303,17 +303,17 @@ static inline const unsigned char *skip_plain(const unsigned char *s, const unsi
 }
 
 /* Skips a comment from its '#' up to (not including) the end of the line. */
-int tp_skip_comment(struct parser *p);
+int vmcfg_tp_skip_comment(struct parser *p);
 /* Skips whitespace, comments and newlines (between statements, in arrays). */
-int tp_skip_blank(struct parser *p);
+int vmcfg_tp_skip_blank(struct parser *p);
 
-/* tp_skip_blank(), with the common case inline: at most spaces before the next token. */
+/* vmcfg_tp_skip_blank(), with the common case inline: at most spaces before the next token. */
 static inline int skip_blank(struct parser *p)
 {
 	skip_ws(p);
 	if (p->s == p->end || (*p->s != '#' && *p->s != '\n' && *p->s != '\r'))
 		return 0;
-	return tp_skip_blank(p);
+	return vmcfg_tp_skip_blank(p);
 }
 
 /*
@@ -321,7 +321,7 @@ static inline int skip_blank(struct parser *p)
  * consumes the end of the line. Returns 0, an error, or 1 when something
  * else follows (p->s points at it; the caller words the message).
  */
-int tp_end_of_line(struct parser *p);
+int vmcfg_tp_end_of_line(struct parser *p);
 
 /*
  * Renders the key parts [first, first + n) of p->keys for messages:
@@ -329,10 +329,10 @@ int tp_end_of_line(struct parser *p);
  * KEY_TEXT_MAX bytes. Returns buf.
  */
 #define KEY_TEXT_MAX 80
-const char *tp_key_text(const struct parser *p, size_t first, size_t n, char buf[KEY_TEXT_MAX + 4]);
+const char *vmcfg_tp_key_text(const struct parser *p, size_t first, size_t n, char buf[KEY_TEXT_MAX + 4]);
 
 /* "an integer", "a table", … for messages. */
-const char *tp_a_type(const struct toml_value *v);
+const char *vmcfg_tp_a_type(const struct vmcfg_toml_value *v);
 
 /* --- string.c --- */
 
@@ -346,17 +346,17 @@ struct str {
 	uint32_t len;
 	bool borrowed;
 };
-int tp_parse_string(struct parser *p, struct str *out);
+int vmcfg_tp_parse_string(struct parser *p, struct str *out);
 
 /* --- number.c --- */
 
 /* A value that is not a string, array or inline table: number, bool, date/time. */
-int tp_parse_scalar_token(struct parser *p, struct toml_value *v);
+int vmcfg_tp_parse_scalar_token(struct parser *p, struct vmcfg_toml_value *v);
 
 /* --- datetime.c --- */
 
 /* Parses t[0, n) as a date, time or date-time into v; the error names the token. */
-int tp_parse_datetime(struct parser *p, const unsigned char *t, size_t n, struct toml_value *v);
+int vmcfg_tp_parse_datetime(struct parser *p, const unsigned char *t, size_t n, struct vmcfg_toml_value *v);
 
 /* --- table.c --- */
 
@@ -366,17 +366,17 @@ static inline uint32_t key_hash_step(uint32_t h, unsigned char c)
 {
 	return (h ^ c) * 16777619u;
 }
-uint32_t tp_key_hash(const char *s, size_t n);
-struct toml_table *tp_table_new(struct parser *p, uint8_t kind, uint32_t depth);
-struct toml_entry *tp_table_find(const struct toml_table *t, const char *key, size_t len,
+uint32_t vmcfg_tp_key_hash(const char *s, size_t n);
+struct toml_table *vmcfg_tp_table_new(struct parser *p, uint8_t kind, uint32_t depth);
+struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *key, size_t len,
 				 uint32_t hash);
 /*
  * Adds the key (known to be absent) with an empty value and returns that
  * value in *slot. The slot stays valid until the table grows again.
  */
-int tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
-		 struct toml_value **slot);
+int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
+		 struct vmcfg_toml_value **slot);
 /* Appends an element to a [[name]] array and returns it in *slot. */
-int tp_aot_append(struct parser *p, struct toml_value *arr, struct toml_value **slot);
+int vmcfg_tp_aot_append(struct parser *p, struct vmcfg_toml_value *arr, struct vmcfg_toml_value **slot);
 
 #endif

@@ -7,13 +7,13 @@
  */
 #include "internal.h"
 
-int tp_lines_grow_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start)
+int vmcfg_tp_lines_grow_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start)
 {
-	int rc = tp_buf_grow(&l->starts, a, sizeof start);
+	int rc = vmcfg_tp_buf_grow(&l->starts, a, sizeof start);
 	return rc ? rc : lines_add(l, a, start);
 }
 
-int tp_lines_add_char(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t off,
+int vmcfg_tp_lines_add_char(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t off,
 		      uint32_t size)
 {
 	struct mb_run *runs = l->runs.data;
@@ -28,10 +28,10 @@ int tp_lines_add_char(struct toml_lines *l, const struct vmcfg_allocator *a, uin
 	return buf_append(&l->runs, a, &r, sizeof r);
 }
 
-void tp_lines_free(struct toml_lines *l, const struct vmcfg_allocator *a)
+void vmcfg_tp_lines_free(struct toml_lines *l, const struct vmcfg_allocator *a)
 {
-	tp_buf_free(&l->starts, a);
-	tp_buf_free(&l->runs, a);
+	vmcfg_tp_buf_free(&l->starts, a);
+	vmcfg_tp_buf_free(&l->runs, a);
 }
 
 /* Index of the last line starting at or before off (0 if none). */
@@ -70,7 +70,7 @@ static uint32_t extra_before(const struct toml_lines *l, uint32_t off)
 	return lo ? runs[lo - 1].extra : 0;
 }
 
-uint32_t tp_lines_start(const struct toml_lines *l, uint32_t off, uint32_t *line)
+uint32_t vmcfg_tp_lines_start(const struct toml_lines *l, uint32_t off, uint32_t *line)
 {
 	if (!l->starts.len) {
 		*line = 1;
@@ -81,7 +81,7 @@ uint32_t tp_lines_start(const struct toml_lines *l, uint32_t off, uint32_t *line
 	return ((const uint32_t *)l->starts.data)[i];
 }
 
-struct vmcfg_span tp_lines_span(const struct toml_lines *l, uint32_t off, uint32_t len)
+struct vmcfg_span vmcfg_tp_lines_span(const struct toml_lines *l, uint32_t off, uint32_t len)
 {
 	struct vmcfg_span sp = { off, len, 1, 1 };
 	if (!l->starts.len)

@@ -38,7 +38,7 @@ static int bad_token(struct parser *p, const unsigned char *t, size_t n, const c
 		     const char *why)
 {
 	int shown = n > 48 ? 48 : (int)n;
-	return tp_fail(p, t, VMCFG_ESYNTAX, "invalid %s '%.*s%s'%s%s", what, shown, (const char *)t,
+	return vmcfg_tp_fail(p, t, VMCFG_ESYNTAX, "invalid %s '%.*s%s'%s%s", what, shown, (const char *)t,
 		       (size_t)shown < n ? "..." : "", why ? ": " : "", why ? why : "");
 }
 
@@ -130,7 +130,7 @@ static const unsigned char *read_digits(const unsigned char *s, const unsigned c
 	return s;
 }
 
-static int parse_integer(struct parser *p, const unsigned char *t, size_t n, struct toml_value *v)
+static int parse_integer(struct parser *p, const unsigned char *t, size_t n, struct vmcfg_toml_value *v)
 {
 	const unsigned char *s = t, *e = t + n;
 	unsigned base = 10, shift = 0;
@@ -158,7 +158,7 @@ static int parse_integer(struct parser *p, const unsigned char *t, size_t n, str
 	if (read_digits(s, e, base, shift, &u, &overflow) != e)
 		return bad_token(p, t, n, "integer", check_digits(s, e, base));
 
-	v->type = TOML_INTEGER;
+	v->type = VMCFG_TOML_INTEGER;
 	if (neg) {
 		overflow |= u > (uint64_t)INT64_MAX + 1;
 		v->as.i = (int64_t)(0 - u); /* wraps to INT64_MIN for 2^63, as intended */
@@ -171,7 +171,7 @@ static int parse_integer(struct parser *p, const unsigned char *t, size_t n, str
 	}
 	if (overflow) {
 		int shown = n > 48 ? 48 : (int)n;
-		return tp_fail(p, t, VMCFG_ESYNTAX, "integer %.*s%s does not fit in 64 bits", shown,
+		return vmcfg_tp_fail(p, t, VMCFG_ESYNTAX, "integer %.*s%s does not fit in 64 bits", shown,
 			       (const char *)t, (size_t)shown < n ? "..." : "");
 	}
 	return 0;
@@ -184,7 +184,7 @@ static int parse_integer(struct parser *p, const unsigned char *t, size_t n, str
  * else, from signs, floats and dates to every error: the general path
  * then starts over and decides.
  */
-static bool quick_integer(struct parser *p, struct toml_value *v)
+static bool quick_integer(struct parser *p, struct vmcfg_toml_value *v)
 {
 	const unsigned char *t = p->s, *s = t, *end = p->end;
 	unsigned shift = 0, base = end - t > 2 && t[0] == '0' ? prefix_base(t[1], &shift) : 0;
@@ -199,11 +199,11 @@ static bool quick_integer(struct parser *p, struct toml_value *v)
 		return false;
 	const unsigned char *stop = read_digits(s, end, base, shift, &u, &overflow);
 	/* The token must end where the digits do, as the general path delimits it. */
-	if (stop == s || (stop < end && (tp_class[*stop] & C_TOKEN)) || overflow ||
+	if (stop == s || (stop < end && (vmcfg_tp_class[*stop] & C_TOKEN)) || overflow ||
 	    u > INT64_MAX || (base == 10 && *t == '0' && stop - t > 1))
 		return false;
 	memset(v, 0, sizeof *v);
-	v->type = TOML_INTEGER;
+	v->type = VMCFG_TOML_INTEGER;
 	v->off = offset_of(p, t);
 	v->len = (uint32_t)(stop - t);
 	v->as.i = (int64_t)u;
@@ -221,7 +221,7 @@ static const char *check_int_part(const unsigned char *s, const unsigned char *e
 	return check_digits(s, e, 10);
 }
 
-static int parse_float(struct parser *p, const unsigned char *t, size_t n, struct toml_value *v)
+static int parse_float(struct parser *p, const unsigned char *t, size_t n, struct vmcfg_toml_value *v)
 {
 	const unsigned char *s = t, *e = t + n, *dot = NULL, *exp = NULL;
 	const char *why = NULL;
@@ -254,37 +254,37 @@ static int parse_float(struct parser *p, const unsigned char *t, size_t n, struc
 	/* Kept without '_' and without a leading '+'. */
 	char *text = vmcfg_arena_alloc(p->arena, n + 1, 1);
 	if (!text)
-		return tp_fail_nomem(p);
+		return vmcfg_tp_fail_nomem(p);
 	size_t len = 0;
 	for (s = t + (*t == '+'); s < e; s++)
 		if (*s != '_')
 			text[len++] = (char)*s;
 	text[len] = '\0';
-	v->type = TOML_FLOAT;
+	v->type = VMCFG_TOML_FLOAT;
 	v->as.s = text;
 	v->n = (uint32_t)len;
 	return 0;
 }
 
-int tp_parse_scalar_token(struct parser *p, struct toml_value *v)
+int vmcfg_tp_parse_scalar_token(struct parser *p, struct vmcfg_toml_value *v)
 {
 	if (quick_integer(p, v))
 		return 0;
 
 	const unsigned char *t = p->s, *s = t, *end = p->end;
-	while (s < end && (tp_class[*s] & C_TOKEN))
+	while (s < end && (vmcfg_tp_class[*s] & C_TOKEN))
 		s++;
 	/* "1979-05-27 07:32:00": a date, one space and a time make one token. */
 	if (s - t == 10 && t[4] == '-' && end - s > 2 && s[0] == ' ' && is_digit(s[1]) &&
 	    is_digit(s[2])) {
-		for (s++; s < end && (tp_class[*s] & C_TOKEN); s++)
+		for (s++; s < end && (vmcfg_tp_class[*s] & C_TOKEN); s++)
 			;
 	}
 	size_t n = (size_t)(s - t);
 	if (n == 0) {
 		char d[CHAR_TEXT];
-		return tp_fail(p, t, VMCFG_ESYNTAX, "expected a value, found %s",
-			       tp_describe_char(p, t, d));
+		return vmcfg_tp_fail(p, t, VMCFG_ESYNTAX, "expected a value, found %s",
+			       vmcfg_tp_describe_char(p, t, d));
 	}
 	memset(v, 0, sizeof *v);
 	v->off = offset_of(p, t);
@@ -292,9 +292,9 @@ int tp_parse_scalar_token(struct parser *p, struct toml_value *v)
 	p->s = s;
 
 	if (looks_like_datetime(t, n))
-		return tp_parse_datetime(p, t, n, v);
+		return vmcfg_tp_parse_datetime(p, t, n, v);
 	if ((n == 4 && !memcmp(t, "true", 4)) || (n == 5 && !memcmp(t, "false", 5))) {
-		v->type = TOML_BOOL;
+		v->type = VMCFG_TOML_BOOL;
 		v->as.b = n == 4;
 		return 0;
 	}

@@ -21,7 +21,7 @@
 /* An array or inline table whose closing bracket is still to come. */
 struct frame {
 	struct toml_table *tab;  /* the inline table; NULL for an array */
-	struct toml_value *slot; /* inline table: the entry awaiting its value */
+	struct vmcfg_toml_value *slot; /* inline table: the entry awaiting its value */
 	uint32_t open;           /* offset of the '[' or '{' */
 	uint32_t base;           /* array: index of its first element in p->values */
 	uint32_t depth;          /* the container's own depth */
@@ -46,7 +46,7 @@ static const struct key_part *part(const struct parser *p, size_t i)
 static uint32_t line_of(const struct parser *p, uint32_t off)
 {
 	uint32_t line;
-	tp_lines_start(p->lines, off, &line);
+	vmcfg_tp_lines_start(p->lines, off, &line);
 	return line;
 }
 
@@ -54,14 +54,14 @@ static int too_deep(struct parser *p, const unsigned char *at, uint32_t depth)
 {
 	if (depth <= p->max_depth)
 		return 0;
-	return tp_fail(p, at, VMCFG_ELIMIT, "tables and arrays nested more than %u levels deep",
+	return vmcfg_tp_fail(p, at, VMCFG_ELIMIT, "tables and arrays nested more than %u levels deep",
 		       p->max_depth);
 }
 
-static void set_table(struct toml_value *v, struct toml_table *t, uint32_t off, uint32_t len)
+static void set_table(struct vmcfg_toml_value *v, struct toml_table *t, uint32_t off, uint32_t len)
 {
 	memset(v, 0, sizeof *v);
-	v->type = TOML_TABLE;
+	v->type = VMCFG_TOML_TABLE;
 	v->off = off;
 	v->len = len;
 	v->as.tab = t;
@@ -83,16 +83,16 @@ static int parse_key(struct parser *p)
 
 		if (at < p->end && (*at == '"' || *at == '\'')) {
 			if (p->end - at >= 3 && at[1] == *at && at[2] == *at)
-				return tp_fail(p, at, VMCFG_ESYNTAX,
+				return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX,
 					       "a key cannot be a multi-line string");
 			struct str str;
-			int rc = tp_parse_string(p, &str);
+			int rc = vmcfg_tp_parse_string(p, &str);
 			if (rc)
 				return rc;
 			k.name = str.ptr;
 			k.len = str.len;
 			k.borrowed = str.borrowed;
-			k.hash = tp_key_hash(k.name, k.len);
+			k.hash = vmcfg_tp_key_hash(k.name, k.len);
 		} else {
 			const unsigned char *s = at;
 			uint32_t h = KEY_HASH_INIT;
@@ -100,8 +100,8 @@ static int parse_key(struct parser *p)
 				h = key_hash_step(h, *s);
 			if (s == at) {
 				char d[CHAR_TEXT];
-				return tp_fail(p, at, VMCFG_ESYNTAX, "expected a key, found %s",
-					       tp_describe_char(p, at, d));
+				return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX, "expected a key, found %s",
+					       vmcfg_tp_describe_char(p, at, d));
 			}
 			k.name = (const char *)at;
 			k.len = (uint32_t)(s - at);
@@ -112,10 +112,10 @@ static int parse_key(struct parser *p)
 		k.off = offset_of(p, at);
 		k.span_len = (uint32_t)(p->s - at);
 		if (nparts(p) - first >= p->max_depth)
-			return tp_fail(p, at, VMCFG_ELIMIT, "key with more than %u parts",
+			return vmcfg_tp_fail(p, at, VMCFG_ELIMIT, "key with more than %u parts",
 				       p->max_depth);
 		if (buf_append(&p->keys, &p->alloc, &k, sizeof k))
-			return tp_fail_nomem(p);
+			return vmcfg_tp_fail_nomem(p);
 		skip_ws(p);
 		if (p->s == p->end || *p->s != '.')
 			return 0;
@@ -129,20 +129,20 @@ static int not_a_table(struct parser *p, const struct key_part *k, const struct 
 		       size_t first, size_t n)
 {
 	char name[KEY_TEXT_MAX + 4];
-	const struct toml_value *v = &e->val;
+	const struct vmcfg_toml_value *v = &e->val;
 	const unsigned char *at = p->text + k->off;
 	uint32_t line = line_of(p, v->off);
 
-	tp_key_text(p, first, n, name);
-	if (v->type == TOML_TABLE && v->as.tab->kind == TOML_TABLE_INLINE)
-		return tp_fail(p, at, VMCFG_ESYNTAX,
+	vmcfg_tp_key_text(p, first, n, name);
+	if (v->type == VMCFG_TOML_TABLE && v->as.tab->kind == VMCFG_TOML_TABLE_INLINE)
+		return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX,
 			       "inline table \"%s\" (line %u) cannot be extended", name, line);
-	if (v->type == TOML_TABLE)
-		return tp_fail(p, at, VMCFG_ESYNTAX,
+	if (v->type == VMCFG_TOML_TABLE)
+		return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX,
 			       "dotted keys cannot extend table \"%s\" (header at line %u)", name,
 			       line);
-	return tp_fail(p, at, VMCFG_ESYNTAX, "key \"%s\" is already %s (line %u), not a table",
-		       name, tp_a_type(v), line);
+	return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX, "key \"%s\" is already %s (line %u), not a table",
+		       name, vmcfg_tp_a_type(v), line);
 }
 
 /*
@@ -152,7 +152,7 @@ static int not_a_table(struct parser *p, const struct key_part *k, const struct 
  * returned in *slot together with its depth.
  */
 static int keyval_head(struct parser *p, struct toml_table *t, size_t first,
-		       struct toml_value **slot, uint32_t *depth)
+		       struct vmcfg_toml_value **slot, uint32_t *depth)
 {
 	char name[KEY_TEXT_MAX + 4];
 	int rc = parse_key(p);
@@ -162,45 +162,45 @@ static int keyval_head(struct parser *p, struct toml_table *t, size_t first,
 	size_t n = nparts(p) - first;
 	if (p->s == p->end || *p->s != '=') {
 		char d[CHAR_TEXT];
-		return tp_fail(p, p->s, VMCFG_ESYNTAX, "expected '=' after key \"%s\", found %s",
-			       tp_key_text(p, first, n, name), tp_describe_char(p, p->s, d));
+		return vmcfg_tp_fail(p, p->s, VMCFG_ESYNTAX, "expected '=' after key \"%s\", found %s",
+			       vmcfg_tp_key_text(p, first, n, name), vmcfg_tp_describe_char(p, p->s, d));
 	}
 	p->s++;
 	skip_ws(p);
 
 	for (size_t i = 0; i + 1 < n; i++) {
 		const struct key_part *k = part(p, first + i);
-		struct toml_entry *e = tp_table_find(t, k->name, k->len, k->hash);
-		struct toml_value *v;
+		struct toml_entry *e = vmcfg_tp_table_find(t, k->name, k->len, k->hash);
+		struct vmcfg_toml_value *v;
 
 		if (!e) {
 			struct toml_table *sub;
 			if ((rc = too_deep(p, p->text + k->off, t->depth + 1u)))
 				return rc;
-			if (!(sub = tp_table_new(p, TOML_TABLE_DOTTED, t->depth + 1u)))
+			if (!(sub = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_DOTTED, t->depth + 1u)))
 				return VMCFG_ENOMEM;
-			if ((rc = tp_table_add(p, t, k, &v)))
+			if ((rc = vmcfg_tp_table_add(p, t, k, &v)))
 				return rc;
 			set_table(v, sub, k->off, k->span_len);
 			t = sub;
-		} else if (e->val.type == TOML_TABLE &&
-			   (e->val.as.tab->kind == TOML_TABLE_DOTTED ||
-			    e->val.as.tab->kind == TOML_TABLE_IMPLICIT)) {
+		} else if (e->val.type == VMCFG_TOML_TABLE &&
+			   (e->val.as.tab->kind == VMCFG_TOML_TABLE_DOTTED ||
+			    e->val.as.tab->kind == VMCFG_TOML_TABLE_IMPLICIT)) {
 			t = e->val.as.tab;
-			t->kind = TOML_TABLE_DOTTED;
+			t->kind = VMCFG_TOML_TABLE_DOTTED;
 		} else {
 			return not_a_table(p, k, e, first, i + 1);
 		}
 	}
 
 	const struct key_part *last = part(p, first + n - 1);
-	struct toml_entry *e = tp_table_find(t, last->name, last->len, last->hash);
+	struct toml_entry *e = vmcfg_tp_table_find(t, last->name, last->len, last->hash);
 	if (e)
-		return tp_fail(p, p->text + last->off, VMCFG_ESYNTAX,
+		return vmcfg_tp_fail(p, p->text + last->off, VMCFG_ESYNTAX,
 			       "duplicate key \"%s\" (first defined at line %u)",
-			       tp_key_text(p, first, n, name), line_of(p, e->key_off));
+			       vmcfg_tp_key_text(p, first, n, name), line_of(p, e->key_off));
 	*depth = t->depth + 1u;
-	return tp_table_add(p, t, last, slot);
+	return vmcfg_tp_table_add(p, t, last, slot);
 }
 
 /* --- values --- */
@@ -208,40 +208,40 @@ static int keyval_head(struct parser *p, struct toml_table *t, size_t first,
 /* The error when an array or inline table goes on with neither ',' nor its end. */
 static int unclosed(struct parser *p, const struct frame *f)
 {
-	struct vmcfg_span o = tp_error_span(p, p->text + f->open, 0);
+	struct vmcfg_span o = vmcfg_tp_error_span(p, p->text + f->open, 0);
 	const char *what = f->tab ? "inline table" : "array";
 	char d[CHAR_TEXT];
 
 	if (p->s == p->end)
-		return tp_fail(p, p->s, VMCFG_ESYNTAX,
+		return vmcfg_tp_fail(p, p->s, VMCFG_ESYNTAX,
 			       "unterminated %s (opened at line %u, col %u)", what, o.line, o.col);
 	if (f->tab && (*p->s == '\n' || *p->s == '\r'))
-		return tp_fail(p, p->s, VMCFG_ESYNTAX,
+		return vmcfg_tp_fail(p, p->s, VMCFG_ESYNTAX,
 			       "inline table (opened at line %u, col %u) must end on the same line",
 			       o.line, o.col);
-	return tp_fail(p, p->s, VMCFG_ESYNTAX,
+	return vmcfg_tp_fail(p, p->s, VMCFG_ESYNTAX,
 		       "expected ',' or '%c' in %s (opened at line %u, col %u), found %s",
-		       f->tab ? '}' : ']', what, o.line, o.col, tp_describe_char(p, p->s, d));
+		       f->tab ? '}' : ']', what, o.line, o.col, vmcfg_tp_describe_char(p, p->s, d));
 }
 
 /* Closes the innermost array (p->s at its ']') into *v. */
-static int close_array(struct parser *p, struct toml_value *v)
+static int close_array(struct parser *p, struct vmcfg_toml_value *v)
 {
 	struct frame *f = top_frame(p);
-	struct toml_value *items = NULL;
+	struct vmcfg_toml_value *items = NULL;
 	size_t n = p->values.len / sizeof *items - f->base;
 
 	if (n) {
 		/* Elements were gathered on p->values; now they get one exact vector. */
 		items = vmcfg_arena_alloc(p->arena, n * sizeof *items, 8);
 		if (!items)
-			return tp_fail_nomem(p);
-		memcpy(items, (struct toml_value *)p->values.data + f->base, n * sizeof *items);
+			return vmcfg_tp_fail_nomem(p);
+		memcpy(items, (struct vmcfg_toml_value *)p->values.data + f->base, n * sizeof *items);
 	}
 	p->values.len = (size_t)f->base * sizeof *items;
 	p->s++;
 	memset(v, 0, sizeof *v);
-	v->type = TOML_ARRAY;
+	v->type = VMCFG_TOML_ARRAY;
 	v->off = f->open;
 	v->len = offset_of(p, p->s) - f->open;
 	v->n = (uint32_t)n;
@@ -251,7 +251,7 @@ static int close_array(struct parser *p, struct toml_value *v)
 }
 
 /* Closes the innermost inline table (p->s at its '}') into *v. */
-static int close_inline(struct parser *p, struct toml_value *v)
+static int close_inline(struct parser *p, struct vmcfg_toml_value *v)
 {
 	struct frame *f = top_frame(p);
 	p->s++;
@@ -271,22 +271,22 @@ static int inline_keyval(struct parser *p)
 }
 
 /* Opens the array or inline table at p->s; 1: it awaits a value, 0: it is empty (*v). */
-static int open_container(struct parser *p, uint32_t depth, struct toml_value *v)
+static int open_container(struct parser *p, uint32_t depth, struct vmcfg_toml_value *v)
 {
 	const unsigned char *at = p->s;
 	struct frame f = {
 		.open = offset_of(p, at),
-		.base = (uint32_t)(p->values.len / sizeof(struct toml_value)),
+		.base = (uint32_t)(p->values.len / sizeof(struct vmcfg_toml_value)),
 		.depth = depth,
 		.next_depth = depth + 1,
 	};
 	int rc = too_deep(p, at, depth);
 	if (rc)
 		return rc;
-	if (*at == '{' && !(f.tab = tp_table_new(p, TOML_TABLE_INLINE, depth)))
+	if (*at == '{' && !(f.tab = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_INLINE, depth)))
 		return VMCFG_ENOMEM;
 	if (buf_append(&p->frames, &p->alloc, &f, sizeof f))
-		return tp_fail_nomem(p);
+		return vmcfg_tp_fail_nomem(p);
 	p->s++;
 	if (!f.tab) {
 		if ((rc = skip_blank(p)))
@@ -302,26 +302,26 @@ static int open_container(struct parser *p, uint32_t depth, struct toml_value *v
  * complete (a scalar, an empty container) or 1 when a container was
  * opened and awaits its first value.
  */
-static int begin_value(struct parser *p, uint32_t depth, struct toml_value *v)
+static int begin_value(struct parser *p, uint32_t depth, struct vmcfg_toml_value *v)
 {
 	const unsigned char *at = p->s;
 
 	if (at < p->end && (*at == '"' || *at == '\'')) {
 		struct str str;
-		int rc = tp_parse_string(p, &str);
+		int rc = vmcfg_tp_parse_string(p, &str);
 		if (rc)
 			return rc;
 		memset(v, 0, sizeof *v);
-		v->type = TOML_STRING;
+		v->type = VMCFG_TOML_STRING;
 		v->off = offset_of(p, at);
 		v->len = offset_of(p, p->s) - v->off;
 		v->n = str.len;
 		v->as.s = str.borrowed ? vmcfg_arena_strndup(p->arena, str.ptr, str.len) : str.ptr;
-		return v->as.s ? 0 : tp_fail_nomem(p);
+		return v->as.s ? 0 : vmcfg_tp_fail_nomem(p);
 	}
 	if (at < p->end && (*at == '[' || *at == '{'))
 		return open_container(p, depth, v);
-	return tp_parse_scalar_token(p, v);
+	return vmcfg_tp_parse_scalar_token(p, v);
 }
 
 /*
@@ -329,14 +329,14 @@ static int begin_value(struct parser *p, uint32_t depth, struct toml_value *v)
  * Returns 1 when the container awaits another value, 0 when it closed
  * (*v is now the container).
  */
-static int continue_container(struct parser *p, struct toml_value *v)
+static int continue_container(struct parser *p, struct vmcfg_toml_value *v)
 {
 	struct frame *f = top_frame(p);
 	int rc;
 
 	if (!f->tab) {
 		if (buf_append(&p->values, &p->alloc, v, sizeof *v))
-			return tp_fail_nomem(p);
+			return vmcfg_tp_fail_nomem(p);
 		if ((rc = skip_blank(p)))
 			return rc;
 		if (p->s < p->end && *p->s == ',') {
@@ -353,7 +353,7 @@ static int continue_container(struct parser *p, struct toml_value *v)
 		p->s++;
 		skip_ws(p);
 		if (p->s < p->end && *p->s == '}')
-			return tp_fail(p, p->s, VMCFG_ESYNTAX,
+			return vmcfg_tp_fail(p, p->s, VMCFG_ESYNTAX,
 				       "an inline table cannot end with a comma");
 		return inline_keyval(p);
 	}
@@ -361,9 +361,9 @@ static int continue_container(struct parser *p, struct toml_value *v)
 }
 
 /* Parses the value at p->s, of the given depth, into *dst. */
-static int parse_value(struct parser *p, struct toml_value *dst, uint32_t depth)
+static int parse_value(struct parser *p, struct vmcfg_toml_value *dst, uint32_t depth)
 {
-	struct toml_value v;
+	struct vmcfg_toml_value v;
 	int rc = begin_value(p, depth, &v);
 
 	while (rc >= 0) {
@@ -384,18 +384,18 @@ static int parse_value(struct parser *p, struct toml_value *dst, uint32_t depth)
 
 static int keyval(struct parser *p)
 {
-	struct toml_value *slot;
+	struct vmcfg_toml_value *slot;
 	uint32_t depth;
 
 	p->keys.len = 0;
 	int rc = keyval_head(p, p->cur, 0, &slot, &depth);
 	if (!rc)
 		rc = parse_value(p, slot, depth);
-	if (!rc && (rc = tp_end_of_line(p)) > 0) {
+	if (!rc && (rc = vmcfg_tp_end_of_line(p)) > 0) {
 		char name[KEY_TEXT_MAX + 4], d[CHAR_TEXT];
-		return tp_fail(p, p->s, VMCFG_ESYNTAX,
+		return vmcfg_tp_fail(p, p->s, VMCFG_ESYNTAX,
 			       "expected a newline after the value of key \"%s\", found %s",
-			       tp_key_text(p, 0, nparts(p), name), tp_describe_char(p, p->s, d));
+			       vmcfg_tp_key_text(p, 0, nparts(p), name), vmcfg_tp_describe_char(p, p->s, d));
 	}
 	return rc;
 }
@@ -410,20 +410,20 @@ static int define_table(struct parser *p, struct toml_table *t, const struct key
 
 	if (!e) {
 		struct toml_table *sub;
-		struct toml_value *v;
+		struct vmcfg_toml_value *v;
 		if ((rc = too_deep(p, at, t->depth + 1u)))
 			return rc;
-		if (!(sub = tp_table_new(p, TOML_TABLE_HEADER, t->depth + 1u)))
+		if (!(sub = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_HEADER, t->depth + 1u)))
 			return VMCFG_ENOMEM;
-		if ((rc = tp_table_add(p, t, k, &v)))
+		if ((rc = vmcfg_tp_table_add(p, t, k, &v)))
 			return rc;
 		set_table(v, sub, hoff, hlen);
 		p->cur = sub;
 		return 0;
 	}
-	struct toml_value *v = &e->val;
-	if (v->type == TOML_TABLE && v->as.tab->kind == TOML_TABLE_IMPLICIT) {
-		v->as.tab->kind = TOML_TABLE_HEADER;
+	struct vmcfg_toml_value *v = &e->val;
+	if (v->type == VMCFG_TOML_TABLE && v->as.tab->kind == VMCFG_TOML_TABLE_IMPLICIT) {
+		v->as.tab->kind = VMCFG_TOML_TABLE_HEADER;
 		v->off = hoff; /* the table's span is now its header */
 		v->len = hlen;
 		p->cur = v->as.tab;
@@ -431,24 +431,24 @@ static int define_table(struct parser *p, struct toml_table *t, const struct key
 	}
 
 	uint32_t line = line_of(p, v->off);
-	tp_key_text(p, 0, nparts(p), name);
-	if (v->type == TOML_TABLE && v->as.tab->kind == TOML_TABLE_HEADER)
-		return tp_fail(p, at, VMCFG_ESYNTAX,
+	vmcfg_tp_key_text(p, 0, nparts(p), name);
+	if (v->type == VMCFG_TOML_TABLE && v->as.tab->kind == VMCFG_TOML_TABLE_HEADER)
+		return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX,
 			       "table [%s] defined twice (first defined at line %u)", name, line);
-	if (v->type == TOML_TABLE && v->as.tab->kind == TOML_TABLE_DOTTED)
-		return tp_fail(p, at, VMCFG_ESYNTAX,
+	if (v->type == VMCFG_TOML_TABLE && v->as.tab->kind == VMCFG_TOML_TABLE_DOTTED)
+		return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX,
 			       "table [%s] was already defined with dotted keys (line %u)", name,
 			       line);
-	if (v->type == TOML_TABLE)
-		return tp_fail(p, at, VMCFG_ESYNTAX,
+	if (v->type == VMCFG_TOML_TABLE)
+		return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX,
 			       "table [%s] was already defined as an inline table (line %u)", name,
 			       line);
-	if (v->type == TOML_ARRAY && (v->flags & VALUE_AOT))
-		return tp_fail(p, at, VMCFG_ESYNTAX,
+	if (v->type == VMCFG_TOML_ARRAY && (v->flags & VALUE_AOT))
+		return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX,
 			       "table [%s] conflicts with the array of tables [[%s]] (line %u)",
 			       name, name, line);
-	return tp_fail(p, at, VMCFG_ESYNTAX, "key \"%s\" is already %s (line %u), not a table",
-		       name, tp_a_type(v), line);
+	return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX, "key \"%s\" is already %s (line %u), not a table",
+		       name, vmcfg_tp_a_type(v), line);
 }
 
 /* [[name]]: appends a table to the array (entry e if it exists) in table t. */
@@ -456,40 +456,40 @@ static int define_aot_item(struct parser *p, struct toml_table *t, const struct 
 			   struct toml_entry *e, uint32_t hoff, uint32_t hlen)
 {
 	const unsigned char *at = p->text + hoff;
-	struct toml_value *arr, *slot;
+	struct vmcfg_toml_value *arr, *slot;
 	struct toml_table *item;
 	int rc;
 
 	if ((rc = too_deep(p, at, t->depth + 2u))) /* the array, then its tables */
 		return rc;
 	if (!e) {
-		if ((rc = tp_table_add(p, t, k, &arr)))
+		if ((rc = vmcfg_tp_table_add(p, t, k, &arr)))
 			return rc;
-		arr->type = TOML_ARRAY;
+		arr->type = VMCFG_TOML_ARRAY;
 		arr->flags = VALUE_AOT;
 		arr->off = hoff;
 		arr->len = hlen;
-	} else if (e->val.type == TOML_ARRAY && (e->val.flags & VALUE_AOT)) {
+	} else if (e->val.type == VMCFG_TOML_ARRAY && (e->val.flags & VALUE_AOT)) {
 		arr = &e->val;
 	} else {
 		char name[KEY_TEXT_MAX + 4];
 		uint32_t line = line_of(p, e->val.off);
-		tp_key_text(p, 0, nparts(p), name);
-		if (e->val.type == TOML_TABLE)
-			return tp_fail(p, at, VMCFG_ESYNTAX,
+		vmcfg_tp_key_text(p, 0, nparts(p), name);
+		if (e->val.type == VMCFG_TOML_TABLE)
+			return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX,
 				       "[[%s]] conflicts with the table \"%s\" (line %u)", name,
 				       name, line);
-		if (e->val.type == TOML_ARRAY)
-			return tp_fail(p, at, VMCFG_ESYNTAX,
+		if (e->val.type == VMCFG_TOML_ARRAY)
+			return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX,
 				       "[[%s]] cannot append to the static array \"%s\" (line %u)",
 				       name, name, line);
-		return tp_fail(p, at, VMCFG_ESYNTAX,
+		return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX,
 			       "key \"%s\" is already %s (line %u), not an array of tables", name,
-			       tp_a_type(&e->val), line);
+			       vmcfg_tp_a_type(&e->val), line);
 	}
-	if (!(item = tp_table_new(p, TOML_TABLE_AOT_ITEM, t->depth + 2u)))
+	if (!(item = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_AOT_ITEM, t->depth + 2u)))
 		return VMCFG_ENOMEM;
-	if ((rc = tp_aot_append(p, arr, &slot)))
+	if ((rc = vmcfg_tp_aot_append(p, arr, &slot)))
 		return rc;
 	set_table(slot, item, hoff, hlen);
 	p->cur = item;
@@ -511,43 +511,43 @@ static int header(struct parser *p)
 		return rc;
 	size_t n = nparts(p);
 	if (p->s == p->end || *p->s != ']' || (aot && (p->end - p->s < 2 || p->s[1] != ']')))
-		return tp_fail(p, p->s, VMCFG_ESYNTAX, "expected '%s' after %s%s, found %s",
-			       aot ? "]]" : "]", aot ? "[[" : "[", tp_key_text(p, 0, n, name),
-			       tp_describe_char(p, p->s, d));
+		return vmcfg_tp_fail(p, p->s, VMCFG_ESYNTAX, "expected '%s' after %s%s, found %s",
+			       aot ? "]]" : "]", aot ? "[[" : "[", vmcfg_tp_key_text(p, 0, n, name),
+			       vmcfg_tp_describe_char(p, p->s, d));
 	p->s += aot ? 2 : 1;
 	uint32_t hoff = offset_of(p, open), hlen = offset_of(p, p->s) - hoff;
 
 	struct toml_table *t = p->root;
 	for (size_t i = 0; i + 1 < n; i++) {
 		const struct key_part *k = part(p, i);
-		struct toml_entry *e = tp_table_find(t, k->name, k->len, k->hash);
-		struct toml_value *v;
+		struct toml_entry *e = vmcfg_tp_table_find(t, k->name, k->len, k->hash);
+		struct vmcfg_toml_value *v;
 
 		if (!e) {
 			struct toml_table *sub;
 			if ((rc = too_deep(p, p->text + k->off, t->depth + 1u)))
 				return rc;
-			if (!(sub = tp_table_new(p, TOML_TABLE_IMPLICIT, t->depth + 1u)))
+			if (!(sub = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_IMPLICIT, t->depth + 1u)))
 				return VMCFG_ENOMEM;
-			if ((rc = tp_table_add(p, t, k, &v)))
+			if ((rc = vmcfg_tp_table_add(p, t, k, &v)))
 				return rc;
 			set_table(v, sub, k->off, k->span_len);
 			t = sub;
-		} else if (e->val.type == TOML_TABLE && e->val.as.tab->kind != TOML_TABLE_INLINE) {
+		} else if (e->val.type == VMCFG_TOML_TABLE && e->val.as.tab->kind != VMCFG_TOML_TABLE_INLINE) {
 			t = e->val.as.tab;
-		} else if (e->val.type == TOML_ARRAY && (e->val.flags & VALUE_AOT)) {
+		} else if (e->val.type == VMCFG_TOML_ARRAY && (e->val.flags & VALUE_AOT)) {
 			t = e->val.as.items[e->val.n - 1].as.tab; /* the latest [[…]] element */
 		} else {
 			return not_a_table(p, k, e, 0, i + 1);
 		}
 	}
 	const struct key_part *k = part(p, n - 1);
-	struct toml_entry *e = tp_table_find(t, k->name, k->len, k->hash);
+	struct toml_entry *e = vmcfg_tp_table_find(t, k->name, k->len, k->hash);
 	rc = aot ? define_aot_item(p, t, k, e, hoff, hlen) : define_table(p, t, k, e, hoff, hlen);
-	if (!rc && (rc = tp_end_of_line(p)) > 0)
-		return tp_fail(p, p->s, VMCFG_ESYNTAX, "expected a newline after %s%s%s, found %s",
-			       aot ? "[[" : "[", tp_key_text(p, 0, n, name), aot ? "]]" : "]",
-			       tp_describe_char(p, p->s, d));
+	if (!rc && (rc = vmcfg_tp_end_of_line(p)) > 0)
+		return vmcfg_tp_fail(p, p->s, VMCFG_ESYNTAX, "expected a newline after %s%s%s, found %s",
+			       aot ? "[[" : "[", vmcfg_tp_key_text(p, 0, n, name), aot ? "]]" : "]",
+			       vmcfg_tp_describe_char(p, p->s, d));
 	return rc;
 }
 
@@ -565,7 +565,7 @@ static int parse_document(struct parser *p)
 
 /* --- the document --- */
 
-static int early_error(struct toml_error *e, int code, const char *msg, uint32_t line)
+static int early_error(struct vmcfg_toml_error *e, int code, const char *msg, uint32_t line)
 {
 	e->code = code;
 	e->span.line = line;
@@ -574,10 +574,10 @@ static int early_error(struct toml_error *e, int code, const char *msg, uint32_t
 	return code;
 }
 
-int toml_parse(const char *text, size_t len, const struct vmcfg_allocator *alloc,
-	       const struct toml_options *opts, struct toml_doc **out, struct toml_error *err)
+int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator *alloc,
+	       const struct vmcfg_toml_options *opts, struct vmcfg_toml_doc **out, struct vmcfg_toml_error *err)
 {
-	struct toml_error unused;
+	struct vmcfg_toml_error unused;
 	struct parser p;
 
 	memset(&p, 0, sizeof p);
@@ -602,32 +602,32 @@ int toml_parse(const char *text, size_t len, const struct vmcfg_allocator *alloc
 	p.alloc = *alloc;
 	p.arena = &arena;
 	p.lines = &lines;
-	p.max_depth = opts && opts->max_depth ? opts->max_depth : TOML_MAX_DEPTH;
+	p.max_depth = opts && opts->max_depth ? opts->max_depth : VMCFG_TOML_MAX_DEPTH;
 	if (p.max_depth > UINT16_MAX)
 		p.max_depth = UINT16_MAX;
 	p.allow_u64 = opts && opts->allow_u64;
 
 	int rc = 0;
-	struct toml_doc *doc = vmcfg_arena_zalloc(&arena, sizeof *doc, 16);
+	struct vmcfg_toml_doc *doc = vmcfg_arena_zalloc(&arena, sizeof *doc, 16);
 	if (!doc)
-		rc = tp_fail_nomem(&p);
-	else if (!(p.root = p.cur = tp_table_new(&p, TOML_TABLE_ROOT, 0)))
+		rc = vmcfg_tp_fail_nomem(&p);
+	else if (!(p.root = p.cur = vmcfg_tp_table_new(&p, VMCFG_TOML_TABLE_ROOT, 0)))
 		rc = VMCFG_ENOMEM;
 	else if (lines_add(&lines, alloc, offset_of(&p, p.s)))
-		rc = tp_fail_nomem(&p);
+		rc = vmcfg_tp_fail_nomem(&p);
 	else
 		rc = parse_document(&p);
 
-	tp_buf_free(&p.values, alloc);
-	tp_buf_free(&p.frames, alloc);
-	tp_buf_free(&p.str, alloc);
-	tp_buf_free(&p.keys, alloc);
+	vmcfg_tp_buf_free(&p.values, alloc);
+	vmcfg_tp_buf_free(&p.frames, alloc);
+	vmcfg_tp_buf_free(&p.str, alloc);
+	vmcfg_tp_buf_free(&p.keys, alloc);
 	if (rc) {
-		tp_lines_free(&lines, alloc);
+		vmcfg_tp_lines_free(&lines, alloc);
 		vmcfg_arena_release(&arena);
 		return rc;
 	}
-	doc->root.type = TOML_TABLE;
+	doc->root.type = VMCFG_TOML_TABLE;
 	doc->root.as.tab = p.root;
 	doc->lines = lines;
 	doc->arena = arena; /* the arena now lives in memory it owns */
@@ -635,16 +635,16 @@ int toml_parse(const char *text, size_t len, const struct vmcfg_allocator *alloc
 	return 0;
 }
 
-void toml_free(struct toml_doc *doc)
+void vmcfg_toml_free(struct vmcfg_toml_doc *doc)
 {
 	if (!doc)
 		return;
 	struct vmcfg_arena arena = doc->arena; /* doc itself is in the arena */
-	tp_lines_free(&doc->lines, &arena.alloc);
+	vmcfg_tp_lines_free(&doc->lines, &arena.alloc);
 	vmcfg_arena_release(&arena);
 }
 
-size_t toml_doc_bytes(const struct toml_doc *doc)
+size_t vmcfg_toml_doc_bytes(const struct vmcfg_toml_doc *doc)
 {
 	return doc ? doc->arena.bytes + doc->lines.starts.cap + doc->lines.runs.cap : 0;
 }

@@ -11,7 +11,7 @@
 #define Q (C_TEXT | C_LITERAL)           /* " and \ end a run of basic string text */
 #define A (C_TEXT | C_BASIC)             /* ' ends a run of literal string text */
 
-const uint8_t tp_class[256] = {
+const uint8_t vmcfg_tp_class[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, P, 0, 0, 0, 0, 0, 0, /* 0x00: tab */
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
 	P, P, Q, P, P, P, P, A, P, P, P, N, P, K, N, P, /* 0x20:  !"#$%&'()*+,-./ */
@@ -20,7 +20,7 @@ const uint8_t tp_class[256] = {
 	K, K, K, K, K, K, K, K, K, K, K, P, Q, P, P, K, /* 0x50: P-Z [\]^_ */
 	P, K, K, K, K, K, K, K, K, K, K, K, K, K, K, K, /* 0x60: ` a-o */
 	K, K, K, K, K, K, K, K, K, K, K, P, P, P, P, 0, /* 0x70: p-z {|}~ DEL */
-	/* 0x80-0xff: UTF-8, checked by tp_utf8_char() */
+	/* 0x80-0xff: UTF-8, checked by vmcfg_tp_utf8_char() */
 };
 
 #undef P
@@ -29,10 +29,10 @@ const uint8_t tp_class[256] = {
 #undef Q
 #undef A
 
-struct vmcfg_span tp_error_span(const struct parser *p, const unsigned char *at, uint32_t len)
+struct vmcfg_span vmcfg_tp_error_span(const struct parser *p, const unsigned char *at, uint32_t len)
 {
 	uint32_t off = offset_of(p, at), line;
-	const unsigned char *s = p->text + tp_lines_start(p->lines, off, &line);
+	const unsigned char *s = p->text + vmcfg_tp_lines_start(p->lines, off, &line);
 	struct vmcfg_span sp = { off, len, line, 1 };
 
 	/* The input is still there: count code points (and any line not indexed yet). */
@@ -47,13 +47,13 @@ struct vmcfg_span tp_error_span(const struct parser *p, const unsigned char *at,
 	return sp;
 }
 
-int tp_fail(struct parser *p, const unsigned char *at, int code, const char *fmt, ...)
+int vmcfg_tp_fail(struct parser *p, const unsigned char *at, int code, const char *fmt, ...)
 {
-	struct toml_error *e = p->err;
+	struct vmcfg_toml_error *e = p->err;
 	if (e->code) /* the first error is the one to report */
 		return code;
 	e->code = code;
-	e->span = tp_error_span(p, at, 0);
+	e->span = vmcfg_tp_error_span(p, at, 0);
 	va_list ap;
 	va_start(ap, fmt);
 	vmcfg_vsnprintf(e->msg, sizeof e->msg, fmt, ap);
@@ -61,9 +61,9 @@ int tp_fail(struct parser *p, const unsigned char *at, int code, const char *fmt
 	return code;
 }
 
-int tp_fail_nomem(struct parser *p)
+int vmcfg_tp_fail_nomem(struct parser *p)
 {
-	return tp_fail(p, p->s, VMCFG_ENOMEM, "out of memory");
+	return vmcfg_tp_fail(p, p->s, VMCFG_ENOMEM, "out of memory");
 }
 
 /*
@@ -103,22 +103,22 @@ static size_t utf8_len(const unsigned char *s, const unsigned char *end, const u
 	return n;
 }
 
-int tp_utf8_char(struct parser *p, const unsigned char *s)
+int vmcfg_tp_utf8_char(struct parser *p, const unsigned char *s)
 {
 	const unsigned char *bad;
 	size_t n = utf8_len(s, p->end, &bad);
 
 	if (!n) {
 		if (bad == s && *s >= 0xC2 && *s <= 0xF4)
-			return tp_fail(p, s, VMCFG_ESYNTAX,
+			return vmcfg_tp_fail(p, s, VMCFG_ESYNTAX,
 				       "incomplete UTF-8 character at end of input");
 		if (bad != s)
-			return tp_fail(p, s, VMCFG_ESYNTAX,
+			return vmcfg_tp_fail(p, s, VMCFG_ESYNTAX,
 				       "invalid UTF-8 sequence starting with byte 0x%02x", *s);
-		return tp_fail(p, s, VMCFG_ESYNTAX, "invalid UTF-8 byte 0x%02x", *s);
+		return vmcfg_tp_fail(p, s, VMCFG_ESYNTAX, "invalid UTF-8 byte 0x%02x", *s);
 	}
-	if (tp_lines_add_char(p->lines, &p->alloc, offset_of(p, s), (uint32_t)n))
-		return tp_fail_nomem(p);
+	if (vmcfg_tp_lines_add_char(p->lines, &p->alloc, offset_of(p, s), (uint32_t)n))
+		return vmcfg_tp_fail_nomem(p);
 	return (int)n;
 }
 
@@ -131,7 +131,7 @@ static uint32_t code_point(const unsigned char *s, size_t n)
 	return cp;
 }
 
-const char *tp_describe_char(const struct parser *p, const unsigned char *at, char buf[CHAR_TEXT])
+const char *vmcfg_tp_describe_char(const struct parser *p, const unsigned char *at, char buf[CHAR_TEXT])
 {
 	const unsigned char *bad;
 	size_t n;
@@ -154,22 +154,22 @@ const char *tp_describe_char(const struct parser *p, const unsigned char *at, ch
 	return buf;
 }
 
-int tp_skip_comment(struct parser *p)
+int vmcfg_tp_skip_comment(struct parser *p)
 {
 	const unsigned char *s = p->s + 1, *end = p->end;
 
 	for (;;) {
 		s = skip_plain(s, end, '\n', '\n'); /* nothing to stop at but what ends plain text */
-		while (s < end && (tp_class[*s] & C_TEXT))
+		while (s < end && (vmcfg_tp_class[*s] & C_TEXT))
 			s++;
 		if (s == end || *s == '\n' || *s == '\r')
 			break; /* newline() checks that '\r' is followed by '\n' */
 		if (*s < 0x80) {
 			char d[CHAR_TEXT];
-			return tp_fail(p, s, VMCFG_ESYNTAX, "%s is not allowed in a comment",
-				       tp_describe_char(p, s, d));
+			return vmcfg_tp_fail(p, s, VMCFG_ESYNTAX, "%s is not allowed in a comment",
+				       vmcfg_tp_describe_char(p, s, d));
 		}
-		int n = tp_utf8_char(p, s);
+		int n = vmcfg_tp_utf8_char(p, s);
 		if (n < 0)
 			return n;
 		s += n;
@@ -178,7 +178,7 @@ int tp_skip_comment(struct parser *p)
 	return 0;
 }
 
-int tp_skip_blank(struct parser *p)
+int vmcfg_tp_skip_blank(struct parser *p)
 {
 	for (;;) {
 		int rc = 0;
@@ -186,7 +186,7 @@ int tp_skip_blank(struct parser *p)
 		if (p->s == p->end)
 			return 0;
 		if (*p->s == '#')
-			rc = tp_skip_comment(p);
+			rc = vmcfg_tp_skip_comment(p);
 		else if (*p->s == '\n' || *p->s == '\r')
 			rc = newline(p);
 		else
@@ -196,11 +196,11 @@ int tp_skip_blank(struct parser *p)
 	}
 }
 
-int tp_end_of_line(struct parser *p)
+int vmcfg_tp_end_of_line(struct parser *p)
 {
 	skip_ws(p);
 	if (p->s < p->end && *p->s == '#') {
-		int rc = tp_skip_comment(p);
+		int rc = vmcfg_tp_skip_comment(p);
 		if (rc)
 			return rc;
 	}
@@ -228,7 +228,7 @@ static void text_put(struct text_out *w, const void *s, size_t n)
 	w->len += n;
 }
 
-const char *tp_key_text(const struct parser *p, size_t first, size_t n, char buf[KEY_TEXT_MAX + 4])
+const char *vmcfg_tp_key_text(const struct parser *p, size_t first, size_t n, char buf[KEY_TEXT_MAX + 4])
 {
 	const struct key_part *parts = (const struct key_part *)p->keys.data + first;
 	struct text_out w = { buf, 0, false };
@@ -268,20 +268,20 @@ const char *tp_key_text(const struct parser *p, size_t first, size_t n, char buf
 	return buf;
 }
 
-const char *tp_a_type(const struct toml_value *v)
+const char *vmcfg_tp_a_type(const struct vmcfg_toml_value *v)
 {
 	switch (v->type) {
-	case TOML_TABLE:
-		return v->as.tab->kind == TOML_TABLE_INLINE ? "an inline table" : "a table";
-	case TOML_ARRAY: return v->flags & VALUE_AOT ? "an array of tables" : "an array";
-	case TOML_STRING: return "a string";
-	case TOML_INTEGER: return "an integer";
-	case TOML_FLOAT: return "a float";
-	case TOML_BOOL: return "a boolean";
-	case TOML_DATETIME: return "an offset date-time";
-	case TOML_DATETIME_LOCAL: return "a local date-time";
-	case TOML_DATE_LOCAL: return "a local date";
-	case TOML_TIME_LOCAL: return "a local time";
+	case VMCFG_TOML_TABLE:
+		return v->as.tab->kind == VMCFG_TOML_TABLE_INLINE ? "an inline table" : "a table";
+	case VMCFG_TOML_ARRAY: return v->flags & VALUE_AOT ? "an array of tables" : "an array";
+	case VMCFG_TOML_STRING: return "a string";
+	case VMCFG_TOML_INTEGER: return "an integer";
+	case VMCFG_TOML_FLOAT: return "a float";
+	case VMCFG_TOML_BOOL: return "a boolean";
+	case VMCFG_TOML_DATETIME: return "an offset date-time";
+	case VMCFG_TOML_DATETIME_LOCAL: return "a local date-time";
+	case VMCFG_TOML_DATE_LOCAL: return "a local date";
+	case VMCFG_TOML_TIME_LOCAL: return "a local time";
 	default: return "a value";
 	}
 }

@@ -42,13 +42,13 @@ static int put_utf8(struct parser *p, uint32_t cp)
 		b[3] = (unsigned char)(0x80 | (cp & 0x3F));
 		n = 4;
 	}
-	return buf_append(&p->str, &p->alloc, b, n) ? tp_fail_nomem(p) : 0;
+	return buf_append(&p->str, &p->alloc, b, n) ? vmcfg_tp_fail_nomem(p) : 0;
 }
 
 /* Appends the input bytes [from, to) to p->str. */
 static int put(struct parser *p, const unsigned char *from, const unsigned char *to)
 {
-	return buf_append(&p->str, &p->alloc, from, (size_t)(to - from)) ? tp_fail_nomem(p) : 0;
+	return buf_append(&p->str, &p->alloc, from, (size_t)(to - from)) ? vmcfg_tp_fail_nomem(p) : 0;
 }
 
 /* Decodes the escape sequence at *sp (a backslash) into p->str and moves *sp past it. */
@@ -72,13 +72,13 @@ static int unescape(struct parser *p, const unsigned char **sp)
 		for (int i = 0; i < digits; i++) {
 			int h = s + 2 + i < p->end ? hex_value(s[2 + i]) : -1;
 			if (h < 0)
-				return tp_fail(p, s, VMCFG_ESYNTAX,
+				return vmcfg_tp_fail(p, s, VMCFG_ESYNTAX,
 					       "invalid escape: '\\%c' needs %d hex digits", s[1],
 					       digits);
 			cp = cp << 4 | (uint32_t)h;
 		}
 		if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return tp_fail(p, s, VMCFG_ESYNTAX,
+			return vmcfg_tp_fail(p, s, VMCFG_ESYNTAX,
 				       "invalid escape '\\%c%.*s': not a Unicode scalar value",
 				       s[1], digits, (const char *)s + 2);
 		*sp = s + 2 + digits;
@@ -87,38 +87,38 @@ static int unescape(struct parser *p, const unsigned char **sp)
 	default: {
 		char d[CHAR_TEXT];
 		if (s + 1 < p->end && s[1] > 0x20 && s[1] < 0x7F)
-			return tp_fail(p, s, VMCFG_ESYNTAX, "invalid escape '\\%c' in string",
+			return vmcfg_tp_fail(p, s, VMCFG_ESYNTAX, "invalid escape '\\%c' in string",
 				       s[1]);
-		return tp_fail(p, s, VMCFG_ESYNTAX, "invalid escape: '\\' followed by %s",
-			       tp_describe_char(p, s + 1, d));
+		return vmcfg_tp_fail(p, s, VMCFG_ESYNTAX, "invalid escape: '\\' followed by %s",
+			       vmcfg_tp_describe_char(p, s + 1, d));
 	}
 	}
 	*sp = s + 2;
-	return buf_append(&p->str, &p->alloc, &c, 1) ? tp_fail_nomem(p) : 0;
+	return buf_append(&p->str, &p->alloc, &c, 1) ? vmcfg_tp_fail_nomem(p) : 0;
 }
 
 /* The error for a character a string may not contain. */
 static int bad_char(struct parser *p, const unsigned char *s, const unsigned char *open)
 {
 	char d[CHAR_TEXT];
-	struct vmcfg_span o = tp_error_span(p, open, 0);
+	struct vmcfg_span o = vmcfg_tp_error_span(p, open, 0);
 
 	if (*s == '\n' || *s == '\r')
-		return tp_fail(
+		return vmcfg_tp_fail(
 			p, s, VMCFG_ESYNTAX,
 			"string opened at line %u, col %u is not closed at the end of the line",
 			o.line, o.col);
 	if (*open == '"')
-		return tp_fail(p, s, VMCFG_ESYNTAX, "%s in a string (write it as \\u%04X)",
-			       tp_describe_char(p, s, d), *s);
-	return tp_fail(p, s, VMCFG_ESYNTAX, "%s is not allowed in a literal string",
-		       tp_describe_char(p, s, d));
+		return vmcfg_tp_fail(p, s, VMCFG_ESYNTAX, "%s in a string (write it as \\u%04X)",
+			       vmcfg_tp_describe_char(p, s, d), *s);
+	return vmcfg_tp_fail(p, s, VMCFG_ESYNTAX, "%s is not allowed in a literal string",
+		       vmcfg_tp_describe_char(p, s, d));
 }
 
 static int unterminated(struct parser *p, const unsigned char *open, const char *what)
 {
-	struct vmcfg_span o = tp_error_span(p, open, 0);
-	return tp_fail(p, p->end, VMCFG_ESYNTAX, "unterminated %s (opened at line %u, col %u)",
+	struct vmcfg_span o = vmcfg_tp_error_span(p, open, 0);
+	return vmcfg_tp_fail(p, p->end, VMCFG_ESYNTAX, "unterminated %s (opened at line %u, col %u)",
 		       what, o.line, o.col);
 }
 
@@ -140,7 +140,7 @@ static int finish(struct parser *p, bool assembled, const unsigned char *start,
 		return rc;
 	out->ptr = vmcfg_arena_strndup(p->arena, p->str.data, p->str.len);
 	if (!out->ptr)
-		return tp_fail_nomem(p);
+		return vmcfg_tp_fail_nomem(p);
 	out->len = (uint32_t)p->str.len;
 	out->borrowed = false;
 	return 0;
@@ -158,7 +158,7 @@ static int single_line(struct parser *p, struct str *out)
 	p->str.len = 0;
 	for (;;) {
 		s = skip_plain(s, end, q, q == '"' ? '\\' : q);
-		while (s < end && (tp_class[*s] & plain))
+		while (s < end && (vmcfg_tp_class[*s] & plain))
 			s++;
 		if (s == end)
 			return unterminated(p, open, "string");
@@ -170,7 +170,7 @@ static int single_line(struct parser *p, struct str *out)
 			run = s;
 			assembled = true;
 		} else if (*s >= 0x80) {
-			if ((rc = tp_utf8_char(p, s)) < 0)
+			if ((rc = vmcfg_tp_utf8_char(p, s)) < 0)
 				return rc;
 			s += rc;
 		} else {
@@ -207,7 +207,7 @@ static int multi_line(struct parser *p, struct str *out)
 	const unsigned char *start = s, *run = s;
 	for (;;) {
 		s = skip_plain(s, end, q, q == '"' ? '\\' : q);
-		while (s < end && (tp_class[*s] & plain))
+		while (s < end && (vmcfg_tp_class[*s] & plain))
 			s++;
 		if (s == end)
 			return unterminated(p, open, what);
@@ -220,7 +220,7 @@ static int multi_line(struct parser *p, struct str *out)
 				continue;
 			}
 			if (k > 5) /* two quotes may end the text, then the closing three */
-				return tp_fail(p, s + 5, VMCFG_ESYNTAX,
+				return vmcfg_tp_fail(p, s + 5, VMCFG_ESYNTAX,
 					       "too many quotes at the end of a %s", what);
 			p->s = s + k;
 			return finish(p, assembled, start, run, s + (k - 3), out);
@@ -242,7 +242,7 @@ static int multi_line(struct parser *p, struct str *out)
 						return rc;
 				}
 			} else if (t != s + 1) {
-				return tp_fail(p, s, VMCFG_ESYNTAX,
+				return vmcfg_tp_fail(p, s, VMCFG_ESYNTAX,
 					       "a backslash followed by spaces must end the line");
 			} else if ((rc = put(p, run, s)) || (rc = unescape(p, &s))) {
 				return rc;
@@ -260,7 +260,7 @@ static int multi_line(struct parser *p, struct str *out)
 			run = s;
 			assembled = true;
 		} else if (*s >= 0x80) {
-			if ((rc = tp_utf8_char(p, s)) < 0)
+			if ((rc = vmcfg_tp_utf8_char(p, s)) < 0)
 				return rc;
 			s += rc;
 		} else {
@@ -269,7 +269,7 @@ static int multi_line(struct parser *p, struct str *out)
 	}
 }
 
-int tp_parse_string(struct parser *p, struct str *out)
+int vmcfg_tp_parse_string(struct parser *p, struct str *out)
 {
 	const unsigned char *s = p->s;
 	if (p->end - s >= 3 && s[1] == s[0] && s[2] == s[0])

@@ -7,7 +7,7 @@
 #include "internal.h"
 
 /* FNV-1a: keys are short; simple, with a spread good enough for linear probing. */
-uint32_t tp_key_hash(const char *s, size_t n)
+uint32_t vmcfg_tp_key_hash(const char *s, size_t n)
 {
 	uint32_t h = KEY_HASH_INIT;
 	for (size_t i = 0; i < n; i++)
@@ -15,11 +15,11 @@ uint32_t tp_key_hash(const char *s, size_t n)
 	return h;
 }
 
-struct toml_table *tp_table_new(struct parser *p, uint8_t kind, uint32_t depth)
+struct toml_table *vmcfg_tp_table_new(struct parser *p, uint8_t kind, uint32_t depth)
 {
 	struct toml_table *t = vmcfg_arena_zalloc(p->arena, sizeof *t, 8);
 	if (!t) {
-		tp_fail_nomem(p);
+		vmcfg_tp_fail_nomem(p);
 		return NULL;
 	}
 	t->kind = kind;
@@ -32,7 +32,7 @@ static bool same_key(const struct toml_entry *e, const char *key, size_t len, ui
 	return e->hash == hash && e->key_len == len && !memcmp(e->key, key, len);
 }
 
-struct toml_entry *tp_table_find(const struct toml_table *t, const char *key, size_t len,
+struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *key, size_t len,
 				 uint32_t hash)
 {
 	if (!t->slots) {
@@ -55,7 +55,7 @@ static int reindex(struct parser *p, struct toml_table *t, uint32_t nslots)
 {
 	uint32_t *slots = vmcfg_arena_zalloc(p->arena, (size_t)nslots * sizeof *slots, 4);
 	if (!slots)
-		return tp_fail_nomem(p);
+		return vmcfg_tp_fail_nomem(p);
 	for (uint32_t n = 0; n < t->count; n++) {
 		uint32_t i = t->entries[n].hash & (nslots - 1);
 		while (slots[i])
@@ -67,15 +67,15 @@ static int reindex(struct parser *p, struct toml_table *t, uint32_t nslots)
 	return 0;
 }
 
-int tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
-		 struct toml_value **slot)
+int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
+		 struct vmcfg_toml_value **slot)
 {
 	if (t->count == t->cap) {
 		/* Each entry takes 2 bytes of input at least, so this cannot wrap. */
 		uint32_t cap = t->cap ? t->cap * 2 : 4;
 		struct toml_entry *e = vmcfg_arena_alloc(p->arena, (size_t)cap * sizeof *e, 8);
 		if (!e)
-			return tp_fail_nomem(p);
+			return vmcfg_tp_fail_nomem(p);
 		if (t->count)
 			memcpy(e, t->entries, (size_t)t->count * sizeof *e);
 		t->entries = e;
@@ -84,7 +84,7 @@ int tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *
 	struct toml_entry *e = &t->entries[t->count];
 	e->key = k->borrowed ? vmcfg_arena_strndup(p->arena, k->name, k->len) : k->name;
 	if (!e->key)
-		return tp_fail_nomem(p);
+		return vmcfg_tp_fail_nomem(p);
 	e->key_len = k->len;
 	e->hash = k->hash;
 	e->key_off = k->off;
@@ -107,7 +107,7 @@ int tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *
 	return rc;
 }
 
-int tp_aot_append(struct parser *p, struct toml_value *arr, struct toml_value **slot)
+int vmcfg_tp_aot_append(struct parser *p, struct vmcfg_toml_value *arr, struct vmcfg_toml_value **slot)
 {
 	uint32_t n = arr->n;
 
@@ -118,9 +118,9 @@ int tp_aot_append(struct parser *p, struct toml_value *arr, struct toml_value **
 	 */
 	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
 		size_t bytes = (size_t)(n ? n * 2 : 4) * sizeof *arr->as.items;
-		struct toml_value *items = vmcfg_arena_alloc(p->arena, bytes, 8);
+		struct vmcfg_toml_value *items = vmcfg_arena_alloc(p->arena, bytes, 8);
 		if (!items)
-			return tp_fail_nomem(p);
+			return vmcfg_tp_fail_nomem(p);
 		if (n)
 			memcpy(items, arr->as.items, (size_t)n * sizeof *items);
 		arr->as.items = items;

@@ -12,11 +12,11 @@
 #include "vmcfg/host.h"
 #include "vmcfg/toml.h"
 
-static struct toml_doc *parse_opts(const char *text, size_t len, const struct toml_options *o)
+static struct vmcfg_toml_doc *parse_opts(const char *text, size_t len, const struct vmcfg_toml_options *o)
 {
-	struct toml_doc *doc = NULL;
-	struct toml_error err;
-	int rc = toml_parse(text, len, &vmcfg_host_allocator, o, &doc, &err);
+	struct vmcfg_toml_doc *doc = NULL;
+	struct vmcfg_toml_error err;
+	int rc = vmcfg_toml_parse(text, len, &vmcfg_host_allocator, o, &doc, &err);
 	if (rc)
 		fail_msg("unexpected error %d at %u:%u: %s", rc, err.span.line, err.span.col,
 			 err.msg);
@@ -24,25 +24,25 @@ static struct toml_doc *parse_opts(const char *text, size_t len, const struct to
 	return doc;
 }
 
-static struct toml_doc *parse(const char *text)
+static struct vmcfg_toml_doc *parse(const char *text)
 {
 	return parse_opts(text, strlen(text), NULL);
 }
 
 /* Parses text that must fail; returns the error. */
-static struct toml_error parse_fail_opts(const char *text, size_t len,
-					 const struct toml_options *o, int code)
+static struct vmcfg_toml_error parse_fail_opts(const char *text, size_t len,
+					 const struct vmcfg_toml_options *o, int code)
 {
-	struct toml_doc *doc = (struct toml_doc *)1;
-	struct toml_error err;
-	int rc = toml_parse(text, len, &vmcfg_host_allocator, o, &doc, &err);
+	struct vmcfg_toml_doc *doc = (struct vmcfg_toml_doc *)1;
+	struct vmcfg_toml_error err;
+	int rc = vmcfg_toml_parse(text, len, &vmcfg_host_allocator, o, &doc, &err);
 	assert_int_equal(rc, code);
 	assert_int_equal(err.code, code);
 	assert_null(doc);
 	return err;
 }
 
-static struct toml_error parse_fail(const char *text)
+static struct vmcfg_toml_error parse_fail(const char *text)
 {
 	return parse_fail_opts(text, strlen(text), NULL, VMCFG_ESYNTAX);
 }
@@ -50,116 +50,116 @@ static struct toml_error parse_fail(const char *text)
 /* Checks the first error of text: line, column and message. */
 static void expect_error(const char *text, uint32_t line, uint32_t col, const char *msg)
 {
-	struct toml_error err = parse_fail(text);
+	struct vmcfg_toml_error err = parse_fail(text);
 	if (err.span.line != line || err.span.col != col || strcmp(err.msg, msg))
 		fail_msg("for %s\n  got  %u:%u: %s\n  want %u:%u: %s", text, err.span.line,
 			 err.span.col, err.msg, line, col, msg);
 }
 
-static const struct toml_value *get(const struct toml_value *t, const char *key)
+static const struct vmcfg_toml_value *get(const struct vmcfg_toml_value *t, const char *key)
 {
-	const struct toml_value *v = toml_table_get(t, key, strlen(key));
+	const struct vmcfg_toml_value *v = vmcfg_toml_table_get(t, key, strlen(key));
 	if (!v)
 		fail_msg("no key \"%s\"", key);
 	return v;
 }
 
-static int64_t get_int(const struct toml_value *t, const char *key)
+static int64_t get_int(const struct vmcfg_toml_value *t, const char *key)
 {
 	int64_t i;
-	assert_int_equal(toml_get_int(get(t, key), &i), 0);
+	assert_int_equal(vmcfg_toml_get_int(get(t, key), &i), 0);
 	return i;
 }
 
 static void test_scalars(void **state)
 {
 	(void)state;
-	struct toml_doc *doc = parse("s = \"tab\\there \\u00e9\\U0001F600\"\n"
+	struct vmcfg_toml_doc *doc = parse("s = \"tab\\there \\u00e9\\U0001F600\"\n"
 				     "lit = 'C:\\path'\n"
 				     "hex = 0xdead_BEEF\noct = 0o755\nbin = 0b1010\n"
 				     "neg = -9_223_372_036_854_775_808\n"
 				     "t = true\nf = false\n"
 				     "fl = +1_000.5e-3\ninf = +inf\nnan = -nan\n");
-	const struct toml_value *r = toml_root(doc);
+	const struct vmcfg_toml_value *r = vmcfg_toml_root(doc);
 	const char *s;
 	size_t len;
 	bool b;
 
-	assert_int_equal(toml_get_string(get(r, "s"), &s, &len), 0);
+	assert_int_equal(vmcfg_toml_get_string(get(r, "s"), &s, &len), 0);
 	assert_string_equal(s, "tab\there \xc3\xa9\xf0\x9f\x98\x80");
 	assert_int_equal(len, strlen(s));
-	assert_int_equal(toml_get_string(get(r, "lit"), &s, &len), 0);
+	assert_int_equal(vmcfg_toml_get_string(get(r, "lit"), &s, &len), 0);
 	assert_string_equal(s, "C:\\path");
 	assert_int_equal(get_int(r, "hex"), 0xdeadbeef);
 	assert_int_equal(get_int(r, "oct"), 0755);
 	assert_int_equal(get_int(r, "bin"), 10);
 	assert_true(get_int(r, "neg") == INT64_MIN);
-	assert_int_equal(toml_get_bool(get(r, "t"), &b), 0);
+	assert_int_equal(vmcfg_toml_get_bool(get(r, "t"), &b), 0);
 	assert_true(b);
-	assert_int_equal(toml_get_bool(get(r, "f"), &b), 0);
+	assert_int_equal(vmcfg_toml_get_bool(get(r, "f"), &b), 0);
 	assert_false(b);
-	assert_int_equal(toml_get_float_text(get(r, "fl"), &s, &len), 0);
+	assert_int_equal(vmcfg_toml_get_float_text(get(r, "fl"), &s, &len), 0);
 	assert_string_equal(s, "1000.5e-3");
-	assert_int_equal(toml_get_float_text(get(r, "inf"), &s, &len), 0);
+	assert_int_equal(vmcfg_toml_get_float_text(get(r, "inf"), &s, &len), 0);
 	assert_string_equal(s, "inf");
-	assert_int_equal(toml_get_float_text(get(r, "nan"), &s, &len), 0);
+	assert_int_equal(vmcfg_toml_get_float_text(get(r, "nan"), &s, &len), 0);
 	assert_string_equal(s, "-nan");
 
 	double d;
-	assert_int_equal(toml_float_to_double("1000.5e-3", 9, &d), 0);
+	assert_int_equal(vmcfg_toml_float_to_double("1000.5e-3", 9, &d), 0);
 	assert_true(d == 1.0005);
-	assert_int_equal(toml_float_to_double("-inf", 4, &d), 0);
+	assert_int_equal(vmcfg_toml_float_to_double("-inf", 4, &d), 0);
 	assert_true(d < -1e308 && d * 0 != 0);
-	assert_int_equal(toml_float_to_double("nan", 3, &d), 0);
+	assert_int_equal(vmcfg_toml_float_to_double("nan", 3, &d), 0);
 	assert_true(d != d);
-	assert_int_equal(toml_float_to_double("0.1", 3, &d), 0);
+	assert_int_equal(vmcfg_toml_float_to_double("0.1", 3, &d), 0);
 	assert_true(d == 0.1);
-	assert_int_equal(toml_float_to_double("0x1p3", 5, &d), VMCFG_ESYNTAX);
-	assert_int_equal(toml_float_to_double("1e", 2, &d), VMCFG_ESYNTAX);
+	assert_int_equal(vmcfg_toml_float_to_double("0x1p3", 5, &d), VMCFG_ESYNTAX);
+	assert_int_equal(vmcfg_toml_float_to_double("1e", 2, &d), VMCFG_ESYNTAX);
 
 	/* Wrong types are refused. */
 	int64_t i;
 	uint64_t u;
-	assert_int_equal(toml_get_int(get(r, "s"), &i), VMCFG_ETYPE);
-	assert_int_equal(toml_get_u64(get(r, "t"), &u), VMCFG_ETYPE);
-	assert_int_equal(toml_get_string(get(r, "hex"), &s, &len), VMCFG_ETYPE);
-	assert_int_equal(toml_get_bool(NULL, &b), VMCFG_ETYPE);
-	assert_string_equal(toml_type_name(toml_type(get(r, "fl"))), "float");
-	assert_string_equal(toml_type_name(TOML_BOOL), "boolean");
-	toml_free(doc);
+	assert_int_equal(vmcfg_toml_get_int(get(r, "s"), &i), VMCFG_ETYPE);
+	assert_int_equal(vmcfg_toml_get_u64(get(r, "t"), &u), VMCFG_ETYPE);
+	assert_int_equal(vmcfg_toml_get_string(get(r, "hex"), &s, &len), VMCFG_ETYPE);
+	assert_int_equal(vmcfg_toml_get_bool(NULL, &b), VMCFG_ETYPE);
+	assert_string_equal(vmcfg_toml_type_name(vmcfg_toml_type(get(r, "fl"))), "float");
+	assert_string_equal(vmcfg_toml_type_name(VMCFG_TOML_BOOL), "boolean");
+	vmcfg_toml_free(doc);
 }
 
 static void test_strings(void **state)
 {
 	(void)state;
 	/* Multi-line forms: first newline trimmed, line-ending backslash, quotes, CRLF. */
-	struct toml_doc *doc = parse("a = \"\"\"\none \\\n    two\"\"\"\n"
+	struct vmcfg_toml_doc *doc = parse("a = \"\"\"\none \\\n    two\"\"\"\n"
 				     "b = '''\n'x'\n'''\n"
 				     "c = \"\"\"q\"\"\"\"\"\n"
 				     "d = \"\"\"x\r\ny\"\"\"\n"
 				     "nul = \"a\\u0000b\"\n");
-	const struct toml_value *r = toml_root(doc);
+	const struct vmcfg_toml_value *r = vmcfg_toml_root(doc);
 	const char *s;
 	size_t len;
 
-	toml_get_string(get(r, "a"), &s, &len);
+	vmcfg_toml_get_string(get(r, "a"), &s, &len);
 	assert_string_equal(s, "one two");
-	toml_get_string(get(r, "b"), &s, &len);
+	vmcfg_toml_get_string(get(r, "b"), &s, &len);
 	assert_string_equal(s, "'x'\n");
-	toml_get_string(get(r, "c"), &s, &len);
+	vmcfg_toml_get_string(get(r, "c"), &s, &len);
 	assert_string_equal(s, "q\"\"");
-	toml_get_string(get(r, "d"), &s, &len);
+	vmcfg_toml_get_string(get(r, "d"), &s, &len);
 	assert_string_equal(s, "x\ny"); /* CRLF is stored as "\n" */
-	assert_int_equal(toml_get_string(get(r, "nul"), &s, &len), 0);
+	assert_int_equal(vmcfg_toml_get_string(get(r, "nul"), &s, &len), 0);
 	assert_int_equal(len, 3);
 	assert_memory_equal(s, "a\0b", 4);
-	toml_free(doc);
+	vmcfg_toml_free(doc);
 
 	/* Keys may contain U+0000 as well. */
 	doc = parse("\"k\\u0000x\" = 1\n");
-	assert_non_null(toml_table_get(toml_root(doc), "k\0x", 3));
-	assert_null(toml_table_get(toml_root(doc), "k", 1));
-	toml_free(doc);
+	assert_non_null(vmcfg_toml_table_get(vmcfg_toml_root(doc), "k\0x", 3));
+	assert_null(vmcfg_toml_table_get(vmcfg_toml_root(doc), "k", 1));
+	vmcfg_toml_free(doc);
 }
 
 static void test_spans(void **state)
@@ -172,71 +172,71 @@ static void test_spans(void **state)
 			   "  id = 7\n"
 			   "x = [1, \"é\", 3]\n"
 			   "t.u = { v = 1 }\n";
-	struct toml_doc *doc = parse(text);
-	const struct toml_value *base = get(toml_root(doc), "base");
-	struct vmcfg_span sp = toml_value_span(doc, base);
+	struct vmcfg_toml_doc *doc = parse(text);
+	const struct vmcfg_toml_value *base = get(vmcfg_toml_root(doc), "base");
+	struct vmcfg_span sp = vmcfg_toml_value_span(doc, base);
 	assert_int_equal(sp.line, 2);
 	assert_int_equal(sp.col, 1);
 	assert_int_equal(sp.length, 6); /* "[base]" */
 
-	struct toml_key key;
-	const struct toml_value *name = toml_table_at(doc, base, 0, &key);
+	struct vmcfg_toml_key key;
+	const struct vmcfg_toml_value *name = vmcfg_toml_table_at(doc, base, 0, &key);
 	assert_string_equal(key.name, "name");
 	assert_int_equal(key.span.line, 3);
 	assert_int_equal(key.span.col, 1);
-	sp = toml_value_span(doc, name);
+	sp = vmcfg_toml_value_span(doc, name);
 	assert_int_equal(sp.line, 3);
 	assert_int_equal(sp.col, 8);
 	assert_int_equal(sp.length, 8); /* the quotes and 6 bytes of UTF-8 */
 
-	const struct toml_value *id = toml_table_at(doc, base, 1, &key);
+	const struct vmcfg_toml_value *id = vmcfg_toml_table_at(doc, base, 1, &key);
 	assert_int_equal(key.span.line, 4);
 	assert_int_equal(key.span.col, 3);
-	sp = toml_value_span(doc, id);
+	sp = vmcfg_toml_value_span(doc, id);
 	assert_int_equal(sp.line, 4);
 	assert_int_equal(sp.col, 8);
 	assert_int_equal(sp.offset, (uint32_t)(strstr(text, "7\n") - text));
 
-	const struct toml_value *x = get(base, "x");
-	sp = toml_value_span(doc, x);
+	const struct vmcfg_toml_value *x = get(base, "x");
+	sp = vmcfg_toml_value_span(doc, x);
 	assert_int_equal(sp.col, 5);
 	assert_int_equal(sp.length, 12);
-	sp = toml_value_span(doc, toml_array_at(x, 2));
+	sp = vmcfg_toml_value_span(doc, vmcfg_toml_array_at(x, 2));
 	assert_int_equal(sp.line, 5);
 	assert_int_equal(sp.col, 14); /* after the 1-column "é" */
 
 	/* A dotted table's span is the key that created it; an inline table's its braces. */
-	const struct toml_value *t = get(base, "t");
-	sp = toml_value_span(doc, t);
+	const struct vmcfg_toml_value *t = get(base, "t");
+	sp = vmcfg_toml_value_span(doc, t);
 	assert_int_equal(sp.line, 6);
 	assert_int_equal(sp.col, 1);
 	assert_int_equal(sp.length, 1);
-	sp = toml_value_span(doc, get(t, "u"));
+	sp = vmcfg_toml_value_span(doc, get(t, "u"));
 	assert_int_equal(sp.col, 7);
 	assert_int_equal(sp.length, 9);
-	toml_table_at(doc, t, 0, &key); /* a dotted key's span is its last part */
+	vmcfg_toml_table_at(doc, t, 0, &key); /* a dotted key's span is its last part */
 	assert_string_equal(key.name, "u");
 	assert_int_equal(key.span.line, 6);
 	assert_int_equal(key.span.col, 3);
 	assert_int_equal(key.span.length, 1);
 
-	sp = toml_value_span(doc, toml_root(doc));
+	sp = vmcfg_toml_value_span(doc, vmcfg_toml_root(doc));
 	assert_int_equal(sp.line, 1);
 	assert_int_equal(sp.col, 1);
 	assert_int_equal(sp.length, 0);
-	toml_free(doc);
+	vmcfg_toml_free(doc);
 }
 
 static void test_bom(void **state)
 {
 	(void)state;
-	struct toml_doc *doc = parse("\xEF\xBB\xBF" "a = 1\n");
-	struct toml_key key;
-	toml_table_at(doc, toml_root(doc), 0, &key);
+	struct vmcfg_toml_doc *doc = parse("\xEF\xBB\xBF" "a = 1\n");
+	struct vmcfg_toml_key key;
+	vmcfg_toml_table_at(doc, vmcfg_toml_root(doc), 0, &key);
 	assert_int_equal(key.span.offset, 3);
 	assert_int_equal(key.span.line, 1);
 	assert_int_equal(key.span.col, 1);
-	toml_free(doc);
+	vmcfg_toml_free(doc);
 
 	/* Only at the very start. */
 	expect_error("a = 1\n\xEF\xBB\xBF", 2, 1, "expected a key, found '\xEF\xBB\xBF' (U+FEFF)");
@@ -303,26 +303,26 @@ static void test_depth_limit(void **state)
 	char *text = malloc(n + 8);
 	memcpy(text, "a = ", 4);
 	memset(text + 4, '[', n);
-	struct toml_error err = parse_fail_opts(text, n + 4, NULL, VMCFG_ELIMIT);
+	struct vmcfg_toml_error err = parse_fail_opts(text, n + 4, NULL, VMCFG_ELIMIT);
 	assert_int_equal(err.span.line, 1);
-	assert_int_equal(err.span.col, 4 + TOML_MAX_DEPTH + 1);
+	assert_int_equal(err.span.col, 4 + VMCFG_TOML_MAX_DEPTH + 1);
 	assert_string_equal(err.msg, "tables and arrays nested more than 256 levels deep");
 
 	/* Inline tables count alike; the limit is an option. */
 	size_t len = 0;
 	for (int i = 0; i < 10; i++)
 		len += (size_t)sprintf(text + len, "%sa = {", i ? " " : "");
-	struct toml_options o = { .max_depth = 9 };
+	struct vmcfg_toml_options o = { .max_depth = 9 };
 	parse_fail_opts(text, len, &o, VMCFG_ELIMIT);
 	o.max_depth = 10;
 	memset(text + len, '}', 10);
 	text[len + 10] = '\n';
-	toml_free(parse_opts(text, len + 11, &o));
+	vmcfg_toml_free(parse_opts(text, len + 11, &o));
 
 	/* 256 nested arrays are fine by default. */
 	memset(text + 4, '[', 256);
 	memset(text + 4 + 256, ']', 256);
-	toml_free(parse_opts(text, 4 + 512, NULL));
+	vmcfg_toml_free(parse_opts(text, 4 + 512, NULL));
 
 	/* Key paths are limited too (a header of 300 parts). */
 	len = 0;
@@ -338,23 +338,23 @@ static void test_allow_u64(void **state)
 {
 	(void)state;
 	const char *text = "a = 0xffff_ffff_ffff_ffff\nb = 9223372036854775808\nc = -1\n";
-	struct toml_error err = parse_fail(text);
+	struct vmcfg_toml_error err = parse_fail(text);
 	assert_string_equal(err.msg, "integer 0xffff_ffff_ffff_ffff does not fit in 64 bits");
 
-	struct toml_options o = { .allow_u64 = true };
-	struct toml_doc *doc = parse_opts(text, strlen(text), &o);
-	const struct toml_value *r = toml_root(doc);
+	struct vmcfg_toml_options o = { .allow_u64 = true };
+	struct vmcfg_toml_doc *doc = parse_opts(text, strlen(text), &o);
+	const struct vmcfg_toml_value *r = vmcfg_toml_root(doc);
 	int64_t i;
 	uint64_t u;
-	assert_int_equal(toml_get_int(get(r, "a"), &i), VMCFG_ERANGE);
-	assert_int_equal(toml_get_u64(get(r, "a"), &u), 0);
+	assert_int_equal(vmcfg_toml_get_int(get(r, "a"), &i), VMCFG_ERANGE);
+	assert_int_equal(vmcfg_toml_get_u64(get(r, "a"), &u), 0);
 	assert_true(u == UINT64_MAX);
-	assert_int_equal(toml_get_u64(get(r, "b"), &u), 0);
+	assert_int_equal(vmcfg_toml_get_u64(get(r, "b"), &u), 0);
 	assert_true(u == 1ull << 63);
-	assert_int_equal(toml_get_u64(get(r, "c"), &u), VMCFG_ERANGE);
-	assert_int_equal(toml_get_int(get(r, "c"), &i), 0);
+	assert_int_equal(vmcfg_toml_get_u64(get(r, "c"), &u), VMCFG_ERANGE);
+	assert_int_equal(vmcfg_toml_get_int(get(r, "c"), &i), 0);
 	assert_int_equal(i, -1);
-	toml_free(doc);
+	vmcfg_toml_free(doc);
 
 	/* Still bounded: 2^64 and -2^63-1 do not fit. */
 	parse_fail_opts("a = 0x1_0000_0000_0000_0000\n", 28, &o, VMCFG_ESYNTAX);
@@ -364,7 +364,7 @@ static void test_allow_u64(void **state)
 static void test_tables(void **state)
 {
 	(void)state;
-	struct toml_doc *doc = parse("top = 1\n"
+	struct vmcfg_toml_doc *doc = parse("top = 1\n"
 				     "dot.ted = 2\n"
 				     "inl = { x = 1 }\n"
 				     "[imp.sub]\n"
@@ -372,43 +372,43 @@ static void test_tables(void **state)
 				     "z = 1\ny = 2\nx = 3\n"
 				     "[[aot]]\nn = 1\n[aot.child]\n[[aot]]\nn = 2\n"
 				     "[imp]\n");
-	const struct toml_value *r = toml_root(doc);
-	struct toml_key key;
+	const struct vmcfg_toml_value *r = vmcfg_toml_root(doc);
+	struct vmcfg_toml_key key;
 	const char *order[] = { "top", "dot", "inl", "imp", "hdr", "aot" };
 
-	assert_int_equal(toml_table_kind(r), TOML_TABLE_ROOT);
-	assert_int_equal(toml_count(r), 6);
+	assert_int_equal(vmcfg_toml_table_kind(r), VMCFG_TOML_TABLE_ROOT);
+	assert_int_equal(vmcfg_toml_count(r), 6);
 	for (size_t i = 0; i < 6; i++) {
-		assert_non_null(toml_table_at(doc, r, i, &key));
+		assert_non_null(vmcfg_toml_table_at(doc, r, i, &key));
 		assert_string_equal(key.name, order[i]);
 	}
-	assert_null(toml_table_at(doc, r, 6, &key));
-	assert_int_equal(toml_table_kind(get(r, "dot")), TOML_TABLE_DOTTED);
-	assert_int_equal(toml_table_kind(get(r, "inl")), TOML_TABLE_INLINE);
-	assert_int_equal(toml_table_kind(get(r, "imp")), TOML_TABLE_HEADER); /* defined last */
-	assert_int_equal(toml_table_kind(get(get(r, "imp"), "sub")), TOML_TABLE_HEADER);
-	assert_int_equal(toml_table_kind(get(r, "top")), 0);
+	assert_null(vmcfg_toml_table_at(doc, r, 6, &key));
+	assert_int_equal(vmcfg_toml_table_kind(get(r, "dot")), VMCFG_TOML_TABLE_DOTTED);
+	assert_int_equal(vmcfg_toml_table_kind(get(r, "inl")), VMCFG_TOML_TABLE_INLINE);
+	assert_int_equal(vmcfg_toml_table_kind(get(r, "imp")), VMCFG_TOML_TABLE_HEADER); /* defined last */
+	assert_int_equal(vmcfg_toml_table_kind(get(get(r, "imp"), "sub")), VMCFG_TOML_TABLE_HEADER);
+	assert_int_equal(vmcfg_toml_table_kind(get(r, "top")), 0);
 
 	/* Entries in document order, not sorted. */
-	const struct toml_value *hdr = get(r, "hdr");
-	toml_table_at(doc, hdr, 0, &key);
+	const struct vmcfg_toml_value *hdr = get(r, "hdr");
+	vmcfg_toml_table_at(doc, hdr, 0, &key);
 	assert_string_equal(key.name, "z");
-	toml_table_at(doc, hdr, 2, &key);
+	vmcfg_toml_table_at(doc, hdr, 2, &key);
 	assert_string_equal(key.name, "x");
 
-	const struct toml_value *aot = get(r, "aot");
-	assert_int_equal(toml_type(aot), TOML_ARRAY);
-	assert_true(toml_array_is_aot(aot));
-	assert_int_equal(toml_count(aot), 2);
-	const struct toml_value *item = toml_array_at(aot, 0);
-	assert_int_equal(toml_table_kind(item), TOML_TABLE_AOT_ITEM);
+	const struct vmcfg_toml_value *aot = get(r, "aot");
+	assert_int_equal(vmcfg_toml_type(aot), VMCFG_TOML_ARRAY);
+	assert_true(vmcfg_toml_array_is_aot(aot));
+	assert_int_equal(vmcfg_toml_count(aot), 2);
+	const struct vmcfg_toml_value *item = vmcfg_toml_array_at(aot, 0);
+	assert_int_equal(vmcfg_toml_table_kind(item), VMCFG_TOML_TABLE_AOT_ITEM);
 	assert_int_equal(get_int(item, "n"), 1);
-	assert_int_equal(toml_table_kind(get(item, "child")), TOML_TABLE_HEADER);
-	assert_int_equal(get_int(toml_array_at(aot, 1), "n"), 2);
-	assert_null(toml_array_at(aot, 2));
-	assert_null(toml_table_get(toml_array_at(aot, 1), "child", 5));
-	assert_false(toml_array_is_aot(get(get(r, "inl"), "x")));
-	toml_free(doc);
+	assert_int_equal(vmcfg_toml_table_kind(get(item, "child")), VMCFG_TOML_TABLE_HEADER);
+	assert_int_equal(get_int(vmcfg_toml_array_at(aot, 1), "n"), 2);
+	assert_null(vmcfg_toml_array_at(aot, 2));
+	assert_null(vmcfg_toml_table_get(vmcfg_toml_array_at(aot, 1), "child", 5));
+	assert_false(vmcfg_toml_array_is_aot(get(get(r, "inl"), "x")));
+	vmcfg_toml_free(doc);
 }
 
 static void test_large(void **state)
@@ -425,32 +425,32 @@ static void test_large(void **state)
 	len += (size_t)sprintf(text + len, "]\n");
 	for (int i = 0; i < 10000; i++)
 		len += (size_t)sprintf(text + len, "[[vm]]\nid = %d\n", i);
-	struct toml_doc *doc = parse_opts(text, len, NULL);
-	const struct toml_value *r = toml_root(doc);
+	struct vmcfg_toml_doc *doc = parse_opts(text, len, NULL);
+	const struct vmcfg_toml_value *r = vmcfg_toml_root(doc);
 	char k[32];
 
-	assert_int_equal(toml_count(r), 100002);
+	assert_int_equal(vmcfg_toml_count(r), 100002);
 	for (int i = 0; i < 100000; i += 997) {
 		int n = sprintf(k, "key%d", i);
 		int64_t v;
-		assert_int_equal(toml_get_int(toml_table_get(r, k, (size_t)n), &v), 0);
+		assert_int_equal(vmcfg_toml_get_int(vmcfg_toml_table_get(r, k, (size_t)n), &v), 0);
 		assert_int_equal(v, i);
-		struct toml_key key;
-		toml_table_at(doc, r, (size_t)i, &key);
+		struct vmcfg_toml_key key;
+		vmcfg_toml_table_at(doc, r, (size_t)i, &key);
 		assert_string_equal(key.name, k);
 		assert_int_equal(key.span.line, i + 1);
 	}
-	assert_null(toml_table_get(r, "key100000", 9));
-	const struct toml_value *arr = get(r, "arr");
-	assert_int_equal(toml_count(arr), 100000);
+	assert_null(vmcfg_toml_table_get(r, "key100000", 9));
+	const struct vmcfg_toml_value *arr = get(r, "arr");
+	assert_int_equal(vmcfg_toml_count(arr), 100000);
 	int64_t v;
-	toml_get_int(toml_array_at(arr, 99999), &v);
+	vmcfg_toml_get_int(vmcfg_toml_array_at(arr, 99999), &v);
 	assert_int_equal(v, 99999);
-	const struct toml_value *vm = get(r, "vm");
-	assert_int_equal(toml_count(vm), 10000);
-	assert_int_equal(get_int(toml_array_at(vm, 9999), "id"), 9999);
-	assert_true(toml_doc_bytes(doc) > len / 2);
-	toml_free(doc);
+	const struct vmcfg_toml_value *vm = get(r, "vm");
+	assert_int_equal(vmcfg_toml_count(vm), 10000);
+	assert_int_equal(get_int(vmcfg_toml_array_at(vm, 9999), "id"), 9999);
+	assert_true(vmcfg_toml_doc_bytes(doc) > len / 2);
+	vmcfg_toml_free(doc);
 	free(text);
 }
 
@@ -467,27 +467,27 @@ static void test_datetimes(void **state)
 		{ "00:32:00.5", "00:32:00.5" },
 		{ "23:59:60", "23:59:60" },
 	};
-	static const enum toml_type types[] = {
-		TOML_DATETIME, TOML_DATETIME, TOML_DATETIME, TOML_DATETIME,
-		TOML_DATETIME_LOCAL, TOML_DATE_LOCAL, TOML_TIME_LOCAL, TOML_TIME_LOCAL,
+	static const enum vmcfg_toml_type types[] = {
+		VMCFG_TOML_DATETIME, VMCFG_TOML_DATETIME, VMCFG_TOML_DATETIME, VMCFG_TOML_DATETIME,
+		VMCFG_TOML_DATETIME_LOCAL, VMCFG_TOML_DATE_LOCAL, VMCFG_TOML_TIME_LOCAL, VMCFG_TOML_TIME_LOCAL,
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char text[80], out[40];
-		struct toml_datetime dt;
+		struct vmcfg_toml_datetime dt;
 		int n = sprintf(text, "d = %s\n", cases[i][0]);
-		struct toml_doc *doc = parse_opts(text, (size_t)n, NULL);
-		const struct toml_value *d = get(toml_root(doc), "d");
-		assert_int_equal(toml_type(d), types[i]);
-		assert_int_equal(toml_get_datetime(d, &dt), 0);
-		assert_int_equal(toml_format_datetime(&dt, out, sizeof out), strlen(cases[i][1]));
+		struct vmcfg_toml_doc *doc = parse_opts(text, (size_t)n, NULL);
+		const struct vmcfg_toml_value *d = get(vmcfg_toml_root(doc), "d");
+		assert_int_equal(vmcfg_toml_type(d), types[i]);
+		assert_int_equal(vmcfg_toml_get_datetime(d, &dt), 0);
+		assert_int_equal(vmcfg_toml_format_datetime(&dt, out, sizeof out), strlen(cases[i][1]));
 		assert_string_equal(out, cases[i][1]);
-		toml_free(doc);
+		vmcfg_toml_free(doc);
 	}
-	struct toml_datetime dt = { .has_date = true, .year = 1, .month = 2, .day = 3,
+	struct vmcfg_toml_datetime dt = { .has_date = true, .year = 1, .month = 2, .day = 3,
 				    .has_time = true, .hour = 4, .minute = 5, .second = 6,
 				    .has_offset = true, .offset_minutes = -90 };
 	char small[8];
-	assert_int_equal(toml_format_datetime(&dt, small, sizeof small), 25);
+	assert_int_equal(vmcfg_toml_format_datetime(&dt, small, sizeof small), 25);
 	assert_string_equal(small, "0001-02");
 	parse_fail("d = 1900-02-29\n");
 	parse_fail("d = 1979-05-27T24:00:00\n");
@@ -498,19 +498,19 @@ static void test_datetimes(void **state)
 static void test_invalid_args(void **state)
 {
 	(void)state;
-	struct toml_doc *doc;
-	struct toml_error err;
-	assert_int_equal(toml_parse(NULL, 1, &vmcfg_host_allocator, NULL, &doc, &err),
+	struct vmcfg_toml_doc *doc;
+	struct vmcfg_toml_error err;
+	assert_int_equal(vmcfg_toml_parse(NULL, 1, &vmcfg_host_allocator, NULL, &doc, &err),
 			 VMCFG_EINVAL);
-	assert_int_equal(toml_parse("", 0, NULL, NULL, &doc, NULL), VMCFG_EINVAL);
-	assert_int_equal(toml_parse("", 0, &vmcfg_host_allocator, NULL, NULL, NULL), VMCFG_EINVAL);
+	assert_int_equal(vmcfg_toml_parse("", 0, NULL, NULL, &doc, NULL), VMCFG_EINVAL);
+	assert_int_equal(vmcfg_toml_parse("", 0, &vmcfg_host_allocator, NULL, NULL, NULL), VMCFG_EINVAL);
 	/* An empty document is an empty root table. */
-	assert_int_equal(toml_parse(NULL, 0, &vmcfg_host_allocator, NULL, &doc, NULL), 0);
-	assert_int_equal(toml_count(toml_root(doc)), 0);
-	toml_free(doc);
-	toml_free(NULL);
-	assert_null(toml_table_get(NULL, "a", 1));
-	assert_int_equal(toml_count(NULL), 0);
+	assert_int_equal(vmcfg_toml_parse(NULL, 0, &vmcfg_host_allocator, NULL, &doc, NULL), 0);
+	assert_int_equal(vmcfg_toml_count(vmcfg_toml_root(doc)), 0);
+	vmcfg_toml_free(doc);
+	vmcfg_toml_free(NULL);
+	assert_null(vmcfg_toml_table_get(NULL, "a", 1));
+	assert_int_equal(vmcfg_toml_count(NULL), 0);
 }
 
 /* A VM configuration of the shape vmcfg reads, long enough to grow every buffer. */
@@ -546,31 +546,31 @@ static void test_allocation_failures(void **state)
 	char *text = realistic_config(&len);
 	struct vmcfg_counting_alloc st = { 0 };
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
-	struct toml_doc *doc;
-	struct toml_error err;
+	struct vmcfg_toml_doc *doc;
+	struct vmcfg_toml_error err;
 
 	/* How many allocations a full parse makes. */
-	assert_int_equal(toml_parse(text, len, &a, NULL, &doc, &err), 0);
+	assert_int_equal(vmcfg_toml_parse(text, len, &a, NULL, &doc, &err), 0);
 	uint64_t calls = st.calls;
 	assert_true(calls > 10);
-	assert_int_equal(toml_doc_bytes(doc), st.in_use);
-	toml_free(doc);
+	assert_int_equal(vmcfg_toml_doc_bytes(doc), st.in_use);
+	vmcfg_toml_free(doc);
 	assert_int_equal(st.in_use, 0);
 
 	for (uint64_t k = 1; k <= calls; k++) {
 		st = (struct vmcfg_counting_alloc){ .fail_at = k };
-		doc = (struct toml_doc *)1;
-		int rc = toml_parse(text, len, &a, NULL, &doc, &err);
+		doc = (struct vmcfg_toml_doc *)1;
+		int rc = vmcfg_toml_parse(text, len, &a, NULL, &doc, &err);
 		if (rc != VMCFG_ENOMEM || err.code != VMCFG_ENOMEM || doc || st.in_use != 0)
 			fail_msg("allocation %llu: rc %d, in use %zu", (unsigned long long)k, rc,
 				 st.in_use);
 		assert_string_equal(err.msg, "out of memory");
 	}
 	st = (struct vmcfg_counting_alloc){ .fail_at = calls + 1 };
-	assert_int_equal(toml_parse(text, len, &a, NULL, &doc, &err), 0);
-	const struct toml_value *regions = get(get(toml_root(doc), "kernel"), "memory_regions");
-	assert_int_equal(toml_count(regions), 300);
-	toml_free(doc);
+	assert_int_equal(vmcfg_toml_parse(text, len, &a, NULL, &doc, &err), 0);
+	const struct vmcfg_toml_value *regions = get(get(vmcfg_toml_root(doc), "kernel"), "memory_regions");
+	assert_int_equal(vmcfg_toml_count(regions), 300);
+	vmcfg_toml_free(doc);
 	assert_int_equal(st.in_use, 0);
 	free(text);
 }

@@ -47,17 +47,17 @@ static void put_string(FILE *f, const char *s, size_t n)
 	putc('"', f);
 }
 
-static void put_scalar(FILE *f, const struct toml_value *v)
+static void put_scalar(FILE *f, const struct vmcfg_toml_value *v)
 {
 	static const char *const tags[] = {
-		[TOML_STRING] = "string",
-		[TOML_INTEGER] = "integer",
-		[TOML_FLOAT] = "float",
-		[TOML_BOOL] = "bool",
-		[TOML_DATETIME] = "datetime",
-		[TOML_DATETIME_LOCAL] = "datetime-local",
-		[TOML_DATE_LOCAL] = "date-local",
-		[TOML_TIME_LOCAL] = "time-local",
+		[VMCFG_TOML_STRING] = "string",
+		[VMCFG_TOML_INTEGER] = "integer",
+		[VMCFG_TOML_FLOAT] = "float",
+		[VMCFG_TOML_BOOL] = "bool",
+		[VMCFG_TOML_DATETIME] = "datetime",
+		[VMCFG_TOML_DATETIME_LOCAL] = "datetime-local",
+		[VMCFG_TOML_DATE_LOCAL] = "date-local",
+		[VMCFG_TOML_TIME_LOCAL] = "time-local",
 	};
 	char buf[48];
 	const char *s = buf;
@@ -65,68 +65,68 @@ static void put_scalar(FILE *f, const struct toml_value *v)
 	int64_t i;
 	uint64_t u;
 	bool b;
-	struct toml_datetime dt;
+	struct vmcfg_toml_datetime dt;
 
-	switch (toml_type(v)) {
-	case TOML_STRING:
-		toml_get_string(v, &s, &n);
+	switch (vmcfg_toml_type(v)) {
+	case VMCFG_TOML_STRING:
+		vmcfg_toml_get_string(v, &s, &n);
 		break;
-	case TOML_INTEGER:
-		if (toml_get_int(v, &i) == 0)
+	case VMCFG_TOML_INTEGER:
+		if (vmcfg_toml_get_int(v, &i) == 0)
 			n = (size_t)snprintf(buf, sizeof buf, "%lld", (long long)i);
-		else if (toml_get_u64(v, &u) == 0)
+		else if (vmcfg_toml_get_u64(v, &u) == 0)
 			n = (size_t)snprintf(buf, sizeof buf, "%llu", (unsigned long long)u);
 		break;
-	case TOML_FLOAT:
-		toml_get_float_text(v, &s, &n);
+	case VMCFG_TOML_FLOAT:
+		vmcfg_toml_get_float_text(v, &s, &n);
 		if (strstr(s, "nan")) /* the protocol has no signed NaN */
 			s = "nan", n = 3;
 		break;
-	case TOML_BOOL:
-		toml_get_bool(v, &b);
+	case VMCFG_TOML_BOOL:
+		vmcfg_toml_get_bool(v, &b);
 		s = b ? "true" : "false";
 		n = strlen(s);
 		break;
 	default:
-		toml_get_datetime(v, &dt);
-		n = toml_format_datetime(&dt, buf, sizeof buf);
+		vmcfg_toml_get_datetime(v, &dt);
+		n = vmcfg_toml_format_datetime(&dt, buf, sizeof buf);
 		break;
 	}
-	fprintf(f, "{\"type\": \"%s\", \"value\": ", tags[toml_type(v)]);
+	fprintf(f, "{\"type\": \"%s\", \"value\": ", tags[vmcfg_toml_type(v)]);
 	put_string(f, s, n);
 	putc('}', f);
 }
 
 /* Nesting is bounded by the parser's depth limit, so recursion is safe. */
-static void put_value(FILE *f, const struct toml_doc *doc, const struct toml_value *v,
+static void put_value(FILE *f, const struct vmcfg_toml_doc *doc, const struct vmcfg_toml_value *v,
 		      int indent)
 {
-	enum toml_type t = toml_type(v);
-	size_t n = toml_count(v);
+	enum vmcfg_toml_type t = vmcfg_toml_type(v);
+	size_t n = vmcfg_toml_count(v);
 
-	if (t != TOML_TABLE && t != TOML_ARRAY) {
+	if (t != VMCFG_TOML_TABLE && t != VMCFG_TOML_ARRAY) {
 		put_scalar(f, v);
 		return;
 	}
 	if (n == 0) {
-		fputs(t == TOML_TABLE ? "{}" : "[]", f);
+		fputs(t == VMCFG_TOML_TABLE ? "{}" : "[]", f);
 		return;
 	}
-	fputs(t == TOML_TABLE ? "{\n" : "[\n", f);
+	fputs(t == VMCFG_TOML_TABLE ? "{\n" : "[\n", f);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%*s", 2 * (indent + 1), "");
-		if (t == TOML_TABLE) {
-			struct toml_key key;
-			const struct toml_value *e = toml_table_at(doc, v, i, &key);
+		if (t == VMCFG_TOML_TABLE) {
+			struct vmcfg_toml_key key;
+			const struct vmcfg_toml_value *e = vmcfg_toml_table_at(doc, v, i, &key);
 			put_string(f, key.name, key.len);
 			fputs(": ", f);
 			put_value(f, doc, e, indent + 1);
 		} else {
-			put_value(f, doc, toml_array_at(v, i), indent + 1);
+			put_value(f, doc, vmcfg_toml_array_at(v, i), indent + 1);
 		}
 		fputs(i + 1 < n ? ",\n" : "\n", f);
 	}
-	fprintf(f, "%*s%c", 2 * indent, "", t == TOML_TABLE ? '}' : ']');
+	fprintf(f, "%*s%c", 2 * indent, "", t == VMCFG_TOML_TABLE ? '}' : ']');
 }
 
 int cmd_toml2json(int argc, char **argv)
@@ -157,18 +157,18 @@ int cmd_toml2json(int argc, char **argv)
 		return 2;
 	}
 
-	struct toml_doc *doc;
-	struct toml_error err;
-	rc = toml_parse(text, len, &vmcfg_host_allocator, NULL, &doc, &err);
+	struct vmcfg_toml_doc *doc;
+	struct vmcfg_toml_error err;
+	rc = vmcfg_toml_parse(text, len, &vmcfg_host_allocator, NULL, &doc, &err);
 	free(text);
 	if (rc) {
 		fprintf(stderr, "%s:%u:%u: error: %s\n", name, err.span.line, err.span.col,
 			err.msg);
 		return rc == VMCFG_ESYNTAX || rc == VMCFG_ELIMIT ? 1 : 2;
 	}
-	put_value(stdout, doc, toml_root(doc), 0);
+	put_value(stdout, doc, vmcfg_toml_root(doc), 0);
 	putc('\n', stdout);
-	toml_free(doc);
+	vmcfg_toml_free(doc);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "vmcfg toml2json: cannot write the output: %s\n", strerror(errno));
 		return 2;
