@@ -13,9 +13,9 @@
  *   - every diagnostic has a catalogued code, a message, and a primary span
  *     inside its file (or no location);
  *   - a VM file without errors converts (vm_config_from_spec succeeds), and
- *     its canonical TOML with comments (vm_spec_emit_toml_commented, as
+ *     its canonical TOML with comments (vmcfg_vm_spec_emit_toml_commented, as
  *     `vmcfg fmt` writes it) decodes again without errors to the same JSON
- *     (vm_spec_emit_json) and holds every comment of the file — `vmcfg fmt`
+ *     (vmcfg_vm_spec_emit_json) and holds every comment of the file — `vmcfg fmt`
  *     never breaks a file nor loses a comment;
  *   - after everything is freed the counting allocator holds nothing.
  */
@@ -134,8 +134,8 @@ static void check_comments_kept(const struct part *src, const struct buffer *tom
 	size_t n;
 	vmcfg_arena_init(&arena, a, 0);
 	/* Given no output lines, the plan puts every comment in the head group. */
-	CHECK(spec_comment_plan_build(&plan, &arena, src->text, src->len, NULL, 0) == 0);
-	const size_t *all = spec_comments_of(&plan, SPEC_COMMENT_HEAD, &n);
+	CHECK(vmcfg_spec_comment_plan_build(&plan, &arena, src->text, src->len, NULL, 0) == 0);
+	const size_t *all = vmcfg_spec_comments_of(&plan, SPEC_COMMENT_HEAD, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct spec_comment *c = &plan.comments[all[i]];
 		CHECK(contains(toml, src->text + c->offset, c->len));
@@ -147,7 +147,7 @@ static void check_comments_kept(const struct part *src, const struct buffer *tom
  * A clean file converts, and its canonical TOML with comments reads back
  * to the same spec.
  */
-static void check_round_trip(const struct vm_spec *spec, const struct part *src,
+static void check_round_trip(const struct vmcfg_vm_spec *spec, const struct part *src,
 			     const struct vmcfg_allocator *a)
 {
 	struct vm_config *cfg = NULL;
@@ -157,20 +157,20 @@ static void check_round_trip(const struct vm_spec *spec, const struct part *src,
 			    wt = { buffer_write, &toml };
 	vm_config_emit_json(cfg, &wc);
 	vm_config_free(cfg);
-	vm_spec_emit_json(spec, &wj);
-	CHECK(vm_spec_emit_toml_commented(spec, src->text, src->len, a, &wt) == 0);
+	vmcfg_vm_spec_emit_json(spec, &wj);
+	CHECK(vmcfg_vm_spec_emit_toml_commented(spec, src->text, src->len, a, &wt) == 0);
 	check_comments_kept(src, &toml, a);
 
 	struct vmcfg_diags d2;
-	struct vm_spec *again = NULL;
+	struct vmcfg_vm_spec *again = NULL;
 	vmcfg_diags_init(&d2, a);
-	CHECK(vm_spec_load(toml.data, toml.len, "fmt.toml", a, &d2, &again) == 0);
+	CHECK(vmcfg_vm_spec_load(toml.data, toml.len, "fmt.toml", a, &d2, &again) == 0);
 	CHECK(again && d2.errors == 0);
 	struct buffer json2 = { 0 };
 	struct vmcfg_writer wj2 = { buffer_write, &json2 };
-	vm_spec_emit_json(again, &wj2);
+	vmcfg_vm_spec_emit_json(again, &wj2);
 	CHECK(json.len == json2.len && !memcmp(json.data, json2.data, json.len));
-	vm_spec_free(again);
+	vmcfg_vm_spec_free(again);
 	vmcfg_diags_free(&d2);
 	free(json.data);
 	free(json2.data);
@@ -186,17 +186,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = split((const char *)data, size, parts);
 	size_t first_vm = n > 1 ? 1 : 0;
 	struct vmcfg_system *sys = NULL;
-	struct vm_spec *specs[MAX_PARTS] = { 0 };
+	struct vmcfg_vm_spec *specs[MAX_PARTS] = { 0 };
 	struct vmcfg_diags d;
 
 	vmcfg_diags_init(&d, &a);
 	if (n > 1)
 		CHECK(vmcfg_system_load(parts[0].text, parts[0].len, parts[0].name, &a, &d, &sys) == 0);
 	for (size_t i = first_vm; i < n; i++)
-		CHECK(vm_spec_load(parts[i].text, parts[i].len, parts[i].name, &a, &d, &specs[i]) == 0);
+		CHECK(vmcfg_vm_spec_load(parts[i].text, parts[i].len, parts[i].name, &a, &d, &specs[i]) == 0);
 	const struct vmcfg_platform *platform = sys && sys->has_platform ? &sys->platform : NULL;
 	if (n > 1) {
-		CHECK(vmcfg_check_system(sys, platform, (const struct vm_spec *const *)specs + 1, n - 1,
+		CHECK(vmcfg_check_system(sys, platform, (const struct vmcfg_vm_spec *const *)specs + 1, n - 1,
 					 NULL, &d) == 0);
 	} else if (specs[0]) {
 		CHECK(vmcfg_check_vm(specs[0], NULL, NULL, &d) == 0);
@@ -206,7 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (specs[i] && errors_in(&d, parts[i].name) == 0)
 			check_round_trip(specs[i], &parts[i], &a);
 	for (size_t i = 0; i < n; i++)
-		vm_spec_free(specs[i]);
+		vmcfg_vm_spec_free(specs[i]);
 	vmcfg_system_free(sys);
 	vmcfg_diags_free(&d);
 	CHECK(st.in_use == 0);

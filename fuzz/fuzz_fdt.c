@@ -51,12 +51,12 @@ static struct vm_config *fuzz_vm(void)
 	static struct vm_config *cfg;
 	if (!cfg) {
 		struct vmcfg_diags d;
-		struct vm_spec *spec = NULL;
+		struct vmcfg_vm_spec *spec = NULL;
 		vmcfg_diags_init(&d, &vmcfg_host_allocator);
-		CHECK(vm_spec_load(vm_toml, sizeof vm_toml - 1, "fuzz.toml", &vmcfg_host_allocator, &d,
+		CHECK(vmcfg_vm_spec_load(vm_toml, sizeof vm_toml - 1, "fuzz.toml", &vmcfg_host_allocator, &d,
 				   &spec) == 0 && spec && d.errors == 0);
 		CHECK(vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg) == 0);
-		vm_spec_free(spec);
+		vmcfg_vm_spec_free(spec);
 		vmcfg_diags_free(&d);
 	}
 	return cfg;

@@ -90,12 +90,12 @@ static void free_corpus(struct corpus *c)
 }
 
 /* Parses and decodes every file into specs; exits on any error (the corpus is valid). */
-static void decode(const struct corpus *c, struct vm_spec **specs)
+static void decode(const struct corpus *c, struct vmcfg_vm_spec **specs)
 {
 	struct vmcfg_diags d;
 	vmcfg_diags_init(&d, &vmcfg_host_allocator);
 	for (unsigned i = 0; i < c->n; i++) {
-		if (vm_spec_load(c->text + (size_t)i * VM_TEXT, (size_t)c->len[i], c->name[i],
+		if (vmcfg_vm_spec_load(c->text + (size_t)i * VM_TEXT, (size_t)c->len[i], c->name[i],
 				 &vmcfg_host_allocator, &d, &specs[i]) ||
 		    !specs[i] || d.errors) {
 			fprintf(stderr, "bench_check: generated VM %u does not decode\n", i);
@@ -132,18 +132,18 @@ static int write_files(const struct corpus *c, const char *dir)
 	return fclose(sys) != 0;
 }
 
-static void free_specs(struct vm_spec **specs, unsigned n)
+static void free_specs(struct vmcfg_vm_spec **specs, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
-		vm_spec_free(specs[i]);
+		vmcfg_vm_spec_free(specs[i]);
 }
 
 /* Checks the system; returns its findings (errors and warnings), exits on failure. */
-static size_t check(const struct vmcfg_platform *platform, struct vm_spec **specs, unsigned n)
+static size_t check(const struct vmcfg_platform *platform, struct vmcfg_vm_spec **specs, unsigned n)
 {
 	struct vmcfg_diags d;
 	vmcfg_diags_init(&d, &vmcfg_host_allocator);
-	int rc = vmcfg_check_system(NULL, platform, (const struct vm_spec *const *)specs, n, NULL,
+	int rc = vmcfg_check_system(NULL, platform, (const struct vmcfg_vm_spec *const *)specs, n, NULL,
 				    &d);
 	if (rc) {
 		fprintf(stderr, "bench_check: %s\n", vmcfg_strerror(rc));
@@ -194,7 +194,7 @@ int main(int argc, char **argv)
 	}
 	unsigned n = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 1000;
 	int runs = argc > 2 ? atoi(argv[2]) : 5;
-	struct vm_spec **specs = calloc(n ? n : 1, sizeof *specs);
+	struct vmcfg_vm_spec **specs = calloc(n ? n : 1, sizeof *specs);
 	struct corpus corpus;
 	if (!specs) {
 		fprintf(stderr, "bench_check: out of memory\n");

@@ -48,7 +48,7 @@ void hv_ivc_detach(struct hv_vm *hv)
 	spin_unlock(&lock);
 }
 
-static struct hv_vm *find_vm(struct hv_vm *vms, size_t count, const struct spec_str *name)
+static struct hv_vm *find_vm(struct hv_vm *vms, size_t count, const struct vmcfg_spec_str *name)
 {
 	for (size_t i = 0; i < count; i++)
 		if (strlen(vms[i].vm->name) == name->len &&

@@ -24,7 +24,7 @@ static struct hv_vm vms[HV_MAX_VMS];
 /* One VM file of the system. */
 struct vm_file {
 	char path[HV_PATH_MAX]; /* as the CLI opens it: relative to the system file */
-	struct vm_spec *spec;   /* NULL: not built in, or not TOML (reported) */
+	struct vmcfg_vm_spec *spec;   /* NULL: not built in, or not TOML (reported) */
 	size_t errors;          /* error findings located in this file */
 	struct vm_config *cfg;  /* set once converted; kept until its VM is gone */
 };
@@ -51,7 +51,7 @@ static bool each_name(const char *list, size_t len, bool (*fn)(const char *, siz
 	return true;
 }
 
-static bool same_name(const char *name, size_t len, const struct vm_spec *spec)
+static bool same_name(const char *name, size_t len, const struct vmcfg_vm_spec *spec)
 {
 	return spec && spec->base.name.set && spec->base.name.len == len &&
 	       memcmp(spec->base.name.s, name, len) == 0;
@@ -87,9 +87,9 @@ static bool selected(const struct vm_file *f, const char *select, size_t select_
 	return !select || !each_name(select, select_len, not_this, f->spec);
 }
 
-static bool image_in_memory(const struct vm_spec *spec)
+static bool image_in_memory(const struct vmcfg_vm_spec *spec)
 {
-	const struct spec_str *loc = &spec->kernel.image_location;
+	const struct vmcfg_spec_str *loc = &spec->kernel.image_location;
 
 	return loc->set && loc->len == 6 && memcmp(loc->s, "memory", 6) == 0;
 }
@@ -98,7 +98,7 @@ static bool image_in_memory(const struct vm_spec *spec)
  * vmcfg_check_opts.image_size: the size of a built-in image, so the checker
  * knows whether it fits its VM's RAM, as the CLI knows from the file.
  */
-static bool image_size(void *ud, const struct vm_spec *spec, enum vmcfg_image_kind kind,
+static bool image_size(void *ud, const struct vmcfg_vm_spec *spec, enum vmcfg_image_kind kind,
 		       const char *path, uint64_t *size)
 {
 	const struct hv_file *f;
@@ -205,7 +205,7 @@ static int load_vm_files(const struct vmcfg_system *sys, struct vm_file *files,
 					     "cannot read %s: not built into the hypervisor",
 					     f->path);
 		} else {
-			err = vm_spec_load((const char *)text->data, text->size, f->path, &hv_heap,
+			err = vmcfg_vm_spec_load((const char *)text->data, text->size, f->path, &hv_heap,
 					   diags, &f->spec);
 		}
 		if (err)
@@ -353,7 +353,7 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	struct vmcfg_system *sys = NULL;
 	struct vmcfg_arena arena; /* the per-file arrays, for the whole boot */
 	struct vm_file *files = NULL;
-	const struct vm_spec **specs = NULL;
+	const struct vmcfg_vm_spec **specs = NULL;
 	struct vmcfg_diags diags;
 	size_t system_errors;
 	int status = HV_EXIT_VM_FAILED, err;
@@ -407,7 +407,7 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 
 	for (size_t i = 0; files && i < sys->vm_count; i++) {
 		vm_config_free(files[i].cfg);
-		vm_spec_free(files[i].spec);
+		vmcfg_vm_spec_free(files[i].spec);
 	}
 	vmcfg_system_free(sys);
 	vmcfg_diags_free(&diags);

@@ -4,7 +4,7 @@
  * at the TOML values involved (both of them for conflicts).
  *
  * Three inputs, each optional beyond the VM specs:
- *   - the VM specs (vmcfg/spec.h), decoded by vm_spec_decode/vm_spec_load;
+ *   - the VM specs (vmcfg/spec.h), decoded by vmcfg_vm_spec_decode/vmcfg_vm_spec_load;
  *   - a platform: the host's CPUs, RAM banks, the hypervisor's own memory,
  *     the IPA width and reserved frames (interrupt controller, IOMMU). It
  *     comes from a system file (below) or, later, from a host device tree,
@@ -74,16 +74,16 @@ struct vmcfg_platform {
 
 /* One subscriber of an IVC channel: a VM by name and its access. */
 struct vmcfg_ivc_subscriber {
-	struct spec_str vm;
+	struct vmcfg_spec_str vm;
 	bool writable;           /* access = "rw" (else "ro") */
 	struct vmcfg_span span;  /* the whole entry */
 };
 
 /* A static IVC channel: [[ivc]] key, publisher, size, subscribers. */
 struct vmcfg_ivc_channel {
-	struct spec_u64 key;
-	struct spec_str publisher;
-	struct spec_u64 size;
+	struct vmcfg_spec_u64 key;
+	struct vmcfg_spec_str publisher;
+	struct vmcfg_spec_u64 size;
 	struct vmcfg_ivc_subscriber *subscribers;
 	size_t subscriber_count;
 	struct vmcfg_span span; /* the [[ivc]] header or inline table */
@@ -103,8 +103,8 @@ struct vmcfg_system {
 	struct vmcfg_arena arena; /* owns everything below */
 	bool has_platform;        /* a [platform] table was given and decoded */
 	struct vmcfg_platform platform;
-	struct spec_str platform_dt; /* platform = "host.dts": a host device tree instead */
-	struct spec_str *vms;     /* VM file paths as written (relative to file) */
+	struct vmcfg_spec_str platform_dt; /* platform = "host.dts": a host device tree instead */
+	struct vmcfg_spec_str *vms;     /* VM file paths as written (relative to file) */
 	size_t vm_count;
 	struct vmcfg_ivc_channel *ivc;
 	size_t ivc_count;
@@ -161,13 +161,13 @@ struct vmcfg_check_opts {
 	 * The size of an image file (kernel_path etc. of spec). Returns false
 	 * when unknown (no such file): then only the load address is checked.
 	 */
-	bool (*image_size)(void *ud, const struct vm_spec *spec, enum vmcfg_image_kind kind,
+	bool (*image_size)(void *ud, const struct vmcfg_vm_spec *spec, enum vmcfg_image_kind kind,
 			   const char *path, uint64_t *size);
 	/*
 	 * The host SPIs routed to a VM (from its passthrough device-tree nodes).
 	 * Returns false when unknown. The array must stay valid during the call.
 	 */
-	bool (*vm_spis)(void *ud, const struct vm_spec *spec, const uint32_t **spis, size_t *n);
+	bool (*vm_spis)(void *ud, const struct vmcfg_vm_spec *spec, const uint32_t **spis, size_t *n);
 	void *ud;
 };
 
@@ -179,7 +179,7 @@ struct vmcfg_check_opts {
  * Returns 0, VMCFG_ENOMEM (diags->oom set, findings may be missing) or
  * VMCFG_EINVAL (NULL spec or diags).
  */
-int vmcfg_check_vm(const struct vm_spec *spec, const struct vmcfg_platform *platform,
+int vmcfg_check_vm(const struct vmcfg_vm_spec *spec, const struct vmcfg_platform *platform,
 		   const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags);
 
 /*
@@ -195,7 +195,7 @@ int vmcfg_check_vm(const struct vm_spec *spec, const struct vmcfg_platform *plat
  * Returns 0, VMCFG_ENOMEM or VMCFG_EINVAL.
  */
 int vmcfg_check_system(const struct vmcfg_system *sys, const struct vmcfg_platform *platform,
-		       const struct vm_spec *const *specs, size_t n,
+		       const struct vmcfg_vm_spec *const *specs, size_t n,
 		       const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags);
 
 /*

@@ -98,7 +98,7 @@ struct vm_config {
  * VMCFG_EINVAL; *out is NULL on failure and nothing is left allocated.
  * Free with vm_config_free (NULL is fine).
  */
-int vm_config_from_spec(const struct vm_spec *spec, const struct vmcfg_allocator *alloc,
+int vm_config_from_spec(const struct vmcfg_vm_spec *spec, const struct vmcfg_allocator *alloc,
 			struct vm_config **out);
 
 void vm_config_free(struct vm_config *cfg);

@@ -264,7 +264,7 @@ int vmcfg_fdt_expand(const struct vmcfg_fdt_platform *host, const struct vmcfg_f
  * vmcfg_fdt_expand over the DT-path entries (name only) and the
  * excluded_devices of a decoded VM file, located at their TOML values.
  */
-int vmcfg_fdt_expand_spec(const struct vmcfg_fdt_platform *host, const struct vm_spec *spec,
+int vmcfg_fdt_expand_spec(const struct vmcfg_fdt_platform *host, const struct vmcfg_vm_spec *spec,
 			  struct vmcfg_diags *diags, struct vmcfg_fdt_expansion **out);
 
 /*
@@ -299,7 +299,7 @@ int vmcfg_fdt_expansion_apply(const struct vmcfg_fdt_expansion *exp, struct vm_c
  * VMCFG_EINVAL.
  */
 int vmcfg_fdt_check(const struct vmcfg_fdt_platform *host, const struct vmcfg_system *sys,
-		    const struct vm_spec *const *specs, size_t n,
+		    const struct vmcfg_vm_spec *const *specs, size_t n,
 		    const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags);
 
 /* --------------------------------------------------- guest DT generation */

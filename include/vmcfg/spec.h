@@ -24,14 +24,14 @@
 #include "vmcfg/toml.h"
 
 /* An unsigned integer from the file. set is false when absent or invalid. */
-struct spec_u64 {
+struct vmcfg_spec_u64 {
 	uint64_t v;
 	bool set;
 	struct vmcfg_span span; /* the value as written (line 0 when not set) */
 };
 
 /* A string from the file (NUL-terminated copy; may not contain NUL). */
-struct spec_str {
+struct vmcfg_spec_str {
 	const char *s;
 	size_t len;
 	bool set;
@@ -39,8 +39,8 @@ struct spec_str {
 };
 
 /* A list of integers (phys_cpu_ids, phys_cpu_sets, emu cfg_list). */
-struct spec_u64_list {
-	struct spec_u64 *items;
+struct vmcfg_spec_u64_list {
+	struct vmcfg_spec_u64 *items;
 	size_t count;
 	bool set;               /* the key was present with an array value */
 	struct vmcfg_span span; /* the whole array */
@@ -99,16 +99,16 @@ enum vmcfg_vm_type {
 };
 
 /* One entry of kernel.memory_regions: [gpa, size, flags, map_type]. */
-struct spec_region {
-	struct spec_u64 gpa, size, flags, map_type;
+struct vmcfg_spec_region {
+	struct vmcfg_spec_u64 gpa, size, flags, map_type;
 	struct vmcfg_span span; /* the whole entry */
 };
 
 /* One entry of devices.emu_devices: [name, base_gpa, length, irq_id, emu_type, cfg_list]. */
-struct spec_emu_device {
-	struct spec_str name;
-	struct spec_u64 base_gpa, length, irq_id, emu_type;
-	struct spec_u64_list cfg_list;
+struct vmcfg_spec_emu_device {
+	struct vmcfg_spec_str name;
+	struct vmcfg_spec_u64 base_gpa, length, irq_id, emu_type;
+	struct vmcfg_spec_u64_list cfg_list;
 	struct vmcfg_span span;
 };
 
@@ -117,53 +117,53 @@ struct spec_emu_device {
  * length?, irq_id?]. Absent optional fields are not set (and mean 0).
  * An entry with only a name is a device-tree path (is_dt_path).
  */
-struct spec_pt_device {
-	struct spec_str name;
-	struct spec_u64 base_gpa, base_hpa, length, irq_id;
+struct vmcfg_spec_pt_device {
+	struct vmcfg_spec_str name;
+	struct vmcfg_spec_u64 base_gpa, base_hpa, length, irq_id;
 	bool is_dt_path;
 	struct vmcfg_span span;
 };
 
 /* One entry of devices.passthrough_addresses: [gpa, length]. */
-struct spec_pt_address {
-	struct spec_u64 gpa, length;
+struct vmcfg_spec_pt_address {
+	struct vmcfg_spec_u64 gpa, length;
 	struct vmcfg_span span;
 };
 
 /* One entry of devices.excluded_devices: a list of device-tree paths. */
-struct spec_excluded {
-	struct spec_str *paths;
+struct vmcfg_spec_excluded {
+	struct vmcfg_spec_str *paths;
 	size_t count;
 	struct vmcfg_span span;
 };
 
 /* An image: path and load address (kernel, bios, dtb, ramdisk). */
-struct spec_image {
-	struct spec_str path;
-	struct spec_u64 load_addr;
+struct vmcfg_spec_image {
+	struct vmcfg_spec_str path;
+	struct vmcfg_spec_u64 load_addr;
 };
 
-struct vm_spec {
+struct vmcfg_vm_spec {
 	const char *file;        /* the file's name as given (for locations) */
 	struct vmcfg_arena arena; /* owns everything below */
 
 	struct {
-		struct spec_u64 id;
-		struct spec_str name;
-		struct spec_u64 vm_type;
-		struct spec_u64 cpu_num;
-		struct spec_u64_list phys_cpu_ids;
-		struct spec_u64_list phys_cpu_sets;
+		struct vmcfg_spec_u64 id;
+		struct vmcfg_spec_str name;
+		struct vmcfg_spec_u64 vm_type;
+		struct vmcfg_spec_u64 cpu_num;
+		struct vmcfg_spec_u64_list phys_cpu_ids;
+		struct vmcfg_spec_u64_list phys_cpu_sets;
 		struct vmcfg_span span; /* the [base] header (line 0 when missing) */
 	} base;
 
 	struct {
-		struct spec_u64 entry_point;
-		struct spec_image kernel, bios, dtb, ramdisk;
-		struct spec_str image_location; /* "fs" or "memory" when set */
-		struct spec_str cmdline;
-		struct spec_str disk_path;
-		struct spec_region *regions;
+		struct vmcfg_spec_u64 entry_point;
+		struct vmcfg_spec_image kernel, bios, dtb, ramdisk;
+		struct vmcfg_spec_str image_location; /* "fs" or "memory" when set */
+		struct vmcfg_spec_str cmdline;
+		struct vmcfg_spec_str disk_path;
+		struct vmcfg_spec_region *regions;
 		size_t region_count;
 		bool regions_set;
 		struct vmcfg_span regions_span;
@@ -171,21 +171,21 @@ struct vm_spec {
 	} kernel;
 
 	struct {
-		struct spec_emu_device *emu;
+		struct vmcfg_spec_emu_device *emu;
 		size_t emu_count;
 		bool emu_set;
 		struct vmcfg_span emu_span; /* the whole array */
-		struct spec_pt_device *pt;
+		struct vmcfg_spec_pt_device *pt;
 		size_t pt_count;
 		bool pt_set;
 		struct vmcfg_span pt_span;
 		enum vmcfg_irq_mode irq_mode;
 		struct vmcfg_span irq_mode_span; /* line 0 when not written (default) */
-		struct spec_excluded *excluded;
+		struct vmcfg_spec_excluded *excluded;
 		size_t excluded_count;
 		bool excluded_set;
 		struct vmcfg_span excluded_span;
-		struct spec_pt_address *pt_addresses;
+		struct vmcfg_spec_pt_address *pt_addresses;
 		size_t pt_address_count;
 		bool pt_addresses_set;
 		struct vmcfg_span pt_addresses_span;
@@ -200,11 +200,11 @@ struct vm_spec {
  * check diags->errors — or VMCFG_ENOMEM / VMCFG_EINVAL (then *out is NULL).
  * file is copied. Unknown keys and tables are warnings (VMCFG_R_UNKNOWN_KEY,
  * with the nearest valid name as hint); callers promote them for --strict.
- * Free the spec with vm_spec_free.
+ * Free the spec with vmcfg_vm_spec_free.
  */
-int vm_spec_decode(const struct vmcfg_toml_doc *doc, const char *file,
+int vmcfg_vm_spec_decode(const struct vmcfg_toml_doc *doc, const char *file,
 		   const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
-		   struct vm_spec **out);
+		   struct vmcfg_vm_spec **out);
 
 /*
  * Parses text (len bytes) as TOML the way every vmcfg file is read (64-bit
@@ -212,7 +212,7 @@ int vm_spec_decode(const struct vmcfg_toml_doc *doc, const char *file,
  * VMCFG_R_TOML_SYNTAX diagnostic located in file, *doc stays NULL and the
  * return is 0. Returns 0, VMCFG_ENOMEM or VMCFG_EINVAL. Free with vmcfg_toml_free.
  */
-int vm_spec_parse_toml(const char *text, size_t len, const char *file,
+int vmcfg_vm_spec_parse_toml(const char *text, size_t len, const char *file,
 		       const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
 		       struct vmcfg_toml_doc **doc);
 
@@ -222,11 +222,11 @@ int vm_spec_parse_toml(const char *text, size_t len, const char *file,
  * 0). The parser is run with allow_u64 so 64-bit addresses can be written.
  * Returns 0, VMCFG_ENOMEM or VMCFG_EINVAL.
  */
-int vm_spec_load(const char *text, size_t len, const char *file,
+int vmcfg_vm_spec_load(const char *text, size_t len, const char *file,
 		 const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
-		 struct vm_spec **out);
+		 struct vmcfg_vm_spec **out);
 
-void vm_spec_free(struct vm_spec *spec);
+void vmcfg_vm_spec_free(struct vmcfg_vm_spec *spec);
 
 /*
  * Writes spec as canonical TOML: tables [base], [kernel], [devices] with
@@ -235,10 +235,10 @@ void vm_spec_free(struct vm_spec *spec);
  * keys left out. Re-reading the output yields an equal spec (spans aside).
  * Values that were invalid (unset) are left out.
  */
-void vm_spec_emit_toml(const struct vm_spec *spec, const struct vmcfg_writer *w);
+void vmcfg_vm_spec_emit_toml(const struct vmcfg_vm_spec *spec, const struct vmcfg_writer *w);
 
 /*
- * Like vm_spec_emit_toml, keeping the comments of text (len bytes), the
+ * Like vmcfg_vm_spec_emit_toml, keeping the comments of text (len bytes), the
  * TOML spec was decoded from: the file header, the comments above and at
  * the end of each table header, key and array element, and those between
  * array elements (a commented-out element stays inside its array). Every
@@ -249,10 +249,10 @@ void vm_spec_emit_toml(const struct vm_spec *spec, const struct vmcfg_writer *w)
  * in lib/spec/comments.h. Working memory comes from alloc; returns 0,
  * VMCFG_ENOMEM (nothing written) or VMCFG_EINVAL.
  */
-int vm_spec_emit_toml_commented(const struct vm_spec *spec, const char *text, size_t len,
+int vmcfg_vm_spec_emit_toml_commented(const struct vmcfg_vm_spec *spec, const char *text, size_t len,
 				const struct vmcfg_allocator *alloc, const struct vmcfg_writer *w);
 
 /* Writes spec as JSON (named fields, numbers as JSON integers). */
-void vm_spec_emit_json(const struct vm_spec *spec, const struct vmcfg_writer *w);
+void vmcfg_vm_spec_emit_json(const struct vmcfg_vm_spec *spec, const struct vmcfg_writer *w);
 
 #endif /* VMCFG_SPEC_H */

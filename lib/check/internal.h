@@ -15,7 +15,7 @@ static inline struct vmcfg_loc check_loc(const char *file, struct vmcfg_span spa
 }
 
 /* The span of v when it was written, else fallback (e.g. the whole record). */
-static inline struct vmcfg_span check_span_or(const struct spec_u64 *v, struct vmcfg_span fallback)
+static inline struct vmcfg_span check_span_or(const struct vmcfg_spec_u64 *v, struct vmcfg_span fallback)
 {
 	return v->span.line ? v->span : fallback;
 }
@@ -199,13 +199,13 @@ enum check_view {
  * Ranges with unset fields, size 0 or wrapping are left out (other rules
  * report those).
  */
-size_t check_collect(const struct vm_spec *spec, enum check_view view, struct check_range *out);
+size_t check_collect(const struct vmcfg_vm_spec *spec, enum check_view view, struct check_range *out);
 
 /* At least check_collect's count in any view, from the spec's list lengths alone. */
-size_t check_collect_max(const struct vm_spec *spec);
+size_t check_collect_max(const struct vmcfg_vm_spec *spec);
 
 /* Range number ref of check_collect(spec, view, …) in full; vm_name is NULL. */
-void check_collect_detail(const struct vm_spec *spec, enum check_view view, uint32_t ref,
+void check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_view view, uint32_t ref,
 			  struct check_decl *out);
 
 /*
@@ -258,6 +258,6 @@ int check_report_overlap(struct vmcfg_diags *d, enum vmcfg_rule rule, const char
 int check_pinned_pcpu(uint64_t mask);
 
 /* The first emulated device of type IVCChannel (the IVC window), or NULL. */
-const struct spec_emu_device *check_ivc_window(const struct vm_spec *spec);
+const struct vmcfg_spec_emu_device *check_ivc_window(const struct vmcfg_vm_spec *spec);
 
 #endif /* VMCFG_LIB_CHECK_INTERNAL_H */

@@ -12,7 +12,7 @@
 
 #define PAGE_MASK (VMCFG_PAGE_SIZE - 1)
 
-static bool names(const struct spec_str *s, const char *name, size_t len)
+static bool names(const struct vmcfg_spec_str *s, const char *name, size_t len)
 {
 	return s->set && s->s && s->len == len && memcmp(s->s, name, len) == 0;
 }

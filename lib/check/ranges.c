@@ -13,7 +13,7 @@ static bool range_last(uint64_t base, uint64_t size, uint64_t *last)
 }
 
 /* An optional field of a passthrough entry: absent means 0 (CONFIG-SPEC). */
-static uint64_t or_zero(const struct spec_u64 *v)
+static uint64_t or_zero(const struct vmcfg_spec_u64 *v)
 {
 	return v->set ? v->v : 0;
 }
@@ -46,31 +46,31 @@ static void put(struct sink *s, enum check_range_kind kind, uint64_t base, uint6
 }
 
 /* A memory region the decoder keeps (DEVICE regions are skipped with W0203). */
-static bool region_is_ram(const struct spec_region *r)
+static bool region_is_ram(const struct vmcfg_spec_region *r)
 {
 	return r->gpa.set && r->size.set && !(r->flags.set && (r->flags.v & VMCFG_MEM_DEVICE));
 }
 
 /* Whether the region is host memory at its guest address (identity or reserved). */
-static bool region_on_host(const struct spec_region *r)
+static bool region_on_host(const struct vmcfg_spec_region *r)
 {
 	return r->map_type.set && r->map_type.v != VMCFG_MAP_ALLOC;
 }
 
 /* The passthrough windows both views share; host selects base_hpa over base_gpa. */
-static void put_passthrough(struct sink *s, const struct vm_spec *spec, bool host)
+static void put_passthrough(struct sink *s, const struct vmcfg_vm_spec *spec, bool host)
 {
 	for (size_t i = 0; i < spec->devices.pt_count; i++) {
-		const struct spec_pt_device *p = &spec->devices.pt[i];
+		const struct vmcfg_spec_pt_device *p = &spec->devices.pt[i];
 		if (p->is_dt_path || !p->length.set)
 			continue;
 		uint64_t gpa = or_zero(&p->base_gpa), hpa = or_zero(&p->base_hpa);
-		const struct spec_u64 *at = host ? &p->base_hpa : &p->base_gpa;
+		const struct vmcfg_spec_u64 *at = host ? &p->base_hpa : &p->base_gpa;
 		put(s, CHECK_PT_WINDOW, host ? hpa : gpa, p->length.v, hpa - gpa, 0, p->name.s,
 		    check_span_or(at, p->span));
 	}
 	for (size_t i = 0; i < spec->devices.pt_address_count; i++) {
-		const struct spec_pt_address *a = &spec->devices.pt_addresses[i];
+		const struct vmcfg_spec_pt_address *a = &spec->devices.pt_addresses[i];
 		if (a->gpa.set && a->length.set)
 			put(s, CHECK_PT_ADDRESS, a->gpa.v, a->length.v, 0, 0, NULL,
 			    check_span_or(&a->gpa, a->span));
@@ -78,11 +78,11 @@ static void put_passthrough(struct sink *s, const struct vm_spec *spec, bool hos
 }
 
 /* The one walk over a VM's declarations behind check_collect and check_collect_detail. */
-static void collect(const struct vm_spec *spec, enum check_view view, struct sink *s)
+static void collect(const struct vmcfg_vm_spec *spec, enum check_view view, struct sink *s)
 {
 	s->file = spec->file;
 	for (size_t i = 0; i < spec->kernel.region_count; i++) {
-		const struct spec_region *r = &spec->kernel.regions[i];
+		const struct vmcfg_spec_region *r = &spec->kernel.regions[i];
 		if (region_is_ram(r) && (view == CHECK_GUEST || region_on_host(r)))
 			put(s, CHECK_RAM, r->gpa.v, r->size.v, 0,
 			    r->map_type.set ? r->map_type.v : VMCFG_MAP_ALLOC, NULL,
@@ -94,7 +94,7 @@ static void collect(const struct vm_spec *spec, enum check_view view, struct sin
 	if (view != CHECK_GUEST)
 		return;
 	for (size_t i = 0; i < spec->devices.emu_count; i++) {
-		const struct spec_emu_device *e = &spec->devices.emu[i];
+		const struct vmcfg_spec_emu_device *e = &spec->devices.emu[i];
 		if (!e->base_gpa.set || !e->length.set)
 			continue;
 		bool ivc = e->emu_type.set && e->emu_type.v == VMCFG_EMU_IVC_CHANNEL;
@@ -103,20 +103,20 @@ static void collect(const struct vm_spec *spec, enum check_view view, struct sin
 	}
 }
 
-size_t check_collect(const struct vm_spec *spec, enum check_view view, struct check_range *out)
+size_t check_collect(const struct vmcfg_vm_spec *spec, enum check_view view, struct check_range *out)
 {
 	struct sink s = { out, NULL, 0, 0, NULL };
 	collect(spec, view, &s);
 	return s.n;
 }
 
-size_t check_collect_max(const struct vm_spec *spec)
+size_t check_collect_max(const struct vmcfg_vm_spec *spec)
 {
 	return spec->kernel.region_count + spec->devices.pt_count +
 	       spec->devices.pt_address_count + spec->devices.emu_count;
 }
 
-void check_collect_detail(const struct vm_spec *spec, enum check_view view, uint32_t ref,
+void check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_view view, uint32_t ref,
 			  struct check_decl *out)
 {
 	struct sink s = { NULL, out, ref, 0, NULL };

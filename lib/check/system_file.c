@@ -66,7 +66,7 @@ static void wrong_type(struct sys_decoder *sd, const struct vmcfg_toml_value *v,
 
 /* An integer in [min, max] into *out (unset when wrong, reported). */
 static bool read_u64(struct sys_decoder *sd, const struct vmcfg_toml_value *v, const char *path,
-		     uint64_t min, uint64_t max, struct spec_u64 *out)
+		     uint64_t min, uint64_t max, struct vmcfg_spec_u64 *out)
 {
 	uint64_t x;
 	if (vmcfg_toml_type(v) != VMCFG_TOML_INTEGER) {
@@ -89,7 +89,7 @@ static bool read_u64(struct sys_decoder *sd, const struct vmcfg_toml_value *v, c
 
 /* A string without NUL, copied into the system's arena. */
 static bool read_str(struct sys_decoder *sd, const struct vmcfg_toml_value *v, const char *path,
-		     struct spec_str *out)
+		     struct vmcfg_spec_str *out)
 {
 	const char *s;
 	size_t len;
@@ -117,7 +117,7 @@ static bool read_str(struct sys_decoder *sd, const struct vmcfg_toml_value *v, c
 static bool read_choice(struct sys_decoder *sd, const struct vmcfg_toml_value *v, const char *path,
 			const char *const *choices, size_t n, size_t *index)
 {
-	struct spec_str s = { 0 };
+	struct vmcfg_spec_str s = { 0 };
 	if (!read_str(sd, v, path, &s))
 		return false;
 	for (size_t i = 0; i < n; i++) {
@@ -182,7 +182,7 @@ struct field {
 	enum field_type type;
 	uint64_t min, max;            /* FIELD_U64 */
 	const char *const *choices;   /* FIELD_CHOICE: max is their count */
-	void *out; /* struct spec_u64 *, struct spec_str *, or size_t * (the choice) */
+	void *out; /* struct vmcfg_spec_u64 *, struct vmcfg_spec_str *, or size_t * (the choice) */
 };
 
 static bool read_field(struct sys_decoder *sd, const struct field *f, const struct vmcfg_toml_value *v,
@@ -269,8 +269,8 @@ static void read_host_ranges(struct sys_decoder *sd, const struct vmcfg_toml_val
 	*count = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct vmcfg_toml_value *v = vmcfg_toml_array_at(arr, i);
-		struct spec_str name = { 0 };
-		struct spec_u64 base = { 0 }, size = { 0 };
+		struct vmcfg_spec_str name = { 0 };
+		struct vmcfg_spec_u64 base = { 0 }, size = { 0 };
 		struct field f[] = {
 			{ "name", FIELD_STR, 0, 0, NULL, &name },
 			{ "base", FIELD_U64, 0, UINT64_MAX, NULL, &base },
@@ -306,7 +306,7 @@ const char *vmcfg_arch_name(enum vmcfg_arch arch)
 static void read_cpus(struct sys_decoder *sd, const struct vmcfg_toml_value *table)
 {
 	struct vmcfg_platform *p = &sd->sys->platform;
-	struct spec_u64 num = { 0 };
+	struct vmcfg_spec_u64 num = { 0 };
 	const struct vmcfg_toml_value *v = get(sd, table, "platform", "cpu_num", true);
 	if (v && read_u64(sd, v, "platform.cpu_num", 1, VMCFG_MAX_PCPUS, &num)) {
 		p->cpu_num = (uint32_t)num.v;
@@ -327,7 +327,7 @@ static void read_cpus(struct sys_decoder *sd, const struct vmcfg_toml_value *tab
 	bool ok = out != NULL;
 	for (size_t i = 0; ok && i < n; i++) {
 		char path[PATH_BUF];
-		struct spec_u64 id = { 0 };
+		struct vmcfg_spec_u64 id = { 0 };
 		vmcfg_snprintf(path, sizeof path, "platform.phys_cpu_ids[%zu]", i);
 		ok = read_u64(sd, vmcfg_toml_array_at(ids, i), path, 0, UINT64_MAX, &id);
 		if (ok)
@@ -359,7 +359,7 @@ static void read_platform(struct sys_decoder *sd, const struct vmcfg_toml_value 
 	if (v && read_choice(sd, v, "platform.arch", arch_names, 3, &arch))
 		p->arch = (enum vmcfg_arch)(arch + 1);
 	read_cpus(sd, table);
-	struct spec_u64 bits = { 0 };
+	struct vmcfg_spec_u64 bits = { 0 };
 	v = get(sd, table, "platform", "ipa_bits", false);
 	if (v && read_u64(sd, v, "platform.ipa_bits", 12, 64, &bits)) {
 		p->ipa_bits = (uint32_t)bits.v;
@@ -402,7 +402,7 @@ static void read_subscribers(struct sys_decoder *sd, const struct vmcfg_toml_val
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const struct vmcfg_toml_value *v = vmcfg_toml_array_at(arr, i);
-		struct spec_str vm = { 0 };
+		struct vmcfg_spec_str vm = { 0 };
 		size_t mode = 0;
 		struct field f[] = { { "vm", FIELD_STR, 0, 0, NULL, &vm },
 				     { "access", FIELD_CHOICE, 0, 2, access_names, &mode } };
@@ -500,7 +500,7 @@ int vmcfg_system_load(const char *text, size_t len, const char *file,
 		return VMCFG_EINVAL;
 	*out = NULL;
 	struct vmcfg_toml_doc *doc = NULL;
-	int rc = vm_spec_parse_toml(text, len, file, alloc, diags, &doc);
+	int rc = vmcfg_vm_spec_parse_toml(text, len, file, alloc, diags, &doc);
 	if (rc || !doc)
 		return rc;
 	rc = vmcfg_system_decode(doc, file, alloc, diags, out);

@@ -40,7 +40,7 @@ struct range_list {
 struct sys_check {
 	const struct vmcfg_system *sys;        /* NULL: no IVC channels */
 	const struct vmcfg_platform *platform; /* NULL: platform rules off */
-	const struct vm_spec *const *specs;
+	const struct vmcfg_vm_spec *const *specs;
 	size_t n;
 	const struct vmcfg_check_opts *opts;
 	struct vmcfg_diags *d;
@@ -56,7 +56,7 @@ struct sys_check {
 };
 
 /* The VM's name for messages: its base.name, else its file. */
-static const char *vm_label(const struct vm_spec *s)
+static const char *vm_label(const struct vmcfg_vm_spec *s)
 {
 	return s->base.name.set ? s->base.name.s : s->file ? s->file : "?";
 }
@@ -87,7 +87,7 @@ static int report_dup_id(void *ctx, const void *first, const void *prev, const v
 {
 	struct sys_check *c = ctx;
 	const struct check_keyed *a = first, *b = elem;
-	const struct vm_spec *x = c->specs[a->index], *y = c->specs[b->index];
+	const struct vmcfg_vm_spec *x = c->specs[a->index], *y = c->specs[b->index];
 	struct vmcfg_diag *g = NULL;
 	(void)prev;
 	note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_DUP_VM_ID, check_loc(y->file, y->base.id.span), &g,
@@ -105,7 +105,7 @@ static void check_duplicate_ids(struct sys_check *c)
 	check_each_duplicate(l->v, l->count, sizeof *l->v, check_same_key, report_dup_id, c);
 }
 
-static struct named_vm named_vm(const struct spec_str *name, size_t index)
+static struct named_vm named_vm(const struct vmcfg_spec_str *name, size_t index)
 {
 	uint64_t prefix = 0;
 	for (size_t k = 0; k < 8; k++)
@@ -135,8 +135,8 @@ static int compare_vm_names(const void *a, const void *b)
 static int report_dup_name(void *ctx, const void *first, const void *prev, const void *elem)
 {
 	struct sys_check *c = ctx;
-	const struct vm_spec *x = c->specs[((const struct named_vm *)first)->index];
-	const struct vm_spec *y = c->specs[((const struct named_vm *)elem)->index];
+	const struct vmcfg_vm_spec *x = c->specs[((const struct named_vm *)first)->index];
+	const struct vmcfg_vm_spec *y = c->specs[((const struct named_vm *)elem)->index];
 	struct vmcfg_diag *g = NULL;
 	(void)prev;
 	note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_DUP_VM_NAME, check_loc(y->file, y->base.name.span),
@@ -282,7 +282,7 @@ static void report_outside_host_ram(struct sys_check *c)
  */
 static void gather_host_ranges(struct sys_check *c, size_t vm)
 {
-	const struct vm_spec *s = c->specs[vm];
+	const struct vmcfg_vm_spec *s = c->specs[vm];
 	struct check_range *v = range_room(c, &c->host, check_collect_max(s));
 	if (!v)
 		return;
@@ -324,7 +324,7 @@ struct claim_report {
 	struct sys_check *c;
 	enum vmcfg_rule rule;
 	const char *what; /* "physical CPU", "SPI" */
-	struct vmcfg_loc (*where)(const struct vm_spec *s, size_t aux);
+	struct vmcfg_loc (*where)(const struct vmcfg_vm_spec *s, size_t aux);
 };
 
 static int report_claimed_twice(void *ctx, const void *first, const void *prev, const void *elem)
@@ -334,7 +334,7 @@ static int report_claimed_twice(void *ctx, const void *first, const void *prev, 
 	const struct check_keyed *a = first, *p = prev, *b = elem;
 	if (b->index == p->index)
 		return 0; /* the same VM again: a per-VM rule's business */
-	const struct vm_spec *x = c->specs[a->index], *y = c->specs[b->index];
+	const struct vmcfg_vm_spec *x = c->specs[a->index], *y = c->specs[b->index];
 	struct vmcfg_diag *g = NULL;
 	note_oom(c, vmcfg_diag_add(c->d, r->rule, r->where(y, b->aux), &g,
 				   "%s %llu is claimed by VM `%s` and VM `%s`", r->what,
@@ -362,7 +362,7 @@ static bool key_room(struct sys_check *c, struct keyed_list *l, size_t more)
 	return true;
 }
 
-static struct vmcfg_loc pin_loc(const struct vm_spec *s, size_t vcpu)
+static struct vmcfg_loc pin_loc(const struct vmcfg_vm_spec *s, size_t vcpu)
 {
 	return check_loc(s->file, s->base.phys_cpu_sets.items[vcpu].span);
 }
@@ -370,7 +370,7 @@ static struct vmcfg_loc pin_loc(const struct vm_spec *s, size_t vcpu)
 /* A vCPU whose mask has one bit owns that pCPU: no other VM may pin it. */
 static void gather_pins(struct sys_check *c, size_t vm)
 {
-	const struct spec_u64_list *sets = &c->specs[vm]->base.phys_cpu_sets;
+	const struct vmcfg_spec_u64_list *sets = &c->specs[vm]->base.phys_cpu_sets;
 	if (!key_room(c, &c->pins, sets->count))
 		return;
 	for (size_t v = 0; v < sets->count; v++) {
@@ -381,7 +381,7 @@ static void gather_pins(struct sys_check *c, size_t vm)
 }
 
 /* SPIs come without spans: point at the VM's passthrough devices. */
-static struct vmcfg_loc spi_loc(const struct vm_spec *s, size_t unused)
+static struct vmcfg_loc spi_loc(const struct vmcfg_vm_spec *s, size_t unused)
 {
 	(void)unused;
 	return check_loc(s->file, s->devices.pt_span.line ? s->devices.pt_span : s->devices.span);
@@ -417,7 +417,7 @@ static int report_dup_ivc_key(void *ctx, const void *first, const void *prev, co
 }
 
 /* The VM named name (binary search over the sorted names), or SIZE_MAX. */
-static size_t find_vm(const struct sys_check *c, const struct spec_str *name)
+static size_t find_vm(const struct sys_check *c, const struct vmcfg_spec_str *name)
 {
 	const struct named_vm key = named_vm(name, 0);
 	size_t lo = 0, hi = c->named;
@@ -444,7 +444,7 @@ static uint64_t channel_pages(uint64_t size)
 
 /* A VM's part in the IVC channels. */
 struct ivc_use {
-	const struct spec_emu_device *window; /* looked up once: a VM may be in many channels */
+	const struct vmcfg_spec_emu_device *window; /* looked up once: a VM may be in many channels */
 	uint64_t used; /* what its channels take of the window */
 	bool full;     /* reported: one finding per VM */
 };
@@ -454,7 +454,7 @@ struct ivc_use {
  * exist and its IVC window must hold every channel it takes part in.
  */
 static void check_participant(struct sys_check *c, const struct vmcfg_ivc_channel *ch,
-			      const struct spec_str *name, struct ivc_use *uses)
+			      const struct vmcfg_spec_str *name, struct ivc_use *uses)
 {
 	const char *file = c->sys->file;
 	struct vmcfg_diag *g = NULL;
@@ -476,12 +476,12 @@ static void check_participant(struct sys_check *c, const struct vmcfg_ivc_channe
 		return;
 	}
 	struct ivc_use *u = &uses[vm];
-	const struct vm_spec *s = c->specs[vm];
+	const struct vmcfg_vm_spec *s = c->specs[vm];
 	if (u->full)
 		return;
 	if (!u->window) /* the VM's first channel; without a window it ends up full */
 		u->window = check_ivc_window(s);
-	const struct spec_emu_device *w = u->window;
+	const struct vmcfg_spec_emu_device *w = u->window;
 	if (!w || !w->length.set) {
 		u->full = true;
 		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_IVC_WINDOW, check_loc(file, name->span), &g,
@@ -508,7 +508,7 @@ static void check_participant(struct sys_check *c, const struct vmcfg_ivc_channe
  * written by hand, which `vmcfg dtb --system` now puts in the guest DT.
  * False when there is none, or it is no number.
  */
-static bool cmdline_ivc(const struct spec_str *cmdline, uint64_t *value)
+static bool cmdline_ivc(const struct vmcfg_spec_str *cmdline, uint64_t *value)
 {
 	const char *s = cmdline->s, *end = s + cmdline->len;
 	while (s < end) {
@@ -547,11 +547,11 @@ static bool cmdline_ivc(const struct spec_str *cmdline, uint64_t *value)
  */
 static void check_cmdline_ivc(struct sys_check *c, size_t vm)
 {
-	const struct vm_spec *s = c->specs[vm];
+	const struct vmcfg_vm_spec *s = c->specs[vm];
 	uint64_t addr;
 	if (!s || !s->base.name.set || !s->kernel.cmdline.set || !cmdline_ivc(&s->kernel.cmdline, &addr))
 		return;
-	const struct spec_emu_device *w = check_ivc_window(s);
+	const struct vmcfg_spec_emu_device *w = check_ivc_window(s);
 	uint64_t gpa = w && w->base_gpa.set ? w->base_gpa.v : 0;
 	uint64_t size = w && w->length.set ? w->length.v : 0;
 	struct vmcfg_ivc_placement p, first = { 0 };
@@ -652,10 +652,10 @@ PREFETCH_FN prefetch(const void *p, size_t count, size_t size)
 }
 
 /* The lists vmcfg_check_vm reads. */
-PREFETCH_FN prefetch_lists(const struct vm_spec *s)
+PREFETCH_FN prefetch_lists(const struct vmcfg_vm_spec *s)
 {
-	prefetch(s->base.phys_cpu_ids.items, s->base.phys_cpu_ids.count, sizeof(struct spec_u64));
-	prefetch(s->base.phys_cpu_sets.items, s->base.phys_cpu_sets.count, sizeof(struct spec_u64));
+	prefetch(s->base.phys_cpu_ids.items, s->base.phys_cpu_ids.count, sizeof(struct vmcfg_spec_u64));
+	prefetch(s->base.phys_cpu_sets.items, s->base.phys_cpu_sets.count, sizeof(struct vmcfg_spec_u64));
 	prefetch(s->kernel.regions, s->kernel.region_count, sizeof *s->kernel.regions);
 	prefetch(s->devices.emu, s->devices.emu_count, sizeof *s->devices.emu);
 	prefetch(s->devices.pt, s->devices.pt_count, sizeof *s->devices.pt);
@@ -678,7 +678,7 @@ PREFETCH_FN prefetch_ahead(const struct sys_check *c, size_t vm)
  */
 static void gather(struct sys_check *c, size_t vm)
 {
-	const struct vm_spec *s = c->specs[vm];
+	const struct vmcfg_vm_spec *s = c->specs[vm];
 	if (s->base.id.set && key_room(c, &c->ids, 1))
 		c->ids.v[c->ids.count++] = (struct check_keyed){ s->base.id.v, vm, 0 };
 	if (s->base.name.set)
@@ -702,7 +702,7 @@ static void free_ranges(struct sys_check *c, struct range_list *l)
 }
 
 int vmcfg_check_system(const struct vmcfg_system *sys, const struct vmcfg_platform *platform,
-		       const struct vm_spec *const *specs, size_t n,
+		       const struct vmcfg_vm_spec *const *specs, size_t n,
 		       const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags)
 {
 	if (!diags || (n && !specs))

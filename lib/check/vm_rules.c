@@ -7,7 +7,7 @@
 #include "../base/libc.h"
 
 struct vm_check {
-	const struct vm_spec *spec;
+	const struct vmcfg_vm_spec *spec;
 	const struct vmcfg_platform *platform; /* NULL: platform rules off */
 	const struct vmcfg_check_opts *opts;   /* NULL: no image sizes */
 	struct vmcfg_diags *d;
@@ -57,10 +57,10 @@ int check_pinned_pcpu(uint64_t mask)
 	return mask && !(mask & (mask - 1)) ? __builtin_ctzll(mask) : -1;
 }
 
-const struct spec_emu_device *check_ivc_window(const struct vm_spec *spec)
+const struct vmcfg_spec_emu_device *check_ivc_window(const struct vmcfg_vm_spec *spec)
 {
 	for (size_t i = 0; i < spec->devices.emu_count; i++) {
-		const struct spec_emu_device *e = &spec->devices.emu[i];
+		const struct vmcfg_spec_emu_device *e = &spec->devices.emu[i];
 		if (e->emu_type.set && e->emu_type.v == VMCFG_EMU_IVC_CHANNEL)
 			return e;
 	}
@@ -77,9 +77,9 @@ static uint64_t platform_cpu_bits(const struct vmcfg_platform *p)
 
 static void check_cpu_masks(struct vm_check *c)
 {
-	const struct spec_u64_list *sets = &c->spec->base.phys_cpu_sets;
+	const struct vmcfg_spec_u64_list *sets = &c->spec->base.phys_cpu_sets;
 	for (size_t i = 0; i < sets->count; i++) {
-		const struct spec_u64 *m = &sets->items[i];
+		const struct vmcfg_spec_u64 *m = &sets->items[i];
 		char hex[VMCFG_FMT_BUF], valid[VMCFG_FMT_BUF];
 		if (!m->set)
 			continue;
@@ -104,7 +104,7 @@ static void check_cpu_masks(struct vm_check *c)
 #define SMALL_LIST 32
 
 /* Fills keys with (value, entry) of the set items of list; returns how many. */
-static size_t keyed_items(const struct spec_u64_list *list, struct check_keyed *keys)
+static size_t keyed_items(const struct vmcfg_spec_u64_list *list, struct check_keyed *keys)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < list->count; i++) {
@@ -122,7 +122,7 @@ static int report_dup_phys_id(void *ctx, const void *first, const void *prev, co
 {
 	struct vm_check *c = ctx;
 	const struct check_keyed *a = first, *b = elem;
-	const struct spec_u64 *ids = c->spec->base.phys_cpu_ids.items;
+	const struct vmcfg_spec_u64 *ids = c->spec->base.phys_cpu_ids.items;
 	char hex[VMCFG_FMT_BUF];
 	(void)prev;
 	struct vmcfg_diag *g = report(c, VMCFG_R_DUP_PHYS_ID, ids[b->index].span,
@@ -136,7 +136,7 @@ static int report_shared_pcpu(void *ctx, const void *first, const void *prev, co
 {
 	struct vm_check *c = ctx;
 	const struct check_keyed *a = first, *b = elem;
-	const struct spec_u64 *sets = c->spec->base.phys_cpu_sets.items;
+	const struct vmcfg_spec_u64 *sets = c->spec->base.phys_cpu_sets.items;
 	(void)prev;
 	struct vmcfg_diag *g = report(c, VMCFG_R_VCPUS_SHARE_PCPU, sets[b->index].span,
 				      "vCPUs %zu and %zu are both pinned to physical CPU %llu",
@@ -149,8 +149,8 @@ static int report_shared_pcpu(void *ctx, const void *first, const void *prev, co
 /* Duplicate physical ids and vCPUs pinned to one pCPU: sorted, not pairwise. */
 static void check_cpu_duplicates(struct vm_check *c)
 {
-	const struct spec_u64_list *ids = &c->spec->base.phys_cpu_ids;
-	const struct spec_u64_list *sets = &c->spec->base.phys_cpu_sets;
+	const struct vmcfg_spec_u64_list *ids = &c->spec->base.phys_cpu_ids;
+	const struct vmcfg_spec_u64_list *sets = &c->spec->base.phys_cpu_sets;
 	size_t cap = ids->count > sets->count ? ids->count : sets->count;
 	struct check_keyed small[SMALL_LIST];
 	struct check_keyed *keys = check_scratch(c->d, small, SMALL_LIST, cap, sizeof *keys);
@@ -178,9 +178,9 @@ static void check_phys_ids_on_platform(struct vm_check *c)
 	const struct vmcfg_platform *p = c->platform;
 	if (!p || !p->phys_cpu_ids || !p->cpu_num)
 		return;
-	const struct spec_u64_list *ids = &c->spec->base.phys_cpu_ids;
+	const struct vmcfg_spec_u64_list *ids = &c->spec->base.phys_cpu_ids;
 	for (size_t i = 0; i < ids->count; i++) {
-		const struct spec_u64 *id = &ids->items[i];
+		const struct vmcfg_spec_u64 *id = &ids->items[i];
 		bool found = false;
 		for (uint32_t k = 0; id->set && k < p->cpu_num && !found; k++)
 			found = p->phys_cpu_ids[k] == id->v;
@@ -205,8 +205,8 @@ enum {
 	EXTENT_BASE_ONLY = 16   /* alignment of the base only (size checked elsewhere) */
 };
 
-static void check_alignment(struct vm_check *c, const char *what, const struct spec_u64 *base,
-			    const struct spec_u64 *size, unsigned how)
+static void check_alignment(struct vm_check *c, const char *what, const struct vmcfg_spec_u64 *base,
+			    const struct vmcfg_spec_u64 *size, unsigned how)
 {
 	enum vmcfg_rule rule = how & EXTENT_ALIGN ? VMCFG_R_NOT_ALIGNED : VMCFG_R_PT_ROUNDING;
 	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF], x[VMCFG_FMT_BUF];
@@ -236,8 +236,8 @@ static void check_alignment(struct vm_check *c, const char *what, const struct s
  * kind and name say what the range is in messages ("passthrough window
  * `uart`"); the text is made only when there is something to report.
  */
-static void check_extent(struct vm_check *c, const char *kind, const struct spec_str *name,
-			 const struct spec_u64 *base, const struct spec_u64 *size, unsigned how)
+static void check_extent(struct vm_check *c, const char *kind, const struct vmcfg_spec_str *name,
+			 const struct vmcfg_spec_u64 *base, const struct vmcfg_spec_u64 *size, unsigned how)
 {
 	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF], what[96];
 	uint64_t last;
@@ -274,7 +274,7 @@ static void check_extent(struct vm_check *c, const char *kind, const struct spec
 	}
 }
 
-static void check_region_flags(struct vm_check *c, const struct spec_region *r)
+static void check_region_flags(struct vm_check *c, const struct vmcfg_spec_region *r)
 {
 	char hex[VMCFG_FMT_BUF], fix[VMCFG_FMT_BUF];
 	uint64_t f = r->flags.v;
@@ -296,15 +296,15 @@ static void check_region_flags(struct vm_check *c, const struct spec_region *r)
 
 static void check_ranges(struct vm_check *c)
 {
-	const struct vm_spec *s = c->spec;
+	const struct vmcfg_vm_spec *s = c->spec;
 	for (size_t i = 0; i < s->kernel.region_count; i++) {
-		const struct spec_region *r = &s->kernel.regions[i];
+		const struct vmcfg_spec_region *r = &s->kernel.regions[i];
 		check_extent(c, "memory region", NULL, &r->gpa, &r->size,
 			     EXTENT_NONZERO | EXTENT_ALIGN | EXTENT_IPA);
 		check_region_flags(c, r);
 	}
 	for (size_t i = 0; i < s->devices.pt_count; i++) {
-		const struct spec_pt_device *p = &s->devices.pt[i];
+		const struct vmcfg_spec_pt_device *p = &s->devices.pt[i];
 		if (p->is_dt_path)
 			continue;
 		check_extent(c, "passthrough window", &p->name, &p->base_gpa, &p->length,
@@ -313,12 +313,12 @@ static void check_ranges(struct vm_check *c)
 			     EXTENT_ROUNDING | EXTENT_BASE_ONLY);
 	}
 	for (size_t i = 0; i < s->devices.pt_address_count; i++) {
-		const struct spec_pt_address *a = &s->devices.pt_addresses[i];
+		const struct vmcfg_spec_pt_address *a = &s->devices.pt_addresses[i];
 		check_extent(c, "passthrough address", NULL, &a->gpa, &a->length,
 			     EXTENT_NONZERO | EXTENT_ROUNDING | EXTENT_IPA);
 	}
 	for (size_t i = 0; i < s->devices.emu_count; i++) {
-		const struct spec_emu_device *e = &s->devices.emu[i];
+		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
 		check_extent(c, "emulated device", &e->name, &e->base_gpa, &e->length, EXTENT_IPA);
 	}
 }
@@ -381,10 +381,10 @@ static void sweep_own_ranges(struct vm_check *c, enum check_view view, check_ove
 /* --- entry point and images --- */
 
 /* The RAM region (not DEVICE) that contains addr, or NULL. */
-static const struct spec_region *region_at(const struct vm_spec *s, uint64_t addr)
+static const struct vmcfg_spec_region *region_at(const struct vmcfg_vm_spec *s, uint64_t addr)
 {
 	for (size_t i = 0; i < s->kernel.region_count; i++) {
-		const struct spec_region *r = &s->kernel.regions[i];
+		const struct vmcfg_spec_region *r = &s->kernel.regions[i];
 		uint64_t last;
 		if (!r->gpa.set || !r->size.set || !r->size.v ||
 		    (r->flags.set && (r->flags.v & VMCFG_MEM_DEVICE)) ||
@@ -401,7 +401,7 @@ static const struct spec_region *region_at(const struct vm_spec *s, uint64_t add
  * did not, "in no memory region" may be the decode error's echo, not a
  * mistake of its own: those findings are left out.
  */
-static bool regions_complete(const struct vm_spec *s)
+static bool regions_complete(const struct vmcfg_vm_spec *s)
 {
 	for (size_t i = 0; i < s->kernel.region_count; i++)
 		if (!s->kernel.regions[i].gpa.set || !s->kernel.regions[i].size.set)
@@ -411,11 +411,11 @@ static bool regions_complete(const struct vm_spec *s)
 
 static void check_entry_point(struct vm_check *c)
 {
-	const struct spec_u64 *e = &c->spec->kernel.entry_point;
+	const struct vmcfg_spec_u64 *e = &c->spec->kernel.entry_point;
 	char hex[VMCFG_FMT_BUF], fl[VMCFG_FMT_BUF];
 	if (!e->set)
 		return;
-	const struct spec_region *r = region_at(c->spec, e->v);
+	const struct vmcfg_spec_region *r = region_at(c->spec, e->v);
 	if (!r && !regions_complete(c->spec))
 		return;
 	if (!r) {
@@ -435,7 +435,7 @@ static void check_entry_point(struct vm_check *c)
 struct image {
 	const char *name; /* "kernel" */
 	enum vmcfg_image_kind kind;
-	const struct spec_image *spec;
+	const struct vmcfg_spec_image *spec;
 	uint64_t size; /* 0: unknown */
 };
 
@@ -452,9 +452,9 @@ static uint64_t image_size(const struct vm_check *c, const struct image *im)
 /* Load address in RAM, and the whole image before its region's end when its size is known. */
 static void check_image_fits(struct vm_check *c, struct image *im)
 {
-	const struct spec_u64 *at = &im->spec->load_addr;
+	const struct vmcfg_spec_u64 *at = &im->spec->load_addr;
 	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF], sz[VMCFG_FMT_BUF];
-	const struct spec_region *r = region_at(c->spec, at->v);
+	const struct vmcfg_spec_region *r = region_at(c->spec, at->v);
 	if (!r && !regions_complete(c->spec)) {
 		im->size = 0;
 		return;
@@ -479,7 +479,7 @@ static void check_image_fits(struct vm_check *c, struct image *im)
 
 static void check_images(struct vm_check *c)
 {
-	const struct vm_spec *s = c->spec;
+	const struct vmcfg_vm_spec *s = c->spec;
 	struct image ims[] = {
 		{ "kernel", VMCFG_IMAGE_KERNEL, &s->kernel.kernel, 0 },
 		{ "bios", VMCFG_IMAGE_BIOS, &s->kernel.bios, 0 },
@@ -519,7 +519,7 @@ static int report_shared_irq(void *ctx, const void *first, const void *prev, con
 {
 	struct vm_check *c = ctx;
 	const struct check_keyed *a = first, *b = elem;
-	const struct spec_emu_device *emu = c->spec->devices.emu;
+	const struct vmcfg_spec_emu_device *emu = c->spec->devices.emu;
 	(void)prev;
 	struct vmcfg_diag *g = report(c, VMCFG_R_SHARED_EMU_IRQ, emu[b->index].irq_id.span,
 				      "emulated devices `%s` and `%s` both raise IRQ %llu",
@@ -531,7 +531,7 @@ static int report_shared_irq(void *ctx, const void *first, const void *prev, con
 	return c->err;
 }
 
-static void check_emu_device(struct vm_check *c, const struct spec_emu_device *e)
+static void check_emu_device(struct vm_check *c, const struct vmcfg_spec_emu_device *e)
 {
 	const char *name = e->name.s ? e->name.s : "";
 	if (e->emu_type.set && e->cfg_list.set) {
@@ -565,7 +565,7 @@ static void check_emu_device(struct vm_check *c, const struct spec_emu_device *e
 
 static void check_emu_devices(struct vm_check *c)
 {
-	const struct vm_spec *s = c->spec;
+	const struct vmcfg_vm_spec *s = c->spec;
 	struct check_keyed small[SMALL_LIST];
 	struct check_keyed *keys =
 		check_scratch(c->d, small, SMALL_LIST, s->devices.emu_count, sizeof *keys);
@@ -575,7 +575,7 @@ static void check_emu_devices(struct vm_check *c)
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < s->devices.emu_count; i++) {
-		const struct spec_emu_device *e = &s->devices.emu[i];
+		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
 		check_emu_device(c, e);
 		if (e->irq_id.set && e->irq_id.v)
 			keys[n++] = (struct check_keyed){ e->irq_id.v, i, 0 };
@@ -585,7 +585,7 @@ static void check_emu_devices(struct vm_check *c)
 	check_scratch_free(c->d, keys, small, s->devices.emu_count, sizeof *keys);
 }
 
-int vmcfg_check_vm(const struct vm_spec *spec, const struct vmcfg_platform *platform,
+int vmcfg_check_vm(const struct vmcfg_vm_spec *spec, const struct vmcfg_platform *platform,
 		   const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags)
 {
 	if (!spec || !diags)

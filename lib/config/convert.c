@@ -38,12 +38,12 @@ bool vm_config_grow(struct vm_config *cfg, void *items, size_t *cap, size_t need
 
 /* --- what convert refuses: unset required values, values the config cannot hold --- */
 
-static bool fits(const struct spec_u64 *v, uint64_t max)
+static bool fits(const struct vmcfg_spec_u64 *v, uint64_t max)
 {
 	return v->set && v->v <= max;
 }
 
-static bool all_set(const struct spec_u64_list *l)
+static bool all_set(const struct vmcfg_spec_u64_list *l)
 {
 	for (size_t i = 0; i < l->count; i++)
 		if (!l->items[i].set)
@@ -52,19 +52,19 @@ static bool all_set(const struct spec_u64_list *l)
 }
 
 /* phys_cpu_ids / phys_cpu_sets are optional; when given, one entry per vCPU. */
-static bool cpu_list_ok(const struct spec_u64_list *l, uint64_t cpu_num)
+static bool cpu_list_ok(const struct vmcfg_spec_u64_list *l, uint64_t cpu_num)
 {
 	return !l->set || (l->count == cpu_num && all_set(l));
 }
 
-static bool str_is(const struct spec_str *s, const char *word)
+static bool str_is(const struct vmcfg_spec_str *s, const char *word)
 {
 	size_t n = strlen(word);
 	return s->len == n && !memcmp(s->s, word, n);
 }
 
 /* kernel.image_location: "fs" (also when absent) or "memory"; false for anything else. */
-static bool image_location(const struct spec_str *s, enum vmcfg_image_location *out)
+static bool image_location(const struct vmcfg_spec_str *s, enum vmcfg_image_location *out)
 {
 	*out = s->set && str_is(s, "memory") ? VMCFG_IMAGE_MEMORY : VMCFG_IMAGE_FS;
 	return !s->set || str_is(s, "fs") || str_is(s, "memory");
@@ -74,25 +74,25 @@ static bool image_location(const struct spec_str *s, enum vmcfg_image_location *
  * A region must fit below 2^64, as vm_config_add_region demands, so every
  * region of a config can be used without further checks on wrapping.
  */
-static bool region_ok(const struct spec_region *r)
+static bool region_ok(const struct vmcfg_spec_region *r)
 {
 	return r->gpa.set && r->size.set && fits(&r->flags, UINT32_MAX) &&
 	       fits(&r->map_type, VMCFG_MAP_RESERVED) && !vm_range_wraps(r->gpa.v, r->size.v);
 }
 
-static bool emu_ok(const struct spec_emu_device *e)
+static bool emu_ok(const struct vmcfg_spec_emu_device *e)
 {
 	return e->name.set && e->base_gpa.set && e->length.set && fits(&e->irq_id, UINT32_MAX) &&
 	       fits(&e->emu_type, UINT32_MAX) && e->cfg_list.set && all_set(&e->cfg_list);
 }
 
 /* Only the name is required: absent optional fields mean 0. */
-static bool pt_ok(const struct spec_pt_device *p)
+static bool pt_ok(const struct vmcfg_spec_pt_device *p)
 {
 	return p->name.set && (!p->irq_id.set || p->irq_id.v <= UINT32_MAX);
 }
 
-static bool base_ok(const struct vm_spec *spec)
+static bool base_ok(const struct vmcfg_vm_spec *spec)
 {
 	uint64_t n = spec->base.cpu_num.v;
 	/*
@@ -105,7 +105,7 @@ static bool base_ok(const struct vm_spec *spec)
 	       cpu_list_ok(&spec->base.phys_cpu_sets, n);
 }
 
-static bool kernel_ok(const struct vm_spec *spec)
+static bool kernel_ok(const struct vmcfg_vm_spec *spec)
 {
 	enum vmcfg_image_location loc;
 	if (!spec->kernel.entry_point.set || !spec->kernel.kernel.path.set ||
@@ -118,7 +118,7 @@ static bool kernel_ok(const struct vm_spec *spec)
 	return true;
 }
 
-static bool devices_ok(const struct vm_spec *spec)
+static bool devices_ok(const struct vmcfg_vm_spec *spec)
 {
 	if (!spec->devices.emu_set || !spec->devices.pt_set ||
 	    (unsigned)spec->devices.irq_mode > VMCFG_IRQ_PASSTHROUGH)
@@ -130,12 +130,12 @@ static bool devices_ok(const struct vm_spec *spec)
 		if (!pt_ok(&spec->devices.pt[i]))
 			return false;
 	for (size_t i = 0; i < spec->devices.pt_address_count; i++) {
-		const struct spec_pt_address *a = &spec->devices.pt_addresses[i];
+		const struct vmcfg_spec_pt_address *a = &spec->devices.pt_addresses[i];
 		if (!a->gpa.set || !a->length.set)
 			return false;
 	}
 	for (size_t i = 0; i < spec->devices.excluded_count; i++) {
-		const struct spec_excluded *x = &spec->devices.excluded[i];
+		const struct vmcfg_spec_excluded *x = &spec->devices.excluded[i];
 		for (size_t j = 0; j < x->count; j++)
 			if (!x->paths[j].set)
 				return false;
@@ -145,7 +145,7 @@ static bool devices_ok(const struct vm_spec *spec)
 
 /* --- copying into the config --- */
 
-static int copy_str(struct vm_config *cfg, const struct spec_str *s, const char **out)
+static int copy_str(struct vm_config *cfg, const struct vmcfg_spec_str *s, const char **out)
 {
 	*out = NULL;
 	if (!s->set)
@@ -155,7 +155,7 @@ static int copy_str(struct vm_config *cfg, const struct spec_str *s, const char 
 }
 
 /* The values of l in the arena; NULL when l is absent or empty. */
-static int copy_list(struct vm_config *cfg, const struct spec_u64_list *l, uint64_t **out)
+static int copy_list(struct vm_config *cfg, const struct vmcfg_spec_u64_list *l, uint64_t **out)
 {
 	*out = NULL;
 	if (!l->set || l->count == 0)
@@ -170,7 +170,7 @@ static int copy_list(struct vm_config *cfg, const struct spec_u64_list *l, uint6
 	return 0;
 }
 
-static int copy_image(struct vm_config *cfg, const struct spec_image *in, struct vm_image *out)
+static int copy_image(struct vm_config *cfg, const struct vmcfg_spec_image *in, struct vm_image *out)
 {
 	out->present = in->path.set || in->load_addr.set;
 	out->has_load_gpa = in->load_addr.set;
@@ -182,7 +182,7 @@ static int copy_image(struct vm_config *cfg, const struct spec_image *in, struct
  * Regions flagged DEVICE are kept as written: vm_create skips them with a
  * warning (W0203), and the JSON dump shows what the file said.
  */
-static int copy_regions(struct vm_config *cfg, const struct vm_spec *spec)
+static int copy_regions(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
 	void *p;
 	size_t n = spec->kernel.region_count;
@@ -190,7 +190,7 @@ static int copy_regions(struct vm_config *cfg, const struct vm_spec *spec)
 		return VMCFG_ENOMEM;
 	cfg->regions = p;
 	for (size_t i = 0; i < n; i++) {
-		const struct spec_region *r = &spec->kernel.regions[i];
+		const struct vmcfg_spec_region *r = &spec->kernel.regions[i];
 		struct vm_mem_region m = { .gpa = r->gpa.v, .size = r->size.v,
 					   .flags = (uint32_t)r->flags.v,
 					   .map_type = (enum vmcfg_map_type)r->map_type.v };
@@ -201,7 +201,7 @@ static int copy_regions(struct vm_config *cfg, const struct vm_spec *spec)
 	return 0;
 }
 
-static int copy_emu_devices(struct vm_config *cfg, const struct vm_spec *spec)
+static int copy_emu_devices(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
 	void *p;
 	size_t n = spec->devices.emu_count;
@@ -209,7 +209,7 @@ static int copy_emu_devices(struct vm_config *cfg, const struct vm_spec *spec)
 		return VMCFG_ENOMEM;
 	cfg->emu = p;
 	for (size_t i = 0; i < n; i++) {
-		const struct spec_emu_device *e = &spec->devices.emu[i];
+		const struct vmcfg_spec_emu_device *e = &spec->devices.emu[i];
 		struct vm_emu_device *d = &cfg->emu[cfg->emu_count];
 		d->base_gpa = e->base_gpa.v;
 		d->length = e->length.v;
@@ -224,12 +224,12 @@ static int copy_emu_devices(struct vm_config *cfg, const struct vm_spec *spec)
 	return 0;
 }
 
-static uint64_t value_or_0(const struct spec_u64 *v)
+static uint64_t value_or_0(const struct vmcfg_spec_u64 *v)
 {
 	return v->set ? v->v : 0;
 }
 
-static int copy_pt_devices(struct vm_config *cfg, const struct vm_spec *spec)
+static int copy_pt_devices(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
 	void *p;
 	size_t n = spec->devices.pt_count;
@@ -237,7 +237,7 @@ static int copy_pt_devices(struct vm_config *cfg, const struct vm_spec *spec)
 		return VMCFG_ENOMEM;
 	cfg->pt = p;
 	for (size_t i = 0; i < n; i++) {
-		const struct spec_pt_device *s = &spec->devices.pt[i];
+		const struct vmcfg_spec_pt_device *s = &spec->devices.pt[i];
 		struct vm_pt_device d = { .name = s->name.s,
 					  .base_gpa = value_or_0(&s->base_gpa),
 					  .base_hpa = value_or_0(&s->base_hpa),
@@ -250,7 +250,7 @@ static int copy_pt_devices(struct vm_config *cfg, const struct vm_spec *spec)
 	return 0;
 }
 
-static int copy_pt_addresses(struct vm_config *cfg, const struct vm_spec *spec)
+static int copy_pt_addresses(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
 	void *p;
 	size_t n = spec->devices.pt_address_count;
@@ -259,7 +259,7 @@ static int copy_pt_addresses(struct vm_config *cfg, const struct vm_spec *spec)
 		return VMCFG_ENOMEM;
 	cfg->pt_addresses = p;
 	for (size_t i = 0; i < n; i++) {
-		const struct spec_pt_address *a = &spec->devices.pt_addresses[i];
+		const struct vmcfg_spec_pt_address *a = &spec->devices.pt_addresses[i];
 		cfg->pt_addresses[i] = (struct vm_pt_address){ .gpa = a->gpa.v,
 							       .length = a->length.v };
 	}
@@ -268,7 +268,7 @@ static int copy_pt_addresses(struct vm_config *cfg, const struct vm_spec *spec)
 }
 
 /* excluded_devices is a list of lists of paths; the config keeps one flat list. */
-static int copy_excluded(struct vm_config *cfg, const struct vm_spec *spec)
+static int copy_excluded(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
 	void *p;
 	size_t n = 0;
@@ -278,7 +278,7 @@ static int copy_excluded(struct vm_config *cfg, const struct vm_spec *spec)
 		return VMCFG_ENOMEM;
 	cfg->excluded = p;
 	for (size_t i = 0; i < spec->devices.excluded_count; i++) {
-		const struct spec_excluded *x = &spec->devices.excluded[i];
+		const struct vmcfg_spec_excluded *x = &spec->devices.excluded[i];
 		for (size_t j = 0; j < x->count; j++) {
 			int rc = copy_str(cfg, &x->paths[j], &cfg->excluded[cfg->excluded_count]);
 			if (rc)
@@ -289,7 +289,7 @@ static int copy_excluded(struct vm_config *cfg, const struct vm_spec *spec)
 	return 0;
 }
 
-static int copy_spec(struct vm_config *cfg, const struct vm_spec *spec)
+static int copy_spec(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
 	int rc;
 	cfg->id = spec->base.id.v;
@@ -316,7 +316,7 @@ static int copy_spec(struct vm_config *cfg, const struct vm_spec *spec)
 	return 0;
 }
 
-int vm_config_from_spec(const struct vm_spec *spec, const struct vmcfg_allocator *alloc,
+int vm_config_from_spec(const struct vmcfg_vm_spec *spec, const struct vmcfg_allocator *alloc,
 			struct vm_config **out)
 {
 	if (!out)

@@ -11,13 +11,13 @@
 
 struct dt_check {
 	const struct vmcfg_check_opts *user; /* the caller's options, may be NULL */
-	const struct vm_spec *const *specs;
+	const struct vmcfg_vm_spec *const *specs;
 	size_t n;
 	uint32_t **spis; /* per spec: its SPIs (malloc'ed) */
 	size_t *spi_count;
 };
 
-static bool vm_spis(void *ud, const struct vm_spec *spec, const uint32_t **spis, size_t *n)
+static bool vm_spis(void *ud, const struct vmcfg_vm_spec *spec, const uint32_t **spis, size_t *n)
 {
 	const struct dt_check *c = ud;
 	for (size_t k = 0; k < c->n; k++)
@@ -30,7 +30,7 @@ static bool vm_spis(void *ud, const struct vm_spec *spec, const uint32_t **spis,
 }
 
 /* Forwards to the caller's image_size with the caller's ud. */
-static bool image_size(void *ud, const struct vm_spec *spec, enum vmcfg_image_kind kind,
+static bool image_size(void *ud, const struct vmcfg_vm_spec *spec, enum vmcfg_image_kind kind,
 		       const char *path, uint64_t *size)
 {
 	const struct dt_check *c = ud;
@@ -57,7 +57,7 @@ static int expand_one(const struct vmcfg_fdt_platform *host, struct dt_check *c,
 }
 
 int vmcfg_fdt_check(const struct vmcfg_fdt_platform *host, const struct vmcfg_system *sys,
-		    const struct vm_spec *const *specs, size_t n,
+		    const struct vmcfg_vm_spec *const *specs, size_t n,
 		    const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags)
 {
 	if (!host || !diags || (n && !specs))

@@ -394,7 +394,7 @@ int vmcfg_fdt_expand(const struct vmcfg_fdt_platform *host, const struct vmcfg_f
 	return 0;
 }
 
-int vmcfg_fdt_expand_spec(const struct vmcfg_fdt_platform *host, const struct vm_spec *spec,
+int vmcfg_fdt_expand_spec(const struct vmcfg_fdt_platform *host, const struct vmcfg_vm_spec *spec,
 			  struct vmcfg_diags *diags, struct vmcfg_fdt_expansion **out)
 {
 	if (!out)
@@ -409,7 +409,7 @@ int vmcfg_fdt_expand_spec(const struct vmcfg_fdt_platform *host, const struct vm
 	if (!p)
 		return VMCFG_ENOMEM;
 	for (size_t k = 0; k < spec->devices.pt_count; k++) {
-		const struct spec_pt_device *d = &spec->devices.pt[k];
+		const struct vmcfg_spec_pt_device *d = &spec->devices.pt[k];
 		if (d->is_dt_path && d->name.set) {
 			struct vmcfg_fdt_path fp = { d->name.s, { spec->file, d->name.span } };
 			p[n++] = fp;
@@ -418,7 +418,7 @@ int vmcfg_fdt_expand_spec(const struct vmcfg_fdt_platform *host, const struct vm
 	m = 0;
 	for (size_t k = 0; k < spec->devices.excluded_count; k++)
 		for (size_t j = 0; j < spec->devices.excluded[k].count; j++) {
-			const struct spec_str *s = &spec->devices.excluded[k].paths[j];
+			const struct vmcfg_spec_str *s = &spec->devices.excluded[k].paths[j];
 			if (s->set) {
 				struct vmcfg_fdt_path fp = { s->s, { spec->file, s->span } };
 				p[n + m++] = fp;

@@ -8,7 +8,7 @@
 #include "internal.h"
 #include "../base/libc.h"
 
-static bool name_is(const struct spec_str *s, const char *name)
+static bool name_is(const struct vmcfg_spec_str *s, const char *name)
 {
 	size_t n = strlen(name);
 	return s->set && s->s && s->len == n && memcmp(s->s, name, n) == 0;

@@ -155,7 +155,7 @@ static size_t group_of(size_t owner, size_t n)
 	return owner == SPEC_COMMENT_HEAD ? 0 : owner == SPEC_COMMENT_TAIL ? n + 1 : owner + 1;
 }
 
-int spec_comment_plan_build(struct spec_comment_plan *plan, struct vmcfg_arena *arena,
+int vmcfg_spec_comment_plan_build(struct spec_comment_plan *plan, struct vmcfg_arena *arena,
 			    const char *text, size_t len, const struct spec_line *lines, size_t n)
 {
 	size_t count = scan(text, len, NULL, 0);
@@ -185,7 +185,7 @@ int spec_comment_plan_build(struct spec_comment_plan *plan, struct vmcfg_arena *
 	return 0;
 }
 
-const size_t *spec_comments_of(const struct spec_comment_plan *plan, size_t owner, size_t *count)
+const size_t *vmcfg_spec_comments_of(const struct spec_comment_plan *plan, size_t owner, size_t *count)
 {
 	size_t g = group_of(owner, plan->line_count);
 	*count = plan->first[g + 1] - plan->first[g];

@@ -68,13 +68,13 @@ struct spec_comment_plan {
  * each to one of lines (n, in output order) by the rules above. All memory
  * comes from arena. Returns 0 or VMCFG_ENOMEM.
  */
-int spec_comment_plan_build(struct spec_comment_plan *plan, struct vmcfg_arena *arena,
+int vmcfg_spec_comment_plan_build(struct spec_comment_plan *plan, struct vmcfg_arena *arena,
 			    const char *text, size_t len, const struct spec_line *lines, size_t n);
 
 /*
  * The comments owned by owner (SPEC_COMMENT_HEAD, a line index or
  * SPEC_COMMENT_TAIL): *count entries of plan->order from the returned one.
  */
-const size_t *spec_comments_of(const struct spec_comment_plan *plan, size_t owner, size_t *count);
+const size_t *vmcfg_spec_comments_of(const struct spec_comment_plan *plan, size_t owner, size_t *count);
 
 #endif /* VMCFG_LIB_SPEC_COMMENTS_H */

@@ -43,8 +43,8 @@ static void report_wrong_type(struct decoder *d, const struct spec_type *t,
 	const char *found = vmcfg_toml_type_name(vmcfg_toml_type(v));
 	bool vowel = found[0] == 'a' || found[0] == 'e' || found[0] == 'i' || found[0] == 'o' ||
 		     found[0] == 'u';
-	spec_report(d, VMCFG_R_WRONG_TYPE, vmcfg_toml_value_span(d->doc, v), "`%s` must be %s, not %s %s",
-		    spec_path_text(p, key), expected_type(t), vowel ? "an" : "a", found);
+	vmcfg_spec_report(d, VMCFG_R_WRONG_TYPE, vmcfg_toml_value_span(d->doc, v), "`%s` must be %s, not %s %s",
+		    vmcfg_spec_path_text(p, key), expected_type(t), vowel ? "an" : "a", found);
 }
 
 static void decode_u64(struct decoder *d, const struct spec_field *f, const struct vmcfg_toml_value *v,
@@ -52,7 +52,7 @@ static void decode_u64(struct decoder *d, const struct spec_field *f, const stru
 {
 	const struct spec_type *t = f->type;
 	char key[SPEC_PATH_TEXT];
-	struct spec_u64 val = { 0, true, vmcfg_toml_value_span(d->doc, v) };
+	struct vmcfg_spec_u64 val = { 0, true, vmcfg_toml_value_span(d->doc, v) };
 
 	if (vmcfg_toml_type(v) != VMCFG_TOML_INTEGER) {
 		report_wrong_type(d, t, v, p);
@@ -61,21 +61,21 @@ static void decode_u64(struct decoder *d, const struct spec_field *f, const stru
 	if (vmcfg_toml_get_u64(v, &val.v) != 0) {
 		int64_t negative = 0;
 		vmcfg_toml_get_int(v, &negative);
-		spec_report(d, VMCFG_R_OUT_OF_RANGE, val.span,
-			    "`%s` is negative (%lld); it must be 0 or more", spec_path_text(p, key),
+		vmcfg_spec_report(d, VMCFG_R_OUT_OF_RANGE, val.span,
+			    "`%s` is negative (%lld); it must be 0 or more", vmcfg_spec_path_text(p, key),
 			    (long long)negative);
 		return;
 	}
 	if (val.v > t->u64.max) {
-		struct vmcfg_diag *g = spec_report(
+		struct vmcfg_diag *g = vmcfg_spec_report(
 			d, VMCFG_R_OUT_OF_RANGE, val.span, "`%s` is %llu, above its maximum",
-			spec_path_text(p, key), (unsigned long long)val.v);
-		spec_report_hint(d, g, "the largest value is %llu", (unsigned long long)t->u64.max);
+			vmcfg_spec_path_text(p, key), (unsigned long long)val.v);
+		vmcfg_spec_report_hint(d, g, "the largest value is %llu", (unsigned long long)t->u64.max);
 		return;
 	}
 	if (t->u64.check && !t->u64.check(d, &val, p))
 		return;
-	*(struct spec_u64 *)member(base, f->at) = val;
+	*(struct vmcfg_spec_u64 *)member(base, f->at) = val;
 }
 
 /* The bytes of a string value, or false (reported) when v is not a usable string. */
@@ -91,8 +91,8 @@ static bool read_string(struct decoder *d, const struct spec_type *t, const stru
 	/* Specs hold C strings (and paths are handed to C APIs): refuse a NUL. */
 	for (size_t i = 0; i < *len; i++) {
 		if ((*s)[i] == '\0') {
-			spec_report(d, VMCFG_R_OUT_OF_RANGE, vmcfg_toml_value_span(d->doc, v),
-				    "`%s` contains a NUL character", spec_path_text(p, key));
+			vmcfg_spec_report(d, VMCFG_R_OUT_OF_RANGE, vmcfg_toml_value_span(d->doc, v),
+				    "`%s` contains a NUL character", vmcfg_spec_path_text(p, key));
 			return false;
 		}
 	}
@@ -118,7 +118,7 @@ static void decode_str(struct decoder *d, const struct spec_field *f, const stru
 		return;
 	struct vmcfg_span span = vmcfg_toml_value_span(d->doc, v);
 	if (t->str.choices && !is_choice(t, s, len)) {
-		spec_report_bad_choice(d, p, span, s, len, t->str.choices, t->str.choice_count,
+		vmcfg_spec_report_bad_choice(d, p, span, s, len, t->str.choices, t->str.choice_count,
 				       t->str.valid);
 		return;
 	}
@@ -127,8 +127,8 @@ static void decode_str(struct decoder *d, const struct spec_field *f, const stru
 		d->err = VMCFG_ENOMEM;
 		return;
 	}
-	struct spec_str val = { copy, len, true, span };
-	*(struct spec_str *)member(base, f->at) = val;
+	struct vmcfg_spec_str val = { copy, len, true, span };
+	*(struct vmcfg_spec_str *)member(base, f->at) = val;
 }
 
 static void decode_irq_mode(struct decoder *d, const struct spec_field *f,
@@ -141,9 +141,9 @@ static void decode_irq_mode(struct decoder *d, const struct spec_field *f,
 	if (!read_string(d, f->type, v, p, &s, &len))
 		return;
 	struct vmcfg_span span = vmcfg_toml_value_span(d->doc, v);
-	if (!spec_irq_mode_parse(s, len, &mode)) {
-		spec_report_bad_choice(d, p, span, s, len, spec_irq_mode_spellings,
-				       spec_irq_mode_spelling_count, SPEC_IRQ_MODE_VALID);
+	if (!vmcfg_spec_irq_mode_parse(s, len, &mode)) {
+		vmcfg_spec_report_bad_choice(d, p, span, s, len, vmcfg_spec_irq_mode_spellings,
+				       vmcfg_spec_irq_mode_spelling_count, SPEC_IRQ_MODE_VALID);
 		return;
 	}
 	*(enum vmcfg_irq_mode *)member(base, f->at) = mode;
@@ -213,18 +213,18 @@ static void report_unknown_key(struct decoder *d, const struct spec_type *t,
 	for (size_t i = 0; i < n; i++)
 		names[i] = t->rec.fields[i].name;
 	struct vmcfg_diag *g =
-		spec_report(d, VMCFG_R_UNKNOWN_KEY, k->span, "unknown %s `%s`",
-			    is_table_like(v) ? "table" : "key", spec_path_text(&kp, key));
+		vmcfg_spec_report(d, VMCFG_R_UNKNOWN_KEY, k->span, "unknown %s `%s`",
+			    is_table_like(v) ? "table" : "key", vmcfg_spec_path_text(&kp, key));
 	const char *near = vmcfg_nearest_name(k->name, k->len, names, n);
 	if (near) {
-		spec_report_hint(d, g, "did you mean `%s`?", near);
+		vmcfg_spec_report_hint(d, g, "did you mean `%s`?", near);
 		return;
 	}
 	char buf[320];
 	struct text known = text_in(buf, sizeof buf);
 	for (size_t i = 0; i < n; i++)
-		spec_text_add(&known, "%s`%s`", i ? ", " : "", names[i]);
-	spec_report_hint(d, g, "known %s: %s", parent ? "keys" : "tables", buf);
+		vmcfg_spec_text_add(&known, "%s`%s`", i ? ", " : "", names[i]);
+	vmcfg_spec_report_hint(d, g, "known %s: %s", parent ? "keys" : "tables", buf);
 }
 
 static void report_missing(struct decoder *d, const struct spec_field *f,
@@ -235,11 +235,11 @@ static void report_missing(struct decoder *d, const struct spec_field *f,
 	struct vmcfg_span at = vmcfg_toml_value_span(d->doc, v);
 
 	if (f->type->kind == SPEC_TABLE)
-		spec_report(d, VMCFG_R_MISSING_KEY, at, "missing required table `[%s]`",
-			    spec_path_text(&kp, key));
+		vmcfg_spec_report(d, VMCFG_R_MISSING_KEY, at, "missing required table `[%s]`",
+			    vmcfg_spec_path_text(&kp, key));
 	else
-		spec_report(d, VMCFG_R_MISSING_KEY, at, "missing required key `%s`",
-			    spec_path_text(&kp, key));
+		vmcfg_spec_report(d, VMCFG_R_MISSING_KEY, at, "missing required key `%s`",
+			    vmcfg_spec_path_text(&kp, key));
 }
 
 /* The named form: every entry is a field (or an unknown key); required fields must be there. */
@@ -259,7 +259,7 @@ static void decode_named(struct decoder *d, const struct spec_type *t, const str
 	}
 	for (size_t i = 0; i < t->rec.count && !d->err; i++) {
 		const struct spec_field *f = &t->rec.fields[i];
-		if (f->required && !spec_field_written(t, v, i))
+		if (f->required && !vmcfg_spec_field_written(t, v, i))
 			report_missing(d, f, v, p);
 	}
 }
@@ -269,19 +269,19 @@ static void report_arity(struct decoder *d, const struct spec_type *t, const str
 {
 	char key[SPEC_PATH_TEXT], buf[160];
 	struct text sig = text_in(buf, sizeof buf);
-	size_t min = spec_record_min_fields(t), max = t->rec.count;
+	size_t min = vmcfg_spec_record_min_fields(t), max = t->rec.count;
 
-	spec_text_add(&sig, "[");
+	vmcfg_spec_text_add(&sig, "[");
 	for (size_t i = 0; i < max; i++)
-		spec_text_add(&sig, "%s%s%s", i ? ", " : "", t->rec.fields[i].name,
+		vmcfg_spec_text_add(&sig, "%s%s%s", i ? ", " : "", t->rec.fields[i].name,
 			      t->rec.fields[i].required ? "" : "?");
-	spec_text_add(&sig, "]");
+	vmcfg_spec_text_add(&sig, "]");
 	const char *bound = min == max ? "" : n < min ? "at least " : "at most ";
-	struct vmcfg_diag *g = spec_report(d, VMCFG_R_ARITY, vmcfg_toml_value_span(d->doc, v),
+	struct vmcfg_diag *g = vmcfg_spec_report(d, VMCFG_R_ARITY, vmcfg_toml_value_span(d->doc, v),
 					   "`%s` has %zu field%s, expected %s%zu",
-					   spec_path_text(p, key), n, n == 1 ? "" : "s", bound,
+					   vmcfg_spec_path_text(p, key), n, n == 1 ? "" : "s", bound,
 					   n < min ? min : max);
-	spec_report_hint(d, g, "%s = %s", t->what, buf);
+	vmcfg_spec_report_hint(d, g, "%s = %s", t->what, buf);
 }
 
 /* The positional form: the fields in schema order, optional ones only at the end. */
@@ -289,7 +289,7 @@ static bool decode_positional(struct decoder *d, const struct spec_type *t,
 			      const struct vmcfg_toml_value *v, const struct path *p, void *rec)
 {
 	size_t n = vmcfg_toml_count(v);
-	if (n < spec_record_min_fields(t) || n > t->rec.count) {
+	if (n < vmcfg_spec_record_min_fields(t) || n > t->rec.count) {
 		/* Fields would be misread one place off: leave the whole record unset. */
 		report_arity(d, t, v, p, n);
 		return false;
@@ -348,11 +348,11 @@ static void decode_value(struct decoder *d, const struct spec_field *f, const st
 	}
 }
 
-void spec_decode_file(struct decoder *d)
+void vmcfg_spec_decode_file(struct decoder *d)
 {
 	static const struct spec_field file = {
 		.name = NULL,
-		.type = &spec_file_type,
+		.type = &vmcfg_spec_file_type,
 		.required = true,
 		.at = 0,
 		.count_at = SPEC_NONE,
@@ -362,7 +362,7 @@ void spec_decode_file(struct decoder *d)
 	decode_value(d, &file, vmcfg_toml_root(d->doc), NULL, d->spec);
 }
 
-bool spec_field_written(const struct spec_type *t, const struct vmcfg_toml_value *v, size_t i)
+bool vmcfg_spec_field_written(const struct spec_type *t, const struct vmcfg_toml_value *v, size_t i)
 {
 	if (vmcfg_toml_type(v) == VMCFG_TOML_ARRAY)
 		return i < vmcfg_toml_count(v);

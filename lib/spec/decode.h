@@ -10,7 +10,7 @@
 
 struct decoder {
 	const struct vmcfg_toml_doc *doc;
-	struct vm_spec *spec; /* its arena receives every copy */
+	struct vmcfg_vm_spec *spec; /* its arena receives every copy */
 	struct vmcfg_diags *diags;
 	int err; /* VMCFG_ENOMEM once memory ran out; the walk then stops */
 };
@@ -42,7 +42,7 @@ static inline struct path path_index(const struct path *parent, size_t index)
 #define SPEC_PATH_TEXT 200
 
 /* Writes p as text ("devices.emu_devices[0].cfg_list"); returns buf. */
-char *spec_path_text(const struct path *p, char buf[SPEC_PATH_TEXT]);
+char *vmcfg_spec_path_text(const struct path *p, char buf[SPEC_PATH_TEXT]);
 
 /* A message or hint being built in a caller's buffer: bounded, always NUL-terminated. */
 struct text {
@@ -57,31 +57,31 @@ static inline struct text text_in(char *buf, size_t size)
 	return t;
 }
 
-void spec_text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vmcfg_spec_text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
  * Appends a diagnostic at span of the decoded file; NULL (and d->err set)
  * when memory ran out. The hint and related helpers accept a NULL diag.
  */
-struct vmcfg_diag *spec_report(struct decoder *d, enum vmcfg_rule rule, struct vmcfg_span at,
+struct vmcfg_diag *vmcfg_spec_report(struct decoder *d, enum vmcfg_rule rule, struct vmcfg_span at,
 			       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void spec_report_hint(struct decoder *d, struct vmcfg_diag *g, const char *fmt, ...)
+void vmcfg_spec_report_hint(struct decoder *d, struct vmcfg_diag *g, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void spec_report_related(struct decoder *d, struct vmcfg_diag *g, struct vmcfg_span at,
+void vmcfg_spec_report_related(struct decoder *d, struct vmcfg_diag *g, struct vmcfg_span at,
 			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
  * Reports a string that is none of the allowed spellings (BAD_ENUM) with
  * "did you mean" when one is close (ignoring case), else the valid list.
  */
-void spec_report_bad_choice(struct decoder *d, const struct path *p, struct vmcfg_span at,
+void vmcfg_spec_report_bad_choice(struct decoder *d, const struct path *p, struct vmcfg_span at,
 			    const char *s, size_t len, const char *const *choices, size_t n,
 			    const char *valid);
 
 /* Decodes the whole document (its root table) into d->spec. */
-void spec_decode_file(struct decoder *d);
+void vmcfg_spec_decode_file(struct decoder *d);
 
 /* Whether field i of record type t was written in v (positional or named). */
-bool spec_field_written(const struct spec_type *t, const struct vmcfg_toml_value *v, size_t i);
+bool vmcfg_spec_field_written(const struct spec_type *t, const struct vmcfg_toml_value *v, size_t i);
 
 #endif /* VMCFG_LIB_SPEC_DECODE_H */

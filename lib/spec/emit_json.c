@@ -18,28 +18,28 @@ static void emit_object(const struct vmcfg_writer *w, const struct spec_type *t,
 			unsigned level, bool multiline)
 {
 	bool first = true;
-	spec_put(w, "{");
+	vmcfg_spec_put(w, "{");
 	for (size_t i = 0; i < t->rec.count; i++) {
 		const struct spec_field *f = &t->rec.fields[i];
-		if (!spec_field_present(f, obj))
+		if (!vmcfg_spec_field_present(f, obj))
 			continue;
-		spec_put(w, first ? "" : ",");
+		vmcfg_spec_put(w, first ? "" : ",");
 		if (multiline) {
-			spec_put(w, "\n");
-			spec_put_indent(w, level + 1);
+			vmcfg_spec_put(w, "\n");
+			vmcfg_spec_put_indent(w, level + 1);
 		} else if (!first) {
-			spec_put(w, " ");
+			vmcfg_spec_put(w, " ");
 		}
-		spec_put_quoted_cstr(w, f->name);
-		spec_put(w, ": ");
+		vmcfg_spec_put_quoted_cstr(w, f->name);
+		vmcfg_spec_put(w, ": ");
 		emit_value(w, f, obj, level + 1);
 		first = false;
 	}
 	if (multiline && !first) {
-		spec_put(w, "\n");
-		spec_put_indent(w, level);
+		vmcfg_spec_put(w, "\n");
+		vmcfg_spec_put_indent(w, level);
 	}
-	spec_put(w, "}");
+	vmcfg_spec_put(w, "}");
 }
 
 static void emit_list(const struct vmcfg_writer *w, const struct spec_field *f, const void *base,
@@ -47,30 +47,30 @@ static void emit_list(const struct vmcfg_writer *w, const struct spec_field *f, 
 {
 	const struct spec_field *elem = f->type->list.elem;
 	size_t size = f->type->list.elem_size, count;
-	const char *items = spec_list_items(f, base, &count);
+	const char *items = vmcfg_spec_list_items(f, base, &count);
 	bool one_per_line = elem->type->kind == SPEC_RECORD || elem->type->kind == SPEC_LIST;
 
 	bool first = true;
 
-	spec_put(w, "[");
+	vmcfg_spec_put(w, "[");
 	for (size_t i = 0; i < count; i++) {
-		if (!spec_field_present(elem, items + i * size))
+		if (!vmcfg_spec_field_present(elem, items + i * size))
 			continue;
-		spec_put(w, first ? "" : ",");
+		vmcfg_spec_put(w, first ? "" : ",");
 		if (one_per_line) {
-			spec_put(w, "\n");
-			spec_put_indent(w, level + 1);
+			vmcfg_spec_put(w, "\n");
+			vmcfg_spec_put_indent(w, level + 1);
 		} else if (!first) {
-			spec_put(w, " ");
+			vmcfg_spec_put(w, " ");
 		}
 		emit_value(w, elem, items + i * size, level + 1);
 		first = false;
 	}
 	if (one_per_line && !first) {
-		spec_put(w, "\n");
-		spec_put_indent(w, level);
+		vmcfg_spec_put(w, "\n");
+		vmcfg_spec_put_indent(w, level);
 	}
-	spec_put(w, "]");
+	vmcfg_spec_put(w, "]");
 }
 
 static void emit_value(const struct vmcfg_writer *w, const struct spec_field *f, const void *base,
@@ -79,14 +79,14 @@ static void emit_value(const struct vmcfg_writer *w, const struct spec_field *f,
 	const void *v = member(base, f->at);
 	switch (f->type->kind) {
 	case SPEC_U64:
-		spec_put_u64(w, ((const struct spec_u64 *)v)->v, SPEC_DEC);
+		vmcfg_spec_put_u64(w, ((const struct vmcfg_spec_u64 *)v)->v, SPEC_DEC);
 		break;
 	case SPEC_STR:
-		spec_put_quoted(w, ((const struct spec_str *)v)->s,
-				((const struct spec_str *)v)->len);
+		vmcfg_spec_put_quoted(w, ((const struct vmcfg_spec_str *)v)->s,
+				((const struct vmcfg_spec_str *)v)->len);
 		break;
 	case SPEC_IRQ_MODE:
-		spec_put_quoted_cstr(w, vmcfg_irq_mode_name(*(const enum vmcfg_irq_mode *)v));
+		vmcfg_spec_put_quoted_cstr(w, vmcfg_irq_mode_name(*(const enum vmcfg_irq_mode *)v));
 		break;
 	case SPEC_LIST:
 		emit_list(w, f, base, level);
@@ -100,8 +100,8 @@ static void emit_value(const struct vmcfg_writer *w, const struct spec_field *f,
 	}
 }
 
-void vm_spec_emit_json(const struct vm_spec *spec, const struct vmcfg_writer *w)
+void vmcfg_vm_spec_emit_json(const struct vmcfg_vm_spec *spec, const struct vmcfg_writer *w)
 {
-	emit_object(w, &spec_file_type, spec, 0, true);
-	spec_put(w, "\n");
+	emit_object(w, &vmcfg_spec_file_type, spec, 0, true);
+	vmcfg_spec_put(w, "\n");
 }

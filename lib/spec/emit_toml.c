@@ -14,7 +14,7 @@
  *   - a record with an unset field before a set one (only possible when the
  *     file had errors) is written as an inline table of its set fields, so
  *     that re-reading reports it rather than inventing a value.
- * With the source text (vm_spec_emit_toml_commented) the user's comments
+ * With the source text (vmcfg_vm_spec_emit_toml_commented) the user's comments
  * are written too, where comments.h places them.
  *
  * One walk over the spec (emit_file) serves three passes so that the lines
@@ -45,9 +45,9 @@ static const void *member(const void *base, size_t offset)
 static const struct vmcfg_span *field_span(const struct spec_field *f, const void *base)
 {
 	if (f->type->kind == SPEC_U64)
-		return &((const struct spec_u64 *)member(base, f->at))->span;
+		return &((const struct vmcfg_spec_u64 *)member(base, f->at))->span;
 	if (f->type->kind == SPEC_STR)
-		return &((const struct spec_str *)member(base, f->at))->span;
+		return &((const struct vmcfg_spec_str *)member(base, f->at))->span;
 	return f->span_at == SPEC_NONE ? NULL : member(base, f->span_at);
 }
 
@@ -85,7 +85,7 @@ static bool has_comments(const struct emitter *e, size_t owner, bool trailing)
 	if (!e->plan)
 		return false;
 	size_t n;
-	const size_t *idx = spec_comments_of(e->plan, owner, &n);
+	const size_t *idx = vmcfg_spec_comments_of(e->plan, owner, &n);
 	for (size_t i = 0; i < n; i++)
 		if (e->plan->comments[idx[i]].trailing == trailing)
 			return true;
@@ -98,17 +98,17 @@ static void put_leading(const struct emitter *e, size_t owner, unsigned indent)
 	if (!e->plan)
 		return;
 	size_t n;
-	const size_t *idx = spec_comments_of(e->plan, owner, &n);
+	const size_t *idx = vmcfg_spec_comments_of(e->plan, owner, &n);
 	bool first = true;
 	for (size_t i = 0; i < n; i++) {
 		const struct spec_comment *c = &e->plan->comments[idx[i]];
 		if (c->trailing)
 			continue;
 		if (c->blank_before && !first)
-			spec_put(e->w, "\n");
-		spec_put_indent(e->w, indent);
+			vmcfg_spec_put(e->w, "\n");
+		vmcfg_spec_put_indent(e->w, indent);
 		e->w->write(e->w->ud, e->plan->text + c->offset, c->len);
-		spec_put(e->w, "\n");
+		vmcfg_spec_put(e->w, "\n");
 		first = false;
 	}
 }
@@ -119,12 +119,12 @@ static void put_trailing(const struct emitter *e, size_t owner)
 	if (!e->plan)
 		return;
 	size_t n;
-	const size_t *idx = spec_comments_of(e->plan, owner, &n);
+	const size_t *idx = vmcfg_spec_comments_of(e->plan, owner, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct spec_comment *c = &e->plan->comments[idx[i]];
 		if (!c->trailing)
 			continue;
-		spec_put(e->w, " ");
+		vmcfg_spec_put(e->w, " ");
 		e->w->write(e->w->ud, e->plan->text + c->offset, c->len);
 	}
 }
@@ -134,7 +134,7 @@ static bool fits_positional(const struct spec_type *t, const void *rec)
 {
 	bool gap = false;
 	for (size_t i = 0; i < t->rec.count; i++) {
-		bool present = spec_field_present(&t->rec.fields[i], rec);
+		bool present = vmcfg_spec_field_present(&t->rec.fields[i], rec);
 		if ((present && gap) || (!present && t->rec.fields[i].required))
 			return false;
 		gap = gap || !present;
@@ -148,20 +148,20 @@ static void emit_record(struct emitter *e, const struct spec_type *t, const void
 	bool positional = fits_positional(t, rec);
 	bool first = true;
 
-	spec_put(w, positional ? "[" : "{ ");
+	vmcfg_spec_put(w, positional ? "[" : "{ ");
 	for (size_t i = 0; i < t->rec.count; i++) {
 		const struct spec_field *f = &t->rec.fields[i];
-		if (!spec_field_present(f, rec))
+		if (!vmcfg_spec_field_present(f, rec))
 			continue;
-		spec_put(w, first ? "" : ", ");
+		vmcfg_spec_put(w, first ? "" : ", ");
 		if (!positional) {
-			spec_put(w, f->name);
-			spec_put(w, " = ");
+			vmcfg_spec_put(w, f->name);
+			vmcfg_spec_put(w, " = ");
 		}
 		emit_value(e, f, rec, line);
 		first = false;
 	}
-	spec_put(w, positional ? "]" : first ? "}" : " }");
+	vmcfg_spec_put(w, positional ? "]" : first ? "}" : " }");
 }
 
 /* A list of numbers or strings, on one line. */
@@ -170,18 +170,18 @@ static void emit_inline_list(struct emitter *e, const struct spec_field *f, cons
 {
 	const struct spec_field *elem = f->type->list.elem;
 	size_t size = f->type->list.elem_size, count;
-	const char *items = spec_list_items(f, base, &count);
+	const char *items = vmcfg_spec_list_items(f, base, &count);
 	bool first = true;
 
-	spec_put(e->w, "[");
+	vmcfg_spec_put(e->w, "[");
 	for (size_t i = 0; i < count; i++) {
-		if (!spec_field_present(elem, items + i * size))
+		if (!vmcfg_spec_field_present(elem, items + i * size))
 			continue; /* an invalid element: leave it out rather than invent one */
-		spec_put(e->w, first ? "" : ", ");
+		vmcfg_spec_put(e->w, first ? "" : ", ");
 		emit_value(e, elem, items + i * size, line);
 		first = false;
 	}
-	spec_put(e->w, "]");
+	vmcfg_spec_put(e->w, "]");
 }
 
 /*
@@ -195,33 +195,33 @@ static size_t emit_block_list(struct emitter *e, const struct spec_field *f, con
 {
 	const struct spec_field *elem = f->type->list.elem;
 	size_t size = f->type->list.elem_size, count;
-	const char *items = spec_list_items(f, base, &count);
+	const char *items = vmcfg_spec_list_items(f, base, &count);
 	size_t close = note_line(e, field_span(f, base), SPEC_LINE_CLOSING);
 	bool lines = has_comments(e, open, true) || has_comments(e, close, false);
 
 	for (size_t i = 0; i < count && !lines; i++)
-		lines = spec_field_present(elem, items + i * size);
-	spec_put(e->w, "[");
+		lines = vmcfg_spec_field_present(elem, items + i * size);
+	vmcfg_spec_put(e->w, "[");
 	if (!lines) {
-		spec_put(e->w, "]");
+		vmcfg_spec_put(e->w, "]");
 		return close;
 	}
 	put_trailing(e, open);
 	for (size_t i = 0; i < count; i++) {
 		const char *item = items + i * size;
-		if (!spec_field_present(elem, item))
+		if (!vmcfg_spec_field_present(elem, item))
 			continue; /* an invalid element: leave it out rather than invent one */
 		size_t line = note_line(e, field_span(elem, item), SPEC_LINE_WHOLE);
-		spec_put(e->w, "\n");
+		vmcfg_spec_put(e->w, "\n");
 		put_leading(e, line, 1);
-		spec_put_indent(e->w, 1);
+		vmcfg_spec_put_indent(e->w, 1);
 		emit_value(e, elem, item, line);
-		spec_put(e->w, ",");
+		vmcfg_spec_put(e->w, ",");
 		put_trailing(e, line);
 	}
-	spec_put(e->w, "\n");
+	vmcfg_spec_put(e->w, "\n");
 	put_leading(e, close, 1);
-	spec_put(e->w, "]");
+	vmcfg_spec_put(e->w, "]");
 	return close;
 }
 
@@ -232,14 +232,14 @@ static size_t emit_value(struct emitter *e, const struct spec_field *f, const vo
 	const void *v = member(base, f->at);
 	switch (f->type->kind) {
 	case SPEC_U64:
-		spec_put_u64(e->w, ((const struct spec_u64 *)v)->v, f->type->u64.radix);
+		vmcfg_spec_put_u64(e->w, ((const struct vmcfg_spec_u64 *)v)->v, f->type->u64.radix);
 		break;
 	case SPEC_STR:
-		spec_put_quoted(e->w, ((const struct spec_str *)v)->s,
-				((const struct spec_str *)v)->len);
+		vmcfg_spec_put_quoted(e->w, ((const struct vmcfg_spec_str *)v)->s,
+				((const struct vmcfg_spec_str *)v)->len);
 		break;
 	case SPEC_IRQ_MODE:
-		spec_put_quoted_cstr(e->w, vmcfg_irq_mode_name(*(const enum vmcfg_irq_mode *)v));
+		vmcfg_spec_put_quoted_cstr(e->w, vmcfg_irq_mode_name(*(const enum vmcfg_irq_mode *)v));
 		break;
 	case SPEC_LIST:
 		if (is_block_list(f))
@@ -255,39 +255,39 @@ static size_t emit_value(struct emitter *e, const struct spec_field *f, const vo
 	return line;
 }
 
-static void emit_file(struct emitter *e, const struct vm_spec *spec)
+static void emit_file(struct emitter *e, const struct vmcfg_vm_spec *spec)
 {
-	const struct spec_type *file = &spec_file_type;
+	const struct spec_type *file = &vmcfg_spec_file_type;
 	put_leading(e, SPEC_COMMENT_HEAD, 0);
 	for (size_t i = 0; i < file->rec.count; i++) {
 		const struct spec_field *table = &file->rec.fields[i];
 		const void *base = member(spec, table->at);
 		size_t line = note_line(e, field_span(table, spec), SPEC_LINE_WHOLE);
 		if (i)
-			spec_put(e->w, "\n");
+			vmcfg_spec_put(e->w, "\n");
 		put_leading(e, line, 0);
-		spec_put(e->w, "[");
-		spec_put(e->w, table->name);
-		spec_put(e->w, "]");
+		vmcfg_spec_put(e->w, "[");
+		vmcfg_spec_put(e->w, table->name);
+		vmcfg_spec_put(e->w, "]");
 		put_trailing(e, line);
-		spec_put(e->w, "\n");
+		vmcfg_spec_put(e->w, "\n");
 		for (size_t j = 0; j < table->type->rec.count; j++) {
 			const struct spec_field *f = &table->type->rec.fields[j];
-			if (!spec_field_present(f, base))
+			if (!vmcfg_spec_field_present(f, base))
 				continue;
 			line = note_line(e, field_span(f, base),
 					 is_block_list(f) ? SPEC_LINE_OPENING : SPEC_LINE_WHOLE);
 			put_leading(e, line, 0);
-			spec_put(e->w, f->name);
-			spec_put(e->w, " = ");
+			vmcfg_spec_put(e->w, f->name);
+			vmcfg_spec_put(e->w, " = ");
 			put_trailing(e, emit_value(e, f, base, line));
-			spec_put(e->w, "\n");
+			vmcfg_spec_put(e->w, "\n");
 		}
 	}
 	put_leading(e, SPEC_COMMENT_TAIL, 0);
 }
 
-void vm_spec_emit_toml(const struct vm_spec *spec, const struct vmcfg_writer *w)
+void vmcfg_vm_spec_emit_toml(const struct vmcfg_vm_spec *spec, const struct vmcfg_writer *w)
 {
 	struct emitter e = { .w = w };
 	emit_file(&e, spec);
@@ -300,7 +300,7 @@ static void discard(void *ud, const char *s, size_t len)
 	(void)len;
 }
 
-int vm_spec_emit_toml_commented(const struct vm_spec *spec, const char *text, size_t len,
+int vmcfg_vm_spec_emit_toml_commented(const struct vmcfg_vm_spec *spec, const char *text, size_t len,
 				const struct vmcfg_allocator *alloc, const struct vmcfg_writer *w)
 {
 	if (!spec || !w || !alloc || (!text && len))
@@ -320,7 +320,7 @@ int vm_spec_emit_toml_commented(const struct vm_spec *spec, const char *text, si
 		e.line_cap = n;
 		e.line_count = 0;
 		emit_file(&e, spec); /* notes where each line comes from */
-		rc = spec_comment_plan_build(&plan, &arena, text, len, e.lines, n);
+		rc = vmcfg_spec_comment_plan_build(&plan, &arena, text, len, e.lines, n);
 	}
 	if (rc == 0) {
 		e = (struct emitter){ .w = w, .plan = &plan };

@@ -21,21 +21,21 @@ static void add_path(struct text *t, const struct path *p)
 		return;
 	add_path(t, p->parent);
 	if (!p->key)
-		spec_text_add(t, "[%zu]", p->index);
+		vmcfg_spec_text_add(t, "[%zu]", p->index);
 	else if (is_bare_key(p->key, p->len))
-		spec_text_add(t, "%s%.*s", p->parent ? "." : "", (int)p->len, p->key);
+		vmcfg_spec_text_add(t, "%s%.*s", p->parent ? "." : "", (int)p->len, p->key);
 	else /* quoted as TOML would need it; a NUL inside ends the text */
-		spec_text_add(t, "%s\"%.*s\"", p->parent ? "." : "", (int)p->len, p->key);
+		vmcfg_spec_text_add(t, "%s\"%.*s\"", p->parent ? "." : "", (int)p->len, p->key);
 }
 
-char *spec_path_text(const struct path *p, char buf[SPEC_PATH_TEXT])
+char *vmcfg_spec_path_text(const struct path *p, char buf[SPEC_PATH_TEXT])
 {
 	struct text t = text_in(buf, SPEC_PATH_TEXT);
 	add_path(&t, p);
 	return buf;
 }
 
-void spec_text_add(struct text *t, const char *fmt, ...)
+void vmcfg_spec_text_add(struct text *t, const char *fmt, ...)
 {
 	size_t room = t->size - t->len;
 	va_list ap;
@@ -57,7 +57,7 @@ static void note_oom(struct decoder *d, int rc)
 		d->err = VMCFG_ENOMEM;
 }
 
-struct vmcfg_diag *spec_report(struct decoder *d, enum vmcfg_rule rule, struct vmcfg_span at,
+struct vmcfg_diag *vmcfg_spec_report(struct decoder *d, enum vmcfg_rule rule, struct vmcfg_span at,
 			       const char *fmt, ...)
 {
 	char msg[512];
@@ -70,7 +70,7 @@ struct vmcfg_diag *spec_report(struct decoder *d, enum vmcfg_rule rule, struct v
 	return g;
 }
 
-void spec_report_hint(struct decoder *d, struct vmcfg_diag *g, const char *fmt, ...)
+void vmcfg_spec_report_hint(struct decoder *d, struct vmcfg_diag *g, const char *fmt, ...)
 {
 	char msg[512];
 	if (!g)
@@ -82,7 +82,7 @@ void spec_report_hint(struct decoder *d, struct vmcfg_diag *g, const char *fmt, 
 	note_oom(d, vmcfg_diag_hint(d->diags, g, "%s", msg));
 }
 
-void spec_report_related(struct decoder *d, struct vmcfg_diag *g, struct vmcfg_span at,
+void vmcfg_spec_report_related(struct decoder *d, struct vmcfg_diag *g, struct vmcfg_span at,
 			 const char *fmt, ...)
 {
 	char msg[256];
@@ -95,7 +95,7 @@ void spec_report_related(struct decoder *d, struct vmcfg_diag *g, struct vmcfg_s
 	note_oom(d, vmcfg_diag_relate(d->diags, g, loc(d, at), "%s", msg));
 }
 
-void spec_report_bad_choice(struct decoder *d, const struct path *p, struct vmcfg_span at,
+void vmcfg_spec_report_bad_choice(struct decoder *d, const struct path *p, struct vmcfg_span at,
 			    const char *s, size_t len, const char *const *choices, size_t n,
 			    const char *valid)
 {
@@ -108,12 +108,12 @@ void spec_report_bad_choice(struct decoder *d, const struct path *p, struct vmcf
 	lower[l] = '\0';
 	const char *near = len < sizeof lower ? vmcfg_nearest_name(lower, l, choices, n) : NULL;
 
-	struct vmcfg_diag *g = spec_report(d, VMCFG_R_BAD_ENUM, at, "`%s`: unknown value \"%.*s\"",
-					   spec_path_text(p, key), (int)len, s);
+	struct vmcfg_diag *g = vmcfg_spec_report(d, VMCFG_R_BAD_ENUM, at, "`%s`: unknown value \"%.*s\"",
+					   vmcfg_spec_path_text(p, key), (int)len, s);
 	if (!near)
-		spec_report_hint(d, g, "use one of %s", valid);
+		vmcfg_spec_report_hint(d, g, "use one of %s", valid);
 	else if (strlen(near) == l && !memcmp(near, lower, l))
-		spec_report_hint(d, g, "did you mean `%s`? (values are case-sensitive)", near);
+		vmcfg_spec_report_hint(d, g, "did you mean `%s`? (values are case-sensitive)", near);
 	else
-		spec_report_hint(d, g, "did you mean `%s`?", near);
+		vmcfg_spec_report_hint(d, g, "did you mean `%s`?", near);
 }

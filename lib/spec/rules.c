@@ -11,89 +11,89 @@
 #include "names.h"
 #include "../base/libc.h"
 
-static bool check_small_enum(struct decoder *d, const struct spec_u64 *v, const struct path *p,
+static bool check_small_enum(struct decoder *d, const struct vmcfg_spec_u64 *v, const struct path *p,
 			     uint64_t count, const char *what, const char *valid)
 {
 	char key[SPEC_PATH_TEXT];
 	if (v->v < count)
 		return true;
-	struct vmcfg_diag *g = spec_report(d, VMCFG_R_BAD_ENUM, v->span, "`%s` is %llu, not a %s",
-					   spec_path_text(p, key), (unsigned long long)v->v, what);
-	spec_report_hint(d, g, "use %s", valid);
+	struct vmcfg_diag *g = vmcfg_spec_report(d, VMCFG_R_BAD_ENUM, v->span, "`%s` is %llu, not a %s",
+					   vmcfg_spec_path_text(p, key), (unsigned long long)v->v, what);
+	vmcfg_spec_report_hint(d, g, "use %s", valid);
 	return false;
 }
 
-bool spec_check_vm_type(struct decoder *d, const struct spec_u64 *v, const struct path *p)
+bool vmcfg_spec_check_vm_type(struct decoder *d, const struct vmcfg_spec_u64 *v, const struct path *p)
 {
 	return check_small_enum(d, v, p, 3, "VM type", "0 (host VM), 1 (RTOS) or 2 (Linux)");
 }
 
-bool spec_check_map_type(struct decoder *d, const struct spec_u64 *v, const struct path *p)
+bool vmcfg_spec_check_map_type(struct decoder *d, const struct vmcfg_spec_u64 *v, const struct path *p)
 {
 	return check_small_enum(d, v, p, 3, "mapping type",
 				"0 (MapAlloc), 1 (MapIdentical) or 2 (MapReserved)");
 }
 
-bool spec_check_emu_type(struct decoder *d, const struct spec_u64 *v, const struct path *p)
+bool vmcfg_spec_check_emu_type(struct decoder *d, const struct vmcfg_spec_u64 *v, const struct path *p)
 {
 	char key[SPEC_PATH_TEXT];
-	if (spec_emu_type_info(v->v))
+	if (vmcfg_spec_emu_type_info(v->v))
 		return true;
 	char buf[320];
 	struct text known = text_in(buf, sizeof buf);
-	for (size_t i = 0; i < spec_emu_type_count; i++)
-		spec_text_add(&known, "%s%#x %s", i ? ", " : "", (unsigned)spec_emu_types[i].value,
-			      spec_emu_types[i].name);
-	struct vmcfg_diag *g = spec_report(d, VMCFG_R_BAD_ENUM, v->span,
+	for (size_t i = 0; i < vmcfg_spec_emu_type_count; i++)
+		vmcfg_spec_text_add(&known, "%s%#x %s", i ? ", " : "", (unsigned)vmcfg_spec_emu_types[i].value,
+			      vmcfg_spec_emu_types[i].name);
+	struct vmcfg_diag *g = vmcfg_spec_report(d, VMCFG_R_BAD_ENUM, v->span,
 					   "`%s` is %#llx, not a known emulated device type",
-					   spec_path_text(p, key), (unsigned long long)v->v);
-	spec_report_hint(d, g, "use one of %s", buf);
+					   vmcfg_spec_path_text(p, key), (unsigned long long)v->v);
+	vmcfg_spec_report_hint(d, g, "use one of %s", buf);
 	return false;
 }
 
-bool spec_check_mem_flags(struct decoder *d, const struct spec_u64 *v, const struct path *p)
+bool vmcfg_spec_check_mem_flags(struct decoder *d, const struct vmcfg_spec_u64 *v, const struct path *p)
 {
 	char key[SPEC_PATH_TEXT], value[VMCFG_FMT_BUF], bits[VMCFG_FMT_BUF];
 	uint64_t unknown = v->v & ~(uint64_t)VMCFG_MEM_ALL;
 	if (!unknown)
 		return true;
-	struct vmcfg_diag *g = spec_report(
+	struct vmcfg_diag *g = vmcfg_spec_report(
 		d, VMCFG_R_BAD_ENUM, v->span, "`%s` is %s, with unknown bits %s",
-		spec_path_text(p, key), vmcfg_fmt_hex(value, v->v), vmcfg_fmt_hex(bits, unknown));
-	spec_report_hint(d, g,
+		vmcfg_spec_path_text(p, key), vmcfg_fmt_hex(value, v->v), vmcfg_fmt_hex(bits, unknown));
+	vmcfg_spec_report_hint(d, g,
 			 "the flags are READ 0x1, WRITE 0x2, EXECUTE 0x4, USER 0x8, "
 			 "DEVICE 0x10, UNCACHED 0x20");
 	return false;
 }
 
-static void check_cpu_list(struct decoder *d, const struct spec_u64_list *list, const char *name,
-			   const struct spec_u64 *cpu_num, const struct path *table)
+static void check_cpu_list(struct decoder *d, const struct vmcfg_spec_u64_list *list, const char *name,
+			   const struct vmcfg_spec_u64 *cpu_num, const struct path *table)
 {
 	char key[SPEC_PATH_TEXT];
 	if (!list->set || list->count == cpu_num->v)
 		return;
 	struct path kp = path_key(table, name, strlen(name));
-	struct vmcfg_diag *g = spec_report(
+	struct vmcfg_diag *g = vmcfg_spec_report(
 		d, VMCFG_R_CPU_LIST_LENGTH, list->span, "`%s` has %zu entr%s but cpu_num is %llu",
-		spec_path_text(&kp, key), list->count, list->count == 1 ? "y" : "ies",
+		vmcfg_spec_path_text(&kp, key), list->count, list->count == 1 ? "y" : "ies",
 		(unsigned long long)cpu_num->v);
-	spec_report_related(d, g, cpu_num->span, "cpu_num is set here");
-	spec_report_hint(d, g, "give one entry per vCPU");
+	vmcfg_spec_report_related(d, g, cpu_num->span, "cpu_num is set here");
+	vmcfg_spec_report_hint(d, g, "give one entry per vCPU");
 }
 
-void spec_finish_base(struct decoder *d, const struct spec_type *t, void *rec,
+void vmcfg_spec_finish_base(struct decoder *d, const struct spec_type *t, void *rec,
 		      const struct vmcfg_toml_value *v, const struct path *p)
 {
-	const struct vm_spec *spec = rec;
-	const struct spec_u64 *cpu_num = &spec->base.cpu_num;
+	const struct vmcfg_vm_spec *spec = rec;
+	const struct vmcfg_spec_u64 *cpu_num = &spec->base.cpu_num;
 	(void)t;
 	(void)v;
 	if (!cpu_num->set)
 		return;
 	if (cpu_num->v == 0) {
 		struct vmcfg_diag *g =
-			spec_report(d, VMCFG_R_CPU_NUM_ZERO, cpu_num->span, "`base.cpu_num` is 0");
-		spec_report_hint(d, g, "a VM needs at least one vCPU");
+			vmcfg_spec_report(d, VMCFG_R_CPU_NUM_ZERO, cpu_num->span, "`base.cpu_num` is 0");
+		vmcfg_spec_report_hint(d, g, "a VM needs at least one vCPU");
 		return; /* no list can match a count of 0 meaningfully */
 	}
 	check_cpu_list(d, &spec->base.phys_cpu_ids, "phys_cpu_ids", cpu_num, p);
@@ -116,7 +116,7 @@ static const struct {
 	{ "ramdisk_path", "ramdisk_load_addr", false },
 };
 
-void spec_finish_kernel(struct decoder *d, const struct spec_type *t, void *rec,
+void vmcfg_spec_finish_kernel(struct decoder *d, const struct spec_type *t, void *rec,
 			const struct vmcfg_toml_value *v, const struct path *p)
 {
 	char key[SPEC_PATH_TEXT];
@@ -128,48 +128,48 @@ void spec_finish_kernel(struct decoder *d, const struct spec_type *t, void *rec,
 		const struct vmcfg_toml_value *av = vmcfg_toml_table_get(v, addr, strlen(addr));
 		if (pv && !av) {
 			struct path kp = path_key(p, path, strlen(path));
-			struct vmcfg_diag *g = spec_report(
+			struct vmcfg_diag *g = vmcfg_spec_report(
 				d, VMCFG_R_PATH_WITHOUT_ADDR, vmcfg_toml_value_span(d->doc, pv),
-				"`%s` is given without `%s`", spec_path_text(&kp, key), addr);
-			spec_report_hint(d, g, "add `%s = <guest physical address>`", addr);
+				"`%s` is given without `%s`", vmcfg_spec_path_text(&kp, key), addr);
+			vmcfg_spec_report_hint(d, g, "add `%s = <guest physical address>`", addr);
 		} else if (av && !pv && !optional_images[i].addr_alone_ok) {
 			struct path kp = path_key(p, addr, strlen(addr));
-			struct vmcfg_diag *g = spec_report(
+			struct vmcfg_diag *g = vmcfg_spec_report(
 				d, VMCFG_R_PATH_WITHOUT_ADDR, vmcfg_toml_value_span(d->doc, av),
-				"`%s` is given without `%s`", spec_path_text(&kp, key), path);
-			spec_report_hint(d, g, "add `%s` or remove the address", path);
+				"`%s` is given without `%s`", vmcfg_spec_path_text(&kp, key), path);
+			vmcfg_spec_report_hint(d, g, "add `%s` or remove the address", path);
 		}
 	}
 }
 
-void spec_finish_region(struct decoder *d, const struct spec_type *t, void *rec,
+void vmcfg_spec_finish_region(struct decoder *d, const struct spec_type *t, void *rec,
 			const struct vmcfg_toml_value *v, const struct path *p)
 {
 	char key[SPEC_PATH_TEXT], flags[VMCFG_FMT_BUF];
-	const struct spec_region *r = rec;
+	const struct vmcfg_spec_region *r = rec;
 	(void)t;
 	(void)v;
 	if (!r->flags.set || !(r->flags.v & VMCFG_MEM_DEVICE))
 		return;
 	struct vmcfg_diag *g =
-		spec_report(d, VMCFG_R_DEVICE_REGION, r->flags.span,
+		vmcfg_spec_report(d, VMCFG_R_DEVICE_REGION, r->flags.span,
 			    "memory region `%s` has the DEVICE flag (flags %s); it is not guest "
 			    "RAM and is skipped",
-			    spec_path_text(p, key), vmcfg_fmt_hex(flags, r->flags.v));
-	spec_report_hint(d, g,
+			    vmcfg_spec_path_text(p, key), vmcfg_fmt_hex(flags, r->flags.v));
+	vmcfg_spec_report_hint(d, g,
 			 "declare device memory in `devices.passthrough_devices` or "
 			 "`devices.passthrough_addresses`");
 }
 
 /* An entry that gives only the required name is a device-tree path ("/", "/pl011@9000000"). */
-void spec_finish_pt_device(struct decoder *d, const struct spec_type *t, void *rec,
+void vmcfg_spec_finish_pt_device(struct decoder *d, const struct spec_type *t, void *rec,
 			   const struct vmcfg_toml_value *v, const struct path *p)
 {
-	struct spec_pt_device *pt = rec;
+	struct vmcfg_spec_pt_device *pt = rec;
 	(void)d;
 	(void)p;
 	pt->is_dt_path = true;
 	for (size_t i = 0; i < t->rec.count; i++)
-		if (!t->rec.fields[i].required && spec_field_written(t, v, i))
+		if (!t->rec.fields[i].required && vmcfg_spec_field_written(t, v, i))
 			pt->is_dt_path = false;
 }

@@ -18,8 +18,8 @@ struct path;
 struct spec_type;
 
 enum spec_kind {
-	SPEC_U64,      /* struct spec_u64 */
-	SPEC_STR,      /* struct spec_str */
+	SPEC_U64,      /* struct vmcfg_spec_u64 */
+	SPEC_STR,      /* struct vmcfg_spec_str */
 	SPEC_IRQ_MODE, /* enum vmcfg_irq_mode, a string with aliases */
 	SPEC_LIST,     /* a TOML array of elements of one type */
 	SPEC_RECORD,   /* a positional array or a table with named fields */
@@ -41,7 +41,7 @@ struct spec_field {
 	bool required;
 	/*
 	 * Where the value lives, from the start of the enclosing struct:
-	 * SPEC_U64/STR: the struct spec_u64/spec_str; SPEC_IRQ_MODE: the enum;
+	 * SPEC_U64/STR: the struct vmcfg_spec_u64/spec_str; SPEC_IRQ_MODE: the enum;
 	 * SPEC_LIST: the items pointer; SPEC_RECORD/TABLE: the struct whose
 	 * members the record's own fields are relative to.
 	 */
@@ -55,7 +55,7 @@ struct spec_field {
  * Validates a well-typed integer beyond its range (enumerations, flag
  * bits); reports and returns false to leave the value unset.
  */
-typedef bool (*spec_u64_check_fn)(struct decoder *d, const struct spec_u64 *v,
+typedef bool (*spec_u64_check_fn)(struct decoder *d, const struct vmcfg_spec_u64 *v,
 				  const struct path *p);
 
 /*
@@ -93,33 +93,33 @@ struct spec_type {
 };
 
 /* The whole file: a table of the tables [base], [kernel], [devices]. */
-extern const struct spec_type spec_file_type;
+extern const struct spec_type vmcfg_spec_file_type;
 
 /* The checks schema.c refers to (rules.c). */
-bool spec_check_vm_type(struct decoder *d, const struct spec_u64 *v, const struct path *p);
-bool spec_check_mem_flags(struct decoder *d, const struct spec_u64 *v, const struct path *p);
-bool spec_check_map_type(struct decoder *d, const struct spec_u64 *v, const struct path *p);
-bool spec_check_emu_type(struct decoder *d, const struct spec_u64 *v, const struct path *p);
-void spec_finish_base(struct decoder *d, const struct spec_type *t, void *rec,
+bool vmcfg_spec_check_vm_type(struct decoder *d, const struct vmcfg_spec_u64 *v, const struct path *p);
+bool vmcfg_spec_check_mem_flags(struct decoder *d, const struct vmcfg_spec_u64 *v, const struct path *p);
+bool vmcfg_spec_check_map_type(struct decoder *d, const struct vmcfg_spec_u64 *v, const struct path *p);
+bool vmcfg_spec_check_emu_type(struct decoder *d, const struct vmcfg_spec_u64 *v, const struct path *p);
+void vmcfg_spec_finish_base(struct decoder *d, const struct spec_type *t, void *rec,
 		      const struct vmcfg_toml_value *v, const struct path *p);
-void spec_finish_kernel(struct decoder *d, const struct spec_type *t, void *rec,
+void vmcfg_spec_finish_kernel(struct decoder *d, const struct spec_type *t, void *rec,
 			const struct vmcfg_toml_value *v, const struct path *p);
-void spec_finish_region(struct decoder *d, const struct spec_type *t, void *rec,
+void vmcfg_spec_finish_region(struct decoder *d, const struct spec_type *t, void *rec,
 			const struct vmcfg_toml_value *v, const struct path *p);
-void spec_finish_pt_device(struct decoder *d, const struct spec_type *t, void *rec,
+void vmcfg_spec_finish_pt_device(struct decoder *d, const struct spec_type *t, void *rec,
 			   const struct vmcfg_toml_value *v, const struct path *p);
 
 /* Number of leading fields of a record that a positional array must have. */
-size_t spec_record_min_fields(const struct spec_type *t);
+size_t vmcfg_spec_record_min_fields(const struct spec_type *t);
 
 /*
  * Whether field f of the struct at base holds something to write: scalars
  * and lists when set; an interrupt mode, record, table, or a list that is
  * an element of another list (no set flag) always.
  */
-bool spec_field_present(const struct spec_field *f, const void *base);
+bool vmcfg_spec_field_present(const struct spec_field *f, const void *base);
 
 /* The items of list field f of the struct at base, and their count. */
-const char *spec_list_items(const struct spec_field *f, const void *base, size_t *count);
+const char *vmcfg_spec_list_items(const struct spec_field *f, const void *base, size_t *count);
 
 #endif /* VMCFG_LIB_SPEC_SCHEMA_H */

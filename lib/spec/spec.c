@@ -5,9 +5,9 @@
 /* A typical VM file decodes into 1–3 KiB; chunks of this size waste little. */
 #define SPEC_ARENA_CHUNK 4096
 
-int vm_spec_decode(const struct vmcfg_toml_doc *doc, const char *file,
+int vmcfg_vm_spec_decode(const struct vmcfg_toml_doc *doc, const char *file,
 		   const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
-		   struct vm_spec **out)
+		   struct vmcfg_vm_spec **out)
 {
 	if (!out)
 		return VMCFG_EINVAL;
@@ -15,7 +15,7 @@ int vm_spec_decode(const struct vmcfg_toml_doc *doc, const char *file,
 	if (!doc || !alloc || !alloc->fn || !diags)
 		return VMCFG_EINVAL;
 
-	struct vm_spec *spec = alloc->fn(alloc->ud, NULL, 0, sizeof *spec);
+	struct vmcfg_vm_spec *spec = alloc->fn(alloc->ud, NULL, 0, sizeof *spec);
 	if (!spec)
 		return VMCFG_ENOMEM;
 	memset(spec, 0, sizeof *spec);
@@ -26,18 +26,18 @@ int vm_spec_decode(const struct vmcfg_toml_doc *doc, const char *file,
 	if (file && !(spec->file = vmcfg_arena_strndup(&spec->arena, file, strlen(file))))
 		d.err = VMCFG_ENOMEM;
 	else
-		spec_decode_file(&d);
+		vmcfg_spec_decode_file(&d);
 	if (d.err) {
 		/* Half a decode's findings would mislead: take them back. */
 		vmcfg_diags_truncate(diags, findings_before);
-		vm_spec_free(spec);
+		vmcfg_vm_spec_free(spec);
 		return d.err;
 	}
 	*out = spec;
 	return 0;
 }
 
-int vm_spec_parse_toml(const char *text, size_t len, const char *file,
+int vmcfg_vm_spec_parse_toml(const char *text, size_t len, const char *file,
 		       const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
 		       struct vmcfg_toml_doc **doc)
 {
@@ -59,23 +59,23 @@ int vm_spec_parse_toml(const char *text, size_t len, const char *file,
 	return rc;
 }
 
-int vm_spec_load(const char *text, size_t len, const char *file,
+int vmcfg_vm_spec_load(const char *text, size_t len, const char *file,
 		 const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
-		 struct vm_spec **out)
+		 struct vmcfg_vm_spec **out)
 {
 	if (!out)
 		return VMCFG_EINVAL;
 	*out = NULL;
 	struct vmcfg_toml_doc *doc = NULL;
-	int rc = vm_spec_parse_toml(text, len, file, alloc, diags, &doc);
+	int rc = vmcfg_vm_spec_parse_toml(text, len, file, alloc, diags, &doc);
 	if (rc || !doc)
 		return rc;
-	rc = vm_spec_decode(doc, file, alloc, diags, out);
+	rc = vmcfg_vm_spec_decode(doc, file, alloc, diags, out);
 	vmcfg_toml_free(doc);
 	return rc;
 }
 
-void vm_spec_free(struct vm_spec *spec)
+void vmcfg_vm_spec_free(struct vmcfg_vm_spec *spec)
 {
 	if (!spec)
 		return;

@@ -2,22 +2,22 @@
 #include "writer.h"
 #include "../base/libc.h"
 
-void spec_put(const struct vmcfg_writer *w, const char *s)
+void vmcfg_spec_put(const struct vmcfg_writer *w, const char *s)
 {
 	w->write(w->ud, s, strlen(s));
 }
 
-void spec_put_u64(const struct vmcfg_writer *w, uint64_t v, enum spec_radix radix)
+void vmcfg_spec_put_u64(const struct vmcfg_writer *w, uint64_t v, enum spec_radix radix)
 {
 	char buf[VMCFG_FMT_BUF];
 	if (radix == SPEC_HEX)
 		vmcfg_fmt_hex(buf, v);
 	else
 		vmcfg_snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
-	spec_put(w, buf);
+	vmcfg_spec_put(w, buf);
 }
 
-void spec_put_indent(const struct vmcfg_writer *w, unsigned level)
+void vmcfg_spec_put_indent(const struct vmcfg_writer *w, unsigned level)
 {
 	while (level--)
 		w->write(w->ud, "  ", 2);
@@ -50,7 +50,7 @@ static const char *escape(unsigned char c, char buf[8])
 	return buf;
 }
 
-void spec_put_quoted(const struct vmcfg_writer *w, const char *s, size_t len)
+void vmcfg_spec_put_quoted(const struct vmcfg_writer *w, const char *s, size_t len)
 {
 	size_t run = 0; /* start of the bytes not written yet */
 	w->write(w->ud, "\"", 1);
@@ -61,7 +61,7 @@ void spec_put_quoted(const struct vmcfg_writer *w, const char *s, size_t len)
 			continue;
 		if (i > run)
 			w->write(w->ud, s + run, i - run);
-		spec_put(w, e);
+		vmcfg_spec_put(w, e);
 		run = i + 1;
 	}
 	if (len > run)
@@ -69,7 +69,7 @@ void spec_put_quoted(const struct vmcfg_writer *w, const char *s, size_t len)
 	w->write(w->ud, "\"", 1);
 }
 
-void spec_put_quoted_cstr(const struct vmcfg_writer *w, const char *s)
+void vmcfg_spec_put_quoted_cstr(const struct vmcfg_writer *w, const char *s)
 {
-	spec_put_quoted(w, s ? s : "", s ? strlen(s) : 0);
+	vmcfg_spec_put_quoted(w, s ? s : "", s ? strlen(s) : 0);
 }

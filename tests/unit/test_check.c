@@ -62,7 +62,7 @@ static const char *src_path(const char *fmt, ...)
 
 struct vm_file {
 	char *text;
-	struct vm_spec *spec;
+	struct vmcfg_vm_spec *spec;
 	uint32_t spis[8];
 	size_t spi_count;
 };
@@ -72,7 +72,7 @@ struct loaded {
 	struct vmcfg_system *sys;
 	struct vm_file vms[8];
 	size_t vm_count;
-	const struct vm_spec *specs[8];
+	const struct vmcfg_vm_spec *specs[8];
 	const char *base_dir; /* where images and VM files are looked up */
 };
 
@@ -96,12 +96,12 @@ static void load_vm(struct loaded *l, const char *name)
 	char path[4096];
 	snprintf(path, sizeof path, "%s%s", l->base_dir, name);
 	assert_int_equal(vmcfg_read_file(path, &f->text, &len), 0);
-	assert_int_equal(vm_spec_load(f->text, len, name, &vmcfg_host_allocator, &l->diags, &f->spec), 0);
+	assert_int_equal(vmcfg_vm_spec_load(f->text, len, name, &vmcfg_host_allocator, &l->diags, &f->spec), 0);
 	read_spis(f);
 	l->specs[l->vm_count++] = f->spec;
 }
 
-static bool image_size(void *ud, const struct vm_spec *spec, enum vmcfg_image_kind kind,
+static bool image_size(void *ud, const struct vmcfg_vm_spec *spec, enum vmcfg_image_kind kind,
 		       const char *path, uint64_t *size)
 {
 	const struct loaded *l = ud;
@@ -116,7 +116,7 @@ static bool image_size(void *ud, const struct vm_spec *spec, enum vmcfg_image_ki
 	return true;
 }
 
-static bool vm_spis(void *ud, const struct vm_spec *spec, const uint32_t **spis, size_t *n)
+static bool vm_spis(void *ud, const struct vmcfg_vm_spec *spec, const uint32_t **spis, size_t *n)
 {
 	const struct loaded *l = ud;
 	for (size_t i = 0; i < l->vm_count; i++) {
@@ -158,7 +158,7 @@ static void load_and_check(struct loaded *l, const char *dir, const char *name, 
 static void unload(struct loaded *l)
 {
 	for (size_t i = 0; i < l->vm_count; i++) {
-		vm_spec_free(l->vms[i].spec);
+		vmcfg_vm_spec_free(l->vms[i].spec);
 		free(l->vms[i].text);
 	}
 	vmcfg_system_free(l->sys);

@@ -17,44 +17,44 @@
 
 /* --- building specs by hand --- */
 
-static struct spec_u64 u(uint64_t v)
+static struct vmcfg_spec_u64 u(uint64_t v)
 {
-	return (struct spec_u64){ .v = v, .set = true };
+	return (struct vmcfg_spec_u64){ .v = v, .set = true };
 }
 
-static struct spec_str str(const char *s)
+static struct vmcfg_spec_str str(const char *s)
 {
-	return (struct spec_str){ .s = s, .len = strlen(s), .set = true };
+	return (struct vmcfg_spec_str){ .s = s, .len = strlen(s), .set = true };
 }
 
-static struct spec_u64_list list(struct spec_u64 *items, size_t n)
+static struct vmcfg_spec_u64_list list(struct vmcfg_spec_u64 *items, size_t n)
 {
-	return (struct spec_u64_list){ .items = items, .count = n, .set = true };
+	return (struct vmcfg_spec_u64_list){ .items = items, .count = n, .set = true };
 }
 
 /* A spec that uses every field, and the storage its arrays point into. */
 struct fixture {
-	struct vm_spec spec;
-	struct spec_u64 ids[3], sets[3];
-	struct spec_region regions[3];
-	struct spec_u64 gicr_cfg[3];
-	struct spec_emu_device emu[2];
-	struct spec_pt_device pt[2];
-	struct spec_pt_address pt_addresses[1];
-	struct spec_str excl_a[2], excl_b[1];
-	struct spec_excluded excluded[2];
+	struct vmcfg_vm_spec spec;
+	struct vmcfg_spec_u64 ids[3], sets[3];
+	struct vmcfg_spec_region regions[3];
+	struct vmcfg_spec_u64 gicr_cfg[3];
+	struct vmcfg_spec_emu_device emu[2];
+	struct vmcfg_spec_pt_device pt[2];
+	struct vmcfg_spec_pt_address pt_addresses[1];
+	struct vmcfg_spec_str excl_a[2], excl_b[1];
+	struct vmcfg_spec_excluded excluded[2];
 };
 
-static void region(struct spec_region *r, uint64_t gpa, uint64_t size, uint64_t flags,
+static void region(struct vmcfg_spec_region *r, uint64_t gpa, uint64_t size, uint64_t flags,
 		   uint64_t map_type)
 {
-	*r = (struct spec_region){ .gpa = u(gpa), .size = u(size), .flags = u(flags),
+	*r = (struct vmcfg_spec_region){ .gpa = u(gpa), .size = u(size), .flags = u(flags),
 				   .map_type = u(map_type) };
 }
 
 static void full_spec(struct fixture *f)
 {
-	struct vm_spec *s = &f->spec;
+	struct vmcfg_vm_spec *s = &f->spec;
 	memset(f, 0, sizeof *f);
 
 	s->base.id = u(1);
@@ -84,14 +84,14 @@ static void full_spec(struct fixture *f)
 	s->kernel.region_count = 3;
 	s->kernel.regions_set = true;
 
-	f->emu[0] = (struct spec_emu_device){ .name = str("gicd"), .base_gpa = u(0x08000000),
+	f->emu[0] = (struct vmcfg_spec_emu_device){ .name = str("gicd"), .base_gpa = u(0x08000000),
 					      .length = u(0x10000), .irq_id = u(0),
 					      .emu_type = u(VMCFG_EMU_GPPT_DISTRIBUTOR),
 					      .cfg_list = list(NULL, 0) };
 	f->gicr_cfg[0] = u(2);
 	f->gicr_cfg[1] = u(0x20000);
 	f->gicr_cfg[2] = u(0);
-	f->emu[1] = (struct spec_emu_device){ .name = str("gicr"), .base_gpa = u(0x080a0000),
+	f->emu[1] = (struct vmcfg_spec_emu_device){ .name = str("gicr"), .base_gpa = u(0x080a0000),
 					      .length = u(0x40000), .irq_id = u(0),
 					      .emu_type = u(VMCFG_EMU_GPPT_REDISTRIBUTOR),
 					      .cfg_list = list(f->gicr_cfg, 3) };
@@ -99,8 +99,8 @@ static void full_spec(struct fixture *f)
 	s->devices.emu_count = 2;
 	s->devices.emu_set = true;
 	/* A name alone is a device-tree path; the optional fields mean 0. */
-	f->pt[0] = (struct spec_pt_device){ .name = str("/pl011@9000000"), .is_dt_path = true };
-	f->pt[1] = (struct spec_pt_device){ .name = str("rtc"), .base_gpa = u(0x09010000),
+	f->pt[0] = (struct vmcfg_spec_pt_device){ .name = str("/pl011@9000000"), .is_dt_path = true };
+	f->pt[1] = (struct vmcfg_spec_pt_device){ .name = str("rtc"), .base_gpa = u(0x09010000),
 					    .base_hpa = u(0x19010000), .length = u(0x1000),
 					    .irq_id = u(0x22) };
 	s->devices.pt = f->pt;
@@ -110,11 +110,11 @@ static void full_spec(struct fixture *f)
 	f->excl_a[0] = str("/a");
 	f->excl_a[1] = str("/b");
 	f->excl_b[0] = str("/c");
-	f->excluded[0] = (struct spec_excluded){ .paths = f->excl_a, .count = 2 };
-	f->excluded[1] = (struct spec_excluded){ .paths = f->excl_b, .count = 1 };
+	f->excluded[0] = (struct vmcfg_spec_excluded){ .paths = f->excl_a, .count = 2 };
+	f->excluded[1] = (struct vmcfg_spec_excluded){ .paths = f->excl_b, .count = 1 };
 	s->devices.excluded = f->excluded;
 	s->devices.excluded_count = 2;
-	f->pt_addresses[0] = (struct spec_pt_address){ .gpa = u(0x0a000000), .length = u(0x4000) };
+	f->pt_addresses[0] = (struct vmcfg_spec_pt_address){ .gpa = u(0x0a000000), .length = u(0x4000) };
 	s->devices.pt_addresses = f->pt_addresses;
 	s->devices.pt_address_count = 1;
 }
@@ -122,7 +122,7 @@ static void full_spec(struct fixture *f)
 /* Only what is required: no cpu lists, no optional image, no device. */
 static void minimal_spec(struct fixture *f)
 {
-	struct vm_spec *s = &f->spec;
+	struct vmcfg_vm_spec *s = &f->spec;
 	memset(f, 0, sizeof *f);
 	s->base.id = u(7);
 	s->base.name = str("rtos");
@@ -269,7 +269,7 @@ static void test_convert_defaults(void **state)
 /* Breaks f in way `which`; false when there are no more ways. */
 static bool break_spec(struct fixture *f, int which)
 {
-	struct vm_spec *s = &f->spec;
+	struct vmcfg_vm_spec *s = &f->spec;
 	switch (which) {
 	case 0: s->base.id.set = false; break;
 	case 1: s->base.name.set = false; break;

@@ -156,10 +156,10 @@ static const struct vmcfg_fdt_dep *dep_of(const struct vmcfg_fdt_expansion *exp,
 }
 
 /* A VM file around the given [devices] body. */
-static struct vm_spec *load_vm(const char *base_extra, const char *region, const char *devices)
+static struct vmcfg_vm_spec *load_vm(const char *base_extra, const char *region, const char *devices)
 {
 	char text[2048];
-	struct vm_spec *spec;
+	struct vmcfg_vm_spec *spec;
 	snprintf(text, sizeof text,
 		 "[base]\nid = 1\nname = \"t\"\nvm_type = 1\n%s\n"
 		 "[kernel]\nentry_point = 0x4008_0000\nkernel_path = \"k.bin\"\n"
@@ -168,7 +168,7 @@ static struct vm_spec *load_vm(const char *base_extra, const char *region, const
 		 "memory_regions = [%s]\n"
 		 "[devices]\nemu_devices = [[\"ivc\", 0x9100_0000, 0x10000, 0, 0xA, []]]\n%s\n",
 		 base_extra, region, devices);
-	assert_int_equal(vm_spec_load(text, strlen(text), "vm.toml", &vmcfg_host_allocator, &diags, &spec), 0);
+	assert_int_equal(vmcfg_vm_spec_load(text, strlen(text), "vm.toml", &vmcfg_host_allocator, &diags, &spec), 0);
 	assert_non_null(spec);
 	return spec;
 }
@@ -447,7 +447,7 @@ static void test_qemu_pl011(void **state)
 	assert_int_equal(dep_of(exp, "/pl011@9000000", "/apb-pclk")->kind, VMCFG_FDT_DEP_DESCRIPTION);
 
 	/* Applied to a runtime config: the path entry becomes the window. */
-	struct vm_spec *spec = load_vm("cpu_num = 1", "[0x4000_0000, 0x1000_0000, 0x7, 0]",
+	struct vmcfg_vm_spec *spec = load_vm("cpu_num = 1", "[0x4000_0000, 0x1000_0000, 0x7, 0]",
 				       "passthrough_devices = [[\"/pl011@9000000\"]]");
 	struct vm_config *cfg;
 	assert_int_equal(vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
@@ -459,7 +459,7 @@ static void test_qemu_pl011(void **state)
 	assert_int_equal(cfg->spi_count, 1);
 	assert_int_equal(cfg->spis[0], 1);
 	vm_config_free(cfg);
-	vm_spec_free(spec);
+	vmcfg_vm_spec_free(spec);
 	vmcfg_fdt_expansion_free(exp);
 	vmcfg_fdt_platform_free(host);
 }
@@ -493,12 +493,12 @@ static void test_qemu_checks(void **state)
 	(void)state;
 
 	/* A phys_cpu_id the host lacks (E0225), identical RAM outside host RAM (E0307). */
-	struct vm_spec *spec = load_vm("cpu_num = 2\nphys_cpu_ids = [0, 5]",
+	struct vmcfg_vm_spec *spec = load_vm("cpu_num = 2\nphys_cpu_ids = [0, 5]",
 				       "[0x4000_0000, 0x1000_0000, 0x7, 0], [0x8000_0000, 0x1000_0000, 0x7, 1]",
 				       "passthrough_devices = [[\"/pl011@9000001\"]]\n"
 				       "excluded_devices = [[\"/intc@8000000\"]]");
 	assert_int_equal(diags.count, 0);
-	const struct vm_spec *specs[1] = { spec };
+	const struct vmcfg_vm_spec *specs[1] = { spec };
 	assert_int_equal(vmcfg_fdt_check(host, NULL, specs, 1, NULL, &diags), 0);
 	assert_int_equal(count_rule(VMCFG_R_PHYS_ID_PLATFORM), 1);
 	assert_int_equal(count_rule(VMCFG_R_OUTSIDE_HOST_RAM), 1);
@@ -508,7 +508,7 @@ static void test_qemu_checks(void **state)
 	assert_int_equal(d->primary.span.line, 17);
 	assert_string_equal(d->hint, "did you mean `/pl011@9000000`?");
 	assert_int_equal(count_rule(VMCFG_R_PLATFORM_SKIPPED), 0);
-	vm_spec_free(spec);
+	vmcfg_vm_spec_free(spec);
 	vmcfg_fdt_platform_free(host);
 }
 
@@ -527,7 +527,7 @@ static void assert_no_dangling(const void *fdt)
 		}
 }
 
-static char *build_guest(const struct vmcfg_fdt_platform *host, struct vm_spec *spec, size_t *size)
+static char *build_guest(const struct vmcfg_fdt_platform *host, struct vmcfg_vm_spec *spec, size_t *size)
 {
 	struct vm_config *cfg;
 	struct vmcfg_fdt_expansion *exp;
@@ -554,7 +554,7 @@ static void test_guest_emu(void **state)
 	int len;
 	(void)state;
 
-	struct vm_spec *spec = load_vm("cpu_num = 2\nphys_cpu_ids = [0x100, 0x1_0000_0000]",
+	struct vmcfg_vm_spec *spec = load_vm("cpu_num = 2\nphys_cpu_ids = [0x100, 0x1_0000_0000]",
 				       "[0x4000_0000, 0x1000_0000, 0x7, 0], [0x5000_0000, 0x1000, 0x13, 0]",
 				       "passthrough_devices = [[\"/pl011@9000000\"]]\ninterrupt_mode = \"emu\"");
 	char *fdt = build_guest(host, spec, &size);
@@ -595,7 +595,7 @@ static void test_guest_emu(void **state)
 	assert_true(fdt_path_offset(fdt, "/timer") >= 0);
 	assert_int_equal(count_rule(VMCFG_R_FDT_DANGLING), 0);
 	free(fdt);
-	vm_spec_free(spec);
+	vmcfg_vm_spec_free(spec);
 	vmcfg_fdt_platform_free(host);
 }
 
@@ -631,7 +631,7 @@ static void test_guest_static_ivc(void **state)
 	static const char too_big[] = "vms = []\n"
 				      "[[ivc]]\nkey = 1\npublisher = \"t\"\nsize = 0x10001\nstatic = true\n";
 	struct vmcfg_fdt_platform *host = open_qemu();
-	struct vm_spec *spec = load_vm("cpu_num = 1", "[0x4000_0000, 0x1000_0000, 0x7, 0]",
+	struct vmcfg_vm_spec *spec = load_vm("cpu_num = 1", "[0x4000_0000, 0x1000_0000, 0x7, 0]",
 				       "passthrough_devices = []\ninterrupt_mode = \"emu\"");
 	struct vm_config *cfg;
 	struct vmcfg_fdt_guest_opts opts = { 0, NULL };
@@ -687,7 +687,7 @@ static void test_guest_static_ivc(void **state)
 	vmcfg_system_free((struct vmcfg_system *)opts.system);
 
 	vm_config_free(cfg);
-	vm_spec_free(spec);
+	vmcfg_vm_spec_free(spec);
 	vmcfg_fdt_platform_free(host);
 }
 
@@ -701,12 +701,12 @@ static void test_guest_emulated_console(void **state)
 		"  [\"gic\", 0x0800_0000, 0x1_0000, 0, 0x01, []],\n"
 		"  [\"console\", 0x0900_0000, 0x1000, 33, 0x02, []],\n]\n";
 	struct vmcfg_fdt_platform *host = open_qemu();
-	struct vm_spec *spec;
+	struct vmcfg_vm_spec *spec;
 	size_t size;
 	int len;
 	(void)state;
 
-	assert_int_equal(vm_spec_load(text, strlen(text), "vm.toml", &vmcfg_host_allocator, &diags, &spec), 0);
+	assert_int_equal(vmcfg_vm_spec_load(text, strlen(text), "vm.toml", &vmcfg_host_allocator, &diags, &spec), 0);
 	char *fdt = build_guest(host, spec, &size);
 	int uart = fdt_path_offset(fdt, "/pl011@9000000");
 	assert_true(uart >= 0);
@@ -726,7 +726,7 @@ static void test_guest_emulated_console(void **state)
 	assert_string_equal(fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "stdout-path", NULL),
 			    "/pl011@9000000");
 	free(fdt);
-	vm_spec_free(spec);
+	vmcfg_vm_spec_free(spec);
 	vmcfg_fdt_platform_free(host);
 }
 
@@ -736,7 +736,7 @@ static void test_guest_passthrough_root(void **state)
 	size_t size;
 	(void)state;
 
-	struct vm_spec *spec = load_vm("cpu_num = 1\nphys_cpu_ids = [0]",
+	struct vmcfg_vm_spec *spec = load_vm("cpu_num = 1\nphys_cpu_ids = [0]",
 				       "[0x4000_0000, 0x1000_0000, 0x7, 1]",
 				       "passthrough_devices = [[\"/\"]]\ninterrupt_mode = \"passthrough\"\n"
 				       "excluded_devices = [[\"/pcie@10000000\"]]");
@@ -755,7 +755,7 @@ static void test_guest_passthrough_root(void **state)
 	assert_true(fdt_path_offset(fdt, "/cpus/cpu@1") < 0);
 	assert_int_equal(count_rule(VMCFG_R_FDT_DANGLING), 0);
 	free(fdt);
-	vm_spec_free(spec);
+	vmcfg_vm_spec_free(spec);
 	vmcfg_fdt_platform_free(host);
 }
 
@@ -777,7 +777,7 @@ static void test_guest_drops_dangling(void **state)
 	size_t size;
 	(void)state;
 
-	struct vm_spec *spec = load_vm("cpu_num = 1", "[0x4000_0000, 0x1000_0000, 0x7, 0]",
+	struct vmcfg_vm_spec *spec = load_vm("cpu_num = 1", "[0x4000_0000, 0x1000_0000, 0x7, 0]",
 				       "passthrough_devices = [[\"/serial@2000\"]]\ninterrupt_mode = \"no_irq\"");
 	char *fdt = build_guest(host, spec, &size);
 	int serial = fdt_path_offset(fdt, "/serial@2000");
@@ -794,7 +794,7 @@ static void test_guest_drops_dangling(void **state)
 	/* The W0406 findings point at the passthrough entry. */
 	assert_int_equal(first_of(VMCFG_R_FDT_DANGLING)->primary.span.line, 0); /* config: no spans */
 	free(fdt);
-	vm_spec_free(spec);
+	vmcfg_vm_spec_free(spec);
 	vmcfg_fdt_platform_free(host);
 }
 

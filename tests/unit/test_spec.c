@@ -47,21 +47,21 @@ static void buf_write(void *ud, const char *s, size_t len)
 }
 
 /* The emitted text (malloc'ed, NUL-terminated). */
-static char *emit(const struct vm_spec *spec, bool json)
+static char *emit(const struct vmcfg_vm_spec *spec, bool json)
 {
 	struct text_buf b = { 0 };
 	struct vmcfg_writer w = { buf_write, &b };
 	buf_write(&b, "", 0);
 	if (json)
-		vm_spec_emit_json(spec, &w);
+		vmcfg_vm_spec_emit_json(spec, &w);
 	else
-		vm_spec_emit_toml(spec, &w);
+		vmcfg_vm_spec_emit_toml(spec, &w);
 	return b.data;
 }
 
 struct result {
 	struct vmcfg_diags diags;
-	struct vm_spec *spec;
+	struct vmcfg_vm_spec *spec;
 };
 
 static void print_diags(const struct vmcfg_diags *d)
@@ -83,7 +83,7 @@ static void load_file(struct result *r, const char *text, size_t len, const char
 {
 	vmcfg_diags_init(&r->diags, &vmcfg_host_allocator);
 	r->spec = NULL;
-	assert_int_equal(vm_spec_load(text, len, file, &vmcfg_host_allocator, &r->diags, &r->spec),
+	assert_int_equal(vmcfg_vm_spec_load(text, len, file, &vmcfg_host_allocator, &r->diags, &r->spec),
 			 0);
 }
 
@@ -94,7 +94,7 @@ static void load(struct result *r, const char *text)
 
 static void release(struct result *r)
 {
-	vm_spec_free(r->spec);
+	vmcfg_vm_spec_free(r->spec);
 	vmcfg_diags_free(&r->diags);
 }
 
@@ -158,14 +158,14 @@ static void expect_one(const char *text, enum vmcfg_rule rule, uint32_t line, ui
 
 /* --- field-by-field comparison of two specs (spans aside) --- */
 
-static void assert_u64_equal(const struct spec_u64 *a, const struct spec_u64 *b)
+static void assert_u64_equal(const struct vmcfg_spec_u64 *a, const struct vmcfg_spec_u64 *b)
 {
 	assert_int_equal(a->set, b->set);
 	if (a->set)
 		assert_int_equal(a->v, b->v);
 }
 
-static void assert_str_equal(const struct spec_str *a, const struct spec_str *b)
+static void assert_str_equal(const struct vmcfg_spec_str *a, const struct vmcfg_spec_str *b)
 {
 	assert_int_equal(a->set, b->set);
 	if (a->set) {
@@ -174,7 +174,7 @@ static void assert_str_equal(const struct spec_str *a, const struct spec_str *b)
 	}
 }
 
-static void assert_list_equal(const struct spec_u64_list *a, const struct spec_u64_list *b)
+static void assert_list_equal(const struct vmcfg_spec_u64_list *a, const struct vmcfg_spec_u64_list *b)
 {
 	assert_int_equal(a->set, b->set);
 	assert_int_equal(a->count, b->count);
@@ -182,13 +182,13 @@ static void assert_list_equal(const struct spec_u64_list *a, const struct spec_u
 		assert_u64_equal(&a->items[i], &b->items[i]);
 }
 
-static void assert_image_equal(const struct spec_image *a, const struct spec_image *b)
+static void assert_image_equal(const struct vmcfg_spec_image *a, const struct vmcfg_spec_image *b)
 {
 	assert_str_equal(&a->path, &b->path);
 	assert_u64_equal(&a->load_addr, &b->load_addr);
 }
 
-static void assert_spec_equal(const struct vm_spec *a, const struct vm_spec *b)
+static void assert_spec_equal(const struct vmcfg_vm_spec *a, const struct vmcfg_vm_spec *b)
 {
 	assert_u64_equal(&a->base.id, &b->base.id);
 	assert_str_equal(&a->base.name, &b->base.name);
@@ -208,7 +208,7 @@ static void assert_spec_equal(const struct vm_spec *a, const struct vm_spec *b)
 	assert_int_equal(a->kernel.regions_set, b->kernel.regions_set);
 	assert_int_equal(a->kernel.region_count, b->kernel.region_count);
 	for (size_t i = 0; i < a->kernel.region_count; i++) {
-		const struct spec_region *x = &a->kernel.regions[i], *y = &b->kernel.regions[i];
+		const struct vmcfg_spec_region *x = &a->kernel.regions[i], *y = &b->kernel.regions[i];
 		assert_u64_equal(&x->gpa, &y->gpa);
 		assert_u64_equal(&x->size, &y->size);
 		assert_u64_equal(&x->flags, &y->flags);
@@ -218,7 +218,7 @@ static void assert_spec_equal(const struct vm_spec *a, const struct vm_spec *b)
 	assert_int_equal(a->devices.emu_set, b->devices.emu_set);
 	assert_int_equal(a->devices.emu_count, b->devices.emu_count);
 	for (size_t i = 0; i < a->devices.emu_count; i++) {
-		const struct spec_emu_device *x = &a->devices.emu[i], *y = &b->devices.emu[i];
+		const struct vmcfg_spec_emu_device *x = &a->devices.emu[i], *y = &b->devices.emu[i];
 		assert_str_equal(&x->name, &y->name);
 		assert_u64_equal(&x->base_gpa, &y->base_gpa);
 		assert_u64_equal(&x->length, &y->length);
@@ -229,7 +229,7 @@ static void assert_spec_equal(const struct vm_spec *a, const struct vm_spec *b)
 	assert_int_equal(a->devices.pt_set, b->devices.pt_set);
 	assert_int_equal(a->devices.pt_count, b->devices.pt_count);
 	for (size_t i = 0; i < a->devices.pt_count; i++) {
-		const struct spec_pt_device *x = &a->devices.pt[i], *y = &b->devices.pt[i];
+		const struct vmcfg_spec_pt_device *x = &a->devices.pt[i], *y = &b->devices.pt[i];
 		assert_str_equal(&x->name, &y->name);
 		assert_u64_equal(&x->base_gpa, &y->base_gpa);
 		assert_u64_equal(&x->base_hpa, &y->base_hpa);
@@ -240,7 +240,7 @@ static void assert_spec_equal(const struct vm_spec *a, const struct vm_spec *b)
 	assert_int_equal(a->devices.irq_mode, b->devices.irq_mode);
 	assert_int_equal(a->devices.excluded_count, b->devices.excluded_count);
 	for (size_t i = 0; i < a->devices.excluded_count; i++) {
-		const struct spec_excluded *x = &a->devices.excluded[i],
+		const struct vmcfg_spec_excluded *x = &a->devices.excluded[i],
 					   *y = &b->devices.excluded[i];
 		assert_int_equal(x->count, y->count);
 		for (size_t j = 0; j < x->count; j++)
@@ -317,7 +317,7 @@ static void test_axvisor_configs_decode_clean(void **state)
 }
 
 /* decode → emit TOML → decode gives an equal spec and equal JSON; emitting is idempotent. */
-static void assert_round_trip(const struct vm_spec *spec)
+static void assert_round_trip(const struct vmcfg_vm_spec *spec)
 {
 	char *toml = emit(spec, false), *json = emit(spec, true);
 	struct result again;
@@ -364,7 +364,7 @@ static void test_axvisor_values(void **state)
 	char *text = read_text(path, &len);
 	load_file(&r, text, len, path);
 	expect_clean(&r);
-	const struct vm_spec *s = r.spec;
+	const struct vmcfg_vm_spec *s = r.spec;
 	assert_string_equal(s->file, path);
 	assert_int_equal(s->base.cpu_num.v, 8);
 	assert_int_equal(s->base.phys_cpu_sets.count, 8);
@@ -486,7 +486,7 @@ static void test_record_forms(void **state)
 
 	load(&ref, positional_form);
 	expect_clean(&ref);
-	const struct vm_spec *s = ref.spec;
+	const struct vmcfg_vm_spec *s = ref.spec;
 	assert_int_equal(s->kernel.region_count, 2);
 	assert_int_equal(s->kernel.regions[1].gpa.v, 0x90000000);
 	assert_int_equal(s->devices.emu[1].cfg_list.count, 3);
@@ -591,7 +591,7 @@ static void test_arity(void **state)
 	     "passthrough_devices = [[\"/\"], [\"/\",], [\"/uart\", 0x900_0000],\n"
 	     "  [\"x\", 1, 2], [\"y\", 1, 2, 3], [\"z\", 1, 2, 3, 4]]\n");
 	expect_clean(&r);
-	const struct spec_pt_device *pt = r.spec->devices.pt;
+	const struct vmcfg_spec_pt_device *pt = r.spec->devices.pt;
 	assert_int_equal(r.spec->devices.pt_count, 6);
 	assert_true(pt[0].is_dt_path && pt[1].is_dt_path);
 	assert_false(pt[2].is_dt_path);
@@ -1033,26 +1033,26 @@ static void test_syntax_error(void **state)
 static void test_arguments(void **state)
 {
 	struct vmcfg_diags diags;
-	struct vm_spec *spec = (struct vm_spec *)&diags;
+	struct vmcfg_vm_spec *spec = (struct vmcfg_vm_spec *)&diags;
 	(void)state;
 	vmcfg_diags_init(&diags, &vmcfg_host_allocator);
-	assert_int_equal(vm_spec_decode(NULL, "f", &vmcfg_host_allocator, &diags, &spec),
+	assert_int_equal(vmcfg_vm_spec_decode(NULL, "f", &vmcfg_host_allocator, &diags, &spec),
 			 VMCFG_EINVAL);
 	assert_null(spec);
-	assert_int_equal(vm_spec_load("x", 1, "f", NULL, &diags, &spec), VMCFG_EINVAL);
-	assert_int_equal(vm_spec_load("x", 1, "f", &vmcfg_host_allocator, NULL, &spec),
+	assert_int_equal(vmcfg_vm_spec_load("x", 1, "f", NULL, &diags, &spec), VMCFG_EINVAL);
+	assert_int_equal(vmcfg_vm_spec_load("x", 1, "f", &vmcfg_host_allocator, NULL, &spec),
 			 VMCFG_EINVAL);
-	assert_int_equal(vm_spec_load(NULL, 1, "f", &vmcfg_host_allocator, &diags, &spec),
+	assert_int_equal(vmcfg_vm_spec_load(NULL, 1, "f", &vmcfg_host_allocator, &diags, &spec),
 			 VMCFG_EINVAL);
-	assert_int_equal(vm_spec_load("x", 1, "f", &vmcfg_host_allocator, &diags, NULL),
+	assert_int_equal(vmcfg_vm_spec_load("x", 1, "f", &vmcfg_host_allocator, &diags, NULL),
 			 VMCFG_EINVAL);
-	vm_spec_free(NULL);
+	vmcfg_vm_spec_free(NULL);
 	/* No file name: locations without a file. */
-	assert_int_equal(vm_spec_load("", 0, NULL, &vmcfg_host_allocator, &diags, &spec), 0);
+	assert_int_equal(vmcfg_vm_spec_load("", 0, NULL, &vmcfg_host_allocator, &diags, &spec), 0);
 	assert_null(spec->file);
 	assert_int_equal(diags.count, 3);
 	assert_null(diags.items[0].primary.file);
-	vm_spec_free(spec);
+	vmcfg_vm_spec_free(spec);
 	vmcfg_diags_free(&diags);
 }
 
@@ -1073,9 +1073,9 @@ static void assert_alloc_failures_clean(const char *text, size_t len)
 		struct vmcfg_counting_alloc st = { .fail_at = fail_at };
 		struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
 		struct vmcfg_diags diags;
-		struct vm_spec *spec = NULL;
+		struct vmcfg_vm_spec *spec = NULL;
 		vmcfg_diags_init(&diags, &a);
-		int rc = vm_spec_load(text, len, "f.toml", &a, &diags, &spec);
+		int rc = vmcfg_vm_spec_load(text, len, "f.toml", &a, &diags, &spec);
 		if (rc == VMCFG_ENOMEM) {
 			assert_null(spec);
 			assert_int_equal(diags.count, 0);
@@ -1090,7 +1090,7 @@ static void assert_alloc_failures_clean(const char *text, size_t len)
 				free(json);
 			}
 		}
-		vm_spec_free(spec);
+		vmcfg_vm_spec_free(spec);
 		vmcfg_diags_free(&diags);
 		assert_int_equal(st.in_use, 0);
 		if (st.calls < fail_at)
@@ -1184,12 +1184,12 @@ static void test_emit_toml(void **state)
 }
 
 /* The canonical TOML with the comments of text (malloc'ed, NUL-terminated). */
-static char *emit_commented(const struct vm_spec *spec, const char *text)
+static char *emit_commented(const struct vmcfg_vm_spec *spec, const char *text)
 {
 	struct text_buf b = { 0 };
 	struct vmcfg_writer w = { buf_write, &b };
 	buf_write(&b, "", 0);
-	assert_int_equal(vm_spec_emit_toml_commented(spec, text, strlen(text),
+	assert_int_equal(vmcfg_vm_spec_emit_toml_commented(spec, text, strlen(text),
 						     &vmcfg_host_allocator, &w),
 			 0);
 	return b.data;
@@ -1308,7 +1308,7 @@ static void test_emit_toml_comments_alloc_failures(void **state)
 		struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
 		struct text_buf b = { 0 };
 		struct vmcfg_writer w = { buf_write, &b };
-		int rc = vm_spec_emit_toml_commented(r.spec, commented_input,
+		int rc = vmcfg_vm_spec_emit_toml_commented(r.spec, commented_input,
 						     strlen(commented_input), &a, &w);
 		assert_int_equal(st.in_use, 0);
 		if (st.calls < fail_at) {

@@ -78,10 +78,10 @@ static inline void fx_free(struct fixture *f)
 static inline struct vm_config *fx_config(struct fixture *f, const char *toml)
 {
 	struct vmcfg_diags d;
-	struct vm_spec *spec = NULL;
+	struct vmcfg_vm_spec *spec = NULL;
 	struct vm_config *cfg = NULL;
 	vmcfg_diags_init(&d, &vmcfg_host_allocator);
-	assert_int_equal(vm_spec_load(toml, strlen(toml), "test.toml", &vmcfg_host_allocator, &d,
+	assert_int_equal(vmcfg_vm_spec_load(toml, strlen(toml), "test.toml", &vmcfg_host_allocator, &d,
 				      &spec),
 			 0);
 	for (size_t i = 0; i < d.count; i++)
@@ -90,7 +90,7 @@ static inline struct vm_config *fx_config(struct fixture *f, const char *toml)
 	assert_int_equal(d.errors, 0);
 	assert_non_null(spec);
 	assert_int_equal(vm_config_from_spec(spec, &f->alloc, &cfg), 0);
-	vm_spec_free(spec);
+	vmcfg_vm_spec_free(spec);
 	vmcfg_diags_free(&d);
 	return cfg;
 }

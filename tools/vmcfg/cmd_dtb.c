@@ -39,9 +39,9 @@ static void dtb_usage(FILE *out)
 }
 
 /* The ramdisk's size when it is a file of this host (image_location "memory"). */
-static uint64_t ramdisk_size(const struct vm_spec *spec)
+static uint64_t ramdisk_size(const struct vmcfg_vm_spec *spec)
 {
-	const struct spec_str *path = &spec->kernel.ramdisk.path;
+	const struct vmcfg_spec_str *path = &spec->kernel.ramdisk.path;
 	if (!path->set || !spec->kernel.image_location.set || strcmp(spec->kernel.image_location.s, "memory"))
 		return 0;
 	char full[4096];
@@ -125,7 +125,7 @@ static int write_output(const char *path, const char *data, size_t len)
 static int build(struct vm_set *set, size_t i, const struct vmcfg_fdt_platform *host,
 		 bool checked, uint64_t rd_size, bool verbose, char **blob, size_t *size)
 {
-	const struct vm_spec *spec = set->files[i].spec;
+	const struct vmcfg_vm_spec *spec = set->files[i].spec;
 	struct vmcfg_diags dt, all;
 	struct vmcfg_fdt_expansion *exp = NULL;
 	vmcfg_diags_init(&dt, &vmcfg_host_allocator);

@@ -111,7 +111,7 @@ int cmd_fmt(int argc, char **argv)
 		struct buffer b = { 0 };
 		struct vmcfg_writer w = { buffer_write, &b };
 		const struct vm_file *file = &set.files[0];
-		int rc = vm_spec_emit_toml_commented(file->spec, file->text, file->len,
+		int rc = vmcfg_vm_spec_emit_toml_commented(file->spec, file->text, file->len,
 						     &vmcfg_host_allocator, &w);
 		if (rc || b.failed) {
 			fprintf(stderr, "vmcfg fmt: out of memory\n");

@@ -44,7 +44,7 @@ int cmd_json(int argc, char **argv)
 	if (status == 0) {
 		struct vmcfg_writer w = stdio_writer(stdout);
 		if (spec_only)
-			vm_spec_emit_json(set.files[0].spec, &w);
+			vmcfg_vm_spec_emit_json(set.files[0].spec, &w);
 		else
 			vm_config_emit_json(set.files[0].config, &w);
 	}

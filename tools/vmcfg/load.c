@@ -43,7 +43,7 @@ static int read_source(struct vm_set *set, const char *path, char **text, size_t
  * ("memory") are files of this host, relative to the config file; "fs"
  * paths name files on the target.
  */
-static bool image_size(void *ud, const struct vm_spec *spec, enum vmcfg_image_kind kind,
+static bool image_size(void *ud, const struct vmcfg_vm_spec *spec, enum vmcfg_image_kind kind,
 		       const char *path, uint64_t *size)
 {
 	(void)ud;
@@ -112,7 +112,7 @@ static void count_file_errors(struct vm_set *set)
  * platform); without one, each VM file is checked alone, and one note says
  * what that leaves out.
  */
-static int check_specs(struct vm_set *set, const struct vm_spec **specs, size_t n, bool system)
+static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, size_t n, bool system)
 {
 	struct vmcfg_check_opts check = { image_size, NULL, NULL };
 	if (set->host_dt)
@@ -209,7 +209,7 @@ int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
 	}
 	set->files = calloc(n + 1, sizeof *set->files);
 	set->sources = calloc(n + 1, sizeof *set->sources);
-	const struct vm_spec **specs = calloc(n + 1, sizeof *specs);
+	const struct vmcfg_vm_spec **specs = calloc(n + 1, sizeof *specs);
 	if (!set->files || !set->sources || !specs) {
 		free(specs);
 		rc = VMCFG_ENOMEM;
@@ -225,7 +225,7 @@ int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
 		}
 		rc = read_source(set, f->path, &f->text, &f->len);
 		if (!rc && f->text)
-			rc = vm_spec_load(f->text, f->len, display_name(f->path), &vmcfg_host_allocator,
+			rc = vmcfg_vm_spec_load(f->text, f->len, display_name(f->path), &vmcfg_host_allocator,
 					  &set->diags, &f->spec);
 		set->sources[set->source_count++] =
 			(struct report_source){ display_name(f->path), f->text, f->len };
@@ -261,7 +261,7 @@ void vm_set_free(struct vm_set *set)
 {
 	for (size_t i = 0; set->files && i < set->count; i++) {
 		vm_config_free(set->files[i].config);
-		vm_spec_free(set->files[i].spec);
+		vmcfg_vm_spec_free(set->files[i].spec);
 		free(set->files[i].text);
 		free((char *)set->files[i].path);
 	}
@@ -283,7 +283,7 @@ const struct vmcfg_platform *vm_set_platform(const struct vm_set *set)
 
 void vm_file_identity(const struct vm_file *f, uint64_t *id, const char **name)
 {
-	const struct vm_spec *s = f->spec;
+	const struct vmcfg_vm_spec *s = f->spec;
 	*id = f->config ? f->config->id : s && s->base.id.set ? s->base.id.v : 0;
 	*name = f->config ? f->config->name : s && s->base.name.set ? s->base.name.s : "?";
 }

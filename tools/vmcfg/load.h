@@ -15,7 +15,7 @@ struct vm_file {
 	const char *path; /* as given; "-" is shown as "<stdin>" */
 	char *text;
 	size_t len;
-	struct vm_spec *spec;     /* NULL when unreadable or not TOML */
+	struct vmcfg_vm_spec *spec;     /* NULL when unreadable or not TOML */
 	struct vm_config *config; /* NULL when the file has errors */
 	size_t errors;            /* error-severity findings in this file */
 };

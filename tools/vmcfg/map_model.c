@@ -377,7 +377,7 @@ static int add_guest(struct builder *b, int vm, uint64_t gpa, uint64_t size, enu
 static int add_guest_rows(struct builder *b, int vm)
 {
 	const struct vm_config *c = b->configs[vm];
-	const struct vm_spec *s = b->set->files[vm].spec;
+	const struct vmcfg_vm_spec *s = b->set->files[vm].spec;
 	int rc = 0;
 	for (size_t i = 0; i < c->region_count && !rc; i++) {
 		const struct vm_mem_region *r = &c->regions[i];
