@@ -12,7 +12,7 @@
  *   - every call returns 0 (or VMCFG_ENOMEM, which the host allocator never gives);
  *   - every diagnostic has a catalogued code, a message, and a primary span
  *     inside its file (or no location);
- *   - a VM file without errors converts (vm_config_from_spec succeeds), and
+ *   - a VM file without errors converts (vmcfg_vm_config_from_spec succeeds), and
  *     its canonical TOML with comments (vmcfg_vm_spec_emit_toml_commented, as
  *     `vmcfg fmt` writes it) decodes again without errors to the same JSON
  *     (vmcfg_vm_spec_emit_json) and holds every comment of the file — `vmcfg fmt`
@@ -150,13 +150,13 @@ static void check_comments_kept(const struct part *src, const struct buffer *tom
 static void check_round_trip(const struct vmcfg_vm_spec *spec, const struct part *src,
 			     const struct vmcfg_allocator *a)
 {
-	struct vm_config *cfg = NULL;
-	CHECK(vm_config_from_spec(spec, a, &cfg) == 0);
+	struct vmcfg_vm_config *cfg = NULL;
+	CHECK(vmcfg_vm_config_from_spec(spec, a, &cfg) == 0);
 	struct buffer json = { 0 }, cfg_json = { 0 }, toml = { 0 };
 	struct vmcfg_writer wj = { buffer_write, &json }, wc = { buffer_write, &cfg_json },
 			    wt = { buffer_write, &toml };
-	vm_config_emit_json(cfg, &wc);
-	vm_config_free(cfg);
+	vmcfg_vm_config_emit_json(cfg, &wc);
+	vmcfg_vm_config_free(cfg);
 	vmcfg_vm_spec_emit_json(spec, &wj);
 	CHECK(vmcfg_vm_spec_emit_toml_commented(spec, src->text, src->len, a, &wt) == 0);
 	check_comments_kept(src, &toml, a);

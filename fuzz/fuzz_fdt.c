@@ -46,16 +46,16 @@ static const char vm_toml[] =
 	"passthrough_devices = [[\"/\"]]\ninterrupt_mode = \"passthrough\"\n";
 
 /* The VM whose guest DT every input builds; decoded once. */
-static struct vm_config *fuzz_vm(void)
+static struct vmcfg_vm_config *fuzz_vm(void)
 {
-	static struct vm_config *cfg;
+	static struct vmcfg_vm_config *cfg;
 	if (!cfg) {
 		struct vmcfg_diags d;
 		struct vmcfg_vm_spec *spec = NULL;
 		vmcfg_diags_init(&d, &vmcfg_host_allocator);
 		CHECK(vmcfg_vm_spec_load(vm_toml, sizeof vm_toml - 1, "fuzz.toml", &vmcfg_host_allocator, &d,
 				   &spec) == 0 && spec && d.errors == 0);
-		CHECK(vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg) == 0);
+		CHECK(vmcfg_vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg) == 0);
 		vmcfg_vm_spec_free(spec);
 		vmcfg_diags_free(&d);
 	}
@@ -141,7 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vmcfg_diags diags;
 	struct vmcfg_fdt_platform *host = NULL;
-	struct vm_config *cfg = fuzz_vm();
+	struct vmcfg_vm_config *cfg = fuzz_vm();
 
 	vmcfg_diags_init(&diags, &vmcfg_host_allocator);
 	int rc = vmcfg_fdt_platform_open(data, size, "fuzz.dtb", &host, &diags);

@@ -123,13 +123,13 @@ static void bench_create(void)
 	uint64_t *bitmap = calloc(words, sizeof *bitmap);
 	struct vmcfg_diags d;
 	struct vmcfg_vm_spec *spec = NULL;
-	struct vm_config *cfg = NULL;
+	struct vmcfg_vm_config *cfg = NULL;
 	if (!ram || !bitmap)
 		abort();
 	memset(ram, 0xa5, host); /* fault every page in: both sides run on warm memory */
 	vmcfg_diags_init(&d, &vmcfg_host_allocator);
 	if (vmcfg_vm_spec_load(vm_1g, sizeof vm_1g - 1, "big.toml", &vmcfg_host_allocator, &d, &spec) ||
-	    !spec || d.errors || vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg))
+	    !spec || d.errors || vmcfg_vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg))
 		abort();
 
 	double best_create = 1e9, best_destroy = 1e9, best_memset = 1e9;
@@ -165,7 +165,7 @@ static void bench_create(void)
 	       best_create * 1e3, best_create / best_memset, tables);
 	printf("  vm_destroy (scrub+free)  %8.1f ms  (%.2fx memset)\n", best_destroy * 1e3,
 	       best_destroy / best_memset);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	vmcfg_vm_spec_free(spec);
 	vmcfg_diags_free(&d);
 	free(bitmap);

@@ -68,10 +68,10 @@ static void console_sink(void *ud, const struct vm *vm, const char *s, size_t le
 }
 
 /* The built-in images cfg names (image_location "memory"), relative to its file. */
-static int find_images(const struct vm_config *cfg, const char *cfg_path,
+static int find_images(const struct vmcfg_vm_config *cfg, const char *cfg_path,
 		       struct vm_image_data *images, size_t *count)
 {
-	const struct vm_image *const want[] = {
+	const struct vmcfg_vm_image *const want[] = {
 		[VMCFG_IMAGE_KERNEL] = &cfg->kernel,
 		[VMCFG_IMAGE_BIOS] = &cfg->bios,
 		[VMCFG_IMAGE_DTB] = &cfg->dtb,
@@ -117,7 +117,7 @@ static void reset_vcpus(struct hv_vm *hv)
 	hv->vcpus[0].state = VCPU_RUNNABLE;
 }
 
-int hv_vm_create(struct hv_vm *hv, const struct vm_config *cfg, const char *cfg_path,
+int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char *cfg_path,
 		 const struct vmcfg_system *sys, uint16_t vmid)
 {
 	struct vm_create_opts opts = {

@@ -76,7 +76,7 @@ struct hv_vm {
  * Reports why when it fails (naming the VM and cfg_path). Returns 0 or a
  * VMCFG_E* code; on failure nothing is left allocated.
  */
-int hv_vm_create(struct hv_vm *hv, const struct vm_config *cfg, const char *cfg_path,
+int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char *cfg_path,
 		 const struct vmcfg_system *sys, uint16_t vmid);
 
 /*

@@ -26,7 +26,7 @@ struct vm_file {
 	char path[HV_PATH_MAX]; /* as the CLI opens it: relative to the system file */
 	struct vmcfg_vm_spec *spec;   /* NULL: not built in, or not TOML (reported) */
 	size_t errors;          /* error findings located in this file */
-	struct vm_config *cfg;  /* set once converted; kept until its VM is gone */
+	struct vmcfg_vm_config *cfg;  /* set once converted; kept until its VM is gone */
 };
 
 static bool str_eq(const char *a, const char *b)
@@ -250,7 +250,7 @@ static bool create_vm(struct vm_file *f, const struct vmcfg_system *sys, struct 
 		       f->errors);
 		return false;
 	}
-	err = vm_config_from_spec(f->spec, &hv_heap, &f->cfg);
+	err = vmcfg_vm_config_from_spec(f->spec, &hv_heap, &f->cfg);
 	if (err) {
 		hv_log("vm '%s' (%s): not started: %s", name, f->path, vmcfg_strerror(err));
 		return false;
@@ -406,7 +406,7 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	}
 
 	for (size_t i = 0; files && i < sys->vm_count; i++) {
-		vm_config_free(files[i].cfg);
+		vmcfg_vm_config_free(files[i].cfg);
 		vmcfg_vm_spec_free(files[i].spec);
 	}
 	vmcfg_system_free(sys);

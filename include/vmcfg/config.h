@@ -12,13 +12,13 @@
 
 #include "vmcfg/spec.h"
 
-struct vm_mem_region {
+struct vmcfg_vm_mem_region {
 	uint64_t gpa, size;
 	uint32_t flags; /* VMCFG_MEM_* */
 	enum vmcfg_map_type map_type;
 };
 
-struct vm_emu_device {
+struct vmcfg_vm_emu_device {
 	const char *name;
 	uint64_t base_gpa, length;
 	uint32_t irq_id;   /* 0 = none */
@@ -27,17 +27,17 @@ struct vm_emu_device {
 	size_t cfg_count;
 };
 
-struct vm_pt_device {
+struct vmcfg_vm_pt_device {
 	const char *name; /* a device-tree path when the entry had only a name */
 	uint64_t base_gpa, base_hpa, length;
 	uint32_t irq_id; /* informational only (see CONFIG-SPEC) */
 };
 
-struct vm_pt_address {
+struct vmcfg_vm_pt_address {
 	uint64_t gpa, length;
 };
 
-struct vm_image {
+struct vmcfg_vm_image {
 	bool present;     /* a path or a load address was given */
 	const char *path; /* NULL when no path */
 	uint64_t load_gpa;
@@ -49,7 +49,7 @@ enum vmcfg_image_location {
 	VMCFG_IMAGE_MEMORY   /* built into the hypervisor image */
 };
 
-struct vm_config {
+struct vmcfg_vm_config {
 	struct vmcfg_allocator alloc;
 	struct vmcfg_arena arena; /* strings and fixed-size lists (cpu lists, cfg_list) */
 
@@ -63,18 +63,18 @@ struct vm_config {
 	uint64_t bsp_entry;      /* vCPU 0 starts here */
 	uint64_t ap_entry;       /* the others start here */
 
-	struct vm_image kernel, bios, dtb, ramdisk;
+	struct vmcfg_vm_image kernel, bios, dtb, ramdisk;
 	enum vmcfg_image_location image_location;
 	const char *cmdline;   /* NULL when not given */
 	const char *disk_path; /* NULL when not given */
 
-	struct vm_mem_region *regions;
+	struct vmcfg_vm_mem_region *regions;
 	size_t region_count, region_cap;
-	struct vm_emu_device *emu;
+	struct vmcfg_vm_emu_device *emu;
 	size_t emu_count, emu_cap;
-	struct vm_pt_device *pt;
+	struct vmcfg_vm_pt_device *pt;
 	size_t pt_count, pt_cap;
-	struct vm_pt_address *pt_addresses;
+	struct vmcfg_vm_pt_address *pt_addresses;
 	size_t pt_address_count, pt_address_cap;
 	const char **excluded; /* device-tree paths, flattened */
 	size_t excluded_count, excluded_cap;
@@ -96,30 +96,30 @@ struct vm_config {
  * Regions flagged VMCFG_MEM_DEVICE are kept as written (vm_create skips
  * them with a warning). Returns 0, VMCFG_EINVALID, VMCFG_ENOMEM or
  * VMCFG_EINVAL; *out is NULL on failure and nothing is left allocated.
- * Free with vm_config_free (NULL is fine).
+ * Free with vmcfg_vm_config_free (NULL is fine).
  */
-int vm_config_from_spec(const struct vmcfg_vm_spec *spec, const struct vmcfg_allocator *alloc,
-			struct vm_config **out);
+int vmcfg_vm_config_from_spec(const struct vmcfg_vm_spec *spec, const struct vmcfg_allocator *alloc,
+			struct vmcfg_vm_config **out);
 
-void vm_config_free(struct vm_config *cfg);
+void vmcfg_vm_config_free(struct vmcfg_vm_config *cfg);
 
 /* Appends a passthrough device (name copied). 0 or VMCFG_ENOMEM. */
-int vm_config_add_pt_device(struct vm_config *cfg, const struct vm_pt_device *dev);
+int vmcfg_vm_config_add_pt_device(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_pt_device *dev);
 
 /*
  * Removes the passthrough devices equal to dev (same name and all fields)
  * and keeps every other one, in order. Returns the number removed (≥ 0).
  */
-int vm_config_remove_pt_device(struct vm_config *cfg, const struct vm_pt_device *dev);
+int vmcfg_vm_config_remove_pt_device(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_pt_device *dev);
 
 /* Appends a host SPI unless it is listed already. 0 or VMCFG_ENOMEM. */
-int vm_config_add_spi(struct vm_config *cfg, uint32_t spi);
+int vmcfg_vm_config_add_spi(struct vmcfg_vm_config *cfg, uint32_t spi);
 
 /*
  * Appends a memory region. 0, VMCFG_ENOMEM, or VMCFG_ERANGE if gpa + size
  * wraps (a region may end exactly at 2^64).
  */
-int vm_config_add_region(struct vm_config *cfg, const struct vm_mem_region *region);
+int vmcfg_vm_config_add_region(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_mem_region *region);
 
 /*
  * True when every byte of [start, start + size) lies in the config's
@@ -128,10 +128,10 @@ int vm_config_add_region(struct vm_config *cfg, const struct vm_mem_region *regi
  * not guest memory). size 0 is contained when start lies in a region.
  * Never overflows: a range whose end would pass 2^64 is not contained.
  */
-bool vm_config_contains_range(const struct vm_config *cfg, uint64_t start, uint64_t size);
+bool vmcfg_vm_config_contains_range(const struct vmcfg_vm_config *cfg, uint64_t start, uint64_t size);
 
 /* get_vcpu_affinities_pcpu_ids(): one entry per vCPU. */
-struct vm_vcpu_affinity {
+struct vmcfg_vm_vcpu_affinity {
 	uint32_t vcpu_id;
 	bool has_mask;     /* false: may run on any physical CPU */
 	uint64_t pcpu_mask; /* bit n = physical CPU n (phys_cpu_sets[i]) */
@@ -142,7 +142,7 @@ struct vm_vcpu_affinity {
  * Fills out[0..cfg->cpu_num) with vCPU i → (i, phys_cpu_sets[i] or any,
  * phys_cpu_ids[i] or i). Returns cpu_num, or VMCFG_ENOSPC when n is less.
  */
-int vm_config_vcpu_affinities(const struct vm_config *cfg, struct vm_vcpu_affinity *out,
+int vmcfg_vm_config_vcpu_affinities(const struct vmcfg_vm_config *cfg, struct vmcfg_vm_vcpu_affinity *out,
 			      size_t n);
 
 /*
@@ -152,6 +152,6 @@ int vm_config_vcpu_affinities(const struct vm_config *cfg, struct vm_vcpu_affini
  * passthrough_devices, passthrough_addresses, excluded_devices, spis,
  * interrupt_mode), numbers as JSON integers, absent values as null.
  */
-void vm_config_emit_json(const struct vm_config *cfg, const struct vmcfg_writer *w);
+void vmcfg_vm_config_emit_json(const struct vmcfg_vm_config *cfg, const struct vmcfg_writer *w);
 
 #endif /* VMCFG_CONFIG_H */

@@ -271,7 +271,7 @@ int vmcfg_fdt_expand_spec(const struct vmcfg_fdt_platform *host, const struct vm
  * vmcfg_fdt_expand over the DT-path entries (length 0 and no addresses)
  * and the excluded paths of a runtime config; findings have no location.
  */
-int vmcfg_fdt_expand_config(const struct vmcfg_fdt_platform *host, const struct vm_config *cfg,
+int vmcfg_fdt_expand_config(const struct vmcfg_fdt_platform *host, const struct vmcfg_vm_config *cfg,
 			    struct vmcfg_diags *diags, struct vmcfg_fdt_expansion **out);
 
 /* Frees an expansion. NULL is allowed. */
@@ -283,7 +283,7 @@ void vmcfg_fdt_expansion_free(struct vmcfg_fdt_expansion *exp);
  * base_hpa = hpa, length = size, irq_id 0) and exp's SPIs. Returns 0 or
  * VMCFG_ENOMEM (cfg may then hold part of the additions).
  */
-int vmcfg_fdt_expansion_apply(const struct vmcfg_fdt_expansion *exp, struct vm_config *cfg);
+int vmcfg_fdt_expansion_apply(const struct vmcfg_fdt_expansion *exp, struct vmcfg_vm_config *cfg);
 
 /* ------------------------------------------------ checks against the DT */
 
@@ -346,7 +346,7 @@ struct vmcfg_fdt_guest_opts {
  * VM has none: the system check reports it as E0311), VMCFG_EALIGN (with
  * opts->system, an IVC window that is not page-aligned).
  */
-int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm_config *cfg,
+int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vmcfg_vm_config *cfg,
 			  const struct vmcfg_fdt_expansion *exp,
 			  const struct vmcfg_fdt_guest_opts *opts, struct vmcfg_diags *diags,
 			  char **blob, size_t *size);

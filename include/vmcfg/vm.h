@@ -227,7 +227,7 @@ typedef void (*vm_console_fn)(void *ud, const struct vm *vm, const char *s, size
  * returns VMCFG_ENOSYS when it cannot either (then vm_create fails naming
  * the device and its type). Any other error fails vm_create too.
  */
-typedef int (*vm_device_factory_fn)(void *ud, struct vm *vm, const struct vm_emu_device *dev);
+typedef int (*vm_device_factory_fn)(void *ud, struct vm *vm, const struct vmcfg_vm_emu_device *dev);
 
 struct vm_create_opts {
 	/*
@@ -297,7 +297,7 @@ struct vm {
 	unsigned ivc_attached;            /* IVC registries holding this VM (vmcfg/ivc.h) */
 
 	/* private */
-	struct vm_mem_region *ram; /* the RAM regions (DEVICE-flagged ones left out), copied */
+	struct vmcfg_vm_mem_region *ram; /* the RAM regions (DEVICE-flagged ones left out), copied */
 	size_t ram_count;
 	struct vm_console *consoles; /* emulated consoles, newest first (input goes to the first built) */
 	struct vmcfg_hal hal; /* for reporting, usable before the aspace exists */
@@ -309,7 +309,7 @@ struct vm {
 
 /*
  * Builds the VM cfg describes, for the platform of sys (may be NULL) on
- * hal. In order: vCPUs from vm_config_vcpu_affinities; the address space;
+ * hal. In order: vCPUs from vmcfg_vm_config_vcpu_affinities; the address space;
  * RAM regions per map type (MapAlloc: zeroed frames, eager unless
  * opts->lazy_alloc or opts->defer_zeroing; MapIdentical: reserved from the
  * HAL, or — outside the HAL's memory — mapped linearly with a warning,
@@ -358,7 +358,7 @@ struct vm {
  * base_gpa). Every device is also on the bus; its window must not overlap
  * RAM or a passthrough window.
  */
-int vm_create(const struct vm_config *cfg, const struct vmcfg_system *sys,
+int vm_create(const struct vmcfg_vm_config *cfg, const struct vmcfg_system *sys,
 	      const struct vmcfg_hal *hal, const struct vm_create_opts *opts, struct vm **out);
 
 /*

@@ -6,9 +6,9 @@
 #include "vmcfg/config.h"
 #include "internal.h"
 
-struct vm_vcpu_affinity vm_config_vcpu_affinity(const struct vm_config *cfg, uint32_t i)
+struct vmcfg_vm_vcpu_affinity vmcfg_vm_config_vcpu_affinity(const struct vmcfg_vm_config *cfg, uint32_t i)
 {
-	struct vm_vcpu_affinity a = { .vcpu_id = i, .phys_id = i };
+	struct vmcfg_vm_vcpu_affinity a = { .vcpu_id = i, .phys_id = i };
 	if (cfg->phys_cpu_sets) {
 		a.has_mask = true;
 		a.pcpu_mask = cfg->phys_cpu_sets[i];
@@ -18,13 +18,13 @@ struct vm_vcpu_affinity vm_config_vcpu_affinity(const struct vm_config *cfg, uin
 	return a;
 }
 
-int vm_config_vcpu_affinities(const struct vm_config *cfg, struct vm_vcpu_affinity *out,
+int vmcfg_vm_config_vcpu_affinities(const struct vmcfg_vm_config *cfg, struct vmcfg_vm_vcpu_affinity *out,
 			      size_t n)
 {
 	if (n < cfg->cpu_num)
 		return VMCFG_ENOSPC;
 	for (uint32_t i = 0; i < cfg->cpu_num; i++)
-		out[i] = vm_config_vcpu_affinity(cfg, i);
+		out[i] = vmcfg_vm_config_vcpu_affinity(cfg, i);
 	/* Convert keeps cpu_num ≤ INT32_MAX, so the count fits. */
 	return (int)cfg->cpu_num;
 }

@@ -18,7 +18,7 @@
  */
 #define ARENA_CHUNK 1024
 
-bool vm_config_grow(struct vm_config *cfg, void *items, size_t *cap, size_t need, size_t elem,
+bool vmcfg_vm_config_grow(struct vmcfg_vm_config *cfg, void *items, size_t *cap, size_t need, size_t elem,
 		    void **out)
 {
 	if (need <= *cap) {
@@ -71,7 +71,7 @@ static bool image_location(const struct vmcfg_spec_str *s, enum vmcfg_image_loca
 }
 
 /*
- * A region must fit below 2^64, as vm_config_add_region demands, so every
+ * A region must fit below 2^64, as vmcfg_vm_config_add_region demands, so every
  * region of a config can be used without further checks on wrapping.
  */
 static bool region_ok(const struct vmcfg_spec_region *r)
@@ -97,7 +97,7 @@ static bool base_ok(const struct vmcfg_vm_spec *spec)
 	uint64_t n = spec->base.cpu_num.v;
 	/*
 	 * A VM needs a vCPU (cpu_num 0 is E0202); the vCPU count must fit the
-	 * int that vm_config_vcpu_affinities returns.
+	 * int that vmcfg_vm_config_vcpu_affinities returns.
 	 */
 	return spec->base.id.set && spec->base.name.set && fits(&spec->base.vm_type, UINT32_MAX) &&
 	       fits(&spec->base.cpu_num, INT32_MAX) && n != 0 &&
@@ -145,7 +145,7 @@ static bool devices_ok(const struct vmcfg_vm_spec *spec)
 
 /* --- copying into the config --- */
 
-static int copy_str(struct vm_config *cfg, const struct vmcfg_spec_str *s, const char **out)
+static int copy_str(struct vmcfg_vm_config *cfg, const struct vmcfg_spec_str *s, const char **out)
 {
 	*out = NULL;
 	if (!s->set)
@@ -155,7 +155,7 @@ static int copy_str(struct vm_config *cfg, const struct vmcfg_spec_str *s, const
 }
 
 /* The values of l in the arena; NULL when l is absent or empty. */
-static int copy_list(struct vm_config *cfg, const struct vmcfg_spec_u64_list *l, uint64_t **out)
+static int copy_list(struct vmcfg_vm_config *cfg, const struct vmcfg_spec_u64_list *l, uint64_t **out)
 {
 	*out = NULL;
 	if (!l->set || l->count == 0)
@@ -170,7 +170,7 @@ static int copy_list(struct vm_config *cfg, const struct vmcfg_spec_u64_list *l,
 	return 0;
 }
 
-static int copy_image(struct vm_config *cfg, const struct vmcfg_spec_image *in, struct vm_image *out)
+static int copy_image(struct vmcfg_vm_config *cfg, const struct vmcfg_spec_image *in, struct vmcfg_vm_image *out)
 {
 	out->present = in->path.set || in->load_addr.set;
 	out->has_load_gpa = in->load_addr.set;
@@ -182,35 +182,35 @@ static int copy_image(struct vm_config *cfg, const struct vmcfg_spec_image *in, 
  * Regions flagged DEVICE are kept as written: vm_create skips them with a
  * warning (W0203), and the JSON dump shows what the file said.
  */
-static int copy_regions(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
+static int copy_regions(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
 	void *p;
 	size_t n = spec->kernel.region_count;
-	if (!vm_config_grow(cfg, cfg->regions, &cfg->region_cap, n, sizeof *cfg->regions, &p))
+	if (!vmcfg_vm_config_grow(cfg, cfg->regions, &cfg->region_cap, n, sizeof *cfg->regions, &p))
 		return VMCFG_ENOMEM;
 	cfg->regions = p;
 	for (size_t i = 0; i < n; i++) {
 		const struct vmcfg_spec_region *r = &spec->kernel.regions[i];
-		struct vm_mem_region m = { .gpa = r->gpa.v, .size = r->size.v,
+		struct vmcfg_vm_mem_region m = { .gpa = r->gpa.v, .size = r->size.v,
 					   .flags = (uint32_t)r->flags.v,
 					   .map_type = (enum vmcfg_map_type)r->map_type.v };
-		int rc = vm_config_add_region(cfg, &m); /* has room, fits: cannot fail */
+		int rc = vmcfg_vm_config_add_region(cfg, &m); /* has room, fits: cannot fail */
 		if (rc)
 			return rc;
 	}
 	return 0;
 }
 
-static int copy_emu_devices(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
+static int copy_emu_devices(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
 	void *p;
 	size_t n = spec->devices.emu_count;
-	if (!vm_config_grow(cfg, cfg->emu, &cfg->emu_cap, n, sizeof *cfg->emu, &p))
+	if (!vmcfg_vm_config_grow(cfg, cfg->emu, &cfg->emu_cap, n, sizeof *cfg->emu, &p))
 		return VMCFG_ENOMEM;
 	cfg->emu = p;
 	for (size_t i = 0; i < n; i++) {
 		const struct vmcfg_spec_emu_device *e = &spec->devices.emu[i];
-		struct vm_emu_device *d = &cfg->emu[cfg->emu_count];
+		struct vmcfg_vm_emu_device *d = &cfg->emu[cfg->emu_count];
 		d->base_gpa = e->base_gpa.v;
 		d->length = e->length.v;
 		d->irq_id = (uint32_t)e->irq_id.v;
@@ -229,38 +229,38 @@ static uint64_t value_or_0(const struct vmcfg_spec_u64 *v)
 	return v->set ? v->v : 0;
 }
 
-static int copy_pt_devices(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
+static int copy_pt_devices(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
 	void *p;
 	size_t n = spec->devices.pt_count;
-	if (!vm_config_grow(cfg, cfg->pt, &cfg->pt_cap, n, sizeof *cfg->pt, &p))
+	if (!vmcfg_vm_config_grow(cfg, cfg->pt, &cfg->pt_cap, n, sizeof *cfg->pt, &p))
 		return VMCFG_ENOMEM;
 	cfg->pt = p;
 	for (size_t i = 0; i < n; i++) {
 		const struct vmcfg_spec_pt_device *s = &spec->devices.pt[i];
-		struct vm_pt_device d = { .name = s->name.s,
+		struct vmcfg_vm_pt_device d = { .name = s->name.s,
 					  .base_gpa = value_or_0(&s->base_gpa),
 					  .base_hpa = value_or_0(&s->base_hpa),
 					  .length = value_or_0(&s->length),
 					  .irq_id = (uint32_t)value_or_0(&s->irq_id) };
-		int rc = vm_config_add_pt_device(cfg, &d); /* copies the name */
+		int rc = vmcfg_vm_config_add_pt_device(cfg, &d); /* copies the name */
 		if (rc)
 			return rc;
 	}
 	return 0;
 }
 
-static int copy_pt_addresses(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
+static int copy_pt_addresses(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
 	void *p;
 	size_t n = spec->devices.pt_address_count;
-	if (!vm_config_grow(cfg, cfg->pt_addresses, &cfg->pt_address_cap, n,
+	if (!vmcfg_vm_config_grow(cfg, cfg->pt_addresses, &cfg->pt_address_cap, n,
 			    sizeof *cfg->pt_addresses, &p))
 		return VMCFG_ENOMEM;
 	cfg->pt_addresses = p;
 	for (size_t i = 0; i < n; i++) {
 		const struct vmcfg_spec_pt_address *a = &spec->devices.pt_addresses[i];
-		cfg->pt_addresses[i] = (struct vm_pt_address){ .gpa = a->gpa.v,
+		cfg->pt_addresses[i] = (struct vmcfg_vm_pt_address){ .gpa = a->gpa.v,
 							       .length = a->length.v };
 	}
 	cfg->pt_address_count = n;
@@ -268,13 +268,13 @@ static int copy_pt_addresses(struct vm_config *cfg, const struct vmcfg_vm_spec *
 }
 
 /* excluded_devices is a list of lists of paths; the config keeps one flat list. */
-static int copy_excluded(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
+static int copy_excluded(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
 	void *p;
 	size_t n = 0;
 	for (size_t i = 0; i < spec->devices.excluded_count; i++)
 		n += spec->devices.excluded[i].count;
-	if (!vm_config_grow(cfg, cfg->excluded, &cfg->excluded_cap, n, sizeof *cfg->excluded, &p))
+	if (!vmcfg_vm_config_grow(cfg, cfg->excluded, &cfg->excluded_cap, n, sizeof *cfg->excluded, &p))
 		return VMCFG_ENOMEM;
 	cfg->excluded = p;
 	for (size_t i = 0; i < spec->devices.excluded_count; i++) {
@@ -289,7 +289,7 @@ static int copy_excluded(struct vm_config *cfg, const struct vmcfg_vm_spec *spec
 	return 0;
 }
 
-static int copy_spec(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
+static int copy_spec(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
 	int rc;
 	cfg->id = spec->base.id.v;
@@ -316,8 +316,8 @@ static int copy_spec(struct vm_config *cfg, const struct vmcfg_vm_spec *spec)
 	return 0;
 }
 
-int vm_config_from_spec(const struct vmcfg_vm_spec *spec, const struct vmcfg_allocator *alloc,
-			struct vm_config **out)
+int vmcfg_vm_config_from_spec(const struct vmcfg_vm_spec *spec, const struct vmcfg_allocator *alloc,
+			struct vmcfg_vm_config **out)
 {
 	if (!out)
 		return VMCFG_EINVAL;
@@ -327,7 +327,7 @@ int vm_config_from_spec(const struct vmcfg_vm_spec *spec, const struct vmcfg_all
 	if (!base_ok(spec) || !kernel_ok(spec) || !devices_ok(spec))
 		return VMCFG_EINVALID;
 
-	struct vm_config *cfg = alloc->fn(alloc->ud, NULL, 0, sizeof *cfg);
+	struct vmcfg_vm_config *cfg = alloc->fn(alloc->ud, NULL, 0, sizeof *cfg);
 	if (!cfg)
 		return VMCFG_ENOMEM;
 	memset(cfg, 0, sizeof *cfg);
@@ -335,14 +335,14 @@ int vm_config_from_spec(const struct vmcfg_vm_spec *spec, const struct vmcfg_all
 	vmcfg_arena_init(&cfg->arena, alloc, ARENA_CHUNK);
 	int rc = copy_spec(cfg, spec);
 	if (rc) {
-		vm_config_free(cfg);
+		vmcfg_vm_config_free(cfg);
 		return rc;
 	}
 	*out = cfg;
 	return 0;
 }
 
-void vm_config_free(struct vm_config *cfg)
+void vmcfg_vm_config_free(struct vmcfg_vm_config *cfg)
 {
 	if (!cfg)
 		return;

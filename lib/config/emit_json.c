@@ -98,12 +98,12 @@ static const char *map_type_name(enum vmcfg_map_type t)
 	return NULL;
 }
 
-static void emit_vcpus(struct out *o, const struct vm_config *cfg)
+static void emit_vcpus(struct out *o, const struct vmcfg_vm_config *cfg)
 {
 	key(o, "vcpus");
 	begin(o, "[");
 	for (uint32_t i = 0; i < cfg->cpu_num; i++) {
-		struct vm_vcpu_affinity a = vm_config_vcpu_affinity(cfg, i);
+		struct vmcfg_vm_vcpu_affinity a = vmcfg_vm_config_vcpu_affinity(cfg, i);
 		element(o);
 		begin(o, "{");
 		u64_member(o, "id", a.vcpu_id);
@@ -119,7 +119,7 @@ static void emit_vcpus(struct out *o, const struct vm_config *cfg)
 }
 
 /* An image is null when absent; its path and load address may each be null. */
-static void emit_image(struct out *o, const char *name, const struct vm_image *img)
+static void emit_image(struct out *o, const char *name, const struct vmcfg_vm_image *img)
 {
 	key(o, name);
 	if (!img->present) {
@@ -137,7 +137,7 @@ static void emit_image(struct out *o, const char *name, const struct vm_image *i
 }
 
 /* The boot images, then where they come from and what the kernel is given. */
-static void emit_images(struct out *o, const struct vm_config *cfg)
+static void emit_images(struct out *o, const struct vmcfg_vm_config *cfg)
 {
 	key(o, "images");
 	begin(o, "{");
@@ -152,12 +152,12 @@ static void emit_images(struct out *o, const struct vm_config *cfg)
 	str_member(o, "disk_path", cfg->disk_path);
 }
 
-static void emit_regions(struct out *o, const struct vm_config *cfg)
+static void emit_regions(struct out *o, const struct vmcfg_vm_config *cfg)
 {
 	key(o, "memory_regions");
 	begin(o, "[");
 	for (size_t i = 0; i < cfg->region_count; i++) {
-		const struct vm_mem_region *r = &cfg->regions[i];
+		const struct vmcfg_vm_mem_region *r = &cfg->regions[i];
 		element(o);
 		begin(o, "{");
 		u64_member(o, "gpa", r->gpa);
@@ -169,12 +169,12 @@ static void emit_regions(struct out *o, const struct vm_config *cfg)
 	end(o, "]");
 }
 
-static void emit_emu_devices(struct out *o, const struct vm_config *cfg)
+static void emit_emu_devices(struct out *o, const struct vmcfg_vm_config *cfg)
 {
 	key(o, "emu_devices");
 	begin(o, "[");
 	for (size_t i = 0; i < cfg->emu_count; i++) {
-		const struct vm_emu_device *d = &cfg->emu[i];
+		const struct vmcfg_vm_emu_device *d = &cfg->emu[i];
 		element(o);
 		begin(o, "{");
 		str_member(o, "name", d->name);
@@ -194,12 +194,12 @@ static void emit_emu_devices(struct out *o, const struct vm_config *cfg)
 	end(o, "]");
 }
 
-static void emit_pt_devices(struct out *o, const struct vm_config *cfg)
+static void emit_pt_devices(struct out *o, const struct vmcfg_vm_config *cfg)
 {
 	key(o, "passthrough_devices");
 	begin(o, "[");
 	for (size_t i = 0; i < cfg->pt_count; i++) {
-		const struct vm_pt_device *d = &cfg->pt[i];
+		const struct vmcfg_vm_pt_device *d = &cfg->pt[i];
 		element(o);
 		begin(o, "{");
 		str_member(o, "name", d->name);
@@ -212,7 +212,7 @@ static void emit_pt_devices(struct out *o, const struct vm_config *cfg)
 	end(o, "]");
 }
 
-static void emit_pt_addresses(struct out *o, const struct vm_config *cfg)
+static void emit_pt_addresses(struct out *o, const struct vmcfg_vm_config *cfg)
 {
 	key(o, "passthrough_addresses");
 	begin(o, "[");
@@ -226,7 +226,7 @@ static void emit_pt_addresses(struct out *o, const struct vm_config *cfg)
 	end(o, "]");
 }
 
-static void emit_excluded(struct out *o, const struct vm_config *cfg)
+static void emit_excluded(struct out *o, const struct vmcfg_vm_config *cfg)
 {
 	key(o, "excluded_devices");
 	begin(o, "[");
@@ -237,7 +237,7 @@ static void emit_excluded(struct out *o, const struct vm_config *cfg)
 	end(o, "]");
 }
 
-static void emit_spis(struct out *o, const struct vm_config *cfg)
+static void emit_spis(struct out *o, const struct vmcfg_vm_config *cfg)
 {
 	key(o, "spis");
 	begin(o, "[");
@@ -248,7 +248,7 @@ static void emit_spis(struct out *o, const struct vm_config *cfg)
 	end(o, "]");
 }
 
-void vm_config_emit_json(const struct vm_config *cfg, const struct vmcfg_writer *w)
+void vmcfg_vm_config_emit_json(const struct vmcfg_vm_config *cfg, const struct vmcfg_writer *w)
 {
 	struct out o = { w, 0, true };
 	begin(&o, "{");

@@ -11,7 +11,7 @@
  * returns false and items is untouched. Doubles the capacity when it grows
  * by one, so repeated appends stay linear; a first reservation is exact.
  */
-bool vm_config_grow(struct vm_config *cfg, void *items, size_t *cap, size_t need, size_t elem,
+bool vmcfg_vm_config_grow(struct vmcfg_vm_config *cfg, void *items, size_t *cap, size_t need, size_t elem,
 		    void **out);
 
 /*
@@ -23,7 +23,7 @@ static inline bool vm_range_wraps(uint64_t start, uint64_t size)
 	return size != 0 && size - 1 > UINT64_MAX - start;
 }
 
-/* The affinity of vCPU i < cfg->cpu_num (see vm_config_vcpu_affinities). */
-struct vm_vcpu_affinity vm_config_vcpu_affinity(const struct vm_config *cfg, uint32_t i);
+/* The affinity of vCPU i < cfg->cpu_num (see vmcfg_vm_config_vcpu_affinities). */
+struct vmcfg_vm_vcpu_affinity vmcfg_vm_config_vcpu_affinity(const struct vmcfg_vm_config *cfg, uint32_t i);
 
 #endif

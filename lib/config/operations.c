@@ -12,13 +12,13 @@
  * The name is copied into the config's arena; a removed device's name
  * stays there until the config is freed (names are small and removal rare).
  */
-int vm_config_add_pt_device(struct vm_config *cfg, const struct vm_pt_device *dev)
+int vmcfg_vm_config_add_pt_device(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_pt_device *dev)
 {
 	void *p;
-	if (!vm_config_grow(cfg, cfg->pt, &cfg->pt_cap, cfg->pt_count + 1, sizeof *cfg->pt, &p))
+	if (!vmcfg_vm_config_grow(cfg, cfg->pt, &cfg->pt_cap, cfg->pt_count + 1, sizeof *cfg->pt, &p))
 		return VMCFG_ENOMEM;
 	cfg->pt = p;
-	struct vm_pt_device d = *dev;
+	struct vmcfg_vm_pt_device d = *dev;
 	if (dev->name) {
 		d.name = vmcfg_arena_strndup(&cfg->arena, dev->name, strlen(dev->name));
 		if (!d.name)
@@ -36,7 +36,7 @@ static bool same_name(const char *a, const char *b)
 	return strlen(b) == n && !memcmp(a, b, n);
 }
 
-static bool same_pt_device(const struct vm_pt_device *a, const struct vm_pt_device *b)
+static bool same_pt_device(const struct vmcfg_vm_pt_device *a, const struct vmcfg_vm_pt_device *b)
 {
 	return same_name(a->name, b->name) && a->base_gpa == b->base_gpa &&
 	       a->base_hpa == b->base_hpa && a->length == b->length && a->irq_id == b->irq_id;
@@ -47,7 +47,7 @@ static bool same_pt_device(const struct vm_pt_device *a, const struct vm_pt_devi
  * dropped every other one (retain with the test inverted); this keeps the
  * others, in order, and drops only the matches.
  */
-int vm_config_remove_pt_device(struct vm_config *cfg, const struct vm_pt_device *dev)
+int vmcfg_vm_config_remove_pt_device(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_pt_device *dev)
 {
 	size_t kept = 0;
 	for (size_t i = 0; i < cfg->pt_count; i++)
@@ -58,13 +58,13 @@ int vm_config_remove_pt_device(struct vm_config *cfg, const struct vm_pt_device 
 	return (int)removed;
 }
 
-int vm_config_add_spi(struct vm_config *cfg, uint32_t spi)
+int vmcfg_vm_config_add_spi(struct vmcfg_vm_config *cfg, uint32_t spi)
 {
 	for (size_t i = 0; i < cfg->spi_count; i++)
 		if (cfg->spis[i] == spi)
 			return 0;
 	void *p;
-	if (!vm_config_grow(cfg, cfg->spis, &cfg->spi_cap, cfg->spi_count + 1, sizeof *cfg->spis,
+	if (!vmcfg_vm_config_grow(cfg, cfg->spis, &cfg->spi_cap, cfg->spi_count + 1, sizeof *cfg->spis,
 			    &p))
 		return VMCFG_ENOMEM;
 	cfg->spis = p;
@@ -72,12 +72,12 @@ int vm_config_add_spi(struct vm_config *cfg, uint32_t spi)
 	return 0;
 }
 
-int vm_config_add_region(struct vm_config *cfg, const struct vm_mem_region *region)
+int vmcfg_vm_config_add_region(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_mem_region *region)
 {
 	if (vm_range_wraps(region->gpa, region->size))
 		return VMCFG_ERANGE;
 	void *p;
-	if (!vm_config_grow(cfg, cfg->regions, &cfg->region_cap, cfg->region_count + 1,
+	if (!vmcfg_vm_config_grow(cfg, cfg->regions, &cfg->region_cap, cfg->region_count + 1,
 			    sizeof *cfg->regions, &p))
 		return VMCFG_ENOMEM;
 	cfg->regions = p;
@@ -93,7 +93,7 @@ int vm_config_add_region(struct vm_config *cfg, const struct vm_mem_region *regi
  * walk is past its last byte), so there are at most region_count steps.
  * Positions are last bytes, never ends, so nothing is computed at 2^64.
  */
-bool vm_config_contains_range(const struct vm_config *cfg, uint64_t start, uint64_t size)
+bool vmcfg_vm_config_contains_range(const struct vmcfg_vm_config *cfg, uint64_t start, uint64_t size)
 {
 	if (vm_range_wraps(start, size))
 		return false;
@@ -103,7 +103,7 @@ bool vm_config_contains_range(const struct vm_config *cfg, uint64_t start, uint6
 		bool found = false;
 		uint64_t reach = 0;
 		for (size_t i = 0; i < cfg->region_count; i++) {
-			const struct vm_mem_region *r = &cfg->regions[i];
+			const struct vmcfg_vm_mem_region *r = &cfg->regions[i];
 			/*
 			 * DEVICE regions are not guest memory (vm_create skips
 			 * them). Convert and add_region keep wrapping regions

@@ -33,7 +33,7 @@ enum emit {
 
 struct guest {
 	const struct vmcfg_fdt_platform *host;
-	const struct vm_config *cfg;
+	const struct vmcfg_vm_config *cfg;
 	const struct vmcfg_fdt_expansion *exp;
 	const struct vmcfg_fdt_guest_opts *opts;
 	struct vmcfg_diags *diags;
@@ -237,7 +237,7 @@ static int write_memory(struct guest *g)
 	char name[48];
 	int err = 0;
 	for (size_t k = 0; k < g->cfg->region_count && !err; k++) {
-		const struct vm_mem_region *r = &g->cfg->regions[k];
+		const struct vmcfg_vm_mem_region *r = &g->cfg->regions[k];
 		if (r->flags & VMCFG_MEM_DEVICE)
 			continue; /* devices belong in passthrough_devices (W0203) */
 		snprintf(name, sizeof name, "memory@%" PRIx64, r->gpa);
@@ -253,14 +253,14 @@ static int write_memory(struct guest *g)
 static int write_cpus(struct guest *g)
 {
 	size_t n = g->cfg->cpu_num;
-	struct vm_vcpu_affinity *aff = calloc(n ? n : 1, sizeof *aff);
+	struct vmcfg_vm_vcpu_affinity *aff = calloc(n ? n : 1, sizeof *aff);
 	char name[48];
 	int err;
 	if (!aff) {
 		g->rc = VMCFG_ENOMEM;
 		return -FDT_ERR_INTERNAL;
 	}
-	vm_config_vcpu_affinities(g->cfg, aff, n);
+	vmcfg_vm_config_vcpu_affinities(g->cfg, aff, n);
 	bool wide = false;
 	for (size_t k = 0; k < n; k++)
 		wide |= (aff[k].phys_id & MPIDR_AFFINITY) > UINT32_MAX;
@@ -286,7 +286,7 @@ static int write_cpus(struct guest *g)
 }
 
 /* The window of the first emulated device of type t, if any. */
-static const struct vm_emu_device *emu_device(const struct vm_config *cfg, uint32_t t)
+static const struct vmcfg_vm_emu_device *emu_device(const struct vmcfg_vm_config *cfg, uint32_t t)
 {
 	for (size_t k = 0; k < cfg->emu_count; k++)
 		if (cfg->emu[k].emu_type == t)
@@ -297,8 +297,8 @@ static const struct vm_emu_device *emu_device(const struct vm_config *cfg, uint3
 /* An emulated GICv3 at the frames the config's devices name (vmcfg/fdt.h). */
 static int write_emulated_gic(struct guest *g)
 {
-	const struct vm_emu_device *gicd = emu_device(g->cfg, VMCFG_EMU_GPPT_DISTRIBUTOR);
-	const struct vm_emu_device *gicr = emu_device(g->cfg, VMCFG_EMU_GPPT_REDISTRIBUTOR);
+	const struct vmcfg_vm_emu_device *gicd = emu_device(g->cfg, VMCFG_EMU_GPPT_DISTRIBUTOR);
+	const struct vmcfg_vm_emu_device *gicr = emu_device(g->cfg, VMCFG_EMU_GPPT_REDISTRIBUTOR);
 	if (!gicd)
 		gicd = emu_device(g->cfg, VMCFG_EMU_INTERRUPT_CONTROLLER);
 	uint64_t dbase = gicd ? gicd->base_gpa : DEFAULT_GICD;
@@ -350,12 +350,12 @@ static int write_psci(struct guest *g)
 }
 
 /* Whether dev is an emulated PL011 (vm_create's console model: cfg_list[0] 0 or 1 on aarch64). */
-static bool emulated_pl011(const struct vm_emu_device *dev)
+static bool emulated_pl011(const struct vmcfg_vm_emu_device *dev)
 {
 	return dev->emu_type == VMCFG_EMU_CONSOLE && (!dev->cfg_count || dev->cfg_list[0] <= 1);
 }
 
-static const struct vm_emu_device *first_pl011(const struct vm_config *cfg)
+static const struct vmcfg_vm_emu_device *first_pl011(const struct vmcfg_vm_config *cfg)
 {
 	for (size_t k = 0; k < cfg->emu_count; k++)
 		if (emulated_pl011(&cfg->emu[k]))
@@ -387,7 +387,7 @@ static int write_emulated_consoles(struct guest *g)
 	    (err = fdt_end_node(g->fdt)))
 		return err;
 	for (size_t k = 0; k < g->cfg->emu_count && !err; k++) {
-		const struct vm_emu_device *d = &g->cfg->emu[k];
+		const struct vmcfg_vm_emu_device *d = &g->cfg->emu[k];
 		if (!emulated_pl011(d))
 			continue;
 		uint64_t reg[2] = { d->base_gpa, d->length };
@@ -418,7 +418,7 @@ static int write_stdout_path(struct guest *g)
 	int len = 0, chosen = fdt_path_offset(g->host->fdt, "/chosen");
 	const char *s = chosen >= 0 ? fdt_getprop(g->host->fdt, chosen, "stdout-path", &len) : NULL;
 	char path[512], value[600];
-	const struct vm_emu_device *con = first_pl011(g->cfg);
+	const struct vmcfg_vm_emu_device *con = first_pl011(g->cfg);
 	if (con)
 		snprintf(value, sizeof value, "/pl011@%" PRIx64, con->base_gpa);
 	if (!s || len <= 1 || s[len - 1] != '\0' || (size_t)len > sizeof path)
@@ -436,7 +436,7 @@ static int write_stdout_path(struct guest *g)
 
 static int write_chosen(struct guest *g)
 {
-	const struct vm_config *cfg = g->cfg;
+	const struct vmcfg_vm_config *cfg = g->cfg;
 	uint64_t size = g->opts ? g->opts->ramdisk_size : 0, end;
 	int err;
 	if ((err = fdt_begin_node(g->fdt, "chosen")))
@@ -487,8 +487,8 @@ static int write_ivc_channel(struct guest *g, const struct vmcfg_ivc_placement *
  */
 static int write_reserved_memory(struct guest *g)
 {
-	const struct vm_config *cfg = g->cfg;
-	const struct vm_emu_device *first = emu_device(cfg, VMCFG_EMU_IVC_CHANNEL);
+	const struct vmcfg_vm_config *cfg = g->cfg;
+	const struct vmcfg_vm_emu_device *first = emu_device(cfg, VMCFG_EMU_IVC_CHANNEL);
 	int err = 0;
 	if (!first)
 		return 0;
@@ -498,7 +498,7 @@ static int write_reserved_memory(struct guest *g)
 	    (err = fdt_property(g->fdt, "ranges", NULL, 0)))
 		return err;
 	for (size_t k = 0; k < cfg->emu_count && !err; k++) {
-		const struct vm_emu_device *d = &cfg->emu[k];
+		const struct vmcfg_vm_emu_device *d = &cfg->emu[k];
 		if (d->emu_type != VMCFG_EMU_IVC_CHANNEL)
 			continue;
 		uint64_t used = 0; /* the channels are packed from the window's start */
@@ -520,7 +520,7 @@ static int write_reserved_memory(struct guest *g)
  */
 static int plan_ivc(struct guest *g)
 {
-	const struct vm_emu_device *w = emu_device(g->cfg, VMCFG_EMU_IVC_CHANNEL);
+	const struct vmcfg_vm_emu_device *w = emu_device(g->cfg, VMCFG_EMU_IVC_CHANNEL);
 	const struct vmcfg_system *sys = g->opts ? g->opts->system : NULL;
 	size_t n = 0;
 	if (!sys || !g->cfg->name)
@@ -540,7 +540,7 @@ static int plan_ivc(struct guest *g)
 
 static int write_root(struct guest *g)
 {
-	const struct vm_config *cfg = g->cfg;
+	const struct vmcfg_vm_config *cfg = g->cfg;
 	int len = 0, err;
 	const void *compat = fdt_getprop(g->host->fdt, 0, "compatible", &len);
 	if ((err = fdt_finish_reservemap(g->fdt)) || (err = fdt_begin_node(g->fdt, "")) ||
@@ -576,7 +576,7 @@ static uint32_t fresh_phandle(const struct vmcfg_fdt_platform *host)
 	return max < 0xfffffffeu ? max + 1 : 0;
 }
 
-int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm_config *cfg,
+int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vmcfg_vm_config *cfg,
 			  const struct vmcfg_fdt_expansion *exp,
 			  const struct vmcfg_fdt_guest_opts *opts, struct vmcfg_diags *diags,
 			  char **blob, size_t *size)

@@ -430,12 +430,12 @@ int vmcfg_fdt_expand_spec(const struct vmcfg_fdt_platform *host, const struct vm
 }
 
 /* A runtime passthrough device that stands for a DT path (only a name was given). */
-static bool is_dt_path(const struct vm_pt_device *d)
+static bool is_dt_path(const struct vmcfg_vm_pt_device *d)
 {
 	return d->name && !d->base_gpa && !d->base_hpa && !d->length;
 }
 
-int vmcfg_fdt_expand_config(const struct vmcfg_fdt_platform *host, const struct vm_config *cfg,
+int vmcfg_fdt_expand_config(const struct vmcfg_fdt_platform *host, const struct vmcfg_vm_config *cfg,
 			    struct vmcfg_diags *diags, struct vmcfg_fdt_expansion **out)
 {
 	if (!out)
@@ -474,7 +474,7 @@ void vmcfg_fdt_expansion_free(struct vmcfg_fdt_expansion *exp)
 	free(exp);
 }
 
-int vmcfg_fdt_expansion_apply(const struct vmcfg_fdt_expansion *exp, struct vm_config *cfg)
+int vmcfg_fdt_expansion_apply(const struct vmcfg_fdt_expansion *exp, struct vmcfg_vm_config *cfg)
 {
 	if (!exp || !cfg)
 		return VMCFG_EINVAL;
@@ -483,17 +483,17 @@ int vmcfg_fdt_expansion_apply(const struct vmcfg_fdt_expansion *exp, struct vm_c
 			k++;
 			continue;
 		}
-		struct vm_pt_device d = cfg->pt[k]; /* removal moves the array under us */
-		vm_config_remove_pt_device(cfg, &d);
+		struct vmcfg_vm_pt_device d = cfg->pt[k]; /* removal moves the array under us */
+		vmcfg_vm_config_remove_pt_device(cfg, &d);
 	}
 	for (size_t k = 0; k < exp->window_count; k++) {
 		const struct vmcfg_fdt_pt_window *w = &exp->windows[k];
-		struct vm_pt_device d = { w->node, w->hpa, w->hpa, w->size, 0 };
-		if (vm_config_add_pt_device(cfg, &d))
+		struct vmcfg_vm_pt_device d = { w->node, w->hpa, w->hpa, w->size, 0 };
+		if (vmcfg_vm_config_add_pt_device(cfg, &d))
 			return VMCFG_ENOMEM;
 	}
 	for (size_t k = 0; k < exp->spi_count; k++)
-		if (vm_config_add_spi(cfg, exp->spis[k].spi))
+		if (vmcfg_vm_config_add_spi(cfg, exp->spis[k].spi))
 			return VMCFG_ENOMEM;
 	return 0;
 }

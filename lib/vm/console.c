@@ -216,7 +216,7 @@ static const struct vm_device_ops uart16550_ops = {
 
 /* ---- building one ---- */
 
-static enum console_model pick_model(const struct vm_build *b, const struct vm_emu_device *dev,
+static enum console_model pick_model(const struct vm_build *b, const struct vmcfg_vm_emu_device *dev,
 				     int *err)
 {
 	uint64_t want = dev->cfg_count ? dev->cfg_list[0] : 0;
@@ -237,7 +237,7 @@ static enum console_model pick_model(const struct vm_build *b, const struct vm_e
 	}
 }
 
-int vm_console_create(struct vm_build *b, const struct vm_emu_device *dev,
+int vm_console_create(struct vm_build *b, const struct vmcfg_vm_emu_device *dev,
 		      struct vm_device_info *info)
 {
 	struct vm *vm = b->vm;

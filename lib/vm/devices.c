@@ -102,7 +102,7 @@ static int setup_ivc_window(struct vm_build *b, const struct vm_device_info *inf
 	return 0;
 }
 
-static int from_factory(struct vm_build *b, const struct vm_emu_device *dev)
+static int from_factory(struct vm_build *b, const struct vmcfg_vm_emu_device *dev)
 {
 	const char *type = vmcfg_emu_type_name(dev->emu_type);
 	int err = b->opts->device_factory
@@ -120,7 +120,7 @@ static int from_factory(struct vm_build *b, const struct vm_emu_device *dev)
 	return 0;
 }
 
-static int setup_device(struct vm_build *b, const struct vm_emu_device *dev,
+static int setup_device(struct vm_build *b, const struct vmcfg_vm_emu_device *dev,
 			struct vm_device_info *info)
 {
 	*info = (struct vm_device_info){ dev->name ? dev->name : "", dev->emu_type, VM_BUS_MMIO,
@@ -143,7 +143,7 @@ static int setup_device(struct vm_build *b, const struct vm_emu_device *dev,
 int vm_setup_devices(struct vm_build *b)
 {
 	struct vm *vm = b->vm;
-	const struct vm_config *cfg = b->cfg;
+	const struct vmcfg_vm_config *cfg = b->cfg;
 	if (cfg->emu_count == 0)
 		return 0;
 	vm->devices = vmcfg_arena_zalloc(&vm->arena, cfg->emu_count * sizeof *vm->devices,

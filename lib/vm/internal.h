@@ -7,7 +7,7 @@
 /* What one vm_create call carries through its steps. */
 struct vm_build {
 	struct vm *vm;
-	const struct vm_config *cfg;
+	const struct vmcfg_vm_config *cfg;
 	const struct vm_create_opts *opts;
 	const struct vmcfg_system *sys;
 };
@@ -50,7 +50,7 @@ int vm_register_device(struct vm_build *b, const struct vm_device_info *info,
 
 /* Emulated consoles (console.c). */
 struct vm_console;
-int vm_console_create(struct vm_build *b, const struct vm_emu_device *dev,
+int vm_console_create(struct vm_build *b, const struct vmcfg_vm_emu_device *dev,
 		      struct vm_device_info *info);
 /* Pushes bytes into a console's receive FIFO; returns how many fit. */
 size_t vm_console_push(struct vm_console *c, const char *s, size_t len);

@@ -19,7 +19,7 @@ static const char *map_type_name(enum vmcfg_map_type t)
 	return "unknown map type";
 }
 
-static int map_region(struct vm_build *b, const struct vm_mem_region *r)
+static int map_region(struct vm_build *b, const struct vmcfg_vm_mem_region *r)
 {
 	struct vmcfg_aspace *as = &b->vm->aspace;
 	switch (r->map_type) {
@@ -43,7 +43,7 @@ static int map_region(struct vm_build *b, const struct vm_mem_region *r)
 	return VMCFG_EINVAL;
 }
 
-static int region_error(struct vm_build *b, const struct vm_mem_region *r, int err)
+static int region_error(struct vm_build *b, const struct vmcfg_vm_mem_region *r, int err)
 {
 	char g[VMCFG_FMT_BUF], s[VMCFG_FMT_BUF];
 	const char *why = vmcfg_strerror(err);
@@ -61,15 +61,15 @@ static int region_error(struct vm_build *b, const struct vm_mem_region *r, int e
 int vm_setup_memory(struct vm_build *b)
 {
 	struct vm *vm = b->vm;
-	const struct vm_config *cfg = b->cfg;
+	const struct vmcfg_vm_config *cfg = b->cfg;
 
 	vm->ram = vmcfg_arena_alloc(&vm->arena, (cfg->region_count ? cfg->region_count : 1) *
 							sizeof *vm->ram,
-				    _Alignof(struct vm_mem_region));
+				    _Alignof(struct vmcfg_vm_mem_region));
 	if (!vm->ram)
 		return vm_fail(b, VMCFG_ENOMEM, "out of memory");
 	for (size_t i = 0; i < cfg->region_count; i++) {
-		const struct vm_mem_region *r = &cfg->regions[i];
+		const struct vmcfg_vm_mem_region *r = &cfg->regions[i];
 		char g[VMCFG_FMT_BUF], s[VMCFG_FMT_BUF];
 		if (r->flags & VMCFG_MEM_DEVICE) {
 			vm_warn(vm, "memory region %s size %s is flagged DEVICE: skipped "
@@ -95,7 +95,7 @@ bool vm_range_is_ram(const struct vm *vm, uint64_t gpa, uint64_t len)
 	while (pos < end) {
 		bool advanced = false;
 		for (size_t i = 0; i < vm->ram_count; i++) {
-			const struct vm_mem_region *r = &vm->ram[i];
+			const struct vmcfg_vm_mem_region *r = &vm->ram[i];
 			if (pos >= r->gpa && pos - r->gpa < r->size) {
 				pos = r->gpa + r->size; /* no wrap: regions were mapped, so they fit */
 				advanced = true;

@@ -21,7 +21,7 @@ struct window {
 };
 
 /* A name-only passthrough entry: the device-tree path form (see vm.h). */
-static bool is_dt_path(const struct vm_pt_device *d)
+static bool is_dt_path(const struct vmcfg_vm_pt_device *d)
 {
 	return d->base_gpa == 0 && d->base_hpa == 0 && d->length == 0;
 }
@@ -56,10 +56,10 @@ static int round_window(struct vm_build *b, const char *name, uint64_t gpa, uint
 /* Collects every declared window, rounded. Returns the count or a (reported) error. */
 static int collect(struct vm_build *b, struct window *w)
 {
-	const struct vm_config *cfg = b->cfg;
+	const struct vmcfg_vm_config *cfg = b->cfg;
 	int n = 0;
 	for (size_t i = 0; i < cfg->pt_count; i++) {
-		const struct vm_pt_device *d = &cfg->pt[i];
+		const struct vmcfg_vm_pt_device *d = &cfg->pt[i];
 		if (is_dt_path(d))
 			return vm_fail(b, VMCFG_ENOSYS,
 				       "passthrough device '%s' is a device-tree path: resolving it "
@@ -77,7 +77,7 @@ static int collect(struct vm_build *b, struct window *w)
 		n++;
 	}
 	for (size_t i = 0; i < cfg->pt_address_count; i++) {
-		const struct vm_pt_address *a = &cfg->pt_addresses[i];
+		const struct vmcfg_vm_pt_address *a = &cfg->pt_addresses[i];
 		char *name = vmcfg_arena_alloc(&b->vm->arena, 40, 1);
 		if (!name)
 			return vm_fail(b, VMCFG_ENOMEM, "out of memory");

@@ -1,5 +1,5 @@
 /*
- * vCPUs: one per entry of the affinity contract (vm_config_vcpu_affinities),
+ * vCPUs: one per entry of the affinity contract (vmcfg_vm_config_vcpu_affinities),
  * with what each architecture needs at first entry: the identity the guest
  * reads back (MPIDR, hart id, APIC id) and the boot-protocol registers.
  */
@@ -9,7 +9,7 @@
 #define MPIDR_AFFINITY_MASK 0xff00ffffffull
 #define MPIDR_RES1 (1ull << 31)
 
-static uint64_t dtb_gpa(const struct vm_config *cfg)
+static uint64_t dtb_gpa(const struct vmcfg_vm_config *cfg)
 {
 	return cfg->dtb.has_load_gpa ? cfg->dtb.load_gpa : 0;
 }
@@ -46,12 +46,12 @@ int vm_setup_vcpus(struct vm_build *b)
 
 	if (n == 0)
 		return vm_fail(b, VMCFG_EINVAL, "cpu_num is 0");
-	struct vm_vcpu_affinity *aff =
-		vmcfg_arena_alloc(&vm->arena, n * sizeof *aff, _Alignof(struct vm_vcpu_affinity));
+	struct vmcfg_vm_vcpu_affinity *aff =
+		vmcfg_arena_alloc(&vm->arena, n * sizeof *aff, _Alignof(struct vmcfg_vm_vcpu_affinity));
 	vm->vcpus = vmcfg_arena_zalloc(&vm->arena, n * sizeof *vm->vcpus, _Alignof(struct vm_vcpu));
 	if (!aff || !vm->vcpus)
 		return vm_fail(b, VMCFG_ENOMEM, "out of memory");
-	int got = vm_config_vcpu_affinities(b->cfg, aff, n);
+	int got = vmcfg_vm_config_vcpu_affinities(b->cfg, aff, n);
 	if (got < 0)
 		return vm_fail(b, got, "vCPU affinities: %s", vmcfg_strerror(got));
 	for (uint32_t i = 0; i < n; i++) {

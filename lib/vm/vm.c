@@ -125,7 +125,7 @@ static void vm_teardown(struct vm *vm)
 static int copy_identity(struct vm_build *b)
 {
 	struct vm *vm = b->vm;
-	const struct vm_config *cfg = b->cfg;
+	const struct vmcfg_vm_config *cfg = b->cfg;
 	const char *name = cfg->name ? cfg->name : "";
 
 	vm->name = vmcfg_arena_strndup(&vm->arena, name, strlen(name));
@@ -147,7 +147,7 @@ static int copy_identity(struct vm_build *b)
 static int load_images(struct vm_build *b)
 {
 	const struct vm_create_opts *o = b->opts;
-	const struct vm_image *decl[4] = { &b->cfg->kernel, &b->cfg->bios, &b->cfg->dtb,
+	const struct vmcfg_vm_image *decl[4] = { &b->cfg->kernel, &b->cfg->bios, &b->cfg->dtb,
 					   &b->cfg->ramdisk };
 	bool seen[4] = { false, false, false, false };
 
@@ -170,7 +170,7 @@ static int load_images(struct vm_build *b)
 	return 0;
 }
 
-int vm_create(const struct vm_config *cfg, const struct vmcfg_system *sys,
+int vm_create(const struct vmcfg_vm_config *cfg, const struct vmcfg_system *sys,
 	      const struct vmcfg_hal *hal, const struct vm_create_opts *opts, struct vm **out)
 {
 	static const struct vm_create_opts no_opts;

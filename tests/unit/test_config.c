@@ -137,12 +137,12 @@ static void minimal_spec(struct fixture *f)
 }
 
 /* A config without regions or devices, to exercise the operations on. */
-static struct vm_config *empty_config(const struct vmcfg_allocator *a)
+static struct vmcfg_vm_config *empty_config(const struct vmcfg_allocator *a)
 {
 	struct fixture f;
-	struct vm_config *cfg;
+	struct vmcfg_vm_config *cfg;
 	minimal_spec(&f);
-	assert_int_equal(vm_config_from_spec(&f.spec, a, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, a, &cfg), 0);
 	return cfg;
 }
 
@@ -153,11 +153,11 @@ static void test_convert_every_field(void **state)
 	struct vmcfg_counting_alloc st = { 0 };
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
 	struct fixture f;
-	struct vm_config *cfg;
+	struct vmcfg_vm_config *cfg;
 	(void)state;
 
 	full_spec(&f);
-	assert_int_equal(vm_config_from_spec(&f.spec, &a, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, &a, &cfg), 0);
 	assert_int_equal(cfg->id, 1);
 	assert_string_equal(cfg->name, "linux-qemu");
 	assert_ptr_not_equal(cfg->name, f.spec.base.name.s); /* the config owns its strings */
@@ -232,7 +232,7 @@ static void test_convert_every_field(void **state)
 	assert_int_equal(cfg->spi_count, 0);
 	assert_int_equal(cfg->irq_mode, VMCFG_IRQ_PASSTHROUGH);
 
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(st.in_use, 0);
 }
 
@@ -241,11 +241,11 @@ static void test_convert_defaults(void **state)
 	struct vmcfg_counting_alloc st = { 0 };
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
 	struct fixture f;
-	struct vm_config *cfg;
+	struct vmcfg_vm_config *cfg;
 	(void)state;
 
 	minimal_spec(&f);
-	assert_int_equal(vm_config_from_spec(&f.spec, &a, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, &a, &cfg), 0);
 	assert_null(cfg->phys_cpu_ids);
 	assert_null(cfg->phys_cpu_sets);
 	assert_false(cfg->bios.present);
@@ -256,13 +256,13 @@ static void test_convert_defaults(void **state)
 	assert_int_equal(cfg->region_count + cfg->emu_count + cfg->pt_count, 0);
 	assert_int_equal(cfg->pt_address_count + cfg->excluded_count + cfg->spi_count, 0);
 	assert_int_equal(cfg->irq_mode, VMCFG_IRQ_NONE);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 
 	f.spec.kernel.image_location = str("fs");
-	assert_int_equal(vm_config_from_spec(&f.spec, &a, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, &a, &cfg), 0);
 	assert_int_equal(cfg->image_location, VMCFG_IMAGE_FS);
-	vm_config_free(cfg);
-	vm_config_free(NULL);
+	vmcfg_vm_config_free(cfg);
+	vmcfg_vm_config_free(NULL);
 	assert_int_equal(st.in_use, 0);
 }
 
@@ -318,7 +318,7 @@ static void test_convert_refuses_incomplete_spec(void **state)
 	struct vmcfg_counting_alloc st = { 0 };
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
 	struct fixture f;
-	struct vm_config sentinel, *cfg;
+	struct vmcfg_vm_config sentinel, *cfg;
 	int which;
 	(void)state;
 
@@ -327,7 +327,7 @@ static void test_convert_refuses_incomplete_spec(void **state)
 		if (!break_spec(&f, which))
 			break;
 		cfg = &sentinel; /* must be reset to NULL */
-		if (vm_config_from_spec(&f.spec, &a, &cfg) != VMCFG_EINVALID)
+		if (vmcfg_vm_config_from_spec(&f.spec, &a, &cfg) != VMCFG_EINVALID)
 			fail_msg("break_spec case %d was not refused", which);
 		assert_null(cfg);
 	}
@@ -335,10 +335,10 @@ static void test_convert_refuses_incomplete_spec(void **state)
 	assert_int_equal(st.calls, 0); /* refused before allocating anything */
 
 	full_spec(&f);
-	assert_int_equal(vm_config_from_spec(NULL, &a, &cfg), VMCFG_EINVAL);
+	assert_int_equal(vmcfg_vm_config_from_spec(NULL, &a, &cfg), VMCFG_EINVAL);
 	assert_null(cfg);
-	assert_int_equal(vm_config_from_spec(&f.spec, NULL, &cfg), VMCFG_EINVAL);
-	assert_int_equal(vm_config_from_spec(&f.spec, &a, NULL), VMCFG_EINVAL);
+	assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, NULL, &cfg), VMCFG_EINVAL);
+	assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, &a, NULL), VMCFG_EINVAL);
 }
 
 /* phys_cpu_ids / phys_cpu_sets must have exactly cpu_num entries. */
@@ -347,7 +347,7 @@ static void test_convert_cpu_list_length(void **state)
 	struct vmcfg_counting_alloc st = { 0 };
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
 	struct fixture f;
-	struct vm_config *cfg;
+	struct vmcfg_vm_config *cfg;
 	(void)state;
 
 	for (size_t n = 0; n <= 3; n++) {
@@ -355,14 +355,14 @@ static void test_convert_cpu_list_length(void **state)
 		full_spec(&f);
 		f.ids[2] = u(0x102);
 		f.spec.base.phys_cpu_ids.count = n;
-		assert_int_equal(vm_config_from_spec(&f.spec, &a, &cfg), want);
-		vm_config_free(cfg);
+		assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, &a, &cfg), want);
+		vmcfg_vm_config_free(cfg);
 
 		full_spec(&f);
 		f.sets[2] = u(0x8);
 		f.spec.base.phys_cpu_sets.count = n;
-		assert_int_equal(vm_config_from_spec(&f.spec, &a, &cfg), want);
-		vm_config_free(cfg);
+		assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, &a, &cfg), want);
+		vmcfg_vm_config_free(cfg);
 	}
 	assert_int_equal(st.in_use, 0);
 }
@@ -373,49 +373,49 @@ static void test_affinity(void **state)
 {
 	struct vmcfg_counting_alloc st = { 0 };
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
-	struct vm_vcpu_affinity out[3];
+	struct vmcfg_vm_vcpu_affinity out[3];
 	struct fixture f;
-	struct vm_config *cfg;
+	struct vmcfg_vm_config *cfg;
 	(void)state;
 
 	full_spec(&f); /* ids and sets */
-	assert_int_equal(vm_config_from_spec(&f.spec, &a, &cfg), 0);
-	assert_int_equal(vm_config_vcpu_affinities(cfg, out, 3), 2);
+	assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, &a, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_vcpu_affinities(cfg, out, 3), 2);
 	for (uint32_t i = 0; i < 2; i++) {
 		assert_int_equal(out[i].vcpu_id, i);
 		assert_true(out[i].has_mask);
 		assert_int_equal(out[i].pcpu_mask, i == 0 ? 0x1 : 0x6);
 		assert_int_equal(out[i].phys_id, 0x100 + i);
 	}
-	assert_int_equal(vm_config_vcpu_affinities(cfg, out, 1), VMCFG_ENOSPC);
-	vm_config_free(cfg);
+	assert_int_equal(vmcfg_vm_config_vcpu_affinities(cfg, out, 1), VMCFG_ENOSPC);
+	vmcfg_vm_config_free(cfg);
 
 	full_spec(&f); /* ids without sets: any pCPU */
 	f.spec.base.phys_cpu_sets.set = false;
-	assert_int_equal(vm_config_from_spec(&f.spec, &a, &cfg), 0);
-	assert_int_equal(vm_config_vcpu_affinities(cfg, out, 2), 2);
+	assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, &a, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_vcpu_affinities(cfg, out, 2), 2);
 	assert_false(out[1].has_mask);
 	assert_int_equal(out[1].phys_id, 0x101);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 
 	full_spec(&f); /* sets without ids: physical id i */
 	f.spec.base.phys_cpu_ids.set = false;
-	assert_int_equal(vm_config_from_spec(&f.spec, &a, &cfg), 0);
-	assert_int_equal(vm_config_vcpu_affinities(cfg, out, 2), 2);
+	assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, &a, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_vcpu_affinities(cfg, out, 2), 2);
 	assert_true(out[1].has_mask);
 	assert_int_equal(out[1].pcpu_mask, 0x6);
 	assert_int_equal(out[1].phys_id, 1);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 
 	minimal_spec(&f); /* neither */
-	assert_int_equal(vm_config_from_spec(&f.spec, &a, &cfg), 0);
-	assert_int_equal(vm_config_vcpu_affinities(cfg, out, 3), 3);
+	assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, &a, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_vcpu_affinities(cfg, out, 3), 3);
 	for (uint32_t i = 0; i < 3; i++) {
 		assert_int_equal(out[i].vcpu_id, i);
 		assert_false(out[i].has_mask);
 		assert_int_equal(out[i].phys_id, i);
 	}
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(st.in_use, 0);
 }
 
@@ -425,48 +425,48 @@ static void test_pt_devices(void **state)
 {
 	struct vmcfg_counting_alloc st = { 0 };
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
-	struct vm_config *cfg = empty_config(&a);
+	struct vmcfg_vm_config *cfg = empty_config(&a);
 	char name[] = "uart";
-	struct vm_pt_device uart = { name, 0x9000000, 0x9000000, 0x1000, 33 };
-	struct vm_pt_device rtc = { "rtc", 0x9010000, 0x9010000, 0x1000, 34 };
-	struct vm_pt_device gpio = { "gpio", 0x9030000, 0x9030000, 0x1000, 39 };
-	struct vm_pt_device anon = { NULL, 0x1000, 0x1000, 0x1000, 0 };
+	struct vmcfg_vm_pt_device uart = { name, 0x9000000, 0x9000000, 0x1000, 33 };
+	struct vmcfg_vm_pt_device rtc = { "rtc", 0x9010000, 0x9010000, 0x1000, 34 };
+	struct vmcfg_vm_pt_device gpio = { "gpio", 0x9030000, 0x9030000, 0x1000, 39 };
+	struct vmcfg_vm_pt_device anon = { NULL, 0x1000, 0x1000, 0x1000, 0 };
 	(void)state;
 
-	assert_int_equal(vm_config_add_pt_device(cfg, &uart), 0);
+	assert_int_equal(vmcfg_vm_config_add_pt_device(cfg, &uart), 0);
 	name[0] = 'X'; /* the name was copied */
 	assert_string_equal(cfg->pt[0].name, "uart");
 	uart.name = "uart";
-	assert_int_equal(vm_config_add_pt_device(cfg, &rtc), 0);
-	assert_int_equal(vm_config_add_pt_device(cfg, &uart), 0);
-	assert_int_equal(vm_config_add_pt_device(cfg, &gpio), 0);
-	assert_int_equal(vm_config_add_pt_device(cfg, &anon), 0);
+	assert_int_equal(vmcfg_vm_config_add_pt_device(cfg, &rtc), 0);
+	assert_int_equal(vmcfg_vm_config_add_pt_device(cfg, &uart), 0);
+	assert_int_equal(vmcfg_vm_config_add_pt_device(cfg, &gpio), 0);
+	assert_int_equal(vmcfg_vm_config_add_pt_device(cfg, &anon), 0);
 	assert_int_equal(cfg->pt_count, 5);
 
 	/* Equal means every field: another irq or a NULL name is not a match. */
-	struct vm_pt_device other = uart;
+	struct vmcfg_vm_pt_device other = uart;
 	other.irq_id = 0;
-	assert_int_equal(vm_config_remove_pt_device(cfg, &other), 0);
+	assert_int_equal(vmcfg_vm_config_remove_pt_device(cfg, &other), 0);
 	other = uart;
 	other.name = NULL;
-	assert_int_equal(vm_config_remove_pt_device(cfg, &other), 0);
+	assert_int_equal(vmcfg_vm_config_remove_pt_device(cfg, &other), 0);
 	assert_int_equal(cfg->pt_count, 5);
 
 	/*
 	 * Regression: the reference kept the match and dropped the others.
 	 * Both uart entries go; rtc, gpio and the unnamed one stay in order.
 	 */
-	assert_int_equal(vm_config_remove_pt_device(cfg, &uart), 2);
+	assert_int_equal(vmcfg_vm_config_remove_pt_device(cfg, &uart), 2);
 	assert_int_equal(cfg->pt_count, 3);
 	assert_string_equal(cfg->pt[0].name, "rtc");
 	assert_string_equal(cfg->pt[1].name, "gpio");
 	assert_null(cfg->pt[2].name);
 	assert_int_equal(cfg->pt[2].base_gpa, 0x1000);
-	assert_int_equal(vm_config_remove_pt_device(cfg, &anon), 1);
-	assert_int_equal(vm_config_remove_pt_device(cfg, &anon), 0);
+	assert_int_equal(vmcfg_vm_config_remove_pt_device(cfg, &anon), 1);
+	assert_int_equal(vmcfg_vm_config_remove_pt_device(cfg, &anon), 0);
 	assert_int_equal(cfg->pt_count, 2);
 
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(st.in_use, 0);
 }
 
@@ -474,43 +474,43 @@ static void test_spis(void **state)
 {
 	struct vmcfg_counting_alloc st = { 0 };
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
-	struct vm_config *cfg = empty_config(&a);
+	struct vmcfg_vm_config *cfg = empty_config(&a);
 	(void)state;
 
 	for (uint32_t spi = 32; spi < 40; spi++)
-		assert_int_equal(vm_config_add_spi(cfg, spi), 0);
-	assert_int_equal(vm_config_add_spi(cfg, 33), 0); /* no duplicate */
-	assert_int_equal(vm_config_add_spi(cfg, 39), 0);
+		assert_int_equal(vmcfg_vm_config_add_spi(cfg, spi), 0);
+	assert_int_equal(vmcfg_vm_config_add_spi(cfg, 33), 0); /* no duplicate */
+	assert_int_equal(vmcfg_vm_config_add_spi(cfg, 39), 0);
 	assert_int_equal(cfg->spi_count, 8);
 	for (uint32_t i = 0; i < 8; i++)
 		assert_int_equal(cfg->spis[i], 32 + i);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(st.in_use, 0);
 }
 
-static void add(struct vm_config *cfg, uint64_t gpa, uint64_t size, uint32_t flags)
+static void add(struct vmcfg_vm_config *cfg, uint64_t gpa, uint64_t size, uint32_t flags)
 {
-	struct vm_mem_region r = { gpa, size, flags, VMCFG_MAP_ALLOC };
-	assert_int_equal(vm_config_add_region(cfg, &r), 0);
+	struct vmcfg_vm_mem_region r = { gpa, size, flags, VMCFG_MAP_ALLOC };
+	assert_int_equal(vmcfg_vm_config_add_region(cfg, &r), 0);
 }
 
 static void test_add_region(void **state)
 {
 	struct vmcfg_counting_alloc st = { 0 };
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
-	struct vm_config *cfg = empty_config(&a);
-	struct vm_mem_region wraps = { UINT64_MAX - 0xfff, 0x1001, 0x7, VMCFG_MAP_ALLOC };
+	struct vmcfg_vm_config *cfg = empty_config(&a);
+	struct vmcfg_vm_mem_region wraps = { UINT64_MAX - 0xfff, 0x1001, 0x7, VMCFG_MAP_ALLOC };
 	(void)state;
 
 	add(cfg, 0x40000000, 0x1000, 0x7);
 	add(cfg, UINT64_MAX - 0xfff, 0x1000, 0x7); /* ends exactly at 2^64 */
-	assert_int_equal(vm_config_add_region(cfg, &wraps), VMCFG_ERANGE);
+	assert_int_equal(vmcfg_vm_config_add_region(cfg, &wraps), VMCFG_ERANGE);
 	wraps.gpa = 2; /* [2, 2^64 + 1) */
 	wraps.size = UINT64_MAX;
-	assert_int_equal(vm_config_add_region(cfg, &wraps), VMCFG_ERANGE);
+	assert_int_equal(vmcfg_vm_config_add_region(cfg, &wraps), VMCFG_ERANGE);
 	assert_int_equal(cfg->region_count, 2);
 	assert_int_equal(cfg->regions[1].gpa, UINT64_MAX - 0xfff);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(st.in_use, 0);
 }
 
@@ -518,36 +518,36 @@ static void test_contains_range(void **state)
 {
 	struct vmcfg_counting_alloc st = { 0 };
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
-	struct vm_config *cfg = empty_config(&a);
+	struct vmcfg_vm_config *cfg = empty_config(&a);
 	(void)state;
 
-	assert_false(vm_config_contains_range(cfg, 0, 0)); /* no region at all */
+	assert_false(vmcfg_vm_config_contains_range(cfg, 0, 0)); /* no region at all */
 
 	/* Regression: a range across adjacent regions, listed out of order. */
 	add(cfg, 0x3000, 0x1000, 0x7);
 	add(cfg, 0x1000, 0x1000, 0x7);
 	add(cfg, 0x2000, 0x1000, 0x7);
-	assert_true(vm_config_contains_range(cfg, 0x1000, 0x3000));
-	assert_true(vm_config_contains_range(cfg, 0x1800, 0x2000));
-	assert_true(vm_config_contains_range(cfg, 0x2fff, 2));
-	assert_false(vm_config_contains_range(cfg, 0x1000, 0x3001));
-	assert_false(vm_config_contains_range(cfg, 0xfff, 2));
+	assert_true(vmcfg_vm_config_contains_range(cfg, 0x1000, 0x3000));
+	assert_true(vmcfg_vm_config_contains_range(cfg, 0x1800, 0x2000));
+	assert_true(vmcfg_vm_config_contains_range(cfg, 0x2fff, 2));
+	assert_false(vmcfg_vm_config_contains_range(cfg, 0x1000, 0x3001));
+	assert_false(vmcfg_vm_config_contains_range(cfg, 0xfff, 2));
 
 	/* Size 0: contained when start lies in a region (the end is exclusive). */
-	assert_true(vm_config_contains_range(cfg, 0x1000, 0));
-	assert_true(vm_config_contains_range(cfg, 0x3fff, 0));
-	assert_false(vm_config_contains_range(cfg, 0x4000, 0));
+	assert_true(vmcfg_vm_config_contains_range(cfg, 0x1000, 0));
+	assert_true(vmcfg_vm_config_contains_range(cfg, 0x3fff, 0));
+	assert_false(vmcfg_vm_config_contains_range(cfg, 0x4000, 0));
 
 	/* Overlapping regions; a gap between regions is not covered. */
 	add(cfg, 0x14000, 0x8000, 0x7);
 	add(cfg, 0x10000, 0x8000, 0x7);
-	assert_true(vm_config_contains_range(cfg, 0x10000, 0xc000));
-	assert_false(vm_config_contains_range(cfg, 0x3000, 0xd000));
+	assert_true(vmcfg_vm_config_contains_range(cfg, 0x10000, 0xc000));
+	assert_false(vmcfg_vm_config_contains_range(cfg, 0x3000, 0xd000));
 
 	/* A DEVICE region is not guest memory. */
 	add(cfg, 0x4000, 0x1000, VMCFG_MEM_DEVICE | 0x3);
-	assert_false(vm_config_contains_range(cfg, 0x4000, 1));
-	assert_false(vm_config_contains_range(cfg, 0x3000, 0x2000));
+	assert_false(vmcfg_vm_config_contains_range(cfg, 0x4000, 1));
+	assert_false(vmcfg_vm_config_contains_range(cfg, 0x3000, 0x2000));
 
 	/*
 	 * Regression: near 2^64 the reference's start + size overflowed. A
@@ -555,18 +555,18 @@ static void test_contains_range(void **state)
 	 */
 	add(cfg, UINT64_MAX - 0x1fff, 0x1000, 0x7);
 	add(cfg, UINT64_MAX - 0xfff, 0x1000, 0x7);
-	assert_true(vm_config_contains_range(cfg, UINT64_MAX - 0x1fff, 0x2000));
-	assert_true(vm_config_contains_range(cfg, UINT64_MAX, 1));
-	assert_true(vm_config_contains_range(cfg, UINT64_MAX, 0));
-	assert_false(vm_config_contains_range(cfg, UINT64_MAX, 2));
-	assert_false(vm_config_contains_range(cfg, UINT64_MAX - 0xf, 0x11));
-	assert_false(vm_config_contains_range(cfg, 0x1000, UINT64_MAX));
-	assert_false(vm_config_contains_range(cfg, UINT64_MAX - 0x2000, 0x10));
+	assert_true(vmcfg_vm_config_contains_range(cfg, UINT64_MAX - 0x1fff, 0x2000));
+	assert_true(vmcfg_vm_config_contains_range(cfg, UINT64_MAX, 1));
+	assert_true(vmcfg_vm_config_contains_range(cfg, UINT64_MAX, 0));
+	assert_false(vmcfg_vm_config_contains_range(cfg, UINT64_MAX, 2));
+	assert_false(vmcfg_vm_config_contains_range(cfg, UINT64_MAX - 0xf, 0x11));
+	assert_false(vmcfg_vm_config_contains_range(cfg, 0x1000, UINT64_MAX));
+	assert_false(vmcfg_vm_config_contains_range(cfg, UINT64_MAX - 0x2000, 0x10));
 	add(cfg, 0, UINT64_MAX, 0x7); /* everything but the last byte */
-	assert_true(vm_config_contains_range(cfg, 0, UINT64_MAX));
-	assert_true(vm_config_contains_range(cfg, 1, UINT64_MAX));
+	assert_true(vmcfg_vm_config_contains_range(cfg, 0, UINT64_MAX));
+	assert_true(vmcfg_vm_config_contains_range(cfg, 1, UINT64_MAX));
 
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(st.in_use, 0);
 }
 
@@ -586,12 +586,12 @@ static void text_write(void *ud, const char *s, size_t len)
 	t->data[t->len] = '\0';
 }
 
-static const char *to_json(const struct vm_config *cfg, struct text *t)
+static const char *to_json(const struct vmcfg_vm_config *cfg, struct text *t)
 {
 	struct vmcfg_writer w = { text_write, t };
 	t->len = 0;
 	t->data[0] = '\0';
-	vm_config_emit_json(cfg, &w);
+	vmcfg_vm_config_emit_json(cfg, &w);
 	return t->data;
 }
 
@@ -715,22 +715,22 @@ static void test_emit_json(void **state)
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
 	static struct text t;
 	struct fixture f;
-	struct vm_config *cfg;
+	struct vmcfg_vm_config *cfg;
 	(void)state;
 
 	full_spec(&f);
-	assert_int_equal(vm_config_from_spec(&f.spec, &a, &cfg), 0);
-	assert_int_equal(vm_config_add_spi(cfg, 33), 0);
-	assert_int_equal(vm_config_add_spi(cfg, 79), 0);
+	assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, &a, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_add_spi(cfg, 33), 0);
+	assert_int_equal(vmcfg_vm_config_add_spi(cfg, 79), 0);
 	assert_string_equal(to_json(cfg, &t), expected_json);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 
 	/* Empty lists, absent values, any-CPU affinity, escaped strings, 2^64 - 1. */
 	minimal_spec(&f);
 	f.spec.base.id = u(UINT64_MAX);
 	f.spec.base.name = str("a\"b\\c\n\x01\x1f\xc3\xa9");
 	f.spec.base.cpu_num = u(1);
-	assert_int_equal(vm_config_from_spec(&f.spec, &a, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_from_spec(&f.spec, &a, &cfg), 0);
 	assert_string_equal(to_json(cfg, &t),
 			    "{\n"
 			    "  \"id\": 18446744073709551615,\n"
@@ -766,7 +766,7 @@ static void test_emit_json(void **state)
 			    "  \"spis\": [],\n"
 			    "  \"interrupt_mode\": \"no_irq\"\n"
 			    "}\n");
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(st.in_use, 0);
 }
 
@@ -778,7 +778,7 @@ static void test_convert_alloc_failure(void **state)
 	struct vmcfg_counting_alloc st = { 0 };
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
 	struct fixture f;
-	struct vm_config *cfg;
+	struct vmcfg_vm_config *cfg;
 	uint64_t fail_at;
 	(void)state;
 
@@ -787,7 +787,7 @@ static void test_convert_alloc_failure(void **state)
 	f.spec.kernel.cmdline = str(long_cmdline);
 	for (fail_at = 1;; fail_at++) {
 		st = (struct vmcfg_counting_alloc){ .fail_at = fail_at };
-		int rc = vm_config_from_spec(&f.spec, &a, &cfg);
+		int rc = vmcfg_vm_config_from_spec(&f.spec, &a, &cfg);
 		if (rc == 0)
 			break;
 		assert_int_equal(rc, VMCFG_ENOMEM);
@@ -797,7 +797,7 @@ static void test_convert_alloc_failure(void **state)
 	/* config, two arena chunks and five arrays: every one was made to fail */
 	assert_int_equal(fail_at, 9);
 	assert_string_equal(cfg->cmdline, long_cmdline);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(st.in_use, 0);
 }
 
@@ -806,30 +806,30 @@ static void test_operations_alloc_failure(void **state)
 	static char long_name[2000]; /* needs an arena chunk of its own */
 	struct vmcfg_counting_alloc st = { 0 };
 	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
-	struct vm_config *cfg = empty_config(&a);
-	struct vm_pt_device dev = { "uart", 0x9000000, 0x9000000, 0x1000, 33 };
-	struct vm_mem_region ram = { 0x40000000, 0x1000, 0x7, VMCFG_MAP_ALLOC };
+	struct vmcfg_vm_config *cfg = empty_config(&a);
+	struct vmcfg_vm_pt_device dev = { "uart", 0x9000000, 0x9000000, 0x1000, 33 };
+	struct vmcfg_vm_mem_region ram = { 0x40000000, 0x1000, 0x7, VMCFG_MAP_ALLOC };
 	(void)state;
 
 	st.fail_at = st.calls + 1; /* growing the array fails */
-	assert_int_equal(vm_config_add_pt_device(cfg, &dev), VMCFG_ENOMEM);
+	assert_int_equal(vmcfg_vm_config_add_pt_device(cfg, &dev), VMCFG_ENOMEM);
 	assert_int_equal(cfg->pt_count, 0);
 	memset(long_name, 'n', sizeof long_name - 1);
 	dev.name = long_name;
 	st.fail_at = st.calls + 2; /* the array grows, copying the name fails */
-	assert_int_equal(vm_config_add_pt_device(cfg, &dev), VMCFG_ENOMEM);
+	assert_int_equal(vmcfg_vm_config_add_pt_device(cfg, &dev), VMCFG_ENOMEM);
 	assert_int_equal(cfg->pt_count, 0);
 	st.fail_at = st.calls + 1;
-	assert_int_equal(vm_config_add_spi(cfg, 40), VMCFG_ENOMEM);
+	assert_int_equal(vmcfg_vm_config_add_spi(cfg, 40), VMCFG_ENOMEM);
 	assert_int_equal(cfg->spi_count, 0);
 	st.fail_at = st.calls + 1;
-	assert_int_equal(vm_config_add_region(cfg, &ram), VMCFG_ENOMEM);
+	assert_int_equal(vmcfg_vm_config_add_region(cfg, &ram), VMCFG_ENOMEM);
 	assert_int_equal(cfg->region_count, 0);
 
 	st.fail_at = 0;
-	assert_int_equal(vm_config_add_pt_device(cfg, &dev), 0);
+	assert_int_equal(vmcfg_vm_config_add_pt_device(cfg, &dev), 0);
 	assert_string_equal(cfg->pt[0].name, long_name);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(st.in_use, 0);
 }
 

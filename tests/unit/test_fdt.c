@@ -449,8 +449,8 @@ static void test_qemu_pl011(void **state)
 	/* Applied to a runtime config: the path entry becomes the window. */
 	struct vmcfg_vm_spec *spec = load_vm("cpu_num = 1", "[0x4000_0000, 0x1000_0000, 0x7, 0]",
 				       "passthrough_devices = [[\"/pl011@9000000\"]]");
-	struct vm_config *cfg;
-	assert_int_equal(vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
+	struct vmcfg_vm_config *cfg;
+	assert_int_equal(vmcfg_vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
 	assert_int_equal(vmcfg_fdt_expansion_apply(exp, cfg), 0);
 	assert_int_equal(cfg->pt_count, 1);
 	assert_int_equal(cfg->pt[0].base_gpa, 0x9000000);
@@ -458,7 +458,7 @@ static void test_qemu_pl011(void **state)
 	assert_int_equal(cfg->pt[0].length, 0x1000);
 	assert_int_equal(cfg->spi_count, 1);
 	assert_int_equal(cfg->spis[0], 1);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	vmcfg_vm_spec_free(spec);
 	vmcfg_fdt_expansion_free(exp);
 	vmcfg_fdt_platform_free(host);
@@ -529,12 +529,12 @@ static void assert_no_dangling(const void *fdt)
 
 static char *build_guest(const struct vmcfg_fdt_platform *host, struct vmcfg_vm_spec *spec, size_t *size)
 {
-	struct vm_config *cfg;
+	struct vmcfg_vm_config *cfg;
 	struct vmcfg_fdt_expansion *exp;
 	char *blob, *dts;
 	size_t dts_len;
 	struct vmcfg_fdt_guest_opts opts = { 0x20000, NULL };
-	assert_int_equal(vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
 	assert_int_equal(vmcfg_fdt_expand_config(host, cfg, &diags, &exp), 0);
 	assert_int_equal(vmcfg_fdt_guest_build(host, cfg, exp, &opts, &diags, &blob, size), 0);
 	assert_int_equal(fdt_check_full(blob, *size), 0);
@@ -543,7 +543,7 @@ static char *build_guest(const struct vmcfg_fdt_platform *host, struct vmcfg_vm_
 	free(dts);
 	assert_no_dangling(blob);
 	vmcfg_fdt_expansion_free(exp);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	return blob;
 }
 
@@ -633,12 +633,12 @@ static void test_guest_static_ivc(void **state)
 	struct vmcfg_fdt_platform *host = open_qemu();
 	struct vmcfg_vm_spec *spec = load_vm("cpu_num = 1", "[0x4000_0000, 0x1000_0000, 0x7, 0]",
 				       "passthrough_devices = []\ninterrupt_mode = \"emu\"");
-	struct vm_config *cfg;
+	struct vmcfg_vm_config *cfg;
 	struct vmcfg_fdt_guest_opts opts = { 0, NULL };
 	char *fdt, *dts;
 	size_t size, dts_len;
 	(void)state;
-	assert_int_equal(vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
 
 	opts.system = load_system(two);
 	assert_int_equal(vmcfg_fdt_guest_build(host, cfg, NULL, &opts, &diags, &fdt, &size), 0);
@@ -686,7 +686,7 @@ static void test_guest_static_ivc(void **state)
 	assert_null(fdt);
 	vmcfg_system_free((struct vmcfg_system *)opts.system);
 
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	vmcfg_vm_spec_free(spec);
 	vmcfg_fdt_platform_free(host);
 }

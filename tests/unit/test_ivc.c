@@ -22,7 +22,7 @@
 
 struct world {
 	struct fixture f;
-	struct vm_config *cfg[3];
+	struct vmcfg_vm_config *cfg[3];
 	struct vm *vm[3];
 	struct vmcfg_system *sys;
 	struct vmcfg_ivc_registry reg;
@@ -83,7 +83,7 @@ static void world_free(struct world *w)
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(w->vm[i]->ivc_attached, 0);
 		assert_int_equal(vm_destroy(w->vm[i]), 0);
-		vm_config_free(w->cfg[i]);
+		vmcfg_vm_config_free(w->cfg[i]);
 	}
 	vmcfg_system_free(w->sys);
 	assert_int_equal(w->f.sim.in_use, 0);

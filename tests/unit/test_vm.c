@@ -11,7 +11,7 @@
 #define RAM16M "memory_regions = [[0x4000_0000, 0x100_0000, 0x7, 0]]\n"
 #define NO_DEVICES "emu_devices = []\npassthrough_devices = []\n"
 
-static struct vm *create_ok(struct fixture *f, struct vm_config *cfg,
+static struct vm *create_ok(struct fixture *f, struct vmcfg_vm_config *cfg,
 			    const struct vm_create_opts *o)
 {
 	struct vm *vm = NULL;
@@ -23,7 +23,7 @@ static struct vm *create_ok(struct fixture *f, struct vm_config *cfg,
 	return vm;
 }
 
-static int create_err(struct fixture *f, struct vm_config *cfg, const struct vm_create_opts *o)
+static int create_err(struct fixture *f, struct vmcfg_vm_config *cfg, const struct vm_create_opts *o)
 {
 	struct vm *vm = (struct vm *)1;
 	size_t frames = f->sim.in_use;
@@ -47,7 +47,7 @@ static void test_vcpus_aarch64(void **state)
 	char err[256];
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
-	struct vm_config *cfg = fx_config(&f,
+	struct vmcfg_vm_config *cfg = fx_config(&f,
 		"[base]\nid = 3\nname = \"a\"\nvm_type = 1\ncpu_num = 2\n"
 		"phys_cpu_ids = [0x100, 0x1_0000_0201]\nphys_cpu_sets = [2, 4]\n"
 		"[kernel]\nentry_point = 0x4008_0000\nkernel_path = \"k\"\n"
@@ -67,7 +67,7 @@ static void test_vcpus_aarch64(void **state)
 	assert_string_equal(vm->name, "a");
 	assert_int_equal(vm->id, 3);
 	destroy(vm);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 
 	/* A physical id with bits outside the MPIDR affinity fields is refused. */
 	cfg = fx_config(&f, "[base]\nid = 3\nname = \"a\"\nvm_type = 1\ncpu_num = 1\n"
@@ -76,7 +76,7 @@ static void test_vcpus_aarch64(void **state)
 			    "kernel_load_addr = 0x4008_0000\n" RAM16M "[devices]\n" NO_DEVICES);
 	assert_int_equal(create_err(&f, cfg, &o), VMCFG_EINVAL);
 	assert_non_null(strstr(err, "MPIDR"));
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(f.sim.in_use, 0);
 	assert_int_equal(f.counts.in_use, 0);
 	fx_free(&f);
@@ -88,7 +88,7 @@ static void test_vcpus_riscv_x86(void **state)
 	char err[256];
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
-	struct vm_config *cfg = fx_config(&f,
+	struct vmcfg_vm_config *cfg = fx_config(&f,
 		"[base]\nid = 1\nname = \"r\"\nvm_type = 1\ncpu_num = 2\nphys_cpu_ids = [4, 5]\n"
 		"[kernel]\nentry_point = 0x4020_0000\nkernel_path = \"k\"\n"
 		"kernel_load_addr = 0x4020_0000\ndtb_path = \"d\"\ndtb_load_addr = 0x4100_0000\n"
@@ -111,7 +111,7 @@ static void test_vcpus_riscv_x86(void **state)
 
 	o.arch = VMCFG_ARCH_UNKNOWN; /* and no platform */
 	assert_int_equal(create_err(&f, cfg, &o), VMCFG_EINVAL);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
 }
 
@@ -124,7 +124,7 @@ static void test_map_alloc_zeroed(void **state)
 	uint8_t buf[4096], zero[4096] = { 0 };
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, true); /* every free frame reads 0xA5 */
-	struct vm_config *cfg = fx_config(&f, FX_VM(1, "z", RAM16M, NO_DEVICES));
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "z", RAM16M, NO_DEVICES));
 	struct vm_create_opts o = fx_opts(err, sizeof err);
 	struct vm *vm = create_ok(&f, cfg, &o);
 	struct vmcfg_aspace_stats st;
@@ -167,7 +167,7 @@ static void test_map_alloc_zeroed(void **state)
 	assert_int_equal(vmcfg_aspace_read(&vm->aspace, 0x40123000, buf, sizeof buf), 0);
 	assert_memory_equal(buf, zero, sizeof buf);
 	destroy(vm);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(f.sim.in_use, 0);
 	fx_free(&f);
 }
@@ -181,7 +181,7 @@ static void test_map_identical(void **state)
 	(void)state;
 	fx_init(&f, 0x40000000, HOST_SIZE, false);
 	/* Inside the simulated RAM: reserved, owned, GPA == HPA. */
-	struct vm_config *a = fx_config(&f,
+	struct vmcfg_vm_config *a = fx_config(&f,
 		"[base]\nid = 1\nname = \"a\"\nvm_type = 1\ncpu_num = 1\n"
 		"[kernel]\nentry_point = 0x4100_0000\nkernel_path = \"k\"\n"
 		"kernel_load_addr = 0x4100_0000\n"
@@ -195,14 +195,14 @@ static void test_map_identical(void **state)
 	assert_int_equal(va->warnings, 0);
 
 	/* Owned already (by VM a): refused, never shared, nothing left behind. */
-	struct vm_config *b = fx_config(&f,
+	struct vmcfg_vm_config *b = fx_config(&f,
 		"[base]\nid = 2\nname = \"b\"\nvm_type = 1\ncpu_num = 1\n"
 		"[kernel]\nentry_point = 0x4180_0000\nkernel_path = \"k\"\n"
 		"kernel_load_addr = 0x4180_0000\n"
 		"memory_regions = [[0x4180_0000, 0x100_0000, 0x7, 1]]\n[devices]\n" NO_DEVICES);
 	assert_int_equal(create_err(&f, b, &o), VMCFG_EBUSY);
 	assert_non_null(strstr(err, "owned already"));
-	vm_config_free(b);
+	vmcfg_vm_config_free(b);
 
 	/* Outside the simulated RAM: falls back to a linear mapping, warned once, mapped once. */
 	fx_clear_log(&f);
@@ -225,8 +225,8 @@ static void test_map_identical(void **state)
 	assert_false(t.owned);
 	destroy(vb);
 	destroy(va);
-	vm_config_free(a);
-	vm_config_free(b);
+	vmcfg_vm_config_free(a);
+	vmcfg_vm_config_free(b);
 	assert_int_equal(f.sim.in_use, 0);
 	fx_free(&f);
 }
@@ -238,7 +238,7 @@ static void test_map_reserved_and_device_region(void **state)
 	struct vmcfg_translation t;
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
-	struct vm_config *cfg = fx_config(&f, FX_VM(1, "r",
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "r",
 		"memory_regions = [[0x4000_0000, 0x100_0000, 0x7, 0], [0x920_0000, 0x2000, 0xf, 2],"
 		" [0x1000_0000, 0x1000, 0x13, 0]]\n", NO_DEVICES));
 	struct vm_create_opts o = fx_opts(err, sizeof err);
@@ -253,7 +253,7 @@ static void test_map_reserved_and_device_region(void **state)
 	assert_non_null(strstr(f.log, "vm 1 r: "));
 	assert_false(vm_range_is_ram(vm, 0x10000000, 1));
 	destroy(vm);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
 }
 
@@ -263,7 +263,7 @@ static void test_range_is_ram(void **state)
 	char err[256];
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
-	struct vm_config *cfg = fx_config(&f, FX_VM(1, "r",
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "r",
 		"memory_regions = [[0x4100_0000, 0x10_0000, 0x7, 0], [0x4000_0000, 0x100_0000, 0x7, 0]]\n",
 		NO_DEVICES));
 	struct vm_create_opts o = fx_opts(err, sizeof err);
@@ -275,7 +275,7 @@ static void test_range_is_ram(void **state)
 	assert_false(vm_range_is_ram(vm, 0x40000000, 0));
 	assert_false(vm_range_is_ram(vm, UINT64_MAX, 2));
 	destroy(vm);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
 }
 
@@ -288,7 +288,7 @@ static void test_passthrough_honours_hpa_and_tail(void **state)
 	struct vmcfg_translation t;
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
-	struct vm_config *cfg = fx_config(&f, FX_VM(1, "p", RAM16M,
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "p", RAM16M,
 		"emu_devices = []\npassthrough_devices = [[\"uart\", 0x0900_0000, 0x1_0900_0000, 0x1000, 0x17],"
 		" [\"odd\", 0x0a00_0800, 0x2_0a00_0800, 0x1000]]\n"));
 	struct vm_create_opts o = fx_opts(err, sizeof err);
@@ -308,7 +308,7 @@ static void test_passthrough_honours_hpa_and_tail(void **state)
 	assert_int_equal(vm->pt_window_count, 2);
 	assert_int_equal(vm->pt_windows[0].hpa, 0x109000000ull);
 	destroy(vm);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
 }
 
@@ -320,7 +320,7 @@ static void test_passthrough_merge_and_conflict(void **state)
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
 	struct vm_create_opts o = fx_opts(err, sizeof err);
 	/* Same GPA→HPA offset and overlapping: merged into one window. */
-	struct vm_config *cfg = fx_config(&f, FX_VM(1, "p", RAM16M,
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "p", RAM16M,
 		"emu_devices = []\npassthrough_devices = [[\"a\", 0x0900_0000, 0x1900_0000, 0x2000],"
 		" [\"b\", 0x0900_1000, 0x1900_1000, 0x2000]]\n"
 		"passthrough_addresses = [[0x0c00_0000, 0x1000]]\n"));
@@ -332,7 +332,7 @@ static void test_passthrough_merge_and_conflict(void **state)
 	/* passthrough_addresses: identity. */
 	assert_int_equal(vm->pt_windows[1].hpa, 0x0c000000);
 	destroy(vm);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 
 	/* Overlapping with different offsets: the config contradicts itself. */
 	cfg = fx_config(&f, FX_VM(1, "p", RAM16M,
@@ -340,25 +340,25 @@ static void test_passthrough_merge_and_conflict(void **state)
 		" [\"b\", 0x0900_1000, 0x2900_1000, 0x2000]]\n"));
 	assert_int_equal(create_err(&f, cfg, &o), VMCFG_EOVERLAP);
 	assert_non_null(strstr(err, "'a' and 'b'"));
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 
 	/* A window over RAM. */
 	cfg = fx_config(&f, FX_VM(1, "p", RAM16M,
 		"emu_devices = []\npassthrough_devices = [[\"a\", 0x4000_0000, 0x1900_0000, 0x1000]]\n"));
 	assert_int_equal(create_err(&f, cfg, &o), VMCFG_EOVERLAP);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 
 	/* GPA and HPA with different page offsets cannot be mapped. */
 	cfg = fx_config(&f, FX_VM(1, "p", RAM16M,
 		"emu_devices = []\npassthrough_devices = [[\"a\", 0x0900_0100, 0x1900_0200, 0x100]]\n"));
 	assert_int_equal(create_err(&f, cfg, &o), VMCFG_EALIGN);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 
 	/* A device-tree path needs a host DT: refused with the reason. */
 	cfg = fx_config(&f, FX_VM(1, "p", RAM16M, "emu_devices = []\npassthrough_devices = [[\"/\"]]\n"));
 	assert_int_equal(create_err(&f, cfg, &o), VMCFG_ENOSYS);
 	assert_non_null(strstr(err, "device-tree path"));
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(f.sim.in_use, 0);
 	assert_int_equal(f.counts.in_use, 0);
 	fx_free(&f);
@@ -380,7 +380,7 @@ static void console_sink(void *ud, const struct vm *vm, const char *s, size_t le
 }
 
 /* The embedder's factory: builds interrupt controllers (as a dummy here), nothing else. */
-static int factory(void *ud, struct vm *vm, const struct vm_emu_device *dev)
+static int factory(void *ud, struct vm *vm, const struct vmcfg_vm_emu_device *dev)
 {
 	static const struct vm_device_ops ops = { .read = NULL, .write = NULL };
 	int *calls = ud;
@@ -402,7 +402,7 @@ static void test_devices(void **state)
 	uint64_t v = 7;
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
-	struct vm_config *cfg = fx_config(&f, FX_VM(1, "d", RAM16M,
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "d", RAM16M,
 		"emu_devices = [[\"uart\", 0x0900_0000, 0x1000, 33, 0x2, []],"
 		" [\"dummy\", 0x0a00_0000, 0x100, 0, 0x0, []],"
 		" [\"ivc\", 0x1000_0000, 0x10_0000, 0, 0xA, []]]\npassthrough_devices = []\n"));
@@ -446,7 +446,7 @@ static void test_devices(void **state)
 	assert_int_equal(v, 7);
 	assert_int_equal(vm_mmio_write(vm, 0x0a0000fe, 4, 1), VMCFG_EFAULT); /* runs past the end */
 	destroy(vm);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 
 	/* A type this build cannot emulate: a clear error naming device and type. */
 	cfg = fx_config(&f, FX_VM(1, "d", RAM16M,
@@ -462,7 +462,7 @@ static void test_devices(void **state)
 	vm = create_ok(&f, cfg, &o);
 	assert_int_equal(calls, 1);
 	destroy(vm);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 
 	/* Overlapping devices, a device over RAM, two IVC windows. */
 	static const char *const bad[] = {
@@ -480,7 +480,7 @@ static void test_devices(void **state)
 		snprintf(text, sizeof text, FX_VM(1, "d", RAM16M, "%spassthrough_devices = []\n"), bad[i]);
 		cfg = fx_config(&f, text);
 		assert_int_equal(create_err(&f, cfg, &o), bad_err[i]);
-		vm_config_free(cfg);
+		vmcfg_vm_config_free(cfg);
 	}
 	assert_int_equal(f.counts.in_use, 0);
 	fx_free(&f);
@@ -494,7 +494,7 @@ static void test_console_16550(void **state)
 	uint64_t v;
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
-	struct vm_config *cfg = fx_config(&f, FX_VM(1, "u", RAM16M,
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "u", RAM16M,
 		"emu_devices = [[\"com1\", 0x3f8, 8, 4, 0x2, []]]\npassthrough_devices = []\n"));
 	struct vm_create_opts o = fx_opts(err, sizeof err);
 	o.arch = VMCFG_ARCH_X86_64;
@@ -521,7 +521,7 @@ static void test_console_16550(void **state)
 	/* Not on the MMIO bus. */
 	assert_int_equal(vm_mmio_read(vm, 0x3f8, 1, &v), VMCFG_EFAULT);
 	destroy(vm);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
 }
 
@@ -594,7 +594,7 @@ static void test_images(void **state)
 	static uint8_t kernel[0x3000], dtb[100], back[0x3000];
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
-	struct vm_config *cfg = fx_config(&f, IMG_VM);
+	struct vmcfg_vm_config *cfg = fx_config(&f, IMG_VM);
 	struct vm_image_data imgs[2];
 	struct vm_create_opts o = image_opts(kernel, sizeof kernel, dtb, sizeof dtb, imgs, err,
 					     sizeof err);
@@ -647,13 +647,13 @@ static void test_images(void **state)
 	destroy(vm);
 
 	/* An image without a load address in the config. */
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	cfg = fx_config(&f, FX_VM(1, "i", RAM16M, NO_DEVICES));
 	struct vm_image_data bios = { VMCFG_IMAGE_BIOS, dtb, sizeof dtb };
 	o.images = &bios;
 	assert_int_equal(create_err(&f, cfg, &o), VMCFG_EINVAL);
 	assert_non_null(strstr(err, "bios_load_addr"));
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(f.sim.in_use, 0);
 	fx_free(&f);
 }
@@ -669,7 +669,7 @@ static void test_reset(void **state)
 	uint8_t b;
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
-	struct vm_config *cfg = fx_config(&f, IMG_VM_CONSOLE);
+	struct vmcfg_vm_config *cfg = fx_config(&f, IMG_VM_CONSOLE);
 	struct vm_image_data imgs[2];
 	struct vm_create_opts o = image_opts(kernel, sizeof kernel, dtb, sizeof dtb, imgs, err,
 					     sizeof err);
@@ -722,7 +722,7 @@ static void test_reset(void **state)
 	assert_int_equal(vm_reset(vm, imgs, 2), VMCFG_ESTATE);
 	assert_int_equal(vm_set_state(vm, VM_STOPPED), 0);
 	destroy(vm);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	assert_int_equal(f.sim.in_use, 0);
 	assert_int_equal(f.counts.in_use, 0);
 	fx_free(&f);
@@ -736,7 +736,7 @@ static void test_lifecycle(void **state)
 	char err[256];
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
-	struct vm_config *cfg = fx_config(&f, FX_VM(1, "l", RAM16M, NO_DEVICES));
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "l", RAM16M, NO_DEVICES));
 	struct vm_create_opts o = fx_opts(err, sizeof err);
 	struct vm *vm = create_ok(&f, cfg, &o);
 	assert_string_equal(vm_state_name(vm->state), "loaded");
@@ -758,7 +758,7 @@ static void test_lifecycle(void **state)
 	assert_int_equal(vm_set_state(vm, (enum vm_state)99), VMCFG_ESTATE);
 	destroy(vm);
 	assert_int_equal(vm_destroy(NULL), 0);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
 }
 
@@ -770,7 +770,7 @@ static void test_destroy_scrubs(void **state)
 	static const char secret[] = "guest secret";
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false); /* no poison: scrubbing must do the zeroing */
-	struct vm_config *cfg = fx_config(&f, FX_VM(1, "s", RAM16M, NO_DEVICES));
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "s", RAM16M, NO_DEVICES));
 	struct vm_create_opts o = fx_opts(err, sizeof err);
 	struct vm *vm = create_ok(&f, cfg, &o);
 	assert_int_equal(vmcfg_aspace_write(&vm->aspace, 0x40abc000, secret, sizeof secret), 0);
@@ -781,7 +781,7 @@ static void test_destroy_scrubs(void **state)
 	for (size_t i = 0; i < sizeof secret; i++)
 		assert_int_equal(host[i], 0);
 	assert_int_equal(f.sim.in_use, 0);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
 }
 
@@ -806,7 +806,7 @@ static void test_unwind_every_allocation(void **state)
 	static uint8_t kernel[0x5000], dtb[0x100];
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, true);
-	struct vm_config *cfg = fx_config(&f, FULL_VM);
+	struct vmcfg_vm_config *cfg = fx_config(&f, FULL_VM);
 	struct vm_image_data imgs[] = { { VMCFG_IMAGE_KERNEL, kernel, sizeof kernel },
 					{ VMCFG_IMAGE_DTB, dtb, sizeof dtb } };
 	struct vm_create_opts o = fx_opts(err, sizeof err);
@@ -856,7 +856,7 @@ static void test_unwind_every_allocation(void **state)
 	assert_true(failures > 5);
 	assert_int_equal(f.sim.in_use, 0);
 	assert_int_equal(f.counts.in_use, bytes);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
 }
 
@@ -867,8 +867,8 @@ static void test_config_error_fails_that_vm_only(void **state)
 	uint8_t b = 0;
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
-	struct vm_config *good = fx_config(&f, FX_VM(1, "good", RAM16M, NO_DEVICES));
-	struct vm_config *bad = fx_config(&f, FX_VM(2, "bad", RAM16M,
+	struct vmcfg_vm_config *good = fx_config(&f, FX_VM(1, "good", RAM16M, NO_DEVICES));
+	struct vmcfg_vm_config *bad = fx_config(&f, FX_VM(2, "bad", RAM16M,
 		"emu_devices = [[\"v\", 0x0a00_0000, 0x200, 0, 0xE1, []]]\npassthrough_devices = []\n"));
 	struct vm_create_opts o = fx_opts(err, sizeof err);
 	struct vm *a = create_ok(&f, good, &o);
@@ -886,8 +886,8 @@ static void test_config_error_fails_that_vm_only(void **state)
 	assert_int_equal(b, 0x5a);
 	assert_int_equal(a->state, VM_LOADED);
 	destroy(a);
-	vm_config_free(good);
-	vm_config_free(bad);
+	vmcfg_vm_config_free(good);
+	vmcfg_vm_config_free(bad);
 	assert_int_equal(f.sim.in_use, 0);
 	fx_free(&f);
 }
@@ -904,7 +904,7 @@ static void test_platform_and_regs(void **state)
 	sys.has_platform = true;
 	sys.platform.arch = VMCFG_ARCH_AARCH64;
 	sys.platform.ipa_bits = 44;
-	struct vm_config *cfg = fx_config(&f, FX_VM(1, "p", RAM16M, NO_DEVICES));
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "p", RAM16M, NO_DEVICES));
 	struct vm_create_opts o = fx_opts(err, sizeof err);
 	o.arch = VMCFG_ARCH_UNKNOWN;
 	struct vm *vm = NULL;
@@ -915,7 +915,7 @@ static void test_platform_and_regs(void **state)
 	assert_int_equal(vm_stage2_regs(vm, &regs), 0);
 	assert_int_equal(regs.root, vm->aspace.root_pa);
 	destroy(vm);
-	vm_config_free(cfg);
+	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
 }
 

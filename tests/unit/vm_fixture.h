@@ -75,11 +75,11 @@ static inline void fx_free(struct fixture *f)
 }
 
 /* A converted config from TOML text (the file must be free of errors). */
-static inline struct vm_config *fx_config(struct fixture *f, const char *toml)
+static inline struct vmcfg_vm_config *fx_config(struct fixture *f, const char *toml)
 {
 	struct vmcfg_diags d;
 	struct vmcfg_vm_spec *spec = NULL;
-	struct vm_config *cfg = NULL;
+	struct vmcfg_vm_config *cfg = NULL;
 	vmcfg_diags_init(&d, &vmcfg_host_allocator);
 	assert_int_equal(vmcfg_vm_spec_load(toml, strlen(toml), "test.toml", &vmcfg_host_allocator, &d,
 				      &spec),
@@ -89,7 +89,7 @@ static inline struct vm_config *fx_config(struct fixture *f, const char *toml)
 			fprintf(stderr, "config: %s\n", d.items[i].message);
 	assert_int_equal(d.errors, 0);
 	assert_non_null(spec);
-	assert_int_equal(vm_config_from_spec(spec, &f->alloc, &cfg), 0);
+	assert_int_equal(vmcfg_vm_config_from_spec(spec, &f->alloc, &cfg), 0);
 	vmcfg_vm_spec_free(spec);
 	vmcfg_diags_free(&d);
 	return cfg;

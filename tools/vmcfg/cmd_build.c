@@ -80,8 +80,8 @@ static char *image_path(const char *vm_file, const char *path)
 
 static void read_images(struct built *b, struct vm_image_data *imgs, size_t *n)
 {
-	const struct vm_config *cfg = b->file->config;
-	const struct vm_image *decl[4] = { &cfg->kernel, &cfg->bios, &cfg->dtb, &cfg->ramdisk };
+	const struct vmcfg_vm_config *cfg = b->file->config;
+	const struct vmcfg_vm_image *decl[4] = { &cfg->kernel, &cfg->bios, &cfg->dtb, &cfg->ramdisk };
 	*n = 0;
 	for (int k = 0; k < 4; k++) {
 		if (!decl[k]->path || !decl[k]->has_load_gpa)
@@ -241,7 +241,7 @@ static void print_images(const struct built *b)
 
 static void print_text(const struct built *b, const struct build_opts *o)
 {
-	const struct vm_config *cfg = b->file->config;
+	const struct vmcfg_vm_config *cfg = b->file->config;
 	uint64_t id;
 	const char *name;
 	vm_file_identity(b->file, &id, &name);
@@ -418,7 +418,7 @@ static void json_vm_body(const struct vm *vm, const struct build_opts *o)
 
 static void print_json(const struct built *b, const struct build_opts *o, bool first)
 {
-	const struct vm_config *cfg = b->file->config;
+	const struct vmcfg_vm_config *cfg = b->file->config;
 	uint64_t id;
 	const char *name;
 	vm_file_identity(b->file, &id, &name);
@@ -546,7 +546,7 @@ int cmd_build(int argc, char **argv)
 	if (o.arch == VMCFG_ARCH_UNKNOWN)
 		o.arch = platform && platform->arch ? platform->arch : VMCFG_ARCH_AARCH64;
 
-	const struct vm_config **configs = calloc(set.count ? set.count : 1, sizeof *configs);
+	const struct vmcfg_vm_config **configs = calloc(set.count ? set.count : 1, sizeof *configs);
 	struct built *built = calloc(set.count ? set.count : 1, sizeof *built);
 	struct sim_host host;
 	char err[256] = "";

@@ -46,7 +46,7 @@ int cmd_json(int argc, char **argv)
 		if (spec_only)
 			vmcfg_vm_spec_emit_json(set.files[0].spec, &w);
 		else
-			vm_config_emit_json(set.files[0].config, &w);
+			vmcfg_vm_config_emit_json(set.files[0].config, &w);
 	}
 	vm_set_free(&set);
 	return status;

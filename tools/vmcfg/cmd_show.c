@@ -54,12 +54,12 @@ static void mask_text(char *out, size_t size, uint64_t mask)
 		snprintf(out + n, size - n, "}");
 }
 
-static void show_vcpus(const struct vm_config *cfg)
+static void show_vcpus(const struct vmcfg_vm_config *cfg)
 {
-	struct vm_vcpu_affinity *aff = calloc(cfg->cpu_num ? cfg->cpu_num : 1, sizeof *aff);
+	struct vmcfg_vm_vcpu_affinity *aff = calloc(cfg->cpu_num ? cfg->cpu_num : 1, sizeof *aff);
 	if (!aff)
 		return;
-	int n = vm_config_vcpu_affinities(cfg, aff, cfg->cpu_num);
+	int n = vmcfg_vm_config_vcpu_affinities(cfg, aff, cfg->cpu_num);
 	printf("\nvCPUs\n  vcpu  pcpus             phys id\n");
 	for (int i = 0; i < n; i++) {
 		char mask[200], id[VMCFG_FMT_BUF];
@@ -73,7 +73,7 @@ static void show_vcpus(const struct vm_config *cfg)
 	free(aff);
 }
 
-static void show_memory_map(const struct vm_config *cfg)
+static void show_memory_map(const struct vmcfg_vm_config *cfg)
 {
 	size_t n = cfg->region_count + cfg->emu_count + cfg->pt_count + cfg->pt_address_count;
 	struct map_row *rows = calloc(n ? n : 1, sizeof *rows);
@@ -81,7 +81,7 @@ static void show_memory_map(const struct vm_config *cfg)
 	if (!rows)
 		return;
 	for (size_t i = 0; i < cfg->region_count; i++) {
-		const struct vm_mem_region *r = &cfg->regions[i];
+		const struct vmcfg_vm_mem_region *r = &cfg->regions[i];
 		char fl[8];
 		flags_text(fl, r->flags);
 		rows[k] = (struct map_row){ .gpa = r->gpa, .size = r->size };
@@ -91,7 +91,7 @@ static void show_memory_map(const struct vm_config *cfg)
 		k++;
 	}
 	for (size_t i = 0; i < cfg->emu_count; i++) {
-		const struct vm_emu_device *d = &cfg->emu[i];
+		const struct vmcfg_vm_emu_device *d = &cfg->emu[i];
 		const char *tn = vmcfg_emu_type_name(d->emu_type);
 		rows[k] = (struct map_row){ .gpa = d->base_gpa, .size = d->length };
 		snprintf(rows[k].kind, sizeof rows[k].kind, "emulated");
@@ -99,7 +99,7 @@ static void show_memory_map(const struct vm_config *cfg)
 		k++;
 	}
 	for (size_t i = 0; i < cfg->pt_count; i++) {
-		const struct vm_pt_device *d = &cfg->pt[i];
+		const struct vmcfg_vm_pt_device *d = &cfg->pt[i];
 		if (!d->length)
 			continue; /* a device-tree path: resolved against a host DT */
 		rows[k] = (struct map_row){ .gpa = d->base_gpa, .size = d->length };
@@ -129,7 +129,7 @@ static void show_memory_map(const struct vm_config *cfg)
 	free(rows);
 }
 
-static void show_image(const char *what, const struct vm_image *img)
+static void show_image(const char *what, const struct vmcfg_vm_image *img)
 {
 	char a[VMCFG_FMT_BUF];
 	if (!img->present)
@@ -151,7 +151,7 @@ int cmd_show(int argc, char **argv)
 	struct vm_set set;
 	int status = vm_set_load_one(&set, argv[1]);
 	if (status == 0) {
-		const struct vm_config *cfg = set.files[0].config;
+		const struct vmcfg_vm_config *cfg = set.files[0].config;
 		char a[VMCFG_FMT_BUF];
 		printf("VM %llu \"%s\"  type %s  %u vCPU%s  interrupts %s\n",
 		       (unsigned long long)cfg->id, cfg->name, vm_type_name(cfg->vm_type),

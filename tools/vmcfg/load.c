@@ -140,7 +140,7 @@ static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, s
  * DT's windows and SPIs. vmcfg_fdt_check reported the problems already,
  * at the TOML values, so this expansion's own findings are dropped.
  */
-static int resolve_dt_paths(struct vm_set *set, struct vm_config *cfg)
+static int resolve_dt_paths(struct vm_set *set, struct vmcfg_vm_config *cfg)
 {
 	struct vmcfg_diags quiet;
 	struct vmcfg_fdt_expansion *exp = NULL;
@@ -246,7 +246,7 @@ int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct vm_file *f = &set->files[i];
 		if (f->spec && !f->errors)
-			rc = vm_config_from_spec(f->spec, &vmcfg_host_allocator, &f->config);
+			rc = vmcfg_vm_config_from_spec(f->spec, &vmcfg_host_allocator, &f->config);
 		if (rc == VMCFG_EINVALID)
 			rc = 0; /* decode reported why; the file stays unconverted */
 		if (!rc && f->config && set->host_dt)
@@ -260,7 +260,7 @@ out:
 void vm_set_free(struct vm_set *set)
 {
 	for (size_t i = 0; set->files && i < set->count; i++) {
-		vm_config_free(set->files[i].config);
+		vmcfg_vm_config_free(set->files[i].config);
 		vmcfg_vm_spec_free(set->files[i].spec);
 		free(set->files[i].text);
 		free((char *)set->files[i].path);

@@ -16,7 +16,7 @@ struct vm_file {
 	char *text;
 	size_t len;
 	struct vmcfg_vm_spec *spec;     /* NULL when unreadable or not TOML */
-	struct vm_config *config; /* NULL when the file has errors */
+	struct vmcfg_vm_config *config; /* NULL when the file has errors */
 	size_t errors;            /* error-severity findings in this file */
 };
 

@@ -159,8 +159,8 @@ static int add_run(struct runs *r, uint64_t gpa, uint64_t hpa, uint64_t size)
 struct builder {
 	struct map_model *m;
 	const struct vm_set *set;
-	const struct vm_config **configs; /* per file: the set's, or converted here, or NULL */
-	struct vm_config **own;           /* those converted here (files with errors) */
+	const struct vmcfg_vm_config **configs; /* per file: the set's, or converted here, or NULL */
+	struct vmcfg_vm_config **own;           /* those converted here (files with errors) */
 	struct vm **vms;                  /* per file: built, or NULL */
 	struct runs *runs;                /* per file: guest → host */
 	struct sim_host host;
@@ -188,7 +188,7 @@ static int gather_configs(struct builder *b)
 		b->configs[i] = f->config;
 		if (f->config || !f->spec)
 			continue;
-		int rc = vm_config_from_spec(f->spec, &vmcfg_host_allocator, &b->own[i]);
+		int rc = vmcfg_vm_config_from_spec(f->spec, &vmcfg_host_allocator, &b->own[i]);
 		if (rc == VMCFG_ENOMEM)
 			return rc;
 		b->configs[i] = b->own[i];
@@ -350,7 +350,7 @@ static enum map_kind ram_kind(enum vmcfg_map_type t)
 }
 
 /* x86 consoles live in port I/O, not in guest physical memory. */
-static bool in_port_space(const struct vm *vm, const struct vm_emu_device *d)
+static bool in_port_space(const struct vm *vm, const struct vmcfg_vm_emu_device *d)
 {
 	for (size_t i = 0; vm && i < vm->device_count; i++)
 		if (vm->devices[i].base == d->base_gpa && !strcmp(vm->devices[i].name, d->name))
@@ -376,11 +376,11 @@ static int add_guest(struct builder *b, int vm, uint64_t gpa, uint64_t size, enu
 /* The rows of a VM's config; entries follow the spec's, so each has its source span. */
 static int add_guest_rows(struct builder *b, int vm)
 {
-	const struct vm_config *c = b->configs[vm];
+	const struct vmcfg_vm_config *c = b->configs[vm];
 	const struct vmcfg_vm_spec *s = b->set->files[vm].spec;
 	int rc = 0;
 	for (size_t i = 0; i < c->region_count && !rc; i++) {
-		const struct vm_mem_region *r = &c->regions[i];
+		const struct vmcfg_vm_mem_region *r = &c->regions[i];
 		if (r->flags & VMCFG_MEM_DEVICE)
 			continue; /* not mapped (W0203 says so) */
 		enum map_kind kind = ram_kind(r->map_type);
@@ -388,7 +388,7 @@ static int add_guest_rows(struct builder *b, int vm)
 			       kind == MAP_RAM_ALLOC ? NULL : &r->gpa);
 	}
 	for (size_t i = 0; i < c->emu_count && !rc; i++) {
-		const struct vm_emu_device *d = &c->emu[i];
+		const struct vmcfg_vm_emu_device *d = &c->emu[i];
 		if (d->length && !in_port_space(b->vms[vm], d))
 			rc = add_guest(b, vm, d->base_gpa, d->length,
 				       d->emu_type == VMCFG_EMU_IVC_CHANNEL ? MAP_IVC_WINDOW
@@ -396,13 +396,13 @@ static int add_guest_rows(struct builder *b, int vm)
 				       d->name, s->devices.emu[i].span, NULL);
 	}
 	for (size_t i = 0; i < c->pt_count && !rc; i++) {
-		const struct vm_pt_device *d = &c->pt[i];
+		const struct vmcfg_vm_pt_device *d = &c->pt[i];
 		if (d->length) /* else a device-tree path: its windows need the host DT */
 			rc = add_guest(b, vm, d->base_gpa, d->length, MAP_PASSTHROUGH, d->name,
 				       s->devices.pt[i].span, &d->base_hpa);
 	}
 	for (size_t i = 0; i < c->pt_address_count && !rc; i++) {
-		const struct vm_pt_address *a = &c->pt_addresses[i];
+		const struct vmcfg_vm_pt_address *a = &c->pt_addresses[i];
 		rc = add_guest(b, vm, a->gpa, a->length, MAP_PASSTHROUGH, "address window",
 			       s->devices.pt_addresses[i].span, &a->gpa);
 	}
@@ -715,7 +715,7 @@ int map_model_build(struct map_model *m, const struct vm_set *set)
 		if (b.vms && b.vms[i])
 			vm_destroy(b.vms[i]);
 		if (b.own)
-			vm_config_free(b.own[i]);
+			vmcfg_vm_config_free(b.own[i]);
 		if (b.runs)
 			free(b.runs[i].v);
 	}

@@ -192,14 +192,14 @@ static size_t merge_ranges(struct sim_range *r, size_t count)
 }
 
 /* The identical regions of every config, page-rounded, sorted and merged. */
-static size_t identical_union(const struct vm_config *const *configs, size_t n,
+static size_t identical_union(const struct vmcfg_vm_config *const *configs, size_t n,
 			      struct sim_range **out)
 {
 	size_t count = 0, cap = 0;
 	struct sim_range *r = NULL;
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; configs[i] && k < configs[i]->region_count; k++) {
-			const struct vm_mem_region *m = &configs[i]->regions[k];
+			const struct vmcfg_vm_mem_region *m = &configs[i]->regions[k];
 			uint64_t end;
 			if (m->map_type != VMCFG_MAP_IDENTICAL || (m->flags & VMCFG_MEM_DEVICE) ||
 			    !vmcfg_add_u64(m->gpa, m->size, &end) || end > UINT64_MAX - PAGE_MASK)
@@ -220,11 +220,11 @@ static size_t identical_union(const struct vm_config *const *configs, size_t n,
 }
 
 /* Above every host address the configs name (identity RAM and passthrough HPAs). */
-static uint64_t highest_host_address(const struct vm_config *const *configs, size_t n)
+static uint64_t highest_host_address(const struct vmcfg_vm_config *const *configs, size_t n)
 {
 	uint64_t top = 0, end;
 	for (size_t i = 0; i < n; i++) {
-		const struct vm_config *c = configs[i];
+		const struct vmcfg_vm_config *c = configs[i];
 		for (size_t k = 0; c && k < c->region_count; k++)
 			if (c->regions[k].map_type != VMCFG_MAP_ALLOC &&
 			    vmcfg_add_u64(c->regions[k].gpa, c->regions[k].size, &end) && end > top)
@@ -304,7 +304,7 @@ static int platform_banks(struct sim_host *h, const struct vmcfg_platform *p,
 	return 0;
 }
 
-static int default_banks(struct sim_host *h, const struct vm_config *const *configs, size_t n,
+static int default_banks(struct sim_host *h, const struct vmcfg_vm_config *const *configs, size_t n,
 			 const struct sim_range *id, size_t nid, char *err, size_t err_size)
 {
 	uint64_t pool = POOL_SLACK, total = 0;
@@ -329,7 +329,7 @@ static int default_banks(struct sim_host *h, const struct vm_config *const *conf
 	return rc;
 }
 
-int sim_host_init(struct sim_host *h, const struct vm_config *const *configs, size_t n,
+int sim_host_init(struct sim_host *h, const struct vmcfg_vm_config *const *configs, size_t n,
 		  const struct vmcfg_platform *platform, char *err, size_t err_size)
 {
 	memset(h, 0, sizeof *h);

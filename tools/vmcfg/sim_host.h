@@ -53,7 +53,7 @@ struct sim_host {
  * (buffers), VMCFG_ELIMIT (more RAM than the simulation maps, 1 TiB) or
  * VMCFG_ERANGE (no room for the pool); 0 on success.
  */
-int sim_host_init(struct sim_host *h, const struct vm_config *const *configs, size_t n,
+int sim_host_init(struct sim_host *h, const struct vmcfg_vm_config *const *configs, size_t n,
 		  const struct vmcfg_platform *platform, char *err, size_t err_size);
 
 void sim_host_free(struct sim_host *h);

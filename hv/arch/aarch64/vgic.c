@@ -458,7 +458,7 @@ static int gicr_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 
 static const struct vm_device_ops gicr_ops = { .read = gicr_read, .write = gicr_write };
 
-int vgic_device_factory(void *ud, struct vm *vm, const struct vm_emu_device *dev)
+int vgic_device_factory(void *ud, struct vm *vm, const struct vmcfg_vm_emu_device *dev)
 {
 	struct hv_vm *hv = ud;
 	struct vgic *g = &hv->vgic;

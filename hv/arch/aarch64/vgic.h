@@ -76,7 +76,7 @@ struct vgic {
  * device — the distributor at its base (64 KiB), the redistributors at
  * VGIC_GICR_BASE (128 KiB per vCPU). VMCFG_ENOSYS for other types.
  */
-int vgic_device_factory(void *ud, struct vm *vm, const struct vm_emu_device *dev);
+int vgic_device_factory(void *ud, struct vm *vm, const struct vmcfg_vm_emu_device *dev);
 
 /* Fills the list registers for v and enables the virtual CPU interface (before entry). */
 void vgic_flush(struct vcpu *v);
