@@ -93,7 +93,7 @@ typedef int (*check_cmp_fn)(const void *a, const void *b);
  * heapsort (not stable) when none can be had — give cmp a final
  * tie-breaker so the order is the same.
  */
-void check_sort(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_cmp_fn cmp);
+void vmcfg_check_sort(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_cmp_fn cmp);
 
 /*
  * For an array sorted by same_key (then declaration order), calls
@@ -103,7 +103,7 @@ void check_sort(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_
  * non-zero result.
  */
 typedef int (*check_dup_fn)(void *ctx, const void *first, const void *prev, const void *elem);
-int check_each_duplicate(const void *base, size_t n, size_t size, check_cmp_fn same_key,
+int vmcfg_check_each_duplicate(const void *base, size_t n, size_t size, check_cmp_fn same_key,
 			 check_dup_fn fn, void *ctx);
 
 /* Three-way comparison of two integers, for comparators. */
@@ -114,8 +114,8 @@ static inline int check_cmp_u64(uint64_t a, uint64_t b)
 
 /*
  * A key with the declaration it comes from, for the "declared twice"
- * rules: sort with check_cmp_keyed (key, then index, then aux), scan with
- * check_each_duplicate(…, check_same_key, …).
+ * rules: sort with vmcfg_check_cmp_keyed (key, then index, then aux), scan with
+ * vmcfg_check_each_duplicate(…, vmcfg_check_same_key, …).
  */
 struct check_keyed {
 	uint64_t key;
@@ -123,11 +123,11 @@ struct check_keyed {
 	size_t aux;   /* e.g. the vCPU within the VM */
 };
 
-int check_cmp_keyed(const void *a, const void *b);
-int check_same_key(const void *a, const void *b);
+int vmcfg_check_cmp_keyed(const void *a, const void *b);
+int vmcfg_check_same_key(const void *a, const void *b);
 
-/* struct check_range by (first, owner, ref): the order check_sweep sweeps in. */
-int check_cmp_range(const void *a, const void *b);
+/* struct check_range by (first, owner, ref): the order vmcfg_check_sweep sweeps in. */
+int vmcfg_check_cmp_range(const void *a, const void *b);
 
 /* --- declared ranges (ranges.c) --- */
 
@@ -146,12 +146,12 @@ enum check_range_kind {
  * A declared range [first, last] as the sweeps see it: inclusive, so a
  * range may end at 2^64. It is kept to 24 bytes because a system sweep
  * sorts one for every range of every VM; what the range is comes from
- * check_collect_detail, and only for the ranges a finding names.
+ * vmcfg_check_collect_detail, and only for the ranges a finding names.
  */
 struct check_range {
 	uint64_t first, last;
 	uint32_t owner; /* the sweep only reports ranges of different owners */
-	uint32_t ref;   /* the range's number in its collection (check_collect) */
+	uint32_t ref;   /* the range's number in its collection (vmcfg_check_collect) */
 };
 
 /*
@@ -176,7 +176,7 @@ struct check_decl {
 	struct vmcfg_loc loc;
 };
 
-/* Which of a VM's ranges check_collect lists, in this order. */
+/* Which of a VM's ranges vmcfg_check_collect lists, in this order. */
 enum check_view {
 	/*
 	 * As the guest sees them: RAM regions (without the DEVICE ones decode
@@ -199,33 +199,33 @@ enum check_view {
  * Ranges with unset fields, size 0 or wrapping are left out (other rules
  * report those).
  */
-size_t check_collect(const struct vmcfg_vm_spec *spec, enum check_view view, struct check_range *out);
+size_t vmcfg_check_collect(const struct vmcfg_vm_spec *spec, enum check_view view, struct check_range *out);
 
-/* At least check_collect's count in any view, from the spec's list lengths alone. */
-size_t check_collect_max(const struct vmcfg_vm_spec *spec);
+/* At least vmcfg_check_collect's count in any view, from the spec's list lengths alone. */
+size_t vmcfg_check_collect_max(const struct vmcfg_vm_spec *spec);
 
-/* Range number ref of check_collect(spec, view, …) in full; vm_name is NULL. */
-void check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_view view, uint32_t ref,
+/* Range number ref of vmcfg_check_collect(spec, view, …) in full; vm_name is NULL. */
+void vmcfg_check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_view view, uint32_t ref,
 			  struct check_decl *out);
 
 /*
  * The platform's ranges VM memory must stay clear of (hypervisor memory,
- * then reserved frames) and the detail of one, like check_collect.
+ * then reserved frames) and the detail of one, like vmcfg_check_collect.
  */
-size_t check_platform_ranges(const struct vmcfg_platform *p, struct check_range *out);
-void check_platform_detail(const struct vmcfg_platform *p, uint32_t ref, struct check_decl *out);
+size_t vmcfg_check_platform_ranges(const struct vmcfg_platform *p, struct check_range *out);
+void vmcfg_check_platform_detail(const struct vmcfg_platform *p, uint32_t ref, struct check_decl *out);
 
-/* The platform's RAM banks, like check_collect. */
-size_t check_platform_ram(const struct vmcfg_platform *p, struct check_range *out);
+/* The platform's RAM banks, like vmcfg_check_collect. */
+size_t vmcfg_check_platform_ram(const struct vmcfg_platform *p, struct check_range *out);
 
-/* Room for check_fmt_range/check_describe output. */
+/* Room for vmcfg_check_fmt_range/vmcfg_check_describe output. */
 #define CHECK_DESCR_BUF 160
 
 /* "[0x8000_0000, 0x9000_0000)" (the end may be "2^64"); returns buf. */
-char *check_fmt_range(char buf[CHECK_DESCR_BUF], uint64_t first, uint64_t last);
+char *vmcfg_check_fmt_range(char buf[CHECK_DESCR_BUF], uint64_t first, uint64_t last);
 
 /* "passthrough window `gpu` [0xfb00_0000, 0xfb20_0000) of VM `linux`"; returns buf. */
-char *check_describe(char buf[CHECK_DESCR_BUF], const struct check_decl *decl);
+char *vmcfg_check_describe(char buf[CHECK_DESCR_BUF], const struct check_decl *decl);
 
 /*
  * Called for an overlap of later with earlier (a range of a different
@@ -240,7 +240,7 @@ typedef int (*check_overlap_fn)(void *ctx, const struct check_range *earlier,
  * against the earlier range of another owner that reaches farthest.
  * O(n log n); sort memory from d. Returns fn's first non-zero result or 0.
  */
-int check_sweep(struct vmcfg_diags *d, struct check_range *v, size_t n, check_overlap_fn fn,
+int vmcfg_check_sweep(struct vmcfg_diags *d, struct check_range *v, size_t n, check_overlap_fn fn,
 		void *ctx);
 
 /*
@@ -248,16 +248,16 @@ int check_sweep(struct vmcfg_diags *d, struct check_range *v, size_t n, check_ov
  * naming both ranges, the space ("guest-physical", "host-physical") and
  * the overlapping bytes. 0 or VMCFG_ENOMEM.
  */
-int check_report_overlap(struct vmcfg_diags *d, enum vmcfg_rule rule, const char *space,
+int vmcfg_check_report_overlap(struct vmcfg_diags *d, enum vmcfg_rule rule, const char *space,
 			 const struct check_decl *earlier, const struct check_decl *later,
 			 uint64_t first, uint64_t last);
 
 /* --- per-VM rules (vm_rules.c), shared with the system checks --- */
 
 /* The pCPU a phys_cpu_sets mask pins its vCPU to, or -1 when not exactly one bit. */
-int check_pinned_pcpu(uint64_t mask);
+int vmcfg_check_pinned_pcpu(uint64_t mask);
 
 /* The first emulated device of type IVCChannel (the IVC window), or NULL. */
-const struct vmcfg_spec_emu_device *check_ivc_window(const struct vmcfg_vm_spec *spec);
+const struct vmcfg_spec_emu_device *vmcfg_check_ivc_window(const struct vmcfg_vm_spec *spec);
 
 #endif /* VMCFG_LIB_CHECK_INTERNAL_H */

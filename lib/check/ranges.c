@@ -77,7 +77,7 @@ static void put_passthrough(struct sink *s, const struct vmcfg_vm_spec *spec, bo
 	}
 }
 
-/* The one walk over a VM's declarations behind check_collect and check_collect_detail. */
+/* The one walk over a VM's declarations behind vmcfg_check_collect and vmcfg_check_collect_detail. */
 static void collect(const struct vmcfg_vm_spec *spec, enum check_view view, struct sink *s)
 {
 	s->file = spec->file;
@@ -103,20 +103,20 @@ static void collect(const struct vmcfg_vm_spec *spec, enum check_view view, stru
 	}
 }
 
-size_t check_collect(const struct vmcfg_vm_spec *spec, enum check_view view, struct check_range *out)
+size_t vmcfg_check_collect(const struct vmcfg_vm_spec *spec, enum check_view view, struct check_range *out)
 {
 	struct sink s = { out, NULL, 0, 0, NULL };
 	collect(spec, view, &s);
 	return s.n;
 }
 
-size_t check_collect_max(const struct vmcfg_vm_spec *spec)
+size_t vmcfg_check_collect_max(const struct vmcfg_vm_spec *spec)
 {
 	return spec->kernel.region_count + spec->devices.pt_count +
 	       spec->devices.pt_address_count + spec->devices.emu_count;
 }
 
-void check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_view view, uint32_t ref,
+void vmcfg_check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_view view, uint32_t ref,
 			  struct check_decl *out)
 {
 	struct sink s = { NULL, out, ref, 0, NULL };
@@ -131,7 +131,7 @@ static void put_host_ranges(struct sink *s, enum check_range_kind kind,
 		put(s, kind, r[i].base, r[i].size, 0, 0, r[i].name, r[i].span);
 }
 
-/* The one walk behind check_platform_ranges and check_platform_detail. */
+/* The one walk behind vmcfg_check_platform_ranges and vmcfg_check_platform_detail. */
 static void collect_platform(const struct vmcfg_platform *p, struct sink *s)
 {
 	s->file = p->file;
@@ -139,27 +139,27 @@ static void collect_platform(const struct vmcfg_platform *p, struct sink *s)
 	put_host_ranges(s, CHECK_RESERVED, p->reserved, p->reserved_count);
 }
 
-size_t check_platform_ranges(const struct vmcfg_platform *p, struct check_range *out)
+size_t vmcfg_check_platform_ranges(const struct vmcfg_platform *p, struct check_range *out)
 {
 	struct sink s = { out, NULL, 0, 0, NULL };
 	collect_platform(p, &s);
 	return s.n;
 }
 
-void check_platform_detail(const struct vmcfg_platform *p, uint32_t ref, struct check_decl *out)
+void vmcfg_check_platform_detail(const struct vmcfg_platform *p, uint32_t ref, struct check_decl *out)
 {
 	struct sink s = { NULL, out, ref, 0, NULL };
 	collect_platform(p, &s);
 }
 
-size_t check_platform_ram(const struct vmcfg_platform *p, struct check_range *out)
+size_t vmcfg_check_platform_ram(const struct vmcfg_platform *p, struct check_range *out)
 {
 	struct sink s = { out, NULL, 0, 0, p->file };
 	put_host_ranges(&s, CHECK_RAM, p->ram, p->ram_count);
 	return s.n;
 }
 
-char *check_fmt_range(char buf[CHECK_DESCR_BUF], uint64_t first, uint64_t last)
+char *vmcfg_check_fmt_range(char buf[CHECK_DESCR_BUF], uint64_t first, uint64_t last)
 {
 	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF];
 	if (last == UINT64_MAX)
@@ -180,10 +180,10 @@ static const char *const kind_names[] = {
 	[CHECK_RESERVED] = "reserved frame",
 };
 
-char *check_describe(char buf[CHECK_DESCR_BUF], const struct check_decl *decl)
+char *vmcfg_check_describe(char buf[CHECK_DESCR_BUF], const struct check_decl *decl)
 {
 	char range[CHECK_DESCR_BUF];
-	check_fmt_range(range, decl->first, decl->last);
+	vmcfg_check_fmt_range(range, decl->first, decl->last);
 	vmcfg_snprintf(buf, CHECK_DESCR_BUF, "%s%s%s%s %s%s%s%s", kind_names[decl->kind],
 		       decl->name ? " `" : "", decl->name ? decl->name : "", decl->name ? "`" : "",
 		       range, decl->vm_name ? " of VM `" : "", decl->vm_name ? decl->vm_name : "",
@@ -201,10 +201,10 @@ char *check_describe(char buf[CHECK_DESCR_BUF], const struct check_decl *decl)
  * memory in order, where sorting small keys and looking the ranges up
  * would jump through an array too large for the cache.
  */
-int check_sweep(struct vmcfg_diags *d, struct check_range *v, size_t n, check_overlap_fn fn,
+int vmcfg_check_sweep(struct vmcfg_diags *d, struct check_range *v, size_t n, check_overlap_fn fn,
 		void *ctx)
 {
-	check_sort(d, v, n, sizeof *v, check_cmp_range);
+	vmcfg_check_sort(d, v, n, sizeof *v, vmcfg_check_cmp_range);
 	const struct check_range *top = NULL, *second = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct check_range *cur = &v[i];
@@ -226,15 +226,15 @@ int check_sweep(struct vmcfg_diags *d, struct check_range *v, size_t n, check_ov
 	return 0;
 }
 
-int check_report_overlap(struct vmcfg_diags *d, enum vmcfg_rule rule, const char *space,
+int vmcfg_check_report_overlap(struct vmcfg_diags *d, enum vmcfg_rule rule, const char *space,
 			 const struct check_decl *earlier, const struct check_decl *later,
 			 uint64_t first, uint64_t last)
 {
 	char a[CHECK_DESCR_BUF], b[CHECK_DESCR_BUF], at[CHECK_DESCR_BUF], size[VMCFG_FMT_BUF];
 	struct vmcfg_diag *g;
 	int rc = vmcfg_diag_add(d, rule, later->loc, &g, "%s overlaps %s in %s space: %s at %s",
-				check_describe(a, later), check_describe(b, earlier), space,
-				vmcfg_fmt_size(size, last - first + 1), check_fmt_range(at, first, last));
+				vmcfg_check_describe(a, later), vmcfg_check_describe(b, earlier), space,
+				vmcfg_fmt_size(size, last - first + 1), vmcfg_check_fmt_range(at, first, last));
 	if (rc)
 		return rc;
 	return vmcfg_diag_relate(d, g, earlier->loc, "%s declared here", kind_names[earlier->kind]);

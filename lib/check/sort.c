@@ -8,7 +8,7 @@
  * buffer can be had, an in-place heapsort gives the same order without
  * memory, so sorting never fails.
  *
- * The helpers are always inlined into sort_with, and check_sort calls it
+ * The helpers are always inlined into sort_with, and vmcfg_check_sort calls it
  * with the element size and comparison of the two element types large
  * systems sort as constants: those copies compare and move elements in
  * line, without a call for each.
@@ -152,17 +152,17 @@ INLINE void sort_with(struct vmcfg_diags *d, void *base, size_t n, size_t size, 
 	check_free(d, tmp, n, size);
 }
 
-void check_sort(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_cmp_fn cmp)
+void vmcfg_check_sort(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_cmp_fn cmp)
 {
-	if (cmp == check_cmp_range && size == sizeof(struct check_range))
-		sort_with(d, base, n, sizeof(struct check_range), check_cmp_range);
-	else if (cmp == check_cmp_keyed && size == sizeof(struct check_keyed))
-		sort_with(d, base, n, sizeof(struct check_keyed), check_cmp_keyed);
+	if (cmp == vmcfg_check_cmp_range && size == sizeof(struct check_range))
+		sort_with(d, base, n, sizeof(struct check_range), vmcfg_check_cmp_range);
+	else if (cmp == vmcfg_check_cmp_keyed && size == sizeof(struct check_keyed))
+		sort_with(d, base, n, sizeof(struct check_keyed), vmcfg_check_cmp_keyed);
 	else
 		sort_with(d, base, n, size, cmp);
 }
 
-int check_each_duplicate(const void *base, size_t n, size_t size, check_cmp_fn same_key,
+int vmcfg_check_each_duplicate(const void *base, size_t n, size_t size, check_cmp_fn same_key,
 			 check_dup_fn fn, void *ctx)
 {
 	const unsigned char *b = base;
@@ -179,7 +179,7 @@ int check_each_duplicate(const void *base, size_t n, size_t size, check_cmp_fn s
 	return 0;
 }
 
-int check_cmp_keyed(const void *a, const void *b)
+int vmcfg_check_cmp_keyed(const void *a, const void *b)
 {
 	const struct check_keyed *x = a, *y = b;
 	int c = check_cmp_u64(x->key, y->key);
@@ -188,13 +188,13 @@ int check_cmp_keyed(const void *a, const void *b)
 	return c ? c : check_cmp_u64(x->aux, y->aux);
 }
 
-int check_same_key(const void *a, const void *b)
+int vmcfg_check_same_key(const void *a, const void *b)
 {
 	const struct check_keyed *x = a, *y = b;
 	return check_cmp_u64(x->key, y->key);
 }
 
-int check_cmp_range(const void *a, const void *b)
+int vmcfg_check_cmp_range(const void *a, const void *b)
 {
 	const struct check_range *x = a, *y = b;
 	int c = check_cmp_u64(x->first, y->first);

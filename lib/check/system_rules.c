@@ -101,8 +101,8 @@ static int report_dup_id(void *ctx, const void *first, const void *prev, const v
 static void check_duplicate_ids(struct sys_check *c)
 {
 	struct keyed_list *l = &c->ids;
-	check_sort(c->d, l->v, l->count, sizeof *l->v, check_cmp_keyed);
-	check_each_duplicate(l->v, l->count, sizeof *l->v, check_same_key, report_dup_id, c);
+	vmcfg_check_sort(c->d, l->v, l->count, sizeof *l->v, vmcfg_check_cmp_keyed);
+	vmcfg_check_each_duplicate(l->v, l->count, sizeof *l->v, vmcfg_check_same_key, report_dup_id, c);
 }
 
 static struct named_vm named_vm(const struct vmcfg_spec_str *name, size_t index)
@@ -149,8 +149,8 @@ static int report_dup_name(void *ctx, const void *first, const void *prev, const
 /* Sorts the named VMs by name (kept for IVC lookups) and reports names given twice. */
 static void check_duplicate_names(struct sys_check *c)
 {
-	check_sort(c->d, c->by_name, c->named, sizeof *c->by_name, compare_vm_names);
-	check_each_duplicate(c->by_name, c->named, sizeof *c->by_name, same_vm_name,
+	vmcfg_check_sort(c->d, c->by_name, c->named, sizeof *c->by_name, compare_vm_names);
+	vmcfg_check_each_duplicate(c->by_name, c->named, sizeof *c->by_name, same_vm_name,
 			     report_dup_name, c);
 }
 
@@ -161,9 +161,9 @@ static struct check_decl host_decl(const struct sys_check *c, const struct check
 {
 	struct check_decl decl;
 	if (r->owner == CHECK_PLATFORM) {
-		check_platform_detail(c->platform, r->ref, &decl);
+		vmcfg_check_platform_detail(c->platform, r->ref, &decl);
 	} else {
-		check_collect_detail(c->specs[r->owner], CHECK_HOST, r->ref, &decl);
+		vmcfg_check_collect_detail(c->specs[r->owner], CHECK_HOST, r->ref, &decl);
 		decl.vm_name = vm_label(c->specs[r->owner]);
 	}
 	return decl;
@@ -182,7 +182,7 @@ static int report_host_overlap(void *ctx, const struct check_range *earlier,
 			       : vm->kind == CHECK_PT_WINDOW && other->kind == CHECK_PT_WINDOW
 				       ? VMCFG_R_PT_SHARED
 				       : VMCFG_R_HOST_OVERLAP;
-	return check_report_overlap(c->d, rule, "host-physical", other, vm, first, last);
+	return vmcfg_check_report_overlap(c->d, rule, "host-physical", other, vm, first, last);
 }
 
 /*
@@ -209,8 +209,8 @@ static void merge_banks(struct sys_check *c)
 	struct check_range *b = range_room(c, &c->banks, p->ram_count);
 	if (!b)
 		return;
-	size_t n = check_platform_ram(p, b), m = 0;
-	check_sort(c->d, b, n, sizeof *b, check_cmp_range);
+	size_t n = vmcfg_check_platform_ram(p, b), m = 0;
+	vmcfg_check_sort(c->d, b, n, sizeof *b, vmcfg_check_cmp_range);
 	for (size_t i = 0; i < n; i++) {
 		if (m && (b[m - 1].last == UINT64_MAX || b[i].first <= b[m - 1].last + 1)) {
 			if (b[i].last > b[m - 1].last)
@@ -266,12 +266,12 @@ static void report_outside_host_ram(struct sys_check *c)
 		struct vmcfg_diag *g = NULL;
 		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_OUTSIDE_HOST_RAM, r.loc, &g,
 					   "%s is %s but not inside the host's RAM",
-					   check_describe(what, &r),
+					   vmcfg_check_describe(what, &r),
 					   r.map_type == VMCFG_MAP_RESERVED ? "reserved" : "identity-mapped"));
 		size_t len = vmcfg_snprintf(text, sizeof text, "host RAM:");
 		for (size_t k = 0; k < nb && k < 4 && len < sizeof text; k++)
 			len += vmcfg_snprintf(text + len, sizeof text - len, "%s %s", k ? "," : "",
-					      check_fmt_range(what, banks[k].first, banks[k].last));
+					      vmcfg_check_fmt_range(what, banks[k].first, banks[k].last));
 		hint(c, g, nb ? text : "the platform declares no RAM (platform.ram)");
 	}
 }
@@ -283,15 +283,15 @@ static void report_outside_host_ram(struct sys_check *c)
 static void gather_host_ranges(struct sys_check *c, size_t vm)
 {
 	const struct vmcfg_vm_spec *s = c->specs[vm];
-	struct check_range *v = range_room(c, &c->host, check_collect_max(s));
+	struct check_range *v = range_room(c, &c->host, vmcfg_check_collect_max(s));
 	if (!v)
 		return;
-	size_t k = check_collect(s, CHECK_HOST, v);
+	size_t k = vmcfg_check_collect(s, CHECK_HOST, v);
 	for (size_t i = 0; i < k; i++)
 		v[i].owner = (uint32_t)vm;
 	c->host.count += k;
 	if (c->platform)
-		note_outside_host_ram(c, v, check_collect(s, CHECK_HOST_RAM, NULL));
+		note_outside_host_ram(c, v, vmcfg_check_collect(s, CHECK_HOST_RAM, NULL));
 }
 
 /*
@@ -306,12 +306,12 @@ static void check_host_overlaps(struct sys_check *c)
 			range_room(c, &c->host, p->hv_memory_count + p->reserved_count);
 		if (!v)
 			return;
-		size_t k = check_platform_ranges(p, v);
+		size_t k = vmcfg_check_platform_ranges(p, v);
 		for (size_t i = 0; i < k; i++)
 			v[i].owner = CHECK_PLATFORM;
 		c->host.count += k;
 	}
-	note_oom(c, check_sweep(c->d, c->host.v, c->host.count, report_host_overlap, c));
+	note_oom(c, vmcfg_check_sweep(c->d, c->host.v, c->host.count, report_host_overlap, c));
 }
 
 /* --- physical CPUs and SPIs --- */
@@ -346,8 +346,8 @@ static int report_claimed_twice(void *ctx, const void *first, const void *prev, 
 /* Sorts the keys of l and reports keys claimed by two VMs. */
 static void report_claims(struct keyed_list *l, struct claim_report *r)
 {
-	check_sort(r->c->d, l->v, l->count, sizeof *l->v, check_cmp_keyed);
-	check_each_duplicate(l->v, l->count, sizeof *l->v, check_same_key, report_claimed_twice, r);
+	vmcfg_check_sort(r->c->d, l->v, l->count, sizeof *l->v, vmcfg_check_cmp_keyed);
+	vmcfg_check_each_duplicate(l->v, l->count, sizeof *l->v, vmcfg_check_same_key, report_claimed_twice, r);
 }
 
 /* Room for more keys at the end of l; false with c->err set when there is none. */
@@ -374,7 +374,7 @@ static void gather_pins(struct sys_check *c, size_t vm)
 	if (!key_room(c, &c->pins, sets->count))
 		return;
 	for (size_t v = 0; v < sets->count; v++) {
-		int pcpu = sets->items[v].set ? check_pinned_pcpu(sets->items[v].v) : -1;
+		int pcpu = sets->items[v].set ? vmcfg_check_pinned_pcpu(sets->items[v].v) : -1;
 		if (pcpu >= 0)
 			c->pins.v[c->pins.count++] = (struct check_keyed){ (uint64_t)pcpu, vm, v };
 	}
@@ -480,7 +480,7 @@ static void check_participant(struct sys_check *c, const struct vmcfg_ivc_channe
 	if (u->full)
 		return;
 	if (!u->window) /* the VM's first channel; without a window it ends up full */
-		u->window = check_ivc_window(s);
+		u->window = vmcfg_check_ivc_window(s);
 	const struct vmcfg_spec_emu_device *w = u->window;
 	if (!w || !w->length.set) {
 		u->full = true;
@@ -551,7 +551,7 @@ static void check_cmdline_ivc(struct sys_check *c, size_t vm)
 	uint64_t addr;
 	if (!s || !s->base.name.set || !s->kernel.cmdline.set || !cmdline_ivc(&s->kernel.cmdline, &addr))
 		return;
-	const struct vmcfg_spec_emu_device *w = check_ivc_window(s);
+	const struct vmcfg_spec_emu_device *w = vmcfg_check_ivc_window(s);
 	uint64_t gpa = w && w->base_gpa.set ? w->base_gpa.v : 0;
 	uint64_t size = w && w->length.set ? w->length.v : 0;
 	struct vmcfg_ivc_placement p, first = { 0 };
@@ -604,8 +604,8 @@ static void check_ivc(struct sys_check *c)
 			for (size_t s = 0; s < ch->subscriber_count; s++)
 				check_participant(c, ch, &ch->subscribers[s].vm, uses);
 		}
-		check_sort(c->d, keys, k, sizeof *keys, check_cmp_keyed);
-		check_each_duplicate(keys, k, sizeof *keys, check_same_key, report_dup_ivc_key, c);
+		vmcfg_check_sort(c->d, keys, k, sizeof *keys, vmcfg_check_cmp_keyed);
+		vmcfg_check_each_duplicate(keys, k, sizeof *keys, vmcfg_check_same_key, report_dup_ivc_key, c);
 		for (size_t vm = 0; vm < c->n && !c->err; vm++)
 			check_cmdline_ivc(c, vm);
 	} else {

@@ -52,12 +52,12 @@ static void relate(struct vm_check *c, struct vmcfg_diag *g, struct vmcfg_span s
 		c->err = VMCFG_ENOMEM;
 }
 
-int check_pinned_pcpu(uint64_t mask)
+int vmcfg_check_pinned_pcpu(uint64_t mask)
 {
 	return mask && !(mask & (mask - 1)) ? __builtin_ctzll(mask) : -1;
 }
 
-const struct vmcfg_spec_emu_device *check_ivc_window(const struct vmcfg_vm_spec *spec)
+const struct vmcfg_spec_emu_device *vmcfg_check_ivc_window(const struct vmcfg_vm_spec *spec)
 {
 	for (size_t i = 0; i < spec->devices.emu_count; i++) {
 		const struct vmcfg_spec_emu_device *e = &spec->devices.emu[i];
@@ -159,17 +159,17 @@ static void check_cpu_duplicates(struct vm_check *c)
 		return;
 	}
 	size_t n = keyed_items(ids, keys);
-	check_sort(c->d, keys, n, sizeof *keys, check_cmp_keyed);
-	check_each_duplicate(keys, n, sizeof *keys, check_same_key, report_dup_phys_id, c);
+	vmcfg_check_sort(c->d, keys, n, sizeof *keys, vmcfg_check_cmp_keyed);
+	vmcfg_check_each_duplicate(keys, n, sizeof *keys, vmcfg_check_same_key, report_dup_phys_id, c);
 
 	n = 0;
 	for (size_t i = 0; i < sets->count; i++) {
-		int pcpu = sets->items[i].set ? check_pinned_pcpu(sets->items[i].v) : -1;
+		int pcpu = sets->items[i].set ? vmcfg_check_pinned_pcpu(sets->items[i].v) : -1;
 		if (pcpu >= 0)
 			keys[n++] = (struct check_keyed){ (uint64_t)pcpu, i, 0 };
 	}
-	check_sort(c->d, keys, n, sizeof *keys, check_cmp_keyed);
-	check_each_duplicate(keys, n, sizeof *keys, check_same_key, report_shared_pcpu, c);
+	vmcfg_check_sort(c->d, keys, n, sizeof *keys, vmcfg_check_cmp_keyed);
+	vmcfg_check_each_duplicate(keys, n, sizeof *keys, vmcfg_check_same_key, report_shared_pcpu, c);
 	check_scratch_free(c->d, keys, small, cap, sizeof *keys);
 }
 
@@ -268,7 +268,7 @@ static void check_extent(struct vm_check *c, const char *kind, const struct vmcf
 		char r[CHECK_DESCR_BUF];
 		struct vmcfg_diag *g = report(c, VMCFG_R_BEYOND_IPA, base->span,
 					      "%s %s lies beyond the platform's %u-bit guest-physical address space",
-					      what, check_fmt_range(r, base->v, last), bits);
+					      what, vmcfg_check_fmt_range(r, base->v, last), bits);
 		hint(c, g, "guest addresses must be below %s",
 		     vmcfg_fmt_hex(a, UINT64_C(1) << bits));
 	}
@@ -330,8 +330,8 @@ static void overlap_decls(const struct vm_check *c, enum check_view view,
 			  const struct check_range *earlier, const struct check_range *later,
 			  struct check_decl *e, struct check_decl *l)
 {
-	check_collect_detail(c->spec, view, earlier->ref, e);
-	check_collect_detail(c->spec, view, later->ref, l);
+	vmcfg_check_collect_detail(c->spec, view, earlier->ref, e);
+	vmcfg_check_collect_detail(c->spec, view, later->ref, l);
 }
 
 static int report_guest_overlap(void *ctx, const struct check_range *earlier,
@@ -340,7 +340,7 @@ static int report_guest_overlap(void *ctx, const struct check_range *earlier,
 	struct vm_check *c = ctx;
 	struct check_decl e, l;
 	overlap_decls(c, CHECK_GUEST, earlier, later, &e, &l);
-	return check_report_overlap(c->d, VMCFG_R_GUEST_OVERLAP, "guest-physical", &e, &l, first,
+	return vmcfg_check_report_overlap(c->d, VMCFG_R_GUEST_OVERLAP, "guest-physical", &e, &l, first,
 				    last);
 }
 
@@ -357,14 +357,14 @@ static int report_host_self_overlap(void *ctx, const struct check_range *earlier
 	overlap_decls(c, CHECK_HOST, earlier, later, &e, &l);
 	if (e.delta == l.delta)
 		return 0;
-	return check_report_overlap(c->d, VMCFG_R_HOST_SELF_OVERLAP, "host-physical", &e, &l,
+	return vmcfg_check_report_overlap(c->d, VMCFG_R_HOST_SELF_OVERLAP, "host-physical", &e, &l,
 				    first, last);
 }
 
 /* Sweeps the VM's ranges in view, each its own owner, reporting through fn. */
 static void sweep_own_ranges(struct vm_check *c, enum check_view view, check_overlap_fn fn)
 {
-	size_t max = check_collect_max(c->spec);
+	size_t max = vmcfg_check_collect_max(c->spec);
 	struct check_range small[SMALL_LIST];
 	struct check_range *v = max <= CHECK_MAX_COUNT
 					? check_scratch(c->d, small, SMALL_LIST, max, sizeof *v)
@@ -373,7 +373,7 @@ static void sweep_own_ranges(struct vm_check *c, enum check_view view, check_ove
 		c->err = VMCFG_ENOMEM;
 		return;
 	}
-	if (check_sweep(c->d, v, check_collect(c->spec, view, v), fn, c))
+	if (vmcfg_check_sweep(c->d, v, vmcfg_check_collect(c->spec, view, v), fn, c))
 		c->err = VMCFG_ENOMEM;
 	check_scratch_free(c->d, v, small, max, sizeof *v);
 }
@@ -506,8 +506,8 @@ static void check_images(struct vm_check *c)
 			char rx[CHECK_DESCR_BUF], ry[CHECK_DESCR_BUF];
 			struct vmcfg_diag *g = report(c, VMCFG_R_IMAGES_OVERLAP, y->spec->load_addr.span,
 						      "%s image %s overlaps %s image %s", y->name,
-						      check_fmt_range(ry, y->spec->load_addr.v, yl), x->name,
-						      check_fmt_range(rx, x->spec->load_addr.v, xl));
+						      vmcfg_check_fmt_range(ry, y->spec->load_addr.v, yl), x->name,
+						      vmcfg_check_fmt_range(rx, x->spec->load_addr.v, xl));
 			relate(c, g, x->spec->load_addr.span, "the other image is loaded here");
 		}
 	}
@@ -580,8 +580,8 @@ static void check_emu_devices(struct vm_check *c)
 		if (e->irq_id.set && e->irq_id.v)
 			keys[n++] = (struct check_keyed){ e->irq_id.v, i, 0 };
 	}
-	check_sort(c->d, keys, n, sizeof *keys, check_cmp_keyed);
-	check_each_duplicate(keys, n, sizeof *keys, check_same_key, report_shared_irq, c);
+	vmcfg_check_sort(c->d, keys, n, sizeof *keys, vmcfg_check_cmp_keyed);
+	vmcfg_check_each_duplicate(keys, n, sizeof *keys, vmcfg_check_same_key, report_shared_irq, c);
 	check_scratch_free(c->d, keys, small, s->devices.emu_count, sizeof *keys);
 }
 
