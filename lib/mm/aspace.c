@@ -184,7 +184,7 @@ static bool range_is_mapped(const struct vmcfg_aspace *as, const uint64_t *t, un
 
 /*
  * Clears every leaf in [start, end), freeing owned frames and the tables
- * this empties. Leaves must not straddle start or end (aspace_isolate).
+ * this empties. Leaves must not straddle start or end (vmcfg_aspace_isolate).
  */
 static void clear_range(struct vmcfg_aspace *as, uint64_t *t, unsigned level, uint64_t base,
 			uint64_t start, uint64_t end)
@@ -246,7 +246,7 @@ static int split_leaf(struct vmcfg_aspace *as, uint64_t *entry, unsigned level,
 	return 0;
 }
 
-int aspace_isolate(struct vmcfg_aspace *as, uint64_t addr)
+int vmcfg_aspace_isolate(struct vmcfg_aspace *as, uint64_t addr)
 {
 	if (addr == 0 || addr >= as_limit(as))
 		return 0;
@@ -271,7 +271,7 @@ int aspace_isolate(struct vmcfg_aspace *as, uint64_t addr)
 	}
 }
 
-int aspace_find(const struct vmcfg_aspace *as, uint64_t gpa, struct as_slot *slot)
+int vmcfg_aspace_find(const struct vmcfg_aspace *as, uint64_t gpa, struct as_slot *slot)
 {
 	uint64_t *t = as_root(as);
 	for (unsigned level = as_root_level(as);; level--) {
@@ -287,7 +287,7 @@ int aspace_find(const struct vmcfg_aspace *as, uint64_t gpa, struct as_slot *slo
 	}
 }
 
-int aspace_make_present(struct vmcfg_aspace *as, struct as_slot *slot, bool zero)
+int vmcfg_aspace_make_present(struct vmcfg_aspace *as, struct as_slot *slot, bool zero)
 {
 	if (zero) {
 		int err = zero_frames(as, slot->pte.pa, vmcfg_pt_level_size(slot->level));
@@ -300,7 +300,7 @@ int aspace_make_present(struct vmcfg_aspace *as, struct as_slot *slot, bool zero
 	return 0;
 }
 
-int aspace_populate(struct vmcfg_aspace *as, struct as_slot *slot)
+int vmcfg_aspace_populate(struct vmcfg_aspace *as, struct as_slot *slot)
 {
 	uint64_t pa;
 	int err = as->hal.alloc_frames(as->hal.ctx, 1, VMCFG_PAGE_SIZE, &pa);
@@ -632,9 +632,9 @@ int vmcfg_aspace_unmap(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size)
 	if (!range_is_mapped(as, as_root(as), as_root_level(as), 0, gpa, end))
 		return VMCFG_EFAULT;
 	/* Splitting only refines the tables (same mapping), so failing here changes nothing visible. */
-	err = aspace_isolate(as, gpa);
+	err = vmcfg_aspace_isolate(as, gpa);
 	if (!err)
-		err = aspace_isolate(as, end);
+		err = vmcfg_aspace_isolate(as, end);
 	if (err)
 		return err;
 	clear(as, gpa, end);

@@ -12,7 +12,7 @@ int vmcfg_aspace_translate(const struct vmcfg_aspace *as, uint64_t gpa,
 
 	if (gpa >= as_limit(as))
 		return VMCFG_ERANGE;
-	int err = aspace_find(as, gpa, &slot);
+	int err = vmcfg_aspace_find(as, gpa, &slot);
 	if (err)
 		return err;
 	if (slot.pte.type == VMCFG_PTE_NONE)
@@ -36,7 +36,7 @@ int vmcfg_aspace_fault_in(struct vmcfg_aspace *as, uint64_t gpa)
 	if (gpa >= as_limit(as))
 		return VMCFG_ERANGE;
 	uint64_t page = gpa & ~(VMCFG_PAGE_SIZE - 1);
-	int err = aspace_find(as, page, &slot);
+	int err = vmcfg_aspace_find(as, page, &slot);
 	if (err)
 		return err;
 	if (slot.pte.type == VMCFG_PTE_NONE)
@@ -44,16 +44,16 @@ int vmcfg_aspace_fault_in(struct vmcfg_aspace *as, uint64_t gpa)
 	if (slot.pte.type == VMCFG_PTE_LEAF)
 		return 0;
 	if (slot.pte.type == VMCFG_PTE_DEFERRED)
-		return aspace_make_present(as, &slot, true);
+		return vmcfg_aspace_make_present(as, &slot, true);
 	/* A lazy block becomes lazy leaves around one 4 KiB page: memory only where touched. */
-	err = aspace_isolate(as, page);
+	err = vmcfg_aspace_isolate(as, page);
 	if (!err)
-		err = aspace_isolate(as, page + VMCFG_PAGE_SIZE);
+		err = vmcfg_aspace_isolate(as, page + VMCFG_PAGE_SIZE);
 	if (!err)
-		err = aspace_find(as, page, &slot);
+		err = vmcfg_aspace_find(as, page, &slot);
 	if (err)
 		return err;
-	return aspace_populate(as, &slot);
+	return vmcfg_aspace_populate(as, &slot);
 }
 
 /*
@@ -72,7 +72,7 @@ struct piece {
 static int piece_at(const struct vmcfg_aspace *as, uint64_t pos, uint64_t end, struct piece *p)
 {
 	struct as_slot slot;
-	int err = aspace_find(as, pos, &slot);
+	int err = vmcfg_aspace_find(as, pos, &slot);
 	if (err)
 		return err;
 	if (slot.pte.type == VMCFG_PTE_NONE)
@@ -123,9 +123,9 @@ static int make_range_present(struct vmcfg_aspace *as, uint64_t gpa, uint64_t en
 		int err = piece_at(as, pos, end, &p);
 		if (!err && p.deferred) {
 			struct as_slot slot;
-			err = aspace_find(as, pos, &slot);
+			err = vmcfg_aspace_find(as, pos, &slot);
 			if (!err)
-				err = aspace_make_present(as, &slot, !p.whole);
+				err = vmcfg_aspace_make_present(as, &slot, !p.whole);
 		}
 		for (uint64_t page = pos & ~(VMCFG_PAGE_SIZE - 1); !err && p.lazy && page < pos + p.len;
 		     page += VMCFG_PAGE_SIZE)

@@ -56,19 +56,19 @@ struct as_slot {
 };
 
 /* Walks to gpa (below the IPA limit). VMCFG_EINVAL only for a corrupt descriptor. */
-int aspace_find(const struct vmcfg_aspace *as, uint64_t gpa, struct as_slot *slot);
+int vmcfg_aspace_find(const struct vmcfg_aspace *as, uint64_t gpa, struct as_slot *slot);
 
 /* Splits leaves until none straddles addr (a page boundary). VMCFG_ENOMEM possible. */
-int aspace_isolate(struct vmcfg_aspace *as, uint64_t addr);
+int vmcfg_aspace_isolate(struct vmcfg_aspace *as, uint64_t addr);
 
-/* A zeroed, owned frame for a lazy page at level 0 (slot from aspace_find). */
-int aspace_populate(struct vmcfg_aspace *as, struct as_slot *slot);
+/* A zeroed, owned frame for a lazy page at level 0 (slot from vmcfg_aspace_find). */
+int vmcfg_aspace_populate(struct vmcfg_aspace *as, struct as_slot *slot);
 
 /*
- * Makes the deferred leaf at slot (from aspace_find) valid, its frames
+ * Makes the deferred leaf at slot (from vmcfg_aspace_find) valid, its frames
  * zeroed first when zero is set (not when the caller overwrites them
  * whole). VMCFG_EFAULT when the HAL cannot show them.
  */
-int aspace_make_present(struct vmcfg_aspace *as, struct as_slot *slot, bool zero);
+int vmcfg_aspace_make_present(struct vmcfg_aspace *as, struct as_slot *slot, bool zero);
 
 #endif

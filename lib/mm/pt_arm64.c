@@ -46,7 +46,7 @@
 
 static int arm64_check_flags(uint32_t flags)
 {
-	return pt_check_common_flags(flags);
+	return vmcfg_pt_check_common_flags(flags);
 }
 
 static uint64_t arm64_encode_table(uint64_t pa)
@@ -84,7 +84,7 @@ static uint64_t arm64_encode_leaf(unsigned level, uint64_t pa, uint32_t flags, b
 static int arm64_decode(unsigned level, uint64_t desc, struct vmcfg_pte *out, unsigned levels)
 {
 	if (!(desc & A64_VALID))
-		return pt_decode_absent(level, A64_PA_BITS, desc, out);
+		return vmcfg_pt_decode_absent(level, A64_PA_BITS, desc, out);
 	memset(out, 0, sizeof *out);
 	if (level > 0 && (desc & A64_TABLE_OR_PAGE)) {
 		if (desc != arm64_encode_table(desc & A64_OA_MASK))
@@ -115,7 +115,7 @@ static int arm64_decode(unsigned level, uint64_t desc, struct vmcfg_pte *out, un
 	uint64_t pa = desc & A64_OA_MASK;
 	bool owned = (desc & A64_SW_OWNED) != 0;
 	/* Exactness: anything the encoder would not produce (stray bits, bad alignment) is refused. */
-	if (arm64_check_flags(flags) || !pt_leaf_pa_ok(level, pa, A64_PA_BITS) ||
+	if (arm64_check_flags(flags) || !vmcfg_pt_leaf_pa_ok(level, pa, A64_PA_BITS) ||
 	    arm64_encode_leaf(level, pa, flags, owned) != desc)
 		return VMCFG_EINVAL;
 	out->type = VMCFG_PTE_LEAF;
@@ -167,7 +167,7 @@ static int arm64_regs(const struct vmcfg_pt_format *f, unsigned ipa_bits, unsign
 	uint64_t ps;
 	if (ipa_bits > pa_bits) /* VTCR_EL2.T0SZ beyond PS faults every walk */
 		return VMCFG_ERANGE;
-	int err = pt_check_regs(f, ipa_bits, pa_bits, root_pa);
+	int err = vmcfg_pt_check_regs(f, ipa_bits, pa_bits, root_pa);
 	if (err)
 		return err;
 	if (arm64_ps(pa_bits, &ps))
@@ -204,8 +204,8 @@ const struct vmcfg_pt_format vmcfg_pt_arm64_s2_3l = {
 	.check_flags = arm64_check_flags,
 	.encode_table = arm64_encode_table,
 	.encode_leaf = arm64_encode_leaf,
-	.encode_lazy = pt_encode_lazy,
-	.encode_deferred = pt_encode_deferred,
+	.encode_lazy = vmcfg_pt_encode_lazy,
+	.encode_deferred = vmcfg_pt_encode_deferred,
 	.decode = arm64_decode_3l,
 	.regs = arm64_regs_3l,
 };
@@ -222,8 +222,8 @@ const struct vmcfg_pt_format vmcfg_pt_arm64_s2_4l = {
 	.check_flags = arm64_check_flags,
 	.encode_table = arm64_encode_table,
 	.encode_leaf = arm64_encode_leaf,
-	.encode_lazy = pt_encode_lazy,
-	.encode_deferred = pt_encode_deferred,
+	.encode_lazy = vmcfg_pt_encode_lazy,
+	.encode_deferred = vmcfg_pt_encode_deferred,
 	.decode = arm64_decode_4l,
 	.regs = arm64_regs_4l,
 };

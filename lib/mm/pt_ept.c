@@ -36,7 +36,7 @@
 
 static int ept_check_flags(uint32_t flags)
 {
-	int err = pt_check_common_flags(flags);
+	int err = vmcfg_pt_check_common_flags(flags);
 	if (err)
 		return err;
 	if ((flags & VMCFG_MEM_WRITE) && !(flags & VMCFG_MEM_READ))
@@ -77,7 +77,7 @@ static uint64_t ept_encode_leaf(unsigned level, uint64_t pa, uint32_t flags, boo
 static int ept_decode(unsigned level, uint64_t desc, struct vmcfg_pte *out)
 {
 	if (!(desc & (EPT_R | EPT_W | EPT_X)))
-		return pt_decode_absent(level, EPT_PA_BITS, desc, out);
+		return vmcfg_pt_decode_absent(level, EPT_PA_BITS, desc, out);
 	memset(out, 0, sizeof *out);
 	uint64_t pa = desc & EPT_ADDR_MASK;
 	if (level > 0 && !(desc & EPT_LARGE)) {
@@ -104,7 +104,7 @@ static int ept_decode(unsigned level, uint64_t desc, struct vmcfg_pte *out)
 	if (desc & EPT_SW_USER)
 		flags |= VMCFG_MEM_USER;
 	bool owned = (desc & EPT_SW_OWNED) != 0;
-	if (ept_check_flags(flags) || !pt_leaf_pa_ok(level, pa, EPT_PA_BITS) ||
+	if (ept_check_flags(flags) || !vmcfg_pt_leaf_pa_ok(level, pa, EPT_PA_BITS) ||
 	    ept_encode_leaf(level, pa, flags, owned) != desc)
 		return VMCFG_EINVAL;
 	out->type = VMCFG_PTE_LEAF;
@@ -122,7 +122,7 @@ static unsigned ept_root_pages(unsigned ipa_bits)
 
 static int ept_regs(unsigned ipa_bits, unsigned pa_bits, uint64_t root_pa, struct vmcfg_pt_regs *out)
 {
-	int err = pt_check_regs(&vmcfg_pt_x86_ept4, ipa_bits, pa_bits, root_pa);
+	int err = vmcfg_pt_check_regs(&vmcfg_pt_x86_ept4, ipa_bits, pa_bits, root_pa);
 	if (err)
 		return err;
 	out->root = root_pa | (4ull - 1) << EPTP_WALK_LENGTH_SHIFT | EPT_MT_WB;
@@ -142,8 +142,8 @@ const struct vmcfg_pt_format vmcfg_pt_x86_ept4 = {
 	.check_flags = ept_check_flags,
 	.encode_table = ept_encode_table,
 	.encode_leaf = ept_encode_leaf,
-	.encode_lazy = pt_encode_lazy,
-	.encode_deferred = pt_encode_deferred,
+	.encode_lazy = vmcfg_pt_encode_lazy,
+	.encode_deferred = vmcfg_pt_encode_deferred,
 	.decode = ept_decode,
 	.regs = ept_regs,
 };

@@ -48,7 +48,7 @@ const char *vmcfg_pte_type_name(enum vmcfg_pte_type type)
 	return "?";
 }
 
-int pt_check_common_flags(uint32_t flags)
+int vmcfg_pt_check_common_flags(uint32_t flags)
 {
 	if (flags & ~VMCFG_MEM_ALL)
 		return VMCFG_EINVAL;
@@ -59,35 +59,35 @@ int pt_check_common_flags(uint32_t flags)
 	return 0;
 }
 
-uint64_t pt_encode_lazy(uint32_t flags)
+uint64_t vmcfg_pt_encode_lazy(uint32_t flags)
 {
 	return LAZY_MARK | (uint64_t)(flags & VMCFG_MEM_ALL) << LAZY_FLAGS_SHIFT;
 }
 
-uint64_t pt_encode_deferred(unsigned level, uint64_t pa, uint32_t flags)
+uint64_t vmcfg_pt_encode_deferred(unsigned level, uint64_t pa, uint32_t flags)
 {
 	(void)level; /* the frames' alignment is the caller's promise, checked on decode */
-	return pt_encode_lazy(flags) | DEFERRED_MARK |
+	return vmcfg_pt_encode_lazy(flags) | DEFERRED_MARK |
 	       (pa >> VMCFG_PAGE_SHIFT) << DEFERRED_PFN_SHIFT;
 }
 
-int pt_decode_absent(unsigned level, unsigned pa_bits, uint64_t desc, struct vmcfg_pte *out)
+int vmcfg_pt_decode_absent(unsigned level, unsigned pa_bits, uint64_t desc, struct vmcfg_pte *out)
 {
 	memset(out, 0, sizeof *out);
 	if (desc == 0)
 		return 0;
 	uint32_t flags = (uint32_t)(desc >> LAZY_FLAGS_SHIFT) & VMCFG_MEM_ALL;
-	if (pt_check_common_flags(flags))
+	if (vmcfg_pt_check_common_flags(flags))
 		return VMCFG_EINVAL;
 	if (desc & DEFERRED_MARK) {
 		uint64_t pa = (desc & (DEFERRED_MARK - 1)) >> DEFERRED_PFN_SHIFT << VMCFG_PAGE_SHIFT;
-		if (level > 2 || desc != pt_encode_deferred(level, pa, flags) ||
-		    !pt_leaf_pa_ok(level, pa, pa_bits))
+		if (level > 2 || desc != vmcfg_pt_encode_deferred(level, pa, flags) ||
+		    !vmcfg_pt_leaf_pa_ok(level, pa, pa_bits))
 			return VMCFG_EINVAL;
 		out->type = VMCFG_PTE_DEFERRED;
 		out->pa = pa;
 	} else {
-		if (desc != pt_encode_lazy(flags))
+		if (desc != vmcfg_pt_encode_lazy(flags))
 			return VMCFG_EINVAL;
 		out->type = VMCFG_PTE_LAZY;
 	}
@@ -96,7 +96,7 @@ int pt_decode_absent(unsigned level, unsigned pa_bits, uint64_t desc, struct vmc
 	return 0;
 }
 
-int pt_check_regs(const struct vmcfg_pt_format *f, unsigned ipa_bits, unsigned pa_bits,
+int vmcfg_pt_check_regs(const struct vmcfg_pt_format *f, unsigned ipa_bits, unsigned pa_bits,
 		  uint64_t root_pa)
 {
 	if (ipa_bits < f->min_ipa_bits || ipa_bits > f->max_ipa_bits || pa_bits < 32 ||
@@ -108,7 +108,7 @@ int pt_check_regs(const struct vmcfg_pt_format *f, unsigned ipa_bits, unsigned p
 	return 0;
 }
 
-bool pt_leaf_pa_ok(unsigned level, uint64_t pa, unsigned pa_bits)
+bool vmcfg_pt_leaf_pa_ok(unsigned level, uint64_t pa, unsigned pa_bits)
 {
 	return (pa & (vmcfg_pt_level_size(level) - 1)) == 0 && (pa >> pa_bits) == 0;
 }

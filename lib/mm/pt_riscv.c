@@ -38,7 +38,7 @@
 
 static int riscv_check_flags(uint32_t flags)
 {
-	int err = pt_check_common_flags(flags);
+	int err = vmcfg_pt_check_common_flags(flags);
 	if (err)
 		return err;
 	if ((flags & VMCFG_MEM_WRITE) && !(flags & VMCFG_MEM_READ))
@@ -81,7 +81,7 @@ static uint64_t riscv_encode_leaf(unsigned level, uint64_t pa, uint32_t flags, b
 static int riscv_decode(unsigned level, uint64_t desc, struct vmcfg_pte *out)
 {
 	if (!(desc & RV_V))
-		return pt_decode_absent(level, RV_PA_BITS, desc, out);
+		return vmcfg_pt_decode_absent(level, RV_PA_BITS, desc, out);
 	memset(out, 0, sizeof *out);
 	uint64_t pa = (desc & RV_PPN_MASK) >> RV_PPN_SHIFT << VMCFG_PAGE_SHIFT;
 	if (!(desc & (RV_R | RV_W | RV_X))) {
@@ -109,7 +109,7 @@ static int riscv_decode(unsigned level, uint64_t desc, struct vmcfg_pte *out)
 		flags |= VMCFG_MEM_USER;
 	bool owned = (desc & RV_SW_OWNED) != 0;
 	/* Exactness; also refuses misaligned superpages, which the MMU would fault on. */
-	if (riscv_check_flags(flags) || !pt_leaf_pa_ok(level, pa, RV_PA_BITS) ||
+	if (riscv_check_flags(flags) || !vmcfg_pt_leaf_pa_ok(level, pa, RV_PA_BITS) ||
 	    riscv_encode_leaf(level, pa, flags, owned) != desc)
 		return VMCFG_EINVAL;
 	out->type = VMCFG_PTE_LEAF;
@@ -129,7 +129,7 @@ static unsigned riscv_root_pages(unsigned ipa_bits)
 static int riscv_regs(const struct vmcfg_pt_format *f, uint64_t mode, unsigned ipa_bits,
 		      unsigned pa_bits, uint64_t root_pa, struct vmcfg_pt_regs *out)
 {
-	int err = pt_check_regs(f, ipa_bits, pa_bits, root_pa);
+	int err = vmcfg_pt_check_regs(f, ipa_bits, pa_bits, root_pa);
 	if (err)
 		return err;
 	out->root = mode << HGATP_MODE_SHIFT | root_pa >> VMCFG_PAGE_SHIFT; /* VMID 0 */
@@ -161,8 +161,8 @@ const struct vmcfg_pt_format vmcfg_pt_riscv_sv39x4 = {
 	.check_flags = riscv_check_flags,
 	.encode_table = riscv_encode_table,
 	.encode_leaf = riscv_encode_leaf,
-	.encode_lazy = pt_encode_lazy,
-	.encode_deferred = pt_encode_deferred,
+	.encode_lazy = vmcfg_pt_encode_lazy,
+	.encode_deferred = vmcfg_pt_encode_deferred,
 	.decode = riscv_decode,
 	.regs = riscv_regs_sv39x4,
 };
@@ -179,8 +179,8 @@ const struct vmcfg_pt_format vmcfg_pt_riscv_sv48x4 = {
 	.check_flags = riscv_check_flags,
 	.encode_table = riscv_encode_table,
 	.encode_leaf = riscv_encode_leaf,
-	.encode_lazy = pt_encode_lazy,
-	.encode_deferred = pt_encode_deferred,
+	.encode_lazy = vmcfg_pt_encode_lazy,
+	.encode_deferred = vmcfg_pt_encode_deferred,
 	.decode = riscv_decode,
 	.regs = riscv_regs_sv48x4,
 };
