@@ -1,10 +1,10 @@
 /*
  * bench/vm: what the VM layer costs at run time and at creation.
  *
- * 1. MMIO dispatch: vm_bus_read over N devices (binary search in a sorted
+ * 1. MMIO dispatch: vmcfg_vm_bus_read over N devices (binary search in a sorted
  *    array) against the reference's approach, a linear scan of the device
  *    list, both ending in the same device call, for N = 4 … 4096.
- * 2. vm_create of a VM with 1 GiB of MapAlloc RAM (eager: every frame
+ * 2. vmcfg_vm_create of a VM with 1 GiB of MapAlloc RAM (eager: every frame
  *    zeroed) against memset of 1 GiB over the same, already faulted-in,
  *    host memory: zeroing is the floor, the ratio is the overhead of
  *    tables and bookkeeping.
@@ -45,7 +45,7 @@ static int dev_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	return 0;
 }
 
-static const struct vm_device_ops ops = { .read = dev_read, .write = dev_write };
+static const struct vmcfg_vm_device_ops ops = { .read = dev_read, .write = dev_write };
 
 /* The reference's lookup: the first device in the list whose range holds addr. */
 struct linear_dev {
@@ -71,16 +71,16 @@ static void bench_dispatch(void)
 	printf("  devices   bus ns/access   linear ns/access   speed-up\n");
 	for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
 		size_t n = counts[c];
-		struct vm_bus bus;
+		struct vmcfg_vm_bus bus;
 		struct linear_dev *lin = malloc(n * sizeof *lin);
 		uint64_t *addrs = malloc(4096 * sizeof *addrs), seed = 0x9e3779b97f4a7c15ull, sink = 0, v;
-		vm_bus_init(&bus, &vmcfg_host_allocator);
+		vmcfg_vm_bus_init(&bus, &vmcfg_host_allocator);
 		for (size_t i = 0; i < n; i++) {
 			/* Registered in a scrambled order; the linear list keeps that order. */
 			size_t slot = (i * 2654435761u) % n;
 			lin[i] = (struct linear_dev){ slot * DEV_STRIDE, slot * DEV_STRIDE + DEV_SIZE,
 						      (void *)(uintptr_t)(slot + 1) };
-			if (vm_bus_register(&bus, VM_BUS_MMIO, lin[i].base, DEV_SIZE, "d", &ops, lin[i].dev))
+			if (vmcfg_vm_bus_register(&bus, VMCFG_VM_BUS_MMIO, lin[i].base, DEV_SIZE, "d", &ops, lin[i].dev))
 				abort();
 		}
 		for (size_t i = 0; i < 4096; i++)
@@ -89,7 +89,7 @@ static void bench_dispatch(void)
 		size_t iters = n >= 1024 ? 200000 : 2000000;
 		double t0 = now();
 		for (size_t i = 0; i < iters; i++) {
-			if (vm_bus_read(&bus, VM_BUS_MMIO, addrs[i & 4095], 4, &v))
+			if (vmcfg_vm_bus_read(&bus, VMCFG_VM_BUS_MMIO, addrs[i & 4095], 4, &v))
 				abort();
 			sink += v;
 		}
@@ -103,7 +103,7 @@ static void bench_dispatch(void)
 		double bus_ns = (t1 - t0) * 1e9 / (double)iters, lin_ns = (t2 - t1) * 1e9 / (double)iters;
 		printf("  %7zu   %13.1f   %16.1f   %7.1fx%s\n", n, bus_ns, lin_ns, lin_ns / bus_ns,
 		       sink == 42 ? " " : "");
-		vm_bus_release(&bus);
+		vmcfg_vm_bus_release(&bus);
 		free(lin);
 		free(addrs);
 	}
@@ -139,14 +139,14 @@ static void bench_create(void)
 		if (vmcfg_sim_mem_init(&sim, ram, host, 0x1000000000ull, bitmap, words, false))
 			abort();
 		struct vmcfg_hal hal = vmcfg_sim_mem_hal(&sim);
-		struct vm_create_opts o = { .arch = VMCFG_ARCH_AARCH64 };
-		struct vm *vm = NULL;
+		struct vmcfg_vm_create_opts o = { .arch = VMCFG_ARCH_AARCH64 };
+		struct vmcfg_vm *vm = NULL;
 		double t0 = now();
-		if (vm_create(cfg, NULL, &hal, &o, &vm))
+		if (vmcfg_vm_create(cfg, NULL, &hal, &o, &vm))
 			abort();
 		double t1 = now();
 		tables = (unsigned)vm->aspace.stats.table_pages;
-		if (vm_destroy(vm))
+		if (vmcfg_vm_destroy(vm))
 			abort();
 		double t2 = now();
 		memset(ram, 0, guest);
@@ -161,9 +161,9 @@ static void bench_create(void)
 	}
 	printf("\nvm_create, 1 GiB MapAlloc (eager, zeroed), best of 5\n");
 	printf("  memset 1 GiB             %8.1f ms\n", best_memset * 1e3);
-	printf("  vm_create                %8.1f ms  (%.2fx memset; %u page-table pages)\n",
+	printf("  vmcfg_vm_create                %8.1f ms  (%.2fx memset; %u page-table pages)\n",
 	       best_create * 1e3, best_create / best_memset, tables);
-	printf("  vm_destroy (scrub+free)  %8.1f ms  (%.2fx memset)\n", best_destroy * 1e3,
+	printf("  vmcfg_vm_destroy (scrub+free)  %8.1f ms  (%.2fx memset)\n", best_destroy * 1e3,
 	       best_destroy / best_memset);
 	vmcfg_vm_config_free(cfg);
 	vmcfg_vm_spec_free(spec);

@@ -13,7 +13,7 @@ static bool ready;
 static struct spinlock lock;
 
 /* lib/ivc's unmapped hook: [gpa, gpa + size) left vm's stage-2 tables. */
-static void unmapped(void *ud, struct vm *vm, uint64_t gpa, uint64_t size)
+static void unmapped(void *ud, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size)
 {
 	const struct hv_vm *hv = hv_vm_of(vm);
 
@@ -61,7 +61,7 @@ static struct hv_vm *find_vm(struct hv_vm *vms, size_t count, const struct vmcfg
 static int place(const struct vmcfg_system *sys, size_t decl, const struct hv_vm *hv,
 		 struct vmcfg_ivc_placement *p)
 {
-	const struct vm *vm = hv->vm;
+	const struct vmcfg_vm *vm = hv->vm;
 	int err = vmcfg_ivc_static_find(sys, vm->name, vm->ivc_window_gpa, vm->ivc_window_size,
 					decl, p);
 

@@ -14,7 +14,7 @@ int sched_place(struct hv_vm *hv)
 	for (uint32_t c = 0; c < HV_MAX_CPUS; c++)
 		load[c] = cpus[c].runq_len;
 	for (uint32_t i = 0; i < hv->vcpu_count; i++) {
-		const struct vm_vcpu *plan = &hv->vm->vcpus[i];
+		const struct vmcfg_vm_vcpu *plan = &hv->vm->vcpus[i];
 		uint32_t best = HV_MAX_CPUS;
 
 		for (uint32_t c = 0; c < HV_MAX_CPUS; c++) {

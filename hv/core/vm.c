@@ -1,4 +1,4 @@
-/* VMs: built by lib/vm's vm_create, run by the scheduler, ended once, destroyed. */
+/* VMs: built by lib/vm's vmcfg_vm_create, run by the scheduler, ended once, destroyed. */
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/gic.h"
 #include "arch/aarch64/stage2.h"
@@ -48,7 +48,7 @@ static void flush_line(struct hv_vm *hv)
  * terminal could erase the "[name]" prefix or rewrite the hypervisor's own
  * lines. Called from bus dispatch, which holds hv->lock.
  */
-static void console_sink(void *ud, const struct vm *vm, const char *s, size_t len)
+static void console_sink(void *ud, const struct vmcfg_vm *vm, const char *s, size_t len)
 {
 	struct hv_vm *hv = ud;
 
@@ -69,7 +69,7 @@ static void console_sink(void *ud, const struct vm *vm, const char *s, size_t le
 
 /* The built-in images cfg names (image_location "memory"), relative to its file. */
 static int find_images(const struct vmcfg_vm_config *cfg, const char *cfg_path,
-		       struct vm_image_data *images, size_t *count)
+		       struct vmcfg_vm_image_data *images, size_t *count)
 {
 	const struct vmcfg_vm_image *const want[] = {
 		[VMCFG_IMAGE_KERNEL] = &cfg->kernel,
@@ -95,7 +95,7 @@ static int find_images(const struct vmcfg_vm_config *cfg, const char *cfg_path,
 			       cfg->name, cfg_path, want[k]->path);
 			return VMCFG_ENOENT;
 		}
-		images[(*count)++] = (struct vm_image_data){ (enum vmcfg_image_kind)k, f->data,
+		images[(*count)++] = (struct vmcfg_vm_image_data){ (enum vmcfg_image_kind)k, f->data,
 							    (size_t)f->size };
 	}
 	return 0;
@@ -104,7 +104,7 @@ static int find_images(const struct vmcfg_vm_config *cfg, const char *cfg_path,
 /* Every vCPU at its first entry per the VM's plan: vCPU 0 runnable, the others off. */
 static void reset_vcpus(struct hv_vm *hv)
 {
-	const struct vm *vm = hv->vm;
+	const struct vmcfg_vm *vm = hv->vm;
 
 	/*
 	 * x0 at entry: the DTB's GPA when a DTB image was loaded, else 0. The
@@ -120,7 +120,7 @@ static void reset_vcpus(struct hv_vm *hv)
 int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char *cfg_path,
 		 const struct vmcfg_system *sys, uint16_t vmid)
 {
-	struct vm_create_opts opts = {
+	struct vmcfg_vm_create_opts opts = {
 		.arch = VMCFG_ARCH_AARCH64,
 		.pa_bits = host_pa_bits(),
 		.aspace_options = PLAT_STAGE2_OPTIONS,
@@ -137,7 +137,7 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 		.device_factory_ud = hv,
 	};
 	struct vmcfg_pt_regs regs;
-	struct vm *vm;
+	struct vmcfg_vm *vm;
 	int err;
 
 	memset(hv, 0, sizeof *hv);
@@ -150,14 +150,14 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 	if (err)
 		return err;
 	opts.image_count = hv->image_count;
-	/* Failures are reported through the HAL's log (frames.c) by vm_create itself. */
-	err = vm_create(cfg, sys, frames_hal(), &opts, &vm);
+	/* Failures are reported through the HAL's log (frames.c) by vmcfg_vm_create itself. */
+	err = vmcfg_vm_create(cfg, sys, frames_hal(), &opts, &vm);
 	if (err)
 		return err;
-	err = vm_stage2_regs(vm, &regs);
+	err = vmcfg_vm_stage2_regs(vm, &regs);
 	if (err) {
 		hv_log("vm '%s': stage-2 registers: %s", cfg->name, vmcfg_strerror(err));
-		vm_destroy(vm);
+		vmcfg_vm_destroy(vm);
 		return err;
 	}
 	hv->vm = vm;
@@ -172,12 +172,12 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 			       (unsigned)i);
 			while (i--)
 				vcpu_free(&hv->vcpus[i]);
-			vm_destroy(vm);
+			vmcfg_vm_destroy(vm);
 			return err;
 		}
 	}
 	reset_vcpus(hv);
-	vm_set_state(vm, VM_RUNNING);
+	vmcfg_vm_set_state(vm, VMCFG_VM_RUNNING);
 	return 0;
 }
 
@@ -187,11 +187,11 @@ void hv_vm_destroy(struct hv_vm *hv)
 
 	stage2_flush_vmid(hv->vttbr);
 	/* The lifecycle's way out of RUNNING (vm.h): STOPPING, then STOPPED. */
-	vm_set_state(hv->vm, VM_STOPPING);
-	vm_set_state(hv->vm, VM_STOPPED);
+	vmcfg_vm_set_state(hv->vm, VMCFG_VM_STOPPING);
+	vmcfg_vm_set_state(hv->vm, VMCFG_VM_STOPPED);
 	for (uint32_t i = 0; i < hv->vcpu_count; i++)
 		vcpu_free(&hv->vcpus[i]);
-	err = vm_destroy(hv->vm);
+	err = vmcfg_vm_destroy(hv->vm);
 	if (err)
 		hv_log("vm '%s': not destroyed: %s", hv->vm->name, vmcfg_strerror(err));
 }
@@ -249,12 +249,12 @@ static void reset_now(struct hv_vm *hv)
 	stage2_flush_vmid(hv->vttbr);
 	/* Under the lock, as bus dispatch: an IVC call of another VM may change its tables. */
 	spin_lock(&hv->lock);
-	err = vm_reset(hv->vm, hv->images, hv->image_count);
+	err = vmcfg_vm_reset(hv->vm, hv->images, hv->image_count);
 	if (err) {
 		hv_vm_stop_locked(hv, "reset failed: %s", vmcfg_strerror(err));
 	} else {
 		reset_vcpus(hv);
-		vm_set_state(hv->vm, VM_RUNNING);
+		vmcfg_vm_set_state(hv->vm, VMCFG_VM_RUNNING);
 		hv->resets++;
 		hv_log("vm '%s': reset by PSCI SYSTEM_RESET (%u so far); starting again",
 		       hv->vm->name, hv->resets);
@@ -339,7 +339,7 @@ void hv_vm_register(struct hv_vm *hv)
 	__atomic_add_fetch(&live_count, 1, __ATOMIC_ACQ_REL);
 }
 
-struct hv_vm *hv_vm_of(const struct vm *vm)
+struct hv_vm *hv_vm_of(const struct vmcfg_vm *vm)
 {
 	for (uint32_t i = 0; i < registered_count; i++)
 		if (registered[i]->vm == vm)

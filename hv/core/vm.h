@@ -1,5 +1,5 @@
 /*
- * A VM as the hypervisor runs it: lib/vm's struct vm (address space with
+ * A VM as the hypervisor runs it: lib/vm's struct vmcfg_vm (address space with
  * the stage-2 tables, device bus, consoles, the vCPU plan) plus what only
  * the hypervisor has — the VMID and stage-2 registers, the vCPUs' hardware
  * context, the physical CPU each vCPU is placed on, and how the VM ended.
@@ -44,7 +44,7 @@ enum hv_trap_class {
 };
 
 struct hv_vm {
-	struct vm *vm; /* lib/vm's VM: read-only here except through lib/vm calls */
+	struct vmcfg_vm *vm; /* lib/vm's VM: read-only here except through lib/vm calls */
 	uint16_t vmid;
 	uint64_t vttbr, vtcr; /* VTTBR_EL2 (with the VMID) and VTCR_EL2 */
 	struct spinlock lock;
@@ -64,12 +64,12 @@ struct hv_vm {
 	bool resetting;
 	uint32_t parked;
 	uint32_t resets;                /* completed, for the log */
-	struct vm_image_data images[4]; /* as vm_create got them: a reset writes them again */
+	struct vmcfg_vm_image_data images[4]; /* as vmcfg_vm_create got them: a reset writes them again */
 	size_t image_count;
 };
 
 /*
- * Builds hv from cfg with lib/vm's vm_create (sys gives the platform; the
+ * Builds hv from cfg with lib/vm's vmcfg_vm_create (sys gives the platform; the
  * images are the built-in files cfg names, relative to cfg_path), VMID
  * vmid, and prepares its vCPUs from the VM's vCPU plan: vCPU 0 runnable at
  * its entry, the others off until the guest starts them (PSCI CPU_ON).
@@ -81,7 +81,7 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 
 /*
  * Returns everything the VM holds to the frame allocator (lib/vm's
- * vm_destroy) after dropping its TLB entries. Only once no CPU runs it.
+ * vmcfg_vm_destroy) after dropping its TLB entries. Only once no CPU runs it.
  */
 void hv_vm_destroy(struct hv_vm *hv);
 
@@ -96,7 +96,7 @@ void hv_vm_power_off(struct hv_vm *hv, const char *why);
 
 /*
  * PSCI SYSTEM_RESET from one of hv's vCPUs: the VM restarts alone, as after
- * a warm reset (lib/vm's vm_reset: devices and images back to their start,
+ * a warm reset (lib/vm's vmcfg_vm_reset: devices and images back to their start,
  * the rest of its RAM kept; its IVC channels stay, they are the system's).
  * Every vCPU of the VM stops at its next exit (the CPUs running them are
  * kicked) and is parked by its own CPU (hv_vm_park); the last one parked
@@ -124,7 +124,7 @@ void hv_vm_stop_locked(struct hv_vm *hv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* The hv_vm that wraps lib/vm's vm (for callbacks that get only the latter), or NULL. */
-struct hv_vm *hv_vm_of(const struct vm *vm);
+struct hv_vm *hv_vm_of(const struct vmcfg_vm *vm);
 
 /* Live VMs: the schedulers run while this is non-zero. */
 uint32_t hv_vm_live_count(void);

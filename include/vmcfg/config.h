@@ -3,7 +3,7 @@
  * AxVMConfig), converted from a vm_spec, plus the operations the runtime
  * performs on it and the vCPU affinity resolution contract.
  *
- * A vm_config has no spans: it is what vm_create consumes. It owns its
+ * A vm_config has no spans: it is what vmcfg_vm_create consumes. It owns its
  * memory (from the allocator given at conversion) and may be changed with
  * the operations below (adding a passthrough device, an SPI, a region).
  */
@@ -93,7 +93,7 @@ struct vmcfg_vm_config {
  * value the config cannot hold: cpu_num 0 or above INT32_MAX, an image
  * location other than "fs"/"memory", a map_type above 2, a region that
  * runs past 2^64, flags, vm_type, irq_id or emu_type above 32 bits.
- * Regions flagged VMCFG_MEM_DEVICE are kept as written (vm_create skips
+ * Regions flagged VMCFG_MEM_DEVICE are kept as written (vmcfg_vm_create skips
  * them with a warning). Returns 0, VMCFG_EINVALID, VMCFG_ENOMEM or
  * VMCFG_EINVAL; *out is NULL on failure and nothing is left allocated.
  * Free with vmcfg_vm_config_free (NULL is fine).

@@ -82,7 +82,7 @@ struct vmcfg_hal {
 	 * which are in use by the caller, read as zero — the embedder's fastest
 	 * way (a host tool can drop and re-fault its pages, a hypervisor can use
 	 * a cache-line zeroing instruction). Without it callers memset through
-	 * phys_to_virt. Used by vm_destroy before frames go back.
+	 * phys_to_virt. Used by vmcfg_vm_destroy before frames go back.
 	 */
 	void (*scrub_frames)(void *ctx, uint64_t pa, size_t count);
 };

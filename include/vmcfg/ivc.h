@@ -61,7 +61,7 @@ struct vmcfg_ivc_limits {
 };
 
 /* Called after a range of vm's stage-2 was unmapped (invalidate its TLB entries). */
-typedef void (*vmcfg_ivc_unmapped_fn)(void *ud, struct vm *vm, uint64_t gpa, uint64_t size);
+typedef void (*vmcfg_ivc_unmapped_fn)(void *ud, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size);
 
 struct ivc_member;
 struct ivc_channel;
@@ -102,17 +102,17 @@ void vmcfg_ivc_destroy(struct vmcfg_ivc_registry *reg);
 /*
  * Lets vm take part: its IVC window (vm->ivc_window_*, possibly empty)
  * becomes its allocation area and vm->ivc_attached is counted up, which
- * keeps vm_destroy from freeing it underneath. Returns 0; VMCFG_EEXIST
+ * keeps vmcfg_vm_destroy from freeing it underneath. Returns 0; VMCFG_EEXIST
  * when a VM with that id is attached; VMCFG_ENOMEM.
  */
-int vmcfg_ivc_attach(struct vmcfg_ivc_registry *reg, struct vm *vm);
+int vmcfg_ivc_attach(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm);
 
 /*
  * Takes vm out: unsubscribes it from every channel and unpublishes every
  * channel it publishes (their frames stay while other VMs map them), then
  * forgets it. Returns 0 or VMCFG_ENOENT (not attached).
  */
-int vmcfg_ivc_detach(struct vmcfg_ivc_registry *reg, struct vm *vm);
+int vmcfg_ivc_detach(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm);
 
 /*
  * The operations. All are all-or-nothing and, on failure, change nothing.
@@ -132,7 +132,7 @@ int vmcfg_ivc_detach(struct vmcfg_ivc_registry *reg, struct vm *vm);
  * (vm publishes key already), VMCFG_EBUSY (vm unpublished key but
  * subscribers still map it), VMCFG_EINVAL (size 0 and nothing declared).
  */
-int vmcfg_ivc_publish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key, uint64_t size,
+int vmcfg_ivc_publish(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t key, uint64_t size,
 		      uint64_t *gpa, uint64_t *out_size);
 
 /*
@@ -142,7 +142,7 @@ int vmcfg_ivc_publish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t ke
  * published), VMCFG_EEXIST (subscribed already), VMCFG_EINVAL (vm is the
  * publisher).
  */
-int vmcfg_ivc_subscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
+int vmcfg_ivc_subscribe(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t publisher_id,
 			uint64_t key, uint64_t *gpa, uint64_t *size, bool *writable);
 
 /*
@@ -150,13 +150,13 @@ int vmcfg_ivc_subscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t 
  * the frames stay until the last subscriber unsubscribes. VMCFG_ENOENT
  * when vm does not publish key.
  */
-int vmcfg_ivc_unpublish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key);
+int vmcfg_ivc_unpublish(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t key);
 
 /*
  * vm drops its mapping of (publisher_id, key) and the window space; the
  * last reference frees the frames. VMCFG_ENOENT when vm is not subscribed.
  */
-int vmcfg_ivc_unsubscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
+int vmcfg_ivc_unsubscribe(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t publisher_id,
 			  uint64_t key);
 
 /*
@@ -172,7 +172,7 @@ int vmcfg_ivc_unsubscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_
  * and the size to size_ptr. For any other code it returns VMCFG_ENOSYS
  * and leaves *ret alone (not an IVC call).
  */
-int vmcfg_ivc_hypercall(struct vmcfg_ivc_registry *reg, struct vm *vm, const uint64_t x[5],
+int vmcfg_ivc_hypercall(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, const uint64_t x[5],
 			uint64_t *ret);
 
 /*
@@ -184,9 +184,9 @@ int vmcfg_ivc_hypercall(struct vmcfg_ivc_registry *reg, struct vm *vm, const uin
  * that of vmcfg_ivc_publish / vmcfg_ivc_subscribe. For a hypervisor that
  * sets up static channels where vmcfg_ivc_static_layout says they are.
  */
-int vmcfg_ivc_publish_at(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key,
+int vmcfg_ivc_publish_at(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t key,
 			 uint64_t size, uint64_t gpa, uint64_t *out_size);
-int vmcfg_ivc_subscribe_at(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
+int vmcfg_ivc_subscribe_at(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t publisher_id,
 			   uint64_t key, uint64_t gpa, uint64_t *size, bool *writable);
 
 /* Frames the registry holds for channels (for accounting and tests). */

@@ -1,7 +1,7 @@
 /*
  * vmcfg/vm.h — building and running-state bookkeeping of one VM (the
  * reference's AxVM::new() and its device dispatch), done all-or-nothing:
- * vm_create either returns a complete VM — address space with stage-2
+ * vmcfg_vm_create either returns a complete VM — address space with stage-2
  * tables, vCPUs, device bus, passthrough windows, loaded images — or fails
  * with every frame and every byte of bookkeeping returned.
  *
@@ -34,11 +34,11 @@
  * ------------------------------------------------------------------- */
 
 /* The address spaces a guest access can target. */
-enum vm_bus_space {
-	VM_BUS_MMIO,   /* guest physical addresses (stage-2 data aborts) */
-	VM_BUS_PIO,    /* x86 port I/O */
-	VM_BUS_SYSREG, /* trapped system registers, by an embedder-chosen encoding */
-	VM_BUS_SPACE_COUNT
+enum vmcfg_vm_bus_space {
+	VMCFG_VM_BUS_MMIO,   /* guest physical addresses (stage-2 data aborts) */
+	VMCFG_VM_BUS_PIO,    /* x86 port I/O */
+	VMCFG_VM_BUS_SYSREG, /* trapped system registers, by an embedder-chosen encoding */
+	VMCFG_VM_BUS_SPACE_COUNT
 };
 
 /*
@@ -47,18 +47,18 @@ enum vm_bus_space {
  * error the bus hands back to the caller unchanged (e.g. VMCFG_EFAULT for
  * an access the device refuses) — never a crash. read sets *value.
  */
-struct vm_device_ops {
+struct vmcfg_vm_device_ops {
 	int (*read)(void *dev, uint64_t offset, unsigned width, uint64_t *value);
 	int (*write)(void *dev, uint64_t offset, unsigned width, uint64_t value);
-	/* Optional (NULL: the device keeps no state): back to its power-on state (vm_reset). */
+	/* Optional (NULL: the device keeps no state): back to its power-on state (vmcfg_vm_reset). */
 	void (*reset)(void *dev);
 };
 
 /* One registered device: the half-open range [base, end). */
-struct vm_bus_entry {
+struct vmcfg_vm_bus_entry {
 	uint64_t base, end;
 	const char *name; /* borrowed; must outlive the registration */
-	const struct vm_device_ops *ops;
+	const struct vmcfg_vm_device_ops *ops;
 	void *dev;
 };
 
@@ -66,17 +66,17 @@ struct vm_bus_entry {
  * Per space, entries sorted by base and pairwise disjoint, so a lookup is
  * one binary search. Fields are private; use the functions below.
  */
-struct vm_bus {
+struct vmcfg_vm_bus {
 	struct vmcfg_allocator alloc;
-	struct vm_bus_entry *entries[VM_BUS_SPACE_COUNT];
-	size_t count[VM_BUS_SPACE_COUNT], cap[VM_BUS_SPACE_COUNT];
+	struct vmcfg_vm_bus_entry *entries[VMCFG_VM_BUS_SPACE_COUNT];
+	size_t count[VMCFG_VM_BUS_SPACE_COUNT], cap[VMCFG_VM_BUS_SPACE_COUNT];
 };
 
 /* An empty bus whose arrays come from alloc. Allocates nothing yet. */
-void vm_bus_init(struct vm_bus *bus, const struct vmcfg_allocator *alloc);
+void vmcfg_vm_bus_init(struct vmcfg_vm_bus *bus, const struct vmcfg_allocator *alloc);
 
 /* Returns the arrays to the allocator; the bus is empty and reusable. */
-void vm_bus_release(struct vm_bus *bus);
+void vmcfg_vm_bus_release(struct vmcfg_vm_bus *bus);
 
 /*
  * Registers ops/dev for [base, base + size) in space (O(n) to keep the
@@ -85,26 +85,26 @@ void vm_bus_release(struct vm_bus *bus);
  * (the end must be representable); VMCFG_EOVERLAP when any byte is
  * claimed already; VMCFG_ENOMEM. Nothing changes on failure.
  */
-int vm_bus_register(struct vm_bus *bus, enum vm_bus_space space, uint64_t base, uint64_t size,
-		    const char *name, const struct vm_device_ops *ops, void *dev);
+int vmcfg_vm_bus_register(struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space, uint64_t base, uint64_t size,
+		    const char *name, const struct vmcfg_vm_device_ops *ops, void *dev);
 
 /* Removes the device registered at exactly base. 0 or VMCFG_ENOENT. */
-int vm_bus_unregister(struct vm_bus *bus, enum vm_bus_space space, uint64_t base);
+int vmcfg_vm_bus_unregister(struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space, uint64_t base);
 
 /*
  * Calls the reset op of every device registered in any space, once per
  * registration, in space and then address order (devices without one are
  * skipped).
  */
-void vm_bus_reset(const struct vm_bus *bus);
+void vmcfg_vm_bus_reset(const struct vmcfg_vm_bus *bus);
 
 /* The device whose range holds addr (binary search), or NULL. */
-const struct vm_bus_entry *vm_bus_find(const struct vm_bus *bus, enum vm_bus_space space,
+const struct vmcfg_vm_bus_entry *vmcfg_vm_bus_find(const struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space,
 				       uint64_t addr);
 
-/* Devices registered in space (for listing, in address order via vm_bus_entry_at). */
-size_t vm_bus_count(const struct vm_bus *bus, enum vm_bus_space space);
-const struct vm_bus_entry *vm_bus_entry_at(const struct vm_bus *bus, enum vm_bus_space space,
+/* Devices registered in space (for listing, in address order via vmcfg_vm_bus_entry_at). */
+size_t vmcfg_vm_bus_count(const struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space);
+const struct vmcfg_vm_bus_entry *vmcfg_vm_bus_entry_at(const struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space,
 					   size_t i);
 
 /*
@@ -114,9 +114,9 @@ const struct vm_bus_entry *vm_bus_entry_at(const struct vm_bus *bus, enum vm_bus
  * access runs past the device's end (the hypervisor reports it and stops
  * that VM; nothing else happens). read sets *value only on success.
  */
-int vm_bus_read(const struct vm_bus *bus, enum vm_bus_space space, uint64_t addr, unsigned width,
+int vmcfg_vm_bus_read(const struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space, uint64_t addr, unsigned width,
 		uint64_t *value);
-int vm_bus_write(const struct vm_bus *bus, enum vm_bus_space space, uint64_t addr, unsigned width,
+int vmcfg_vm_bus_write(const struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space, uint64_t addr, unsigned width,
 		 uint64_t value);
 
 /* ---------------------------------------------------------------------
@@ -124,24 +124,24 @@ int vm_bus_write(const struct vm_bus *bus, enum vm_bus_space space, uint64_t add
  * ------------------------------------------------------------------- */
 
 /* The bytes of one image, supplied by the caller (the core opens no files). */
-struct vm_image_data {
+struct vmcfg_vm_image_data {
 	enum vmcfg_image_kind kind;
 	const void *data;
 	size_t len;
 };
 
 /* The header of an arm64 Linux `Image` (Documentation/arch/arm64/booting.rst). */
-struct vm_arm64_image {
+struct vmcfg_vm_arm64_image {
 	uint64_t text_offset; /* the image goes text_offset bytes past a 2 MiB boundary */
 	uint64_t image_size;  /* bytes the kernel needs from its load address (bss included) */
 	uint64_t flags;       /* bit 0: big-endian; bits 1-2: page size; bit 3: placement */
 };
 
-#define VM_ARM64_IMAGE_MAGIC_OFFSET 56
-#define VM_ARM64_IMAGE_HEADER_SIZE 64
-#define VM_ARM64_IMAGE_ALIGN (2ull << 20)
+#define VMCFG_VM_ARM64_IMAGE_MAGIC_OFFSET 56
+#define VMCFG_VM_ARM64_IMAGE_HEADER_SIZE 64
+#define VMCFG_VM_ARM64_IMAGE_ALIGN (2ull << 20)
 /* Legacy images (image_size 0) are loaded at this text offset and have no known size. */
-#define VM_ARM64_IMAGE_LEGACY_TEXT_OFFSET 0x80000ull
+#define VMCFG_VM_ARM64_IMAGE_LEGACY_TEXT_OFFSET 0x80000ull
 
 /*
  * Reads the header of an arm64 Image: magic "ARM\x64" at offset 56,
@@ -150,25 +150,25 @@ struct vm_arm64_image {
  * image_size = len. Returns 0; VMCFG_ENOENT when data is shorter than the
  * header or has no magic (not an arm64 Image: a raw binary).
  */
-int vm_arm64_image_parse(const void *data, size_t len, struct vm_arm64_image *out);
+int vmcfg_vm_arm64_image_parse(const void *data, size_t len, struct vmcfg_vm_arm64_image *out);
 
 /* ---------------------------------------------------------------------
  * VMs
  * ------------------------------------------------------------------- */
 
 /*
- * Lifecycle. vm_create returns a VM in VM_LOADED. Legal transitions:
- * LOADING → LOADED (vm_create), LOADED → RUNNING, RUNNING ⇄ SUSPENDED,
- * RUNNING/SUSPENDED → LOADED (vm_reset), RUNNING/SUSPENDED → STOPPING,
+ * Lifecycle. vmcfg_vm_create returns a VM in VMCFG_VM_LOADED. Legal transitions:
+ * LOADING → LOADED (vmcfg_vm_create), LOADED → RUNNING, RUNNING ⇄ SUSPENDED,
+ * RUNNING/SUSPENDED → LOADED (vmcfg_vm_reset), RUNNING/SUSPENDED → STOPPING,
  * STOPPING → STOPPED. Nothing else.
  */
-enum vm_state { VM_LOADING, VM_LOADED, VM_RUNNING, VM_SUSPENDED, VM_STOPPING, VM_STOPPED };
+enum vmcfg_vm_state { VMCFG_VM_LOADING, VMCFG_VM_LOADED, VMCFG_VM_RUNNING, VMCFG_VM_SUSPENDED, VMCFG_VM_STOPPING, VMCFG_VM_STOPPED };
 
 /* "loading", "loaded", …; NULL for an unknown value. */
-const char *vm_state_name(enum vm_state s);
+const char *vmcfg_vm_state_name(enum vmcfg_vm_state s);
 
 /* What a vCPU needs at its first entry. */
-struct vm_vcpu {
+struct vmcfg_vm_vcpu {
 	uint32_t id;
 	bool has_mask;
 	uint64_t pcpu_mask; /* physical CPUs it may run on (when has_mask) */
@@ -191,48 +191,48 @@ struct vm_vcpu {
 };
 
 /* An emulated device as the VM built it (for listing). */
-struct vm_device_info {
+struct vmcfg_vm_device_info {
 	const char *name;
 	uint32_t emu_type;
-	enum vm_bus_space space;
+	enum vmcfg_vm_bus_space space;
 	uint64_t base, length;
 	uint32_t irq_id;
 	const char *model; /* "pl011", "16550-mmio", "16550-pio", "dummy", "ivc-window", or the embedder's */
 };
 
 /* A passthrough window as mapped (page-rounded; merged windows carry the first one's name). */
-struct vm_pt_window {
+struct vmcfg_vm_pt_window {
 	const char *name; /* the passthrough device's name, or "passthrough_addresses[i]" */
 	uint64_t gpa, hpa, size;
 	unsigned merged;  /* how many declared windows were merged into this one, minus 1 */
 };
 
 /* An image as loaded. */
-struct vm_loaded_image {
+struct vmcfg_vm_loaded_image {
 	bool loaded;
 	uint64_t gpa, len;
 	bool arm64_header;        /* the kernel carried an arm64 Image header */
-	struct vm_arm64_image arm64;
+	struct vmcfg_vm_arm64_image arm64;
 };
 
-struct vm;
-struct vm_console;
+struct vmcfg_vm;
+struct vmcfg_vm_console;
 
 /* Sink for what the guest writes to an emulated console (one call per byte run). */
-typedef void (*vm_console_fn)(void *ud, const struct vm *vm, const char *s, size_t len);
+typedef void (*vmcfg_vm_console_fn)(void *ud, const struct vmcfg_vm *vm, const char *s, size_t len);
 
 /*
  * Builds devices this build does not emulate (an interrupt controller,
  * virtio): the embedder registers them on vm->bus and returns 0, or
- * returns VMCFG_ENOSYS when it cannot either (then vm_create fails naming
- * the device and its type). Any other error fails vm_create too.
+ * returns VMCFG_ENOSYS when it cannot either (then vmcfg_vm_create fails naming
+ * the device and its type). Any other error fails vmcfg_vm_create too.
  */
-typedef int (*vm_device_factory_fn)(void *ud, struct vm *vm, const struct vmcfg_vm_emu_device *dev);
+typedef int (*vmcfg_vm_device_factory_fn)(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev);
 
-struct vm_create_opts {
+struct vmcfg_vm_create_opts {
 	/*
 	 * The guest architecture: VMCFG_ARCH_UNKNOWN takes the system's
-	 * platform arch; without either vm_create fails (VMCFG_EINVAL).
+	 * platform arch; without either vmcfg_vm_create fails (VMCFG_EINVAL).
 	 */
 	enum vmcfg_arch arch;
 	/*
@@ -244,7 +244,7 @@ struct vm_create_opts {
 	enum vmcfg_pt_kind pt_kind;
 	/* Guest-physical width: 0 takes the platform's ipa_bits, else 40 (aarch64), 41 (riscv64), 48 (x86). */
 	unsigned ipa_bits;
-	/* Host physical width for vm_stage2_regs: 0 picks the smallest the format accepts >= ipa_bits. */
+	/* Host physical width for vmcfg_vm_stage2_regs: 0 picks the smallest the format accepts >= ipa_bits. */
 	unsigned pa_bits;
 	/* VMCFG_ASPACE_* options of the VM's address space (vmcfg/aspace.h); usually 0. */
 	unsigned aspace_options;
@@ -258,11 +258,11 @@ struct vm_create_opts {
 	 */
 	bool defer_zeroing;
 	/* Images to load; each kind at most once. */
-	const struct vm_image_data *images;
+	const struct vmcfg_vm_image_data *images;
 	size_t image_count;
-	vm_console_fn console;
+	vmcfg_vm_console_fn console;
 	void *console_ud;
-	vm_device_factory_fn device_factory;
+	vmcfg_vm_device_factory_fn device_factory;
 	void *device_factory_ud;
 	/* Where the failure reason goes (NUL-terminated, cut to fit); may be NULL. */
 	char *error;
@@ -270,40 +270,40 @@ struct vm_create_opts {
 };
 
 /*
- * A VM. The public fields are read-only to the embedder (vm_set_state and
+ * A VM. The public fields are read-only to the embedder (vmcfg_vm_set_state and
  * the functions below change them); vcpus, devices and name live as long
  * as the VM.
  */
-struct vm {
+struct vmcfg_vm {
 	uint64_t id;
 	const char *name;
 	enum vmcfg_arch arch;
-	enum vm_state state;
+	enum vmcfg_vm_state state;
 	struct vmcfg_aspace aspace; /* the stage-2 tables; translate/read/write freely */
 	unsigned pa_bits;
-	struct vm_vcpu *vcpus;
+	struct vmcfg_vm_vcpu *vcpus;
 	uint32_t vcpu_count;
-	struct vm_bus bus;
-	struct vm_device_info *devices;
+	struct vmcfg_vm_bus bus;
+	struct vmcfg_vm_device_info *devices;
 	size_t device_count;
-	struct vm_pt_window *pt_windows; /* ascending GPA */
+	struct vmcfg_vm_pt_window *pt_windows; /* ascending GPA */
 	size_t pt_window_count;
 	uint64_t ivc_window_gpa, ivc_window_size; /* size 0: no IVC window */
 	enum vmcfg_irq_mode irq_mode;
 	const uint32_t *spis; /* host SPIs routed to the VM (from the config) */
 	size_t spi_count;
-	struct vm_loaded_image images[4]; /* by enum vmcfg_image_kind */
+	struct vmcfg_vm_loaded_image images[4]; /* by enum vmcfg_image_kind */
 	uint32_t warnings;                /* warnings logged while building */
 	unsigned ivc_attached;            /* IVC registries holding this VM (vmcfg/ivc.h) */
 
 	/* private */
 	struct vmcfg_vm_mem_region *ram; /* the RAM regions (DEVICE-flagged ones left out), copied */
 	size_t ram_count;
-	struct vm_console *consoles; /* emulated consoles, newest first (input goes to the first built) */
+	struct vmcfg_vm_console *consoles; /* emulated consoles, newest first (input goes to the first built) */
 	struct vmcfg_hal hal; /* for reporting, usable before the aspace exists */
 	struct vmcfg_arena arena;
 	struct vmcfg_allocator alloc;
-	vm_console_fn console;
+	vmcfg_vm_console_fn console;
 	void *console_ud;
 };
 
@@ -318,7 +318,7 @@ struct vm {
  * windows (below); emulated devices on the bus; the SPI list and interrupt
  * mode; the images, each bounds-checked against RAM before a byte is
  * copied. Returns 0 with *out
- * in VM_LOADED. On failure *out is NULL, the reason is reported (see the
+ * in VMCFG_VM_LOADED. On failure *out is NULL, the reason is reported (see the
  * top of this file), every frame is back with the HAL and every byte with
  * the allocator. Errors:
  *   VMCFG_EINVAL   NULL arguments, no architecture, a vCPU physical id
@@ -358,8 +358,8 @@ struct vm {
  * base_gpa). Every device is also on the bus; its window must not overlap
  * RAM or a passthrough window.
  */
-int vm_create(const struct vmcfg_vm_config *cfg, const struct vmcfg_system *sys,
-	      const struct vmcfg_hal *hal, const struct vm_create_opts *opts, struct vm **out);
+int vmcfg_vm_create(const struct vmcfg_vm_config *cfg, const struct vmcfg_system *sys,
+	      const struct vmcfg_hal *hal, const struct vmcfg_vm_create_opts *opts, struct vmcfg_vm **out);
 
 /*
  * Scrubs (zeroes) every frame the VM owns — allocated RAM and reserved
@@ -371,13 +371,13 @@ int vm_create(const struct vmcfg_vm_config *cfg, const struct vmcfg_system *sys,
  * VMCFG_EBUSY while an IVC registry holds it (vmcfg_ivc_detach first);
  * then nothing changes.
  */
-int vm_destroy(struct vm *vm);
+int vmcfg_vm_destroy(struct vmcfg_vm *vm);
 
 /*
  * Resets vm in place, as a warm reset resets a machine, so the embedder can
  * start it again (PSCI SYSTEM_RESET): every device on its bus with a reset
  * op returns to its power-on state, and each image of images[0..count) is
- * written again where vm_create loaded it (pass what vm_create got; every
+ * written again where vmcfg_vm_create loaded it (pass what vmcfg_vm_create got; every
  * kind given must be one the VM loaded). The rest of its RAM keeps its
  * contents, as RAM does across a warm reset (it is the VM's own: nothing
  * of another VM's is exposed, and a guest may keep a crash log there);
@@ -386,52 +386,52 @@ int vm_destroy(struct vm *vm);
  * boot registers are part of the plan). Moves RUNNING or SUSPENDED to
  * LOADED. Returns 0; VMCFG_EINVAL (vm NULL, images NULL with count > 0, an
  * image of a kind the VM did not load); VMCFG_ESTATE (vm neither RUNNING
- * nor SUSPENDED: nothing changes); an error of vm_load_image, when the VM
+ * nor SUSPENDED: nothing changes); an error of vmcfg_vm_load_image, when the VM
  * is left LOADED with that image not rewritten (do not run it).
  */
-int vm_reset(struct vm *vm, const struct vm_image_data *images, size_t count);
+int vmcfg_vm_reset(struct vmcfg_vm *vm, const struct vmcfg_vm_image_data *images, size_t count);
 
 /*
  * Moves vm to state `to` when the lifecycle above allows it. Returns 0 or
  * VMCFG_ESTATE (nothing changes).
  */
-int vm_set_state(struct vm *vm, enum vm_state to);
+int vmcfg_vm_set_state(struct vmcfg_vm *vm, enum vmcfg_vm_state to);
 
 /*
  * Loads an image into guest memory: [gpa, gpa + len) must lie inside the
  * VM's RAM (checked before copying); for an aarch64 kernel with an Image
  * header, gpa - text_offset must be 2 MiB aligned and [gpa, gpa +
- * image_size) must be RAM too. Allowed in VM_LOADING and VM_LOADED (images
+ * image_size) must be RAM too. Allowed in VMCFG_VM_LOADING and VMCFG_VM_LOADED (images
  * may be replaced before the first start). An earlier image of the same
  * kind is forgotten; a new image may not overlap one of another kind.
  * Returns 0; VMCFG_ESTATE; VMCFG_EINVAL (unknown kind, big-endian kernel);
  * VMCFG_ERANGE; VMCFG_EALIGN; VMCFG_EOVERLAP; VMCFG_EFAULT (RAM the HAL
  * cannot show). The error reason is logged through the HAL.
  */
-int vm_load_image(struct vm *vm, enum vmcfg_image_kind kind, uint64_t gpa, const void *data,
+int vmcfg_vm_load_image(struct vmcfg_vm *vm, enum vmcfg_image_kind kind, uint64_t gpa, const void *data,
 		  size_t len);
 
 /*
  * Guest accesses the hypervisor trapped, dispatched to vm's bus (see
- * vm_bus_read). An access nothing claims returns VMCFG_EFAULT.
+ * vmcfg_vm_bus_read). An access nothing claims returns VMCFG_EFAULT.
  */
-int vm_mmio_read(struct vm *vm, uint64_t gpa, unsigned width, uint64_t *value);
-int vm_mmio_write(struct vm *vm, uint64_t gpa, unsigned width, uint64_t value);
+int vmcfg_vm_mmio_read(struct vmcfg_vm *vm, uint64_t gpa, unsigned width, uint64_t *value);
+int vmcfg_vm_mmio_write(struct vmcfg_vm *vm, uint64_t gpa, unsigned width, uint64_t value);
 
 /*
  * Queues bytes for the guest to read from its emulated console (a small
  * FIFO per console; bytes beyond its room are dropped). Returns the number
  * queued, or VMCFG_ENOENT when the VM has no console.
  */
-int vm_console_input(struct vm *vm, const char *s, size_t len);
+int vmcfg_vm_console_input(struct vmcfg_vm *vm, const char *s, size_t len);
 
 /* The stage-2 registers for vm's tables (vmcfg_aspace_regs with vm->pa_bits). */
-int vm_stage2_regs(const struct vm *vm, struct vmcfg_pt_regs *out);
+int vmcfg_vm_stage2_regs(const struct vmcfg_vm *vm, struct vmcfg_pt_regs *out);
 
 /*
  * Whether [gpa, gpa + len) lies in the VM's RAM (its non-DEVICE memory
  * regions, across adjacent ones). len 0 never does. Never overflows.
  */
-bool vm_range_is_ram(const struct vm *vm, uint64_t gpa, uint64_t len);
+bool vmcfg_vm_range_is_ram(const struct vmcfg_vm *vm, uint64_t gpa, uint64_t len);
 
 #endif /* VMCFG_VM_H */

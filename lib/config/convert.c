@@ -179,7 +179,7 @@ static int copy_image(struct vmcfg_vm_config *cfg, const struct vmcfg_spec_image
 }
 
 /*
- * Regions flagged DEVICE are kept as written: vm_create skips them with a
+ * Regions flagged DEVICE are kept as written: vmcfg_vm_create skips them with a
  * warning (W0203), and the JSON dump shows what the file said.
  */
 static int copy_regions(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_spec *spec)

@@ -105,7 +105,7 @@ bool vmcfg_vm_config_contains_range(const struct vmcfg_vm_config *cfg, uint64_t 
 		for (size_t i = 0; i < cfg->region_count; i++) {
 			const struct vmcfg_vm_mem_region *r = &cfg->regions[i];
 			/*
-			 * DEVICE regions are not guest memory (vm_create skips
+			 * DEVICE regions are not guest memory (vmcfg_vm_create skips
 			 * them). Convert and add_region keep wrapping regions
 			 * out; one written into the struct directly is ignored.
 			 * For the others, at - gpa < size is gpa ≤ at < gpa +

@@ -74,7 +74,7 @@ static void plan(struct guest *g)
 		int ii = (int)i;
 		if (g->copy_host_gic && in_subtree(host, ii, g->host_gic))
 			g->emit[i] = EMIT_COPY;
-		else if (fdt_expansion_node(g->exp, fdt_node(host, ii)->offset) && !writer_owned(g, ii))
+		else if (vmcfg_fdt_expansion_node(g->exp, fdt_node(host, ii)->offset) && !writer_owned(g, ii))
 			g->emit[i] = EMIT_COPY;
 	}
 	/* Ancestors of copied nodes: DT order puts them first, so walk backwards. */
@@ -108,7 +108,7 @@ static void check_ref(void *ud, int target)
 
 static struct vmcfg_loc node_loc(const struct guest *g, int off)
 {
-	const struct vmcfg_fdt_node *n = fdt_expansion_node(g->exp, off);
+	const struct vmcfg_fdt_node *n = vmcfg_fdt_expansion_node(g->exp, off);
 	struct vmcfg_loc nowhere = { NULL, { 0, 0, 0, 0 } };
 	return n ? n->loc : nowhere;
 }
@@ -349,7 +349,7 @@ static int write_psci(struct guest *g)
 	return fdt_end_node(g->fdt);
 }
 
-/* Whether dev is an emulated PL011 (vm_create's console model: cfg_list[0] 0 or 1 on aarch64). */
+/* Whether dev is an emulated PL011 (vmcfg_vm_create's console model: cfg_list[0] 0 or 1 on aarch64). */
 static bool emulated_pl011(const struct vmcfg_vm_emu_device *dev)
 {
 	return dev->emu_type == VMCFG_EMU_CONSOLE && (!dev->cfg_count || dev->cfg_list[0] <= 1);

@@ -148,7 +148,7 @@ bool fdt_is_system_node(const struct vmcfg_fdt_platform *host, int i);
 int fdt_vec_push(void *v, size_t *n, size_t *cap, size_t elem, const void *item);
 
 /* The expansion's entry for the host node at offset; NULL when none (or exp is NULL). */
-const struct vmcfg_fdt_node *fdt_expansion_node(const struct vmcfg_fdt_expansion *exp, int offset);
+const struct vmcfg_fdt_node *vmcfg_fdt_expansion_node(const struct vmcfg_fdt_expansion *exp, int offset);
 
 /* Records a finding about the host DT itself (located at the DT file). */
 int fdt_host_diag(const struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags,

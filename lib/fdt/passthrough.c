@@ -499,7 +499,7 @@ int vmcfg_fdt_expansion_apply(const struct vmcfg_fdt_expansion *exp, struct vmcf
 }
 
 /* Used by the guest DT writer: the expansion's entry for a host node, or NULL. */
-const struct vmcfg_fdt_node *fdt_expansion_node(const struct vmcfg_fdt_expansion *exp, int offset)
+const struct vmcfg_fdt_node *vmcfg_fdt_expansion_node(const struct vmcfg_fdt_expansion *exp, int offset)
 {
 	return exp ? find_node(exp, offset) : NULL;
 }

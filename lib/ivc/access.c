@@ -20,7 +20,7 @@ static bool enforcing(const struct vmcfg_ivc_registry *reg)
 }
 
 static const struct vmcfg_ivc_channel *declaration(const struct vmcfg_ivc_registry *reg,
-						     const struct vm *publisher, uint64_t key)
+						     const struct vmcfg_vm *publisher, uint64_t key)
 {
 	for (size_t i = 0; i < reg->sys->ivc_count; i++) {
 		const struct vmcfg_ivc_channel *c = &reg->sys->ivc[i];
@@ -30,7 +30,7 @@ static const struct vmcfg_ivc_channel *declaration(const struct vmcfg_ivc_regist
 	return NULL;
 }
 
-int ivc_may_publish(const struct vmcfg_ivc_registry *reg, const struct vm *vm, uint64_t key,
+int ivc_may_publish(const struct vmcfg_ivc_registry *reg, const struct vmcfg_vm *vm, uint64_t key,
 		    uint64_t *declared_size)
 {
 	*declared_size = 0;
@@ -43,8 +43,8 @@ int ivc_may_publish(const struct vmcfg_ivc_registry *reg, const struct vm *vm, u
 	return 0;
 }
 
-int ivc_may_subscribe(const struct vmcfg_ivc_registry *reg, const struct vm *publisher,
-		      const struct vm *subscriber, uint64_t key, bool *writable)
+int ivc_may_subscribe(const struct vmcfg_ivc_registry *reg, const struct vmcfg_vm *publisher,
+		      const struct vmcfg_vm *subscriber, uint64_t key, bool *writable)
 {
 	*writable = true;
 	if (!enforcing(reg))

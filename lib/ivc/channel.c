@@ -34,7 +34,7 @@ static void release_if_unused(struct vmcfg_ivc_registry *reg, size_t index)
 }
 
 /* Zeroed frames with the header at the front. */
-static int new_area(struct vmcfg_ivc_registry *reg, const struct vm *vm, uint64_t key,
+static int new_area(struct vmcfg_ivc_registry *reg, const struct vmcfg_vm *vm, uint64_t key,
 		    uint64_t size, uint64_t *hpa)
 {
 	size_t frames = (size_t)(size / VMCFG_PAGE_SIZE);
@@ -84,7 +84,7 @@ static int take_window(struct ivc_member *m, uint64_t size, const uint64_t *fixe
 	return ivc_window_claim(m, size, *fixed);
 }
 
-static int publish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key, uint64_t size,
+static int publish(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t key, uint64_t size,
 		   const uint64_t *fixed, uint64_t *gpa, uint64_t *out_size)
 {
 	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;
@@ -129,20 +129,20 @@ static int publish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key, 
 	return 0;
 }
 
-int vmcfg_ivc_publish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key, uint64_t size,
+int vmcfg_ivc_publish(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t key, uint64_t size,
 		      uint64_t *gpa, uint64_t *out_size)
 {
 	return publish(reg, vm, key, size, NULL, gpa, out_size);
 }
 
-int vmcfg_ivc_publish_at(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key,
+int vmcfg_ivc_publish_at(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t key,
 			 uint64_t size, uint64_t gpa, uint64_t *out_size)
 {
 	uint64_t got;
 	return publish(reg, vm, key, size, &gpa, &got, out_size);
 }
 
-static int subscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
+static int subscribe(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t publisher_id,
 		     uint64_t key, const uint64_t *fixed, uint64_t *gpa, uint64_t *size,
 		     bool *writable)
 {
@@ -191,20 +191,20 @@ static int subscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t pub
 	return 0;
 }
 
-int vmcfg_ivc_subscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
+int vmcfg_ivc_subscribe(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t publisher_id,
 			uint64_t key, uint64_t *gpa, uint64_t *size, bool *writable)
 {
 	return subscribe(reg, vm, publisher_id, key, NULL, gpa, size, writable);
 }
 
-int vmcfg_ivc_subscribe_at(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
+int vmcfg_ivc_subscribe_at(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t publisher_id,
 			   uint64_t key, uint64_t gpa, uint64_t *size, bool *writable)
 {
 	uint64_t got;
 	return subscribe(reg, vm, publisher_id, key, &gpa, &got, size, writable);
 }
 
-int vmcfg_ivc_unpublish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t key)
+int vmcfg_ivc_unpublish(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t key)
 {
 	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;
 	if (!m || m->vm != vm)
@@ -225,7 +225,7 @@ int vmcfg_ivc_unpublish(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t 
 	return 0;
 }
 
-int vmcfg_ivc_unsubscribe(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t publisher_id,
+int vmcfg_ivc_unsubscribe(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t publisher_id,
 			  uint64_t key)
 {
 	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;

@@ -6,7 +6,7 @@
 
 /* An attached VM, its IVC window allocator and what it holds against its quotas. */
 struct ivc_member {
-	struct vm *vm;
+	struct vmcfg_vm *vm;
 	uint64_t *window_used; /* bit i set: page i of the IVC window is in use */
 	size_t window_pages;
 	uint32_t published, subscribed;
@@ -55,12 +55,12 @@ int ivc_window_claim(struct ivc_member *m, uint64_t size, uint64_t gpa);
 void ivc_window_free(struct ivc_member *m, uint64_t gpa, uint64_t size);
 
 /* access.c: the [[ivc]] declarations. */
-int ivc_may_publish(const struct vmcfg_ivc_registry *reg, const struct vm *vm, uint64_t key,
+int ivc_may_publish(const struct vmcfg_ivc_registry *reg, const struct vmcfg_vm *vm, uint64_t key,
 		    uint64_t *declared_size);
-int ivc_may_subscribe(const struct vmcfg_ivc_registry *reg, const struct vm *publisher,
-		      const struct vm *subscriber, uint64_t key, bool *writable);
+int ivc_may_subscribe(const struct vmcfg_ivc_registry *reg, const struct vmcfg_vm *publisher,
+		      const struct vmcfg_vm *subscriber, uint64_t key, bool *writable);
 
 /* Unmaps [gpa, gpa + size) from vm and tells the embedder. */
-int ivc_unmap(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t gpa, uint64_t size);
+int ivc_unmap(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size);
 
 #endif

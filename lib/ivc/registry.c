@@ -77,7 +77,7 @@ struct ivc_member *ivc_member_find(const struct vmcfg_ivc_registry *reg, uint64_
 	return NULL;
 }
 
-int vmcfg_ivc_attach(struct vmcfg_ivc_registry *reg, struct vm *vm)
+int vmcfg_ivc_attach(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm)
 {
 	if (!reg || !vm)
 		return VMCFG_EINVAL;
@@ -100,7 +100,7 @@ int vmcfg_ivc_attach(struct vmcfg_ivc_registry *reg, struct vm *vm)
 	return 0;
 }
 
-int vmcfg_ivc_detach(struct vmcfg_ivc_registry *reg, struct vm *vm)
+int vmcfg_ivc_detach(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm)
 {
 	if (!reg || !vm)
 		return VMCFG_EINVAL;
@@ -170,7 +170,7 @@ void ivc_channel_remove(struct vmcfg_ivc_registry *reg, size_t index)
 	reg->channel_count--;
 }
 
-int ivc_unmap(struct vmcfg_ivc_registry *reg, struct vm *vm, uint64_t gpa, uint64_t size)
+int ivc_unmap(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size)
 {
 	int err = vmcfg_aspace_unmap(&vm->aspace, gpa, size);
 	if (!err && reg->unmapped)

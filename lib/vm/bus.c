@@ -7,25 +7,25 @@
 #include "vmcfg/vm.h"
 #include "../base/libc.h"
 
-void vm_bus_init(struct vm_bus *bus, const struct vmcfg_allocator *alloc)
+void vmcfg_vm_bus_init(struct vmcfg_vm_bus *bus, const struct vmcfg_allocator *alloc)
 {
 	memset(bus, 0, sizeof *bus);
 	bus->alloc = *alloc;
 }
 
-void vm_bus_release(struct vm_bus *bus)
+void vmcfg_vm_bus_release(struct vmcfg_vm_bus *bus)
 {
-	for (int s = 0; s < VM_BUS_SPACE_COUNT; s++)
+	for (int s = 0; s < VMCFG_VM_BUS_SPACE_COUNT; s++)
 		if (bus->entries[s])
 			bus->alloc.fn(bus->alloc.ud, bus->entries[s],
-				      bus->cap[s] * sizeof(struct vm_bus_entry), 0);
+				      bus->cap[s] * sizeof(struct vmcfg_vm_bus_entry), 0);
 	struct vmcfg_allocator alloc = bus->alloc;
-	vm_bus_init(bus, &alloc);
+	vmcfg_vm_bus_init(bus, &alloc);
 }
 
-static bool space_ok(enum vm_bus_space space)
+static bool space_ok(enum vmcfg_vm_bus_space space)
 {
-	return (unsigned)space < VM_BUS_SPACE_COUNT;
+	return (unsigned)space < VMCFG_VM_BUS_SPACE_COUNT;
 }
 
 /*
@@ -34,21 +34,21 @@ static bool space_ok(enum vm_bus_space space)
  * devices in no predictable order, and a mispredicted branch per level
  * would cost more than the comparison itself.
  */
-static size_t upper_bound(const struct vm_bus_entry *e, size_t count, uint64_t addr)
+static size_t upper_bound(const struct vmcfg_vm_bus_entry *e, size_t count, uint64_t addr)
 {
 	if (count == 0)
 		return 0;
-	const struct vm_bus_entry *p = e;
+	const struct vmcfg_vm_bus_entry *p = e;
 	for (size_t n = count; n > 1; n -= n / 2)
 		p = p[n / 2].base <= addr ? p + n / 2 : p;
 	/* p is the last entry with base <= addr, or the first entry when there is none. */
 	return (size_t)(p - e) + (p->base <= addr);
 }
 
-static int grow(struct vm_bus *bus, enum vm_bus_space space)
+static int grow(struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space)
 {
 	size_t cap = bus->cap[space] ? bus->cap[space] * 2 : 8;
-	size_t esz = sizeof(struct vm_bus_entry);
+	size_t esz = sizeof(struct vmcfg_vm_bus_entry);
 	if (cap > SIZE_MAX / esz)
 		return VMCFG_ENOMEM;
 	void *p = bus->alloc.fn(bus->alloc.ud, bus->entries[space], bus->cap[space] * esz,
@@ -60,8 +60,8 @@ static int grow(struct vm_bus *bus, enum vm_bus_space space)
 	return 0;
 }
 
-int vm_bus_register(struct vm_bus *bus, enum vm_bus_space space, uint64_t base, uint64_t size,
-		    const char *name, const struct vm_device_ops *ops, void *dev)
+int vmcfg_vm_bus_register(struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space, uint64_t base, uint64_t size,
+		    const char *name, const struct vmcfg_vm_device_ops *ops, void *dev)
 {
 	uint64_t end;
 	if (!space_ok(space) || size == 0 || !ops || !ops->read || !ops->write)
@@ -69,7 +69,7 @@ int vm_bus_register(struct vm_bus *bus, enum vm_bus_space space, uint64_t base, 
 	if (!vmcfg_add_u64(base, size, &end))
 		return VMCFG_ERANGE;
 
-	struct vm_bus_entry *e = bus->entries[space];
+	struct vmcfg_vm_bus_entry *e = bus->entries[space];
 	size_t n = bus->count[space];
 	size_t at = upper_bound(e, n, base);
 	/* Disjoint and sorted: only the neighbours on either side can collide. */
@@ -82,26 +82,26 @@ int vm_bus_register(struct vm_bus *bus, enum vm_bus_space space, uint64_t base, 
 		e = bus->entries[space];
 	}
 	memmove(&e[at + 1], &e[at], (n - at) * sizeof *e);
-	e[at] = (struct vm_bus_entry){ base, end, name, ops, dev };
+	e[at] = (struct vmcfg_vm_bus_entry){ base, end, name, ops, dev };
 	bus->count[space] = n + 1;
 	return 0;
 }
 
-void vm_bus_reset(const struct vm_bus *bus)
+void vmcfg_vm_bus_reset(const struct vmcfg_vm_bus *bus)
 {
-	for (unsigned space = 0; space < VM_BUS_SPACE_COUNT; space++)
+	for (unsigned space = 0; space < VMCFG_VM_BUS_SPACE_COUNT; space++)
 		for (size_t i = 0; i < bus->count[space]; i++) {
-			const struct vm_bus_entry *e = &bus->entries[space][i];
+			const struct vmcfg_vm_bus_entry *e = &bus->entries[space][i];
 			if (e->ops->reset)
 				e->ops->reset(e->dev);
 		}
 }
 
-int vm_bus_unregister(struct vm_bus *bus, enum vm_bus_space space, uint64_t base)
+int vmcfg_vm_bus_unregister(struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space, uint64_t base)
 {
 	if (!space_ok(space))
 		return VMCFG_ENOENT;
-	struct vm_bus_entry *e = bus->entries[space];
+	struct vmcfg_vm_bus_entry *e = bus->entries[space];
 	size_t n = bus->count[space];
 	size_t at = upper_bound(e, n, base);
 	if (at == 0 || e[at - 1].base != base)
@@ -111,12 +111,12 @@ int vm_bus_unregister(struct vm_bus *bus, enum vm_bus_space space, uint64_t base
 	return 0;
 }
 
-const struct vm_bus_entry *vm_bus_find(const struct vm_bus *bus, enum vm_bus_space space,
+const struct vmcfg_vm_bus_entry *vmcfg_vm_bus_find(const struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space,
 				       uint64_t addr)
 {
 	if (!space_ok(space))
 		return NULL;
-	const struct vm_bus_entry *e = bus->entries[space];
+	const struct vmcfg_vm_bus_entry *e = bus->entries[space];
 	size_t at = upper_bound(e, bus->count[space], addr);
 	/* The candidate is the last device starting at or below addr. */
 	if (at == 0 || addr >= e[at - 1].end)
@@ -124,12 +124,12 @@ const struct vm_bus_entry *vm_bus_find(const struct vm_bus *bus, enum vm_bus_spa
 	return &e[at - 1];
 }
 
-size_t vm_bus_count(const struct vm_bus *bus, enum vm_bus_space space)
+size_t vmcfg_vm_bus_count(const struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space)
 {
 	return space_ok(space) ? bus->count[space] : 0;
 }
 
-const struct vm_bus_entry *vm_bus_entry_at(const struct vm_bus *bus, enum vm_bus_space space,
+const struct vmcfg_vm_bus_entry *vmcfg_vm_bus_entry_at(const struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space,
 					   size_t i)
 {
 	if (!space_ok(space) || i >= bus->count[space])
@@ -138,12 +138,12 @@ const struct vm_bus_entry *vm_bus_entry_at(const struct vm_bus *bus, enum vm_bus
 }
 
 /* The device that holds all of [addr, addr + width), after checking width. */
-static int claim(const struct vm_bus *bus, enum vm_bus_space space, uint64_t addr,
-		 unsigned width, const struct vm_bus_entry **out)
+static int claim(const struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space, uint64_t addr,
+		 unsigned width, const struct vmcfg_vm_bus_entry **out)
 {
 	if (!space_ok(space) || (width != 1 && width != 2 && width != 4 && width != 8))
 		return VMCFG_EINVAL;
-	const struct vm_bus_entry *d = vm_bus_find(bus, space, addr);
+	const struct vmcfg_vm_bus_entry *d = vmcfg_vm_bus_find(bus, space, addr);
 	/* addr < d->end, so the subtraction cannot wrap. */
 	if (!d || width > d->end - addr)
 		return VMCFG_EFAULT;
@@ -151,10 +151,10 @@ static int claim(const struct vm_bus *bus, enum vm_bus_space space, uint64_t add
 	return 0;
 }
 
-int vm_bus_read(const struct vm_bus *bus, enum vm_bus_space space, uint64_t addr, unsigned width,
+int vmcfg_vm_bus_read(const struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space, uint64_t addr, unsigned width,
 		uint64_t *value)
 {
-	const struct vm_bus_entry *d;
+	const struct vmcfg_vm_bus_entry *d;
 	int err = claim(bus, space, addr, width, &d);
 	if (err)
 		return err;
@@ -165,10 +165,10 @@ int vm_bus_read(const struct vm_bus *bus, enum vm_bus_space space, uint64_t addr
 	return err;
 }
 
-int vm_bus_write(const struct vm_bus *bus, enum vm_bus_space space, uint64_t addr, unsigned width,
+int vmcfg_vm_bus_write(const struct vmcfg_vm_bus *bus, enum vmcfg_vm_bus_space space, uint64_t addr, unsigned width,
 		 uint64_t value)
 {
-	const struct vm_bus_entry *d;
+	const struct vmcfg_vm_bus_entry *d;
 	int err = claim(bus, space, addr, width, &d);
 	if (err)
 		return err;

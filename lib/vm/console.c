@@ -2,7 +2,7 @@
  * Emulated consoles: the register subsets of an Arm PL011 and of a 16550
  * UART that a guest's early console and a polled driver use. Transmit is
  * always ready (bytes go straight to the embedder's sink); receive reads
- * from a small FIFO the embedder fills (vm_console_input). Interrupt
+ * from a small FIFO the embedder fills (vmcfg_vm_console_input). Interrupt
  * status is kept in the registers (PL011 RIS/MIS, 16550 IIR) but no
  * interrupt is raised: injecting one is the interrupt controller's job.
  * Registers outside the subset read as zero and ignore writes, as
@@ -15,9 +15,9 @@
 
 enum console_model { CONSOLE_PL011 = 1, CONSOLE_16550_MMIO = 2, CONSOLE_16550_PIO = 3 };
 
-struct vm_console {
-	struct vm *vm;
-	struct vm_console *next;
+struct vmcfg_vm_console {
+	struct vmcfg_vm *vm;
+	struct vmcfg_vm_console *next;
 	enum console_model model;
 	char fifo[FIFO_SIZE];
 	unsigned head, count;
@@ -30,9 +30,9 @@ struct vm_console {
 /* Power-on state of either model: every register and the receive FIFO cleared. */
 static void console_reset(void *dev)
 {
-	struct vm_console *c = dev;
-	struct vm *vm = c->vm;
-	struct vm_console *next = c->next;
+	struct vmcfg_vm_console *c = dev;
+	struct vmcfg_vm *vm = c->vm;
+	struct vmcfg_vm_console *next = c->next;
 	enum console_model model = c->model;
 	memset(c, 0, sizeof *c);
 	c->vm = vm;
@@ -40,7 +40,7 @@ static void console_reset(void *dev)
 	c->model = model;
 }
 
-static void transmit(struct vm_console *c, uint64_t value)
+static void transmit(struct vmcfg_vm_console *c, uint64_t value)
 {
 	char ch = (char)(value & 0xff);
 	if (c->vm->console)
@@ -48,7 +48,7 @@ static void transmit(struct vm_console *c, uint64_t value)
 }
 
 /* The next received byte, or 0 when the FIFO is empty. */
-static uint8_t receive(struct vm_console *c)
+static uint8_t receive(struct vmcfg_vm_console *c)
 {
 	if (!c->count)
 		return 0;
@@ -58,7 +58,7 @@ static uint8_t receive(struct vm_console *c)
 	return ch;
 }
 
-size_t vm_console_push(struct vm_console *c, const char *s, size_t len)
+size_t vmcfg_vm_console_push(struct vmcfg_vm_console *c, const char *s, size_t len)
 {
 	size_t n = 0;
 	for (; n < len && c->count < FIFO_SIZE; n++, c->count++)
@@ -66,15 +66,15 @@ size_t vm_console_push(struct vm_console *c, const char *s, size_t len)
 	return n;
 }
 
-int vm_console_input(struct vm *vm, const char *s, size_t len)
+int vmcfg_vm_console_input(struct vmcfg_vm *vm, const char *s, size_t len)
 {
 	/* The list is built newest first; input goes to the first console declared. */
-	struct vm_console *c = vm->consoles;
+	struct vmcfg_vm_console *c = vm->consoles;
 	if (!c)
 		return VMCFG_ENOENT;
 	while (c->next)
 		c = c->next;
-	size_t n = vm_console_push(c, s, len);
+	size_t n = vmcfg_vm_console_push(c, s, len);
 	return n > INT32_MAX ? INT32_MAX : (int)n;
 }
 
@@ -94,12 +94,12 @@ enum {
 /* PeriphID0-3 and CellID0-3 of an r1p5 PL011, as drivers probe them. */
 static const uint8_t pl011_id[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
-static uint32_t pl011_ris(const struct vm_console *c)
+static uint32_t pl011_ris(const struct vmcfg_vm_console *c)
 {
 	return INT_TX | (c->count ? INT_RX : 0);
 }
 
-static uint32_t *pl011_reg(struct vm_console *c, uint64_t off)
+static uint32_t *pl011_reg(struct vmcfg_vm_console *c, uint64_t off)
 {
 	switch (off) {
 	case UARTILPR: return &c->ilpr;
@@ -116,7 +116,7 @@ static uint32_t *pl011_reg(struct vm_console *c, uint64_t off)
 
 static int pl011_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
 {
-	struct vm_console *c = dev;
+	struct vmcfg_vm_console *c = dev;
 	uint32_t *reg = pl011_reg(c, off);
 	(void)width;
 	if (reg)
@@ -138,7 +138,7 @@ static int pl011_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
 
 static int pl011_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 {
-	struct vm_console *c = dev;
+	struct vmcfg_vm_console *c = dev;
 	uint32_t *reg = pl011_reg(c, off);
 	(void)width;
 	if (reg)
@@ -148,7 +148,7 @@ static int pl011_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	return 0; /* UARTICR and reserved registers: nothing to clear or keep */
 }
 
-static const struct vm_device_ops pl011_ops = {
+static const struct vmcfg_vm_device_ops pl011_ops = {
 	.read = pl011_read, .write = pl011_write, .reset = console_reset
 };
 
@@ -165,7 +165,7 @@ enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SC
 
 static int uart16550_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
 {
-	struct vm_console *c = dev;
+	struct vmcfg_vm_console *c = dev;
 	bool dlab = c->lcr & LCR_DLAB;
 	(void)width;
 	switch (off) {
@@ -184,7 +184,7 @@ static int uart16550_read(void *dev, uint64_t off, unsigned width, uint64_t *val
 
 static int uart16550_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 {
-	struct vm_console *c = dev;
+	struct vmcfg_vm_console *c = dev;
 	bool dlab = c->lcr & LCR_DLAB;
 	uint8_t v = (uint8_t)value;
 	(void)width;
@@ -210,7 +210,7 @@ static int uart16550_write(void *dev, uint64_t off, unsigned width, uint64_t val
 	return 0;
 }
 
-static const struct vm_device_ops uart16550_ops = {
+static const struct vmcfg_vm_device_ops uart16550_ops = {
 	.read = uart16550_read, .write = uart16550_write, .reset = console_reset
 };
 
@@ -224,7 +224,7 @@ static enum console_model pick_model(const struct vm_build *b, const struct vmcf
 	if (want >= CONSOLE_PL011 && want <= CONSOLE_16550_PIO)
 		return (enum console_model)want;
 	if (want != 0) {
-		*err = vm_fail(b, VMCFG_EINVAL,
+		*err = vmcfg_vm_fail(b, VMCFG_EINVAL,
 			       "console '%s': cfg_list[0] = %llu selects no model (0 arch "
 			       "default, 1 PL011, 2 16550 MMIO, 3 16550 port I/O)",
 			       dev->name, (unsigned long long)want);
@@ -237,24 +237,24 @@ static enum console_model pick_model(const struct vm_build *b, const struct vmcf
 	}
 }
 
-int vm_console_create(struct vm_build *b, const struct vmcfg_vm_emu_device *dev,
-		      struct vm_device_info *info)
+int vmcfg_vm_console_create(struct vm_build *b, const struct vmcfg_vm_emu_device *dev,
+		      struct vmcfg_vm_device_info *info)
 {
-	struct vm *vm = b->vm;
+	struct vmcfg_vm *vm = b->vm;
 	int err;
 	enum console_model model = pick_model(b, dev, &err);
 	if (err)
 		return err;
-	struct vm_console *c = vmcfg_arena_zalloc(&vm->arena, sizeof *c, _Alignof(struct vm_console));
+	struct vmcfg_vm_console *c = vmcfg_arena_zalloc(&vm->arena, sizeof *c, _Alignof(struct vmcfg_vm_console));
 	if (!c)
-		return vm_fail(b, VMCFG_ENOMEM, "out of memory");
+		return vmcfg_vm_fail(b, VMCFG_ENOMEM, "out of memory");
 	c->vm = vm;
 	c->model = model;
-	info->space = model == CONSOLE_16550_PIO ? VM_BUS_PIO : VM_BUS_MMIO;
+	info->space = model == CONSOLE_16550_PIO ? VMCFG_VM_BUS_PIO : VMCFG_VM_BUS_MMIO;
 	info->model = model == CONSOLE_PL011	  ? "pl011"
 		      : model == CONSOLE_16550_PIO ? "16550-pio"
 						   : "16550-mmio";
-	err = vm_register_device(b, info, model == CONSOLE_PL011 ? &pl011_ops : &uart16550_ops, c);
+	err = vmcfg_vm_register_device(b, info, model == CONSOLE_PL011 ? &pl011_ops : &uart16550_ops, c);
 	if (err)
 		return err;
 	c->next = vm->consoles;

@@ -21,7 +21,7 @@ static int dummy_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	return 0;
 }
 
-static const struct vm_device_ops dummy_ops = { .read = dummy_read, .write = dummy_write };
+static const struct vmcfg_vm_device_ops dummy_ops = { .read = dummy_read, .write = dummy_write };
 
 /*
  * The IVC window: channels are mapped into it at stage 2, so an access
@@ -40,18 +40,18 @@ static int ivc_window_write(void *dev, uint64_t off, unsigned width, uint64_t va
 	return VMCFG_EFAULT;
 }
 
-static const struct vm_device_ops ivc_window_ops = { .read = ivc_window_read,
+static const struct vmcfg_vm_device_ops ivc_window_ops = { .read = ivc_window_read,
 						      .write = ivc_window_write };
 
-int vm_register_device(struct vm_build *b, const struct vm_device_info *info,
-		       const struct vm_device_ops *ops, void *dev)
+int vmcfg_vm_register_device(struct vm_build *b, const struct vmcfg_vm_device_info *info,
+		       const struct vmcfg_vm_device_ops *ops, void *dev)
 {
-	int err = vm_bus_register(&b->vm->bus, info->space, info->base, info->length, info->name,
+	int err = vmcfg_vm_bus_register(&b->vm->bus, info->space, info->base, info->length, info->name,
 				  ops, dev);
 	if (!err)
 		return 0;
 	char x[VMCFG_FMT_BUF], y[VMCFG_FMT_BUF];
-	return vm_fail(b, err, "emulated device '%s' at %s size %s: %s", info->name,
+	return vmcfg_vm_fail(b, err, "emulated device '%s' at %s size %s: %s", info->name,
 		       vmcfg_fmt_hex(x, info->base), vmcfg_fmt_hex(y, info->length),
 		       err == VMCFG_EOVERLAP ? "overlaps another emulated device"
 		       : err == VMCFG_ERANGE ? "the window wraps past 2^64"
@@ -59,11 +59,11 @@ int vm_register_device(struct vm_build *b, const struct vm_device_info *info,
 }
 
 /* A guest-physical device window may not cover RAM or a passthrough window. */
-static int check_window_free(struct vm_build *b, const struct vm_device_info *info)
+static int check_window_free(struct vm_build *b, const struct vmcfg_vm_device_info *info)
 {
-	const struct vm *vm = b->vm;
+	const struct vmcfg_vm *vm = b->vm;
 	const char *what = NULL;
-	if (info->space != VM_BUS_MMIO || info->length == 0 ||
+	if (info->space != VMCFG_VM_BUS_MMIO || info->length == 0 ||
 	    info->base > UINT64_MAX - info->length)
 		return 0; /* port I/O has no RAM; bad windows are refused by the bus */
 	for (size_t i = 0; i < vm->ram_count && !what; i++)
@@ -76,25 +76,25 @@ static int check_window_free(struct vm_build *b, const struct vm_device_info *in
 	if (!what)
 		return 0;
 	char x[VMCFG_FMT_BUF], y[VMCFG_FMT_BUF];
-	return vm_fail(b, VMCFG_EOVERLAP, "emulated device '%s' at %s size %s overlaps %s",
+	return vmcfg_vm_fail(b, VMCFG_EOVERLAP, "emulated device '%s' at %s size %s overlaps %s",
 		       info->name, vmcfg_fmt_hex(x, info->base), vmcfg_fmt_hex(y, info->length),
 		       what);
 }
 
-static int setup_ivc_window(struct vm_build *b, const struct vm_device_info *info)
+static int setup_ivc_window(struct vm_build *b, const struct vmcfg_vm_device_info *info)
 {
-	struct vm *vm = b->vm;
+	struct vmcfg_vm *vm = b->vm;
 	char x[VMCFG_FMT_BUF], y[VMCFG_FMT_BUF];
 	if (vm->ivc_window_size)
-		return vm_fail(b, VMCFG_EINVAL,
+		return vmcfg_vm_fail(b, VMCFG_EINVAL,
 			       "emulated device '%s': a second IVC window (the VM has one at %s)",
 			       info->name, vmcfg_fmt_hex(x, vm->ivc_window_gpa));
 	if ((info->base | info->length) & (VMCFG_PAGE_SIZE - 1))
-		return vm_fail(b, VMCFG_EALIGN,
+		return vmcfg_vm_fail(b, VMCFG_EALIGN,
 			       "IVC window '%s' at %s size %s is not page-aligned (channels are "
 			       "mapped in pages)",
 			       info->name, vmcfg_fmt_hex(x, info->base), vmcfg_fmt_hex(y, info->length));
-	int err = vm_register_device(b, info, &ivc_window_ops, vm);
+	int err = vmcfg_vm_register_device(b, info, &ivc_window_ops, vm);
 	if (err)
 		return err;
 	vm->ivc_window_gpa = info->base;
@@ -109,28 +109,28 @@ static int from_factory(struct vm_build *b, const struct vmcfg_vm_emu_device *de
 			  ? b->opts->device_factory(b->opts->device_factory_ud, b->vm, dev)
 			  : VMCFG_ENOSYS;
 	if (err == VMCFG_ENOSYS)
-		return vm_fail(b, err,
+		return vmcfg_vm_fail(b, err,
 			       "emulated device '%s' has type 0x%x (%s), which this build cannot "
 			       "emulate",
 			       dev->name, dev->emu_type, type ? type : "unknown type");
 	if (err)
-		return vm_fail(b, err, "emulated device '%s' (type 0x%x): the embedder's factory "
+		return vmcfg_vm_fail(b, err, "emulated device '%s' (type 0x%x): the embedder's factory "
 				       "failed: %s",
 			       dev->name, dev->emu_type, vmcfg_strerror(err));
 	return 0;
 }
 
 static int setup_device(struct vm_build *b, const struct vmcfg_vm_emu_device *dev,
-			struct vm_device_info *info)
+			struct vmcfg_vm_device_info *info)
 {
-	*info = (struct vm_device_info){ dev->name ? dev->name : "", dev->emu_type, VM_BUS_MMIO,
+	*info = (struct vmcfg_vm_device_info){ dev->name ? dev->name : "", dev->emu_type, VMCFG_VM_BUS_MMIO,
 					 dev->base_gpa, dev->length, dev->irq_id, NULL };
 	switch (dev->emu_type) {
 	case VMCFG_EMU_DUMMY:
 		info->model = "dummy";
-		return vm_register_device(b, info, &dummy_ops, NULL);
+		return vmcfg_vm_register_device(b, info, &dummy_ops, NULL);
 	case VMCFG_EMU_CONSOLE:
-		return vm_console_create(b, dev, info);
+		return vmcfg_vm_console_create(b, dev, info);
 	case VMCFG_EMU_IVC_CHANNEL:
 		info->model = "ivc-window";
 		return setup_ivc_window(b, info);
@@ -140,18 +140,18 @@ static int setup_device(struct vm_build *b, const struct vmcfg_vm_emu_device *de
 	}
 }
 
-int vm_setup_devices(struct vm_build *b)
+int vmcfg_vm_setup_devices(struct vm_build *b)
 {
-	struct vm *vm = b->vm;
+	struct vmcfg_vm *vm = b->vm;
 	const struct vmcfg_vm_config *cfg = b->cfg;
 	if (cfg->emu_count == 0)
 		return 0;
 	vm->devices = vmcfg_arena_zalloc(&vm->arena, cfg->emu_count * sizeof *vm->devices,
-					 _Alignof(struct vm_device_info));
+					 _Alignof(struct vmcfg_vm_device_info));
 	if (!vm->devices)
-		return vm_fail(b, VMCFG_ENOMEM, "out of memory");
+		return vmcfg_vm_fail(b, VMCFG_ENOMEM, "out of memory");
 	for (size_t i = 0; i < cfg->emu_count; i++) {
-		struct vm_device_info *info = &vm->devices[vm->device_count];
+		struct vmcfg_vm_device_info *info = &vm->devices[vm->device_count];
 		int err = setup_device(b, &cfg->emu[i], info);
 		if (!err)
 			err = check_window_free(b, info);

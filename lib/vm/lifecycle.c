@@ -6,11 +6,11 @@
 #include "internal.h"
 
 static const char *const state_names[] = {
-	[VM_LOADING] = "loading",   [VM_LOADED] = "loaded",	    [VM_RUNNING] = "running",
-	[VM_SUSPENDED] = "suspended", [VM_STOPPING] = "stopping", [VM_STOPPED] = "stopped",
+	[VMCFG_VM_LOADING] = "loading",   [VMCFG_VM_LOADED] = "loaded",	    [VMCFG_VM_RUNNING] = "running",
+	[VMCFG_VM_SUSPENDED] = "suspended", [VMCFG_VM_STOPPING] = "stopping", [VMCFG_VM_STOPPED] = "stopped",
 };
 
-const char *vm_state_name(enum vm_state s)
+const char *vmcfg_vm_state_name(enum vmcfg_vm_state s)
 {
 	if ((unsigned)s >= sizeof state_names / sizeof state_names[0])
 		return NULL;
@@ -20,15 +20,15 @@ const char *vm_state_name(enum vm_state s)
 /* Bit `to` of allowed[from] is set when from → to is legal. */
 #define TO(s) (1u << (s))
 static const unsigned allowed[] = {
-	[VM_LOADING] = TO(VM_LOADED),
-	[VM_LOADED] = TO(VM_RUNNING),
-	[VM_RUNNING] = TO(VM_SUSPENDED) | TO(VM_LOADED) | TO(VM_STOPPING),
-	[VM_SUSPENDED] = TO(VM_RUNNING) | TO(VM_LOADED) | TO(VM_STOPPING),
-	[VM_STOPPING] = TO(VM_STOPPED),
-	[VM_STOPPED] = 0,
+	[VMCFG_VM_LOADING] = TO(VMCFG_VM_LOADED),
+	[VMCFG_VM_LOADED] = TO(VMCFG_VM_RUNNING),
+	[VMCFG_VM_RUNNING] = TO(VMCFG_VM_SUSPENDED) | TO(VMCFG_VM_LOADED) | TO(VMCFG_VM_STOPPING),
+	[VMCFG_VM_SUSPENDED] = TO(VMCFG_VM_RUNNING) | TO(VMCFG_VM_LOADED) | TO(VMCFG_VM_STOPPING),
+	[VMCFG_VM_STOPPING] = TO(VMCFG_VM_STOPPED),
+	[VMCFG_VM_STOPPED] = 0,
 };
 
-int vm_set_state(struct vm *vm, enum vm_state to)
+int vmcfg_vm_set_state(struct vmcfg_vm *vm, enum vmcfg_vm_state to)
 {
 	if (!vm || (unsigned)vm->state >= sizeof allowed / sizeof allowed[0] ||
 	    (unsigned)to >= sizeof allowed / sizeof allowed[0] || !(allowed[vm->state] & TO(to)))

@@ -53,26 +53,26 @@ static int region_error(struct vm_build *b, const struct vmcfg_vm_mem_region *r,
 		why = "it overlaps another mapping of this VM";
 	else if (err == VMCFG_ERANGE)
 		why = "it wraps or lies beyond the guest address width, or is partly outside host RAM";
-	return vm_fail(b, err, "memory region %s size %s (%s, flags 0x%x): %s",
+	return vmcfg_vm_fail(b, err, "memory region %s size %s (%s, flags 0x%x): %s",
 		       vmcfg_fmt_hex(g, r->gpa), vmcfg_fmt_hex(s, r->size),
 		       map_type_name(r->map_type), r->flags, why);
 }
 
-int vm_setup_memory(struct vm_build *b)
+int vmcfg_vm_setup_memory(struct vm_build *b)
 {
-	struct vm *vm = b->vm;
+	struct vmcfg_vm *vm = b->vm;
 	const struct vmcfg_vm_config *cfg = b->cfg;
 
 	vm->ram = vmcfg_arena_alloc(&vm->arena, (cfg->region_count ? cfg->region_count : 1) *
 							sizeof *vm->ram,
 				    _Alignof(struct vmcfg_vm_mem_region));
 	if (!vm->ram)
-		return vm_fail(b, VMCFG_ENOMEM, "out of memory");
+		return vmcfg_vm_fail(b, VMCFG_ENOMEM, "out of memory");
 	for (size_t i = 0; i < cfg->region_count; i++) {
 		const struct vmcfg_vm_mem_region *r = &cfg->regions[i];
 		char g[VMCFG_FMT_BUF], s[VMCFG_FMT_BUF];
 		if (r->flags & VMCFG_MEM_DEVICE) {
-			vm_warn(vm, "memory region %s size %s is flagged DEVICE: skipped "
+			vmcfg_vm_warn(vm, "memory region %s size %s is flagged DEVICE: skipped "
 				    "(devices belong in passthrough_devices)",
 				vmcfg_fmt_hex(g, r->gpa), vmcfg_fmt_hex(s, r->size));
 			continue;
@@ -85,7 +85,7 @@ int vm_setup_memory(struct vm_build *b)
 	return 0;
 }
 
-bool vm_range_is_ram(const struct vm *vm, uint64_t gpa, uint64_t len)
+bool vmcfg_vm_range_is_ram(const struct vmcfg_vm *vm, uint64_t gpa, uint64_t len)
 {
 	uint64_t end;
 	if (len == 0 || !vmcfg_add_u64(gpa, len, &end))
@@ -131,7 +131,7 @@ static int scrub_mapping(void *ud, const struct vmcfg_mapping *m)
 	return 0;
 }
 
-void vm_scrub_ram(struct vm *vm)
+void vmcfg_vm_scrub_ram(struct vmcfg_vm *vm)
 {
 	if (vm->aspace.fmt)
 		vmcfg_aspace_for_each(&vm->aspace, scrub_mapping, &vm->aspace.hal);

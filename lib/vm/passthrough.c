@@ -33,10 +33,10 @@ static int round_window(struct vm_build *b, const char *name, uint64_t gpa, uint
 	uint64_t end, hpa_end;
 	if (!vmcfg_add_u64(gpa, len, &end) || !vmcfg_add_u64(hpa, len, &hpa_end) ||
 	    end > UINT64_MAX - PAGE_MASK || hpa_end > UINT64_MAX - PAGE_MASK)
-		return vm_fail(b, VMCFG_ERANGE, "passthrough '%s' at %s size %s wraps past 2^64",
+		return vmcfg_vm_fail(b, VMCFG_ERANGE, "passthrough '%s' at %s size %s wraps past 2^64",
 			       name, vmcfg_fmt_hex(x, gpa), vmcfg_fmt_hex(y, len));
 	if ((gpa ^ hpa) & PAGE_MASK)
-		return vm_fail(b, VMCFG_EALIGN,
+		return vmcfg_vm_fail(b, VMCFG_EALIGN,
 			       "passthrough '%s': GPA %s and HPA %s differ in their offset within a "
 			       "page, so no page mapping can honour both",
 			       name, vmcfg_fmt_hex(x, gpa), vmcfg_fmt_hex(y, hpa));
@@ -45,7 +45,7 @@ static int round_window(struct vm_build *b, const char *name, uint64_t gpa, uint
 	w->offset = (hpa & ~PAGE_MASK) - w->gpa;
 	w->name = name;
 	if (w->gpa != gpa || w->end != end)
-		vm_warn(b->vm,
+		vmcfg_vm_warn(b->vm,
 			"passthrough '%s' [%s, %s) is not page-aligned: mapping pages [%s, %s) also "
 			"gives the guest the neighbouring host bytes around [%s, +%s)",
 			name, vmcfg_fmt_hex(x, gpa), vmcfg_fmt_hex(y, end), vmcfg_fmt_hex(z, w->gpa),
@@ -61,12 +61,12 @@ static int collect(struct vm_build *b, struct window *w)
 	for (size_t i = 0; i < cfg->pt_count; i++) {
 		const struct vmcfg_vm_pt_device *d = &cfg->pt[i];
 		if (is_dt_path(d))
-			return vm_fail(b, VMCFG_ENOSYS,
+			return vmcfg_vm_fail(b, VMCFG_ENOSYS,
 				       "passthrough device '%s' is a device-tree path: resolving it "
 				       "needs the host device tree, which this build does not read",
 				       d->name ? d->name : "");
 		if (d->length == 0) {
-			vm_warn(b->vm, "passthrough device '%s' has length 0: skipped",
+			vmcfg_vm_warn(b->vm, "passthrough device '%s' has length 0: skipped",
 				d->name ? d->name : "");
 			continue;
 		}
@@ -80,10 +80,10 @@ static int collect(struct vm_build *b, struct window *w)
 		const struct vmcfg_vm_pt_address *a = &cfg->pt_addresses[i];
 		char *name = vmcfg_arena_alloc(&b->vm->arena, 40, 1);
 		if (!name)
-			return vm_fail(b, VMCFG_ENOMEM, "out of memory");
+			return vmcfg_vm_fail(b, VMCFG_ENOMEM, "out of memory");
 		vmcfg_snprintf(name, 40, "passthrough_addresses[%zu]", i);
 		if (a->length == 0) {
-			vm_warn(b->vm, "%s has length 0: skipped", name);
+			vmcfg_vm_warn(b->vm, "%s has length 0: skipped", name);
 			continue;
 		}
 		int err = round_window(b, name, a->gpa, a->gpa, a->length, &w[n]);
@@ -106,12 +106,12 @@ static void sort_windows(struct window *w, size_t n)
 	}
 }
 
-static int map_window(struct vm_build *b, const struct vm_pt_window *pw)
+static int map_window(struct vm_build *b, const struct vmcfg_vm_pt_window *pw)
 {
 	int err = vmcfg_aspace_map_linear(&b->vm->aspace, pw->gpa, pw->hpa, pw->size, PT_FLAGS);
 	if (err) {
 		char x[VMCFG_FMT_BUF], y[VMCFG_FMT_BUF], z[VMCFG_FMT_BUF];
-		return vm_fail(b, err, "passthrough '%s' GPA %s size %s -> HPA %s: %s", pw->name,
+		return vmcfg_vm_fail(b, err, "passthrough '%s' GPA %s size %s -> HPA %s: %s", pw->name,
 			       vmcfg_fmt_hex(x, pw->gpa), vmcfg_fmt_hex(y, pw->size),
 			       vmcfg_fmt_hex(z, pw->hpa),
 			       err == VMCFG_EOVERLAP ? "overlaps RAM or another mapping"
@@ -120,30 +120,30 @@ static int map_window(struct vm_build *b, const struct vm_pt_window *pw)
 	return 0;
 }
 
-int vm_setup_passthrough(struct vm_build *b)
+int vmcfg_vm_setup_passthrough(struct vm_build *b)
 {
-	struct vm *vm = b->vm;
+	struct vmcfg_vm *vm = b->vm;
 	size_t max = b->cfg->pt_count + b->cfg->pt_address_count;
 	if (max == 0)
 		return 0;
 	struct window *w = vmcfg_arena_alloc(&vm->arena, max * sizeof *w, _Alignof(struct window));
 	vm->pt_windows = vmcfg_arena_alloc(&vm->arena, max * sizeof *vm->pt_windows,
-					   _Alignof(struct vm_pt_window));
+					   _Alignof(struct vmcfg_vm_pt_window));
 	if (!w || !vm->pt_windows)
-		return vm_fail(b, VMCFG_ENOMEM, "out of memory");
+		return vmcfg_vm_fail(b, VMCFG_ENOMEM, "out of memory");
 	int n = collect(b, w);
 	if (n < 0)
 		return n;
 	sort_windows(w, (size_t)n);
 
-	struct vm_pt_window *out = vm->pt_windows;
+	struct vmcfg_vm_pt_window *out = vm->pt_windows;
 	size_t count = 0;
 	for (int i = 0; i < n; i++) {
-		struct vm_pt_window *cur = count ? &out[count - 1] : NULL;
+		struct vmcfg_vm_pt_window *cur = count ? &out[count - 1] : NULL;
 		if (cur && w[i].gpa < cur->gpa + cur->size) {
 			char x[VMCFG_FMT_BUF];
 			if (w[i].offset != cur->hpa - cur->gpa)
-				return vm_fail(b, VMCFG_EOVERLAP,
+				return vmcfg_vm_fail(b, VMCFG_EOVERLAP,
 					       "passthrough '%s' and '%s' overlap at GPA %s but map it "
 					       "to different host addresses",
 					       cur->name, w[i].name, vmcfg_fmt_hex(x, w[i].gpa));
@@ -152,7 +152,7 @@ int vm_setup_passthrough(struct vm_build *b)
 			cur->merged++;
 			continue;
 		}
-		out[count++] = (struct vm_pt_window){ w[i].name, w[i].gpa, w[i].gpa + w[i].offset,
+		out[count++] = (struct vmcfg_vm_pt_window){ w[i].name, w[i].gpa, w[i].gpa + w[i].offset,
 						      w[i].end - w[i].gpa, 0 };
 	}
 	for (size_t i = 0; i < count; i++) {

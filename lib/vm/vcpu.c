@@ -14,12 +14,12 @@ static uint64_t dtb_gpa(const struct vmcfg_vm_config *cfg)
 	return cfg->dtb.has_load_gpa ? cfg->dtb.load_gpa : 0;
 }
 
-static int setup_arch(struct vm_build *b, struct vm_vcpu *v)
+static int setup_arch(struct vm_build *b, struct vmcfg_vm_vcpu *v)
 {
 	switch (b->vm->arch) {
 	case VMCFG_ARCH_AARCH64:
 		if (v->phys_id & ~MPIDR_AFFINITY_MASK)
-			return vm_fail(b, VMCFG_EINVAL,
+			return vmcfg_vm_fail(b, VMCFG_EINVAL,
 				       "vCPU %u: physical id 0x%llx has bits outside the MPIDR "
 				       "affinity fields (mask 0xff00ffffff)",
 				       v->id, (unsigned long long)v->phys_id);
@@ -35,27 +35,27 @@ static int setup_arch(struct vm_build *b, struct vm_vcpu *v)
 		v->arch_id = v->phys_id; /* local APIC id; firmware sets up the rest */
 		return 0;
 	default:
-		return vm_fail(b, VMCFG_EINVAL, "unsupported architecture %d", (int)b->vm->arch);
+		return vmcfg_vm_fail(b, VMCFG_EINVAL, "unsupported architecture %d", (int)b->vm->arch);
 	}
 }
 
-int vm_setup_vcpus(struct vm_build *b)
+int vmcfg_vm_setup_vcpus(struct vm_build *b)
 {
-	struct vm *vm = b->vm;
+	struct vmcfg_vm *vm = b->vm;
 	uint32_t n = b->cfg->cpu_num;
 
 	if (n == 0)
-		return vm_fail(b, VMCFG_EINVAL, "cpu_num is 0");
+		return vmcfg_vm_fail(b, VMCFG_EINVAL, "cpu_num is 0");
 	struct vmcfg_vm_vcpu_affinity *aff =
 		vmcfg_arena_alloc(&vm->arena, n * sizeof *aff, _Alignof(struct vmcfg_vm_vcpu_affinity));
-	vm->vcpus = vmcfg_arena_zalloc(&vm->arena, n * sizeof *vm->vcpus, _Alignof(struct vm_vcpu));
+	vm->vcpus = vmcfg_arena_zalloc(&vm->arena, n * sizeof *vm->vcpus, _Alignof(struct vmcfg_vm_vcpu));
 	if (!aff || !vm->vcpus)
-		return vm_fail(b, VMCFG_ENOMEM, "out of memory");
+		return vmcfg_vm_fail(b, VMCFG_ENOMEM, "out of memory");
 	int got = vmcfg_vm_config_vcpu_affinities(b->cfg, aff, n);
 	if (got < 0)
-		return vm_fail(b, got, "vCPU affinities: %s", vmcfg_strerror(got));
+		return vmcfg_vm_fail(b, got, "vCPU affinities: %s", vmcfg_strerror(got));
 	for (uint32_t i = 0; i < n; i++) {
-		struct vm_vcpu *v = &vm->vcpus[i];
+		struct vmcfg_vm_vcpu *v = &vm->vcpus[i];
 		v->id = aff[i].vcpu_id;
 		v->has_mask = aff[i].has_mask;
 		v->pcpu_mask = aff[i].pcpu_mask;

@@ -1,5 +1,5 @@
 /*
- * vm_create and vm_destroy: the order of the build steps and the one
+ * vmcfg_vm_create and vmcfg_vm_destroy: the order of the build steps and the one
  * unwinding path every failure takes (vm_teardown), so that a failure at
  * any allocation leaves nothing behind.
  */
@@ -8,7 +8,7 @@
 
 /* ---- reporting ---- */
 
-static void log_vm_line(const struct vm *vm, enum vmcfg_log_level level, char *out,
+static void log_vm_line(const struct vmcfg_vm *vm, enum vmcfg_log_level level, char *out,
 			size_t out_size, const char *fmt, va_list ap)
 {
 	char msg[200];
@@ -19,7 +19,7 @@ static void log_vm_line(const struct vm *vm, enum vmcfg_log_level level, char *o
 		vmcfg_snprintf(out, out_size, "%s", msg);
 }
 
-int vm_fail(const struct vm_build *b, int err, const char *fmt, ...)
+int vmcfg_vm_fail(const struct vm_build *b, int err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -28,7 +28,7 @@ int vm_fail(const struct vm_build *b, int err, const char *fmt, ...)
 	return err;
 }
 
-void vm_warn(struct vm *vm, const char *fmt, ...)
+void vmcfg_vm_warn(struct vmcfg_vm *vm, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -37,7 +37,7 @@ void vm_warn(struct vm *vm, const char *fmt, ...)
 	vm->warnings++;
 }
 
-void vm_log_error(const struct vm *vm, const char *fmt, ...)
+void vmcfg_vm_log_error(const struct vmcfg_vm *vm, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -86,13 +86,13 @@ static unsigned default_pa_bits(const struct vmcfg_pt_format *fmt, unsigned ipa_
 static int setup_aspace(struct vm_build *b, const struct vmcfg_hal *hal)
 {
 	const struct vmcfg_platform *plat = b->sys && b->sys->has_platform ? &b->sys->platform : NULL;
-	struct vm *vm = b->vm;
+	struct vmcfg_vm *vm = b->vm;
 
 	vm->arch = b->opts->arch != VMCFG_ARCH_UNKNOWN ? b->opts->arch
 		   : plat			     ? plat->arch
 						     : VMCFG_ARCH_UNKNOWN;
 	if (vm->arch == VMCFG_ARCH_UNKNOWN)
-		return vm_fail(b, VMCFG_EINVAL,
+		return vmcfg_vm_fail(b, VMCFG_EINVAL,
 			       "no guest architecture: give one or a system with a platform");
 	unsigned ipa = b->opts->ipa_bits	? b->opts->ipa_bits
 		       : plat && plat->ipa_bits ? plat->ipa_bits
@@ -101,42 +101,42 @@ static int setup_aspace(struct vm_build *b, const struct vmcfg_hal *hal)
 						       : default_pt_kind(vm->arch, ipa);
 	const struct vmcfg_pt_format *fmt = vmcfg_pt_format_get(kind);
 	if (!fmt)
-		return vm_fail(b, VMCFG_EINVAL, "unknown page-table format %d", (int)kind);
+		return vmcfg_vm_fail(b, VMCFG_EINVAL, "unknown page-table format %d", (int)kind);
 	vm->pa_bits = b->opts->pa_bits ? b->opts->pa_bits : default_pa_bits(fmt, ipa);
 	int err = vmcfg_aspace_init(&vm->aspace, hal, kind, ipa, b->opts->aspace_options);
 	if (err)
-		return vm_fail(b, err, "stage-2 tables (%s, %u-bit IPA): %s", fmt->name, ipa,
+		return vmcfg_vm_fail(b, err, "stage-2 tables (%s, %u-bit IPA): %s", fmt->name, ipa,
 			       vmcfg_strerror(err));
 	return 0;
 }
 
 /* ---- create / destroy ---- */
 
-static void vm_teardown(struct vm *vm)
+static void vm_teardown(struct vmcfg_vm *vm)
 {
 	struct vmcfg_allocator alloc = vm->alloc;
-	vm_scrub_ram(vm);
+	vmcfg_vm_scrub_ram(vm);
 	vmcfg_aspace_destroy(&vm->aspace);
-	vm_bus_release(&vm->bus);
+	vmcfg_vm_bus_release(&vm->bus);
 	vmcfg_arena_release(&vm->arena);
 	alloc.fn(alloc.ud, vm, sizeof *vm, 0);
 }
 
 static int copy_identity(struct vm_build *b)
 {
-	struct vm *vm = b->vm;
+	struct vmcfg_vm *vm = b->vm;
 	const struct vmcfg_vm_config *cfg = b->cfg;
 	const char *name = cfg->name ? cfg->name : "";
 
 	vm->name = vmcfg_arena_strndup(&vm->arena, name, strlen(name));
 	if (!vm->name)
-		return vm_fail(b, VMCFG_ENOMEM, "out of memory");
+		return vmcfg_vm_fail(b, VMCFG_ENOMEM, "out of memory");
 	vm->irq_mode = cfg->irq_mode;
 	if (cfg->spi_count) {
 		uint32_t *spis = vmcfg_arena_alloc(&vm->arena, cfg->spi_count * sizeof *spis,
 						   _Alignof(uint32_t));
 		if (!spis)
-			return vm_fail(b, VMCFG_ENOMEM, "out of memory");
+			return vmcfg_vm_fail(b, VMCFG_ENOMEM, "out of memory");
 		memcpy(spis, cfg->spis, cfg->spi_count * sizeof *spis);
 		vm->spis = spis;
 		vm->spi_count = cfg->spi_count;
@@ -146,23 +146,23 @@ static int copy_identity(struct vm_build *b)
 
 static int load_images(struct vm_build *b)
 {
-	const struct vm_create_opts *o = b->opts;
+	const struct vmcfg_vm_create_opts *o = b->opts;
 	const struct vmcfg_vm_image *decl[4] = { &b->cfg->kernel, &b->cfg->bios, &b->cfg->dtb,
 					   &b->cfg->ramdisk };
 	bool seen[4] = { false, false, false, false };
 
 	for (size_t i = 0; i < o->image_count; i++) {
-		const struct vm_image_data *img = &o->images[i];
+		const struct vmcfg_vm_image_data *img = &o->images[i];
 		unsigned k = (unsigned)img->kind;
 		if (k >= 4)
-			return vm_fail(b, VMCFG_EINVAL, "image %zu has an unknown kind %u", i, k);
+			return vmcfg_vm_fail(b, VMCFG_EINVAL, "image %zu has an unknown kind %u", i, k);
 		if (seen[k])
-			return vm_fail(b, VMCFG_EINVAL, "%s image given twice", vm_image_kind_names[k]);
+			return vmcfg_vm_fail(b, VMCFG_EINVAL, "%s image given twice", vmcfg_vm_image_kind_names[k]);
 		seen[k] = true;
 		if (!decl[k]->has_load_gpa)
-			return vm_fail(b, VMCFG_EINVAL, "%s image given but the config has no %s_load_addr",
-				       vm_image_kind_names[k], vm_image_kind_names[k]);
-		int err = vm_load_image_checked(b->vm, b, img->kind, decl[k]->load_gpa, img->data,
+			return vmcfg_vm_fail(b, VMCFG_EINVAL, "%s image given but the config has no %s_load_addr",
+				       vmcfg_vm_image_kind_names[k], vmcfg_vm_image_kind_names[k]);
+		int err = vmcfg_vm_load_image_checked(b->vm, b, img->kind, decl[k]->load_gpa, img->data,
 						img->len);
 		if (err)
 			return err;
@@ -170,10 +170,10 @@ static int load_images(struct vm_build *b)
 	return 0;
 }
 
-int vm_create(const struct vmcfg_vm_config *cfg, const struct vmcfg_system *sys,
-	      const struct vmcfg_hal *hal, const struct vm_create_opts *opts, struct vm **out)
+int vmcfg_vm_create(const struct vmcfg_vm_config *cfg, const struct vmcfg_system *sys,
+	      const struct vmcfg_hal *hal, const struct vmcfg_vm_create_opts *opts, struct vmcfg_vm **out)
 {
-	static const struct vm_create_opts no_opts;
+	static const struct vmcfg_vm_create_opts no_opts;
 	if (!out)
 		return VMCFG_EINVAL;
 	*out = NULL;
@@ -184,7 +184,7 @@ int vm_create(const struct vmcfg_vm_config *cfg, const struct vmcfg_system *sys,
 	if (opts->error && opts->error_size)
 		opts->error[0] = '\0';
 
-	struct vm *vm = cfg->alloc.fn(cfg->alloc.ud, NULL, 0, sizeof *vm);
+	struct vmcfg_vm *vm = cfg->alloc.fn(cfg->alloc.ud, NULL, 0, sizeof *vm);
 	if (!vm) {
 		if (opts->error && opts->error_size)
 			vmcfg_snprintf(opts->error, opts->error_size, "out of memory");
@@ -195,40 +195,40 @@ int vm_create(const struct vmcfg_vm_config *cfg, const struct vmcfg_system *sys,
 	vm->id = cfg->id;
 	vm->name = cfg->name; /* for messages until the copy is made */
 	vm->hal = *hal;
-	vm->state = VM_LOADING;
+	vm->state = VMCFG_VM_LOADING;
 	vm->console = opts->console;
 	vm->console_ud = opts->console_ud;
 	vmcfg_arena_init(&vm->arena, &cfg->alloc, 4096);
-	vm_bus_init(&vm->bus, &cfg->alloc);
+	vmcfg_vm_bus_init(&vm->bus, &cfg->alloc);
 
 	struct vm_build b = { vm, cfg, opts, sys };
 	int err = copy_identity(&b);
 	if (!err)
 		err = setup_aspace(&b, hal);
 	if (!err)
-		err = vm_setup_vcpus(&b);
+		err = vmcfg_vm_setup_vcpus(&b);
 	if (!err)
-		err = vm_setup_memory(&b);
+		err = vmcfg_vm_setup_memory(&b);
 	if (!err)
-		err = vm_setup_passthrough(&b);
+		err = vmcfg_vm_setup_passthrough(&b);
 	if (!err)
-		err = vm_setup_devices(&b);
+		err = vmcfg_vm_setup_devices(&b);
 	if (!err)
 		err = load_images(&b);
 	if (err) {
 		vm_teardown(vm);
 		return err;
 	}
-	vm->state = VM_LOADED;
+	vm->state = VMCFG_VM_LOADED;
 	*out = vm;
 	return 0;
 }
 
-int vm_destroy(struct vm *vm)
+int vmcfg_vm_destroy(struct vmcfg_vm *vm)
 {
 	if (!vm)
 		return 0;
-	if (vm->state == VM_RUNNING || vm->state == VM_SUSPENDED || vm->state == VM_STOPPING)
+	if (vm->state == VMCFG_VM_RUNNING || vm->state == VMCFG_VM_SUSPENDED || vm->state == VMCFG_VM_STOPPING)
 		return VMCFG_ESTATE;
 	if (vm->ivc_attached)
 		return VMCFG_EBUSY;
@@ -238,17 +238,17 @@ int vm_destroy(struct vm *vm)
 
 /* ---- what the hypervisor calls while the VM runs ---- */
 
-int vm_mmio_read(struct vm *vm, uint64_t gpa, unsigned width, uint64_t *value)
+int vmcfg_vm_mmio_read(struct vmcfg_vm *vm, uint64_t gpa, unsigned width, uint64_t *value)
 {
-	return vm_bus_read(&vm->bus, VM_BUS_MMIO, gpa, width, value);
+	return vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_MMIO, gpa, width, value);
 }
 
-int vm_mmio_write(struct vm *vm, uint64_t gpa, unsigned width, uint64_t value)
+int vmcfg_vm_mmio_write(struct vmcfg_vm *vm, uint64_t gpa, unsigned width, uint64_t value)
 {
-	return vm_bus_write(&vm->bus, VM_BUS_MMIO, gpa, width, value);
+	return vmcfg_vm_bus_write(&vm->bus, VMCFG_VM_BUS_MMIO, gpa, width, value);
 }
 
-int vm_stage2_regs(const struct vm *vm, struct vmcfg_pt_regs *out)
+int vmcfg_vm_stage2_regs(const struct vmcfg_vm *vm, struct vmcfg_pt_regs *out)
 {
 	return vmcfg_aspace_regs(&vm->aspace, vm->pa_bits, out);
 }

@@ -186,7 +186,7 @@ static void test_convert_every_field(void **state)
 	assert_string_equal(cfg->cmdline, "console=ttyAMA0");
 	assert_string_equal(cfg->disk_path, "disk.img");
 
-	/* Every region, the DEVICE one included (vm_create skips it). */
+	/* Every region, the DEVICE one included (vmcfg_vm_create skips it). */
 	assert_int_equal(cfg->region_count, 3);
 	assert_int_equal(cfg->regions[0].gpa, 0x80000000);
 	assert_int_equal(cfg->regions[0].size, 0x10000000);

@@ -1,5 +1,5 @@
 /*
- * Unit tests of lib/ivc: channels between VMs built by vm_create, access
+ * Unit tests of lib/ivc: channels between VMs built by vmcfg_vm_create, access
  * control from a system's [[ivc]] declarations, reference counting of the
  * shared frames, guest windows, quotas, the hypercall entry with hostile
  * pointers, and a model-based run of random operations from three VMs.
@@ -23,13 +23,13 @@
 struct world {
 	struct fixture f;
 	struct vmcfg_vm_config *cfg[3];
-	struct vm *vm[3];
+	struct vmcfg_vm *vm[3];
 	struct vmcfg_system *sys;
 	struct vmcfg_ivc_registry reg;
 	unsigned unmapped_calls;
 };
 
-static void on_unmapped(void *ud, struct vm *vm, uint64_t gpa, uint64_t size)
+static void on_unmapped(void *ud, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size)
 {
 	struct world *w = ud;
 	(void)vm, (void)gpa, (void)size;
@@ -43,10 +43,10 @@ static void world_init(struct world *w, const char *system_toml,
 	char err[256];
 	memset(w, 0, sizeof *w);
 	fx_init(&w->f, HOST_BASE, HOST_SIZE, true);
-	struct vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
 	for (int i = 0; i < 3; i++) {
 		w->cfg[i] = fx_config(&w->f, files[i]);
-		assert_int_equal(vm_create(w->cfg[i], NULL, &w->f.hal, &o, &w->vm[i]), 0);
+		assert_int_equal(vmcfg_vm_create(w->cfg[i], NULL, &w->f.hal, &o, &w->vm[i]), 0);
 	}
 	if (system_toml) {
 		struct vmcfg_diags d;
@@ -82,7 +82,7 @@ static void world_free(struct world *w)
 	assert_int_equal(vm_frames(w), w->f.sim.in_use); /* every channel frame is back */
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(w->vm[i]->ivc_attached, 0);
-		assert_int_equal(vm_destroy(w->vm[i]), 0);
+		assert_int_equal(vmcfg_vm_destroy(w->vm[i]), 0);
 		vmcfg_vm_config_free(w->cfg[i]);
 	}
 	vmcfg_system_free(w->sys);
@@ -131,7 +131,7 @@ static void test_publish_subscribe_share(void **state)
 	assert_int_equal(vmcfg_ivc_unpublish(&w.reg, w.vm[1], 7), VMCFG_ENOENT);
 	assert_int_equal(vmcfg_ivc_publish(&w.reg, w.vm[0], 9, 0, &gpa, &size), VMCFG_EINVAL);
 	/* A VM cannot be destroyed while the registry holds it. */
-	assert_int_equal(vm_destroy(w.vm[1]), VMCFG_EBUSY);
+	assert_int_equal(vmcfg_vm_destroy(w.vm[1]), VMCFG_EBUSY);
 	world_free(&w);
 }
 
@@ -456,7 +456,7 @@ static void test_hypercalls(void **state)
 	uint64_t ret = 0, gpa, size;
 	(void)state;
 	world_init(&w, NULL, NULL);
-	struct vm *a = w.vm[0], *b = w.vm[1];
+	struct vmcfg_vm *a = w.vm[0], *b = w.vm[1];
 	uint64_t want = 0x1800;
 	assert_int_equal(vmcfg_aspace_write(&a->aspace, 0x40000108, &want, 8), 0);
 	/* publish: x1 key, x2 base_ptr, x3 size_ptr (holding the requested size) */

@@ -1,5 +1,5 @@
 /*
- * Unit tests of lib/vm: vm_create per feature, the DESIGN.md defects of the
+ * Unit tests of lib/vm: vmcfg_vm_create per feature, the DESIGN.md defects of the
  * reference as regressions, images, lifecycle, scrubbing, and complete
  * unwinding after a failure at every allocation point.
  */
@@ -11,32 +11,32 @@
 #define RAM16M "memory_regions = [[0x4000_0000, 0x100_0000, 0x7, 0]]\n"
 #define NO_DEVICES "emu_devices = []\npassthrough_devices = []\n"
 
-static struct vm *create_ok(struct fixture *f, struct vmcfg_vm_config *cfg,
-			    const struct vm_create_opts *o)
+static struct vmcfg_vm *create_ok(struct fixture *f, struct vmcfg_vm_config *cfg,
+			    const struct vmcfg_vm_create_opts *o)
 {
-	struct vm *vm = NULL;
-	int err = vm_create(cfg, NULL, &f->hal, o, &vm);
+	struct vmcfg_vm *vm = NULL;
+	int err = vmcfg_vm_create(cfg, NULL, &f->hal, o, &vm);
 	if (err)
-		fprintf(stderr, "vm_create: %s: %s\n", vmcfg_strerror(err), o->error);
+		fprintf(stderr, "vmcfg_vm_create: %s: %s\n", vmcfg_strerror(err), o->error);
 	assert_int_equal(err, 0);
 	assert_non_null(vm);
 	return vm;
 }
 
-static int create_err(struct fixture *f, struct vmcfg_vm_config *cfg, const struct vm_create_opts *o)
+static int create_err(struct fixture *f, struct vmcfg_vm_config *cfg, const struct vmcfg_vm_create_opts *o)
 {
-	struct vm *vm = (struct vm *)1;
+	struct vmcfg_vm *vm = (struct vmcfg_vm *)1;
 	size_t frames = f->sim.in_use;
-	int err = vm_create(cfg, NULL, &f->hal, o, &vm);
+	int err = vmcfg_vm_create(cfg, NULL, &f->hal, o, &vm);
 	assert_null(vm);
 	assert_int_not_equal(err, 0);
 	assert_int_equal(f->sim.in_use, frames); /* nothing left behind */
 	return err;
 }
 
-static void destroy(struct vm *vm)
+static void destroy(struct vmcfg_vm *vm)
 {
-	assert_int_equal(vm_destroy(vm), 0);
+	assert_int_equal(vmcfg_vm_destroy(vm), 0);
 }
 
 /* ---- vCPUs ---- */
@@ -53,9 +53,9 @@ static void test_vcpus_aarch64(void **state)
 		"[kernel]\nentry_point = 0x4008_0000\nkernel_path = \"k\"\n"
 		"kernel_load_addr = 0x4008_0000\ndtb_path = \"d\"\ndtb_load_addr = 0x4000_0000\n" RAM16M
 		"[devices]\n" NO_DEVICES);
-	struct vm_create_opts o = fx_opts(err, sizeof err);
-	struct vm *vm = create_ok(&f, cfg, &o);
-	assert_int_equal(vm->state, VM_LOADED);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
+	assert_int_equal(vm->state, VMCFG_VM_LOADED);
 	assert_int_equal(vm->vcpu_count, 2);
 	assert_int_equal(vm->vcpus[0].arch_id, 0x80000100ull);
 	assert_int_equal(vm->vcpus[1].arch_id, 0x180000201ull);
@@ -93,9 +93,9 @@ static void test_vcpus_riscv_x86(void **state)
 		"[kernel]\nentry_point = 0x4020_0000\nkernel_path = \"k\"\n"
 		"kernel_load_addr = 0x4020_0000\ndtb_path = \"d\"\ndtb_load_addr = 0x4100_0000\n"
 		"memory_regions = [[0x4000_0000, 0x200_0000, 0x7, 0]]\n[devices]\n" NO_DEVICES);
-	struct vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
 	o.arch = VMCFG_ARCH_RISCV64;
-	struct vm *vm = create_ok(&f, cfg, &o);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
 	assert_int_equal(vm->vcpus[1].arch_id, 5);
 	assert_int_equal(vm->vcpus[1].regs[0], 5);           /* a0 = hart id */
 	assert_int_equal(vm->vcpus[1].regs[1], 0x41000000); /* a1 = DTB */
@@ -125,8 +125,8 @@ static void test_map_alloc_zeroed(void **state)
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, true); /* every free frame reads 0xA5 */
 	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "z", RAM16M, NO_DEVICES));
-	struct vm_create_opts o = fx_opts(err, sizeof err);
-	struct vm *vm = create_ok(&f, cfg, &o);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
 	struct vmcfg_aspace_stats st;
 	vmcfg_aspace_stats(&vm->aspace, &st);
 	assert_int_equal(st.owned_frames, 4096);
@@ -186,8 +186,8 @@ static void test_map_identical(void **state)
 		"[kernel]\nentry_point = 0x4100_0000\nkernel_path = \"k\"\n"
 		"kernel_load_addr = 0x4100_0000\n"
 		"memory_regions = [[0x4100_0000, 0x100_0000, 0x7, 1]]\n[devices]\n" NO_DEVICES);
-	struct vm_create_opts o = fx_opts(err, sizeof err);
-	struct vm *va = create_ok(&f, a, &o);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm *va = create_ok(&f, a, &o);
 	assert_int_equal(vmcfg_aspace_translate(&va->aspace, 0x41234567, &t), 0);
 	assert_int_equal(t.hpa, 0x41234567);
 	assert_true(t.owned);
@@ -212,7 +212,7 @@ static void test_map_identical(void **state)
 		"kernel_load_addr = 0x8000_0000\n"
 		"memory_regions = [[0x8000_0000, 0x4000_0000, 0x7, 1]]\n[devices]\n" NO_DEVICES);
 	size_t before = f.sim.in_use;
-	struct vm *vb = create_ok(&f, b, &o);
+	struct vmcfg_vm *vb = create_ok(&f, b, &o);
 	assert_int_equal(f.warnings, 1);
 	assert_int_equal(vb->warnings, 1);
 	assert_non_null(strstr(f.log, "outside managed memory"));
@@ -241,8 +241,8 @@ static void test_map_reserved_and_device_region(void **state)
 	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "r",
 		"memory_regions = [[0x4000_0000, 0x100_0000, 0x7, 0], [0x920_0000, 0x2000, 0xf, 2],"
 		" [0x1000_0000, 0x1000, 0x13, 0]]\n", NO_DEVICES));
-	struct vm_create_opts o = fx_opts(err, sizeof err);
-	struct vm *vm = create_ok(&f, cfg, &o);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
 	assert_int_equal(vmcfg_aspace_translate(&vm->aspace, 0x9201000, &t), 0);
 	assert_int_equal(t.hpa, 0x9201000);
 	assert_false(t.owned);
@@ -251,7 +251,7 @@ static void test_map_reserved_and_device_region(void **state)
 	assert_int_equal(vm->warnings, 1);
 	assert_non_null(strstr(f.log, "DEVICE"));
 	assert_non_null(strstr(f.log, "vm 1 r: "));
-	assert_false(vm_range_is_ram(vm, 0x10000000, 1));
+	assert_false(vmcfg_vm_range_is_ram(vm, 0x10000000, 1));
 	destroy(vm);
 	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
@@ -266,14 +266,14 @@ static void test_range_is_ram(void **state)
 	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "r",
 		"memory_regions = [[0x4100_0000, 0x10_0000, 0x7, 0], [0x4000_0000, 0x100_0000, 0x7, 0]]\n",
 		NO_DEVICES));
-	struct vm_create_opts o = fx_opts(err, sizeof err);
-	struct vm *vm = create_ok(&f, cfg, &o);
-	assert_true(vm_range_is_ram(vm, 0x40fff000, 0x2000)); /* spans the two, listed out of order */
-	assert_true(vm_range_is_ram(vm, 0x40000000, 0x1100000));
-	assert_false(vm_range_is_ram(vm, 0x40000000, 0x1100001));
-	assert_false(vm_range_is_ram(vm, 0x3fffffff, 2));
-	assert_false(vm_range_is_ram(vm, 0x40000000, 0));
-	assert_false(vm_range_is_ram(vm, UINT64_MAX, 2));
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
+	assert_true(vmcfg_vm_range_is_ram(vm, 0x40fff000, 0x2000)); /* spans the two, listed out of order */
+	assert_true(vmcfg_vm_range_is_ram(vm, 0x40000000, 0x1100000));
+	assert_false(vmcfg_vm_range_is_ram(vm, 0x40000000, 0x1100001));
+	assert_false(vmcfg_vm_range_is_ram(vm, 0x3fffffff, 2));
+	assert_false(vmcfg_vm_range_is_ram(vm, 0x40000000, 0));
+	assert_false(vmcfg_vm_range_is_ram(vm, UINT64_MAX, 2));
 	destroy(vm);
 	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
@@ -291,8 +291,8 @@ static void test_passthrough_honours_hpa_and_tail(void **state)
 	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "p", RAM16M,
 		"emu_devices = []\npassthrough_devices = [[\"uart\", 0x0900_0000, 0x1_0900_0000, 0x1000, 0x17],"
 		" [\"odd\", 0x0a00_0800, 0x2_0a00_0800, 0x1000]]\n"));
-	struct vm_create_opts o = fx_opts(err, sizeof err);
-	struct vm *vm = create_ok(&f, cfg, &o);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
 	/* base_hpa honoured (the reference mapped GPA to GPA). */
 	assert_int_equal(vmcfg_aspace_translate(&vm->aspace, 0x09000010, &t), 0);
 	assert_int_equal(t.hpa, 0x109000010ull);
@@ -318,13 +318,13 @@ static void test_passthrough_merge_and_conflict(void **state)
 	char err[256];
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
-	struct vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
 	/* Same GPA→HPA offset and overlapping: merged into one window. */
 	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "p", RAM16M,
 		"emu_devices = []\npassthrough_devices = [[\"a\", 0x0900_0000, 0x1900_0000, 0x2000],"
 		" [\"b\", 0x0900_1000, 0x1900_1000, 0x2000]]\n"
 		"passthrough_addresses = [[0x0c00_0000, 0x1000]]\n"));
-	struct vm *vm = create_ok(&f, cfg, &o);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
 	assert_int_equal(vm->pt_window_count, 2);
 	assert_int_equal(vm->pt_windows[0].gpa, 0x09000000);
 	assert_int_equal(vm->pt_windows[0].size, 0x3000);
@@ -371,7 +371,7 @@ struct sink {
 	size_t len;
 };
 
-static void console_sink(void *ud, const struct vm *vm, const char *s, size_t len)
+static void console_sink(void *ud, const struct vmcfg_vm *vm, const char *s, size_t len)
 {
 	struct sink *k = ud;
 	(void)vm;
@@ -380,15 +380,15 @@ static void console_sink(void *ud, const struct vm *vm, const char *s, size_t le
 }
 
 /* The embedder's factory: builds interrupt controllers (as a dummy here), nothing else. */
-static int factory(void *ud, struct vm *vm, const struct vmcfg_vm_emu_device *dev)
+static int factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev)
 {
-	static const struct vm_device_ops ops = { .read = NULL, .write = NULL };
+	static const struct vmcfg_vm_device_ops ops = { .read = NULL, .write = NULL };
 	int *calls = ud;
 	(*calls)++;
 	if (dev->emu_type != VMCFG_EMU_INTERRUPT_CONTROLLER)
 		return VMCFG_ENOSYS;
 	/* ops without callbacks are refused by the bus: the factory's error reaches the caller. */
-	return vm_bus_register(&vm->bus, VM_BUS_MMIO, dev->base_gpa, dev->length, dev->name, &ops,
+	return vmcfg_vm_bus_register(&vm->bus, VMCFG_VM_BUS_MMIO, dev->base_gpa, dev->length, dev->name, &ops,
 			       NULL) == VMCFG_EINVAL
 		       ? 0
 		       : VMCFG_EIO;
@@ -406,10 +406,10 @@ static void test_devices(void **state)
 		"emu_devices = [[\"uart\", 0x0900_0000, 0x1000, 33, 0x2, []],"
 		" [\"dummy\", 0x0a00_0000, 0x100, 0, 0x0, []],"
 		" [\"ivc\", 0x1000_0000, 0x10_0000, 0, 0xA, []]]\npassthrough_devices = []\n"));
-	struct vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
 	o.console = console_sink;
 	o.console_ud = &k;
-	struct vm *vm = create_ok(&f, cfg, &o);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
 	assert_int_equal(vm->device_count, 3);
 	assert_string_equal(vm->devices[0].model, "pl011");
 	assert_int_equal(vm->devices[0].irq_id, 33);
@@ -417,34 +417,34 @@ static void test_devices(void **state)
 	assert_int_equal(vm->ivc_window_size, 0x100000);
 
 	/* PL011: DR out, FR, ID registers, input FIFO. */
-	assert_int_equal(vm_mmio_write(vm, 0x09000000, 4, 'h'), 0);
-	assert_int_equal(vm_mmio_write(vm, 0x09000000, 1, 'i'), 0);
+	assert_int_equal(vmcfg_vm_mmio_write(vm, 0x09000000, 4, 'h'), 0);
+	assert_int_equal(vmcfg_vm_mmio_write(vm, 0x09000000, 1, 'i'), 0);
 	assert_int_equal(k.len, 2);
 	assert_memory_equal(k.out, "hi", 2);
-	assert_int_equal(vm_mmio_read(vm, 0x09000018, 4, &v), 0);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x09000018, 4, &v), 0);
 	assert_int_equal(v, 0x90); /* TXFE | RXFE */
-	assert_int_equal(vm_mmio_read(vm, 0x09000fe0, 4, &v), 0);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x09000fe0, 4, &v), 0);
 	assert_int_equal(v, 0x11);
-	assert_int_equal(vm_console_input(vm, "x", 1), 1);
-	assert_int_equal(vm_mmio_read(vm, 0x09000018, 4, &v), 0);
+	assert_int_equal(vmcfg_vm_console_input(vm, "x", 1), 1);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x09000018, 4, &v), 0);
 	assert_int_equal(v & 0x10, 0);
-	assert_int_equal(vm_mmio_read(vm, 0x09000000, 4, &v), 0);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x09000000, 4, &v), 0);
 	assert_int_equal(v, 'x');
-	assert_int_equal(vm_mmio_write(vm, 0x09000038, 4, 0x10), 0); /* IMSC */
-	assert_int_equal(vm_mmio_read(vm, 0x09000038, 4, &v), 0);
+	assert_int_equal(vmcfg_vm_mmio_write(vm, 0x09000038, 4, 0x10), 0); /* IMSC */
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x09000038, 4, &v), 0);
 	assert_int_equal(v, 0x10);
 
 	/* Dummy: RAZ/WI. */
-	assert_int_equal(vm_mmio_write(vm, 0x0a000010, 8, ~0ull), 0);
-	assert_int_equal(vm_mmio_read(vm, 0x0a000010, 8, &v), 0);
+	assert_int_equal(vmcfg_vm_mmio_write(vm, 0x0a000010, 8, ~0ull), 0);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x0a000010, 8, &v), 0);
 	assert_int_equal(v, 0);
 	/* IVC window without a channel: refused, not a crash. */
-	assert_int_equal(vm_mmio_read(vm, 0x10000000, 4, &v), VMCFG_EFAULT);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x10000000, 4, &v), VMCFG_EFAULT);
 	/* No device there: an error result (the reference panicked the host). */
 	v = 7;
-	assert_int_equal(vm_mmio_read(vm, 0x0b000000, 4, &v), VMCFG_EFAULT);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x0b000000, 4, &v), VMCFG_EFAULT);
 	assert_int_equal(v, 7);
-	assert_int_equal(vm_mmio_write(vm, 0x0a0000fe, 4, 1), VMCFG_EFAULT); /* runs past the end */
+	assert_int_equal(vmcfg_vm_mmio_write(vm, 0x0a0000fe, 4, 1), VMCFG_EFAULT); /* runs past the end */
 	destroy(vm);
 	vmcfg_vm_config_free(cfg);
 
@@ -496,30 +496,30 @@ static void test_console_16550(void **state)
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
 	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "u", RAM16M,
 		"emu_devices = [[\"com1\", 0x3f8, 8, 4, 0x2, []]]\npassthrough_devices = []\n"));
-	struct vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
 	o.arch = VMCFG_ARCH_X86_64;
 	o.console = console_sink;
 	o.console_ud = &k;
-	struct vm *vm = create_ok(&f, cfg, &o);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
 	assert_string_equal(vm->devices[0].model, "16550-pio");
-	assert_int_equal(vm_bus_write(&vm->bus, VM_BUS_PIO, 0x3f8, 1, 'A'), 0);
-	assert_int_equal(vm_bus_read(&vm->bus, VM_BUS_PIO, 0x3fd, 1, &v), 0);
+	assert_int_equal(vmcfg_vm_bus_write(&vm->bus, VMCFG_VM_BUS_PIO, 0x3f8, 1, 'A'), 0);
+	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fd, 1, &v), 0);
 	assert_int_equal(v, 0x60); /* THRE | TEMT, no data */
 	/* DLAB: offsets 0/1 become the divisor latch and transmit nothing. */
-	assert_int_equal(vm_bus_write(&vm->bus, VM_BUS_PIO, 0x3fb, 1, 0x83), 0);
-	assert_int_equal(vm_bus_write(&vm->bus, VM_BUS_PIO, 0x3f8, 1, 0x01), 0);
-	assert_int_equal(vm_bus_read(&vm->bus, VM_BUS_PIO, 0x3f8, 1, &v), 0);
+	assert_int_equal(vmcfg_vm_bus_write(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fb, 1, 0x83), 0);
+	assert_int_equal(vmcfg_vm_bus_write(&vm->bus, VMCFG_VM_BUS_PIO, 0x3f8, 1, 0x01), 0);
+	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3f8, 1, &v), 0);
 	assert_int_equal(v, 1);
-	assert_int_equal(vm_bus_write(&vm->bus, VM_BUS_PIO, 0x3fb, 1, 0x03), 0);
-	assert_int_equal(vm_console_input(vm, "q", 1), 1);
-	assert_int_equal(vm_bus_read(&vm->bus, VM_BUS_PIO, 0x3fd, 1, &v), 0);
+	assert_int_equal(vmcfg_vm_bus_write(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fb, 1, 0x03), 0);
+	assert_int_equal(vmcfg_vm_console_input(vm, "q", 1), 1);
+	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fd, 1, &v), 0);
 	assert_int_equal(v & 1, 1);
-	assert_int_equal(vm_bus_read(&vm->bus, VM_BUS_PIO, 0x3f8, 1, &v), 0);
+	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3f8, 1, &v), 0);
 	assert_int_equal(v, 'q');
 	assert_int_equal(k.len, 1);
 	assert_int_equal(k.out[0], 'A');
 	/* Not on the MMIO bus. */
-	assert_int_equal(vm_mmio_read(vm, 0x3f8, 1, &v), VMCFG_EFAULT);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x3f8, 1, &v), VMCFG_EFAULT);
 	destroy(vm);
 	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
@@ -541,18 +541,18 @@ static void arm64_header(uint8_t *img, uint64_t text_offset, uint64_t image_size
 static void test_arm64_image_parse(void **state)
 {
 	uint8_t img[128];
-	struct vm_arm64_image h;
+	struct vmcfg_vm_arm64_image h;
 	(void)state;
 	memset(img, 0, sizeof img);
-	assert_int_equal(vm_arm64_image_parse(img, sizeof img, &h), VMCFG_ENOENT);
-	assert_int_equal(vm_arm64_image_parse(img, 10, &h), VMCFG_ENOENT);
+	assert_int_equal(vmcfg_vm_arm64_image_parse(img, sizeof img, &h), VMCFG_ENOENT);
+	assert_int_equal(vmcfg_vm_arm64_image_parse(img, 10, &h), VMCFG_ENOENT);
 	arm64_header(img, 0, 0x1234000, 0xa);
-	assert_int_equal(vm_arm64_image_parse(img, sizeof img, &h), 0);
+	assert_int_equal(vmcfg_vm_arm64_image_parse(img, sizeof img, &h), 0);
 	assert_int_equal(h.text_offset, 0);
 	assert_int_equal(h.image_size, 0x1234000);
 	assert_int_equal(h.flags, 0xa);
 	arm64_header(img, 0, 0, 0); /* legacy */
-	assert_int_equal(vm_arm64_image_parse(img, sizeof img, &h), 0);
+	assert_int_equal(vmcfg_vm_arm64_image_parse(img, sizeof img, &h), 0);
 	assert_int_equal(h.text_offset, 0x80000);
 	assert_int_equal(h.image_size, sizeof img);
 }
@@ -571,17 +571,17 @@ static void test_arm64_image_parse(void **state)
 	"emu_devices = [[\"uart\", 0x0900_0000, 0x1000, 33, 0x2, []]]\npassthrough_devices = []\n"
 
 /* A patterned arm64 kernel and a DTB as imgs[0..2), and options that load them. */
-static struct vm_create_opts image_opts(uint8_t *kernel, size_t kernel_len, uint8_t *dtb,
-					size_t dtb_len, struct vm_image_data imgs[2], char *err,
+static struct vmcfg_vm_create_opts image_opts(uint8_t *kernel, size_t kernel_len, uint8_t *dtb,
+					size_t dtb_len, struct vmcfg_vm_image_data imgs[2], char *err,
 					size_t err_len)
 {
 	for (size_t i = 0; i < kernel_len; i++)
 		kernel[i] = (uint8_t)(i * 7);
 	arm64_header(kernel, 0, 0x20000, 0xa);
 	memset(dtb, 0xd7, dtb_len);
-	imgs[0] = (struct vm_image_data){ VMCFG_IMAGE_KERNEL, kernel, kernel_len };
-	imgs[1] = (struct vm_image_data){ VMCFG_IMAGE_DTB, dtb, dtb_len };
-	struct vm_create_opts o = fx_opts(err, err_len);
+	imgs[0] = (struct vmcfg_vm_image_data){ VMCFG_IMAGE_KERNEL, kernel, kernel_len };
+	imgs[1] = (struct vmcfg_vm_image_data){ VMCFG_IMAGE_DTB, dtb, dtb_len };
+	struct vmcfg_vm_create_opts o = fx_opts(err, err_len);
 	o.images = imgs;
 	o.image_count = 2;
 	return o;
@@ -595,26 +595,26 @@ static void test_images(void **state)
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
 	struct vmcfg_vm_config *cfg = fx_config(&f, IMG_VM);
-	struct vm_image_data imgs[2];
-	struct vm_create_opts o = image_opts(kernel, sizeof kernel, dtb, sizeof dtb, imgs, err,
+	struct vmcfg_vm_image_data imgs[2];
+	struct vmcfg_vm_create_opts o = image_opts(kernel, sizeof kernel, dtb, sizeof dtb, imgs, err,
 					     sizeof err);
-	struct vm *vm = create_ok(&f, cfg, &o);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
 	assert_int_equal(vmcfg_aspace_read(&vm->aspace, 0x40200000, back, sizeof kernel), 0);
 	assert_memory_equal(back, kernel, sizeof kernel);
 	assert_true(vm->images[VMCFG_IMAGE_KERNEL].loaded);
 	assert_true(vm->images[VMCFG_IMAGE_KERNEL].arm64_header);
 	assert_int_equal(vm->images[VMCFG_IMAGE_DTB].len, sizeof dtb);
 	/* Loading again before the first start is allowed; after it is not. */
-	assert_int_equal(vm_load_image(vm, VMCFG_IMAGE_DTB, 0x40001000, dtb, sizeof dtb), 0);
-	assert_int_equal(vm_set_state(vm, VM_RUNNING), 0);
-	assert_int_equal(vm_load_image(vm, VMCFG_IMAGE_DTB, 0x40001000, dtb, sizeof dtb),
+	assert_int_equal(vmcfg_vm_load_image(vm, VMCFG_IMAGE_DTB, 0x40001000, dtb, sizeof dtb), 0);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_RUNNING), 0);
+	assert_int_equal(vmcfg_vm_load_image(vm, VMCFG_IMAGE_DTB, 0x40001000, dtb, sizeof dtb),
 			 VMCFG_ESTATE);
-	assert_int_equal(vm_set_state(vm, VM_STOPPING), 0);
-	assert_int_equal(vm_set_state(vm, VM_STOPPED), 0);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_STOPPING), 0);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_STOPPED), 0);
 	destroy(vm);
 
 	/* The ramdisk at the end of RAM is bounds-checked before copying. */
-	struct vm_image_data rd = { VMCFG_IMAGE_RAMDISK, kernel, 0x1001 };
+	struct vmcfg_vm_image_data rd = { VMCFG_IMAGE_RAMDISK, kernel, 0x1001 };
 	o.images = &rd;
 	o.image_count = 1;
 	assert_int_equal(create_err(&f, cfg, &o), VMCFG_ERANGE);
@@ -624,32 +624,32 @@ static void test_images(void **state)
 	destroy(vm);
 
 	/* An arm64 Image whose image_size does not fit, misplaced, big-endian. */
-	vm = create_ok(&f, cfg, &(struct vm_create_opts){ .arch = VMCFG_ARCH_AARCH64 });
+	vm = create_ok(&f, cfg, &(struct vmcfg_vm_create_opts){ .arch = VMCFG_ARCH_AARCH64 });
 	arm64_header(kernel, 0, 0x2000000, 0xa);
-	assert_int_equal(vm_load_image(vm, VMCFG_IMAGE_KERNEL, 0x40200000, kernel, sizeof kernel),
+	assert_int_equal(vmcfg_vm_load_image(vm, VMCFG_IMAGE_KERNEL, 0x40200000, kernel, sizeof kernel),
 			 VMCFG_ERANGE);
 	arm64_header(kernel, 0, 0x20000, 0xa);
-	assert_int_equal(vm_load_image(vm, VMCFG_IMAGE_KERNEL, 0x40201000, kernel, sizeof kernel),
+	assert_int_equal(vmcfg_vm_load_image(vm, VMCFG_IMAGE_KERNEL, 0x40201000, kernel, sizeof kernel),
 			 VMCFG_EALIGN);
 	arm64_header(kernel, 0x80000, 0x20000, 0xa);
-	assert_int_equal(vm_load_image(vm, VMCFG_IMAGE_KERNEL, 0x40280000, kernel, sizeof kernel), 0);
+	assert_int_equal(vmcfg_vm_load_image(vm, VMCFG_IMAGE_KERNEL, 0x40280000, kernel, sizeof kernel), 0);
 	arm64_header(kernel, 0, 0x20000, 0xb);
-	assert_int_equal(vm_load_image(vm, VMCFG_IMAGE_KERNEL, 0x40200000, kernel, sizeof kernel),
+	assert_int_equal(vmcfg_vm_load_image(vm, VMCFG_IMAGE_KERNEL, 0x40200000, kernel, sizeof kernel),
 			 VMCFG_EINVAL);
 	/* Images of different kinds may not overlap (the kernel's bss counts). */
 	arm64_header(kernel, 0, 0x20000, 0xa);
-	assert_int_equal(vm_load_image(vm, VMCFG_IMAGE_KERNEL, 0x40200000, kernel, sizeof kernel), 0);
-	assert_int_equal(vm_load_image(vm, VMCFG_IMAGE_DTB, 0x40210000, dtb, sizeof dtb),
+	assert_int_equal(vmcfg_vm_load_image(vm, VMCFG_IMAGE_KERNEL, 0x40200000, kernel, sizeof kernel), 0);
+	assert_int_equal(vmcfg_vm_load_image(vm, VMCFG_IMAGE_DTB, 0x40210000, dtb, sizeof dtb),
 			 VMCFG_EOVERLAP);
 	/* Outside RAM: nothing copied. */
-	assert_int_equal(vm_load_image(vm, VMCFG_IMAGE_DTB, 0x3ffff000, dtb, sizeof dtb),
+	assert_int_equal(vmcfg_vm_load_image(vm, VMCFG_IMAGE_DTB, 0x3ffff000, dtb, sizeof dtb),
 			 VMCFG_ERANGE);
 	destroy(vm);
 
 	/* An image without a load address in the config. */
 	vmcfg_vm_config_free(cfg);
 	cfg = fx_config(&f, FX_VM(1, "i", RAM16M, NO_DEVICES));
-	struct vm_image_data bios = { VMCFG_IMAGE_BIOS, dtb, sizeof dtb };
+	struct vmcfg_vm_image_data bios = { VMCFG_IMAGE_BIOS, dtb, sizeof dtb };
 	o.images = &bios;
 	assert_int_equal(create_err(&f, cfg, &o), VMCFG_EINVAL);
 	assert_non_null(strstr(err, "bios_load_addr"));
@@ -670,17 +670,17 @@ static void test_reset(void **state)
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
 	struct vmcfg_vm_config *cfg = fx_config(&f, IMG_VM_CONSOLE);
-	struct vm_image_data imgs[2];
-	struct vm_create_opts o = image_opts(kernel, sizeof kernel, dtb, sizeof dtb, imgs, err,
+	struct vmcfg_vm_image_data imgs[2];
+	struct vmcfg_vm_create_opts o = image_opts(kernel, sizeof kernel, dtb, sizeof dtb, imgs, err,
 					     sizeof err);
 	o.console = console_sink;
 	o.console_ud = &k;
-	struct vm *vm = create_ok(&f, cfg, &o);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
 
 	/* Only a started VM resets; a refused reset changes nothing. */
-	assert_int_equal(vm_reset(vm, imgs, 2), VMCFG_ESTATE);
-	assert_int_equal(vm->state, VM_LOADED);
-	assert_int_equal(vm_set_state(vm, VM_RUNNING), 0);
+	assert_int_equal(vmcfg_vm_reset(vm, imgs, 2), VMCFG_ESTATE);
+	assert_int_equal(vm->state, VMCFG_VM_LOADED);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_RUNNING), 0);
 
 	/* The guest runs: overwrites its kernel and DTB, keeps data elsewhere, programs the UART. */
 	memset(back, 0xee, sizeof back);
@@ -688,39 +688,39 @@ static void test_reset(void **state)
 	assert_int_equal(vmcfg_aspace_write(&vm->aspace, 0x40000000, back, sizeof dtb), 0);
 	b = 0x5a;
 	assert_int_equal(vmcfg_aspace_write(&vm->aspace, 0x40800000, &b, 1), 0);
-	assert_int_equal(vm_mmio_write(vm, 0x09000038, 4, 0x10), 0); /* IMSC */
-	assert_int_equal(vm_console_input(vm, "q", 1), 1);
+	assert_int_equal(vmcfg_vm_mmio_write(vm, 0x09000038, 4, 0x10), 0); /* IMSC */
+	assert_int_equal(vmcfg_vm_console_input(vm, "q", 1), 1);
 
 	/* A kind it never loaded, or no images with a count: refused before any change. */
-	struct vm_image_data rd = { VMCFG_IMAGE_RAMDISK, dtb, sizeof dtb };
-	assert_int_equal(vm_reset(vm, &rd, 1), VMCFG_EINVAL);
-	assert_int_equal(vm_reset(vm, NULL, 1), VMCFG_EINVAL);
-	assert_int_equal(vm_reset(NULL, imgs, 2), VMCFG_EINVAL);
-	assert_int_equal(vm->state, VM_RUNNING);
+	struct vmcfg_vm_image_data rd = { VMCFG_IMAGE_RAMDISK, dtb, sizeof dtb };
+	assert_int_equal(vmcfg_vm_reset(vm, &rd, 1), VMCFG_EINVAL);
+	assert_int_equal(vmcfg_vm_reset(vm, NULL, 1), VMCFG_EINVAL);
+	assert_int_equal(vmcfg_vm_reset(NULL, imgs, 2), VMCFG_EINVAL);
+	assert_int_equal(vm->state, VMCFG_VM_RUNNING);
 
-	assert_int_equal(vm_reset(vm, imgs, 2), 0);
-	assert_int_equal(vm->state, VM_LOADED);
+	assert_int_equal(vmcfg_vm_reset(vm, imgs, 2), 0);
+	assert_int_equal(vm->state, VMCFG_VM_LOADED);
 	assert_int_equal(vmcfg_aspace_read(&vm->aspace, 0x40200000, back, sizeof kernel), 0);
 	assert_memory_equal(back, kernel, sizeof kernel);
 	assert_int_equal(vmcfg_aspace_read(&vm->aspace, 0x40000000, back, sizeof dtb), 0);
 	assert_memory_equal(back, dtb, sizeof dtb);
 	assert_int_equal(vmcfg_aspace_read(&vm->aspace, 0x40800000, &b, 1), 0);
 	assert_int_equal(b, 0x5a); /* RAM survives a warm reset */
-	assert_int_equal(vm_mmio_read(vm, 0x09000038, 4, &v), 0);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x09000038, 4, &v), 0);
 	assert_int_equal(v, 0);    /* IMSC back to its reset value */
-	assert_int_equal(vm_mmio_read(vm, 0x09000018, 4, &v), 0);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x09000018, 4, &v), 0);
 	assert_int_equal(v & 0x10, 0x10); /* RXFE: the FIFO was emptied */
-	assert_int_equal(vm_mmio_write(vm, 0x09000000, 4, 'k'), 0);
+	assert_int_equal(vmcfg_vm_mmio_write(vm, 0x09000000, 4, 'k'), 0);
 	assert_int_equal(k.len, 1);       /* the console still reaches its sink */
 
 	/* It starts again, and resets from SUSPENDED too. */
-	assert_int_equal(vm_set_state(vm, VM_RUNNING), 0);
-	assert_int_equal(vm_set_state(vm, VM_SUSPENDED), 0);
-	assert_int_equal(vm_reset(vm, imgs, 1), 0);
-	assert_int_equal(vm_set_state(vm, VM_RUNNING), 0);
-	assert_int_equal(vm_set_state(vm, VM_STOPPING), 0);
-	assert_int_equal(vm_reset(vm, imgs, 2), VMCFG_ESTATE);
-	assert_int_equal(vm_set_state(vm, VM_STOPPED), 0);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_RUNNING), 0);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_SUSPENDED), 0);
+	assert_int_equal(vmcfg_vm_reset(vm, imgs, 1), 0);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_RUNNING), 0);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_STOPPING), 0);
+	assert_int_equal(vmcfg_vm_reset(vm, imgs, 2), VMCFG_ESTATE);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_STOPPED), 0);
 	destroy(vm);
 	vmcfg_vm_config_free(cfg);
 	assert_int_equal(f.sim.in_use, 0);
@@ -737,27 +737,27 @@ static void test_lifecycle(void **state)
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false);
 	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "l", RAM16M, NO_DEVICES));
-	struct vm_create_opts o = fx_opts(err, sizeof err);
-	struct vm *vm = create_ok(&f, cfg, &o);
-	assert_string_equal(vm_state_name(vm->state), "loaded");
-	assert_null(vm_state_name((enum vm_state)42));
-	assert_int_equal(vm_set_state(vm, VM_SUSPENDED), VMCFG_ESTATE);
-	assert_int_equal(vm_set_state(vm, VM_STOPPED), VMCFG_ESTATE);
-	assert_int_equal(vm_set_state(vm, VM_LOADING), VMCFG_ESTATE);
-	assert_int_equal(vm_set_state(vm, VM_RUNNING), 0);
-	assert_int_equal(vm_destroy(vm), VMCFG_ESTATE); /* vCPUs may still use the tables */
-	assert_int_equal(vm_set_state(vm, VM_RUNNING), VMCFG_ESTATE);
-	assert_int_equal(vm_set_state(vm, VM_SUSPENDED), 0);
-	assert_int_equal(vm_set_state(vm, VM_RUNNING), 0);
-	assert_int_equal(vm_set_state(vm, VM_SUSPENDED), 0);
-	assert_int_equal(vm_set_state(vm, VM_STOPPING), 0);
-	assert_int_equal(vm_destroy(vm), VMCFG_ESTATE);
-	assert_int_equal(vm_set_state(vm, VM_RUNNING), VMCFG_ESTATE);
-	assert_int_equal(vm_set_state(vm, VM_STOPPED), 0);
-	assert_int_equal(vm_set_state(vm, VM_RUNNING), VMCFG_ESTATE);
-	assert_int_equal(vm_set_state(vm, (enum vm_state)99), VMCFG_ESTATE);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
+	assert_string_equal(vmcfg_vm_state_name(vm->state), "loaded");
+	assert_null(vmcfg_vm_state_name((enum vmcfg_vm_state)42));
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_SUSPENDED), VMCFG_ESTATE);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_STOPPED), VMCFG_ESTATE);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_LOADING), VMCFG_ESTATE);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_RUNNING), 0);
+	assert_int_equal(vmcfg_vm_destroy(vm), VMCFG_ESTATE); /* vCPUs may still use the tables */
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_RUNNING), VMCFG_ESTATE);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_SUSPENDED), 0);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_RUNNING), 0);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_SUSPENDED), 0);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_STOPPING), 0);
+	assert_int_equal(vmcfg_vm_destroy(vm), VMCFG_ESTATE);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_RUNNING), VMCFG_ESTATE);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_STOPPED), 0);
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_RUNNING), VMCFG_ESTATE);
+	assert_int_equal(vmcfg_vm_set_state(vm, (enum vmcfg_vm_state)99), VMCFG_ESTATE);
 	destroy(vm);
-	assert_int_equal(vm_destroy(NULL), 0);
+	assert_int_equal(vmcfg_vm_destroy(NULL), 0);
 	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
 }
@@ -771,8 +771,8 @@ static void test_destroy_scrubs(void **state)
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, false); /* no poison: scrubbing must do the zeroing */
 	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "s", RAM16M, NO_DEVICES));
-	struct vm_create_opts o = fx_opts(err, sizeof err);
-	struct vm *vm = create_ok(&f, cfg, &o);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
 	assert_int_equal(vmcfg_aspace_write(&vm->aspace, 0x40abc000, secret, sizeof secret), 0);
 	assert_int_equal(vmcfg_aspace_translate(&vm->aspace, 0x40abc000, &t), 0);
 	uint8_t *host = f.ram + (t.hpa - HOST_BASE);
@@ -807,18 +807,18 @@ static void test_unwind_every_allocation(void **state)
 	(void)state;
 	fx_init(&f, HOST_BASE, HOST_SIZE, true);
 	struct vmcfg_vm_config *cfg = fx_config(&f, FULL_VM);
-	struct vm_image_data imgs[] = { { VMCFG_IMAGE_KERNEL, kernel, sizeof kernel },
+	struct vmcfg_vm_image_data imgs[] = { { VMCFG_IMAGE_KERNEL, kernel, sizeof kernel },
 					{ VMCFG_IMAGE_DTB, dtb, sizeof dtb } };
-	struct vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
 	o.images = imgs;
 	o.image_count = 2;
 	size_t bytes = f.counts.in_use;
 
 	/* A clean run tells how many allocation points there are. */
-	struct vm *vm = NULL;
+	struct vmcfg_vm *vm = NULL;
 	f.sim.calls = 0;
 	f.counts.calls = 0;
-	assert_int_equal(vm_create(cfg, NULL, &f.hal, &o, &vm), 0);
+	assert_int_equal(vmcfg_vm_create(cfg, NULL, &f.hal, &o, &vm), 0);
 	uint64_t frame_calls = f.sim.calls, alloc_calls = f.counts.calls;
 	destroy(vm);
 	assert_true(frame_calls > 5);
@@ -840,7 +840,7 @@ static void test_unwind_every_allocation(void **state)
 				f.sim.fail_at = k;
 			else
 				f.counts.fail_at = k;
-			int rc = vm_create(cfg, NULL, &f.hal, &o, &vm);
+			int rc = vmcfg_vm_create(cfg, NULL, &f.hal, &o, &vm);
 			f.sim.fail_at = f.counts.fail_at = 0;
 			if (rc == 0) {
 				destroy(vm);
@@ -870,21 +870,21 @@ static void test_config_error_fails_that_vm_only(void **state)
 	struct vmcfg_vm_config *good = fx_config(&f, FX_VM(1, "good", RAM16M, NO_DEVICES));
 	struct vmcfg_vm_config *bad = fx_config(&f, FX_VM(2, "bad", RAM16M,
 		"emu_devices = [[\"v\", 0x0a00_0000, 0x200, 0, 0xE1, []]]\npassthrough_devices = []\n"));
-	struct vm_create_opts o = fx_opts(err, sizeof err);
-	struct vm *a = create_ok(&f, good, &o);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm *a = create_ok(&f, good, &o);
 	assert_int_equal(vmcfg_aspace_write(&a->aspace, 0x40000000, "\x5a", 1), 0);
 	size_t frames = f.sim.in_use;
 	assert_int_equal(create_err(&f, bad, &o), VMCFG_ENOSYS);
 	assert_non_null(strstr(err, "VirtioBlk"));
 	assert_int_equal(f.sim.in_use, frames);
 	/* A bad image fails that VM too, and the good one is untouched. */
-	struct vm_image_data big = { VMCFG_IMAGE_KERNEL, &b, 0x2000000 };
+	struct vmcfg_vm_image_data big = { VMCFG_IMAGE_KERNEL, &b, 0x2000000 };
 	o.images = &big;
 	o.image_count = 1;
 	assert_int_equal(create_err(&f, good, &o), VMCFG_ERANGE);
 	assert_int_equal(vmcfg_aspace_read(&a->aspace, 0x40000000, &b, 1), 0);
 	assert_int_equal(b, 0x5a);
-	assert_int_equal(a->state, VM_LOADED);
+	assert_int_equal(a->state, VMCFG_VM_LOADED);
 	destroy(a);
 	vmcfg_vm_config_free(good);
 	vmcfg_vm_config_free(bad);
@@ -905,14 +905,14 @@ static void test_platform_and_regs(void **state)
 	sys.platform.arch = VMCFG_ARCH_AARCH64;
 	sys.platform.ipa_bits = 44;
 	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "p", RAM16M, NO_DEVICES));
-	struct vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
 	o.arch = VMCFG_ARCH_UNKNOWN;
-	struct vm *vm = NULL;
-	assert_int_equal(vm_create(cfg, &sys, &f.hal, &o, &vm), 0);
+	struct vmcfg_vm *vm = NULL;
+	assert_int_equal(vmcfg_vm_create(cfg, &sys, &f.hal, &o, &vm), 0);
 	assert_int_equal(vm->arch, VMCFG_ARCH_AARCH64);
 	assert_string_equal(vm->aspace.fmt->name, "arm64-s2-4l");
 	assert_int_equal(vm->aspace.ipa_bits, 44);
-	assert_int_equal(vm_stage2_regs(vm, &regs), 0);
+	assert_int_equal(vmcfg_vm_stage2_regs(vm, &regs), 0);
 	assert_int_equal(regs.root, vm->aspace.root_pa);
 	destroy(vm);
 	vmcfg_vm_config_free(cfg);

@@ -96,9 +96,9 @@ static inline struct vmcfg_vm_config *fx_config(struct fixture *f, const char *t
 }
 
 /* Options for an aarch64 build with an error buffer. */
-static inline struct vm_create_opts fx_opts(char *err, size_t n)
+static inline struct vmcfg_vm_create_opts fx_opts(char *err, size_t n)
 {
-	struct vm_create_opts o;
+	struct vmcfg_vm_create_opts o;
 	memset(&o, 0, sizeof o);
 	o.arch = VMCFG_ARCH_AARCH64;
 	o.error = err;

@@ -1,5 +1,5 @@
 /*
- * vmcfg build: builds every VM with the library's vm_create on a simulated
+ * vmcfg build: builds every VM with the library's vmcfg_vm_create on a simulated
  * host (sim_host.h) and prints what the hypervisor would get: vCPUs, the
  * stage-2 map, page-table pages, devices, passthrough and IVC windows,
  * images. VMs are built side by side on one host, as they would boot, so
@@ -22,7 +22,7 @@ static void build_usage(FILE *out)
 		"usage: vmcfg build [OPTIONS] FILE...\n"
 		"       vmcfg build [OPTIONS] --system SYSTEM.toml\n\n"
 		"Checks the VM files, then builds every VM without errors the way the\n"
-		"hypervisor does (vm_create: stage-2 tables, vCPUs, devices, passthrough,\n"
+		"hypervisor does (vmcfg_vm_create: stage-2 tables, vCPUs, devices, passthrough,\n"
 		"images) on a simulated host, all VMs side by side, and prints per VM the\n"
 		"vCPU table, the stage-2 map (GPA -> HPA, size, attributes, block sizes),\n"
 		"page-table pages, devices, passthrough and IVC windows, and images.\n"
@@ -49,7 +49,7 @@ static const char *const image_names[4] = { "kernel", "bios", "dtb", "ramdisk" }
 /* What became of one VM file. */
 struct built {
 	const struct vm_file *file;
-	struct vm *vm;          /* NULL when not built */
+	struct vmcfg_vm *vm;          /* NULL when not built */
 	char error[256];        /* why not, when not built */
 	struct sim_log_line *log; /* warnings while building (moved out of the host) */
 	size_t log_count;
@@ -78,7 +78,7 @@ static char *image_path(const char *vm_file, const char *path)
 	return full;
 }
 
-static void read_images(struct built *b, struct vm_image_data *imgs, size_t *n)
+static void read_images(struct built *b, struct vmcfg_vm_image_data *imgs, size_t *n)
 {
 	const struct vmcfg_vm_config *cfg = b->file->config;
 	const struct vmcfg_vm_image *decl[4] = { &cfg->kernel, &cfg->bios, &cfg->dtb, &cfg->ramdisk };
@@ -88,7 +88,7 @@ static void read_images(struct built *b, struct vm_image_data *imgs, size_t *n)
 			continue;
 		char *full = image_path(b->file->path, decl[k]->path);
 		if (full && vmcfg_read_file(full, &b->image_data[k], &b->image_len[k]) == 0) {
-			imgs[(*n)++] = (struct vm_image_data){ (enum vmcfg_image_kind)k,
+			imgs[(*n)++] = (struct vmcfg_vm_image_data){ (enum vmcfg_image_kind)k,
 							       b->image_data[k], b->image_len[k] };
 		} else {
 			size_t len = strlen(decl[k]->path) + 64;
@@ -104,13 +104,13 @@ static void read_images(struct built *b, struct vm_image_data *imgs, size_t *n)
 static void build_one(struct built *b, struct sim_host *host, const struct vmcfg_system *sys,
 		      const struct build_opts *o)
 {
-	struct vm_image_data imgs[4];
+	struct vmcfg_vm_image_data imgs[4];
 	size_t n;
 	read_images(b, imgs, &n);
-	struct vm_create_opts co = { .arch = o->arch, .images = imgs, .image_count = n,
+	struct vmcfg_vm_create_opts co = { .arch = o->arch, .images = imgs, .image_count = n,
 				     .error = b->error, .error_size = sizeof b->error };
 	sim_host_clear_log(host);
-	vm_create(b->file->config, sys, &host->hal, &co, &b->vm);
+	vmcfg_vm_create(b->file->config, sys, &host->hal, &co, &b->vm);
 	/* Keep the warnings (the error is in b->error already). */
 	b->log = host->log;
 	b->log_count = host->log_count;
@@ -121,7 +121,7 @@ static void build_one(struct built *b, struct sim_host *host, const struct vmcfg
 static void built_free(struct built *b)
 {
 	if (b->vm)
-		vm_destroy(b->vm);
+		vmcfg_vm_destroy(b->vm);
 	for (size_t i = 0; i < b->log_count; i++)
 		free(b->log[i].text);
 	free(b->log);
@@ -182,11 +182,11 @@ static int print_desc(void *ud, const struct vmcfg_desc_visit *v)
 	return 0;
 }
 
-static void print_vcpus(const struct vm *vm)
+static void print_vcpus(const struct vmcfg_vm *vm)
 {
 	printf("  vCPUs\n    vcpu  pcpu mask           phys id  arch id      entry          boot regs\n");
 	for (uint32_t i = 0; i < vm->vcpu_count; i++) {
-		const struct vm_vcpu *v = &vm->vcpus[i];
+		const struct vmcfg_vm_vcpu *v = &vm->vcpus[i];
 		char m[VMCFG_FMT_BUF], p[VMCFG_FMT_BUF], a[VMCFG_FMT_BUF], e[VMCFG_FMT_BUF],
 			r0[VMCFG_FMT_BUF], r1[VMCFG_FMT_BUF];
 		printf("    %-4u  %-18s  %-7s  %-11s  %-13s  %s %s%s\n", v->id,
@@ -197,13 +197,13 @@ static void print_vcpus(const struct vm *vm)
 	}
 }
 
-static void print_devices(const struct vm *vm)
+static void print_devices(const struct vmcfg_vm *vm)
 {
 	static const char *const spaces[] = { "mmio", "pio", "sysreg" };
 	char b[VMCFG_FMT_BUF], s[VMCFG_FMT_BUF], h[VMCFG_FMT_BUF];
 	printf("  emulated devices%s\n", vm->device_count ? "" : ": none");
 	for (size_t i = 0; i < vm->device_count; i++) {
-		const struct vm_device_info *d = &vm->devices[i];
+		const struct vmcfg_vm_device_info *d = &vm->devices[i];
 		const char *type = vmcfg_emu_type_name(d->emu_type);
 		printf("    %-16s %-12s %-10s %-6s %s size %s irq %u\n", d->name, type ? type : "?",
 		       d->model, spaces[d->space], vmcfg_fmt_hex(b, d->base), vmcfg_fmt_hex(s, d->length),
@@ -211,7 +211,7 @@ static void print_devices(const struct vm *vm)
 	}
 	printf("  passthrough windows%s\n", vm->pt_window_count ? "" : ": none");
 	for (size_t i = 0; i < vm->pt_window_count; i++) {
-		const struct vm_pt_window *w = &vm->pt_windows[i];
+		const struct vmcfg_vm_pt_window *w = &vm->pt_windows[i];
 		printf("    %-24s GPA %s -> HPA %s size %s%s\n", w->name, vmcfg_fmt_hex(b, w->gpa),
 		       vmcfg_fmt_hex(h, w->hpa), vmcfg_fmt_hex(s, w->size),
 		       w->merged ? " (merged)" : "");
@@ -229,7 +229,7 @@ static void print_images(const struct built *b)
 	printf("  images\n");
 	for (int k = 0; k < 4; k++) {
 		char g[VMCFG_FMT_BUF], s[VMCFG_FMT_BUF];
-		const struct vm_loaded_image *img = b->vm ? &b->vm->images[k] : NULL;
+		const struct vmcfg_vm_loaded_image *img = b->vm ? &b->vm->images[k] : NULL;
 		if (img && img->loaded)
 			printf("    %-8s at %s, %s%s\n", image_names[k], vmcfg_fmt_hex(g, img->gpa),
 			       vmcfg_fmt_size(s, img->len),
@@ -254,12 +254,12 @@ static void print_text(const struct built *b, const struct build_opts *o)
 		printf("  error: %s\n", cfg ? b->error : "the file has errors (see above)");
 		return;
 	}
-	const struct vm *vm = b->vm;
+	const struct vmcfg_vm *vm = b->vm;
 	struct vmcfg_aspace_stats st;
 	struct vmcfg_pt_regs regs = { 0, 0 };
 	char r[VMCFG_FMT_BUF], c[VMCFG_FMT_BUF];
 	vmcfg_aspace_stats(&vm->aspace, &st);
-	vm_stage2_regs(vm, &regs);
+	vmcfg_vm_stage2_regs(vm, &regs);
 	printf("  %s, stage 2 %s, %u-bit IPA, %u-bit PA; root %s control %s\n",
 	       vmcfg_arch_name(vm->arch), vm->aspace.fmt->name, vm->aspace.ipa_bits, vm->pa_bits,
 	       vmcfg_fmt_hex(r, regs.root), vmcfg_fmt_hex(c, regs.control));
@@ -342,7 +342,7 @@ static int json_desc(void *ud, const struct vmcfg_desc_visit *v)
 	return 0;
 }
 
-static void json_vm_body(const struct vm *vm, const struct build_opts *o)
+static void json_vm_body(const struct vmcfg_vm *vm, const struct build_opts *o)
 {
 	struct vmcfg_aspace_stats st;
 	vmcfg_aspace_stats(&vm->aspace, &st);
@@ -353,7 +353,7 @@ static void json_vm_body(const struct vm *vm, const struct build_opts *o)
 	jkey_u64(",\"ipa_bits\":", vm->aspace.ipa_bits);
 	jraw(",\"vcpus\":[");
 	for (uint32_t i = 0; i < vm->vcpu_count; i++) {
-		const struct vm_vcpu *v = &vm->vcpus[i];
+		const struct vmcfg_vm_vcpu *v = &vm->vcpus[i];
 		jraw(i ? ",{" : "{");
 		jkey_u64("\"id\":", v->id);
 		jraw(",\"pcpu_mask\":");
@@ -383,7 +383,7 @@ static void json_vm_body(const struct vm *vm, const struct build_opts *o)
 	}
 	jraw(",\"devices\":[");
 	for (size_t i = 0; i < vm->device_count; i++) {
-		const struct vm_device_info *d = &vm->devices[i];
+		const struct vmcfg_vm_device_info *d = &vm->devices[i];
 		jraw(i ? ",{\"name\":" : "{\"name\":");
 		jstr(d->name);
 		jkey_u64(",\"emu_type\":", d->emu_type);
@@ -396,7 +396,7 @@ static void json_vm_body(const struct vm *vm, const struct build_opts *o)
 	}
 	jraw("],\"passthrough\":[");
 	for (size_t i = 0; i < vm->pt_window_count; i++) {
-		const struct vm_pt_window *w = &vm->pt_windows[i];
+		const struct vmcfg_vm_pt_window *w = &vm->pt_windows[i];
 		jraw(i ? ",{\"name\":" : "{\"name\":");
 		jstr(w->name);
 		jkey_u64(",\"gpa\":", w->gpa);
@@ -441,7 +441,7 @@ static void print_json(const struct built *b, const struct build_opts *o, bool f
 	jraw("],\"images\":[");
 	bool fi = true;
 	for (int k = 0; k < 4; k++) {
-		const struct vm_loaded_image *img = b->vm ? &b->vm->images[k] : NULL;
+		const struct vmcfg_vm_loaded_image *img = b->vm ? &b->vm->images[k] : NULL;
 		if (!(img && img->loaded) && !b->image_note[k])
 			continue;
 		jraw(fi ? "{\"kind\":" : ",{\"kind\":");

@@ -161,7 +161,7 @@ struct builder {
 	const struct vm_set *set;
 	const struct vmcfg_vm_config **configs; /* per file: the set's, or converted here, or NULL */
 	struct vmcfg_vm_config **own;           /* those converted here (files with errors) */
-	struct vm **vms;                  /* per file: built, or NULL */
+	struct vmcfg_vm **vms;                  /* per file: built, or NULL */
 	struct runs *runs;                /* per file: guest → host */
 	struct sim_host host;
 	struct sim_range *ram;
@@ -221,8 +221,8 @@ static int build_vms(struct builder *b, enum vmcfg_arch arch)
 			continue;
 		}
 		/* Images are not loaded: they change the contents of RAM, not the map. */
-		struct vm_create_opts co = { .arch = arch, .error = err, .error_size = sizeof err };
-		if (vm_create(set->files[i].config, set->system, &b->host.hal, &co, &b->vms[i])) {
+		struct vmcfg_vm_create_opts co = { .arch = arch, .error = err, .error_size = sizeof err };
+		if (vmcfg_vm_create(set->files[i].config, set->system, &b->host.hal, &co, &b->vms[i])) {
 			char note[320];
 			snprintf(note, sizeof note, "not built: %s; drawn from its config", err);
 			v->note = dup_str(b->m, note);
@@ -263,7 +263,7 @@ static int add_channel_row(struct builder *b, int vm, const struct vmcfg_ivc_cha
  */
 static int channel_place(const struct builder *b, int vm, size_t c, uint64_t **at, uint64_t *gpa)
 {
-	const struct vm *v = b->vms[vm];
+	const struct vmcfg_vm *v = b->vms[vm];
 	struct vmcfg_ivc_placement p = { 0 };
 	*at = NULL;
 	if (!b->set->system->ivc[c].is_static)
@@ -350,11 +350,11 @@ static enum map_kind ram_kind(enum vmcfg_map_type t)
 }
 
 /* x86 consoles live in port I/O, not in guest physical memory. */
-static bool in_port_space(const struct vm *vm, const struct vmcfg_vm_emu_device *d)
+static bool in_port_space(const struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *d)
 {
 	for (size_t i = 0; vm && i < vm->device_count; i++)
 		if (vm->devices[i].base == d->base_gpa && !strcmp(vm->devices[i].name, d->name))
-			return vm->devices[i].space != VM_BUS_MMIO;
+			return vm->devices[i].space != VMCFG_VM_BUS_MMIO;
 	return false;
 }
 
@@ -643,7 +643,7 @@ static int map_ivc(struct builder *b, struct vmcfg_ivc_registry *reg)
 		if (b->vms[i] && (rc = vmcfg_ivc_attach(reg, b->vms[i])) != VMCFG_ENOMEM && rc) {
 			rc = add_note(b->m, "vm %s: IVC channels not mapped: %s", b->vms[i]->name,
 				      vmcfg_strerror(rc));
-			vm_destroy(b->vms[i]); /* the map shows it from its config instead */
+			vmcfg_vm_destroy(b->vms[i]); /* the map shows it from its config instead */
 			b->vms[i] = NULL;
 			b->m->vms[i].built = false;
 		}
@@ -713,7 +713,7 @@ int map_model_build(struct map_model *m, const struct vm_set *set)
 		vmcfg_ivc_destroy(&reg);
 	for (size_t i = 0; i < set->count; i++) {
 		if (b.vms && b.vms[i])
-			vm_destroy(b.vms[i]);
+			vmcfg_vm_destroy(b.vms[i]);
 		if (b.own)
 			vmcfg_vm_config_free(b.own[i]);
 		if (b.runs)

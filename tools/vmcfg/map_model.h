@@ -7,12 +7,12 @@
  *
  * Built once from a loaded vm_set (load.h), so both renderers show the same
  * thing:
- *   - VMs without errors are built with vm_create on the simulated host of
+ *   - VMs without errors are built with vmcfg_vm_create on the simulated host of
  *     `vmcfg build` (sim_host.h), all side by side, and the system's IVC
  *     channels are published and subscribed as declared; host backing comes
  *     from the stage-2 tables (vmcfg_aspace_for_each), so MapAlloc RAM shows
  *     the real frames it got, and the page-table pages are shown too;
- *   - VMs with errors (or that vm_create refuses) are drawn from their
+ *   - VMs with errors (or that vmcfg_vm_create refuses) are drawn from their
  *     config alone when the file converts: guest ranges as written, host
  *     ranges only where the file fixes them (identical and reserved RAM at
  *     GPA == HPA, passthrough at base_hpa); MapAlloc RAM then has no host
@@ -105,7 +105,7 @@ struct map_vm {
 	uint64_t id;
 	const char *name;
 	const char *file;
-	bool built;       /* by vm_create; else drawn from the config alone */
+	bool built;       /* by vmcfg_vm_create; else drawn from the config alone */
 	const char *note; /* why not built, or NULL */
 	struct map_space space;
 };

@@ -156,10 +156,10 @@ static void trap_iabt(struct vcpu *v)
 {
 	struct hv_vm *hv = v->vm;
 	uint64_t ipa = fault_ipa(v);
-	const struct vm_bus_entry *dev;
+	const struct vmcfg_vm_bus_entry *dev;
 
 	spin_lock(&hv->lock);
-	dev = vm_bus_find(&hv->vm->bus, VM_BUS_MMIO, ipa);
+	dev = vmcfg_vm_bus_find(&hv->vm->bus, VMCFG_VM_BUS_MMIO, ipa);
 	if (dev)
 		hv_vm_stop_locked(hv, "instruction fetch from IPA %#llx (%s): a device window "
 				      "is never executable (pc %#llx)",
@@ -183,7 +183,7 @@ static uint64_t load_result(uint64_t iss, uint64_t value, unsigned size)
 }
 
 /* Performs a decoded (ISV = 1) access on dev through the VM's bus; hv->lock held. */
-static void emulate(struct vcpu *v, const struct vm_bus_entry *dev, uint64_t ipa)
+static void emulate(struct vcpu *v, const struct vmcfg_vm_bus_entry *dev, uint64_t ipa)
 {
 	struct hv_vm *hv = v->vm;
 	uint64_t iss = ESR_ISS(v->esr), value = 0;
@@ -193,8 +193,8 @@ static void emulate(struct vcpu *v, const struct vm_bus_entry *dev, uint64_t ipa
 
 	if (write && srt != 31) /* register 31 is XZR here: stores zero */
 		value = size == 8 ? v->regs.x[srt] : v->regs.x[srt] & ((1ull << (8 * size)) - 1);
-	err = write ? vm_mmio_write(hv->vm, ipa, size, value)
-		    : vm_mmio_read(hv->vm, ipa, size, &value);
+	err = write ? vmcfg_vm_mmio_write(hv->vm, ipa, size, value)
+		    : vmcfg_vm_mmio_read(hv->vm, ipa, size, &value);
 	if (err) {
 		hv_vm_stop_locked(hv, "%u-byte %s at IPA %#llx (%s + %#llx): %s (pc %#llx)", size,
 				  access_name(write), (unsigned long long)ipa, dev->name,
@@ -223,7 +223,7 @@ static void trap_dabt(struct vcpu *v)
 	uint64_t iss = ESR_ISS(v->esr), ipa = fault_ipa(v);
 	unsigned size = 1u << ISS_DABT_SAS(iss);
 	bool write = iss & ISS_DABT_WNR;
-	const struct vm_bus_entry *dev;
+	const struct vmcfg_vm_bus_entry *dev;
 
 	if (FSC_TYPE(ISS_FSC(iss)) != FSC_TRANSLATION || (iss & ISS_DABT_EA)) {
 		hv_vm_stop(hv, "%s at IPA %#llx: %s (DFSC %#x, pc %#llx)", access_name(write),
@@ -233,7 +233,7 @@ static void trap_dabt(struct vcpu *v)
 	}
 	/* lib/vm: the embedder serialises bus dispatch on one VM (its vCPUs may run at once). */
 	spin_lock(&hv->lock);
-	dev = vm_bus_find(&hv->vm->bus, VM_BUS_MMIO, ipa);
+	dev = vmcfg_vm_bus_find(&hv->vm->bus, VMCFG_VM_BUS_MMIO, ipa);
 	if (!dev && touch_ram(v, HV_TRAP_DABT, ipa)) {
 		/* retried */
 	} else if (iss & ISS_DABT_S1PTW) {

@@ -359,7 +359,7 @@ static void reset_state(struct vgic *g)
 	g->gen++; /* no vCPU may skip its next flush: what was in its list registers is gone */
 }
 
-/* vm_reset (PSCI SYSTEM_RESET): no vCPU of the VM runs, so no list register holds its state. */
+/* vmcfg_vm_reset (PSCI SYSTEM_RESET): no vCPU of the VM runs, so no list register holds its state. */
 static void gicd_reset(void *dev)
 {
 	struct vgic *g = dev;
@@ -392,7 +392,7 @@ static int gicd_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	return err;
 }
 
-static const struct vm_device_ops gicd_ops = { .read = gicd_read,
+static const struct vmcfg_vm_device_ops gicd_ops = { .read = gicd_read,
 						.write = gicd_write,
 						.reset = gicd_reset };
 
@@ -456,9 +456,9 @@ static int gicr_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	return err;
 }
 
-static const struct vm_device_ops gicr_ops = { .read = gicr_read, .write = gicr_write };
+static const struct vmcfg_vm_device_ops gicr_ops = { .read = gicr_read, .write = gicr_write };
 
-int vgic_device_factory(void *ud, struct vm *vm, const struct vmcfg_vm_emu_device *dev)
+int vgic_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev)
 {
 	struct hv_vm *hv = ud;
 	struct vgic *g = &hv->vgic;
@@ -468,13 +468,13 @@ int vgic_device_factory(void *ud, struct vm *vm, const struct vmcfg_vm_emu_devic
 		return VMCFG_ENOSYS;
 	if (g->on || dev->length < GICD_SIZE || vm->vcpu_count > VGIC_MAX_VCPUS)
 		return VMCFG_EINVAL;
-	err = vm_bus_register(&vm->bus, VM_BUS_MMIO, dev->base_gpa, GICD_SIZE, "GICD", &gicd_ops, g);
+	err = vmcfg_vm_bus_register(&vm->bus, VMCFG_VM_BUS_MMIO, dev->base_gpa, GICD_SIZE, "GICD", &gicd_ops, g);
 	if (err)
 		return err;
-	err = vm_bus_register(&vm->bus, VM_BUS_MMIO, VGIC_GICR_BASE,
+	err = vmcfg_vm_bus_register(&vm->bus, VMCFG_VM_BUS_MMIO, VGIC_GICR_BASE,
 			      (uint64_t)GICR_FRAME * vm->vcpu_count, "GICR", &gicr_ops, g);
 	if (err) {
-		vm_bus_unregister(&vm->bus, VM_BUS_MMIO, dev->base_gpa);
+		vmcfg_vm_bus_unregister(&vm->bus, VMCFG_VM_BUS_MMIO, dev->base_gpa);
 		return err;
 	}
 	g->on = true;
@@ -725,11 +725,11 @@ void vgic_sgi(struct vcpu *v, uint64_t value)
 /* UARTDR: the one PL011 register whose read has a side effect (it pops the receive FIFO). */
 #define PL011_UARTDR 0x00
 
-void vgic_device_accessed(struct hv_vm *hv, const struct vm_bus_entry *dev, uint64_t off,
+void vgic_device_accessed(struct hv_vm *hv, const struct vmcfg_vm_bus_entry *dev, uint64_t off,
 			  bool write)
 {
 	struct vgic *g = &hv->vgic;
-	const struct vm *vm = hv->vm;
+	const struct vmcfg_vm *vm = hv->vm;
 
 	/*
 	 * Only writes and UARTDR reads can change a PL011's interrupt status
@@ -740,14 +740,14 @@ void vgic_device_accessed(struct hv_vm *hv, const struct vm_bus_entry *dev, uint
 	if (!g->on || (!write && off != PL011_UARTDR))
 		return;
 	for (size_t i = 0; i < vm->device_count; i++) {
-		const struct vm_device_info *d = &vm->devices[i];
+		const struct vmcfg_vm_device_info *d = &vm->devices[i];
 		uint64_t mis = 0;
 		struct virq *q;
 
 		if (d->base != dev->base || !d->model || memcmp(d->model, "pl011", 6) ||
 		    d->irq_id < 32 || d->irq_id >= 32 + VGIC_NR_SPIS)
 			continue;
-		if (vm_mmio_read(hv->vm, d->base + PL011_UARTMIS, 4, &mis))
+		if (vmcfg_vm_mmio_read(hv->vm, d->base + PL011_UARTMIS, 4, &mis))
 			return;
 		spin_lock(&g->lock);
 		q = &g->spis[d->irq_id - 32];

@@ -76,7 +76,7 @@ struct vgic {
  * device — the distributor at its base (64 KiB), the redistributors at
  * VGIC_GICR_BASE (128 KiB per vCPU). VMCFG_ENOSYS for other types.
  */
-int vgic_device_factory(void *ud, struct vm *vm, const struct vmcfg_vm_emu_device *dev);
+int vgic_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev);
 
 /* Fills the list registers for v and enables the virtual CPU interface (before entry). */
 void vgic_flush(struct vcpu *v);
@@ -100,7 +100,7 @@ void vgic_sgi(struct vcpu *v, uint64_t value);
  * the emulated device dev of hv (hv->lock held): an emulated PL011 with an
  * irq_id drives that SPI with its UARTMIS.
  */
-void vgic_device_accessed(struct hv_vm *hv, const struct vm_bus_entry *dev, uint64_t off,
+void vgic_device_accessed(struct hv_vm *hv, const struct vmcfg_vm_bus_entry *dev, uint64_t off,
 			  bool write);
 
 #endif
