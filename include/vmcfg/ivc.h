@@ -63,8 +63,8 @@ struct vmcfg_ivc_limits {
 /* Called after a range of vm's stage-2 was unmapped (invalidate its TLB entries). */
 typedef void (*vmcfg_ivc_unmapped_fn)(void *ud, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size);
 
-struct ivc_member;
-struct ivc_channel;
+struct vmcfg_ivc_member;
+struct vmcfg_ivc_registry_entry;
 
 /* A registry. Fields are private. */
 struct vmcfg_ivc_registry {
@@ -74,9 +74,9 @@ struct vmcfg_ivc_registry {
 	struct vmcfg_ivc_limits limits;
 	vmcfg_ivc_unmapped_fn unmapped;
 	void *unmapped_ud;
-	struct ivc_member *members;
+	struct vmcfg_ivc_member *members;
 	size_t member_count, member_cap;
-	struct ivc_channel *channels; /* sorted by (publisher id, key) */
+	struct vmcfg_ivc_registry_entry *channels; /* sorted by (publisher id, key) */
 	size_t channel_count, channel_cap;
 };
 

@@ -30,7 +30,7 @@ static const struct vmcfg_ivc_channel *declaration(const struct vmcfg_ivc_regist
 	return NULL;
 }
 
-int ivc_may_publish(const struct vmcfg_ivc_registry *reg, const struct vmcfg_vm *vm, uint64_t key,
+int vmcfg_ivc_may_publish(const struct vmcfg_ivc_registry *reg, const struct vmcfg_vm *vm, uint64_t key,
 		    uint64_t *declared_size)
 {
 	*declared_size = 0;
@@ -43,7 +43,7 @@ int ivc_may_publish(const struct vmcfg_ivc_registry *reg, const struct vmcfg_vm 
 	return 0;
 }
 
-int ivc_may_subscribe(const struct vmcfg_ivc_registry *reg, const struct vmcfg_vm *publisher,
+int vmcfg_ivc_may_subscribe(const struct vmcfg_ivc_registry *reg, const struct vmcfg_vm *publisher,
 		      const struct vmcfg_vm *subscriber, uint64_t key, bool *writable)
 {
 	*writable = true;

@@ -10,12 +10,12 @@
 
 #define PAGE_MASK (VMCFG_PAGE_SIZE - 1)
 
-static uint64_t refs(const struct ivc_channel *c)
+static uint64_t refs(const struct vmcfg_ivc_registry_entry *c)
 {
 	return (c->published ? 1 : 0) + c->sub_count;
 }
 
-static struct ivc_subscriber *find_sub(struct ivc_channel *c, uint64_t vm_id)
+static struct ivc_subscriber *find_sub(struct vmcfg_ivc_registry_entry *c, uint64_t vm_id)
 {
 	for (size_t i = 0; i < c->sub_count; i++)
 		if (c->subs[i].vm_id == vm_id)
@@ -26,11 +26,11 @@ static struct ivc_subscriber *find_sub(struct ivc_channel *c, uint64_t vm_id)
 /* Drops the channel at index once nothing maps it any more. */
 static void release_if_unused(struct vmcfg_ivc_registry *reg, size_t index)
 {
-	struct ivc_channel *c = &reg->channels[index];
+	struct vmcfg_ivc_registry_entry *c = &reg->channels[index];
 	if (refs(c))
 		return;
 	reg->hal.free_frames(reg->hal.ctx, c->hpa, (size_t)(c->size / VMCFG_PAGE_SIZE));
-	ivc_channel_remove(reg, index);
+	vmcfg_ivc_channel_remove(reg, index);
 }
 
 /* Zeroed frames with the header at the front. */
@@ -53,7 +53,7 @@ static int new_area(struct vmcfg_ivc_registry *reg, const struct vmcfg_vm *vm, u
 }
 
 /* The page-rounded size a publish asks for, after the declaration and quotas. */
-static int publish_size(const struct vmcfg_ivc_registry *reg, const struct ivc_member *m,
+static int publish_size(const struct vmcfg_ivc_registry *reg, const struct vmcfg_ivc_member *m,
 			uint64_t size, uint64_t declared, uint64_t *out)
 {
 	if (size == 0)
@@ -76,35 +76,35 @@ static int publish_size(const struct vmcfg_ivc_registry *reg, const struct ivc_m
 }
 
 /* Window space for size bytes: at *fixed when given, else where the allocator finds room. */
-static int take_window(struct ivc_member *m, uint64_t size, const uint64_t *fixed, uint64_t *gpa)
+static int take_window(struct vmcfg_ivc_member *m, uint64_t size, const uint64_t *fixed, uint64_t *gpa)
 {
 	if (!fixed)
-		return ivc_window_alloc(m, size, gpa);
+		return vmcfg_ivc_window_alloc(m, size, gpa);
 	*gpa = *fixed;
-	return ivc_window_claim(m, size, *fixed);
+	return vmcfg_ivc_window_claim(m, size, *fixed);
 }
 
 static int publish(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t key, uint64_t size,
 		   const uint64_t *fixed, uint64_t *gpa, uint64_t *out_size)
 {
-	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;
+	struct vmcfg_ivc_member *m = vm ? vmcfg_ivc_member_find(reg, vm->id) : NULL;
 	if (!m || m->vm != vm)
 		return VMCFG_ENOENT;
 	uint64_t declared;
-	int err = ivc_may_publish(reg, vm, key, &declared);
+	int err = vmcfg_ivc_may_publish(reg, vm, key, &declared);
 	if (err)
 		return err;
 	bool found;
-	size_t at = ivc_channel_search(reg, vm->id, key, &found);
+	size_t at = vmcfg_ivc_channel_search(reg, vm->id, key, &found);
 	if (found)
 		return reg->channels[at].published ? VMCFG_EEXIST : VMCFG_EBUSY;
 	err = publish_size(reg, m, size, declared, &size);
 	if (!err)
-		err = ivc_channel_reserve(reg);
+		err = vmcfg_ivc_channel_reserve(reg);
 	if (err)
 		return err;
 
-	struct ivc_channel c = { .publisher_id = vm->id, .key = key, .size = size,
+	struct vmcfg_ivc_registry_entry c = { .publisher_id = vm->id, .key = key, .size = size,
 				 .published = true };
 	err = take_window(m, size, fixed, &c.publisher_gpa);
 	if (err)
@@ -117,10 +117,10 @@ static int publish(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t
 			reg->hal.free_frames(reg->hal.ctx, c.hpa, (size_t)(size / VMCFG_PAGE_SIZE));
 	}
 	if (err) {
-		ivc_window_free(m, c.publisher_gpa, size);
+		vmcfg_ivc_window_free(m, c.publisher_gpa, size);
 		return err;
 	}
-	ivc_channel_insert(reg, at, &c);
+	vmcfg_ivc_channel_insert(reg, at, &c);
 	m->published++;
 	m->published_bytes += size;
 	*gpa = c.publisher_gpa;
@@ -146,28 +146,28 @@ static int subscribe(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64
 		     uint64_t key, const uint64_t *fixed, uint64_t *gpa, uint64_t *size,
 		     bool *writable)
 {
-	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;
+	struct vmcfg_ivc_member *m = vm ? vmcfg_ivc_member_find(reg, vm->id) : NULL;
 	if (!m || m->vm != vm)
 		return VMCFG_ENOENT;
 	bool found;
-	size_t at = ivc_channel_search(reg, publisher_id, key, &found);
+	size_t at = vmcfg_ivc_channel_search(reg, publisher_id, key, &found);
 	if (!found || !reg->channels[at].published)
 		return VMCFG_ENOENT;
-	struct ivc_channel *c = &reg->channels[at];
+	struct vmcfg_ivc_registry_entry *c = &reg->channels[at];
 	if (publisher_id == vm->id)
 		return VMCFG_EINVAL;
 	if (find_sub(c, vm->id))
 		return VMCFG_EEXIST;
 	/* A published channel's publisher is attached: detaching unpublishes. */
-	const struct ivc_member *pub = ivc_member_find(reg, publisher_id);
+	const struct vmcfg_ivc_member *pub = vmcfg_ivc_member_find(reg, publisher_id);
 	bool rw;
-	int err = ivc_may_subscribe(reg, pub->vm, vm, key, &rw);
+	int err = vmcfg_ivc_may_subscribe(reg, pub->vm, vm, key, &rw);
 	if (err)
 		return err;
 	if (m->subscribed >= reg->limits.max_subscribed)
 		return VMCFG_ELIMIT;
 	void *arr = c->subs;
-	err = ivc_array_reserve(&reg->alloc, &arr, &c->sub_cap, c->sub_count, sizeof *c->subs);
+	err = vmcfg_ivc_array_reserve(&reg->alloc, &arr, &c->sub_cap, c->sub_count, sizeof *c->subs);
 	c->subs = arr;
 	if (err)
 		return err;
@@ -179,7 +179,7 @@ static int subscribe(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64
 	uint32_t flags = VMCFG_MEM_READ | (rw ? VMCFG_MEM_WRITE : 0);
 	err = vmcfg_aspace_map_linear(&vm->aspace, s.gpa, c->hpa, c->size, flags);
 	if (err) {
-		ivc_window_free(m, s.gpa, c->size);
+		vmcfg_ivc_window_free(m, s.gpa, c->size);
 		return err;
 	}
 	c->subs[c->sub_count++] = s;
@@ -206,18 +206,18 @@ int vmcfg_ivc_subscribe_at(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, 
 
 int vmcfg_ivc_unpublish(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t key)
 {
-	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;
+	struct vmcfg_ivc_member *m = vm ? vmcfg_ivc_member_find(reg, vm->id) : NULL;
 	if (!m || m->vm != vm)
 		return VMCFG_ENOENT;
 	bool found;
-	size_t at = ivc_channel_search(reg, vm->id, key, &found);
+	size_t at = vmcfg_ivc_channel_search(reg, vm->id, key, &found);
 	if (!found || !reg->channels[at].published)
 		return VMCFG_ENOENT;
-	struct ivc_channel *c = &reg->channels[at];
-	int err = ivc_unmap(reg, vm, c->publisher_gpa, c->size);
+	struct vmcfg_ivc_registry_entry *c = &reg->channels[at];
+	int err = vmcfg_ivc_unmap(reg, vm, c->publisher_gpa, c->size);
 	if (err)
 		return err;
-	ivc_window_free(m, c->publisher_gpa, c->size);
+	vmcfg_ivc_window_free(m, c->publisher_gpa, c->size);
 	m->published--;
 	m->published_bytes -= c->size;
 	c->published = false;
@@ -228,19 +228,19 @@ int vmcfg_ivc_unpublish(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uin
 int vmcfg_ivc_unsubscribe(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t publisher_id,
 			  uint64_t key)
 {
-	struct ivc_member *m = vm ? ivc_member_find(reg, vm->id) : NULL;
+	struct vmcfg_ivc_member *m = vm ? vmcfg_ivc_member_find(reg, vm->id) : NULL;
 	if (!m || m->vm != vm)
 		return VMCFG_ENOENT;
 	bool found;
-	size_t at = ivc_channel_search(reg, publisher_id, key, &found);
+	size_t at = vmcfg_ivc_channel_search(reg, publisher_id, key, &found);
 	struct ivc_subscriber *s = found ? find_sub(&reg->channels[at], vm->id) : NULL;
 	if (!s)
 		return VMCFG_ENOENT;
-	struct ivc_channel *c = &reg->channels[at];
-	int err = ivc_unmap(reg, vm, s->gpa, c->size);
+	struct vmcfg_ivc_registry_entry *c = &reg->channels[at];
+	int err = vmcfg_ivc_unmap(reg, vm, s->gpa, c->size);
 	if (err)
 		return err;
-	ivc_window_free(m, s->gpa, c->size);
+	vmcfg_ivc_window_free(m, s->gpa, c->size);
 	m->subscribed--;
 	*s = c->subs[--c->sub_count];
 	release_if_unused(reg, at);

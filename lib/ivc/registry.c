@@ -52,7 +52,7 @@ void vmcfg_ivc_destroy(struct vmcfg_ivc_registry *reg)
 	reg->member_cap = reg->channel_cap = 0;
 }
 
-int ivc_array_reserve(const struct vmcfg_allocator *a, void **arr, size_t *cap, size_t count,
+int vmcfg_ivc_array_reserve(const struct vmcfg_allocator *a, void **arr, size_t *cap, size_t count,
 		   size_t esz)
 {
 	if (count < *cap)
@@ -68,7 +68,7 @@ int ivc_array_reserve(const struct vmcfg_allocator *a, void **arr, size_t *cap, 
 	return 0;
 }
 
-struct ivc_member *ivc_member_find(const struct vmcfg_ivc_registry *reg, uint64_t vm_id)
+struct vmcfg_ivc_member *vmcfg_ivc_member_find(const struct vmcfg_ivc_registry *reg, uint64_t vm_id)
 {
 	/* A system has a handful of VMs: a scan is the simplest correct lookup. */
 	for (size_t i = 0; i < reg->member_count; i++)
@@ -81,18 +81,18 @@ int vmcfg_ivc_attach(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm)
 {
 	if (!reg || !vm)
 		return VMCFG_EINVAL;
-	if (ivc_member_find(reg, vm->id))
+	if (vmcfg_ivc_member_find(reg, vm->id))
 		return VMCFG_EEXIST;
 	void *arr = reg->members;
-	int err = ivc_array_reserve(&reg->alloc, &arr, &reg->member_cap, reg->member_count,
+	int err = vmcfg_ivc_array_reserve(&reg->alloc, &arr, &reg->member_cap, reg->member_count,
 			  sizeof *reg->members);
 	reg->members = arr;
 	if (err)
 		return err;
-	struct ivc_member *m = &reg->members[reg->member_count];
+	struct vmcfg_ivc_member *m = &reg->members[reg->member_count];
 	memset(m, 0, sizeof *m);
 	m->vm = vm;
-	err = ivc_window_init(reg, m);
+	err = vmcfg_ivc_window_init(reg, m);
 	if (err)
 		return err;
 	reg->member_count++;
@@ -104,12 +104,12 @@ int vmcfg_ivc_detach(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm)
 {
 	if (!reg || !vm)
 		return VMCFG_EINVAL;
-	struct ivc_member *m = ivc_member_find(reg, vm->id);
+	struct vmcfg_ivc_member *m = vmcfg_ivc_member_find(reg, vm->id);
 	if (!m || m->vm != vm)
 		return VMCFG_ENOENT;
 	/* Backwards: unsubscribing or unpublishing may remove the channel at i. */
 	for (size_t i = reg->channel_count; i-- > 0;) {
-		struct ivc_channel *c = &reg->channels[i];
+		struct vmcfg_ivc_registry_entry *c = &reg->channels[i];
 		uint64_t pub = c->publisher_id, key = c->key;
 		if (pub == vm->id && c->published)
 			vmcfg_ivc_unpublish(reg, vm, key);
@@ -117,8 +117,8 @@ int vmcfg_ivc_detach(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm)
 		    reg->channels[i].key == key)
 			vmcfg_ivc_unsubscribe(reg, vm, pub, key); /* ENOENT when not subscribed */
 	}
-	m = ivc_member_find(reg, vm->id);
-	ivc_window_release(reg, m);
+	m = vmcfg_ivc_member_find(reg, vm->id);
+	vmcfg_ivc_window_release(reg, m);
 	size_t at = (size_t)(m - reg->members);
 	memmove(m, m + 1, (reg->member_count - at - 1) * sizeof *m);
 	reg->member_count--;
@@ -126,13 +126,13 @@ int vmcfg_ivc_detach(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm)
 	return 0;
 }
 
-size_t ivc_channel_search(const struct vmcfg_ivc_registry *reg, uint64_t publisher_id,
+size_t vmcfg_ivc_channel_search(const struct vmcfg_ivc_registry *reg, uint64_t publisher_id,
 			  uint64_t key, bool *found)
 {
 	size_t lo = 0, hi = reg->channel_count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct ivc_channel *c = &reg->channels[mid];
+		const struct vmcfg_ivc_registry_entry *c = &reg->channels[mid];
 		if (c->publisher_id < publisher_id ||
 		    (c->publisher_id == publisher_id && c->key < key))
 			lo = mid + 1;
@@ -144,16 +144,16 @@ size_t ivc_channel_search(const struct vmcfg_ivc_registry *reg, uint64_t publish
 	return lo;
 }
 
-int ivc_channel_reserve(struct vmcfg_ivc_registry *reg)
+int vmcfg_ivc_channel_reserve(struct vmcfg_ivc_registry *reg)
 {
 	void *arr = reg->channels;
-	int err = ivc_array_reserve(&reg->alloc, &arr, &reg->channel_cap, reg->channel_count,
+	int err = vmcfg_ivc_array_reserve(&reg->alloc, &arr, &reg->channel_cap, reg->channel_count,
 			  sizeof *reg->channels);
 	reg->channels = arr;
 	return err;
 }
 
-void ivc_channel_insert(struct vmcfg_ivc_registry *reg, size_t index, const struct ivc_channel *c)
+void vmcfg_ivc_channel_insert(struct vmcfg_ivc_registry *reg, size_t index, const struct vmcfg_ivc_registry_entry *c)
 {
 	memmove(&reg->channels[index + 1], &reg->channels[index],
 		(reg->channel_count - index) * sizeof *c);
@@ -161,16 +161,16 @@ void ivc_channel_insert(struct vmcfg_ivc_registry *reg, size_t index, const stru
 	reg->channel_count++;
 }
 
-void ivc_channel_remove(struct vmcfg_ivc_registry *reg, size_t index)
+void vmcfg_ivc_channel_remove(struct vmcfg_ivc_registry *reg, size_t index)
 {
-	struct ivc_channel *c = &reg->channels[index];
+	struct vmcfg_ivc_registry_entry *c = &reg->channels[index];
 	if (c->subs)
 		reg->alloc.fn(reg->alloc.ud, c->subs, c->sub_cap * sizeof *c->subs, 0);
 	memmove(c, c + 1, (reg->channel_count - index - 1) * sizeof *c);
 	reg->channel_count--;
 }
 
-int ivc_unmap(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size)
+int vmcfg_ivc_unmap(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size)
 {
 	int err = vmcfg_aspace_unmap(&vm->aspace, gpa, size);
 	if (!err && reg->unmapped)

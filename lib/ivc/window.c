@@ -7,12 +7,12 @@
 #include "internal.h"
 #include "../base/libc.h"
 
-static bool page_used(const struct ivc_member *m, size_t i)
+static bool page_used(const struct vmcfg_ivc_member *m, size_t i)
 {
 	return (m->window_used[i / 64] >> (i % 64)) & 1;
 }
 
-static void mark(struct ivc_member *m, size_t first, size_t count, bool used)
+static void mark(struct vmcfg_ivc_member *m, size_t first, size_t count, bool used)
 {
 	for (size_t i = first; i < first + count; i++) {
 		uint64_t bit = 1ull << (i % 64);
@@ -28,7 +28,7 @@ static size_t bitmap_bytes(size_t pages)
 	return (pages + 63) / 64 * sizeof(uint64_t);
 }
 
-int ivc_window_init(struct vmcfg_ivc_registry *reg, struct ivc_member *m)
+int vmcfg_ivc_window_init(struct vmcfg_ivc_registry *reg, struct vmcfg_ivc_member *m)
 {
 	m->window_pages = (size_t)(m->vm->ivc_window_size / VMCFG_PAGE_SIZE);
 	m->window_used = NULL;
@@ -41,14 +41,14 @@ int ivc_window_init(struct vmcfg_ivc_registry *reg, struct ivc_member *m)
 	return 0;
 }
 
-void ivc_window_release(struct vmcfg_ivc_registry *reg, struct ivc_member *m)
+void vmcfg_ivc_window_release(struct vmcfg_ivc_registry *reg, struct vmcfg_ivc_member *m)
 {
 	if (m->window_used)
 		reg->alloc.fn(reg->alloc.ud, m->window_used, bitmap_bytes(m->window_pages), 0);
 	m->window_used = NULL;
 }
 
-int ivc_window_alloc(struct ivc_member *m, uint64_t size, uint64_t *gpa)
+int vmcfg_ivc_window_alloc(struct vmcfg_ivc_member *m, uint64_t size, uint64_t *gpa)
 {
 	uint64_t need = size / VMCFG_PAGE_SIZE;
 	size_t best = 0, best_len = SIZE_MAX;
@@ -77,7 +77,7 @@ int ivc_window_alloc(struct ivc_member *m, uint64_t size, uint64_t *gpa)
 	return 0;
 }
 
-int ivc_window_claim(struct ivc_member *m, uint64_t size, uint64_t gpa)
+int vmcfg_ivc_window_claim(struct vmcfg_ivc_member *m, uint64_t size, uint64_t gpa)
 {
 	uint64_t need = size / VMCFG_PAGE_SIZE, first;
 
@@ -95,7 +95,7 @@ int ivc_window_claim(struct ivc_member *m, uint64_t size, uint64_t gpa)
 	return 0;
 }
 
-void ivc_window_free(struct ivc_member *m, uint64_t gpa, uint64_t size)
+void vmcfg_ivc_window_free(struct vmcfg_ivc_member *m, uint64_t gpa, uint64_t size)
 {
 	mark(m, (size_t)((gpa - m->vm->ivc_window_gpa) / VMCFG_PAGE_SIZE),
 	     (size_t)(size / VMCFG_PAGE_SIZE), false);
