@@ -15,7 +15,7 @@ static uint32_t be32_at(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-int fdt_check_tokens(const void *fdt, size_t size)
+int vmcfg_fdt_check_tokens(const void *fdt, size_t size)
 {
 	const unsigned char *b = fdt;
 	if (size < 40 || fdt_magic(fdt) != FDT_MAGIC)

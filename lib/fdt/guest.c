@@ -63,7 +63,7 @@ static bool writer_owned(const struct guest *g, int i)
 {
 	int off = fdt_node(g->host, i)->offset;
 	return i == 0 || off == g->host->timer_node ||
-	       fdt_compatible_prefix(g->host->fdt, off, "arm,psci") ||
+	       vmcfg_fdt_compatible_prefix(g->host->fdt, off, "arm,psci") ||
 	       (g->host_gic >= 0 && in_subtree(g->host, i, g->host_gic));
 }
 
@@ -129,7 +129,7 @@ static void dropped(struct guest *g, int i, const char *prop, const char *target
 static uint32_t irq_parent_phandle(struct guest *g, int i)
 {
 	const char *why = "it has no interrupt parent";
-	int p = fdt_irq_parent(g->host, i, &why);
+	int p = vmcfg_fdt_irq_parent(g->host, i, &why);
 	if (p >= 0 && p == g->host_gic)
 		return g->gic_phandle;
 	if (p >= 0 && in_guest(g, p) && fdt_node(g->host, p)->phandle)
@@ -163,7 +163,7 @@ static int copy_props(struct guest *g, int i, enum emit how)
 				return err;
 			continue;
 		}
-		if (fdt_is_irq_prop(name)) {
+		if (vmcfg_fdt_is_irq_prop(name)) {
 			if (!g->gic_phandle)
 				continue; /* no_irq: the guest has no interrupts to describe */
 			if (!strcmp(name, "interrupt-parent"))
@@ -174,7 +174,7 @@ static int copy_props(struct guest *g, int i, enum emit how)
 			}
 		}
 		struct ref_check rc = { g, -2 };
-		if (fdt_prop_refs(g->host, name, val, len, check_ref, &rc) && rc.missing != -2) {
+		if (vmcfg_fdt_prop_refs(g->host, name, val, len, check_ref, &rc) && rc.missing != -2) {
 			dropped(g, i, name,
 				rc.missing >= 0 ? fdt_node(g->host, rc.missing)->path : "a phandle that names no node",
 				rc.missing >= 0 ? " is not in the guest" : "");
@@ -323,7 +323,7 @@ static int write_timer(struct guest *g)
 {
 	/* The architected timer's PPIs 13, 14, 11, 10 (secure, non-secure, virtual, hyp), level-high. */
 	static const uint32_t ppis[] = { 1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4 };
-	int err, t = fdt_index_of(g->host, g->host->timer_node);
+	int err, t = vmcfg_fdt_index_of(g->host, g->host->timer_node);
 	if ((err = fdt_begin_node(g->fdt, "timer")))
 		return err;
 	if (t >= 0) {
@@ -427,7 +427,7 @@ static int write_stdout_path(struct guest *g)
 	size_t plen = colon ? (size_t)(colon - s) : strlen(s);
 	memcpy(path, s, plen);
 	path[plen] = '\0';
-	int t = fdt_index_of(g->host, fdt_path_offset(g->host->fdt, path)); /* aliases resolve too */
+	int t = vmcfg_fdt_index_of(g->host, fdt_path_offset(g->host->fdt, path)); /* aliases resolve too */
 	if (t < 0 || g->emit[t] != EMIT_COPY)
 		return con ? fdt_property_string(g->fdt, "stdout-path", value) : 0;
 	snprintf(value, sizeof value, "%s%s", fdt_node(g->host, t)->path, colon ? colon : "");
@@ -595,7 +595,7 @@ int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm
 	g.exp = exp;
 	g.opts = opts;
 	g.diags = diags;
-	g.host_gic = fdt_index_of(host, host->gic_node);
+	g.host_gic = vmcfg_fdt_index_of(host, host->gic_node);
 	if (cfg->irq_mode != VMCFG_IRQ_NONE) {
 		g.copy_host_gic = cfg->irq_mode == VMCFG_IRQ_PASSTHROUGH && g.host_gic >= 0;
 		g.gic_phandle = host->gic_phandle ? host->gic_phandle : fresh_phandle(host);

@@ -42,7 +42,7 @@ static int cmp_phandle(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int fdt_index_build(struct vmcfg_fdt_platform *host)
+int vmcfg_fdt_index_build(struct vmcfg_fdt_platform *host)
 {
 	const void *fdt = host->fdt;
 	struct vmcfg_fdt_index *ix = vmcfg_arena_zalloc(&host->arena, sizeof *ix, 8);
@@ -105,7 +105,7 @@ int fdt_index_build(struct vmcfg_fdt_platform *host)
 	return 0;
 }
 
-int fdt_index_of(const struct vmcfg_fdt_platform *host, int offset)
+int vmcfg_fdt_index_of(const struct vmcfg_fdt_platform *host, int offset)
 {
 	const struct vmcfg_fdt_index *ix = host->index;
 	size_t lo = 0, hi = ix->count;
@@ -119,7 +119,7 @@ int fdt_index_of(const struct vmcfg_fdt_platform *host, int offset)
 	return lo < ix->count && ix->nodes[lo].offset == offset ? (int)lo : -1;
 }
 
-int fdt_index_by_phandle(const struct vmcfg_fdt_platform *host, uint32_t ph)
+int vmcfg_fdt_index_by_phandle(const struct vmcfg_fdt_platform *host, uint32_t ph)
 {
 	const struct vmcfg_fdt_index *ix = host->index;
 	size_t lo = 0, hi = ix->phandle_count;
@@ -137,7 +137,7 @@ int fdt_index_by_phandle(const struct vmcfg_fdt_platform *host, uint32_t ph)
 	return -1;
 }
 
-bool fdt_read_ncells(const void *fdt, int offset, const char *name, uint32_t dflt, uint32_t max,
+bool vmcfg_fdt_read_ncells(const void *fdt, int offset, const char *name, uint32_t dflt, uint32_t max,
 		     uint32_t *out)
 {
 	int len = 0;
@@ -152,7 +152,7 @@ bool fdt_read_ncells(const void *fdt, int offset, const char *name, uint32_t dfl
 	return true;
 }
 
-bool fdt_node_enabled(const void *fdt, int offset)
+bool vmcfg_fdt_node_enabled(const void *fdt, int offset)
 {
 	int len = 0;
 	const char *s = fdt_getprop(fdt, offset, "status", &len);
@@ -162,7 +162,7 @@ bool fdt_node_enabled(const void *fdt, int offset)
 	return (len == 5 && !memcmp(s, "okay", 5)) || (len == 3 && !memcmp(s, "ok", 3));
 }
 
-bool fdt_compatible_prefix(const void *fdt, int offset, const char *prefix)
+bool vmcfg_fdt_compatible_prefix(const void *fdt, int offset, const char *prefix)
 {
 	int len = 0;
 	const char *s = fdt_getprop(fdt, offset, "compatible", &len);
@@ -177,7 +177,7 @@ bool fdt_compatible_prefix(const void *fdt, int offset, const char *prefix)
 	return false;
 }
 
-enum vmcfg_fdt_gic fdt_gic_version(const void *fdt, int offset)
+enum vmcfg_fdt_gic vmcfg_fdt_gic_version(const void *fdt, int offset)
 {
 	static const char *const v3[] = { "arm,gic-v3" };
 	static const char *const v2[] = { "arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic",
@@ -193,7 +193,7 @@ enum vmcfg_fdt_gic fdt_gic_version(const void *fdt, int offset)
 	return VMCFG_FDT_GIC_NONE;
 }
 
-bool fdt_is_system_node(const struct vmcfg_fdt_platform *host, int i)
+bool vmcfg_fdt_is_system_node(const struct vmcfg_fdt_platform *host, int i)
 {
 	static const char *const top[] = { "/cpus", "/chosen", "/aliases", "/reserved-memory",
 					   "/__symbols__", "/__fixups__", "/__local_fixups__" };
@@ -208,7 +208,7 @@ bool fdt_is_system_node(const struct vmcfg_fdt_platform *host, int i)
 	return false;
 }
 
-int fdt_host_diag(const struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags,
+int vmcfg_fdt_host_diag(const struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags,
 		  enum vmcfg_rule rule, const char *fmt, ...)
 {
 	char msg[512];
@@ -220,7 +220,7 @@ int fdt_host_diag(const struct vmcfg_fdt_platform *host, struct vmcfg_diags *dia
 	return vmcfg_diag_add(diags, rule, loc, NULL, "%s", msg);
 }
 
-int fdt_vec_push(void *v, size_t *n, size_t *cap, size_t elem, const void *item)
+int vmcfg_fdt_vec_push(void *v, size_t *n, size_t *cap, size_t elem, const void *item)
 {
 	char *arr; /* *v is some T *: copied, not aliased, to stay within the aliasing rules */
 	memcpy(&arr, v, sizeof arr);

@@ -3,7 +3,7 @@
  * asking libfdt for parents and phandles (which libfdt finds by scanning
  * the whole blob each time), plus small property readers.
  *
- * The blob has passed fdt_check_tokens() and fdt_check_full() before any of
+ * The blob has passed vmcfg_fdt_check_tokens() and fdt_check_full() before any of
  * this runs, so libfdt's read-only calls are safe on it; property *values*
  * are still untrusted and every reader checks their lengths.
  */
@@ -24,7 +24,7 @@
  * libfdt error. Run before fdt_check_full(), which can loop forever on a
  * property length near 2^32 (libfdt 1.6.1).
  */
-int fdt_check_tokens(const void *fdt, size_t size);
+int vmcfg_fdt_check_tokens(const void *fdt, size_t size);
 
 /* One node of the host tree. */
 struct fdt_node_info {
@@ -51,13 +51,13 @@ struct vmcfg_fdt_index {
  * VMCFG_ENOMEM, VMCFG_ELIMIT (deeper than FDT_MAX_DEPTH, a path longer than
  * 4 KiB) or VMCFG_ESYNTAX (libfdt reports a broken structure).
  */
-int fdt_index_build(struct vmcfg_fdt_platform *host);
+int vmcfg_fdt_index_build(struct vmcfg_fdt_platform *host);
 
 /* The index of the node at offset, or -1. */
-int fdt_index_of(const struct vmcfg_fdt_platform *host, int offset);
+int vmcfg_fdt_index_of(const struct vmcfg_fdt_platform *host, int offset);
 
 /* The index of the node with phandle ph, or -1 (0 and ~0 are never phandles). */
-int fdt_index_by_phandle(const struct vmcfg_fdt_platform *host, uint32_t ph);
+int vmcfg_fdt_index_by_phandle(const struct vmcfg_fdt_platform *host, uint32_t ph);
 
 static inline const struct fdt_node_info *fdt_node(const struct vmcfg_fdt_platform *host, int i)
 {
@@ -69,7 +69,7 @@ static inline const struct fdt_node_info *fdt_node(const struct vmcfg_fdt_platfo
  * when absent. Returns false when the property is malformed (not one cell)
  * or above max.
  */
-bool fdt_read_ncells(const void *fdt, int offset, const char *name, uint32_t dflt, uint32_t max,
+bool vmcfg_fdt_read_ncells(const void *fdt, int offset, const char *name, uint32_t dflt, uint32_t max,
 		     uint32_t *out);
 
 /* The big-endian cell p[i]. */
@@ -89,26 +89,26 @@ static inline uint64_t fdt_cells_u64(const void *p, uint32_t n)
 }
 
 /* True unless the node's status says it is not operational (only "okay"/"ok" are). */
-bool fdt_node_enabled(const void *fdt, int offset);
+bool vmcfg_fdt_node_enabled(const void *fdt, int offset);
 
 /* True when the node's compatible list has an entry starting with prefix. */
-bool fdt_compatible_prefix(const void *fdt, int offset, const char *prefix);
+bool vmcfg_fdt_compatible_prefix(const void *fdt, int offset, const char *prefix);
 
 /* The GIC version a compatible names (arm,gic-v3, arm,gic-400, …), or NONE. */
-enum vmcfg_fdt_gic fdt_gic_version(const void *fdt, int offset);
+enum vmcfg_fdt_gic vmcfg_fdt_gic_version(const void *fdt, int offset);
 
 /*
  * Node index i's `reg` windows (the work of vmcfg_fdt_node_windows on an
  * index). Same contract.
  */
-int fdt_reg_windows(const struct vmcfg_fdt_platform *host, int i, struct vmcfg_fdt_window *out,
+int vmcfg_fdt_reg_windows(const struct vmcfg_fdt_platform *host, int i, struct vmcfg_fdt_window *out,
 		    size_t max, size_t *count, const char **why);
 
 /*
- * fdt_reg_windows into a malloc'ed array (*out NULL when *count is 0 or on
+ * vmcfg_fdt_reg_windows into a malloc'ed array (*out NULL when *count is 0 or on
  * error; free it with free()).
  */
-int fdt_reg_windows_alloc(const struct vmcfg_fdt_platform *host, int i,
+int vmcfg_fdt_reg_windows_alloc(const struct vmcfg_fdt_platform *host, int i,
 			  struct vmcfg_fdt_window **out, size_t *count, const char **why);
 
 /*
@@ -116,10 +116,10 @@ int fdt_reg_windows_alloc(const struct vmcfg_fdt_platform *host, int i,
  * node's `interrupt-parent`, else its tree parent, repeated until a node
  * with #interrupt-cells is reached. Returns its index, or -1 with *why.
  */
-int fdt_irq_parent(const struct vmcfg_fdt_platform *host, int i, const char **why);
+int vmcfg_fdt_irq_parent(const struct vmcfg_fdt_platform *host, int i, const char **why);
 
 /* Node index i's interrupts (vmcfg_fdt_node_irqs on an index). */
-int fdt_node_irqs(const struct vmcfg_fdt_platform *host, int i, struct vmcfg_fdt_irq *out,
+int vmcfg_fdt_index_irqs(const struct vmcfg_fdt_platform *host, int i, struct vmcfg_fdt_irq *out,
 		  size_t max, size_t *count, const char **why);
 
 /*
@@ -129,29 +129,29 @@ int fdt_node_irqs(const struct vmcfg_fdt_platform *host, int i, struct vmcfg_fdt
  * A phandle that names no node is reported as target -1. Returns false
  * when the property is not a known reference property (fn never called).
  */
-bool fdt_prop_refs(const struct vmcfg_fdt_platform *host, const char *name, const void *value,
+bool vmcfg_fdt_prop_refs(const struct vmcfg_fdt_platform *host, const char *name, const void *value,
 		   int len, void (*fn)(void *ud, int target), void *ud);
 
 /*
  * True for properties that only make sense with an interrupt controller
  * (interrupts, interrupts-extended, interrupt-parent, interrupt-map…).
  */
-bool fdt_is_irq_prop(const char *name);
+bool vmcfg_fdt_is_irq_prop(const char *name);
 
 /* True for the nodes DT-path passthrough never treats as devices (see fdt.h). */
-bool fdt_is_system_node(const struct vmcfg_fdt_platform *host, int i);
+bool vmcfg_fdt_is_system_node(const struct vmcfg_fdt_platform *host, int i);
 
 /*
  * A growable array on malloc (lib/fdt is host-only): appends *item of elem
  * bytes to *v (*n used, *cap allocated). 0 or VMCFG_ENOMEM.
  */
-int fdt_vec_push(void *v, size_t *n, size_t *cap, size_t elem, const void *item);
+int vmcfg_fdt_vec_push(void *v, size_t *n, size_t *cap, size_t elem, const void *item);
 
 /* The expansion's entry for the host node at offset; NULL when none (or exp is NULL). */
 const struct vmcfg_fdt_node *vmcfg_fdt_expansion_node(const struct vmcfg_fdt_expansion *exp, int offset);
 
 /* Records a finding about the host DT itself (located at the DT file). */
-int fdt_host_diag(const struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags,
+int vmcfg_fdt_host_diag(const struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags,
 		  enum vmcfg_rule rule, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -12,7 +12,7 @@
 #define MAX_INTERRUPT_CELLS 8
 
 /* Linux's of_irq_find_parent (internal.h). */
-int fdt_irq_parent(const struct vmcfg_fdt_platform *host, int i, const char **why)
+int vmcfg_fdt_irq_parent(const struct vmcfg_fdt_platform *host, int i, const char **why)
 {
 	const void *fdt = host->fdt;
 	/* Each step moves to another node; a longer walk is a loop of interrupt-parents. */
@@ -25,7 +25,7 @@ int fdt_irq_parent(const struct vmcfg_fdt_platform *host, int i, const char **wh
 				*why = "an `interrupt-parent` is not one phandle";
 				return -1;
 			}
-			p = fdt_index_by_phandle(host, fdt_cell(ip, 0));
+			p = vmcfg_fdt_index_by_phandle(host, fdt_cell(ip, 0));
 			if (p < 0) {
 				*why = "an `interrupt-parent` names no node";
 				return -1;
@@ -56,7 +56,7 @@ static uint32_t interrupt_cells(const struct vmcfg_fdt_platform *host, int c, co
 		*why = "the interrupt parent is an `interrupt-map` nexus (not translated)";
 		return 0;
 	}
-	if (!fdt_read_ncells(fdt, off, "#interrupt-cells", 0, MAX_INTERRUPT_CELLS, &n) || n == 0)
+	if (!vmcfg_fdt_read_ncells(fdt, off, "#interrupt-cells", 0, MAX_INTERRUPT_CELLS, &n) || n == 0)
 		*why = "the interrupt controller has no valid #interrupt-cells";
 	return n;
 }
@@ -66,7 +66,7 @@ static int decode(const struct vmcfg_fdt_platform *host, int c, const uint8_t *p
 		  struct vmcfg_fdt_irq *irq, const char **why)
 {
 	irq->controller = fdt_node(host, c)->offset;
-	if (fdt_gic_version(host->fdt, irq->controller) == VMCFG_FDT_GIC_NONE) {
+	if (vmcfg_fdt_gic_version(host->fdt, irq->controller) == VMCFG_FDT_GIC_NONE) {
 		irq->kind = VMCFG_FDT_IRQ_OTHER;
 		irq->number = fdt_cell(p, 0);
 		irq->intid = irq->flags = 0;
@@ -111,7 +111,7 @@ static int store(const struct vmcfg_fdt_platform *host, int c, const uint8_t *p,
 	return 0;
 }
 
-int fdt_node_irqs(const struct vmcfg_fdt_platform *host, int i, struct vmcfg_fdt_irq *out,
+int vmcfg_fdt_index_irqs(const struct vmcfg_fdt_platform *host, int i, struct vmcfg_fdt_irq *out,
 		  size_t max, size_t *count, const char **why)
 {
 	const void *fdt = host->fdt;
@@ -129,7 +129,7 @@ int fdt_node_irqs(const struct vmcfg_fdt_platform *host, int i, struct vmcfg_fdt
 			return VMCFG_ESYNTAX;
 		}
 		for (size_t k = 0, cells = (size_t)len / 4; k < cells;) {
-			int c = fdt_index_by_phandle(host, fdt_cell(ext, k));
+			int c = vmcfg_fdt_index_by_phandle(host, fdt_cell(ext, k));
 			if (c < 0) {
 				*why = "an `interrupts-extended` phandle names no node";
 				return VMCFG_ERANGE;
@@ -151,7 +151,7 @@ int fdt_node_irqs(const struct vmcfg_fdt_platform *host, int i, struct vmcfg_fdt
 	const uint8_t *ints = fdt_getprop(fdt, off, "interrupts", &len);
 	if (!ints || len == 0)
 		return 0;
-	int c = fdt_irq_parent(host, i, why);
+	int c = vmcfg_fdt_irq_parent(host, i, why);
 	if (c < 0)
 		return VMCFG_ERANGE;
 	uint32_t n = interrupt_cells(host, c, why);
@@ -173,6 +173,6 @@ int vmcfg_fdt_node_irqs(const struct vmcfg_fdt_platform *host, int node, struct 
 	if (!host || !count)
 		return VMCFG_EINVAL;
 	*count = 0;
-	int i = fdt_index_of(host, node);
-	return i < 0 ? VMCFG_ENOENT : fdt_node_irqs(host, i, out, max, count, why);
+	int i = vmcfg_fdt_index_of(host, node);
+	return i < 0 ? VMCFG_ENOENT : vmcfg_fdt_index_irqs(host, i, out, max, count, why);
 }

@@ -107,8 +107,8 @@ static int missing_path(struct expand *x, enum vmcfg_rule rule, const struct vmc
 /* Whether node i is left out on its own account (not its ancestors'). */
 static bool skipped(const struct expand *x, int i)
 {
-	return x->excluded[i] || !fdt_node_enabled(x->host->fdt, fdt_node(x->host, i)->offset) ||
-	       fdt_is_system_node(x->host, i);
+	return x->excluded[i] || !vmcfg_fdt_node_enabled(x->host->fdt, fdt_node(x->host, i)->offset) ||
+	       vmcfg_fdt_is_system_node(x->host, i);
 }
 
 /* Whether node i or one of its ancestors is left out. */
@@ -123,7 +123,7 @@ static bool skipped_above(const struct expand *x, int i)
 static bool any_disabled_above(const struct expand *x, int i)
 {
 	for (; i >= 0; i = fdt_node(x->host, i)->parent)
-		if (!fdt_node_enabled(x->host->fdt, fdt_node(x->host, i)->offset))
+		if (!vmcfg_fdt_node_enabled(x->host->fdt, fdt_node(x->host, i)->offset))
 			return true;
 	return false;
 }
@@ -154,7 +154,7 @@ static int add_node(struct expand *x, int i, bool dependency)
 {
 	struct vmcfg_fdt_node n = { fdt_node(x->host, i)->offset, fdt_node(x->host, i)->path,
 				    dependency, x->loc[i] };
-	return fdt_vec_push(&x->exp->nodes, &x->exp->node_count, &x->node_cap, sizeof n, &n);
+	return vmcfg_fdt_vec_push(&x->exp->nodes, &x->exp->node_count, &x->node_cap, sizeof n, &n);
 }
 
 /* Adds spi (kept sorted and unique). */
@@ -172,7 +172,7 @@ static int add_spi(struct expand *x, const struct vmcfg_fdt_irq *irq, const char
 	if (lo < exp->spi_count && exp->spis[lo].spi == irq->number)
 		return 0;
 	struct vmcfg_fdt_spi s = { irq->number, irq->intid, node };
-	if (fdt_vec_push(&exp->spis, &exp->spi_count, &x->spi_cap, sizeof s, &s))
+	if (vmcfg_fdt_vec_push(&exp->spis, &exp->spi_count, &x->spi_cap, sizeof s, &s))
 		return VMCFG_ENOMEM;
 	memmove(&exp->spis[lo + 1], &exp->spis[lo], (exp->spi_count - 1 - lo) * sizeof s);
 	exp->spis[lo] = s;
@@ -188,7 +188,7 @@ static int add_resources(struct expand *x, int i)
 	size_t n = 0;
 	const char *why = NULL;
 
-	int rc = fdt_reg_windows_alloc(x->host, i, &w, &n, &why);
+	int rc = vmcfg_fdt_reg_windows_alloc(x->host, i, &w, &n, &why);
 	if (rc == VMCFG_ENOMEM)
 		return rc;
 	if (rc)
@@ -196,18 +196,18 @@ static int add_resources(struct expand *x, int i)
 			     ni->path, why);
 	for (size_t k = 0; k < n && !rc; k++) {
 		struct vmcfg_fdt_pt_window pw = { ni->path, w[k].base, w[k].size };
-		rc = fdt_vec_push(&x->exp->windows, &x->exp->window_count, &x->window_cap, sizeof pw, &pw);
+		rc = vmcfg_fdt_vec_push(&x->exp->windows, &x->exp->window_count, &x->window_cap, sizeof pw, &pw);
 	}
 	free(w);
 	if (rc)
 		return rc;
 
-	int irc = fdt_node_irqs(x->host, i, NULL, 0, &n, &why);
+	int irc = vmcfg_fdt_index_irqs(x->host, i, NULL, 0, &n, &why);
 	if (irc == VMCFG_ENOSPC) {
 		irqs = malloc(n * sizeof *irqs);
 		if (!irqs)
 			return VMCFG_ENOMEM;
-		irc = fdt_node_irqs(x->host, i, irqs, n, &n, &why);
+		irc = vmcfg_fdt_index_irqs(x->host, i, irqs, n, &n, &why);
 	}
 	if (irc)
 		rc = finding(x, VMCFG_R_FDT_IRQ, x->loc[i], NULL, "`%s`: interrupts not routed: %s",
@@ -236,13 +236,13 @@ static bool is_description(const struct expand *x, int t)
 		return false;
 	for (; t > 0; t = fdt_node(x->host, t)->parent) {
 		size_t n = 0;
-		if (fdt_reg_windows(x->host, t, NULL, 0, &n, NULL) != 0 || n)
+		if (vmcfg_fdt_reg_windows(x->host, t, NULL, 0, &n, NULL) != 0 || n)
 			return false;
 	}
 	return true;
 }
 
-/* fdt_prop_refs callback: records (x->from, x->prop) → target. */
+/* vmcfg_fdt_prop_refs callback: records (x->from, x->prop) → target. */
 static void on_ref(void *ud, int target)
 {
 	struct expand *x = ud;
@@ -267,7 +267,7 @@ static void on_ref(void *ud, int target)
 	}
 	struct vmcfg_fdt_dep d = { fdt_node(host, x->from)->path, x->prop, tpath, kind };
 	if (!x->rc)
-		x->rc = fdt_vec_push(&x->exp->deps, &x->exp->dep_count, &x->dep_cap, sizeof d, &d);
+		x->rc = vmcfg_fdt_vec_push(&x->exp->deps, &x->exp->dep_count, &x->dep_cap, sizeof d, &d);
 }
 
 /*
@@ -280,7 +280,7 @@ static int follow_dependencies(struct expand *x)
 	const void *fdt = x->host->fdt;
 	for (size_t k = 0; k < x->exp->node_count && !x->rc; k++) {
 		int off = x->exp->nodes[k].offset, prop;
-		x->from = fdt_index_of(x->host, off);
+		x->from = vmcfg_fdt_index_of(x->host, off);
 		fdt_for_each_property_offset(prop, fdt, off)
 		{
 			const char *name = NULL;
@@ -290,7 +290,7 @@ static int follow_dependencies(struct expand *x)
 				continue;
 			x->prop = name;
 			x->prop_first_dep = x->exp->dep_count;
-			fdt_prop_refs(x->host, name, val, len, on_ref, x);
+			vmcfg_fdt_prop_refs(x->host, name, val, len, on_ref, x);
 			if (x->rc)
 				break;
 		}
@@ -311,14 +311,14 @@ static int expand(struct expand *x, const struct vmcfg_fdt_path *paths, size_t n
 	int rc = 0;
 
 	for (size_t k = 0; k < m && !rc; k++) {
-		int i = fdt_index_of(host, vmcfg_fdt_find(host, excluded[k].path));
+		int i = vmcfg_fdt_index_of(host, vmcfg_fdt_find(host, excluded[k].path));
 		if (i < 0)
 			rc = missing_path(x, VMCFG_R_FDT_NO_EXCLUDED, &excluded[k], "excluded path");
 		else
 			x->excluded[i] = true;
 	}
 	for (size_t k = 0; k < n && !rc; k++) {
-		int i = fdt_index_of(host, vmcfg_fdt_find(host, paths[k].path));
+		int i = vmcfg_fdt_index_of(host, vmcfg_fdt_find(host, paths[k].path));
 		if (i < 0)
 			rc = missing_path(x, VMCFG_R_FDT_NO_NODE, &paths[k], "passthrough path");
 		else if (any_disabled_above(x, i))

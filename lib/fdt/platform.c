@@ -18,12 +18,12 @@ static int node_windows(struct vmcfg_fdt_platform *host, struct vmcfg_diags *dia
 			struct vmcfg_fdt_window **w, size_t *n)
 {
 	const char *why = NULL;
-	int rc = fdt_reg_windows_alloc(host, i, w, n, &why);
+	int rc = vmcfg_fdt_reg_windows_alloc(host, i, w, n, &why);
 	if (rc == VMCFG_ENOMEM)
 		return rc;
 	if (rc) {
 		*n = 0;
-		return fdt_host_diag(host, diags, VMCFG_R_FDT_REG, "%s: reg skipped: %s",
+		return vmcfg_fdt_host_diag(host, diags, VMCFG_R_FDT_REG, "%s: reg skipped: %s",
 				     fdt_node(host, i)->path, why);
 	}
 	return 0;
@@ -51,7 +51,7 @@ static int subtract(struct vmcfg_host_range **banks, size_t *n, size_t *cap, uin
 			tail.base = end;
 			tail.size = bend - end;
 			b->size = base - b->base;
-			if (fdt_vec_push(banks, n, cap, sizeof tail, &tail))
+			if (vmcfg_fdt_vec_push(banks, n, cap, sizeof tail, &tail))
 				return VMCFG_ENOMEM;
 			continue;
 		}
@@ -91,13 +91,13 @@ static int read_ram(struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags)
 
 	for (size_t i = 0; i < host->index->count && !rc; i++) {
 		int off = fdt_node(host, (int)i)->offset;
-		if (!is_memory_node(host->fdt, off) || !fdt_node_enabled(host->fdt, off))
+		if (!is_memory_node(host->fdt, off) || !vmcfg_fdt_node_enabled(host->fdt, off))
 			continue;
 		rc = node_windows(host, diags, (int)i, &w, &count);
 		for (size_t k = 0; k < count && !rc; k++) {
 			struct vmcfg_host_range r = clip(w[k]);
 			if (r.size)
-				rc = fdt_vec_push(&banks, &n, &cap, sizeof r, &r);
+				rc = vmcfg_fdt_vec_push(&banks, &n, &cap, sizeof r, &r);
 		}
 		free(w);
 	}
@@ -140,7 +140,7 @@ static int read_ram(struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags)
 static int read_cpus(struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags)
 {
 	const void *fdt = host->fdt;
-	int cpus = fdt_index_of(host, fdt_path_offset(fdt, "/cpus"));
+	int cpus = vmcfg_fdt_index_of(host, fdt_path_offset(fdt, "/cpus"));
 	uint64_t *ids = vmcfg_arena_alloc(&host->arena, VMCFG_MAX_PCPUS * sizeof *ids, 8);
 	uint32_t na = 0, n = 0;
 	bool riscv = false, arm = false, too_many = false;
@@ -150,9 +150,9 @@ static int read_cpus(struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags)
 	host->platform.phys_cpu_ids = ids;
 	if (cpus < 0)
 		return 0;
-	if (!fdt_read_ncells(fdt, fdt_node(host, cpus)->offset, "#address-cells", 1, 2, &na) ||
+	if (!vmcfg_fdt_read_ncells(fdt, fdt_node(host, cpus)->offset, "#address-cells", 1, 2, &na) ||
 	    na == 0)
-		return fdt_host_diag(host, diags, VMCFG_R_FDT_REG,
+		return vmcfg_fdt_host_diag(host, diags, VMCFG_R_FDT_REG,
 				     "/cpus: CPUs skipped: #address-cells must be 1 or 2");
 	for (size_t i = (size_t)cpus + 1; i < host->index->count; i++) {
 		const struct fdt_node_info *ni = fdt_node(host, (int)i);
@@ -161,18 +161,18 @@ static int read_cpus(struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags)
 		int len = 0;
 		const char *type = fdt_getprop(fdt, ni->offset, "device_type", &len);
 		if (ni->parent != cpus || !type || len != 4 || memcmp(type, "cpu", 4) ||
-		    !fdt_node_enabled(fdt, ni->offset))
+		    !vmcfg_fdt_node_enabled(fdt, ni->offset))
 			continue;
 		const void *reg = fdt_getprop(fdt, ni->offset, "reg", &len);
 		if (!reg || len < (int)(4 * na)) {
-			int rc = fdt_host_diag(host, diags, VMCFG_R_FDT_REG,
+			int rc = vmcfg_fdt_host_diag(host, diags, VMCFG_R_FDT_REG,
 					       "%s: CPU skipped: no reg of %u cells", ni->path, na);
 			if (rc)
 				return rc;
 			continue;
 		}
-		riscv |= fdt_compatible_prefix(fdt, ni->offset, "riscv");
-		arm |= fdt_compatible_prefix(fdt, ni->offset, "arm,");
+		riscv |= vmcfg_fdt_compatible_prefix(fdt, ni->offset, "riscv");
+		arm |= vmcfg_fdt_compatible_prefix(fdt, ni->offset, "arm,");
 		if (n == VMCFG_MAX_PCPUS) {
 			too_many = true;
 			continue;
@@ -182,7 +182,7 @@ static int read_cpus(struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags)
 	host->platform.cpu_num = n;
 	host->platform.arch = riscv ? VMCFG_ARCH_RISCV64 : arm ? VMCFG_ARCH_AARCH64 : VMCFG_ARCH_UNKNOWN;
 	if (too_many)
-		return fdt_host_diag(host, diags, VMCFG_R_FDT_CPUS,
+		return vmcfg_fdt_host_diag(host, diags, VMCFG_R_FDT_CPUS,
 				     "the host has more than %d CPUs: the first %d are used",
 				     VMCFG_MAX_PCPUS, VMCFG_MAX_PCPUS);
 	return 0;
@@ -194,12 +194,12 @@ static int find_gic(const struct vmcfg_fdt_platform *host)
 	int len = 0;
 	const void *ip = fdt_getprop(host->fdt, 0, "interrupt-parent", &len);
 	if (ip && len == 4) {
-		int i = fdt_index_by_phandle(host, fdt_cell(ip, 0));
-		if (i >= 0 && fdt_gic_version(host->fdt, fdt_node(host, i)->offset))
+		int i = vmcfg_fdt_index_by_phandle(host, fdt_cell(ip, 0));
+		if (i >= 0 && vmcfg_fdt_gic_version(host->fdt, fdt_node(host, i)->offset))
 			return i;
 	}
 	for (size_t i = 0; i < host->index->count; i++)
-		if (fdt_gic_version(host->fdt, fdt_node(host, (int)i)->offset))
+		if (vmcfg_fdt_gic_version(host->fdt, fdt_node(host, (int)i)->offset))
 			return (int)i;
 	return -1;
 }
@@ -225,12 +225,12 @@ static int read_gic(struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags)
 	const struct fdt_node_info *gi = fdt_node(host, gic);
 	host->gic_node = gi->offset;
 	host->gic_phandle = gi->phandle;
-	host->gic = fdt_gic_version(fdt, gi->offset);
+	host->gic = vmcfg_fdt_gic_version(fdt, gi->offset);
 	if (host->platform.arch == VMCFG_ARCH_UNKNOWN)
 		host->platform.arch = VMCFG_ARCH_AARCH64;
 
 	uint32_t redist = 1;
-	if (!fdt_read_ncells(fdt, gi->offset, "#redistributor-regions", 1, 64, &redist))
+	if (!vmcfg_fdt_read_ncells(fdt, gi->offset, "#redistributor-regions", 1, 64, &redist))
 		redist = 1;
 	rc = node_windows(host, diags, gic, &w, &count);
 	for (size_t k = 0; k < count && !rc; k++) {
@@ -245,23 +245,23 @@ static int read_gic(struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags)
 			name = k - 1 - redist < 3 ? v3_tail[k - 1 - redist] : "GIC";
 		struct vmcfg_host_range r = clip(w[k]);
 		r.name = name;
-		rc = fdt_vec_push(&res, &n, &cap, sizeof r, &r);
+		rc = vmcfg_fdt_vec_push(&res, &n, &cap, sizeof r, &r);
 	}
 	free(w);
 	for (size_t i = (size_t)gic + 1; i < host->index->count && !rc; i++) {
 		const struct fdt_node_info *ni = fdt_node(host, (int)i);
 		if (ni->depth <= gi->depth)
 			break;
-		if (!fdt_node_enabled(fdt, ni->offset))
+		if (!vmcfg_fdt_node_enabled(fdt, ni->offset))
 			continue;
-		const char *name = fdt_compatible_prefix(fdt, ni->offset, "arm,gic-v3-its") ? "GITS"
-				   : fdt_compatible_prefix(fdt, ni->offset, "arm,gic-v2m") ? "GICv2m"
+		const char *name = vmcfg_fdt_compatible_prefix(fdt, ni->offset, "arm,gic-v3-its") ? "GITS"
+				   : vmcfg_fdt_compatible_prefix(fdt, ni->offset, "arm,gic-v2m") ? "GICv2m"
 											: "GIC";
 		rc = node_windows(host, diags, (int)i, &w, &count);
 		for (size_t k = 0; k < count && !rc; k++) {
 			struct vmcfg_host_range r = clip(w[k]);
 			r.name = name;
-			rc = fdt_vec_push(&res, &n, &cap, sizeof r, &r);
+			rc = vmcfg_fdt_vec_push(&res, &n, &cap, sizeof r, &r);
 		}
 		free(w);
 	}
@@ -284,7 +284,7 @@ static int read_psci_timer(struct vmcfg_fdt_platform *host)
 	host->timer_node = -1;
 	for (size_t i = 0; i < host->index->count; i++) {
 		int off = fdt_node(host, (int)i)->offset, len = 0;
-		if (!host->psci_method && fdt_compatible_prefix(fdt, off, "arm,psci")) {
+		if (!host->psci_method && vmcfg_fdt_compatible_prefix(fdt, off, "arm,psci")) {
 			const char *m = fdt_getprop(fdt, off, "method", &len);
 			if (m && len > 0 && m[len - 1] == '\0') {
 				host->psci_method = vmcfg_arena_strndup(&host->arena, m, (size_t)len - 1);
@@ -327,15 +327,15 @@ int vmcfg_fdt_platform_open(const void *blob, size_t size, const char *file,
 		return VMCFG_ENOMEM;
 	}
 
-	int err = fdt_check_tokens(copy, size);
+	int err = vmcfg_fdt_check_tokens(copy, size);
 	if (!err)
 		err = fdt_check_full(copy, size);
-	int rc = err ? VMCFG_ESYNTAX : fdt_index_build(host);
+	int rc = err ? VMCFG_ESYNTAX : vmcfg_fdt_index_build(host);
 	if (rc == VMCFG_ESYNTAX || rc == VMCFG_ELIMIT) {
 		const char *why = err ? fdt_strerror(err)
 				  : rc == VMCFG_ELIMIT ? "deeper than 64 levels or a path over 4 KiB"
 						       : "broken structure";
-		rc = fdt_host_diag(host, diags, VMCFG_R_FDT_INVALID, "not a valid device tree blob: %s",
+		rc = vmcfg_fdt_host_diag(host, diags, VMCFG_R_FDT_INVALID, "not a valid device tree blob: %s",
 				   why);
 		vmcfg_fdt_platform_free(host);
 		return rc ? rc : VMCFG_ESYNTAX;
@@ -400,6 +400,6 @@ int vmcfg_fdt_find(const struct vmcfg_fdt_platform *host, const char *path)
 
 const char *vmcfg_fdt_path(const struct vmcfg_fdt_platform *host, int offset)
 {
-	int i = host ? fdt_index_of(host, offset) : -1;
+	int i = host ? vmcfg_fdt_index_of(host, offset) : -1;
 	return i < 0 ? NULL : fdt_node(host, i)->path;
 }

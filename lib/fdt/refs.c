@@ -76,7 +76,7 @@ static const struct ref_prop *ref_shape(const char *name)
 	return NULL;
 }
 
-bool fdt_prop_refs(const struct vmcfg_fdt_platform *host, const char *name, const void *value,
+bool vmcfg_fdt_prop_refs(const struct vmcfg_fdt_platform *host, const char *name, const void *value,
 		   int len, void (*fn)(void *ud, int target), void *ud)
 {
 	const struct ref_prop *shape = ref_shape(name);
@@ -87,14 +87,14 @@ bool fdt_prop_refs(const struct vmcfg_fdt_platform *host, const char *name, cons
 		uint32_t ph = fdt_cell(value, k++);
 		if (ph == 0)
 			continue; /* an empty entry (gpios allow holes) */
-		int target = fdt_index_by_phandle(host, ph);
+		int target = vmcfg_fdt_index_by_phandle(host, ph);
 		fn(ud, target);
 		if (!shape->cells)
 			continue;
 		/* Without the target, the argument count is unknown: stop here. */
 		uint32_t args = 0;
 		if (target < 0 ||
-		    !fdt_read_ncells(host->fdt, fdt_node(host, target)->offset, shape->cells, 0,
+		    !vmcfg_fdt_read_ncells(host->fdt, fdt_node(host, target)->offset, shape->cells, 0,
 				     MAX_ARG_CELLS, &args))
 			break;
 		k += args;
@@ -102,7 +102,7 @@ bool fdt_prop_refs(const struct vmcfg_fdt_platform *host, const char *name, cons
 	return true;
 }
 
-bool fdt_is_irq_prop(const char *name)
+bool vmcfg_fdt_is_irq_prop(const char *name)
 {
 	static const char *const names[] = { "interrupts", "interrupts-extended",
 					     "interrupt-parent", "interrupt-names",

@@ -24,9 +24,9 @@ struct bus_cells {
 
 static bool read_bus_cells(const void *fdt, int offset, struct bus_cells *c)
 {
-	return fdt_read_ncells(fdt, offset, "#address-cells", DEFAULT_ADDRESS_CELLS, FDT_MAX_NCELLS,
+	return vmcfg_fdt_read_ncells(fdt, offset, "#address-cells", DEFAULT_ADDRESS_CELLS, FDT_MAX_NCELLS,
 			       &c->na) &&
-	       fdt_read_ncells(fdt, offset, "#size-cells", DEFAULT_SIZE_CELLS, FDT_MAX_NCELLS, &c->ns);
+	       vmcfg_fdt_read_ncells(fdt, offset, "#size-cells", DEFAULT_SIZE_CELLS, FDT_MAX_NCELLS, &c->ns);
 }
 
 /*
@@ -90,7 +90,7 @@ static int translate_up(const struct vmcfg_fdt_platform *host, int b, struct bus
 	return VMCFG_ERANGE;
 }
 
-int fdt_reg_windows(const struct vmcfg_fdt_platform *host, int i, struct vmcfg_fdt_window *out,
+int vmcfg_fdt_reg_windows(const struct vmcfg_fdt_platform *host, int i, struct vmcfg_fdt_window *out,
 		    size_t max, size_t *count, const char **why)
 {
 	const void *fdt = host->fdt;
@@ -153,24 +153,24 @@ int vmcfg_fdt_node_windows(const struct vmcfg_fdt_platform *host, int node,
 			   struct vmcfg_fdt_window *out, size_t max, size_t *count,
 			   const char **why)
 {
-	int i = host && count ? fdt_index_of(host, node) : -1;
+	int i = host && count ? vmcfg_fdt_index_of(host, node) : -1;
 	if (!host || !count)
 		return VMCFG_EINVAL;
 	*count = 0;
-	return i < 0 ? VMCFG_ENOENT : fdt_reg_windows(host, i, out, max, count, why);
+	return i < 0 ? VMCFG_ENOENT : vmcfg_fdt_reg_windows(host, i, out, max, count, why);
 }
 
-int fdt_reg_windows_alloc(const struct vmcfg_fdt_platform *host, int i,
+int vmcfg_fdt_reg_windows_alloc(const struct vmcfg_fdt_platform *host, int i,
 			  struct vmcfg_fdt_window **out, size_t *count, const char **why)
 {
 	*out = NULL;
-	int rc = fdt_reg_windows(host, i, NULL, 0, count, why);
+	int rc = vmcfg_fdt_reg_windows(host, i, NULL, 0, count, why);
 	if (rc != VMCFG_ENOSPC)
 		return rc;
 	*out = malloc(*count * sizeof **out);
 	if (!*out)
 		return VMCFG_ENOMEM;
-	rc = fdt_reg_windows(host, i, *out, *count, count, why);
+	rc = vmcfg_fdt_reg_windows(host, i, *out, *count, count, why);
 	if (rc) {
 		free(*out);
 		*out = NULL;
