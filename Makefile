@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # vmcfg — top-level build. Everything is built out of tree under $(BUILD).
 #
 #   make               library (build/lib/libvmcfg.a) and CLI (build/bin/vmcfg)

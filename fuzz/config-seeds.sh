@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Writes the seeds of fuzz_config into DIR: each VM file alone, and each
 # system file followed by its VM files, the parts separated by "%%" lines.
 set -eu

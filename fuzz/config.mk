@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fuzzing decode, checks, conversion and formatting with libFuzzer (clang).
 #
 #   make fuzz-config [FUZZ_SECONDS=60]   build and run fuzz/fuzz_config.c for N seconds

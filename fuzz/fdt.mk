@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fuzzing the host device-tree reader with libFuzzer (clang).
 #
 #   make fuzz-fdt [FUZZ_SECONDS=60]   build and run fuzz/fuzz_fdt.c for N seconds

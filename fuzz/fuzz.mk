@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fuzzing the TOML parser with libFuzzer (clang).
 #
 #   make fuzz-toml [FUZZ_SECONDS=60]   build and run fuzz/fuzz_toml.c for N seconds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for everything after the parser: decode (vm_spec,
  * system file), the checker across several files, conversion to

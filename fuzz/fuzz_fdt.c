@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the host-DT reader (include/vmcfg/fdt.h).
  *

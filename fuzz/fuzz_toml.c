@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the TOML parser (include/vmcfg/toml.h).
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Adds to a checked-in seed corpus the fuzzer inputs that reach new code, within a budget.
 #   fuzz/merge_corpus.sh FUZZER SEEDS_DIR WORK_DIR FROM_DIR [MAX_FILES] [MAX_BYTES]
 # A libFuzzer -merge=1 on edges only (-use_counters=0) of FROM_DIR into a copy of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench/hv's guest: times, in ticks of the system counter (CNTVCT_EL0),
  * a trapped MMIO read (the console's FR), a null hypercall (an unknown

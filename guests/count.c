@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Prints 40 numbered lines, busy for 1 ms of the system counter between
  * them and never giving its CPU up: VMs sharing a CPU take turns only by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reads a guest-physical address nothing is mapped at: the hypervisor stops this VM. */
 #include "guest.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # guests/guests.mk — tiny aarch64 guest programs for the reference hypervisor.
 #
 #   make guests    $(BUILD)/guests/<name>.elf and <name>.bin for every guests/<name>.c

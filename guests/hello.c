@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The demo guest: says hello from EL1 and powers off. */
 #include "guest.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The bare-metal peer of the Linux VMs (examples/linux/system.toml): the
  * hypervisor set up the static IVC channel 1 for it at VM creation — at

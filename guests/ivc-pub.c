@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Publishes IVC channel 1 (two pages), writes a 6000-byte message with its
  * checksum into it, and waits (giving its CPU up) until the subscriber

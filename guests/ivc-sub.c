@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Subscribes to channel 1 of VM 2 (retrying while it is not published
  * yet; the hypervisor runs others meanwhile), reads the message, checks its

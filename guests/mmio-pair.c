@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A store pair to the console: the data abort has no syndrome (ISV = 0),
  * so the hypervisor cannot emulate it and stops this VM.

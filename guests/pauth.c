@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Pointer authentication under the hypervisor (tests/qemu/run, QEMU -cpu
  * max). Three vCPUs, each with its own APIA key; on 2 physical CPUs,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PSCI through both conduits: VERSION by HVC and by SMC (which the
  * hypervisor traps), an unknown function (NOT_SUPPORTED), then CPU_OFF of

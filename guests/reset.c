@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PSCI SYSTEM_RESET restarts this VM alone (tests/qemu/run). A boot counter
  * in RAM outside the image survives the warm reset, so each boot knows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Jumps into its console's device window: stage 2 never maps it executable, so it is stopped. */
 #include "guest.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reads the physical GIC distributor, which is not one of its devices: stopped. */
 #include "guest.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writes the first byte past its 64 MiB of RAM: the hypervisor stops it. */
 #include "guest.h"
 

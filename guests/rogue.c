@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A guest that misbehaves. First it turns on breakpoints and watchpoints
  * at EL1 (MDSCR_EL1) and sets a breakpoint address: the debug registers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SME under the hypervisor (tests/qemu/run, QEMU -cpu max): the hypervisor
  * gives SME to guests and switches its state per vCPU. Three vCPUs; on 2

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest SMP through PSCI: vCPU 0 finds vCPU 1 (MPIDR 0x1) off, fails to
  * start a vCPU that does not exist, starts vCPU 1 on its own stack, waits

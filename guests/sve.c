@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SVE under the hypervisor (tests/qemu/run, QEMU -cpu max): the hypervisor
  * gives SVE to guests and switches its state per vCPU. Three vCPUs; on 2

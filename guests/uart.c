@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exercises lib/vm's emulated PL011: FR (TXFF clear, RXFE and TXFE set), DR
  * byte and halfword stores, DR reads (no input: 0), control registers that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Software pending state of the emulated GICv3 (tests/qemu/run "vgic-pend").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The virtual timer through the emulated GICv3 (tests/qemu/run "vtimer").
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Writes the assembly of the files built into the hypervisor (core/files.h):
 #   hv/embed.sh OUT.S PATH=SOURCE...
 # Each PATH is the name the hypervisor looks the file up by (a config's own

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs QEMU for aarch64 when it is missing (scripts/deps.sh run).
 # Exit status 0 when qemu-system-aarch64 is usable afterwards, 1 when not.
 set -u

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # hv/hv.mk — the reference hypervisor, built freestanding for aarch64 EL2.
 #
 #   make hv        $(BUILD)/hv/hv.elf: the hypervisor with the config files of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # hv/linux.mk — Debian Linux guests on the reference hypervisor (issue 11).
 #
 #   make linux-hv   $(BUILD)/linux/hv-linux.elf: the hypervisor with the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Fails if the freestanding core references any undefined symbol outside the
 # short list the embedder must supply (documented in include/vmcfg/base.h).
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The CLI's tour behind `make demo-cli`: checking, showing and formatting real files.
 # (`make run` boots the same demo system on the reference hypervisor.)
 set -u

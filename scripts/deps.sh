@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the Debian packages the build, the tests and the demo need, if any are missing.
 # Usage: scripts/deps.sh [build|run|perf|test|all]   (default: all)
 #   build  compilers (host and aarch64 cross) for the library, CLI and hypervisor

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Fetches Debian's current arm64 kernel for the Linux guests (never committed):
 #   scripts/fetch-linux.sh OUT_DIR      → OUT_DIR/vmlinuz (a raw arm64 Image)
 # Debian ships the kernel only as a package, so: add arm64 as a foreign

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # Writes tools/vmcfg/cmd_schema.c: the JSON Schema `vmcfg schema` prints. Run after a format change.
 import json
 u64 = {"type": "integer", "minimum": 0, "maximum": 18446744073709551615}

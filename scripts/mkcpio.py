@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Packs the Linux guests' initramfs: a newc ("070701") cpio archive.
 
     scripts/mkcpio.py OUT.cpio INIT

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Renders an SVG to PNG with headless Chromium (Debian package `chromium`).
 # Usage: scripts/svg2png.sh IN.svg OUT.png [WIDTH,HEIGHT]
 # Without a size the window is the SVG's own width and height, so the PNG is

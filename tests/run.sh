@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs every test suite and prints one closing tally: "N passed, N failed".
 #   tests/run.sh UNIT_BINARY...   (the Makefile passes the plain and the sanitizer builds)
 # Then runs each executable tests/*/run script (integration suites), whose last

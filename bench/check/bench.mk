@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Checker benchmark: generated systems of 1,000 and 10,000 VMs (8 regions and
 # 4 devices each); prints the best check time of 50 (1k) and 30 (10k) runs,
 # the end-to-end time (parse + decode + check, best of 3) and the 10k/1k

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Checker benchmark: a generated system of N VMs (8 identity-mapped RAM
  * regions, 2 emulated devices and 2 passthrough windows each, no conflicts)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/hv/bench.mk — the hypervisor's costs under QEMU (bench/hv/run.py).
 #
 #   make bench-hv   builds the hypervisor and runs bench/hv/run.py: trap and

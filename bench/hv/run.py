@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """bench/hv: the reference hypervisor's costs under QEMU TCG, as ratios.
 
   run.py HV_ELF HELLO_ELF [RUNS]

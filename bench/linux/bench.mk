@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/linux/bench.mk — Debian Linux booting as a VM against the same kernel
 # on bare QEMU (bench/linux/run.py; results in BENCHMARKS.md, ## linux).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """bench/linux: Debian Linux booting as a VM against the same kernel on bare QEMU.
 
   run.py BUILD_LINUX_DIR [ROUNDS [BASELINE_ELF]]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/linux/tlb-fills.sh — what QEMU's TCG does for a Linux boot, counted
 # rather than timed: on these shared machines one boot's wall clock moves by
 # a second, a count does not.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/mm: page-table pages against the computed optimum, and the time to
 # map 4 GiB with blocks against 4 KiB pages only.   make bench-mm
 # Linked from base and mm objects only (lib/mm depends on nothing else).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_mm: page-table memory and mapping speed of lib/mm address spaces.
  *

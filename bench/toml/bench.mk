@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # TOML parser benchmark: vmcfg against toml++ and Python's tomllib.
 #
 #   make bench-toml [BENCH_MIN_TIME=2.0] [BENCH_MIN_ITERS=10]

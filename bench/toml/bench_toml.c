@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Throughput of vmcfg's TOML parser, for bench/toml/run_bench.py.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Throughput of Python's tomllib, for bench/toml/run_bench.py.
 
     bench_tomllib.py [--min-time SECONDS] [--min-iters N] FILE...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Throughput of toml++ (Debian libtomlplusplus-dev, used header-only and
 // compiled with the same -O2 as the harness), for bench/toml/run_bench.py.
 //

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes a large TOML file shaped like real AxVisor VM configs, deterministically.
 
     gen_configs.py OUT [--size BYTES] [--seed N]

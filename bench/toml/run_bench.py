@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Runs the three TOML parsers side by side and prints a Markdown table.
 
     run_bench.py --vmcfg BIN --tomlpp BIN --generated FILE --toml-test DIR [--min-time S]

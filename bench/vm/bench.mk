@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/vm: MMIO dispatch through the device bus (binary search) against a
 # linear scan, 4 to 4096 devices; vmcfg_vm_create of a 1 GiB MapAlloc VM against a
 # plain memset of 1 GiB.   make bench-vm

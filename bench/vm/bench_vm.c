@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench/vm: what the VM layer costs at run time and at creation.
  *

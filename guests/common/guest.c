@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Console output through the PL011 at 0x0900_0000 and PSCI calls. */
 #include "guest.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the test guests share: console output through the PL011, PSCI calls. */
 #ifndef GUEST_H
 #define GUEST_H

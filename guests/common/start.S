@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest entry at EL1 (MMU off): stack, zeroed .bss, main, then power off. */
 	.section .text.start, "ax"
 	.global _start

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SVE and SME register file to and from memory, for the guests that check
  * the hypervisor switches them (sve.c, sme.c). At the current vector

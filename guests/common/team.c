@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The harness of the guests whose vCPUs all run the same checks (pauth,
  * sve, sme): vCPUs 1..n-1 start through PSCI CPU_ON on stacks of their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Linux guests' /init (PID 1 of the initramfs), static and without a
  * libc: raw Linux syscalls (arm64: number in x8, arguments in x0-x5, svc #0,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hypervisor console: a lock around the platform UART, and "[hv] " log lines. */
 #include "core/console.h"
 #include "core/libc.h"

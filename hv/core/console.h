@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor console: whole lines, one physical CPU at a time, so lines
  * from different CPUs and VMs never interleave.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A bounds-checked walk over a flattened device tree for memory, cpus and chosen. */
 #include "core/dtb.h"
 #include "core/libc.h"

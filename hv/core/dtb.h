@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A minimal reader of the flattened device tree (Devicetree Specification
  * v0.4, chapter 5 "Flattened Devicetree (DTB) Format") for what the

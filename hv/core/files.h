@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Files built into the hypervisor (the files.S hv/embed.sh generates from
  * the list in hv.mk): the TOML files of the config folders, at their paths

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A bitmap frame allocator over [lowest RAM address, highest RAM end): one
  * bit per 4 KiB frame, set = in use. Frames between RAM banks are set

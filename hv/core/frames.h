@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The physical frame allocator: every RAM frame the device tree reports,
  * minus the hypervisor image, the DTB and the firmware's reservations. It is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hv_heap: blocks of whole frames from frames_hal(). Its phys_to_virt is
  * the identity (frames.h), so a block's address is its first frame's.

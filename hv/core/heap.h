@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The allocator the library gets (vmcfg_allocator, lua_Alloc contract) for
  * what it builds at boot: parsed files, diagnostics, vm_configs. Every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The IVC registry of the running system and the guests' IVC hypercalls. */
 #include "arch/aarch64/stage2.h"
 #include "core/console.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Inter-VM channels: the system's IVC registry (lib/ivc), its access
  * control from the system file's [[ivc]] declarations, and the guests'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * memcpy, memmove, memset, memcmp, strlen for the freestanding build.
  * EL2 runs with its MMU off, so every access is to Device memory and must be

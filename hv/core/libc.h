@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The C library functions the core library (lib/base/libc.h) and the
  * hypervisor use, supplied here because the hypervisor links no libc.

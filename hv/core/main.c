@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot CPU's path: console, device tree, frame allocator, the other
  * CPUs, then the VMs; the machine ends with their combined status.

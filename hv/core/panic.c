@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The panic path: report once, then end the machine with a failing status. */
 #include "arch/aarch64/cpu.h"
 #include "core/console.h"

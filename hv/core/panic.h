@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * How the hypervisor ends. The exit status is what QEMU returns (through
  * semihosting SYS_EXIT when run with -semihosting):

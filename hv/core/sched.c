@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Placement of vCPUs on physical CPUs and the per-CPU round-robin loop. */
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/gic.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Physical CPUs share themselves between vCPUs. Each vCPU is placed on one
  * physical CPU for its life, chosen by its affinity (phys_cpu_sets through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A test-and-set spinlock for state shared between physical CPUs (console,
  * frame allocator, each VM and its vGIC, the IVC registry). Built with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VMs: built by lib/vm's vmcfg_vm_create, run by the scheduler, ended once, destroyed. */
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/gic.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A VM as the hypervisor runs it: lib/vm's struct vmcfg_vm (address space with
  * the stage-2 tables, device bus, consoles, the vCPU plan) plus what only

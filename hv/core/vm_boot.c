@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boot flow: load the system file and its VM files, check them with the
  * library, report, create the VMs whose files are clean, run them side by

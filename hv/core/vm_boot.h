@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Booting the system: the VMs of one built-in system file, parsed, checked
  * and converted by the library exactly as `vmcfg check --system` does, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/aspace.h — guest physical address spaces over real stage-2 page
  * tables (the reference's AddrSpace), and the page-table formats they use.

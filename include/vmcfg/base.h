@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/base.h — what every vmcfg module shares: error codes, source spans,
  * the embedder's allocator, an arena on top of it, and a tiny formatter.

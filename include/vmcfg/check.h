@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/check.h — the checker: rules over decoded VM files (vm_spec), alone
  * and as a system sharing one host platform, with diagnostics that point

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/config.h — the runtime VM configuration (the reference's
  * AxVMConfig), converted from a vm_spec, plus the operations the runtime

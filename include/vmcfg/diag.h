@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/diag.h — diagnostics: what every validating stage (decode, convert,
  * check) reports about a user's files. A diagnostic has a severity, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/fdt.h — device trees, host side only (libfdt; not in the
  * freestanding core): the host's device tree as the platform description,

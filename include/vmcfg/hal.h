@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/hal.h — what the embedder supplies: physical frames, a view of them,
  * and an optional log sink. One struct of function pointers plus a context,

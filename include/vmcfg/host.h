@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/host.h — the host side of the library (not in the freestanding
  * core): a libc-backed allocator and whole-file reading for tools and tests.

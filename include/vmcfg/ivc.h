@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/ivc.h — inter-VM communication channels: a system-wide registry
  * of shared-memory channels keyed by (publisher VM id, key), mapped into

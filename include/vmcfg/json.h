@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/json.h — the small JSON writing primitives every emitter shares
  * (spec, runtime config, diagnostics). Output goes to a struct vmcfg_writer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/spec.h — the file-level VM description (the reference's
  * AxVMCrateConfig): exactly what one TOML file declares, every value with

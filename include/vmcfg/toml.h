@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/toml.h — a freestanding TOML 1.0.0 parser.
  *

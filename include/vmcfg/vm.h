@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg/vm.h — building and running-state bookkeeping of one VM (the
  * reference's AxVM::new() and its device dispatch), done all-or-nothing:

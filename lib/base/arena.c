@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bump allocation in chunks from the embedder's allocator. */
 #include "vmcfg/base.h"
 #include "libc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Diagnostics: the rule catalogue, the growing list, and "did you mean" hints. */
 #include "vmcfg/diag.h"
 #include "libc.h"

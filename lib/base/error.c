@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Names of the VMCFG_E* error codes. */
 #include "vmcfg/base.h"
 

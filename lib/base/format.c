@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small snprintf for messages (no floating point), and number formats for people. */
 #include "vmcfg/base.h"
 #include "libc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JSON writing primitives shared by the emitters. */
 #include "vmcfg/json.h"
 #include "libc.h"

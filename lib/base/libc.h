@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The only C library functions the freestanding core may call. The
  * embedder (or the host's libc) supplies them; `make freestanding`

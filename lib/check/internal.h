@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Private to lib/check: scratch memory, sorting, declared ranges and the
  * overlap sweep that the per-VM and per-system rules share.

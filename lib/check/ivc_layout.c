@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Where static channels lie in a VM's IVC window, from the system file
  * alone. The hypervisor maps them there (vmcfg_ivc_publish_at /

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The address ranges a VM declares, seen from the guest or from the host,
  * and those of the platform: compact for the sweeps, in full for the

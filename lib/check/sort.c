@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sorting for the checker (the core has no qsort) and the scan for runs of
  * equal keys that every "declared twice" rule uses.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The system file (docs/system-file.md): the host platform, the VM files
  * that run together and the static IVC channels, decoded from a parsed

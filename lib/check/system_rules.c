@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The per-system rules (E03xx): what VMs that run together get wrong
  * between them and against the host platform. Every cross-VM rule sorts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The per-VM rules (E02xx/W02xx): what one VM file gets wrong on its own,
  * or against the platform it runs on. Each rule reads only values the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vCPU affinity resolution, the reference's get_vcpu_affinities_pcpu_ids():
  * vCPU i runs where phys_cpu_sets[i] allows (anywhere without a set) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vm_spec → vm_config, as the reference's From<AxVMCrateConfig>, and the
  * config's storage: growable arrays from the config's allocator, strings

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The runtime config as JSON, for tools and tests (`vmcfg json`). Fields
  * come in a fixed order with the reference's names; every number is a

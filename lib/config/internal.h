@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private to lib/config: array storage, range arithmetic, per-vCPU affinity. */
 #ifndef VMCFG_LIB_CONFIG_INTERNAL_H
 #define VMCFG_LIB_CONFIG_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the runtime does to a config after conversion (the reference's
  * AxVMConfig methods): passthrough devices and SPIs found in the host

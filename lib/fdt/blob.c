@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A linear walk of a blob's structure block before libfdt sees it.
  *

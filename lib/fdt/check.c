@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Checks against a host DT: the DT-path findings of each VM file (from its
  * expansion), then the checker's own platform rules with the DT as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Loading device tree files, and running dtc: DTS → DTB for a platform
  * given as source, DTB → DTS for `vmcfg dtb -O dts` and for tests. dtc is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest DT generation with libfdt's sequential-write API: the nodes the VM
  * configuration defines (memory, CPUs, GIC, timer, PSCI, chosen, reserved

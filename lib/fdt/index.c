@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The node table of a host DT: every node once, in DT order, with its
  * parent, depth, phandle and full path; and a phandle → node index. Built

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lib/fdt internals: the node table every part of lib/fdt walks instead of
  * asking libfdt for parents and phandles (which libfdt finds by scanning

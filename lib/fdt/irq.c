@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Interrupt decoding: a node's `interrupts` (with its interrupt parent) or
  * `interrupts-extended` (a phandle per specifier), split per the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * DT-path passthrough: what `passthrough_devices = [["/soc"]]` means on a
  * host — the selected nodes, their windows and SPIs, and the closure of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The host DT as a platform description (struct vmcfg_platform): CPUs and
  * their physical ids, RAM banks minus reserved memory, the interrupt

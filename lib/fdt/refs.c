@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Phandle references: which properties name other nodes, and how to walk
  * them. A DT does not mark phandles as such; like dtc's checks and Linux,

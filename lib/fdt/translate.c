@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Address translation: a node's `reg` windows as host physical addresses.
  *

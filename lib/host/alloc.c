@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host allocators: plain libc, and a counting one with failure injection. */
 #include <stdlib.h>
 

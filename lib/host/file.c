@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Whole-file reading for the host tools. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TOML floats on the host: the freestanding parser keeps a float as its
  * text; this turns the text into the nearest double with the C library's

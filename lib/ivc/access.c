@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Access control from the system's [[ivc]] declarations, matched by VM
  * name. Without declarations every VM may publish and subscribe

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The four channel operations. Each validates and reserves everything it
  * needs (bookkeeping room, window space, frames) before it changes any

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The IVC hypercalls with the reference's numbers and arguments. The
  * hypervisor forwards registers only: every guest pointer is checked here

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lib/ivc internals: members (attached VMs), channels, and their helpers. */
 #ifndef VMCFG_LIB_IVC_INTERNAL_H
 #define VMCFG_LIB_IVC_INTERNAL_H

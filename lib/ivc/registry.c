@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The registry: attached VMs and the channel table (sorted by publisher
  * id and key, found by binary search), and the life of both.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest windows: channels are mapped into the VM's IVC window (the
  * emulated device of type IVCChannel), allocated best-fit so small

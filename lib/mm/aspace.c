@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Address spaces: building and tearing down stage-2 tables.
  *

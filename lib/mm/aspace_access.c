@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Address spaces: looking through the tables — translation, lazy fault-in,
  * copies into and out of guest memory, iteration, counters, registers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What aspace.c (building and tearing down tables) and aspace_access.c
  * (looking through them) share: table addressing and the leaf lookup.

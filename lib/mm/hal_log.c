@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HAL's optional log sink, with formatting done here so embedders need none. */
 #include "vmcfg/hal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Simulated physical memory: the HAL of tests and the CLI. A caller's buffer
  * poses as RAM; a bitmap (also the caller's) records which frames are in use.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * arm64 stage-2 translation tables, 4 KiB granule (Arm ARM D8, "Stage 2
  * translation table descriptors"; VTCR_EL2 and VTTBR_EL2 in D23/D19).

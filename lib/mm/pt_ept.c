@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * x86-64 EPT, 4 levels (Intel SDM Vol. 3C, 29.3 "The Extended Page Table
  * Mechanism (EPT)": 29.3.2 translation, 29.3.7 memory type; EPTP in 25.6.11).

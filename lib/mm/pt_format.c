@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The format registry and the rules all formats share. */
 #include "pt_internal.h"
 #include "../base/libc.h"

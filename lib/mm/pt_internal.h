@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the page-table format files share: the format objects, the flag
  * rules every format starts from, and the lazy-descriptor encoding (the

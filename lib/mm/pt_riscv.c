@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * riscv64 G-stage tables, Sv39x4 and Sv48x4 (RISC-V privileged spec,
  * "Hypervisor Extension", "Two-Stage Address Translation"; PTE format of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Finding the comments of a VM file and the output line each belongs to (comments.h). */
 #include "comments.h"
 #include "../base/libc.h"

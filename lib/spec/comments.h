@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The comments of a VM file and where `vmcfg fmt` writes them (lib/spec
  * internal). The canonical TOML reorders keys and tables, so comments

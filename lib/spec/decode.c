@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The schema walker: reads a TOML document into a vm_spec by the format
  * description in schema.c. Each value is checked for its type and range

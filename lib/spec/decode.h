@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Decoding a TOML document into a vm_spec (lib/spec internal): the state of
  * one decode, key paths for messages, and the helpers that turn problems

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * JSON of a vm_spec: an object per table and per record with the fields'
  * TOML names, numbers as JSON integers (decimal), strings escaped, fields

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Canonical TOML of a vm_spec. The layout is fixed so that the same spec
  * always gives the same text:

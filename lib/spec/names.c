@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Names of emulated device types and interrupt modes. */
 #include "names.h"
 #include "../base/libc.h"

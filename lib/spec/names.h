@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Names of the enumerated values of the format (lib/spec internal): emulated
  * device types with their cfg_list length, and the spellings of interrupt

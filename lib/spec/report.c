@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Diagnostics of the decoder: key paths as text, messages and hints. */
 #include "decode.h"
 #include "../base/libc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The format's rules beyond a value's type: enumerations, flag bits, and
  * the checks that tie the fields of one record or table together (cpu list

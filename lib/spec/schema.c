@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The AxVisor VM file format (CONFIG-SPEC Part 1) as data: every table,
  * key, record field, its type and range, whether it is required, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The AxVisor VM file format as data (lib/spec internal). One description
  * drives the decoder (types, ranges, required keys, positional order), both

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A vm_spec's life: decoding a document or text into one, and freeing it. */
 #include "decode.h"
 #include "../base/libc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Text output of the emitters: numbers in the project's styles, quoted strings. */
 #include "writer.h"
 #include "../base/libc.h"

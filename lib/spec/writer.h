@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Text output of the emitters (lib/spec internal): pieces of text, numbers
  * and quoted strings sent to a struct vmcfg_writer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The read-only view of a parsed document (the public accessors of toml.h). */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Growable scratch buffers on the caller's allocator (see struct buf). */
 #include "internal.h"
 

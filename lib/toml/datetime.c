@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Dates and times (RFC 3339 as TOML 1.0 restricts it): offset and local
  * date-times, local dates, local times. Fields are range-checked,

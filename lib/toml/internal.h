@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the files of the TOML parser share: the node layout, the parser
  * state, and the functions one file offers the others. Private to lib/toml;

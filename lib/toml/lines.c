@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Source positions. Nodes keep only a byte offset and a length; line and
  * column are computed when asked for: the line by binary search in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Values written as a bare token: integers (decimal, 0x, 0o, 0b), floats,
  * booleans, and dates and times (handed to datetime.c). The token is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The TOML grammar and the document's lifetime. A document is a sequence
  * of lines, each blank, a [table] or [[array of tables]] header, or a

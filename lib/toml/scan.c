@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The byte level: UTF-8 validation, whitespace, comments, newlines, and
  * error reports with their location and a readable description of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * String literals: "basic" (with escapes) and 'literal', each also in a
  * """multi-line""" form. A string without escapes is returned as a slice

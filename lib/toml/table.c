@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tables and the arrays [[name]] headers build, both growing in the arena.
  * A table keeps its entries in document order; once it has more than

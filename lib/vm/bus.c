@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The device bus: per address space, the registered devices as half-open
  * ranges in one array sorted by base and pairwise disjoint. A lookup is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Emulated consoles: the register subsets of an Arm PL011 and of a 16550
  * UART that a guest's early console and a polled driver use. Transmit is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Emulated devices from the config's emu_devices: each gets a model, a
  * bus registration and a line in vm->devices. Types this build does not

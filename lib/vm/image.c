@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Loading boot images (kernel, bios, dtb, ramdisk) through the address
  * space. Every check — inside RAM, the arm64 Image's placement and the

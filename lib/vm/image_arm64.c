@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The arm64 Linux `Image` header (Documentation/arch/arm64/booting.rst). */
 #include "vmcfg/vm.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lib/vm internals: the build steps vmcfg_vm_create runs, one file each. */
 #ifndef VMCFG_LIB_VM_INTERNAL_H
 #define VMCFG_LIB_VM_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The VM lifecycle: Loading → Loaded → Running ⇄ Suspended → Stopping →
  * Stopped, and back to Loaded by a reset (reset.c). One table says which moves are legal; everything else is

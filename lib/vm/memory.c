@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest RAM: each memory region mapped per its map type, and scrubbed
  * before its frames go back. DEVICE-flagged regions are skipped with a

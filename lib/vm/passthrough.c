@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Passthrough windows: host device frames mapped into the guest. Unlike
  * the reference, which ignored base_hpa and rounded base and length

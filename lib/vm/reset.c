@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A VM's warm reset (vmcfg_vm_reset): devices back to power-on, images written
  * again, everything else kept — the embedder restarts the vCPUs.

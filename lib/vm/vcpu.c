@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vCPUs: one per entry of the affinity contract (vmcfg_vm_config_vcpu_affinities),
  * with what each architecture needs at first entry: the identity the guest

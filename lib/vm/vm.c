@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg_vm_create and vmcfg_vm_destroy: the order of the build steps and the one
  * unwinding path every failure takes (vm_teardown), so that a failure at

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # make map-picture: regenerates the README's picture of the demo system —
 # docs/demo-map.svg (vmcfg map --svg) and docs/demo-map.png (the SVG rendered
 # by headless Chromium at its own size, scripts/svg2png.sh). Both are checked

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/mm: the page-table walk printer that tests/mm/run checks.
 # Linked from base and mm objects only: lib/mm depends on nothing else, so
 # this suite keeps working while other stages are mid-change.

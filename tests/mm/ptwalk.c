@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ptwalk: builds a small guest layout on simulated RAM with each page-table
  * format and prints the tables level by level — every descriptor, raw and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of lib/mm's address spaces and simulated physical memory:
  * block selection, identical-mapping semantics, unmap splitting, strict

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Model-based test of lib/mm address spaces: random map / unmap /
  * translate / copy / fault-in operations on every page-table format,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of lib/base: error names, arena, formatter, number formats. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the device bus: sorted half-open ranges, overlap refusal,
  * binary-search lookup checked against a linear scan, and errors (never a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests of lib/check. The negative corpus (the .toml files of tests/check) is table
  * driven: each file is one case (a VM file, or a system file with `vms =`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of lib/config: conversion of hand-built specs (decode is not
  * needed), the vCPU affinity contract, the runtime operations with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of lib/fdt: host DT reading (address translation, interrupt
  * decoding, the platform), DT-path passthrough, the checks against a DT and

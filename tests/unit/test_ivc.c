@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of lib/ivc: channels between VMs built by vmcfg_vm_create, access
  * control from a system's [[ivc]] declarations, reference counting of the

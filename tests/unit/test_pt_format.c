@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Descriptor tests of lib/mm's page-table formats: hand-computed 64-bit
  * values for page, block, table, device, non-executable and read-only

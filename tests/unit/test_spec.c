@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of lib/spec: decoding every AxVisor config, both record forms,
  * aliases, arity, unknown keys, types and ranges with their exact key paths

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of lib/toml: the parser's API, spans, errors, limits and memory behaviour. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of lib/vm: vmcfg_vm_create per feature, the DESIGN.md defects of the
  * reference as regressions, images, lifecycle, scrubbing, and complete

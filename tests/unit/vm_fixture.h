@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared by the vm, bus and ivc unit tests: a simulated host (RAM buffer,
  * frame bitmap, HAL with a log that the tests read back), a counting

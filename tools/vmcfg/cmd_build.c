@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg build: builds every VM with the library's vmcfg_vm_create on a simulated
  * host (sim_host.h) and prints what the hypervisor would get: vCPUs, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmcfg check: parse, decode and convert VM files; report every finding. */
 #include <getopt.h>
 #include <stdlib.h>

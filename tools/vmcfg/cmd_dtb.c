@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg dtb: a VM's guest device tree, built against the host's DT.
  * The VM file is checked on its own and against the host DT first; a file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmcfg fmt: rewrite a VM file in canonical TOML. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmcfg generate: a VM file template that is valid and usable as it is. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmcfg json: the runtime configuration (or the file-level spec) as JSON. */
 #include <getopt.h>
 #include <string.h>

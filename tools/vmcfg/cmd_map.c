@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg map: the memory map of a system — the host's physical memory and
  * each VM's guest physical memory — as text, and with --svg as a picture

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmcfg schema: a JSON Schema (draft 2020-12) of the VM file format, for editors. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmcfg show: the resolved configuration of one VM, for a person. */
 #include <getopt.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The vmcfg subcommands. Each takes the arguments after its name
  * (argv[0] is the subcommand's name) and returns the process exit code:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Loading VM files: read, decode, convert; findings collected in one list. */
 #include <errno.h>
 #include <sys/stat.h>

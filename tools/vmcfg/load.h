@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Loading VM files for the subcommands: read, parse + decode (vm_spec),
  * convert (vm_config) when the file has no errors, and keep the text for

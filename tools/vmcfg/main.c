@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmcfg — the command-line tool: dispatches to a subcommand. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The memory map of a system: built once, drawn as text (cmd_map.c) and SVG (map_svg.c). */
 #include <stdarg.h>
 #include <stdlib.h>

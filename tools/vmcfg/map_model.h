@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The memory map of a system, as `vmcfg map` draws it (text and SVG): one
  * address space for the host's physical memory and one per VM for its

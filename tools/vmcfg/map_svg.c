@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The memory map as a self-contained SVG picture (see map_svg.h and docs/map.md). */
 #include <errno.h>
 #include <stdlib.h>

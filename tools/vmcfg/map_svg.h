@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The memory map as a picture: a self-contained SVG (no scripts, no web
  * fonts; generic monospace text, dark on light fills, printable). The host's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Diagnostics for people and machines: compiler-style text, JSON, SARIF 2.1.0. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Rendering diagnostics for people (compiler style, with source excerpts
  * and carets) and for machines (JSON, SARIF 2.1.0).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The simulated host of `vmcfg build`: RAM banks behind one address-dispatching HAL. */
 #include <stdlib.h>
 #include <string.h>

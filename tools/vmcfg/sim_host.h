@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The simulated host `vmcfg build` builds VMs on: physical RAM banks, each
  * a vmcfg_sim_mem over an mmap'ed buffer (pages cost nothing until

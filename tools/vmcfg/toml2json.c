@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcfg toml2json: TOML in, the tagged JSON of the toml-test decoder
  * protocol out, so the parser can be run against that conformance suite.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Entry at EL2. QEMU (-kernel with an ELF, no firmware) starts only the
  * first CPU, here, with the MMU off; the others start powered off and come

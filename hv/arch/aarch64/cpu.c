@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Physical CPUs: per-CPU EL2 state, and bringing the secondaries online. */
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/gic.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Physical CPUs: their number, stacks and per-CPU state. TPIDR_EL2 holds
  * the running CPU's struct cpu from its first C instruction on.

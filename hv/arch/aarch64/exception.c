@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exceptions taken from EL2 itself. The hypervisor enables no interrupts at
  * EL2 and guests cannot raise exceptions there, so every one of them is a

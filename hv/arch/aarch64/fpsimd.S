@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * FP/SIMD register file save/restore for vCPU switches. The hypervisor is
  * built with -mgeneral-regs-only and never touches these registers itself,

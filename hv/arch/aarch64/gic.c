@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GICv3 at EL2 for the interrupts the hypervisor itself takes (Arm IHI 0069, GICv3/v4
  * Architecture Specification; register offsets and fields from its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The physical GICv3 set-up the hypervisor needs for the interrupts it
  * takes itself, each a Group 1 IRQ to EL2 through the system-register CPU

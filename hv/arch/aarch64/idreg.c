@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ID registers as guests read them. HCR_EL2.TID3 traps every EL1 read
  * of the ID register space (Arm ARM D19.1: op0 3, op1 0, CRn 0, CRm 1-7,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Ending the machine. QEMU exits with status 0 on PSCI SYSTEM_OFF; a
  * non-zero status needs semihosting SYS_EXIT (operation 0x18): on AArch64,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calls into the platform firmware's PSCI through SMC (SMCCC, Arm DEN 0028). */
 #include "arch/aarch64/psci.h"
 

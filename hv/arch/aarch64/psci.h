@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PSCI (Arm DEN 0022, Power State Coordination Interface): the function IDs
  * and return codes used both ways — the hypervisor calling the platform

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage-2 TLB maintenance (Arm ARM DDI 0487, C5.5 "A64 System instructions for TLB maintenance"). */
 #include "arch/aarch64/stage2.h"
 #include "arch/aarch64/sysreg.h"

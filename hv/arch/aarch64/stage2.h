@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Stage-2 TLB maintenance for a VM's tables (the tables themselves are
  * lib/mm's). Both run at EL2 with HCR_EL2.E2H = 0, where the EL1&0 TLBI

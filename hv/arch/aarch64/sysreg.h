@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * AArch64 system registers the hypervisor programs, and the fields it uses.
  * Bit positions are from the Arm Architecture Reference Manual for A-profile

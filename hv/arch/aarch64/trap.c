@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest exits by exception class (Arm ARM D19.2 ESR_EL2, "Exception Class").
  * Whatever a guest does ends here as "handled" or "its VM stopped with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest exits: dispatch by exception class (ESR_EL2.EC) to the handlers. */
 #ifndef HV_ARCH_AARCH64_TRAP_H
 #define HV_ARCH_AARCH64_TRAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vCPU state, the world switch around guest_enter, and the run loop. */
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/gic.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A virtual CPU: everything of a guest CPU the hypervisor must hold while
  * another context owns the physical CPU — general registers, PC and PSTATE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The EL2 exception vectors (VBAR_EL2: 2 KiB aligned, 16 entries of 0x80
  * bytes; Arm ARM D1.3 "Exception vectors") and the guest world switch.

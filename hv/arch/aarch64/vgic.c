@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The virtual GICv3 (Arm IHI 0069, "GICv3 and GICv4 Architecture
  * Specification"; register offsets and fields from its chapter 12).

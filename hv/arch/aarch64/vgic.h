@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A virtual GICv3 per VM (interrupt_mode "emu" with an InterruptController
  * device): the distributor and one redistributor per vCPU are emulated

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PSCI as a guest sees it (Arm DEN 0022). The hypervisor answers version
  * 0.2 and implements the calls that act on the VM itself: CPU_ON, CPU_OFF

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor's own console: a polled PL011 transmitter (Arm PrimeCell
  * UART PL011 TRM, DDI 0183: UARTDR at 0x000, UARTFR at 0x018, FR.TXFF = bit 5).

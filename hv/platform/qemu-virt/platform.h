@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * QEMU's aarch64 `virt` machine (QEMU 7.2, -M virt,virtualization=on,gic-version=3):
  * the few facts the hypervisor needs before it has read the device tree.
