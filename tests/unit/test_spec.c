@@ -4,9 +4,9 @@
  * and line:col, the cross-field rules of the format, clean unwinding at
  * every allocation point, and the TOML / JSON emitters (round trip).
  *
- * The AxVisor configs are read from <repo>/../shared/axvisor-configs: the
- * shared folder is found from this file's path (run from the repository
- * root, as `make test` does), or given as argv[1] or $VMCFG_SHARED_DIR.
+ * The AxVisor configs are read from <repo>/tests/data/axvisor-configs: the
+ * data folder is found from this file's path (run from the repository
+ * root, as `make test` does), or given as argv[1].
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -1411,16 +1411,13 @@ static void test_emit_incomplete_record(void **state)
 
 static void find_shared_dir(int argc, char **argv)
 {
-	const char *env = getenv("VMCFG_SHARED_DIR");
 	if (argc > 1) {
 		snprintf(shared_dir, sizeof shared_dir, "%s", argv[1]);
-	} else if (env) {
-		snprintf(shared_dir, sizeof shared_dir, "%s", env);
 	} else {
 		/* __FILE__ is <repo>/tests/unit/test_spec.c, possibly relative to the repo. */
 		const char *at = strstr(__FILE__, "tests/unit/");
 		int n = at ? (int)(at - __FILE__) : 0;
-		snprintf(shared_dir, sizeof shared_dir, "%.*s../shared", n, __FILE__);
+		snprintf(shared_dir, sizeof shared_dir, "%.*stests/data", n, __FILE__);
 	}
 }
 
