@@ -12,7 +12,7 @@ BENCH_MIN_TIME ?= 2.0
 BENCH_MIN_ITERS ?= 10
 BENCH_TOML_DIR := $(BUILD)/bench
 BENCH_TOML_GEN := $(BENCH_TOML_DIR)/vm-configs-10mb.toml
-TOML_TEST_DIR ?= ../shared/toml-test/tests
+TOML_TEST_DIR := tests/data/toml-test/tests
 BENCH_TOML_PKGS := g++ libtomlplusplus-dev python3
 
 .PHONY: bench-toml bench-toml-deps
