@@ -18,7 +18,7 @@
 
 LINUX_DIR := $(BUILD)/linux
 LINUX_ELF := $(LINUX_DIR)/hv-linux.elf
-LINUX_PLATFORM ?= ../shared/platforms/qemu-virt-aarch64.dts
+LINUX_PLATFORM := tests/data/platforms/qemu-virt-aarch64.dts
 LINUX_CONFIG_DIR := examples/linux
 # VM files are the ones with a [base] table; the others are system files.
 LINUX_VM_FILES := $(shell grep -l "^\[base\]" $(LINUX_CONFIG_DIR)/*.toml)
