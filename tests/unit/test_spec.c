@@ -272,7 +272,7 @@ static void list_axvisor_configs(struct corpus *c)
 	snprintf(dir, sizeof dir, "%s/axvisor-configs", shared_dir);
 	DIR *d = opendir(dir);
 	if (!d)
-		fail_msg("cannot open %s (pass the shared folder as argv[1])", dir);
+		fail_msg("cannot open %s (pass the tests/data folder as argv[1])", dir);
 	c->count = 0;
 	for (struct dirent *e; (e = readdir(d));) {
 		size_t n = strlen(e->d_name);
