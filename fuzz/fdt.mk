@@ -26,7 +26,7 @@ $(FUZZ_FDT): $(FUZZ_FDT_SRC) $(HEADERS) fuzz/fdt.mk
 	  -o $@ $(FUZZ_FDT_SRC) -lfdt -lm
 
 fuzz-fdt:
-	@scripts/deps.sh test
+	@scripts/deps.sh fuzz
 	$(MAKE) $(FUZZ_FDT)
 	rm -rf $(FDT_FUZZ_DIR)/seeds-fdt
 	mkdir -p $(FDT_FUZZ_DIR)/corpus-fdt $(FDT_FUZZ_DIR)/seeds-fdt

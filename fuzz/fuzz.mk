@@ -26,7 +26,7 @@ FUZZ_FLAGS := -dict=fuzz/toml.dict -timeout=10 -rss_limit_mb=2048 -print_final_s
 .PHONY: fuzz-toml fuzz-toml-merge fuzz-deps
 
 fuzz-deps:
-	@scripts/deps.sh test
+	@scripts/deps.sh fuzz
 
 $(FUZZ_TOML): $(FUZZ_TOML_SRC) $(HEADERS) fuzz/fuzz.mk
 	@mkdir -p $(dir $@)

@@ -36,7 +36,7 @@ LINUX_INIT_CFLAGS := $(CSTD) $(WARN) -O2 -ffreestanding -nostdlib -static -no-pi
 linux-hv: $(LINUX_ELF)
 
 run-linux:
-	@scripts/deps.sh run
+	@scripts/deps.sh linux
 	$(MAKE) linux-hv
 	$(HV_QEMU) -kernel $(LINUX_ELF) -append "system=$(LINUX_CONFIG_DIR)/system.toml"
 
