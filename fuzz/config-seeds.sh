@@ -5,9 +5,8 @@
 set -eu
 out=$1
 mkdir -p "$out"
-shared=${VMCFG_SHARED:-../shared}
 n=0
-for f in examples/*/*.toml "$shared"/axvisor-configs/*.toml tests/check/vms/*.toml; do
+for f in examples/*/*.toml tests/data/axvisor-configs/*.toml tests/check/vms/*.toml; do
   [ -f "$f" ] || continue
   grep -q '^vms *=' "$f" && continue
   cp "$f" "$out/vm-$n.toml"; n=$((n + 1))

@@ -6,15 +6,15 @@
 #                                      new edges to the checked-in seeds, within their
 #                                      budget of 60 files / 100 KiB (fuzz/merge_corpus.sh)
 #
-# Running reads the seeds in fuzz/corpus/toml (never written) and, when present,
-# the toml-test files ($(TOML_TEST_DIR)); new inputs go to $(BUILD)/fuzz/corpus-toml.
+# Running reads the seeds in fuzz/corpus/toml (never written) and the toml-test
+# files ($(TOML_TEST_DIR)); new inputs go to $(BUILD)/fuzz/corpus-toml.
 # A crash (or leak, timeout, violated invariant) fails the target and leaves its
 # reproducer in $(BUILD)/fuzz/; run `$(BUILD)/fuzz/fuzz_toml FILE` to replay it.
 # lib/host is linked for vmcfg_toml_float_to_double(), which the target checks.
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-TOML_TEST_DIR ?= ../shared/toml-test/tests
+TOML_TEST_DIR := tests/data/toml-test/tests
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_TOML := $(FUZZ_DIR)/fuzz_toml
 FUZZ_TOML_SRC := fuzz/fuzz_toml.c $(wildcard lib/base/*.c lib/toml/*.c lib/host/*.c)
@@ -27,7 +27,7 @@ FUZZ_FLAGS := -dict=fuzz/toml.dict -timeout=10 -rss_limit_mb=2048 -print_final_s
 .PHONY: fuzz-toml fuzz-toml-merge fuzz-deps
 
 fuzz-deps:
-	@scripts/deps.sh test
+	@scripts/deps.sh fuzz
 
 $(FUZZ_TOML): $(FUZZ_TOML_SRC) $(HEADERS) fuzz/fuzz.mk
 	@mkdir -p $(dir $@)
@@ -37,11 +37,10 @@ fuzz-toml: fuzz-deps
 	$(MAKE) $(FUZZ_TOML)
 	rm -rf $(FUZZ_DIR)/seeds-toml-test
 	mkdir -p $(FUZZ_DIR)/corpus-toml $(FUZZ_DIR)/seeds-toml-test
-	if [ -d $(TOML_TEST_DIR) ]; then \
-	  cd $(TOML_TEST_DIR) && find . -name '*.toml' -type f | while read -r f; do \
-	    n=$${f#./}; cp "$$f" "$(abspath $(FUZZ_DIR))/seeds-toml-test/$$(echo "$$n" | tr / _)"; \
-	  done; \
-	fi
+	[ -d $(TOML_TEST_DIR) ] || { echo "fuzz-toml: no toml-test cases under $(TOML_TEST_DIR)" >&2; exit 1; }
+	cd $(TOML_TEST_DIR) && find . -name '*.toml' -type f | while read -r f; do \
+	  n=$${f#./}; cp "$$f" "$(abspath $(FUZZ_DIR))/seeds-toml-test/$$(echo "$$n" | tr / _)"; \
+	done
 	$(FUZZ_TOML) $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
 	  $(FUZZ_DIR)/corpus-toml fuzz/corpus/toml $(FUZZ_DIR)/seeds-toml-test
 

@@ -19,7 +19,7 @@
 
 LINUX_DIR := $(BUILD)/linux
 LINUX_ELF := $(LINUX_DIR)/hv-linux.elf
-LINUX_PLATFORM ?= ../shared/platforms/qemu-virt-aarch64.dts
+LINUX_PLATFORM := tests/data/platforms/qemu-virt-aarch64.dts
 LINUX_CONFIG_DIR := examples/linux
 # VM files are the ones with a [base] table; the others are system files.
 LINUX_VM_FILES := $(shell grep -l "^\[base\]" $(LINUX_CONFIG_DIR)/*.toml)
@@ -37,7 +37,7 @@ LINUX_INIT_CFLAGS := $(CSTD) $(WARN) -O2 -ffreestanding -nostdlib -static -no-pi
 linux-hv: $(LINUX_ELF)
 
 run-linux:
-	@scripts/deps.sh run
+	@scripts/deps.sh linux
 	$(MAKE) linux-hv
 	$(HV_QEMU) -kernel $(LINUX_ELF) -append "system=$(LINUX_CONFIG_DIR)/system.toml"
 

@@ -1,24 +1,41 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Installs the Debian packages the build, the tests and the demo need, if any are missing.
-# Usage: scripts/deps.sh [build|run|perf|test|all]   (default: all)
-#   build  compilers (host and aarch64 cross) for the library, CLI and hypervisor
-#   run    build + QEMU, to boot the hypervisor
-#   perf   run + perf, for make bench-linux-tlb
-#   test, all  everything the test suite, fuzzers and device-tree tools need
+# Usage: scripts/deps.sh [SET]   (default: all)
+#   make    make alone (./build.sh, before anything else)
+#   build   compilers (host and aarch64 cross) for the library, CLI and hypervisor
+#   run     build + QEMU, to boot the hypervisor (make run, make demo-cli needs only build)
+#   linux   run + Python, for make run-linux and bench-linux (scripts/mkcpio.py)
+#   perf    linux + perf, for make bench-linux-tlb
+#   test    linux + cmocka: everything make test needs
+#   fuzz    build + clang and its libFuzzer runtime (make fuzz-*)
+#   render  headless Chromium: the PNG checks of tests/map/run and make map-picture
+#   bench-toml  g++, toml++ and Python, for make bench-toml
+#   all     every set above (CI)
+# As root apt-get runs directly; otherwise through sudo, when there is one.
 set -euo pipefail
 
+make_pkgs="make"
 build_pkgs="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libfdt-dev device-tree-compiler"
 run_pkgs="$build_pkgs qemu-system-arm"
-test_pkgs="libcmocka-dev clang libclang-rt-14-dev python3 chromium"
-all_pkgs="$run_pkgs $test_pkgs"
+linux_pkgs="$run_pkgs python3"
+test_pkgs="$linux_pkgs libcmocka-dev"
+fuzz_pkgs="$build_pkgs clang libclang-rt-14-dev"
+render_pkgs="chromium"
+bench_toml_pkgs="g++ libtomlplusplus-dev python3"
 
 case "${1:-all}" in
+  make) want=$make_pkgs ;;
   build) want=$build_pkgs ;;
   run) want=$run_pkgs ;;
-  perf) want="$run_pkgs linux-perf" ;;
-  test|all) want=$all_pkgs ;;
-  *) echo "usage: $0 [build|run|perf|test|all]" >&2; exit 2 ;;
+  linux) want=$linux_pkgs ;;
+  perf) want="$linux_pkgs linux-perf" ;;
+  test) want=$test_pkgs ;;
+  fuzz) want=$fuzz_pkgs ;;
+  render) want=$render_pkgs ;;
+  bench-toml) want=$bench_toml_pkgs ;;
+  all) want="$test_pkgs $fuzz_pkgs $render_pkgs" ;;
+  *) echo "usage: $0 [make|build|run|linux|perf|test|fuzz|render|bench-toml|all]" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -27,9 +44,16 @@ for p in $want; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || {
+    echo "deps: missing Debian packages (${missing[*]}): run this as root or install sudo" >&2
+    exit 1
+  }
+  sudo=(sudo)
+fi
 echo "deps: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+# env: sudo would drop an exported DEBIAN_FRONTEND.
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  "${missing[@]}" >&2

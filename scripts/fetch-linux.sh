@@ -14,7 +14,10 @@ mkdir -p "$out"
 [ -s "$out/vmlinuz" ] && exit 0
 
 as_root=()
-[ "$(id -u)" -eq 0 ] || as_root=(sudo -n)
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "fetch-linux: needs root or sudo (dpkg --add-architecture arm64)" >&2; exit 1; }
+  as_root=(sudo -n)
+fi
 
 added=0
 work=$(mktemp -d)

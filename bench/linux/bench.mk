@@ -17,7 +17,7 @@ BASELINE ?=
 
 .PHONY: bench-linux bench-linux-tlb
 bench-linux:
-	@scripts/deps.sh run
+	@scripts/deps.sh linux
 	$(MAKE) linux-hv
 	$(PYTHON) bench/linux/run.py $(LINUX_DIR) $(ROUNDS) $(BASELINE)
 

@@ -5,29 +5,20 @@
 #
 # Inputs: (a) a generated ~10 MB file shaped like AxVisor VM configs
 # (bench/toml/gen_configs.py, fixed seed), (b) every valid toml-test document.
-# Needs g++ and libtomlplusplus-dev (installed here when missing, like
-# scripts/deps.sh does: apt-get install libtomlplusplus-dev g++) and Python >= 3.11.
+# Needs g++, libtomlplusplus-dev and Python >= 3.11 (installed when missing:
+# scripts/deps.sh bench-toml).
 # Prints a Markdown table (bench/toml/run_bench.py); see BENCHMARKS.md.
 
 BENCH_MIN_TIME ?= 2.0
 BENCH_MIN_ITERS ?= 10
 BENCH_TOML_DIR := $(BUILD)/bench
 BENCH_TOML_GEN := $(BENCH_TOML_DIR)/vm-configs-10mb.toml
-TOML_TEST_DIR ?= ../shared/toml-test/tests
-BENCH_TOML_PKGS := g++ libtomlplusplus-dev python3
+TOML_TEST_DIR := tests/data/toml-test/tests
 
 .PHONY: bench-toml bench-toml-deps
 
 bench-toml-deps:
-	@missing=""; for p in $(BENCH_TOML_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
-	  echo "bench-toml: installing$$missing" >&2; \
-	  $$sudo apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >&2; \
-	fi
+	@scripts/deps.sh bench-toml
 
 $(BENCH_TOML_DIR)/bench_toml: bench/toml/bench_toml.c $(LIB) $(HEADERS)
 	@mkdir -p $(dir $@)

@@ -5,7 +5,7 @@
     gen_configs.py OUT [--size BYTES] [--seed N]
 
 Each VM N becomes [vmN.base], [vmN.kernel] and [vmN.devices] tables with the
-keys, value kinds and comments of ../shared/axvisor-configs/*.toml: ids, names,
+keys, value kinds and comments of tests/data/axvisor-configs/*.toml: ids, names,
 cpu lists, hex integers grouped with '_', path strings, memory_regions and
 device lists as arrays of arrays of hex integers (one-line and exploded
 forms), empty arrays and commented-out entries. The same seed and size give

@@ -5,7 +5,16 @@
 # in; run this after changing examples/demo or the map's drawing.
 MAP_PICTURE_SYSTEM := examples/demo/system.toml
 
-.PHONY: map-picture
+.PHONY: map-picture test-render
 map-picture: $(CLI)
+	@scripts/deps.sh render
 	$(CLI) map --system $(MAP_PICTURE_SYSTEM) --svg docs/demo-map.svg > /dev/null
 	scripts/svg2png.sh docs/demo-map.svg docs/demo-map.png
+
+# make test-render: tests/map/run with the PNG checks required (make test skips them
+# when Chromium, about 160 Debian packages, is not installed). CI runs it.
+test-render:
+	@scripts/deps.sh test
+	@scripts/deps.sh render
+	$(MAKE) $(CLI)
+	BUILD=$(BUILD) VMCFG_RENDER=required tests/map/run

@@ -15,7 +15,7 @@
  * device tree would route to it in a comment `# spis: 40 41`. Images named
  * by kernel_path etc. are sized from the files (relative to tests/check).
  *
- * The positive corpus is every .toml of ../shared/axvisor-configs: no errors.
+ * The positive corpus is every .toml of tests/data/axvisor-configs: no errors.
  * The source tree is found from $VMCFG_SRCDIR, else from __FILE__.
  */
 #include <dirent.h>
@@ -349,7 +349,7 @@ static void test_static_ivc_channel(void **state)
 /* Every AxVisor config checks without errors; the warnings are listed here. */
 static void test_axvisor_configs_clean(void **state)
 {
-	const char *dir = src_path("../shared/axvisor-configs/");
+	const char *dir = src_path("tests/data/axvisor-configs/");
 	DIR *dp = opendir(dir);
 	struct dirent *de;
 	size_t files = 0;

@@ -3,7 +3,7 @@
  * Unit tests of lib/fdt: host DT reading (address translation, interrupt
  * decoding, the platform), DT-path passthrough, the checks against a DT and
  * guest DT generation. Small trees are compiled from inline DTS with dtc;
- * the QEMU virt platform comes from $VMCFG_SHARED (default ../shared).
+ * the QEMU virt platform comes from tests/data/platforms.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -72,14 +72,9 @@ static struct vmcfg_fdt_platform *open_dts(const char *dts)
 static const char *shared_path(const char *rel)
 {
 	static char buf[4096];
-	const char *env = getenv("VMCFG_SHARED");
-	if (env && *env) {
-		snprintf(buf, sizeof buf, "%s/%s", env, rel);
-	} else {
-		/* __FILE__ is <repo>/tests/unit/test_fdt.c, possibly relative to the repo. */
-		const char *at = strstr(__FILE__, "tests/unit/");
-		snprintf(buf, sizeof buf, "%.*s../shared/%s", at ? (int)(at - __FILE__) : 0, __FILE__, rel);
-	}
+	/* __FILE__ is <repo>/tests/unit/test_fdt.c, possibly relative to the repo. */
+	const char *at = strstr(__FILE__, "tests/unit/");
+	snprintf(buf, sizeof buf, "%.*stests/data/%s", at ? (int)(at - __FILE__) : 0, __FILE__, rel);
 	return buf;
 }
 

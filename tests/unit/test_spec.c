@@ -5,9 +5,9 @@
  * and line:col, the cross-field rules of the format, clean unwinding at
  * every allocation point, and the TOML / JSON emitters (round trip).
  *
- * The AxVisor configs are read from <repo>/../shared/axvisor-configs: the
- * shared folder is found from this file's path (run from the repository
- * root, as `make test` does), or given as argv[1] or $VMCFG_SHARED_DIR.
+ * The AxVisor configs are read from <repo>/tests/data/axvisor-configs: the
+ * data folder is found from this file's path (run from the repository
+ * root, as `make test` does), or given as argv[1].
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -273,7 +273,7 @@ static void list_axvisor_configs(struct corpus *c)
 	snprintf(dir, sizeof dir, "%s/axvisor-configs", shared_dir);
 	DIR *d = opendir(dir);
 	if (!d)
-		fail_msg("cannot open %s (pass the shared folder as argv[1])", dir);
+		fail_msg("cannot open %s (pass the tests/data folder as argv[1])", dir);
 	c->count = 0;
 	for (struct dirent *e; (e = readdir(d));) {
 		size_t n = strlen(e->d_name);
@@ -1412,16 +1412,13 @@ static void test_emit_incomplete_record(void **state)
 
 static void find_shared_dir(int argc, char **argv)
 {
-	const char *env = getenv("VMCFG_SHARED_DIR");
 	if (argc > 1) {
 		snprintf(shared_dir, sizeof shared_dir, "%s", argv[1]);
-	} else if (env) {
-		snprintf(shared_dir, sizeof shared_dir, "%s", env);
 	} else {
 		/* __FILE__ is <repo>/tests/unit/test_spec.c, possibly relative to the repo. */
 		const char *at = strstr(__FILE__, "tests/unit/");
 		int n = at ? (int)(at - __FILE__) : 0;
-		snprintf(shared_dir, sizeof shared_dir, "%.*s../shared", n, __FILE__);
+		snprintf(shared_dir, sizeof shared_dir, "%.*stests/data", n, __FILE__);
 	}
 }
 
