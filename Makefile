@@ -6,6 +6,7 @@
 #   make test          every test: unit tests, again under ASan+UBSan, integration
 #   make freestanding  core library for aarch64 -ffreestanding; checks its symbols
 #   make deps          install missing Debian packages (scripts/deps.sh)
+#   ./build.sh ARGS    make ARGS on a machine without make (installs it first)
 #
 # Sources are found by folder: every lib/<stage>/*.c is part of the library;
 # lib/host and lib/fdt are host-only, the rest is the freestanding core.
