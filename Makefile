@@ -7,6 +7,8 @@
 #   make test          every test: unit tests, again under ASan+UBSan, integration
 #   make freestanding  core library for aarch64 -ffreestanding; checks its symbols
 #   make deps          install missing Debian packages (scripts/deps.sh)
+#   make install       install into $(DESTDIR)$(PREFIX) (uninstall removes it again)
+#   make deb           Debian packages into build/deb, checked by lintian
 #
 # Sources are found by folder: every lib/<stage>/*.c is part of the library;
 # lib/host and lib/fdt are host-only, the rest is the freestanding core.
@@ -38,7 +40,14 @@ HEADERS := $(wildcard include/vmcfg/*.h lib/*/*.h tools/vmcfg/*.h tests/unit/*.h
 
 LDLIBS_HOST := $(if $(wildcard lib/fdt/*.c),-lfdt)
 
+# The one version number (VERSION): the soname, the .pc file and the Debian
+# changelog take it from there; vmcfg/base.h's VMCFG_VERSION must equal it.
+VERSION := $(shell cat VERSION)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+
 LIB := $(BUILD)/lib/libvmcfg.a
+SO := $(BUILD)/lib/libvmcfg.so.$(VERSION)
+SONAME := libvmcfg.so.$(SOMAJOR)
 CLI := $(BUILD)/bin/vmcfg
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 ASAN_LIB := $(BUILD)/asan/lib/libvmcfg.a
@@ -48,7 +57,7 @@ ASAN_UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRC))
 .PHONY: all lib cli run demo-cli test freestanding deps clean
 all: lib cli
 
-lib: $(LIB)
+lib: $(LIB) $(SO)
 cli: $(CLI)
 
 deps:
@@ -67,14 +76,33 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS_HOST) -c $< -o $@
 
-$(LIB): $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+# Library objects serve both libraries: position-independent, and hidden
+# unless a public header declares them (VMCFG_BEGIN_DECLS in vmcfg/base.h).
+LIB_CFLAGS := -fPIC -fvisibility=hidden
+$(BUILD)/obj/lib/%.o: lib/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_HOST) $(LIB_CFLAGS) -c $< -o $@
+
+$(LIB): $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) | $(BUILD)/version.ok
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(SO): $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) | $(BUILD)/version.ok
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined $(LDFLAGS) -o $@ $^ $(LDLIBS_HOST)
+	ln -sf $(notdir $@) $(dir $@)$(SONAME)
+	ln -sf $(SONAME) $(dir $@)libvmcfg.so
+
+# VERSION is the one place; the header and debian/changelog must agree with it.
+$(BUILD)/version.ok: VERSION include/vmcfg/base.h $(wildcard debian/changelog)
+	scripts/check-version.sh
+	@mkdir -p $(dir $@)
+	touch $@
+
 $(CLI): $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC)) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HOST) -o $@ $^ $(LDLIBS_HOST)
+	$(CC) $(CFLAGS_HOST) $(LDFLAGS) -o $@ $^ $(LDLIBS_HOST)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(HEADERS)
 	@mkdir -p $(dir $@)
