@@ -151,6 +151,73 @@ freestanding:
 	$(MAKE) $(BUILD)/freestanding/libvmcfg-core.a
 	CROSS=$(CROSS) scripts/check-freestanding.sh $(BUILD)/freestanding/libvmcfg-core.a
 
+# --- man pages (scdoc), pkg-config file, install ---
+# PREFIX and DESTDIR as usual; LIBDIR may be a multiarch directory
+# (Debian: LIBDIR=/usr/lib/x86_64-linux-gnu). uninstall removes exactly what
+# install wrote.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MAN_SRC := $(wildcard docs/man/*.scd)
+MAN := $(patsubst docs/man/%.scd,$(BUILD)/man/%,$(MAN_SRC))
+PUBLIC_HEADERS := $(wildcard include/vmcfg/*.h)
+
+.PHONY: man install uninstall deb
+man: $(MAN)
+
+$(BUILD)/man/%: docs/man/%.scd
+	@mkdir -p $(dir $@)
+	scdoc <$< >$@
+
+# The prefix is only known at install time, so the .pc file is written then.
+$(BUILD)/pkgconfig/vmcfg.pc: VERSION FORCE
+	@mkdir -p $(dir $@)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+		'Name: vmcfg' \
+		'Description: VM configuration files of a partitioning hypervisor: parse, check, convert, build' \
+		'Version: $(VERSION)' \
+		'Libs: -L$${libdir} -lvmcfg' \
+		'Libs.private: $(LDLIBS_HOST)' \
+		'Cflags: -I$${includedir}' >$@
+FORCE:
+
+install: all man $(BUILD)/pkgconfig/vmcfg.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/vmcfg \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/vmcfg
+	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libvmcfg.a
+	install -m 0644 $(SO) $(DESTDIR)$(LIBDIR)/$(notdir $(SO))
+	ln -sf $(notdir $(SO)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libvmcfg.so
+	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/vmcfg/
+	install -m 0644 $(BUILD)/pkgconfig/vmcfg.pc $(DESTDIR)$(PKGCONFIGDIR)/vmcfg.pc
+	install -m 0644 tools/vmcfg/completion.bash $(DESTDIR)$(BASHCOMPDIR)/vmcfg
+	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(filter %.3,$(MAN)) $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vmcfg $(DESTDIR)$(LIBDIR)/libvmcfg.a \
+		$(DESTDIR)$(LIBDIR)/$(notdir $(SO)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+		$(DESTDIR)$(LIBDIR)/libvmcfg.so $(DESTDIR)$(PKGCONFIGDIR)/vmcfg.pc \
+		$(DESTDIR)$(BASHCOMPDIR)/vmcfg \
+		$(addprefix $(DESTDIR)$(INCLUDEDIR)/vmcfg/,$(notdir $(PUBLIC_HEADERS))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN)))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(filter %.3,$(MAN)))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN))))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/vmcfg
+
+# Debian packages (debian/) built from a copy of the tree, into $(BUILD)/deb;
+# fails when lintian reports an error.
+deb:
+	@scripts/deps.sh deb
+	BUILD=$(BUILD) scripts/build-deb.sh
+
 clean:
 	rm -rf $(BUILD)
 
