@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Installs the Debian packages the build, the tests and the demo need, if any are missing.
-# Usage: scripts/deps.sh [build|run|perf|test|all]   (default: all)
+# Usage: scripts/deps.sh [build|run|perf|test|deb|all]   (default: all)
 #   build  compilers (host and aarch64 cross) for the library, CLI and hypervisor
 #   run    build + QEMU, to boot the hypervisor
 #   perf   run + perf, for make bench-linux-tlb
 #   test, all  everything the test suite, fuzzers and device-tree tools need
+#   deb    build + what make deb needs (dpkg-buildpackage, debhelper, lintian)
 set -euo pipefail
 
 build_pkgs="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libfdt-dev device-tree-compiler"
 run_pkgs="$build_pkgs qemu-system-arm"
-test_pkgs="libcmocka-dev clang libclang-rt-14-dev python3 chromium"
+test_pkgs="libcmocka-dev clang libclang-rt-14-dev python3 chromium universal-ctags g++ scdoc pkg-config man-db"
 all_pkgs="$run_pkgs $test_pkgs"
+deb_pkgs="$build_pkgs scdoc dpkg-dev debhelper fakeroot lintian universal-ctags g++"
 
 case "${1:-all}" in
   build) want=$build_pkgs ;;
   run) want=$run_pkgs ;;
   perf) want="$run_pkgs linux-perf" ;;
+  deb) want=$deb_pkgs ;;
   test|all) want=$all_pkgs ;;
-  *) echo "usage: $0 [build|run|perf|test|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|run|perf|test|deb|all]" >&2; exit 2 ;;
 esac
 
 missing=()
