@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # vmcfg — top-level build. Everything is built out of tree under $(BUILD).
 #
-#   make               library (build/lib/libvmcfg.a) and CLI (build/bin/vmcfg)
+#   make               libraries (build/lib/libvmcfg.a, .so) and CLI (build/bin/vmcfg)
 #   make run           boot the demo system on the reference hypervisor under QEMU
 #   make demo-cli      the command-line tool's tour (scripts/demo.sh)
 #   make test          every test: unit tests, again under ASan+UBSan, integration
