@@ -210,7 +210,7 @@ uninstall:
 		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN)))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(filter %.3,$(MAN)))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN))))
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/vmcfg
+	rmdir $(DESTDIR)$(INCLUDEDIR)/vmcfg 2>/dev/null || true
 
 # Debian packages (debian/) built from a copy of the tree, into $(BUILD)/deb;
 # fails when lintian reports an error.
