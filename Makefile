@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: MIT
 # vmcfg — top-level build. Everything is built out of tree under $(BUILD).
 #
-#   make               library (build/lib/libvmcfg.a) and CLI (build/bin/vmcfg)
+#   make               libraries (build/lib/libvmcfg.a, .so) and CLI (build/bin/vmcfg)
 #   make run           boot the demo system on the reference hypervisor under QEMU
 #   make demo-cli      the command-line tool's tour (scripts/demo.sh)
 #   make test          every test: unit tests, again under ASan+UBSan, integration
 #   make freestanding  core library for aarch64 -ffreestanding; checks its symbols
 #   make deps          install missing Debian packages (scripts/deps.sh)
+#   ./build.sh ARGS    make ARGS on a machine without make (installs it first)
+#   make install       install into $(DESTDIR)$(PREFIX) (uninstall removes it again)
+#   make deb           Debian packages into build/deb, checked by lintian
 #
 # Sources are found by folder: every lib/<stage>/*.c is part of the library;
 # lib/host and lib/fdt are host-only, the rest is the freestanding core.
@@ -38,7 +41,14 @@ HEADERS := $(wildcard include/vmcfg/*.h lib/*/*.h tools/vmcfg/*.h tests/unit/*.h
 
 LDLIBS_HOST := $(if $(wildcard lib/fdt/*.c),-lfdt)
 
+# The one version number (VERSION): the soname, the .pc file and the Debian
+# changelog take it from there; vmcfg/base.h's VMCFG_VERSION must equal it.
+VERSION := $(shell cat VERSION)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+
 LIB := $(BUILD)/lib/libvmcfg.a
+SO := $(BUILD)/lib/libvmcfg.so.$(VERSION)
+SONAME := libvmcfg.so.$(SOMAJOR)
 CLI := $(BUILD)/bin/vmcfg
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 ASAN_LIB := $(BUILD)/asan/lib/libvmcfg.a
@@ -48,7 +58,7 @@ ASAN_UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRC))
 .PHONY: all lib cli run demo-cli test freestanding deps clean
 all: lib cli
 
-lib: $(LIB)
+lib: $(LIB) $(SO)
 cli: $(CLI)
 
 deps:
@@ -67,14 +77,33 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS_HOST) -c $< -o $@
 
-$(LIB): $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+# Library objects serve both libraries: position-independent, and hidden
+# unless a public header declares them (VMCFG_BEGIN_DECLS in vmcfg/base.h).
+LIB_CFLAGS := -fPIC -fvisibility=hidden
+$(BUILD)/obj/lib/%.o: lib/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_HOST) $(LIB_CFLAGS) -c $< -o $@
+
+$(LIB): $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) | $(BUILD)/version.ok
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(SO): $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) | $(BUILD)/version.ok
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined $(LDFLAGS) -o $@ $^ $(LDLIBS_HOST)
+	ln -sf $(notdir $@) $(dir $@)$(SONAME)
+	ln -sf $(SONAME) $(dir $@)libvmcfg.so
+
+# VERSION is the one place; the header and debian/changelog must agree with it.
+$(BUILD)/version.ok: VERSION include/vmcfg/base.h $(wildcard debian/changelog)
+	scripts/check-version.sh
+	@mkdir -p $(dir $@)
+	touch $@
+
 $(CLI): $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC)) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HOST) -o $@ $^ $(LDLIBS_HOST)
+	$(CC) $(CFLAGS_HOST) $(LDFLAGS) -o $@ $^ $(LDLIBS_HOST)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -122,6 +151,73 @@ freestanding:
 	@scripts/deps.sh build
 	$(MAKE) $(BUILD)/freestanding/libvmcfg-core.a
 	CROSS=$(CROSS) scripts/check-freestanding.sh $(BUILD)/freestanding/libvmcfg-core.a
+
+# --- man pages (scdoc), pkg-config file, install ---
+# PREFIX and DESTDIR as usual; LIBDIR may be a multiarch directory
+# (Debian: LIBDIR=/usr/lib/x86_64-linux-gnu). uninstall removes exactly what
+# install wrote.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MAN_SRC := $(wildcard docs/man/*.scd)
+MAN := $(patsubst docs/man/%.scd,$(BUILD)/man/%,$(MAN_SRC))
+PUBLIC_HEADERS := $(wildcard include/vmcfg/*.h)
+
+.PHONY: man install uninstall deb
+man: $(MAN)
+
+$(BUILD)/man/%: docs/man/%.scd
+	@mkdir -p $(dir $@)
+	scdoc <$< >$@
+
+# The prefix is only known at install time, so the .pc file is written then.
+$(BUILD)/pkgconfig/vmcfg.pc: VERSION FORCE
+	@mkdir -p $(dir $@)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+		'Name: vmcfg' \
+		'Description: VM configuration files of a partitioning hypervisor: parse, check, convert, build' \
+		'Version: $(VERSION)' \
+		'Libs: -L$${libdir} -lvmcfg' \
+		'Libs.private: $(LDLIBS_HOST)' \
+		'Cflags: -I$${includedir}' >$@
+FORCE:
+
+install: all man $(BUILD)/pkgconfig/vmcfg.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/vmcfg \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/vmcfg
+	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libvmcfg.a
+	install -m 0644 $(SO) $(DESTDIR)$(LIBDIR)/$(notdir $(SO))
+	ln -sf $(notdir $(SO)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libvmcfg.so
+	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/vmcfg/
+	install -m 0644 $(BUILD)/pkgconfig/vmcfg.pc $(DESTDIR)$(PKGCONFIGDIR)/vmcfg.pc
+	install -m 0644 tools/vmcfg/completion.bash $(DESTDIR)$(BASHCOMPDIR)/vmcfg
+	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(filter %.3,$(MAN)) $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vmcfg $(DESTDIR)$(LIBDIR)/libvmcfg.a \
+		$(DESTDIR)$(LIBDIR)/$(notdir $(SO)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+		$(DESTDIR)$(LIBDIR)/libvmcfg.so $(DESTDIR)$(PKGCONFIGDIR)/vmcfg.pc \
+		$(DESTDIR)$(BASHCOMPDIR)/vmcfg \
+		$(addprefix $(DESTDIR)$(INCLUDEDIR)/vmcfg/,$(notdir $(PUBLIC_HEADERS))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN)))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(filter %.3,$(MAN)))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN))))
+	rmdir $(DESTDIR)$(INCLUDEDIR)/vmcfg 2>/dev/null || true
+
+# Debian packages (debian/) built from a copy of the tree, into $(BUILD)/deb;
+# fails when lintian reports an error.
+deb:
+	@scripts/deps.sh deb
+	BUILD=$(BUILD) scripts/build-deb.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -11,6 +11,7 @@
 #   fuzz    build + clang and its libFuzzer runtime (make fuzz-*)
 #   render  headless Chromium: the PNG checks of tests/map/run and make map-picture
 #   bench-toml  g++, toml++ and Python, for make bench-toml
+#   deb     build + what make deb needs (dpkg-buildpackage, debhelper, lintian, scdoc)
 #   all     every set above (CI)
 # As root apt-get runs directly; otherwise through sudo, when there is one.
 set -euo pipefail
@@ -19,10 +20,11 @@ make_pkgs="make"
 build_pkgs="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libfdt-dev device-tree-compiler"
 run_pkgs="$build_pkgs qemu-system-arm"
 linux_pkgs="$run_pkgs python3"
-test_pkgs="$linux_pkgs libcmocka-dev"
+test_pkgs="$linux_pkgs libcmocka-dev universal-ctags g++ scdoc pkg-config man-db"
 fuzz_pkgs="$build_pkgs clang libclang-rt-14-dev"
 render_pkgs="chromium"
 bench_toml_pkgs="g++ libtomlplusplus-dev python3"
+deb_pkgs="$build_pkgs scdoc dpkg-dev debhelper fakeroot lintian universal-ctags g++"
 
 case "${1:-all}" in
   make) want=$make_pkgs ;;
@@ -34,8 +36,9 @@ case "${1:-all}" in
   fuzz) want=$fuzz_pkgs ;;
   render) want=$render_pkgs ;;
   bench-toml) want=$bench_toml_pkgs ;;
-  all) want="$test_pkgs $fuzz_pkgs $render_pkgs" ;;
-  *) echo "usage: $0 [make|build|run|linux|perf|test|fuzz|render|bench-toml|all]" >&2; exit 2 ;;
+  deb) want=$deb_pkgs ;;
+  all) want="$test_pkgs $fuzz_pkgs $render_pkgs $deb_pkgs" ;;
+  *) echo "usage: $0 [make|build|run|linux|perf|test|fuzz|render|bench-toml|deb|all]" >&2; exit 2 ;;
 esac
 
 missing=()

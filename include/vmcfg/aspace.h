@@ -27,6 +27,8 @@
 #include "vmcfg/base.h"
 #include "vmcfg/hal.h"
 
+VMCFG_BEGIN_DECLS
+
 /* ---------------------------------------------------------------------
  * Page-table formats
  * ------------------------------------------------------------------- */
@@ -385,5 +387,7 @@ void vmcfg_aspace_stats(const struct vmcfg_aspace *as, struct vmcfg_aspace_stats
  * address (see struct vmcfg_pt_format.regs for errors).
  */
 int vmcfg_aspace_regs(const struct vmcfg_aspace *as, unsigned pa_bits, struct vmcfg_pt_regs *out);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_ASPACE_H */

@@ -15,7 +15,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VMCFG_VERSION "0.1.0"
+#define VMCFG_VERSION "0.1.0" /* checked against the top-level VERSION file by make */
+
+/*
+ * Every public header wraps its declarations in these: C linkage for C++,
+ * and default visibility, so they alone are exported from libvmcfg.so (the
+ * library is compiled with -fvisibility=hidden; tests/namespace checks it).
+ */
+#ifdef __cplusplus
+#define VMCFG_BEGIN_DECLS extern "C" { _Pragma("GCC visibility push(default)")
+#define VMCFG_END_DECLS _Pragma("GCC visibility pop") }
+#else
+#define VMCFG_BEGIN_DECLS _Pragma("GCC visibility push(default)")
+#define VMCFG_END_DECLS _Pragma("GCC visibility pop")
+#endif
+
+VMCFG_BEGIN_DECLS
 
 /*
  * Error codes. Every function that can fail returns 0 or one of these
@@ -176,5 +191,7 @@ static inline bool vmcfg_mul_u64(uint64_t a, uint64_t b, uint64_t *out)
 {
 	return !__builtin_mul_overflow(a, b, out);
 }
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_BASE_H */

@@ -29,6 +29,8 @@
 
 #include "vmcfg/spec.h"
 
+VMCFG_BEGIN_DECLS
+
 enum vmcfg_arch {
 	VMCFG_ARCH_UNKNOWN = 0,
 	VMCFG_ARCH_AARCH64,
@@ -249,5 +251,7 @@ int vmcfg_ivc_static_layout(const struct vmcfg_system *sys, const char *name,
 int vmcfg_ivc_static_find(const struct vmcfg_system *sys, const char *name,
 			  uint64_t window_gpa, uint64_t window_size, size_t decl,
 			  struct vmcfg_ivc_placement *out);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_CHECK_H */

@@ -13,6 +13,8 @@
 
 #include "vmcfg/spec.h"
 
+VMCFG_BEGIN_DECLS
+
 struct vmcfg_vm_mem_region {
 	uint64_t gpa, size;
 	uint32_t flags; /* VMCFG_MEM_* */
@@ -154,5 +156,7 @@ int vmcfg_vm_config_vcpu_affinities(const struct vmcfg_vm_config *cfg, struct vm
  * interrupt_mode), numbers as JSON integers, absent values as null.
  */
 void vmcfg_vm_config_emit_json(const struct vmcfg_vm_config *cfg, const struct vmcfg_writer *w);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_CONFIG_H */

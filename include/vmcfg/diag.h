@@ -14,6 +14,8 @@
 
 #include "vmcfg/base.h"
 
+VMCFG_BEGIN_DECLS
+
 enum vmcfg_severity {
 	VMCFG_SEV_NOTE = 0,    /* information, e.g. a rule skipped for lack of a platform */
 	VMCFG_SEV_WARNING = 1, /* probably a mistake; the VM can still be built */
@@ -171,5 +173,7 @@ void vmcfg_diags_sort(struct vmcfg_diags *d);
  * length, at least 1). For "did you mean" hints.
  */
 const char *vmcfg_nearest_name(const char *word, size_t len, const char *const *names, size_t n);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_DIAG_H */

@@ -22,6 +22,8 @@
 #include "vmcfg/check.h"
 #include "vmcfg/config.h"
 
+VMCFG_BEGIN_DECLS
+
 /* ---------------------------------------------------------------- loading */
 
 /*
@@ -351,5 +353,7 @@ int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm
 			  const struct vmcfg_fdt_expansion *exp,
 			  const struct vmcfg_fdt_guest_opts *opts, struct vmcfg_diags *diags,
 			  char **blob, size_t *size);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_FDT_H */

@@ -14,6 +14,8 @@
 
 #include "vmcfg/base.h"
 
+VMCFG_BEGIN_DECLS
+
 enum vmcfg_log_level {
 	VMCFG_LOG_ERROR,
 	VMCFG_LOG_WARN,
@@ -140,5 +142,7 @@ struct vmcfg_hal vmcfg_sim_mem_hal(struct vmcfg_sim_mem *sim);
 
 /* Whether the frame holding pa is managed by sim and in use. */
 bool vmcfg_sim_mem_frame_in_use(const struct vmcfg_sim_mem *sim, uint64_t pa);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_HAL_H */

@@ -8,6 +8,8 @@
 
 #include "vmcfg/base.h"
 
+VMCFG_BEGIN_DECLS
+
 /* An allocator on malloc/realloc/free; ud is unused. */
 extern const struct vmcfg_allocator vmcfg_host_allocator;
 
@@ -29,5 +31,7 @@ struct vmcfg_allocator vmcfg_counting_allocator(struct vmcfg_counting_alloc *sta
  * VMCFG_ENOMEM. Free the buffer with free().
  */
 int vmcfg_read_file(const char *path, char **data, size_t *len);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_HOST_H */

@@ -35,6 +35,8 @@
 
 #include "vmcfg/vm.h"
 
+VMCFG_BEGIN_DECLS
+
 /* The reference's hypercall numbers (HVC/ECALL with the code in x0/a0). */
 enum {
 	VMCFG_HVC_IVC_PUBLISH = 3,     /* x1 key, x2 base_ptr, x3 size_ptr */
@@ -192,5 +194,7 @@ int vmcfg_ivc_subscribe_at(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, 
 
 /* Frames the registry holds for channels (for accounting and tests). */
 uint64_t vmcfg_ivc_frames(const struct vmcfg_ivc_registry *reg);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_IVC_H */

@@ -8,6 +8,8 @@
 
 #include "vmcfg/base.h"
 
+VMCFG_BEGIN_DECLS
+
 /*
  * Writes s (len bytes) as a JSON string with quotes: '"', '\\' and control
  * characters escaped (\n \t … or \u00XX), bytes ≥ 0x80 passed through
@@ -23,5 +25,7 @@ void vmcfg_json_write_i64(const struct vmcfg_writer *w, int64_t v);
 
 /* Writes a NUL-terminated string as is (punctuation, keys already quoted). */
 void vmcfg_json_write_raw(const struct vmcfg_writer *w, const char *s);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_JSON_H */

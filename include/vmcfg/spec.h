@@ -24,6 +24,8 @@
 #include "vmcfg/diag.h"
 #include "vmcfg/toml.h"
 
+VMCFG_BEGIN_DECLS
+
 /* An unsigned integer from the file. set is false when absent or invalid. */
 struct vmcfg_spec_u64 {
 	uint64_t v;
@@ -255,5 +257,7 @@ int vmcfg_vm_spec_emit_toml_commented(const struct vmcfg_vm_spec *spec, const ch
 
 /* Writes spec as JSON (named fields, numbers as JSON integers). */
 void vmcfg_vm_spec_emit_json(const struct vmcfg_vm_spec *spec, const struct vmcfg_writer *w);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_SPEC_H */

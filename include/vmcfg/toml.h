@@ -28,6 +28,8 @@
 
 #include "vmcfg/base.h"
 
+VMCFG_BEGIN_DECLS
+
 #define VMCFG_TOML_MAX_DEPTH 256
 
 enum vmcfg_toml_type {
@@ -198,5 +200,7 @@ size_t vmcfg_toml_format_datetime(const struct vmcfg_toml_datetime *dt, char *bu
  * for NULL arguments, VMCFG_ENOMEM when a very long text cannot be copied).
  */
 int vmcfg_toml_float_to_double(const char *text, size_t len, double *out);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_TOML_H */

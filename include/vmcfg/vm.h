@@ -30,6 +30,8 @@
 #include "vmcfg/check.h"
 #include "vmcfg/config.h"
 
+VMCFG_BEGIN_DECLS
+
 /* ---------------------------------------------------------------------
  * The device bus
  * ------------------------------------------------------------------- */
@@ -434,5 +436,7 @@ int vmcfg_vm_stage2_regs(const struct vmcfg_vm *vm, struct vmcfg_pt_regs *out);
  * regions, across adjacent ones). len 0 never does. Never overflows.
  */
 bool vmcfg_vm_range_is_ram(const struct vmcfg_vm *vm, uint64_t gpa, uint64_t len);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_VM_H */
