@@ -33,6 +33,8 @@ static const char *expected_type(const struct spec_type *t)
 		return "an array or a table";
 	case SPEC_TABLE:
 		return "a table";
+	case SPEC_BOOL:
+		return "a boolean";
 	}
 	return "?";
 }
@@ -345,6 +347,8 @@ static void decode_value(struct decoder *d, const struct spec_field *f, const st
 	case SPEC_RECORD:
 	case SPEC_TABLE:
 		decode_record(d, f, v, p, base);
+		break;
+	case SPEC_BOOL: /* not in VM files */
 		break;
 	}
 }
