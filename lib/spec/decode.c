@@ -221,6 +221,9 @@ static void report_unknown_key(struct decoder *d, const struct spec_type *t,
 	const char *near = vmcfg_nearest_name(k->name, k->len, names, n);
 	if (near) {
 		vmcfg_spec_report_hint(d, g, "did you mean `%s`?", near);
+		if (g)
+			if (vmcfg_diag_fix(d->diags, g, k->span, near))
+				d->err = VMCFG_ENOMEM;
 		return;
 	}
 	char buf[320];

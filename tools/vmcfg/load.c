@@ -27,7 +27,7 @@ static const char *display_name(const char *path)
 /* Reads path; an unreadable file becomes an E0001 finding and sets io_error. */
 static int read_source(struct vm_set *set, const char *path, char **text, size_t *len)
 {
-	int rc = vmcfg_read_file(path, text, len);
+	int rc = set->read ? set->read(set->read_ud, path, text, len) : vmcfg_read_file(path, text, len);
 	if (rc != VMCFG_EIO)
 		return rc;
 	struct vmcfg_loc loc = { display_name(path), { 0, 0, 0, 0 } };
@@ -184,6 +184,8 @@ int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
 	int rc = 0;
 
 	memset(set, 0, sizeof *set);
+	set->read = opts->read;
+	set->read_ud = opts->read_ud;
 	vmcfg_diags_init(&set->diags, &vmcfg_host_allocator);
 	if (opts->system_path) {
 		n = 0;

@@ -32,12 +32,21 @@ struct vm_set {
 	struct report_source *sources; /* count VM files, then the system file */
 	size_t source_count;
 	bool io_error; /* a file could not be read (exit status 2) */
+	/* How files are read (vm_set_options.read), NULL: from disk. */
+	int (*read)(void *ud, const char *path, char **text, size_t *len);
+	void *read_ud;
 };
 
 struct vm_set_options {
 	const char *system_path;   /* a system file naming the VM files (paths then unused) */
 	const char *platform_path; /* a host device tree (.dtb or .dts) as the platform */
 	bool strict;               /* warnings count as errors */
+	/*
+	 * NULL, or reads path into a malloc'd *text like vmcfg_read_file (the
+	 * language server passes its editors' unsaved buffers this way).
+	 */
+	int (*read)(void *ud, const char *path, char **text, size_t *len);
+	void *read_ud;
 };
 
 /*
