@@ -134,7 +134,7 @@ static size_t values(const struct spec_type *t, vmcfg_complete_fn fn, void *ud)
 	if (t->kind == SPEC_U64 && t->u64.check == vmcfg_spec_check_emu_type) {
 		for (size_t i = 0; i < vmcfg_spec_emu_type_count; i++, n++) {
 			const struct vmcfg_spec_emu_type_info *e = &vmcfg_spec_emu_types[i];
-			vmcfg_snprintf(insert, sizeof insert, "%#04x", (unsigned)e->value);
+			vmcfg_snprintf(insert, sizeof insert, "0x%02x", (unsigned)e->value);
 			char detail[64];
 			if (e->cfg_arity >= 0)
 				vmcfg_snprintf(detail, sizeof detail, "cfg_list: %d value%s", e->cfg_arity,
