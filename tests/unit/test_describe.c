@@ -4,11 +4,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "vmcfg/check.h"
 #include "vmcfg/describe.h"
 #include "vmcfg/diag.h"
 #include "vmcfg/host.h"
@@ -140,6 +142,48 @@ static void test_fix(void **state)
 	vmcfg_diags_free(&d);
 }
 
+/*
+ * lib/check decodes system files by hand; the table describes them. Every
+ * key the table lists is one the decoder knows: a file using them all
+ * decodes without a finding.
+ */
+static void test_system_keys_agree(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"vms = [\"a.toml\"]\n"
+		"[platform]\narch = \"aarch64\"\ncpu_num = 1\nphys_cpu_ids = [0x0]\nipa_bits = 40\n"
+		"ram = [[0x4000_0000, 0x1000_0000]]\nhypervisor_memory = [{ base = 0x4000_0000, size = 0x10_0000 }]\n"
+		"reserved = [[\"gic\", 0x800_0000, 0x1_0000]]\n"
+		"[[ivc]]\nkey = 1\npublisher = \"a\"\nsize = 0x1000\nstatic = true\n"
+		"subscribers = [{ vm = \"b\", access = \"rw\" }]\n";
+	static const struct vmcfg_key_step platform[] = { KEY("platform") }, ivc[] = { KEY("ivc") };
+	static const struct vmcfg_key_step subscriber[] = { KEY("ivc"), KEY("subscribers"), AT(0) };
+	const struct { const struct vmcfg_key_step *path; size_t depth; } tables[] = {
+		{ NULL, 0 }, { platform, 1 }, { ivc, 1 }, { subscriber, 3 },
+	};
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+		struct seen s = { 0 };
+		assert_true(vmcfg_key_complete_names(VMCFG_FILE_SYSTEM, tables[t].path, tables[t].depth, collect,
+						     &s) > 0);
+		for (size_t i = 0; i < s.n; i++) {
+			char key[40];
+			snprintf(key, sizeof key, "%s = ", s.labels[i]);
+			if (!strstr(text, key) && !(t == 0 && strstr(text, s.labels[i])))
+				fail_msg("the fixture lacks `%s`", s.labels[i]);
+		}
+	}
+	struct vmcfg_diags d;
+	struct vmcfg_system *sys = NULL;
+	vmcfg_diags_init(&d, &vmcfg_host_allocator);
+	assert_int_equal(vmcfg_system_load(text, sizeof text - 1, "s.toml", &vmcfg_host_allocator, &d, &sys), 0);
+	assert_non_null(sys);
+	for (size_t i = 0; i < d.count; i++)
+		fail_msg("%s: %s", d.items[i].code, d.items[i].message);
+	vmcfg_system_free(sys);
+	vmcfg_diags_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_complete),
 		cmocka_unit_test(test_schema_args),
 		cmocka_unit_test(test_fix),
+		cmocka_unit_test(test_system_keys_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
