@@ -223,6 +223,13 @@ async function main() {
   check(actions.length === 1 && actions[0].edit.changes[sys][0].newText === '"alpha"',
     'code action for the misspelt VM name', actions);
 
+  // An unsaved buffer (no file: URI) is checked too, and answered at its own URI.
+  const untitled = 'untitled:Untitled-1';
+  conn.sendNotification(rpc.DidOpenTextDocumentNotification.type,
+    { textDocument: { uri: untitled, languageId: 'toml', version: 1, text: BAD } });
+  d = await diagnostics(untitled);
+  check(d.length === 3 && d[1].code === 'W0106', 'an untitled buffer gets its diagnostics at its URI', summary(d));
+
   // Robustness: malformed input gets an error, the server goes on.
   const errors = [];
   conn.onError((e) => errors.push(e));

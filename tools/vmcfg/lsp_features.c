@@ -49,8 +49,15 @@ static void put_span(struct vmcfg_lsp_buf *b, const struct vm_set *set, const ch
 	vmcfg_lsp_put_range(b, src->text, src->len, span.offset, end > src->len ? src->len : end);
 }
 
-static void put_uri(struct vmcfg_lsp_buf *b, const char *path)
+/* The URI of path: an open document keeps the URI the editor gave it. */
+static void put_uri(struct vmcfg_lsp_server *s, struct vmcfg_lsp_buf *b, const char *path)
 {
+	for (size_t i = 0; i < s->count; i++) {
+		if (!strcmp(s->docs[i].path, path)) {
+			vmcfg_lsp_buf_json_str(b, s->docs[i].uri, strlen(s->docs[i].uri));
+			return;
+		}
+	}
 	char *uri = vmcfg_lsp_path_to_uri(path);
 	if (!uri) {
 		b->failed = true;
@@ -60,7 +67,7 @@ static void put_uri(struct vmcfg_lsp_buf *b, const char *path)
 	free(uri);
 }
 
-static void put_diag(struct vmcfg_lsp_buf *b, const struct vm_set *set, const struct vmcfg_diag *g)
+static void put_diag(struct vmcfg_lsp_server *s, struct vmcfg_lsp_buf *b, const struct vm_set *set, const struct vmcfg_diag *g)
 {
 	static const int severity[] = { 3, 2, 1 }; /* note: information, warning, error */
 	vmcfg_lsp_buf_puts(b, "{\"range\":");
@@ -78,7 +85,7 @@ static void put_diag(struct vmcfg_lsp_buf *b, const struct vm_set *set, const st
 	free(m.data);
 	if (g->related.span.line && g->related.file) {
 		vmcfg_lsp_buf_puts(b, ",\"relatedInformation\":[{\"location\":{\"uri\":");
-		put_uri(b, g->related.file);
+		put_uri(s, b, g->related.file);
 		vmcfg_lsp_buf_puts(b, ",\"range\":");
 		put_span(b, set, g->related.file, g->related.span);
 		vmcfg_lsp_buf_puts(b, "},\"message\":");
@@ -94,7 +101,7 @@ static void publish_file(struct vmcfg_lsp_server *s, const struct vm_set *set, c
 {
 	struct vmcfg_lsp_buf b = { 0 };
 	vmcfg_lsp_buf_puts(&b, "{\"uri\":");
-	put_uri(&b, file);
+	put_uri(s, &b, file);
 	vmcfg_lsp_buf_puts(&b, ",\"diagnostics\":[");
 	bool first = true;
 	for (size_t i = 0; i < set->diags.count; i++) {
@@ -104,7 +111,7 @@ static void publish_file(struct vmcfg_lsp_server *s, const struct vm_set *set, c
 		if (!first)
 			vmcfg_lsp_buf_puts(&b, ",");
 		first = false;
-		put_diag(&b, set, g);
+		put_diag(s, &b, set, g);
 	}
 	vmcfg_lsp_buf_puts(&b, "]}");
 	if (!b.failed)
@@ -335,7 +342,7 @@ int vmcfg_lsp_definition(struct vmcfg_lsp_server *s, const struct vmcfg_json *pa
 			continue;
 		found = true;
 		vmcfg_lsp_buf_puts(out, "{\"uri\":");
-		put_uri(out, f->path);
+		put_uri(s, out, f->path);
 		vmcfg_lsp_buf_puts(out, ",\"range\":");
 		if (step_is(&c.path[0], "vms") || !f->text)
 			vmcfg_lsp_buf_puts(out, "{\"start\":{\"line\":0,\"character\":0},"
@@ -387,7 +394,7 @@ int vmcfg_lsp_code_action(struct vmcfg_lsp_server *s, const struct vmcfg_json *p
 		vmcfg_lsp_buf_json_str(out, title.data, title.len);
 		free(title.data);
 		vmcfg_lsp_buf_puts(out, ",\"kind\":\"quickfix\",\"isPreferred\":true,\"diagnostics\":[");
-		put_diag(out, &set, g);
+		put_diag(s, out, &set, g);
 		vmcfg_lsp_buf_puts(out, "],\"edit\":{\"changes\":{");
 		vmcfg_lsp_buf_json_str(out, doc->uri, strlen(doc->uri));
 		vmcfg_lsp_buf_puts(out, ":[{\"range\":");
