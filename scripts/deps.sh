@@ -11,6 +11,7 @@
 #   fuzz    build + clang and its libFuzzer runtime (make fuzz-*)
 #   render  headless Chromium: the PNG checks of tests/map/run and make map-picture
 #   bench-toml  g++, toml++ and Python, for make bench-toml
+#   editors test + Node.js and npm: the language server and taplo checks (make test-editors)
 #   deb     build + what make deb needs (dpkg-buildpackage, debhelper, lintian, scdoc)
 #   all     every set above (CI)
 # As root apt-get runs directly; otherwise through sudo, when there is one.
@@ -20,7 +21,11 @@ make_pkgs="make"
 build_pkgs="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libfdt-dev device-tree-compiler"
 run_pkgs="$build_pkgs qemu-system-arm"
 linux_pkgs="$run_pkgs python3"
-test_pkgs="$linux_pkgs libcmocka-dev universal-ctags g++ scdoc pkg-config man-db"
+test_pkgs="$linux_pkgs libcmocka-dev universal-ctags g++ scdoc pkg-config man-db python3-jsonschema"
+# Node.js and npm (the LSP client and taplo come from the npm registry at test time);
+# a machine that has npm already (e.g. from NodeSource) keeps it.
+editors_pkgs="$test_pkgs"
+command -v npm >/dev/null 2>&1 || editors_pkgs="$editors_pkgs nodejs npm"
 fuzz_pkgs="$build_pkgs clang libclang-rt-14-dev"
 render_pkgs="chromium"
 bench_toml_pkgs="g++ libtomlplusplus-dev python3"
@@ -36,9 +41,10 @@ case "${1:-all}" in
   fuzz) want=$fuzz_pkgs ;;
   render) want=$render_pkgs ;;
   bench-toml) want=$bench_toml_pkgs ;;
+  editors) want=$editors_pkgs ;;
   deb) want=$deb_pkgs ;;
-  all) want="$test_pkgs $fuzz_pkgs $render_pkgs $deb_pkgs" ;;
-  *) echo "usage: $0 [make|build|run|linux|perf|test|fuzz|render|bench-toml|deb|all]" >&2; exit 2 ;;
+  all) want="$editors_pkgs $fuzz_pkgs $render_pkgs $deb_pkgs" ;;
+  *) echo "usage: $0 [make|build|run|linux|perf|test|fuzz|render|bench-toml|editors|deb|all]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -114,6 +114,13 @@ struct vmcfg_diag {
 	struct vmcfg_loc related;     /* related.span.line == 0: none */
 	const char *related_message;  /* "first declared here"; NULL if no related */
 	const char *hint;             /* NULL if none: "did you mean `kernel_load_addr`?" */
+	/*
+	 * A mechanical fix, when the hint is one: replace the text at
+	 * fix_span (in primary.file) by fix (TOML, e.g. `"passthrough"`).
+	 * fix NULL: none. For editors' code actions.
+	 */
+	const char *fix;
+	struct vmcfg_span fix_span;
 };
 
 /*
@@ -150,6 +157,14 @@ int vmcfg_diag_relate(struct vmcfg_diags *d, struct vmcfg_diag *diag, struct vmc
 /* Sets the hint of diag (formatted, copied). 0 or VMCFG_ENOMEM. */
 int vmcfg_diag_hint(struct vmcfg_diags *d, struct vmcfg_diag *diag, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Sets the mechanical fix of diag: replace the text at span (in the
+ * primary file) by text (copied). 0, VMCFG_EINVAL (NULL diag or text) or
+ * VMCFG_ENOMEM.
+ */
+int vmcfg_diag_fix(struct vmcfg_diags *d, struct vmcfg_diag *diag, struct vmcfg_span span,
+		   const char *text);
 
 /* Raises every warning to an error (for --strict / -W error); counts follow. */
 void vmcfg_diags_promote(struct vmcfg_diags *d);

@@ -196,6 +196,21 @@ int vmcfg_diag_hint(struct vmcfg_diags *d, struct vmcfg_diag *diag, const char *
 	return 0;
 }
 
+int vmcfg_diag_fix(struct vmcfg_diags *d, struct vmcfg_diag *diag, struct vmcfg_span span,
+		   const char *text)
+{
+	if (!diag || !text)
+		return VMCFG_EINVAL;
+	const char *copy = vmcfg_arena_strndup(&d->arena, text, strlen(text));
+	if (!copy) {
+		d->oom = true;
+		return VMCFG_ENOMEM;
+	}
+	diag->fix = copy;
+	diag->fix_span = span;
+	return 0;
+}
+
 void vmcfg_diags_promote(struct vmcfg_diags *d)
 {
 	for (size_t i = 0; i < d->count; i++) {

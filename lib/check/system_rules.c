@@ -472,8 +472,15 @@ static void check_participant(struct sys_check *c, const struct vmcfg_ivc_channe
 		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_IVC_UNKNOWN_VM, check_loc(file, name->span), &g,
 					   "IVC channel %llu names VM `%s`, which is not in the system",
 					   (unsigned long long)ch->key.v, name->s));
-		if (g && near)
+		if (g && near) {
+			char quoted[72];
 			note_oom(c, vmcfg_diag_hint(c->d, g, "did you mean `%s`?", near));
+			/* A fix only when near fits and the name was written as a plain "string". */
+			if (strlen(near) < sizeof quoted - 2 && name->span.length == name->len + 2) {
+				vmcfg_snprintf(quoted, sizeof quoted, "\"%s\"", near);
+				note_oom(c, vmcfg_diag_fix(c->d, g, name->span, quoted));
+			}
+		}
 		return;
 	}
 	struct ivc_use *u = &uses[vm];

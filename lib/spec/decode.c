@@ -33,6 +33,8 @@ static const char *expected_type(const struct spec_type *t)
 		return "an array or a table";
 	case SPEC_TABLE:
 		return "a table";
+	case SPEC_BOOL:
+		return "a boolean";
 	}
 	return "?";
 }
@@ -219,6 +221,9 @@ static void report_unknown_key(struct decoder *d, const struct spec_type *t,
 	const char *near = vmcfg_nearest_name(k->name, k->len, names, n);
 	if (near) {
 		vmcfg_spec_report_hint(d, g, "did you mean `%s`?", near);
+		if (g)
+			if (vmcfg_diag_fix(d->diags, g, k->span, near))
+				d->err = VMCFG_ENOMEM;
 		return;
 	}
 	char buf[320];
@@ -345,6 +350,8 @@ static void decode_value(struct decoder *d, const struct spec_field *f, const st
 	case SPEC_RECORD:
 	case SPEC_TABLE:
 		decode_record(d, f, v, p, base);
+		break;
+	case SPEC_BOOL: /* not in VM files */
 		break;
 	}
 }

@@ -98,6 +98,8 @@ static void emit_value(const struct vmcfg_writer *w, const struct spec_field *f,
 	case SPEC_TABLE:
 		emit_object(w, f->type, v, level, true);
 		break;
+	case SPEC_BOOL: /* not in VM files */
+		break;
 	}
 }
 

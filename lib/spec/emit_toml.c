@@ -251,6 +251,7 @@ static size_t emit_value(struct emitter *e, const struct spec_field *f, const vo
 		emit_record(e, f->type, v, line);
 		break;
 	case SPEC_TABLE: /* tables are only at the top (emit_file) */
+	case SPEC_BOOL:  /* not in VM files */
 		break;
 	}
 	return line;

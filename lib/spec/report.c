@@ -117,4 +117,9 @@ void vmcfg_spec_report_bad_choice(struct decoder *d, const struct path *p, struc
 		vmcfg_spec_report_hint(d, g, "did you mean `%s`? (values are case-sensitive)", near);
 	else
 		vmcfg_spec_report_hint(d, g, "did you mean `%s`?", near);
+	if (near && g) {
+		char quoted[72];
+		vmcfg_snprintf(quoted, sizeof quoted, "\"%s\"", near);
+		note_oom(d, vmcfg_diag_fix(d->diags, g, at, quoted));
+	}
 }

@@ -24,7 +24,15 @@ enum spec_kind {
 	SPEC_IRQ_MODE, /* enum vmcfg_irq_mode, a string with aliases */
 	SPEC_LIST,     /* a TOML array of elements of one type */
 	SPEC_RECORD,   /* a positional array or a table with named fields */
-	SPEC_TABLE     /* a table with named fields */
+	SPEC_TABLE,    /* a table with named fields */
+	SPEC_BOOL      /* true/false: only in descriptions (the system file), never decoded here */
+};
+
+/* A named value of an enumeration or a flag bit, for documentation and editors. */
+struct spec_value {
+	uint64_t value;
+	const char *name;    /* "MapAlloc" */
+	const char *meaning; /* NULL or a few words */
 };
 
 /* How the emitters write an integer. */
@@ -38,6 +46,7 @@ enum spec_radix {
 
 struct spec_field {
 	const char *name; /* the key; NULL for the element of a list */
+	const char *doc;  /* what the key means, one sentence (hover text, schema description) */
 	const struct spec_type *type;
 	bool required;
 	/*
@@ -74,6 +83,15 @@ struct spec_type {
 			uint64_t max;
 			enum spec_radix radix;
 			spec_u64_check_fn check; /* NULL: any value up to max */
+			/*
+			 * For descriptions only (the decoder's rules are check):
+			 * the least valid value, and the named values — the only
+			 * valid ones, or with bits the valid flag bits.
+			 */
+			uint64_t min;
+			const struct spec_value *values;
+			size_t value_count;
+			bool bits;
 		} u64;
 		struct {
 			const char *const *choices; /* NULL: any string */
@@ -89,12 +107,22 @@ struct spec_type {
 			const struct spec_field *fields; /* records: in positional order */
 			size_t count;
 			spec_finish_fn finish; /* NULL: none */
+			/* Descriptions: the table may be a string instead, meaning this; NULL: no. */
+			const char *or_string;
 		} rec;
 	};
 };
 
 /* The whole file: a table of the tables [base], [kernel], [devices]. */
 extern const struct spec_type vmcfg_spec_file_type;
+
+/*
+ * The system file (docs/system-file.md) described the same way, for the
+ * schema and editors. lib/check decodes it by hand; its key lists and
+ * ranges must agree with this table (tests/schema checks both accept the
+ * same files). Offsets are unused (0).
+ */
+extern const struct spec_type vmcfg_spec_system_file_type;
 
 /* The checks schema.c refers to (rules.c). */
 bool vmcfg_spec_check_vm_type(struct decoder *d, const struct vmcfg_spec_u64 *v, const struct path *p);

@@ -26,5 +26,6 @@ int cmd_toml2json(int argc, char **argv);
 int cmd_dtb(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_map(int argc, char **argv);
+int cmd_lsp(int argc, char **argv);
 
 #endif

@@ -27,7 +27,7 @@ static const char *display_name(const char *path)
 /* Reads path; an unreadable file becomes an E0001 finding and sets io_error. */
 static int read_source(struct vm_set *set, const char *path, char **text, size_t *len)
 {
-	int rc = vmcfg_read_file(path, text, len);
+	int rc = set->read ? set->read(set->read_ud, path, text, len) : vmcfg_read_file(path, text, len);
 	if (rc != VMCFG_EIO)
 		return rc;
 	struct vmcfg_loc loc = { display_name(path), { 0, 0, 0, 0 } };
@@ -180,10 +180,19 @@ static int load_system(struct vm_set *set, const char *path, char ***paths, size
 int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
 		const struct vm_set_options *opts)
 {
+	return vm_set_load_with(set, paths, n, opts, NULL, NULL);
+}
+
+int vm_set_load_with(struct vm_set *set, char *const *paths, size_t n,
+		     const struct vm_set_options *opts,
+		     int (*read)(void *ud, const char *path, char **text, size_t *len), void *read_ud)
+{
 	char **owned_paths = NULL;
 	int rc = 0;
 
 	memset(set, 0, sizeof *set);
+	set->read = read;
+	set->read_ud = read_ud;
 	vmcfg_diags_init(&set->diags, &vmcfg_host_allocator);
 	if (opts->system_path) {
 		n = 0;

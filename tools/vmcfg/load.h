@@ -32,6 +32,9 @@ struct vm_set {
 	struct report_source *sources; /* count VM files, then the system file */
 	size_t source_count;
 	bool io_error; /* a file could not be read (exit status 2) */
+	/* How files are read (vm_set_load_with), NULL: from disk. */
+	int (*read)(void *ud, const char *path, char **text, size_t *len);
+	void *read_ud;
 };
 
 struct vm_set_options {
@@ -51,6 +54,15 @@ struct vm_set_options {
  */
 int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
 		const struct vm_set_options *opts);
+
+/*
+ * Like vm_set_load, reading every file through read (path into a malloc'd
+ * *text, with vmcfg_read_file's contract): the language server passes its
+ * editors' unsaved buffers this way. read NULL reads from disk.
+ */
+int vm_set_load_with(struct vm_set *set, char *const *paths, size_t n,
+		     const struct vm_set_options *opts,
+		     int (*read)(void *ud, const char *path, char **text, size_t *len), void *read_ud);
 
 void vm_set_free(struct vm_set *set);
 

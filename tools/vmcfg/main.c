@@ -17,6 +17,7 @@ const struct command vmcfg_commands[] = {
 	  cmd_build },
 	{ "map", "the memory map of host and guests, as text and (--svg) a picture", cmd_map },
 	{ "dtb", "the guest device tree of a VM, against the host's (--platform)", cmd_dtb },
+	{ "lsp", "a language server for editors (LSP over stdio)", cmd_lsp },
 	{ "toml2json", "read TOML (FILE or stdin), print tagged JSON (toml-test decoder protocol)",
 	  cmd_toml2json },
 	{ NULL, NULL, NULL }
