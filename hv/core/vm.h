@@ -39,6 +39,7 @@ enum hv_trap_class {
 	HV_TRAP_RAM_TOUCH, /* first access to a RAM leaf, zeroed then (trap.c touch_ram) */
 	HV_TRAP_IRQ_SLICE,
 	HV_TRAP_IRQ_VTIMER,
+	HV_TRAP_IRQ_PTIMER, /* the hardware timer behind a vCPU's emulated physical one */
 	HV_TRAP_IRQ_OTHER, /* kicks, maintenance interrupts, spurious */
 	HV_TRAP_SERROR,
 	HV_TRAP_CLASSES
