@@ -43,6 +43,10 @@ HV_CFLAGS := $(FS_CFLAGS) -g
 HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,$(HV_LDS)
 
 HV_OBJ := $(patsubst %,$(HV_DIR)/%.o,$(basename $(HV_SRC))) $(HV_DIR)/files.o
+# lib/fdt, unchanged, for guest DTs at boot (core/guest_dt.c): all but dtc.c,
+# which runs the dtc program.
+HV_FDT_SRC := $(filter-out lib/fdt/dtc.c,$(wildcard lib/fdt/*.c))
+HV_FDT_OBJ := $(patsubst %.c,$(HV_DIR)/fdt/%.o,$(HV_FDT_SRC))
 HV_LIB_OBJ := $(patsubst %.c,$(HV_DIR)/%.o,$(HV_LIB_SRC))
 HV_LIB := $(HV_DIR)/libvmcfg-core.a
 
@@ -83,8 +87,8 @@ $(HV_DIR)/files.o: $(HV_DIR)/files.S
 # downloads and unpacks it into $(HV_LIBFDT_DIR)/src at build time: none of its
 # code is in this repository), compiled with the hypervisor's freestanding flags;
 # <string.h>, <stdlib.h> and <limits.h> come from hv/libfdt-env (hv/core/libc.c's functions).
-# Not linked into hv.elf yet: nothing in the hypervisor calls it so far
-# (hv/README.md, "Device trees").
+# Linked into hv.elf with lib/fdt (HV_FDT_OBJ), so `make hv` downloads it once
+# per build folder.
 HV_LIBFDT_DIR := $(HV_DIR)/libfdt
 HV_LIBFDT := $(HV_LIBFDT_DIR)/libfdt.a
 HV_LIBFDT_NAMES := fdt fdt_ro fdt_rw fdt_sw fdt_wip fdt_strerror fdt_empty_tree fdt_addresses fdt_check
@@ -113,5 +117,10 @@ $(HV_LIB): $(HV_LIB_OBJ)
 	rm -f $@
 	$(CROSS)ar rcs $@ $^
 
-$(HV_ELF): $(HV_OBJ) $(HV_LIB) $(HV_LDS)
-	$(CROSS)gcc $(HV_LDFLAGS) -o $@ $(HV_OBJ) $(HV_LIB)
+# lib/fdt's sources as they are, against libfdt's headers and hv/libfdt-env.
+$(HV_DIR)/fdt/%.o: %.c $(HEADERS) $(HV_LIBFDT_DIR)/src/VERSION.debian $(wildcard hv/libfdt-env/*.h)
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(HV_LIBFDT_CPPFLAGS) $(CPPFLAGS) $(HV_CFLAGS) -c $< -o $@
+
+$(HV_ELF): $(HV_OBJ) $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT) $(HV_LDS)
+	$(CROSS)gcc $(HV_LDFLAGS) -o $@ $(HV_OBJ) $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT)

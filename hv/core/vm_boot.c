@@ -8,6 +8,7 @@
 #include "core/console.h"
 #include "core/files.h"
 #include "core/frames.h"
+#include "core/guest_dt.h"
 #include "core/heap.h"
 #include "core/ivc.h"
 #include "core/libc.h"
@@ -256,6 +257,7 @@ static bool create_vm(struct vm_file *f, const struct vmcfg_system *sys, struct 
 		hv_log("vm '%s' (%s): not started: %s", name, f->path, vmcfg_strerror(err));
 		return false;
 	}
+	hv_guest_dt_build(f->spec, f->cfg, sys);
 	err = hv_vm_create(hv, f->cfg, f->path, sys, vmid);
 	if (!err) {
 		/* Placing comes last: once its vCPUs are in a run queue, nothing may fail. */
