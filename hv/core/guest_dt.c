@@ -52,33 +52,38 @@ void hv_guest_dt_init(const void *blob, size_t size)
 	vmcfg_diags_free(&diags);
 }
 
-void hv_guest_dt_build(const struct vmcfg_vm_spec *spec, const struct vmcfg_vm_config *cfg,
-		       const struct vmcfg_system *sys)
+void *hv_guest_dt_build(const struct vmcfg_vm_spec *spec, const struct vmcfg_vm_config *cfg,
+			const struct vmcfg_system *sys, size_t *size)
 {
 	struct vmcfg_fdt_expansion *exp = NULL;
 	struct vmcfg_fdt_guest_opts opts = { 0, sys }; /* ramdisk size unknown: no linux,initrd-* */
 	struct vmcfg_diags diags;
 	char *blob = NULL;
-	size_t size = 0;
 	int err;
 
+	*size = 0;
 	if (!host)
-		return;
+		return NULL;
 	vmcfg_diags_init(&diags, &hv_heap);
 	err = vmcfg_fdt_check(host, NULL, &spec, 1, NULL, &diags);
 	if (!err)
 		err = vmcfg_fdt_expand_spec(host, spec, &diags, &exp);
 	if (!err && !diags.errors)
-		err = vmcfg_fdt_guest_build(host, cfg, exp, &opts, &diags, &blob, &size);
+		err = vmcfg_fdt_guest_build(host, cfg, exp, &opts, &diags, &blob, size);
 	if (err)
 		hv_log("vm '%s': guest DT not built: %s", cfg->name, vmcfg_strerror(err));
 	else if (diags.errors)
 		hv_log("vm '%s': guest DT not built: %zu error(s) against the host DT", cfg->name,
 		       diags.errors);
 	else
-		hv_log("vm '%s': guest DT built at boot: %zu bytes, CRC-32 %#010x", cfg->name, size,
-		       (unsigned)crc32((const uint8_t *)blob, size));
-	free(blob);
+		hv_log("vm '%s': guest DT built at boot: %zu bytes, CRC-32 %#010x", cfg->name, *size,
+		       (unsigned)crc32((const uint8_t *)blob, *size));
+	if (err || diags.errors) {
+		free(blob);
+		blob = NULL;
+		*size = 0;
+	}
 	vmcfg_fdt_expansion_free(exp);
 	vmcfg_diags_free(&diags);
+	return blob;
 }
