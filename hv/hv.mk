@@ -7,6 +7,8 @@
 #                  under QEMU; QEMU's exit status is the hypervisor's (hv/README.md).
 #                  SYSTEM=examples/qemu/system.toml picks another built-in system
 #                  file, VMS=hello,uart some of its VMs (default: all).
+#   make hv-libfdt $(BUILD)/hv/libfdt/libfdt.a: libfdt from Debian's source, built
+#                  with the hypervisor's flags (downloads it: scripts/libfdt-src.sh)
 #
 # Folders are the architecture: hv/arch/$(HV_ARCH), hv/platform/$(HV_PLATFORM),
 # hv/core. The core library is compiled with the same flags into an archive,
@@ -41,6 +43,10 @@ HV_CFLAGS := $(FS_CFLAGS) -g
 HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,$(HV_LDS)
 
 HV_OBJ := $(patsubst %,$(HV_DIR)/%.o,$(basename $(HV_SRC))) $(HV_DIR)/files.o
+# lib/fdt, unchanged, for guest DTs at boot (core/guest_dt.c): all but dtc.c,
+# which runs the dtc program.
+HV_FDT_SRC := $(filter-out lib/fdt/dtc.c,$(wildcard lib/fdt/*.c))
+HV_FDT_OBJ := $(patsubst %.c,$(HV_DIR)/fdt/%.o,$(HV_FDT_SRC))
 HV_LIB_OBJ := $(patsubst %.c,$(HV_DIR)/%.o,$(HV_LIB_SRC))
 HV_LIB := $(HV_DIR)/libvmcfg-core.a
 
@@ -77,9 +83,44 @@ $(HV_DIR)/files.S: $(HV_CONFIGS) $(HV_GUEST_BINS) hv/embed.sh hv/hv.mk
 $(HV_DIR)/files.o: $(HV_DIR)/files.S
 	$(CROSS)gcc -c $< -o $@
 
+# libfdt for the hypervisor, from Debian's packaged source (scripts/libfdt-src.sh
+# downloads and unpacks it into $(HV_LIBFDT_DIR)/src at build time: none of its
+# code is in this repository), compiled with the hypervisor's freestanding flags;
+# <string.h>, <stdlib.h> and <limits.h> come from hv/libfdt-env (hv/core/libc.c's functions).
+# Linked into hv.elf with lib/fdt (HV_FDT_OBJ), so `make hv` downloads it once
+# per build folder.
+HV_LIBFDT_DIR := $(HV_DIR)/libfdt
+HV_LIBFDT := $(HV_LIBFDT_DIR)/libfdt.a
+HV_LIBFDT_NAMES := fdt fdt_ro fdt_rw fdt_sw fdt_wip fdt_strerror fdt_empty_tree fdt_addresses fdt_check
+HV_LIBFDT_OBJ := $(HV_LIBFDT_NAMES:%=$(HV_LIBFDT_DIR)/obj/%.o)
+HV_LIBFDT_CPPFLAGS := -Ihv/libfdt-env -Ihv -I$(HV_LIBFDT_DIR)/src/libfdt
+# Its code, not ours: -Wcast-align flags its struct pointer casts into the
+# blob, whose fields it reads through fdt32_ld & co. byte by byte.
+HV_LIBFDT_CFLAGS := $(filter-out -Wcast-align,$(HV_CFLAGS))
+
+.PHONY: hv-libfdt
+hv-libfdt: $(HV_LIBFDT)
+
+$(HV_LIBFDT_DIR)/src/VERSION.debian: scripts/libfdt-src.sh
+	scripts/libfdt-src.sh $(HV_LIBFDT_DIR)
+
+$(HV_LIBFDT_DIR)/obj/%.o: $(HV_LIBFDT_DIR)/src/VERSION.debian hv/libfdt-env/string.h \
+		hv/libfdt-env/stdlib.h hv/libfdt-env/limits.h hv/core/libc.h
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(HV_LIBFDT_CPPFLAGS) $(HV_LIBFDT_CFLAGS) -c $(HV_LIBFDT_DIR)/src/libfdt/$*.c -o $@
+
+$(HV_LIBFDT): $(HV_LIBFDT_OBJ)
+	rm -f $@
+	$(CROSS)ar rcs $@ $^
+
 $(HV_LIB): $(HV_LIB_OBJ)
 	rm -f $@
 	$(CROSS)ar rcs $@ $^
 
-$(HV_ELF): $(HV_OBJ) $(HV_LIB) $(HV_LDS)
-	$(CROSS)gcc $(HV_LDFLAGS) -o $@ $(HV_OBJ) $(HV_LIB)
+# lib/fdt's sources as they are, against libfdt's headers and hv/libfdt-env.
+$(HV_DIR)/fdt/%.o: %.c $(HEADERS) $(HV_LIBFDT_DIR)/src/VERSION.debian $(wildcard hv/libfdt-env/*.h)
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(HV_LIBFDT_CPPFLAGS) $(CPPFLAGS) $(HV_CFLAGS) -c $< -o $@
+
+$(HV_ELF): $(HV_OBJ) $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT) $(HV_LDS)
+	$(CROSS)gcc $(HV_LDFLAGS) -o $@ $(HV_OBJ) $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT)

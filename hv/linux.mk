@@ -78,6 +78,7 @@ $(LINUX_DIR)/files.S: $(wildcard $(LINUX_CONFIG_DIR)/*.toml) $(LINUX_DIR)/vmlinu
 $(LINUX_DIR)/files.o: $(LINUX_DIR)/files.S
 	$(CROSS)gcc -c $< -o $@
 
-$(LINUX_ELF): $(filter-out $(HV_DIR)/files.o,$(HV_OBJ)) $(LINUX_DIR)/files.o $(HV_LIB) $(HV_LDS)
+$(LINUX_ELF): $(filter-out $(HV_DIR)/files.o,$(HV_OBJ)) $(LINUX_DIR)/files.o $(HV_FDT_OBJ) $(HV_LIB) \
+		$(HV_LIBFDT) $(HV_LDS)
 	$(CROSS)gcc $(HV_LDFLAGS) -o $@ $(filter-out $(HV_DIR)/files.o,$(HV_OBJ)) \
-		$(LINUX_DIR)/files.o $(HV_LIB)
+		$(LINUX_DIR)/files.o $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT)

@@ -6,6 +6,7 @@
 #include "core/frames.h"
 #include "core/heap.h"
 #include "core/libc.h"
+#include "vmcfg/host.h"
 
 #define PAGE VMCFG_PAGE_SIZE
 
@@ -40,3 +41,6 @@ static void *heap_fn(void *ud, void *ptr, size_t osize, size_t nsize)
 }
 
 const struct vmcfg_allocator hv_heap = { .fn = heap_fn, .ud = NULL };
+
+/* lib/fdt's allocator (lib/host's on the host), for the guest DTs of core/guest_dt.c. */
+const struct vmcfg_allocator vmcfg_host_allocator = { .fn = heap_fn, .ud = NULL };

@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * memcpy, memmove, memset, memcmp, strlen for the freestanding build.
+ * The C library functions the freestanding build needs: memcpy, memmove,
+ * memset, memcmp, strlen for everything; the rest for libfdt and lib/fdt
+ * (hv/libfdt-env).
  * EL2 runs with its MMU off, so every access is to Device memory and must be
  * naturally aligned: bulk work uses 8-byte accesses only when both pointers
  * allow it, bytes otherwise. hv.mk builds this file with
  * -fno-tree-loop-distribute-patterns so GCC cannot turn these loops back
  * into calls to themselves.
  */
+#include <stdarg.h>
 #include <stdint.h>
 
+#include "core/heap.h"
 #include "core/libc.h"
+#include "libfdt-env/stdio.h"
+#include "libfdt-env/stdlib.h"
 
 static int both_aligned(const void *a, const void *b)
 {
@@ -98,4 +104,158 @@ size_t strlen(const char *s)
 	while (*p)
 		p++;
 	return (size_t)(p - s);
+}
+
+void *memchr(const void *s, int c, size_t n)
+{
+	const uint8_t *p = s;
+
+	for (; n; n--, p++)
+		if (*p == (uint8_t)c)
+			return (void *)(uintptr_t)p;
+	return NULL;
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+char *strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+
+	do {
+		if (*s == (char)c)
+			last = s;
+	} while (*s++);
+	return (char *)(uintptr_t)last;
+}
+
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)(uintptr_t)s;
+		if (!*s)
+			return NULL;
+	}
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+size_t strspn(const char *s, const char *accept)
+{
+	size_t n = 0;
+
+	while (s[n] && strchr(accept, s[n]))
+		n++;
+	return n;
+}
+
+/*
+ * malloc & co. for lib/fdt, over hv_heap (whole frames a block: lib/fdt
+ * allocates a few hundred blocks a guest DT). A header before each block
+ * keeps its size, which hv_heap's free and resize need.
+ */
+#define BLOCK_HEADER 16 /* keeps blocks 16-byte aligned, as malloc's are */
+
+void *malloc(size_t size)
+{
+	uint8_t *p;
+
+	if (size > SIZE_MAX - BLOCK_HEADER)
+		return NULL;
+	p = hv_heap.fn(hv_heap.ud, NULL, 0, size + BLOCK_HEADER);
+	if (!p)
+		return NULL;
+	*(size_t *)(void *)p = size;
+	return p + BLOCK_HEADER;
+}
+
+void *calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	p = malloc(n * size);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
+void free(void *ptr)
+{
+	uint8_t *p = ptr;
+
+	if (p)
+		hv_heap.fn(hv_heap.ud, p - BLOCK_HEADER, *(size_t *)(void *)(p - BLOCK_HEADER) +
+							 BLOCK_HEADER, 0);
+}
+
+void *realloc(void *ptr, size_t size)
+{
+	uint8_t *p = ptr;
+	size_t old;
+
+	if (!p)
+		return malloc(size);
+	if (!size) {
+		free(ptr);
+		return NULL;
+	}
+	if (size > SIZE_MAX - BLOCK_HEADER)
+		return NULL;
+	old = *(size_t *)(void *)(p - BLOCK_HEADER);
+	p = hv_heap.fn(hv_heap.ud, p - BLOCK_HEADER, old + BLOCK_HEADER, size + BLOCK_HEADER);
+	if (!p)
+		return NULL;
+	*(size_t *)(void *)p = size;
+	return p + BLOCK_HEADER;
+}
+
+/*
+ * A stable sort (insertion, by swapping bytes): glibc's qsort is a merge
+ * sort, so stable, and equal keys must come out in the host's order for
+ * the guest DT to be the CLI's byte for byte. lib/fdt sorts at most a
+ * DT's nodes.
+ */
+void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	uint8_t *a = base;
+
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && cmp(a + (j - 1) * size, a + j * size) > 0; j--)
+			for (size_t k = 0; k < size; k++) {
+				uint8_t t = a[(j - 1) * size + k];
+
+				a[(j - 1) * size + k] = a[j * size + k];
+				a[j * size + k] = t;
+			}
+}
+
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return (int)vmcfg_vsnprintf(buf, size, fmt, ap);
+}
+
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }

@@ -7,6 +7,7 @@
 #include "arch/aarch64/gic.h"
 #include "core/console.h"
 #include "core/dtb.h"
+#include "core/guest_dt.h"
 #include "core/frames.h"
 #include "core/libc.h"
 #include "core/panic.h"
@@ -73,6 +74,7 @@ void hv_main(uint64_t boot_x0)
 		hv_panic("frame allocator: %s", vmcfg_strerror(err));
 	hv_log("RAM: %u bank(s), %zu MiB free of %zu MiB", dtb.mem_count,
 	       frames_free() >> (20 - VMCFG_PAGE_SHIFT), frames_total() >> (20 - VMCFG_PAGE_SHIFT));
+	hv_guest_dt_init(blob, dtb.total_size);
 
 	online = cpu_start_secondaries(dtb.cpu_mpidr, dtb.cpu_count);
 	hv_log("%u of %u CPUs online", online, dtb.cpu_count);

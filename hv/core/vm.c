@@ -108,9 +108,10 @@ static void reset_vcpus(struct hv_vm *hv)
 	const struct vmcfg_vm *vm = hv->vm;
 
 	/*
-	 * x0 at entry: the DTB's GPA when a DTB image was loaded, else 0. The
-	 * config's dtb_load_addr alone names an empty page (the guest DT
-	 * generator is host-only), and 0 tells a guest plainly "no DTB".
+	 * x0 at entry: the DTB's GPA when a DTB image was loaded (a dtb_path,
+	 * or the guest DT built at boot), else 0: a dtb_load_addr whose guest
+	 * DT could not be built names an empty page, and 0 tells a guest
+	 * plainly "no DTB".
 	 */
 	for (uint32_t i = 0; i < vm->vcpu_count; i++)
 		vcpu_reset(&hv->vcpus[i], hv, i, vm->vcpus[i].arch_id, vm->vcpus[i].entry,
@@ -119,6 +120,7 @@ static void reset_vcpus(struct hv_vm *hv)
 }
 
 int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char *cfg_path,
+		 const void *guest_dt, size_t guest_dt_size,
 		 const struct vmcfg_system *sys, uint16_t vmid)
 {
 	struct vmcfg_vm_create_opts opts = {
@@ -150,6 +152,10 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 	err = find_images(cfg, cfg_path, hv->images, &hv->image_count);
 	if (err)
 		return err;
+	/* dtb_load_addr alone: the guest DT built at boot goes there (docs/config-reference.md). */
+	if (cfg->dtb.has_load_gpa && !cfg->dtb.path && guest_dt)
+		hv->images[hv->image_count++] = (struct vmcfg_vm_image_data){ VMCFG_IMAGE_DTB, guest_dt,
+									       guest_dt_size };
 	opts.image_count = hv->image_count;
 	/* Failures are reported through the HAL's log (frames.c) by vmcfg_vm_create itself. */
 	err = vmcfg_vm_create(cfg, sys, frames_hal(), &opts, &vm);

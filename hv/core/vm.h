@@ -39,6 +39,7 @@ enum hv_trap_class {
 	HV_TRAP_RAM_TOUCH, /* first access to a RAM leaf, zeroed then (trap.c touch_ram) */
 	HV_TRAP_IRQ_SLICE,
 	HV_TRAP_IRQ_VTIMER,
+	HV_TRAP_IRQ_PTIMER, /* the hardware timer behind a vCPU's emulated physical one */
 	HV_TRAP_IRQ_OTHER, /* kicks, maintenance interrupts, spurious */
 	HV_TRAP_SERROR,
 	HV_TRAP_CLASSES
@@ -71,13 +72,16 @@ struct hv_vm {
 
 /*
  * Builds hv from cfg with lib/vm's vmcfg_vm_create (sys gives the platform; the
- * images are the built-in files cfg names, relative to cfg_path), VMID
- * vmid, and prepares its vCPUs from the VM's vCPU plan: vCPU 0 runnable at
+ * images are the built-in files cfg names, relative to cfg_path, and when
+ * cfg has a dtb_load_addr without a dtb_path, guest_dt: the guest DT built
+ * at boot, guest_dt_size bytes, NULL when none; it must outlive the VM, as
+ * a reset writes it again), VMID vmid, and prepares its vCPUs from the VM's vCPU plan: vCPU 0 runnable at
  * its entry, the others off until the guest starts them (PSCI CPU_ON).
  * Reports why when it fails (naming the VM and cfg_path). Returns 0 or a
  * VMCFG_E* code; on failure nothing is left allocated.
  */
 int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char *cfg_path,
+		 const void *guest_dt, size_t guest_dt_size,
 		 const struct vmcfg_system *sys, uint16_t vmid);
 
 /*

@@ -8,6 +8,7 @@
 #include "core/console.h"
 #include "core/files.h"
 #include "core/frames.h"
+#include "core/guest_dt.h"
 #include "core/heap.h"
 #include "core/ivc.h"
 #include "core/libc.h"
@@ -15,6 +16,7 @@
 #include "core/sched.h"
 #include "core/vm.h"
 #include "core/vm_boot.h"
+#include "libfdt-env/stdlib.h"
 #include "vmcfg/check.h"
 
 /* Longest VM file path: the built-in paths are short source-tree paths. */
@@ -28,6 +30,8 @@ struct vm_file {
 	struct vmcfg_vm_spec *spec;   /* NULL: not built in, or not TOML (reported) */
 	size_t errors;          /* error findings located in this file */
 	struct vmcfg_vm_config *cfg;  /* set once converted; kept until its VM is gone */
+	void *guest_dt;               /* its guest DT built at boot (or NULL), kept as long */
+	size_t guest_dt_size;
 };
 
 static bool str_eq(const char *a, const char *b)
@@ -256,7 +260,8 @@ static bool create_vm(struct vm_file *f, const struct vmcfg_system *sys, struct 
 		hv_log("vm '%s' (%s): not started: %s", name, f->path, vmcfg_strerror(err));
 		return false;
 	}
-	err = hv_vm_create(hv, f->cfg, f->path, sys, vmid);
+	f->guest_dt = hv_guest_dt_build(f->spec, f->cfg, sys, &f->guest_dt_size);
+	err = hv_vm_create(hv, f->cfg, f->path, f->guest_dt, f->guest_dt_size, sys, vmid);
 	if (!err) {
 		/* Placing comes last: once its vCPUs are in a run queue, nothing may fail. */
 		err = hv_ivc_attach(hv);
@@ -409,6 +414,7 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	for (size_t i = 0; files && i < sys->vm_count; i++) {
 		vmcfg_vm_config_free(files[i].cfg);
 		vmcfg_vm_spec_free(files[i].spec);
+		free(files[i].guest_dt);
 	}
 	vmcfg_system_free(sys);
 	vmcfg_diags_free(&diags);

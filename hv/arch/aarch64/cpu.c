@@ -157,8 +157,9 @@ void cpu_init(uint32_t index)
 	 * - VPIDR_EL2: guests read this CPU's own MIDR_EL1; VMPIDR_EL2 is per
 	 *   vCPU (vcpu_load), from its phys_cpu_ids entry.
 	 * - CNTHCTL_EL2: guests may read the physical counter (EL1PCTEN) but
-	 *   not program the physical timer (EL1PCEN = 0 traps it); they have
-	 *   the virtual timer, with no offset (CNTVOFF_EL2 = 0).
+	 *   not program the physical timer (EL1PCEN = 0 traps it: ptimer.c
+	 *   emulates it, using the hardware one underneath); they have the
+	 *   virtual timer, with no offset (CNTVOFF_EL2 = 0).
 	 * - MDCR_EL2: the debug registers (breakpoints, watchpoints, MDSCR_EL1,
 	 *   the OS lock) are this CPU's, not switched with the vCPU: untrapped,
 	 *   one guest's breakpoints would fire in whichever VM runs here next.
@@ -176,6 +177,7 @@ void cpu_init(uint32_t index)
 	idreg_init(c);
 	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	sysreg_write(cntvoff_el2, 0);
+	sysreg_write(cntp_ctl_el0, 0); /* armed only for a vCPU's deadline (ptimer.c) */
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
 	sysreg_write(mdcr_el2, MDCR_TDA | MDCR_TDOSA | MDCR_TDRA | PMCR_N(sysreg_read(pmcr_el0)));
 	/* The virtual CPU interface stays off until a vCPU with a vGIC enters (vgic.c). */

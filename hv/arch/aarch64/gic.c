@@ -40,7 +40,7 @@
  * SGI another CPU sends to make this one re-enter its guest.
  */
 static const uint32_t el2_intids[] = { GIC_INTID_KICK, GIC_INTID_MAINTENANCE, GIC_INTID_CNTHP,
-				       GIC_INTID_VTIMER };
+				       GIC_INTID_VTIMER, GIC_INTID_PTIMER };
 
 /* ICC_SGI1R_EL1: TargetList [15:0], Aff1 [23:16], INTID [27:24], Aff2 [39:32], Aff3 [55:48]. */
 #define SGI1R(intid, mpidr)                                                                  \
@@ -145,11 +145,13 @@ uint32_t gic_take_irq(void)
 	if (intid == INTID_SPURIOUS)
 		return intid;
 	if (intid != GIC_INTID_KICK && intid != GIC_INTID_MAINTENANCE && intid != GIC_INTID_CNTHP &&
-	    intid != GIC_INTID_VTIMER)
+	    intid != GIC_INTID_VTIMER && intid != GIC_INTID_PTIMER)
 		hv_panic("GIC: interrupt %u, which the hypervisor never enabled", intid);
 	/* Disarm before deactivation: the timer's level output would re-pend the PPI at once. */
 	if (intid == GIC_INTID_CNTHP)
 		gic_slice_stop();
+	if (intid == GIC_INTID_PTIMER) /* ptimer.c re-arms it from the vCPU's state */
+		sysreg_write(cntp_ctl_el0, 0);
 	sysreg_write(icc_eoir1_el1, intid); /* priority drop only (EOImode 1) */
 	if (intid != GIC_INTID_VTIMER)
 		sysreg_write(icc_dir_el1, intid);

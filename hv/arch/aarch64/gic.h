@@ -21,6 +21,7 @@
 #define GIC_INTID_MAINTENANCE 25 /* the virtual CPU interface's maintenance interrupt */
 #define GIC_INTID_CNTHP 26       /* the EL2 physical timer: the time slice */
 #define GIC_INTID_VTIMER 27      /* the EL1 virtual timer of the vCPU running */
+#define GIC_INTID_PTIMER 30      /* the EL1 physical timer: the running vCPU's emulated one's deadline (ptimer.c) */
 
 /* Boot CPU, once: the distributor (affinity routing and Group 1 on). */
 void gic_dist_init(void);

@@ -5,6 +5,7 @@
  * report"; nothing a guest does reaches hv_panic.
  */
 #include "arch/aarch64/gic.h"
+#include "arch/aarch64/ptimer.h"
 #include "arch/aarch64/stage2.h"
 #include "arch/aarch64/trap.h"
 #include "arch/aarch64/vgic.h"
@@ -70,7 +71,7 @@ static void trap_smc(struct vcpu *v)
 
 /*
  * MSR/MRS trapped by TID3 (the ID registers), TIDCP, TACR, TLOR,
- * CNTHCTL_EL2, MDCR_EL2 (the debug registers), or HCR_EL2.IMO for the SGI
+ * CNTHCTL_EL2 (the physical timer: ptimer.c), MDCR_EL2 (the debug registers), or HCR_EL2.IMO for the SGI
  * register (ISS: Op0 [21:20] Op2
  * [19:17] Op1 [16:14] CRn [13:10] Rt [9:5] CRm [4:1] Direction [0], 1 = read).
  */
@@ -85,7 +86,7 @@ static void trap_sysreg(struct vcpu *v)
 	uint64_t iss = ESR_ISS(v->esr);
 	unsigned rt = (unsigned)(iss >> 5 & 31);
 
-	if (idreg_trap(v, iss))
+	if (idreg_trap(v, iss) || ptimer_trap(v, iss))
 		return;
 	if ((iss & ISS_SYSREG_MASK) == ISS_ICC_SGI1R && !(iss & 1) && v->vm->vgic.on) {
 		vgic_sgi(v, rt == 31 ? 0 : v->regs.x[rt]);
@@ -294,6 +295,7 @@ static const char *const class_names[HV_TRAP_CLASSES] = {
 	[HV_TRAP_RAM_TOUCH] = "RAM touch",
 	[HV_TRAP_IRQ_SLICE] = "IRQ slice",
 	[HV_TRAP_IRQ_VTIMER] = "IRQ vtimer",
+	[HV_TRAP_IRQ_PTIMER] = "IRQ ptimer",
 	[HV_TRAP_IRQ_OTHER] = "IRQ other",
 	[HV_TRAP_SERROR] = "SError",
 };
@@ -342,6 +344,10 @@ void trap_handle(struct vcpu *v, uint64_t kind)
 		case GIC_INTID_VTIMER:
 			count(v, HV_TRAP_IRQ_VTIMER);
 			vgic_vtimer_fired(v);
+			break;
+		case GIC_INTID_PTIMER:
+			count(v, HV_TRAP_IRQ_PTIMER);
+			ptimer_fired(v);
 			break;
 		default:
 			count(v, HV_TRAP_IRQ_OTHER);

@@ -150,6 +150,7 @@ static void vcpu_load(struct vcpu *v)
 	sysreg_write(ich_ap0r0_el2, v->ich_ap0r0);
 	sysreg_write(ich_ap1r0_el2, v->ich_ap1r0);
 	isb();
+	ptimer_load(v);
 	c->loaded = v;
 }
 
@@ -195,7 +196,8 @@ static void vcpu_put(struct vcpu *v)
 	v->ich_vmcr = sysreg_read(ich_vmcr_el2);
 	v->ich_ap0r0 = sysreg_read(ich_ap0r0_el2);
 	v->ich_ap1r0 = sysreg_read(ich_ap1r0_el2);
-	/* Its virtual timer must not fire into whoever runs next. */
+	/* Its virtual timer must not fire into whoever runs next, nor its physical one. */
+	ptimer_put(v);
 	sysreg_write(cntv_ctl_el0, 0);
 	isb();
 	/*

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/aarch64/ptimer.h"
 #include "arch/aarch64/sysreg.h"
 
 struct hv_vm;
@@ -116,6 +117,7 @@ struct vcpu {
 	 * it, and set there again by vcpu_load.
 	 */
 	bool vtimer_active;
+	struct ptimer ptimer; /* its EL1 physical timer, emulated (ptimer.c) */
 	uint32_t id;
 	uint32_t pcpu;   /* index of the physical CPU it runs on */
 	enum vcpu_state state;

@@ -694,6 +694,23 @@ void vgic_vtimer_fired(struct vcpu *v)
 	spin_unlock(&g->lock);
 }
 
+void vgic_ppi_line(struct vcpu *v, uint32_t intid, bool level)
+{
+	struct vgic *g = &v->vm->vgic;
+	struct virq *q = &g->cpu[v->id].irqs[intid];
+
+	if (!g->on)
+		return;
+	spin_lock(&g->lock);
+	if (q->line != level) {
+		if (level && q->edge) /* configured edge-triggered (ICFGR): the rise latches */
+			q->latch = true;
+		q->line = level;
+		g->gen++;
+	}
+	spin_unlock(&g->lock);
+}
+
 void vgic_sgi(struct vcpu *v, uint64_t value)
 {
 	struct vgic *g = &v->vm->vgic;

@@ -93,6 +93,13 @@ void vgic_sync(struct vcpu *v);
  */
 void vgic_vtimer_fired(struct vcpu *v);
 
+/*
+ * The level of v's PPI intid (16..31) as its device drives it: v's
+ * emulated physical timer (ptimer.c). Called on v's own CPU (the next
+ * entry delivers it, no kick); nothing without a vGIC.
+ */
+void vgic_ppi_line(struct vcpu *v, uint32_t intid, bool level);
+
 /* A trapped write of ICC_SGI1R_EL1 by v: raises the SGI at its targets. */
 void vgic_sgi(struct vcpu *v, uint64_t value);
 
