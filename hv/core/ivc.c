@@ -10,7 +10,11 @@
 
 static struct vmcfg_ivc_registry registry;
 static bool ready;
-/* lib/ivc is not thread-safe: every call on the registry holds this lock. */
+/*
+ * lib/ivc is not thread-safe: every call on the registry holds this lock.
+ * It comes first in the lock order (core/vm.h): a hypercall then takes the
+ * locks of the VMs whose tables it may change.
+ */
 static struct spinlock lock;
 
 /* lib/ivc's unmapped hook: [gpa, gpa + size) left vm's stage-2 tables. */
@@ -159,8 +163,24 @@ bool hv_ivc_call(struct vcpu *v)
 
 	if (code < VMCFG_HVC_IVC_PUBLISH || code > VMCFG_HVC_IVC_UNSUBSCRIBE)
 		return false;
+	/*
+	 * The call changes stage-2 tables (lib/mm: one caller at a time per
+	 * address space) while other vCPUs of the same VMs may fault RAM in
+	 * or dispatch MMIO under their VM's lock: hold those locks too. Publish,
+	 * subscribe and unsubscribe change only the caller's tables (and the
+	 * pointer check faults the caller's pages in); an unpublish unmaps the
+	 * channel from every subscriber as well.
+	 */
 	spin_lock(&lock);
+	if (code == VMCFG_HVC_IVC_UNPUBLISH)
+		hv_vm_lock_all();
+	else
+		spin_lock(&v->vm->lock);
 	vmcfg_ivc_hypercall(&registry, v->vm->vm, v->regs.x, &ret);
+	if (code == VMCFG_HVC_IVC_UNPUBLISH)
+		hv_vm_unlock_all();
+	else
+		spin_unlock(&v->vm->lock);
 	spin_unlock(&lock);
 	/* A publish or subscribe mapped the channel into the caller's live tables. */
 	if (ret == 0 && (code == VMCFG_HVC_IVC_PUBLISH || code == VMCFG_HVC_IVC_SUBSCRIBE))

@@ -248,7 +248,7 @@ static void reset_now(struct hv_vm *hv)
 	int err;
 
 	stage2_flush_vmid(hv->vttbr);
-	/* Under the lock, as bus dispatch: an IVC call of another VM may change its tables. */
+	/* Under the lock, as bus dispatch: an IVC call of another VM may change its tables (core/ivc.c). */
 	spin_lock(&hv->lock);
 	err = vmcfg_vm_reset(hv->vm, hv->images, hv->image_count);
 	if (err) {
@@ -338,6 +338,18 @@ void hv_vm_register(struct hv_vm *hv)
 {
 	registered[registered_count++] = hv;
 	__atomic_add_fetch(&live_count, 1, __ATOMIC_ACQ_REL);
+}
+
+void hv_vm_lock_all(void)
+{
+	for (uint32_t i = 0; i < registered_count; i++)
+		spin_lock(&registered[i]->lock);
+}
+
+void hv_vm_unlock_all(void)
+{
+	for (uint32_t i = registered_count; i-- > 0;)
+		spin_unlock(&registered[i]->lock);
 }
 
 struct hv_vm *hv_vm_of(const struct vmcfg_vm *vm)
