@@ -15,7 +15,7 @@
 #include "guest.h"
 
 #define SECOND_MPIDR 0x1
-#define PAGES 2048
+#define PAGES 1024
 #define FIRST_PAGE 0x41000000ul /* 16 MiB into RAM: above the image, never touched before */
 #define PAGE 4096ul
 #define MARK 0x5a5a0000u
