@@ -71,6 +71,18 @@ struct ivc_msg {
 /* FNV-1a over len bytes. */
 uint32_t checksum(const volatile uint8_t *p, uint32_t len);
 
+/*
+ * The well-behaved VM (deadline.c) runs beside a hostile one (ivc-storm.c,
+ * fuzz.c) until that one says it is done: the hostile VM publishes channel
+ * STATUS_KEY, which deadline subscribes to read-only, and sets the word at
+ * STATUS_DONE after the header when it has finished.
+ */
+#define STATUS_KEY 0x57
+#define STATUS_SIZE 0x1000
+#define STATUS_DONE 64
+#define STORM_VM_ID 24
+#define FUZZ_VM_ID 26
+
 /* Ticks of the system counter per second (CNTFRQ_EL0). */
 static inline uint64_t counter_freq(void)
 {

@@ -28,9 +28,20 @@ static void unmapped(void *ud, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size)
 		stage2_unmapped(hv->vttbr, gpa, size);
 }
 
+/*
+ * Bounds the work of one IVC call, done at EL2 with interrupts masked
+ * where the time slice cannot preempt it: a publish zeroes and maps every
+ * page of the channel, an unpublish or unsubscribe unmaps each with a TLB
+ * invalidation. 1 MiB (256 pages) is about 1 ms on QEMU (BENCHMARKS.md);
+ * 16 MiB, lib/ivc's default, was about 22 ms. The other limits are lib/ivc's.
+ */
+#define HV_IVC_MAX_CHANNEL (1u << 20)
+
+static const struct vmcfg_ivc_limits limits = { .max_channel_size = HV_IVC_MAX_CHANNEL };
+
 int hv_ivc_init(const struct vmcfg_system *sys)
 {
-	int err = vmcfg_ivc_init(&registry, &hv_heap, frames_hal(), sys, NULL, unmapped, NULL);
+	int err = vmcfg_ivc_init(&registry, &hv_heap, frames_hal(), sys, &limits, unmapped, NULL);
 
 	ready = !err;
 	return err;
