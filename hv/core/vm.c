@@ -102,6 +102,8 @@ static int find_images(const struct vmcfg_vm_config *cfg, const char *cfg_path,
 	return 0;
 }
 
+uint64_t hv_guest_seed;
+
 /* Every vCPU at its first entry per the VM's plan: vCPU 0 runnable, the others off. */
 static void reset_vcpus(struct hv_vm *hv)
 {
@@ -115,6 +117,7 @@ static void reset_vcpus(struct hv_vm *hv)
 	for (uint32_t i = 0; i < vm->vcpu_count; i++)
 		vcpu_reset(&hv->vcpus[i], hv, i, vm->vcpus[i].arch_id, vm->vcpus[i].entry,
 			   vm->images[VMCFG_IMAGE_DTB].loaded ? vm->vcpus[i].regs[0] : 0);
+	hv->vcpus[0].regs.x[1] = hv_guest_seed;
 	hv->vcpus[0].state = VCPU_RUNNABLE;
 }
 

@@ -141,6 +141,13 @@ struct hv_vm *hv_vm_of(const struct vmcfg_vm *vm);
 void hv_vm_lock_all(void);
 void hv_vm_unlock_all(void);
 
+/*
+ * The boot argument seed=N (0 without it): vCPU 0 of every VM finds it in
+ * x1 at its first entry and after every reset — how a test guest (the
+ * fuzzer, guests/fuzz.c) learns its seed without a rebuild.
+ */
+extern uint64_t hv_guest_seed;
+
 /* Live VMs: the schedulers run while this is non-zero. */
 uint32_t hv_vm_live_count(void);
 
