@@ -12,7 +12,7 @@
  */
 #include "guest.h"
 
-#define DEADLINE_MS 100     /* generous: the host, not the hypervisor, sets QEMU's noise floor */
+#define DEADLINE_MS 500 /* QEMU on a loaded host: its threads alone were seen descheduled 140 ms */
 #define DEADLINE_MAX_S 170  /* at most this long: make fuzz-hv's runs fit */
 
 int main(void)
@@ -34,9 +34,10 @@ int main(void)
 		over_20ms += gap > 20000 * us;
 		if (!done && tries < 100000 && (tries++ & 63) == 0) {
 			/* Whichever hostile VM runs beside it; not published yet: retry. */
-			uint64_t pub = tries & 64 ? STORM_VM_ID : FUZZ_VM_ID;
+			bool storm = tries & 64;
 
-			if (hvc_call4(IVC_SUBSCRIBE, pub, STATUS_KEY, (uintptr_t)&base,
+			if (hvc_call4(IVC_SUBSCRIBE, storm ? STORM_VM_ID : FUZZ_VM_ID,
+				      storm ? STATUS_KEY_STORM : STATUS_KEY_FUZZ, (uintptr_t)&base,
 				      (uintptr_t)&size) == 0)
 				done = (volatile uint32_t *)(uintptr_t)(base + STATUS_DONE);
 			last = counter(); /* the hypercall is its own, not a gap */

@@ -52,7 +52,7 @@ int main(void)
 	int64_t big = 0, r = 0;
 	int rounds = 0;
 
-	if (hvc_call4(IVC_PUBLISH, STATUS_KEY, (uintptr_t)&status_base, (uintptr_t)&status_size, 0)) {
+	if (hvc_call4(IVC_PUBLISH, STATUS_KEY_STORM, (uintptr_t)&status_base, (uintptr_t)&status_size, 0)) {
 		put_str("ivc-storm: status channel FAILED\n");
 		return 0;
 	}
