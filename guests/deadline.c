@@ -22,6 +22,9 @@ int main(void)
 	volatile uint32_t *done = 0;
 	uint32_t tries = 0;
 
+	/* A channel fuzz may map read-only, and write to as its lethal action (fuzz.c). */
+	size = STATUS_SIZE;
+	hvc_call4(IVC_PUBLISH, BEACON_KEY, (uintptr_t)&base, (uintptr_t)&size, 0);
 	size = STATUS_SIZE;
 	for (;;) {
 		uint64_t now = counter(), gap = now - last;

@@ -509,6 +509,8 @@ static const char *const lethal_names[] = {
 	"stage-1 table walk in device memory",
 	"access beyond the redistributors of its vCPUs",
 	"a vCPU started at an entry with nothing mapped",
+	"read of an IPA beyond the VM's IPA size (2^40)",
+	"write to an IVC channel mapped read-only",
 };
 
 static void lethal(unsigned which)
@@ -550,10 +552,24 @@ static void lethal(unsigned which)
 	case 8:
 		v = *(volatile uint32_t *)(GICR + GICR_FRAME * NVCPUS);
 		break;
-	default:
+	case 9:
 		v = (uint64_t)call(false, PSCI_CPU_ON, 1, 0x100, 0, 0);
 		for (;;)
 			__asm__ volatile("wfi");
+	case 10:
+		v = *(volatile uint32_t *)(1ul << 40);
+		break;
+	default: {
+		uint64_t base = 0, size = 0;
+
+		v = 1;
+		for (unsigned k = 0; k < 1000 && v; k++)
+			v = (uint64_t)hvc_call4(IVC_SUBSCRIBE, DEADLINE_VM_ID, BEACON_KEY,
+						(uintptr_t)&base, (uintptr_t)&size);
+		if (v == 0)
+			*(volatile uint32_t *)(uintptr_t)(base + 64) = 1;
+		break;
+	}
 	}
 	put_str("fuzz: lethal action survived (");
 	put_hex(v);

@@ -83,6 +83,8 @@ uint32_t checksum(const volatile uint8_t *p, uint32_t len);
  */
 #define STATUS_KEY_STORM 0x57 /* ivc-storm's; keys are unique in a system (E0312) */
 #define STATUS_KEY_FUZZ 0x58   /* fuzz's */
+#define BEACON_KEY 0x59         /* deadline's channel, granted read-only to fuzz */
+#define DEADLINE_VM_ID 25
 #define STATUS_SIZE 0x1000
 #define STATUS_DONE 64
 #define STORM_VM_ID 24
