@@ -23,8 +23,8 @@ count=${1:?usage: fuzz/hv-run.sh COUNT [FIRST]}
 first=${2:-1}
 end=$((first + count))
 seed=$first boots=0 lethal=0 failures=0 max_gap=0
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+log=$(mktemp) exits=$(mktemp)
+trap 'rm -f "$log" "$exits"' EXIT
 start=$(date +%s)
 
 fail() {
@@ -43,6 +43,8 @@ while [ "$seed" -lt "$end" ]; do
     -append "system=examples/qemu/system.toml vms=fuzz,deadline seed=$(((n << 32) + seed))" \
     </dev/null >"$log" 2>&1
   status=$?
+  # The fuzzer's exits by class, summed over the boots.
+  sed -nE "s/^\[hv\] exits: vm 'fuzz': //p" "$log" | tr ',' '\n' >>"$exits"
   last=$(sed -nE 's/^\[fuzz\] .*fuzz: seed ([0-9]+)$/\1/p' "$log" | tail -1)
   last=${last:-$seed}
   gap=$(sed -nE 's/.*deadline: ran .* largest gap ([0-9]+) us.*/\1/p' "$log" | tail -1)
@@ -71,6 +73,8 @@ while [ "$seed" -lt "$end" ]; do
     seed=$((last + 1))
   fi
 done
+echo "fuzz-hv: the fuzzer's exits: $(awk '{ n = $NF; $NF = ""; sub(/^ +| +$/, ""); t[$0] += n }
+  END { for (k in t) { printf "%s%s %d", s, k, t[k]; s = ", " } }' "$exits")"
 echo "fuzz-hv: $count seeds from $first in $boots boots, $(($(date +%s) - start)) s:" \
   "$lethal lethal stops, deadline's largest gap $max_gap us, $failures failures"
 [ "$failures" -eq 0 ]
