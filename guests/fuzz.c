@@ -14,7 +14,8 @@
  * SEV; exceptions taken at EL1 (SVC, BRK, UDF); virtual timer interrupt
  * storms; first touches of RAM; TLB and set/way cache maintenance; the
  * PMU. vCPU 0 starts the others (PSCI CPU_ON), all run ACTIONS actions,
- * and vCPU 0 resets the VM (PSCI SYSTEM_RESET) for the next seed: RAM
+ * and vCPU 0 resets the VM (PSCI SYSTEM_RESET) for the next seed — at
+ * every 8th seed while the others still run, CPU_ONs included: RAM
  * survives a warm reset, so the seed count lives at PERSIST.
  *
  * Seeds: x1 at entry (the hypervisor's seed= boot argument): bits 31:0
@@ -716,6 +717,13 @@ int main(void)
 	for (uint32_t i = 1; i < NVCPUS; i++)
 		hvc_call4(PSCI_CPU_ON, i, (uintptr_t)secondary_entry, 0, 0);
 	run_actions(seed, 0);
+	if (seed % 8 == 3) {
+		/* Reset while the others still run, CPU_ON each other included. */
+		put_str("fuzz: seed ");
+		put_dec((int64_t)seed);
+		put_str(": reset while the other vCPUs run\n");
+		hvc_call4(PSCI_SYSTEM_RESET, 0, 0, 0, 0);
+	}
 	/* Wait for the others (a CPU_ON of a finished one may run it again: wait for that too). */
 	start = counter();
 	for (uint32_t i = 1; i < NVCPUS; i++)
