@@ -2,6 +2,8 @@
 /* Console output through the PL011 at 0x0900_0000 and PSCI calls. */
 #include "guest.h"
 
+uint64_t guest_boot_x1;
+
 void put_char(char c)
 {
 	while (mmio_read32(UART_BASE + UART_FR) & UART_FR_TXFF)

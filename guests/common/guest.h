@@ -3,6 +3,7 @@
 #ifndef GUEST_H
 #define GUEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define UART_BASE 0x09000000ul
@@ -30,6 +31,9 @@
 #define IVC_EPERM (-13)
 
 int main(void);
+
+/* x1 at the guest's entry (start.S): the hypervisor's seed= boot argument for vCPU 0. */
+extern uint64_t guest_boot_x1;
 
 static inline uint32_t mmio_read32(uintptr_t addr)
 {
@@ -70,6 +74,21 @@ struct ivc_msg {
 
 /* FNV-1a over len bytes. */
 uint32_t checksum(const volatile uint8_t *p, uint32_t len);
+
+/*
+ * The well-behaved VM (deadline.c) runs beside a hostile one (ivc-storm.c,
+ * fuzz.c) until that one says it is done: the hostile VM publishes its
+ * status channel (STATUS_KEY_*), which deadline subscribes to read-only,
+ * and sets the word at STATUS_DONE after the header when it has finished.
+ */
+#define STATUS_KEY_STORM 0x57 /* ivc-storm's; keys are unique in a system (E0312) */
+#define STATUS_KEY_FUZZ 0x58   /* fuzz's */
+#define BEACON_KEY 0x59         /* deadline's channel, granted read-only to fuzz */
+#define DEADLINE_VM_ID 25
+#define STATUS_SIZE 0x1000
+#define STATUS_DONE 64
+#define STORM_VM_ID 24
+#define FUZZ_VM_ID 26
 
 /* Ticks of the system counter per second (CNTFRQ_EL0). */
 static inline uint64_t counter_freq(void)

@@ -10,7 +10,11 @@
 
 static struct vmcfg_ivc_registry registry;
 static bool ready;
-/* lib/ivc is not thread-safe: every call on the registry holds this lock. */
+/*
+ * lib/ivc is not thread-safe: every call on the registry holds this lock.
+ * It comes first in the lock order (core/vm.h): a hypercall then takes the
+ * locks of the VMs whose tables it may change.
+ */
 static struct spinlock lock;
 
 /* lib/ivc's unmapped hook: [gpa, gpa + size) left vm's stage-2 tables. */
@@ -24,9 +28,20 @@ static void unmapped(void *ud, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size)
 		stage2_unmapped(hv->vttbr, gpa, size);
 }
 
+/*
+ * Bounds the work of one IVC call, done at EL2 with interrupts masked
+ * where the time slice cannot preempt it: a publish zeroes and maps every
+ * page of the channel, an unpublish or unsubscribe unmaps each with a TLB
+ * invalidation. 1 MiB (256 pages) is about 1 ms on QEMU (BENCHMARKS.md);
+ * 16 MiB, lib/ivc's default, was about 22 ms. The other limits are lib/ivc's.
+ */
+#define HV_IVC_MAX_CHANNEL (1u << 20)
+
+static const struct vmcfg_ivc_limits limits = { .max_channel_size = HV_IVC_MAX_CHANNEL };
+
 int hv_ivc_init(const struct vmcfg_system *sys)
 {
-	int err = vmcfg_ivc_init(&registry, &hv_heap, frames_hal(), sys, NULL, unmapped, NULL);
+	int err = vmcfg_ivc_init(&registry, &hv_heap, frames_hal(), sys, &limits, unmapped, NULL);
 
 	ready = !err;
 	return err;
@@ -159,8 +174,24 @@ bool hv_ivc_call(struct vcpu *v)
 
 	if (code < VMCFG_HVC_IVC_PUBLISH || code > VMCFG_HVC_IVC_UNSUBSCRIBE)
 		return false;
+	/*
+	 * The call changes stage-2 tables (lib/mm: one caller at a time per
+	 * address space) while other vCPUs of the same VMs may fault RAM in
+	 * or dispatch MMIO under their VM's lock: hold those locks too. Publish,
+	 * subscribe and unsubscribe change only the caller's tables (and the
+	 * pointer check faults the caller's pages in); an unpublish unmaps the
+	 * channel from every subscriber as well.
+	 */
 	spin_lock(&lock);
+	if (code == VMCFG_HVC_IVC_UNPUBLISH)
+		hv_vm_lock_all();
+	else
+		spin_lock(&v->vm->lock);
 	vmcfg_ivc_hypercall(&registry, v->vm->vm, v->regs.x, &ret);
+	if (code == VMCFG_HVC_IVC_UNPUBLISH)
+		hv_vm_unlock_all();
+	else
+		spin_unlock(&v->vm->lock);
 	spin_unlock(&lock);
 	/* A publish or subscribe mapped the channel into the caller's live tables. */
 	if (ret == 0 && (code == VMCFG_HVC_IVC_PUBLISH || code == VMCFG_HVC_IVC_SUBSCRIBE))

@@ -11,6 +11,7 @@
 #include "core/frames.h"
 #include "core/libc.h"
 #include "core/panic.h"
+#include "core/vm.h"
 #include "core/vm_boot.h"
 #include "platform/qemu-virt/platform.h"
 
@@ -48,8 +49,8 @@ void hv_main(uint64_t boot_x0)
 {
 	const void *blob;
 	struct dtb_range busy[2];
-	const char *system, *select;
-	size_t system_len = 0, select_len = 0;
+	const char *system, *select, *seed;
+	size_t system_len = 0, select_len = 0, seed_len = 0;
 	uint32_t online;
 	int err;
 
@@ -85,5 +86,8 @@ void hv_main(uint64_t boot_x0)
 		system_len = strlen(system);
 	}
 	select = bootarg(dtb.bootargs, "vms=", &select_len);
+	seed = bootarg(dtb.bootargs, "seed=", &seed_len);
+	for (size_t i = 0; seed && i < seed_len && seed[i] >= '0' && seed[i] <= '9'; i++)
+		hv_guest_seed = hv_guest_seed * 10 + (uint64_t)(seed[i] - '0');
 	hv_exit(vm_boot(system, system_len, select, select_len));
 }

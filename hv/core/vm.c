@@ -102,6 +102,8 @@ static int find_images(const struct vmcfg_vm_config *cfg, const char *cfg_path,
 	return 0;
 }
 
+uint64_t hv_guest_seed;
+
 /* Every vCPU at its first entry per the VM's plan: vCPU 0 runnable, the others off. */
 static void reset_vcpus(struct hv_vm *hv)
 {
@@ -116,6 +118,7 @@ static void reset_vcpus(struct hv_vm *hv)
 	for (uint32_t i = 0; i < vm->vcpu_count; i++)
 		vcpu_reset(&hv->vcpus[i], hv, i, vm->vcpus[i].arch_id, vm->vcpus[i].entry,
 			   vm->images[VMCFG_IMAGE_DTB].loaded ? vm->vcpus[i].regs[0] : 0);
+	hv->vcpus[0].regs.x[1] = hv_guest_seed;
 	hv->vcpus[0].state = VCPU_RUNNABLE;
 }
 
@@ -254,7 +257,7 @@ static void reset_now(struct hv_vm *hv)
 	int err;
 
 	stage2_flush_vmid(hv->vttbr);
-	/* Under the lock, as bus dispatch: an IVC call of another VM may change its tables. */
+	/* Under the lock, as bus dispatch: an IVC call of another VM may change its tables (core/ivc.c). */
 	spin_lock(&hv->lock);
 	err = vmcfg_vm_reset(hv->vm, hv->images, hv->image_count);
 	if (err) {
@@ -344,6 +347,18 @@ void hv_vm_register(struct hv_vm *hv)
 {
 	registered[registered_count++] = hv;
 	__atomic_add_fetch(&live_count, 1, __ATOMIC_ACQ_REL);
+}
+
+void hv_vm_lock_all(void)
+{
+	for (uint32_t i = 0; i < registered_count; i++)
+		spin_lock(&registered[i]->lock);
+}
+
+void hv_vm_unlock_all(void)
+{
+	for (uint32_t i = registered_count; i-- > 0;)
+		spin_unlock(&registered[i]->lock);
 }
 
 struct hv_vm *hv_vm_of(const struct vmcfg_vm *vm)

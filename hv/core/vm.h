@@ -8,7 +8,12 @@
  * Concurrency: a VM's vCPUs may run on several physical CPUs at once. The
  * VM's lock serialises everything lib/vm says the embedder must serialise
  * (bus dispatch, hence the consoles) and the vCPUs' power states. The end
- * of a VM is decided once, under its lock.
+ * of a VM is decided once, under its lock. Everything that changes a VM's
+ * stage-2 tables holds its lock: touch_ram, bus dispatch, the reset, and
+ * the IVC hypercalls (core/ivc.c), which take the registry's lock first and
+ * then VM locks. Lock order: the IVC registry's lock, then VM locks in
+ * registration order (hv_vm_lock_all); nothing holding a VM's lock takes
+ * the registry's or a second VM's lock otherwise.
  */
 #ifndef HV_CORE_VM_H
 #define HV_CORE_VM_H
@@ -130,6 +135,22 @@ void hv_vm_stop_locked(struct hv_vm *hv, const char *fmt, ...)
 
 /* The hv_vm that wraps lib/vm's vm (for callbacks that get only the latter), or NULL. */
 struct hv_vm *hv_vm_of(const struct vmcfg_vm *vm);
+
+/*
+ * Takes the lock of every registered VM, in registration order (the lock
+ * order above), and releases them. For an IVC call that may change the
+ * stage-2 tables of VMs other than the caller's (an unpublish unmaps the
+ * channel from every subscriber). Never called with a VM's lock held.
+ */
+void hv_vm_lock_all(void);
+void hv_vm_unlock_all(void);
+
+/*
+ * The boot argument seed=N (0 without it): vCPU 0 of every VM finds it in
+ * x1 at its first entry and after every reset — how a test guest (the
+ * fuzzer, guests/fuzz.c) learns its seed without a rebuild.
+ */
+extern uint64_t hv_guest_seed;
 
 /* Live VMs: the schedulers run while this is non-zero. */
 uint32_t hv_vm_live_count(void);

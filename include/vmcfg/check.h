@@ -111,6 +111,13 @@ struct vmcfg_system {
 	size_t vm_count;
 	struct vmcfg_ivc_channel *ivc;
 	size_t ivc_count;
+	/*
+	 * ivc_policy = "open": IVC calls of channels no [[ivc]] declares are
+	 * allowed (any VM may publish any key and subscribe read-write to any
+	 * channel). Default "declared": only what [[ivc]] declares is.
+	 */
+	bool ivc_open;
+	struct vmcfg_span ivc_policy_span; /* line 0 when not written */
 };
 
 /*

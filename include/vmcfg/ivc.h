@@ -4,9 +4,10 @@
  * of shared-memory channels keyed by (publisher VM id, key), mapped into
  * the VMs' IVC windows, under the access control of the system's [[ivc]]
  * declarations (vmcfg/check.h). The reference's IVC, done right:
- *   - access control: once the system declares any channel, everything not
- *     declared is denied; a subscriber granted "ro" gets a read-only
- *     mapping;
+ *   - access control: everything the system's [[ivc]] does not declare is
+ *     denied, also when it declares nothing (only the system file's
+ *     explicit ivc_policy = "open" allows everything); a subscriber
+ *     granted "ro" gets a read-only mapping;
  *   - the shared frames are reference-counted (one reference for the
  *     publisher while published, one per subscriber): no frame is freed
  *     while any VM maps it, and re-publishing a key that is still alive is
@@ -85,9 +86,10 @@ struct vmcfg_ivc_registry {
 
 /*
  * Prepares an empty registry: channel frames come from hal, bookkeeping
- * from alloc; sys (may be NULL: no declarations, everything allowed
- * read-write) supplies the [[ivc]] declarations, matched against VM names
- * — sys must outlive the registry. limits may be NULL (defaults);
+ * from alloc; sys supplies the [[ivc]] declarations, matched against VM
+ * names, and the policy (sys->ivc_open: everything allowed read-write) —
+ * sys must outlive the registry; NULL: nothing declared, everything
+ * denied. limits may be NULL (defaults);
  * unmapped may be NULL. Returns 0 or VMCFG_EINVAL (NULL arguments, a HAL
  * without alloc_frames/free_frames/phys_to_virt).
  */
@@ -129,11 +131,12 @@ int vmcfg_ivc_detach(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm);
 /*
  * vm publishes channel `key` of `size` bytes (rounded up to pages; 0 takes
  * the declared size): zeroed frames, the header written, mapped read-write
- * at *gpa in vm's IVC window. *out_size gets the rounded size. With
- * declarations, (key, vm's name) must be declared and size must not exceed
- * the declared size rounded up to pages (VMCFG_EPERM). Also VMCFG_EEXIST
+ * at *gpa in vm's IVC window. *out_size gets the rounded size. Unless the
+ * policy is open, (key, vm's name) must be declared and size must not
+ * exceed the declared size rounded up to pages (VMCFG_EPERM). Also VMCFG_EEXIST
  * (vm publishes key already), VMCFG_EBUSY (vm unpublished key but
- * subscribers still map it), VMCFG_EINVAL (size 0 and nothing declared).
+ * subscribers still map it), VMCFG_EINVAL (size 0 and nothing declared:
+ * open policy).
  */
 int vmcfg_ivc_publish(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t key, uint64_t size,
 		      uint64_t *gpa, uint64_t *out_size);

@@ -458,11 +458,23 @@ static void read_ivc(struct sys_decoder *sd, const struct vmcfg_toml_value *root
 	}
 }
 
+/* ivc_policy: "declared" (the default) or "open", asked for explicitly. */
+static void read_ivc_policy(struct sys_decoder *sd, const struct vmcfg_toml_value *root)
+{
+	static const char *const policies[] = { "declared", "open" };
+	const struct vmcfg_toml_value *v = get(sd, root, "", "ivc_policy", false);
+	size_t policy = 0;
+	if (v && read_choice(sd, v, "ivc_policy", policies, 2, &policy)) {
+		sd->sys->ivc_open = policy == 1;
+		sd->sys->ivc_policy_span = span_of(sd, v);
+	}
+}
+
 int vmcfg_system_decode(const struct vmcfg_toml_doc *doc, const char *file,
 			const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
 			struct vmcfg_system **out)
 {
-	static const char *const keys[] = { "vms", "platform", "ivc" };
+	static const char *const keys[] = { "vms", "platform", "ivc", "ivc_policy" };
 	if (!out)
 		return VMCFG_EINVAL;
 	*out = NULL;
@@ -485,6 +497,7 @@ int vmcfg_system_decode(const struct vmcfg_toml_doc *doc, const char *file,
 	if (platform)
 		read_platform(&sd, platform);
 	read_ivc(&sd, root);
+	read_ivc_policy(&sd, root);
 	if (sd.err) {
 		vmcfg_system_free(sys);
 		return sd.err;

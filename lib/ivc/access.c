@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Access control from the system's [[ivc]] declarations, matched by VM
- * name. Without declarations every VM may publish and subscribe
- * read-write (the reference's behaviour, for systems that declare
- * nothing); once any channel is declared, whatever is not declared is
- * denied — a guest cannot reach a channel by guessing its key.
+ * name: whatever is not declared is denied — a guest cannot reach a
+ * channel by guessing its key — also when nothing is declared or there is
+ * no system at all. The reference's "everything allowed" survives only as
+ * the system file's explicit ivc_policy = "open".
  */
 #include "internal.h"
 #include "../base/libc.h"
@@ -17,12 +17,14 @@ static bool name_is(const struct vmcfg_spec_str *s, const char *name)
 
 static bool enforcing(const struct vmcfg_ivc_registry *reg)
 {
-	return reg->sys && reg->sys->ivc_count > 0;
+	return !reg->sys || !reg->sys->ivc_open;
 }
 
 static const struct vmcfg_ivc_channel *declaration(const struct vmcfg_ivc_registry *reg,
 						     const struct vmcfg_vm *publisher, uint64_t key)
 {
+	if (!reg->sys)
+		return NULL;
 	for (size_t i = 0; i < reg->sys->ivc_count; i++) {
 		const struct vmcfg_ivc_channel *c = &reg->sys->ivc[i];
 		if (c->key.set && c->key.v == key && name_is(&c->publisher, publisher->name))

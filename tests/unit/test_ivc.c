@@ -37,6 +37,15 @@ static void on_unmapped(void *ud, struct vmcfg_vm *vm, uint64_t gpa, uint64_t si
 	w->unmapped_calls++;
 }
 
+/*
+ * The system of the tests that exercise the channels rather than the
+ * access control: everything allowed, as it must be asked for.
+ */
+#define OPEN_SYSTEM "vms = [\"a.toml\", \"b.toml\", \"c.toml\"]\nivc_policy = \"open\"\n"
+/* world_init's system_toml for a registry with no system at all. */
+static const char NO_SYSTEM[] = "";
+
+/* system_toml NULL: OPEN_SYSTEM. */
 static void world_init(struct world *w, const char *system_toml,
 		       const struct vmcfg_ivc_limits *limits)
 {
@@ -49,7 +58,9 @@ static void world_init(struct world *w, const char *system_toml,
 		w->cfg[i] = fx_config(&w->f, files[i]);
 		assert_int_equal(vmcfg_vm_create(w->cfg[i], NULL, &w->f.hal, &o, &w->vm[i]), 0);
 	}
-	if (system_toml) {
+	if (!system_toml)
+		system_toml = OPEN_SYSTEM;
+	if (system_toml != NO_SYSTEM) {
 		struct vmcfg_diags d;
 		vmcfg_diags_init(&d, &vmcfg_host_allocator);
 		assert_int_equal(vmcfg_system_load(system_toml, strlen(system_toml), "sys.toml",
@@ -118,7 +129,7 @@ static void test_publish_subscribe_share(void **state)
 
 	assert_int_equal(vmcfg_ivc_subscribe(&w.reg, w.vm[1], 1, 7, &sgpa, &ssize, &rw), 0);
 	assert_int_equal(ssize, 0x3000);
-	assert_true(rw); /* no declarations: read-write, as the reference */
+	assert_true(rw); /* ivc_policy = "open": read-write, as the reference */
 	/* A message on the second page goes across. */
 	assert_int_equal(vmcfg_aspace_write(&w.vm[0]->aspace, gpa + 0x1800, "hello", 6), 0);
 	assert_int_equal(vmcfg_aspace_read(&w.vm[1]->aspace, sgpa + 0x1800, msg, 6), 0);
@@ -283,6 +294,55 @@ static void test_access_control(void **state)
 	assert_int_equal(vmcfg_ivc_subscribe(&w.reg, w.vm[0], 2, 2, &gpa, &size, &rw), 0);
 	assert_false(rw);
 	world_free(&w);
+}
+
+/*
+ * Nothing declared is nothing allowed: no system, a system without [[ivc]],
+ * ivc_policy = "declared" written out. Only ivc_policy = "open" allows an
+ * undeclared channel, read-write; a misspelt policy is an error, not open.
+ */
+static void test_nothing_declared_denied(void **state)
+{
+	static const char *const denying[] = {
+		NO_SYSTEM,
+		"vms = [\"a.toml\", \"b.toml\", \"c.toml\"]\n",
+		"vms = [\"a.toml\", \"b.toml\", \"c.toml\"]\nivc_policy = \"declared\"\n",
+	};
+	struct world w;
+	uint64_t gpa, size, x[5] = { 3, 7, 0x40000000, 0x40000008, 0 };
+	bool rw = false;
+	(void)state;
+	for (size_t i = 0; i < sizeof denying / sizeof denying[0]; i++) {
+		uint64_t ret = 0, want = 0x1000;
+		world_init(&w, denying[i], NULL);
+		assert_int_equal(vmcfg_ivc_publish(&w.reg, w.vm[0], 7, 0x1000, &gpa, &size),
+				 VMCFG_EPERM);
+		/* The guest's hypercall too (x0 3: publish key 7, results at 0x4000_0000). */
+		assert_int_equal(vmcfg_aspace_write(&w.vm[0]->aspace, 0x40000008, &want, sizeof want), 0);
+		assert_int_equal(vmcfg_ivc_hypercall(&w.reg, w.vm[0], x, &ret), 0);
+		assert_int_equal((int64_t)ret, VMCFG_EPERM);
+		assert_int_equal(vmcfg_ivc_frames(&w.reg), 0);
+		world_free(&w);
+	}
+	world_init(&w, OPEN_SYSTEM, NULL);
+	assert_int_equal(vmcfg_ivc_publish(&w.reg, w.vm[0], 7, 0x1000, &gpa, &size), 0);
+	assert_int_equal(vmcfg_ivc_subscribe(&w.reg, w.vm[2], 1, 7, &gpa, &size, &rw), 0);
+	assert_true(rw);
+	world_free(&w);
+
+	struct vmcfg_diags d;
+	struct vmcfg_system *sys = NULL;
+	static const char typo[] = "vms = []\nivc_policy = \"opne\"\n";
+	vmcfg_diags_init(&d, &vmcfg_host_allocator);
+	assert_int_equal(vmcfg_system_load(typo, strlen(typo), "sys.toml", &vmcfg_host_allocator, &d,
+					   &sys),
+			 0);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(d.items[0].rule, VMCFG_R_BAD_ENUM);
+	assert_non_null(strstr(d.items[0].hint, "`open`"));
+	assert_false(sys->ivc_open);
+	vmcfg_system_free(sys);
+	vmcfg_diags_free(&d);
 }
 
 /* Static channels: key 3 is not static, so it takes no place; 4's 0x1001 bytes take two pages. */
@@ -703,6 +763,7 @@ int main(void)
 		cmocka_unit_test(test_quotas),
 		cmocka_unit_test(test_huge_sizes_do_not_wrap),
 		cmocka_unit_test(test_access_control),
+		cmocka_unit_test(test_nothing_declared_denied),
 		cmocka_unit_test(test_static_layout),
 		cmocka_unit_test(test_static_layout_does_not_fit),
 		cmocka_unit_test(test_static_setup_at_placement),

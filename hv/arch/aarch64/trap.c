@@ -162,7 +162,11 @@ static void trap_iabt(struct vcpu *v)
 
 	spin_lock(&hv->lock);
 	dev = vmcfg_vm_bus_find(&hv->vm->bus, VMCFG_VM_BUS_MMIO, ipa);
-	if (dev)
+	if (dev && (ESR_ISS(v->esr) & ISS_DABT_S1PTW))
+		hv_vm_stop_locked(hv, "stage-1 page-table walk (instruction fetch) at IPA %#llx "
+				      "(%s): a device window holds no tables (pc %#llx)",
+				  (unsigned long long)ipa, dev->name, (unsigned long long)v->regs.pc);
+	else if (dev)
 		hv_vm_stop_locked(hv, "instruction fetch from IPA %#llx (%s): a device window "
 				      "is never executable (pc %#llx)",
 				  (unsigned long long)ipa, dev->name, (unsigned long long)v->regs.pc);

@@ -5,6 +5,7 @@
 #include "arch/aarch64/trap.h"
 #include "arch/aarch64/vcpu.h"
 #include "arch/aarch64/vgic.h"
+#include "core/console.h"
 #include "core/heap.h"
 #include "core/libc.h"
 #include "core/vm.h"
@@ -220,6 +221,41 @@ void vcpu_put_current(void)
 		vcpu_put(v);
 }
 
+/*
+ * Interrupt exits in a row at one pc after which the watchdog stops the
+ * VM. An interrupt exit comes from the slice (2 ms), a kick, the virtual
+ * timer or a maintenance interrupt; a guest that makes progress changes
+ * its pc or takes a synchronous exit long before this many: a vCPU in a
+ * one-instruction loop sliced every 2 ms gets here after 400 s.
+ */
+#define HV_WATCHDOG_EXITS 200000u
+
+/*
+ * The watchdog: no instruction seems to run between v's interrupt exits
+ * (a livelock in the hypervisor's interrupt handling, issue 18 item 1).
+ * Rather than spin forever, the VM is stopped with the vCPU's state.
+ */
+static void watchdog(struct vcpu *v, uint64_t kind)
+{
+	if (kind != GUEST_EXIT_IRQ || v->regs.pc != v->stuck_pc) {
+		v->stuck_pc = v->regs.pc;
+		v->stuck_exits = 0;
+		return;
+	}
+	if (++v->stuck_exits < HV_WATCHDOG_EXITS)
+		return;
+	hv_log("vm '%s' vCPU %u: watchdog: pc %#llx, pstate %#llx, x0 %#llx, x1 %#llx, x2 %#llx, "
+	       "x30 %#llx, sp_el1 %#llx",
+	       v->vm->vm->name, v->id, (unsigned long long)v->regs.pc,
+	       (unsigned long long)v->regs.pstate, (unsigned long long)v->regs.x[0],
+	       (unsigned long long)v->regs.x[1], (unsigned long long)v->regs.x[2],
+	       (unsigned long long)v->regs.x[30], (unsigned long long)v->el1.sp_el1);
+	hv_vm_stop(v->vm, "no progress: vCPU %u took %u interrupt exits in a row at pc %#llx "
+			  "(hypervisor watchdog)",
+		   v->id, v->stuck_exits, (unsigned long long)v->regs.pc);
+	v->stuck_exits = 0;
+}
+
 void vcpu_run(struct vcpu *v)
 {
 	struct cpu *c = this_cpu();
@@ -253,6 +289,7 @@ void vcpu_run(struct vcpu *v)
 		v->hpfar = sysreg_read(hpfar_el2);
 		vgic_sync(v);
 		trap_handle(v, kind);
+		watchdog(v, kind);
 	}
 	if (sliced)
 		gic_slice_stop();

@@ -125,6 +125,13 @@ struct vcpu {
 	struct hv_vm *vm;
 	/* Syndrome of the last exit, read right after it. */
 	uint64_t esr, far, hpfar;
+	/*
+	 * The watchdog (vcpu_run): interrupt exits in a row at the same pc.
+	 * A vCPU that only ever takes interrupt exits there runs nothing
+	 * (a maintenance interrupt that fires at every entry did that).
+	 */
+	uint64_t stuck_pc;
+	uint32_t stuck_exits;
 };
 
 /*

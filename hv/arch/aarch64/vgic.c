@@ -548,8 +548,8 @@ void vgic_flush(struct vcpu *v)
 	struct vgic *g = &v->vm->vgic;
 	struct vgic_cpu *c = &g->cpu[v->id];
 	struct virq *cand[32 + VGIC_NR_SPIS];
-	uint32_t cand_intid[32 + VGIC_NR_SPIS], n = 0, lrs;
-	uint64_t hcr = ICH_HCR_EN, lr;
+	uint32_t cand_intid[32 + VGIC_NR_SPIS], n = 0, lrs, waiting = 0;
+	uint64_t hcr = ICH_HCR_EN, lr, lr_pending = 0;
 	bool hw;
 
 	if (!g->on)
@@ -586,15 +586,26 @@ void vgic_flush(struct vcpu *v)
 			cand_intid[n++] = intid;
 		}
 	}
+	for (uint32_t k = 0; k < n; k++)
+		waiting += !cand[k]->active;
 	c->lr_used = 0;
 	while (n && c->lr_used < lrs) {
-		uint32_t best = 0;
+		uint32_t best = n;
 		struct virq *q;
+		/*
+		 * The last list register goes to a pending interrupt while one
+		 * waits: with every register holding an active one the guest
+		 * could take nothing (its active states, set by GICR_ISACTIVER0
+		 * say, need not be interrupts it is handling).
+		 */
+		bool pending_only = waiting && c->lr_used + 1 == lrs;
 
-		for (uint32_t k = 1; k < n; k++)
-			if (rank(cand[k]) < rank(cand[best]))
+		for (uint32_t k = 0; k < n; k++)
+			if (!(pending_only && cand[k]->active) &&
+			    (best == n || rank(cand[k]) < rank(cand[best])))
 				best = k;
 		q = cand[best];
+		waiting -= !q->active;
 		lr = (q->group1 ? LR_GROUP1 : 0) | (uint64_t)q->priority << LR_PRIORITY_SHIFT |
 		     cand_intid[best];
 		/* The virtual timer while its physical PPI is active for v: one instance, active or pending. */
@@ -606,6 +617,7 @@ void vgic_flush(struct vcpu *v)
 			lr |= (q->active ? LR_ACTIVE : 0) |
 			      (is_pending(q) && q->enabled ? LR_PENDING : 0);
 		lr_write(c->lr_used, lr);
+		lr_pending |= lr & LR_PENDING;
 		/*
 		 * A pending interrupt handed to a list register is the register's
 		 * until read back (a HW one written active keeps a pending state
@@ -618,8 +630,15 @@ void vgic_flush(struct vcpu *v)
 		cand[best] = cand[--n];
 		cand_intid[best] = cand_intid[n];
 	}
-	if (n)
-		hcr |= ICH_HCR_NPIE; /* more pending than list registers: come back when they drain */
+	/*
+	 * More than fit: come back when the pending ones drain. Only if a list
+	 * register holds one: NPIE fires while none is pending, so with only
+	 * active ones in them (the guest's to deactivate) it would fire at
+	 * every entry and the vCPU would never run again. Those left out are
+	 * active ones then, and wait for a register the guest frees.
+	 */
+	if (n && lr_pending)
+		hcr |= ICH_HCR_NPIE;
 	for (uint32_t k = c->lr_used; k < lrs; k++)
 		lr_write(k, 0);
 	c->idle = c->lr_used == 0;
