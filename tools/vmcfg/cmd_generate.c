@@ -79,25 +79,25 @@ static void print_template(const struct arch_layout *l, const char *name, unsign
 	printf("cpu_num = %lu\n", cpus);
 	printf("# Physical id (MPIDR on aarch64, hart id on riscv64) of each vCPU.\nphys_cpu_ids = [");
 	for (unsigned long i = 0; i < cpus; i++)
-		printf("%s%lu", i ? ", " : "", i);
+		printf("%s0x%lx", i ? ", " : "", i);
 	printf("]\n\n[kernel]\n");
 	printf("entry_point = %s\n", vmcfg_fmt_hex(a, kernel));
-	printf("# \"fs\": loaded from a file system at run time; \"memory\": built into the hypervisor.\n");
-	printf("image_location = \"fs\"\n");
 	printf("kernel_path = \"%s.bin\"\n", name);
 	printf("kernel_load_addr = %s\n", vmcfg_fmt_hex(a, kernel));
 	if (l->has_dtb) {
 		printf("# The guest device tree: give dtb_path too to load a file there.\n");
 		printf("dtb_load_addr = %s\n", vmcfg_fmt_hex(a, l->ram_base));
 	}
+	printf("# \"fs\": loaded from a file system at run time; \"memory\": built into the hypervisor.\n");
+	printf("image_location = \"fs\"\n");
 	printf("# [guest physical address, size, flags (1 R, 2 W, 4 X), map type (0 alloc,\n"
 	       "#  1 identical, 2 reserved)]\n");
 	printf("memory_regions = [\n  [%s, %s, 0x7, 0], # %s RAM\n]\n\n", vmcfg_fmt_hex(a, l->ram_base),
 	       vmcfg_fmt_hex(b, ram), vmcfg_fmt_size(s, ram));
 	printf("[devices]\n");
-	printf("# [name, base_gpa, length, irq_id, emu_type, cfg_list]; emu_type 0x02 is a console.\n");
+	printf("# [name, base_gpa, length, irq_id, emu_type, cfg_list]; emu_type 0x2 is a console.\n");
 	if (l->console_base)
-		printf("emu_devices = [\n  [\"console\", %s, 0x1000, 0, 0x02, []], # %s\n]\n",
+		printf("emu_devices = [\n  [\"console\", %s, 0x1000, 0, 0x2, []], # %s\n]\n",
 		       vmcfg_fmt_hex(a, l->console_base), l->console);
 	else
 		printf("emu_devices = []\n");
