@@ -230,7 +230,7 @@ int cmd_dtb(int argc, char **argv)
 	}
 
 	struct vm_set set;
-	struct vm_set_options lopts = { system, system ? platform : NULL, false };
+	struct vm_set_options lopts = { system, system ? platform : NULL, false, NULL, false };
 	struct vmcfg_fdt_platform *host = NULL;
 	char *blob = NULL, *text = NULL;
 	size_t size = 0, len = 0, vm = 0;

@@ -297,7 +297,7 @@ static int canonical(const char *shown, const char *text, size_t len,
 	if (!rc && (diags.errors || diags.warnings)) {
 		vmcfg_diags_sort(&diags);
 		struct report_source src = { shown, text, len };
-		struct report r = { REPORT_TEXT, color, &src, 1 };
+		struct report r = { REPORT_TEXT, color, &src, 1, NULL };
 		report_write(&r, &diags, stderr);
 	}
 	if (rc) {

@@ -25,7 +25,12 @@ struct report {
 	bool color;
 	const struct report_source *sources;
 	size_t source_count;
+	const char *docs_url; /* SARIF helpUri base; NULL: $VMCFG_DOCS_URL, else REPORT_DOCS_URL */
 };
+
+/* Where the published docs/diagnostics.md and the project live (SARIF helpUri, informationUri). */
+#define REPORT_DOCS_URL "https://github.com/vmcfg/vmcfg/blob/main/docs/diagnostics.md"
+#define REPORT_INFO_URL "https://github.com/vmcfg/vmcfg"
 
 /* "auto" | "always" | "never" → whether to colour output going to out; -1 if invalid. */
 int report_parse_color(const char *arg, FILE *out);
