@@ -487,7 +487,8 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 	};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'S':
 			load->system_path = optarg;
@@ -497,14 +498,13 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 			break;
 		case 'a':
 			if (parse_arch(optarg, &o->arch)) {
-				fprintf(stderr, "vmcfg build: unknown arch '%s' (aarch64, riscv64, x86_64)\n", optarg);
-				return 2;
+				return vmcfg_usage_error("build", "unknown arch '%s' (aarch64, riscv64, x86_64)",
+							 optarg);
 			}
 			break;
 		case 'f':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-				fprintf(stderr, "vmcfg build: unknown format '%s' (text, json)\n", optarg);
-				return 2;
+				return vmcfg_usage_error("build", "unknown format '%s' (text, json)", optarg);
 			}
 			o->json = !strcmp(optarg, "json");
 			break;
@@ -515,14 +515,11 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 			build_usage(stdout);
 			return 0;
 		default:
-			build_usage(stderr);
-			return 2;
+			return vmcfg_usage_bad_option("build", argv, c);
 		}
 	}
-	if (!vm_set_files_ok(load, (size_t)(argc - optind), "build")) {
-		build_usage(stderr);
-		return 2;
-	}
+	if (!vm_set_files_ok(load, (size_t)(argc - optind), "build"))
+		return vmcfg_usage_error("build", "give VM FILEs, or --system SYSTEM.toml");
 	return -1;
 }
 

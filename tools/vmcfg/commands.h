@@ -39,5 +39,7 @@ int cmd_toml2json(int argc, char **argv);
 int cmd_dtb(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_map(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_help(int argc, char **argv);
 
 #endif

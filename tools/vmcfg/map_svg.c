@@ -701,14 +701,15 @@ int map_svg_write(const struct map_model *m, const char *title, FILE *out)
 
 int map_svg_write_file(const struct map_model *m, const char *title, const char *path)
 {
-	FILE *f = fopen(path, "w");
+	bool out = !strcmp(path, "-"); /* "-": standard output */
+	FILE *f = out ? stdout : fopen(path, "w");
 	if (!f) {
 		fprintf(stderr, "vmcfg map: cannot write %s: %s\n", path, strerror(errno));
 		return VMCFG_EIO;
 	}
 	int rc = map_svg_write(m, title, f);
 	bool failed = ferror(f) != 0;
-	if (fclose(f) || failed) {
+	if ((out ? fflush(f) : fclose(f)) || failed) {
 		fprintf(stderr, "vmcfg map: cannot write %s: %s\n", path, strerror(errno));
 		return VMCFG_EIO;
 	}

@@ -8,6 +8,8 @@
 #include "vmcfg/host.h"
 #include "vmcfg/json.h"
 
+int vmcfg_color_choice = -1;
+
 int report_parse_color(const char *arg, FILE *out)
 {
 	if (!strcmp(arg, "always"))
@@ -16,6 +18,8 @@ int report_parse_color(const char *arg, FILE *out)
 		return 0;
 	if (!strcmp(arg, "auto")) {
 		const char *no = getenv("NO_COLOR");
+		if (vmcfg_color_choice >= 0)
+			return vmcfg_color_choice;
 		return isatty(fileno(out)) && !(no && *no);
 	}
 	return -1;

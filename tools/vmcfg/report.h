@@ -32,7 +32,14 @@ struct report {
 #define REPORT_DOCS_URL "https://github.com/vmcfg/vmcfg/blob/main/docs/diagnostics.md"
 #define REPORT_INFO_URL "https://github.com/vmcfg/vmcfg"
 
-/* "auto" | "always" | "never" → whether to colour output going to out; -1 if invalid. */
+/* The --color given to vmcfg (main.c): 1 always, 0 never, -1 auto (the default). */
+extern int vmcfg_color_choice;
+
+/*
+ * "auto" | "always" | "never" → whether to colour output going to out; -1 if
+ * invalid. "auto" follows vmcfg_color_choice when set, else colours a
+ * terminal unless NO_COLOR is set (and not empty).
+ */
 int report_parse_color(const char *arg, FILE *out);
 
 /* "text" | "json" | "sarif" → format; -1 if invalid. */
