@@ -162,7 +162,10 @@ static void json_str(const struct vmcfg_writer *w, const char *s)
 static void json_loc(const struct vmcfg_writer *w, const struct vmcfg_loc *loc)
 {
 	vmcfg_json_write_raw(w, "{\"file\": ");
-	json_str(w, loc->file);
+	if (loc->file)
+		json_str(w, loc->file);
+	else
+		vmcfg_json_write_raw(w, "null"); /* a finding about no file (N0313) */
 	vmcfg_json_write_raw(w, ", \"line\": ");
 	vmcfg_json_write_u64(w, loc->span.line);
 	vmcfg_json_write_raw(w, ", \"col\": ");
