@@ -10,7 +10,7 @@ set -euo pipefail
 
 build_pkgs="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libfdt-dev device-tree-compiler"
 run_pkgs="$build_pkgs qemu-system-arm"
-test_pkgs="libcmocka-dev clang libclang-rt-14-dev python3 chromium strace"
+test_pkgs="libcmocka-dev clang libclang-rt-14-dev python3 chromium strace python3-jsonschema npm"
 all_pkgs="$run_pkgs $test_pkgs"
 
 case "${1:-all}" in
