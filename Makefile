@@ -37,7 +37,8 @@ HOST_SRC := $(wildcard $(addsuffix /*.c,$(HOST_ONLY_DIRS)))
 LIB_SRC := $(CORE_SRC) $(HOST_SRC)
 CLI_SRC := $(wildcard tools/vmcfg/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-HEADERS := $(wildcard include/vmcfg/*.h lib/*/*.h tools/vmcfg/*.h tests/unit/*.h)
+# docs/diagnostics.md too: lib/host/diag_docs.c builds it in (.incbin).
+HEADERS := $(wildcard include/vmcfg/*.h lib/*/*.h tools/vmcfg/*.h tests/unit/*.h) docs/diagnostics.md
 
 LDLIBS_HOST := $(if $(wildcard lib/fdt/*.c),-lfdt)
 

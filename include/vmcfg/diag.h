@@ -189,6 +189,41 @@ void vmcfg_diags_sort(struct vmcfg_diags *d);
  */
 const char *vmcfg_nearest_name(const char *word, size_t len, const char *const *names, size_t n);
 
+/* --- levels and inline suppressions (lib/base/diag_levels.c) --- */
+
+/* What the user asked for a code (-A, -W, -D CODE); DEFAULT: its catalogue severity. */
+enum vmcfg_level { VMCFG_LEVEL_DEFAULT = 0, VMCFG_LEVEL_ALLOW, VMCFG_LEVEL_WARN, VMCFG_LEVEL_DENY };
+
+/* A level per rule; zero-initialised means every rule at its default. */
+struct vmcfg_rule_levels {
+	uint8_t of[VMCFG_RULE_COUNT];
+};
+
+/* The rule whose code is code[0..len) ("W0223", any case) into *out (may be NULL). */
+bool vmcfg_rule_by_code(const char *code, size_t len, enum vmcfg_rule *out);
+
+/*
+ * Sets rule's level in lv. Returns 0, or VMCFG_EINVAL when rule is unknown
+ * or is an error asked to be allowed or lowered to a warning (an error
+ * means the VM cannot be built as written; only warnings and notes can be).
+ */
+int vmcfg_rule_levels_set(struct vmcfg_rule_levels *lv, enum vmcfg_rule rule, enum vmcfg_level level);
+
+/*
+ * Applies lv to d: DENY makes a finding an error, WARN makes a note a
+ * warning, ALLOW drops a warning or note. Counts follow.
+ */
+void vmcfg_diags_apply_levels(struct vmcfg_diags *d, const struct vmcfg_rule_levels *lv);
+
+/*
+ * Drops the warnings and notes located in file whose source line (in
+ * text, len bytes: the file's text) carries a comment `# vmcfg: allow(CODE)`
+ * naming their code — at the end of that line, or as a line of its own just
+ * above it; several codes are separated by commas: `allow(W0223, W0209)`.
+ * Errors are never dropped. Returns how many were dropped.
+ */
+size_t vmcfg_diags_apply_inline(struct vmcfg_diags *d, const char *file, const char *text, size_t len);
+
 VMCFG_END_DECLS
 
 #endif /* VMCFG_DIAG_H */

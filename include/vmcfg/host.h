@@ -7,6 +7,7 @@
 #define VMCFG_HOST_H
 
 #include "vmcfg/base.h"
+#include "vmcfg/diag.h"
 
 VMCFG_BEGIN_DECLS
 
@@ -31,6 +32,24 @@ struct vmcfg_allocator vmcfg_counting_allocator(struct vmcfg_counting_alloc *sta
  * VMCFG_ENOMEM. Free the buffer with free().
  */
 int vmcfg_read_file(const char *path, char **data, size_t *len);
+
+/*
+ * The documentation of a diagnostic code: its section of docs/diagnostics.md,
+ * which the library carries (lib/host/diag_docs.c). Pointers are into that
+ * text (not NUL-terminated at the lengths given).
+ */
+struct vmcfg_rule_doc {
+	const char *heading; /* "E0101 missing required key" (heading_len bytes) */
+	size_t heading_len;
+	const char *title;   /* "missing required key": the heading after the code */
+	size_t title_len;
+	const char *body;    /* the Markdown below the heading, up to the next section */
+	size_t body_len;
+	char anchor[160];    /* the heading's GitHub anchor: "e0101-missing-required-key" */
+};
+
+/* Fills *doc for rule; false when rule is unknown or docs/diagnostics.md has no section for it. */
+bool vmcfg_rule_doc(enum vmcfg_rule rule, struct vmcfg_rule_doc *doc);
 
 VMCFG_END_DECLS
 

@@ -20,6 +20,22 @@ void vmcfg_json_write_string(const struct vmcfg_writer *w, const char *s, size_t
 /* Writes v as a JSON number (decimal digits). */
 void vmcfg_json_write_u64(const struct vmcfg_writer *w, uint64_t v);
 
+/*
+ * The one JSON vocabulary of every output (docs/json.md): JSON readers
+ * (JavaScript, jq) keep integers exactly only up to 2^53 - 1, so
+ *   - addresses, sizes, masks and flags are always strings "0x…" (lower-case
+ *     hex, no separators): vmcfg_json_write_hex;
+ *   - other integers (ids, counts, interrupt numbers, types) are numbers, or a
+ *     decimal string above VMCFG_JSON_MAX_SAFE: vmcfg_json_write_uint.
+ */
+#define VMCFG_JSON_MAX_SAFE 9007199254740991ull /* 2^53 - 1 */
+
+/* Writes v as a JSON string "0x…" (lower-case hex digits, no '_'). */
+void vmcfg_json_write_hex(const struct vmcfg_writer *w, uint64_t v);
+
+/* Writes v as a JSON number, or as a decimal string when above VMCFG_JSON_MAX_SAFE. */
+void vmcfg_json_write_uint(const struct vmcfg_writer *w, uint64_t v);
+
 /* Writes v as a JSON number, with a '-' when negative. */
 void vmcfg_json_write_i64(const struct vmcfg_writer *w, int64_t v);
 

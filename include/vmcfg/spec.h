@@ -255,6 +255,32 @@ void vmcfg_vm_spec_emit_toml(const struct vmcfg_vm_spec *spec, const struct vmcf
 int vmcfg_vm_spec_emit_toml_commented(const struct vmcfg_vm_spec *spec, const char *text, size_t len,
 				const struct vmcfg_allocator *alloc, const struct vmcfg_writer *w);
 
+/*
+ * Writes a system file (text, len bytes; docs/system-file.md) in canonical
+ * TOML with its comments, placed by the rules of the VM emitter: `vms`,
+ * then [platform], one [[platform.reserved]] per frame and one [[ivc]] per
+ * channel, keys in the order of docs/system-file.md, ranges positional,
+ * subscribers as inline tables, addresses and sizes in hex with '_' every 4
+ * digits, lists on one line when the line fits in 100 columns. It writes
+ * what the text says, not a decoded system: a key it does not know or a
+ * value of a type it cannot write makes it refuse rather than drop it.
+ * Formatting the output again gives the same text. Returns 0, VMCFG_EINVALID
+ * (not TOML, an unknown key or a wrongly typed value; nothing written),
+ * VMCFG_ENOMEM (nothing written) or VMCFG_EINVAL (NULL w or alloc).
+ */
+int vmcfg_system_emit_toml_commented(const char *text, size_t len,
+				     const struct vmcfg_allocator *alloc,
+				     const struct vmcfg_writer *w);
+
+/* What a parsed file is, by its top-level keys. */
+enum vmcfg_file_kind {
+	VMCFG_FILE_VM,    /* anything else: read as a VM file */
+	VMCFG_FILE_SYSTEM /* a `vms` key and no [base] table: a system file */
+};
+
+/* The kind of the document; NULL is a VM file. */
+enum vmcfg_file_kind vmcfg_file_kind_of(const struct vmcfg_toml_doc *doc);
+
 /* Writes spec as JSON (named fields, numbers as JSON integers). */
 void vmcfg_vm_spec_emit_json(const struct vmcfg_vm_spec *spec, const struct vmcfg_writer *w);
 

@@ -47,6 +47,21 @@ void vmcfg_json_write_u64(const struct vmcfg_writer *w, uint64_t v)
 	vmcfg_write(w, buf, n);
 }
 
+void vmcfg_json_write_hex(const struct vmcfg_writer *w, uint64_t v)
+{
+	char buf[24];
+	size_t n = vmcfg_snprintf(buf, sizeof buf, "\"0x%llx\"", (unsigned long long)v);
+	vmcfg_write(w, buf, n);
+}
+
+void vmcfg_json_write_uint(const struct vmcfg_writer *w, uint64_t v)
+{
+	char buf[24];
+	size_t n = vmcfg_snprintf(buf, sizeof buf, v > VMCFG_JSON_MAX_SAFE ? "\"%llu\"" : "%llu",
+				  (unsigned long long)v);
+	vmcfg_write(w, buf, n);
+}
+
 void vmcfg_json_write_i64(const struct vmcfg_writer *w, int64_t v)
 {
 	char buf[24];

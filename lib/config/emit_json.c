@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The runtime config as JSON, for tools and tests (`vmcfg json`). Fields
- * come in a fixed order with the reference's names; every number is a
- * JSON integer; absent optional values are null. Layout: two-space
+ * come in a fixed order with the file's names (docs/json.md: the one
+ * vocabulary of every JSON output); addresses, sizes, masks and flags are
+ * "0x…" strings, other integers numbers; absent optional values are null. Layout: two-space
  * indent, one member or element per line, empty containers as {} and [].
  */
 #include "vmcfg/config.h"
@@ -64,7 +65,13 @@ static void key(struct out *o, const char *name)
 
 static void u64_value(struct out *o, uint64_t v)
 {
-	vmcfg_json_write_u64(o->w, v);
+	vmcfg_json_write_uint(o->w, v);
+}
+
+/* An address, size, mask or flags: "0x…" (exact in every JSON reader). */
+static void hex_value(struct out *o, uint64_t v)
+{
+	vmcfg_json_write_hex(o->w, v);
 }
 
 /* A string, or null for NULL. */
@@ -80,6 +87,12 @@ static void u64_member(struct out *o, const char *name, uint64_t v)
 {
 	key(o, name);
 	u64_value(o, v);
+}
+
+static void hex_member(struct out *o, const char *name, uint64_t v)
+{
+	key(o, name);
+	hex_value(o, v);
 }
 
 static void str_member(struct out *o, const char *name, const char *s)
@@ -108,12 +121,12 @@ static void emit_vcpus(struct out *o, const struct vmcfg_vm_config *cfg)
 		element(o);
 		begin(o, "{");
 		u64_member(o, "id", a.vcpu_id);
-		key(o, "affinity");
+		key(o, "pcpu_mask");
 		if (a.has_mask)
-			u64_value(o, a.pcpu_mask);
+			hex_value(o, a.pcpu_mask);
 		else
 			put(o, "null"); /* any physical CPU */
-		u64_member(o, "phys_id", a.phys_id);
+		hex_member(o, "phys_id", a.phys_id);
 		end(o, "}");
 	}
 	end(o, "]");
@@ -131,7 +144,7 @@ static void emit_image(struct out *o, const char *name, const struct vmcfg_vm_im
 	str_member(o, "path", img->path);
 	key(o, "load_gpa");
 	if (img->has_load_gpa)
-		u64_value(o, img->load_gpa);
+		hex_value(o, img->load_gpa);
 	else
 		put(o, "null");
 	end(o, "}");
@@ -161,9 +174,9 @@ static void emit_regions(struct out *o, const struct vmcfg_vm_config *cfg)
 		const struct vmcfg_vm_mem_region *r = &cfg->regions[i];
 		element(o);
 		begin(o, "{");
-		u64_member(o, "gpa", r->gpa);
-		u64_member(o, "size", r->size);
-		u64_member(o, "flags", r->flags);
+		hex_member(o, "gpa", r->gpa);
+		hex_member(o, "size", r->size);
+		hex_member(o, "flags", r->flags);
 		str_member(o, "map_type", map_type_name(r->map_type));
 		end(o, "}");
 	}
@@ -179,15 +192,15 @@ static void emit_emu_devices(struct out *o, const struct vmcfg_vm_config *cfg)
 		element(o);
 		begin(o, "{");
 		str_member(o, "name", d->name);
-		u64_member(o, "base_gpa", d->base_gpa);
-		u64_member(o, "length", d->length);
+		hex_member(o, "base_gpa", d->base_gpa);
+		hex_member(o, "length", d->length);
 		u64_member(o, "irq_id", d->irq_id);
-		u64_member(o, "emu_type", d->emu_type);
+		hex_member(o, "emu_type", d->emu_type);
 		key(o, "cfg_list");
 		begin(o, "[");
 		for (size_t j = 0; j < d->cfg_count; j++) {
 			element(o);
-			u64_value(o, d->cfg_list[j]);
+			hex_value(o, d->cfg_list[j]);
 		}
 		end(o, "]");
 		end(o, "}");
@@ -204,9 +217,9 @@ static void emit_pt_devices(struct out *o, const struct vmcfg_vm_config *cfg)
 		element(o);
 		begin(o, "{");
 		str_member(o, "name", d->name);
-		u64_member(o, "base_gpa", d->base_gpa);
-		u64_member(o, "base_hpa", d->base_hpa);
-		u64_member(o, "length", d->length);
+		hex_member(o, "base_gpa", d->base_gpa);
+		hex_member(o, "base_hpa", d->base_hpa);
+		hex_member(o, "length", d->length);
 		u64_member(o, "irq_id", d->irq_id);
 		end(o, "}");
 	}
@@ -220,8 +233,8 @@ static void emit_pt_addresses(struct out *o, const struct vmcfg_vm_config *cfg)
 	for (size_t i = 0; i < cfg->pt_address_count; i++) {
 		element(o);
 		begin(o, "{");
-		u64_member(o, "gpa", cfg->pt_addresses[i].gpa);
-		u64_member(o, "length", cfg->pt_addresses[i].length);
+		hex_member(o, "gpa", cfg->pt_addresses[i].gpa);
+		hex_member(o, "length", cfg->pt_addresses[i].length);
 		end(o, "}");
 	}
 	end(o, "]");
@@ -257,8 +270,8 @@ void vmcfg_vm_config_emit_json(const struct vmcfg_vm_config *cfg, const struct v
 	str_member(&o, "name", cfg->name);
 	u64_member(&o, "vm_type", cfg->vm_type);
 	u64_member(&o, "cpu_num", cfg->cpu_num);
-	u64_member(&o, "bsp_entry", cfg->bsp_entry);
-	u64_member(&o, "ap_entry", cfg->ap_entry);
+	hex_member(&o, "bsp_entry", cfg->bsp_entry);
+	hex_member(&o, "ap_entry", cfg->ap_entry);
 	emit_vcpus(&o, cfg);
 	emit_images(&o, cfg);
 	emit_regions(&o, cfg);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Finding the comments of a VM file and the output line each belongs to (comments.h). */
 #include "comments.h"
+#include "writer.h"
 #include "../base/libc.h"
 
 static bool is_blank(char c)
@@ -183,6 +184,17 @@ int vmcfg_spec_comment_plan_build(struct spec_comment_plan *plan, struct vmcfg_a
 	}
 	for (size_t i = 0; i < count; i++)
 		plan->order[next[group_of(plan->comments[i].owner, n)]++] = i;
+	/* The header keeps the empty line that separates it from the first key or table. */
+	for (size_t i = count; i-- > 0;) {
+		const struct spec_comment *c = &plan->comments[i];
+		if (c->owner != SPEC_COMMENT_HEAD)
+			continue;
+		size_t end = c->offset + c->len, k = end;
+		while (k < len && is_blank(text[k]))
+			k++;
+		plan->head_blank = k < len && count_newlines(text, end, k) >= 2;
+		break;
+	}
 	return 0;
 }
 
@@ -191,4 +203,109 @@ const size_t *vmcfg_spec_comments_of(const struct spec_comment_plan *plan, size_
 	size_t g = group_of(owner, plan->line_count);
 	*count = plan->first[g + 1] - plan->first[g];
 	return plan->order + plan->first[g];
+}
+
+size_t vmcfg_spec_note_line(struct spec_emitter *e, const struct vmcfg_span *span,
+			    enum spec_line_part part)
+{
+	size_t id = e->line_count++;
+	if (id >= e->line_cap)
+		return id;
+	struct spec_line *l = &e->lines[id];
+	*l = (struct spec_line){ .placed = span && span->line != 0 && span->length != 0 };
+	if (!l->placed)
+		return id;
+	l->start = span->offset;
+	l->end = (size_t)span->offset + span->length;
+	if (part == SPEC_LINE_OPENING)
+		l->end = l->start + 1;
+	else if (part == SPEC_LINE_CLOSING)
+		l->start = l->end - 1;
+	l->holds = part == SPEC_LINE_WHOLE;
+	return id;
+}
+
+bool vmcfg_spec_has_comments(const struct spec_emitter *e, size_t owner, bool trailing)
+{
+	if (!e->plan)
+		return false;
+	size_t n;
+	const size_t *idx = vmcfg_spec_comments_of(e->plan, owner, &n);
+	for (size_t i = 0; i < n; i++)
+		if (e->plan->comments[idx[i]].trailing == trailing)
+			return true;
+	return false;
+}
+
+void vmcfg_spec_put_leading(const struct spec_emitter *e, size_t owner, unsigned indent)
+{
+	if (!e->plan)
+		return;
+	size_t n;
+	const size_t *idx = vmcfg_spec_comments_of(e->plan, owner, &n);
+	bool first = true;
+	for (size_t i = 0; i < n; i++) {
+		const struct spec_comment *c = &e->plan->comments[idx[i]];
+		if (c->trailing)
+			continue;
+		if (c->blank_before && !first)
+			vmcfg_spec_put(e->w, "\n");
+		vmcfg_spec_put_indent(e->w, indent);
+		e->w->write(e->w->ud, e->plan->text + c->offset, c->len);
+		vmcfg_spec_put(e->w, "\n");
+		first = false;
+	}
+	if (owner == SPEC_COMMENT_HEAD && !first && e->plan->head_blank)
+		vmcfg_spec_put(e->w, "\n");
+}
+
+void vmcfg_spec_put_trailing(const struct spec_emitter *e, size_t owner)
+{
+	if (!e->plan)
+		return;
+	size_t n;
+	const size_t *idx = vmcfg_spec_comments_of(e->plan, owner, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct spec_comment *c = &e->plan->comments[idx[i]];
+		if (!c->trailing)
+			continue;
+		vmcfg_spec_put(e->w, " ");
+		e->w->write(e->w->ud, e->plan->text + c->offset, c->len);
+	}
+}
+
+static void discard(void *ud, const char *s, size_t len)
+{
+	(void)ud;
+	(void)s;
+	(void)len;
+}
+
+int vmcfg_spec_emit_commented(void (*walk)(struct spec_emitter *e, void *ctx), void *ctx,
+			      const char *text, size_t len, const struct vmcfg_allocator *alloc,
+			      const struct vmcfg_writer *w)
+{
+	const struct vmcfg_writer nowhere = { discard, NULL };
+	struct spec_emitter e = { .w = &nowhere };
+	walk(&e, ctx); /* counts the lines */
+
+	struct vmcfg_arena arena;
+	vmcfg_arena_init(&arena, alloc, 0);
+	size_t n = e.line_count;
+	e.lines = n <= SIZE_MAX / sizeof *e.lines ? vmcfg_arena_alloc(&arena, n * sizeof *e.lines + 1, 16)
+						   : NULL;
+	struct spec_comment_plan plan;
+	int rc = e.lines ? 0 : VMCFG_ENOMEM;
+	if (rc == 0) {
+		e.line_cap = n;
+		e.line_count = 0;
+		walk(&e, ctx); /* notes where each line comes from */
+		rc = vmcfg_spec_comment_plan_build(&plan, &arena, text, len, e.lines, n);
+	}
+	if (rc == 0) {
+		e = (struct spec_emitter){ .w = w, .plan = &plan };
+		walk(&e, ctx);
+	}
+	vmcfg_arena_release(&arena);
+	return rc;
 }

@@ -62,6 +62,7 @@ struct spec_comment_plan {
 	size_t *order;                 /* comment indices grouped by owner, source order within */
 	size_t *first;                 /* group g is order[first[g] .. first[g + 1]) */
 	size_t line_count;
+	bool head_blank; /* an empty line separates the file header from what follows */
 };
 
 /*
@@ -77,5 +78,50 @@ int vmcfg_spec_comment_plan_build(struct spec_comment_plan *plan, struct vmcfg_a
  * SPEC_COMMENT_TAIL): *count entries of plan->order from the returned one.
  */
 const size_t *vmcfg_spec_comments_of(const struct spec_comment_plan *plan, size_t owner, size_t *count);
+
+/*
+ * An emitter that writes comments: the VM file's (emit_toml.c) and the
+ * system file's (emit_system.c). One walk over the input serves three
+ * passes so that lines are numbered the same way in each: it counts the
+ * output lines (w discards, lines NULL), then notes the source span of
+ * each (lines set), then writes the text with the comments the plan gives
+ * each line (plan set).
+ */
+struct spec_emitter {
+	const struct vmcfg_writer *w;
+	struct spec_line *lines; /* where each line comes from, in the noting pass */
+	size_t line_cap;         /* room in lines (0 while counting or writing) */
+	size_t line_count;       /* lines numbered so far */
+	const struct spec_comment_plan *plan; /* NULL: no comments to write */
+};
+
+/*
+ * Numbers the next output line, which stands for part of the value at span
+ * (NULL or line 0: not in the source; it holds no comment). Returns its index.
+ */
+size_t vmcfg_spec_note_line(struct spec_emitter *e, const struct vmcfg_span *span,
+			    enum spec_line_part part);
+
+/* Whether owner has comments above it (trailing false) or at its end (trailing true). */
+bool vmcfg_spec_has_comments(const struct spec_emitter *e, size_t owner, bool trailing);
+
+/*
+ * Writes the comments above owner's line, each on a line of its own at
+ * indent, keeping the empty lines between them; after the file header
+ * (SPEC_COMMENT_HEAD) an empty line when the source had one.
+ */
+void vmcfg_spec_put_leading(const struct spec_emitter *e, size_t owner, unsigned indent);
+
+/* Writes the comment at the end of owner's line (at most one: one per source line). */
+void vmcfg_spec_put_trailing(const struct spec_emitter *e, size_t owner);
+
+/*
+ * Runs walk three times (above) over ctx to write text's comments with
+ * walk's output to w. Working memory from alloc. Returns 0 or
+ * VMCFG_ENOMEM (nothing written).
+ */
+int vmcfg_spec_emit_commented(void (*walk)(struct spec_emitter *e, void *ctx), void *ctx,
+			      const char *text, size_t len, const struct vmcfg_allocator *alloc,
+			      const struct vmcfg_writer *w);
 
 #endif /* VMCFG_LIB_SPEC_COMMENTS_H */

@@ -1,14 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * JSON of a vm_spec: an object per table and per record with the fields'
- * TOML names, numbers as JSON integers (decimal), strings escaped, fields
+ * TOML names (docs/json.md's vocabulary: the values the canonical TOML
+ * writes in hex — addresses, sizes, flags, masks — as "0x…" strings,
+ * other integers as numbers, map_type by its name), strings escaped, fields
  * and list elements that are not set left out. Tables and lists of records or lists span
  * lines (two-space indent); records and lists of scalars stay on one line.
  */
 #include "writer.h"
+#include "vmcfg/json.h"
+#include "../base/libc.h"
 
 static void emit_value(const struct vmcfg_writer *w, const struct spec_field *f, const void *base,
 		       unsigned level);
+
+static bool named(const struct spec_field *f, const char *name)
+{
+	size_t n = strlen(name);
+	return f->name && strlen(f->name) == n && !memcmp(f->name, name, n);
+}
 
 static const void *member(const void *base, size_t offset)
 {
@@ -79,9 +89,17 @@ static void emit_value(const struct vmcfg_writer *w, const struct spec_field *f,
 {
 	const void *v = member(base, f->at);
 	switch (f->type->kind) {
-	case SPEC_U64:
-		vmcfg_spec_put_u64(w, ((const struct vmcfg_spec_u64 *)v)->v, SPEC_DEC);
+	case SPEC_U64: {
+		uint64_t x = ((const struct vmcfg_spec_u64 *)v)->v;
+		static const char *const map_types[] = { "MapAlloc", "MapIdentical", "MapReserved" };
+		if (named(f, "map_type") && x < 3)
+			vmcfg_spec_put_quoted_cstr(w, map_types[x]);
+		else if (f->type->u64.radix == SPEC_HEX)
+			vmcfg_json_write_hex(w, x);
+		else
+			vmcfg_json_write_uint(w, x);
 		break;
+	}
 	case SPEC_STR:
 		vmcfg_spec_put_quoted(w, ((const struct vmcfg_spec_str *)v)->s,
 				((const struct vmcfg_spec_str *)v)->len);

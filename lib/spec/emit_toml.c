@@ -26,15 +26,7 @@
 #include "comments.h"
 #include "writer.h"
 
-struct emitter {
-	const struct vmcfg_writer *w;
-	struct spec_line *lines; /* where each line comes from, in the noting pass */
-	size_t line_cap;         /* room in lines (0 while counting or writing) */
-	size_t line_count;       /* lines numbered so far */
-	const struct spec_comment_plan *plan; /* NULL: no comments to write */
-};
-
-static size_t emit_value(struct emitter *e, const struct spec_field *f, const void *base,
+static size_t emit_value(struct spec_emitter *e, const struct spec_field *f, const void *base,
 			 size_t line);
 
 static const void *member(const void *base, size_t offset)
@@ -61,75 +53,6 @@ static bool is_block_list(const struct spec_field *f)
 	return k == SPEC_RECORD || k == SPEC_LIST;
 }
 
-/* Numbers the next output line, which stands for part of the value at span. */
-static size_t note_line(struct emitter *e, const struct vmcfg_span *span, enum spec_line_part part)
-{
-	size_t id = e->line_count++;
-	if (id >= e->line_cap)
-		return id;
-	struct spec_line *l = &e->lines[id];
-	*l = (struct spec_line){ .placed = span && span->line != 0 && span->length != 0 };
-	if (!l->placed)
-		return id;
-	l->start = span->offset;
-	l->end = (size_t)span->offset + span->length;
-	if (part == SPEC_LINE_OPENING)
-		l->end = l->start + 1;
-	else if (part == SPEC_LINE_CLOSING)
-		l->start = l->end - 1;
-	l->holds = part == SPEC_LINE_WHOLE;
-	return id;
-}
-
-static bool has_comments(const struct emitter *e, size_t owner, bool trailing)
-{
-	if (!e->plan)
-		return false;
-	size_t n;
-	const size_t *idx = vmcfg_spec_comments_of(e->plan, owner, &n);
-	for (size_t i = 0; i < n; i++)
-		if (e->plan->comments[idx[i]].trailing == trailing)
-			return true;
-	return false;
-}
-
-/* The comments above owner's line, each on a line of its own, blank lines between kept. */
-static void put_leading(const struct emitter *e, size_t owner, unsigned indent)
-{
-	if (!e->plan)
-		return;
-	size_t n;
-	const size_t *idx = vmcfg_spec_comments_of(e->plan, owner, &n);
-	bool first = true;
-	for (size_t i = 0; i < n; i++) {
-		const struct spec_comment *c = &e->plan->comments[idx[i]];
-		if (c->trailing)
-			continue;
-		if (c->blank_before && !first)
-			vmcfg_spec_put(e->w, "\n");
-		vmcfg_spec_put_indent(e->w, indent);
-		e->w->write(e->w->ud, e->plan->text + c->offset, c->len);
-		vmcfg_spec_put(e->w, "\n");
-		first = false;
-	}
-}
-
-/* The comment at the end of owner's line (at most one: one per source line). */
-static void put_trailing(const struct emitter *e, size_t owner)
-{
-	if (!e->plan)
-		return;
-	size_t n;
-	const size_t *idx = vmcfg_spec_comments_of(e->plan, owner, &n);
-	for (size_t i = 0; i < n; i++) {
-		const struct spec_comment *c = &e->plan->comments[idx[i]];
-		if (!c->trailing)
-			continue;
-		vmcfg_spec_put(e->w, " ");
-		e->w->write(e->w->ud, e->plan->text + c->offset, c->len);
-	}
-}
-
 /* Positional when the set fields are a prefix that holds every required field. */
 static bool fits_positional(const struct spec_type *t, const void *rec)
 {
@@ -143,7 +66,7 @@ static bool fits_positional(const struct spec_type *t, const void *rec)
 	return true;
 }
 
-static void emit_record(struct emitter *e, const struct spec_type *t, const void *rec, size_t line)
+static void emit_record(struct spec_emitter *e, const struct spec_type *t, const void *rec, size_t line)
 {
 	const struct vmcfg_writer *w = e->w;
 	bool positional = fits_positional(t, rec);
@@ -166,7 +89,7 @@ static void emit_record(struct emitter *e, const struct spec_type *t, const void
 }
 
 /* A list of numbers or strings, on one line. */
-static void emit_inline_list(struct emitter *e, const struct spec_field *f, const void *base,
+static void emit_inline_list(struct spec_emitter *e, const struct spec_field *f, const void *base,
 			     size_t line)
 {
 	const struct spec_field *elem = f->type->list.elem;
@@ -191,14 +114,14 @@ static void emit_inline_list(struct emitter *e, const struct spec_field *f, cons
  * key's line (open); returns the line of the ']'. An empty list is "[]"
  * unless comments need lines inside it (a commented-out element).
  */
-static size_t emit_block_list(struct emitter *e, const struct spec_field *f, const void *base,
+static size_t emit_block_list(struct spec_emitter *e, const struct spec_field *f, const void *base,
 			      size_t open)
 {
 	const struct spec_field *elem = f->type->list.elem;
 	size_t size = f->type->list.elem_size, count;
 	const char *items = vmcfg_spec_list_items(f, base, &count);
-	size_t close = note_line(e, field_span(f, base), SPEC_LINE_CLOSING);
-	bool lines = has_comments(e, open, true) || has_comments(e, close, false);
+	size_t close = vmcfg_spec_note_line(e, field_span(f, base), SPEC_LINE_CLOSING);
+	bool lines = vmcfg_spec_has_comments(e, open, true) || vmcfg_spec_has_comments(e, close, false);
 
 	for (size_t i = 0; i < count && !lines; i++)
 		lines = vmcfg_spec_field_present(elem, items + i * size);
@@ -207,27 +130,27 @@ static size_t emit_block_list(struct emitter *e, const struct spec_field *f, con
 		vmcfg_spec_put(e->w, "]");
 		return close;
 	}
-	put_trailing(e, open);
+	vmcfg_spec_put_trailing(e, open);
 	for (size_t i = 0; i < count; i++) {
 		const char *item = items + i * size;
 		if (!vmcfg_spec_field_present(elem, item))
 			continue; /* an invalid element: leave it out rather than invent one */
-		size_t line = note_line(e, field_span(elem, item), SPEC_LINE_WHOLE);
+		size_t line = vmcfg_spec_note_line(e, field_span(elem, item), SPEC_LINE_WHOLE);
 		vmcfg_spec_put(e->w, "\n");
-		put_leading(e, line, 1);
+		vmcfg_spec_put_leading(e, line, 1);
 		vmcfg_spec_put_indent(e->w, 1);
 		emit_value(e, elem, item, line);
 		vmcfg_spec_put(e->w, ",");
-		put_trailing(e, line);
+		vmcfg_spec_put_trailing(e, line);
 	}
 	vmcfg_spec_put(e->w, "\n");
-	put_leading(e, close, 1);
+	vmcfg_spec_put_leading(e, close, 1);
 	vmcfg_spec_put(e->w, "]");
 	return close;
 }
 
 /* Writes the value of f on output line line; returns the line it ends on. */
-static size_t emit_value(struct emitter *e, const struct spec_field *f, const void *base,
+static size_t emit_value(struct spec_emitter *e, const struct spec_field *f, const void *base,
 			 size_t line)
 {
 	const void *v = member(base, f->at);
@@ -257,49 +180,47 @@ static size_t emit_value(struct emitter *e, const struct spec_field *f, const vo
 	return line;
 }
 
-static void emit_file(struct emitter *e, const struct vmcfg_vm_spec *spec)
+static void emit_file(struct spec_emitter *e, const struct vmcfg_vm_spec *spec)
 {
 	const struct spec_type *file = &vmcfg_spec_file_type;
-	put_leading(e, SPEC_COMMENT_HEAD, 0);
+	vmcfg_spec_put_leading(e, SPEC_COMMENT_HEAD, 0);
 	for (size_t i = 0; i < file->rec.count; i++) {
 		const struct spec_field *table = &file->rec.fields[i];
 		const void *base = member(spec, table->at);
-		size_t line = note_line(e, field_span(table, spec), SPEC_LINE_WHOLE);
+		size_t line = vmcfg_spec_note_line(e, field_span(table, spec), SPEC_LINE_WHOLE);
 		if (i)
 			vmcfg_spec_put(e->w, "\n");
-		put_leading(e, line, 0);
+		vmcfg_spec_put_leading(e, line, 0);
 		vmcfg_spec_put(e->w, "[");
 		vmcfg_spec_put(e->w, table->name);
 		vmcfg_spec_put(e->w, "]");
-		put_trailing(e, line);
+		vmcfg_spec_put_trailing(e, line);
 		vmcfg_spec_put(e->w, "\n");
 		for (size_t j = 0; j < table->type->rec.count; j++) {
 			const struct spec_field *f = &table->type->rec.fields[j];
 			if (!vmcfg_spec_field_present(f, base))
 				continue;
-			line = note_line(e, field_span(f, base),
+			line = vmcfg_spec_note_line(e, field_span(f, base),
 					 is_block_list(f) ? SPEC_LINE_OPENING : SPEC_LINE_WHOLE);
-			put_leading(e, line, 0);
+			vmcfg_spec_put_leading(e, line, 0);
 			vmcfg_spec_put(e->w, f->name);
 			vmcfg_spec_put(e->w, " = ");
-			put_trailing(e, emit_value(e, f, base, line));
+			vmcfg_spec_put_trailing(e, emit_value(e, f, base, line));
 			vmcfg_spec_put(e->w, "\n");
 		}
 	}
-	put_leading(e, SPEC_COMMENT_TAIL, 0);
+	vmcfg_spec_put_leading(e, SPEC_COMMENT_TAIL, 0);
 }
 
 void vmcfg_vm_spec_emit_toml(const struct vmcfg_vm_spec *spec, const struct vmcfg_writer *w)
 {
-	struct emitter e = { .w = w };
+	struct spec_emitter e = { .w = w };
 	emit_file(&e, spec);
 }
 
-static void discard(void *ud, const char *s, size_t len)
+static void walk_file(struct spec_emitter *e, void *spec)
 {
-	(void)ud;
-	(void)s;
-	(void)len;
+	emit_file(e, spec);
 }
 
 int vmcfg_vm_spec_emit_toml_commented(const struct vmcfg_vm_spec *spec, const char *text, size_t len,
@@ -307,27 +228,5 @@ int vmcfg_vm_spec_emit_toml_commented(const struct vmcfg_vm_spec *spec, const ch
 {
 	if (!spec || !w || !alloc || (!text && len))
 		return VMCFG_EINVAL;
-	const struct vmcfg_writer nowhere = { discard, NULL };
-	struct emitter e = { .w = &nowhere };
-	emit_file(&e, spec); /* counts the lines */
-
-	struct vmcfg_arena arena;
-	vmcfg_arena_init(&arena, alloc, 0);
-	size_t n = e.line_count;
-	e.lines = n <= SIZE_MAX / sizeof *e.lines ? vmcfg_arena_alloc(&arena, n * sizeof *e.lines, 16)
-						   : NULL;
-	struct spec_comment_plan plan;
-	int rc = e.lines ? 0 : VMCFG_ENOMEM;
-	if (rc == 0) {
-		e.line_cap = n;
-		e.line_count = 0;
-		emit_file(&e, spec); /* notes where each line comes from */
-		rc = vmcfg_spec_comment_plan_build(&plan, &arena, text, len, e.lines, n);
-	}
-	if (rc == 0) {
-		e = (struct emitter){ .w = w, .plan = &plan };
-		emit_file(&e, spec);
-	}
-	vmcfg_arena_release(&arena);
-	return rc;
+	return vmcfg_spec_emit_commented(walk_file, (void *)spec, text, len, alloc, w);
 }

@@ -60,6 +60,14 @@ int vmcfg_vm_spec_parse_toml(const char *text, size_t len, const char *file,
 	return rc;
 }
 
+enum vmcfg_file_kind vmcfg_file_kind_of(const struct vmcfg_toml_doc *doc)
+{
+	const struct vmcfg_toml_value *root = doc ? vmcfg_toml_root(doc) : NULL;
+	if (root && vmcfg_toml_table_get(root, "vms", 3) && !vmcfg_toml_table_get(root, "base", 4))
+		return VMCFG_FILE_SYSTEM;
+	return VMCFG_FILE_VM;
+}
+
 int vmcfg_vm_spec_load(const char *text, size_t len, const char *file,
 		 const struct vmcfg_allocator *alloc, struct vmcfg_diags *diags,
 		 struct vmcfg_vm_spec **out)

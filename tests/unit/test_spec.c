@@ -1332,29 +1332,29 @@ static void test_emit_json(void **state)
 		"    \"name\": \"demo\",\n"
 		"    \"vm_type\": 2,\n"
 		"    \"cpu_num\": 2,\n"
-		"    \"phys_cpu_ids\": [0, 256],\n"
-		"    \"phys_cpu_sets\": [1, 2]\n"
+		"    \"phys_cpu_ids\": [\"0x0\", \"0x100\"],\n"
+		"    \"phys_cpu_sets\": [\"0x1\", \"0x2\"]\n"
 		"  },\n"
 		"  \"kernel\": {\n"
-		"    \"entry_point\": 1074266112,\n"
+		"    \"entry_point\": \"0x40080000\",\n"
 		"    \"kernel_path\": \"Image\",\n"
-		"    \"kernel_load_addr\": 1074266112,\n"
-		"    \"dtb_load_addr\": 1073741824,\n"
+		"    \"kernel_load_addr\": \"0x40080000\",\n"
+		"    \"dtb_load_addr\": \"0x40000000\",\n"
 		"    \"image_location\": \"fs\",\n"
 		"    \"cmdline\": \"console=ttyAMA0 \\\"quoted\\\"\\tx \xc3\xa9\\u0001\\\\\",\n"
 		"    \"memory_regions\": [\n"
-		"      {\"gpa\": 1073741824, \"size\": 268435456, \"flags\": 15, \"map_type\": 0}\n"
+		"      {\"gpa\": \"0x40000000\", \"size\": \"0x10000000\", \"flags\": \"0xf\", \"map_type\": \"MapAlloc\"}\n"
 		"    ]\n"
 		"  },\n"
 		"  \"devices\": {\n"
 		"    \"emu_devices\": [\n"
-		"      {\"name\": \"gicr\", \"base_gpa\": 134873088, \"length\": 131072,"
-		" \"irq_id\": 0, \"emu_type\": 32, \"cfg_list\": [2, 131072, 0]}\n"
+		"      {\"name\": \"gicr\", \"base_gpa\": \"0x80a0000\", \"length\": \"0x20000\","
+		" \"irq_id\": 0, \"emu_type\": \"0x20\", \"cfg_list\": [\"0x2\", \"0x20000\", \"0x0\"]}\n"
 		"    ],\n"
 		"    \"passthrough_devices\": [\n"
 		"      {\"name\": \"/\"},\n"
-		"      {\"name\": \"uart\", \"base_gpa\": 150994944, \"base_hpa\": 150994944,"
-		" \"length\": 4096}\n"
+		"      {\"name\": \"uart\", \"base_gpa\": \"0x9000000\", \"base_hpa\": \"0x9000000\","
+		" \"length\": \"0x1000\"}\n"
 		"    ],\n"
 		"    \"interrupt_mode\": \"passthrough\",\n"
 		"    \"excluded_devices\": [\n"
@@ -1405,7 +1405,7 @@ static void test_emit_incomplete_record(void **state)
 	assert_contains(toml, "excluded_devices = [\n  [\"/a\"],\n  [],\n]\n");
 	free(toml);
 	toml = emit(r.spec, true);
-	assert_contains(toml, "\"phys_cpu_ids\": [256]\n");
+	assert_contains(toml, "\"phys_cpu_ids\": [\"0x100\"]\n");
 	free(toml);
 	release(&r);
 }

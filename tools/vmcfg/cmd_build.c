@@ -297,7 +297,14 @@ static void jstr(const char *s)
 static void jkey_u64(const char *key, uint64_t v)
 {
 	jraw(key);
-	vmcfg_json_write_u64(&out_w, v);
+	vmcfg_json_write_uint(&out_w, v);
+}
+
+/* An address, size, mask or flags: "0x…" (docs/json.md). */
+static void jkey_hex(const char *key, uint64_t v)
+{
+	jraw(key);
+	vmcfg_json_write_hex(&out_w, v);
 }
 
 static int json_mapping(void *ud, const struct vmcfg_mapping *m)
@@ -306,11 +313,11 @@ static int json_mapping(void *ud, const struct vmcfg_mapping *m)
 	char f[8];
 	jraw(*first ? "{" : ",{");
 	*first = false;
-	jkey_u64("\"gpa\":", m->gpa);
-	jkey_u64(",\"hpa\":", m->hpa);
-	jkey_u64(",\"size\":", m->size);
+	jkey_hex("\"gpa\":", m->gpa);
+	jkey_hex(",\"hpa\":", m->hpa);
+	jkey_hex(",\"size\":", m->size);
 	flags_text(f, m->flags);
-	jkey_u64(",\"flags\":", m->flags);
+	jkey_hex(",\"flags\":", m->flags);
 	jraw(",\"attrs\":");
 	jstr(f);
 	jraw(",\"backing\":");
@@ -320,7 +327,7 @@ static int json_mapping(void *ud, const struct vmcfg_mapping *m)
 	for (unsigned l = 0; l < 4; l++)
 		if (m->leaf_sizes >> l & 1) {
 			jraw(fb ? "" : ",");
-			vmcfg_json_write_u64(&out_w, vmcfg_pt_level_size(l));
+			vmcfg_json_write_hex(&out_w, vmcfg_pt_level_size(l));
 			fb = false;
 		}
 	jraw("]}");
@@ -333,10 +340,10 @@ static int json_desc(void *ud, const struct vmcfg_desc_visit *v)
 	jraw(*first ? "{" : ",{");
 	*first = false;
 	jkey_u64("\"level\":", v->level);
-	jkey_u64(",\"table\":", v->table_pa);
+	jkey_hex(",\"table\":", v->table_pa);
 	jkey_u64(",\"index\":", v->index);
-	jkey_u64(",\"gpa\":", v->gpa);
-	jkey_u64(",\"desc\":", v->desc);
+	jkey_hex(",\"gpa\":", v->gpa);
+	jkey_hex(",\"desc\":", v->desc);
 	jraw(",\"type\":");
 	jstr(vmcfg_pte_type_name(v->pte.type));
 	jraw("}");
@@ -359,16 +366,16 @@ static void json_vm_body(const struct vmcfg_vm *vm, const struct build_opts *o)
 		jkey_u64("\"id\":", v->id);
 		jraw(",\"pcpu_mask\":");
 		if (v->has_mask)
-			vmcfg_json_write_u64(&out_w, v->pcpu_mask);
+			vmcfg_json_write_hex(&out_w, v->pcpu_mask);
 		else
 			jraw("null");
-		jkey_u64(",\"phys_id\":", v->phys_id);
-		jkey_u64(",\"arch_id\":", v->arch_id);
-		jkey_u64(",\"entry\":", v->entry);
+		jkey_hex(",\"phys_id\":", v->phys_id);
+		jkey_hex(",\"arch_id\":", v->arch_id);
+		jkey_hex(",\"entry\":", v->entry);
 		jraw(",\"regs\":[");
 		for (int r = 0; r < 4; r++) {
 			jraw(r ? "," : "");
-			vmcfg_json_write_u64(&out_w, v->regs[r]);
+			vmcfg_json_write_hex(&out_w, v->regs[r]);
 		}
 		jraw("]}");
 	}
@@ -387,12 +394,12 @@ static void json_vm_body(const struct vmcfg_vm *vm, const struct build_opts *o)
 		const struct vmcfg_vm_device_info *d = &vm->devices[i];
 		jraw(i ? ",{\"name\":" : "{\"name\":");
 		jstr(d->name);
-		jkey_u64(",\"emu_type\":", d->emu_type);
+		jkey_hex(",\"emu_type\":", d->emu_type);
 		jraw(",\"model\":");
 		jstr(d->model);
-		jkey_u64(",\"base\":", d->base);
-		jkey_u64(",\"size\":", d->length);
-		jkey_u64(",\"irq\":", d->irq_id);
+		jkey_hex(",\"base_gpa\":", d->base);
+		jkey_hex(",\"length\":", d->length);
+		jkey_u64(",\"irq_id\":", d->irq_id);
 		jraw("}");
 	}
 	jraw("],\"passthrough\":[");
@@ -400,15 +407,15 @@ static void json_vm_body(const struct vmcfg_vm *vm, const struct build_opts *o)
 		const struct vmcfg_vm_pt_window *w = &vm->pt_windows[i];
 		jraw(i ? ",{\"name\":" : "{\"name\":");
 		jstr(w->name);
-		jkey_u64(",\"gpa\":", w->gpa);
-		jkey_u64(",\"hpa\":", w->hpa);
-		jkey_u64(",\"size\":", w->size);
+		jkey_hex(",\"gpa\":", w->gpa);
+		jkey_hex(",\"hpa\":", w->hpa);
+		jkey_hex(",\"size\":", w->size);
 		jraw("}");
 	}
 	jraw("],\"ivc_window\":");
 	if (vm->ivc_window_size) {
-		jkey_u64("{\"gpa\":", vm->ivc_window_gpa);
-		jkey_u64(",\"size\":", vm->ivc_window_size);
+		jkey_hex("{\"gpa\":", vm->ivc_window_gpa);
+		jkey_hex(",\"size\":", vm->ivc_window_size);
 		jraw("}");
 	} else {
 		jraw("null");
@@ -450,8 +457,8 @@ static void print_json(const struct built *b, const struct build_opts *o, bool f
 		jstr(image_names[k]);
 		jraw(img && img->loaded ? ",\"loaded\":true" : ",\"loaded\":false");
 		if (img && img->loaded) {
-			jkey_u64(",\"gpa\":", img->gpa);
-			jkey_u64(",\"size\":", img->len);
+			jkey_hex(",\"gpa\":", img->gpa);
+			jkey_hex(",\"size\":", img->len);
 		} else {
 			jraw(",\"note\":");
 			jstr(b->image_note[k]);
@@ -487,7 +494,8 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 	};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'S':
 			load->system_path = optarg;
@@ -497,14 +505,13 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 			break;
 		case 'a':
 			if (parse_arch(optarg, &o->arch)) {
-				fprintf(stderr, "vmcfg build: unknown arch '%s' (aarch64, riscv64, x86_64)\n", optarg);
-				return 2;
+				return vmcfg_usage_error("build", "unknown arch '%s' (aarch64, riscv64, x86_64)",
+							 optarg);
 			}
 			break;
 		case 'f':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-				fprintf(stderr, "vmcfg build: unknown format '%s' (text, json)\n", optarg);
-				return 2;
+				return vmcfg_usage_error("build", "unknown format '%s' (text, json)", optarg);
 			}
 			o->json = !strcmp(optarg, "json");
 			break;
@@ -515,14 +522,11 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 			build_usage(stdout);
 			return 0;
 		default:
-			build_usage(stderr);
-			return 2;
+			return vmcfg_usage_bad_option("build", argv, c);
 		}
 	}
-	if (!vm_set_files_ok(load, (size_t)(argc - optind), "build")) {
-		build_usage(stderr);
-		return 2;
-	}
+	if (!vm_set_files_ok(load, (size_t)(argc - optind), "build"))
+		return vmcfg_usage_error("build", "give VM FILEs, or --system SYSTEM.toml");
 	return -1;
 }
 

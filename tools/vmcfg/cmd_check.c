@@ -21,18 +21,47 @@ static void check_usage(FILE *out)
 		"platform rules (host RAM, hypervisor memory, CPUs, IPA width) and the IVC\n"
 		"channel rules run too; without a platform they are skipped with a note.\n"
 		"Codes are explained in docs/diagnostics.md.\n\n"
+		"Text findings go to standard error; --format json and sarif are data and\n"
+		"go to standard output (also when there are none, and with -q).\n\n"
 		"options:\n"
 		"  --system FILE    check the system FILE describes (docs/system-file.md)\n"
 		"  --platform DT    the host's device tree (.dtb or .dts) as the platform:\n"
 		"                   CPUs, RAM, GIC frames; resolves device-tree-path\n"
 		"                   passthrough entries (docs/device-tree.md)\n"
 		"  --format FMT     text (default), json or sarif (SARIF 2.1.0)\n"
-		"  --color WHEN     auto (default: colour on a terminal), always, never\n"
+		"  --docs-url URL   where docs/diagnostics.md is published, for SARIF's\n"
+		"                   helpUri (default $VMCFG_DOCS_URL, else\n"
+		"                   " REPORT_DOCS_URL ")\n"
+		"  --color WHEN     auto (default: colour on a terminal), always, never;\n"
+		"                   NO_COLOR set means never\n"
+		"  -A CODE          allow: drop the findings of warning or note CODE\n"
+		"  -W CODE          warn: report note CODE as a warning\n"
+		"  -D CODE          deny: report CODE as an error\n"
 		"  --strict         treat warnings as errors (same as -W error)\n"
 		"  -W error         treat warnings as errors\n"
-		"  -q, --quiet      print nothing when there are no errors or warnings\n"
+		"  -q, --quiet      text: print nothing when there are no errors or warnings\n"
 		"  -h, --help       this text\n\n"
+		"A comment `# vmcfg: allow(CODE)` (or allow(CODE, CODE)) at the end of a line,\n"
+		"or on its own line just above it, drops the warnings and notes of CODE located\n"
+		"on that line. Errors cannot be allowed: the VM cannot be built as written.\n"
+		"`vmcfg explain CODE` prints a code's documentation.\n\n"
 		"exit status: 0 no errors, 1 errors found, 2 usage error or unreadable file\n");
+}
+
+/* -A/-W/-D CODE into levels; returns 0 or the usage error's exit status. */
+static int set_level(struct vmcfg_rule_levels *levels, int opt, const char *code)
+{
+	enum vmcfg_rule rule;
+	enum vmcfg_level level = opt == 'A' ? VMCFG_LEVEL_ALLOW : opt == 'W' ? VMCFG_LEVEL_WARN
+									  : VMCFG_LEVEL_DENY;
+	if (!vmcfg_rule_by_code(code, strlen(code), &rule))
+		return vmcfg_usage_error("check", "-%c: unknown code '%s' (docs/diagnostics.md)", opt,
+					 code);
+	if (vmcfg_rule_levels_set(levels, rule, level))
+		return vmcfg_usage_error("check", "-%c %s: %s is an error; errors cannot be %s", opt,
+					 code, vmcfg_rule_info(rule)->code,
+					 opt == 'A' ? "allowed" : "lowered to warnings");
+	return 0;
 }
 
 int cmd_check(int argc, char **argv)
@@ -43,31 +72,33 @@ int cmd_check(int argc, char **argv)
 		{ "platform", required_argument, NULL, 'P' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "colour", required_argument, NULL, 'c' },
+		{ "docs-url", required_argument, NULL, 'U' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int format = REPORT_TEXT, color = -2, c;
+	int format = REPORT_TEXT, c, rc;
+	const char *color = "auto", *docs = NULL;
 	bool quiet = false;
-	struct vm_set_options load = { 0 };
+	struct vmcfg_rule_levels levels = { { 0 } };
+	struct vm_set_options load = { .levels = &levels, .note_skipped = true };
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "W:qh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":A:W:D:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			format = report_parse_format(optarg);
-			if (format < 0) {
-				fprintf(stderr, "vmcfg check: unknown format '%s' (text, json, sarif)\n", optarg);
-				return 2;
-			}
+			if (format < 0)
+				return vmcfg_usage_error("check", "unknown format '%s' (text, json, sarif)",
+							 optarg);
 			break;
 		case 'c':
-			color = report_parse_color(optarg, stdout);
-			if (color < 0) {
-				fprintf(stderr, "vmcfg check: --color takes auto, always or never\n");
-				return 2;
-			}
+			color = optarg;
+			break;
+		case 'U':
+			docs = optarg;
 			break;
 		case 'S':
 			load.system_path = optarg;
@@ -76,11 +107,15 @@ int cmd_check(int argc, char **argv)
 			load.platform_path = optarg;
 			break;
 		case 'W':
-			if (strcmp(optarg, "error")) {
-				fprintf(stderr, "vmcfg check: -W takes 'error'\n");
-				return 2;
+			if (!strcmp(optarg, "error")) {
+				load.strict = true;
+				break;
 			}
-			load.strict = true;
+			/* fall through */
+		case 'A':
+		case 'D':
+			if ((rc = set_level(&levels, c, optarg)))
+				return rc;
 			break;
 		case 's':
 			load.strict = true;
@@ -92,28 +127,33 @@ int cmd_check(int argc, char **argv)
 			check_usage(stdout);
 			return 0;
 		default:
-			check_usage(stderr);
-			return 2;
+			return vmcfg_usage_bad_option("check", argv, c);
 		}
 	}
-	if (!vm_set_files_ok(&load, (size_t)(argc - optind), "check")) {
-		check_usage(stderr);
-		return 2;
-	}
-	if (color == -2)
-		color = report_parse_color("auto", stdout);
+	if (load.system_path && optind < argc)
+		return vmcfg_usage_error("check", "--system takes the VM files from the system file; "
+						  "give no FILE");
+	if (!load.system_path && optind == argc)
+		return vmcfg_usage_error("check", "give a VM FILE (or - for standard input), or "
+						  "--system SYSTEM.toml");
+	/* Text is for people (standard error); JSON and SARIF are the command's data. */
+	FILE *out = format == REPORT_TEXT ? stderr : stdout;
+	int colour = report_parse_color(color, out);
+	if (colour < 0)
+		return vmcfg_usage_error("check", "--color takes auto, always or never");
 
 	struct vm_set set;
-	int rc = vm_set_load(&set, argv + optind, (size_t)(argc - optind), &load);
+	rc = vm_set_load(&set, argv + optind, (size_t)(argc - optind), &load);
 	if (rc) {
 		fprintf(stderr, "vmcfg check: %s\n", vmcfg_strerror(rc));
 		vm_set_free(&set);
 		return 2;
 	}
 	vmcfg_diags_sort(&set.diags);
-	struct report r = vm_set_report(&set, (enum report_format)format, color);
-	if (!(quiet && !set.diags.errors && !set.diags.warnings))
-		report_write(&r, &set.diags, stdout);
+	struct report r = vm_set_report(&set, (enum report_format)format, colour);
+	r.docs_url = docs;
+	if (!(quiet && format == REPORT_TEXT && !set.diags.errors && !set.diags.warnings))
+		report_write(&r, &set.diags, out);
 	int status = set.io_error ? 2 : set.diags.errors ? 1 : 0;
 	vm_set_free(&set);
 	return status;

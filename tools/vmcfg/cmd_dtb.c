@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "commands.h"
@@ -106,6 +107,8 @@ static void list_expansion(const struct vmcfg_fdt_expansion *exp)
 
 static int write_output(const char *path, const char *data, size_t len)
 {
+	if (path && !strcmp(path, "-"))
+		path = NULL; /* -o -: standard output */
 	FILE *out = path ? fopen(path, "wb") : stdout;
 	if (!out) {
 		perror(path);
@@ -189,7 +192,8 @@ int cmd_dtb(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:O:vh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:O:vh", opts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'p':
@@ -208,8 +212,7 @@ int cmd_dtb(int argc, char **argv)
 			rd_size = strtoull(optarg, &end, 0);
 			rd_given = true;
 			if (*end || !*optarg) {
-				fprintf(stderr, "vmcfg dtb: --ramdisk-size takes a number of bytes\n");
-				return 2;
+				return vmcfg_usage_error("dtb", "--ramdisk-size takes a number of bytes");
 			}
 			break;
 		case 'v':
@@ -219,18 +222,22 @@ int cmd_dtb(int argc, char **argv)
 			dtb_usage(stdout);
 			return 0;
 		default:
-			dtb_usage(stderr);
-			return 2;
+			return vmcfg_usage_bad_option("dtb", argv, c);
 		}
 	}
-	if (optind != argc - 1 || (!platform && !system) ||
-	    (strcmp(format, "dtb") && strcmp(format, "dts"))) {
-		dtb_usage(stderr);
-		return 2;
-	}
+	if (optind != argc - 1)
+		return vmcfg_usage_error("dtb", "give one VM FILE");
+	if (!platform && !system)
+		return vmcfg_usage_error("dtb", "give the host: --platform HOST.dts or --system SYSTEM.toml");
+	if (strcmp(format, "dtb") && strcmp(format, "dts"))
+		return vmcfg_usage_error("dtb", "-O takes dtb or dts");
+	/* A binary blob on a terminal is noise at best; the user meant -o or -O dts. */
+	if (!strcmp(format, "dtb") && (!output || !strcmp(output, "-")) && isatty(STDOUT_FILENO))
+		return vmcfg_usage_error("dtb", "not writing a binary device tree to a terminal: "
+						"give -o FILE, -O dts, or redirect standard output");
 
 	struct vm_set set;
-	struct vm_set_options lopts = { system, system ? platform : NULL, false };
+	struct vm_set_options lopts = { system, system ? platform : NULL, false, NULL, false };
 	struct vmcfg_fdt_platform *host = NULL;
 	char *blob = NULL, *text = NULL;
 	size_t size = 0, len = 0, vm = 0;

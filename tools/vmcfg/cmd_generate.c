@@ -79,25 +79,25 @@ static void print_template(const struct arch_layout *l, const char *name, unsign
 	printf("cpu_num = %lu\n", cpus);
 	printf("# Physical id (MPIDR on aarch64, hart id on riscv64) of each vCPU.\nphys_cpu_ids = [");
 	for (unsigned long i = 0; i < cpus; i++)
-		printf("%s%lu", i ? ", " : "", i);
+		printf("%s0x%lx", i ? ", " : "", i);
 	printf("]\n\n[kernel]\n");
 	printf("entry_point = %s\n", vmcfg_fmt_hex(a, kernel));
-	printf("# \"fs\": loaded from a file system at run time; \"memory\": built into the hypervisor.\n");
-	printf("image_location = \"fs\"\n");
 	printf("kernel_path = \"%s.bin\"\n", name);
 	printf("kernel_load_addr = %s\n", vmcfg_fmt_hex(a, kernel));
 	if (l->has_dtb) {
 		printf("# The guest device tree: give dtb_path too to load a file there.\n");
 		printf("dtb_load_addr = %s\n", vmcfg_fmt_hex(a, l->ram_base));
 	}
+	printf("# \"fs\": loaded from a file system at run time; \"memory\": built into the hypervisor.\n");
+	printf("image_location = \"fs\"\n");
 	printf("# [guest physical address, size, flags (1 R, 2 W, 4 X), map type (0 alloc,\n"
 	       "#  1 identical, 2 reserved)]\n");
 	printf("memory_regions = [\n  [%s, %s, 0x7, 0], # %s RAM\n]\n\n", vmcfg_fmt_hex(a, l->ram_base),
 	       vmcfg_fmt_hex(b, ram), vmcfg_fmt_size(s, ram));
 	printf("[devices]\n");
-	printf("# [name, base_gpa, length, irq_id, emu_type, cfg_list]; emu_type 0x02 is a console.\n");
+	printf("# [name, base_gpa, length, irq_id, emu_type, cfg_list]; emu_type 0x2 is a console.\n");
 	if (l->console_base)
-		printf("emu_devices = [\n  [\"console\", %s, 0x1000, 0, 0x02, []], # %s\n]\n",
+		printf("emu_devices = [\n  [\"console\", %s, 0x1000, 0, 0x2, []], # %s\n]\n",
 		       vmcfg_fmt_hex(a, l->console_base), l->console);
 	else
 		printf("emu_devices = []\n");
@@ -126,64 +126,57 @@ int cmd_generate(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
 				if (!strcmp(optarg, layouts[i].arch))
 					layout = &layouts[i];
 			if (!layout) {
-				fprintf(stderr, "vmcfg generate: unknown arch '%s' (aarch64, riscv64, x86_64)\n",
-					optarg);
-				return 2;
+				return vmcfg_usage_error("generate", "unknown arch '%s' (aarch64, riscv64, x86_64)",
+							 optarg);
 			}
 			break;
 		case 'n':
 			if (!*optarg || !valid_name(optarg)) {
-				fprintf(stderr, "vmcfg generate: --name must be non-empty, without quotes, "
-						"backslashes or control characters\n");
-				return 2;
+				return vmcfg_usage_error("generate", "--name must be non-empty, without quotes, "
+								     "backslashes or control characters");
 			}
 			name = optarg;
 			break;
 		case 'i':
 			id = strtoul(optarg, &end, 0);
 			if (*end || !*optarg || id == 0 || id > 0xffffffffUL) {
-				fprintf(stderr, "vmcfg generate: --id takes a number from 1 to 2^32-1\n");
-				return 2;
+				return vmcfg_usage_error("generate", "--id takes a number from 1 to 2^32-1");
 			}
 			break;
 		case 'c':
 			cpus = strtoul(optarg, &end, 0);
 			if (*end || !*optarg || cpus == 0 || cpus > 64) {
-				fprintf(stderr, "vmcfg generate: --cpus takes a number from 1 to 64\n");
-				return 2;
+				return vmcfg_usage_error("generate", "--cpus takes a number from 1 to 64");
 			}
 			break;
 		case 'r':
 			ram = parse_size(optarg);
 			if (!ram || ram % (2ull << 20) || ram > (1ull << 40)) {
-				fprintf(stderr, "vmcfg generate: --ram takes a multiple of 2 MiB up to "
-						"1 TiB, e.g. 128M or 1G\n");
-				return 2;
+				return vmcfg_usage_error("generate", "--ram takes a multiple of 2 MiB up to "
+								     "1 TiB, e.g. 128M or 1G");
 			}
 			break;
 		case 'h':
 			generate_usage(stdout);
 			return 0;
 		default:
-			generate_usage(stderr);
-			return 2;
+			return vmcfg_usage_bad_option("generate", argv, c);
 		}
 	}
-	if (!layout || optind != argc) {
-		generate_usage(stderr);
-		return 2;
-	}
-	if (ram <= layout->kernel_offset) {
-		fprintf(stderr, "vmcfg generate: --ram leaves no room for the kernel\n");
-		return 2;
-	}
+	if (!layout)
+		return vmcfg_usage_error("generate", "--arch is required (aarch64, riscv64, x86_64)");
+	if (optind != argc)
+		return vmcfg_usage_error("generate", "takes no FILE ('%s')", argv[optind]);
+	if (ram <= layout->kernel_offset)
+		return vmcfg_usage_error("generate", "--ram leaves no room for the kernel");
 	print_template(layout, name, id, cpus, ram);
 	return 0;
 }

@@ -25,21 +25,19 @@ int cmd_json(int argc, char **argv)
 	bool spec_only = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c == 's') {
 			spec_only = true;
 		} else if (c == 'h') {
 			json_usage(stdout);
 			return 0;
 		} else {
-			json_usage(stderr);
-			return 2;
+			return vmcfg_usage_bad_option("json", argv, c);
 		}
 	}
-	if (argc - optind != 1) {
-		json_usage(stderr);
-		return 2;
-	}
+	if (argc - optind != 1)
+		return vmcfg_usage_error("json", "give one VM FILE (or - for standard input)");
 	struct vm_set set;
 	int status = vm_set_load_one(&set, argv[optind]);
 	if (status == 0) {

@@ -139,7 +139,8 @@ int cmd_map(int argc, char **argv)
 	const char *svg = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'S':
 			load.system_path = optarg;
@@ -154,14 +155,11 @@ int cmd_map(int argc, char **argv)
 			map_usage(stdout);
 			return 0;
 		default:
-			map_usage(stderr);
-			return 2;
+			return vmcfg_usage_bad_option("map", argv, c);
 		}
 	}
-	if (!vm_set_files_ok(&load, (size_t)(argc - optind), "map")) {
-		map_usage(stderr);
-		return 2;
-	}
+	if (!vm_set_files_ok(&load, (size_t)(argc - optind), "map"))
+		return vmcfg_usage_error("map", "give VM FILEs, or --system SYSTEM.toml");
 
 	struct vm_set set;
 	struct map_model m;
@@ -171,7 +169,9 @@ int cmd_map(int argc, char **argv)
 			vm_set_report_stderr(&set);
 		rc = map_model_build(&m, &set);
 		if (!rc) {
-			print_map(&m);
+			/* --svg -: the picture is the output; the text map would spoil it. */
+			if (!svg || strcmp(svg, "-"))
+				print_map(&m);
 			if (svg)
 				rc = map_svg_write_file(&m, load.system_path ? load.system_path
 									     : argv[optind],

@@ -145,10 +145,10 @@ int cmd_show(int argc, char **argv)
 		show_usage(stdout);
 		return 0;
 	}
-	if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
-		show_usage(stderr);
-		return 2;
-	}
+	if (argc == 2 && argv[1][0] == '-' && argv[1][1])
+		return vmcfg_usage_error("show", "unknown option '%s'", argv[1]);
+	if (argc != 2)
+		return vmcfg_usage_error("show", "give one VM FILE (or - for standard input)");
 	struct vm_set set;
 	int status = vm_set_load_one(&set, argv[1]);
 	if (status == 0) {

@@ -7,6 +7,7 @@
 
 #include "load.h"
 #include "vmcfg/host.h"
+#include "vmcfg/toml.h"
 
 static void stdio_write(void *ud, const char *s, size_t len)
 {
@@ -93,6 +94,18 @@ static char **system_vm_paths(const struct vmcfg_system *sys, size_t *count)
 	return paths;
 }
 
+/* Whether text parses as a system file (`vms`, no [base]): a user gave it where a VM file goes. */
+static bool is_system_file(const char *text, size_t len)
+{
+	const struct vmcfg_toml_options opts = { .max_depth = 0, .allow_u64 = true };
+	struct vmcfg_toml_doc *doc = NULL;
+	if (vmcfg_toml_parse(text, len, &vmcfg_host_allocator, &opts, &doc, NULL))
+		return false;
+	bool system = vmcfg_file_kind_of(doc) == VMCFG_FILE_SYSTEM;
+	vmcfg_toml_free(doc);
+	return system;
+}
+
 /* Counts each file's error-severity findings (after checks and promotion). */
 static void count_file_errors(struct vm_set *set)
 {
@@ -113,7 +126,8 @@ static void count_file_errors(struct vm_set *set)
  * platform); without one, each VM file is checked alone, and one note says
  * what that leaves out.
  */
-static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, size_t n, bool system)
+static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, size_t n, bool system,
+		       bool note)
 {
 	struct vmcfg_check_opts check = { image_size, NULL, NULL };
 	if (set->host_dt)
@@ -129,7 +143,7 @@ static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, s
 			return rc;
 	}
 	struct vmcfg_loc nowhere = { NULL, { 0, 0, 0, 0 } };
-	if (n && vmcfg_diag_add(&set->diags, VMCFG_R_PLATFORM_SKIPPED, nowhere, NULL,
+	if (n && note && vmcfg_diag_add(&set->diags, VMCFG_R_PLATFORM_SKIPPED, nowhere, NULL,
 				"each VM was checked alone: rules across VMs need --system FILE, "
 				"rules against the host need a platform (--platform DT or a system file)"))
 		return VMCFG_ENOMEM;
@@ -234,6 +248,14 @@ int vm_set_load_with(struct vm_set *set, char *const *paths, size_t n,
 			break;
 		}
 		rc = read_source(set, f->path, &f->text, &f->len);
+		if (!rc && f->text && is_system_file(f->text, f->len)) {
+			fprintf(stderr, "vmcfg: %s is a system file, not a VM file: give it with "
+					"--system %s\n", display_name(f->path), f->path);
+			set->io_error = true;
+			free(f->text);
+			f->text = NULL;
+			f->len = 0;
+		}
 		if (!rc && f->text)
 			rc = vmcfg_vm_spec_load(f->text, f->len, display_name(f->path), &vmcfg_host_allocator,
 					  &set->diags, &f->spec);
@@ -246,10 +268,15 @@ int vm_set_load_with(struct vm_set *set, char *const *paths, size_t n,
 			display_name(opts->system_path), set->system_text, set->system_len
 		};
 	if (!rc)
-		rc = check_specs(set, specs, n, opts->system_path != NULL);
+		rc = check_specs(set, specs, n, opts->system_path != NULL, opts->note_skipped);
 	free(specs);
 	if (rc)
 		goto out;
+	for (size_t i = 0; i < set->source_count; i++)
+		if (set->sources[i].text)
+			vmcfg_diags_apply_inline(&set->diags, set->sources[i].file, set->sources[i].text,
+						 set->sources[i].len);
+	vmcfg_diags_apply_levels(&set->diags, opts->levels);
 	if (opts->strict)
 		vmcfg_diags_promote(&set->diags);
 	count_file_errors(set);
@@ -300,7 +327,7 @@ void vm_file_identity(const struct vm_file *f, uint64_t *id, const char **name)
 
 struct report vm_set_report(const struct vm_set *set, enum report_format format, bool color)
 {
-	struct report r = { format, color, set->sources, set->source_count };
+	struct report r = { format, color, set->sources, set->source_count, NULL };
 	return r;
 }
 

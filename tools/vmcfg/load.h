@@ -41,6 +41,8 @@ struct vm_set_options {
 	const char *system_path;   /* a system file naming the VM files (paths then unused) */
 	const char *platform_path; /* a host device tree (.dtb or .dts) as the platform */
 	bool strict;               /* warnings count as errors */
+	const struct vmcfg_rule_levels *levels; /* -A/-W/-D CODE, or NULL */
+	bool note_skipped;         /* say once (N0313) which rules checking files alone skips */
 };
 
 /*
@@ -50,7 +52,9 @@ struct vm_set_options {
  * there is one — then converts every file without errors; with a host DT,
  * device-tree-path passthrough entries are resolved into windows. Problems
  * become diagnostics in set->diags; a file that cannot be read is reported
- * and sets io_error. Returns 0 or VMCFG_ENOMEM.
+ * and sets io_error; so does a system file given as a VM file (with a
+ * message suggesting --system). Findings a `# vmcfg: allow(CODE)` comment
+ * names are dropped, then opts->levels apply. Returns 0 or VMCFG_ENOMEM.
  */
 int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
 		const struct vm_set_options *opts);

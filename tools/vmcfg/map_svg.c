@@ -299,7 +299,12 @@ static void row_words(const struct picture *p, const struct column *c, const str
 		*kind = NULL;
 }
 
-/* Sizes of gaps are rounded ("~880 MiB"): the rows around them give the exact addresses. */
+/*
+ * Sizes in the picture's labels: exact when short ("880 MiB", "1.5 GiB"),
+ * else rounded to one decimal in the largest unit ("~256.0 MiB" rather than
+ * "262148 KiB"); gaps and regions alike — the tooltips and the text map
+ * give the exact sizes, the rows around a gap its exact addresses.
+ */
 static void approx_size(char out[VMCFG_FMT_BUF], uint64_t v)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
@@ -315,7 +320,7 @@ static void approx_size(char out[VMCFG_FMT_BUF], uint64_t v)
 		d /= 1024;
 		u++;
 	}
-	snprintf(out, VMCFG_FMT_BUF, d < 10 ? "~%.1f %s" : "~%.0f %s", d, units[u]);
+	snprintf(out, VMCFG_FMT_BUF, d < 100 ? "~%.1f %s" : "~%.0f %s", d, units[u]);
 }
 
 static void zigzag(const struct picture *p, double x, double w, double y)
@@ -413,8 +418,11 @@ static void draw_row(const struct picture *p, const struct column *c, size_t i)
 		text(p, right, y1, 11, END, "fill=\"" INK_SOFT "\"", addr, 0);
 	if (two) {
 		char line2[160];
+		/* The label's size reads at a glance (the tooltip has it exact). */
+		char shown[VMCFG_FMT_BUF];
+		approx_size(shown, r->end - r->base);
 		snprintf(line2, sizeof line2, "%s%s%s%s%s", kind ? kind : "", kind ? " \xc2\xb7 " : "",
-			 size, addr_right ? "" : " at ", addr_right ? "" : addr);
+			 shown, addr_right ? "" : " at ", addr_right ? "" : addr);
 		text(p, tx, top + 30, 11, START, "fill=\"" INK_SOFT "\"", line2, room - codes_w);
 	}
 	if (*codes)
@@ -701,14 +709,15 @@ int map_svg_write(const struct map_model *m, const char *title, FILE *out)
 
 int map_svg_write_file(const struct map_model *m, const char *title, const char *path)
 {
-	FILE *f = fopen(path, "w");
+	bool out = !strcmp(path, "-"); /* "-": standard output */
+	FILE *f = out ? stdout : fopen(path, "w");
 	if (!f) {
 		fprintf(stderr, "vmcfg map: cannot write %s: %s\n", path, strerror(errno));
 		return VMCFG_EIO;
 	}
 	int rc = map_svg_write(m, title, f);
 	bool failed = ferror(f) != 0;
-	if (fclose(f) || failed) {
+	if ((out ? fflush(f) : fclose(f)) || failed) {
 		fprintf(stderr, "vmcfg map: cannot write %s: %s\n", path, strerror(errno));
 		return VMCFG_EIO;
 	}

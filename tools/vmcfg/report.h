@@ -25,9 +25,21 @@ struct report {
 	bool color;
 	const struct report_source *sources;
 	size_t source_count;
+	const char *docs_url; /* SARIF helpUri base; NULL: $VMCFG_DOCS_URL, else REPORT_DOCS_URL */
 };
 
-/* "auto" | "always" | "never" → whether to colour output going to out; -1 if invalid. */
+/* Where the published docs/diagnostics.md and the project live (SARIF helpUri, informationUri). */
+#define REPORT_DOCS_URL "https://github.com/vmcfg/vmcfg/blob/main/docs/diagnostics.md"
+#define REPORT_INFO_URL "https://github.com/vmcfg/vmcfg"
+
+/* The --color given to vmcfg (main.c): 1 always, 0 never, -1 auto (the default). */
+extern int vmcfg_color_choice;
+
+/*
+ * "auto" | "always" | "never" → whether to colour output going to out; -1 if
+ * invalid. "auto" follows vmcfg_color_choice when set, else colours a
+ * terminal unless NO_COLOR is set (and not empty).
+ */
 int report_parse_color(const char *arg, FILE *out);
 
 /* "text" | "json" | "sarif" → format; -1 if invalid. */

@@ -139,10 +139,10 @@ int cmd_toml2json(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
-		if ((argv[i][0] == '-' && argv[i][1]) || path) {
-			usage(stderr);
-			return 2;
-		}
+		if (argv[i][0] == '-' && argv[i][1])
+			return vmcfg_usage_error("toml2json", "unknown option '%s'", argv[i]);
+		if (path)
+			return vmcfg_usage_error("toml2json", "takes one FILE at most");
 		path = argv[i];
 	}
 	if (!path)
