@@ -11,12 +11,7 @@
 #define VMCFG_DESCRIBE_H
 
 #include "vmcfg/base.h"
-
-/* Which format. */
-enum vmcfg_file_kind {
-	VMCFG_FILE_VM = 0,    /* a VM file (AxVisor format, docs/config-reference.md) */
-	VMCFG_FILE_SYSTEM = 1 /* a system file (docs/system-file.md) */
-};
+#include "vmcfg/spec.h" /* enum vmcfg_file_kind: which format */
 
 /* JSON Schema dialects. */
 enum vmcfg_schema_draft {
