@@ -229,11 +229,11 @@ int vm_set_load(struct vm_set *set, char *const *paths, size_t n,
 			rc = vmcfg_vm_spec_load(f->text, f->len, display_name(f->path), &vmcfg_host_allocator,
 					  &set->diags, &f->spec);
 		set->sources[set->source_count++] =
-			(struct report_source){ display_name(f->path), f->text, f->len };
+			(struct vmcfg_diag_source){ display_name(f->path), f->text, f->len };
 		specs[i] = f->spec;
 	}
 	if (opts->system_path && set->system_text)
-		set->sources[set->source_count++] = (struct report_source){
+		set->sources[set->source_count++] = (struct vmcfg_diag_source){
 			display_name(opts->system_path), set->system_text, set->system_len
 		};
 	if (!rc)
