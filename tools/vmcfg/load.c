@@ -24,17 +24,21 @@ static const char *display_name(const char *path)
 	return strcmp(path, "-") ? path : "<stdin>";
 }
 
-/* Reads path; an unreadable file becomes an E0001 finding and sets io_error. */
+/*
+ * Reads path; a file that cannot be read (missing, a device, over the input
+ * size limit) becomes an E0001 finding and sets io_error.
+ */
 static int read_source(struct vm_set *set, const char *path, char **text, size_t *len)
 {
 	int rc = vmcfg_read_file(path, text, len);
-	if (rc != VMCFG_EIO)
+	int err = errno;
+	if (rc != VMCFG_EIO && rc != VMCFG_ELIMIT && rc != VMCFG_EINVAL)
 		return rc;
 	struct vmcfg_loc loc = { display_name(path), { 0, 0, 0, 0 } };
 	set->io_error = true;
 	*text = NULL;
 	return vmcfg_diag_add(&set->diags, VMCFG_R_IO, loc, NULL, "cannot read %s: %s",
-			      display_name(path), strerror(errno)) == VMCFG_ENOMEM
+			      display_name(path), vmcfg_read_strerror(rc, err)) == VMCFG_ENOMEM
 		       ? VMCFG_ENOMEM
 		       : 0;
 }

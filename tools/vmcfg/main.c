@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "vmcfg/base.h"
+#include "vmcfg/host.h"
 
 const struct command vmcfg_commands[] = {
 	{ "check", "check VM files: every finding with file:line:col and a hint", cmd_check },
@@ -30,7 +31,9 @@ static void usage(FILE *out)
 	for (const struct command *c = vmcfg_commands; c->name; c++)
 		fprintf(out, "  %-12s %s\n", c->name, c->summary);
 	fprintf(out, "\n'vmcfg COMMAND --help' describes a command.\n"
-		     "exit status: 0 ok, 1 errors found in the input, 2 usage or I/O error\n");
+		     "exit status: 0 ok, 1 errors found in the input, 2 usage or I/O error\n"
+		     "input files: regular files or pipes ('-' is standard input) of at most\n"
+		     VMCFG_MAX_INPUT_TEXT "; devices and directories are refused\n");
 }
 
 int main(int argc, char **argv)
