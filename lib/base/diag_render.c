@@ -63,6 +63,28 @@ static bool is_cont(char c)
 
 static const char ELLIPSIS[] = "\xe2\x80\xa6"; /* "…" */
 
+/*
+ * Source text as an excerpt shows it: a control character other than tab
+ * (an escape sequence a hostile file aims at the terminal) becomes '?', one
+ * column as before; the text ends at a NUL, as it did when printed as a C
+ * string.
+ */
+static void put_source(struct sink *o, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= 0x20 && c != 0x7f) || c == '\t')
+			continue;
+		put(o, s + start, i - start);
+		if (!c)
+			return;
+		put(o, "?", 1);
+		start = i + 1;
+	}
+	put(o, s + start, n - start);
+}
+
 /* s, or its first max bytes (cut at a character boundary) and "…". */
 static void put_bounded(struct sink *o, const char *s, size_t max)
 {
@@ -189,7 +211,7 @@ static void put_excerpt(struct render *r, const struct vmcfg_loc *loc, const cha
 	put(o, " ", 1);
 	if (cut_left)
 		puts_(o, ELLIPSIS);
-	put(o, t + ws, we - ws);
+	put_source(o, t + ws, we - ws);
 	if (cut_right)
 		puts_(o, ELLIPSIS);
 	put(o, "\n", 1);

@@ -109,6 +109,28 @@ static void test_render_tabs_utf8(void **state)
 	vmcfg_diags_free(&d);
 }
 
+/* Control characters in an excerpt are shown as '?'; a NUL ends the line shown. */
+static void test_render_control_chars(void **state)
+{
+	(void)state;
+	static const char text[] = "k = \"\033[2J\x07x\" # \x7f\nn = 1\0tail\n";
+	struct vmcfg_diag_source src = { "c.toml", text, sizeof text - 1 };
+	struct vmcfg_diags d;
+	vmcfg_diags_init(&d, &vmcfg_host_allocator);
+	assert_int_equal(vmcfg_diag_add(&d, VMCFG_R_WRONG_TYPE, at("c.toml", 4, 8, 1, 5), NULL, "m"),
+			 0);
+	assert_int_equal(vmcfg_diag_add(&d, VMCFG_R_WRONG_TYPE, at("c.toml", 20, 1, 2, 5), NULL, "n"),
+			 0);
+	struct capture c = { 0 };
+	assert_int_equal(vmcfg_diag_render(&d, &src, 1, NULL, capture_write, &c), 0);
+	assert_null(memchr(c.text, '\033', c.len));
+	assert_non_null(strstr(c.text, "1 | k = \"?[2J?x\" # ?\n  |     ^^^^^^^^\n"));
+	assert_non_null(strstr(c.text, "2 | n = 1\n"));
+	assert_null(memchr(c.text, '\0', c.len));
+	free(c.text);
+	vmcfg_diags_free(&d);
+}
+
 /* A finding in the middle of a 1 MB line shows a window, not the line. */
 static void test_render_long_line_window(void **state)
 {
@@ -247,6 +269,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render_cli_format),
 		cmocka_unit_test(test_render_tabs_utf8),
+		cmocka_unit_test(test_render_control_chars),
 		cmocka_unit_test(test_render_long_line_window),
 		cmocka_unit_test(test_render_long_message_and_cap),
 		cmocka_unit_test(test_render_write_failure),
