@@ -178,9 +178,68 @@ void vmcfg_diags_truncate(struct vmcfg_diags *d, size_t count);
 
 /*
  * Sorts diagnostics by file name, line, column (stable for equal places),
- * for reports in reading order.
+ * for reports in reading order. O(n log n) with a temporary buffer from the
+ * list's allocator; when that allocation fails, an in-place insertion sort.
  */
 void vmcfg_diags_sort(struct vmcfg_diags *d);
+
+/*
+ * Rendering diagnostics as text, the way `vmcfg check` prints them, for any
+ * embedder (a hypervisor's boot log, another tool):
+ *
+ *   FILE:LINE:COL: error[E0211]: message
+ *   LINE | the source line
+ *        |     ^^^^^ (carets under the span)
+ *   FILE:LINE:COL: note: related message      (when the finding has one)
+ *     = help: hint                            (when it has one)
+ *   ...
+ *   N errors, N warnings
+ *
+ * Bounded whatever the input: a source line longer than max_line is shown
+ * as a window of about max_line bytes around the span with "…" at the cut
+ * ends; a message, related message or hint longer than max_message bytes is
+ * cut with "…"; after max_per_file findings of one file (counted over
+ * consecutive findings, so sort first: vmcfg_diags_sort) the rest of that
+ * file's findings are summed up in one "note: N more findings in FILE not
+ * shown" line. Output goes through write in chunks of up to a few KiB (it
+ * buffers internally), never a byte at a time. Freestanding: no allocation.
+ */
+
+/* The text of a file the diagnostics point into, for excerpts. */
+struct vmcfg_diag_source {
+	const char *file; /* matched against vmcfg_loc.file */
+	const char *text;
+	size_t len;
+};
+
+struct vmcfg_render_opts {
+	bool color;          /* ANSI colour escapes (bold, red errors, yellow warnings…) */
+	size_t max_line;     /* bytes of a source line shown; 0: VMCFG_RENDER_MAX_LINE */
+	size_t max_message;  /* bytes of a message or hint shown; 0: VMCFG_RENDER_MAX_MESSAGE */
+	size_t max_per_file; /* findings shown per file; 0: no limit */
+};
+
+#define VMCFG_RENDER_MAX_LINE 240
+#define VMCFG_RENDER_MAX_MESSAGE 1024
+
+/*
+ * Receives successive pieces of the report. Returns 0 to go on; any other
+ * value stops the rendering, which then returns that value.
+ */
+typedef int (*vmcfg_render_write_fn)(void *ctx, const char *buf, size_t len);
+
+/*
+ * Writes every diagnostic of d (in list order), the "out of memory" note
+ * when d->oom, and the closing "N errors, N warnings" line through write.
+ * sources (source_count entries; may be NULL when 0) give the excerpts: a
+ * finding whose file is not among them, or whose span lies outside its
+ * text, is printed without one. opts may be NULL (no colour, defaults).
+ * Returns 0, VMCFG_EINVAL when d or write is NULL, or the first non-zero
+ * value write returned.
+ */
+int vmcfg_diag_render(const struct vmcfg_diags *d, const struct vmcfg_diag_source *sources,
+		      size_t source_count, const struct vmcfg_render_opts *opts,
+		      vmcfg_render_write_fn write, void *ctx);
 
 /*
  * The closest candidate to word among names[0..n) by edit distance, or NULL

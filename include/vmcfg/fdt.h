@@ -40,7 +40,9 @@ int vmcfg_fdt_dtc(const char *in_format, const char *out_format, const void *in,
 /*
  * Reads a device tree file: a DTB (it starts with the FDT magic) as is,
  * anything else compiled as DTS with dtc. *blob is malloc'ed.
- * Returns 0, VMCFG_EIO (unreadable file, or dtc failed), VMCFG_ENOMEM.
+ * Returns 0, VMCFG_EIO (unreadable file, or dtc failed), VMCFG_ELIMIT (over
+ * VMCFG_MAX_INPUT), VMCFG_EINVAL (a device or directory, or a NULL
+ * argument: see vmcfg_read_file), VMCFG_ENOMEM.
  */
 int vmcfg_fdt_read(const char *path, char **blob, size_t *size);
 

@@ -27,11 +27,34 @@ struct vmcfg_counting_alloc {
 struct vmcfg_allocator vmcfg_counting_allocator(struct vmcfg_counting_alloc *state);
 
 /*
- * Reads a whole file ("-" = standard input) into a malloc'ed buffer that
- * holds *len bytes plus a NUL. Returns 0, VMCFG_EIO (errno tells why) or
+ * The largest file vmcfg_read_file reads: every configuration file, system
+ * file and device tree the tools take. Real ones are kilobytes; the limit
+ * keeps /dev/zero or a runaway generator from exhausting memory.
+ */
+#define VMCFG_MAX_INPUT (64u << 20)
+#define VMCFG_MAX_INPUT_TEXT "64 MiB"
+
+/*
+ * Reads a whole file ("-" = standard input) of at most max bytes into a
+ * malloc'ed buffer that holds *len bytes plus a NUL. Regular files and
+ * pipes/FIFOs are read (a FIFO without a writer reads as empty instead of
+ * blocking); devices, directories and sockets are refused. Returns 0,
+ * VMCFG_EIO (errno tells why), VMCFG_ELIMIT (more than max bytes),
+ * VMCFG_EINVAL (not a regular file or pipe, or a NULL argument) or
  * VMCFG_ENOMEM. Free the buffer with free().
  */
+int vmcfg_read_file_max(const char *path, size_t max, char **data, size_t *len);
+
+/* vmcfg_read_file_max with max = VMCFG_MAX_INPUT. */
 int vmcfg_read_file(const char *path, char **data, size_t *len);
+
+/*
+ * Why a vmcfg_read_file call failed, for a message: strerror(err) for
+ * VMCFG_EIO (pass the errno saved right after the call), the limit for
+ * VMCFG_ELIMIT (as VMCFG_MAX_INPUT), "not a regular file or a pipe" for
+ * VMCFG_EINVAL, else vmcfg_strerror(rc). Never NULL.
+ */
+const char *vmcfg_read_strerror(int rc, int err);
 
 /*
  * The documentation of a diagnostic code: its section of docs/diagnostics.md,

@@ -253,22 +253,64 @@ static int compare_diag(const struct vmcfg_diag *a, const struct vmcfg_diag *b)
 	return 0;
 }
 
-/* Binary insertion sort: stable and needs no buffer; reports hold few findings. */
-void vmcfg_diags_sort(struct vmcfg_diags *d)
+/* Binary insertion sort: stable, needs no buffer; the fallback when none can be had. */
+static void insertion_sort(struct vmcfg_diag *items, size_t count)
 {
-	for (size_t i = 1; i < d->count; i++) {
-		struct vmcfg_diag x = d->items[i];
+	for (size_t i = 1; i < count; i++) {
+		struct vmcfg_diag x = items[i];
 		size_t lo = 0, hi = i;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			if (compare_diag(&d->items[mid], &x) <= 0)
+			if (compare_diag(&items[mid], &x) <= 0)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		memmove(&d->items[lo + 1], &d->items[lo], (i - lo) * sizeof x);
-		d->items[lo] = x;
+		memmove(&items[lo + 1], &items[lo], (i - lo) * sizeof x);
+		items[lo] = x;
 	}
+}
+
+/* Bottom-up merge sort of items through tmp (as large): stable, O(n log n). */
+static void merge_sort(struct vmcfg_diag *items, struct vmcfg_diag *tmp, size_t count)
+{
+	struct vmcfg_diag *src = items, *dst = tmp;
+	for (size_t run = 1; run < count; run *= 2) {
+		for (size_t lo = 0; lo < count; lo += 2 * run) {
+			size_t mid = lo + run < count ? lo + run : count;
+			size_t hi = mid + run < count ? mid + run : count;
+			size_t a = lo, b = mid, k = lo;
+			while (a < mid && b < hi)
+				dst[k++] = compare_diag(&src[b], &src[a]) < 0 ? src[b++] : src[a++];
+			while (a < mid)
+				dst[k++] = src[a++];
+			while (b < hi)
+				dst[k++] = src[b++];
+		}
+		struct vmcfg_diag *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != items)
+		memcpy(items, src, count * sizeof *items);
+}
+
+/*
+ * A hostile file can hold 10^5 findings, where insertion sort would take
+ * minutes: merge sort when the allocator gives a buffer, else insertion.
+ */
+void vmcfg_diags_sort(struct vmcfg_diags *d)
+{
+	if (d->count < 2)
+		return;
+	size_t bytes = d->count * sizeof *d->items;
+	struct vmcfg_diag *tmp = d->count < 64 ? NULL : d->alloc.fn(d->alloc.ud, NULL, 0, bytes);
+	if (!tmp) {
+		insertion_sort(d->items, d->count);
+		return;
+	}
+	merge_sort(d->items, tmp, d->count);
+	d->alloc.fn(d->alloc.ud, tmp, bytes, 0);
 }
 
 /* Levenshtein distance, bounded: returns limit + 1 as soon as it must exceed limit. */

@@ -210,6 +210,14 @@ void vmcfg_check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_vie
 			  struct check_decl *out);
 
 /*
+ * Every range of vmcfg_check_collect(spec, view, …) in full, out[ref] for
+ * range ref (out has room for vmcfg_check_collect_max): one walk for a sweep
+ * that reports many overlaps, where a walk per finding is quadratic.
+ */
+void vmcfg_check_collect_details(const struct vmcfg_vm_spec *spec, enum check_view view,
+				 struct check_decl *out);
+
+/*
  * The platform's ranges VM memory must stay clear of (hypervisor memory,
  * then reserved frames) and the detail of one, like vmcfg_check_collect.
  */

@@ -29,6 +29,7 @@ struct sink {
 	size_t want;               /* the number of the range detail receives */
 	size_t n;                  /* ranges so far */
 	const char *file;          /* where the spans point */
+	struct check_decl *all;    /* NULL, or every range in full, by number */
 };
 
 /* Numbers [base, base + size) when valid (size not 0, no wrap) and hands it to s. */
@@ -43,6 +44,9 @@ static void put(struct sink *s, enum check_range_kind kind, uint64_t base, uint6
 	if (s->detail && s->n == s->want)
 		*s->detail = (struct check_decl){ base, last, delta, kind, map_type, name, NULL,
 						  check_loc(s->file, span) };
+	if (s->all)
+		s->all[s->n] = (struct check_decl){ base, last, delta, kind, map_type, name, NULL,
+						    check_loc(s->file, span) };
 	s->n++;
 }
 
@@ -106,7 +110,7 @@ static void collect(const struct vmcfg_vm_spec *spec, enum check_view view, stru
 
 size_t vmcfg_check_collect(const struct vmcfg_vm_spec *spec, enum check_view view, struct check_range *out)
 {
-	struct sink s = { out, NULL, 0, 0, NULL };
+	struct sink s = { out, NULL, 0, 0, NULL, NULL };
 	collect(spec, view, &s);
 	return s.n;
 }
@@ -120,7 +124,14 @@ size_t vmcfg_check_collect_max(const struct vmcfg_vm_spec *spec)
 void vmcfg_check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_view view, uint32_t ref,
 			  struct check_decl *out)
 {
-	struct sink s = { NULL, out, ref, 0, NULL };
+	struct sink s = { NULL, out, ref, 0, NULL, NULL };
+	collect(spec, view, &s);
+}
+
+void vmcfg_check_collect_details(const struct vmcfg_vm_spec *spec, enum check_view view,
+				 struct check_decl *out)
+{
+	struct sink s = { NULL, NULL, 0, 0, NULL, out };
 	collect(spec, view, &s);
 }
 
@@ -142,20 +153,20 @@ static void collect_platform(const struct vmcfg_platform *p, struct sink *s)
 
 size_t vmcfg_check_platform_ranges(const struct vmcfg_platform *p, struct check_range *out)
 {
-	struct sink s = { out, NULL, 0, 0, NULL };
+	struct sink s = { out, NULL, 0, 0, NULL, NULL };
 	collect_platform(p, &s);
 	return s.n;
 }
 
 void vmcfg_check_platform_detail(const struct vmcfg_platform *p, uint32_t ref, struct check_decl *out)
 {
-	struct sink s = { NULL, out, ref, 0, NULL };
+	struct sink s = { NULL, out, ref, 0, NULL, NULL };
 	collect_platform(p, &s);
 }
 
 size_t vmcfg_check_platform_ram(const struct vmcfg_platform *p, struct check_range *out)
 {
-	struct sink s = { out, NULL, 0, 0, p->file };
+	struct sink s = { out, NULL, 0, 0, p->file, NULL };
 	put_host_ranges(&s, CHECK_RAM, p->ram, p->ram_count);
 	return s.n;
 }

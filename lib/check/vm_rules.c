@@ -13,7 +13,27 @@ struct vm_check {
 	const struct vmcfg_check_opts *opts;   /* NULL: no image sizes */
 	struct vmcfg_diags *d;
 	int err; /* VMCFG_ENOMEM once an append failed */
+	const struct check_decl *decls; /* during an overlap sweep: its ranges in full, or NULL */
+	size_t overlaps;                /* overlaps found by the current sweep */
+	struct vmcfg_loc unlisted;      /* where the first overlap past the cap is */
 };
+
+/*
+ * Overlaps are reported one by one up to this many per sweep, the rest in
+ * one summary: 10^4 regions at one address made 10^4 findings, 7 MB of
+ * SARIF from a 250 KB file.
+ */
+#define MAX_OVERLAP_FINDINGS 64
+
+/* Whether the overlap the sweep just found is past the cap (then only counted). */
+static bool overlap_unlisted(struct vm_check *c, const struct check_decl *later)
+{
+	if (++c->overlaps <= MAX_OVERLAP_FINDINGS)
+		return false;
+	if (c->overlaps == MAX_OVERLAP_FINDINGS + 1)
+		c->unlisted = later->loc;
+	return true;
+}
 
 /* Adds a finding at span of the VM's file; returns it (NULL when memory ran out). */
 __attribute__((format(printf, 4, 5))) static struct vmcfg_diag *
@@ -119,10 +139,25 @@ static size_t keyed_items(const struct vmcfg_spec_u64_list *list, struct check_k
 	return n;
 }
 
+/*
+ * Duplicates are reported one by one up to this many per rule and VM, the
+ * rest in one summary: cpu_num = 100000 with every id 0 made 10^5 findings,
+ * tens of megabytes of JSON from a 400 KB file.
+ */
+#define MAX_DUP_FINDINGS 16
+
+struct dup_scan {
+	struct vm_check *c;
+	size_t seen; /* duplicates found so far */
+};
+
 static int report_dup_phys_id(void *ctx, const void *first, const void *prev, const void *elem)
 {
-	struct vm_check *c = ctx;
+	struct dup_scan *scan = ctx;
+	struct vm_check *c = scan->c;
 	const struct check_keyed *a = first, *b = elem;
+	if (++scan->seen > MAX_DUP_FINDINGS)
+		return 0;
 	const struct vmcfg_spec_u64 *ids = c->spec->base.phys_cpu_ids.items;
 	char hex[VMCFG_FMT_BUF];
 	(void)prev;
@@ -135,8 +170,11 @@ static int report_dup_phys_id(void *ctx, const void *first, const void *prev, co
 
 static int report_shared_pcpu(void *ctx, const void *first, const void *prev, const void *elem)
 {
-	struct vm_check *c = ctx;
+	struct dup_scan *scan = ctx;
+	struct vm_check *c = scan->c;
 	const struct check_keyed *a = first, *b = elem;
+	if (++scan->seen > MAX_DUP_FINDINGS)
+		return 0;
 	const struct vmcfg_spec_u64 *sets = c->spec->base.phys_cpu_sets.items;
 	(void)prev;
 	struct vmcfg_diag *g = report(c, VMCFG_R_VCPUS_SHARE_PCPU, sets[b->index].span,
@@ -160,8 +198,14 @@ static void check_cpu_duplicates(struct vm_check *c)
 		return;
 	}
 	size_t n = keyed_items(ids, keys);
+	struct dup_scan scan = { c, 0 };
 	vmcfg_check_sort(c->d, keys, n, sizeof *keys, vmcfg_check_cmp_keyed);
-	vmcfg_check_each_duplicate(keys, n, sizeof *keys, vmcfg_check_same_key, report_dup_phys_id, c);
+	vmcfg_check_each_duplicate(keys, n, sizeof *keys, vmcfg_check_same_key, report_dup_phys_id,
+				   &scan);
+	if (scan.seen > MAX_DUP_FINDINGS)
+		report(c, VMCFG_R_DUP_PHYS_ID, ids->span,
+		       "%zu more vCPUs repeat the physical CPU id of an earlier vCPU (not listed)",
+		       scan.seen - MAX_DUP_FINDINGS);
 
 	n = 0;
 	for (size_t i = 0; i < sets->count; i++) {
@@ -169,8 +213,14 @@ static void check_cpu_duplicates(struct vm_check *c)
 		if (pcpu >= 0)
 			keys[n++] = (struct check_keyed){ (uint64_t)pcpu, i, 0 };
 	}
+	scan.seen = 0;
 	vmcfg_check_sort(c->d, keys, n, sizeof *keys, vmcfg_check_cmp_keyed);
-	vmcfg_check_each_duplicate(keys, n, sizeof *keys, vmcfg_check_same_key, report_shared_pcpu, c);
+	vmcfg_check_each_duplicate(keys, n, sizeof *keys, vmcfg_check_same_key, report_shared_pcpu,
+				   &scan);
+	if (scan.seen > MAX_DUP_FINDINGS)
+		report(c, VMCFG_R_VCPUS_SHARE_PCPU, sets->span,
+		       "%zu more vCPUs are pinned to the physical CPU of an earlier vCPU (not listed)",
+		       scan.seen - MAX_DUP_FINDINGS);
 	check_scratch_free(c->d, keys, small, cap, sizeof *keys);
 }
 
@@ -331,6 +381,11 @@ static void overlap_decls(const struct vm_check *c, enum check_view view,
 			  const struct check_range *earlier, const struct check_range *later,
 			  struct check_decl *e, struct check_decl *l)
 {
+	if (c->decls) {
+		*e = c->decls[earlier->ref];
+		*l = c->decls[later->ref];
+		return;
+	}
 	vmcfg_check_collect_detail(c->spec, view, earlier->ref, e);
 	vmcfg_check_collect_detail(c->spec, view, later->ref, l);
 }
@@ -341,6 +396,8 @@ static int report_guest_overlap(void *ctx, const struct check_range *earlier,
 	struct vm_check *c = ctx;
 	struct check_decl e, l;
 	overlap_decls(c, CHECK_GUEST, earlier, later, &e, &l);
+	if (overlap_unlisted(c, &l))
+		return 0;
 	return vmcfg_check_report_overlap(c->d, VMCFG_R_GUEST_OVERLAP, "guest-physical", &e, &l, first,
 				    last);
 }
@@ -356,14 +413,15 @@ static int report_host_self_overlap(void *ctx, const struct check_range *earlier
 	struct vm_check *c = ctx;
 	struct check_decl e, l;
 	overlap_decls(c, CHECK_HOST, earlier, later, &e, &l);
-	if (e.delta == l.delta)
+	if (e.delta == l.delta || overlap_unlisted(c, &l))
 		return 0;
 	return vmcfg_check_report_overlap(c->d, VMCFG_R_HOST_SELF_OVERLAP, "host-physical", &e, &l,
 				    first, last);
 }
 
-/* Sweeps the VM's ranges in view, each its own owner, reporting through fn. */
-static void sweep_own_ranges(struct vm_check *c, enum check_view view, check_overlap_fn fn)
+/* Sweeps the VM's ranges in view, each its own owner, reporting through fn (as rule). */
+static void sweep_own_ranges(struct vm_check *c, enum check_view view, check_overlap_fn fn,
+			     enum vmcfg_rule rule)
 {
 	size_t max = vmcfg_check_collect_max(c->spec);
 	struct check_range small[SMALL_LIST];
@@ -374,8 +432,22 @@ static void sweep_own_ranges(struct vm_check *c, enum check_view view, check_ove
 		c->err = VMCFG_ENOMEM;
 		return;
 	}
+	/* Many ranges: each in full once, not one walk per finding (10^4 overlaps). */
+	struct check_decl *decls = max > SMALL_LIST ? check_alloc(c->d, max, sizeof *decls) : NULL;
+	if (decls)
+		vmcfg_check_collect_details(c->spec, view, decls);
+	c->decls = decls;
 	if (vmcfg_check_sweep(c->d, v, vmcfg_check_collect(c->spec, view, v), fn, c))
 		c->err = VMCFG_ENOMEM;
+	c->decls = NULL;
+	if (c->overlaps > MAX_OVERLAP_FINDINGS &&
+	    vmcfg_diag_add(c->d, rule, c->unlisted, NULL,
+			   "%zu more overlaps in %s space (not listed)",
+			   c->overlaps - MAX_OVERLAP_FINDINGS,
+			   view == CHECK_GUEST ? "guest-physical" : "host-physical"))
+		c->err = VMCFG_ENOMEM;
+	c->overlaps = 0;
+	check_free(c->d, decls, max, sizeof *decls);
 	check_scratch_free(c->d, v, small, max, sizeof *v);
 }
 
@@ -591,13 +663,13 @@ int vmcfg_check_vm(const struct vmcfg_vm_spec *spec, const struct vmcfg_platform
 {
 	if (!spec || !diags)
 		return VMCFG_EINVAL;
-	struct vm_check c = { spec, platform, opts, diags, 0 };
+	struct vm_check c = { spec, platform, opts, diags, 0, NULL, 0, { NULL, { 0, 0, 0, 0 } } };
 	check_cpu_masks(&c);
 	check_cpu_duplicates(&c);
 	check_phys_ids_on_platform(&c);
 	check_ranges(&c);
-	sweep_own_ranges(&c, CHECK_GUEST, report_guest_overlap);
-	sweep_own_ranges(&c, CHECK_HOST, report_host_self_overlap);
+	sweep_own_ranges(&c, CHECK_GUEST, report_guest_overlap, VMCFG_R_GUEST_OVERLAP);
+	sweep_own_ranges(&c, CHECK_HOST, report_host_self_overlap, VMCFG_R_HOST_SELF_OVERLAP);
 	check_entry_point(&c);
 	check_images(&c);
 	check_emu_devices(&c);

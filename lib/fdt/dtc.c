@@ -82,8 +82,12 @@ static int run_dtc(const char *in_format, const char *out_format, const char *pa
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
 		close(fds[1]);
-		/* -q: dtc's warnings about host DTs (missing phandles…) are not ours to print. */
-		execlp("dtc", "dtc", "-q", "-I", in_format, "-O", out_format, path, (char *)NULL);
+		/*
+		 * -q: dtc's warnings about host DTs (missing phandles…) are not ours
+		 * to print. "--": a file name starting with '-' is a file, not an option.
+		 */
+		execlp("dtc", "dtc", "-q", "-I", in_format, "-O", out_format, "--", path,
+		       (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);

@@ -366,6 +366,14 @@ int vmcfg_fdt_platform_load(const char *path, struct vmcfg_fdt_platform **out,
 		return VMCFG_EINVAL;
 	*out = NULL;
 	int rc = vmcfg_fdt_read(path, &blob, &size);
+	if (rc == VMCFG_ELIMIT || rc == VMCFG_EINVAL) {
+		struct vmcfg_loc loc = { path, { 0, 0, 0, 0 } };
+		return vmcfg_diag_add(diags, VMCFG_R_FDT_INVALID, loc, NULL,
+				      "cannot read the host device tree %s: %s", path,
+				      vmcfg_read_strerror(rc, 0))
+			       ? VMCFG_ENOMEM
+			       : VMCFG_EIO;
+	}
 	if (rc == VMCFG_EIO) {
 		struct vmcfg_loc loc = { path, { 0, 0, 0, 0 } };
 		return vmcfg_diag_add(diags, VMCFG_R_FDT_INVALID, loc, NULL,

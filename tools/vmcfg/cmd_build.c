@@ -6,6 +6,7 @@
  * images. VMs are built side by side on one host, as they would boot, so
  * host memory two VMs both claim is found.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,9 @@ static void build_usage(FILE *out)
 		"else RAM under every identical region plus an allocation pool above every\n"
 		"host address the files name. Images are read when their file exists\n"
 		"(relative paths start at the VM file's folder); else the VM is built\n"
-		"without the image bytes and the output says so.\n\n"
+		"without the image bytes and the output says so. An image that exists but\n"
+		"cannot be read (no permission, a device, over 1 GiB) is an error: that\n"
+		"VM is not built and the exit status is 2. VM files are limited to 64 MiB.\n\n"
 		"options:\n"
 		"  --system FILE   build the VMs of a system file (docs/system-file.md)\n"
 		"  --platform DT   the host's device tree (.dtb or .dts): its RAM, CPUs and\n"
@@ -42,7 +45,7 @@ static void build_usage(FILE *out)
 		"  --dump-pt       also print every page-table descriptor\n"
 		"  -h, --help      this text\n\n"
 		"exit status: 0 every VM built, 1 a VM has errors or failed to build,\n"
-		"2 usage error or unreadable file\n");
+		"2 usage error, unreadable file or unreadable image\n");
 }
 
 static const char *const image_names[4] = { "kernel", "bios", "dtb", "ramdisk" };
@@ -55,6 +58,7 @@ struct built {
 	struct sim_log_line *log; /* warnings while building (moved out of the host) */
 	size_t log_count;
 	char *image_note[4];    /* "not found" notes per image kind, NULL when none */
+	bool image_error;       /* an image exists but cannot be read: not built (b->error) */
 	char *image_data[4];
 	size_t image_len[4];
 };
@@ -65,6 +69,10 @@ struct build_opts {
 };
 
 /* ---- images ---- */
+
+/* The largest image read: beyond any guest kernel or ramdisk, short of exhausting the host. */
+#define MAX_IMAGE ((size_t)1 << 30)
+#define MAX_IMAGE_TEXT "1 GiB"
 
 /* path relative to the VM file's folder, unless absolute. */
 static char *image_path(const char *vm_file, const char *path)
@@ -88,9 +96,21 @@ static void read_images(struct built *b, struct vmcfg_vm_image_data *imgs, size_
 		if (!decl[k]->path || !decl[k]->has_load_gpa)
 			continue;
 		char *full = image_path(b->file->path, decl[k]->path);
-		if (full && vmcfg_read_file(full, &b->image_data[k], &b->image_len[k]) == 0) {
+		int rc = full ? vmcfg_read_file_max(full, MAX_IMAGE, &b->image_data[k],
+						    &b->image_len[k])
+			      : VMCFG_ENOMEM;
+		int err = errno;
+		if (rc == 0) {
 			imgs[(*n)++] = (struct vmcfg_vm_image_data){ (enum vmcfg_image_kind)k,
 							       b->image_data[k], b->image_len[k] };
+		} else if (!(rc == VMCFG_EIO && err == ENOENT)) {
+			/* There but unreadable (a device, too big, no permission): not built. */
+			snprintf(b->error, sizeof b->error, "cannot read the %s image %s: %s",
+				 image_names[k], full ? full : decl[k]->path,
+				 rc == VMCFG_ELIMIT ? "larger than the " MAX_IMAGE_TEXT " image limit"
+						    : vmcfg_read_strerror(rc, err));
+			fprintf(stderr, "vmcfg build: %s\n", b->error);
+			b->image_error = true;
 		} else {
 			size_t len = strlen(decl[k]->path) + 64;
 			b->image_note[k] = malloc(len);
@@ -108,6 +128,8 @@ static void build_one(struct built *b, struct sim_host *host, const struct vmcfg
 	struct vmcfg_vm_image_data imgs[4];
 	size_t n;
 	read_images(b, imgs, &n);
+	if (b->image_error)
+		return;
 	struct vmcfg_vm_create_opts co = { .arch = o->arch, .images = imgs, .image_count = n,
 				     .error = b->error, .error_size = sizeof b->error };
 	sim_host_clear_log(host);
@@ -581,6 +603,8 @@ int cmd_build(int argc, char **argv)
 		built[i].file = &set.files[i];
 		if (set.files[i].config)
 			build_one(&built[i], &host, set.system, &o);
+		if (built[i].image_error)
+			rc = 2;
 		if (!built[i].vm && rc == 0)
 			rc = 1;
 		if (o.json)

@@ -241,7 +241,10 @@ int cmd_dtb(int argc, char **argv)
 	struct vmcfg_fdt_platform *host = NULL;
 	char *blob = NULL, *text = NULL;
 	size_t size = 0, len = 0, vm = 0;
-	int status = vm_set_load(&set, system ? NULL : argv + optind, system ? 0 : 1, &lopts) ? 2 : 0;
+	int rc = vm_set_load(&set, system ? NULL : argv + optind, system ? 0 : 1, &lopts);
+	int status = rc ? 2 : 0;
+	if (rc)
+		fprintf(stderr, "vmcfg dtb: %s\n", vmcfg_strerror(rc));
 	if (!status && set.io_error)
 		status = 2;
 	if (!status && system && !set.system)
@@ -257,8 +260,12 @@ int cmd_dtb(int argc, char **argv)
 		status = 2;
 	}
 	if (!status && !system) {
-		int rc = vmcfg_fdt_platform_load(platform, &host, &set.diags);
+		rc = vmcfg_fdt_platform_load(platform, &host, &set.diags);
 		status = rc == VMCFG_ENOMEM || rc == VMCFG_EIO ? 2 : rc ? 1 : 0;
+		/* An unreadable or invalid DT is a finding (E0401); say why for anything else. */
+		if (rc && !set.diags.errors)
+			fprintf(stderr, "vmcfg dtb: cannot load the host device tree %s: %s\n",
+				platform, vmcfg_strerror(rc));
 	}
 	if (!status && !set.files[vm].config)
 		status = 1;
@@ -272,7 +279,7 @@ int cmd_dtb(int argc, char **argv)
 		report_write(&r, &set.diags, stderr);
 	}
 	if (!status && !strcmp(format, "dts")) {
-		int rc = vmcfg_fdt_dtc("dtb", "dts", blob, size, &text, &len);
+		rc = vmcfg_fdt_dtc("dtb", "dts", blob, size, &text, &len);
 		if (rc) {
 			fprintf(stderr, "vmcfg dtb: dtc: %s\n", vmcfg_strerror(rc));
 			status = 2;

@@ -297,7 +297,7 @@ static int canonical(const char *shown, const char *text, size_t len,
 		unknown += diags.items[i].rule == VMCFG_R_UNKNOWN_KEY;
 	if (!rc && (diags.errors || diags.warnings)) {
 		vmcfg_diags_sort(&diags);
-		struct report_source src = { shown, text, len };
+		struct vmcfg_diag_source src = { shown, text, len };
 		struct report r = { REPORT_TEXT, color, &src, 1, NULL };
 		report_write(&r, &diags, stderr);
 	}

@@ -25,17 +25,21 @@ static const char *display_name(const char *path)
 	return strcmp(path, "-") ? path : "<stdin>";
 }
 
-/* Reads path; an unreadable file becomes an E0001 finding and sets io_error. */
+/*
+ * Reads path; a file that cannot be read (missing, a device, over the input
+ * size limit) becomes an E0001 finding and sets io_error.
+ */
 static int read_source(struct vm_set *set, const char *path, char **text, size_t *len)
 {
 	int rc = set->read ? set->read(set->read_ud, path, text, len) : vmcfg_read_file(path, text, len);
-	if (rc != VMCFG_EIO)
+	int err = errno;
+	if (rc != VMCFG_EIO && rc != VMCFG_ELIMIT && rc != VMCFG_EINVAL)
 		return rc;
 	struct vmcfg_loc loc = { display_name(path), { 0, 0, 0, 0 } };
 	set->io_error = true;
 	*text = NULL;
 	return vmcfg_diag_add(&set->diags, VMCFG_R_IO, loc, NULL, "cannot read %s: %s",
-			      display_name(path), strerror(errno)) == VMCFG_ENOMEM
+			      display_name(path), vmcfg_read_strerror(rc, err)) == VMCFG_ENOMEM
 		       ? VMCFG_ENOMEM
 		       : 0;
 }
@@ -260,11 +264,11 @@ int vm_set_load_with(struct vm_set *set, char *const *paths, size_t n,
 			rc = vmcfg_vm_spec_load(f->text, f->len, display_name(f->path), &vmcfg_host_allocator,
 					  &set->diags, &f->spec);
 		set->sources[set->source_count++] =
-			(struct report_source){ display_name(f->path), f->text, f->len };
+			(struct vmcfg_diag_source){ display_name(f->path), f->text, f->len };
 		specs[i] = f->spec;
 	}
 	if (opts->system_path && set->system_text)
-		set->sources[set->source_count++] = (struct report_source){
+		set->sources[set->source_count++] = (struct vmcfg_diag_source){
 			display_name(opts->system_path), set->system_text, set->system_len
 		};
 	if (!rc)

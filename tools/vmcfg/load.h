@@ -29,7 +29,7 @@ struct vm_set {
 	struct vmcfg_system *system; /* NULL without one, or when it is not TOML */
 	struct vmcfg_fdt_platform *host_dt; /* --platform: the host device tree, or NULL */
 	struct vmcfg_diags diags;
-	struct report_source *sources; /* count VM files, then the system file */
+	struct vmcfg_diag_source *sources; /* count VM files, then the system file */
 	size_t source_count;
 	bool io_error; /* a file could not be read (exit status 2) */
 	/* How files are read (vm_set_load_with), NULL: from disk. */

@@ -28,7 +28,7 @@ static int load(struct vmcfg_lsp_server *s, const struct vmcfg_lsp_doc *doc, str
 	return vm_set_load_with(set, &path, 1, &o, vmcfg_lsp_read, s);
 }
 
-static const struct report_source *source(const struct vm_set *set, const char *file)
+static const struct vmcfg_diag_source *source(const struct vm_set *set, const char *file)
 {
 	for (size_t i = 0; file && i < set->source_count; i++)
 		if (set->sources[i].file && !strcmp(set->sources[i].file, file))
@@ -40,7 +40,7 @@ static const struct report_source *source(const struct vm_set *set, const char *
 static void put_span(struct vmcfg_lsp_buf *b, const struct vm_set *set, const char *file,
 		     struct vmcfg_span span)
 {
-	const struct report_source *src = source(set, file);
+	const struct vmcfg_diag_source *src = source(set, file);
 	if (!src || !src->text || span.line == 0 || span.offset > src->len) {
 		vmcfg_lsp_buf_puts(b, "{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":0,\"character\":0}}");
 		return;

@@ -39,7 +39,9 @@ static void usage(FILE *out)
 		     "findings of every command; NO_COLOR set means never. Findings and messages\n"
 		     "go to standard error, a command's data to standard output; an output option\n"
 		     "given '-' writes to standard output.\n"
-		     "exit status: 0 ok, 1 errors found in the input, 2 usage or I/O error\n");
+		     "exit status: 0 ok, 1 errors found in the input, 2 usage or I/O error\n"
+		     "input files: regular files or pipes ('-' is standard input) of at most\n"
+		     VMCFG_MAX_INPUT_TEXT "; devices and directories are refused\n");
 }
 
 static const struct command *find(const char *name)

@@ -114,26 +114,94 @@ static void add_code(const char **codes, unsigned *count, const char *code)
 
 /* ---- findings ---- */
 
-static bool loc_in(const struct vmcfg_loc *loc, const char *file, struct vmcfg_span entry)
+/* A finding's location (primary or related), for looking findings up by place. */
+struct code_ref {
+	const char *file;
+	uint32_t offset;
+	size_t diag;
+};
+
+/*
+ * The warnings' and errors' locations sorted by file and offset: a region
+ * finds its findings by binary search, not by a walk over all of them (a
+ * hostile file has 10^5 of both).
+ */
+struct code_index {
+	struct code_ref *refs;
+	size_t count;
+	size_t *hits; /* scratch: the findings of one region, as diag indexes */
+};
+
+static int compare_code_refs(const void *a, const void *b)
 {
-	return loc->file && file && loc->span.line && entry.line && !strcmp(loc->file, file) &&
-	       loc->span.offset >= entry.offset && loc->span.offset - entry.offset < entry.length;
+	const struct code_ref *x = a, *y = b;
+	int c = strcmp(x->file, y->file);
+	if (c)
+		return c;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return x->diag < y->diag ? -1 : x->diag > y->diag;
+}
+
+static int index_codes(struct code_index *ix, const struct vmcfg_diags *diags)
+{
+	ix->refs = malloc((2 * diags->count + 1) * sizeof *ix->refs);
+	ix->hits = malloc((2 * diags->count + 1) * sizeof *ix->hits);
+	if (!ix->refs || !ix->hits)
+		return VMCFG_ENOMEM;
+	for (size_t i = 0; i < diags->count; i++) {
+		const struct vmcfg_diag *g = &diags->items[i];
+		if (g->severity < VMCFG_SEV_WARNING || !vmcfg_rule_info(g->rule))
+			continue;
+		const struct vmcfg_loc *locs[2] = { &g->primary, &g->related };
+		for (int k = 0; k < 2; k++)
+			if (locs[k]->file && locs[k]->span.line)
+				ix->refs[ix->count++] =
+					(struct code_ref){ locs[k]->file, locs[k]->span.offset, i };
+	}
+	if (ix->count > 1)
+		qsort(ix->refs, ix->count, sizeof *ix->refs, compare_code_refs);
+	return 0;
+}
+
+static int compare_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
 }
 
 /*
  * Gives r the codes of the findings (warnings and errors) that point into
- * its source entry — the value at fault or the one it conflicts with.
+ * its source entry — the value at fault or the one it conflicts with — in
+ * the findings' order.
  */
-static void take_codes(struct map_region *r, const struct vmcfg_diags *diags, const char *file,
-		       struct vmcfg_span entry)
+static void take_codes(const struct code_index *ix, struct map_region *r,
+		       const struct vmcfg_diags *diags, const char *file, struct vmcfg_span entry)
 {
-	for (size_t i = 0; i < diags->count; i++) {
-		const struct vmcfg_diag *g = &diags->items[i];
-		const struct vmcfg_rule_info *info = vmcfg_rule_info(g->rule);
-		if (g->severity < VMCFG_SEV_WARNING || !info ||
-		    !(loc_in(&g->primary, file, entry) || loc_in(&g->related, file, entry)))
-			continue;
-		add_code(r->codes, &r->code_count, info->code);
+	if (!file || !entry.line || !entry.length)
+		return;
+	size_t lo = 0, hi = ix->count;
+	while (lo < hi) { /* the first ref at or after (file, entry.offset) */
+		size_t mid = lo + (hi - lo) / 2;
+		const struct code_ref *m = &ix->refs[mid];
+		int c = strcmp(m->file, file);
+		if (c < 0 || (c == 0 && m->offset < entry.offset))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t n = 0;
+	for (size_t i = lo; i < ix->count && !strcmp(ix->refs[i].file, file) &&
+			    ix->refs[i].offset - entry.offset < entry.length;
+	     i++)
+		ix->hits[n++] = ix->refs[i].diag;
+	if (n > 1)
+		qsort(ix->hits, n, sizeof *ix->hits, compare_size);
+	for (size_t i = 0; i < n; i++) {
+		if (i && ix->hits[i] == ix->hits[i - 1])
+			continue; /* primary and related both in the entry */
+		const struct vmcfg_diag *g = &diags->items[ix->hits[i]];
+		add_code(r->codes, &r->code_count, vmcfg_rule_info(g->rule)->code);
 		if (g->severity == VMCFG_SEV_ERROR)
 			r->error = true;
 	}
@@ -167,6 +235,7 @@ struct builder {
 	struct sim_host host;
 	struct sim_range *ram;
 	size_t ram_count;
+	struct code_index codes;
 };
 
 /*
@@ -254,7 +323,7 @@ static int add_channel_row(struct builder *b, int vm, const struct vmcfg_ivc_cha
 	if (!r)
 		return VMCFG_ENOMEM;
 	r->child = true;
-	take_codes(r, &b->set->diags, b->set->system->file, ch->span);
+	take_codes(&b->codes, r, &b->set->diags, b->set->system->file, ch->span);
 	return 0;
 }
 
@@ -370,7 +439,7 @@ static int add_guest(struct builder *b, int vm, uint64_t gpa, uint64_t size, enu
 				       label);
 	if (!r)
 		return VMCFG_ENOMEM;
-	take_codes(r, &b->set->diags, b->set->files[vm].spec->file, entry);
+	take_codes(&b->codes, r, &b->set->diags, b->set->files[vm].spec->file, entry);
 	return fixed_hpa && !b->vms[vm] ? add_run(&b->runs[vm], gpa, *fixed_hpa, size) : 0;
 }
 
@@ -450,30 +519,94 @@ static int add_host_piece(struct map_model *m, const struct map_region *g, int v
 	return 0;
 }
 
-/* Every guest row with backing gets host rows and arrows from the runs that meet it. */
+/* A run in guest address order: its start, end and index among the VM's runs. */
+struct run_key {
+	uint64_t gpa, end;
+	size_t index;
+};
+
+static int compare_run_keys(const void *a, const void *b)
+{
+	const struct run_key *x = a, *y = b;
+	if (x->gpa != y->gpa)
+		return x->gpa < y->gpa ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * Every guest row with backing gets host rows and arrows from the runs that
+ * meet it, in the runs' order. Rows and runs are sorted and searched, not
+ * compared pairwise. Disjoint rows and runs meet in fewer than rows + runs
+ * pieces; only overlapping rows (a VM with errors, drawn from its config)
+ * meet more, up to rows × runs: past that budget the rest is left out and a
+ * note says so, so 10^4 regions at one address cannot take gigabytes.
+ */
 static int add_backing(struct builder *b, int vm)
 {
 	struct map_space *s = &b->m->vms[vm].space;
 	const struct runs *runs = &b->runs[vm];
-	for (size_t i = 0; i < s->count; i++) {
+	size_t n = runs->count, budget = n + s->count + 64;
+	bool cut = false;
+	if (!n)
+		return 0;
+	struct run_key *keys = malloc(n * sizeof *keys);
+	uint64_t *reach = malloc(n * sizeof *reach); /* reach[k]: the highest end of keys[0..k] */
+	size_t *hits = malloc(n * sizeof *hits);     /* the runs one row meets, as indexes */
+	int rc = keys && reach && hits ? 0 : VMCFG_ENOMEM;
+	for (size_t k = 0; !rc && k < n; k++)
+		keys[k] = (struct run_key){ runs->v[k].gpa, end_of(runs->v[k].gpa, runs->v[k].size), k };
+	if (!rc) {
+		qsort(keys, n, sizeof *keys, compare_run_keys);
+		for (size_t k = 0; k < n; k++)
+			reach[k] = k && reach[k - 1] > keys[k].end ? reach[k - 1] : keys[k].end;
+	}
+	for (size_t i = 0; i < s->count && !rc; i++) {
 		const struct map_region *g = &s->rows[i];
 		if (!map_kind_has_backing(g->kind))
 			continue;
-		for (size_t k = 0; k < runs->count; k++) {
-			const struct map_link *u = &runs->v[k];
+		if (!budget) {
+			cut = true;
+			break;
+		}
+		size_t lo = 0, hi = n;
+		while (lo < hi) { /* the first run whose reach passes the row's base */
+			size_t mid = lo + (hi - lo) / 2;
+			if (reach[mid] <= g->base)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		size_t nhits = 0;
+		for (size_t k = lo; k < n && keys[k].gpa < g->end; k++)
+			if (keys[k].end > g->base && keys[k].gpa < keys[k].end && g->base < g->end)
+				hits[nhits++] = keys[k].index;
+		if (nhits > 1)
+			qsort(hits, nhits, sizeof *hits, compare_size);
+		for (size_t h = 0; h < nhits && !rc; h++) {
+			if (!budget) {
+				cut = true;
+				break;
+			}
+			const struct map_link *u = &runs->v[hits[h]];
 			uint64_t ue = end_of(u->gpa, u->size);
-			uint64_t lo = g->base > u->gpa ? g->base : u->gpa, hi = g->end < ue ? g->end : ue;
-			if (lo >= hi)
-				continue;
-			uint64_t hpa = u->hpa + (lo - u->gpa);
-			int rc = add_host_piece(b->m, g, vm, hpa, hi - lo);
-			if (rc || !grow(&b->m->links, &b->m->link_cap, b->m->link_count,
-					sizeof *b->m->links))
-				return rc ? rc : VMCFG_ENOMEM;
-			b->m->links[b->m->link_count++] = (struct map_link){ vm, lo, hpa, hi - lo };
+			uint64_t a = g->base > u->gpa ? g->base : u->gpa, z = g->end < ue ? g->end : ue;
+			uint64_t hpa = u->hpa + (a - u->gpa);
+			budget--;
+			rc = add_host_piece(b->m, g, vm, hpa, z - a);
+			if (!rc && !grow(&b->m->links, &b->m->link_cap, b->m->link_count,
+					 sizeof *b->m->links))
+				rc = VMCFG_ENOMEM;
+			if (!rc)
+				b->m->links[b->m->link_count++] = (struct map_link){ vm, a, hpa, z - a };
 		}
 	}
-	return 0;
+	free(keys);
+	free(reach);
+	free(hits);
+	if (!rc && cut)
+		rc = add_note(b->m, "vm %s: overlapping guest ranges: their host backing is not "
+				    "drawn in full", b->m->vms[vm].name);
+	return rc;
 }
 
 static int collect_table(void *ud, const struct vmcfg_desc_visit *v)
@@ -522,7 +655,7 @@ static int add_platform_rows(struct builder *b, const struct vmcfg_platform *p)
 						       MAP_HOST_OWNER, h->name);
 			if (!r)
 				return VMCFG_ENOMEM;
-			take_codes(r, &b->set->diags, p->file, h->span);
+			take_codes(&b->codes, r, &b->set->diags, p->file, h->span);
 		}
 	return 0;
 }
@@ -541,17 +674,58 @@ static int compare_rows(const void *a, const void *b)
 
 #define MAX_LANES 8
 
+/* The open rows of a sweep: a binary min-heap of row indexes by end. */
+struct open_rows {
+	size_t *v;
+	size_t count;
+	const struct map_region *rows;
+};
+
+static void open_push(struct open_rows *h, size_t row)
+{
+	size_t i = h->count++;
+	while (i && h->rows[h->v[(i - 1) / 2]].end > h->rows[row].end) {
+		h->v[i] = h->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->v[i] = row;
+}
+
+static void open_pop(struct open_rows *h)
+{
+	size_t last = h->v[--h->count], i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= h->count)
+			break;
+		if (c + 1 < h->count && h->rows[h->v[c + 1]].end < h->rows[h->v[c]].end)
+			c++;
+		if (h->rows[h->v[c]].end >= h->rows[last].end)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->count)
+		h->v[i] = last;
+}
+
 /*
  * Overlapping top-level rows go side by side: each takes the first lane
- * free at its base. Pairs are compared with every earlier row still open;
- * maps have tens of rows, so this stays cheap.
+ * free at its base. Overlaps are found by a sweep over the rows (sorted by
+ * base) that keeps the open ones in a heap by end: O(n log n). They are
+ * listed by the later row, then the earlier one, both ascending; past
+ * MAP_MAX_OVERLAPS per space only counted (overlaps_left_out), so 10^4
+ * regions at one address cannot list 10^8 pairs.
  */
 static int lay_out(struct map_space *s)
 {
 	uint64_t lane_end[MAX_LANES] = { 0 };
 	unsigned parent_lane = 0;
+	struct open_rows open = { malloc((s->count + 1) * sizeof(size_t)), 0, s->rows };
+	size_t *earlier = malloc((s->count + 1) * sizeof(size_t));
+	int rc = open.v && earlier ? 0 : VMCFG_ENOMEM;
 	s->lanes = 1;
-	for (size_t i = 0; i < s->count; i++) {
+	for (size_t i = 0; i < s->count && !rc; i++) {
 		struct map_region *r = &s->rows[i];
 		if (r->child) {
 			r->lane = parent_lane;
@@ -564,29 +738,46 @@ static int lay_out(struct map_space *s)
 		lane_end[lane] = r->end;
 		if (lane + 1 > s->lanes)
 			s->lanes = lane + 1;
-		for (size_t j = 0; j < i; j++) {
-			const struct map_region *o = &s->rows[j];
-			if (o->child || o->end <= r->base)
-				continue;
-			if (!grow(&s->overlaps, &s->overlap_cap, s->overlap_count, sizeof *s->overlaps))
-				return VMCFG_ENOMEM;
+		while (open.count && s->rows[open.v[0]].end <= r->base)
+			open_pop(&open);
+		size_t room = MAP_MAX_OVERLAPS - s->overlap_count;
+		if (open.count > room)
+			s->overlaps_left_out += open.count - room;
+		if (room && open.count) {
+			memcpy(earlier, open.v, open.count * sizeof *earlier);
+			qsort(earlier, open.count, sizeof *earlier, compare_size);
+		}
+		for (size_t k = 0; k < open.count && k < room; k++) {
+			const struct map_region *o = &s->rows[earlier[k]];
+			if (!grow(&s->overlaps, &s->overlap_cap, s->overlap_count, sizeof *s->overlaps)) {
+				rc = VMCFG_ENOMEM;
+				break;
+			}
 			struct map_overlap *v = &s->overlaps[s->overlap_count++];
-			*v = (struct map_overlap){ r->base, o->end < r->end ? o->end : r->end, j, i,
-						   { NULL }, 0 };
+			*v = (struct map_overlap){ r->base, o->end < r->end ? o->end : r->end, earlier[k],
+						   i, { NULL }, 0 };
 			for (unsigned a = 0; a < o->code_count; a++)
 				for (unsigned c = 0; c < r->code_count; c++)
 					if (!strcmp(o->codes[a], r->codes[c]))
 						add_code(v->codes, &v->code_count, o->codes[a]);
 		}
+		open_push(&open, i);
 	}
-	return 0;
+	free(open.v);
+	free(earlier);
+	return rc;
 }
 
-/* Gap [a, b): inside host RAM free RAM, outside it `outside`. */
+/*
+ * Gap [a, b): inside host RAM free RAM, outside it `outside`. Gaps come in
+ * address order, so the RAM banks before *next are behind them all.
+ */
 static int add_gap(struct map_model *m, struct map_space *s, uint64_t a, uint64_t b,
-		   const struct sim_range *ram, size_t nram, enum map_kind outside)
+		   const struct sim_range *ram, size_t nram, size_t *next, enum map_kind outside)
 {
-	for (size_t i = 0; i < nram && a < b; i++) {
+	while (*next < nram && ram[*next].end <= a)
+		++*next;
+	for (size_t i = *next; i < nram && a < b; i++) {
 		if (ram[i].end <= a)
 			continue;
 		if (ram[i].base >= b)
@@ -611,8 +802,10 @@ static int finish_space(struct map_model *m, struct map_space *s, const struct s
 {
 	if (!s->count && !nram)
 		return 0;
-	qsort(s->rows, s->count, sizeof *s->rows, compare_rows);
+	if (s->count > 1)
+		qsort(s->rows, s->count, sizeof *s->rows, compare_rows);
 	uint64_t at = s->count ? s->rows[0].base : ram[0].base;
+	size_t next = 0;
 	if (nram && ram[0].base < at)
 		at = ram[0].base;
 	size_t rows = s->count; /* the gaps are appended behind */
@@ -622,15 +815,17 @@ static int finish_space(struct map_model *m, struct map_space *s, const struct s
 		if (s->rows[i].child)
 			continue;
 		if (base > at)
-			rc = add_gap(m, s, at, base, ram, nram, outside);
+			rc = add_gap(m, s, at, base, ram, nram, &next, outside);
 		if (end > at)
 			at = end;
 	}
 	if (!rc && nram && ram[nram - 1].end > at)
-		rc = add_gap(m, s, at, ram[nram - 1].end, ram, nram, outside);
+		rc = add_gap(m, s, at, ram[nram - 1].end, ram, nram, &next, outside);
 	if (rc)
 		return rc;
-	qsort(s->rows, s->count, sizeof *s->rows, compare_rows);
+	/* qsort's array may not be NULL, even for no rows (UBSan aborts on it) */
+	if (s->count > 1)
+		qsort(s->rows, s->count, sizeof *s->rows, compare_rows);
 	return lay_out(s);
 }
 
@@ -673,8 +868,14 @@ static int fill(struct builder *b, const struct vmcfg_platform *platform)
 		rc = add_platform_rows(b, platform);
 	if (!rc)
 		rc = finish_space(m, &m->host, b->ram, b->ram_count, MAP_GAP_NO_RAM);
-	for (size_t i = 0; i < m->vm_count && !rc; i++)
+	if (!rc && m->host.overlaps_left_out)
+		rc = add_note(m, "host: %zu more overlaps not listed", m->host.overlaps_left_out);
+	for (size_t i = 0; i < m->vm_count && !rc; i++) {
 		rc = finish_space(m, &m->vms[i].space, NULL, 0, MAP_GAP_UNMAPPED);
+		if (!rc && m->vms[i].space.overlaps_left_out)
+			rc = add_note(m, "vm %s: %zu more overlaps not listed", m->vms[i].name,
+				      m->vms[i].space.overlaps_left_out);
+	}
 	return rc;
 }
 
@@ -699,6 +900,8 @@ int map_model_build(struct map_model *m, const struct vm_set *set)
 	b.runs = calloc(n, sizeof *b.runs);
 	int rc = m->vms && b.configs && b.own && b.vms && b.runs ? 0 : VMCFG_ENOMEM;
 	if (!rc)
+		rc = index_codes(&b.codes, &set->diags);
+	if (!rc)
 		rc = gather_configs(&b);
 	if (!rc)
 		rc = build_vms(&b, arch);
@@ -721,6 +924,8 @@ int map_model_build(struct map_model *m, const struct vm_set *set)
 			free(b.runs[i].v);
 	}
 	sim_host_free(&b.host);
+	free(b.codes.refs);
+	free(b.codes.hits);
 	free(b.ram);
 	free(b.configs);
 	free(b.own);

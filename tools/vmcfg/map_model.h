@@ -62,6 +62,7 @@ static inline bool map_kind_is_gap(enum map_kind kind)
 
 #define MAP_HOST_OWNER (-1)  /* a platform range (hypervisor, reserved frame) or a gap */
 #define MAP_MAX_CODES 4      /* findings' codes kept per region (the rest are in the report) */
+#define MAP_MAX_OVERLAPS 256 /* overlaps listed per space; the rest only counted */
 
 /*
  * One row of a space: [base, end). end is exclusive; a range that runs to
@@ -92,8 +93,9 @@ struct map_space {
 	struct map_region *rows; /* sorted by base (children after their parent); gaps included */
 	size_t count, cap;
 	unsigned lanes;          /* 1 + the highest lane used */
-	struct map_overlap *overlaps;
+	struct map_overlap *overlaps; /* ordered by b, then a */
 	size_t overlap_count, overlap_cap;
+	size_t overlaps_left_out; /* overlaps past MAP_MAX_OVERLAPS, not listed */
 };
 
 /* A guest range and the host range backing it: one arrow. */

@@ -94,12 +94,10 @@ static int compare_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static bool is_gap_at(const struct map_space *s, uint64_t at)
+/* Whether a gap starts at at: gaps[0..n) holds the gaps' bases, sorted. */
+static bool is_gap_at(const uint64_t *gaps, size_t n, uint64_t at)
 {
-	for (size_t i = 0; i < s->count; i++)
-		if (map_kind_is_gap(s->rows[i].kind) && s->rows[i].base == at)
-			return true;
-	return false;
+	return n && bsearch(&at, gaps, n, sizeof *gaps, compare_u64) != NULL;
 }
 
 /*
@@ -112,13 +110,20 @@ static bool scale_column(struct column *c)
 	const struct map_space *s = c->space;
 	c->at = malloc((2 * s->count + 1) * sizeof *c->at);
 	c->y = malloc((2 * s->count + 1) * sizeof *c->y);
-	if (!c->at || !c->y)
+	uint64_t *gaps = malloc((s->count + 1) * sizeof *gaps); /* searched, not walked, per edge */
+	if (!c->at || !c->y || !gaps) {
+		free(gaps);
 		return false;
-	size_t n = 0;
+	}
+	size_t n = 0, ngaps = 0;
 	for (size_t i = 0; i < s->count; i++) {
 		c->at[n++] = s->rows[i].base;
 		c->at[n++] = s->rows[i].end;
+		if (map_kind_is_gap(s->rows[i].kind))
+			gaps[ngaps++] = s->rows[i].base;
 	}
+	if (ngaps > 1)
+		qsort(gaps, ngaps, sizeof *gaps, compare_u64);
 	if (n)
 		qsort(c->at, n, sizeof *c->at, compare_u64);
 	size_t u = 0;
@@ -132,9 +137,10 @@ static bool scale_column(struct column *c)
 		if (i + 1 == u)
 			break;
 		double lp = log_pages(c->at[i + 1] - c->at[i]);
-		y += is_gap_at(s, c->at[i]) ? clamp(GAP_H0 + GAP_DH * lp, GAP_HMAX)
-					     : clamp(REGION_H0 + REGION_DH * lp, REGION_HMAX);
+		y += is_gap_at(gaps, ngaps, c->at[i]) ? clamp(GAP_H0 + GAP_DH * lp, GAP_HMAX)
+						       : clamp(REGION_H0 + REGION_DH * lp, REGION_HMAX);
 	}
+	free(gaps);
 	return true;
 }
 

@@ -41,110 +41,20 @@ static const char *severity_name(enum vmcfg_severity s)
 	return s == VMCFG_SEV_ERROR ? "error" : s == VMCFG_SEV_WARNING ? "warning" : "note";
 }
 
-static const struct report_source *find_source(const struct report *r, const char *file)
+/* --- text: the library's renderer (vmcfg_diag_render) --- */
+
+static int file_put(void *ctx, const char *buf, size_t len)
 {
-	for (size_t i = 0; file && i < r->source_count; i++)
-		if (r->sources[i].file && !strcmp(r->sources[i].file, file))
-			return &r->sources[i];
-	return NULL;
+	return fwrite(buf, 1, len, ctx) == len ? 0 : VMCFG_EIO;
 }
 
-/* --- text --- */
-
-struct style {
-	const char *bold, *red, *yellow, *cyan, *blue, *reset;
-};
-
-static struct style make_style(bool color)
-{
-	struct style s = { "", "", "", "", "", "" };
-	if (color) {
-		s.bold = "\033[1m";
-		s.red = "\033[1;31m";
-		s.yellow = "\033[1;33m";
-		s.cyan = "\033[1;36m";
-		s.blue = "\033[1;34m";
-		s.reset = "\033[0m";
-	}
-	return s;
-}
-
-/* "file:line:col: " — or nothing for a finding about no file in particular. */
-static void print_location(FILE *out, const struct vmcfg_loc *loc)
-{
-	if (!loc->file && !loc->span.line)
-		return;
-	fprintf(out, "%s", loc->file ? loc->file : "<input>");
-	if (loc->span.line)
-		fprintf(out, ":%u:%u", loc->span.line, loc->span.col);
-	fputs(": ", out);
-}
-
-/*
- * Prints the source line of loc with carets under the span (up to the end
- * of that line). Tabs before the span are repeated so the carets line up.
- */
-static void print_excerpt(FILE *out, const struct report *r, const struct vmcfg_loc *loc,
-			  const char *caret_color, const struct style *st)
-{
-	const struct report_source *src = find_source(r, loc->file);
-	if (!src || !loc->span.line || loc->span.offset > src->len)
-		return;
-	size_t start = loc->span.offset, end = loc->span.offset;
-	while (start > 0 && src->text[start - 1] != '\n')
-		start--;
-	while (end < src->len && src->text[end] != '\n' && src->text[end] != '\r')
-		end++;
-	size_t span_end = loc->span.offset + loc->span.length;
-	if (span_end > end)
-		span_end = end;
-
-	int width = fprintf(out, "%u", loc->span.line);
-	fprintf(out, " %s|%s %.*s\n", st->blue, st->reset, (int)(end - start), src->text + start);
-	fprintf(out, "%*s %s|%s ", width, "", st->blue, st->reset);
-	for (size_t i = start; i < loc->span.offset; i++) {
-		unsigned char c = (unsigned char)src->text[i];
-		if ((c & 0xc0) == 0x80)
-			continue; /* a UTF-8 continuation byte takes no column */
-		fputc(c == '\t' ? '\t' : ' ', out);
-	}
-	fputs(caret_color, out);
-	size_t carets = 0;
-	for (size_t i = loc->span.offset; i < span_end; i++)
-		if (((unsigned char)src->text[i] & 0xc0) != 0x80)
-			carets++;
-	for (size_t i = 0; i < (carets ? carets : 1); i++)
-		fputc('^', out);
-	fprintf(out, "%s\n", st->reset);
-}
+/* Findings shown per file in text: enough for any real file, bounded for a hostile one. */
+#define REPORT_MAX_PER_FILE 100
 
 static void write_text(const struct report *r, const struct vmcfg_diags *d, FILE *out)
 {
-	struct style st = make_style(r->color);
-	for (size_t i = 0; i < d->count; i++) {
-		const struct vmcfg_diag *g = &d->items[i];
-		const char *col = g->severity == VMCFG_SEV_ERROR	 ? st.red
-				  : g->severity == VMCFG_SEV_WARNING ? st.yellow
-								     : st.cyan;
-		fputs(st.bold, out);
-		print_location(out, &g->primary);
-		fprintf(out, "%s%s[%s]%s%s: %s%s\n", col, severity_name(g->severity), g->code,
-			st.reset, st.bold, g->message, st.reset);
-		print_excerpt(out, r, &g->primary, col, &st);
-		if (g->related.span.line || g->related.file) {
-			fputs(st.bold, out);
-			print_location(out, &g->related);
-			fprintf(out, "%snote%s: %s\n", st.cyan, st.reset,
-				g->related_message ? g->related_message : "related");
-			print_excerpt(out, r, &g->related, st.cyan, &st);
-		}
-		if (g->hint)
-			fprintf(out, "  %s= help:%s %s\n", st.blue, st.reset, g->hint);
-	}
-	if (d->oom)
-		fprintf(out, "note: out of memory while collecting findings; the list is incomplete\n");
-	fprintf(out, "%zu error%s, %zu warning%s\n", d->errors, d->errors == 1 ? "" : "s",
-		d->warnings, d->warnings == 1 ? "" : "s");
+	struct vmcfg_render_opts opts = { r->color, 0, 0, REPORT_MAX_PER_FILE };
+	vmcfg_diag_render(d, r->sources, r->source_count, &opts, file_put, out);
 }
 
 /* --- JSON and SARIF --- */

@@ -13,17 +13,10 @@
 
 enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_SARIF };
 
-/* The text of the files diagnostics point into, for excerpts. */
-struct report_source {
-	const char *file;
-	const char *text;
-	size_t len;
-};
-
 struct report {
 	enum report_format format;
 	bool color;
-	const struct report_source *sources;
+	const struct vmcfg_diag_source *sources; /* for excerpts */
 	size_t source_count;
 	const char *docs_url; /* SARIF helpUri base; NULL: $VMCFG_DOCS_URL, else REPORT_DOCS_URL */
 };
@@ -45,7 +38,10 @@ int report_parse_color(const char *arg, FILE *out);
 /* "text" | "json" | "sarif" → format; -1 if invalid. */
 int report_parse_format(const char *arg);
 
-/* Writes every diagnostic of d to out in r's format, then (text) a summary line. */
+/*
+ * Writes every diagnostic of d to out in r's format, then (text) a summary
+ * line. Text is vmcfg_diag_render's, with at most 100 findings per file.
+ */
 void report_write(const struct report *r, const struct vmcfg_diags *d, FILE *out);
 
 #endif

@@ -154,7 +154,7 @@ int cmd_toml2json(int argc, char **argv)
 	int rc = vmcfg_read_file(path, &text, &len);
 	if (rc) {
 		fprintf(stderr, "vmcfg toml2json: cannot read %s: %s\n", name,
-			rc == VMCFG_EIO ? strerror(errno) : vmcfg_strerror(rc));
+			vmcfg_read_strerror(rc, errno));
 		return 2;
 	}
 
