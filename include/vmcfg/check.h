@@ -49,6 +49,38 @@ struct vmcfg_host_range {
 	struct vmcfg_span span;
 };
 
+/*
+ * The reference hypervisor's limits (hv/), which the checker, the CLI's
+ * simulated host and the hypervisor share so that a system check passes
+ * is one the hypervisor boots: at most VMCFG_HV_MAX_VMS VMs of at most
+ * VMCFG_HV_MAX_VM_VCPUS vCPUs each; its emulated GICv3 (an
+ * InterruptController emu device) takes a distributor window of at least
+ * VMCFG_VGIC_GICD_SIZE and puts one VMCFG_VGIC_GICR_FRAME redistributor
+ * per vCPU at VMCFG_VGIC_GICR_BASE (QEMU virt's frames), for at most
+ * VMCFG_VGIC_MAX_VCPUS vCPUs.
+ */
+#define VMCFG_HV_MAX_VMS 8
+#define VMCFG_HV_MAX_VM_VCPUS 4
+#define VMCFG_VGIC_MAX_VCPUS 4
+#define VMCFG_VGIC_GICD_SIZE 0x10000ull
+#define VMCFG_VGIC_GICR_BASE 0x080a0000ull
+#define VMCFG_VGIC_GICR_FRAME 0x20000ull
+
+/*
+ * The guest-physical width vmcfg_vm_create gives a VM of arch when neither
+ * its options nor the platform name one: 40 bits (aarch64, and for
+ * VMCFG_ARCH_UNKNOWN, which `vmcfg build` takes as aarch64), 41 (riscv64),
+ * 48 (x86_64).
+ */
+unsigned vmcfg_arch_default_ipa_bits(enum vmcfg_arch arch);
+
+/*
+ * The host-physical width the stage-2 descriptors of arch can address:
+ * 48 bits (aarch64, VMCFG_ARCH_UNKNOWN), 56 (riscv64), 52 (x86_64 EPT).
+ * A passthrough window's host range must end at or below 2^that.
+ */
+unsigned vmcfg_arch_max_pa_bits(enum vmcfg_arch arch);
+
 /* Physical CPUs are numbered 0..cpu_num-1: bit n of phys_cpu_sets is pCPU n. */
 #define VMCFG_MAX_PCPUS 64
 

@@ -85,6 +85,11 @@ enum vmcfg_rule {
 	VMCFG_R_FDT_NO_EXCLUDED,    /* W0407 an excluded path the host DT does not have */
 	VMCFG_R_FDT_CPUS,           /* W0408 host CPUs beyond VMCFG_MAX_PCPUS ignored */
 	VMCFG_R_IVC_CMDLINE,        /* W0314 ivc= of a kernel command line is no static channel's address */
+	VMCFG_R_PT_PAGE_OFFSET,     /* E0227 passthrough GPA and HPA differ within a page */
+	VMCFG_R_BEYOND_PA,          /* E0228 a host range beyond the physical address width */
+	VMCFG_R_VGIC_LIMIT,         /* E0229 an emulated GIC the hypervisor cannot build */
+	VMCFG_R_HOST_RAM_EXCEEDED,  /* E0315 the VMs need more RAM than the host has */
+	VMCFG_R_HV_LIMIT,           /* E0316 more VMs or vCPUs than the hypervisor runs */
 	VMCFG_RULE_COUNT
 };
 

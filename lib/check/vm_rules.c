@@ -197,6 +197,24 @@ static void check_phys_ids_on_platform(struct vm_check *c)
 
 /* --- ranges: size, wrap, alignment, IPA width --- */
 
+/* The build's architecture: the platform's, else aarch64 (as `vmcfg build` takes it). */
+static enum vmcfg_arch build_arch(const struct vm_check *c)
+{
+	return c->platform && c->platform->arch ? c->platform->arch : VMCFG_ARCH_AARCH64;
+}
+
+/*
+ * The guest-physical width a build gives the VM: the platform's, else
+ * vmcfg_vm_create's default for the arch, so that a range check passes
+ * is one the stage-2 tables take.
+ */
+static uint32_t guest_bits(const struct vm_check *c)
+{
+	if (c->platform && c->platform->ipa_bits)
+		return c->platform->ipa_bits;
+	return vmcfg_arch_default_ipa_bits(build_arch(c));
+}
+
 /* What check_extent verifies beyond "wraps past 2^64". */
 enum {
 	EXTENT_NONZERO = 1,     /* size 0 is an error */
@@ -245,7 +263,7 @@ static void check_extent(struct vm_check *c, const char *kind, const struct vmcf
 	if (!base->set || !size->set)
 		return;
 	bool aligned = !((base->v | size->v) % VMCFG_PAGE_SIZE);
-	uint32_t bits = c->platform ? c->platform->ipa_bits : 0;
+	uint32_t bits = guest_bits(c);
 	if (size->v && vmcfg_add_u64(base->v, size->v - 1, &last) && aligned &&
 	    !((how & EXTENT_IPA) && bits && bits < 64 && (last >> bits)))
 		return; /* the common case: nothing to report */
@@ -268,10 +286,43 @@ static void check_extent(struct vm_check *c, const char *kind, const struct vmcf
 	if ((how & EXTENT_IPA) && bits && bits < 64 && (last >> bits)) {
 		char r[CHECK_DESCR_BUF];
 		struct vmcfg_diag *g = report(c, VMCFG_R_BEYOND_IPA, base->span,
-					      "%s %s lies beyond the platform's %u-bit guest-physical address space",
-					      what, vmcfg_check_fmt_range(r, base->v, last), bits);
+					      "%s %s lies beyond the %s%u-bit guest-physical address space",
+					      what, vmcfg_check_fmt_range(r, base->v, last),
+					      c->platform && c->platform->ipa_bits ? "platform's " : "default ",
+					      bits);
 		hint(c, g, "guest addresses must be below %s",
 		     vmcfg_fmt_hex(a, UINT64_C(1) << bits));
+	}
+}
+
+/*
+ * A passthrough window's host side as vmcfg_vm_create maps it: pages map
+ * GPA to HPA at one offset, so both must sit at the same offset within
+ * their page, and the host range must fit the descriptors' output width.
+ */
+static void check_pt_host(struct vm_check *c, const struct vmcfg_spec_pt_device *p)
+{
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF], r[CHECK_DESCR_BUF];
+	const char *name = p->name.s ? p->name.s : "";
+	uint64_t last;
+	if (!p->base_gpa.set || !p->base_hpa.set || !p->length.set || !p->length.v)
+		return;
+	if ((p->base_gpa.v ^ p->base_hpa.v) & (VMCFG_PAGE_SIZE - 1)) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_PT_PAGE_OFFSET, p->base_hpa.span,
+					      "passthrough window `%s`: GPA %s and HPA %s differ in their offset "
+					      "within a 4 KiB page, so no page mapping can honour both",
+					      name, vmcfg_fmt_hex(a, p->base_gpa.v), vmcfg_fmt_hex(b, p->base_hpa.v));
+		relate(c, g, p->base_gpa.span, "GPA given here");
+		hint(c, g, "make the low 12 bits of base_gpa and base_hpa equal");
+	}
+	unsigned bits = vmcfg_arch_max_pa_bits(build_arch(c));
+	if (vmcfg_add_u64(p->base_hpa.v, p->length.v - 1, &last) && (last >> bits)) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_BEYOND_PA, p->base_hpa.span,
+					      "passthrough window `%s` at host %s lies beyond the %u-bit physical "
+					      "address space the stage-2 tables of %s can map",
+					      name, vmcfg_check_fmt_range(r, p->base_hpa.v, last), bits,
+					      vmcfg_arch_name(build_arch(c)));
+		hint(c, g, "host addresses must be below %s", vmcfg_fmt_hex(a, UINT64_C(1) << bits));
 	}
 }
 
@@ -312,6 +363,7 @@ static void check_ranges(struct vm_check *c)
 			     EXTENT_NONZERO | EXTENT_ROUNDING | EXTENT_IPA);
 		check_extent(c, "passthrough window", &p->name, &p->base_hpa, &p->length,
 			     EXTENT_ROUNDING | EXTENT_BASE_ONLY);
+		check_pt_host(c, p);
 	}
 	for (size_t i = 0; i < s->devices.pt_address_count; i++) {
 		const struct vmcfg_spec_pt_address *a = &s->devices.pt_addresses[i];
@@ -320,7 +372,10 @@ static void check_ranges(struct vm_check *c)
 	}
 	for (size_t i = 0; i < s->devices.emu_count; i++) {
 		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
-		check_extent(c, "emulated device", &e->name, &e->base_gpa, &e->length, EXTENT_IPA);
+		/* The IVC window maps channels in whole pages: vm_create refuses it unaligned. */
+		bool ivc = e->emu_type.set && e->emu_type.v == VMCFG_EMU_IVC_CHANNEL;
+		check_extent(c, ivc ? "IVC window" : "emulated device", &e->name, &e->base_gpa,
+			     &e->length, EXTENT_NONZERO | EXTENT_IPA | (ivc ? EXTENT_ALIGN : 0));
 	}
 }
 
@@ -564,8 +619,81 @@ static void check_emu_device(struct vm_check *c, const struct vmcfg_spec_emu_dev
 	}
 }
 
+/*
+ * The emulated GICv3 the reference hypervisor builds (VMCFG_VGIC_*): one
+ * per VM, a distributor window of at least 64 KiB, a redistributor per
+ * vCPU for at most VMCFG_VGIC_MAX_VCPUS vCPUs.
+ */
+/*
+ * The redistributors sit on the VM's device bus at a fixed place; another
+ * emulated device there makes the bus, and vmcfg_vm_create, refuse the GIC.
+ */
+static void check_gicr_window(struct vm_check *c, const struct vmcfg_spec_emu_device *gic)
+{
+	const struct vmcfg_vm_spec *s = c->spec;
+	uint64_t vcpus = s->base.cpu_num.set ? s->base.cpu_num.v : 1, last, end;
+	char r[CHECK_DESCR_BUF], w[CHECK_DESCR_BUF];
+	if (vcpus == 0 || vcpus > VMCFG_VGIC_MAX_VCPUS)
+		return;
+	end = VMCFG_VGIC_GICR_BASE + vcpus * VMCFG_VGIC_GICR_FRAME - 1;
+	for (size_t i = 0; i < s->devices.emu_count; i++) {
+		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
+		if (e == gic || !e->base_gpa.set || !e->length.set || !e->length.v ||
+		    !vmcfg_add_u64(e->base_gpa.v, e->length.v - 1, &last) ||
+		    last < VMCFG_VGIC_GICR_BASE || e->base_gpa.v > end)
+			continue;
+		struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, e->base_gpa.span,
+					      "emulated device `%s` %s overlaps the redistributors %s of the "
+					      "emulated GIC (%llu vCPUs)",
+					      e->name.s ? e->name.s : "",
+					      vmcfg_check_fmt_range(w, e->base_gpa.v, last),
+					      vmcfg_check_fmt_range(r, VMCFG_VGIC_GICR_BASE, end),
+					      (unsigned long long)vcpus);
+		relate(c, g, check_span_or(&gic->emu_type, gic->span), "emulated GIC declared here");
+	}
+}
+
+static void check_vgic(struct vm_check *c)
+{
+	const struct vmcfg_vm_spec *s = c->spec;
+	const struct vmcfg_spec_emu_device *first = NULL;
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF];
+	for (size_t i = 0; i < s->devices.emu_count; i++) {
+		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
+		const char *name = e->name.s ? e->name.s : "";
+		if (!e->emu_type.set || e->emu_type.v != VMCFG_EMU_INTERRUPT_CONTROLLER)
+			continue;
+		if (first) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, check_span_or(&e->emu_type, e->span),
+						      "a second emulated interrupt controller `%s`: the hypervisor "
+						      "emulates one GIC per VM", name);
+			relate(c, g, check_span_or(&first->emu_type, first->span), "the first one");
+			continue;
+		}
+		first = e;
+		if (e->length.set && e->length.v && e->length.v < VMCFG_VGIC_GICD_SIZE) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, e->length.span,
+						      "emulated interrupt controller `%s` has a %s window: the GIC "
+						      "distributor takes %s",
+						      name, vmcfg_fmt_size(a, e->length.v),
+						      vmcfg_fmt_size(b, VMCFG_VGIC_GICD_SIZE));
+			hint(c, g, "give it length 0x1_0000");
+		}
+		if (s->base.cpu_num.set && s->base.cpu_num.v > VMCFG_VGIC_MAX_VCPUS) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, s->base.cpu_num.span,
+						      "%llu vCPUs with an emulated interrupt controller: the "
+						      "hypervisor's vGIC serves at most %d",
+						      (unsigned long long)s->base.cpu_num.v, VMCFG_VGIC_MAX_VCPUS);
+			relate(c, g, check_span_or(&e->emu_type, e->span), "emulated GIC declared here");
+		}
+	}
+	if (first)
+		check_gicr_window(c, first);
+}
+
 static void check_emu_devices(struct vm_check *c)
 {
+	check_vgic(c);
 	const struct vmcfg_vm_spec *s = c->spec;
 	struct check_keyed small[SMALL_LIST];
 	struct check_keyed *keys =

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The widths vmcfg_vm_create and the page-table formats accept, in one
+ * place: the checker reports against them what a build would refuse.
+ */
+#include "vmcfg/check.h"
+
+unsigned vmcfg_arch_default_ipa_bits(enum vmcfg_arch arch)
+{
+	switch (arch) {
+	case VMCFG_ARCH_RISCV64:
+		return 41;
+	case VMCFG_ARCH_X86_64:
+		return 48;
+	default:
+		return 40;
+	}
+}
+
+unsigned vmcfg_arch_max_pa_bits(enum vmcfg_arch arch)
+{
+	/* The output-address fields of lib/mm's formats (pt_arm64.c, pt_riscv.c, pt_ept.c). */
+	switch (arch) {
+	case VMCFG_ARCH_RISCV64:
+		return 56;
+	case VMCFG_ARCH_X86_64:
+		return 52;
+	default:
+		return 48;
+	}
+}
