@@ -13,6 +13,7 @@
  * every time.
  */
 #include "internal.h"
+#include "vmcfg/ivc.h"
 #include "../base/libc.h"
 
 /*
@@ -448,7 +449,47 @@ struct ivc_use {
 	const struct vmcfg_spec_emu_device *window; /* looked up once: a VM may be in many channels */
 	uint64_t used; /* what its channels take of the window */
 	bool full;     /* reported: one finding per VM */
+	/* Its static channels against the registry's quotas (VMCFG_IVC_DEFAULT_MAX_*). */
+	uint32_t published, subscribed;
+	uint64_t published_bytes;
+	bool over_quota; /* reported: one finding per VM */
 };
+
+/*
+ * The hypervisor publishes and subscribes static channels at boot under
+ * the registry's default quotas; one beyond them is not set up.
+ */
+static void check_static_quota(struct sys_check *c, const struct vmcfg_ivc_channel *ch,
+			       const struct vmcfg_spec_str *name, struct ivc_use *u)
+{
+	char a[VMCFG_FMT_BUF];
+	struct vmcfg_diag *g = NULL;
+	bool publisher = name == &ch->publisher;
+	uint64_t size = channel_pages(ch->size.v);
+	const char *why = NULL;
+	if (!ch->is_static || u->over_quota)
+		return;
+	if (publisher) {
+		u->published++;
+		if (!vmcfg_add_u64(u->published_bytes, size, &u->published_bytes))
+			u->published_bytes = UINT64_MAX;
+		if (ch->size.v > VMCFG_IVC_DEFAULT_MAX_CHANNEL_SIZE)
+			why = "a channel takes at most 16 MiB";
+		else if (u->published > VMCFG_IVC_DEFAULT_MAX_PUBLISHED)
+			why = "it publishes more than 16 static channels";
+		else if (u->published_bytes > VMCFG_IVC_DEFAULT_MAX_BYTES)
+			why = "its static channels take more than 64 MiB";
+	} else if (++u->subscribed > VMCFG_IVC_DEFAULT_MAX_SUBSCRIBED) {
+		why = "it subscribes to more than 16 static channels";
+	}
+	if (!why)
+		return;
+	u->over_quota = true;
+	note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_IVC_QUOTA, check_loc(c->sys->file, name->span), &g,
+				   "static IVC channel %llu (%s) of VM `%s` is not set up: %s",
+				   (unsigned long long)ch->key.v, vmcfg_fmt_size(a, size), name->s, why));
+	hint(c, g, "make some channels non-static (the guests publish them), or fewer");
+}
 
 /*
  * One participant of a channel (publisher or subscriber): the VM must
@@ -478,6 +519,7 @@ static void check_participant(struct sys_check *c, const struct vmcfg_ivc_channe
 	}
 	struct ivc_use *u = &uses[vm];
 	const struct vmcfg_vm_spec *s = c->specs[vm];
+	check_static_quota(c, ch, name, u);
 	if (u->full)
 		return;
 	if (!u->window) /* the VM's first channel; without a window it ends up full */
