@@ -66,6 +66,9 @@ struct vmcfg_host_range {
 #define VMCFG_VGIC_GICR_BASE 0x080a0000ull
 #define VMCFG_VGIC_GICR_FRAME 0x20000ull
 
+/* The MPIDR_EL1 affinity fields (Aff3, Aff2..Aff0): an aarch64 vCPU's physical id lies in them. */
+#define VMCFG_MPIDR_AFFINITY_MASK 0xff00ffffffull
+
 /*
  * The guest-physical width vmcfg_vm_create gives a VM of arch when neither
  * its options nor the platform name one: 40 bits (aarch64, and for

@@ -91,6 +91,7 @@ enum vmcfg_rule {
 	VMCFG_R_HOST_RAM_EXCEEDED,  /* E0315 the VMs need more RAM than the host has */
 	VMCFG_R_HV_LIMIT,           /* E0316 more VMs or vCPUs than the hypervisor runs */
 	VMCFG_R_IVC_QUOTA,          /* E0317 static IVC channels beyond the hypervisor's quotas */
+	VMCFG_R_PHYS_ID_MPIDR,      /* E0230 an aarch64 physical CPU id outside the MPIDR affinity fields */
 	VMCFG_RULE_COUNT
 };
 

@@ -66,6 +66,7 @@ static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
 	[VMCFG_R_HOST_RAM_EXCEEDED] = { "E0315", VMCFG_SEV_ERROR, "VMs need more RAM than the host has" },
 	[VMCFG_R_HV_LIMIT] = { "E0316", VMCFG_SEV_ERROR, "more VMs or vCPUs than the hypervisor runs" },
 	[VMCFG_R_IVC_QUOTA] = { "E0317", VMCFG_SEV_ERROR, "static IVC channels beyond the hypervisor's quotas" },
+	[VMCFG_R_PHYS_ID_MPIDR] = { "E0230", VMCFG_SEV_ERROR, "physical CPU id outside the MPIDR affinity fields" },
 };
 
 const struct vmcfg_rule_info *vmcfg_rule_info(enum vmcfg_rule rule)

@@ -174,6 +174,27 @@ static void check_cpu_duplicates(struct vm_check *c)
 	check_scratch_free(c->d, keys, small, cap, sizeof *keys);
 }
 
+static enum vmcfg_arch build_arch(const struct vm_check *c);
+
+/* On aarch64 a vCPU's physical id becomes its MPIDR: vm_create refuses other bits. */
+static void check_phys_ids_mpidr(struct vm_check *c)
+{
+	const struct vmcfg_spec_u64_list *ids = &c->spec->base.phys_cpu_ids;
+	char hex[VMCFG_FMT_BUF], fix[VMCFG_FMT_BUF];
+	if (build_arch(c) != VMCFG_ARCH_AARCH64)
+		return;
+	for (size_t i = 0; i < ids->count; i++) {
+		const struct vmcfg_spec_u64 *id = &ids->items[i];
+		if (!id->set || !(id->v & ~VMCFG_MPIDR_AFFINITY_MASK))
+			continue;
+		struct vmcfg_diag *g = report(c, VMCFG_R_PHYS_ID_MPIDR, id->span,
+					      "physical CPU id %s of vCPU %zu has bits outside the MPIDR "
+					      "affinity fields (Aff3 bits 39:32, Aff2..Aff0 bits 23:0)",
+					      vmcfg_fmt_hex(hex, id->v), i);
+		hint(c, g, "the affinity bits alone: %s", vmcfg_fmt_hex(fix, id->v & VMCFG_MPIDR_AFFINITY_MASK));
+	}
+}
+
 static void check_phys_ids_on_platform(struct vm_check *c)
 {
 	const struct vmcfg_platform *p = c->platform;
@@ -723,6 +744,7 @@ int vmcfg_check_vm(const struct vmcfg_vm_spec *spec, const struct vmcfg_platform
 	check_cpu_masks(&c);
 	check_cpu_duplicates(&c);
 	check_phys_ids_on_platform(&c);
+	check_phys_ids_mpidr(&c);
 	check_ranges(&c);
 	sweep_own_ranges(&c, CHECK_GUEST, report_guest_overlap);
 	sweep_own_ranges(&c, CHECK_HOST, report_host_self_overlap);
