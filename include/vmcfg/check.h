@@ -78,6 +78,14 @@ struct vmcfg_host_range {
 unsigned vmcfg_arch_default_ipa_bits(enum vmcfg_arch arch);
 
 /*
+ * Whether an emulated device lives in the x86 port I/O space rather than
+ * guest-physical memory, as vmcfg_vm_create places it for arch: a Console
+ * (0x02) whose cfg_list[0] is 3 (16550 on ports), or 0 / no cfg_list on
+ * x86_64. cfg0 is cfg_list[0] when has_cfg0. Port ranges never overlap RAM.
+ */
+bool vmcfg_emu_device_is_pio(uint64_t emu_type, bool has_cfg0, uint64_t cfg0, enum vmcfg_arch arch);
+
+/*
  * The host-physical width the stage-2 descriptors of arch can address:
  * 48 bits (aarch64, VMCFG_ARCH_UNKNOWN), 56 (riscv64), 52 (x86_64 EPT).
  * A passthrough window's host range must end at or below 2^that.

@@ -165,7 +165,7 @@ static struct check_decl host_decl(const struct sys_check *c, const struct check
 	if (r->owner == CHECK_PLATFORM) {
 		vmcfg_check_platform_detail(c->platform, r->ref, &decl);
 	} else {
-		vmcfg_check_collect_detail(c->specs[r->owner], CHECK_HOST, r->ref, &decl);
+		vmcfg_check_collect_detail(c->specs[r->owner], CHECK_HOST, VMCFG_ARCH_UNKNOWN, r->ref, &decl);
 		decl.vm_name = vm_label(c->specs[r->owner]);
 	}
 	return decl;
@@ -288,12 +288,12 @@ static void gather_host_ranges(struct sys_check *c, size_t vm)
 	struct check_range *v = range_room(c, &c->host, vmcfg_check_collect_max(s));
 	if (!v)
 		return;
-	size_t k = vmcfg_check_collect(s, CHECK_HOST, v);
+	size_t k = vmcfg_check_collect(s, CHECK_HOST, VMCFG_ARCH_UNKNOWN, v);
 	for (size_t i = 0; i < k; i++)
 		v[i].owner = (uint32_t)vm;
 	c->host.count += k;
 	if (c->platform)
-		note_outside_host_ram(c, v, vmcfg_check_collect(s, CHECK_HOST_RAM, NULL));
+		note_outside_host_ram(c, v, vmcfg_check_collect(s, CHECK_HOST_RAM, VMCFG_ARCH_UNKNOWN, NULL));
 }
 
 /*

@@ -407,8 +407,8 @@ static void overlap_decls(const struct vm_check *c, enum check_view view,
 			  const struct check_range *earlier, const struct check_range *later,
 			  struct check_decl *e, struct check_decl *l)
 {
-	vmcfg_check_collect_detail(c->spec, view, earlier->ref, e);
-	vmcfg_check_collect_detail(c->spec, view, later->ref, l);
+	vmcfg_check_collect_detail(c->spec, view, build_arch(c), earlier->ref, e);
+	vmcfg_check_collect_detail(c->spec, view, build_arch(c), later->ref, l);
 }
 
 static int report_guest_overlap(void *ctx, const struct check_range *earlier,
@@ -419,6 +419,15 @@ static int report_guest_overlap(void *ctx, const struct check_range *earlier,
 	overlap_decls(c, CHECK_GUEST, earlier, later, &e, &l);
 	return vmcfg_check_report_overlap(c->d, VMCFG_R_GUEST_OVERLAP, "guest-physical", &e, &l, first,
 				    last);
+}
+
+static int report_port_overlap(void *ctx, const struct check_range *earlier,
+			       const struct check_range *later, uint64_t first, uint64_t last)
+{
+	struct vm_check *c = ctx;
+	struct check_decl e, l;
+	overlap_decls(c, CHECK_PORTS, earlier, later, &e, &l);
+	return vmcfg_check_report_overlap(c->d, VMCFG_R_GUEST_OVERLAP, "port I/O", &e, &l, first, last);
 }
 
 /*
@@ -450,7 +459,7 @@ static void sweep_own_ranges(struct vm_check *c, enum check_view view, check_ove
 		c->err = VMCFG_ENOMEM;
 		return;
 	}
-	if (vmcfg_check_sweep(c->d, v, vmcfg_check_collect(c->spec, view, v), fn, c))
+	if (vmcfg_check_sweep(c->d, v, vmcfg_check_collect(c->spec, view, build_arch(c), v), fn, c))
 		c->err = VMCFG_ENOMEM;
 	check_scratch_free(c->d, v, small, max, sizeof *v);
 }
@@ -747,6 +756,7 @@ int vmcfg_check_vm(const struct vmcfg_vm_spec *spec, const struct vmcfg_platform
 	check_phys_ids_mpidr(&c);
 	check_ranges(&c);
 	sweep_own_ranges(&c, CHECK_GUEST, report_guest_overlap);
+	sweep_own_ranges(&c, CHECK_PORTS, report_port_overlap);
 	sweep_own_ranges(&c, CHECK_HOST, report_host_self_overlap);
 	check_entry_point(&c);
 	check_images(&c);
