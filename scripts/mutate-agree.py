@@ -69,7 +69,10 @@ def main():
             if c.returncode != 0:
                 continue
             clean += 1
-            b = subprocess.run([VMCFG, "build", path], capture_output=True, timeout=60)
+            try:
+                b = subprocess.run([VMCFG, "build", path], capture_output=True, timeout=60)
+            except subprocess.TimeoutExpired:
+                b = subprocess.CompletedProcess([], 124, b"", b"error: build timed out (60 s)")
             if b.returncode != 0:
                 refused += 1
                 err = [l for l in b.stdout.decode().splitlines() + b.stderr.decode().splitlines()

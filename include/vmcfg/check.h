@@ -81,9 +81,18 @@ unsigned vmcfg_arch_default_ipa_bits(enum vmcfg_arch arch);
  * Whether an emulated device lives in the x86 port I/O space rather than
  * guest-physical memory, as vmcfg_vm_create places it for arch: a Console
  * (0x02) whose cfg_list[0] is 3 (16550 on ports), or 0 / no cfg_list on
- * x86_64. cfg0 is cfg_list[0] when has_cfg0. Port ranges never overlap RAM.
+ * x86_64; the X86Pit (0x24, the i8254 at ports 0x40-0x43). cfg0 is
+ * cfg_list[0] when has_cfg0. Port ranges never overlap RAM.
  */
 bool vmcfg_emu_device_is_pio(uint64_t emu_type, bool has_cfg0, uint64_t cfg0, enum vmcfg_arch arch);
+
+/*
+ * Whether the reference hypervisor (hv/) builds emulated devices of
+ * emu_type: Dummy, Console and IVCChannel (lib/vm) and InterruptController
+ * (its vGIC). The other AxVisor types (GPPT*, PPPT, FwCfg, X86IoApic,
+ * X86Pit, LoongArchPchPic, Virtio*) it does not emulate (W0233).
+ */
+bool vmcfg_emu_type_built(uint64_t emu_type);
 
 /*
  * The host-physical width the stage-2 descriptors of arch can address:

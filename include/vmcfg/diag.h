@@ -92,6 +92,8 @@ enum vmcfg_rule {
 	VMCFG_R_HV_LIMIT,           /* E0316 more VMs or vCPUs than the hypervisor runs */
 	VMCFG_R_IVC_QUOTA,          /* E0317 static IVC channels beyond the hypervisor's quotas */
 	VMCFG_R_PHYS_ID_MPIDR,      /* E0230 an aarch64 physical CPU id outside the MPIDR affinity fields */
+	VMCFG_R_BOOT_PROTOCOL,      /* E0231 boot_protocol, enable_bios and the firmware disagree */
+	VMCFG_R_EMU_NOT_BUILT,      /* W0233 an emulated device type the reference hypervisor does not build */
 	VMCFG_RULE_COUNT
 };
 

@@ -67,6 +67,8 @@ static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
 	[VMCFG_R_HV_LIMIT] = { "E0316", VMCFG_SEV_ERROR, "more VMs or vCPUs than the hypervisor runs" },
 	[VMCFG_R_IVC_QUOTA] = { "E0317", VMCFG_SEV_ERROR, "static IVC channels beyond the hypervisor's quotas" },
 	[VMCFG_R_PHYS_ID_MPIDR] = { "E0230", VMCFG_SEV_ERROR, "physical CPU id outside the MPIDR affinity fields" },
+	[VMCFG_R_BOOT_PROTOCOL] = { "E0231", VMCFG_SEV_ERROR, "boot protocol and firmware disagree" },
+	[VMCFG_R_EMU_NOT_BUILT] = { "W0233", VMCFG_SEV_WARNING, "emulated device the reference hypervisor does not build" },
 };
 
 const struct vmcfg_rule_info *vmcfg_rule_info(enum vmcfg_rule rule)

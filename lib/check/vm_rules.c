@@ -359,12 +359,11 @@ static void check_region_flags(struct vm_check *c, const struct vmcfg_spec_regio
 					      vmcfg_fmt_hex(hex, f));
 		hint(c, g, "add READ (0x1): %s", vmcfg_fmt_hex(fix, f | VMCFG_MEM_READ));
 	}
-	if ((f & VMCFG_MEM_DEVICE) && (f & VMCFG_MEM_EXECUTE)) {
-		struct vmcfg_diag *g = report(c, VMCFG_R_EXEC_DEVICE, r->flags.span,
-					      "memory region flags %s make device memory executable",
-					      vmcfg_fmt_hex(hex, f));
-		hint(c, g, "drop EXECUTE (0x4): %s", vmcfg_fmt_hex(fix, f & ~(uint64_t)VMCFG_MEM_EXECUTE));
-	}
+	/*
+	 * DEVICE with EXECUTE (E0210) is no longer an error: the region is
+	 * skipped like any DEVICE region (W0203), as AxVisor's loader and
+	 * vmcfg_vm_create skip it, so nothing executable is ever mapped.
+	 */
 }
 
 static void check_ranges(struct vm_check *c)
@@ -620,6 +619,13 @@ static int report_shared_irq(void *ctx, const void *first, const void *prev, con
 static void check_emu_device(struct vm_check *c, const struct vmcfg_spec_emu_device *e)
 {
 	const char *name = e->name.s ? e->name.s : "";
+	if (e->emu_type.set && !vmcfg_emu_type_built(e->emu_type.v) && vmcfg_emu_type_name(e->emu_type.v)) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_EMU_NOT_BUILT, check_span_or(&e->emu_type, e->span),
+					      "emulated device `%s` of type %s: the reference hypervisor does not "
+					      "emulate it, so the VM does not start there",
+					      name, vmcfg_emu_type_name(e->emu_type.v));
+		hint(c, g, "`vmcfg build` models it as an inert window; AxVisor emulates it");
+	}
 	if (e->emu_type.set && e->cfg_list.set) {
 		int arity = vmcfg_emu_type_cfg_arity(e->emu_type.v);
 		if (arity >= 0 && e->cfg_list.count != (size_t)arity) {

@@ -242,6 +242,9 @@ static size_t emit_value(struct emitter *e, const struct spec_field *f, const vo
 	case SPEC_IRQ_MODE:
 		vmcfg_spec_put_quoted_cstr(e->w, vmcfg_irq_mode_name(*(const enum vmcfg_irq_mode *)v));
 		break;
+	case SPEC_BOOL:
+		vmcfg_spec_put(e->w, ((const struct vmcfg_spec_bool *)v)->v ? "true" : "false");
+		break;
 	case SPEC_LIST:
 		if (is_block_list(f))
 			return emit_block_list(e, f, base, line);

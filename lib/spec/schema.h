@@ -21,6 +21,7 @@ struct spec_type;
 enum spec_kind {
 	SPEC_U64,      /* struct vmcfg_spec_u64 */
 	SPEC_STR,      /* struct vmcfg_spec_str */
+	SPEC_BOOL,     /* struct vmcfg_spec_bool */
 	SPEC_IRQ_MODE, /* enum vmcfg_irq_mode, a string with aliases */
 	SPEC_LIST,     /* a TOML array of elements of one type */
 	SPEC_RECORD,   /* a positional array or a table with named fields */

@@ -111,7 +111,7 @@ static void build_one(struct built *b, struct sim_host *host, const struct vmcfg
 	read_images(b, imgs, &n);
 	/* The devices the hypervisor builds through its factory (its vGIC), modelled. */
 	struct vmcfg_vm_create_opts co = { .arch = o->arch, .images = imgs, .image_count = n,
-					   .device_factory = vmcfg_vm_vgic_model_factory,
+					   .device_factory = vmcfg_vm_hv_model_factory,
 					   .error = b->error, .error_size = sizeof b->error };
 	sim_host_clear_log(host);
 	vmcfg_vm_create(b->file->config, sys, &host->hal, &co, &b->vm);
