@@ -94,6 +94,7 @@ enum vmcfg_rule {
 	VMCFG_R_PHYS_ID_MPIDR,      /* E0230 an aarch64 physical CPU id outside the MPIDR affinity fields */
 	VMCFG_R_BOOT_PROTOCOL,      /* E0231 boot_protocol, enable_bios and the firmware disagree */
 	VMCFG_R_EMU_NOT_BUILT,      /* W0233 an emulated device type the reference hypervisor does not build */
+	VMCFG_R_NO_ACCESS,          /* E0234 a RAM region that grants no access (no READ, WRITE or EXECUTE) */
 	VMCFG_RULE_COUNT
 };
 

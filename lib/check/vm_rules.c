@@ -353,6 +353,14 @@ static void check_region_flags(struct vm_check *c, const struct vmcfg_spec_regio
 	uint64_t f = r->flags.v;
 	if (!r->flags.set)
 		return;
+	if (!(f & VMCFG_MEM_DEVICE) && !(f & (VMCFG_MEM_READ | VMCFG_MEM_WRITE | VMCFG_MEM_EXECUTE))) {
+		/* The page-table formats refuse a mapping without any access (vm_create: EINVAL). */
+		struct vmcfg_diag *g = report(c, VMCFG_R_NO_ACCESS, r->flags.span,
+					      "memory region flags %s grant no access: neither READ, WRITE "
+					      "nor EXECUTE", vmcfg_fmt_hex(hex, f));
+		hint(c, g, "RAM is usually 0x7 (READ | WRITE | EXECUTE): %s",
+		     vmcfg_fmt_hex(fix, f | VMCFG_MEM_READ | VMCFG_MEM_WRITE | VMCFG_MEM_EXECUTE));
+	}
 	if ((f & VMCFG_MEM_WRITE) && !(f & VMCFG_MEM_READ)) {
 		struct vmcfg_diag *g = report(c, VMCFG_R_WRITE_WITHOUT_READ, r->flags.span,
 					      "memory region flags %s allow writing but not reading",
