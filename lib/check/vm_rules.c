@@ -680,6 +680,14 @@ static void check_gicr_window(struct vm_check *c, const struct vmcfg_spec_emu_de
 	if (vcpus == 0 || vcpus > VMCFG_VGIC_MAX_VCPUS)
 		return;
 	end = VMCFG_VGIC_GICR_BASE + vcpus * VMCFG_VGIC_GICR_FRAME - 1;
+	/* The distributor takes its 64 KiB whatever length says. */
+	if (gic->base_gpa.set && gic->base_gpa.v <= end &&
+	    vmcfg_add_u64(gic->base_gpa.v, VMCFG_VGIC_GICD_SIZE - 1, &last) && last >= VMCFG_VGIC_GICR_BASE) {
+		report(c, VMCFG_R_VGIC_LIMIT, gic->base_gpa.span,
+		       "the distributor of emulated GIC `%s` %s overlaps its redistributors %s",
+		       gic->name.s ? gic->name.s : "", vmcfg_check_fmt_range(w, gic->base_gpa.v, last),
+		       vmcfg_check_fmt_range(r, VMCFG_VGIC_GICR_BASE, end));
+	}
 	for (size_t i = 0; i < s->devices.emu_count; i++) {
 		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
 		if (e == gic || !e->base_gpa.set || !e->length.set || !e->length.v ||
