@@ -78,6 +78,7 @@ static int check_windows(const struct vmcfg_fdt_platform *host, const struct vmc
 			 const struct vmcfg_fdt_expansion *exp, struct vmcfg_diags *diags)
 {
 	const struct vmcfg_platform *p = &host->platform;
+	const char *reserved_node = NULL; /* one E0306 per node, however many of its windows */
 	int rc = 0;
 	for (size_t i = 0; i < exp->window_count && !rc; i++) {
 		const struct vmcfg_fdt_pt_window *w = &exp->windows[i];
@@ -87,11 +88,14 @@ static int check_windows(const struct vmcfg_fdt_platform *host, const struct vmc
 		if ((w->hpa | w->size) & (VMCFG_PAGE_SIZE - 1))
 			rc = window_finding(diags, VMCFG_R_PT_ROUNDING, loc, w,
 					    "is not 4 KiB-aligned: the page mapping exposes the neighbouring bytes", NULL);
-		for (size_t k = 0; k < p->reserved_count && !rc; k++)
-			if (overlaps(w->hpa, w->size, p->reserved[k].base, p->reserved[k].size))
-				rc = window_finding(diags, VMCFG_R_OVER_RESERVED, loc, w,
-						    "overlaps the reserved frame ",
-						    p->reserved[k].name ? p->reserved[k].name : "");
+		for (size_t k = 0; k < p->reserved_count && !rc; k++) {
+			if (!overlaps(w->hpa, w->size, p->reserved[k].base, p->reserved[k].size) ||
+			    (reserved_node && !strcmp(reserved_node, w->node)))
+				continue;
+			reserved_node = w->node;
+			rc = window_finding(diags, VMCFG_R_OVER_RESERVED, loc, w, "overlaps the reserved frame ",
+					    p->reserved[k].name ? p->reserved[k].name : "");
+		}
 		for (size_t k = 0; k < p->hv_memory_count && !rc; k++)
 			if (overlaps(w->hpa, w->size, p->hv_memory[k].base, p->hv_memory[k].size))
 				rc = window_finding(diags, VMCFG_R_OVER_HV_MEMORY, loc, w,
