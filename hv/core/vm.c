@@ -10,6 +10,10 @@
 #include "platform/qemu-virt/platform.h"
 
 _Static_assert(VGIC_MAX_VCPUS >= HV_VM_MAX_VCPUS, "a vGIC redistributor per vCPU");
+/* The checker and `vmcfg build` judge systems by the library's copy of these limits. */
+_Static_assert(HV_MAX_VMS == VMCFG_HV_MAX_VMS && HV_VM_MAX_VCPUS == VMCFG_HV_MAX_VM_VCPUS &&
+		       VGIC_MAX_VCPUS == VMCFG_VGIC_MAX_VCPUS && VGIC_GICR_BASE == VMCFG_VGIC_GICR_BASE,
+	       "vmcfg/check.h's VMCFG_HV_* and VMCFG_VGIC_* describe this hypervisor");
 
 static struct hv_vm *registered[HV_MAX_VMS];
 static uint32_t registered_count, live_count;

@@ -51,6 +51,58 @@ struct vmcfg_host_range {
 	struct vmcfg_span span;
 };
 
+/*
+ * The reference hypervisor's limits (hv/), which the checker, the CLI's
+ * simulated host and the hypervisor share so that a system check passes
+ * is one the hypervisor boots: at most VMCFG_HV_MAX_VMS VMs of at most
+ * VMCFG_HV_MAX_VM_VCPUS vCPUs each; its emulated GICv3 (an
+ * InterruptController emu device) takes a distributor window of at least
+ * VMCFG_VGIC_GICD_SIZE and puts one VMCFG_VGIC_GICR_FRAME redistributor
+ * per vCPU at VMCFG_VGIC_GICR_BASE (QEMU virt's frames), for at most
+ * VMCFG_VGIC_MAX_VCPUS vCPUs.
+ */
+#define VMCFG_HV_MAX_VMS 8
+#define VMCFG_HV_MAX_VM_VCPUS 4
+#define VMCFG_VGIC_MAX_VCPUS 4
+#define VMCFG_VGIC_GICD_SIZE 0x10000ull
+#define VMCFG_VGIC_GICR_BASE 0x080a0000ull
+#define VMCFG_VGIC_GICR_FRAME 0x20000ull
+
+/* The MPIDR_EL1 affinity fields (Aff3, Aff2..Aff0): an aarch64 vCPU's physical id lies in them. */
+#define VMCFG_MPIDR_AFFINITY_MASK 0xff00ffffffull
+
+/*
+ * The guest-physical width vmcfg_vm_create gives a VM of arch when neither
+ * its options nor the platform name one: 40 bits (aarch64, and for
+ * VMCFG_ARCH_UNKNOWN, which `vmcfg build` takes as aarch64), 41 (riscv64),
+ * 48 (x86_64).
+ */
+unsigned vmcfg_arch_default_ipa_bits(enum vmcfg_arch arch);
+
+/*
+ * Whether an emulated device lives in the x86 port I/O space rather than
+ * guest-physical memory, as vmcfg_vm_create places it for arch: a Console
+ * (0x02) whose cfg_list[0] is 3 (16550 on ports), or 0 / no cfg_list on
+ * x86_64; the X86Pit (0x24, the i8254 at ports 0x40-0x43). cfg0 is
+ * cfg_list[0] when has_cfg0. Port ranges never overlap RAM.
+ */
+bool vmcfg_emu_device_is_pio(uint64_t emu_type, bool has_cfg0, uint64_t cfg0, enum vmcfg_arch arch);
+
+/*
+ * Whether the reference hypervisor (hv/) builds emulated devices of
+ * emu_type: Dummy, Console and IVCChannel (lib/vm) and InterruptController
+ * (its vGIC). The other AxVisor types (GPPT*, PPPT, FwCfg, X86IoApic,
+ * X86Pit, LoongArchPchPic, Virtio*) it does not emulate (W0233).
+ */
+bool vmcfg_emu_type_built(uint64_t emu_type);
+
+/*
+ * The host-physical width the stage-2 descriptors of arch can address:
+ * 48 bits (aarch64, VMCFG_ARCH_UNKNOWN), 56 (riscv64), 52 (x86_64 EPT).
+ * A passthrough window's host range must end at or below 2^that.
+ */
+unsigned vmcfg_arch_max_pa_bits(enum vmcfg_arch arch);
+
 /* Physical CPUs are numbered 0..cpu_num-1: bit n of phys_cpu_sets is pCPU n. */
 #define VMCFG_MAX_PCPUS 64
 

@@ -87,6 +87,16 @@ enum vmcfg_rule {
 	VMCFG_R_FDT_NO_EXCLUDED,    /* W0407 an excluded path the host DT does not have */
 	VMCFG_R_FDT_CPUS,           /* W0408 host CPUs beyond VMCFG_MAX_PCPUS ignored */
 	VMCFG_R_IVC_CMDLINE,        /* W0314 ivc= of a kernel command line is no static channel's address */
+	VMCFG_R_PT_PAGE_OFFSET,     /* E0227 passthrough GPA and HPA differ within a page */
+	VMCFG_R_BEYOND_PA,          /* E0228 a host range beyond the physical address width */
+	VMCFG_R_VGIC_LIMIT,         /* E0229 an emulated GIC the hypervisor cannot build */
+	VMCFG_R_HOST_RAM_EXCEEDED,  /* E0315 the VMs need more RAM than the host has */
+	VMCFG_R_HV_LIMIT,           /* E0316 more VMs or vCPUs than the hypervisor runs */
+	VMCFG_R_IVC_QUOTA,          /* E0317 static IVC channels beyond the hypervisor's quotas */
+	VMCFG_R_PHYS_ID_MPIDR,      /* E0230 an aarch64 physical CPU id outside the MPIDR affinity fields */
+	VMCFG_R_BOOT_PROTOCOL,      /* E0231 boot_protocol, enable_bios and the firmware disagree */
+	VMCFG_R_EMU_NOT_BUILT,      /* W0233 an emulated device type the reference hypervisor does not build */
+	VMCFG_R_NO_ACCESS,          /* E0234 a RAM region that grants no access (no READ, WRITE or EXECUTE) */
 	VMCFG_RULE_COUNT
 };
 

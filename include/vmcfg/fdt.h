@@ -298,7 +298,10 @@ int vmcfg_fdt_expansion_apply(const struct vmcfg_fdt_expansion *exp, struct vmcf
  * vmcfg_check_system(sys, &host->platform, specs, n, …) so that the
  * platform rules (E0221 CPU masks, E0225 physical CPU ids that are not
  * CPUs of the host, E0306 reserved GIC frames, E0307 identity RAM outside
- * host RAM, E0309 an SPI routed to two VMs) use the DT. opts may be NULL;
+ * host RAM, E0309 an SPI routed to two VMs) use the DT. The windows the
+ * DT paths select are held to the rules of explicit passthrough windows
+ * (E0305, E0306, E0211 against the VM's RAM and emulated devices, W0224
+ * unaligned), reported at the entry that selected them. opts may be NULL;
  * its image_size is kept and its vm_spis replaced by the expansions'.
  * specs[i] may be NULL; sys may be NULL. Returns 0, VMCFG_ENOMEM or
  * VMCFG_EINVAL.

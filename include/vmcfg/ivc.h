@@ -56,6 +56,12 @@ struct vmcfg_ivc_header {
 };
 #define VMCFG_IVC_MAGIC 0x31435649u /* "IVC1" */
 
+/* The default quotas (the hypervisor's; the checker's E0317 holds static channels to them). */
+#define VMCFG_IVC_DEFAULT_MAX_PUBLISHED 16
+#define VMCFG_IVC_DEFAULT_MAX_SUBSCRIBED 16
+#define VMCFG_IVC_DEFAULT_MAX_BYTES (64ull << 20)
+#define VMCFG_IVC_DEFAULT_MAX_CHANNEL_SIZE (16ull << 20)
+
 /* Per-VM quotas; 0 in a field takes its default. */
 struct vmcfg_ivc_limits {
 	uint32_t max_published;    /* channels one VM publishes at once (default 16) */

@@ -41,6 +41,19 @@ struct vmcfg_spec_str {
 	struct vmcfg_span span;
 };
 
+/* A boolean value (kernel.enable_bios). */
+struct vmcfg_spec_bool {
+	bool v;
+	bool set;
+	struct vmcfg_span span;
+};
+
+/* One entry of devices.passthrough_ports: [base, length], x86 I/O ports (16-bit each). */
+struct vmcfg_spec_pt_port {
+	struct vmcfg_spec_u64 base, length;
+	struct vmcfg_span span;
+};
+
 /* A list of integers (phys_cpu_ids, phys_cpu_sets, emu cfg_list). */
 struct vmcfg_spec_u64_list {
 	struct vmcfg_spec_u64 *items;
@@ -61,10 +74,14 @@ enum vmcfg_emu_type {
 	VMCFG_EMU_DUMMY = 0x00,
 	VMCFG_EMU_INTERRUPT_CONTROLLER = 0x01,
 	VMCFG_EMU_CONSOLE = 0x02,
+	VMCFG_EMU_FW_CFG = 0x03,             /* QEMU fw_cfg (axvmconfig 0.8) */
 	VMCFG_EMU_IVC_CHANNEL = 0x0A,
 	VMCFG_EMU_GPPT_REDISTRIBUTOR = 0x20, /* cfg_list = [cpu_num, stride, first_pcpu] */
 	VMCFG_EMU_GPPT_DISTRIBUTOR = 0x21,
 	VMCFG_EMU_GPPT_ITS = 0x22,           /* cfg_list = [host_gits_base] */
+	VMCFG_EMU_X86_IOAPIC = 0x23,         /* axvmconfig 0.8 */
+	VMCFG_EMU_X86_PIT = 0x24,            /* axvmconfig 0.8: the i8254 on ports 0x40-0x43 */
+	VMCFG_EMU_LOONGARCH_PCH_PIC = 0x25,  /* axvmconfig 0.8 */
 	VMCFG_EMU_PPPT_GLOBAL = 0x30,        /* cfg_list = [context_num] */
 	VMCFG_EMU_VIRTIO_BLK = 0xE1,
 	VMCFG_EMU_VIRTIO_NET = 0xE2,
@@ -166,6 +183,14 @@ struct vmcfg_vm_spec {
 		struct vmcfg_spec_str image_location; /* "fs" or "memory" when set */
 		struct vmcfg_spec_str cmdline;
 		struct vmcfg_spec_str disk_path;
+		/*
+		 * axvmconfig 0.8: the firmware boot flow. boot_protocol is
+		 * "direct", "multiboot" or "uefi" or an alias the Rust enum
+		 * accepts ("kernel"; "bios", "axvm-bios"; "efi"), as written.
+		 */
+		struct vmcfg_spec_bool enable_bios;
+		struct vmcfg_spec_str boot_protocol;
+		struct vmcfg_spec_str uefi_firmware_path;
 		struct vmcfg_spec_region *regions;
 		size_t region_count;
 		bool regions_set;
@@ -192,6 +217,12 @@ struct vmcfg_vm_spec {
 		size_t pt_address_count;
 		bool pt_addresses_set;
 		struct vmcfg_span pt_addresses_span;
+		/* axvmconfig 0.8: x86 I/O port ranges passed through, and the address-space policy. */
+		struct vmcfg_spec_pt_port *pt_ports;
+		size_t pt_port_count;
+		bool pt_ports_set;
+		struct vmcfg_span pt_ports_span;
+		struct vmcfg_spec_str address_space_policy; /* "virtualized" or "passthrough" */
 		struct vmcfg_span span;
 	} devices;
 };

@@ -232,6 +232,23 @@ typedef void (*vmcfg_vm_console_fn)(void *ud, const struct vmcfg_vm *vm, const c
  */
 typedef int (*vmcfg_vm_device_factory_fn)(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev);
 
+/*
+ * A device factory that builds what the reference hypervisor builds
+ * through its own (hv/'s vGIC): for an InterruptController device, the
+ * GICv3 distributor at base_gpa (VMCFG_VGIC_GICD_SIZE) and one
+ * redistributor frame per vCPU at VMCFG_VGIC_GICR_BASE, as register-less
+ * models (reads 0, writes ignored). Any other known AxVisor type
+ * (vmcfg_emu_type_name, which the hypervisor does not emulate: W0233 of
+ * the checker) becomes an inert window of its length — on ports where
+ * vmcfg_emu_device_is_pio says — with a warning. For `vmcfg build` and
+ * tests on a simulated host; ud is unused. Returns VMCFG_ENOSYS for an
+ * unknown type or one of length 0; VMCFG_EINVAL when a GIC window is
+ * below 64 KiB or the VM has more than VMCFG_VGIC_MAX_VCPUS vCPUs; the
+ * bus's errors (VMCFG_EOVERLAP for a second GIC or a device over the
+ * redistributors).
+ */
+int vmcfg_vm_hv_model_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev);
+
 struct vmcfg_vm_create_opts {
 	/*
 	 * The guest architecture: VMCFG_ARCH_UNKNOWN takes the system's

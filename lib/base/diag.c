@@ -60,6 +60,16 @@ static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
 	[VMCFG_R_FDT_NO_EXCLUDED] = { "W0407", VMCFG_SEV_WARNING, "excluded path not in the host device tree" },
 	[VMCFG_R_FDT_CPUS] = { "W0408", VMCFG_SEV_WARNING, "host CPUs beyond the supported number ignored" },
 	[VMCFG_R_IVC_CMDLINE] = { "W0314", VMCFG_SEV_WARNING, "hand-written IVC address disagrees with the system" },
+	[VMCFG_R_PT_PAGE_OFFSET] = { "E0227", VMCFG_SEV_ERROR, "passthrough GPA and HPA differ within a page" },
+	[VMCFG_R_BEYOND_PA] = { "E0228", VMCFG_SEV_ERROR, "host range beyond the physical address width" },
+	[VMCFG_R_VGIC_LIMIT] = { "E0229", VMCFG_SEV_ERROR, "emulated interrupt controller the hypervisor cannot build" },
+	[VMCFG_R_HOST_RAM_EXCEEDED] = { "E0315", VMCFG_SEV_ERROR, "VMs need more RAM than the host has" },
+	[VMCFG_R_HV_LIMIT] = { "E0316", VMCFG_SEV_ERROR, "more VMs or vCPUs than the hypervisor runs" },
+	[VMCFG_R_IVC_QUOTA] = { "E0317", VMCFG_SEV_ERROR, "static IVC channels beyond the hypervisor's quotas" },
+	[VMCFG_R_PHYS_ID_MPIDR] = { "E0230", VMCFG_SEV_ERROR, "physical CPU id outside the MPIDR affinity fields" },
+	[VMCFG_R_BOOT_PROTOCOL] = { "E0231", VMCFG_SEV_ERROR, "boot protocol and firmware disagree" },
+	[VMCFG_R_EMU_NOT_BUILT] = { "W0233", VMCFG_SEV_WARNING, "emulated device the reference hypervisor does not build" },
+	[VMCFG_R_NO_ACCESS] = { "E0234", VMCFG_SEV_ERROR, "memory region grants no access" },
 };
 
 const struct vmcfg_rule_info *vmcfg_rule_info(enum vmcfg_rule rule)

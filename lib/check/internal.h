@@ -191,7 +191,12 @@ enum check_view {
 	 */
 	CHECK_HOST,
 	/* The RAM regions of CHECK_HOST alone, which it lists first. */
-	CHECK_HOST_RAM
+	CHECK_HOST_RAM,
+	/*
+	 * The emulated devices in the x86 port I/O space
+	 * (vmcfg_emu_device_is_pio), which CHECK_GUEST leaves out.
+	 */
+	CHECK_PORTS
 };
 
 /*
@@ -200,13 +205,15 @@ enum check_view {
  * Ranges with unset fields, size 0 or wrapping are left out (other rules
  * report those).
  */
-size_t vmcfg_check_collect(const struct vmcfg_vm_spec *spec, enum check_view view, struct check_range *out);
+size_t vmcfg_check_collect(const struct vmcfg_vm_spec *spec, enum check_view view,
+			   enum vmcfg_arch arch, struct check_range *out);
 
 /* At least vmcfg_check_collect's count in any view, from the spec's list lengths alone. */
 size_t vmcfg_check_collect_max(const struct vmcfg_vm_spec *spec);
 
 /* Range number ref of vmcfg_check_collect(spec, view, …) in full; vm_name is NULL. */
-void vmcfg_check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_view view, uint32_t ref,
+void vmcfg_check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_view view,
+				enum vmcfg_arch arch, uint32_t ref,
 			  struct check_decl *out);
 
 /*
@@ -214,7 +221,7 @@ void vmcfg_check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_vie
  * range ref (out has room for vmcfg_check_collect_max): one walk for a sweep
  * that reports many overlaps, where a walk per finding is quadratic.
  */
-void vmcfg_check_collect_details(const struct vmcfg_vm_spec *spec, enum check_view view,
+void vmcfg_check_collect_details(const struct vmcfg_vm_spec *spec, enum check_view view, enum vmcfg_arch arch,
 				 struct check_decl *out);
 
 /*

@@ -30,6 +30,7 @@ struct sink {
 	size_t n;                  /* ranges so far */
 	const char *file;          /* where the spans point */
 	struct check_decl *all;    /* NULL, or every range in full, by number */
+	enum vmcfg_arch arch;      /* which emulated devices are port I/O (CHECK_PORTS) */
 };
 
 /* Numbers [base, base + size) when valid (size not 0, no wrap) and hands it to s. */
@@ -86,7 +87,7 @@ static void put_passthrough(struct sink *s, const struct vmcfg_vm_spec *spec, bo
 static void collect(const struct vmcfg_vm_spec *spec, enum check_view view, struct sink *s)
 {
 	s->file = spec->file;
-	for (size_t i = 0; i < spec->kernel.region_count; i++) {
+	for (size_t i = 0; view != CHECK_PORTS && i < spec->kernel.region_count; i++) {
 		const struct vmcfg_spec_region *r = &spec->kernel.regions[i];
 		if (region_is_ram(r) && (view == CHECK_GUEST || region_on_host(r)))
 			put(s, CHECK_RAM, r->gpa.v, r->size.v, 0,
@@ -95,12 +96,16 @@ static void collect(const struct vmcfg_vm_spec *spec, enum check_view view, stru
 	}
 	if (view == CHECK_HOST_RAM)
 		return;
-	put_passthrough(s, spec, view == CHECK_HOST);
-	if (view != CHECK_GUEST)
+	if (view != CHECK_PORTS)
+		put_passthrough(s, spec, view == CHECK_HOST);
+	if (view != CHECK_GUEST && view != CHECK_PORTS)
 		return;
 	for (size_t i = 0; i < spec->devices.emu_count; i++) {
 		const struct vmcfg_spec_emu_device *e = &spec->devices.emu[i];
-		if (!e->base_gpa.set || !e->length.set)
+		bool pio = e->emu_type.set &&
+			   vmcfg_emu_device_is_pio(e->emu_type.v, e->cfg_list.count > 0,
+						   e->cfg_list.count ? e->cfg_list.items[0].v : 0, s->arch);
+		if (!e->base_gpa.set || !e->length.set || pio != (view == CHECK_PORTS))
 			continue;
 		bool ivc = e->emu_type.set && e->emu_type.v == VMCFG_EMU_IVC_CHANNEL;
 		put(s, ivc ? CHECK_IVC_WINDOW : CHECK_EMU_DEVICE, e->base_gpa.v, e->length.v, 0, 0,
@@ -108,9 +113,10 @@ static void collect(const struct vmcfg_vm_spec *spec, enum check_view view, stru
 	}
 }
 
-size_t vmcfg_check_collect(const struct vmcfg_vm_spec *spec, enum check_view view, struct check_range *out)
+size_t vmcfg_check_collect(const struct vmcfg_vm_spec *spec, enum check_view view,
+			   enum vmcfg_arch arch, struct check_range *out)
 {
-	struct sink s = { out, NULL, 0, 0, NULL, NULL };
+	struct sink s = { out, NULL, 0, 0, NULL, NULL, arch };
 	collect(spec, view, &s);
 	return s.n;
 }
@@ -121,17 +127,17 @@ size_t vmcfg_check_collect_max(const struct vmcfg_vm_spec *spec)
 	       spec->devices.pt_address_count + spec->devices.emu_count;
 }
 
-void vmcfg_check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_view view, uint32_t ref,
-			  struct check_decl *out)
+void vmcfg_check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_view view,
+				enum vmcfg_arch arch, uint32_t ref, struct check_decl *out)
 {
-	struct sink s = { NULL, out, ref, 0, NULL, NULL };
+	struct sink s = { NULL, out, ref, 0, NULL, NULL, arch };
 	collect(spec, view, &s);
 }
 
 void vmcfg_check_collect_details(const struct vmcfg_vm_spec *spec, enum check_view view,
-				 struct check_decl *out)
+				 enum vmcfg_arch arch, struct check_decl *out)
 {
-	struct sink s = { NULL, NULL, 0, 0, NULL, out };
+	struct sink s = { NULL, NULL, 0, 0, NULL, out, arch };
 	collect(spec, view, &s);
 }
 
@@ -153,20 +159,20 @@ static void collect_platform(const struct vmcfg_platform *p, struct sink *s)
 
 size_t vmcfg_check_platform_ranges(const struct vmcfg_platform *p, struct check_range *out)
 {
-	struct sink s = { out, NULL, 0, 0, NULL, NULL };
+	struct sink s = { out, NULL, 0, 0, NULL, NULL, VMCFG_ARCH_UNKNOWN };
 	collect_platform(p, &s);
 	return s.n;
 }
 
 void vmcfg_check_platform_detail(const struct vmcfg_platform *p, uint32_t ref, struct check_decl *out)
 {
-	struct sink s = { NULL, out, ref, 0, NULL, NULL };
+	struct sink s = { NULL, out, ref, 0, NULL, NULL, VMCFG_ARCH_UNKNOWN };
 	collect_platform(p, &s);
 }
 
 size_t vmcfg_check_platform_ram(const struct vmcfg_platform *p, struct check_range *out)
 {
-	struct sink s = { out, NULL, 0, 0, p->file, NULL };
+	struct sink s = { out, NULL, 0, 0, p->file, NULL, VMCFG_ARCH_UNKNOWN };
 	put_host_ranges(&s, CHECK_RAM, p->ram, p->ram_count);
 	return s.n;
 }

@@ -13,6 +13,7 @@
  * every time.
  */
 #include "internal.h"
+#include "vmcfg/ivc.h"
 #include "../base/libc.h"
 
 /*
@@ -164,7 +165,7 @@ static struct check_decl host_decl(const struct sys_check *c, const struct check
 	if (r->owner == CHECK_PLATFORM) {
 		vmcfg_check_platform_detail(c->platform, r->ref, &decl);
 	} else {
-		vmcfg_check_collect_detail(c->specs[r->owner], CHECK_HOST, r->ref, &decl);
+		vmcfg_check_collect_detail(c->specs[r->owner], CHECK_HOST, VMCFG_ARCH_UNKNOWN, r->ref, &decl);
 		decl.vm_name = vm_label(c->specs[r->owner]);
 	}
 	return decl;
@@ -287,12 +288,12 @@ static void gather_host_ranges(struct sys_check *c, size_t vm)
 	struct check_range *v = range_room(c, &c->host, vmcfg_check_collect_max(s));
 	if (!v)
 		return;
-	size_t k = vmcfg_check_collect(s, CHECK_HOST, v);
+	size_t k = vmcfg_check_collect(s, CHECK_HOST, VMCFG_ARCH_UNKNOWN, v);
 	for (size_t i = 0; i < k; i++)
 		v[i].owner = (uint32_t)vm;
 	c->host.count += k;
 	if (c->platform)
-		note_outside_host_ram(c, v, vmcfg_check_collect(s, CHECK_HOST_RAM, NULL));
+		note_outside_host_ram(c, v, vmcfg_check_collect(s, CHECK_HOST_RAM, VMCFG_ARCH_UNKNOWN, NULL));
 }
 
 /*
@@ -448,7 +449,47 @@ struct ivc_use {
 	const struct vmcfg_spec_emu_device *window; /* looked up once: a VM may be in many channels */
 	uint64_t used; /* what its channels take of the window */
 	bool full;     /* reported: one finding per VM */
+	/* Its static channels against the registry's quotas (VMCFG_IVC_DEFAULT_MAX_*). */
+	uint32_t published, subscribed;
+	uint64_t published_bytes;
+	bool over_quota; /* reported: one finding per VM */
 };
+
+/*
+ * The hypervisor publishes and subscribes static channels at boot under
+ * the registry's default quotas; one beyond them is not set up.
+ */
+static void check_static_quota(struct sys_check *c, const struct vmcfg_ivc_channel *ch,
+			       const struct vmcfg_spec_str *name, struct ivc_use *u)
+{
+	char a[VMCFG_FMT_BUF];
+	struct vmcfg_diag *g = NULL;
+	bool publisher = name == &ch->publisher;
+	uint64_t size = channel_pages(ch->size.v);
+	const char *why = NULL;
+	if (!ch->is_static || u->over_quota)
+		return;
+	if (publisher) {
+		u->published++;
+		if (!vmcfg_add_u64(u->published_bytes, size, &u->published_bytes))
+			u->published_bytes = UINT64_MAX;
+		if (ch->size.v > VMCFG_IVC_DEFAULT_MAX_CHANNEL_SIZE)
+			why = "a channel takes at most 16 MiB";
+		else if (u->published > VMCFG_IVC_DEFAULT_MAX_PUBLISHED)
+			why = "it publishes more than 16 static channels";
+		else if (u->published_bytes > VMCFG_IVC_DEFAULT_MAX_BYTES)
+			why = "its static channels take more than 64 MiB";
+	} else if (++u->subscribed > VMCFG_IVC_DEFAULT_MAX_SUBSCRIBED) {
+		why = "it subscribes to more than 16 static channels";
+	}
+	if (!why)
+		return;
+	u->over_quota = true;
+	note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_IVC_QUOTA, check_loc(c->sys->file, name->span), &g,
+				   "static IVC channel %llu (%s) of VM `%s` is not set up: %s",
+				   (unsigned long long)ch->key.v, vmcfg_fmt_size(a, size), name->s, why));
+	hint(c, g, "make some channels non-static (the guests publish them), or fewer");
+}
 
 /*
  * One participant of a channel (publisher or subscriber): the VM must
@@ -485,6 +526,7 @@ static void check_participant(struct sys_check *c, const struct vmcfg_ivc_channe
 	}
 	struct ivc_use *u = &uses[vm];
 	const struct vmcfg_vm_spec *s = c->specs[vm];
+	check_static_quota(c, ch, name, u);
 	if (u->full)
 		return;
 	if (!u->window) /* the VM's first channel; without a window it ends up full */
@@ -623,15 +665,103 @@ static void check_ivc(struct sys_check *c)
 	check_free(c->d, uses, c->n, sizeof *uses);
 }
 
+/*
+ * What the hypervisor holds (VMCFG_HV_MAX_VMS VMs, VMCFG_HV_MAX_VM_VCPUS
+ * vCPUs each): limits of the system it boots, so only with a system file.
+ */
+static void check_hv_limits(struct sys_check *c)
+{
+	size_t loaded = 0;
+	for (size_t i = 0; i < c->sys->vm_count && !c->err; i++) {
+		if (!c->sys->vms[i].set || ++loaded != VMCFG_HV_MAX_VMS + 1)
+			continue;
+		struct vmcfg_diag *g = NULL;
+		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_HV_LIMIT, check_loc(c->sys->file, c->sys->vms[i].span),
+					   &g, "VM file %zu of %zu: the hypervisor runs at most %d VMs",
+					   loaded, c->sys->vm_count, VMCFG_HV_MAX_VMS));
+		hint(c, g, "split the system, or drop VMs from `vms`");
+	}
+	for (size_t i = 0; i < c->n && !c->err; i++) {
+		const struct vmcfg_vm_spec *s = c->specs[i];
+		if (!s || !s->base.cpu_num.set || s->base.cpu_num.v <= VMCFG_HV_MAX_VM_VCPUS)
+			continue;
+		struct vmcfg_diag *g = NULL;
+		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_HV_LIMIT, check_loc(s->file, s->base.cpu_num.span),
+					   &g, "VM `%s` has %llu vCPUs: the hypervisor runs at most %d per VM",
+					   vm_label(s), (unsigned long long)s->base.cpu_num.v,
+					   VMCFG_HV_MAX_VM_VCPUS));
+	}
+}
+
+/*
+ * The host RAM the VMs take — allocated (MapAlloc) regions and identity
+ * regions inside host RAM, page-rounded — plus the hypervisor's own memory, against the
+ * platform's RAM. Reported at the region that passes the total. The
+ * stage-2 tables are not counted (a few pages per VM with block mappings):
+ * a system filled to the last page may still fail to build.
+ */
+static void check_host_ram_total(struct sys_check *c)
+{
+	const struct vmcfg_platform *p = c->platform;
+	uint64_t total = 0, need = 0;
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF];
+	for (size_t i = 0; i < c->banks.count; i++) {
+		uint64_t size = c->banks.v[i].last - c->banks.v[i].first + 1;
+		total = size && total <= UINT64_MAX - size ? total + size : UINT64_MAX;
+	}
+	if (!total)
+		return;
+	for (size_t i = 0; i < p->hv_memory_count; i++) {
+		struct check_range hv = { p->hv_memory[i].base, 0, 0, 0 };
+		uint64_t size = p->hv_memory[i].size;
+		if (size && vmcfg_add_u64(hv.first, size - 1, &hv.last) && in_host_ram(c, &hv) &&
+		    need <= UINT64_MAX - size)
+			need += size; /* the hypervisor's memory in host RAM is not the VMs' */
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const struct vmcfg_vm_spec *s = c->specs[i];
+		for (size_t k = 0; s && k < s->kernel.region_count; k++) {
+			const struct vmcfg_spec_region *r = &s->kernel.regions[k];
+			uint64_t mt = r->map_type.set ? r->map_type.v : VMCFG_MAP_ALLOC, size;
+			if (!r->size.set || (r->flags.set && (r->flags.v & VMCFG_MEM_DEVICE)) ||
+			    (mt != VMCFG_MAP_ALLOC && mt != VMCFG_MAP_IDENTICAL) ||
+			    !vmcfg_add_u64(r->size.v, VMCFG_PAGE_SIZE - 1, &size))
+				continue;
+			size &= ~(uint64_t)(VMCFG_PAGE_SIZE - 1);
+			/* Identity RAM outside host RAM is mapped, not taken from it (E0307 says so). */
+			struct check_range at = { r->gpa.set ? r->gpa.v : 0, 0, 0, 0 };
+			if (mt == VMCFG_MAP_IDENTICAL &&
+			    (!r->gpa.set || !size || !vmcfg_add_u64(at.first, size - 1, &at.last) ||
+			     !in_host_ram(c, &at)))
+				continue;
+			if (need <= total && size <= total - need) {
+				need += size;
+				continue;
+			}
+			struct vmcfg_diag *g = NULL;
+			note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_HOST_RAM_EXCEEDED,
+						   check_loc(s->file, r->size.span), &g,
+						   "with this region of VM `%s` the VMs and the hypervisor need more "
+						   "than the host's %s of RAM (%s before it)",
+						   vm_label(s), vmcfg_fmt_size(a, total), vmcfg_fmt_size(b, need)));
+			hint(c, g, "shrink the VMs' memory, or run fewer VMs");
+			return;
+		}
+	}
+}
+
 /* One note for every rule a missing platform turns off. */
 static void note_platform_skipped(struct sys_check *c)
 {
 	note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_PLATFORM_SKIPPED,
 				   check_loc(c->sys ? c->sys->file : NULL, (struct vmcfg_span){ 0, 0, 0, 0 }),
 				   NULL,
-				   "no platform given: skipped E0208 (IPA width), E0221 (CPU masks), "
-				   "E0225 (CPU ids), E0305 (hypervisor memory), E0306 (reserved frames), "
-				   "E0307 (host RAM)"));
+				   "no platform given: skipped E0221 (CPU masks), E0225 (CPU ids), "
+				   "E0305 (hypervisor memory), E0306 (reserved frames), E0307 and E0315 "
+				   "(host RAM); E0208 and E0228 used the default aarch64 address widths%s",
+				   c->sys ? ""
+					  : "; without a system file, the IVC rules (E0310-E0312, W0314) and "
+					    "the hypervisor's limits (E0316) need --system"));
 }
 
 /*
@@ -750,6 +880,10 @@ int vmcfg_check_system(const struct vmcfg_system *sys, const struct vmcfg_platfo
 							       spi_loc });
 	if (!c.err && sys)
 		check_ivc(&c);
+	if (!c.err && sys)
+		check_hv_limits(&c);
+	if (!c.err && platform)
+		check_host_ram_total(&c);
 	free_keys(&c, &c.ids);
 	free_keys(&c, &c.pins);
 	free_keys(&c, &c.spis);

@@ -224,6 +224,27 @@ static void check_cpu_duplicates(struct vm_check *c)
 	check_scratch_free(c->d, keys, small, cap, sizeof *keys);
 }
 
+static enum vmcfg_arch build_arch(const struct vm_check *c);
+
+/* On aarch64 a vCPU's physical id becomes its MPIDR: vm_create refuses other bits. */
+static void check_phys_ids_mpidr(struct vm_check *c)
+{
+	const struct vmcfg_spec_u64_list *ids = &c->spec->base.phys_cpu_ids;
+	char hex[VMCFG_FMT_BUF], fix[VMCFG_FMT_BUF];
+	if (build_arch(c) != VMCFG_ARCH_AARCH64)
+		return;
+	for (size_t i = 0; i < ids->count; i++) {
+		const struct vmcfg_spec_u64 *id = &ids->items[i];
+		if (!id->set || !(id->v & ~VMCFG_MPIDR_AFFINITY_MASK))
+			continue;
+		struct vmcfg_diag *g = report(c, VMCFG_R_PHYS_ID_MPIDR, id->span,
+					      "physical CPU id %s of vCPU %zu has bits outside the MPIDR "
+					      "affinity fields (Aff3 bits 39:32, Aff2..Aff0 bits 23:0)",
+					      vmcfg_fmt_hex(hex, id->v), i);
+		hint(c, g, "the affinity bits alone: %s", vmcfg_fmt_hex(fix, id->v & VMCFG_MPIDR_AFFINITY_MASK));
+	}
+}
+
 static void check_phys_ids_on_platform(struct vm_check *c)
 {
 	const struct vmcfg_platform *p = c->platform;
@@ -246,6 +267,24 @@ static void check_phys_ids_on_platform(struct vm_check *c)
 }
 
 /* --- ranges: size, wrap, alignment, IPA width --- */
+
+/* The build's architecture: the platform's, else aarch64 (as `vmcfg build` takes it). */
+static enum vmcfg_arch build_arch(const struct vm_check *c)
+{
+	return c->platform && c->platform->arch ? c->platform->arch : VMCFG_ARCH_AARCH64;
+}
+
+/*
+ * The guest-physical width a build gives the VM: the platform's, else
+ * vmcfg_vm_create's default for the arch, so that a range check passes
+ * is one the stage-2 tables take.
+ */
+static uint32_t guest_bits(const struct vm_check *c)
+{
+	if (c->platform && c->platform->ipa_bits)
+		return c->platform->ipa_bits;
+	return vmcfg_arch_default_ipa_bits(build_arch(c));
+}
 
 /* What check_extent verifies beyond "wraps past 2^64". */
 enum {
@@ -295,7 +334,7 @@ static void check_extent(struct vm_check *c, const char *kind, const struct vmcf
 	if (!base->set || !size->set)
 		return;
 	bool aligned = !((base->v | size->v) % VMCFG_PAGE_SIZE);
-	uint32_t bits = c->platform ? c->platform->ipa_bits : 0;
+	uint32_t bits = guest_bits(c);
 	if (size->v && vmcfg_add_u64(base->v, size->v - 1, &last) && aligned &&
 	    !((how & EXTENT_IPA) && bits && bits < 64 && (last >> bits)))
 		return; /* the common case: nothing to report */
@@ -318,10 +357,43 @@ static void check_extent(struct vm_check *c, const char *kind, const struct vmcf
 	if ((how & EXTENT_IPA) && bits && bits < 64 && (last >> bits)) {
 		char r[CHECK_DESCR_BUF];
 		struct vmcfg_diag *g = report(c, VMCFG_R_BEYOND_IPA, base->span,
-					      "%s %s lies beyond the platform's %u-bit guest-physical address space",
-					      what, vmcfg_check_fmt_range(r, base->v, last), bits);
+					      "%s %s lies beyond the %s%u-bit guest-physical address space",
+					      what, vmcfg_check_fmt_range(r, base->v, last),
+					      c->platform && c->platform->ipa_bits ? "platform's " : "default ",
+					      bits);
 		hint(c, g, "guest addresses must be below %s",
 		     vmcfg_fmt_hex(a, UINT64_C(1) << bits));
+	}
+}
+
+/*
+ * A passthrough window's host side as vmcfg_vm_create maps it: pages map
+ * GPA to HPA at one offset, so both must sit at the same offset within
+ * their page, and the host range must fit the descriptors' output width.
+ */
+static void check_pt_host(struct vm_check *c, const struct vmcfg_spec_pt_device *p)
+{
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF], r[CHECK_DESCR_BUF];
+	const char *name = p->name.s ? p->name.s : "";
+	uint64_t last;
+	if (!p->base_gpa.set || !p->base_hpa.set || !p->length.set || !p->length.v)
+		return;
+	if ((p->base_gpa.v ^ p->base_hpa.v) & (VMCFG_PAGE_SIZE - 1)) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_PT_PAGE_OFFSET, p->base_hpa.span,
+					      "passthrough window `%s`: GPA %s and HPA %s differ in their offset "
+					      "within a 4 KiB page, so no page mapping can honour both",
+					      name, vmcfg_fmt_hex(a, p->base_gpa.v), vmcfg_fmt_hex(b, p->base_hpa.v));
+		relate(c, g, p->base_gpa.span, "GPA given here");
+		hint(c, g, "make the low 12 bits of base_gpa and base_hpa equal");
+	}
+	unsigned bits = vmcfg_arch_max_pa_bits(build_arch(c));
+	if (vmcfg_add_u64(p->base_hpa.v, p->length.v - 1, &last) && (last >> bits)) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_BEYOND_PA, p->base_hpa.span,
+					      "passthrough window `%s` at host %s lies beyond the %u-bit physical "
+					      "address space the stage-2 tables of %s can map",
+					      name, vmcfg_check_fmt_range(r, p->base_hpa.v, last), bits,
+					      vmcfg_arch_name(build_arch(c)));
+		hint(c, g, "host addresses must be below %s", vmcfg_fmt_hex(a, UINT64_C(1) << bits));
 	}
 }
 
@@ -331,18 +403,25 @@ static void check_region_flags(struct vm_check *c, const struct vmcfg_spec_regio
 	uint64_t f = r->flags.v;
 	if (!r->flags.set)
 		return;
+	if (!(f & VMCFG_MEM_DEVICE) && !(f & (VMCFG_MEM_READ | VMCFG_MEM_WRITE | VMCFG_MEM_EXECUTE))) {
+		/* The page-table formats refuse a mapping without any access (vm_create: EINVAL). */
+		struct vmcfg_diag *g = report(c, VMCFG_R_NO_ACCESS, r->flags.span,
+					      "memory region flags %s grant no access: neither READ, WRITE "
+					      "nor EXECUTE", vmcfg_fmt_hex(hex, f));
+		hint(c, g, "RAM is usually 0x7 (READ | WRITE | EXECUTE): %s",
+		     vmcfg_fmt_hex(fix, f | VMCFG_MEM_READ | VMCFG_MEM_WRITE | VMCFG_MEM_EXECUTE));
+	}
 	if ((f & VMCFG_MEM_WRITE) && !(f & VMCFG_MEM_READ)) {
 		struct vmcfg_diag *g = report(c, VMCFG_R_WRITE_WITHOUT_READ, r->flags.span,
 					      "memory region flags %s allow writing but not reading",
 					      vmcfg_fmt_hex(hex, f));
 		hint(c, g, "add READ (0x1): %s", vmcfg_fmt_hex(fix, f | VMCFG_MEM_READ));
 	}
-	if ((f & VMCFG_MEM_DEVICE) && (f & VMCFG_MEM_EXECUTE)) {
-		struct vmcfg_diag *g = report(c, VMCFG_R_EXEC_DEVICE, r->flags.span,
-					      "memory region flags %s make device memory executable",
-					      vmcfg_fmt_hex(hex, f));
-		hint(c, g, "drop EXECUTE (0x4): %s", vmcfg_fmt_hex(fix, f & ~(uint64_t)VMCFG_MEM_EXECUTE));
-	}
+	/*
+	 * DEVICE with EXECUTE (E0210) is no longer an error: the region is
+	 * skipped like any DEVICE region (W0203), as AxVisor's loader and
+	 * vmcfg_vm_create skip it, so nothing executable is ever mapped.
+	 */
 }
 
 static void check_ranges(struct vm_check *c)
@@ -362,6 +441,7 @@ static void check_ranges(struct vm_check *c)
 			     EXTENT_NONZERO | EXTENT_ROUNDING | EXTENT_IPA);
 		check_extent(c, "passthrough window", &p->name, &p->base_hpa, &p->length,
 			     EXTENT_ROUNDING | EXTENT_BASE_ONLY);
+		check_pt_host(c, p);
 	}
 	for (size_t i = 0; i < s->devices.pt_address_count; i++) {
 		const struct vmcfg_spec_pt_address *a = &s->devices.pt_addresses[i];
@@ -370,7 +450,10 @@ static void check_ranges(struct vm_check *c)
 	}
 	for (size_t i = 0; i < s->devices.emu_count; i++) {
 		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
-		check_extent(c, "emulated device", &e->name, &e->base_gpa, &e->length, EXTENT_IPA);
+		/* The IVC window maps channels in whole pages: vm_create refuses it unaligned. */
+		bool ivc = e->emu_type.set && e->emu_type.v == VMCFG_EMU_IVC_CHANNEL;
+		check_extent(c, ivc ? "IVC window" : "emulated device", &e->name, &e->base_gpa,
+			     &e->length, EXTENT_NONZERO | EXTENT_IPA | (ivc ? EXTENT_ALIGN : 0));
 	}
 }
 
@@ -386,8 +469,8 @@ static void overlap_decls(const struct vm_check *c, enum check_view view,
 		*l = c->decls[later->ref];
 		return;
 	}
-	vmcfg_check_collect_detail(c->spec, view, earlier->ref, e);
-	vmcfg_check_collect_detail(c->spec, view, later->ref, l);
+	vmcfg_check_collect_detail(c->spec, view, build_arch(c), earlier->ref, e);
+	vmcfg_check_collect_detail(c->spec, view, build_arch(c), later->ref, l);
 }
 
 static int report_guest_overlap(void *ctx, const struct check_range *earlier,
@@ -400,6 +483,15 @@ static int report_guest_overlap(void *ctx, const struct check_range *earlier,
 		return 0;
 	return vmcfg_check_report_overlap(c->d, VMCFG_R_GUEST_OVERLAP, "guest-physical", &e, &l, first,
 				    last);
+}
+
+static int report_port_overlap(void *ctx, const struct check_range *earlier,
+			       const struct check_range *later, uint64_t first, uint64_t last)
+{
+	struct vm_check *c = ctx;
+	struct check_decl e, l;
+	overlap_decls(c, CHECK_PORTS, earlier, later, &e, &l);
+	return vmcfg_check_report_overlap(c->d, VMCFG_R_GUEST_OVERLAP, "port I/O", &e, &l, first, last);
 }
 
 /*
@@ -435,16 +527,18 @@ static void sweep_own_ranges(struct vm_check *c, enum check_view view, check_ove
 	/* Many ranges: each in full once, not one walk per finding (10^4 overlaps). */
 	struct check_decl *decls = max > SMALL_LIST ? check_alloc(c->d, max, sizeof *decls) : NULL;
 	if (decls)
-		vmcfg_check_collect_details(c->spec, view, decls);
+		vmcfg_check_collect_details(c->spec, view, build_arch(c), decls);
 	c->decls = decls;
-	if (vmcfg_check_sweep(c->d, v, vmcfg_check_collect(c->spec, view, v), fn, c))
+	if (vmcfg_check_sweep(c->d, v, vmcfg_check_collect(c->spec, view, build_arch(c), v), fn, c))
 		c->err = VMCFG_ENOMEM;
 	c->decls = NULL;
 	if (c->overlaps > MAX_OVERLAP_FINDINGS &&
 	    vmcfg_diag_add(c->d, rule, c->unlisted, NULL,
 			   "%zu more overlaps in %s space (not listed)",
 			   c->overlaps - MAX_OVERLAP_FINDINGS,
-			   view == CHECK_GUEST ? "guest-physical" : "host-physical"))
+			   view == CHECK_GUEST   ? "guest-physical"
+			   : view == CHECK_PORTS ? "port I/O"
+						 : "host-physical"))
 		c->err = VMCFG_ENOMEM;
 	c->overlaps = 0;
 	check_free(c->d, decls, max, sizeof *decls);
@@ -607,6 +701,13 @@ static int report_shared_irq(void *ctx, const void *first, const void *prev, con
 static void check_emu_device(struct vm_check *c, const struct vmcfg_spec_emu_device *e)
 {
 	const char *name = e->name.s ? e->name.s : "";
+	if (e->emu_type.set && !vmcfg_emu_type_built(e->emu_type.v) && vmcfg_emu_type_name(e->emu_type.v)) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_EMU_NOT_BUILT, check_span_or(&e->emu_type, e->span),
+					      "emulated device `%s` of type %s: the reference hypervisor does not "
+					      "emulate it, so the VM does not start there",
+					      name, vmcfg_emu_type_name(e->emu_type.v));
+		hint(c, g, "`vmcfg build` models it as an inert window; AxVisor emulates it");
+	}
 	if (e->emu_type.set && e->cfg_list.set) {
 		int arity = vmcfg_emu_type_cfg_arity(e->emu_type.v);
 		if (arity >= 0 && e->cfg_list.count != (size_t)arity) {
@@ -636,8 +737,89 @@ static void check_emu_device(struct vm_check *c, const struct vmcfg_spec_emu_dev
 	}
 }
 
+/*
+ * The emulated GICv3 the reference hypervisor builds (VMCFG_VGIC_*): one
+ * per VM, a distributor window of at least 64 KiB, a redistributor per
+ * vCPU for at most VMCFG_VGIC_MAX_VCPUS vCPUs.
+ */
+/*
+ * The redistributors sit on the VM's device bus at a fixed place; another
+ * emulated device there makes the bus, and vmcfg_vm_create, refuse the GIC.
+ */
+static void check_gicr_window(struct vm_check *c, const struct vmcfg_spec_emu_device *gic)
+{
+	const struct vmcfg_vm_spec *s = c->spec;
+	uint64_t vcpus = s->base.cpu_num.set ? s->base.cpu_num.v : 1, last, end;
+	char r[CHECK_DESCR_BUF], w[CHECK_DESCR_BUF];
+	if (vcpus == 0 || vcpus > VMCFG_VGIC_MAX_VCPUS)
+		return;
+	end = VMCFG_VGIC_GICR_BASE + vcpus * VMCFG_VGIC_GICR_FRAME - 1;
+	/* The distributor takes its 64 KiB whatever length says. */
+	if (gic->base_gpa.set && gic->base_gpa.v <= end &&
+	    vmcfg_add_u64(gic->base_gpa.v, VMCFG_VGIC_GICD_SIZE - 1, &last) && last >= VMCFG_VGIC_GICR_BASE) {
+		report(c, VMCFG_R_VGIC_LIMIT, gic->base_gpa.span,
+		       "the distributor of emulated GIC `%s` %s overlaps its redistributors %s",
+		       gic->name.s ? gic->name.s : "", vmcfg_check_fmt_range(w, gic->base_gpa.v, last),
+		       vmcfg_check_fmt_range(r, VMCFG_VGIC_GICR_BASE, end));
+	}
+	for (size_t i = 0; i < s->devices.emu_count; i++) {
+		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
+		if (e == gic || !e->base_gpa.set || !e->length.set || !e->length.v ||
+		    !vmcfg_add_u64(e->base_gpa.v, e->length.v - 1, &last) ||
+		    last < VMCFG_VGIC_GICR_BASE || e->base_gpa.v > end)
+			continue;
+		struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, e->base_gpa.span,
+					      "emulated device `%s` %s overlaps the redistributors %s of the "
+					      "emulated GIC (%llu vCPUs)",
+					      e->name.s ? e->name.s : "",
+					      vmcfg_check_fmt_range(w, e->base_gpa.v, last),
+					      vmcfg_check_fmt_range(r, VMCFG_VGIC_GICR_BASE, end),
+					      (unsigned long long)vcpus);
+		relate(c, g, check_span_or(&gic->emu_type, gic->span), "emulated GIC declared here");
+	}
+}
+
+static void check_vgic(struct vm_check *c)
+{
+	const struct vmcfg_vm_spec *s = c->spec;
+	const struct vmcfg_spec_emu_device *first = NULL;
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF];
+	for (size_t i = 0; i < s->devices.emu_count; i++) {
+		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
+		const char *name = e->name.s ? e->name.s : "";
+		if (!e->emu_type.set || e->emu_type.v != VMCFG_EMU_INTERRUPT_CONTROLLER)
+			continue;
+		if (first) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, check_span_or(&e->emu_type, e->span),
+						      "a second emulated interrupt controller `%s`: the hypervisor "
+						      "emulates one GIC per VM", name);
+			relate(c, g, check_span_or(&first->emu_type, first->span), "the first one");
+			continue;
+		}
+		first = e;
+		if (e->length.set && e->length.v && e->length.v < VMCFG_VGIC_GICD_SIZE) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, e->length.span,
+						      "emulated interrupt controller `%s` has a %s window: the GIC "
+						      "distributor takes %s",
+						      name, vmcfg_fmt_size(a, e->length.v),
+						      vmcfg_fmt_size(b, VMCFG_VGIC_GICD_SIZE));
+			hint(c, g, "give it length 0x1_0000");
+		}
+		if (s->base.cpu_num.set && s->base.cpu_num.v > VMCFG_VGIC_MAX_VCPUS) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, s->base.cpu_num.span,
+						      "%llu vCPUs with an emulated interrupt controller: the "
+						      "hypervisor's vGIC serves at most %d",
+						      (unsigned long long)s->base.cpu_num.v, VMCFG_VGIC_MAX_VCPUS);
+			relate(c, g, check_span_or(&e->emu_type, e->span), "emulated GIC declared here");
+		}
+	}
+	if (first)
+		check_gicr_window(c, first);
+}
+
 static void check_emu_devices(struct vm_check *c)
 {
+	check_vgic(c);
 	const struct vmcfg_vm_spec *s = c->spec;
 	struct check_keyed small[SMALL_LIST];
 	struct check_keyed *keys =
@@ -667,8 +849,10 @@ int vmcfg_check_vm(const struct vmcfg_vm_spec *spec, const struct vmcfg_platform
 	check_cpu_masks(&c);
 	check_cpu_duplicates(&c);
 	check_phys_ids_on_platform(&c);
+	check_phys_ids_mpidr(&c);
 	check_ranges(&c);
 	sweep_own_ranges(&c, CHECK_GUEST, report_guest_overlap, VMCFG_R_GUEST_OVERLAP);
+	sweep_own_ranges(&c, CHECK_PORTS, report_port_overlap, VMCFG_R_GUEST_OVERLAP);
 	sweep_own_ranges(&c, CHECK_HOST, report_host_self_overlap, VMCFG_R_HOST_SELF_OVERLAP);
 	check_entry_point(&c);
 	check_images(&c);

@@ -39,6 +39,85 @@ static bool image_size(void *ud, const struct vmcfg_vm_spec *spec, enum vmcfg_im
 	       c->user->image_size(c->user->ud, spec, kind, path, size);
 }
 
+/* The TOML entry that brought node path in (the first node of that path). */
+static struct vmcfg_loc window_loc(const struct vmcfg_fdt_expansion *exp, const char *path)
+{
+	for (size_t i = 0; i < exp->node_count; i++)
+		if (!strcmp(exp->nodes[i].path, path))
+			return exp->nodes[i].loc;
+	return (struct vmcfg_loc){ NULL, { 0, 0, 0, 0 } };
+}
+
+static bool overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
+{
+	return asize && bsize && a - b < bsize ? true : asize && bsize && b - a < asize;
+}
+
+/* A finding about window w of the VM, at the entry that selected its node. */
+static int window_finding(struct vmcfg_diags *diags, enum vmcfg_rule rule, struct vmcfg_loc loc,
+			  const struct vmcfg_fdt_pt_window *w, const char *what, const char *other)
+{
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF];
+	struct vmcfg_diag *g = NULL;
+	int rc = vmcfg_diag_add(diags, rule, loc, &g, "passthrough window [%s, %s) of DT node `%s` %s%s",
+				vmcfg_fmt_hex(a, w->hpa), vmcfg_fmt_hex(b, w->hpa + w->size), w->node, what,
+				other ? other : "");
+	if (!rc && g && rule != VMCFG_R_PT_ROUNDING)
+		rc = vmcfg_diag_hint(diags, g, "exclude the node (excluded_devices) or pass through its children only");
+	return rc;
+}
+
+/*
+ * The rules explicit passthrough windows meet, for the windows DT paths
+ * select (the checker sees only the paths): the build maps them as it maps
+ * the explicit ones, so a window over the hypervisor's memory, a reserved
+ * frame (the GIC) or the VM's RAM or emulated devices is refused or
+ * reported just the same, and an unaligned one warned about.
+ */
+static int check_windows(const struct vmcfg_fdt_platform *host, const struct vmcfg_vm_spec *s,
+			 const struct vmcfg_fdt_expansion *exp, struct vmcfg_diags *diags)
+{
+	const struct vmcfg_platform *p = &host->platform;
+	const char *reserved_node = NULL; /* one E0306 per node, however many of its windows */
+	int rc = 0;
+	for (size_t i = 0; i < exp->window_count && !rc; i++) {
+		const struct vmcfg_fdt_pt_window *w = &exp->windows[i];
+		struct vmcfg_loc loc = window_loc(exp, w->node);
+		if (!w->size || w->hpa > UINT64_MAX - w->size)
+			continue;
+		if ((w->hpa | w->size) & (VMCFG_PAGE_SIZE - 1))
+			rc = window_finding(diags, VMCFG_R_PT_ROUNDING, loc, w,
+					    "is not 4 KiB-aligned: the page mapping exposes the neighbouring bytes", NULL);
+		for (size_t k = 0; k < p->reserved_count && !rc; k++) {
+			if (!overlaps(w->hpa, w->size, p->reserved[k].base, p->reserved[k].size) ||
+			    (reserved_node && !strcmp(reserved_node, w->node)))
+				continue;
+			reserved_node = w->node;
+			rc = window_finding(diags, VMCFG_R_OVER_RESERVED, loc, w, "overlaps the reserved frame ",
+					    p->reserved[k].name ? p->reserved[k].name : "");
+		}
+		for (size_t k = 0; k < p->hv_memory_count && !rc; k++)
+			if (overlaps(w->hpa, w->size, p->hv_memory[k].base, p->hv_memory[k].size))
+				rc = window_finding(diags, VMCFG_R_OVER_HV_MEMORY, loc, w,
+						    "overlaps the hypervisor's memory", NULL);
+		for (size_t k = 0; k < s->kernel.region_count && !rc; k++) {
+			const struct vmcfg_spec_region *r = &s->kernel.regions[k];
+			if (r->gpa.set && r->size.set && !(r->flags.set && (r->flags.v & VMCFG_MEM_DEVICE)) &&
+			    overlaps(w->hpa, w->size, r->gpa.v, r->size.v))
+				rc = window_finding(diags, VMCFG_R_GUEST_OVERLAP, loc, w,
+						    "overlaps the VM's RAM in guest-physical space", NULL);
+		}
+		for (size_t k = 0; k < s->devices.emu_count && !rc; k++) {
+			const struct vmcfg_spec_emu_device *e = &s->devices.emu[k];
+			if (e->base_gpa.set && e->length.set &&
+			    overlaps(w->hpa, w->size, e->base_gpa.v, e->length.v))
+				rc = window_finding(diags, VMCFG_R_GUEST_OVERLAP, loc, w,
+						    "overlaps the emulated device ", e->name.s ? e->name.s : "");
+		}
+	}
+	return rc;
+}
+
 /* The expansion of spec k: its findings go to diags, its SPIs are kept. */
 static int expand_one(const struct vmcfg_fdt_platform *host, struct dt_check *c, size_t k,
 		      struct vmcfg_diags *diags)
@@ -47,6 +126,11 @@ static int expand_one(const struct vmcfg_fdt_platform *host, struct dt_check *c,
 	int rc = vmcfg_fdt_expand_spec(host, c->specs[k], diags, &exp);
 	if (rc)
 		return rc;
+	rc = check_windows(host, c->specs[k], exp, diags);
+	if (rc) {
+		vmcfg_fdt_expansion_free(exp);
+		return rc;
+	}
 	c->spis[k] = malloc((exp->spi_count ? exp->spi_count : 1) * sizeof *c->spis[k]);
 	if (c->spis[k]) {
 		for (size_t i = 0; i < exp->spi_count; i++)

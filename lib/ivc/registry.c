@@ -6,10 +6,6 @@
 #include "internal.h"
 #include "../base/libc.h"
 
-#define DEFAULT_MAX_PUBLISHED 16
-#define DEFAULT_MAX_SUBSCRIBED 16
-#define DEFAULT_MAX_BYTES (64ull << 20)
-#define DEFAULT_MAX_CHANNEL_SIZE (16ull << 20)
 
 int vmcfg_ivc_init(struct vmcfg_ivc_registry *reg, const struct vmcfg_allocator *alloc,
 		   const struct vmcfg_hal *hal, const struct vmcfg_system *sys,
@@ -26,13 +22,13 @@ int vmcfg_ivc_init(struct vmcfg_ivc_registry *reg, const struct vmcfg_allocator 
 	if (limits)
 		reg->limits = *limits;
 	if (!reg->limits.max_published)
-		reg->limits.max_published = DEFAULT_MAX_PUBLISHED;
+		reg->limits.max_published = VMCFG_IVC_DEFAULT_MAX_PUBLISHED;
 	if (!reg->limits.max_subscribed)
-		reg->limits.max_subscribed = DEFAULT_MAX_SUBSCRIBED;
+		reg->limits.max_subscribed = VMCFG_IVC_DEFAULT_MAX_SUBSCRIBED;
 	if (!reg->limits.max_bytes)
-		reg->limits.max_bytes = DEFAULT_MAX_BYTES;
+		reg->limits.max_bytes = VMCFG_IVC_DEFAULT_MAX_BYTES;
 	if (!reg->limits.max_channel_size)
-		reg->limits.max_channel_size = DEFAULT_MAX_CHANNEL_SIZE;
+		reg->limits.max_channel_size = VMCFG_IVC_DEFAULT_MAX_CHANNEL_SIZE;
 	reg->unmapped = unmapped;
 	reg->unmapped_ud = unmapped_ud;
 	return 0;

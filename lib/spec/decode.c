@@ -24,6 +24,8 @@ static const char *expected_type(const struct spec_type *t)
 	switch (t->kind) {
 	case SPEC_U64:
 		return "an integer";
+	case SPEC_BOOL:
+		return "a boolean";
 	case SPEC_STR:
 	case SPEC_IRQ_MODE:
 		return "a string";
@@ -33,8 +35,6 @@ static const char *expected_type(const struct spec_type *t)
 		return "an array or a table";
 	case SPEC_TABLE:
 		return "a table";
-	case SPEC_BOOL:
-		return "a boolean";
 	}
 	return "?";
 }
@@ -132,6 +132,18 @@ static void decode_str(struct decoder *d, const struct spec_field *f, const stru
 	}
 	struct vmcfg_spec_str val = { copy, len, true, span };
 	*(struct vmcfg_spec_str *)member(base, f->at) = val;
+}
+
+static void decode_bool(struct decoder *d, const struct spec_field *f,
+			const struct vmcfg_toml_value *v, const struct path *p, void *base)
+{
+	bool b;
+	if (vmcfg_toml_type(v) != VMCFG_TOML_BOOL || vmcfg_toml_get_bool(v, &b)) {
+		report_wrong_type(d, f->type, v, p);
+		return;
+	}
+	struct vmcfg_spec_bool val = { b, true, vmcfg_toml_value_span(d->doc, v) };
+	*(struct vmcfg_spec_bool *)member(base, f->at) = val;
 }
 
 static void decode_irq_mode(struct decoder *d, const struct spec_field *f,
@@ -344,14 +356,15 @@ static void decode_value(struct decoder *d, const struct spec_field *f, const st
 	case SPEC_IRQ_MODE:
 		decode_irq_mode(d, f, v, p, base);
 		break;
+	case SPEC_BOOL:
+		decode_bool(d, f, v, p, base);
+		break;
 	case SPEC_LIST:
 		decode_list(d, f, v, p, base);
 		break;
 	case SPEC_RECORD:
 	case SPEC_TABLE:
 		decode_record(d, f, v, p, base);
-		break;
-	case SPEC_BOOL: /* not in VM files */
 		break;
 	}
 }

@@ -107,6 +107,9 @@ static void emit_value(const struct vmcfg_writer *w, const struct spec_field *f,
 	case SPEC_IRQ_MODE:
 		vmcfg_spec_put_quoted_cstr(w, vmcfg_irq_mode_name(*(const enum vmcfg_irq_mode *)v));
 		break;
+	case SPEC_BOOL:
+		vmcfg_spec_put(w, ((const struct vmcfg_spec_bool *)v)->v ? "true" : "false");
+		break;
 	case SPEC_LIST:
 		emit_list(w, f, base, level);
 		break;
@@ -115,8 +118,6 @@ static void emit_value(const struct vmcfg_writer *w, const struct spec_field *f,
 		break;
 	case SPEC_TABLE:
 		emit_object(w, f->type, v, level, true);
-		break;
-	case SPEC_BOOL: /* not in VM files */
 		break;
 	}
 }

@@ -165,6 +165,9 @@ static size_t emit_value(struct spec_emitter *e, const struct spec_field *f, con
 	case SPEC_IRQ_MODE:
 		vmcfg_spec_put_quoted_cstr(e->w, vmcfg_irq_mode_name(*(const enum vmcfg_irq_mode *)v));
 		break;
+	case SPEC_BOOL:
+		vmcfg_spec_put(e->w, ((const struct vmcfg_spec_bool *)v)->v ? "true" : "false");
+		break;
 	case SPEC_LIST:
 		if (is_block_list(f))
 			return emit_block_list(e, f, base, line);
@@ -174,7 +177,6 @@ static size_t emit_value(struct spec_emitter *e, const struct spec_field *f, con
 		emit_record(e, f->type, v, line);
 		break;
 	case SPEC_TABLE: /* tables are only at the top (emit_file) */
-	case SPEC_BOOL:  /* not in VM files */
 		break;
 	}
 	return line;

@@ -40,7 +40,7 @@ bool vmcfg_spec_check_emu_type(struct decoder *d, const struct vmcfg_spec_u64 *v
 	char key[SPEC_PATH_TEXT];
 	if (vmcfg_spec_emu_type_info(v->v))
 		return true;
-	char buf[320];
+	char buf[512];
 	struct text known = text_in(buf, sizeof buf);
 	for (size_t i = 0; i < vmcfg_spec_emu_type_count; i++)
 		vmcfg_spec_text_add(&known, "%s%#x %s", i ? ", " : "", (unsigned)vmcfg_spec_emu_types[i].value,
@@ -105,35 +105,97 @@ void vmcfg_spec_finish_base(struct decoder *d, const struct spec_type *t, void *
  * The optional images: a path needs a load address. An address without a
  * path is an error too, except for the DTB: without dtb_path the hypervisor
  * generates the guest device tree and places it at dtb_load_addr (AxVisor's
- * behaviour, which several real files rely on). The kernel's path and
- * address are both required keys, reported as missing on their own.
+ * behaviour, which several real files rely on); and a dtb_path without an
+ * address is valid since axvmconfig 0.8 (its loader computes the address).
+ * The kernel's path and address are both required keys, reported as
+ * missing on their own.
  */
 static const struct {
 	const char *path, *addr;
-	bool addr_alone_ok;
+	bool addr_alone_ok, path_alone_ok;
 } optional_images[] = {
-	{ "bios_path", "bios_load_addr", false },
-	{ "dtb_path", "dtb_load_addr", true },
-	{ "ramdisk_path", "ramdisk_load_addr", false },
+	{ "bios_path", "bios_load_addr", false, false },
+	{ "dtb_path", "dtb_load_addr", true, true },
+	{ "ramdisk_path", "ramdisk_load_addr", false, false },
 };
+
+/* boot_protocol as axvmconfig reads it: its aliases, and the default enable_bios implies. */
+enum boot_protocol { BOOT_DIRECT, BOOT_MULTIBOOT, BOOT_UEFI };
+
+static bool str_is(const struct vmcfg_spec_str *v, const char *lit)
+{
+	size_t n = 0;
+	while (lit[n])
+		n++;
+	return v->len == n && !memcmp(v->s, lit, n);
+}
+
+static enum boot_protocol effective_boot_protocol(const struct vmcfg_vm_spec *s)
+{
+	const struct vmcfg_spec_str *b = &s->kernel.boot_protocol;
+	if (!b->set)
+		return s->kernel.enable_bios.set && s->kernel.enable_bios.v ? BOOT_MULTIBOOT : BOOT_DIRECT;
+	if (str_is(b, "multiboot") || str_is(b, "bios") || str_is(b, "axvm-bios"))
+		return BOOT_MULTIBOOT;
+	if (str_is(b, "uefi") || str_is(b, "efi"))
+		return BOOT_UEFI;
+	return BOOT_DIRECT;
+}
+
+/*
+ * axvmconfig's validate_boot_config: a firmware protocol needs
+ * enable_bios = true, direct boot forbids it, and UEFI needs a firmware
+ * image and its load address. (Its x86_64-only rule depends on the
+ * hypervisor's build target, which a VM file does not name.)
+ */
+static void check_boot_protocol(struct decoder *d, const struct vmcfg_vm_spec *s)
+{
+	const struct vmcfg_spec_bool *bios = &s->kernel.enable_bios;
+	const struct vmcfg_spec_str *proto = &s->kernel.boot_protocol;
+	enum boot_protocol bp = effective_boot_protocol(s);
+	bool enabled = bios->set && bios->v;
+	struct vmcfg_diag *g = NULL;
+	if (!enabled && bp != BOOT_DIRECT) {
+		g = vmcfg_spec_report(d, VMCFG_R_BOOT_PROTOCOL, proto->span,
+				      "`kernel.boot_protocol = \"%s\"` needs `kernel.enable_bios = true`", proto->s);
+		vmcfg_spec_report_hint(d, g, "add `enable_bios = true`, or boot directly");
+	} else if (enabled && bp == BOOT_DIRECT) {
+		g = vmcfg_spec_report(d, VMCFG_R_BOOT_PROTOCOL, bios->span,
+				      "direct boot (`boot_protocol = \"%s\"`) must not set `enable_bios = true`",
+				      proto->s);
+		vmcfg_spec_report_hint(d, g, "drop `enable_bios`, or choose `multiboot` or `uefi`");
+	} else if (enabled && bp == BOOT_UEFI) {
+		if (!s->kernel.uefi_firmware_path.set && !s->kernel.bios.path.set) {
+			g = vmcfg_spec_report(d, VMCFG_R_BOOT_PROTOCOL, proto->span,
+					      "UEFI boot needs `uefi_firmware_path` (or `bios_path`)");
+			vmcfg_spec_report_hint(d, g, "add `uefi_firmware_path = \"OVMF.fd\"`");
+		} else if (!s->kernel.bios.load_addr.set) {
+			g = vmcfg_spec_report(d, VMCFG_R_BOOT_PROTOCOL, proto->span,
+					      "UEFI boot needs `bios_load_addr` (where the firmware is loaded)");
+			vmcfg_spec_report_hint(d, g, "add `bios_load_addr = <guest physical address>`");
+		}
+	}
+}
 
 void vmcfg_spec_finish_kernel(struct decoder *d, const struct spec_type *t, void *rec,
 			const struct vmcfg_toml_value *v, const struct path *p)
 {
 	char key[SPEC_PATH_TEXT];
 	(void)t;
-	(void)rec;
+	check_boot_protocol(d, rec); /* the [kernel] table's fields are members of the spec */
 	for (size_t i = 0; i < sizeof optional_images / sizeof optional_images[0]; i++) {
 		const char *path = optional_images[i].path, *addr = optional_images[i].addr;
 		const struct vmcfg_toml_value *pv = vmcfg_toml_table_get(v, path, strlen(path));
 		const struct vmcfg_toml_value *av = vmcfg_toml_table_get(v, addr, strlen(addr));
-		if (pv && !av) {
+		if (pv && !av && !optional_images[i].path_alone_ok) {
 			struct path kp = path_key(p, path, strlen(path));
 			struct vmcfg_diag *g = vmcfg_spec_report(
 				d, VMCFG_R_PATH_WITHOUT_ADDR, vmcfg_toml_value_span(d->doc, pv),
 				"`%s` is given without `%s`", vmcfg_spec_path_text(&kp, key), addr);
 			vmcfg_spec_report_hint(d, g, "add `%s = <guest physical address>`", addr);
-		} else if (av && !pv && !optional_images[i].addr_alone_ok) {
+		} else if (av && !pv && !optional_images[i].addr_alone_ok &&
+			   /* bios_load_addr is also where uefi_firmware_path loads */
+			   !(i == 0 && ((const struct vmcfg_vm_spec *)rec)->kernel.uefi_firmware_path.set)) {
 			struct path kp = path_key(p, addr, strlen(addr));
 			struct vmcfg_diag *g = vmcfg_spec_report(
 				d, VMCFG_R_PATH_WITHOUT_ADDR, vmcfg_toml_value_span(d->doc, av),

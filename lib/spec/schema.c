@@ -107,6 +107,22 @@ static const struct spec_type image_location = {
 	.str = { .choices = image_locations, .choice_count = 2, .valid = "`fs`, `memory`" },
 };
 static const struct spec_type irq_mode = { .kind = SPEC_IRQ_MODE };
+static const struct spec_type boolean = { .kind = SPEC_BOOL };
+/* axvmconfig's VMBootProtocol: the names and the serde aliases it accepts. */
+static const char *const boot_protocols[] = { "direct", "kernel", "multiboot", "bios", "axvm-bios",
+					      "uefi", "efi" };
+static const struct spec_type boot_protocol = {
+	.kind = SPEC_STR,
+	.str = { .choices = boot_protocols, .choice_count = 7,
+		 .valid = "`direct` (`kernel`), `multiboot` (`bios`, `axvm-bios`), `uefi` (`efi`)" },
+};
+static const char *const address_space_policies[] = { "virtualized", "passthrough" };
+static const struct spec_type address_space_policy = {
+	.kind = SPEC_STR,
+	.str = { .choices = address_space_policies, .choice_count = 2,
+		 .valid = "`virtualized`, `passthrough`" },
+};
+static const struct spec_type port_u16 = U64_TYPE(0xffff, SPEC_HEX, NULL);
 
 /* --- lists of scalars --- */
 
@@ -176,6 +192,14 @@ static const struct spec_field pt_address_element =
 static const struct spec_type pt_address_list =
 	LIST_TYPE(&pt_address_element, sizeof(struct vmcfg_spec_pt_address));
 
+static const struct spec_field pt_port_fields[] = {
+	SCALAR("base", port_u16, true, struct vmcfg_spec_pt_port, base, "first I/O port (16-bit)"),
+	SCALAR("length", port_u16, true, struct vmcfg_spec_pt_port, length, "number of I/O ports"),
+};
+static const struct spec_type pt_port = RECORD_TYPE(SPEC_RECORD, "passthrough port range", pt_port_fields, NULL);
+static const struct spec_field pt_port_element = ELEMENT(pt_port, offsetof(struct vmcfg_spec_pt_port, span));
+static const struct spec_type pt_port_list = LIST_TYPE(&pt_port_element, sizeof(struct vmcfg_spec_pt_port));
+
 /* excluded_devices: a list of lists of device-tree paths. */
 static const struct spec_field excluded_element = {
 	.name = NULL,
@@ -229,6 +253,13 @@ static const struct spec_field kernel_fields[] = {
 	SCALAR("cmdline", string, false, struct vmcfg_vm_spec, kernel.cmdline,
 	       "kernel command line (guest device tree /chosen/bootargs)"),
 	SCALAR("disk_path", string, false, struct vmcfg_vm_spec, kernel.disk_path, "disk image file"),
+	SCALAR("enable_bios", boolean, false, struct vmcfg_vm_spec, kernel.enable_bios,
+	       "boot through the firmware (bios_path) rather than the kernel directly (axvmconfig 0.8)"),
+	SCALAR("boot_protocol", boot_protocol, false, struct vmcfg_vm_spec, kernel.boot_protocol,
+	       "how the guest is started: `direct` (aliases `kernel`), `multiboot` (`bios`, `axvm-bios`) "
+	       "or `uefi` (`efi`) (axvmconfig 0.8)"),
+	SCALAR("uefi_firmware_path", string, false, struct vmcfg_vm_spec, kernel.uefi_firmware_path,
+	       "UEFI firmware image file, for boot_protocol = \"uefi\" (axvmconfig 0.8)"),
 	LIST("memory_regions", region_list, true, struct vmcfg_vm_spec, kernel.regions,
 	     kernel.region_count, kernel.regions_set, kernel.regions_span,
 	     "guest RAM: [gpa, size, flags, map_type] per region"),
@@ -260,6 +291,12 @@ static const struct spec_field devices_fields[] = {
 	LIST("passthrough_addresses", pt_address_list, false, struct vmcfg_vm_spec, devices.pt_addresses,
 	     devices.pt_address_count, devices.pt_addresses_set, devices.pt_addresses_span,
 	     "extra identity-mapped device windows: [base_gpa, length] each"),
+	LIST("passthrough_ports", pt_port_list, false, struct vmcfg_vm_spec, devices.pt_ports,
+	     devices.pt_port_count, devices.pt_ports_set, devices.pt_ports_span,
+	     "x86 I/O port ranges passed through: [base, length] each, 16-bit (axvmconfig 0.8)"),
+	SCALAR("address_space_policy", address_space_policy, false, struct vmcfg_vm_spec,
+	       devices.address_space_policy,
+	       "`virtualized` (default) or `passthrough` (axvmconfig 0.8; stored, not acted on)"),
 };
 static const struct spec_type devices_table =
 	RECORD_TYPE(SPEC_TABLE, "[devices]", devices_fields, NULL);
@@ -281,7 +318,6 @@ const struct spec_type vmcfg_spec_file_type = RECORD_TYPE(SPEC_TABLE, "file", fi
 
 /* --- the system file (docs/system-file.md; decoded by lib/check/system_file.c) --- */
 
-static const struct spec_type boolean = { .kind = SPEC_BOOL };
 static const struct spec_type pcpu_count = {
 	.kind = SPEC_U64, .u64 = { .min = 1, .max = 64, .radix = SPEC_DEC } /* VMCFG_MAX_PCPUS */
 };
@@ -391,12 +427,13 @@ bool vmcfg_spec_field_present(const struct spec_field *f, const void *base)
 		return ((const struct vmcfg_spec_u64 *)member(base, f->at))->set;
 	case SPEC_STR:
 		return ((const struct vmcfg_spec_str *)member(base, f->at))->set;
+	case SPEC_BOOL:
+		return ((const struct vmcfg_spec_bool *)member(base, f->at))->set;
 	case SPEC_LIST: /* a list without a set flag is an element of another list */
 		return f->set_at == SPEC_NONE || *(const bool *)member(base, f->set_at);
 	case SPEC_IRQ_MODE:
 	case SPEC_RECORD:
 	case SPEC_TABLE:
-	case SPEC_BOOL:
 		break;
 	}
 	return true;

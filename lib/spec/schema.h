@@ -21,11 +21,11 @@ struct spec_type;
 enum spec_kind {
 	SPEC_U64,      /* struct vmcfg_spec_u64 */
 	SPEC_STR,      /* struct vmcfg_spec_str */
+	SPEC_BOOL,     /* struct vmcfg_spec_bool */
 	SPEC_IRQ_MODE, /* enum vmcfg_irq_mode, a string with aliases */
 	SPEC_LIST,     /* a TOML array of elements of one type */
 	SPEC_RECORD,   /* a positional array or a table with named fields */
-	SPEC_TABLE,    /* a table with named fields */
-	SPEC_BOOL      /* true/false: only in descriptions (the system file), never decoded here */
+	SPEC_TABLE     /* a table with named fields */
 };
 
 /* A named value of an enumeration or a flag bit, for documentation and editors. */

@@ -137,6 +137,10 @@ static int setup_device(struct vm_build *b, const struct vmcfg_vm_emu_device *de
 		return setup_ivc_window(b, info);
 	default:
 		info->model = "embedder";
+		/* Where the factory puts it (the PIT on ports), for the RAM check below. */
+		if (vmcfg_emu_device_is_pio(dev->emu_type, dev->cfg_count > 0,
+					    dev->cfg_count ? dev->cfg_list[0] : 0, b->vm->arch))
+			info->space = VMCFG_VM_BUS_PIO;
 		return from_factory(b, dev);
 	}
 }

@@ -7,7 +7,6 @@
 #include "internal.h"
 
 /* MPIDR_EL1 affinity fields: Aff0-2 in bits 0-23, Aff3 in bits 32-39. */
-#define MPIDR_AFFINITY_MASK 0xff00ffffffull
 #define MPIDR_RES1 (1ull << 31)
 
 static uint64_t dtb_gpa(const struct vmcfg_vm_config *cfg)
@@ -19,7 +18,7 @@ static int setup_arch(struct vm_build *b, struct vmcfg_vm_vcpu *v)
 {
 	switch (b->vm->arch) {
 	case VMCFG_ARCH_AARCH64:
-		if (v->phys_id & ~MPIDR_AFFINITY_MASK)
+		if (v->phys_id & ~VMCFG_MPIDR_AFFINITY_MASK)
 			return vmcfg_vm_fail(b, VMCFG_EINVAL,
 				       "vCPU %u: physical id 0x%llx has bits outside the MPIDR "
 				       "affinity fields (mask 0xff00ffffff)",

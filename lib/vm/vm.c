@@ -48,17 +48,6 @@ void vmcfg_vm_log_error(const struct vmcfg_vm *vm, const char *fmt, ...)
 
 /* ---- architecture and stage-2 format ---- */
 
-static unsigned default_ipa_bits(enum vmcfg_arch arch)
-{
-	switch (arch) {
-	case VMCFG_ARCH_RISCV64:
-		return 41;
-	case VMCFG_ARCH_X86_64:
-		return 48;
-	default:
-		return 40;
-	}
-}
 
 static enum vmcfg_pt_kind default_pt_kind(enum vmcfg_arch arch, unsigned ipa_bits)
 {
@@ -97,7 +86,7 @@ static int setup_aspace(struct vm_build *b, const struct vmcfg_hal *hal)
 			       "no guest architecture: give one or a system with a platform");
 	unsigned ipa = b->opts->ipa_bits	? b->opts->ipa_bits
 		       : plat && plat->ipa_bits ? plat->ipa_bits
-						: default_ipa_bits(vm->arch);
+						: vmcfg_arch_default_ipa_bits(vm->arch);
 	enum vmcfg_pt_kind kind = b->opts->has_pt_kind ? b->opts->pt_kind
 						       : default_pt_kind(vm->arch, ipa);
 	const struct vmcfg_pt_format *fmt = vmcfg_pt_format_get(kind);

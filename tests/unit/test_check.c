@@ -14,6 +14,9 @@
  * expected note must be there too. A VM file may list the host SPIs the
  * device tree would route to it in a comment `# spis: 40 41`. Images named
  * by kernel_path etc. are sized from the files (relative to tests/check).
+ * A case with a `# platform: FILE.dts` line is checked against that host
+ * device tree (relative to tests/check) as `vmcfg check --platform` does.
+ * A VM file that cannot be read is an E0001 finding, as in the CLI.
  *
  * The positive corpus is every .toml of tests/data/axvisor-configs: no errors.
  * The source tree is found from $VMCFG_SRCDIR, else from __FILE__.
@@ -31,6 +34,7 @@
 #include <cmocka.h>
 
 #include "vmcfg/check.h"
+#include "vmcfg/fdt.h"
 #include "vmcfg/host.h"
 
 static char src_dir[4096]; /* the repository root, with a trailing '/' (or empty) */
@@ -75,6 +79,7 @@ struct loaded {
 	size_t vm_count;
 	const struct vmcfg_vm_spec *specs[8];
 	const char *base_dir; /* where images and VM files are looked up */
+	struct vmcfg_fdt_platform *host; /* `# platform:` of the case, NULL when none */
 };
 
 /* The `# spis: …` comment of a VM file. */
@@ -96,7 +101,12 @@ static void load_vm(struct loaded *l, const char *name)
 	size_t len;
 	char path[4096];
 	snprintf(path, sizeof path, "%s%s", l->base_dir, name);
-	assert_int_equal(vmcfg_read_file(path, &f->text, &len), 0);
+	if (vmcfg_read_file(path, &f->text, &len) != 0) {
+		struct vmcfg_loc loc = { name, { 0, 0, 0, 0 } };
+		assert_int_equal(vmcfg_diag_add(&l->diags, VMCFG_R_IO, loc, NULL, "cannot read %s", name), 0);
+		l->specs[l->vm_count++] = NULL;
+		return;
+	}
 	assert_int_equal(vmcfg_vm_spec_load(f->text, len, name, &vmcfg_host_allocator, &l->diags, &f->spec), 0);
 	read_spis(f);
 	l->specs[l->vm_count++] = f->spec;
@@ -152,6 +162,18 @@ static void load_and_check(struct loaded *l, const char *dir, const char *name, 
 	struct vmcfg_check_opts opts = { image_size, vm_spis, l };
 	const struct vmcfg_platform *platform =
 		l->sys && l->sys->has_platform ? &l->sys->platform : NULL;
+	const char *dt = strstr(text, "# platform:");
+	if (dt) {
+		char file[256], path[4096];
+		assert_int_equal(sscanf(dt, "# platform: %255s", file), 1);
+		snprintf(path, sizeof path, "%s%s", dir, file);
+		int rc = vmcfg_fdt_platform_load(path, &l->host, &l->diags);
+		assert_true(rc == 0 || rc == VMCFG_EIO || rc == VMCFG_ESYNTAX);
+	}
+	if (l->host) {
+		assert_int_equal(vmcfg_fdt_check(l->host, l->sys, l->specs, l->vm_count, &opts, &l->diags), 0);
+		return;
+	}
 	assert_int_equal(vmcfg_check_system(l->sys, platform, l->specs, l->vm_count, &opts,
 					    &l->diags), 0);
 }
@@ -163,6 +185,7 @@ static void unload(struct loaded *l)
 		free(l->vms[i].text);
 	}
 	vmcfg_system_free(l->sys);
+	vmcfg_fdt_platform_free(l->host);
 	vmcfg_diags_free(&l->diags);
 }
 
@@ -225,7 +248,11 @@ static const char *severity_name(enum vmcfg_severity s)
 
 static bool at_place(const struct vmcfg_loc *loc, const struct place *p)
 {
-	bool same_file = !strcmp(p->file, "-") ? !loc->file : loc->file && !strcmp(loc->file, p->file);
+	/* A host DT is named by the path it was loaded from: its tail is enough. */
+	size_t n = loc->file ? strlen(loc->file) : 0, k = strlen(p->file);
+	bool same_file = !strcmp(p->file, "-") ? !loc->file
+			 : loc->file && (!strcmp(loc->file, p->file) ||
+					 (n > k && loc->file[n - k - 1] == '/' && !strcmp(loc->file + n - k, p->file)));
 	return same_file && loc->span.line == p->line && loc->span.col == p->col;
 }
 

@@ -688,8 +688,8 @@ static void test_value_enumerations(void **state)
 		   "`kernel.memory_regions[0][2]` is 0x47, with unknown bits 0x40",
 		   "READ 0x1, WRITE 0x2, EXECUTE 0x4, USER 0x8, DEVICE 0x10, UNCACHED 0x20");
 	/* emu_type: every known value decodes, others list the names */
-	static const unsigned known[] = { 0x0,	0x1,  0x2,  0xa,  0x20, 0x21,
-					  0x22, 0x30, 0xe1, 0xe2, 0xe3 };
+	static const unsigned known[] = { 0x0,	0x1,  0x2,  0x3,  0xa,  0x20, 0x21, 0x22,
+					  0x23, 0x24, 0x25, 0x30, 0xe1, 0xe2, 0xe3 };
 	char text[1024];
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
 		snprintf(text, sizeof text,
@@ -704,10 +704,41 @@ static void test_value_enumerations(void **state)
 		release(&r);
 	}
 	expect_one(BASE_OK KERNEL_OK "[devices]\npassthrough_devices = []\n"
-				     "emu_devices = [[\"d\", 0x900_0000, 0x1000, 0, 0x3, []]]\n",
+				     "emu_devices = [[\"d\", 0x900_0000, 0x1000, 0, 0x4, []]]\n",
 		   VMCFG_R_BAD_ENUM, 13, 45,
-		   "`devices.emu_devices[0][4]` is 0x3, not a known emulated",
-		   "0x2 Console, 0xa IVCChannel, 0x20 GPPTRedistributor");
+		   "`devices.emu_devices[0][4]` is 0x4, not a known emulated",
+		   "0x2 Console, 0x3 FwCfg, 0xa IVCChannel, 0x20 GPPTRedistributor");
+}
+
+/* axvmconfig 0.8's keys: decoded, their types and values checked, the boot-flow rules. */
+static void test_newest_keys(void **state)
+{
+	struct result r;
+	(void)state;
+	load(&r, BASE_OK KERNEL_OK "enable_bios = true\nboot_protocol = \"bios\"\n"
+		 "[devices]\nemu_devices = []\npassthrough_devices = []\n"
+		 "passthrough_ports = [[0x3f8, 8], [0x40, 4]]\naddress_space_policy = \"passthrough\"\n");
+	expect_clean(&r);
+	assert_true(r.spec->kernel.enable_bios.set && r.spec->kernel.enable_bios.v);
+	assert_string_equal(r.spec->kernel.boot_protocol.s, "bios");
+	assert_int_equal(r.spec->devices.pt_port_count, 2);
+	assert_int_equal(r.spec->devices.pt_ports[0].base.v, 0x3f8);
+	assert_int_equal(r.spec->devices.pt_ports[1].length.v, 4);
+	assert_string_equal(r.spec->devices.address_space_policy.s, "passthrough");
+	release(&r);
+	expect_one(BASE_OK KERNEL_OK "enable_bios = 1\n" DEVICES_OK, VMCFG_R_WRONG_TYPE, 11, 15,
+		   "`kernel.enable_bios`", NULL);
+	expect_one(BASE_OK KERNEL_OK "enable_bios = true\nboot_protocol = \"grub\"\n" DEVICES_OK,
+		   VMCFG_R_BAD_ENUM, 12, 17, "`kernel.boot_protocol`", NULL);
+	expect_one(BASE_OK KERNEL_OK DEVICES_OK "passthrough_ports = [[0x1_0000, 1]]\n",
+		   VMCFG_R_OUT_OF_RANGE, 14, 23, "`devices.passthrough_ports[0][0]`", NULL);
+	expect_one(BASE_OK KERNEL_OK "boot_protocol = \"efi\"\n" DEVICES_OK, VMCFG_R_BOOT_PROTOCOL, 11, 17,
+		   "needs `kernel.enable_bios = true`", NULL);
+	expect_one(BASE_OK KERNEL_OK "enable_bios = true\nboot_protocol = \"kernel\"\n" DEVICES_OK,
+		   VMCFG_R_BOOT_PROTOCOL, 11, 15, "must not set `enable_bios = true`", NULL);
+	expect_one(BASE_OK KERNEL_OK "enable_bios = true\nboot_protocol = \"uefi\"\n"
+		   "uefi_firmware_path = \"OVMF.fd\"\n" DEVICES_OK,
+		   VMCFG_R_BOOT_PROTOCOL, 12, 17, "needs `bios_load_addr`", NULL);
 }
 
 static void test_names(void **state)
@@ -715,7 +746,8 @@ static void test_names(void **state)
 	(void)state;
 	assert_string_equal(vmcfg_emu_type_name(VMCFG_EMU_IVC_CHANNEL), "IVCChannel");
 	assert_string_equal(vmcfg_emu_type_name(0xE3), "VirtioConsole");
-	assert_null(vmcfg_emu_type_name(0x3));
+	assert_string_equal(vmcfg_emu_type_name(0x24), "X86Pit");
+	assert_null(vmcfg_emu_type_name(0x4));
 	assert_null(vmcfg_emu_type_name(0x100000002ull));
 	assert_int_equal(vmcfg_emu_type_cfg_arity(VMCFG_EMU_GPPT_REDISTRIBUTOR), 3);
 	assert_int_equal(vmcfg_emu_type_cfg_arity(VMCFG_EMU_GPPT_ITS), 1);
@@ -981,9 +1013,10 @@ static void test_image_pairs(void **state)
 	expect_one(BASE_OK KERNEL_OK "ramdisk_load_addr = 0x8800_0000\n" DEVICES_OK,
 		   VMCFG_R_PATH_WITHOUT_ADDR, 11, 21,
 		   "`kernel.ramdisk_load_addr` is given without `ramdisk_path`", NULL);
-	expect_one(BASE_OK KERNEL_OK "dtb_path = \"guest.dtb\"\n" DEVICES_OK,
-		   VMCFG_R_PATH_WITHOUT_ADDR, 11, 12,
-		   "`kernel.dtb_path` is given without `dtb_load_addr`", NULL);
+	/* A DTB path alone: axvmconfig 0.8's loader computes its address. */
+	load(&r, BASE_OK KERNEL_OK "dtb_path = \"guest.dtb\"\n" DEVICES_OK);
+	expect_clean(&r);
+	release(&r);
 	/* A DTB address alone: the hypervisor generates the DTB there. */
 	load(&r, BASE_OK KERNEL_OK "dtb_load_addr = 0x8000_0000\n" DEVICES_OK);
 	expect_clean(&r);
@@ -1441,6 +1474,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_cpu_lists),
 		cmocka_unit_test(test_image_pairs),
+		cmocka_unit_test(test_newest_keys),
 		cmocka_unit_test(test_device_region),
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_arguments),

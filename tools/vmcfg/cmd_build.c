@@ -44,8 +44,8 @@ static void build_usage(FILE *out)
 		"  --format FMT    text (default) or json\n"
 		"  --dump-pt       also print every page-table descriptor\n"
 		"  -h, --help      this text\n\n"
-		"exit status: 0 every VM built, 1 a VM has errors or failed to build,\n"
-		"2 usage error, unreadable file or unreadable image\n");
+		"exit status: 0 every VM built, 1 a VM or the system file has errors or a VM\n"
+		"failed to build, 2 usage error, unreadable file or unreadable image\n");
 }
 
 static const char *const image_names[4] = { "kernel", "bios", "dtb", "ramdisk" };
@@ -130,8 +130,10 @@ static void build_one(struct built *b, struct sim_host *host, const struct vmcfg
 	read_images(b, imgs, &n);
 	if (b->image_error)
 		return;
+	/* The devices the hypervisor builds through its factory (its vGIC), modelled. */
 	struct vmcfg_vm_create_opts co = { .arch = o->arch, .images = imgs, .image_count = n,
-				     .error = b->error, .error_size = sizeof b->error };
+					   .device_factory = vmcfg_vm_hv_model_factory,
+					   .error = b->error, .error_size = sizeof b->error };
 	sim_host_clear_log(host);
 	vmcfg_vm_create(b->file->config, sys, &host->hal, &co, &b->vm);
 	/* Keep the warnings (the error is in b->error already). */
@@ -616,6 +618,9 @@ int cmd_build(int argc, char **argv)
 		jkey_u64("],\"host_frames_in_use\":", sim_host_frames_in_use(&host));
 		jraw("}\n");
 	}
+	/* Errors of the system file itself (IVC channels, limits) fail the build too. */
+	if (rc == 0 && set.diags.errors)
+		rc = 1;
 	for (size_t i = 0; i < set.count; i++)
 		built_free(&built[i]);
 	sim_host_free(&host);

@@ -126,32 +126,28 @@ static void count_file_errors(struct vm_set *set)
 }
 
 /*
- * With a system file, its VMs are checked together (and against its
- * platform); without one, each VM file is checked alone, and one note says
- * what that leaves out.
+ * The VMs are checked together: with a system file against its platform
+ * and IVC channels; without one, the cross-VM rules that need neither
+ * (duplicate ids and names, host memory two VMs map, pCPUs two VMs pin)
+ * still run across the files given, and the library's note says which
+ * rules that leaves out.
  */
-static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, size_t n, bool system,
-		       bool note)
+static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, size_t n, bool note)
 {
 	struct vmcfg_check_opts check = { image_size, NULL, NULL };
 	if (set->host_dt)
 		return vmcfg_fdt_check(set->host_dt, set->system, specs, n, &check, &set->diags);
-	if (system) {
-		const struct vmcfg_platform *platform =
-			set->system && set->system->has_platform ? &set->system->platform : NULL;
-		return vmcfg_check_system(set->system, platform, specs, n, &check, &set->diags);
+	const struct vmcfg_platform *platform =
+		set->system && set->system->has_platform ? &set->system->platform : NULL;
+	if (!n && !set->system)
+		return 0;
+	int rc = vmcfg_check_system(set->system, platform, specs, n, &check, &set->diags);
+	if (!rc && !note) { /* the N0313 note is check's alone */
+		struct vmcfg_rule_levels lv = { { 0 } };
+		lv.of[VMCFG_R_PLATFORM_SKIPPED] = VMCFG_LEVEL_ALLOW;
+		vmcfg_diags_apply_levels(&set->diags, &lv);
 	}
-	for (size_t i = 0; i < n; i++) {
-		int rc = specs[i] ? vmcfg_check_vm(specs[i], NULL, &check, &set->diags) : 0;
-		if (rc)
-			return rc;
-	}
-	struct vmcfg_loc nowhere = { NULL, { 0, 0, 0, 0 } };
-	if (n && note && vmcfg_diag_add(&set->diags, VMCFG_R_PLATFORM_SKIPPED, nowhere, NULL,
-				"each VM was checked alone: rules across VMs need --system FILE, "
-				"rules against the host need a platform (--platform DT or a system file)"))
-		return VMCFG_ENOMEM;
-	return 0;
+	return rc;
 }
 
 /*
@@ -272,7 +268,7 @@ int vm_set_load_with(struct vm_set *set, char *const *paths, size_t n,
 			display_name(opts->system_path), set->system_text, set->system_len
 		};
 	if (!rc)
-		rc = check_specs(set, specs, n, opts->system_path != NULL, opts->note_skipped);
+		rc = check_specs(set, specs, n, opts->note_skipped);
 	free(specs);
 	if (rc)
 		goto out;
