@@ -13,6 +13,8 @@
 #include "vmcfg/base.h"
 #include "vmcfg/spec.h" /* enum vmcfg_file_kind: which format */
 
+VMCFG_BEGIN_DECLS
+
 /* JSON Schema dialects. */
 enum vmcfg_schema_draft {
 	VMCFG_SCHEMA_DRAFT_07 = 0, /* tuples as items: [..] + additionalItems (taplo, editors) */
@@ -71,5 +73,7 @@ size_t vmcfg_key_complete_names(enum vmcfg_file_kind kind, const struct vmcfg_ke
  */
 size_t vmcfg_key_complete_values(enum vmcfg_file_kind kind, const struct vmcfg_key_step *path,
 				 size_t depth, vmcfg_complete_fn fn, void *ud);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_DESCRIBE_H */

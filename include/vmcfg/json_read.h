@@ -11,6 +11,8 @@
 
 #include "vmcfg/base.h"
 
+VMCFG_BEGIN_DECLS
+
 #define VMCFG_JSON_MAX_DEPTH 64
 
 enum vmcfg_json_type {
@@ -53,5 +55,7 @@ const char *vmcfg_json_str(const struct vmcfg_json *v);
 
 /* Whether v is an integer number (see integer above); its value in *out. */
 bool vmcfg_json_int(const struct vmcfg_json *v, int64_t *out);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_JSON_READ_H */

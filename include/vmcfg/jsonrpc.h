@@ -11,6 +11,8 @@
 
 #include "vmcfg/base.h"
 
+VMCFG_BEGIN_DECLS
+
 /* The largest body vmcfg_jsonrpc_read accepts. */
 #define VMCFG_JSONRPC_MAX_BODY (64u << 20)
 
@@ -32,5 +34,7 @@ int vmcfg_jsonrpc_read(FILE *in, char **body, size_t *len);
  * and flushes. Returns 0 or VMCFG_EIO.
  */
 int vmcfg_jsonrpc_write(FILE *out, const char *body, size_t len);
+
+VMCFG_END_DECLS
 
 #endif /* VMCFG_JSONRPC_H */
