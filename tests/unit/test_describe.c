@@ -87,8 +87,9 @@ static void test_complete(void **state)
 
 	const struct vmcfg_key_step emu[] = { KEY("devices"), KEY("emu_devices"), AT(0), AT(4) };
 	memset(&s, 0, sizeof s);
-	assert_int_equal(vmcfg_key_complete_values(VMCFG_FILE_VM, emu, 4, collect, &s), 11);
+	assert_int_equal(vmcfg_key_complete_values(VMCFG_FILE_VM, emu, 4, collect, &s), 15);
 	assert_true(has(&s, "GPPTITS", "0x22"));
+	assert_true(has(&s, "FwCfg", "0x03")); /* axvmconfig 0.8's types too */
 	assert_true(has(&s, "VirtioConsole", "0xe3"));
 	assert_true(has(&s, "Dummy", "0x00")); /* not "0000" or "0" */
 	const struct vmcfg_key_step mode[] = { KEY("devices"), KEY("interrupt_mode") };
