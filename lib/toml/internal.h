@@ -168,6 +168,21 @@ struct parser {
 	struct buf keys;   /* parts of the keys being parsed (struct key_part) */
 	struct toml_table *root;
 	struct toml_table *cur; /* where key/value pairs go: the last header's table */
+
+	/*
+	 * Memory the document keeps (table.c). The table the statements
+	 * fill (the root, then each new [header] table) gathers its entries
+	 * in open_entries and gets one exact copy in the arena when the next
+	 * header closes it; tables that grow later double in the arena, and
+	 * the arrays they leave behind wait in spare (by log2 of their
+	 * capacity) for the next table that needs that many. Bare keys are
+	 * copied once per document: keys holds every copy, by hash.
+	 */
+	struct toml_table *open;
+	struct buf open_entries;
+	struct spare_entries *spare[32];
+	struct interned_key *keys_seen; /* open addressing, a power of two slots */
+	uint32_t keys_slots, keys_count;
 };
 
 static inline uint32_t offset_of(const struct parser *p, const unsigned char *at)
@@ -377,6 +392,15 @@ struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *k
  */
 int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
 		 struct vmcfg_toml_value **slot);
+/*
+ * Makes t (new, no entries yet) the table whose entries gather in the
+ * parser's scratch, after closing the previous one; 0 or VMCFG_ENOMEM.
+ */
+int vmcfg_tp_table_open(struct parser *p, struct toml_table *t);
+/* Gives the open table (if any) its exact entries in the arena; 0 or VMCFG_ENOMEM. */
+int vmcfg_tp_table_close(struct parser *p);
+/* Frees the parser's table scratch (the open entries and the key set). */
+void vmcfg_tp_table_scratch_free(struct parser *p);
 /* Appends an element to a [[name]] array and returns it in *slot. */
 int vmcfg_tp_aot_append(struct parser *p, struct vmcfg_toml_value *arr, struct vmcfg_toml_value **slot);
 

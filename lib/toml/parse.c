@@ -420,7 +420,7 @@ static int define_table(struct parser *p, struct toml_table *t, const struct key
 			return rc;
 		set_table(v, sub, hoff, hlen);
 		p->cur = sub;
-		return 0;
+		return vmcfg_tp_table_open(p, sub);
 	}
 	struct vmcfg_toml_value *v = &e->val;
 	if (v->type == VMCFG_TOML_TABLE && v->as.tab->kind == VMCFG_TOML_TABLE_IMPLICIT) {
@@ -494,7 +494,7 @@ static int define_aot_item(struct parser *p, struct toml_table *t, const struct 
 		return rc;
 	set_table(slot, item, hoff, hlen);
 	p->cur = item;
-	return 0;
+	return vmcfg_tp_table_open(p, item);
 }
 
 /* A [table] or [[array of tables]] header line. */
@@ -508,6 +508,9 @@ static int header(struct parser *p)
 	p->s += aot ? 2 : 1;
 	skip_ws(p);
 	p->keys.len = 0;
+	/* The previous table is complete unless a later header extends it (rare). */
+	if ((rc = vmcfg_tp_table_close(p)))
+		return rc;
 	if ((rc = parse_key(p)))
 		return rc;
 	size_t n = nparts(p);
@@ -556,8 +559,10 @@ static int parse_document(struct parser *p)
 {
 	for (;;) {
 		int rc = skip_blank(p);
-		if (rc || p->s == p->end)
+		if (rc)
 			return rc;
+		if (p->s == p->end)
+			return vmcfg_tp_table_close(p);
 		rc = *p->s == '[' ? header(p) : keyval(p);
 		if (rc)
 			return rc;
@@ -612,7 +617,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	struct vmcfg_toml_doc *doc = vmcfg_arena_zalloc(&arena, sizeof *doc, 16);
 	if (!doc)
 		rc = vmcfg_tp_fail_nomem(&p);
-	else if (!(p.root = p.cur = vmcfg_tp_table_new(&p, VMCFG_TOML_TABLE_ROOT, 0)))
+	else if (!(p.root = p.cur = p.open = vmcfg_tp_table_new(&p, VMCFG_TOML_TABLE_ROOT, 0)))
 		rc = VMCFG_ENOMEM;
 	else if (lines_add(&lines, alloc, offset_of(&p, p.s)))
 		rc = vmcfg_tp_fail_nomem(&p);
@@ -623,6 +628,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	vmcfg_tp_buf_free(&p.frames, alloc);
 	vmcfg_tp_buf_free(&p.str, alloc);
 	vmcfg_tp_buf_free(&p.keys, alloc);
+	vmcfg_tp_table_scratch_free(&p);
 	if (rc) {
 		vmcfg_tp_lines_free(&lines, alloc);
 		vmcfg_arena_release(&arena);
