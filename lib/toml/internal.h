@@ -135,7 +135,9 @@ struct mb_run {
 };
 
 struct vmcfg_toml_doc {
-	struct vmcfg_arena arena; /* everything but the line index */
+	struct vmcfg_arena arena; /* everything but the line index (unused when shared) */
+	bool shared_arena;        /* in the caller's arena (vmcfg_toml_options.arena) */
+	struct vmcfg_allocator alloc; /* the line index's */
 	struct toml_lines lines;
 	struct vmcfg_toml_value root;
 };

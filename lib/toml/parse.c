@@ -606,7 +606,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		p.s += 3; /* a byte-order mark; line 1 starts after it */
 	p.alloc = *alloc;
-	p.arena = &arena;
+	p.arena = opts && opts->arena ? opts->arena : &arena;
 	p.lines = &lines;
 	p.max_depth = opts && opts->max_depth ? opts->max_depth : VMCFG_TOML_MAX_DEPTH;
 	if (p.max_depth > UINT16_MAX)
@@ -614,7 +614,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	p.allow_u64 = opts && opts->allow_u64;
 
 	int rc = 0;
-	struct vmcfg_toml_doc *doc = vmcfg_arena_zalloc(&arena, sizeof *doc, 16);
+	struct vmcfg_toml_doc *doc = vmcfg_arena_zalloc(p.arena, sizeof *doc, 16);
 	if (!doc)
 		rc = vmcfg_tp_fail_nomem(&p);
 	else if (!(p.root = p.cur = p.open = vmcfg_tp_table_new(&p, VMCFG_TOML_TABLE_ROOT, 0)))
@@ -637,7 +637,9 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	doc->root.type = VMCFG_TOML_TABLE;
 	doc->root.as.tab = p.root;
 	doc->lines = lines;
-	doc->arena = arena; /* the arena now lives in memory it owns */
+	doc->alloc = *alloc;
+	doc->shared_arena = p.arena != &arena;
+	doc->arena = arena; /* the arena now lives in memory it owns (empty when shared) */
 	*out = doc;
 	return 0;
 }
@@ -647,8 +649,10 @@ void vmcfg_toml_free(struct vmcfg_toml_doc *doc)
 	if (!doc)
 		return;
 	struct vmcfg_arena arena = doc->arena; /* doc itself is in the arena */
-	vmcfg_tp_lines_free(&doc->lines, &arena.alloc);
-	vmcfg_arena_release(&arena);
+	struct vmcfg_allocator alloc = doc->alloc;
+	vmcfg_tp_lines_free(&doc->lines, &alloc);
+	if (!doc->shared_arena)
+		vmcfg_arena_release(&arena);
 }
 
 size_t vmcfg_toml_doc_bytes(const struct vmcfg_toml_doc *doc)

@@ -505,6 +505,45 @@ static void test_memory(void **state)
 	free(text);
 }
 
+/* Documents in the caller's arena: reset between documents, its chunks serve the next one. */
+static void test_shared_arena(void **state)
+{
+	(void)state;
+	struct vmcfg_counting_alloc st = { 0 };
+	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
+	struct vmcfg_arena arena;
+	vmcfg_arena_init(&arena, &a, 4096);
+	struct vmcfg_toml_options o = { .arena = &arena };
+	char text[8192];
+	size_t len = 0;
+	for (int i = 0; i < 200; i++)
+		len += (size_t)sprintf(text + len, "k%d = \"value %d\"\n", i, i);
+
+	size_t held = 0;
+	for (int round = 0; round < 3; round++) {
+		struct vmcfg_toml_doc *doc = NULL;
+		assert_int_equal(vmcfg_toml_parse(text, len, &a, &o, &doc, NULL), 0);
+		const struct vmcfg_toml_value *r = vmcfg_toml_root(doc);
+		const char *sv;
+		size_t n;
+		assert_int_equal(vmcfg_toml_get_string(vmcfg_toml_table_get(r, "k199", 4), &sv, &n), 0);
+		assert_string_equal(sv, "value 199");
+		vmcfg_toml_free(doc);
+		if (round == 0)
+			held = arena.bytes;
+		assert_true(held > 0);
+		assert_int_equal(arena.bytes, held); /* no chunk obtained after the first document */
+		vmcfg_arena_reset(&arena);
+	}
+	/* A failed parse leaves its allocations to the arena's owner. */
+	struct vmcfg_toml_doc *bad = NULL;
+	assert_int_equal(vmcfg_toml_parse("a = 1\na = 2\n", 12, &a, &o, &bad, NULL), VMCFG_ESYNTAX);
+	assert_null(bad);
+	vmcfg_arena_release(&arena);
+	assert_int_equal(arena.bytes, 0);
+	assert_int_equal(st.in_use, 0);
+}
+
 static void test_datetimes(void **state)
 {
 	(void)state;
@@ -639,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_memory),
+		cmocka_unit_test(test_shared_arena),
 		cmocka_unit_test(test_datetimes),
 		cmocka_unit_test(test_invalid_args),
 		cmocka_unit_test(test_allocation_failures),
