@@ -119,9 +119,27 @@ struct toml_table {
 #define TABLE_LINEAR_MAX 8
 
 /* Where lines and multi-byte characters start (lines.c). */
+/*
+ * Line starts take about a byte per line: line i is recorded as its
+ * distance from line i - 1 (uint8_t, LINE_LONG when 255 or more, its start
+ * then in longs), and every LINE_BLOCK-th line's start in full in blocks,
+ * where a lookup's binary search lands before walking at most a block.
+ */
+#define LINE_BLOCK 64
+#define LINE_LONG 255
 struct toml_lines {
-	struct buf starts; /* uint32_t: offset of line 1, 2, … */
+	struct buf deltas; /* uint8_t per line (0 for a block's first line) */
+	struct buf blocks; /* uint32_t: start of line 1, 1 + LINE_BLOCK, … */
+	struct buf longs;  /* struct long_line, by line */
 	struct buf runs;   /* struct mb_run, by offset */
+	uint32_t count;    /* lines recorded */
+	uint32_t last;     /* start of the last one */
+};
+
+/* A line that starts LINE_LONG bytes or more after the previous one. */
+struct long_line {
+	uint32_t index; /* 0-based */
+	uint32_t start;
 };
 
 /*
@@ -206,9 +224,11 @@ uint32_t vmcfg_tp_lines_start(const struct toml_lines *l, uint32_t off, uint32_t
 /* Records that a line starts at offset start (just after a '\n'). */
 static inline int lines_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start)
 {
-	if (l->starts.cap - l->starts.len >= sizeof(uint32_t)) {
-		memcpy((char *)l->starts.data + l->starts.len, &start, sizeof start);
-		l->starts.len += sizeof start;
+	uint32_t d = start - l->last;
+	if (l->count % LINE_BLOCK != 0 && d < LINE_LONG && l->deltas.len < l->deltas.cap) {
+		((uint8_t *)l->deltas.data)[l->deltas.len++] = (uint8_t)d;
+		l->count++;
+		l->last = start;
 		return 0;
 	}
 	return vmcfg_tp_lines_grow_add(l, a, start);

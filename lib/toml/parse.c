@@ -597,7 +597,8 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 		return early_error(p.err, VMCFG_ELIMIT, "input of 4 GiB or more", 1);
 
 	struct vmcfg_arena arena;
-	struct toml_lines lines = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct toml_lines lines;
+	memset(&lines, 0, sizeof lines);
 	/* Small documents get small chunks: a document needs about twice its size. */
 	vmcfg_arena_init(&arena, alloc, len < 512 ? 1024 : len < 32768 ? 2 * len : 65536);
 	p.text = (const unsigned char *)(text ? text : "");
@@ -657,5 +658,7 @@ void vmcfg_toml_free(struct vmcfg_toml_doc *doc)
 
 size_t vmcfg_toml_doc_bytes(const struct vmcfg_toml_doc *doc)
 {
-	return doc ? doc->arena.bytes + doc->lines.starts.cap + doc->lines.runs.cap : 0;
+	return doc ? doc->arena.bytes + doc->lines.deltas.cap + doc->lines.blocks.cap +
+			     doc->lines.longs.cap + doc->lines.runs.cap
+		   : 0;
 }

@@ -544,6 +544,55 @@ static void test_shared_arena(void **state)
 	assert_int_equal(st.in_use, 0);
 }
 
+/* The line index: about a byte per line, exact positions after long lines and across blocks. */
+static void test_line_index(void **state)
+{
+	(void)state;
+	size_t cap = 1 << 20, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	for (int i = 0; i < 100000; i++) /* blank and comment lines: the index is all there is */
+		text[len++] = i % 2 ? '\n' : '#', text[len++] = '\n';
+	struct vmcfg_toml_doc *doc = parse_opts(text, len, NULL);
+	assert_true(vmcfg_toml_doc_bytes(doc) < 3 * 150000); /* 150,000 lines; 4 bytes each before */
+	vmcfg_toml_free(doc);
+
+	/* Keys after lines of 1, 254, 255, 300 and 70,000 bytes, some blocks apart. */
+	static const size_t widths[] = { 1, 254, 255, 300, 70000, 3, 255 };
+	len = 0;
+	unsigned line = 1;
+	for (size_t w = 0; w < sizeof widths / sizeof *widths; w++) {
+		for (int k = 0; k < 70; k++, line++)
+			len += (size_t)sprintf(text + len, "#\n");
+		text[len++] = '#';
+		memset(text + len, 'x', widths[w] - 1);
+		len += widths[w] - 1;
+		text[len++] = '\n';
+		line++;
+		len += (size_t)sprintf(text + len, "k%zu =  %zu\n", w, w);
+		line++;
+	}
+	doc = parse_opts(text, len, NULL);
+	const struct vmcfg_toml_value *r = vmcfg_toml_root(doc);
+	for (size_t w = 0; w < sizeof widths / sizeof *widths; w++) {
+		struct vmcfg_toml_key key;
+		const struct vmcfg_toml_value *v = vmcfg_toml_table_at(doc, r, w, &key);
+		assert_int_equal(key.span.line, (w + 1) * 72);
+		assert_int_equal(key.span.col, 1);
+		struct vmcfg_span sp = vmcfg_toml_value_span(doc, v);
+		assert_int_equal(sp.line, (w + 1) * 72);
+		assert_int_equal(sp.col, 7);
+	}
+	assert_int_equal(line, 7 * 72 + 1);
+	vmcfg_toml_free(doc);
+	/* An error after them: "k7 = ?" on the next line, at col 6. */
+	len += (size_t)sprintf(text + len, "k7 = ?\n");
+	struct vmcfg_toml_error e = parse_fail_opts(text, len, NULL, VMCFG_ESYNTAX);
+	assert_int_equal(e.span.line, 7 * 72 + 1);
+	assert_int_equal(e.span.col, 6);
+	free(text);
+}
+
 static void test_datetimes(void **state)
 {
 	(void)state;
@@ -679,6 +728,7 @@ int main(void)
 		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_shared_arena),
+		cmocka_unit_test(test_line_index),
 		cmocka_unit_test(test_datetimes),
 		cmocka_unit_test(test_invalid_args),
 		cmocka_unit_test(test_allocation_failures),
