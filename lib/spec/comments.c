@@ -180,6 +180,8 @@ static bool same_line(const char *text, size_t from, size_t to)
 static int place_all(struct vmcfg_arena *arena, const char *text, struct spec_comment *comments,
 		     size_t count, const struct spec_line *lines, size_t n)
 {
+	if (!count)
+		return 0; /* nothing to place: spare the sorting */
 	size_t placed = 0;
 	for (size_t k = 0; k < n; k++)
 		placed += lines[k].placed;

@@ -125,7 +125,7 @@ struct toml_table {
  * then in longs), and every LINE_BLOCK-th line's start in full in blocks,
  * where a lookup's binary search lands before walking at most a block.
  */
-#define LINE_BLOCK 64
+#define LINE_BLOCK 32
 #define LINE_LONG 255
 struct toml_lines {
 	struct buf deltas; /* uint8_t per line (0 for a block's first line) */
