@@ -51,7 +51,7 @@ def main():
     args = ap.parse_args()
     tools = [("vmcfg fmt", lambda f: [args.vmcfg, "fmt", f], True)]
     if args.taplo:
-        tools.append(("taplo fmt --stdin-filepath", None, False))
+        tools.append(("taplo fmt - (stdin)", None, False))
     head = ("tool", "file", "bytes", "instructions", "page faults", "time (median)",
             "peak RSS", "commented ÷ plain (instructions / time)")
     print("| " + " | ".join(head) + " |")
