@@ -144,7 +144,7 @@ static struct vmcfg_toml_doc *reparse(const char *text, size_t len, const struct
 {
 	char buf[128];
 	struct vmcfg_toml_doc *doc = NULL;
-	struct vmcfg_toml_options opts = { 0, true };
+	struct vmcfg_toml_options opts = { .max_depth = 0, .allow_u64 = true };
 	CHECK(len + 4 <= sizeof buf);
 	memcpy(buf, "x = ", 4);
 	memcpy(buf + 4, text, len);
@@ -463,7 +463,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint32_t depths[8] = { 0, 1, 2, 3, 4, 8, 16, 64 };
 	uint8_t sel = size ? data[0] : 0;
-	struct vmcfg_toml_options opts = { depths[(sel >> 2) & 7], (sel >> 1) & 1 };
+	struct vmcfg_toml_options opts = { .max_depth = depths[(sel >> 2) & 7],
+					   .allow_u64 = (sel >> 1) & 1 };
 	struct ctx c;
 	struct vmcfg_toml_error err;
 	struct vmcfg_toml_doc *doc = (struct vmcfg_toml_doc *)&c; /* must be overwritten */

@@ -3,6 +3,15 @@
  * Throughput of vmcfg's TOML parser, for bench/toml/run_bench.py.
  *
  *   bench_toml [--min-time SECONDS] [--min-iters N] FILE...
+ *   bench_toml --plain N [--arena] FILE...
+ *
+ * --plain N parses each file N times with the host allocator and prints
+ * one line: "parser=vmcfg plain=N", then for each round k its wall-clock
+ * time and minor page faults (parsek_s=, parsek_faults=); N = 0 reads the
+ * files only, so that bench/toml/measure.py can count a parse's
+ * instructions as the difference between two whole processes. --arena parses into one
+ * vmcfg_arena that is reset between documents (vmcfg_toml_options.arena):
+ * the library's own way to keep its memory warm.
  *
  * Reads every FILE into memory first. One iteration parses each file in
  * turn and frees its document; iterations repeat until both --min-time
@@ -13,6 +22,7 @@
  * the other parsers'), the counting allocator's peak for one document and
  * the peak RSS (VmHWM, see max_rss_kb) before and after parsing.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,13 +114,48 @@ static void walk(const struct vmcfg_toml_doc *doc, const struct vmcfg_toml_value
 	fp->leaves++;
 }
 
+/* --plain: n parses of each input and nothing else; 0 on success. */
+static int plain_run(const struct input *in, size_t nin, long n, bool use_arena)
+{
+	struct vmcfg_arena arena;
+	struct vmcfg_toml_options opts = { .arena = use_arena ? &arena : NULL };
+	vmcfg_arena_init(&arena, &vmcfg_host_allocator, 0);
+	printf("parser=vmcfg plain=%ld", n);
+	for (long k = 0; k < n; k++) {
+		struct rusage r0, r1;
+		getrusage(RUSAGE_SELF, &r0);
+		double t0 = now();
+		for (size_t i = 0; i < nin; i++) {
+			struct vmcfg_toml_doc *doc;
+			if (vmcfg_toml_parse(in[i].data, in[i].len, &vmcfg_host_allocator, &opts, &doc,
+					     NULL) != 0)
+				return 1;
+			vmcfg_toml_free(doc);
+			vmcfg_arena_reset(&arena);
+		}
+		double t1 = now();
+		getrusage(RUSAGE_SELF, &r1);
+		printf(" parse%ld_s=%.6f parse%ld_faults=%ld", k, t1 - t0, k, r1.ru_minflt - r0.ru_minflt);
+	}
+	vmcfg_arena_release(&arena);
+	printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double min_time = 1.0;
-	long min_iters = 5;
+	long min_iters = 5, plain = -1;
+	bool use_arena = false;
 	int first = 1;
+	while (first < argc && strcmp(argv[first], "--arena") == 0) {
+		use_arena = true;
+		first++;
+	}
 	while (first + 1 < argc && strncmp(argv[first], "--", 2) == 0) {
-		if (strcmp(argv[first], "--min-time") == 0)
+		if (strcmp(argv[first], "--plain") == 0)
+			plain = atol(argv[first + 1]);
+		else if (strcmp(argv[first], "--min-time") == 0)
 			min_time = atof(argv[first + 1]);
 		else if (strcmp(argv[first], "--min-iters") == 0)
 			min_iters = atol(argv[first + 1]);
@@ -135,6 +180,8 @@ int main(int argc, char **argv)
 		}
 		total += in[i].len;
 	}
+	if (plain >= 0)
+		return plain_run(in, nin, plain, use_arena);
 	long rss_base = max_rss_kb();
 
 	struct vmcfg_counting_alloc st;

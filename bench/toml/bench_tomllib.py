@@ -3,6 +3,7 @@
 """Throughput of Python's tomllib, for bench/toml/run_bench.py.
 
     bench_tomllib.py [--min-time SECONDS] [--min-iters N] FILE...
+    bench_tomllib.py --plain N FILE...   (N parses, nothing else: measure.py)
 
 Same protocol and output as bench_toml.c: all files are read into memory as
 bytes first; one iteration decodes each (as "utf-8-sig": TOML allows a
@@ -49,6 +50,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--min-time", type=float, default=1.0)
     ap.add_argument("--min-iters", type=int, default=5)
+    ap.add_argument("--plain", type=int, default=-1,
+                    help="N parses of each file and nothing else (bench/toml/measure.py)")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
 
@@ -57,6 +60,18 @@ def main():
         with open(p, "rb") as f:
             data.append(f.read())
     total = sum(len(d) for d in data)
+    if args.plain >= 0:
+        line = f"parser=tomllib plain={args.plain}"
+        for k in range(args.plain):
+            f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            t0 = time.perf_counter()
+            for d in data:
+                tomllib.loads(d.decode("utf-8-sig"))
+            t1 = time.perf_counter()
+            f1 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            line += f" parse{k}_s={t1 - t0:.6f} parse{k}_faults={f1 - f0}"
+        print(line)
+        return 0
     rss_base = max_rss_kb()
 
     times = []

@@ -100,10 +100,12 @@ static long max_rss_kb()
 int main(int argc, char **argv)
 {
 	double min_time = 1.0;
-	long min_iters = 5;
+	long min_iters = 5, plain = -1;
 	int first = 1;
 	while (first + 1 < argc && std::strncmp(argv[first], "--", 2) == 0) {
-		if (!std::strcmp(argv[first], "--min-time"))
+		if (!std::strcmp(argv[first], "--plain"))
+			plain = std::atol(argv[first + 1]);
+		else if (!std::strcmp(argv[first], "--min-time"))
 			min_time = std::atof(argv[first + 1]);
 		else if (!std::strcmp(argv[first], "--min-iters"))
 			min_iters = std::atol(argv[first + 1]);
@@ -128,6 +130,23 @@ int main(int argc, char **argv)
 		ss << f.rdbuf();
 		in.push_back(ss.str());
 		total += in.back().size();
+	}
+	if (plain >= 0) { /* --plain N: N parses of each file, nothing else (bench/toml/measure.py) */
+		std::printf("parser=toml++ plain=%ld", plain);
+		for (long k = 0; k < plain; k++) {
+			struct rusage r0, r1;
+			getrusage(RUSAGE_SELF, &r0);
+			auto t0 = std::chrono::steady_clock::now();
+			for (const auto &doc : in)
+				toml::table t = toml::parse(std::string_view(doc));
+			auto t1 = std::chrono::steady_clock::now();
+			getrusage(RUSAGE_SELF, &r1);
+			std::printf(" parse%ld_s=%.6f parse%ld_faults=%ld", k,
+				    std::chrono::duration<double>(t1 - t0).count(), k,
+				    r1.ru_minflt - r0.ru_minflt);
+		}
+		std::printf("\n");
+		return 0;
 	}
 	std::vector<double> times;
 	times.reserve(1 << 16);

@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: MIT
 """Writes a large TOML file shaped like real AxVisor VM configs, deterministically.
 
-    gen_configs.py OUT [--size BYTES] [--seed N]
+    gen_configs.py OUT [--size BYTES] [--seed N] [--dense]
 
 Each VM N becomes [vmN.base], [vmN.kernel] and [vmN.devices] tables with the
 keys, value kinds and comments of tests/data/axvisor-configs/*.toml: ids, names,
 cpu lists, hex integers grouped with '_', path strings, memory_regions and
 device lists as arrays of arrays of hex integers (one-line and exploded
 forms), empty arrays and commented-out entries. The same seed and size give
-the same bytes.
+the same bytes. --dense writes the same VMs without comments, blank lines
+and indentation (as many as fill the size): values only, the parser's
+worst case for memory per input byte.
 """
 import argparse
 import random
@@ -140,17 +142,30 @@ def vm(rng, n):
     return "".join(out)
 
 
+def densify(text):
+    """The VM's text without comments, blank lines and indentation (no '#' is inside a string)."""
+    out = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line + "\n")
+    return "".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out")
     ap.add_argument("--size", type=int, default=10 * 1024 * 1024, help="target bytes")
     ap.add_argument("--seed", type=int, default=20240527)
+    ap.add_argument("--dense", action="store_true", help="no comments, blank lines, indentation")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     parts, total, n = [], 0, 0
     while total < args.size:
         n += 1
         s = vm(rng, n)
+        if args.dense:
+            s = densify(s)
         parts.append(s)
         total += len(s)
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:

@@ -93,13 +93,20 @@ struct vmcfg_allocator {
 /*
  * An arena: bump allocation from chunks obtained from an allocator, all
  * freed at once. Nothing is freed individually. Not thread-safe.
+ *
+ * For an embedder that handles many documents one after the other (a
+ * language server, a check of many VM files), vmcfg_arena_reset empties
+ * the arena but keeps its chunks, which the next allocations reuse: the
+ * memory is obtained (and, on a host, faulted in) once rather than for
+ * every document.
  */
 struct vmcfg_arena_chunk;
 struct vmcfg_arena {
 	struct vmcfg_allocator alloc;
-	struct vmcfg_arena_chunk *head; /* newest chunk */
-	size_t chunk_size;              /* default size of a new chunk */
-	size_t bytes;                   /* bytes obtained from the allocator */
+	struct vmcfg_arena_chunk *head;  /* newest chunk */
+	size_t chunk_size;               /* default size of a new chunk */
+	size_t bytes;                    /* bytes obtained from the allocator (held, spare included) */
+	struct vmcfg_arena_chunk *spare; /* chunks emptied by vmcfg_arena_reset, for reuse */
 };
 
 /*
@@ -123,6 +130,14 @@ char *vmcfg_arena_strndup(struct vmcfg_arena *arena, const char *s, size_t len);
 
 /* Returns every chunk to the allocator; the arena is empty and reusable. */
 void vmcfg_arena_release(struct vmcfg_arena *arena);
+
+/*
+ * Empties the arena but keeps its chunks: everything allocated from it is
+ * gone, and later allocations reuse the chunks (a chunk at least as large
+ * as a request) before asking the allocator for more. bytes is unchanged;
+ * vmcfg_arena_release still frees everything. Cannot fail.
+ */
+void vmcfg_arena_reset(struct vmcfg_arena *arena);
 
 /*
  * Formats into buf (always NUL-terminated when size > 0) and returns the

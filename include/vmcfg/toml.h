@@ -67,6 +67,17 @@ struct vmcfg_toml_options {
 	 * through vmcfg_toml_get_u64(); vmcfg_toml_get_int() then fails with VMCFG_ERANGE.
 	 */
 	bool allow_u64;
+	/*
+	 * NULL: the document gets an arena of its own, which vmcfg_toml_free
+	 * releases. Otherwise the document's nodes, tables and strings are
+	 * allocated in this arena, which must outlive the document:
+	 * vmcfg_toml_free then frees only what lies outside it (the line
+	 * index, from alloc), and the caller reclaims the rest with
+	 * vmcfg_arena_reset (keeping the chunks for the next document) or
+	 * vmcfg_arena_release, after freeing the document. A failed parse may
+	 * leave allocations in the arena until then.
+	 */
+	struct vmcfg_arena *arena;
 };
 
 /* What went wrong, for people: "expected '=' after key \"cpu_num\"". */
@@ -92,7 +103,10 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 /* Frees the document and everything in it. NULL is allowed. */
 void vmcfg_toml_free(struct vmcfg_toml_doc *doc);
 
-/* Bytes the document holds from its allocator (for memory accounting). */
+/*
+ * Bytes the document holds from its allocator (for memory accounting); in
+ * a caller's arena (vmcfg_toml_options.arena), only the line index.
+ */
 size_t vmcfg_toml_doc_bytes(const struct vmcfg_toml_doc *doc);
 
 /* The root table; never NULL for a parsed document. */

@@ -19,6 +19,7 @@ void vmcfg_arena_init(struct vmcfg_arena *arena, const struct vmcfg_allocator *a
 	arena->head = NULL;
 	arena->chunk_size = chunk_size ? chunk_size : 64 * 1024;
 	arena->bytes = 0;
+	arena->spare = NULL;
 }
 
 static void *chunk_data(struct vmcfg_arena_chunk *c)
@@ -42,12 +43,23 @@ void *vmcfg_arena_alloc(struct vmcfg_arena *arena, size_t size, size_t align)
 	if (size > SIZE_MAX - HDR - 16)
 		return NULL;
 	size_t want = size > arena->chunk_size ? size : arena->chunk_size;
-	struct vmcfg_arena_chunk *n = arena->alloc.fn(arena->alloc.ud, NULL, 0, HDR + want);
-	if (!n)
-		return NULL;
-	n->size = want;
+	/* The smallest kept chunk that fits (already obtained and touched), so that big ones stay for big requests. */
+	struct vmcfg_arena_chunk *n = NULL, **best = NULL;
+	for (struct vmcfg_arena_chunk **link = &arena->spare; *link; link = &(*link)->next)
+		if ((*link)->size >= size && (!best || (*link)->size < (*best)->size))
+			best = link;
+	if (best) {
+		n = *best;
+		*best = n->next;
+		want = n->size;
+	} else {
+		n = arena->alloc.fn(arena->alloc.ud, NULL, 0, HDR + want);
+		if (!n)
+			return NULL;
+		n->size = want;
+		arena->bytes += HDR + want;
+	}
 	n->used = size;
-	arena->bytes += HDR + want;
 	/*
 	 * An oversized request gets its own chunk behind the current one, so
 	 * the space left in the current chunk is not wasted.
@@ -83,14 +95,33 @@ char *vmcfg_arena_strndup(struct vmcfg_arena *arena, const char *s, size_t len)
 	return p;
 }
 
-void vmcfg_arena_release(struct vmcfg_arena *arena)
+static void free_chunks(struct vmcfg_arena *arena, struct vmcfg_arena_chunk *c)
 {
-	struct vmcfg_arena_chunk *c = arena->head;
 	while (c) {
 		struct vmcfg_arena_chunk *next = c->next;
 		arena->alloc.fn(arena->alloc.ud, c, HDR + c->size, 0);
 		c = next;
 	}
+}
+
+void vmcfg_arena_release(struct vmcfg_arena *arena)
+{
+	free_chunks(arena, arena->head);
+	free_chunks(arena, arena->spare);
 	arena->head = NULL;
+	arena->spare = NULL;
 	arena->bytes = 0;
+}
+
+void vmcfg_arena_reset(struct vmcfg_arena *arena)
+{
+	struct vmcfg_arena_chunk *c = arena->head;
+	while (c) {
+		struct vmcfg_arena_chunk *next = c->next;
+		c->used = 0;
+		c->next = arena->spare;
+		arena->spare = c;
+		c = next;
+	}
+	arena->head = NULL;
 }

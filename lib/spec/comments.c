@@ -94,61 +94,145 @@ static size_t scan(const char *text, size_t len, struct spec_comment *out, size_
 	return n;
 }
 
-/* Rule 1: the innermost one-line value around offset o, or n. */
-static size_t holder(const struct spec_line *lines, size_t n, size_t o)
+/*
+ * Placement is a sweep: comments are found in source order, so each rule
+ * is answered by walking the lines once in the order that rule needs
+ * (sorted by start or by end) alongside the comments, with a heap for the
+ * innermost holder. O((comments + lines) log lines) instead of scanning
+ * every line per comment; ties go to the lowest line index, as a linear
+ * scan for a strict improvement would choose.
+ */
+
+/* Line index order by (key, index); merge sort into tmp, stable and O(n log n). */
+static void sort_by(size_t *idx, size_t *tmp, size_t count, const struct spec_line *lines,
+		    bool by_end)
 {
-	size_t best = n;
-	for (size_t k = 0; k < n; k++) {
-		const struct spec_line *l = &lines[k];
-		if (l->placed && l->holds && l->start < o && o < l->end &&
-		    (best == n || l->end - l->start < lines[best].end - lines[best].start))
-			best = k;
+	for (size_t width = 1; width < count; width *= 2) {
+		for (size_t lo = 0; lo < count; lo += 2 * width) {
+			size_t mid = lo + width < count ? lo + width : count;
+			size_t hi = mid + width < count ? mid + width : count;
+			size_t a = lo, b = mid, o = lo;
+			while (a < mid && b < hi) {
+				size_t ka = by_end ? lines[idx[a]].end : lines[idx[a]].start;
+				size_t kb = by_end ? lines[idx[b]].end : lines[idx[b]].start;
+				tmp[o++] = kb < ka ? idx[b++] : idx[a++];
+			}
+			while (a < mid)
+				tmp[o++] = idx[a++];
+			while (b < hi)
+				tmp[o++] = idx[b++];
+		}
+		memcpy(idx, tmp, count * sizeof *idx);
 	}
-	return best;
 }
 
-/* Rule 2: the line whose value ends last before offset o on o's own source line, or n. */
-static size_t ended_on_line(const char *text, const struct spec_line *lines, size_t n, size_t o)
+/* Heap of holding lines, innermost (shortest, then lowest index) on top. */
+static bool inner(const struct spec_line *lines, size_t a, size_t b)
 {
-	size_t best = n;
+	size_t la = lines[a].end - lines[a].start, lb = lines[b].end - lines[b].start;
+	return la < lb || (la == lb && a < b);
+}
+
+static void heap_push(size_t *heap, size_t *size, const struct spec_line *lines, size_t k)
+{
+	size_t i = (*size)++;
+	while (i > 0 && inner(lines, k, heap[(i - 1) / 2])) {
+		heap[i] = heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	heap[i] = k;
+}
+
+static void heap_pop(size_t *heap, size_t *size, const struct spec_line *lines)
+{
+	size_t k = heap[--*size], i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= *size)
+			break;
+		if (c + 1 < *size && inner(lines, heap[c + 1], heap[c]))
+			c++;
+		if (!inner(lines, heap[c], k))
+			break;
+		heap[i] = heap[c];
+		i = c;
+	}
+	if (*size)
+		heap[i] = k;
+}
+
+/* Whether text[from .. to) holds no newline (scanned backwards from to: one source line). */
+static bool same_line(const char *text, size_t from, size_t to)
+{
+	while (to > from)
+		if (text[--to] == '\n')
+			return false;
+	return true;
+}
+
+/*
+ * Sets owner and trailing of comments[0 .. count) (in source order):
+ *   1. holder: the innermost placed, holding line with start < o < end;
+ *   2. (not full_line) the placed line with the greatest end <= o, when no
+ *      newline lies between that end and o;
+ *   3-5. the placed line with the least start > o; the head when no placed
+ *      line starts before o; the tail when none starts after.
+ */
+static int place_all(struct vmcfg_arena *arena, const char *text, struct spec_comment *comments,
+		     size_t count, const struct spec_line *lines, size_t n)
+{
+	if (!count)
+		return 0; /* nothing to place: spare the sorting */
+	size_t placed = 0;
 	for (size_t k = 0; k < n; k++)
-		if (lines[k].placed && lines[k].end <= o && (best == n || lines[k].end > lines[best].end))
-			best = k;
-	return best < n && count_newlines(text, lines[best].end, o) == 0 ? best : n;
-}
+		placed += lines[k].placed;
+	size_t *by_start = vmcfg_arena_alloc(arena, placed * sizeof(size_t) + 1, 16);
+	size_t *by_end = vmcfg_arena_alloc(arena, placed * sizeof(size_t) + 1, 16);
+	size_t *tmp = vmcfg_arena_alloc(arena, placed * sizeof(size_t) + 1, 16);
+	size_t *heap = vmcfg_arena_alloc(arena, placed * sizeof(size_t) + 1, 16);
+	if (!by_start || !by_end || !tmp || !heap)
+		return VMCFG_ENOMEM;
+	for (size_t k = 0, j = 0; k < n; k++)
+		if (lines[k].placed)
+			by_start[j] = by_end[j] = k, j++;
+	sort_by(by_start, tmp, placed, lines, false);
+	sort_by(by_end, tmp, placed, lines, true);
 
-/* Rules 3 to 5: the owner of a comment that is above a line, at offset o. */
-static size_t next_line(const struct spec_line *lines, size_t n, size_t o)
-{
-	size_t best = n;
-	bool any_before = false;
-	for (size_t k = 0; k < n; k++) {
-		if (!lines[k].placed)
+	size_t hs = 0, heaped = 0; /* lines of by_start with start < o went through the heap */
+	size_t ended = 0, last = n;  /* by_end[0 .. ended) end <= o; last: greatest end, lowest index */
+	size_t after = 0;            /* by_start[after] is the first with start > o */
+	for (size_t i = 0; i < count; i++) {
+		struct spec_comment *c = &comments[i];
+		size_t o = c->offset;
+
+		for (; heaped < placed && lines[by_start[heaped]].start < o; heaped++)
+			if (lines[by_start[heaped]].holds)
+				heap_push(heap, &hs, lines, by_start[heaped]);
+		/* offsets only grow: a line that ends at or before o holds no later comment */
+		while (hs && lines[heap[0]].end <= o)
+			heap_pop(heap, &hs, lines);
+		if (hs) {
+			c->owner = heap[0];
 			continue;
-		any_before = any_before || lines[k].start < o;
-		if (lines[k].start > o && (best == n || lines[k].start < lines[best].start))
-			best = k;
-	}
-	if (!any_before)
-		return SPEC_COMMENT_HEAD;
-	return best < n ? best : SPEC_COMMENT_TAIL;
-}
+		}
 
-static void place(const char *text, struct spec_comment *c, const struct spec_line *lines,
-		  size_t n)
-{
-	size_t k = holder(lines, n, c->offset);
-	if (k < n) {
-		c->owner = k;
-		return;
+		for (; ended < placed && lines[by_end[ended]].end <= o; ended++)
+			if (last == n || lines[by_end[ended]].end > lines[last].end)
+				last = by_end[ended];
+		if (!c->full_line && last < n && same_line(text, lines[last].end, o)) {
+			c->owner = last;
+			c->trailing = true;
+			continue;
+		}
+
+		while (after < placed && lines[by_start[after]].start <= o)
+			after++;
+		if (placed == 0 || lines[by_start[0]].start >= o)
+			c->owner = SPEC_COMMENT_HEAD;
+		else
+			c->owner = after < placed ? by_start[after] : SPEC_COMMENT_TAIL;
 	}
-	k = c->full_line ? n : ended_on_line(text, lines, n, c->offset);
-	if (k < n) {
-		c->owner = k;
-		c->trailing = true;
-		return;
-	}
-	c->owner = next_line(lines, n, c->offset);
+	return 0;
 }
 
 /* Group number of an owner: the head first, then the lines, then the tail. */
@@ -174,10 +258,11 @@ int vmcfg_spec_comment_plan_build(struct spec_comment_plan *plan, struct vmcfg_a
 	scan(text, len, plan->comments, count);
 
 	/* A counting sort by owner keeps the source order within each group. */
-	for (size_t i = 0; i < count; i++) {
-		place(text, &plan->comments[i], lines, n);
+	int rc = place_all(arena, text, plan->comments, count, lines, n);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < count; i++)
 		plan->first[group_of(plan->comments[i].owner, n) + 1]++;
-	}
 	for (size_t g = 0; g < groups; g++) {
 		plan->first[g + 1] += plan->first[g];
 		next[g] = plan->first[g];

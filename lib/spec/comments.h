@@ -21,8 +21,9 @@
  *      written (an unknown key, dropped with a warning) go to the next key;
  *   5. otherwise (after the last line): at the end of the file.
  * The canonical output places every comment where these rules find it
- * again, so formatting is idempotent. Cost: O(comments x lines), fine for
- * files of a few hundred lines.
+ * again, so formatting is idempotent. Cost: O((comments + lines) log lines)
+ * time (one sweep per rule over the lines sorted by source offset) and
+ * O(comments + lines) memory.
  */
 #ifndef VMCFG_LIB_SPEC_COMMENTS_H
 #define VMCFG_LIB_SPEC_COMMENTS_H

@@ -119,9 +119,27 @@ struct toml_table {
 #define TABLE_LINEAR_MAX 8
 
 /* Where lines and multi-byte characters start (lines.c). */
+/*
+ * Line starts take about a byte per line: line i is recorded as its
+ * distance from line i - 1 (uint8_t, LINE_LONG when 255 or more, its start
+ * then in longs), and every LINE_BLOCK-th line's start in full in blocks,
+ * where a lookup's binary search lands before walking at most a block.
+ */
+#define LINE_BLOCK 32
+#define LINE_LONG 255
 struct toml_lines {
-	struct buf starts; /* uint32_t: offset of line 1, 2, … */
+	struct buf deltas; /* uint8_t per line (0 for a block's first line) */
+	struct buf blocks; /* uint32_t: start of line 1, 1 + LINE_BLOCK, … */
+	struct buf longs;  /* struct long_line, by line */
 	struct buf runs;   /* struct mb_run, by offset */
+	uint32_t count;    /* lines recorded */
+	uint32_t last;     /* start of the last one */
+};
+
+/* A line that starts LINE_LONG bytes or more after the previous one. */
+struct long_line {
+	uint32_t index; /* 0-based */
+	uint32_t start;
 };
 
 /*
@@ -135,7 +153,9 @@ struct mb_run {
 };
 
 struct vmcfg_toml_doc {
-	struct vmcfg_arena arena; /* everything but the line index */
+	struct vmcfg_arena arena; /* everything but the line index (unused when shared) */
+	bool shared_arena;        /* in the caller's arena (vmcfg_toml_options.arena) */
+	struct vmcfg_allocator alloc; /* the line index's */
 	struct toml_lines lines;
 	struct vmcfg_toml_value root;
 };
@@ -168,6 +188,21 @@ struct parser {
 	struct buf keys;   /* parts of the keys being parsed (struct key_part) */
 	struct toml_table *root;
 	struct toml_table *cur; /* where key/value pairs go: the last header's table */
+
+	/*
+	 * Memory the document keeps (table.c). The table the statements
+	 * fill (the root, then each new [header] table) gathers its entries
+	 * in open_entries and gets one exact copy in the arena when the next
+	 * header closes it; tables that grow later double in the arena, and
+	 * the arrays they leave behind wait in spare (by log2 of their
+	 * capacity) for the next table that needs that many. Bare keys are
+	 * copied once per document: keys holds every copy, by hash.
+	 */
+	struct toml_table *open;
+	struct buf open_entries;
+	struct spare_entries *spare[32];
+	struct interned_key *keys_seen; /* open addressing, a power of two slots */
+	uint32_t keys_slots, keys_count;
 };
 
 static inline uint32_t offset_of(const struct parser *p, const unsigned char *at)
@@ -189,9 +224,11 @@ uint32_t vmcfg_tp_lines_start(const struct toml_lines *l, uint32_t off, uint32_t
 /* Records that a line starts at offset start (just after a '\n'). */
 static inline int lines_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start)
 {
-	if (l->starts.cap - l->starts.len >= sizeof(uint32_t)) {
-		memcpy((char *)l->starts.data + l->starts.len, &start, sizeof start);
-		l->starts.len += sizeof start;
+	uint32_t d = start - l->last;
+	if (l->count % LINE_BLOCK != 0 && d < LINE_LONG && l->deltas.len < l->deltas.cap) {
+		((uint8_t *)l->deltas.data)[l->deltas.len++] = (uint8_t)d;
+		l->count++;
+		l->last = start;
 		return 0;
 	}
 	return vmcfg_tp_lines_grow_add(l, a, start);
@@ -377,6 +414,15 @@ struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *k
  */
 int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
 		 struct vmcfg_toml_value **slot);
+/*
+ * Makes t (new, no entries yet) the table whose entries gather in the
+ * parser's scratch, after closing the previous one; 0 or VMCFG_ENOMEM.
+ */
+int vmcfg_tp_table_open(struct parser *p, struct toml_table *t);
+/* Gives the open table (if any) its exact entries in the arena; 0 or VMCFG_ENOMEM. */
+int vmcfg_tp_table_close(struct parser *p);
+/* Frees the parser's table scratch (the open entries and the key set). */
+void vmcfg_tp_table_scratch_free(struct parser *p);
 /* Appends an element to a [[name]] array and returns it in *slot. */
 int vmcfg_tp_aot_append(struct parser *p, struct vmcfg_toml_value *arr, struct vmcfg_toml_value **slot);
 

@@ -2,7 +2,8 @@
 /*
  * Source positions. Nodes keep only a byte offset and a length; line and
  * column are computed when asked for: the line by binary search in the
- * line-start index the scanner records, the column by counting code
+ * line-start index the scanner records (a byte per line, see struct
+ * toml_lines), the column by counting code
  * points from the line start, which the multi-byte runs make possible
  * without keeping the input.
  */
@@ -10,8 +11,20 @@
 
 int vmcfg_tp_lines_grow_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start)
 {
-	int rc = vmcfg_tp_buf_grow(&l->starts, a, sizeof start);
-	return rc ? rc : lines_add(l, a, start);
+	uint32_t d = start - l->last;
+	uint8_t byte = l->count % LINE_BLOCK == 0 ? 0 : d < LINE_LONG ? (uint8_t)d : LINE_LONG;
+	int rc = buf_reserve(&l->deltas, a, 1);
+	if (!rc && l->count % LINE_BLOCK == 0)
+		rc = buf_append(&l->blocks, a, &start, sizeof start);
+	else if (!rc && byte == LINE_LONG)
+		rc = buf_append(&l->longs, a, &(struct long_line){ l->count, start },
+				sizeof(struct long_line));
+	if (rc)
+		return rc;
+	((uint8_t *)l->deltas.data)[l->deltas.len++] = byte;
+	l->count++;
+	l->last = start;
+	return 0;
 }
 
 int vmcfg_tp_lines_add_char(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t off,
@@ -31,24 +44,53 @@ int vmcfg_tp_lines_add_char(struct toml_lines *l, const struct vmcfg_allocator *
 
 void vmcfg_tp_lines_free(struct toml_lines *l, const struct vmcfg_allocator *a)
 {
-	vmcfg_tp_buf_free(&l->starts, a);
+	vmcfg_tp_buf_free(&l->deltas, a);
+	vmcfg_tp_buf_free(&l->blocks, a);
+	vmcfg_tp_buf_free(&l->longs, a);
 	vmcfg_tp_buf_free(&l->runs, a);
 }
 
-/* Index of the last line starting at or before off (0 if none). */
-static size_t line_index(const struct toml_lines *l, uint32_t off)
+/* The start of line i (0-based, recorded) whose delta is LINE_LONG. */
+static uint32_t long_start(const struct toml_lines *l, uint32_t i)
 {
-	const uint32_t *starts = l->starts.data;
-	size_t lo = 0, hi = l->starts.len / sizeof *starts;
+	const struct long_line *longs = l->longs.data;
+	size_t lo = 0, hi = l->longs.len / sizeof *longs;
 
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (starts[mid] <= off)
+		if (longs[mid].index <= i)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	return lo;
+	return longs[lo].start;
+}
+
+/* Index of the last line starting at or before off (0 if none), its start in *start. */
+static size_t line_index(const struct toml_lines *l, uint32_t off, uint32_t *start)
+{
+	const uint32_t *blocks = l->blocks.data;
+	const uint8_t *deltas = l->deltas.data;
+	size_t lo = 0, hi = l->blocks.len / sizeof *blocks;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (blocks[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	size_t i = lo * LINE_BLOCK, end = i + LINE_BLOCK < l->count ? i + LINE_BLOCK : l->count;
+	uint32_t at = blocks[lo];
+	for (; i + 1 < end; i++) {
+		uint8_t d = deltas[i + 1];
+		uint32_t next = d == LINE_LONG ? long_start(l, (uint32_t)i + 1) : at + d;
+		if (next > off)
+			break;
+		at = next;
+	}
+	*start = at;
+	return i;
 }
 
 /*
@@ -73,23 +115,22 @@ static uint32_t extra_before(const struct toml_lines *l, uint32_t off)
 
 uint32_t vmcfg_tp_lines_start(const struct toml_lines *l, uint32_t off, uint32_t *line)
 {
-	if (!l->starts.len) {
+	if (!l->count) {
 		*line = 1;
 		return 0;
 	}
-	size_t i = line_index(l, off);
-	*line = (uint32_t)i + 1;
-	return ((const uint32_t *)l->starts.data)[i];
+	uint32_t start;
+	*line = (uint32_t)line_index(l, off, &start) + 1;
+	return start;
 }
 
 struct vmcfg_span vmcfg_tp_lines_span(const struct toml_lines *l, uint32_t off, uint32_t len)
 {
 	struct vmcfg_span sp = { off, len, 1, 1 };
-	if (!l->starts.len)
+	if (!l->count)
 		return sp;
-	size_t i = line_index(l, off);
-	uint32_t start = ((const uint32_t *)l->starts.data)[i];
-	sp.line = (uint32_t)i + 1;
+	uint32_t start;
+	sp.line = (uint32_t)line_index(l, off, &start) + 1;
 	if (off > start) /* off < start only inside a byte-order mark */
 		sp.col = off - start - (extra_before(l, off) - extra_before(l, start)) + 1;
 	return sp;

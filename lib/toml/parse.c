@@ -420,7 +420,7 @@ static int define_table(struct parser *p, struct toml_table *t, const struct key
 			return rc;
 		set_table(v, sub, hoff, hlen);
 		p->cur = sub;
-		return 0;
+		return vmcfg_tp_table_open(p, sub);
 	}
 	struct vmcfg_toml_value *v = &e->val;
 	if (v->type == VMCFG_TOML_TABLE && v->as.tab->kind == VMCFG_TOML_TABLE_IMPLICIT) {
@@ -494,7 +494,7 @@ static int define_aot_item(struct parser *p, struct toml_table *t, const struct 
 		return rc;
 	set_table(slot, item, hoff, hlen);
 	p->cur = item;
-	return 0;
+	return vmcfg_tp_table_open(p, item);
 }
 
 /* A [table] or [[array of tables]] header line. */
@@ -508,6 +508,9 @@ static int header(struct parser *p)
 	p->s += aot ? 2 : 1;
 	skip_ws(p);
 	p->keys.len = 0;
+	/* The previous table is complete unless a later header extends it (rare). */
+	if ((rc = vmcfg_tp_table_close(p)))
+		return rc;
 	if ((rc = parse_key(p)))
 		return rc;
 	size_t n = nparts(p);
@@ -556,8 +559,10 @@ static int parse_document(struct parser *p)
 {
 	for (;;) {
 		int rc = skip_blank(p);
-		if (rc || p->s == p->end)
+		if (rc)
 			return rc;
+		if (p->s == p->end)
+			return vmcfg_tp_table_close(p);
 		rc = *p->s == '[' ? header(p) : keyval(p);
 		if (rc)
 			return rc;
@@ -592,7 +597,8 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 		return early_error(p.err, VMCFG_ELIMIT, "input of 4 GiB or more", 1);
 
 	struct vmcfg_arena arena;
-	struct toml_lines lines = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct toml_lines lines;
+	memset(&lines, 0, sizeof lines);
 	/* Small documents get small chunks: a document needs about twice its size. */
 	vmcfg_arena_init(&arena, alloc, len < 512 ? 1024 : len < 32768 ? 2 * len : 65536);
 	p.text = (const unsigned char *)(text ? text : "");
@@ -601,7 +607,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		p.s += 3; /* a byte-order mark; line 1 starts after it */
 	p.alloc = *alloc;
-	p.arena = &arena;
+	p.arena = opts && opts->arena ? opts->arena : &arena;
 	p.lines = &lines;
 	p.max_depth = opts && opts->max_depth ? opts->max_depth : VMCFG_TOML_MAX_DEPTH;
 	if (p.max_depth > UINT16_MAX)
@@ -609,10 +615,10 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	p.allow_u64 = opts && opts->allow_u64;
 
 	int rc = 0;
-	struct vmcfg_toml_doc *doc = vmcfg_arena_zalloc(&arena, sizeof *doc, 16);
+	struct vmcfg_toml_doc *doc = vmcfg_arena_zalloc(p.arena, sizeof *doc, 16);
 	if (!doc)
 		rc = vmcfg_tp_fail_nomem(&p);
-	else if (!(p.root = p.cur = vmcfg_tp_table_new(&p, VMCFG_TOML_TABLE_ROOT, 0)))
+	else if (!(p.root = p.cur = p.open = vmcfg_tp_table_new(&p, VMCFG_TOML_TABLE_ROOT, 0)))
 		rc = VMCFG_ENOMEM;
 	else if (lines_add(&lines, alloc, offset_of(&p, p.s)))
 		rc = vmcfg_tp_fail_nomem(&p);
@@ -623,6 +629,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	vmcfg_tp_buf_free(&p.frames, alloc);
 	vmcfg_tp_buf_free(&p.str, alloc);
 	vmcfg_tp_buf_free(&p.keys, alloc);
+	vmcfg_tp_table_scratch_free(&p);
 	if (rc) {
 		vmcfg_tp_lines_free(&lines, alloc);
 		vmcfg_arena_release(&arena);
@@ -631,7 +638,9 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	doc->root.type = VMCFG_TOML_TABLE;
 	doc->root.as.tab = p.root;
 	doc->lines = lines;
-	doc->arena = arena; /* the arena now lives in memory it owns */
+	doc->alloc = *alloc;
+	doc->shared_arena = p.arena != &arena;
+	doc->arena = arena; /* the arena now lives in memory it owns (empty when shared) */
 	*out = doc;
 	return 0;
 }
@@ -641,11 +650,15 @@ void vmcfg_toml_free(struct vmcfg_toml_doc *doc)
 	if (!doc)
 		return;
 	struct vmcfg_arena arena = doc->arena; /* doc itself is in the arena */
-	vmcfg_tp_lines_free(&doc->lines, &arena.alloc);
-	vmcfg_arena_release(&arena);
+	struct vmcfg_allocator alloc = doc->alloc;
+	vmcfg_tp_lines_free(&doc->lines, &alloc);
+	if (!doc->shared_arena)
+		vmcfg_arena_release(&arena);
 }
 
 size_t vmcfg_toml_doc_bytes(const struct vmcfg_toml_doc *doc)
 {
-	return doc ? doc->arena.bytes + doc->lines.starts.cap + doc->lines.runs.cap : 0;
+	return doc ? doc->arena.bytes + doc->lines.deltas.cap + doc->lines.blocks.cap +
+			     doc->lines.longs.cap + doc->lines.runs.cap
+		   : 0;
 }

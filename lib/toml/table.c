@@ -68,22 +68,107 @@ static int reindex(struct parser *p, struct toml_table *t, uint32_t nslots)
 	return 0;
 }
 
+/* A dead entry array waiting for reuse (parser.spare). */
+struct spare_entries {
+	struct spare_entries *next;
+	uint32_t cap;
+};
+
+/* A key copied into the arena (parser.keys_seen); s NULL: free slot. */
+struct interned_key {
+	const char *s;
+	uint32_t len, hash;
+};
+
+static unsigned log2_floor(uint32_t n)
+{
+	return 31u - (unsigned)__builtin_clz(n);
+}
+
+static void spare_put(struct parser *p, struct toml_entry *e, uint32_t cap)
+{
+	struct spare_entries *s = (struct spare_entries *)(void *)e;
+	unsigned k = log2_floor(cap);
+	s->next = p->spare[k];
+	s->cap = cap;
+	p->spare[k] = s;
+}
+
+/* An entry array of at least want entries (*cap: how many it holds), reused or new. */
+static struct toml_entry *entries_get(struct parser *p, uint32_t want, uint32_t *cap)
+{
+	unsigned k = want > 1 ? log2_floor(want - 1) + 1 : 0; /* 2^k >= want */
+	if (k < 32 && p->spare[k]) {
+		struct spare_entries *s = p->spare[k];
+		p->spare[k] = s->next;
+		*cap = s->cap;
+		return (struct toml_entry *)(void *)s;
+	}
+	*cap = want;
+	return vmcfg_arena_alloc(p->arena, (size_t)want * sizeof(struct toml_entry), 8);
+}
+
+/* The arena copy of bare key k: one per distinct key in the document. */
+static const char *intern(struct parser *p, const struct key_part *k)
+{
+	if ((p->keys_count + 1) * 2 > p->keys_slots) {
+		uint32_t n = p->keys_slots ? p->keys_slots * 2 : 64;
+		struct interned_key *slots = p->alloc.fn(p->alloc.ud, NULL, 0, (size_t)n * sizeof *slots);
+		if (!slots)
+			return NULL;
+		memset(slots, 0, (size_t)n * sizeof *slots);
+		for (uint32_t i = 0; i < p->keys_slots; i++) {
+			const struct interned_key *o = &p->keys_seen[i];
+			if (!o->s)
+				continue;
+			uint32_t j = o->hash & (n - 1);
+			while (slots[j].s)
+				j = (j + 1) & (n - 1);
+			slots[j] = *o;
+		}
+		if (p->keys_seen)
+			p->alloc.fn(p->alloc.ud, p->keys_seen, (size_t)p->keys_slots * sizeof *slots, 0);
+		p->keys_seen = slots;
+		p->keys_slots = n;
+	}
+	uint32_t mask = p->keys_slots - 1, i = k->hash & mask;
+	for (; p->keys_seen[i].s; i = (i + 1) & mask) {
+		const struct interned_key *o = &p->keys_seen[i];
+		if (o->hash == k->hash && o->len == k->len && !memcmp(o->s, k->name, k->len))
+			return o->s;
+	}
+	const char *copy = vmcfg_arena_strndup(p->arena, k->name, k->len);
+	if (copy) {
+		p->keys_seen[i] = (struct interned_key){ copy, k->len, k->hash };
+		p->keys_count++;
+	}
+	return copy;
+}
+
 int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
 		 struct vmcfg_toml_value **slot)
 {
-	if (t->count == t->cap) {
+	if (t == p->open) {
+		if (buf_reserve(&p->open_entries, &p->alloc, sizeof *t->entries))
+			return vmcfg_tp_fail_nomem(p);
+		t->entries = p->open_entries.data;
+		t->cap = (uint32_t)(p->open_entries.cap / sizeof *t->entries);
+		p->open_entries.len += sizeof *t->entries;
+	} else if (t->count == t->cap) {
 		/* Each entry takes 2 bytes of input at least, so this cannot wrap. */
-		uint32_t cap = t->cap ? t->cap * 2 : 4;
-		struct toml_entry *e = vmcfg_arena_alloc(p->arena, (size_t)cap * sizeof *e, 8);
+		uint32_t cap = t->cap < 4 ? 4 : 2u << log2_floor(t->cap);
+		struct toml_entry *e = entries_get(p, cap, &cap);
 		if (!e)
 			return vmcfg_tp_fail_nomem(p);
-		if (t->count)
+		if (t->count) {
 			memcpy(e, t->entries, (size_t)t->count * sizeof *e);
+			spare_put(p, t->entries, t->cap);
+		}
 		t->entries = e;
 		t->cap = cap;
 	}
 	struct toml_entry *e = &t->entries[t->count];
-	e->key = k->borrowed ? vmcfg_arena_strndup(p->arena, k->name, k->len) : k->name;
+	e->key = k->borrowed ? intern(p, k) : k->name;
 	if (!e->key)
 		return vmcfg_tp_fail_nomem(p);
 	e->key_len = k->len;
@@ -106,6 +191,48 @@ int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_
 	}
 	*slot = &e->val;
 	return rc;
+}
+
+int vmcfg_tp_table_close(struct parser *p)
+{
+	struct toml_table *t = p->open;
+	if (!t)
+		return 0;
+	p->open = NULL;
+	p->open_entries.len = 0;
+	if (!t->count) {
+		t->entries = NULL;
+		t->cap = 0;
+		return 0;
+	}
+	uint32_t cap;
+	struct toml_entry *e = entries_get(p, t->count, &cap);
+	if (!e) {
+		t->count = 0; /* the scratch entries are gone: leave nothing dangling */
+		return vmcfg_tp_fail_nomem(p);
+	}
+	memcpy(e, t->entries, (size_t)t->count * sizeof *e);
+	t->entries = e;
+	t->cap = cap;
+	return 0;
+}
+
+int vmcfg_tp_table_open(struct parser *p, struct toml_table *t)
+{
+	int rc = vmcfg_tp_table_close(p);
+	if (!rc)
+		p->open = t;
+	return rc;
+}
+
+void vmcfg_tp_table_scratch_free(struct parser *p)
+{
+	vmcfg_tp_buf_free(&p->open_entries, &p->alloc);
+	if (p->keys_seen)
+		p->alloc.fn(p->alloc.ud, p->keys_seen,
+			    (size_t)p->keys_slots * sizeof *p->keys_seen, 0);
+	p->keys_seen = NULL;
+	p->keys_slots = p->keys_count = 0;
 }
 
 int vmcfg_tp_aot_append(struct parser *p, struct vmcfg_toml_value *arr, struct vmcfg_toml_value **slot)

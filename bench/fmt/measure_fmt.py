@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""What comments cost `vmcfg fmt`, and taplo beside it, as a Markdown table.
+
+    measure_fmt.py --vmcfg BIN [--taplo BIN] [--runs R] COMMENTED PLAIN
+
+COMMENTED and PLAIN are the same VM file with and without comments
+(bench/fmt/gen_commented.py). For each, as whole processes: instructions
+(valgrind --tool=callgrind), minor page faults (wait4) and wall-clock time
+(median of R runs), and the peak RSS. The ratio commented / plain is the
+figure issue 21 bounds (≤ 2). taplo (npm @taplo/cli) formats the same files
+as a peer, when given; its instructions are not counted (a Node process).
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+
+def usage(cmd):
+    t0 = time.perf_counter()
+    pid = os.posix_spawn(cmd[0], cmd, dict(os.environ), file_actions=[
+        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)])
+    _, status, ru = os.wait4(pid, 0)
+    t1 = time.perf_counter()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"measure_fmt: {' '.join(cmd)} failed")
+    return t1 - t0, ru.ru_minflt, ru.ru_maxrss
+
+
+def callgrind(cmd):
+    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + cmd,
+                       capture_output=True, text=True)
+    m = re.search(r"Collected : (\d+)", p.stderr)
+    if not m:
+        raise SystemExit(f"measure_fmt: callgrind of {' '.join(cmd)} failed")
+    return int(m.group(1))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--vmcfg", required=True)
+    ap.add_argument("--taplo")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("commented")
+    ap.add_argument("plain")
+    args = ap.parse_args()
+    tools = [("vmcfg fmt", lambda f: [args.vmcfg, "fmt", f], True)]
+    if args.taplo:
+        tools.append(("taplo fmt - (stdin)", None, False))
+    head = ("tool", "file", "bytes", "instructions", "page faults", "time (median)",
+            "peak RSS", "commented ÷ plain (instructions / time)")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" for _ in head) + "|")
+    for name, cmd, count in tools:
+        if cmd is None:  # taplo reads stdin and writes stdout: through sh, same for both files
+            cmd = lambda f: ["/bin/sh", "-c", f'"$0" fmt - < "$1"', args.taplo, f]
+        res = []
+        for f in (args.commented, args.plain):
+            print(f"measure_fmt: {name} on {f} ...", file=sys.stderr, flush=True)
+            ins = callgrind(cmd(f)) if count else None
+            runs = [usage(cmd(f)) for _ in range(args.runs)]
+            res.append((f, ins, statistics.median(r[1] for r in runs),
+                        statistics.median(r[0] for r in runs), max(r[2] for r in runs)))
+        for i, (f, ins, faults, t, rss) in enumerate(res):
+            ratio = ""
+            if i == 0:
+                c, p = res[0], res[1]
+                ri = f"{c[1] / p[1]:.2f}×" if count else "—"
+                ratio = f"{ri} / {c[3] / p[3]:.2f}×"
+            print(f"| {name} | {os.path.basename(f)} | {os.path.getsize(f):,} | "
+                  f"{f'{ins:,}' if ins else 'not counted'} | {faults:,.0f} | {t * 1e3:,.0f} ms | "
+                  f"{rss / 1024:,.1f} MiB | {ratio} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
