@@ -8,14 +8,15 @@ Left out, because their exact text is what they are for:
   examples/mistakes/ files with mistakes on purpose; README.md, docs/ and
                      tests/map quote their line:col positions
   examples/qemu/bad-kernel.toml  tests/qemu/run expects its finding at 13:20
-Files that are not VM or system files (such as a taplo.toml) are not vmcfg's to format.
+Files that are not VM or system files (a taplo.toml, the Rust benchmark peer's Cargo.toml and
+.cargo/config.toml under bench/toml/rust/) are not vmcfg's to format.
 """
 import os
 import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-EXCLUDED_DIRS = ("tests/data/", "tests/check/", "fuzz/corpus/", "examples/mistakes/")
+EXCLUDED_DIRS = ("tests/data/", "tests/check/", "fuzz/corpus/", "examples/mistakes/", "bench/toml/rust/")
 EXCLUDED_FILES = ("examples/qemu/bad-kernel.toml", "taplo.toml", ".taplo.toml")
 
 
