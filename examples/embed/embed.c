@@ -1,55 +1,40 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Embedding libvmcfg in a C program: load a VM file, check it, print its
- * findings and the memory map of its runtime configuration.
+ * findings as `vmcfg check` does (the library's renderer, source excerpts
+ * and carets included) and the memory map of its runtime configuration.
  *
  *   cc embed.c $(pkg-config --cflags --libs vmcfg) -o embed
  *   ./embed VM.toml     exit status 0 fine, 1 errors in the file, 2 I/O error
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <vmcfg/check.h>
 #include <vmcfg/config.h>
+#include <vmcfg/diag.h>
 #include <vmcfg/host.h>
 #include <vmcfg/spec.h>
 
-/* "file:line:col: " as the vmcfg CLI prints it; nothing for "nowhere". */
-static void print_loc(const struct vmcfg_loc *loc)
+/* The renderer's output, piece by piece, to stdout. */
+static int put(void *ctx, const char *buf, size_t len)
 {
-	if (!loc->file && !loc->span.line)
-		return;
-	printf("%s", loc->file ? loc->file : "<input>");
-	if (loc->span.line)
-		printf(":%u:%u", loc->span.line, loc->span.col);
-	printf(": ");
-}
-
-static const char *severity_name(enum vmcfg_severity s)
-{
-	return s == VMCFG_SEV_ERROR ? "error" : s == VMCFG_SEV_WARNING ? "warning" : "note";
+	return fwrite(buf, 1, len, ctx) == len ? 0 : VMCFG_EIO;
 }
 
 /*
- * The findings, one per line, with the conflicting declaration and the hint.
- * When the library exports its own renderer, main calls that instead of
- * this function (one line).
+ * The findings as `vmcfg check` prints them (vmcfg_diag_render): each with
+ * its source line and carets, the related place, the hint, then the
+ * "N errors, N warnings" line. No colour; at most 100 findings per file, as
+ * the CLI.
  */
-static void print_diags(const struct vmcfg_diags *d)
+static void print_diags(const struct vmcfg_diags *d, const char *file, const char *text,
+			size_t len)
 {
-	for (size_t i = 0; i < d->count; i++) {
-		const struct vmcfg_diag *g = &d->items[i];
-		print_loc(&g->primary);
-		printf("%s[%s]: %s\n", severity_name(g->severity), g->code, g->message);
-		if (g->related.span.line || g->related.file) {
-			print_loc(&g->related);
-			printf("note: %s\n", g->related_message ? g->related_message : "related");
-		}
-		if (g->hint)
-			printf("  = help: %s\n", g->hint);
-	}
-	printf("%zu error%s, %zu warning%s\n", d->errors, d->errors == 1 ? "" : "s", d->warnings,
-	       d->warnings == 1 ? "" : "s");
+	struct vmcfg_diag_source src = { file, text, len };
+	struct vmcfg_render_opts opts = { false, 0, 0, 100 };
+	vmcfg_diag_render(d, &src, 1, &opts, put, stdout);
 }
 
 static const char *map_type_name(enum vmcfg_map_type t)
@@ -97,7 +82,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	vmcfg_diags_sort(&diags);
-	print_diags(&diags);
+	print_diags(&diags, argv[1], text, len);
 
 	int status = diags.errors ? 1 : 0;
 	if (!diags.errors) {

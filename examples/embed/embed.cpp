@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 //
 // Embedding libvmcfg in a C++ program: the same as embed.c (load a VM file,
-// check it, print its findings and its memory map), with the library's
-// objects owned by std::unique_ptr.
+// check it, print its findings as `vmcfg check` does and its memory map),
+// with the library's objects owned by std::unique_ptr.
 //
 //   c++ -std=c++17 embed.cpp $(pkg-config --cflags --libs vmcfg) -o embed-cxx
 //   ./embed-cxx VM.toml     exit status 0 fine, 1 errors in the file, 2 I/O error
@@ -14,6 +14,7 @@
 
 #include <vmcfg/check.h>
 #include <vmcfg/config.h>
+#include <vmcfg/diag.h>
 #include <vmcfg/host.h>
 #include <vmcfg/spec.h>
 
@@ -32,38 +33,22 @@ struct TextFree {
 	void operator()(char *t) const { std::free(t); }
 };
 
-// "file:line:col: " as the vmcfg CLI prints it; empty for "nowhere".
-std::string loc(const vmcfg_loc &l)
+// The renderer's output, piece by piece, to std::cout.
+int put(void *, const char *buf, size_t len)
 {
-	if (!l.file && !l.span.line)
-		return "";
-	std::string s = l.file ? l.file : "<input>";
-	if (l.span.line)
-		s += ":" + std::to_string(l.span.line) + ":" + std::to_string(l.span.col);
-	return s + ": ";
+	std::cout.write(buf, static_cast<std::streamsize>(len));
+	return std::cout ? 0 : VMCFG_EIO;
 }
 
-const char *severity_name(vmcfg_severity s)
+// The findings as `vmcfg check` prints them (vmcfg_diag_render): each with
+// its source line and carets, the related place, the hint, then the
+// "N errors, N warnings" line. No colour; at most 100 findings per file, as
+// the CLI.
+void print_diags(const vmcfg_diags &d, const char *file, const char *text, size_t len)
 {
-	return s == VMCFG_SEV_ERROR ? "error" : s == VMCFG_SEV_WARNING ? "warning" : "note";
-}
-
-// The findings; when the library exports its own renderer, main calls that
-// instead of this function (one line).
-void print_diags(const vmcfg_diags &d)
-{
-	for (size_t i = 0; i < d.count; i++) {
-		const vmcfg_diag &g = d.items[i];
-		std::cout << loc(g.primary) << severity_name(g.severity) << '[' << g.code
-			  << "]: " << g.message << '\n';
-		if (g.related.span.line || g.related.file)
-			std::cout << loc(g.related)
-				  << "note: " << (g.related_message ? g.related_message : "related") << '\n';
-		if (g.hint)
-			std::cout << "  = help: " << g.hint << '\n';
-	}
-	std::cout << d.errors << " error" << (d.errors == 1 ? "" : "s") << ", " << d.warnings
-		  << " warning" << (d.warnings == 1 ? "" : "s") << '\n';
+	vmcfg_diag_source src = {file, text, len};
+	vmcfg_render_opts opts = {false, 0, 0, 100};
+	vmcfg_diag_render(&d, &src, 1, &opts, put, nullptr);
 }
 
 const char *map_type_name(vmcfg_map_type t)
@@ -117,7 +102,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	vmcfg_diags_sort(diags.get());
-	print_diags(*diags);
+	print_diags(*diags, path, text.get(), len);
 	if (diags->errors)
 		return 1;
 
