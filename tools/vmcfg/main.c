@@ -54,7 +54,7 @@ static const struct command *find(const char *name)
 
 int cmd_help(int argc, char **argv)
 {
-	if (argc < 2) {
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
 	}
