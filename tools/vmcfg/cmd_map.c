@@ -154,6 +154,9 @@ static void print_row(const struct map_model *m, const struct link_index *ix,
 	printf("\n");
 }
 
+/* Rows listed per address space: more than any real file has, bounded for a hostile one. */
+#define MAP_MAX_ROWS 1000
+
 static void print_space(const struct map_model *m, const struct link_index *ix,
 			const struct map_space *s, int vm)
 {
@@ -163,6 +166,15 @@ static void print_space(const struct map_model *m, const struct link_index *ix,
 		printf("  (nothing mapped)\n");
 	size_t k = 0; /* overlaps are ordered by their later row */
 	for (size_t i = 0; i < s->count; i++) {
+		if (i == MAP_MAX_ROWS) {
+			size_t flagged = 0;
+			for (size_t j = i; j < s->count; j++)
+				flagged += s->rows[j].code_count != 0;
+			printf("  ... %zu more rows (%zu of them with findings) and %zu overlaps not listed: "
+			       "at most %d rows per address space\n",
+			       s->count - i, flagged, s->overlap_count - k, MAP_MAX_ROWS);
+			break;
+		}
 		print_row(m, ix, &s->rows[i], vm);
 		/* An overlap is told under the later of its two rows, where a reader meets it. */
 		for (; k < s->overlap_count && s->overlaps[k].b <= i; k++) {

@@ -13,6 +13,7 @@
 #include "load.h"
 #include "lsp_cursor.h"
 #include "lsp_server.h"
+#include "report.h"
 
 #define INVALID_PARAMS (-32602)
 
@@ -96,21 +97,20 @@ static void put_diag(struct vmcfg_lsp_server *s, struct vmcfg_lsp_buf *b, const 
 	vmcfg_lsp_buf_puts(b, "}");
 }
 
-/* Publishes the findings of set that lie in file (all of them, possibly none). */
+/* Publishes the findings of set that lie in file (possibly none; at most REPORT_MAX_RECORDS_PER_FILE). */
 static void publish_file(struct vmcfg_lsp_server *s, const struct vm_set *set, const char *file)
 {
 	struct vmcfg_lsp_buf b = { 0 };
 	vmcfg_lsp_buf_puts(&b, "{\"uri\":");
 	put_uri(s, &b, file);
 	vmcfg_lsp_buf_puts(&b, ",\"diagnostics\":[");
-	bool first = true;
-	for (size_t i = 0; i < set->diags.count; i++) {
+	size_t written = 0;
+	for (size_t i = 0; i < set->diags.count && written < REPORT_MAX_RECORDS_PER_FILE; i++) {
 		const struct vmcfg_diag *g = &set->diags.items[i];
 		if (!g->primary.file || strcmp(g->primary.file, file))
 			continue;
-		if (!first)
+		if (written++)
 			vmcfg_lsp_buf_puts(&b, ",");
-		first = false;
 		put_diag(s, &b, set, g);
 	}
 	vmcfg_lsp_buf_puts(&b, "]}");

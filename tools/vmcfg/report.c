@@ -59,6 +59,12 @@ static void write_text(const struct report *r, const struct vmcfg_diags *d, FILE
 
 /* --- JSON and SARIF --- */
 
+struct record_run {
+	const char *file; /* the file of the current run of findings */
+	size_t count;	  /* written of this file */
+	size_t omitted;	  /* left out, all files */
+};
+
 static void file_write(void *ud, const char *s, size_t len)
 {
 	fwrite(s, 1, len, ud);
@@ -87,12 +93,36 @@ static void json_loc(const struct vmcfg_writer *w, const struct vmcfg_loc *loc)
 	vmcfg_json_write_raw(w, "}");
 }
 
+/*
+ * Whether finding i is written in JSON or SARIF: the first
+ * REPORT_MAX_RECORDS_PER_FILE of each file (findings come sorted by file),
+ * so that a small hostile file cannot produce tens of megabytes.
+ */
+static bool record_shown(const struct vmcfg_diags *d, size_t i, struct record_run *run)
+{
+	const char *file = d->items[i].primary.file;
+	if (i == 0 || (file != run->file && (!file || !run->file || strcmp(file, run->file)))) {
+		run->file = file;
+		run->count = 0;
+	}
+	if (run->count >= REPORT_MAX_RECORDS_PER_FILE) {
+		run->omitted++;
+		return false;
+	}
+	run->count++;
+	return true;
+}
+
 static void write_json(const struct vmcfg_diags *d, const struct vmcfg_writer *w)
 {
+	struct record_run run = { 0 };
+	size_t written = 0;
 	vmcfg_json_write_raw(w, "{\"diagnostics\": [");
 	for (size_t i = 0; i < d->count; i++) {
 		const struct vmcfg_diag *g = &d->items[i];
-		vmcfg_json_write_raw(w, i ? ",\n  {" : "\n  {");
+		if (!record_shown(d, i, &run))
+			continue;
+		vmcfg_json_write_raw(w, written++ ? ",\n  {" : "\n  {");
 		vmcfg_json_write_raw(w, "\"code\": ");
 		json_str(w, g->code);
 		vmcfg_json_write_raw(w, ", \"severity\": ");
@@ -113,12 +143,14 @@ static void write_json(const struct vmcfg_diags *d, const struct vmcfg_writer *w
 		}
 		vmcfg_json_write_raw(w, "}");
 	}
-	vmcfg_json_write_raw(w, d->count ? "\n], \"errors\": " : "], \"errors\": ");
+	vmcfg_json_write_raw(w, written ? "\n], \"errors\": " : "], \"errors\": ");
 	vmcfg_json_write_u64(w, d->errors);
 	vmcfg_json_write_raw(w, ", \"warnings\": ");
 	vmcfg_json_write_u64(w, d->warnings);
+	vmcfg_json_write_raw(w, ", \"omitted\": ");
+	vmcfg_json_write_u64(w, run.omitted);
 	vmcfg_json_write_raw(w, ", \"complete\": ");
-	vmcfg_json_write_raw(w, d->oom ? "false}\n" : "true}\n");
+	vmcfg_json_write_raw(w, d->oom || run.omitted ? "false}\n" : "true}\n");
 }
 
 static const char *sarif_level(enum vmcfg_severity s)
@@ -298,9 +330,13 @@ static void write_sarif(const struct report *r, const struct vmcfg_diags *d,
 	vmcfg_json_write_raw(w, "]}}, \"originalUriBaseIds\": {\"%SRCROOT%\": {\"uri\": ");
 	json_uri_path(w, "file://", srcroot());
 	vmcfg_json_write_raw(w, "}}, \"results\": [");
+	struct record_run run = { 0 };
+	size_t written = 0;
 	for (size_t i = 0; i < d->count; i++) {
 		const struct vmcfg_diag *g = &d->items[i];
-		vmcfg_json_write_raw(w, i ? ",\n  {\"ruleId\": " : "\n  {\"ruleId\": ");
+		if (!record_shown(d, i, &run))
+			continue;
+		vmcfg_json_write_raw(w, written++ ? ",\n  {\"ruleId\": " : "\n  {\"ruleId\": ");
 		json_str(w, g->code);
 		vmcfg_json_write_raw(w, ", \"ruleIndex\": ");
 		vmcfg_json_write_u64(w, (uint64_t)g->rule);
@@ -332,7 +368,23 @@ static void write_sarif(const struct report *r, const struct vmcfg_diags *d,
 		}
 		vmcfg_json_write_raw(w, "}");
 	}
-	vmcfg_json_write_raw(w, "]}]}\n");
+	/* What was left out (or lost to memory) is said where code scanning shows tool problems. */
+	vmcfg_json_write_raw(w, "], \"invocations\": [{\"executionSuccessful\": true");
+	if (run.omitted || d->oom) {
+		char text[160];
+		if (run.omitted)
+			snprintf(text, sizeof text,
+				 "%zu findings omitted (at most %d are written per file)",
+				 run.omitted, REPORT_MAX_RECORDS_PER_FILE);
+		else
+			snprintf(text, sizeof text,
+				 "out of memory while collecting findings; the list is incomplete");
+		vmcfg_json_write_raw(w, ", \"toolExecutionNotifications\": [{\"level\": \"warning\", "
+					"\"message\": {\"text\": ");
+		json_str(w, text);
+		vmcfg_json_write_raw(w, "}}]");
+	}
+	vmcfg_json_write_raw(w, "}]}]}\n");
 }
 
 void report_write(const struct report *r, const struct vmcfg_diags *d, FILE *out)

@@ -25,6 +25,13 @@ struct report {
 #define REPORT_DOCS_URL "https://github.com/vmcfg/vmcfg/blob/main/docs/diagnostics.md"
 #define REPORT_INFO_URL "https://github.com/vmcfg/vmcfg"
 
+/*
+ * Findings written per file in JSON, SARIF and the language server's
+ * diagnostics: far more than any real file has, bounded for a hostile one
+ * (1000 findings are some hundred kilobytes).
+ */
+#define REPORT_MAX_RECORDS_PER_FILE 1000
+
 /* The --color given to vmcfg (main.c): 1 always, 0 never, -1 auto (the default). */
 extern int vmcfg_color_choice;
 
@@ -40,7 +47,9 @@ int report_parse_format(const char *arg);
 
 /*
  * Writes every diagnostic of d to out in r's format, then (text) a summary
- * line. Text is vmcfg_diag_render's, with at most 100 findings per file.
+ * line. Text is vmcfg_diag_render's, with at most 100 findings per file;
+ * JSON and SARIF hold at most REPORT_MAX_RECORDS_PER_FILE per file and say
+ * how many they left out ("omitted", a SARIF tool execution notification).
  */
 void report_write(const struct report *r, const struct vmcfg_diags *d, FILE *out);
 
