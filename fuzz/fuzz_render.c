@@ -68,7 +68,7 @@ static FILE *sink(void)
 static void check_render(const struct vm_set *set)
 {
 	const struct vmcfg_diags *d = &set->diags;
-	struct vmcfg_render_opts opts = { false, 40, 64, 3 };
+	struct vmcfg_render_opts opts = { false, 40, 64, 3, 5 };
 	struct tally t = { 0, 0 };
 	CHECK(vmcfg_diag_render(d, set->sources, set->source_count, &opts, count_write, &t) == 0);
 	/*

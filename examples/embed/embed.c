@@ -33,7 +33,7 @@ static void print_diags(const struct vmcfg_diags *d, const char *file, const cha
 			size_t len)
 {
 	struct vmcfg_diag_source src = { file, text, len };
-	struct vmcfg_render_opts opts = { false, 0, 0, 100 };
+	struct vmcfg_render_opts opts = { false, 0, 0, 100, 1000 };
 	vmcfg_diag_render(d, &src, 1, &opts, put, stdout);
 }
 

@@ -47,7 +47,7 @@ int put(void *, const char *buf, size_t len)
 void print_diags(const vmcfg_diags &d, const char *file, const char *text, size_t len)
 {
 	vmcfg_diag_source src = {file, text, len};
-	vmcfg_render_opts opts = {false, 0, 0, 100};
+	vmcfg_render_opts opts = {false, 0, 0, 100, 1000};
 	vmcfg_diag_render(&d, &src, 1, &opts, put, nullptr);
 }
 

@@ -211,7 +211,9 @@ void vmcfg_diags_sort(struct vmcfg_diags *d);
  * cut with "…"; after max_per_file findings of one file (counted over
  * consecutive findings, so sort first: vmcfg_diags_sort) the rest of that
  * file's findings are summed up in one "note: N more findings in FILE not
- * shown" line. Output goes through write in chunks of up to a few KiB (it
+ * shown" line; after max_total findings shown in all, the report stops with
+ * one "note: N more findings not shown" line (N counts every finding left,
+ * including those over a file's cap). Output goes through write in chunks of up to a few KiB (it
  * buffers internally), never a byte at a time. Freestanding: no allocation.
  */
 
@@ -227,6 +229,7 @@ struct vmcfg_render_opts {
 	size_t max_line;     /* bytes of a source line shown; 0: VMCFG_RENDER_MAX_LINE */
 	size_t max_message;  /* bytes of a message or hint shown; 0: VMCFG_RENDER_MAX_MESSAGE */
 	size_t max_per_file; /* findings shown per file; 0: no limit */
+	size_t max_total;    /* findings shown in all; 0: no limit */
 };
 
 #define VMCFG_RENDER_MAX_LINE 240

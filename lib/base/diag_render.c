@@ -310,7 +310,7 @@ int vmcfg_diag_render(const struct vmcfg_diags *d, const struct vmcfg_diag_sourc
 {
 	if (!d || !write || (source_count && !sources))
 		return VMCFG_EINVAL;
-	struct vmcfg_render_opts defaults = { false, 0, 0, 0 };
+	struct vmcfg_render_opts defaults = { false, 0, 0, 0, 0 };
 	if (!opts)
 		opts = &defaults;
 	struct render r = {
@@ -322,8 +322,8 @@ int vmcfg_diag_render(const struct vmcfg_diags *d, const struct vmcfg_diag_sourc
 		.st = make_style(opts->color),
 	};
 	const char *file = NULL;
-	size_t shown = 0, skipped = 0;
-	for (size_t i = 0; i < d->count && !r.out.rc; i++) {
+	size_t shown = 0, skipped = 0, shown_total = 0, i = 0;
+	for (; i < d->count && !r.out.rc; i++) {
 		const struct vmcfg_diag *g = &d->items[i];
 		if (i == 0 || !same_file(g->primary.file, file)) {
 			put_skipped(&r, skipped, file);
@@ -334,10 +334,20 @@ int vmcfg_diag_render(const struct vmcfg_diags *d, const struct vmcfg_diag_sourc
 			skipped++;
 			continue;
 		}
+		if (opts->max_total && shown_total >= opts->max_total)
+			break;
 		shown++;
+		shown_total++;
 		put_diag(&r, g);
 	}
 	put_skipped(&r, skipped, file);
+	if (i < d->count && !r.out.rc) {
+		puts_(&r.out, "note: ");
+		put_count(&r.out, d->count - i, "more finding");
+		puts_(&r.out, " not shown (the report stops after ");
+		put_count(&r.out, opts->max_total, "finding");
+		puts_(&r.out, ")\n");
+	}
 	if (d->oom)
 		puts_(&r.out, "note: out of memory while collecting findings; the list is incomplete\n");
 	put_count(&r.out, d->errors, "error");

@@ -82,7 +82,7 @@ static void test_render_cli_format(void **state)
 	/* Colour: the CLI's escapes around location, severity and carets. */
 	free(c.text);
 	memset(&c, 0, sizeof c);
-	struct vmcfg_render_opts color = { true, 0, 0, 0 };
+	struct vmcfg_render_opts color = { true, 0, 0, 0, 0 };
 	assert_int_equal(vmcfg_diag_render(&d, &src, 1, &color, capture_write, &c), 0);
 	assert_non_null(strstr(c.text, "\033[1mvm.toml:3:11: \033[1;31merror[E0202]\033[0m\033[1m: "
 				       "`base.cpu_num` is 0\033[0m\n"));
@@ -155,7 +155,7 @@ static void test_render_long_line_window(void **state)
 					at("long.toml", 10, (uint32_t)(n - 20), 1, 11), NULL, "huge"),
 			 0);
 	struct capture c = { 0 };
-	struct vmcfg_render_opts opts = { false, 40, 0, 0 };
+	struct vmcfg_render_opts opts = { false, 40, 0, 0, 0 };
 	assert_int_equal(vmcfg_diag_render(&d, &src, 1, &opts, capture_write, &c), 0);
 	assert_true(c.len < 51 * 200);
 	/* 18 bytes before the span, 19 after: 40 in all, "…" at both cuts */
@@ -200,7 +200,7 @@ static void test_render_long_message_and_cap(void **state)
 					"last"),
 			 0);
 	struct capture c = { 0 };
-	struct vmcfg_render_opts opts = { false, 0, 64, 10 };
+	struct vmcfg_render_opts opts = { false, 0, 64, 10, 0 };
 	assert_int_equal(vmcfg_diag_render(&d, NULL, 0, &opts, capture_write, &c), 0);
 	assert_true(c.len < 2000);
 	assert_non_null(strstr(c.text, "a.toml:1:1: warning[W0106]: unknown key `kkkk"));
@@ -212,6 +212,33 @@ static void test_render_long_message_and_cap(void **state)
 	assert_non_null(strstr(c.text, "31 errors, 1 warning\n"));
 	free(c.text);
 	free(key);
+	vmcfg_diags_free(&d);
+}
+
+/* Past max_total findings shown, one note counts the rest, over every file. */
+static void test_render_total_cap(void **state)
+{
+	(void)state;
+	struct vmcfg_diags d;
+	vmcfg_diags_init(&d, &vmcfg_host_allocator);
+	static const char *const files[] = { "a.toml", "b.toml", "c.toml" };
+	for (int f = 0; f < 3; f++)
+		for (int i = 0; i < 4; i++)
+			assert_int_equal(vmcfg_diag_add(&d, VMCFG_R_SIZE_ZERO, at(files[f], 0, 1, 1, 1),
+							NULL, "%s %d", files[f], i),
+					 0);
+	struct capture c = { 0 };
+	struct vmcfg_render_opts opts = { false, 0, 0, 3, 5 };
+	assert_int_equal(vmcfg_diag_render(&d, NULL, 0, &opts, capture_write, &c), 0);
+	assert_non_null(strstr(c.text, "a.toml 2\n"));
+	assert_null(strstr(c.text, "a.toml 3\n"));
+	assert_non_null(strstr(c.text, "note: 1 more finding in a.toml not shown\n"));
+	assert_non_null(strstr(c.text, "b.toml 1\n"));
+	assert_null(strstr(c.text, "b.toml 2\n"));
+	assert_null(strstr(c.text, "c.toml"));
+	assert_non_null(strstr(c.text, "note: 6 more findings not shown (the report stops after 5 "
+				       "findings)\n12 errors, 0 warnings\n"));
+	free(c.text);
 	vmcfg_diags_free(&d);
 }
 
@@ -272,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_render_control_chars),
 		cmocka_unit_test(test_render_long_line_window),
 		cmocka_unit_test(test_render_long_message_and_cap),
+		cmocka_unit_test(test_render_total_cap),
 		cmocka_unit_test(test_render_write_failure),
 		cmocka_unit_test(test_sort_many),
 	};

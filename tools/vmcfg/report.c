@@ -48,12 +48,13 @@ static int file_put(void *ctx, const char *buf, size_t len)
 	return fwrite(buf, 1, len, ctx) == len ? 0 : VMCFG_EIO;
 }
 
-/* Findings shown per file in text: enough for any real file, bounded for a hostile one. */
+/* Findings shown in text per file and in all: enough for any real input, bounded for a hostile one. */
 #define REPORT_MAX_PER_FILE 100
+#define REPORT_MAX_TEXT 2000
 
 static void write_text(const struct report *r, const struct vmcfg_diags *d, FILE *out)
 {
-	struct vmcfg_render_opts opts = { r->color, 0, 0, REPORT_MAX_PER_FILE };
+	struct vmcfg_render_opts opts = { r->color, 0, 0, REPORT_MAX_PER_FILE, REPORT_MAX_TEXT };
 	vmcfg_diag_render(d, r->sources, r->source_count, &opts, file_put, out);
 }
 
@@ -62,6 +63,7 @@ static void write_text(const struct report *r, const struct vmcfg_diags *d, FILE
 struct record_run {
 	const char *file; /* the file of the current run of findings */
 	size_t count;	  /* written of this file */
+	size_t total;	  /* written, all files */
 	size_t omitted;	  /* left out, all files */
 };
 
@@ -95,8 +97,9 @@ static void json_loc(const struct vmcfg_writer *w, const struct vmcfg_loc *loc)
 
 /*
  * Whether finding i is written in JSON or SARIF: the first
- * REPORT_MAX_RECORDS_PER_FILE of each file (findings come sorted by file),
- * so that a small hostile file cannot produce tens of megabytes.
+ * REPORT_MAX_RECORDS_PER_FILE of each file (findings come sorted by file)
+ * and REPORT_MAX_RECORDS in all, so that a small hostile input cannot produce
+ * tens of megabytes.
  */
 static bool record_shown(const struct vmcfg_diags *d, size_t i, struct record_run *run)
 {
@@ -105,11 +108,12 @@ static bool record_shown(const struct vmcfg_diags *d, size_t i, struct record_ru
 		run->file = file;
 		run->count = 0;
 	}
-	if (run->count >= REPORT_MAX_RECORDS_PER_FILE) {
+	if (run->count >= REPORT_MAX_RECORDS_PER_FILE || run->total >= REPORT_MAX_RECORDS) {
 		run->omitted++;
 		return false;
 	}
 	run->count++;
+	run->total++;
 	return true;
 }
 
@@ -374,8 +378,8 @@ static void write_sarif(const struct report *r, const struct vmcfg_diags *d,
 		char text[160];
 		if (run.omitted)
 			snprintf(text, sizeof text,
-				 "%zu findings omitted (at most %d are written per file)",
-				 run.omitted, REPORT_MAX_RECORDS_PER_FILE);
+				 "%zu findings omitted (at most %d are written per file, %d in all)",
+				 run.omitted, REPORT_MAX_RECORDS_PER_FILE, REPORT_MAX_RECORDS);
 		else
 			snprintf(text, sizeof text,
 				 "out of memory while collecting findings; the list is incomplete");

@@ -31,6 +31,7 @@ struct report {
  * (1000 findings are some hundred kilobytes).
  */
 #define REPORT_MAX_RECORDS_PER_FILE 1000
+#define REPORT_MAX_RECORDS 5000 /* all files of one run (JSON, SARIF) */
 
 /* The --color given to vmcfg (main.c): 1 always, 0 never, -1 auto (the default). */
 extern int vmcfg_color_choice;
@@ -48,7 +49,8 @@ int report_parse_format(const char *arg);
 /*
  * Writes every diagnostic of d to out in r's format, then (text) a summary
  * line. Text is vmcfg_diag_render's, with at most 100 findings per file;
- * JSON and SARIF hold at most REPORT_MAX_RECORDS_PER_FILE per file and say
+ * JSON and SARIF hold at most REPORT_MAX_RECORDS_PER_FILE per file (and
+ * REPORT_MAX_RECORDS in all) and say
  * how many they left out ("omitted", a SARIF tool execution notification).
  */
 void report_write(const struct report *r, const struct vmcfg_diags *d, FILE *out);
