@@ -249,8 +249,8 @@ static void trap_dabt(struct vcpu *v)
 	} else if (!(iss & ISS_DABT_ISV)) {
 		if (dev)
 			hv_vm_stop_locked(hv, "%s at IPA %#llx (%s): the instruction cannot be "
-					      "emulated (ISV=0: a load/store pair, writeback or "
-					      "SIMD access; use single ldr/str) (pc %#llx)",
+					      "emulated (ISV=0: a load/store pair, writeback, "
+					      "atomic or SIMD access; use single ldr/str) (pc %#llx)",
 					  access_name(write), (unsigned long long)ipa, dev->name,
 					  (unsigned long long)v->regs.pc);
 		else
