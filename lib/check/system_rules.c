@@ -54,6 +54,7 @@ struct sys_check {
 	struct range_list host;    /* every VM's host ranges, then the platform's */
 	struct range_list banks;   /* the platform's RAM banks, merged */
 	struct range_list outside; /* VM RAM outside host RAM, reported after the overlaps */
+	struct check_decl **host_decls; /* per VM, its host ranges in full once one is reported */
 	int err;
 };
 
@@ -158,16 +159,37 @@ static void check_duplicate_names(struct sys_check *c)
 
 /* --- host memory: VMs against each other and against the platform --- */
 
-/* A range of the host sweep in full, with its VM's name. */
-static struct check_decl host_decl(const struct sys_check *c, const struct check_range *r)
+/*
+ * A range of the host sweep in full, with its VM's name. A VM's ranges are
+ * written out in full once, on its first finding, so that many findings
+ * about one VM cost one walk of its declarations, not one each; without
+ * memory for that, one walk per finding.
+ */
+static struct check_decl host_decl(struct sys_check *c, const struct check_range *r)
 {
 	struct check_decl decl;
 	if (r->owner == CHECK_PLATFORM) {
 		vmcfg_check_platform_detail(c->platform, r->ref, &decl);
-	} else {
-		vmcfg_check_collect_detail(c->specs[r->owner], CHECK_HOST, VMCFG_ARCH_UNKNOWN, r->ref, &decl);
-		decl.vm_name = vm_label(c->specs[r->owner]);
+		return decl;
 	}
+	const struct vmcfg_vm_spec *spec = c->specs[r->owner];
+	if (!c->host_decls) {
+		c->host_decls = check_alloc(c->d, c->n, sizeof *c->host_decls);
+		for (size_t i = 0; c->host_decls && i < c->n; i++)
+			c->host_decls[i] = NULL;
+	}
+	if (c->host_decls && !c->host_decls[r->owner]) {
+		c->host_decls[r->owner] =
+			check_alloc(c->d, vmcfg_check_collect_max(spec), sizeof **c->host_decls);
+		if (c->host_decls[r->owner])
+			vmcfg_check_collect_details(spec, CHECK_HOST, VMCFG_ARCH_UNKNOWN,
+						    c->host_decls[r->owner]);
+	}
+	if (c->host_decls && c->host_decls[r->owner])
+		decl = c->host_decls[r->owner][r->ref];
+	else
+		vmcfg_check_collect_detail(spec, CHECK_HOST, VMCFG_ARCH_UNKNOWN, r->ref, &decl);
+	decl.vm_name = vm_label(spec);
 	return decl;
 }
 
@@ -891,5 +913,10 @@ int vmcfg_check_system(const struct vmcfg_system *sys, const struct vmcfg_platfo
 	free_ranges(&c, &c.host);
 	free_ranges(&c, &c.banks);
 	free_ranges(&c, &c.outside);
+	for (size_t i = 0; c.host_decls && i < n; i++)
+		if (c.host_decls[i])
+			check_free(diags, c.host_decls[i], vmcfg_check_collect_max(specs[i]),
+				   sizeof **c.host_decls);
+	check_free(diags, c.host_decls, n, sizeof *c.host_decls);
 	return c.err;
 }
