@@ -393,7 +393,7 @@ static void draw_row(const struct picture *p, const struct column *c, size_t i)
 		n += (size_t)snprintf(codes + n, n < sizeof codes ? sizeof codes - n : 0, "%s%s",
 				      k ? " " : "", r->codes[k]);
 
-	fprintf(p->out, "<g><title>");
+	fprintf(p->out, "<g class=\"row\"><title>");
 	put_text(p->out, title, (size_t)-1);
 	fprintf(p->out, "%s%s [%s, %s) %s%s%s</title>\n", kind ? ", " : "", kind ? kind : "", addr,
 		vmcfg_fmt_hex(end, r->end), size, *codes ? " " : "", codes);
@@ -447,21 +447,23 @@ static void draw_overlap(const struct picture *p, const struct column *c,
 	for (unsigned i = 0; i < o->code_count && n > 0 && (size_t)n < sizeof label; i++)
 		n += snprintf(label + n, sizeof label - (size_t)n, " %s", o->codes[i]);
 	fprintf(p->out,
-		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"url(#conflict)\" "
+		"<rect class=\"overlap\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"url(#conflict)\" "
 		"fill-opacity=\"0.8\" stroke=\"" CONFLICT "\" stroke-width=\"2.5\"/>\n",
 		c->x - 6, y, c->w + 12, h);
 	double tw = (double)text_len(label) * CHAR_W + 12;
 	fprintf(p->out,
-		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" fill=\"#ffffff\" "
+		"<g class=\"overlap-label\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" fill=\"#ffffff\" "
 		"stroke=\"" CONFLICT "\"/>\n",
 		c->x + (c->w - tw) / 2, y + h / 2 - 8, tw);
 	text(p, c->x + c->w / 2, y + h / 2 + 4.5, 12, MIDDLE,
 	     "font-weight=\"bold\" fill=\"" CONFLICT "\"", label, 0);
+	fputs("</g>\n", p->out);
 }
 
 static void draw_column(struct picture *p, const struct column *c)
 {
 	const struct map_space *s = c->space;
+	fprintf(p->out, "<g class=\"column\" data-vm=\"%d\">\n", c->vm);
 	column_header(p, c);
 	for (size_t i = 0; i < s->count; i++)
 		draw_row(p, c, i);
@@ -475,6 +477,7 @@ static void draw_column(struct picture *p, const struct column *c)
 		if (y + 14 > p->rows_bottom)
 			p->rows_bottom = y + 14;
 	}
+	fputs("</g>\n", p->out);
 }
 
 /* The host row a link lands in (its lane decides where the arrow ends), or NULL. */
@@ -509,15 +512,15 @@ static void draw_link(const struct picture *p, const struct map_link *l)
 	double gx = g->left ? g->x + g->w : g->x, hx = g->left ? hb.x : hb.x + hb.w;
 	double mx = (gx + hx) / 2;
 	fprintf(p->out,
-		"<path d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f L%.1f,%.1f "
+		"<path class=\"band\" data-vm=\"%d\" d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f L%.1f,%.1f "
 		"C%.1f,%.1f %.1f,%.1f %.1f,%.1f Z\" fill=\"%s\" fill-opacity=\"0.22\" stroke=\"none\"/>\n",
-		gx, gy0, mx, gy0, mx, hy0, hx, hy0, hx, hy1, mx, hy1, mx, gy1, gx, gy1,
+		l->vm, gx, gy0, mx, gy0, mx, hy0, hx, hy0, hx, hy1, mx, hy1, mx, gy1, gx, gy1,
 		vm_stroke(l->vm));
 	double gm = (gy0 + gy1) / 2, hm = (hy0 + hy1) / 2;
 	fprintf(p->out,
-		"<path d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"none\" stroke=\"%s\" "
+		"<path class=\"arrow\" data-vm=\"%d\" d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"none\" stroke=\"%s\" "
 		"stroke-width=\"1.8\" marker-end=\"url(#arrow%zu)\"/>\n",
-		gx, gm, mx, gm, mx, hm, hx + (g->left ? -2 : 2), hm, vm_stroke(l->vm),
+		l->vm, gx, gm, mx, gm, mx, hm, hx + (g->left ? -2 : 2), hm, vm_stroke(l->vm),
 		(size_t)l->vm % VM_COLORS);
 }
 
