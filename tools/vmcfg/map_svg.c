@@ -88,8 +88,9 @@ struct picture {
 	struct column *host;
 	double width, height, rows_bottom;
 	double widest; /* the right end of the widest text (a long note): the canvas holds it */
-	struct placed *placed; /* the row texts drawn so far (overlap labels avoid them) */
+	struct placed *placed; /* the texts drawn so far (overlap labels avoid them) */
 	size_t nplaced, placed_cap;
+	size_t column_placed; /* the first of them in the column being drawn */
 };
 
 /* ~log2(size / 4 KiB), linear between powers of two: monotonic, and no libm. */
@@ -268,9 +269,10 @@ static void place(struct picture *p, struct placed b)
 		p->widest = b.x1;
 }
 
+/* Whether b meets none of the current column's texts (only they can be under it). */
 static bool placed_free(const struct picture *p, struct placed b)
 {
-	for (size_t i = 0; i < p->nplaced; i++) {
+	for (size_t i = p->column_placed; i < p->nplaced; i++) {
 		const struct placed *q = &p->placed[i];
 		if (q->x0 < b.x1 && b.x0 < q->x1 && q->y0 < b.y1 && b.y0 < q->y1)
 			return false;
@@ -595,7 +597,7 @@ static void draw_overlap_label(struct picture *p, const struct column *c,
 		n += snprintf(label + n, sizeof label - (size_t)n, " %s", o->codes[i]);
 	double tw = (double)text_len(label) * CHAR_W + 12, x = c->x + (c->w - tw) / 2;
 	double mid = y + h / 2, at = mid;
-	for (int k = 0; k < 80; k++) { /* 0, +18, -18, +36, … */
+	for (int k = 0; k < 24; k++) { /* 0, +18, -18, +36, …: near its hatching, or there */
 		double cand = mid + (k % 2 ? 1 : -1) * 18.0 * ((k + 1) / 2);
 		struct placed b = { x, cand - 9, x + tw, cand + 9 };
 		if (cand - 9 >= c->top && placed_free(p, b)) {
@@ -618,6 +620,7 @@ static void draw_column(struct picture *p, const struct column *c)
 {
 	const struct map_space *s = c->space;
 	fprintf(p->out, "<g class=\"column\" data-vm=\"%d\">\n", c->vm);
+	p->column_placed = p->nplaced;
 	column_header(p, c);
 	for (size_t i = 0; i < s->count; i++)
 		if (map_kind_is_gap(s->rows[i].kind))
