@@ -256,6 +256,8 @@ static struct placed text_box(double x, double y, int size, enum anchor a, doubl
 /* Remembers a text's box: overlap labels are put where no text is. Best effort. */
 static void place(struct picture *p, struct placed b)
 {
+	if (b.x1 > p->widest)
+		p->widest = b.x1;
 	if (p->nplaced == p->placed_cap) {
 		size_t cap = p->placed_cap ? 2 * p->placed_cap : 256;
 		struct placed *n = realloc(p->placed, cap * sizeof *n);
@@ -265,8 +267,6 @@ static void place(struct picture *p, struct placed b)
 		p->placed_cap = cap;
 	}
 	p->placed[p->nplaced++] = b;
-	if (b.x1 > p->widest)
-		p->widest = b.x1;
 }
 
 /* Whether b meets none of the current column's texts (only they can be under it). */
