@@ -11,7 +11,8 @@ map-picture: $(CLI)
 	$(CLI) map --system $(MAP_PICTURE_SYSTEM) --svg docs/demo-map.svg > /dev/null
 	scripts/svg2png.sh docs/demo-map.svg docs/demo-map.png
 
-# make test-render: tests/map/run with the PNG checks required (make test skips them
+# make test-render: tests/map/run with the rendering checks required — the PNGs and the
+# geometry Chromium measures on every example system and generated ones (make test skips them
 # when Chromium, about 160 Debian packages, is not installed). CI runs it.
 test-render:
 	@scripts/deps.sh test

@@ -8,16 +8,22 @@
 
 /* ---- geometry and style ---- */
 
-/* Two VMs and the host fit 1200 px: the width of a browser window or a printed page. */
+/*
+ * Two VMs and the host fit 1300 px: the width of a browser window. More VMs
+ * stack on both sides (see lay_out_columns), so the picture grows downwards.
+ */
 #define MARGIN 24.0
-#define HOST_W 320.0
-#define VM_W 280.0
-#define GUTTER 130.0   /* between columns: room for the arrows */
+#define HOST_W 320.0   /* the host column, or one lane of it (overlapping rows side by side) */
+#define VM_W 320.0     /* a VM column, or one lane of it */
+#define GUTTER 130.0   /* between a side and the host: room for the bands */
+#define LANE_GAP 18.0  /* the gutter grows by this per VM beyond two on a side: one lane each */
 #define TOP 124.0      /* first row: under the title and the column headers */
+#define HEAD 48.0      /* a column's header, above its first row */
+#define STACK_GAP 44.0 /* between a stacked column's end address and the next header */
 #define CHAR_W 7.3     /* advance of one 12px monospace character (a little generous) */
 #define SMALL_CHAR_W 6.7 /* the same at 11px */
 #define STRIPE 7.0     /* the kind's colour band at a box's left edge */
-#define CHILD_AT 0.5    /* children take a box's right part, from this fraction of its width */
+#define CHILD_AT 0.38   /* children take a box's right part, from this fraction of its width */
 
 /* Heights: a region gets REGION_H0 + REGION_DH per doubling of its size beyond one page. */
 #define REGION_H0 22.0
@@ -32,6 +38,8 @@
 #define INK_SOFT "#2d3748"
 #define INK_GAP "#4a5568"
 #define CONFLICT "#c53030"  /* conflicts: boxes, bands and codes */
+/* A white outline under a text's glyphs: it reads over conflict hatching. */
+#define HALO "stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\""
 
 /* Per VM: a light fill for its boxes and a darker stroke for its arrows. */
 static const struct {
@@ -39,6 +47,8 @@ static const struct {
 } vm_colors[] = {
 	{ "#d6e6f7", "#2b6cb0" }, { "#fde2c4", "#c05621" }, { "#d4efdc", "#2f855a" },
 	{ "#e6dcf8", "#6b46c1" }, { "#fbf0c0", "#975a16" }, { "#d2eef1", "#2c7a7b" },
+	{ "#f9d9e8", "#b83280" }, { "#e9f5c8", "#5f7d0e" }, { "#dbe4ff", "#3c5bd6" },
+	{ "#f3e3d3", "#7b4a1e" },
 };
 #define VM_COLORS (sizeof vm_colors / sizeof vm_colors[0])
 
@@ -58,10 +68,16 @@ struct column {
 	const struct map_space *space;
 	int vm; /* -1: the host */
 	bool left; /* a VM column left of the host (its arrows leave from its right edge) */
-	double x, w;
+	double x, w, top; /* top: where its first row starts */
+	double lane_x;    /* where its bands turn in the gutter: one lane per VM of a side */
 	uint64_t *at; /* the scale: at[i] is drawn at y[i], linear in between */
 	double *y;
 	size_t n;
+};
+
+/* A text's box as laid out (estimated from the character advance), for placing labels. */
+struct placed {
+	double x0, y0, x1, y1;
 };
 
 struct picture {
@@ -71,6 +87,10 @@ struct picture {
 	size_t ncols;
 	struct column *host;
 	double width, height, rows_bottom;
+	double widest; /* the right end of the widest text (a long note): the canvas holds it */
+	struct placed *placed; /* the texts drawn so far (overlap labels avoid them) */
+	size_t nplaced, placed_cap;
+	size_t column_placed; /* the first of them in the column being drawn */
 };
 
 /* ~log2(size / 4 KiB), linear between powers of two: monotonic, and no libm. */
@@ -131,7 +151,7 @@ static bool scale_column(struct column *c)
 		if (!u || c->at[i] != c->at[u - 1])
 			c->at[u++] = c->at[i];
 	c->n = u;
-	double y = TOP;
+	double y = c->top;
 	for (size_t i = 0; i < u; i++) {
 		c->y[i] = y;
 		if (i + 1 == u)
@@ -148,7 +168,7 @@ static bool scale_column(struct column *c)
 static double y_of(const struct column *c, uint64_t a)
 {
 	if (!c->n)
-		return TOP;
+		return c->top;
 	size_t lo = 0, hi = c->n - 1;
 	if (a <= c->at[0])
 		return c->y[0];
@@ -213,25 +233,65 @@ static void put_text(FILE *out, const char *s, size_t max)
 
 enum anchor { START, MIDDLE, END };
 
-/* One <text>: size 11 or 12 and up (never smaller: it must read on paper). */
-static void text(const struct picture *p, double x, double y, int size, enum anchor a,
-		 const char *style, const char *s, double room)
-{
-	static const char *const anchors[] = { "start", "middle", "end" };
-	double cw = size <= 11 ? SMALL_CHAR_W : CHAR_W * size / 12.0;
-	size_t max = room > 0 ? (size_t)(room / cw) : (size_t)-1;
-	fprintf(p->out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\"%s%s>", x, y,
-		size, anchors[a], *style ? " " : "", style);
-	put_text(p->out, s, max);
-	fputs("</text>\n", p->out);
-}
-
 static size_t text_len(const char *s)
 {
 	size_t n = 0;
 	for (; *s; s++)
 		n += ((unsigned char)*s & 0xc0) != 0x80;
 	return n;
+}
+
+static double char_w(int size)
+{
+	return size <= 11 ? SMALL_CHAR_W : CHAR_W * size / 12.0;
+}
+
+/* The box a text will take (glyph cells: ascent above y, descent below). */
+static struct placed text_box(double x, double y, int size, enum anchor a, double w)
+{
+	double x0 = a == START ? x : a == MIDDLE ? x - w / 2 : x - w;
+	return (struct placed){ x0, y - size * 0.95, x0 + w, y + size * 0.25 };
+}
+
+/* Remembers a text's box: overlap labels are put where no text is. Best effort. */
+static void place(struct picture *p, struct placed b)
+{
+	if (b.x1 > p->widest)
+		p->widest = b.x1;
+	if (p->nplaced == p->placed_cap) {
+		size_t cap = p->placed_cap ? 2 * p->placed_cap : 256;
+		struct placed *n = realloc(p->placed, cap * sizeof *n);
+		if (!n)
+			return;
+		p->placed = n;
+		p->placed_cap = cap;
+	}
+	p->placed[p->nplaced++] = b;
+}
+
+/* Whether b meets none of the current column's texts (only they can be under it). */
+static bool placed_free(const struct picture *p, struct placed b)
+{
+	for (size_t i = p->column_placed; i < p->nplaced; i++) {
+		const struct placed *q = &p->placed[i];
+		if (q->x0 < b.x1 && b.x0 < q->x1 && q->y0 < b.y1 && b.y0 < q->y1)
+			return false;
+	}
+	return true;
+}
+
+/* One <text>: size 11 or 12 and up (never smaller: it must read on paper). */
+static void text(struct picture *p, double x, double y, int size, enum anchor a,
+		 const char *style, const char *s, double room)
+{
+	static const char *const anchors[] = { "start", "middle", "end" };
+	double cw = char_w(size);
+	size_t max = room > 0 ? (size_t)(room / cw) : (size_t)-1, n = text_len(s);
+	fprintf(p->out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\"%s%s>", x, y,
+		size, anchors[a], *style ? " " : "", style);
+	put_text(p->out, s, max);
+	fputs("</text>\n", p->out);
+	place(p, text_box(x, y, size, a, (double)(n < max ? n : max) * cw));
 }
 
 /* ---- the parts ---- */
@@ -267,7 +327,7 @@ static const char *vm_stroke(int vm)
 	return vm_colors[(size_t)vm % VM_COLORS].stroke;
 }
 
-static void column_header(const struct picture *p, const struct column *c)
+static void column_header(struct picture *p, const struct column *c)
 {
 	const struct map_model *m = p->m;
 	char title[160];
@@ -280,12 +340,13 @@ static void column_header(const struct picture *p, const struct column *c)
 		snprintf(title, sizeof title, "vm %llu \xc2\xb7 %s", (unsigned long long)v->id, v->name);
 		sub = v->built ? "guest physical, as built" : "guest physical, from config: not built";
 		fprintf(p->out,
-			"<rect x=\"%.1f\" y=\"76\" width=\"14\" height=\"14\" fill=\"%s\" stroke=\"%s\"/>\n",
-			c->x, vm_fill(c->vm), vm_stroke(c->vm));
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"%s\" "
+			"stroke=\"%s\"/>\n",
+			c->x, c->top - 48, vm_fill(c->vm), vm_stroke(c->vm));
 	}
-	text(p, c->x + (c->vm < 0 ? 0 : 20), 88, 14, START, "font-weight=\"bold\" fill=\"" INK "\"",
-	     title, c->w - 20);
-	text(p, c->x, 106, 11, START, "fill=\"" INK_SOFT "\"", sub, c->w);
+	text(p, c->x + (c->vm < 0 ? 0 : 20), c->top - 36, 14, START,
+	     "font-weight=\"bold\" fill=\"" INK "\"", title, c->w - 20);
+	text(p, c->x, c->top - 18, 11, START, "fill=\"" INK_SOFT "\"", sub, c->w);
 }
 
 /* A row's title (what it is; on the host, whose) and its kind, unless the title says it. */
@@ -306,17 +367,18 @@ static void row_words(const struct picture *p, const struct column *c, const str
 }
 
 /*
- * Sizes in the picture's labels: exact when short ("880 MiB", "1.5 GiB"),
- * else rounded to one decimal in the largest unit ("~256.0 MiB" rather than
- * "262148 KiB"); gaps and regions alike — the tooltips and the text map
- * give the exact sizes, the rows around a gap its exact addresses.
+ * Sizes in the picture's labels: exact in the largest unit when that reads
+ * ("880 MiB", "1.5 GiB"), else to one decimal in the largest unit
+ * ("~256.0 MiB" rather than "262148 KiB", "~1.4 GiB" rather than "1408 MiB");
+ * gaps, regions and overlaps alike — the tooltips and the text map give the
+ * exact sizes, the rows around a gap its exact addresses.
  */
 static void approx_size(char out[VMCFG_FMT_BUF], uint64_t v)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 	char exact[VMCFG_FMT_BUF];
 	vmcfg_fmt_size(exact, v);
-	if (strlen(exact) <= 8) { /* "880 MiB", "1.5 GiB": exact and short */
+	if (strtoull(exact, NULL, 10) < 1000) { /* three digits at most: reads at a glance */
 		memcpy(out, exact, VMCFG_FMT_BUF);
 		return;
 	}
@@ -326,10 +388,10 @@ static void approx_size(char out[VMCFG_FMT_BUF], uint64_t v)
 		d /= 1024;
 		u++;
 	}
-	snprintf(out, VMCFG_FMT_BUF, d < 100 ? "~%.1f %s" : "~%.0f %s", d, units[u]);
+	snprintf(out, VMCFG_FMT_BUF, "~%.1f %s", d, units[u]);
 }
 
-static void zigzag(const struct picture *p, double x, double w, double y)
+static void zigzag(struct picture *p, double x, double w, double y)
 {
 	for (int k = 0; k < 2; k++) {
 		fprintf(p->out, "<polyline fill=\"none\" stroke=\"#718096\" stroke-width=\"1.2\" points=\"");
@@ -339,7 +401,7 @@ static void zigzag(const struct picture *p, double x, double w, double y)
 	}
 }
 
-static void draw_gap(const struct picture *p, const struct column *c, const struct map_region *r)
+static void draw_gap(struct picture *p, const struct column *c, const struct map_region *r)
 {
 	struct box b = row_box(c, r);
 	char s[VMCFG_FMT_BUF], label[96];
@@ -369,16 +431,36 @@ static double text_top(const struct column *c, size_t i, double y)
 	return y;
 }
 
-static void draw_row(const struct picture *p, const struct column *c, size_t i)
+/* The row's tooltip: its full name, kind, range, size and codes (a <title>). */
+static void row_tooltip(const struct picture *p, const struct column *c, const struct map_region *r)
+{
+	char title[256], addr[VMCFG_FMT_BUF], end[VMCFG_FMT_BUF], size[VMCFG_FMT_BUF];
+	const char *kind;
+	row_words(p, c, r, title, sizeof title, &kind);
+	fputs("<title>", p->out);
+	put_text(p->out, title, (size_t)-1);
+	fprintf(p->out, "%s%s [%s, %s) %s", kind ? ", " : "", kind ? kind : "",
+		vmcfg_fmt_hex(addr, r->base), vmcfg_fmt_hex(end, r->end),
+		vmcfg_fmt_size(size, r->end - r->base));
+	for (unsigned k = 0; k < r->code_count; k++)
+		fprintf(p->out, " %s", r->codes[k]);
+	fputs("</title>\n", p->out);
+}
+
+/* Whether row i of c is one of an overlap's two regions (its text then needs a halo). */
+static bool in_overlap(const struct column *c, size_t i)
+{
+	for (size_t k = 0; k < c->space->overlap_count; k++)
+		if (c->space->overlaps[k].a == i || c->space->overlaps[k].b == i)
+			return true;
+	return false;
+}
+
+/* A row's box and kind band, with its tooltip (the text comes later: over any hatching). */
+static void draw_row_box(const struct picture *p, const struct column *c, size_t i)
 {
 	const struct map_region *r = &c->space->rows[i];
-	if (map_kind_is_gap(r->kind)) {
-		draw_gap(p, c, r);
-		return;
-	}
 	struct box b = row_box(c, r);
-	char title[256], addr[VMCFG_FMT_BUF], end[VMCFG_FMT_BUF], size[VMCFG_FMT_BUF], codes[64] = "";
-	const char *kind;
 	const char *fill = r->kind == MAP_RESERVED_FRAME ? "url(#hatch)"
 			   : r->kind == MAP_HV_MEMORY	 ? "#e2e8f0"
 			   : r->sharer >= 0		 ? "#efe8fb"
@@ -386,17 +468,8 @@ static void draw_row(const struct picture *p, const struct column *c, size_t i)
 							 : "#ffffff";
 	/* A VM drawn from its config alone has dashed outlines: nothing was built. */
 	bool dashed = r->owner >= 0 && !p->m->vms[r->owner].built;
-	row_words(p, c, r, title, sizeof title, &kind);
-	vmcfg_fmt_hex(addr, r->base);
-	vmcfg_fmt_size(size, r->end - r->base);
-	for (unsigned k = 0, n = 0; k < r->code_count; k++)
-		n += (size_t)snprintf(codes + n, n < sizeof codes ? sizeof codes - n : 0, "%s%s",
-				      k ? " " : "", r->codes[k]);
-
-	fprintf(p->out, "<g><title>");
-	put_text(p->out, title, (size_t)-1);
-	fprintf(p->out, "%s%s [%s, %s) %s%s%s</title>\n", kind ? ", " : "", kind ? kind : "", addr,
-		vmcfg_fmt_hex(end, r->end), size, *codes ? " " : "", codes);
+	fputs("<g>", p->out);
+	row_tooltip(p, c, r);
 	fprintf(p->out,
 		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" stroke=\"%s\" "
 		"stroke-width=\"%s\"%s/>\n",
@@ -404,69 +477,163 @@ static void draw_row(const struct picture *p, const struct column *c, size_t i)
 		dashed ? " stroke-dasharray=\"6 3\"" : "");
 	fprintf(p->out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
 		b.x + 0.5, b.y + 0.5, STRIPE, b.h - 1, kind_colors[r->kind]);
-
-	/*
-	 * Two lines when there is room: title and start address, then kind,
-	 * size and the findings' codes; else one: title and the codes, or the
-	 * address. A row holding children keeps its text left of them.
-	 */
-	bool parent = i + 1 < c->space->count && c->space->rows[i + 1].child;
-	double top = text_top(c, i, b.y), avail = b.y + b.h - top;
-	double tx = b.x + STRIPE + 5, right = b.x + (parent ? b.w * CHILD_AT : b.w) - 5;
-	double room = right - tx, addr_w = (double)strlen(addr) * SMALL_CHAR_W + 10;
-	double codes_w = (double)text_len(codes) * CHAR_W + (*codes ? 10 : 0);
-	bool two = avail >= 34;
-	bool addr_right = (double)text_len(title) * CHAR_W + addr_w <= room && (two || !*codes);
-	double y1 = two ? top + 15 : top + avail / 2 + 4.5;
-	text(p, tx, y1, 12, START, "font-weight=\"bold\" fill=\"" INK "\"", title,
-	     room - (addr_right ? addr_w : two ? 0 : codes_w));
-	if (addr_right)
-		text(p, right, y1, 11, END, "fill=\"" INK_SOFT "\"", addr, 0);
-	if (two) {
-		char line2[160];
-		/* The label's size reads at a glance (the tooltip has it exact). */
-		char shown[VMCFG_FMT_BUF];
-		approx_size(shown, r->end - r->base);
-		snprintf(line2, sizeof line2, "%s%s%s%s%s", kind ? kind : "", kind ? " \xc2\xb7 " : "",
-			 shown, addr_right ? "" : " at ", addr_right ? "" : addr);
-		text(p, tx, top + 30, 11, START, "fill=\"" INK_SOFT "\"", line2, room - codes_w);
-	}
-	if (*codes)
-		text(p, right, two ? top + 30 : y1, 12, END,
-		     "font-weight=\"bold\" fill=\"" CONFLICT "\"", codes, 0);
 	fputs("</g>\n", p->out);
 }
 
-/* A part two regions both claim: hatched red across the column, with its codes. */
+/*
+ * A row's text: two lines when there is room — title and start address,
+ * then kind, size and the findings' codes — else one: title, codes and
+ * the address. The address is what a map is read for, so it is never cut:
+ * the title gives way first, then the kind. A row holding children keeps
+ * its text left of them. Drawn after the conflict hatching, with a white
+ * halo where a conflict is, so both regions of an overlap stay readable.
+ */
+static void draw_row_text(struct picture *p, const struct column *c, size_t i)
+{
+	const struct map_region *r = &c->space->rows[i];
+	struct box b = row_box(c, r);
+	char title[256], addr[VMCFG_FMT_BUF], shown[VMCFG_FMT_BUF], codes[64] = "";
+	const char *kind;
+	row_words(p, c, r, title, sizeof title, &kind);
+	vmcfg_fmt_hex(addr, r->base);
+	approx_size(shown, r->end - r->base); /* reads at a glance; the tooltip has it exact */
+	for (unsigned k = 0, n = 0; k < r->code_count; k++)
+		n += (size_t)snprintf(codes + n, n < sizeof codes ? sizeof codes - n : 0, "%s%s",
+				      k ? " " : "", r->codes[k]);
+	bool halo = in_overlap(c, i);
+	const char *bold = halo ? "font-weight=\"bold\" fill=\"" INK "\" " HALO
+				: "font-weight=\"bold\" fill=\"" INK "\"";
+	const char *soft = halo ? "fill=\"" INK_SOFT "\" " HALO : "fill=\"" INK_SOFT "\"";
+	const char *red = halo ? "font-weight=\"bold\" fill=\"" CONFLICT "\" " HALO
+			       : "font-weight=\"bold\" fill=\"" CONFLICT "\"";
+
+	/* The same box without paint, for the hover text and the layout tests. */
+	fputs("<g class=\"row\">", p->out);
+	row_tooltip(p, c, r);
+	fprintf(p->out,
+		"<rect class=\"bounds\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		"fill=\"none\"/>\n",
+		b.x, b.y, b.w, b.h);
+
+	bool parent = !r->child && i + 1 < c->space->count && c->space->rows[i + 1].child;
+	double top = text_top(c, i, b.y), avail = b.y + b.h - top;
+	if (avail < 22) { /* no room below an overlap at its top: over the hatching, haloed */
+		top = b.y;
+		avail = b.h;
+	}
+	double tx = b.x + STRIPE + 5, right = b.x + (parent ? b.w * CHILD_AT : b.w) - 5;
+	double room = right - tx, addr_w = (double)strlen(addr) * SMALL_CHAR_W + 8;
+	double codes_w = (double)text_len(codes) * CHAR_W + (*codes ? 8 : 0);
+	double title_w = (double)text_len(title) * CHAR_W;
+	if (avail >= 34) {
+		bool addr_right = title_w + addr_w <= room;
+		double y1 = top + 15, y2 = top + 30, room2 = room - codes_w;
+		text(p, tx, y1, 12, START, bold, title, room - (addr_right ? addr_w : 0));
+		if (addr_right)
+			text(p, right, y1, 11, END, soft, addr, 0);
+		/* Line 2: the first that fits, else the last (the address alone). */
+		char c1[160], c2[160], c3[160];
+		if (addr_right) {
+			snprintf(c1, sizeof c1, "%s%s%s", kind ? kind : "", kind ? " \xc2\xb7 " : "", shown);
+			snprintf(c2, sizeof c2, "%s", shown);
+			c3[0] = '\0';
+		} else {
+			snprintf(c1, sizeof c1, "%s%s%s at %s", kind ? kind : "", kind ? " \xc2\xb7 " : "",
+				 shown, addr);
+			snprintf(c2, sizeof c2, "%s at %s", shown, addr);
+			snprintf(c3, sizeof c3, "%s", addr);
+		}
+		const char *line2 = (double)text_len(c1) * SMALL_CHAR_W <= room2 ? c1
+				    : (double)text_len(c2) * SMALL_CHAR_W <= room2 || !*c3 ? c2
+											     : c3;
+		if ((double)text_len(line2) * SMALL_CHAR_W > room2 && *codes) {
+			/* not even the address beside the codes: the codes go up, after the title */
+			text(p, tx, y2, 11, START, soft, line2, room);
+			if (!addr_right)
+				text(p, right, y1, 12, END, red, codes, 0);
+			else
+				text(p, right, top + 44 <= b.y + b.h ? top + 44 : y2, 12, END, red, codes, 0);
+		} else {
+			text(p, tx, y2, 11, START, soft, line2, room2);
+			if (*codes)
+				text(p, right, y2, 12, END, red, codes, 0);
+		}
+	} else {
+		double y1 = top + avail / 2 + 4.5;
+		text(p, right, y1, 11, END, soft, addr, 0);
+		if (*codes)
+			text(p, right - addr_w, y1, 12, END, red, codes, 0);
+		double left = room - addr_w - codes_w;
+		if (left >= CHAR_W * 2)
+			text(p, tx, y1, 12, START, bold, title, left);
+	}
+	fputs("</g>\n", p->out);
+}
+
+/* A part two regions both claim: hatched red across the column (its label comes later). */
 static void draw_overlap(const struct picture *p, const struct column *c,
 			 const struct map_overlap *o)
 {
 	double y = y_of(c, o->base), h = y_of(c, o->end) - y;
-	char s[VMCFG_FMT_BUF], label[96];
-	int n = snprintf(label, sizeof label, "overlap %s", vmcfg_fmt_size(s, o->end - o->base));
-	for (unsigned i = 0; i < o->code_count && n > 0 && (size_t)n < sizeof label; i++)
-		n += snprintf(label + n, sizeof label - (size_t)n, " %s", o->codes[i]);
 	fprintf(p->out,
-		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"url(#conflict)\" "
-		"fill-opacity=\"0.8\" stroke=\"" CONFLICT "\" stroke-width=\"2.5\"/>\n",
+		"<rect class=\"overlap\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		"fill=\"url(#conflict)\" fill-opacity=\"0.8\" stroke=\"" CONFLICT "\" "
+		"stroke-width=\"2.5\"/>\n",
 		c->x - 6, y, c->w + 12, h);
-	double tw = (double)text_len(label) * CHAR_W + 12;
-	fprintf(p->out,
-		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" fill=\"#ffffff\" "
-		"stroke=\"" CONFLICT "\"/>\n",
-		c->x + (c->w - tw) / 2, y + h / 2 - 8, tw);
-	text(p, c->x + c->w / 2, y + h / 2 + 4.5, 12, MIDDLE,
-	     "font-weight=\"bold\" fill=\"" CONFLICT "\"", label, 0);
 }
 
+/*
+ * An overlap's size and codes, on a white label: in the hatching's middle
+ * when no text is there, else the nearest free place above or below it.
+ */
+static void draw_overlap_label(struct picture *p, const struct column *c,
+			       const struct map_overlap *o)
+{
+	double y = y_of(c, o->base), h = y_of(c, o->end) - y;
+	char s[VMCFG_FMT_BUF], label[96];
+	approx_size(s, o->end - o->base);
+	int n = snprintf(label, sizeof label, "overlap %s", s);
+	for (unsigned i = 0; i < o->code_count && n > 0 && (size_t)n < sizeof label; i++)
+		n += snprintf(label + n, sizeof label - (size_t)n, " %s", o->codes[i]);
+	double tw = (double)text_len(label) * CHAR_W + 12, x = c->x + (c->w - tw) / 2;
+	double mid = y + h / 2, at = mid;
+	for (int k = 0; k < 24; k++) { /* 0, +18, -18, +36, …: near its hatching, or there */
+		double cand = mid + (k % 2 ? 1 : -1) * 18.0 * ((k + 1) / 2);
+		struct placed b = { x, cand - 9, x + tw, cand + 9 };
+		if (cand - 9 >= c->top && placed_free(p, b)) {
+			at = cand;
+			break;
+		}
+	}
+	fprintf(p->out,
+		"<g class=\"overlap-label\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" "
+		"fill=\"#ffffff\" stroke=\"" CONFLICT "\"/>\n",
+		x, at - 8, tw);
+	text(p, c->x + c->w / 2, at + 4.5, 12, MIDDLE, "font-weight=\"bold\" fill=\"" CONFLICT "\"",
+	     label, 0);
+	place(p, (struct placed){ x, at - 9, x + tw, at + 9 });
+	fputs("</g>\n", p->out);
+}
+
+/* A column: header, boxes, conflict hatching, then every text over them, then labels. */
 static void draw_column(struct picture *p, const struct column *c)
 {
 	const struct map_space *s = c->space;
+	fprintf(p->out, "<g class=\"column\" data-vm=\"%d\">\n", c->vm);
+	p->column_placed = p->nplaced;
 	column_header(p, c);
 	for (size_t i = 0; i < s->count; i++)
-		draw_row(p, c, i);
+		if (map_kind_is_gap(s->rows[i].kind))
+			draw_gap(p, c, &s->rows[i]);
+		else
+			draw_row_box(p, c, i);
 	for (size_t i = 0; i < s->overlap_count; i++)
 		draw_overlap(p, c, &s->overlaps[i]);
+	for (size_t i = 0; i < s->count; i++)
+		if (!map_kind_is_gap(s->rows[i].kind))
+			draw_row_text(p, c, i);
+	for (size_t i = 0; i < s->overlap_count; i++)
+		draw_overlap_label(p, c, &s->overlaps[i]);
 	if (c->n) { /* the end of the last row: every other address starts a row */
 		char end[VMCFG_FMT_BUF];
 		double y = c->y[c->n - 1];
@@ -475,6 +642,7 @@ static void draw_column(struct picture *p, const struct column *c)
 		if (y + 14 > p->rows_bottom)
 			p->rows_bottom = y + 14;
 	}
+	fputs("</g>\n", p->out);
 }
 
 /* The host row a link lands in (its lane decides where the arrow ends), or NULL. */
@@ -507,17 +675,17 @@ static void draw_link(const struct picture *p, const struct map_link *l)
 	double gy0 = y_of(g, l->gpa), gy1 = y_of(g, gend);
 	double hy0 = y_of(p->host, l->hpa), hy1 = y_of(p->host, hend);
 	double gx = g->left ? g->x + g->w : g->x, hx = g->left ? hb.x : hb.x + hb.w;
-	double mx = (gx + hx) / 2;
+	double mx = g->lane_x; /* the VM's own lane: the band turns there, in the gutter */
 	fprintf(p->out,
-		"<path d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f L%.1f,%.1f "
+		"<path class=\"band\" data-vm=\"%d\" d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f L%.1f,%.1f "
 		"C%.1f,%.1f %.1f,%.1f %.1f,%.1f Z\" fill=\"%s\" fill-opacity=\"0.22\" stroke=\"none\"/>\n",
-		gx, gy0, mx, gy0, mx, hy0, hx, hy0, hx, hy1, mx, hy1, mx, gy1, gx, gy1,
+		l->vm, gx, gy0, mx, gy0, mx, hy0, hx, hy0, hx, hy1, mx, hy1, mx, gy1, gx, gy1,
 		vm_stroke(l->vm));
 	double gm = (gy0 + gy1) / 2, hm = (hy0 + hy1) / 2;
 	fprintf(p->out,
-		"<path d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"none\" stroke=\"%s\" "
+		"<path class=\"arrow\" data-vm=\"%d\" d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"none\" stroke=\"%s\" "
 		"stroke-width=\"1.8\" marker-end=\"url(#arrow%zu)\"/>\n",
-		gx, gm, mx, gm, mx, hm, hx + (g->left ? -2 : 2), hm, vm_stroke(l->vm),
+		l->vm, gx, gm, mx, gm, mx, hm, hx + (g->left ? -2 : 2), hm, vm_stroke(l->vm),
 		(size_t)l->vm % VM_COLORS);
 }
 
@@ -540,7 +708,7 @@ static double flow_place(struct flow *f, double w)
 }
 
 /* A swatch like the boxes it explains (attrs: more attributes of its outline) and its label. */
-static void legend_item(const struct picture *p, struct flow *f, const char *fill,
+static void legend_item(struct picture *p, struct flow *f, const char *fill,
 			const char *stroke, const char *stripe, const char *attrs, const char *label)
 {
 	double x = flow_place(f, 26 + (double)text_len(label) * SMALL_CHAR_W);
@@ -630,34 +798,61 @@ static void legend(struct picture *p)
 /* ---- the picture ---- */
 
 /*
- * Columns left to right: the even VMs (the first next to the host), the
- * host, the odd VMs — so with two VMs the host sits between them.
+ * Columns: the host in the middle, the even VMs stacked on its left (the
+ * first on top), the odd ones on its right. Every VM column thus faces the
+ * host across an empty gutter, so no band passes behind another VM's
+ * column; each VM of a side turns its bands in a lane of its own in that
+ * gutter (the gutter widens with the VMs on the side). A space whose
+ * overlapping rows go side by side is that many lanes wide, so its labels
+ * keep their room.
  */
 static bool lay_out_columns(struct picture *p)
 {
 	const struct map_model *m = p->m;
-	size_t nleft = (m->vm_count + 1) / 2, k = 0;
+	size_t nleft = (m->vm_count + 1) / 2, nright = m->vm_count / 2, k = 0;
 	p->ncols = m->vm_count + 1;
 	p->cols = calloc(p->ncols, sizeof *p->cols);
 	if (!p->cols)
 		return false;
-	for (size_t i = nleft; i-- > 0;)
-		p->cols[k++] = (struct column){ .space = &m->vms[2 * i].space, .vm = (int)(2 * i),
-						.left = true };
+	double side_w[2] = { 0, 0 };
+	for (size_t i = 0; i < m->vm_count; i += 2)
+		p->cols[k++] = (struct column){ .space = &m->vms[i].space, .vm = (int)i, .left = true };
 	p->host = &p->cols[k];
 	p->cols[k++] = (struct column){ .space = &m->host, .vm = -1 };
 	for (size_t i = 1; i < m->vm_count; i += 2)
 		p->cols[k++] = (struct column){ .space = &m->vms[i].space, .vm = (int)i };
-	double x = MARGIN;
 	for (size_t i = 0; i < p->ncols; i++) {
 		struct column *c = &p->cols[i];
-		c->x = x;
-		c->w = c->vm < 0 ? HOST_W : VM_W;
-		x += c->w + GUTTER;
+		c->w = (c->vm < 0 ? HOST_W : VM_W) * (c->space->lanes > 1 ? c->space->lanes : 1);
+		if (c->vm >= 0 && c->w > side_w[!c->left])
+			side_w[!c->left] = c->w;
+	}
+	double gutter[2] = { GUTTER + LANE_GAP * (nleft > 2 ? (double)nleft - 2 : 0),
+			     GUTTER + LANE_GAP * (nright > 2 ? (double)nright - 2 : 0) };
+	double host_x = MARGIN + (nleft ? side_w[0] + gutter[0] : 0);
+	double host_end = host_x + p->host->w;
+	double top[2] = { TOP, TOP };
+	size_t nth[2] = { 0, 0 };
+	for (size_t i = 0; i < p->ncols; i++) {
+		struct column *c = &p->cols[i];
+		if (c->vm < 0) {
+			c->x = host_x;
+			c->top = TOP;
+		} else {
+			int side = !c->left;
+			size_t n = side ? nright : nleft, at = nth[side]++;
+			double f = (double)(at + 1) / (double)(n + 1);
+			/* Right-aligned on the left side: every band leaves from the gutter's edge. */
+			c->x = side ? host_end + gutter[1] : MARGIN + side_w[0] - c->w;
+			c->lane_x = side ? host_end + gutter[1] * (1 - f) : MARGIN + side_w[0] + gutter[0] * f;
+			c->top = top[side];
+		}
 		if (!scale_column(c))
 			return false;
+		if (c->vm >= 0) /* the next one below this one's end address */
+			top[!c->left] = (c->n ? c->y[c->n - 1] : c->top) + 17 + STACK_GAP + HEAD;
 	}
-	p->width = x - GUTTER + MARGIN;
+	p->width = (nright ? host_end + gutter[1] + side_w[1] : host_end) + MARGIN;
 	if (p->width < 900) /* room for the legend's scale line */
 		p->width = 900;
 	return true;
@@ -670,6 +865,7 @@ static void free_columns(struct picture *p)
 		free(p->cols[i].y);
 	}
 	free(p->cols);
+	free(p->placed);
 }
 
 int map_svg_write(const struct map_model *m, const char *title, FILE *out)
@@ -694,6 +890,8 @@ int map_svg_write(const struct map_model *m, const char *title, FILE *out)
 	for (size_t i = 0; i < p.ncols; i++)
 		draw_column(&p, &p.cols[i]);
 	legend(&p);
+	if (p.widest + MARGIN > p.width) /* a long note: the canvas holds it */
+		p.width = p.widest + MARGIN;
 	bool failed = fclose(mem) != 0;
 	if (!failed) {
 		p.out = out;

@@ -3,7 +3,8 @@
  * The memory map as a picture: a self-contained SVG (no scripts, no web
  * fonts; generic monospace text, dark on light fills, printable). The host's
  * physical memory is the middle column, the VMs' guest memory columns are
- * on either side, and arrows run from guest ranges to their host backing.
+ * on either side (stacked from the third VM on, so each faces the host),
+ * and bands with arrows run from guest ranges to their host backing.
  * Heights follow the logarithm of the size, so a 4 KiB window stays
  * visible next to a gigabyte of RAM; gaps are squeezed further, a large
  * one marked by a scale break. docs/map.md explains how to read it.
