@@ -38,7 +38,7 @@ HV_GUEST_BINS := $(patsubst guests/%.c,$(BUILD)/guests/%.bin,$(wildcard guests/*
 HV_FILES := $(foreach f,$(HV_CONFIGS),$(f)=$(f)) \
 	$(foreach d,$(HV_CONFIG_DIRS),$(foreach b,$(HV_GUEST_BINS),$(d)/$(notdir $(b))=$(b)))
 
-HV_CPPFLAGS := $(CPPFLAGS) -Ihv
+HV_CPPFLAGS := $(CPPFLAGS) -Ihv -Ihv/arch/$(HV_ARCH)
 HV_CFLAGS := $(FS_CFLAGS) -g
 HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,$(HV_LDS)
 
