@@ -18,8 +18,8 @@
 set -euo pipefail
 
 make_pkgs="make"
-build_pkgs="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libfdt-dev device-tree-compiler xz-utils debian-archive-keyring"
-run_pkgs="$build_pkgs qemu-system-arm"
+build_pkgs="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu libfdt-dev device-tree-compiler xz-utils debian-archive-keyring"
+run_pkgs="$build_pkgs qemu-system-arm qemu-system-misc"
 linux_pkgs="$run_pkgs python3"
 test_pkgs="$linux_pkgs libcmocka-dev universal-ctags g++ scdoc pkg-config man-db python3-jsonschema strace procps"
 # Node.js and npm (the LSP client and taplo come from the npm registry at test time);

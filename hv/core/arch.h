@@ -9,7 +9,7 @@
  *   HV_MAX_CPUS, HV_CPU_MAX_VCPUS   physical CPUs, vCPUs placed on one of them;
  *   HV_ARCH_VMCFG                   the enum vmcfg_arch lib/vm builds VMs for;
  *   HV_ARCH_STAGE2_OPTIONS          lib/mm address-space options for guest RAM;
- *   HV_ARCH_MODE_NAME               the privilege level, for the boot log;
+ *   HV_ARCH_RESET_CALL              the guest call that resets its VM, for the log;
  *   HV_ARCH_VM_FIELDS               the members struct hv_vm adds for the
  *                                   architecture (stage-2 / G-stage registers,
  *                                   the emulated interrupt controller): a list of

@@ -53,6 +53,13 @@ static void console_sink(void *ud, const struct vmcfg_vm *vm, const char *s, siz
 	}
 }
 
+void hv_vm_console_put(struct hv_vm *hv, const char *s, size_t len)
+{
+	spin_lock(&hv->lock);
+	console_sink(hv, hv->vm, s, len);
+	spin_unlock(&hv->lock);
+}
+
 /* The built-in images cfg names (image_location "memory"), relative to its file. */
 static int find_images(const struct vmcfg_vm_config *cfg, const char *cfg_path,
 		       struct vmcfg_vm_image_data *images, size_t *count)
@@ -250,7 +257,7 @@ static void reset_now(struct hv_vm *hv)
 		reset_vcpus(hv);
 		vmcfg_vm_set_state(hv->vm, VMCFG_VM_RUNNING);
 		hv->resets++;
-		hv_log("vm '%s': reset by PSCI SYSTEM_RESET (%u so far); starting again",
+		hv_log("vm '%s': reset by " HV_ARCH_RESET_CALL " (%u so far); starting again",
 		       hv->vm->name, hv->resets);
 	}
 	__atomic_store_n(&hv->resetting, false, __ATOMIC_RELEASE);

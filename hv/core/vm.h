@@ -135,6 +135,13 @@ void hv_vm_stop(struct hv_vm *hv, const char *fmt, ...) __attribute__((format(pr
 void hv_vm_stop_locked(struct hv_vm *hv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Console output a guest wrote through a firmware call rather than an
+ * emulated UART (riscv64's SBI console): collected per line and printed
+ * as "[name] line", as the UART's is. Takes hv->lock.
+ */
+void hv_vm_console_put(struct hv_vm *hv, const char *s, size_t len);
+
 /* The hv_vm that wraps lib/vm's vm (for callbacks that get only the latter), or NULL. */
 struct hv_vm *hv_vm_of(const struct vmcfg_vm *vm);
 

@@ -10,7 +10,7 @@
 
 #define HV_ARCH_VMCFG VMCFG_ARCH_AARCH64
 #define HV_ARCH_STAGE2_OPTIONS PLAT_STAGE2_OPTIONS
-#define HV_ARCH_MODE_NAME "EL2"
+#define HV_ARCH_RESET_CALL "PSCI SYSTEM_RESET" /* the guest call that resets its VM, for the log */
 
 /* VTTBR_EL2 (with the VMID) and VTCR_EL2; its emulated GIC (vgic.on) when it has one. */
 #define HV_ARCH_VM_FIELDS      \

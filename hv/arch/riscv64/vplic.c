@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A virtual PLIC (RISC-V Platform-Level Interrupt Controller Specification
+ * 1.0.0, with QEMU virt's layout): priorities at 0x0 + 4 * source, pending
+ * bits at 0x1000, per-context enables at 0x2000 + 0x80 * context, threshold
+ * and claim/complete at 0x200000 + 0x1000 * context. Two contexts per vCPU
+ * as on QEMU's machine: 2i is hart i's M-mode context (present, never
+ * delivered: a guest has no M-mode), 2i + 1 its S-mode one, delivered as
+ * hvip.VSEIP. Sources are level-triggered: a source is pending while its
+ * line is high and it is not claimed; completing it re-samples the line.
+ * All state under the vPLIC's own lock (taken inside the VM's).
+ */
+#include "arch/riscv64/csr.h"
+#include "arch/riscv64/vplic.h"
+#include "core/arch.h"
+#include "core/libc.h"
+#include "core/vm.h"
+
+#define PRIORITY_MAX 7u
+#define PENDING_BASE 0x1000u
+#define ENABLE_BASE 0x2000u
+#define ENABLE_STRIDE 0x80u
+#define CONTEXT_BASE 0x200000u
+#define CONTEXT_STRIDE 0x1000u
+
+/* 16550 registers lib/vm's console model keeps (lib/vm/console.c). */
+#define UART_IER 1
+#define UART_LSR 5
+#define UART_IER_RDI 0x01u
+#define UART_IER_THRI 0x02u
+#define UART_LSR_DR 0x01u
+#define UART_LSR_THRE 0x20u
+
+static uint32_t contexts(const struct vplic *p)
+{
+	uint32_t n = p->vm->vcpu_count * 2;
+
+	return n < VPLIC_MAX_CONTEXTS ? n : VPLIC_MAX_CONTEXTS;
+}
+
+/* The best source context ctx may claim: pending, enabled, above its threshold; 0 when none. */
+static uint32_t best(const struct vplic *p, uint32_t ctx)
+{
+	uint64_t cand = p->pending & p->enable[ctx];
+	uint32_t id = 0, prio = p->threshold[ctx];
+
+	for (uint32_t s = 1; s < VPLIC_SOURCES; s++)
+		if ((cand >> s & 1) && p->priority[s] > prio) {
+			prio = p->priority[s];
+			id = s;
+		}
+	return id;
+}
+
+/* Each vCPU's VSEIP follows its S context (lock held); changed ones on other harts are kicked. */
+static void update(struct vplic *p)
+{
+	for (uint32_t i = 0; i < p->vm->vcpu_count && 2 * i + 1 < contexts(p); i++) {
+		struct vcpu *v = &p->vm->vcpus[i];
+		uint32_t want = best(p, 2 * i + 1) != 0;
+
+		if (__atomic_exchange_n(&v->eip, want, __ATOMIC_ACQ_REL) != want &&
+		    v->pcpu != this_cpu()->index)
+			hv_arch_kick(v->pcpu);
+	}
+}
+
+/* Level-triggered gateway: a high line not claimed is pending. */
+static void sample(struct vplic *p)
+{
+	p->pending = p->line & ~p->claimed & ~1ull;
+	update(p);
+}
+
+static int vplic_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
+{
+	struct vplic *p = dev;
+	uint32_t ctx;
+
+	if (width != 4 || (off & 3))
+		return VMCFG_EINVAL;
+	*value = 0;
+	spin_lock(&p->lock);
+	if (off < PENDING_BASE) {
+		if (off / 4 < VPLIC_SOURCES)
+			*value = p->priority[off / 4];
+	} else if (off < ENABLE_BASE) {
+		if (off - PENDING_BASE < VPLIC_SOURCES / 8)
+			*value = (uint32_t)(p->pending >> (8 * (off - PENDING_BASE)));
+	} else if (off < CONTEXT_BASE) {
+		ctx = (uint32_t)((off - ENABLE_BASE) / ENABLE_STRIDE);
+		off = (off - ENABLE_BASE) % ENABLE_STRIDE;
+		if (ctx < contexts(p) && off < VPLIC_SOURCES / 8)
+			*value = (uint32_t)(p->enable[ctx] >> (8 * off));
+	} else {
+		ctx = (uint32_t)((off - CONTEXT_BASE) / CONTEXT_STRIDE);
+		off = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
+		if (ctx < contexts(p) && off == 0) {
+			*value = p->threshold[ctx];
+		} else if (ctx < contexts(p) && off == 4) {
+			uint32_t id = best(p, ctx); /* claim */
+
+			if (id) {
+				p->claimed |= 1ull << id;
+				sample(p);
+			}
+			*value = id;
+		}
+	}
+	spin_unlock(&p->lock);
+	return 0;
+}
+
+static int vplic_write(void *dev, uint64_t off, unsigned width, uint64_t value)
+{
+	struct vplic *p = dev;
+	uint32_t ctx;
+
+	if (width != 4 || (off & 3))
+		return VMCFG_EINVAL;
+	spin_lock(&p->lock);
+	if (off < PENDING_BASE) {
+		if (off / 4 > 0 && off / 4 < VPLIC_SOURCES)
+			p->priority[off / 4] = (uint32_t)value & PRIORITY_MAX;
+	} else if (off < ENABLE_BASE) {
+		/* pending bits are read-only */
+	} else if (off < CONTEXT_BASE) {
+		ctx = (uint32_t)((off - ENABLE_BASE) / ENABLE_STRIDE);
+		off = (off - ENABLE_BASE) % ENABLE_STRIDE;
+		if (ctx < contexts(p) && off < VPLIC_SOURCES / 8) {
+			uint64_t mask = 0xffffffffull << (8 * off);
+
+			p->enable[ctx] = (p->enable[ctx] & ~mask) | ((value << (8 * off)) & mask);
+			p->enable[ctx] &= ~1ull; /* source 0 does not exist */
+		}
+	} else {
+		ctx = (uint32_t)((off - CONTEXT_BASE) / CONTEXT_STRIDE);
+		off = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
+		if (ctx < contexts(p) && off == 0)
+			p->threshold[ctx] = (uint32_t)value & PRIORITY_MAX;
+		else if (ctx < contexts(p) && off == 4 && value > 0 && value < VPLIC_SOURCES)
+			p->claimed &= ~(1ull << value); /* complete */
+	}
+	sample(p);
+	spin_unlock(&p->lock);
+	return 0;
+}
+
+static void vplic_reset(void *dev)
+{
+	struct vplic *p = dev;
+	struct hv_vm *vm = p->vm;
+	uint64_t base = p->base;
+
+	memset(p, 0, sizeof *p);
+	p->on = true;
+	p->vm = vm;
+	p->base = base;
+	for (uint32_t i = 0; i < vm->vcpu_count; i++)
+		__atomic_store_n(&vm->vcpus[i].eip, 0u, __ATOMIC_RELEASE);
+}
+
+static const struct vmcfg_vm_device_ops vplic_ops = {
+	.read = vplic_read, .write = vplic_write, .reset = vplic_reset
+};
+
+int vplic_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev)
+{
+	struct hv_vm *hv = ud;
+	struct vplic *p = &hv->vplic;
+	int err;
+
+	if (dev->emu_type != VMCFG_EMU_INTERRUPT_CONTROLLER)
+		return VMCFG_ENOSYS;
+	if (p->on || dev->length < CONTEXT_BASE + CONTEXT_STRIDE * 2 * vm->vcpu_count)
+		return VMCFG_EINVAL;
+	err = vmcfg_vm_bus_register(&vm->bus, VMCFG_VM_BUS_MMIO, dev->base_gpa, dev->length, "PLIC",
+				    &vplic_ops, p);
+	if (err)
+		return err;
+	memset(p, 0, sizeof *p);
+	p->on = true;
+	p->vm = hv;
+	p->base = dev->base_gpa;
+	return 0;
+}
+
+void vplic_set_line(struct hv_vm *hv, uint32_t irq, bool level)
+{
+	struct vplic *p = &hv->vplic;
+
+	if (!p->on || irq == 0 || irq >= VPLIC_SOURCES)
+		return;
+	spin_lock(&p->lock);
+	p->line = (p->line & ~(1ull << irq)) | (uint64_t)level << irq;
+	sample(p);
+	spin_unlock(&p->lock);
+}
+
+/*
+ * lib/vm's 16550 keeps IER and LSR (its IIR always says "none"): the line
+ * of a console with an irq_id is "received data and RDI enabled, or
+ * transmitter empty and THRI enabled", re-sampled after each guest access
+ * to it (hv->lock held).
+ */
+void vplic_device_accessed(struct hv_vm *hv, const struct vmcfg_vm_bus_entry *dev)
+{
+	const struct vmcfg_vm *vm = hv->vm;
+
+	if (!hv->vplic.on)
+		return;
+	for (size_t i = 0; i < vm->device_count; i++) {
+		const struct vmcfg_vm_device_info *d = &vm->devices[i];
+		uint64_t ier = 0, lsr = 0;
+
+		if (d->base != dev->base || !d->model || memcmp(d->model, "16550-mmio", 11) || !d->irq_id)
+			continue;
+		if (vmcfg_vm_mmio_read(hv->vm, d->base + UART_IER, 1, &ier) ||
+		    vmcfg_vm_mmio_read(hv->vm, d->base + UART_LSR, 1, &lsr))
+			return;
+		vplic_set_line(hv, d->irq_id, ((ier & UART_IER_RDI) && (lsr & UART_LSR_DR)) ||
+						      ((ier & UART_IER_THRI) && (lsr & UART_LSR_THRE)));
+	}
+}
