@@ -33,8 +33,9 @@ HV_ARCH_LDLIBS := -lgcc
 HV_ARCH_CPPFLAGS := -DHV_DEFAULT_SYSTEM='"examples/qemu-riscv64/system.toml"'
 # OpenSBI fw_dynamic is QEMU's default -bios (Debian's qemu-system-data).
 HV_QEMU := qemu-system-riscv64 -M virt -smp 2 -m 1G -nographic -net none
-# The riscv64 test guests: guests/riscv64/<name>.c, built into $(BUILD)/guests-riscv64.
-HV_GUEST_BINS := $(patsubst guests/riscv64/%.c,$(BUILD)/guests-riscv64/%.bin,$(wildcard guests/riscv64/*.c))
+# The riscv64 test guests (guests/guests.mk, included after this file: hence
+# the recursive variables and the second expansion of files.S's prerequisites).
+HV_GUEST_BINS = $(GUEST_NAMES_riscv64:%=$(GUEST_DIR_riscv64)/%.bin)
 else ifeq ($(HV_ARCH),aarch64)
 HV_PLATFORM := qemu-virt
 HV_CROSS := $(CROSS)
@@ -45,7 +46,7 @@ HV_ARCH_CPPFLAGS :=
 HV_ARCH_LDLIBS :=
 HV_QEMU := qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a72 \
 	-smp 2 -m 1G -nographic -net none -semihosting
-HV_GUEST_BINS := $(patsubst guests/%.c,$(BUILD)/guests/%.bin,$(wildcard guests/*.c))
+HV_GUEST_BINS = $(patsubst guests/%.c,$(BUILD)/guests/%.bin,$(wildcard guests/*.c))
 else
 $(error ARCH=$(ARCH): the hypervisor is built for aarch64 or riscv64)
 endif
@@ -65,7 +66,7 @@ HV_LIB_SRC := $(CORE_SRC)
 # in each config folder, where a kernel_path = "NAME.bin" of image_location
 # "memory" (relative to its config file) finds it.
 HV_CONFIGS := $(wildcard $(addsuffix /*.toml,$(HV_CONFIG_DIRS)))
-HV_FILES := $(foreach f,$(HV_CONFIGS),$(f)=$(f)) \
+HV_FILES = $(foreach f,$(HV_CONFIGS),$(f)=$(f)) \
 	$(foreach d,$(HV_CONFIG_DIRS),$(foreach b,$(HV_GUEST_BINS),$(d)/$(notdir $(b))=$(b)))
 
 HV_CPPFLAGS := $(CPPFLAGS) -Ihv -Ihv/arch/$(HV_ARCH) $(HV_ARCH_CPPFLAGS)
@@ -105,7 +106,8 @@ $(HV_DIR)/%.o: %.S $(HV_HEADERS)
 $(HV_DIR)/hv/core/libc.o: HV_CFLAGS += -fno-tree-loop-distribute-patterns
 
 # The built-in files as a table of {path, bytes, size} (struct hv_file).
-$(HV_DIR)/files.S: $(HV_CONFIGS) $(HV_GUEST_BINS) hv/embed.sh hv/hv.mk
+.SECONDEXPANSION:
+$(HV_DIR)/files.S: $(HV_CONFIGS) $$(HV_GUEST_BINS) hv/embed.sh hv/hv.mk
 	@mkdir -p $(dir $@)
 	hv/embed.sh $@ $(HV_FILES)
 
