@@ -35,7 +35,7 @@ HV_ARCH_CPPFLAGS := -DHV_DEFAULT_SYSTEM='"examples/qemu-riscv64/system.toml"'
 HV_QEMU := qemu-system-riscv64 -M virt -smp 2 -m 1G -nographic -net none
 # The riscv64 test guests (guests/guests.mk, included after this file: hence
 # the recursive variables and the second expansion of files.S's prerequisites).
-HV_GUEST_BINS = $(GUEST_NAMES_riscv64:%=$(GUEST_DIR_riscv64)/%.bin)
+HV_GUEST_BINS = $(GUEST_NAMES_riscv64:%=$(GUEST_DIR_riscv64)/%.bin) $(HV_DIR)/guests/hello-0x90200000.bin
 else ifeq ($(HV_ARCH),aarch64)
 HV_PLATFORM := qemu-virt
 HV_CROSS := $(CROSS)
@@ -110,6 +110,19 @@ $(HV_DIR)/hv/core/libc.o: HV_CFLAGS += -fno-tree-loop-distribute-patterns
 $(HV_DIR)/files.S: $(HV_CONFIGS) $$(HV_GUEST_BINS) hv/embed.sh hv/hv.mk
 	@mkdir -p $(dir $@)
 	hv/embed.sh $@ $(HV_FILES)
+
+# AxVisor's nimbos-riscv64-qemu-smp1.toml (examples/qemu-riscv64/nimbos.toml)
+# loads its kernel at 0x9020_0000: the hello guest linked there.
+$(HV_DIR)/guests/hello-0x90200000.elf: $$(GUEST_DIR_riscv64)/hello.o $$(GUEST_COMMON_OBJ_riscv64) \
+		guests/arch/riscv64/guest.ld
+	@mkdir -p $(dir $@)
+	$(GUEST_CROSS_riscv64)gcc -nostdlib -static -no-pie -Wl,--build-id=none \
+		-Wl,-T,guests/arch/riscv64/guest.ld -Wl,--defsym=GUEST_LOAD=0x90200000 \
+		$(filter -march=% -mabi=% -mcmodel=%,$(GUEST_CFLAGS_riscv64)) \
+		-o $@ $(GUEST_DIR_riscv64)/hello.o $(GUEST_COMMON_OBJ_riscv64)
+
+$(HV_DIR)/guests/hello-0x90200000.bin: $(HV_DIR)/guests/hello-0x90200000.elf
+	$(GUEST_CROSS_riscv64)objcopy -O binary $< $@
 
 $(HV_DIR)/files.o: $(HV_DIR)/files.S
 	$(HV_CROSS)gcc -c $< -o $@
