@@ -17,8 +17,13 @@
 # hv/core. The core library is compiled with the same flags into an archive,
 # so only the objects the hypervisor references are linked.
 
-ARCH ?= aarch64
-HV_ARCH := $(ARCH)
+# ARCH from the command line (make run ARCH=riscv64) or a makefile; an ARCH
+# the environment happens to hold (kernel builds export one) is not ours.
+ifeq ($(origin ARCH),environment)
+HV_ARCH := aarch64
+else
+HV_ARCH := $(or $(ARCH),aarch64)
+endif
 ifeq ($(HV_ARCH),riscv64)
 HV_PLATFORM := qemu-virt-riscv64
 HV_CROSS := riscv64-linux-gnu-
@@ -48,7 +53,7 @@ HV_QEMU := qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cort
 	-smp 2 -m 1G -nographic -net none -semihosting
 HV_GUEST_BINS = $(patsubst guests/%.c,$(BUILD)/guests/%.bin,$(wildcard guests/*.c))
 else
-$(error ARCH=$(ARCH): the hypervisor is built for aarch64 or riscv64)
+$(error ARCH=$(HV_ARCH): the hypervisor is built for aarch64 or riscv64)
 endif
 HV_ELF := $(HV_DIR)/hv.elf
 HV_LDS := hv/arch/$(HV_ARCH)/hv.ld
