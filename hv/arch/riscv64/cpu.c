@@ -14,8 +14,13 @@ bool hv_sstc;
 /* Written by boot.S before any C code runs. */
 uint64_t hv_boot_hartid;
 
-/* How long a secondary may take from hart_start to running C code. */
-#define CPU_ON_TIMEOUT_MS 100
+/*
+ * How long a secondary may take from hart_start to running C code: long,
+ * as QEMU's TCG on a loaded host can leave a hart's thread unscheduled for
+ * a good part of a second (a boot test saw 100 ms pass); a hart that comes
+ * online costs only its own time.
+ */
+#define CPU_ON_TIMEOUT_MS 2000
 
 /*
  * The HS-mode controls of a hart, set once (RISC-V Privileged 8.2):

@@ -157,3 +157,28 @@ fp_restore:
 	fscsr	t0
 	ret
 	.option pop
+
+/*
+ * uint64_t guest_fetch_hu(uint64_t va, uint64_t *faulted): one halfword of
+ * the guest's instructions at its virtual address va, read with HLVX.HU
+ * through its own translation (vsatp, then the G-stage) at the privilege
+ * it trapped from (hstatus.SPVP). A fault of that read (the guest's tables
+ * changed under it) is caught here, not in hs_vector: *faulted = 1, 0
+ * returned. The trap's scause/stval/sepc are lost; the caller saved the
+ * guest's exit state before.
+ */
+	.globl guest_fetch_hu
+guest_fetch_hu:
+	lla	t0, 1f
+	csrw	stvec, t0
+	sd	zero, 0(a1)
+	.insn r 0x73, 4, 0x32, a2, a0, x3	/* hlvx.hu a2, (a0) */
+	mv	a0, a2
+	j	2f
+	.align 2
+1:	li	t1, 1
+	sd	t1, 0(a1)
+	li	a0, 0
+2:	lla	t0, hs_vector
+	csrw	stvec, t0
+	ret

@@ -110,26 +110,29 @@ static bool decode(uint32_t insn, struct access *a)
 /*
  * The instruction that faulted: from htinst when the hart wrote a
  * transformed one there (bit 0 set; bit 1 clear means the original was
- * compressed, Privileged 8.6.3), else from guest memory at sepc while the
- * guest's paging is off (sepc is then a GPA). With paging on and no
- * htinst the hypervisor does not walk the guest's tables: 0.
+ * compressed, Privileged 8.6.3), else read at sepc through the guest's own
+ * translation with HLVX (QEMU 7.2 leaves htinst 0 for loads and stores),
+ * a halfword at a time so that a 4-byte instruction may straddle a page.
+ * 0 when that read faults.
  */
 static uint32_t faulting_insn(struct vcpu *v, bool *compressed)
 {
-	uint16_t half[2] = { 0, 0 };
+	uint64_t lo, hi = 0, faulted;
 
 	if (v->htinst & 1) {
 		*compressed = !(v->htinst & 2);
 		return (uint32_t)v->htinst | 2;
 	}
 	*compressed = false;
-	if (csrn_read(CSR_VSATP) >> 60)
+	lo = guest_fetch_hu(v->regs.sepc, &faulted);
+	if (faulted)
 		return 0;
-	if (vmcfg_aspace_read(&v->vm->vm->aspace, v->regs.sepc, &half[0], 2))
-		return 0;
-	if ((half[0] & 3) == 3 && vmcfg_aspace_read(&v->vm->vm->aspace, v->regs.sepc + 2, &half[1], 2))
-		return 0;
-	return (uint32_t)half[0] | (uint32_t)half[1] << 16;
+	if ((lo & 3) == 3) {
+		hi = guest_fetch_hu(v->regs.sepc + 2, &faulted);
+		if (faulted)
+			return 0;
+	}
+	return (uint32_t)(lo | hi << 16);
 }
 
 /*

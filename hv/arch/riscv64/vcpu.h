@@ -74,7 +74,13 @@ void vcpu_reset(struct vcpu *v, struct hv_vm *vm, uint32_t id, uint64_t hartid, 
 /* Enters the guest with regs; returns on its next exit with regs updated (entry.S). */
 void guest_enter(struct vcpu_regs *regs);
 
-/* FP registers (fp.S). */
+/*
+ * A halfword of the running guest's instructions at its virtual address va
+ * (HLVX.HU, entry.S); *faulted = 1 and 0 returned when the read faults.
+ */
+uint64_t guest_fetch_hu(uint64_t va, uint64_t *faulted);
+
+/* FP registers (entry.S). */
 void fp_save(struct vcpu_fp *fp);
 void fp_restore(const struct vcpu_fp *fp);
 
