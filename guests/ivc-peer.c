@@ -17,7 +17,7 @@
 
 #include "guest.h"
 
-#define CHANNEL 0x70000000ul /* the IVC window of examples/linux/peer.toml */
+#define CHANNEL 0x70000000ul /* the IVC window of examples/linux/peer.toml (linux-riscv64/ too) */
 #define READY_OFFSET 0x40
 #define MESSAGE_OFFSET 0x80
 #define ANSWER_OFFSET 0x100
