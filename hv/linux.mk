@@ -124,4 +124,4 @@ $(LINUX_DIR)/files.o: $(LINUX_DIR)/files.S
 $(LINUX_ELF): $(filter-out $(HV_DIR)/files.o,$(HV_OBJ)) $(LINUX_DIR)/files.o $(HV_FDT_OBJ) $(HV_LIB) \
 		$(HV_LIBFDT) $(HV_LDS)
 	$(LINUX_CROSS)gcc $(HV_LDFLAGS) -o $@ $(filter-out $(HV_DIR)/files.o,$(HV_OBJ)) \
-		$(LINUX_DIR)/files.o $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT)
+		$(LINUX_DIR)/files.o $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT) $(HV_ARCH_LDLIBS)

@@ -91,9 +91,11 @@ int hv_arch_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_
 
 /*
  * Sets hv's architecture fields from lib/vm's stage-2 register values
- * (vmcfg_vm_stage2_regs) and hv->vmid, before any vCPU is prepared.
+ * (vmcfg_vm_stage2_regs) and hv->vmid, and adds what the architecture
+ * gives every VM of its kind (riscv64: the default vPLIC), before any vCPU
+ * is prepared. 0 or a VMCFG_E* code (reported; the VM is not created).
  */
-void hv_arch_vm_init(struct hv_vm *hv, const struct vmcfg_pt_regs *regs);
+int hv_arch_vm_init(struct hv_vm *hv, const struct vmcfg_pt_regs *regs);
 
 /* Drops every cached translation of hv's VMID on every CPU (destroy, reset). */
 void hv_arch_vm_flush(struct hv_vm *hv);

@@ -164,7 +164,11 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 	}
 	hv->vm = vm;
 	hv->vmid = vmid;
-	hv_arch_vm_init(hv, &regs);
+	err = hv_arch_vm_init(hv, &regs);
+	if (err) {
+		vmcfg_vm_destroy(vm);
+		return err;
+	}
 	hv->vcpu_count = vm->vcpu_count;
 	for (uint32_t i = 0; i < vm->vcpu_count; i++) {
 		err = vcpu_alloc(&hv->vcpus[i]);

@@ -72,10 +72,11 @@ int hv_arch_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_
 	return vgic_device_factory(ud, vm, dev);
 }
 
-void hv_arch_vm_init(struct hv_vm *hv, const struct vmcfg_pt_regs *regs)
+int hv_arch_vm_init(struct hv_vm *hv, const struct vmcfg_pt_regs *regs)
 {
 	hv->vttbr = regs->root | (uint64_t)hv->vmid << VTTBR_VMID_SHIFT;
 	hv->vtcr = regs->control;
+	return 0;
 }
 
 void hv_arch_vm_flush(struct hv_vm *hv)

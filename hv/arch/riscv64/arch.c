@@ -4,6 +4,7 @@
 #include "arch/riscv64/csr.h"
 #include "arch/riscv64/sbi.h"
 #include "core/arch.h"
+#include "core/console.h"
 #include "core/dtb.h"
 #include "core/vm.h"
 
@@ -52,9 +53,16 @@ int hv_arch_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_
 	return vplic_device_factory(ud, vm, dev);
 }
 
-void hv_arch_vm_init(struct hv_vm *hv, const struct vmcfg_pt_regs *regs)
+int hv_arch_vm_init(struct hv_vm *hv, const struct vmcfg_pt_regs *regs)
 {
+	int err;
+
 	hv->hgatp = regs->root | ((uint64_t)hv->vmid & HGATP_VMID_MASK) << HGATP_VMID_SHIFT;
+	err = vplic_default(hv);
+	if (err)
+		hv_log("vm '%s': its virtual PLIC at %#llx: %s", hv->vm->name,
+		       (unsigned long long)VMCFG_VPLIC_BASE, vmcfg_strerror(err));
+	return err;
 }
 
 void hv_arch_vm_flush(struct hv_vm *hv)

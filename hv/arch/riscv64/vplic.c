@@ -3,8 +3,9 @@
  * A virtual PLIC (RISC-V Platform-Level Interrupt Controller Specification
  * 1.0.0, with QEMU virt's layout): priorities at 0x0 + 4 * source, pending
  * bits at 0x1000, per-context enables at 0x2000 + 0x80 * context, threshold
- * and claim/complete at 0x200000 + 0x1000 * context. Two contexts per vCPU
- * as on QEMU's machine: 2i is hart i's M-mode context (present, never
+ * and claim/complete at 0x200000 + 0x1000 * context; sources 1..96
+ * (VMCFG_VPLIC_NDEV, the guest DT's riscv,ndev). Two contexts per vCPU as
+ * on QEMU's machine: 2i is hart i's M-mode context (present, never
  * delivered: a guest has no M-mode), 2i + 1 its S-mode one, delivered as
  * hvip.VSEIP. Sources are level-triggered: a source is pending while its
  * line is high and it is not claimed; completing it re-samples the line.
@@ -31,6 +32,16 @@
 #define UART_LSR_DR 0x01u
 #define UART_LSR_THRE 0x20u
 
+static bool bit(const uint32_t *map, uint32_t s)
+{
+	return map[s / 32] >> (s % 32) & 1;
+}
+
+static void set_bit(uint32_t *map, uint32_t s, bool on)
+{
+	map[s / 32] = (map[s / 32] & ~(1u << (s % 32))) | (uint32_t)on << (s % 32);
+}
+
 static uint32_t contexts(const struct vplic *p)
 {
 	uint32_t n = p->vm->vcpu_count * 2;
@@ -41,11 +52,10 @@ static uint32_t contexts(const struct vplic *p)
 /* The best source context ctx may claim: pending, enabled, above its threshold; 0 when none. */
 static uint32_t best(const struct vplic *p, uint32_t ctx)
 {
-	uint64_t cand = p->pending & p->enable[ctx];
 	uint32_t id = 0, prio = p->threshold[ctx];
 
 	for (uint32_t s = 1; s < VPLIC_SOURCES; s++)
-		if ((cand >> s & 1) && p->priority[s] > prio) {
+		if (bit(p->pending, s) && bit(p->enable[ctx], s) && p->priority[s] > prio) {
 			prio = p->priority[s];
 			id = s;
 		}
@@ -68,7 +78,9 @@ static void update(struct vplic *p)
 /* Level-triggered gateway: a high line not claimed is pending. */
 static void sample(struct vplic *p)
 {
-	p->pending = p->line & ~p->claimed & ~1ull;
+	for (uint32_t w = 0; w < VPLIC_WORDS; w++)
+		p->pending[w] = p->line[w] & ~p->claimed[w];
+	set_bit(p->pending, 0, false);
 	update(p);
 }
 
@@ -85,13 +97,13 @@ static int vplic_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
 		if (off / 4 < VPLIC_SOURCES)
 			*value = p->priority[off / 4];
 	} else if (off < ENABLE_BASE) {
-		if (off - PENDING_BASE < VPLIC_SOURCES / 8)
-			*value = (uint32_t)(p->pending >> (8 * (off - PENDING_BASE)));
+		if ((off - PENDING_BASE) / 4 < VPLIC_WORDS)
+			*value = p->pending[(off - PENDING_BASE) / 4];
 	} else if (off < CONTEXT_BASE) {
 		ctx = (uint32_t)((off - ENABLE_BASE) / ENABLE_STRIDE);
 		off = (off - ENABLE_BASE) % ENABLE_STRIDE;
-		if (ctx < contexts(p) && off < VPLIC_SOURCES / 8)
-			*value = (uint32_t)(p->enable[ctx] >> (8 * off));
+		if (ctx < contexts(p) && off / 4 < VPLIC_WORDS)
+			*value = p->enable[ctx][off / 4];
 	} else {
 		ctx = (uint32_t)((off - CONTEXT_BASE) / CONTEXT_STRIDE);
 		off = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
@@ -101,7 +113,7 @@ static int vplic_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
 			uint32_t id = best(p, ctx); /* claim */
 
 			if (id) {
-				p->claimed |= 1ull << id;
+				set_bit(p->claimed, id, true);
 				sample(p);
 			}
 			*value = id;
@@ -127,11 +139,11 @@ static int vplic_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 	} else if (off < CONTEXT_BASE) {
 		ctx = (uint32_t)((off - ENABLE_BASE) / ENABLE_STRIDE);
 		off = (off - ENABLE_BASE) % ENABLE_STRIDE;
-		if (ctx < contexts(p) && off < VPLIC_SOURCES / 8) {
-			uint64_t mask = 0xffffffffull << (8 * off);
-
-			p->enable[ctx] = (p->enable[ctx] & ~mask) | ((value << (8 * off)) & mask);
-			p->enable[ctx] &= ~1ull; /* source 0 does not exist */
+		if (ctx < contexts(p) && off / 4 < VPLIC_WORDS) {
+			p->enable[ctx][off / 4] = (uint32_t)value;
+			set_bit(p->enable[ctx], 0, false); /* source 0 does not exist */
+			if (off / 4 == VPLIC_WORDS - 1 && VPLIC_SOURCES % 32) /* nor do those past the last */
+				p->enable[ctx][off / 4] &= (1u << (VPLIC_SOURCES % 32)) - 1;
 		}
 	} else {
 		ctx = (uint32_t)((off - CONTEXT_BASE) / CONTEXT_STRIDE);
@@ -139,23 +151,22 @@ static int vplic_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 		if (ctx < contexts(p) && off == 0)
 			p->threshold[ctx] = (uint32_t)value & PRIORITY_MAX;
 		else if (ctx < contexts(p) && off == 4 && value > 0 && value < VPLIC_SOURCES)
-			p->claimed &= ~(1ull << value); /* complete */
+			set_bit(p->claimed, (uint32_t)value, false); /* complete */
 	}
 	sample(p);
 	spin_unlock(&p->lock);
 	return 0;
 }
 
+/* Power-on state: nothing enabled, pending or claimed, every priority 0. */
 static void vplic_reset(void *dev)
 {
 	struct vplic *p = dev;
 	struct hv_vm *vm = p->vm;
-	uint64_t base = p->base;
 
 	memset(p, 0, sizeof *p);
 	p->on = true;
 	p->vm = vm;
-	p->base = base;
 	for (uint32_t i = 0; i < vm->vcpu_count; i++)
 		__atomic_store_n(&vm->vcpus[i].eip, 0u, __ATOMIC_RELEASE);
 }
@@ -164,25 +175,36 @@ static const struct vmcfg_vm_device_ops vplic_ops = {
 	.read = vplic_read, .write = vplic_write, .reset = vplic_reset
 };
 
-int vplic_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev)
+/* Puts hv's vPLIC on vm's bus at [base, base + size). */
+static int attach(struct hv_vm *hv, struct vmcfg_vm *vm, uint64_t base, uint64_t size)
 {
-	struct hv_vm *hv = ud;
 	struct vplic *p = &hv->vplic;
 	int err;
 
-	if (dev->emu_type != VMCFG_EMU_INTERRUPT_CONTROLLER)
-		return VMCFG_ENOSYS;
-	if (p->on || dev->length < CONTEXT_BASE + CONTEXT_STRIDE * 2 * vm->vcpu_count)
+	if (p->on || size < CONTEXT_BASE + (uint64_t)CONTEXT_STRIDE * 2 * vm->vcpu_count ||
+	    2 * vm->vcpu_count > VPLIC_MAX_CONTEXTS)
 		return VMCFG_EINVAL;
-	err = vmcfg_vm_bus_register(&vm->bus, VMCFG_VM_BUS_MMIO, dev->base_gpa, dev->length, "PLIC",
-				    &vplic_ops, p);
+	err = vmcfg_vm_bus_register(&vm->bus, VMCFG_VM_BUS_MMIO, base, size, "PLIC", &vplic_ops, p);
 	if (err)
 		return err;
 	memset(p, 0, sizeof *p);
 	p->on = true;
 	p->vm = hv;
-	p->base = dev->base_gpa;
 	return 0;
+}
+
+int vplic_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev)
+{
+	if (dev->emu_type != VMCFG_EMU_INTERRUPT_CONTROLLER)
+		return VMCFG_ENOSYS;
+	return attach(ud, vm, dev->base_gpa, dev->length);
+}
+
+int vplic_default(struct hv_vm *hv)
+{
+	if (hv->vplic.on || hv->vm->irq_mode != VMCFG_IRQ_EMU)
+		return 0;
+	return attach(hv, hv->vm, VMCFG_VPLIC_BASE, VMCFG_VPLIC_SIZE);
 }
 
 void vplic_set_line(struct hv_vm *hv, uint32_t irq, bool level)
@@ -192,7 +214,7 @@ void vplic_set_line(struct hv_vm *hv, uint32_t irq, bool level)
 	if (!p->on || irq == 0 || irq >= VPLIC_SOURCES)
 		return;
 	spin_lock(&p->lock);
-	p->line = (p->line & ~(1ull << irq)) | (uint64_t)level << irq;
+	set_bit(p->line, irq, level);
 	sample(p);
 	spin_unlock(&p->lock);
 }
