@@ -15,7 +15,13 @@
 # image loaded there. The rules of both architectures always exist (the
 # aarch64 hypervisor embeds $(BUILD)/guests, whatever ARCH says).
 
+# ARCH from the command line or a makefile (an ARCH the environment holds, as
+# kernel builds export one, is not ours: hv/hv.mk takes it the same way).
+ifeq ($(origin ARCH),environment)
+GUEST_ARCH := aarch64
+else
 GUEST_ARCH := $(or $(ARCH),aarch64)
+endif
 GUEST_DIR := $(BUILD)/guests
 
 GUEST_NAMES_aarch64 := $(patsubst guests/%.c,%,$(wildcard guests/*.c))

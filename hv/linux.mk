@@ -24,7 +24,13 @@
 # hosts); the build compares them and stops when they differ.
 # Only this image carries the 30 MiB kernel: the boot tests' hv.elf stays small.
 
+# ARCH from the command line or a makefile, as hv/hv.mk takes it (an ARCH the
+# environment holds, as kernel builds export one, is not ours).
+ifeq ($(origin ARCH),environment)
+LINUX_ARCH := aarch64
+else
 LINUX_ARCH := $(or $(ARCH),aarch64)
+endif
 ifeq ($(LINUX_ARCH),riscv64)
 LINUX_DIR := $(BUILD)/riscv64/linux
 LINUX_PLATFORM := tests/data/platforms/qemu-virt-riscv64.dts
@@ -32,7 +38,8 @@ LINUX_CONFIG_DIR := examples/linux-riscv64
 LINUX_FETCH_ARCH := riscv64
 LINUX_CROSS := riscv64-linux-gnu-
 LINUX_INIT_ARCH_CFLAGS := -march=rv64imac_zicsr -mabi=lp64
-LINUX_GUEST_BINS := $(GUEST_NAMES_riscv64:%=$(GUEST_DIR_riscv64)/%.bin)
+# Recursive: guests/guests.mk, which defines these, is included after this file.
+LINUX_GUEST_BINS = $(GUEST_NAMES_riscv64:%=$(GUEST_DIR_riscv64)/%.bin)
 LINUX_PLAIN_QEMU := qemu-system-riscv64 -M virt -smp 1 -m 128M -nographic -net none
 LINUX_CONSOLE := ttyS0
 LINUX_HV_MISSING := $(if $(wildcard hv/arch/riscv64),,the riscv64 hypervisor (hv/arch/riscv64) is not in this tree)
@@ -43,17 +50,19 @@ LINUX_CONFIG_DIR := examples/linux
 LINUX_FETCH_ARCH := arm64
 LINUX_CROSS := $(CROSS)
 LINUX_INIT_ARCH_CFLAGS := -mgeneral-regs-only
-LINUX_GUEST_BINS := $(HV_GUEST_BINS)
+LINUX_GUEST_BINS = $(HV_GUEST_BINS)
 LINUX_PLAIN_QEMU := qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 1 -m 128M -nographic -net none
 LINUX_CONSOLE := ttyAMA0
 LINUX_HV_MISSING :=
 endif
 LINUX_ELF := $(LINUX_DIR)/hv-linux.elf
+# The hypervisor's cross compiler (hv/hv.mk's, per architecture) for its image.
+LINUX_HV_CROSS = $(or $(HV_CROSS),$(CROSS))
 # VM files are the ones with a [base] table; the others are system files.
 LINUX_VM_FILES := $(shell grep -l "^\[base\]" $(LINUX_CONFIG_DIR)/*.toml)
 LINUX_SYSTEM_FILES := $(filter-out $(LINUX_VM_FILES),$(wildcard $(LINUX_CONFIG_DIR)/*.toml))
 LINUX_DTBS := $(patsubst $(LINUX_CONFIG_DIR)/%.toml,$(LINUX_DIR)/%.dtb,$(LINUX_VM_FILES))
-LINUX_FILES := $(foreach f,$(wildcard $(LINUX_CONFIG_DIR)/*.toml),$(f)=$(f)) \
+LINUX_FILES = $(foreach f,$(wildcard $(LINUX_CONFIG_DIR)/*.toml),$(f)=$(f)) \
 	$(LINUX_CONFIG_DIR)/vmlinuz=$(LINUX_DIR)/vmlinuz \
 	$(LINUX_CONFIG_DIR)/initrd.cpio=$(LINUX_DIR)/initrd.cpio \
 	$(foreach d,$(LINUX_DTBS),$(LINUX_CONFIG_DIR)/$(notdir $(d))=$(d)) \
@@ -114,14 +123,15 @@ $(LINUX_DIR)/%.dtb: $(LINUX_CONFIG_DIR)/%.toml $(LINUX_SYSTEM_FILES) $(LINUX_DIR
 		mv $@.new $@; \
 	done
 
+.SECONDEXPANSION:
 $(LINUX_DIR)/files.S: $(wildcard $(LINUX_CONFIG_DIR)/*.toml) $(LINUX_DIR)/vmlinuz \
-		$(LINUX_DIR)/initrd.cpio $(LINUX_DTBS) $(LINUX_GUEST_BINS) hv/embed.sh hv/linux.mk
+		$(LINUX_DIR)/initrd.cpio $(LINUX_DTBS) $$(LINUX_GUEST_BINS) hv/embed.sh hv/linux.mk
 	hv/embed.sh $@ $(LINUX_FILES)
 
 $(LINUX_DIR)/files.o: $(LINUX_DIR)/files.S
-	$(LINUX_CROSS)gcc -c $< -o $@
+	$(LINUX_HV_CROSS)gcc -c $< -o $@
 
 $(LINUX_ELF): $(filter-out $(HV_DIR)/files.o,$(HV_OBJ)) $(LINUX_DIR)/files.o $(HV_FDT_OBJ) $(HV_LIB) \
 		$(HV_LIBFDT) $(HV_LDS)
-	$(LINUX_CROSS)gcc $(HV_LDFLAGS) -o $@ $(filter-out $(HV_DIR)/files.o,$(HV_OBJ)) \
+	$(LINUX_HV_CROSS)gcc $(HV_LDFLAGS) -o $@ $(filter-out $(HV_DIR)/files.o,$(HV_OBJ)) \
 		$(LINUX_DIR)/files.o $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT) $(HV_ARCH_LDLIBS)

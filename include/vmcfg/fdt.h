@@ -362,8 +362,8 @@ struct vmcfg_fdt_guest_opts {
  * else riscv,sv39), each with its local interrupt controller
  * (riscv,cpu-intc); unless no_irq, the virtual PLIC (vmcfg/check.h's
  * VMCFG_VPLIC_*: sifive,plic-1.0.0 + riscv,plic0, interrupts-extended to
- * each vCPU's M (11) and S (9) external interrupt) as the root's interrupt
- * parent; per emulated 16550 console (a Console device of model 0 or 2) a
+ * each vCPU's M (11) and S (9) external interrupt; no root interrupt-parent:
+ * every node with interrupts names the PLIC); per emulated 16550 console (a Console device of model 0 or 2) a
  * serial@BASE node (ns16550a, clock-frequency 3686400, its irq_id as a PLIC
  * source when the guest has a PLIC); no timer or PSCI node (the SBI is the
  * firmware interface). Copied nodes' interrupts are fixed up to the PLIC.

@@ -765,7 +765,12 @@ static int write_root(struct guest *g)
 				: fdt_property_string(g->fdt, "compatible", "vmcfg,vm");
 	if (err || (err = fdt_property_string(g->fdt, "model", cfg->name ? cfg->name : "vmcfg VM")))
 		return err;
-	if (g->gic_phandle && (err = fdt_property_u32(g->fdt, "interrupt-parent", g->gic_phandle)))
+	/*
+	 * riscv64: no root interrupt-parent — Linux would take the PLIC as the
+	 * harts' local controllers' parent, and find no root controller; the
+	 * nodes with interrupts name the PLIC themselves.
+	 */
+	if (g->gic_phandle && !g->riscv && (err = fdt_property_u32(g->fdt, "interrupt-parent", g->gic_phandle)))
 		return err;
 	if ((err = write_memory(g)))
 		return err;
