@@ -24,14 +24,6 @@
 #define CONTEXT_BASE 0x200000u
 #define CONTEXT_STRIDE 0x1000u
 
-/* 16550 registers lib/vm's console model keeps (lib/vm/console.c). */
-#define UART_IER 1
-#define UART_LSR 5
-#define UART_IER_RDI 0x01u
-#define UART_IER_THRI 0x02u
-#define UART_LSR_DR 0x01u
-#define UART_LSR_THRE 0x20u
-
 static bool bit(const uint32_t *map, uint32_t s)
 {
 	return map[s / 32] >> (s % 32) & 1;
@@ -220,10 +212,9 @@ void vplic_set_line(struct hv_vm *hv, uint32_t irq, bool level)
 }
 
 /*
- * lib/vm's 16550 keeps IER and LSR (its IIR always says "none"): the line
- * of a console with an irq_id is "received data and RDI enabled, or
- * transmitter empty and THRI enabled", re-sampled after each guest access
- * to it (hv->lock held).
+ * The line of a console with an irq_id follows lib/vm's model
+ * (vmcfg_vm_console_irq: the 16550's identified interrupt), re-sampled
+ * after each guest access to it (hv->lock held).
  */
 void vplic_device_accessed(struct hv_vm *hv, const struct vmcfg_vm_bus_entry *dev)
 {
@@ -233,14 +224,10 @@ void vplic_device_accessed(struct hv_vm *hv, const struct vmcfg_vm_bus_entry *de
 		return;
 	for (size_t i = 0; i < vm->device_count; i++) {
 		const struct vmcfg_vm_device_info *d = &vm->devices[i];
-		uint64_t ier = 0, lsr = 0;
+		bool line;
 
-		if (d->base != dev->base || !d->model || memcmp(d->model, "16550-mmio", 11) || !d->irq_id)
+		if (d->base != dev->base || !d->irq_id || vmcfg_vm_console_irq(vm, d->base, &line))
 			continue;
-		if (vmcfg_vm_mmio_read(hv->vm, d->base + UART_IER, 1, &ier) ||
-		    vmcfg_vm_mmio_read(hv->vm, d->base + UART_LSR, 1, &lsr))
-			return;
-		vplic_set_line(hv, d->irq_id, ((ier & UART_IER_RDI) && (lsr & UART_LSR_DR)) ||
-						      ((ier & UART_IER_THRI) && (lsr & UART_LSR_THRE)));
+		vplic_set_line(hv, d->irq_id, line);
 	}
 }
