@@ -17,10 +17,18 @@ uint64_t hv_boot_hartid;
 /*
  * How long a secondary may take from hart_start to running C code: long,
  * as QEMU's TCG on a loaded host can leave a hart's thread unscheduled for
- * a good part of a second (a boot test saw 100 ms pass); a hart that comes
- * online costs only its own time.
+ * seconds (boot tests under load saw 100 ms, then 2 s, pass); a hart that
+ * comes online costs only its own time.
  */
-#define CPU_ON_TIMEOUT_MS 2000
+#define CPU_ON_TIMEOUT_MS 10000
+
+/*
+ * A secondary's bring-up, decided once by compare-and-swap: it comes
+ * online, or the boot hart gives up on it first (then it parks for good,
+ * so a hart late beyond the timeout never joins a placement already made).
+ */
+enum { BRINGUP_STARTING, BRINGUP_ONLINE, BRINGUP_ABANDONED };
+static uint32_t bringup[HV_MAX_CPUS];
 
 /*
  * The HS-mode controls of a hart, set once (RISC-V Privileged 8.2):
@@ -85,10 +93,15 @@ void hv_arch_boot_cpu_init(void)
 static bool wait_online(struct cpu *c)
 {
 	uint64_t end = rdtime() + hv_timebase_hz / 1000 * CPU_ON_TIMEOUT_MS;
+	uint32_t starting = BRINGUP_STARTING;
 
-	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
-		if (rdtime() > end)
+	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
+		if (rdtime() > end &&
+		    __atomic_compare_exchange_n(&bringup[c->index], &starting, BRINGUP_ABANDONED,
+						false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			return false;
+		starting = BRINGUP_STARTING; /* it won the race: it is coming online */
+	}
 	return true;
 }
 
@@ -122,8 +135,15 @@ uint32_t cpu_start_secondaries(const uint64_t *ids, uint32_t count)
 
 void hv_secondary_main(uint32_t index)
 {
+	uint32_t starting = BRINGUP_STARTING;
+
 	__asm__ volatile("mv tp, %0" : : "r"(&cpus[index]));
 	hart_init();
+	if (!__atomic_compare_exchange_n(&bringup[index], &starting, BRINGUP_ONLINE, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		for (;;) /* too late: the boot hart went on without it */
+			__asm__ volatile("wfi");
+	}
 	hv_log("cpu%u online (hart %llu)", index, (unsigned long long)cpus[index].hartid);
 	__atomic_store_n(&cpus[index].online, true, __ATOMIC_RELEASE);
 	sched_secondary();
