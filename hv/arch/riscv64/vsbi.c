@@ -255,7 +255,7 @@ static void dbcn(struct vcpu *v, uint64_t fid, const uint64_t *a)
 static void legacy(struct vcpu *v, uint64_t ext, const uint64_t *a)
 {
 	char c;
-	uint64_t mask = 0;
+	uint64_t mask = 0, mask_base = (uint64_t)-1;
 
 	switch (ext) {
 	case SBI_EXT_LEGACY_SET_TIMER:
@@ -278,15 +278,19 @@ static void legacy(struct vcpu *v, uint64_t ext, const uint64_t *a)
 	case SBI_EXT_LEGACY_REMOTE_FENCE_I:
 	case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA:
 	case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA_ASID:
-		/* a0 is a guest virtual address of the mask: read only with the guest's paging off. */
+		/*
+		 * a0 is a guest virtual address of the mask (0: every hart). It
+		 * is read only with the guest's paging off; with paging on, or
+		 * unreadable, every hart of the VM is the target (for an IPI: a
+		 * spurious one for the harts it did not name).
+		 */
 		if (a[0] && !(csrn_read(CSR_VSATP) >> 60)) {
 			spin_lock(&v->vm->lock);
-			if (vmcfg_aspace_read(&v->vm->vm->aspace, a[0], &mask, sizeof mask))
-				mask = 0;
+			if (!vmcfg_aspace_read(&v->vm->vm->aspace, a[0], &mask, sizeof mask))
+				mask_base = 0;
 			spin_unlock(&v->vm->lock);
 		}
-		for_harts(v, mask, a[0] ? 0 : (uint64_t)-1,
-			  ext == SBI_EXT_LEGACY_SEND_IPI ? HVIP_VSSIP : 0);
+		for_harts(v, mask, mask_base, ext == SBI_EXT_LEGACY_SEND_IPI ? HVIP_VSSIP : 0);
 		v->regs.x[10] = 0;
 		break;
 	case SBI_EXT_LEGACY_SHUTDOWN:
