@@ -23,7 +23,10 @@
  *   struct vcpu   with at least: uint32_t id, pcpu; enum vcpu_state state
  *                 (VCPU_OFF, VCPU_RUNNABLE); bool yield; struct hv_vm *vm.
  * Each architecture maps its guest exits onto core/vm.h's enum
- * hv_trap_class and names them (trap_format_counts).
+ * hv_trap_class and names them (trap_format_counts). Two more functions
+ * of the contract are declared where core code had them before the split:
+ * hv_exit / hv_halt (core/panic.h: the architecture's power.c) and
+ * console_hw_putc (core/console.h: the platform's console).
  */
 #ifndef HV_CORE_ARCH_H
 #define HV_CORE_ARCH_H
