@@ -6,10 +6,6 @@
  * from a small FIFO the embedder fills (vmcfg_vm_console_input). Interrupt
  * status is kept in the registers (PL011 RIS/MIS, 16550 IIR) but no
  * interrupt is raised: injecting one is the interrupt controller's job.
- * The 16550's IIR names the pending source as a level: received data with
- * IER.ERBFI, else the (always empty) transmitter with IER.ETBEI — so a
- * driver whose interrupt line the embedder raises from IER and LSR finds
- * the cause there and turns ETBEI off when it has nothing more to send.
  * Registers outside the subset read as zero and ignore writes, as
  * reserved registers of the real parts do.
  */
@@ -165,11 +161,7 @@ enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SC
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 #define IIR_NONE 0x01
-#define IIR_THRE 0x02 /* transmitter holding register empty */
-#define IIR_RDA 0x04  /* received data available */
 #define IIR_FIFO 0xc0
-#define IER_ERBFI 0x01
-#define IER_ETBEI 0x02
 #define MSR_CTS_DSR_DCD 0xb0
 
 static int uart16550_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
@@ -180,12 +172,7 @@ static int uart16550_read(void *dev, uint64_t off, unsigned width, uint64_t *val
 	switch (off) {
 	case RBR_THR: *value = dlab ? c->dll : receive(c); break;
 	case IER: *value = dlab ? c->dlm : c->ier; break;
-	case IIR_FCR:
-		*value = ((c->ier & IER_ERBFI) && c->count ? IIR_RDA
-			  : (c->ier & IER_ETBEI)	     ? IIR_THRE
-							     : IIR_NONE) |
-			 ((c->fcr & 1) ? IIR_FIFO : 0);
-		break;
+	case IIR_FCR: *value = IIR_NONE | ((c->fcr & 1) ? IIR_FIFO : 0); break;
 	case LCR: *value = c->lcr; break;
 	case MCR: *value = c->mcr; break;
 	case LSR: *value = LSR_THRE | LSR_TEMT | (c->count ? LSR_DR : 0); break;

@@ -519,23 +519,6 @@ static void test_console_16550(void **state)
 	assert_int_equal(v, 'q');
 	assert_int_equal(k.len, 1);
 	assert_int_equal(k.out[0], 'A');
-	/*
-	 * IIR names the pending source as a level (Linux's 8250 driver reads
-	 * the cause there; "no interrupt" with the line up is an IRQ storm):
-	 * none, then the empty transmitter with ETBEI, data before it with ERBFI.
-	 */
-	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fa, 1, &v), 0);
-	assert_int_equal(v, 0x01);
-	assert_int_equal(vmcfg_vm_bus_write(&vm->bus, VMCFG_VM_BUS_PIO, 0x3f9, 1, 0x03), 0);
-	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fa, 1, &v), 0);
-	assert_int_equal(v, 0x02);
-	assert_int_equal(vmcfg_vm_console_input(vm, "r", 1), 1);
-	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fa, 1, &v), 0);
-	assert_int_equal(v, 0x04);
-	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3f8, 1, &v), 0);
-	assert_int_equal(vmcfg_vm_bus_write(&vm->bus, VMCFG_VM_BUS_PIO, 0x3f9, 1, 0x00), 0);
-	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fa, 1, &v), 0);
-	assert_int_equal(v, 0x01);
 	/* Not on the MMIO bus. */
 	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x3f8, 1, &v), VMCFG_EFAULT);
 	destroy(vm);
