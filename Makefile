@@ -3,6 +3,7 @@
 #
 #   make               libraries (build/lib/libvmcfg.a, .so) and CLI (build/bin/vmcfg)
 #   make run           boot the demo system on the reference hypervisor under QEMU
+#                      (ARCH=riscv64: the riscv64 hypervisor and its demo, hv/README.md)
 #   make demo-cli      the command-line tool's tour (scripts/demo.sh)
 #   make test          every test: unit tests, again under ASan+UBSan, integration
 #   make freestanding  core library for aarch64 -ffreestanding; checks its symbols

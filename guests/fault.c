@@ -2,12 +2,12 @@
 /* Reads a guest-physical address nothing is mapped at: the hypervisor stops this VM. */
 #include "guest.h"
 
-#define UNMAPPED 0x10000000ul
-
 int main(void)
 {
-	put_str("reading unmapped IPA 0x10000000\n");
-	(void)mmio_read32(UNMAPPED);
+	put_str("reading unmapped IPA ");
+	put_str(GUEST_UNMAPPED_STR);
+	put_str("\n");
+	(void)mmio_read32(GUEST_UNMAPPED);
 	put_str("fault: still running\n");
 	return 0;
 }

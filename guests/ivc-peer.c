@@ -17,7 +17,7 @@
 
 #include "guest.h"
 
-#define CHANNEL 0x70000000ul /* the IVC window of examples/linux/peer.toml */
+#define CHANNEL 0x70000000ul /* the IVC window of examples/linux/peer.toml (linux-riscv64/ too) */
 #define READY_OFFSET 0x40
 #define MESSAGE_OFFSET 0x80
 #define ANSWER_OFFSET 0x100
@@ -51,7 +51,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof message; i++)
 		ch[MESSAGE_OFFSET + i] = message[i];
 	/* The message before the ready word, as the readers check them in the other order. */
-	__asm__ volatile("dmb ish" : : : "memory");
+	guest_barrier();
 	*(volatile uint32_t *)(CHANNEL + READY_OFFSET) = 1;
 	put_str("ivc-peer: wrote \"");
 	put_str(message);

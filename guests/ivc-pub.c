@@ -16,7 +16,7 @@ int main(void)
 	int64_t r;
 
 	size = IVC_DEMO_SIZE;
-	r = hvc_call4(IVC_PUBLISH, IVC_DEMO_KEY, (uintptr_t)&base, (uintptr_t)&size, 0);
+	r = ivc_call(IVC_PUBLISH, IVC_DEMO_KEY, (uintptr_t)&base, (uintptr_t)&size, 0);
 	if (r) {
 		put_str("ivc-pub: publish refused: ");
 		put_dec(r);
@@ -35,7 +35,7 @@ int main(void)
 	m->len = IVC_MSG_LEN;
 	m->sum = checksum(m->data, IVC_MSG_LEN);
 	/* The message before the flag, as the subscriber reads them in the other order. */
-	__asm__ volatile("dmb ish" : : : "memory");
+	guest_barrier();
 	m->ready = 1;
 	put_str("ivc-pub: wrote ");
 	put_dec(IVC_MSG_LEN);

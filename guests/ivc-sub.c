@@ -17,8 +17,8 @@ int main(void)
 	int64_t r;
 
 	do
-		r = hvc_call4(IVC_SUBSCRIBE, IVC_DEMO_PUBLISHER, IVC_DEMO_KEY, (uintptr_t)&base,
-			      (uintptr_t)&size);
+		r = ivc_call(IVC_SUBSCRIBE, IVC_DEMO_PUBLISHER, IVC_DEMO_KEY, (uintptr_t)&base,
+			     (uintptr_t)&size);
 	while (r == IVC_ENOENT && counter() - start < 5 * counter_freq());
 	if (r) {
 		put_str("ivc-sub: subscribe to channel 1 of VM 2 refused: ");
@@ -35,7 +35,7 @@ int main(void)
 	m = (volatile struct ivc_msg *)(uintptr_t)(base + IVC_MSG_OFFSET);
 	while (!m->ready)
 		cpu_yield();
-	__asm__ volatile("dmb ish" : : : "memory");
+	guest_barrier();
 	sum = checksum(m->data, m->len);
 	put_str("ivc-sub: received ");
 	put_dec(m->len);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * PSCI SYSTEM_RESET restarts this VM alone (tests/qemu/run). A boot counter
+ * A reset (PSCI SYSTEM_RESET, SBI SRST) restarts this VM alone (tests/qemu/run). A boot counter
  * in RAM outside the image survives the warm reset, so each boot knows
- * which it is. Boot 1 starts vCPU 1 on the other physical CPU, where it
+ * which it is. Boot 1 starts vCPU 1 (the second CPU) on the other physical CPU, where it
  * spins without ever leaving the guest (no slice ends its turn there: only
  * the hypervisor's kick stops it), and resets with it running. Boot 2 finds
  * vCPU 1 off again (reset to the VM's start) and resets once more; boot 3
@@ -10,19 +10,15 @@
  */
 #include "guest.h"
 
-#define PSCI_SYSTEM_RESET 0x84000009u
-#define AFF_ON 0
-#define AFF_OFF 1
-#define SECOND_MPIDR 0x1
 /* Near the end of the VM's 64 MiB, far from the image and its stack. */
-#define BOOTS ((volatile uint64_t *)0x43f00000ul)
+#define BOOTS ((volatile uint64_t *)GUEST_RESET_BOOTS)
 
 static uint8_t stack1[4096] __attribute__((aligned(16)));
 static volatile uint64_t spins;
 
 void secondary_entry(void);
 void secondary_main(void);
-__asm__(".text\n.global secondary_entry\nsecondary_entry:\n\tmov sp, x0\n\tb secondary_main\n");
+SECONDARY_ENTRY(secondary_entry, secondary_main);
 
 void secondary_main(void)
 {
@@ -32,7 +28,7 @@ void secondary_main(void)
 
 static void reset(void)
 {
-	hvc_call(PSCI_SYSTEM_RESET);
+	guest_reset();
 	put_str("reset: UNEXPECTED: SYSTEM_RESET returned\n");
 	for (;;)
 		cpu_yield();
@@ -41,17 +37,18 @@ static void reset(void)
 int main(void)
 {
 	uint64_t boot = ++*BOOTS;
-	int64_t second = hvc_call4(PSCI_AFFINITY_INFO, SECOND_MPIDR, 0, 0, 0);
+	/* Under a hypervisor the boot CPU is 0; firmware may boot another (OpenSBI's lottery). */
+	uint64_t other = guest_cpu_id() == 1 ? 0 : 1;
+	int64_t second = guest_cpu_state(other);
 
 	put_str("reset: boot ");
 	put_dec((int64_t)boot);
 	put_str(", vCPU 1 ");
-	put_str(second == AFF_OFF ? "off\n" : "NOT off\n");
+	put_str(second == CPU_STATE_OFF ? "off\n" : "NOT off\n");
 	if (boot == 1) {
 		uint64_t start = counter();
 
-		hvc_call4(PSCI_CPU_ON, SECOND_MPIDR, (uintptr_t)secondary_entry,
-			  (uintptr_t)(stack1 + sizeof stack1), 0);
+		guest_cpu_start(other, secondary_entry, (uintptr_t)(stack1 + sizeof stack1));
 		while (!spins && counter() - start < 5 * counter_freq())
 			cpu_yield();
 		put_str(spins ? "reset: vCPU 1 spinning; SYSTEM_RESET\n"

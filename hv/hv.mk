@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: MIT
-# hv/hv.mk — the reference hypervisor, built freestanding for aarch64 EL2.
+# hv/hv.mk — the reference hypervisor, built freestanding for aarch64 EL2, or
+# with ARCH=riscv64 for riscv64 HS-mode under OpenSBI.
 #
 #   make hv        $(BUILD)/hv/hv.elf: the hypervisor with the config files of
 #                  $(HV_CONFIG_DIRS) and the guests of guests/ built in
-#   make run-hv    builds it and boots the demo system (examples/demo/system.toml)
-#                  under QEMU; QEMU's exit status is the hypervisor's (hv/README.md).
+#                  (ARCH=riscv64: $(BUILD)/hv-riscv64/hv.elf, examples/qemu-riscv64)
+#   make run-hv    builds it and boots the demo system (examples/demo/system.toml;
+#                  ARCH=riscv64: examples/qemu-riscv64/system.toml) under QEMU;
+#                  QEMU's exit status is the hypervisor's (hv/README.md).
 #                  SYSTEM=examples/qemu/system.toml picks another built-in system
 #                  file, VMS=hello,uart some of its VMs (default: all).
 #   make hv-libfdt $(BUILD)/hv/libfdt/libfdt.a: libfdt from Debian's source, built
@@ -14,9 +17,44 @@
 # hv/core. The core library is compiled with the same flags into an archive,
 # so only the objects the hypervisor references are linked.
 
+# ARCH from the command line (make run ARCH=riscv64) or a makefile; an ARCH
+# the environment happens to hold (kernel builds export one) is not ours.
+ifeq ($(origin ARCH),environment)
 HV_ARCH := aarch64
+else
+HV_ARCH := $(or $(ARCH),aarch64)
+endif
+ifeq ($(HV_ARCH),riscv64)
+HV_PLATFORM := qemu-virt-riscv64
+HV_CROSS := riscv64-linux-gnu-
+HV_DIR := $(BUILD)/hv-riscv64
+HV_CONFIG_DIRS := examples/qemu-riscv64
+# lp64d, the ABI of Debian's cross libgcc (__clzdi2 & co.); the hypervisor
+# has no floating-point code, so HS-mode runs with sstatus.FS off but for
+# the FP switch (entry.S). medany: the image runs at 0x8020_0000, above
+# what medlow reaches.
+HV_ARCH_CFLAGS := -march=rv64imafdc_zicsr_zifencei -mabi=lp64d -mcmodel=medany -mstrict-align
+HV_ARCH_LDLIBS := -lgcc
+HV_ARCH_CPPFLAGS := -DHV_DEFAULT_SYSTEM='"examples/qemu-riscv64/system.toml"'
+# OpenSBI fw_dynamic is QEMU's default -bios (Debian's qemu-system-data).
+HV_QEMU := qemu-system-riscv64 -M virt -smp 2 -m 1G -nographic -net none
+# The riscv64 test guests (guests/guests.mk, included after this file: hence
+# the recursive variables and the second expansion of files.S's prerequisites).
+HV_GUEST_BINS = $(GUEST_NAMES_riscv64:%=$(GUEST_DIR_riscv64)/%.bin) $(HV_DIR)/guests/hello-0x90200000.bin
+else ifeq ($(HV_ARCH),aarch64)
 HV_PLATFORM := qemu-virt
+HV_CROSS := $(CROSS)
 HV_DIR := $(BUILD)/hv
+HV_CONFIG_DIRS := examples/demo examples/qemu
+HV_ARCH_CFLAGS := -mgeneral-regs-only -mstrict-align -mno-outline-atomics
+HV_ARCH_CPPFLAGS :=
+HV_ARCH_LDLIBS :=
+HV_QEMU := qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a72 \
+	-smp 2 -m 1G -nographic -net none -semihosting
+HV_GUEST_BINS = $(patsubst guests/%.c,$(BUILD)/guests/%.bin,$(wildcard guests/*.c))
+else
+$(error ARCH=$(HV_ARCH): the hypervisor is built for aarch64 or riscv64)
+endif
 HV_ELF := $(HV_DIR)/hv.elf
 HV_LDS := hv/arch/$(HV_ARCH)/hv.ld
 
@@ -32,14 +70,14 @@ HV_LIB_SRC := $(CORE_SRC)
 # path, and every guest of guests/ (guests/guests.mk builds them) as an image
 # in each config folder, where a kernel_path = "NAME.bin" of image_location
 # "memory" (relative to its config file) finds it.
-HV_CONFIG_DIRS := examples/demo examples/qemu
 HV_CONFIGS := $(wildcard $(addsuffix /*.toml,$(HV_CONFIG_DIRS)))
-HV_GUEST_BINS := $(patsubst guests/%.c,$(BUILD)/guests/%.bin,$(wildcard guests/*.c))
-HV_FILES := $(foreach f,$(HV_CONFIGS),$(f)=$(f)) \
+HV_FILES = $(foreach f,$(HV_CONFIGS),$(f)=$(f)) \
 	$(foreach d,$(HV_CONFIG_DIRS),$(foreach b,$(HV_GUEST_BINS),$(d)/$(notdir $(b))=$(b)))
 
-HV_CPPFLAGS := $(CPPFLAGS) -Ihv
-HV_CFLAGS := $(FS_CFLAGS) -g
+HV_CPPFLAGS := $(CPPFLAGS) -Ihv -Ihv/arch/$(HV_ARCH) $(HV_ARCH_CPPFLAGS)
+# FS_CFLAGS less its aarch64 flags, plus the architecture's.
+HV_CFLAGS := $(filter-out -mgeneral-regs-only -mstrict-align -mno-outline-atomics,$(FS_CFLAGS)) \
+	$(HV_ARCH_CFLAGS) -g
 HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,$(HV_LDS)
 
 HV_OBJ := $(patsubst %,$(HV_DIR)/%.o,$(basename $(HV_SRC))) $(HV_DIR)/files.o
@@ -49,9 +87,6 @@ HV_FDT_SRC := $(filter-out lib/fdt/dtc.c,$(wildcard lib/fdt/*.c))
 HV_FDT_OBJ := $(patsubst %.c,$(HV_DIR)/fdt/%.o,$(HV_FDT_SRC))
 HV_LIB_OBJ := $(patsubst %.c,$(HV_DIR)/%.o,$(HV_LIB_SRC))
 HV_LIB := $(HV_DIR)/libvmcfg-core.a
-
-HV_QEMU := qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a72 \
-	-smp 2 -m 1G -nographic -net none -semihosting
 
 HV_BOOTARGS := $(strip $(if $(SYSTEM),system=$(SYSTEM)) $(if $(VMS),vms=$(VMS)))
 
@@ -66,22 +101,36 @@ run-hv:
 
 $(HV_DIR)/%.o: %.c $(HEADERS) $(HV_HEADERS)
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc $(HV_CPPFLAGS) $(HV_CFLAGS) -c $< -o $@
+	$(HV_CROSS)gcc $(HV_CPPFLAGS) $(HV_CFLAGS) -c $< -o $@
 
 $(HV_DIR)/%.o: %.S $(HV_HEADERS)
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc $(HV_CPPFLAGS) -c $< -o $@
+	$(HV_CROSS)gcc $(HV_CPPFLAGS) -c $< -o $@
 
 # memcpy & co. must not be turned back into calls to themselves.
 $(HV_DIR)/hv/core/libc.o: HV_CFLAGS += -fno-tree-loop-distribute-patterns
 
 # The built-in files as a table of {path, bytes, size} (struct hv_file).
-$(HV_DIR)/files.S: $(HV_CONFIGS) $(HV_GUEST_BINS) hv/embed.sh hv/hv.mk
+.SECONDEXPANSION:
+$(HV_DIR)/files.S: $(HV_CONFIGS) $$(HV_GUEST_BINS) hv/embed.sh hv/hv.mk
 	@mkdir -p $(dir $@)
 	hv/embed.sh $@ $(HV_FILES)
 
+# AxVisor's nimbos-riscv64-qemu-smp1.toml (examples/qemu-riscv64/nimbos.toml)
+# loads its kernel at 0x9020_0000: the hello guest linked there.
+$(HV_DIR)/guests/hello-0x90200000.elf: $$(GUEST_DIR_riscv64)/hello.o $$(GUEST_COMMON_OBJ_riscv64) \
+		guests/arch/riscv64/guest.ld
+	@mkdir -p $(dir $@)
+	$(GUEST_CROSS_riscv64)gcc -nostdlib -static -no-pie -Wl,--build-id=none \
+		-Wl,-T,guests/arch/riscv64/guest.ld -Wl,--defsym=GUEST_LOAD=0x90200000 \
+		$(filter -march=% -mabi=% -mcmodel=%,$(GUEST_CFLAGS_riscv64)) \
+		-o $@ $(GUEST_DIR_riscv64)/hello.o $(GUEST_COMMON_OBJ_riscv64)
+
+$(HV_DIR)/guests/hello-0x90200000.bin: $(HV_DIR)/guests/hello-0x90200000.elf
+	$(GUEST_CROSS_riscv64)objcopy -O binary $< $@
+
 $(HV_DIR)/files.o: $(HV_DIR)/files.S
-	$(CROSS)gcc -c $< -o $@
+	$(HV_CROSS)gcc -c $< -o $@
 
 # libfdt for the hypervisor, from Debian's packaged source (scripts/libfdt-src.sh
 # downloads and unpacks it into $(HV_LIBFDT_DIR)/src at build time: none of its
@@ -107,20 +156,20 @@ $(HV_LIBFDT_DIR)/src/VERSION.debian: scripts/libfdt-src.sh
 $(HV_LIBFDT_DIR)/obj/%.o: $(HV_LIBFDT_DIR)/src/VERSION.debian hv/libfdt-env/string.h \
 		hv/libfdt-env/stdlib.h hv/libfdt-env/limits.h hv/core/libc.h
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc $(HV_LIBFDT_CPPFLAGS) $(HV_LIBFDT_CFLAGS) -c $(HV_LIBFDT_DIR)/src/libfdt/$*.c -o $@
+	$(HV_CROSS)gcc $(HV_LIBFDT_CPPFLAGS) $(HV_LIBFDT_CFLAGS) -c $(HV_LIBFDT_DIR)/src/libfdt/$*.c -o $@
 
 $(HV_LIBFDT): $(HV_LIBFDT_OBJ)
 	rm -f $@
-	$(CROSS)ar rcs $@ $^
+	$(HV_CROSS)ar rcs $@ $^
 
 $(HV_LIB): $(HV_LIB_OBJ)
 	rm -f $@
-	$(CROSS)ar rcs $@ $^
+	$(HV_CROSS)ar rcs $@ $^
 
 # lib/fdt's sources as they are, against libfdt's headers and hv/libfdt-env.
 $(HV_DIR)/fdt/%.o: %.c $(HEADERS) $(HV_LIBFDT_DIR)/src/VERSION.debian $(wildcard hv/libfdt-env/*.h)
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc $(HV_LIBFDT_CPPFLAGS) $(CPPFLAGS) $(HV_CFLAGS) -c $< -o $@
+	$(HV_CROSS)gcc $(HV_LIBFDT_CPPFLAGS) $(CPPFLAGS) $(HV_CFLAGS) -c $< -o $@
 
 $(HV_ELF): $(HV_OBJ) $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT) $(HV_LDS)
-	$(CROSS)gcc $(HV_LDFLAGS) -o $@ $(HV_OBJ) $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT)
+	$(HV_CROSS)gcc $(HV_LDFLAGS) -o $@ $(HV_OBJ) $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT) $(HV_ARCH_LDLIBS)

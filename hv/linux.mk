@@ -6,6 +6,13 @@
 #                   kernel (fetched at build time, never committed), the
 #                   initramfs and each VM's generated device tree
 #   make run-linux  builds it and boots examples/linux/system.toml under QEMU
+#   make run-linux-plain   the same kernel and initramfs booted directly by
+#                   QEMU (no hypervisor), one CPU: the baseline of the boot ratio
+#
+# ARCH=riscv64: the same for Debian's riscv64 kernel (from trixie) and the
+# riscv64 hypervisor, from examples/linux-riscv64 into $(BUILD)/riscv64/linux;
+# linux-hv and run-linux need hv/arch/riscv64 (they say so while it is not
+# in the tree), run-linux-plain does not.
 #
 # The kernel comes from scripts/fetch-linux.sh (cached in $(LINUX_DIR)); the
 # initramfs is guests/linux-init/init.c packed by scripts/mkcpio.py; each
@@ -17,36 +24,81 @@
 # hosts); the build compares them and stops when they differ.
 # Only this image carries the 30 MiB kernel: the boot tests' hv.elf stays small.
 
+# ARCH from the command line or a makefile, as hv/hv.mk takes it (an ARCH the
+# environment holds, as kernel builds export one, is not ours).
+ifeq ($(origin ARCH),environment)
+LINUX_ARCH := aarch64
+else
+LINUX_ARCH := $(or $(ARCH),aarch64)
+endif
+ifeq ($(LINUX_ARCH),riscv64)
+LINUX_DIR := $(BUILD)/riscv64/linux
+LINUX_PLATFORM := tests/data/platforms/qemu-virt-riscv64.dts
+LINUX_CONFIG_DIR := examples/linux-riscv64
+LINUX_FETCH_ARCH := riscv64
+LINUX_CROSS := riscv64-linux-gnu-
+LINUX_INIT_ARCH_CFLAGS := -march=rv64imac_zicsr -mabi=lp64
+# Recursive: guests/guests.mk, which defines these, is included after this file.
+LINUX_GUEST_BINS = $(GUEST_NAMES_riscv64:%=$(GUEST_DIR_riscv64)/%.bin)
+LINUX_PLAIN_QEMU := qemu-system-riscv64 -M virt -smp 1 -m 128M -nographic -net none
+LINUX_CONSOLE := ttyS0
+LINUX_HV_MISSING := $(if $(wildcard hv/arch/riscv64),,the riscv64 hypervisor (hv/arch/riscv64) is not in this tree)
+else
 LINUX_DIR := $(BUILD)/linux
-LINUX_ELF := $(LINUX_DIR)/hv-linux.elf
 LINUX_PLATFORM := tests/data/platforms/qemu-virt-aarch64.dts
 LINUX_CONFIG_DIR := examples/linux
+LINUX_FETCH_ARCH := arm64
+LINUX_CROSS := $(CROSS)
+LINUX_INIT_ARCH_CFLAGS := -mgeneral-regs-only
+LINUX_GUEST_BINS = $(HV_GUEST_BINS)
+LINUX_PLAIN_QEMU := qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 1 -m 128M -nographic -net none
+LINUX_CONSOLE := ttyAMA0
+LINUX_HV_MISSING :=
+endif
+LINUX_ELF := $(LINUX_DIR)/hv-linux.elf
+# The hypervisor's cross compiler (hv/hv.mk's, per architecture) for its image.
+LINUX_HV_CROSS = $(or $(HV_CROSS),$(CROSS))
 # VM files are the ones with a [base] table; the others are system files.
 LINUX_VM_FILES := $(shell grep -l "^\[base\]" $(LINUX_CONFIG_DIR)/*.toml)
 LINUX_SYSTEM_FILES := $(filter-out $(LINUX_VM_FILES),$(wildcard $(LINUX_CONFIG_DIR)/*.toml))
 LINUX_DTBS := $(patsubst $(LINUX_CONFIG_DIR)/%.toml,$(LINUX_DIR)/%.dtb,$(LINUX_VM_FILES))
-LINUX_FILES := $(foreach f,$(wildcard $(LINUX_CONFIG_DIR)/*.toml),$(f)=$(f)) \
+LINUX_FILES = $(foreach f,$(wildcard $(LINUX_CONFIG_DIR)/*.toml),$(f)=$(f)) \
 	$(LINUX_CONFIG_DIR)/vmlinuz=$(LINUX_DIR)/vmlinuz \
 	$(LINUX_CONFIG_DIR)/initrd.cpio=$(LINUX_DIR)/initrd.cpio \
 	$(foreach d,$(LINUX_DTBS),$(LINUX_CONFIG_DIR)/$(notdir $(d))=$(d)) \
-	$(foreach b,$(HV_GUEST_BINS),$(LINUX_CONFIG_DIR)/$(notdir $(b))=$(b))
+	$(foreach b,$(LINUX_GUEST_BINS),$(LINUX_CONFIG_DIR)/$(notdir $(b))=$(b))
 LINUX_INIT_CFLAGS := $(CSTD) $(WARN) -O2 -ffreestanding -nostdlib -static -no-pie -fno-pic \
-	-fno-stack-protector -mgeneral-regs-only -Wl,--build-id=none
+	-fno-stack-protector $(LINUX_INIT_ARCH_CFLAGS) -Wl,--build-id=none
 
-.PHONY: linux-hv run-linux
+.PHONY: linux-hv run-linux run-linux-plain linux-initrd
+ifeq ($(LINUX_HV_MISSING),)
 linux-hv: $(LINUX_ELF)
 
 run-linux:
 	@scripts/deps.sh linux
 	$(MAKE) linux-hv
 	$(HV_QEMU) -kernel $(LINUX_ELF) -append "system=$(LINUX_CONFIG_DIR)/system.toml"
+else
+linux-hv run-linux:
+	@echo "make $@ ARCH=$(LINUX_ARCH): $(LINUX_HV_MISSING); make run-linux-plain ARCH=$(LINUX_ARCH) boots the kernel without it" >&2
+	@exit 1
+endif
+
+# The kernel and the initramfs alone (what run-linux-plain and the tests boot).
+linux-initrd: $(LINUX_DIR)/vmlinuz $(LINUX_DIR)/initrd.cpio
+
+run-linux-plain:
+	@scripts/deps.sh linux
+	$(MAKE) linux-initrd
+	$(LINUX_PLAIN_QEMU) -kernel $(LINUX_DIR)/vmlinuz -initrd $(LINUX_DIR)/initrd.cpio \
+		-append "console=$(LINUX_CONSOLE) vm=plain"
 
 $(LINUX_DIR)/vmlinuz: scripts/fetch-linux.sh
-	scripts/fetch-linux.sh $(LINUX_DIR)
+	scripts/fetch-linux.sh $(LINUX_DIR) $(LINUX_FETCH_ARCH)
 
 $(LINUX_DIR)/init: guests/linux-init/init.c
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc $(LINUX_INIT_CFLAGS) -o $@ $<
+	$(LINUX_CROSS)gcc $(LINUX_INIT_CFLAGS) -o $@ $<
 
 $(LINUX_DIR)/initrd.cpio: $(LINUX_DIR)/init scripts/mkcpio.py
 	$(PYTHON) scripts/mkcpio.py $@ $<
@@ -71,14 +123,15 @@ $(LINUX_DIR)/%.dtb: $(LINUX_CONFIG_DIR)/%.toml $(LINUX_SYSTEM_FILES) $(LINUX_DIR
 		mv $@.new $@; \
 	done
 
+.SECONDEXPANSION:
 $(LINUX_DIR)/files.S: $(wildcard $(LINUX_CONFIG_DIR)/*.toml) $(LINUX_DIR)/vmlinuz \
-		$(LINUX_DIR)/initrd.cpio $(LINUX_DTBS) $(HV_GUEST_BINS) hv/embed.sh hv/linux.mk
+		$(LINUX_DIR)/initrd.cpio $(LINUX_DTBS) $$(LINUX_GUEST_BINS) hv/embed.sh hv/linux.mk
 	hv/embed.sh $@ $(LINUX_FILES)
 
 $(LINUX_DIR)/files.o: $(LINUX_DIR)/files.S
-	$(CROSS)gcc -c $< -o $@
+	$(LINUX_HV_CROSS)gcc -c $< -o $@
 
 $(LINUX_ELF): $(filter-out $(HV_DIR)/files.o,$(HV_OBJ)) $(LINUX_DIR)/files.o $(HV_FDT_OBJ) $(HV_LIB) \
 		$(HV_LIBFDT) $(HV_LDS)
-	$(CROSS)gcc $(HV_LDFLAGS) -o $@ $(filter-out $(HV_DIR)/files.o,$(HV_OBJ)) \
-		$(LINUX_DIR)/files.o $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT)
+	$(LINUX_HV_CROSS)gcc $(HV_LDFLAGS) -o $@ $(filter-out $(HV_DIR)/files.o,$(HV_OBJ)) \
+		$(LINUX_DIR)/files.o $(HV_FDT_OBJ) $(HV_LIB) $(HV_LIBFDT) $(HV_ARCH_LDLIBS)

@@ -3,8 +3,8 @@
 # Installs the Debian packages the build, the tests and the demo need, if any are missing.
 # Usage: scripts/deps.sh [SET]   (default: all)
 #   make    make alone (./build.sh, before anything else)
-#   build   compilers (host and aarch64 cross) for the library, CLI and hypervisor
-#   run     build + QEMU, to boot the hypervisor (make run, make demo-cli needs only build)
+#   build   compilers (host, aarch64 and riscv64 cross) for the library, CLI, hypervisor and guests
+#   run     build + QEMU (aarch64, riscv64 with OpenSBI), to boot the hypervisor and the guests (make run, make demo-cli needs only build)
 #   linux   run + Python, for make run-linux and bench-linux (scripts/mkcpio.py)
 #   perf    linux + perf, for make bench-linux-tlb
 #   test    linux + cmocka: everything make test needs
@@ -18,8 +18,8 @@
 set -euo pipefail
 
 make_pkgs="make"
-build_pkgs="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libfdt-dev device-tree-compiler xz-utils debian-archive-keyring"
-run_pkgs="$build_pkgs qemu-system-arm"
+build_pkgs="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu libfdt-dev device-tree-compiler xz-utils debian-archive-keyring"
+run_pkgs="$build_pkgs qemu-system-arm qemu-system-misc qemu-system-data"
 linux_pkgs="$run_pkgs python3"
 test_pkgs="$linux_pkgs libcmocka-dev universal-ctags g++ scdoc pkg-config man-db python3-jsonschema strace procps"
 # Node.js and npm (the LSP client and taplo come from the npm registry at test time);

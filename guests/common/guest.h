@@ -1,25 +1,35 @@
 /* SPDX-License-Identifier: MIT */
-/* What the test guests share: console output through the PL011, PSCI calls. */
+/*
+ * What the test guests share, on every architecture: console output, the
+ * CPU calls (start, stop, state), the IVC calls, power off and reset, the
+ * counter. Each architecture implements them in guests/arch/<arch>/ (aarch64:
+ * PL011, PSCI and HVC; riscv64: SBI). A guest that needs one architecture's
+ * registers uses that arch.h's own functions and is built for it alone
+ * (guests/guests.mk's list per architecture).
+ */
 #ifndef GUEST_H
 #define GUEST_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#define UART_BASE 0x09000000ul
-#define UART_DR 0x000
-#define UART_FR 0x018
-#define UART_FR_TXFF (1u << 5)
-#define UART_FR_RXFE (1u << 4)
-#define UART_FR_TXFE (1u << 7)
+/*
+ * The architecture's half: guests/arch/<arch>/arch.h (guests.mk puts it on
+ * the include path). Each defines GUEST_ARCH, the inline counter() and
+ * counter_freq() (ticks and ticks per second), cpu_yield() (gives the CPU
+ * to the hypervisor for a while), guest_barrier() (orders memory accesses
+ * for the other CPUs), SECONDARY_ENTRY, the CPU_* words and constants of
+ * the CPU calls below, and the GUEST_* addresses its VM files leave
+ * unmapped or give to something.
+ */
+#include "arch.h"
 
-#define PSCI_VERSION 0x84000000u
-#define PSCI_CPU_OFF 0x84000002u
-#define PSCI_CPU_ON 0xc4000003u
-#define PSCI_AFFINITY_INFO 0xc4000004u
-#define PSCI_SYSTEM_OFF 0x84000008u
-
-/* The IVC hypercalls (include/vmcfg/ivc.h): x0 = code, x1.. arguments, result in x0. */
+/*
+ * The IVC hypercalls (include/vmcfg/ivc.h's codes, ivc_call's arguments in
+ * that order: aarch64 HVC with x0 = code, x1.. arguments, result in x0;
+ * riscv64 the SBI extension VMCFG_SBI_EXT_HVC with a6 = code, a0.. arguments,
+ * result in a0).
+ */
 #define IVC_PUBLISH 3     /* x1 key, x2 &base, x3 &size (in: size wanted) */
 #define IVC_SUBSCRIBE 4   /* x1 publisher VM id, x2 key, x3 &base, x4 &size */
 #define IVC_UNPUBLISH 5   /* x1 key */
@@ -32,7 +42,10 @@
 
 int main(void);
 
-/* x1 at the guest's entry (start.S): the hypervisor's seed= boot argument for vCPU 0. */
+/*
+ * x1 at the guest's entry (aarch64 start.S): the hypervisor's seed= boot
+ * argument for vCPU 0; riscv64: a1, the guest DT's address.
+ */
 extern uint64_t guest_boot_x1;
 
 static inline uint32_t mmio_read32(uintptr_t addr)
@@ -49,10 +62,8 @@ void put_char(char c);
 void put_str(const char *s);
 void put_hex(uint64_t v);
 void put_dec(int64_t v);
-
-/* SMCCC fast calls: function ID in w0, result in x0. */
-int64_t hvc_call(uint32_t fid);
-int64_t smc_call(uint32_t fid);
+/* Where the guest runs, as the architecture says it: "at EL1", "in S-mode". */
+void put_privilege(void);
 
 /*
  * The message ivc-pub writes into its channel and ivc-sub reads, after the
@@ -90,78 +101,11 @@ uint32_t checksum(const volatile uint8_t *p, uint32_t len);
 #define STORM_VM_ID 24
 #define FUZZ_VM_ID 26
 
-/* Ticks of the system counter per second (CNTFRQ_EL0). */
-static inline uint64_t counter_freq(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-	return v;
-}
-
-/* HVC with arguments x1..x4. */
-int64_t hvc_call4(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4);
-
-/* Gives the CPU up for a while: WFI traps to the hypervisor, which runs another vCPU. */
-static inline void cpu_yield(void)
-{
-	__asm__ volatile("wfi" : : : "memory");
-}
-
-/* The system counter (CNTVCT_EL0), after the instructions before it. */
-static inline uint64_t counter(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v) : : "memory");
-	return v;
-}
-
-/*
- * SVE/SME register file to and from buf (common/sve.S): Z0-Z31, P0-P15 and,
- * if ffr, FFR at the current vector length; the ZA storage (PSTATE.ZA = 1).
- * Only on a CPU with SVE (and SME for ZA), enabled at EL1 (CPACR_EL1).
- */
-void sve_load(const uint8_t *buf, int ffr);
-void sve_store(uint8_t *buf, int ffr);
-void za_load(const uint8_t *buf);
-void za_store(uint8_t *buf);
-
-/* The architecture's largest (streaming) vector length in bytes, 2048 bits. */
-#define SVE_VL_MAX 256
-/* sve_store's bytes at the largest length: Z0-Z31 (VL each), P0-P15 and FFR (VL / 8 each). */
-#define SVE_STATE_MAX (32 * SVE_VL_MAX + 17 * (SVE_VL_MAX / 8))
-/* CPACR_EL1: FP/SIMD and SVE not trapped at EL1 and EL0. */
-#define CPACR_FPEN (3ull << 20)
-#define CPACR_ZEN (3ull << 16)
-#define ZCR_EL1 "S3_0_C1_C2_0"
-
-/* RDVL #1: the current vector length in bytes (the streaming one in Streaming SVE mode). */
-__attribute__((target("arch=armv8.2-a+sve"))) static inline uint32_t sve_rdvl(void)
-{
-	uint64_t n;
-
-	__asm__ volatile("rdvl %0, #1" : "=r"(n));
-	return (uint32_t)n;
-}
-
-/* AFFINITY_INFO's answer for a vCPU that is off. */
-#define PSCI_AFF_OFF 1
-
-/* This vCPU's MPIDR affinity fields (Aff3, Aff2..Aff0). */
-static inline uint64_t guest_mpidr(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
-	return v & 0xff00ffffffull;
-}
-
 /*
  * The harness of guests whose vCPUs all run the same checks (team.c): each
- * such guest defines team_member, which vCPU id (its MPIDR: 0, 1, ...) runs
+ * such guest defines team_member, which vCPU id (guest_cpu_id: 0, 1, ...) runs
  * and which returns its count of failed checks. team_run starts vCPUs
- * 1..n-1 at it (PSCI CPU_ON, n <= TEAM_MAX), runs it on vCPU 0, and waits
+ * 1..n-1 at it (guest_cpu_start, n <= TEAM_MAX), runs it on vCPU 0, and waits
  * up to timeout_s seconds until every other vCPU is done and off again.
  * team_report then prints "; failed checks per vCPU: a b ..." (-1 for one
  * that never ran) and "NAME: ok" or "NAME: FAILED", and returns whether
@@ -172,7 +116,31 @@ uint32_t team_member(uint64_t id);
 void team_run(unsigned n, unsigned timeout_s);
 int team_report(const char *name, unsigned n);
 
-/* PSCI SYSTEM_OFF through HVC; does not return. */
+/* The VM off (aarch64 PSCI SYSTEM_OFF, riscv64 SBI SRST shutdown); does not return. */
 __attribute__((noreturn)) void guest_power_off(void);
+
+/*
+ * The VM restarted (PSCI SYSTEM_RESET, SBI SRST warm reboot): RAM outside
+ * the image keeps its contents. Returns only when the call was refused.
+ */
+void guest_reset(void);
+
+/* An IVC hypercall (the codes above) with up to four arguments; its result. */
+int64_t ivc_call(uint64_t code, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
+
+/*
+ * The CPUs of the VM, by their architectural id (aarch64 MPIDR affinity,
+ * riscv64 hart id). guest_cpu_start starts CPU id at entry (a
+ * SECONDARY_ENTRY of arch.h) with ctx as its stack top: 0, or the call's
+ * error (CPU_START_INVALID for an id the VM does not have).
+ * guest_cpu_state is CPU_STATE_OFF for a CPU that is off (PSCI
+ * AFFINITY_INFO, SBI HSM HART_GET_STATUS: both 1), else what the call says
+ * (0 on). guest_cpu_stop turns the calling CPU off and returns only when
+ * that was refused.
+ */
+uint64_t guest_cpu_id(void);
+int64_t guest_cpu_start(uint64_t id, void (*entry)(void), uint64_t ctx);
+int64_t guest_cpu_state(uint64_t id);
+void guest_cpu_stop(void);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The harness of the guests whose vCPUs all run the same checks (pauth,
- * sve, sme): vCPUs 1..n-1 start through PSCI CPU_ON on stacks of their
+ * sve, sme): vCPUs 1..n-1 start (guest_cpu_start) on stacks of their
  * own, vCPU 0 runs the checks too, and vCPU 0 waits for the others to
  * finish and turn themselves off before it reports.
  */
@@ -14,19 +14,18 @@ static int64_t started[TEAM_MAX];
 /* Defined by the guests that use the harness (a weak reference for the others). */
 uint32_t team_member(uint64_t id) __attribute__((weak));
 
-/* CPU_ON's entry: x0 = the context id, here the new vCPU's stack top. */
 void team_entry(void);
 void team_secondary(void);
-__asm__(".text\n.global team_entry\nteam_entry:\n\tmov sp, x0\n\tb team_secondary\n");
+SECONDARY_ENTRY(team_entry, team_secondary);
 
 void team_secondary(void)
 {
-	uint64_t id = guest_mpidr();
+	uint64_t id = guest_cpu_id();
 
 	failures[id] = team_member(id);
 	done[id] = 1;
 	/* Off with whatever state its checks left: the hypervisor must put that too. */
-	hvc_call4(PSCI_CPU_OFF, 0, 0, 0, 0);
+	guest_cpu_stop();
 	for (;;)
 		cpu_yield();
 }
@@ -36,13 +35,12 @@ void team_run(unsigned n, unsigned timeout_s)
 	uint64_t start;
 
 	for (uint64_t id = 1; id < n; id++)
-		started[id] = hvc_call4(PSCI_CPU_ON, id, (uintptr_t)team_entry,
-					(uintptr_t)(stacks[id] + sizeof stacks[id]), 0);
+		started[id] = guest_cpu_start(id, team_entry, (uintptr_t)(stacks[id] + sizeof stacks[id]));
 	failures[0] = team_member(0);
 	done[0] = 1;
 	start = counter();
 	for (uint64_t id = 1; id < n; id++)
-		while ((!done[id] || hvc_call4(PSCI_AFFINITY_INFO, id, 0, 0, 0) != PSCI_AFF_OFF) &&
+		while ((!done[id] || guest_cpu_state(id) != CPU_STATE_OFF) &&
 		       counter() - start < timeout_s * counter_freq())
 			cpu_yield();
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The Linux guests' /init (PID 1 of the initramfs), static and without a
- * libc: raw Linux syscalls (arm64: number in x8, arguments in x0-x5, svc #0,
- * result in x0; include/uapi/asm-generic/unistd.h numbers).
+ * libc: raw Linux syscalls (include/uapi/asm-generic/unistd.h numbers, which
+ * arm64 and riscv64 share; arm64: number in x8, arguments in x0-x5, svc #0,
+ * result in x0; riscv64: number in a7, arguments in a0-a5, ecall, result in
+ * a0).
  *
  * It prints the marker "vmcfg-linux: init of VM <vm> running", and when the
  * guest DT describes a static IVC channel (a /reserved-memory node of
@@ -13,7 +15,7 @@
  * writes into the channel, reads it and, when the channel is writable,
  * writes its answer into its slot (ivc_slot=N) through /dev/mem. Then it
  * powers the VM off — or, with reboot_once=1 on the command line, restarts
- * it (PSCI SYSTEM_RESET: the hypervisor resets this VM alone) unless its
+ * it (PSCI SYSTEM_RESET, SBI SRST: the hypervisor resets this VM alone) unless its
  * answer was in the channel already, which survives the reset, as the
  * peer and the other VMs run on.
  * Unknown "key=value" words of the kernel command line reach init as
@@ -68,6 +70,30 @@ struct channel {
 	char node[48];
 };
 
+#if defined(__riscv)
+static long syscall6(long n, long a, long b, long c, long d, long e, long f)
+{
+	register long a7 __asm__("a7") = n;
+	register long a0 __asm__("a0") = a;
+	register long a1 __asm__("a1") = b;
+	register long a2 __asm__("a2") = c;
+	register long a3 __asm__("a3") = d;
+	register long a4 __asm__("a4") = e;
+	register long a5 __asm__("a5") = f;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0)
+			 : "r"(a7), "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5)
+			 : "memory");
+	return a0;
+}
+
+/* Orders the accesses before it before those after it, for the other VMs. */
+static inline void barrier(void)
+{
+	__asm__ volatile("fence rw, rw" : : : "memory");
+}
+#else
 static long syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
 	register long x8 __asm__("x8") = n;
@@ -84,6 +110,13 @@ static long syscall6(long n, long a, long b, long c, long d, long e, long f)
 			 : "memory");
 	return x0;
 }
+
+/* Orders the accesses before it before those after it, for the other VMs. */
+static inline void barrier(void)
+{
+	__asm__ volatile("dmb ish" : : : "memory");
+}
+#endif
 
 static size_t len(const char *s)
 {
@@ -253,7 +286,9 @@ static int find_channel(long key, struct channel *out)
 		/* struct linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, name. */
 		for (long at = 0; at < n;) {
 			const char *name = buf + at + 19;
-			unsigned short reclen = *(unsigned short *)(buf + at + 16);
+			/* Little-endian, byte by byte: no alignment assumed (-Wcast-align on riscv64). */
+			unsigned short reclen = (unsigned short)((unsigned char)buf[at + 16] |
+								 (unsigned char)buf[at + 17] << 8);
 			struct channel c;
 
 			at += reclen;
@@ -312,7 +347,7 @@ static int exchange(const char *vm, const struct channel *c, unsigned index)
 		return 0;
 	}
 	ch = (volatile char *)p;
-	for (unsigned ms = 0; !*(volatile uint32_t *)(ch + READY_OFFSET); ms += 10) {
+	for (unsigned ms = 0; !*(volatile uint32_t *)(volatile void *)(ch + READY_OFFSET); ms += 10) {
 		static const long ten_ms[2] = { 0, 10000000 };
 
 		if (ms == WAIT_MS) {
@@ -322,7 +357,7 @@ static int exchange(const char *vm, const struct channel *c, unsigned index)
 		syscall6(SYS_nanosleep, (long)ten_ms, 0, 0, 0, 0, 0);
 	}
 	/* The ready word before the message, as the peer writes them in the other order. */
-	__asm__ volatile("dmb ish" : : : "memory");
+	barrier();
 	copy_in(msg, ch + MESSAGE_OFFSET, sizeof msg);
 	put("vmcfg-linux: ");
 	put(vm);
@@ -413,7 +448,19 @@ void init_main(long *sp)
 }
 
 /* The kernel enters with sp at argc, argv..., NULL, envp..., NULL. */
+#if defined(__riscv)
+/* gp is the ABI's global pointer: set it before any C (there is no libc to do it). */
+__asm__(".global _start\n"
+	"_start:\n"
+	"	.option push\n"
+	"	.option norelax\n"
+	"	la gp, __global_pointer$\n"
+	"	.option pop\n"
+	"	mv a0, sp\n"
+	"	call init_main\n");
+#else
 __asm__(".global _start\n"
 	"_start:\n"
 	"	mov x0, sp\n"
 	"	bl init_main\n");
+#endif

@@ -63,7 +63,7 @@ void *hv_guest_dt_build(const struct vmcfg_vm_spec *spec, const struct vmcfg_vm_
 			const struct vmcfg_system *sys, size_t *size)
 {
 	struct vmcfg_fdt_expansion *exp = NULL;
-	struct vmcfg_fdt_guest_opts opts = { 0, sys }; /* ramdisk size unknown: no linux,initrd-* */
+	struct vmcfg_fdt_guest_opts opts = { 0, sys, VMCFG_ARCH_UNKNOWN }; /* ramdisk size unknown: no linux,initrd-* */
 	struct vmcfg_diags diags;
 	char *blob = NULL;
 	int err;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The IVC registry of the running system and the guests' IVC hypercalls. */
-#include "arch/aarch64/stage2.h"
+#include "core/arch.h"
 #include "core/console.h"
 #include "core/frames.h"
 #include "core/heap.h"
@@ -25,7 +25,7 @@ static void unmapped(void *ud, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size)
 	(void)ud;
 	/* An unregistered VM never ran (vm_boot.c registers before running): no TLB entries. */
 	if (hv)
-		stage2_unmapped(hv->vttbr, gpa, size);
+		hv_arch_stage2_unmapped(hv, gpa, size);
 }
 
 /*
@@ -167,9 +167,9 @@ static const char *const call_names[] = {
 	[VMCFG_HVC_IVC_UNSUBSCRIBE] = "unsubscribe",
 };
 
-bool hv_ivc_call(struct vcpu *v)
+bool hv_ivc_call(struct vcpu *v, const uint64_t x[5], uint64_t *out)
 {
-	uint64_t code = v->regs.x[0], ret;
+	uint64_t code = x[0], ret;
 	int result;
 
 	if (code < VMCFG_HVC_IVC_PUBLISH || code > VMCFG_HVC_IVC_UNSUBSCRIBE)
@@ -187,7 +187,7 @@ bool hv_ivc_call(struct vcpu *v)
 		hv_vm_lock_all();
 	else
 		spin_lock(&v->vm->lock);
-	vmcfg_ivc_hypercall(&registry, v->vm->vm, v->regs.x, &ret);
+	vmcfg_ivc_hypercall(&registry, v->vm->vm, x, &ret);
 	if (code == VMCFG_HVC_IVC_UNPUBLISH)
 		hv_vm_unlock_all();
 	else
@@ -195,15 +195,15 @@ bool hv_ivc_call(struct vcpu *v)
 	spin_unlock(&lock);
 	/* A publish or subscribe mapped the channel into the caller's live tables. */
 	if (ret == 0 && (code == VMCFG_HVC_IVC_PUBLISH || code == VMCFG_HVC_IVC_SUBSCRIBE))
-		stage2_mapped();
-	v->regs.x[0] = ret;
+		hv_arch_stage2_mapped();
+	*out = ret;
 	result = (int)(int64_t)ret;
 	if (code == VMCFG_HVC_IVC_SUBSCRIBE && result == VMCFG_ENOENT) {
 		v->yield = true; /* not published yet: let the publisher run first */
 		return true;
 	}
 	hv_log("vm '%s': IVC %s (x1 %#llx, x2 %#llx): %s", v->vm->vm->name, call_names[code],
-	       (unsigned long long)v->regs.x[1], (unsigned long long)v->regs.x[2],
+	       (unsigned long long)x[1], (unsigned long long)x[2],
 	       result ? vmcfg_strerror(result) : "ok");
 	return true;
 }

@@ -3,13 +3,12 @@
  * Inter-VM channels: the system's IVC registry (lib/ivc), its access
  * control from the system file's [[ivc]] declarations, and the guests'
  * IVC hypercalls. Channels are mapped into and out of running VMs' stage-2
- * tables; every removal is followed by the TLB invalidation of
- * arch/aarch64/stage2.c before the frames can be reused.
+ * tables; every removal is followed by the architecture's TLB invalidation
+ * (hv_arch_stage2_unmapped) before the frames can be reused.
  */
 #ifndef HV_CORE_IVC_H
 #define HV_CORE_IVC_H
 
-#include "arch/aarch64/vcpu.h"
 #include "core/vm.h"
 #include "vmcfg/check.h"
 
@@ -44,13 +43,16 @@ size_t hv_ivc_setup_static(const struct vmcfg_system *sys, struct hv_vm *vms, si
 void hv_ivc_destroy(void);
 
 /*
- * HVC with x0 = 3..6 (publish, subscribe, unpublish, unsubscribe): runs it
- * through vmcfg_ivc_hypercall — which checks every guest pointer — and
- * puts the result (0 or a negative VMCFG_E* code) in x0. A subscribe to a
- * channel not published yet gives the CPU up, so the publisher can run
- * before the guest retries. Returns false, changing nothing, for any
- * other x0.
+ * An IVC hypercall of vCPU v: x[0] the code 3..6 (publish, subscribe,
+ * unpublish, unsubscribe), x[1..4] its arguments, as the architecture's
+ * calling convention gives them (aarch64 HVC: x0..x4; riscv64 SBI
+ * extension 0x485643: a6, then a0..a3). Runs it through
+ * vmcfg_ivc_hypercall — which checks every guest pointer — and puts the
+ * result (0 or a negative VMCFG_E* code) in *out, which may alias x[0]. A
+ * subscribe to a channel not published yet gives the CPU up, so the
+ * publisher can run before the guest retries. Returns false, changing
+ * nothing, for any other code.
  */
-bool hv_ivc_call(struct vcpu *v);
+bool hv_ivc_call(struct vcpu *v, const uint64_t x[5], uint64_t *out);
 
 #endif

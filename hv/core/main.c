@@ -3,8 +3,7 @@
  * The boot CPU's path: console, device tree, frame allocator, the other
  * CPUs, then the VMs; the machine ends with their combined status.
  */
-#include "arch/aarch64/cpu.h"
-#include "arch/aarch64/gic.h"
+#include "core/arch.h"
 #include "core/console.h"
 #include "core/dtb.h"
 #include "core/guest_dt.h"
@@ -13,7 +12,6 @@
 #include "core/panic.h"
 #include "core/vm.h"
 #include "core/vm_boot.h"
-#include "platform/qemu-virt/platform.h"
 
 /* hv.ld: the image, from its first byte to the end of its stacks. */
 extern char __hv_start[], __hv_end[];
@@ -21,8 +19,8 @@ extern char __hv_start[], __hv_end[];
 /* Kept for the whole run: the frame allocator refers to its RAM banks. */
 static struct dtb_info dtb;
 
-/* Called from boot.S on the boot CPU. */
-__attribute__((noreturn)) void hv_main(uint64_t boot_x0);
+/* Called from boot.S on the boot CPU with what the loader left in x0 (aarch64) / a1 (riscv64). */
+__attribute__((noreturn)) void hv_main(uint64_t boot_arg);
 
 /* The value of key (e.g. "vms=") among the space-separated boot arguments, or NULL. */
 static const char *bootarg(const char *args, const char *key, size_t *len)
@@ -45,7 +43,7 @@ static const char *bootarg(const char *args, const char *key, size_t *len)
 	return NULL;
 }
 
-void hv_main(uint64_t boot_x0)
+void hv_main(uint64_t boot_arg)
 {
 	const void *blob;
 	struct dtb_range busy[2];
@@ -54,16 +52,8 @@ void hv_main(uint64_t boot_x0)
 	uint32_t online;
 	int err;
 
-	gic_dist_init(); /* before any CPU sets its redistributor up */
-	cpu_init(0);
-	__atomic_store_n(&cpus[0].online, true, __ATOMIC_RELEASE);
-	hv_log("vmcfg reference hypervisor %s, EL2", VMCFG_VERSION);
-	cpu_log_features();
-
-	/* A loader may pass the DTB in x0; QEMU 7.2 passes 0 for an ELF. */
-	blob = (const void *)(uintptr_t)(boot_x0 && dtb_valid((const void *)(uintptr_t)boot_x0)
-						 ? boot_x0
-						 : PLAT_DTB_FALLBACK);
+	hv_arch_boot_cpu_init();
+	blob = hv_arch_boot_dtb(boot_arg);
 	err = dtb_read(blob, &dtb);
 	if (err)
 		hv_panic("no usable device tree at %p: %s", blob, vmcfg_strerror(err));

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The panic path: report once, then end the machine with a failing status. */
-#include "arch/aarch64/cpu.h"
+#include "core/arch.h"
 #include "core/console.h"
 #include "core/panic.h"
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Placement of vCPUs on physical CPUs and the per-CPU round-robin loop. */
-#include "arch/aarch64/cpu.h"
-#include "arch/aarch64/gic.h"
+#include "core/arch.h"
 #include "core/console.h"
 #include "core/sched.h"
 
@@ -99,7 +98,7 @@ static void schedule(void)
 			 * virtual timer, which would end every sleep.
 			 */
 			vcpu_put_current();
-			gic_idle();
+			hv_arch_idle();
 		}
 	}
 	vcpu_put_current();
@@ -109,13 +108,8 @@ static void schedule(void)
 void sched_run_all(void)
 {
 	__atomic_store_n(&go, true, __ATOMIC_RELEASE);
-	/*
-	 * DSB ISH before SEV: go must be visible before the event wakes the
-	 * CPUs waiting in sched_secondary (else one may read it still false
-	 * and sleep again), and the stage-2 tables written so far (the VMs,
-	 * the static IVC channels) must be visible to their table walkers.
-	 */
-	__asm__ volatile("dsb ish\n\tsev" : : : "memory");
+	/* go, and the stage-2 tables written so far, visible before the CPUs wake. */
+	hv_arch_release();
 	schedule();
 	for (uint32_t i = 1; i < HV_MAX_CPUS; i++)
 		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
@@ -126,6 +120,6 @@ void sched_run_all(void)
 void sched_secondary(void)
 {
 	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
-		__asm__ volatile("wfe");
+		hv_arch_wait();
 	schedule();
 }

@@ -1,32 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* VMs: built by lib/vm's vmcfg_vm_create, run by the scheduler, ended once, destroyed. */
-#include "arch/aarch64/cpu.h"
-#include "arch/aarch64/gic.h"
-#include "arch/aarch64/stage2.h"
+#include "core/arch.h"
 #include "core/console.h"
 #include "core/frames.h"
 #include "core/libc.h"
 #include "core/vm.h"
-#include "platform/qemu-virt/platform.h"
-
-_Static_assert(VGIC_MAX_VCPUS >= HV_VM_MAX_VCPUS, "a vGIC redistributor per vCPU");
-/* The checker and `vmcfg build` judge systems by the library's copy of these limits. */
-_Static_assert(HV_MAX_VMS == VMCFG_HV_MAX_VMS && HV_VM_MAX_VCPUS == VMCFG_HV_MAX_VM_VCPUS &&
-		       VGIC_MAX_VCPUS == VMCFG_VGIC_MAX_VCPUS && VGIC_GICR_BASE == VMCFG_VGIC_GICR_BASE,
-	       "vmcfg/check.h's VMCFG_HV_* and VMCFG_VGIC_* describe this hypervisor");
 
 static struct hv_vm *registered[HV_MAX_VMS];
 static uint32_t registered_count, live_count;
-
-/* ID_AA64MMFR0_EL1.PARange → bits of physical address (Arm ARM D19.2). */
-static unsigned host_pa_bits(void)
-{
-	static const unsigned bits[] = { 32, 36, 40, 42, 44, 48 };
-	uint64_t range = ID_AA64MMFR0_PARANGE(sysreg_read(id_aa64mmfr0_el1));
-
-	/* 52-bit ranges need LPA descriptors; 48 bits cover every address used here. */
-	return range < 6 ? bits[range] : 48;
-}
 
 /* Writes the line in progress as "[name] text\n" (called with hv->lock held). */
 static void flush_line(struct hv_vm *hv)
@@ -72,6 +53,13 @@ static void console_sink(void *ud, const struct vmcfg_vm *vm, const char *s, siz
 	}
 }
 
+void hv_vm_console_put(struct hv_vm *hv, const char *s, size_t len)
+{
+	spin_lock(&hv->lock);
+	console_sink(hv, hv->vm, s, len);
+	spin_unlock(&hv->lock);
+}
+
 /* The built-in images cfg names (image_location "memory"), relative to its file. */
 static int find_images(const struct vmcfg_vm_config *cfg, const char *cfg_path,
 		       struct vmcfg_vm_image_data *images, size_t *count)
@@ -114,15 +102,15 @@ static void reset_vcpus(struct hv_vm *hv)
 	const struct vmcfg_vm *vm = hv->vm;
 
 	/*
-	 * x0 at entry: the DTB's GPA when a DTB image was loaded (a dtb_path,
-	 * or the guest DT built at boot), else 0: a dtb_load_addr whose guest
-	 * DT could not be built names an empty page, and 0 tells a guest
-	 * plainly "no DTB".
+	 * The DTB's GPA in the boot registers only when a DTB image was loaded
+	 * (a dtb_path, or the guest DT built at boot), else 0: a dtb_load_addr
+	 * whose guest DT could not be built names an empty page, and 0 tells a
+	 * guest plainly "no DTB".
 	 */
 	for (uint32_t i = 0; i < vm->vcpu_count; i++)
-		vcpu_reset(&hv->vcpus[i], hv, i, vm->vcpus[i].arch_id, vm->vcpus[i].entry,
-			   vm->images[VMCFG_IMAGE_DTB].loaded ? vm->vcpus[i].regs[0] : 0);
-	hv->vcpus[0].regs.x[1] = hv_guest_seed;
+		hv_arch_vcpu_boot(&hv->vcpus[i], hv, i, &vm->vcpus[i],
+				  vm->images[VMCFG_IMAGE_DTB].loaded);
+	hv_arch_vcpu_set_seed(&hv->vcpus[0], hv_guest_seed);
 	hv->vcpus[0].state = VCPU_RUNNABLE;
 }
 
@@ -131,9 +119,9 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 		 const struct vmcfg_system *sys, uint16_t vmid)
 {
 	struct vmcfg_vm_create_opts opts = {
-		.arch = VMCFG_ARCH_AARCH64,
-		.pa_bits = host_pa_bits(),
-		.aspace_options = PLAT_STAGE2_OPTIONS,
+		.arch = HV_ARCH_VMCFG,
+		.pa_bits = hv_arch_pa_bits(),
+		.aspace_options = HV_ARCH_STAGE2_OPTIONS,
 		/*
 		 * RAM is the VM's from here on, but each leaf is zeroed at its
 		 * first touch (trap.c touch_ram): creation makes no pass over
@@ -143,7 +131,7 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 		.images = hv->images,
 		.console = console_sink,
 		.console_ud = hv,
-		.device_factory = vgic_device_factory,
+		.device_factory = hv_arch_device_factory,
 		.device_factory_ud = hv,
 	};
 	struct vmcfg_pt_regs regs;
@@ -176,8 +164,11 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 	}
 	hv->vm = vm;
 	hv->vmid = vmid;
-	hv->vttbr = regs.root | (uint64_t)vmid << VTTBR_VMID_SHIFT;
-	hv->vtcr = regs.control;
+	err = hv_arch_vm_init(hv, &regs);
+	if (err) {
+		vmcfg_vm_destroy(vm);
+		return err;
+	}
 	hv->vcpu_count = vm->vcpu_count;
 	for (uint32_t i = 0; i < vm->vcpu_count; i++) {
 		err = vcpu_alloc(&hv->vcpus[i]);
@@ -199,7 +190,7 @@ void hv_vm_destroy(struct hv_vm *hv)
 {
 	int err;
 
-	stage2_flush_vmid(hv->vttbr);
+	hv_arch_vm_flush(hv);
 	/* The lifecycle's way out of RUNNING (vm.h): STOPPING, then STOPPED. */
 	vmcfg_vm_set_state(hv->vm, VMCFG_VM_STOPPING);
 	vmcfg_vm_set_state(hv->vm, VMCFG_VM_STOPPED);
@@ -217,7 +208,7 @@ static void kick_vcpus(const struct hv_vm *hv)
 
 	for (uint32_t i = 0; i < hv->vcpu_count; i++)
 		if (hv->vcpus[i].pcpu != self)
-			gic_kick(cpus[hv->vcpus[i].pcpu].mpidr);
+			hv_arch_kick(hv->vcpus[i].pcpu);
 }
 
 /*
@@ -235,7 +226,7 @@ static void kick_after_end(const struct hv_vm *hv)
 	}
 	for (uint32_t c = 0; c < HV_MAX_CPUS; c++)
 		if (c != self && __atomic_load_n(&cpus[c].online, __ATOMIC_ACQUIRE))
-			gic_kick(cpus[c].mpidr);
+			hv_arch_kick(c);
 }
 
 void hv_vm_request_reset(struct hv_vm *hv)
@@ -260,7 +251,7 @@ static void reset_now(struct hv_vm *hv)
 {
 	int err;
 
-	stage2_flush_vmid(hv->vttbr);
+	hv_arch_vm_flush(hv);
 	/* Under the lock, as bus dispatch: an IVC call of another VM may change its tables (core/ivc.c). */
 	spin_lock(&hv->lock);
 	err = vmcfg_vm_reset(hv->vm, hv->images, hv->image_count);
@@ -270,13 +261,13 @@ static void reset_now(struct hv_vm *hv)
 		reset_vcpus(hv);
 		vmcfg_vm_set_state(hv->vm, VMCFG_VM_RUNNING);
 		hv->resets++;
-		hv_log("vm '%s': reset by PSCI SYSTEM_RESET (%u so far); starting again",
+		hv_log("vm '%s': reset by " HV_ARCH_RESET_CALL " (%u so far); starting again",
 		       hv->vm->name, hv->resets);
 	}
 	__atomic_store_n(&hv->resetting, false, __ATOMIC_RELEASE);
 	spin_unlock(&hv->lock);
 	if (!err && hv->vcpus[0].pcpu != this_cpu()->index)
-		gic_kick(cpus[hv->vcpus[0].pcpu].mpidr);
+		hv_arch_kick(hv->vcpus[0].pcpu);
 }
 
 void hv_vm_park(struct vcpu *v)

@@ -18,8 +18,7 @@
 #ifndef HV_CORE_VM_H
 #define HV_CORE_VM_H
 
-#include "arch/aarch64/vcpu.h"
-#include "arch/aarch64/vgic.h"
+#include "core/arch.h"
 #include "core/files.h"
 #include "core/spinlock.h"
 #include "vmcfg/vm.h"
@@ -32,7 +31,11 @@
 /* How a VM ended; HV_VM_LIVE while any of its vCPUs may run. */
 enum hv_vm_end { HV_VM_LIVE, HV_VM_OFF, HV_VM_STOPPED };
 
-/* Guest exits by class (trap.c counts them), for the summary and BENCHMARKS.md. */
+/*
+ * Guest exits by class (the architecture's trap.c counts them and names
+ * them: trap_format_counts), for the summary and BENCHMARKS.md. The names
+ * are aarch64's; riscv64 maps its exits onto them (arch/riscv64/trap.c).
+ */
 enum hv_trap_class {
 	HV_TRAP_SYNC_OTHER, /* 0: the class of every exception class not named below */
 	HV_TRAP_WFX,
@@ -53,11 +56,10 @@ enum hv_trap_class {
 struct hv_vm {
 	struct vmcfg_vm *vm; /* lib/vm's VM: read-only here except through lib/vm calls */
 	uint16_t vmid;
-	uint64_t vttbr, vtcr; /* VTTBR_EL2 (with the VMID) and VTCR_EL2 */
 	struct spinlock lock;
 	struct vcpu vcpus[HV_VM_MAX_VCPUS];
 	uint32_t vcpu_count;
-	struct vgic vgic;             /* its emulated GIC (vgic.on) when it has one */
+	HV_ARCH_VM_FIELDS            /* the architecture's (core/arch.h) */
 	enum hv_vm_end end;           /* written under lock; read atomically */
 	char reason[HV_VM_REASON_MAX]; /* why it ended, for the summary */
 	char line[HV_VM_LINE_MAX];    /* console output of the line in progress */
@@ -132,6 +134,13 @@ void hv_vm_stop(struct hv_vm *hv, const char *fmt, ...) __attribute__((format(pr
 /* Called with hv->lock held: the same, for callers already holding it. */
 void hv_vm_stop_locked(struct hv_vm *hv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Console output a guest wrote through a firmware call rather than an
+ * emulated UART (riscv64's SBI console): collected per line and printed
+ * as "[name] line", as the UART's is. Takes hv->lock.
+ */
+void hv_vm_console_put(struct hv_vm *hv, const char *s, size_t len);
 
 /* The hv_vm that wraps lib/vm's vm (for callbacks that get only the latter), or NULL. */
 struct hv_vm *hv_vm_of(const struct vmcfg_vm *vm);

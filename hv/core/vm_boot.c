@@ -4,7 +4,7 @@
  * library, report, create the VMs whose files are clean, run them side by
  * side, print a summary, pick the exit status.
  */
-#include "arch/aarch64/trap.h"
+#include "core/arch.h"
 #include "core/console.h"
 #include "core/files.h"
 #include "core/frames.h"
@@ -312,7 +312,7 @@ static bool create_vm(struct vm_file *f, const struct vmcfg_system *sys, struct 
 				    i, hv->vcpus[i].pcpu);
 	hv_log("vm '%s' (id %llu, VMID %u, %s): entry %#llx; %s", hv->vm->name,
 	       (unsigned long long)hv->vm->id, hv->vmid, f->path,
-	       (unsigned long long)hv->vcpus[0].regs.pc, where);
+	       (unsigned long long)hv_arch_vcpu_pc(&hv->vcpus[0]), where);
 	hv_vm_register(hv);
 	return true;
 }

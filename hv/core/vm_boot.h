@@ -10,7 +10,9 @@
 #include "vmcfg/base.h"
 
 /* The system booted when the boot arguments name none (system=). */
+#ifndef HV_DEFAULT_SYSTEM /* hv.mk names riscv64's */
 #define HV_DEFAULT_SYSTEM "examples/demo/system.toml"
+#endif
 
 /*
  * Boots the built-in system file at path (path_len bytes): loads it and

@@ -68,6 +68,22 @@ struct vmcfg_host_range {
 #define VMCFG_VGIC_GICR_BASE 0x080a0000ull
 #define VMCFG_VGIC_GICR_FRAME 0x20000ull
 
+/*
+ * The riscv64 guests' interrupt controller: the virtual PLIC that the guest
+ * DT describes (lib/fdt) and the riscv64 hypervisor emulates, at QEMU
+ * virt's place and layout unless the VM has an InterruptController emu
+ * device (then at its base_gpa, VMCFG_VPLIC_SIZE unless its length says
+ * otherwise): sources 1..VMCFG_VPLIC_NDEV; two contexts per vCPU in DT
+ * order, 2k for vCPU k's M-mode (described, never used by a guest) and
+ * 2k + 1 for its S-mode, the one the guest programs.
+ */
+#define VMCFG_VPLIC_BASE 0x0c000000ull
+#define VMCFG_VPLIC_SIZE 0x600000ull
+#define VMCFG_VPLIC_NDEV 96
+#define VMCFG_VPLIC_CONTEXTS_PER_HART 2
+/* The guests' timebase (the guest DT's /cpus timebase-frequency when the host DT has none): QEMU virt's. */
+#define VMCFG_RISCV_TIMEBASE_HZ 10000000ull
+
 /* The MPIDR_EL1 affinity fields (Aff3, Aff2..Aff0): an aarch64 vCPU's physical id lies in them. */
 #define VMCFG_MPIDR_AFFINITY_MASK 0xff00ffffffull
 

@@ -319,10 +319,15 @@ struct vmcfg_fdt_guest_opts {
 	 * name the VM (by cfg->name) are described under /reserved-memory.
 	 */
 	const struct vmcfg_system *system;
+	/*
+	 * The guest's architecture: VMCFG_ARCH_UNKNOWN (0) takes the host
+	 * DT's (host->platform.arch), and aarch64 when that is unknown.
+	 */
+	enum vmcfg_arch arch;
 };
 
 /*
- * Builds the guest DT of cfg (aarch64): root #address-cells = #size-cells
+ * Builds the guest DT of cfg. aarch64: root #address-cells = #size-cells
  * = 2, compatible (the host's) and model (the VM's name); /memory@GPA per
  * RAM region that is not DEVICE; /cpus with cpu@ID per vCPU (reg = the
  * physical id's MPIDR affinity bits, enable-method "psci"); the interrupt
@@ -348,7 +353,22 @@ struct vmcfg_fdt_guest_opts {
  * A phandle property whose target is not in the guest is dropped (W0406,
  * at the entry that brought the node in): no phandle dangles.
  * interrupt-parent is fixed up to the guest's GIC. *blob is malloc'ed.
+ * riscv64: the same root, memory, /chosen, /reserved-memory and copied
+ * nodes; /cpus with timebase-frequency (the host's, else
+ * VMCFG_RISCV_TIMEBASE_HZ) and cpu@HARTID per vCPU (reg = the physical id,
+ * compatible "riscv", riscv,isa = the host CPU's without the H extension
+ * and Sstc — the guest gets neither: no nested virtualization, the timer
+ * through SBI TIME — else "rv64imafdc_zicsr_zifencei"; mmu-type the host's,
+ * else riscv,sv39), each with its local interrupt controller
+ * (riscv,cpu-intc); unless no_irq, the virtual PLIC (vmcfg/check.h's
+ * VMCFG_VPLIC_*: sifive,plic-1.0.0 + riscv,plic0, interrupts-extended to
+ * each vCPU's M (11) and S (9) external interrupt; no root interrupt-parent:
+ * every node with interrupts names the PLIC); per emulated 16550 console (a Console device of model 0 or 2) a
+ * serial@BASE node (ns16550a, clock-frequency 3686400, its irq_id as a PLIC
+ * source when the guest has a PLIC); no timer or PSCI node (the SBI is the
+ * firmware interface). Copied nodes' interrupts are fixed up to the PLIC.
  * Returns 0, VMCFG_ENOMEM, VMCFG_EINVAL (NULL host, cfg, diags or blob),
+ * VMCFG_ENOSYS (opts->arch is neither aarch64 nor riscv64),
  * VMCFG_ELIMIT (libfdt refused the tree, e.g. a name too long),
  * VMCFG_ERANGE (a static channel does not fit the VM's IVC window, or the
  * VM has none: the system check reports it as E0311), VMCFG_EALIGN (with

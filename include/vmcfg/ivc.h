@@ -38,7 +38,15 @@
 
 VMCFG_BEGIN_DECLS
 
-/* The reference's hypercall numbers (HVC/ECALL with the code in x0/a0). */
+/*
+ * The reference's hypercall numbers. aarch64: HVC #0 with the code in x0,
+ * the arguments in x1..x4, the result in x0. riscv64: ECALL to the SBI
+ * extension VMCFG_SBI_EXT_HVC with the code in a6 (the SBI function id),
+ * the arguments in a0..a3 (x1..x4's, in order), the result in a0 (a1 is
+ * clobbered); as the reference's riscv_vcpu (EID_HVC, "HVC" in ASCII).
+ * The guests (guests/arch/riscv64) and the hypervisor take both from here.
+ */
+#define VMCFG_SBI_EXT_HVC 0x485643
 enum {
 	VMCFG_HVC_IVC_PUBLISH = 3,     /* x1 key, x2 base_ptr, x3 size_ptr */
 	VMCFG_HVC_IVC_SUBSCRIBE = 4,   /* x1 publisher VM id, x2 key, x3 base_ptr, x4 size_ptr */
@@ -173,7 +181,8 @@ int vmcfg_ivc_unsubscribe(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, u
 
 /*
  * The hypercall entry: the hypervisor forwards the guest's registers x[0]
- * (the code) to x[4] and puts *ret in the guest's x0. For codes 3-6
+ * (the code) to x[4] and puts *ret in the guest's x0 (riscv64: x[0] = a6,
+ * x[1..4] = a0..a3, *ret to a0). For codes 3-6
  * (see the enum above) it returns 0 and sets *ret to 0 on success or to
  * the negative VMCFG_E* code as a 64-bit two's-complement value. Guest
  * pointers (base_ptr, size_ptr) must be 8-byte aligned (else VMCFG_EALIGN)

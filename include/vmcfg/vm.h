@@ -445,6 +445,16 @@ int vmcfg_vm_mmio_write(struct vmcfg_vm *vm, uint64_t gpa, unsigned width, uint6
  */
 int vmcfg_vm_console_input(struct vmcfg_vm *vm, const char *s, size_t len);
 
+/*
+ * The interrupt output of vm's emulated console at base, read without side
+ * effects: a PL011's UARTMIS != 0, a 16550's IIR identifying an interrupt
+ * (received data with IER.RDI; transmitter empty with IER.THRI, until the
+ * guest reads that IIR or writes THR). For the embedder's interrupt
+ * controller, after each guest access to the console. Returns 0 and sets
+ * *line, or VMCFG_ENOENT when no console starts at base.
+ */
+int vmcfg_vm_console_irq(const struct vmcfg_vm *vm, uint64_t base, bool *line);
+
 /* The stage-2 registers for vm's tables (vmcfg_aspace_regs with vm->pa_bits). */
 int vmcfg_vm_stage2_regs(const struct vmcfg_vm *vm, struct vmcfg_pt_regs *out);
 

@@ -779,9 +779,74 @@ static void check_gicr_window(struct vm_check *c, const struct vmcfg_spec_emu_de
 	}
 }
 
+/*
+ * riscv64 (vmcfg/check.h's VMCFG_VPLIC_*): with interrupt_mode "emu" the
+ * hypervisor emulates one PLIC per VM, at the InterruptController device's
+ * window or else QEMU virt's; nothing else of the VM may lie there, RAM
+ * included, as no emulated device claims the default window for E0211.
+ */
+static void check_vplic(struct vm_check *c)
+{
+	const struct vmcfg_vm_spec *s = c->spec;
+	const struct vmcfg_spec_emu_device *ic = NULL;
+	char a[CHECK_DESCR_BUF], b[CHECK_DESCR_BUF];
+	uint64_t last, end;
+	if (s->devices.irq_mode != VMCFG_IRQ_EMU)
+		return;
+	for (size_t i = 0; i < s->devices.emu_count; i++) {
+		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
+		if (!e->emu_type.set || e->emu_type.v != VMCFG_EMU_INTERRUPT_CONTROLLER)
+			continue;
+		if (ic) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, check_span_or(&e->emu_type, e->span),
+						      "a second emulated interrupt controller `%s`: the riscv64 "
+						      "hypervisor emulates one PLIC per VM",
+						      e->name.s ? e->name.s : "");
+			relate(c, g, check_span_or(&ic->emu_type, ic->span), "the first one");
+			continue;
+		}
+		ic = e;
+	}
+	if (ic && !ic->base_gpa.set)
+		return;
+	uint64_t base = ic ? ic->base_gpa.v : VMCFG_VPLIC_BASE;
+	uint64_t size = ic && ic->length.set && ic->length.v ? ic->length.v : VMCFG_VPLIC_SIZE;
+	if (!vmcfg_add_u64(base, size - 1, &end))
+		return;
+	vmcfg_check_fmt_range(b, base, end);
+	for (size_t i = 0; i < s->kernel.region_count; i++) {
+		const struct vmcfg_spec_region *r = &s->kernel.regions[i];
+		if (!r->gpa.set || !r->size.set || !r->size.v || !vmcfg_add_u64(r->gpa.v, r->size.v - 1, &last) ||
+		    last < base || r->gpa.v > end)
+			continue;
+		struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, r->gpa.span,
+					      "memory region %s overlaps the virtual PLIC %s",
+					      vmcfg_check_fmt_range(a, r->gpa.v, last), b);
+		if (ic)
+			relate(c, g, check_span_or(&ic->emu_type, ic->span), "emulated PLIC declared here");
+		else
+			hint(c, g, "the riscv64 hypervisor puts the PLIC of an interrupt_mode \"emu\" VM there "
+				   "(QEMU virt's); move the region, or the PLIC with an InterruptController device");
+	}
+	/* Over a declared PLIC, E0211 reports the device already. */
+	for (size_t i = 0; !ic && i < s->devices.emu_count; i++) {
+		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
+		if (!e->base_gpa.set || !e->length.set || !e->length.v ||
+		    !vmcfg_add_u64(e->base_gpa.v, e->length.v - 1, &last) || last < base || e->base_gpa.v > end)
+			continue;
+		report(c, VMCFG_R_VGIC_LIMIT, e->base_gpa.span,
+		       "emulated device `%s` %s overlaps the virtual PLIC %s", e->name.s ? e->name.s : "",
+		       vmcfg_check_fmt_range(a, e->base_gpa.v, last), b);
+	}
+}
+
 static void check_vgic(struct vm_check *c)
 {
 	const struct vmcfg_vm_spec *s = c->spec;
+	if (build_arch(c) == VMCFG_ARCH_RISCV64) {
+		check_vplic(c);
+		return;
+	}
 	const struct vmcfg_spec_emu_device *first = NULL;
 	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF];
 	for (size_t i = 0; i < s->devices.emu_count; i++) {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Guest DT generation with libfdt's sequential-write API: the nodes the VM
- * configuration defines (memory, CPUs, GIC, timer, PSCI, chosen, reserved
- * memory) are generated; device nodes are copied from the host DT. What
- * goes where is documented in vmcfg/fdt.h and docs/device-tree.md.
+ * configuration defines (memory, CPUs, GIC or PLIC, timer, PSCI, chosen,
+ * reserved memory) are generated; device nodes are copied from the host
+ * DT. What goes where, per architecture, is documented in vmcfg/fdt.h and
+ * docs/device-tree.md.
  *
  * The one invariant: no phandle dangles. A copied property that references
  * a node the guest does not have is dropped (W0406). Interrupt parents are
@@ -40,9 +41,11 @@ struct guest {
 	struct vmcfg_diags *diags;
 	void *fdt;            /* the tree being written */
 	uint8_t *emit;        /* per host node index */
-	uint32_t gic_phandle; /* 0: the guest has no interrupt controller */
+	bool riscv;           /* a riscv64 guest (else aarch64) */
+	uint32_t gic_phandle; /* 0: the guest has no interrupt controller (riscv64: the PLIC's) */
+	uint32_t intc_phandle; /* riscv64: vCPU k's local interrupt controller is intc_phandle + k */
 	uint32_t clk_phandle; /* the emulated PL011s' fixed clock; 0 when there is none */
-	int host_gic;         /* index of the host GIC node, -1 when none */
+	int host_gic;         /* index of the host GIC (riscv64: PLIC) node, -1 when none */
 	bool copy_host_gic;   /* passthrough: the host's GIC node is the guest's */
 	struct vmcfg_ivc_placement *ivc; /* the static channels in the (first) IVC window */
 	size_t ivc_count;
@@ -350,17 +353,44 @@ static int write_psci(struct guest *g)
 	return fdt_end_node(g->fdt);
 }
 
-/* Whether dev is an emulated PL011 (vmcfg_vm_create's console model: cfg_list[0] 0 or 1 on aarch64). */
-static bool emulated_pl011(const struct vmcfg_vm_emu_device *dev)
+/* vmcfg_vm_create's console models (cfg_list[0]; 0 is the architecture's: PL011, riscv64 16550 MMIO). */
+enum { CONSOLE_NONE = 0, CONSOLE_PL011 = 1, CONSOLE_16550_MMIO = 2 };
+
+static int console_model(bool riscv, const struct vmcfg_vm_emu_device *dev)
 {
-	return dev->emu_type == VMCFG_EMU_CONSOLE && (!dev->cfg_count || dev->cfg_list[0] <= 1);
+	if (dev->emu_type != VMCFG_EMU_CONSOLE)
+		return CONSOLE_NONE;
+	uint64_t m = dev->cfg_count ? dev->cfg_list[0] : 0;
+	if (m == 0)
+		return riscv ? CONSOLE_16550_MMIO : CONSOLE_PL011;
+	return m == CONSOLE_PL011 || m == CONSOLE_16550_MMIO ? (int)m : CONSOLE_NONE;
 }
 
-static const struct vmcfg_vm_emu_device *first_pl011(const struct vmcfg_vm_config *cfg)
+/* Whether dev is an emulated PL011 (vmcfg_vm_create's console model 1, or 0 on aarch64). */
+static bool emulated_pl011(const struct guest *g, const struct vmcfg_vm_emu_device *dev)
 {
-	for (size_t k = 0; k < cfg->emu_count; k++)
-		if (emulated_pl011(&cfg->emu[k]))
-			return &cfg->emu[k];
+	return console_model(g->riscv, dev) == CONSOLE_PL011;
+}
+
+static const struct vmcfg_vm_emu_device *first_pl011(const struct guest *g)
+{
+	for (size_t k = 0; k < g->cfg->emu_count; k++)
+		if (emulated_pl011(g, &g->cfg->emu[k]))
+			return &g->cfg->emu[k];
+	return NULL;
+}
+
+/* The first emulated console the guest DT describes, and its node's path in name. */
+static const struct vmcfg_vm_emu_device *first_console(const struct guest *g, char *name, size_t len)
+{
+	for (size_t k = 0; k < g->cfg->emu_count; k++) {
+		const struct vmcfg_vm_emu_device *d = &g->cfg->emu[k];
+		int m = console_model(g->riscv, d);
+		if (m == CONSOLE_PL011 || (m == CONSOLE_16550_MMIO && g->riscv)) {
+			snprintf(name, len, "/%s@%" PRIx64, m == CONSOLE_PL011 ? "pl011" : "serial", d->base_gpa);
+			return d;
+		}
+	}
 	return NULL;
 }
 
@@ -389,7 +419,7 @@ static int write_emulated_consoles(struct guest *g)
 		return err;
 	for (size_t k = 0; k < g->cfg->emu_count && !err; k++) {
 		const struct vmcfg_vm_emu_device *d = &g->cfg->emu[k];
-		if (!emulated_pl011(d))
+		if (!emulated_pl011(g, d))
 			continue;
 		uint64_t reg[2] = { d->base_gpa, d->length };
 		fdt32_t clocks[2] = { cpu_to_fdt32(g->clk_phandle), cpu_to_fdt32(g->clk_phandle) };
@@ -412,16 +442,14 @@ static int write_emulated_consoles(struct guest *g)
 
 /*
  * stdout-path: the host's, as a full path, when its node is in the guest;
- * else the first emulated PL011.
+ * else the first emulated console (PL011, riscv64 16550).
  */
 static int write_stdout_path(struct guest *g)
 {
 	int len = 0, chosen = fdt_path_offset(g->host->fdt, "/chosen");
 	const char *s = chosen >= 0 ? fdt_getprop(g->host->fdt, chosen, "stdout-path", &len) : NULL;
 	char path[512], value[600];
-	const struct vmcfg_vm_emu_device *con = first_pl011(g->cfg);
-	if (con)
-		snprintf(value, sizeof value, "/pl011@%" PRIx64, con->base_gpa);
+	const struct vmcfg_vm_emu_device *con = first_console(g, value, sizeof value);
 	if (!s || len <= 1 || s[len - 1] != '\0' || (size_t)len > sizeof path)
 		return con ? fdt_property_string(g->fdt, "stdout-path", value) : 0;
 	const char *colon = strchr(s, ':');
@@ -539,6 +567,190 @@ static int plan_ivc(struct guest *g)
 	return vmcfg_ivc_static_layout(sys, g->cfg->name, gpa, size, g->ivc, n, &n);
 }
 
+/* ------------------------------------------------------------ riscv64 */
+
+/* QEMU virt's 16550 input clock, which Linux's 8250 driver needs to accept the port. */
+#define UART16550_CLOCK 3686400u
+/* The local interrupt numbers of the external interrupts (the PLIC's contexts). */
+#define IRQ_M_EXT 11
+#define IRQ_S_EXT 9
+
+/* Property name (a string) of the host's first CPU node, or NULL. */
+static const char *host_cpu_prop(const struct guest *g, const char *name, int *len)
+{
+	int cpus = fdt_path_offset(g->host->fdt, "/cpus"), off;
+	if (cpus < 0)
+		return NULL;
+	fdt_for_each_subnode(off, g->host->fdt, cpus)
+	{
+		const char *type = fdt_getprop(g->host->fdt, off, "device_type", NULL);
+		if (!type || strcmp(type, "cpu"))
+			continue;
+		const char *v = fdt_getprop(g->host->fdt, off, name, len);
+		return v && *len > 0 && v[*len - 1] == '\0' ? v : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * The guest's riscv,isa: the host CPU's without what a guest in VS-mode
+ * does not get — the H extension (a single letter, before the first '_')
+ * and Sstc (the hypervisor gives the timer through SBI TIME).
+ */
+static void guest_isa(const struct guest *g, char *out, size_t cap)
+{
+	int len = 0;
+	const char *isa = host_cpu_prop(g, "riscv,isa", &len);
+	size_t n = 0;
+	if (!isa || len < 5 || memcmp(isa, "rv64", 4) || (size_t)len > cap) {
+		snprintf(out, cap, "rv64imafdc_zicsr_zifencei");
+		return;
+	}
+	const char *end = isa + len - 1, *p = isa;
+	const char *us = memchr(isa, '_', (size_t)(end - isa));
+	for (; p < (us ? us : end); p++)
+		if (p < isa + 4 || *p != 'h')
+			out[n++] = *p;
+	while (p < end) { /* the "_name" pieces */
+		const char *q = memchr(p + 1, '_', (size_t)(end - p - 1));
+		if (!q)
+			q = end;
+		size_t l = (size_t)(q - p - 1);
+		if (!(l == 4 && !memcmp(p + 1, "sstc", 4))) { /* the binding: lower case */
+			memcpy(out + n, p, l + 1);
+			n += l + 1;
+		}
+		p = q;
+	}
+	out[n] = '\0';
+}
+
+static int write_riscv_cpus(struct guest *g)
+{
+	size_t n = g->cfg->cpu_num;
+	struct vmcfg_vm_vcpu_affinity *aff = calloc(n ? n : 1, sizeof *aff);
+	char name[48], isa[256];
+	int len = 0, err;
+	if (!aff) {
+		g->rc = VMCFG_ENOMEM;
+		return -FDT_ERR_INTERNAL;
+	}
+	vmcfg_vm_config_vcpu_affinities(g->cfg, aff, n);
+	guest_isa(g, isa, sizeof isa);
+	const char *mmu = host_cpu_prop(g, "mmu-type", &len);
+	int cpus = fdt_path_offset(g->host->fdt, "/cpus");
+	const void *tb = cpus >= 0 ? fdt_getprop(g->host->fdt, cpus, "timebase-frequency", &len) : NULL;
+	bool wide = false;
+	for (size_t k = 0; k < n; k++)
+		wide |= aff[k].phys_id > UINT32_MAX;
+	err = fdt_begin_node(g->fdt, "cpus");
+	if (!err)
+		err = fdt_property_u32(g->fdt, "#address-cells", wide ? 2 : 1);
+	if (!err)
+		err = fdt_property_u32(g->fdt, "#size-cells", 0);
+	if (!err)
+		err = tb && (len == 4 || len == 8)
+			      ? fdt_property(g->fdt, "timebase-frequency", tb, len)
+			      : fdt_property_u32(g->fdt, "timebase-frequency", (uint32_t)VMCFG_RISCV_TIMEBASE_HZ);
+	for (size_t k = 0; k < n && !err; k++) {
+		uint64_t id = aff[k].phys_id;
+		snprintf(name, sizeof name, "cpu@%" PRIx64, id);
+		if ((err = fdt_begin_node(g->fdt, name)) ||
+		    (err = fdt_property_string(g->fdt, "device_type", "cpu")) ||
+		    (err = wide ? fdt_property_u64(g->fdt, "reg", id)
+				: fdt_property_u32(g->fdt, "reg", (uint32_t)id)) ||
+		    (err = fdt_property_string(g->fdt, "status", "okay")) ||
+		    (err = fdt_property_string(g->fdt, "compatible", "riscv")) ||
+		    (err = fdt_property_string(g->fdt, "riscv,isa", isa)) ||
+		    (err = fdt_property_string(g->fdt, "mmu-type", mmu ? mmu : "riscv,sv39")) ||
+		    (err = fdt_begin_node(g->fdt, "interrupt-controller")) ||
+		    (err = fdt_property_u32(g->fdt, "#address-cells", 0)) ||
+		    (err = fdt_property_u32(g->fdt, "#interrupt-cells", 1)) ||
+		    (err = fdt_property(g->fdt, "interrupt-controller", NULL, 0)) ||
+		    (err = fdt_property_string(g->fdt, "compatible", "riscv,cpu-intc")) ||
+		    (err = fdt_property_u32(g->fdt, "phandle", g->intc_phandle + (uint32_t)k)) ||
+		    (err = fdt_end_node(g->fdt)))
+			break;
+		err = fdt_end_node(g->fdt);
+	}
+	free(aff);
+	return err ? err : fdt_end_node(g->fdt);
+}
+
+/* The virtual PLIC (vmcfg/check.h's VMCFG_VPLIC_*), or at the InterruptController device's window. */
+static int write_plic(struct guest *g)
+{
+	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+	const struct vmcfg_vm_emu_device *ic = emu_device(g->cfg, VMCFG_EMU_INTERRUPT_CONTROLLER);
+	uint64_t reg[2] = { ic ? ic->base_gpa : VMCFG_VPLIC_BASE,
+			    ic && ic->length ? ic->length : VMCFG_VPLIC_SIZE };
+	size_t n = g->cfg->cpu_num, cells = n * 2 * VMCFG_VPLIC_CONTEXTS_PER_HART;
+	fdt32_t *ext = calloc(cells ? cells : 1, sizeof *ext);
+	char name[48];
+	int err;
+	if (!ext) {
+		g->rc = VMCFG_ENOMEM;
+		return -FDT_ERR_INTERNAL;
+	}
+	for (size_t k = 0; k < n; k++) {
+		fdt32_t intc = cpu_to_fdt32(g->intc_phandle + (uint32_t)k);
+		ext[4 * k] = intc;
+		ext[4 * k + 1] = cpu_to_fdt32(IRQ_M_EXT);
+		ext[4 * k + 2] = intc;
+		ext[4 * k + 3] = cpu_to_fdt32(IRQ_S_EXT);
+	}
+	snprintf(name, sizeof name, "plic@%" PRIx64, reg[0]);
+	if (!(err = fdt_begin_node(g->fdt, name)) &&
+	    !(err = fdt_property(g->fdt, "compatible", compat, sizeof compat)) &&
+	    !(err = prop_reg(g->fdt, reg, 1)) &&
+	    !(err = fdt_property_u32(g->fdt, "#address-cells", 0)) &&
+	    !(err = fdt_property_u32(g->fdt, "#interrupt-cells", 1)) &&
+	    !(err = fdt_property(g->fdt, "interrupt-controller", NULL, 0)) &&
+	    !(err = fdt_property_u32(g->fdt, "riscv,ndev", VMCFG_VPLIC_NDEV)) &&
+	    !(err = fdt_property(g->fdt, "interrupts-extended", ext, (int)(cells * sizeof *ext))) &&
+	    !(err = fdt_property_u32(g->fdt, "phandle", g->gic_phandle)))
+		err = fdt_end_node(g->fdt);
+	free(ext);
+	return err;
+}
+
+/* The emulated 16550s (lib/vm: byte registers at consecutive offsets); irq_id is a PLIC source. */
+static int write_emulated_16550s(struct guest *g)
+{
+	char name[48];
+	int err = 0;
+	for (size_t k = 0; k < g->cfg->emu_count && !err; k++) {
+		const struct vmcfg_vm_emu_device *d = &g->cfg->emu[k];
+		if (console_model(g->riscv, d) != CONSOLE_16550_MMIO)
+			continue;
+		uint64_t reg[2] = { d->base_gpa, d->length };
+		snprintf(name, sizeof name, "serial@%" PRIx64, d->base_gpa);
+		if ((err = fdt_begin_node(g->fdt, name)) ||
+		    (err = fdt_property_string(g->fdt, "compatible", "ns16550a")) ||
+		    (err = prop_reg(g->fdt, reg, 1)) ||
+		    (err = fdt_property_u32(g->fdt, "clock-frequency", UART16550_CLOCK)))
+			break;
+		if (g->gic_phandle && d->irq_id >= 1 && d->irq_id <= VMCFG_VPLIC_NDEV &&
+		    !(err = fdt_property_u32(g->fdt, "interrupt-parent", g->gic_phandle)))
+			err = fdt_property_u32(g->fdt, "interrupts", d->irq_id);
+		if (!err)
+			err = fdt_end_node(g->fdt);
+	}
+	return err;
+}
+
+/* The host's PLIC, which copied nodes' interrupts name; -1 when there is none. */
+static int host_plic(const struct vmcfg_fdt_platform *host)
+{
+	for (size_t i = 0; i < host->index->count; i++) {
+		int off = fdt_node(host, (int)i)->offset;
+		if (fdt_node_check_compatible(host->fdt, off, "sifive,plic-1.0.0") == 0 ||
+		    fdt_node_check_compatible(host->fdt, off, "riscv,plic0") == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
 static int write_root(struct guest *g)
 {
 	const struct vmcfg_vm_config *cfg = g->cfg;
@@ -553,9 +765,24 @@ static int write_root(struct guest *g)
 				: fdt_property_string(g->fdt, "compatible", "vmcfg,vm");
 	if (err || (err = fdt_property_string(g->fdt, "model", cfg->name ? cfg->name : "vmcfg VM")))
 		return err;
-	if (g->gic_phandle && (err = fdt_property_u32(g->fdt, "interrupt-parent", g->gic_phandle)))
+	/*
+	 * riscv64: no root interrupt-parent — Linux would take the PLIC as the
+	 * harts' local controllers' parent, and find no root controller; the
+	 * nodes with interrupts name the PLIC themselves.
+	 */
+	if (g->gic_phandle && !g->riscv && (err = fdt_property_u32(g->fdt, "interrupt-parent", g->gic_phandle)))
 		return err;
-	if ((err = write_memory(g)) || (err = write_cpus(g)))
+	if ((err = write_memory(g)))
+		return err;
+	if (g->riscv) {
+		if ((err = write_riscv_cpus(g)) || (g->gic_phandle && (err = write_plic(g))) ||
+		    (err = write_emulated_16550s(g)) || (err = write_emulated_consoles(g)) ||
+		    (err = write_chosen(g)) || (err = write_reserved_memory(g)) || (err = write_copies(g)) ||
+		    (err = fdt_end_node(g->fdt)))
+			return err;
+		return fdt_finish(g->fdt);
+	}
+	if ((err = write_cpus(g)))
 		return err;
 	if (g->gic_phandle && !g->copy_host_gic && (err = write_emulated_gic(g)))
 		return err;
@@ -596,14 +823,29 @@ int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm
 	g.exp = exp;
 	g.opts = opts;
 	g.diags = diags;
-	g.host_gic = vmcfg_fdt_index_of(host, host->gic_node);
+	enum vmcfg_arch arch = opts && opts->arch ? opts->arch
+				   : host->platform.arch ? host->platform.arch : VMCFG_ARCH_AARCH64;
+	if (arch != VMCFG_ARCH_AARCH64 && arch != VMCFG_ARCH_RISCV64)
+		return VMCFG_ENOSYS;
+	g.riscv = arch == VMCFG_ARCH_RISCV64;
+	g.host_gic = g.riscv ? host_plic(host) : vmcfg_fdt_index_of(host, host->gic_node);
 	if (cfg->irq_mode != VMCFG_IRQ_NONE) {
-		g.copy_host_gic = cfg->irq_mode == VMCFG_IRQ_PASSTHROUGH && g.host_gic >= 0;
-		g.gic_phandle = host->gic_phandle ? host->gic_phandle : fresh_phandle(host);
+		/* riscv64: the PLIC is always the generated one (its contexts are the guest's harts). */
+		g.copy_host_gic = !g.riscv && cfg->irq_mode == VMCFG_IRQ_PASSTHROUGH && g.host_gic >= 0;
+		uint32_t host_ph = g.riscv ? (g.host_gic >= 0 ? fdt_node(host, g.host_gic)->phandle : 0)
+					   : host->gic_phandle;
+		g.gic_phandle = host_ph ? host_ph : fresh_phandle(host);
 		if (!g.gic_phandle)
 			return VMCFG_ELIMIT;
 	}
-	if (first_pl011(cfg)) {
+	if (g.riscv) {
+		/* After the slots of a fresh PLIC and clock phandle: fresh, fresh + 1. */
+		uint32_t fresh = fresh_phandle(host);
+		if (!fresh || fresh > 0xfffffffdu - cfg->cpu_num)
+			return VMCFG_ELIMIT;
+		g.intc_phandle = fresh + 2;
+	}
+	if (first_pl011(&g)) {
 		g.clk_phandle = fresh_phandle(host);
 		if (g.clk_phandle && g.clk_phandle == g.gic_phandle)
 			g.clk_phandle = g.clk_phandle < 0xfffffffeu ? g.clk_phandle + 1 : 0;

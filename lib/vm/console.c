@@ -5,7 +5,8 @@
  * always ready (bytes go straight to the embedder's sink); receive reads
  * from a small FIFO the embedder fills (vmcfg_vm_console_input). Interrupt
  * status is kept in the registers (PL011 RIS/MIS, 16550 IIR) but no
- * interrupt is raised: injecting one is the interrupt controller's job.
+ * interrupt is raised: injecting one is the interrupt controller's job
+ * (vmcfg_vm_console_irq gives it the line).
  * Registers outside the subset read as zero and ignore writes, as
  * reserved registers of the real parts do.
  */
@@ -26,6 +27,13 @@ struct vmcfg_vm_console {
 	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc, dmacr, ilpr;
 	/* 16550 */
 	uint8_t ier, fcr, lcr, mcr, scr, dll, dlm;
+	/*
+	 * The transmitter-empty interrupt is pending (16550 datasheet, IIR):
+	 * set when THRI is enabled and after each THR write (transmit is
+	 * instant, so THR is empty again at once), cleared by an IIR read that
+	 * reports it and by a THR write.
+	 */
+	bool thre_ip;
 };
 
 /* Power-on state of either model: every register and the receive FIFO cleared. */
@@ -77,6 +85,26 @@ int vmcfg_vm_console_input(struct vmcfg_vm *vm, const char *s, size_t len)
 		c = c->next;
 	size_t n = vmcfg_vm_console_push(c, s, len);
 	return n > INT32_MAX ? INT32_MAX : (int)n;
+}
+
+static bool console_line(const struct vmcfg_vm_console *c);
+
+int vmcfg_vm_console_irq(const struct vmcfg_vm *vm, uint64_t base, bool *line)
+{
+	static const enum vmcfg_vm_bus_space spaces[] = { VMCFG_VM_BUS_MMIO, VMCFG_VM_BUS_PIO };
+
+	for (size_t s = 0; s < 2; s++) {
+		const struct vmcfg_vm_bus_entry *e = vmcfg_vm_bus_find(&vm->bus, spaces[s], base);
+
+		if (!e || e->base != base)
+			continue;
+		for (const struct vmcfg_vm_console *c = vm->consoles; c; c = c->next)
+			if (e->dev == c) {
+				*line = console_line(c);
+				return 0;
+			}
+	}
+	return VMCFG_ENOENT;
 }
 
 /* ---- PL011 ---- */
@@ -160,9 +188,23 @@ enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SC
 #define LSR_DR 0x01
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
+#define IER_RDI 0x01
+#define IER_THRI 0x02
 #define IIR_NONE 0x01
+#define IIR_THRE 0x02
+#define IIR_RDA 0x04
 #define IIR_FIFO 0xc0
 #define MSR_CTS_DSR_DCD 0xb0
+
+/* The highest-priority interrupt the 16550 identifies (received data over THRE), or IIR_NONE. */
+static uint8_t uart16550_iir(const struct vmcfg_vm_console *c)
+{
+	if ((c->ier & IER_RDI) && c->count)
+		return IIR_RDA;
+	if ((c->ier & IER_THRI) && c->thre_ip)
+		return IIR_THRE;
+	return IIR_NONE;
+}
 
 static int uart16550_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
 {
@@ -172,7 +214,11 @@ static int uart16550_read(void *dev, uint64_t off, unsigned width, uint64_t *val
 	switch (off) {
 	case RBR_THR: *value = dlab ? c->dll : receive(c); break;
 	case IER: *value = dlab ? c->dlm : c->ier; break;
-	case IIR_FCR: *value = IIR_NONE | ((c->fcr & 1) ? IIR_FIFO : 0); break;
+	case IIR_FCR:
+		*value = uart16550_iir(c) | ((c->fcr & 1) ? IIR_FIFO : 0);
+		if (*value & IIR_THRE)
+			c->thre_ip = false; /* reading IIR acknowledges THRE */
+		break;
 	case LCR: *value = c->lcr; break;
 	case MCR: *value = c->mcr; break;
 	case LSR: *value = LSR_THRE | LSR_TEMT | (c->count ? LSR_DR : 0); break;
@@ -191,16 +237,21 @@ static int uart16550_write(void *dev, uint64_t off, unsigned width, uint64_t val
 	(void)width;
 	switch (off) {
 	case RBR_THR:
-		if (dlab)
+		if (dlab) {
 			c->dll = v;
-		else
+		} else {
 			transmit(c, v);
+			c->thre_ip = true; /* sent at once: THR empty again */
+		}
 		break;
 	case IER:
-		if (dlab)
+		if (dlab) {
 			c->dlm = v;
-		else
+		} else {
+			if ((v & IER_THRI) && !(c->ier & IER_THRI))
+				c->thre_ip = true; /* THR is empty when THRI is enabled */
 			c->ier = v & 0x0f;
+		}
 		break;
 	case IIR_FCR: c->fcr = v; break;
 	case LCR: c->lcr = v; break;
@@ -209,6 +260,14 @@ static int uart16550_write(void *dev, uint64_t off, unsigned width, uint64_t val
 	default: break; /* LSR, MSR are read-only */
 	}
 	return 0;
+}
+
+/* The interrupt output: the PL011's UARTMIS, the 16550's identified interrupt. */
+static bool console_line(const struct vmcfg_vm_console *c)
+{
+	if (c->model == CONSOLE_PL011)
+		return (pl011_ris(c) & c->imsc) != 0;
+	return uart16550_iir(c) != IIR_NONE;
 }
 
 static const struct vmcfg_vm_device_ops uart16550_ops = {

@@ -529,7 +529,7 @@ static char *build_guest(const struct vmcfg_fdt_platform *host, struct vmcfg_vm_
 	struct vmcfg_fdt_expansion *exp;
 	char *blob, *dts;
 	size_t dts_len;
-	struct vmcfg_fdt_guest_opts opts = { 0x20000, NULL };
+	struct vmcfg_fdt_guest_opts opts = { 0x20000, NULL, VMCFG_ARCH_UNKNOWN };
 	assert_int_equal(vmcfg_vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
 	assert_int_equal(vmcfg_fdt_expand_config(host, cfg, &diags, &exp), 0);
 	assert_int_equal(vmcfg_fdt_guest_build(host, cfg, exp, &opts, &diags, &blob, size), 0);
@@ -630,7 +630,7 @@ static void test_guest_static_ivc(void **state)
 	struct vmcfg_vm_spec *spec = load_vm("cpu_num = 1", "[0x4000_0000, 0x1000_0000, 0x7, 0]",
 				       "passthrough_devices = []\ninterrupt_mode = \"emu\"");
 	struct vmcfg_vm_config *cfg;
-	struct vmcfg_fdt_guest_opts opts = { 0, NULL };
+	struct vmcfg_fdt_guest_opts opts = { 0, NULL, VMCFG_ARCH_UNKNOWN };
 	char *fdt, *dts;
 	size_t size, dts_len;
 	(void)state;
@@ -722,6 +722,99 @@ static void test_guest_emulated_console(void **state)
 	assert_string_equal(fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "stdout-path", NULL),
 			    "/pl011@9000000");
 	free(fdt);
+	vmcfg_vm_spec_free(spec);
+	vmcfg_fdt_platform_free(host);
+}
+
+/* The riscv64 guest DT against QEMU's riscv64 virt: harts, local controllers, the vPLIC, the 16550. */
+static void test_guest_riscv(void **state)
+{
+	static const char text[] =
+		"[base]\nid = 1\nname = \"rv\"\nvm_type = 1\ncpu_num = 2\nphys_cpu_ids = [0, 1]\n"
+		"[kernel]\nentry_point = 0x8020_0000\nkernel_path = \"k.bin\"\ncmdline = \"console=ttyS0\"\n"
+		"kernel_load_addr = 0x8020_0000\nmemory_regions = [[0x8000_0000, 0x400_0000, 0x7, 0]]\n"
+		"[devices]\ninterrupt_mode = \"emu\"\npassthrough_devices = []\nemu_devices = [\n"
+		"  [\"console\", 0x1000_0000, 0x1000, 10, 0x02, []],\n]\n";
+	struct vmcfg_fdt_platform *host;
+	struct vmcfg_vm_spec *spec;
+	size_t size;
+	int len;
+	(void)state;
+
+	assert_int_equal(vmcfg_fdt_platform_load(shared_path("platforms/qemu-virt-riscv64.dts"), &host, &diags), 0);
+	assert_int_equal(host->platform.arch, VMCFG_ARCH_RISCV64);
+	assert_int_equal(vmcfg_vm_spec_load(text, strlen(text), "vm.toml", &vmcfg_host_allocator, &diags, &spec), 0);
+	char *fdt = build_guest(host, spec, &size);
+
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	assert_true(cpus >= 0);
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, cpus, "timebase-frequency", &len)), 10000000);
+	uint32_t intc[2];
+	for (int k = 0; k < 2; k++) {
+		char path[32];
+		snprintf(path, sizeof path, "/cpus/cpu@%d", k);
+		int cpu = fdt_path_offset(fdt, path);
+		assert_true(cpu >= 0);
+		assert_int_equal(fdt32_ld(fdt_getprop(fdt, cpu, "reg", &len)), k);
+		/* The host's ISA without H and Sstc: the guest gets neither. */
+		assert_string_equal(fdt_getprop(fdt, cpu, "riscv,isa", NULL),
+				    "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs");
+		assert_string_equal(fdt_getprop(fdt, cpu, "mmu-type", NULL), "riscv,sv48");
+		int ic = fdt_subnode_offset(fdt, cpu, "interrupt-controller");
+		assert_true(ic >= 0);
+		assert_true(fdt_node_check_compatible(fdt, ic, "riscv,cpu-intc") == 0);
+		intc[k] = fdt_get_phandle(fdt, ic);
+		assert_int_not_equal(intc[k], 0);
+	}
+	assert_int_not_equal(intc[0], intc[1]);
+	assert_true(fdt_path_offset(fdt, "/psci") < 0);
+	assert_true(fdt_path_offset(fdt, "/timer") < 0);
+
+	int plic = fdt_path_offset(fdt, "/plic@c000000");
+	assert_true(plic >= 0);
+	assert_true(fdt_node_check_compatible(fdt, plic, "riscv,plic0") == 0);
+	assert_int_equal(reg_at(fdt, plic, 0), VMCFG_VPLIC_BASE);
+	assert_int_equal(reg_at(fdt, plic, 1), VMCFG_VPLIC_SIZE);
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, plic, "riscv,ndev", NULL)), VMCFG_VPLIC_NDEV);
+	/* Contexts 2k (M, 11) and 2k + 1 (S, 9) per vCPU k, as QEMU's. */
+	const fdt32_t *ext = fdt_getprop(fdt, plic, "interrupts-extended", &len);
+	assert_int_equal(len, 4 * 8);
+	static const uint32_t want_irq[] = { 11, 9, 11, 9 };
+	for (int c = 0; c < 4; c++) {
+		assert_int_equal(fdt32_ld(&ext[2 * c]), intc[c / 2]);
+		assert_int_equal(fdt32_ld(&ext[2 * c + 1]), want_irq[c]);
+	}
+	uint32_t plic_ph = fdt_get_phandle(fdt, plic);
+	/* No root interrupt-parent: Linux would make the PLIC the harts' controllers' parent. */
+	assert_null(fdt_getprop(fdt, 0, "interrupt-parent", NULL));
+
+	int uart = fdt_path_offset(fdt, "/serial@10000000");
+	assert_true(uart >= 0);
+	assert_true(fdt_node_check_compatible(fdt, uart, "ns16550a") == 0);
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, uart, "interrupts", NULL)), 10);
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, uart, "interrupt-parent", NULL)), plic_ph);
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, uart, "clock-frequency", NULL)), 3686400);
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	assert_string_equal(fdt_getprop(fdt, chosen, "stdout-path", NULL), "/serial@10000000");
+	assert_string_equal(fdt_getprop(fdt, chosen, "bootargs", NULL), "console=ttyS0");
+	free(fdt);
+
+	/* no_irq: no PLIC and no interrupts; --arch aarch64 against this host builds the ARM tree. */
+	struct vmcfg_vm_config *cfg;
+	assert_int_equal(vmcfg_vm_config_from_spec(spec, &vmcfg_host_allocator, &cfg), 0);
+	cfg->irq_mode = VMCFG_IRQ_NONE;
+	struct vmcfg_fdt_guest_opts opts = { 0, NULL, VMCFG_ARCH_UNKNOWN };
+	assert_int_equal(vmcfg_fdt_guest_build(host, cfg, NULL, &opts, &diags, &fdt, &size), 0);
+	assert_true(fdt_path_offset(fdt, "/plic@c000000") < 0);
+	assert_null(fdt_getprop(fdt, fdt_path_offset(fdt, "/serial@10000000"), "interrupts", NULL));
+	free(fdt);
+	opts.arch = VMCFG_ARCH_AARCH64;
+	assert_int_equal(vmcfg_fdt_guest_build(host, cfg, NULL, &opts, &diags, &fdt, &size), 0);
+	assert_string_equal(fdt_getprop(fdt, fdt_path_offset(fdt, "/cpus/cpu@0"), "enable-method", NULL), "psci");
+	free(fdt);
+	opts.arch = VMCFG_ARCH_X86_64;
+	assert_int_equal(vmcfg_fdt_guest_build(host, cfg, NULL, &opts, &diags, &fdt, &size), VMCFG_ENOSYS);
+	vmcfg_vm_config_free(cfg);
 	vmcfg_vm_spec_free(spec);
 	vmcfg_fdt_platform_free(host);
 }
@@ -845,6 +938,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_guest_emu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_static_ivc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_emulated_console, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_riscv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_passthrough_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_drops_dangling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_blobs, setup, teardown),

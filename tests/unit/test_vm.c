@@ -526,6 +526,63 @@ static void test_console_16550(void **state)
 	fx_free(&f);
 }
 
+/* The 16550's interrupt identification (IIR) and the line vmcfg_vm_console_irq reports. */
+static void test_console_16550_irq(void **state)
+{
+	struct fixture f;
+	char err[256];
+	struct sink k = { { 0 }, 0 };
+	uint64_t v;
+	bool line = true;
+	(void)state;
+	fx_init(&f, HOST_BASE, HOST_SIZE, false);
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "u", RAM16M,
+		"emu_devices = [[\"com1\", 0x3f8, 8, 4, 0x2, []]]\npassthrough_devices = []\n"));
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
+	o.arch = VMCFG_ARCH_X86_64;
+	o.console = console_sink;
+	o.console_ud = &k;
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
+	assert_int_equal(vmcfg_vm_console_irq(vm, 0x3f9, &line), VMCFG_ENOENT);
+	/* Nothing enabled: no interrupt, line low. */
+	assert_int_equal(vmcfg_vm_console_irq(vm, 0x3f8, &line), 0);
+	assert_false(line);
+	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fa, 1, &v), 0);
+	assert_int_equal(v, 0x01);
+	/* THRI enabled with THR empty: THRE identified once; the IIR read acknowledges it. */
+	assert_int_equal(vmcfg_vm_bus_write(&vm->bus, VMCFG_VM_BUS_PIO, 0x3f9, 1, 0x02), 0);
+	assert_int_equal(vmcfg_vm_console_irq(vm, 0x3f8, &line), 0);
+	assert_true(line);
+	assert_int_equal(vmcfg_vm_console_irq(vm, 0x3f8, &line), 0); /* no side effect */
+	assert_true(line);
+	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fa, 1, &v), 0);
+	assert_int_equal(v, 0x02);
+	assert_int_equal(vmcfg_vm_console_irq(vm, 0x3f8, &line), 0);
+	assert_false(line);
+	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fa, 1, &v), 0);
+	assert_int_equal(v, 0x01);
+	/* A THR write: sent at once, THR empty again, THRE pending again. */
+	assert_int_equal(vmcfg_vm_bus_write(&vm->bus, VMCFG_VM_BUS_PIO, 0x3f8, 1, 'B'), 0);
+	assert_int_equal(vmcfg_vm_console_irq(vm, 0x3f8, &line), 0);
+	assert_true(line);
+	/* Received data (RDI) comes first, and stays while the FIFO holds bytes. */
+	assert_int_equal(vmcfg_vm_bus_write(&vm->bus, VMCFG_VM_BUS_PIO, 0x3f9, 1, 0x03), 0);
+	assert_int_equal(vmcfg_vm_console_input(vm, "z", 1), 1);
+	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fa, 1, &v), 0);
+	assert_int_equal(v, 0x04);
+	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3f8, 1, &v), 0);
+	assert_int_equal(v, 'z');
+	assert_int_equal(vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_PIO, 0x3fa, 1, &v), 0);
+	assert_int_equal(v, 0x02); /* THRE, still pending from the write */
+	/* Everything off: line low. */
+	assert_int_equal(vmcfg_vm_bus_write(&vm->bus, VMCFG_VM_BUS_PIO, 0x3f9, 1, 0x00), 0);
+	assert_int_equal(vmcfg_vm_console_irq(vm, 0x3f8, &line), 0);
+	assert_false(line);
+	destroy(vm);
+	vmcfg_vm_config_free(cfg);
+	fx_free(&f);
+}
+
 /* ---- images ---- */
 
 static void arm64_header(uint8_t *img, uint64_t text_offset, uint64_t image_size, uint64_t flags)
@@ -933,6 +990,7 @@ int main(void)
 		cmocka_unit_test(test_passthrough_merge_and_conflict),
 		cmocka_unit_test(test_devices),
 		cmocka_unit_test(test_console_16550),
+		cmocka_unit_test(test_console_16550_irq),
 		cmocka_unit_test(test_arm64_image_parse),
 		cmocka_unit_test(test_images),
 		cmocka_unit_test(test_reset),

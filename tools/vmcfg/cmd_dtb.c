@@ -18,10 +18,11 @@
 static void dtb_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vmcfg dtb FILE --platform HOST.dtb|HOST.dts [-o OUT] [-O dtb|dts]\n"
+		"usage: vmcfg dtb FILE --platform HOST.dtb|HOST.dts [--arch A] [-o OUT] [-O dtb|dts]\n"
 		"       vmcfg dtb FILE --system SYSTEM.toml [--platform HOST] [OPTIONS]\n\n"
 		"Builds the guest device tree of the VM file FILE: memory, CPUs, interrupt\n"
-		"controller, timer, PSCI, /chosen (cmdline, initrd, stdout), the IVC window, and\n"
+		"controller (aarch64 GIC, riscv64 PLIC), timer and PSCI (aarch64), /chosen\n"
+		"(cmdline, initrd, stdout), the IVC window, and\n"
 		"the device nodes its device-tree paths pass through, copied from the host's\n"
 		"DT (a .dts is compiled with dtc). With --system, FILE must be one of the\n"
 		"system's VM files: the whole system is checked first, and each static IVC\n"
@@ -31,6 +32,8 @@ static void dtb_usage(FILE *out)
 		"  --platform HOST   the host's device tree (.dtb, or .dts via dtc); required\n"
 		"                    unless the system file names one (platform = \"host.dts\")\n"
 		"  --system SYSTEM   the system file FILE runs in: its static IVC channels\n"
+		"  --arch A          the guest's architecture, aarch64 or riscv64 (default: the\n"
+		"                    host DT's CPUs'; it must agree with them when they say)\n"
 		"  -o, --output OUT  write here instead of standard output\n"
 		"  -O, --out-format  dtb (default) or dts (the blob decompiled by dtc)\n"
 		"  --ramdisk-size N  the ramdisk's size in bytes for linux,initrd-end (default:\n"
@@ -127,7 +130,8 @@ static int write_output(const char *path, const char *data, size_t len)
  * status.
  */
 static int build(struct vm_set *set, size_t i, const struct vmcfg_fdt_platform *host,
-		 bool checked, uint64_t rd_size, bool verbose, char **blob, size_t *size)
+		 bool checked, uint64_t rd_size, enum vmcfg_arch arch, bool verbose, char **blob,
+		 size_t *size)
 {
 	const struct vmcfg_vm_spec *spec = set->files[i].spec;
 	struct vmcfg_diags dt, all;
@@ -145,7 +149,7 @@ static int build(struct vm_set *set, size_t i, const struct vmcfg_fdt_platform *
 	vmcfg_diags_free(&set->diags);
 	set->diags = all; /* the list moves: its arena's chunks go with it */
 	if (!rc && !set->diags.errors) {
-		struct vmcfg_fdt_guest_opts opts = { rd_size, set->system };
+		struct vmcfg_fdt_guest_opts opts = { rd_size, set->system, arch };
 		if (verbose)
 			list_expansion(exp);
 		rc = vmcfg_fdt_guest_build(host, set->files[i].config, exp, &opts, &set->diags, blob,
@@ -182,12 +186,14 @@ int cmd_dtb(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "out-format", required_argument, NULL, 'O' },
 		{ "ramdisk-size", required_argument, NULL, 'r' },
+		{ "arch", required_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *platform = NULL, *system = NULL, *output = NULL, *format = "dtb";
 	uint64_t rd_size = 0;
+	enum vmcfg_arch arch = VMCFG_ARCH_UNKNOWN;
 	bool rd_given = false, verbose = false;
 	int c;
 
@@ -214,6 +220,15 @@ int cmd_dtb(int argc, char **argv)
 			if (*end || !*optarg) {
 				return vmcfg_usage_error("dtb", "--ramdisk-size takes a number of bytes");
 			}
+			break;
+		case 'a':
+			if (!strcmp(optarg, "aarch64"))
+				arch = VMCFG_ARCH_AARCH64;
+			else if (!strcmp(optarg, "riscv64"))
+				arch = VMCFG_ARCH_RISCV64;
+			else
+				return vmcfg_usage_error("dtb", "--arch takes aarch64 or riscv64 (no device "
+								"tree for '%s')", optarg);
 			break;
 		case 'v':
 			verbose = true;
@@ -269,10 +284,16 @@ int cmd_dtb(int argc, char **argv)
 	}
 	if (!status && !set.files[vm].config)
 		status = 1;
+	const struct vmcfg_fdt_platform *hdt = system ? set.host_dt : host;
+	if (!status && arch && hdt->platform.arch && hdt->platform.arch != arch) {
+		fprintf(stderr, "vmcfg dtb: --arch %s, but the host device tree's CPUs are %s\n",
+			vmcfg_arch_name(arch), vmcfg_arch_name(hdt->platform.arch));
+		status = 2;
+	}
 	if (!status)
-		status = build(&set, vm, system ? set.host_dt : host, system != NULL,
-			       rd_given ? rd_size : ramdisk_size(set.files[vm].spec), verbose, &blob,
-			       &size);
+		status = build(&set, vm, hdt, system != NULL,
+			       rd_given ? rd_size : ramdisk_size(set.files[vm].spec), arch, verbose,
+			       &blob, &size);
 	if (set.diags.count) {
 		vmcfg_diags_sort(&set.diags);
 		struct report r = vm_set_report(&set, REPORT_TEXT, report_parse_color("auto", stderr));

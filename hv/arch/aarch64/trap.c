@@ -58,7 +58,7 @@ static void trap_wfx(struct vcpu *v)
 /* HVC: ELR_EL2 already points after the instruction. IVC codes 3-6, else PSCI. */
 static void trap_hvc(struct vcpu *v)
 {
-	if (!hv_ivc_call(v))
+	if (!hv_ivc_call(v, v->regs.x, &v->regs.x[0]))
 		vpsci_call(v);
 }
 

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* aarch64's implementation of core/arch.h where it is glue over the files beside it. */
+#include "arch/aarch64/cpu.h"
+#include "arch/aarch64/gic.h"
+#include "arch/aarch64/stage2.h"
+#include "core/arch.h"
+#include "core/console.h"
+#include "core/dtb.h"
+#include "core/vm.h"
+
+_Static_assert(VGIC_MAX_VCPUS >= HV_VM_MAX_VCPUS, "a vGIC redistributor per vCPU");
+/* The checker and `vmcfg build` judge systems by the library's copy of these limits. */
+_Static_assert(HV_MAX_VMS == VMCFG_HV_MAX_VMS && HV_VM_MAX_VCPUS == VMCFG_HV_MAX_VM_VCPUS &&
+		       VGIC_MAX_VCPUS == VMCFG_VGIC_MAX_VCPUS && VGIC_GICR_BASE == VMCFG_VGIC_GICR_BASE,
+	       "vmcfg/check.h's VMCFG_HV_* and VMCFG_VGIC_* describe this hypervisor");
+
+void hv_arch_boot_cpu_init(void)
+{
+	gic_dist_init(); /* before any CPU sets its redistributor up */
+	cpu_init(0);
+	__atomic_store_n(&cpus[0].online, true, __ATOMIC_RELEASE);
+	hv_log("vmcfg reference hypervisor %s, EL2", VMCFG_VERSION);
+	cpu_log_features();
+}
+
+const void *hv_arch_boot_dtb(uint64_t boot_x0)
+{
+	/* A loader may pass the DTB in x0; QEMU 7.2 passes 0 for an ELF. */
+	return (const void *)(uintptr_t)(boot_x0 && dtb_valid((const void *)(uintptr_t)boot_x0)
+						 ? boot_x0
+						 : PLAT_DTB_FALLBACK);
+}
+
+void hv_arch_kick(uint32_t cpu)
+{
+	gic_kick(cpus[cpu].mpidr);
+}
+
+void hv_arch_idle(void)
+{
+	gic_idle();
+}
+
+void hv_arch_release(void)
+{
+	/*
+	 * DSB ISH before SEV: the flag must be visible before the event wakes
+	 * the CPUs waiting in hv_arch_wait (else one may read it still false
+	 * and sleep again), and the stage-2 tables written so far (the VMs,
+	 * the static IVC channels) must be visible to their table walkers.
+	 */
+	__asm__ volatile("dsb ish\n\tsev" : : : "memory");
+}
+
+void hv_arch_wait(void)
+{
+	__asm__ volatile("wfe" : : : "memory");
+}
+
+/* ID_AA64MMFR0_EL1.PARange → bits of physical address (Arm ARM D19.2). */
+unsigned hv_arch_pa_bits(void)
+{
+	static const unsigned bits[] = { 32, 36, 40, 42, 44, 48 };
+	uint64_t range = ID_AA64MMFR0_PARANGE(sysreg_read(id_aa64mmfr0_el1));
+
+	/* 52-bit ranges need LPA descriptors; 48 bits cover every address used here. */
+	return range < 6 ? bits[range] : 48;
+}
+
+int hv_arch_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev)
+{
+	return vgic_device_factory(ud, vm, dev);
+}
+
+int hv_arch_vm_init(struct hv_vm *hv, const struct vmcfg_pt_regs *regs)
+{
+	hv->vttbr = regs->root | (uint64_t)hv->vmid << VTTBR_VMID_SHIFT;
+	hv->vtcr = regs->control;
+	return 0;
+}
+
+void hv_arch_vm_flush(struct hv_vm *hv)
+{
+	stage2_flush_vmid(hv->vttbr);
+}
+
+void hv_arch_stage2_mapped(void)
+{
+	stage2_mapped();
+}
+
+void hv_arch_stage2_unmapped(const struct hv_vm *hv, uint64_t gpa, uint64_t size)
+{
+	stage2_unmapped(hv->vttbr, gpa, size);
+}
+
+void hv_arch_vcpu_boot(struct vcpu *v, struct hv_vm *hv, uint32_t id,
+		       const struct vmcfg_vm_vcpu *plan, bool dtb_loaded)
+{
+	/* x0: the DTB's GPA (Linux arm64 boot protocol), 0 when no DTB image was loaded. */
+	vcpu_reset(v, hv, id, plan->arch_id, plan->entry, dtb_loaded ? plan->regs[0] : 0);
+}
+
+void hv_arch_vcpu_set_seed(struct vcpu *v, uint64_t seed)
+{
+	v->regs.x[1] = seed;
+}
+
+uint64_t hv_arch_vcpu_pc(const struct vcpu *v)
+{
+	return v->regs.pc;
+}

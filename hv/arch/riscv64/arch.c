@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* riscv64's implementation of core/arch.h where it is glue over the files beside it. */
+#include "arch/riscv64/cpu.h"
+#include "arch/riscv64/csr.h"
+#include "arch/riscv64/sbi.h"
+#include "core/arch.h"
+#include "core/console.h"
+#include "core/dtb.h"
+#include "core/vm.h"
+
+/* The checker and `vmcfg build` judge systems by the library's copy of these limits. */
+_Static_assert(HV_MAX_VMS == VMCFG_HV_MAX_VMS && HV_VM_MAX_VCPUS == VMCFG_HV_MAX_VM_VCPUS,
+	       "vmcfg/check.h's VMCFG_HV_* describe this hypervisor");
+
+const void *hv_arch_boot_dtb(uint64_t boot_a1)
+{
+	/* OpenSBI fw_dynamic passes the DTB in a1 (boot.S hands it over). */
+	return (const void *)(uintptr_t)boot_a1;
+}
+
+void hv_arch_kick(uint32_t cpu)
+{
+	sbi_send_ipi_hart(cpus[cpu].hartid);
+}
+
+void hv_arch_idle(void)
+{
+	/* No timer: only a kick (sip.SSIP) wakes an idle hart. */
+	cpu_timer_arm(~0ull);
+	__asm__ volatile("wfi");
+	csr_clear(sip, SIP_SSIP);
+}
+
+void hv_arch_release(void)
+{
+	/* The flag and the G-stage tables visible to the other harts (and their walkers). */
+	__asm__ volatile("fence rw, rw" : : : "memory");
+}
+
+void hv_arch_wait(void)
+{
+	__asm__ volatile("fence rw, rw" : : : "memory");
+}
+
+/* Sv39x4/Sv48x4 leaves hold 44-bit PPNs: 56-bit physical addresses. */
+unsigned hv_arch_pa_bits(void)
+{
+	return 56;
+}
+
+int hv_arch_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev)
+{
+	return vplic_device_factory(ud, vm, dev);
+}
+
+int hv_arch_vm_init(struct hv_vm *hv, const struct vmcfg_pt_regs *regs)
+{
+	int err;
+
+	hv->hgatp = regs->root | ((uint64_t)hv->vmid & HGATP_VMID_MASK) << HGATP_VMID_SHIFT;
+	err = vplic_default(hv);
+	if (err)
+		hv_log("vm '%s': its virtual PLIC at %#llx: %s", hv->vm->name,
+		       (unsigned long long)VMCFG_VPLIC_BASE, vmcfg_strerror(err));
+	return err;
+}
+
+void hv_arch_vm_flush(struct hv_vm *hv)
+{
+	(void)hv;
+	/* Every hart drops every guest translation: QEMU has no VMIDs to narrow it. */
+	sbi_remote_hfence_gvma_vmid(0, 0, 0);
+	hfence_gvma_all();
+}
+
+void hv_arch_stage2_mapped(void)
+{
+	/* The table stores before the guest's next access (and any other hart's walk). */
+	__asm__ volatile("fence rw, rw" : : : "memory");
+}
+
+void hv_arch_stage2_unmapped(const struct hv_vm *hv, uint64_t gpa, uint64_t size)
+{
+	(void)hv;
+	(void)gpa;
+	(void)size;
+	__asm__ volatile("fence rw, rw" : : : "memory");
+	/*
+	 * Whole flushes on every hart (SBI RFENCE, the firmware's IPIs): QEMU
+	 * implements no VMIDs, so a flush by VMID could not be narrower, and a
+	 * removal is rare (an IVC unpublish or unsubscribe).
+	 */
+	sbi_remote_hfence_gvma_vmid(0, 0, 0);
+	hfence_gvma_all();
+}
+
+void hv_arch_vcpu_boot(struct vcpu *v, struct hv_vm *hv, uint32_t id,
+		       const struct vmcfg_vm_vcpu *plan, bool dtb_loaded)
+{
+	/* a0 = hart id, a1 = the DTB's GPA (SBI boot protocol; lib/vm's plan->regs). */
+	vcpu_reset(v, hv, id, plan->arch_id, plan->entry, dtb_loaded ? plan->regs[1] : 0);
+}
+
+void hv_arch_vcpu_set_seed(struct vcpu *v, uint64_t seed)
+{
+	v->regs.x[12] = seed; /* a2 */
+}
+
+uint64_t hv_arch_vcpu_pc(const struct vcpu *v)
+{
+	return v->regs.sepc;
+}

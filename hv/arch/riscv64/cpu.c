@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/* Physical harts: per-hart HS-mode state, the timer, bringing the others online. */
+#include "arch/riscv64/cpu.h"
+#include "arch/riscv64/csr.h"
+#include "arch/riscv64/sbi.h"
+#include "core/console.h"
+#include "core/panic.h"
+#include "core/sched.h"
+#include "platform/qemu-virt-riscv64/platform.h"
+
+struct cpu cpus[HV_MAX_CPUS];
+uint64_t hv_timebase_hz = PLAT_TIMEBASE_HZ;
+bool hv_sstc;
+/* Written by boot.S before any C code runs. */
+uint64_t hv_boot_hartid;
+
+/*
+ * How long a secondary may take from hart_start to running C code: long,
+ * as QEMU's TCG on a loaded host can leave a hart's thread unscheduled for
+ * seconds (boot tests under load saw 100 ms, then 2 s, pass); a hart that
+ * comes online costs only its own time.
+ */
+#define CPU_ON_TIMEOUT_MS 10000
+
+/*
+ * A secondary's bring-up, decided once by compare-and-swap: it comes
+ * online, or the boot hart gives up on it first (then it parks for good,
+ * so a hart late beyond the timeout never joins a placement already made).
+ */
+enum { BRINGUP_STARTING, BRINGUP_ONLINE, BRINGUP_ABANDONED };
+static uint32_t bringup[HV_MAX_CPUS];
+
+/*
+ * The HS-mode controls of a hart, set once (RISC-V Privileged 8.2):
+ *   hedeleg   the exceptions a guest handles itself go straight to VS-mode:
+ *             misaligned fetch, illegal instruction, breakpoint, misaligned
+ *             load/store, ecall from VU-mode, and VS-stage page faults;
+ *             everything else (ecalls from VS-mode: SBI; guest page faults:
+ *             the G-stage; access faults; virtual instructions) comes here;
+ *   hideleg   VS-level software, timer and external interrupts are the
+ *             guest's (injected through hvip);
+ *   hcounteren  the guest reads time, cycle and instret without a trap;
+ *   henvcfg.STCE  Sstc for guests where the hart has it (and the firmware
+ *             enabled it, menvcfg.STCE): the guest's timer, set through SBI
+ *             TIME or its own stimecmp, is vstimecmp, which raises VSTIP
+ *             itself. There hvip.VSTIP is not writable (QEMU 7.2), so
+ *             without Sstc the hypervisor injects VSTIP at the deadline;
+ *   sie       what HS-mode itself takes: its timer (slice and guests' SBI
+ *             timers) and software interrupts (kicks from other harts).
+ */
+static void hart_init(void)
+{
+	csrn_write(CSR_HEDELEG, (1ul << EXC_INST_MISALIGNED) | (1ul << EXC_ILLEGAL) |
+					(1ul << EXC_BREAKPOINT) | (1ul << EXC_LOAD_MISALIGNED) |
+					(1ul << EXC_STORE_MISALIGNED) | (1ul << EXC_ECALL_U) |
+					(1ul << EXC_INST_PAGE) | (1ul << EXC_LOAD_PAGE) |
+					(1ul << EXC_STORE_PAGE));
+	csrn_write(CSR_HIDELEG, HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP);
+	csrn_write(CSR_HCOUNTEREN, 7ul);
+	csrn_write(CSR_HENVCFG, csrn_read(CSR_HENVCFG) | HENVCFG_STCE);
+	hv_sstc = (csrn_read(CSR_HENVCFG) & HENVCFG_STCE) != 0;
+	if (hv_sstc)
+		csrn_write(CSR_VSTIMECMP, ~0ul);
+	csrn_write(CSR_HVIP, 0ul);
+	csrn_write(CSR_HGATP, 0ul);
+	csr_write(sie, SIP_SSIP | SIP_STIP);
+	this_cpu()->timer_armed = 0; /* unknown: the first arm always calls SBI */
+	cpu_timer_arm(~0ull);
+}
+
+void cpu_timer_arm(uint64_t deadline)
+{
+	struct cpu *c = this_cpu();
+
+	if (c->timer_armed == deadline)
+		return;
+	c->timer_armed = deadline;
+	/* Also clears a pending STIP of an earlier deadline (SBI TIME). */
+	sbi_set_timer(deadline);
+}
+
+void hv_arch_boot_cpu_init(void)
+{
+	cpus[0].index = 0;
+	cpus[0].hartid = hv_boot_hartid;
+	hart_init();
+	__atomic_store_n(&cpus[0].online, true, __ATOMIC_RELEASE);
+	hv_log("vmcfg reference hypervisor %s, HS-mode (hart %llu); guest timers: %s", VMCFG_VERSION,
+	       (unsigned long long)hv_boot_hartid,
+	       hv_sstc ? "Sstc (vstimecmp)" : "SBI TIME, injected through hvip.VSTIP");
+}
+
+static bool wait_online(struct cpu *c)
+{
+	uint64_t end = rdtime() + hv_timebase_hz / 1000 * CPU_ON_TIMEOUT_MS;
+	uint32_t starting = BRINGUP_STARTING;
+
+	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
+		if (rdtime() > end &&
+		    __atomic_compare_exchange_n(&bringup[c->index], &starting, BRINGUP_ABANDONED,
+						false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return false;
+		starting = BRINGUP_STARTING; /* it won the race: it is coming online */
+	}
+	return true;
+}
+
+uint32_t cpu_start_secondaries(const uint64_t *ids, uint32_t count)
+{
+	uint32_t online = 1;
+
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t slot = online;
+		long err;
+
+		if (ids[i] == hv_boot_hartid)
+			continue;
+		if (slot == HV_MAX_CPUS) {
+			hv_log("hart %llu: not used (at most %d CPUs)", (unsigned long long)ids[i],
+			       HV_MAX_CPUS);
+			continue;
+		}
+		cpus[slot].index = slot;
+		cpus[slot].hartid = ids[i];
+		err = sbi_hart_start(ids[i], (uint64_t)(uintptr_t)hv_secondary_entry, slot);
+		if (err)
+			hv_log("hart %llu: SBI hart_start failed (%ld)", (unsigned long long)ids[i], err);
+		else if (!wait_online(&cpus[slot]))
+			hv_log("hart %llu: did not come online", (unsigned long long)ids[i]);
+		else
+			online++;
+	}
+	return online;
+}
+
+void hv_secondary_main(uint32_t index)
+{
+	uint32_t starting = BRINGUP_STARTING;
+
+	__asm__ volatile("mv tp, %0" : : "r"(&cpus[index]));
+	hart_init();
+	if (!__atomic_compare_exchange_n(&bringup[index], &starting, BRINGUP_ONLINE, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		for (;;) /* too late: the boot hart went on without it */
+			__asm__ volatile("wfi");
+	}
+	hv_log("cpu%u online (hart %llu)", index, (unsigned long long)cpus[index].hartid);
+	__atomic_store_n(&cpus[index].online, true, __ATOMIC_RELEASE);
+	sched_secondary();
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+void hs_exception(uint64_t scause, uint64_t sepc, uint64_t stval)
+{
+	if (hv_panicking())
+		hv_halt();
+	hv_panic("HS-mode trap: scause %#llx, sepc %#llx, stval %#llx", (unsigned long long)scause,
+		 (unsigned long long)sepc, (unsigned long long)stval);
+}
