@@ -59,6 +59,11 @@ void hv_guest_dt_init(const void *blob, size_t size)
 	vmcfg_diags_free(&diags);
 }
 
+int hv_guest_dt_resolve(struct vmcfg_vm_config *cfg)
+{
+	return host ? vmcfg_fdt_resolve_config(host, cfg) : 0;
+}
+
 void *hv_guest_dt_build(const struct vmcfg_vm_spec *spec, const struct vmcfg_vm_config *cfg,
 			const struct vmcfg_system *sys, size_t *size)
 {
