@@ -96,9 +96,20 @@ bool vmcfg_emu_device_is_pio(uint64_t emu_type, bool has_cfg0, uint64_t cfg0, en
  * Whether the reference hypervisor (hv/) builds emulated devices of
  * emu_type: Dummy, Console and IVCChannel (lib/vm) and InterruptController
  * (its vGIC). The other AxVisor types (GPPT*, PPPT, FwCfg, X86IoApic,
- * X86Pit, LoongArchPchPic, Virtio*) it does not emulate (W0233).
+ * X86Pit, LoongArchPchPic, Virtio*) it does not emulate (W0233; the GPPT
+ * ones are refused outright: vmcfg_emu_type_is_gppt).
  */
 bool vmcfg_emu_type_built(uint64_t emu_type);
+
+/*
+ * Whether emu_type is one of AxVisor's GIC pass-through frames
+ * (GPPTRedistributor 0x20, GPPTDistributor 0x21, GPPTITS 0x22). The
+ * reference hypervisor keeps the physical GIC, shared by all VMs, and
+ * gives each VM its vGIC instead, so it refuses them and so does `vmcfg
+ * build` (vmcfg_vm_hv_model_factory: VMCFG_ENOSYS); the checker reports
+ * them as E0229.
+ */
+bool vmcfg_emu_type_is_gppt(uint64_t emu_type);
 
 /*
  * The host-physical width the stage-2 descriptors of arch can address:

@@ -701,7 +701,16 @@ static int report_shared_irq(void *ctx, const void *first, const void *prev, con
 static void check_emu_device(struct vm_check *c, const struct vmcfg_spec_emu_device *e)
 {
 	const char *name = e->name.s ? e->name.s : "";
-	if (e->emu_type.set && !vmcfg_emu_type_built(e->emu_type.v) && vmcfg_emu_type_name(e->emu_type.v)) {
+	if (e->emu_type.set && vmcfg_emu_type_is_gppt(e->emu_type.v)) {
+		/* lib/vm's model factory and the hypervisor's refuse them alike. */
+		struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, check_span_or(&e->emu_type, e->span),
+					      "emulated device `%s` of type %s: the reference hypervisor keeps "
+					      "the physical GIC, which all VMs share, and gives no VM its frames",
+					      name, vmcfg_emu_type_name(e->emu_type.v));
+		hint(c, g, "remove it: the VM gets the hypervisor's vGIC (an InterruptController "
+			   "device with interrupt_mode = \"emu\", or none with \"passthrough\")");
+	} else if (e->emu_type.set && !vmcfg_emu_type_built(e->emu_type.v) &&
+		   vmcfg_emu_type_name(e->emu_type.v)) {
 		struct vmcfg_diag *g = report(c, VMCFG_R_EMU_NOT_BUILT, check_span_or(&e->emu_type, e->span),
 					      "emulated device `%s` of type %s: the reference hypervisor does not "
 					      "emulate it, so the VM does not start there",
@@ -871,7 +880,9 @@ static void check_pt_vgic(struct vm_check *c)
 		}
 		for (size_t i = 0; i < s->devices.emu_count; i++) {
 			const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
-			bool gic = e->emu_type.set && e->emu_type.v == VMCFG_EMU_INTERRUPT_CONTROLLER;
+			/* E0217 and the GPPT refusal cover these. */
+			bool gic = e->emu_type.set && (e->emu_type.v == VMCFG_EMU_INTERRUPT_CONTROLLER ||
+						       vmcfg_emu_type_is_gppt(e->emu_type.v));
 			if (!gic && e->base_gpa.set && e->length.set &&
 			    meets(e->base_gpa.v, e->length.v, lo, hi))
 				vgic_clash(c, e->base_gpa.span, "emulated device ", e->name.s ? e->name.s : "",
