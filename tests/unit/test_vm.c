@@ -527,6 +527,9 @@ static void test_passthrough_mode_vgic(void **state)
 		"emu_devices = [[\"gppt-gicd\", 0x800_0000, 0x1_0000, 0, 0x21, []]]\n"
 		"passthrough_devices = []\ninterrupt_mode = \"passthrough\"\n"));
 	assert_int_equal(create_err(&f, gppt, &o), VMCFG_ENOSYS);
+	vmcfg_vm_config_free(gppt);
+	vmcfg_vm_config_free(over);
+	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
 }
 
