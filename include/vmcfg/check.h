@@ -71,6 +71,17 @@ struct vmcfg_host_range {
 #define VMCFG_VGIC_GICD_BASE 0x08000000ull
 #define VMCFG_VGIC_GICR_BASE 0x080a0000ull
 #define VMCFG_VGIC_GICR_FRAME 0x20000ull
+#define VMCFG_VGIC_NR_SPIS 64 /* INTIDs 32..95: host SPIs beyond are not delivered */
+
+/*
+ * Whether irq_id (an INTID, as passthrough devices give it) is an SPI
+ * (32..1019): in interrupt_mode "passthrough" that host SPI, irq_id - 32,
+ * is the VM's (lib/vm adds it to vm->spis; the checker counts it for E0309).
+ */
+static inline bool vmcfg_irq_id_is_spi(uint64_t irq_id)
+{
+	return irq_id >= 32 && irq_id < 1020;
+}
 
 /* The MPIDR_EL1 affinity fields (Aff3, Aff2..Aff0): an aarch64 vCPU's physical id lies in them. */
 #define VMCFG_MPIDR_AFFINITY_MASK 0xff00ffffffull

@@ -900,6 +900,20 @@ static void check_pt_vgic(struct vm_check *c)
 				vgic_clash(c, d->base_gpa.span, "passthrough device ",
 					   d->name.s ? d->name.s : "", fn, lo, hi);
 		}
+		for (size_t i = 0; f == 0 && i < s->devices.pt_count; i++) {
+			const struct vmcfg_spec_pt_device *d = &s->devices.pt[i];
+			if (!d->is_dt_path && d->irq_id.set && vmcfg_irq_id_is_spi(d->irq_id.v) &&
+			    d->irq_id.v >= 32 + VMCFG_VGIC_NR_SPIS) {
+				struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, d->irq_id.span,
+							      "passthrough device `%s` raises INTID %llu: "
+							      "the vGIC delivers SPIs up to INTID %d",
+							      d->name.s ? d->name.s : "",
+							      (unsigned long long)d->irq_id.v,
+							      31 + VMCFG_VGIC_NR_SPIS);
+				if (s->devices.irq_mode_span.line)
+					relate(c, g, s->devices.irq_mode_span, "interrupt mode set here");
+			}
+		}
 		for (size_t i = 0; i < s->devices.pt_address_count; i++) {
 			const struct vmcfg_spec_pt_address *a = &s->devices.pt_addresses[i];
 			uint64_t end;
