@@ -104,6 +104,18 @@ int hv_arch_vm_init(struct hv_vm *hv, const struct vmcfg_pt_regs *regs);
 void hv_arch_vm_flush(struct hv_vm *hv);
 
 /*
+ * The physical interrupts of hv's passthrough devices (lib/vm's vm->spis):
+ * claim takes them for hv, before its vCPUs exist — 0, or a VMCFG_E* code
+ * (reported) when another VM holds one; route sends them to the CPUs hv was
+ * placed on (after sched_place); release gives them back (destroy, or a
+ * failed create after the claim). An architecture without passthrough
+ * interrupts says so in the log and delivers none.
+ */
+int hv_arch_vm_claim_irqs(struct hv_vm *hv);
+void hv_arch_vm_route_irqs(struct hv_vm *hv);
+void hv_arch_vm_release_irqs(struct hv_vm *hv);
+
+/*
  * After entries of a VM's tables went from invalid to valid: makes them
  * visible to every CPU's table walker before its guest runs on.
  */

@@ -163,9 +163,16 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 		return err;
 	}
 	hv->vm = vm;
+	/* Its passed-through SPIs, refused when another VM has one (reported). */
+	err = hv_arch_vm_claim_irqs(hv);
+	if (err) {
+		vmcfg_vm_destroy(vm);
+		return err;
+	}
 	hv->vmid = vmid;
 	err = hv_arch_vm_init(hv, &regs);
 	if (err) {
+		hv_arch_vm_release_irqs(hv);
 		vmcfg_vm_destroy(vm);
 		return err;
 	}
@@ -177,6 +184,7 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 			       (unsigned)i);
 			while (i--)
 				vcpu_free(&hv->vcpus[i]);
+			hv_arch_vm_release_irqs(hv);
 			vmcfg_vm_destroy(vm);
 			return err;
 		}
@@ -191,6 +199,7 @@ void hv_vm_destroy(struct hv_vm *hv)
 	int err;
 
 	hv_arch_vm_flush(hv);
+	hv_arch_vm_release_irqs(hv);
 	/* The lifecycle's way out of RUNNING (vm.h): STOPPING, then STOPPED. */
 	vmcfg_vm_set_state(hv->vm, VMCFG_VM_STOPPING);
 	vmcfg_vm_set_state(hv->vm, VMCFG_VM_STOPPED);

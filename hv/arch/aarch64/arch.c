@@ -3,6 +3,7 @@
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/gic.h"
 #include "arch/aarch64/stage2.h"
+#include "arch/aarch64/vgic.h"
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/dtb.h"
@@ -82,6 +83,21 @@ int hv_arch_vm_init(struct hv_vm *hv, const struct vmcfg_pt_regs *regs)
 void hv_arch_vm_flush(struct hv_vm *hv)
 {
 	stage2_flush_vmid(hv->vttbr);
+}
+
+int hv_arch_vm_claim_irqs(struct hv_vm *hv)
+{
+	return vgic_claim_spis(hv);
+}
+
+void hv_arch_vm_route_irqs(struct hv_vm *hv)
+{
+	vgic_route_spis(hv);
+}
+
+void hv_arch_vm_release_irqs(struct hv_vm *hv)
+{
+	vgic_release_spis(hv);
 }
 
 void hv_arch_stage2_mapped(void)

@@ -73,6 +73,25 @@ void hv_arch_vm_flush(struct hv_vm *hv)
 	hfence_gvma_all();
 }
 
+/* Passthrough interrupts are not built on riscv64 (hv/README.md): said, none delivered. */
+int hv_arch_vm_claim_irqs(struct hv_vm *hv)
+{
+	if (hv->vm->spi_count)
+		hv_log("vm '%s': %zu passthrough interrupt(s) not delivered: riscv64 has no "
+		       "passthrough interrupts yet", hv->vm->name, hv->vm->spi_count);
+	return 0;
+}
+
+void hv_arch_vm_route_irqs(struct hv_vm *hv)
+{
+	(void)hv;
+}
+
+void hv_arch_vm_release_irqs(struct hv_vm *hv)
+{
+	(void)hv;
+}
+
 void hv_arch_stage2_mapped(void)
 {
 	/* The table stores before the guest's next access (and any other hart's walk). */
