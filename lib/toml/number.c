@@ -291,11 +291,9 @@ static int parse_float(struct parser *p, const unsigned char *t, size_t n, struc
 	return 0;
 }
 
-int vmcfg_tp_parse_scalar_token(struct parser *p, struct vmcfg_toml_value *v)
+/* Everything but quick_integer's case; out of line, so that case saves no registers. */
+__attribute__((noinline)) static int scalar_token(struct parser *p, struct vmcfg_toml_value *v)
 {
-	if (quick_integer(p, v))
-		return 0;
-
 	const unsigned char *t = p->s, *s = t, *end = p->end;
 	while (s < end && (vmcfg_tp_class[*s] & C_TOKEN))
 		s++;
@@ -333,4 +331,9 @@ int vmcfg_tp_parse_scalar_token(struct parser *p, struct vmcfg_toml_value *v)
 	for (const unsigned char *c = u; c < s && !prefixed && !is_float; c++)
 		is_float = *c == '.' || *c == 'e' || *c == 'E';
 	return is_float ? parse_float(p, t, n, v) : parse_integer(p, t, n, v);
+}
+
+int vmcfg_tp_parse_scalar_token(struct parser *p, struct vmcfg_toml_value *v)
+{
+	return quick_integer(p, v) ? 0 : scalar_token(p, v);
 }

@@ -180,12 +180,12 @@ static const unsigned char *skip_comment_text(const unsigned char *s, const unsi
 	return s;
 }
 
-int vmcfg_tp_skip_comment(struct parser *p)
+/* A comment's text from s on, where skip_comment_text stopped short of a '\n'. */
+__attribute__((noinline)) static int comment_rest(struct parser *p, const unsigned char *s)
 {
-	const unsigned char *s = p->s + 1, *end = p->end;
+	const unsigned char *end = p->end;
 
 	for (;;) {
-		s = skip_comment_text(s, end);
 		while (s < end && (vmcfg_tp_class[*s] & C_TEXT))
 			s++;
 		if (s == end || *s == '\n' || *s == '\r')
@@ -198,10 +198,26 @@ int vmcfg_tp_skip_comment(struct parser *p)
 		int n = vmcfg_tp_utf8_char(p, s);
 		if (n < 0)
 			return n;
-		s += n;
+		s = skip_comment_text(s + n, end);
 	}
 	p->s = s;
 	return 0;
+}
+
+/* The comment at p->s ('#'); the common case, ASCII up to a '\n', inline. */
+static inline int comment(struct parser *p)
+{
+	const unsigned char *s = skip_comment_text(p->s + 1, p->end);
+	if (s < p->end && *s == '\n') {
+		p->s = s;
+		return 0;
+	}
+	return comment_rest(p, s);
+}
+
+int vmcfg_tp_skip_comment(struct parser *p)
+{
+	return comment(p);
 }
 
 int vmcfg_tp_skip_blank(struct parser *p)
@@ -212,7 +228,7 @@ int vmcfg_tp_skip_blank(struct parser *p)
 		if (p->s == p->end)
 			return 0;
 		if (*p->s == '#')
-			rc = vmcfg_tp_skip_comment(p);
+			rc = comment(p);
 		else if (*p->s == '\n' || *p->s == '\r')
 			rc = newline(p);
 		else
