@@ -344,7 +344,12 @@ static int continue_container(struct parser *p, struct vmcfg_toml_value *v)
 	struct frame *f = top_frame(p);
 	int rc;
 
-	if (!f->tab) {
+	/*
+	 * An array's elements: while they are numbers (most elements of
+	 * configurations are), the next one is parsed right here rather than
+	 * through parse_value's loop and begin_value.
+	 */
+	while (!f->tab) {
 		/* A fixed-size copy, not buf_append's memcpy of a variable size. */
 		if (buf_reserve(&p->values, &p->alloc, sizeof *v))
 			return vmcfg_tp_fail_nomem(p);
@@ -352,13 +357,17 @@ static int continue_container(struct parser *p, struct vmcfg_toml_value *v)
 		p->values.len += sizeof *v;
 		if ((rc = skip_blank(p)))
 			return rc;
-		if (p->s < p->end && *p->s == ',') {
-			p->s++;
-			if ((rc = skip_blank(p)))
-				return rc;
-			return p->s < p->end && *p->s == ']' ? close_array(p, v) : 1;
-		}
-		return p->s < p->end && *p->s == ']' ? close_array(p, v) : unclosed(p, f);
+		if (p->s == p->end || *p->s != ',')
+			return p->s < p->end && *p->s == ']' ? close_array(p, v) : unclosed(p, f);
+		p->s++;
+		if ((rc = skip_blank(p)))
+			return rc;
+		if (p->s == p->end || *p->s == ']')
+			return p->s < p->end ? close_array(p, v) : 1;
+		if (*p->s < '0' || *p->s > '9')
+			return 1;
+		if ((rc = vmcfg_tp_parse_scalar_token(p, v)))
+			return rc;
 	}
 	*f->slot = *v;
 	skip_ws(p);
