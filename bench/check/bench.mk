@@ -26,3 +26,23 @@ bench-check: $(BENCH_CHECK_BIN)
 		wall = v["check_wall_ms", 0] / v["check_wall_ms", 1]; \
 		printf "ratio 10k/1k: check CPU time %.2f (limit 15), wall-clock %.2f\n", cpu, wall; \
 		exit cpu > 15 }'
+
+# --- bench-check-measure: instructions, page faults, peak heap and time (bench/check/measure.py) ---
+#
+#   make bench-check-measure [CHECK_MEASURE_RUNS=5]
+#
+# Systems of 100, 1k and 10k VMs: vmcfg_check_system one-shot and warm, and
+# vmcfg_check_system_scratch with one scratch kept across checks; then whole
+# processes on the same systems as files: vmcfg check --system, and taplo
+# check (npm @taplo/cli, syntax only) when npm is there. Needs valgrind.
+CHECK_MEASURE_RUNS ?= 5
+BENCH_CHECK_TAPLO := $(BUILD)/bench/taplo/node_modules/.bin/taplo
+
+.PHONY: bench-check-measure
+
+bench-check-measure: $(BENCH_CHECK_BIN) $(CLI)
+	@[ -x $(BENCH_CHECK_TAPLO) ] || ! command -v npm >/dev/null || \
+	  npm install --no-audit --no-fund -s --prefix $(BUILD)/bench/taplo @taplo/cli >&2 || true
+	$(PYTHON) bench/check/measure.py --bench $(BENCH_CHECK_BIN) --vmcfg $(CLI) \
+	  $(if $(wildcard $(BENCH_CHECK_TAPLO)),--taplo $(BENCH_CHECK_TAPLO)) \
+	  --runs $(CHECK_MEASURE_RUNS) 100 1000 10000

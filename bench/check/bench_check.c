@@ -17,10 +17,22 @@
  *   bench_check --write DIR N
  *                       writes the system as DIR/vm*.toml and DIR/system.toml, to time
  *                       what the command line takes: vmcfg check --system DIR/system.toml
+ *   bench_check --plain K [--scratch] N
+ *                       decodes the N VMs, then checks them K times (K = 0: decode
+ *                       only, for bench/check/measure.py to count a check's
+ *                       instructions as the difference of two processes); prints
+ *                       "plain=K peak_alloc=…" and each check's wall-clock time and
+ *                       minor page faults (checkk_s=, checkk_faults=). peak_alloc is
+ *                       the most the check held at once beyond the decoded VMs (a
+ *                       counting allocator under the diagnostics list and the
+ *                       scratch). --scratch: every check through one
+ *                       vmcfg_check_scratch (vmcfg_check_system_scratch), whose
+ *                       arena keeps its chunks from one check to the next.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "vmcfg/check.h"
@@ -182,6 +194,42 @@ static void keep_best(struct stamp *best, struct stamp start)
 		best->cpu = end.cpu - start.cpu;
 }
 
+/* --plain: K checks of the decoded system and nothing else; 0 on success. */
+static int plain_run(const struct vmcfg_platform *platform, struct vmcfg_vm_spec **specs,
+		     unsigned n, long k, bool use_scratch)
+{
+	struct vmcfg_counting_alloc st;
+	memset(&st, 0, sizeof st);
+	struct vmcfg_allocator counted = vmcfg_counting_allocator(&st);
+	struct vmcfg_check_scratch scratch;
+	vmcfg_check_scratch_init(&scratch, &counted);
+	char line[4096];
+	int at = 0;
+	for (long r = 0; r < k; r++) {
+		struct vmcfg_diags d;
+		struct rusage r0, r1;
+		vmcfg_diags_init(&d, &counted);
+		getrusage(RUSAGE_SELF, &r0);
+		struct stamp start = now();
+		int rc = vmcfg_check_system_scratch(NULL, platform,
+						    (const struct vmcfg_vm_spec *const *)specs, n, NULL,
+						    use_scratch ? &scratch : NULL, &d);
+		struct stamp end = now();
+		getrusage(RUSAGE_SELF, &r1);
+		if (rc || d.errors || d.warnings) {
+			fprintf(stderr, "bench_check: check failed or found something\n");
+			return 1;
+		}
+		vmcfg_diags_free(&d);
+		if (at < (int)sizeof line - 80)
+			at += snprintf(line + at, sizeof line - (size_t)at, " check%ld_s=%.6f check%ld_faults=%ld",
+				       r, (end.wall - start.wall) / 1e3, r, r1.ru_minflt - r0.ru_minflt);
+	}
+	vmcfg_check_scratch_release(&scratch);
+	printf("parser=check plain=%ld peak_alloc=%zu%s\n", k, st.peak, line);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "--write")) {
@@ -192,6 +240,18 @@ int main(int argc, char **argv)
 			perror(argv[2]);
 		free_corpus(&corpus);
 		return failed;
+	}
+	long plain = -1;
+	bool use_scratch = false;
+	if (argc >= 3 && !strcmp(argv[1], "--plain")) {
+		plain = atol(argv[2]);
+		argv += 2;
+		argc -= 2;
+		if (argc >= 2 && !strcmp(argv[1], "--scratch")) {
+			use_scratch = true;
+			argv++;
+			argc--;
+		}
 	}
 	unsigned n = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 1000;
 	int runs = argc > 2 ? atoi(argv[2]) : 5;
@@ -210,6 +270,15 @@ int main(int argc, char **argv)
 	platform.ipa_bits = IPA_BITS;
 	platform.ram = &ram;
 	platform.ram_count = 1;
+
+	if (plain >= 0) {
+		decode(&corpus, specs);
+		int rc = plain_run(&platform, specs, n, plain, use_scratch);
+		free_specs(specs, n);
+		free(specs);
+		free_corpus(&corpus);
+		return rc;
+	}
 
 	struct stamp best = { 1e300, 1e300 }, e2e = { 1e300, 1e300 };
 	size_t findings = 0;

@@ -26,3 +26,26 @@ bench-fmt: $(CLI) $(BENCH_FMT_DIR)/commented.toml $(BENCH_FMT_DIR)/plain.toml
 	$(PYTHON) bench/fmt/measure_fmt.py --vmcfg $(CLI) --runs $(FMT_RUNS) \
 	  $(if $(wildcard $(BENCH_FMT_TAPLO)),--taplo $(BENCH_FMT_TAPLO)) \
 	  $(BENCH_FMT_DIR)/commented.toml $(BENCH_FMT_DIR)/plain.toml
+
+# --- bench-fmt-measure: the same pair formatted in one process (bench/fmt/bench_fmt.c) ---
+#
+#   make bench-fmt-measure [FMT_RUNS=3]
+#
+# Instructions per format, page faults and time one-shot (the first format of
+# a fresh process, default malloc) and warm (the formats after the first,
+# glibc keeping its memory), and the library's peak heap; then the
+# whole-process table of bench-fmt. Needs valgrind.
+BENCH_FMT_BIN := $(BUILD)/bench/bench_fmt
+
+.PHONY: bench-fmt-measure
+
+$(BENCH_FMT_BIN): bench/fmt/bench_fmt.c $(LIB) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_HOST) -o $@ $< $(LIB) $(LDLIBS_HOST)
+
+bench-fmt-measure: $(BENCH_FMT_BIN) $(CLI) $(BENCH_FMT_DIR)/commented.toml $(BENCH_FMT_DIR)/plain.toml
+	@[ -x $(BENCH_FMT_TAPLO) ] || ! command -v npm >/dev/null || \
+	  npm install --no-audit --no-fund -s --prefix $(BUILD)/bench/taplo @taplo/cli >&2 || true
+	$(PYTHON) bench/fmt/measure_fmt.py --vmcfg $(CLI) --bench $(BENCH_FMT_BIN) --runs $(FMT_RUNS) \
+	  $(if $(wildcard $(BENCH_FMT_TAPLO)),--taplo $(BENCH_FMT_TAPLO)) \
+	  $(BENCH_FMT_DIR)/commented.toml $(BENCH_FMT_DIR)/plain.toml

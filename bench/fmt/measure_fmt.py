@@ -1,8 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""What comments cost `vmcfg fmt`, and taplo beside it, as a Markdown table.
+"""What comments cost `vmcfg fmt`, and taplo beside it, as Markdown tables.
 
-    measure_fmt.py --vmcfg BIN [--taplo BIN] [--runs R] COMMENTED PLAIN
+    measure_fmt.py --vmcfg BIN [--bench BIN] [--taplo BIN] [--runs R] COMMENTED PLAIN
+
+With --bench (bench/fmt/bench_fmt.c), first a table of the library in one
+process: instructions per format (callgrind, --plain 1 minus --plain 0),
+one-shot (the first format of a fresh process with glibc's default malloc:
+minor page faults, time; median of R processes), warm (the formats after
+the first, glibc keeping its memory through GLIBC_TUNABLES: faults and time
+per format, median over R processes of 3 formats) and the peak heap (a
+counting allocator under everything the library allocates).
 
 COMMENTED and PLAIN are the same VM file with and without comments
 (bench/fmt/gen_commented.py). For each, as whole processes: instructions
@@ -41,14 +49,61 @@ def callgrind(cmd):
     return int(m.group(1))
 
 
+WARM_ENV = {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=1099511627776:"
+                              "glibc.malloc.mmap_threshold=33554432"}
+
+
+def plain(bench, k, f, env=None):
+    """(peak_alloc, [(seconds, faults) of each format]) of one bench_fmt --plain process."""
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run([bench, "--plain", str(k), f], capture_output=True, text=True, env=e)
+    if p.returncode != 0:
+        sys.stderr.write(p.stderr)
+        raise SystemExit(f"measure_fmt: {bench} --plain {k} {f} failed")
+    kv = dict(x.split("=", 1) for x in p.stdout.split() if "=" in x)
+    return int(kv["peak_alloc"]), [(float(kv[f"fmt{i}_s"]), int(kv[f"fmt{i}_faults"]))
+                                   for i in range(k)]
+
+
+def library_table(bench, runs, files):
+    head = ("file", "bytes", "instructions / format", "one-shot: page faults", "one-shot: time",
+            "warm: page faults / format", "warm: time / format", "peak heap", "heap ÷ input")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" for _ in head) + "|")
+    res = []
+    for f in files:
+        print(f"measure_fmt: library on {f} ...", file=sys.stderr, flush=True)
+        ins = callgrind([bench, "--plain", "1", f]) - callgrind([bench, "--plain", "0", f])
+        first = [plain(bench, 1, f)[1][0] for _ in range(runs)]
+        peak, later = 0, []
+        for _ in range(runs):
+            pk, r = plain(bench, 3, f, WARM_ENV)
+            peak = max(peak, pk)
+            later += r[1:]
+        size = os.path.getsize(f)
+        res.append((ins, statistics.median(x[0] for x in first)))
+        print(f"| {os.path.basename(f)} | {size:,} | {ins:,} | "
+              f"{statistics.median(x[1] for x in first):,.0f} | "
+              f"{statistics.median(x[0] for x in first) * 1e3:,.0f} ms | "
+              f"{statistics.median(x[1] for x in later):,.0f} | "
+              f"{statistics.median(x[0] for x in later) * 1e3:,.0f} ms | "
+              f"{peak / 1048576:,.1f} MiB | {peak / size:.2f}× |", flush=True)
+    print(f"\ncommented ÷ plain, in one process: instructions {res[0][0] / res[1][0]:.2f}×, "
+          f"one-shot time {res[0][1] / res[1][1]:.2f}×\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vmcfg", required=True)
+    ap.add_argument("--bench")
     ap.add_argument("--taplo")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("commented")
     ap.add_argument("plain")
     args = ap.parse_args()
+    if args.bench:
+        library_table(args.bench, args.runs, (args.commented, args.plain))
     tools = [("vmcfg fmt", lambda f: [args.vmcfg, "fmt", f], True)]
     if args.taplo:
         tools.append(("taplo fmt - (stdin)", None, False))

@@ -21,26 +21,49 @@ static inline struct vmcfg_span check_span_or(const struct vmcfg_spec_u64 *v, st
 	return v->span.line ? v->span : fallback;
 }
 
-/* --- scratch memory from the diagnostics list's allocator --- */
+/*
+ * --- scratch memory: the diagnostics list's allocator, or for the system
+ * rules the caller's vmcfg_check_scratch (scratch.c) ---
+ */
 
 /*
- * n elements of size bytes (not zeroed); NULL when n * size overflows or
- * memory runs out. n == 0 allocates one element so NULL always means failure.
+ * n elements of size bytes (not zeroed) from a; NULL when n * size
+ * overflows or memory runs out. n == 0 allocates one element so NULL
+ * always means failure.
  */
-static inline void *check_alloc(struct vmcfg_diags *d, size_t n, size_t size)
+static inline void *check_alloc_in(const struct vmcfg_allocator *a, size_t n, size_t size)
 {
 	size_t bytes;
 	if (__builtin_mul_overflow(n ? n : 1, size, &bytes))
 		return NULL;
-	return d->alloc.fn(d->alloc.ud, NULL, 0, bytes);
+	return a->fn(a->ud, NULL, 0, bytes);
+}
+
+/* Returns an array of check_alloc_in(a, n, size). */
+static inline void check_free_in(const struct vmcfg_allocator *a, void *p, size_t n, size_t size)
+{
+	if (p)
+		a->fn(a->ud, p, (n ? n : 1) * size, 0);
+}
+
+/* check_alloc_in from the diagnostics list's allocator. */
+static inline void *check_alloc(struct vmcfg_diags *d, size_t n, size_t size)
+{
+	return check_alloc_in(&d->alloc, n, size);
 }
 
 /* Returns an array of check_alloc(d, n, size). */
 static inline void check_free(struct vmcfg_diags *d, void *p, size_t n, size_t size)
 {
-	if (p)
-		d->alloc.fn(d->alloc.ud, p, (n ? n : 1) * size, 0);
+	check_free_in(&d->alloc, p, n, size);
 }
+
+/*
+ * The allocator over a vmcfg_check_scratch's arena (ud: the scratch):
+ * frees are no-ops and a resize copies, until the call's end resets the
+ * arena (scratch.c).
+ */
+void *vmcfg_check_scratch_fn(void *ud, void *ptr, size_t osize, size_t nsize);
 
 /*
  * Scratch for n elements: the caller's buffer small (room for small_n) when
@@ -63,12 +86,12 @@ static inline void check_scratch_free(struct vmcfg_diags *d, void *p, const void
 
 /*
  * v (capacity *cap elements of size bytes; NULL when *cap is 0) with room
- * for need elements: the same array when it has, else reallocated to at
- * least double the capacity, so that appending stays linear. Never NULL
- * but when memory runs out; v is still the caller's then (free it with
- * check_free(d, v, *cap, size)).
+ * for need elements, from a: the same array when it has, else reallocated
+ * to at least double the capacity, so that appending stays linear. Never
+ * NULL but when memory runs out; v is still the caller's then (free it
+ * with check_free_in(a, v, *cap, size)).
  */
-static inline void *check_grow(struct vmcfg_diags *d, void *v, size_t *cap, size_t need,
+static inline void *check_grow(const struct vmcfg_allocator *a, void *v, size_t *cap, size_t need,
 			       size_t size)
 {
 	size_t grown = need ? need : 1, bytes;
@@ -78,7 +101,7 @@ static inline void *check_grow(struct vmcfg_diags *d, void *v, size_t *cap, size
 		grown = *cap * 2;
 	if (__builtin_mul_overflow(grown, size, &bytes))
 		return NULL;
-	void *p = d->alloc.fn(d->alloc.ud, v, *cap * size, bytes);
+	void *p = a->fn(a->ud, v, *cap * size, bytes);
 	if (p)
 		*cap = grown;
 	return p;
@@ -95,6 +118,9 @@ typedef int (*check_cmp_fn)(const void *a, const void *b);
  * tie-breaker so the order is the same.
  */
 void vmcfg_check_sort(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_cmp_fn cmp);
+/* vmcfg_check_sort with its scratch buffer from a. */
+void vmcfg_check_sort_in(const struct vmcfg_allocator *a, void *base, size_t n, size_t size,
+			 check_cmp_fn cmp);
 
 /*
  * For an array sorted by same_key (then declaration order), calls
@@ -254,9 +280,9 @@ typedef int (*check_overlap_fn)(void *ctx, const struct check_range *earlier,
  * Sorts v by start (ties: owner, then ref) and sweeps it once: each range
  * that overlaps an earlier range of another owner is reported once,
  * against the earlier range of another owner that reaches farthest.
- * O(n log n); sort memory from d. Returns fn's first non-zero result or 0.
+ * O(n log n); sort memory from a. Returns fn's first non-zero result or 0.
  */
-int vmcfg_check_sweep(struct vmcfg_diags *d, struct check_range *v, size_t n, check_overlap_fn fn,
+int vmcfg_check_sweep(const struct vmcfg_allocator *a, struct check_range *v, size_t n, check_overlap_fn fn,
 		void *ctx);
 
 /*

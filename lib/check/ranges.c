@@ -219,10 +219,10 @@ char *vmcfg_check_describe(char buf[CHECK_DESCR_BUF], const struct check_decl *d
  * memory in order, where sorting small keys and looking the ranges up
  * would jump through an array too large for the cache.
  */
-int vmcfg_check_sweep(struct vmcfg_diags *d, struct check_range *v, size_t n, check_overlap_fn fn,
-		void *ctx)
+int vmcfg_check_sweep(const struct vmcfg_allocator *a, struct check_range *v, size_t n,
+		      check_overlap_fn fn, void *ctx)
 {
-	vmcfg_check_sort(d, v, n, sizeof *v, vmcfg_check_cmp_range);
+	vmcfg_check_sort_in(a, v, n, sizeof *v, vmcfg_check_cmp_range);
 	const struct check_range *top = NULL, *second = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct check_range *cur = &v[i];

@@ -138,29 +138,36 @@ INLINE void merge_sort(unsigned char *b, unsigned char *tmp, size_t n, size_t si
 		memcpy(b, src, n * size);
 }
 
-INLINE void sort_with(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_cmp_fn cmp)
+INLINE void sort_with(const struct vmcfg_allocator *a, void *base, size_t n, size_t size,
+		      check_cmp_fn cmp)
 {
 	if (n <= RUN) {
 		insertion_sort(base, 0, n, size, cmp);
 		return;
 	}
-	unsigned char *tmp = check_alloc(d, n, size);
+	unsigned char *tmp = check_alloc_in(a, n, size);
 	if (!tmp) {
 		heap_sort(base, n, size, cmp);
 		return;
 	}
 	merge_sort(base, tmp, n, size, cmp);
-	check_free(d, tmp, n, size);
+	check_free_in(a, tmp, n, size);
+}
+
+void vmcfg_check_sort_in(const struct vmcfg_allocator *a, void *base, size_t n, size_t size,
+			 check_cmp_fn cmp)
+{
+	if (cmp == vmcfg_check_cmp_range && size == sizeof(struct check_range))
+		sort_with(a, base, n, sizeof(struct check_range), vmcfg_check_cmp_range);
+	else if (cmp == vmcfg_check_cmp_keyed && size == sizeof(struct check_keyed))
+		sort_with(a, base, n, sizeof(struct check_keyed), vmcfg_check_cmp_keyed);
+	else
+		sort_with(a, base, n, size, cmp);
 }
 
 void vmcfg_check_sort(struct vmcfg_diags *d, void *base, size_t n, size_t size, check_cmp_fn cmp)
 {
-	if (cmp == vmcfg_check_cmp_range && size == sizeof(struct check_range))
-		sort_with(d, base, n, sizeof(struct check_range), vmcfg_check_cmp_range);
-	else if (cmp == vmcfg_check_cmp_keyed && size == sizeof(struct check_keyed))
-		sort_with(d, base, n, sizeof(struct check_keyed), vmcfg_check_cmp_keyed);
-	else
-		sort_with(d, base, n, size, cmp);
+	vmcfg_check_sort_in(&d->alloc, base, n, size, cmp);
 }
 
 int vmcfg_check_each_duplicate(const void *base, size_t n, size_t size, check_cmp_fn same_key,

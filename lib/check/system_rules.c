@@ -46,6 +46,7 @@ struct sys_check {
 	size_t n;
 	const struct vmcfg_check_opts *opts;
 	struct vmcfg_diags *d;
+	const struct vmcfg_allocator *mem; /* scratch: d's allocator or a vmcfg_check_scratch */
 	struct keyed_list ids;    /* (id, VM) */
 	struct keyed_list pins;   /* (pCPU, VM, vCPU) of vCPUs pinned to one pCPU */
 	struct keyed_list spis;   /* (SPI, VM) */
@@ -104,7 +105,7 @@ static int report_dup_id(void *ctx, const void *first, const void *prev, const v
 static void check_duplicate_ids(struct sys_check *c)
 {
 	struct keyed_list *l = &c->ids;
-	vmcfg_check_sort(c->d, l->v, l->count, sizeof *l->v, vmcfg_check_cmp_keyed);
+	vmcfg_check_sort_in(c->mem, l->v, l->count, sizeof *l->v, vmcfg_check_cmp_keyed);
 	vmcfg_check_each_duplicate(l->v, l->count, sizeof *l->v, vmcfg_check_same_key, report_dup_id, c);
 }
 
@@ -152,7 +153,7 @@ static int report_dup_name(void *ctx, const void *first, const void *prev, const
 /* Sorts the named VMs by name (kept for IVC lookups) and reports names given twice. */
 static void check_duplicate_names(struct sys_check *c)
 {
-	vmcfg_check_sort(c->d, c->by_name, c->named, sizeof *c->by_name, compare_vm_names);
+	vmcfg_check_sort_in(c->mem, c->by_name, c->named, sizeof *c->by_name, compare_vm_names);
 	vmcfg_check_each_duplicate(c->by_name, c->named, sizeof *c->by_name, same_vm_name,
 			     report_dup_name, c);
 }
@@ -174,13 +175,13 @@ static struct check_decl host_decl(struct sys_check *c, const struct check_range
 	}
 	const struct vmcfg_vm_spec *spec = c->specs[r->owner];
 	if (!c->host_decls) {
-		c->host_decls = check_alloc(c->d, c->n, sizeof *c->host_decls);
+		c->host_decls = check_alloc_in(c->mem, c->n, sizeof *c->host_decls);
 		for (size_t i = 0; c->host_decls && i < c->n; i++)
 			c->host_decls[i] = NULL;
 	}
 	if (c->host_decls && !c->host_decls[r->owner]) {
 		c->host_decls[r->owner] =
-			check_alloc(c->d, vmcfg_check_collect_max(spec), sizeof **c->host_decls);
+			check_alloc_in(c->mem, vmcfg_check_collect_max(spec), sizeof **c->host_decls);
 		if (c->host_decls[r->owner])
 			vmcfg_check_collect_details(spec, CHECK_HOST, VMCFG_ARCH_UNKNOWN,
 						    c->host_decls[r->owner]);
@@ -216,7 +217,7 @@ static int report_host_overlap(void *ctx, const struct check_range *earlier,
 static struct check_range *range_room(struct sys_check *c, struct range_list *l, size_t max)
 {
 	void *grown = max <= CHECK_MAX_COUNT
-			      ? check_grow(c->d, l->v, &l->cap, l->count + max, sizeof *l->v)
+			      ? check_grow(c->mem, l->v, &l->cap, l->count + max, sizeof *l->v)
 			      : NULL;
 	if (!grown) {
 		c->err = VMCFG_ENOMEM;
@@ -234,7 +235,7 @@ static void merge_banks(struct sys_check *c)
 	if (!b)
 		return;
 	size_t n = vmcfg_check_platform_ram(p, b), m = 0;
-	vmcfg_check_sort(c->d, b, n, sizeof *b, vmcfg_check_cmp_range);
+	vmcfg_check_sort_in(c->mem, b, n, sizeof *b, vmcfg_check_cmp_range);
 	for (size_t i = 0; i < n; i++) {
 		if (m && (b[m - 1].last == UINT64_MAX || b[i].first <= b[m - 1].last + 1)) {
 			if (b[i].last > b[m - 1].last)
@@ -335,7 +336,7 @@ static void check_host_overlaps(struct sys_check *c)
 			v[i].owner = CHECK_PLATFORM;
 		c->host.count += k;
 	}
-	note_oom(c, vmcfg_check_sweep(c->d, c->host.v, c->host.count, report_host_overlap, c));
+	note_oom(c, vmcfg_check_sweep(c->mem, c->host.v, c->host.count, report_host_overlap, c));
 }
 
 /* --- physical CPUs and SPIs --- */
@@ -370,14 +371,14 @@ static int report_claimed_twice(void *ctx, const void *first, const void *prev, 
 /* Sorts the keys of l and reports keys claimed by two VMs. */
 static void report_claims(struct keyed_list *l, struct claim_report *r)
 {
-	vmcfg_check_sort(r->c->d, l->v, l->count, sizeof *l->v, vmcfg_check_cmp_keyed);
+	vmcfg_check_sort_in(r->c->mem, l->v, l->count, sizeof *l->v, vmcfg_check_cmp_keyed);
 	vmcfg_check_each_duplicate(l->v, l->count, sizeof *l->v, vmcfg_check_same_key, report_claimed_twice, r);
 }
 
 /* Room for more keys at the end of l; false with c->err set when there is none. */
 static bool key_room(struct sys_check *c, struct keyed_list *l, size_t more)
 {
-	void *grown = check_grow(c->d, l->v, &l->cap, l->count + more, sizeof *l->v);
+	void *grown = check_grow(c->mem, l->v, &l->cap, l->count + more, sizeof *l->v);
 	if (!grown) {
 		c->err = VMCFG_ENOMEM;
 		return false;
@@ -672,8 +673,8 @@ static void check_cmdline_ivc(struct sys_check *c, size_t vm)
 static void check_ivc(struct sys_check *c)
 {
 	const struct vmcfg_system *sys = c->sys;
-	struct check_keyed *keys = check_alloc(c->d, sys->ivc_count, sizeof *keys);
-	struct ivc_use *uses = check_alloc(c->d, c->n, sizeof *uses);
+	struct check_keyed *keys = check_alloc_in(c->mem, sys->ivc_count, sizeof *keys);
+	struct ivc_use *uses = check_alloc_in(c->mem, c->n, sizeof *uses);
 	if (keys && uses) {
 		size_t k = 0;
 		memset(uses, 0, (c->n ? c->n : 1) * sizeof *uses);
@@ -685,15 +686,15 @@ static void check_ivc(struct sys_check *c)
 			for (size_t s = 0; s < ch->subscriber_count; s++)
 				check_participant(c, ch, &ch->subscribers[s].vm, uses);
 		}
-		vmcfg_check_sort(c->d, keys, k, sizeof *keys, vmcfg_check_cmp_keyed);
+		vmcfg_check_sort_in(c->mem, keys, k, sizeof *keys, vmcfg_check_cmp_keyed);
 		vmcfg_check_each_duplicate(keys, k, sizeof *keys, vmcfg_check_same_key, report_dup_ivc_key, c);
 		for (size_t vm = 0; vm < c->n && !c->err; vm++)
 			check_cmdline_ivc(c, vm);
 	} else {
 		c->err = VMCFG_ENOMEM;
 	}
-	check_free(c->d, keys, sys->ivc_count, sizeof *keys);
-	check_free(c->d, uses, c->n, sizeof *uses);
+	check_free_in(c->mem, keys, sys->ivc_count, sizeof *keys);
+	check_free_in(c->mem, uses, c->n, sizeof *uses);
 }
 
 /*
@@ -862,25 +863,27 @@ static void gather(struct sys_check *c, size_t vm)
 
 static void free_keys(struct sys_check *c, struct keyed_list *l)
 {
-	check_free(c->d, l->v, l->cap, sizeof *l->v);
+	check_free_in(c->mem, l->v, l->cap, sizeof *l->v);
 }
 
 static void free_ranges(struct sys_check *c, struct range_list *l)
 {
-	check_free(c->d, l->v, l->cap, sizeof *l->v);
+	check_free_in(c->mem, l->v, l->cap, sizeof *l->v);
 }
 
-int vmcfg_check_system(const struct vmcfg_system *sys, const struct vmcfg_platform *platform,
-		       const struct vmcfg_vm_spec *const *specs, size_t n,
-		       const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags)
+int vmcfg_check_system_scratch(const struct vmcfg_system *sys, const struct vmcfg_platform *platform,
+			       const struct vmcfg_vm_spec *const *specs, size_t n,
+			       const struct vmcfg_check_opts *opts, struct vmcfg_check_scratch *scratch,
+			       struct vmcfg_diags *diags)
 {
 	if (!diags || (n && !specs))
 		return VMCFG_EINVAL;
 	if (n >= CHECK_MAX_COUNT) /* VM indices stay below CHECK_PLATFORM */
 		return VMCFG_ENOMEM;
+	struct vmcfg_allocator kept = { vmcfg_check_scratch_fn, scratch };
 	struct sys_check c = { .sys = sys, .platform = platform, .specs = specs, .n = n,
-			       .opts = opts, .d = diags };
-	c.by_name = check_alloc(diags, n, sizeof *c.by_name);
+			       .opts = opts, .d = diags, .mem = scratch ? &kept : &diags->alloc };
+	c.by_name = check_alloc_in(c.mem, n, sizeof *c.by_name);
 	if (!c.by_name)
 		c.err = VMCFG_ENOMEM;
 	if (platform && !c.err)
@@ -918,14 +921,23 @@ int vmcfg_check_system(const struct vmcfg_system *sys, const struct vmcfg_platfo
 	free_keys(&c, &c.ids);
 	free_keys(&c, &c.pins);
 	free_keys(&c, &c.spis);
-	check_free(diags, c.by_name, n, sizeof *c.by_name);
+	check_free_in(c.mem, c.by_name, n, sizeof *c.by_name);
 	free_ranges(&c, &c.host);
 	free_ranges(&c, &c.banks);
 	free_ranges(&c, &c.outside);
 	for (size_t i = 0; c.host_decls && i < n; i++)
 		if (c.host_decls[i])
-			check_free(diags, c.host_decls[i], vmcfg_check_collect_max(specs[i]),
-				   sizeof **c.host_decls);
-	check_free(diags, c.host_decls, n, sizeof *c.host_decls);
+			check_free_in(c.mem, c.host_decls[i], vmcfg_check_collect_max(specs[i]),
+				      sizeof **c.host_decls);
+	check_free_in(c.mem, c.host_decls, n, sizeof *c.host_decls);
+	if (scratch)
+		vmcfg_arena_reset(&scratch->arena);
 	return c.err;
+}
+
+int vmcfg_check_system(const struct vmcfg_system *sys, const struct vmcfg_platform *platform,
+		       const struct vmcfg_vm_spec *const *specs, size_t n,
+		       const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags)
+{
+	return vmcfg_check_system_scratch(sys, platform, specs, n, opts, NULL, diags);
 }

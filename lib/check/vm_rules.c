@@ -529,7 +529,7 @@ static void sweep_own_ranges(struct vm_check *c, enum check_view view, check_ove
 	if (decls)
 		vmcfg_check_collect_details(c->spec, view, build_arch(c), decls);
 	c->decls = decls;
-	if (vmcfg_check_sweep(c->d, v, vmcfg_check_collect(c->spec, view, build_arch(c), v), fn, c))
+	if (vmcfg_check_sweep(&c->d->alloc, v, vmcfg_check_collect(c->spec, view, build_arch(c), v), fn, c))
 		c->err = VMCFG_ENOMEM;
 	c->decls = NULL;
 	if (c->overlaps > MAX_OVERLAP_FINDINGS &&

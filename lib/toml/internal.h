@@ -294,11 +294,32 @@ static inline bool is_bare_key_char(unsigned char c)
 	return vmcfg_tp_class[c] & C_KEY;
 }
 
-/* Skips spaces and tabs. */
+/*
+ * Skips spaces and tabs. Most runs are one space (" = ", ", ") or none;
+ * longer ones (indentation) go 8 bytes at a time: the lowest byte that is
+ * not a space is the lowest non-zero byte of the word xor "        ". A
+ * tab stops the word loop and the byte loop goes on from it.
+ */
 static inline void skip_ws(struct parser *p)
 {
-	const unsigned char *s = p->s;
-	while (s < p->end && (*s == ' ' || *s == '\t'))
+	const unsigned char *s = p->s, *end = p->end;
+
+	if (s == end || (*s != ' ' && *s != '\t'))
+		return;
+	s++;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (end - s >= 8) {
+		uint64_t x;
+		memcpy(&x, s, 8);
+		x ^= 0x2020202020202020u;
+		if (x) {
+			s += __builtin_ctzll(x) / 8;
+			break;
+		}
+		s += 8;
+	}
+#endif
+	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
 	p->s = s;
 }

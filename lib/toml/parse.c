@@ -272,7 +272,7 @@ static int inline_keyval(struct parser *p)
 }
 
 /* Opens the array or inline table at p->s; 1: it awaits a value, 0: it is empty (*v). */
-static int open_container(struct parser *p, uint32_t depth, struct vmcfg_toml_value *v)
+__attribute__((noinline)) static int open_container(struct parser *p, uint32_t depth, struct vmcfg_toml_value *v)
 {
 	const unsigned char *at = p->s;
 	struct frame f = {
@@ -299,6 +299,26 @@ static int open_container(struct parser *p, uint32_t depth, struct vmcfg_toml_va
 }
 
 /*
+ * A string value at p->s. Out of line so that begin_value, which every
+ * value passes, stays a dispatcher that saves no registers.
+ */
+__attribute__((noinline)) static int string_value(struct parser *p, struct vmcfg_toml_value *v)
+{
+	const unsigned char *at = p->s;
+	struct str str;
+	int rc = vmcfg_tp_parse_string(p, &str);
+	if (rc)
+		return rc;
+	memset(v, 0, sizeof *v);
+	v->type = VMCFG_TOML_STRING;
+	v->off = offset_of(p, at);
+	v->len = offset_of(p, p->s) - v->off;
+	v->n = str.len;
+	v->as.s = str.borrowed ? vmcfg_arena_strndup(p->arena, str.ptr, str.len) : str.ptr;
+	return v->as.s ? 0 : vmcfg_tp_fail_nomem(p);
+}
+
+/*
  * Starts the value at p->s, of the given depth. Returns 0 when *v is
  * complete (a scalar, an empty container) or 1 when a container was
  * opened and awaits its first value.
@@ -307,19 +327,8 @@ static int begin_value(struct parser *p, uint32_t depth, struct vmcfg_toml_value
 {
 	const unsigned char *at = p->s;
 
-	if (at < p->end && (*at == '"' || *at == '\'')) {
-		struct str str;
-		int rc = vmcfg_tp_parse_string(p, &str);
-		if (rc)
-			return rc;
-		memset(v, 0, sizeof *v);
-		v->type = VMCFG_TOML_STRING;
-		v->off = offset_of(p, at);
-		v->len = offset_of(p, p->s) - v->off;
-		v->n = str.len;
-		v->as.s = str.borrowed ? vmcfg_arena_strndup(p->arena, str.ptr, str.len) : str.ptr;
-		return v->as.s ? 0 : vmcfg_tp_fail_nomem(p);
-	}
+	if (at < p->end && (*at == '"' || *at == '\''))
+		return string_value(p, v);
 	if (at < p->end && (*at == '[' || *at == '{'))
 		return open_container(p, depth, v);
 	return vmcfg_tp_parse_scalar_token(p, v);
@@ -335,18 +344,30 @@ static int continue_container(struct parser *p, struct vmcfg_toml_value *v)
 	struct frame *f = top_frame(p);
 	int rc;
 
-	if (!f->tab) {
-		if (buf_append(&p->values, &p->alloc, v, sizeof *v))
+	/*
+	 * An array's elements: while they are numbers (most elements of
+	 * configurations are), the next one is parsed right here rather than
+	 * through parse_value's loop and begin_value.
+	 */
+	while (!f->tab) {
+		/* A fixed-size copy, not buf_append's memcpy of a variable size. */
+		if (buf_reserve(&p->values, &p->alloc, sizeof *v))
 			return vmcfg_tp_fail_nomem(p);
+		*(struct vmcfg_toml_value *)(void *)((char *)p->values.data + p->values.len) = *v;
+		p->values.len += sizeof *v;
 		if ((rc = skip_blank(p)))
 			return rc;
-		if (p->s < p->end && *p->s == ',') {
-			p->s++;
-			if ((rc = skip_blank(p)))
-				return rc;
-			return p->s < p->end && *p->s == ']' ? close_array(p, v) : 1;
-		}
-		return p->s < p->end && *p->s == ']' ? close_array(p, v) : unclosed(p, f);
+		if (p->s == p->end || *p->s != ',')
+			return p->s < p->end && *p->s == ']' ? close_array(p, v) : unclosed(p, f);
+		p->s++;
+		if ((rc = skip_blank(p)))
+			return rc;
+		if (p->s == p->end || *p->s == ']')
+			return p->s < p->end ? close_array(p, v) : 1;
+		if (*p->s < '0' || *p->s > '9')
+			return 1;
+		if ((rc = vmcfg_tp_parse_scalar_token(p, v)))
+			return rc;
 	}
 	*f->slot = *v;
 	skip_ws(p);

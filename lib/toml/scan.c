@@ -155,12 +155,37 @@ const char *vmcfg_tp_describe_char(const struct parser *p, const unsigned char *
 	return buf;
 }
 
-int vmcfg_tp_skip_comment(struct parser *p)
+/*
+ * skip_plain() for comments, which end at nothing but a byte outside
+ * printable ASCII (a newline is one): three tests per word instead of five.
+ * Most comment bytes of a configuration pass here.
+ */
+static const unsigned char *skip_comment_text(const unsigned char *s, const unsigned char *end)
 {
-	const unsigned char *s = p->s + 1, *end = p->end;
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+
+	while (end - s >= 8) {
+		uint64_t x;
+		memcpy(&x, s, 8);
+		/* As in skip_plain: below 0x20, 0x7f and above; the lowest flag is exact. */
+		uint64_t flags = ((x - ones * 0x20) | (x + ones) | x) & high;
+		if (flags) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			s += __builtin_ctzll(flags) / 8;
+#endif
+			return s;
+		}
+		s += 8;
+	}
+	return s;
+}
+
+/* A comment's text from s on, where skip_comment_text stopped short of a '\n'. */
+__attribute__((noinline)) static int comment_rest(struct parser *p, const unsigned char *s)
+{
+	const unsigned char *end = p->end;
 
 	for (;;) {
-		s = skip_plain(s, end, '\n', '\n'); /* nothing to stop at but what ends plain text */
 		while (s < end && (vmcfg_tp_class[*s] & C_TEXT))
 			s++;
 		if (s == end || *s == '\n' || *s == '\r')
@@ -173,10 +198,26 @@ int vmcfg_tp_skip_comment(struct parser *p)
 		int n = vmcfg_tp_utf8_char(p, s);
 		if (n < 0)
 			return n;
-		s += n;
+		s = skip_comment_text(s + n, end);
 	}
 	p->s = s;
 	return 0;
+}
+
+/* The comment at p->s ('#'); the common case, ASCII up to a '\n', inline. */
+static inline int comment(struct parser *p)
+{
+	const unsigned char *s = skip_comment_text(p->s + 1, p->end);
+	if (s < p->end && *s == '\n') {
+		p->s = s;
+		return 0;
+	}
+	return comment_rest(p, s);
+}
+
+int vmcfg_tp_skip_comment(struct parser *p)
+{
+	return comment(p);
 }
 
 int vmcfg_tp_skip_blank(struct parser *p)
@@ -187,7 +228,7 @@ int vmcfg_tp_skip_blank(struct parser *p)
 		if (p->s == p->end)
 			return 0;
 		if (*p->s == '#')
-			rc = vmcfg_tp_skip_comment(p);
+			rc = comment(p);
 		else if (*p->s == '\n' || *p->s == '\r')
 			rc = newline(p);
 		else

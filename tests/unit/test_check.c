@@ -454,6 +454,84 @@ static void test_out_of_memory(void **state)
 	free(text);
 }
 
+/* The findings of d, one line each, for comparing two runs. */
+static void findings_text(const struct vmcfg_diags *d, char *buf, size_t size)
+{
+	size_t at = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < d->count && at < size; i++) {
+		const struct vmcfg_diag *g = &d->items[i];
+		at += (size_t)snprintf(buf + at, size - at, "%s %u:%u %s\n", g->code,
+				       g->primary.span.line, g->primary.span.col, g->message);
+	}
+}
+
+/*
+ * vmcfg_check_system_scratch finds what vmcfg_check_system finds, with
+ * one scratch across every system case in turn (twice over); a second
+ * check of the same system takes nothing new from the scratch's
+ * allocator, and release returns everything.
+ */
+static void test_system_scratch(void **state)
+{
+	static const char *const cases[] = {
+		"E0301-dup-vm-id.toml",   "E0302-dup-vm-name.toml", "E0303-identity-overlap.toml",
+		"E0304-pt-shared.toml",   "E0307-outside-host-ram.toml", "E0308-pcpu-two-vms.toml",
+		"E0309-spi-two-vms.toml", "E0312-ivc-dup-key.toml", "E0317-ivc-quota.toml",
+	};
+	const char *dir = src_path("tests/check/");
+	static char want[16384], got[16384];
+	struct vmcfg_counting_alloc st = { 0, 0, 0, 0 };
+	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
+	struct vmcfg_check_scratch scratch;
+	(void)state;
+	vmcfg_check_scratch_init(&scratch, &a);
+	for (int round = 0; round < 2; round++) {
+		for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+			char path[4096], *text;
+			size_t len;
+			struct loaded l;
+			snprintf(path, sizeof path, "%s%s", dir, cases[c]);
+			assert_int_equal(vmcfg_read_file(path, &text, &len), 0);
+			load_and_check(&l, dir, cases[c], text, len);
+			struct vmcfg_check_opts opts = { image_size, vm_spis, &l };
+			const struct vmcfg_platform *p = l.sys->has_platform ? &l.sys->platform : NULL;
+			struct vmcfg_diags d1, d2;
+			vmcfg_diags_init(&d1, &vmcfg_host_allocator);
+			vmcfg_diags_init(&d2, &vmcfg_host_allocator);
+			assert_int_equal(vmcfg_check_system(l.sys, p, l.specs, l.vm_count, &opts, &d1), 0);
+			assert_int_equal(vmcfg_check_system_scratch(l.sys, p, l.specs, l.vm_count, &opts,
+								    &scratch, &d2),
+					 0);
+			assert_true(d1.errors > 0);
+			findings_text(&d1, want, sizeof want);
+			findings_text(&d2, got, sizeof got);
+			assert_string_equal(got, want);
+			/* The same system again: the kept chunks suffice. */
+			uint64_t calls = st.calls;
+			vmcfg_diags_free(&d2);
+			vmcfg_diags_init(&d2, &vmcfg_host_allocator);
+			assert_int_equal(vmcfg_check_system_scratch(l.sys, p, l.specs, l.vm_count, &opts,
+								    &scratch, &d2),
+					 0);
+			assert_int_equal(st.calls, calls);
+			assert_true(st.in_use > 0);
+			/* Emptied at the call's end, its chunks kept for the next. */
+			assert_null(scratch.arena.head);
+			assert_non_null(scratch.arena.spare);
+			findings_text(&d2, got, sizeof got);
+			assert_string_equal(got, want);
+			vmcfg_diags_free(&d1);
+			vmcfg_diags_free(&d2);
+			unload(&l);
+			free(text);
+		}
+	}
+	vmcfg_check_scratch_release(&scratch);
+	assert_int_equal(st.in_use, 0);
+	vmcfg_check_scratch_release(NULL);
+}
+
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -477,7 +555,7 @@ int main(void)
 	closedir(dp);
 	qsort(names, n, sizeof *names, by_name);
 
-	struct CMUnitTest tests[256 + 5];
+	struct CMUnitTest tests[256 + 6];
 	size_t t = 0;
 	for (size_t i = 0; i < n; i++)
 		tests[t++] = (struct CMUnitTest){ names[i], test_corpus_case, NULL, NULL, names[i] };
@@ -486,6 +564,7 @@ int main(void)
 	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_axvisor_configs_clean);
 	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_every_code_documented);
 	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_out_of_memory);
+	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_system_scratch);
 	int rc = _cmocka_run_group_tests("check", tests, t, NULL, NULL);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
