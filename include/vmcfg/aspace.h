@@ -232,7 +232,11 @@ int vmcfg_aspace_map_linear(struct vmcfg_aspace *as, uint64_t gpa, uint64_t hpa,
  * MapAlloc, eager: backs [gpa, gpa + size) with zeroed frames from the HAL
  * (not necessarily contiguous; 1 GiB and 2 MiB runs are used when the HAL
  * has them and gpa is aligned). The frames are owned: unmap frees them.
- * Also VMCFG_EFAULT when the HAL cannot show a frame it allocated.
+ * Zeroing is one HAL zero_frames call (or memset) per physically
+ * contiguous run of the frames, done before the call returns but after
+ * the leaves are written: map into a range no vCPU can access meanwhile
+ * (VM creation). Also VMCFG_EFAULT when the HAL cannot show a frame it
+ * allocated (only without zero_frames).
  */
 int vmcfg_aspace_map_alloc(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size, uint32_t flags);
 
