@@ -74,6 +74,31 @@ int vmcfg_aspace_fault_in(struct vmcfg_aspace *as, uint64_t gpa)
 	return vmcfg_aspace_populate(as, &slot);
 }
 
+int vmcfg_aspace_fault_in_around(struct vmcfg_aspace *as, uint64_t gpa, uint64_t window,
+				 size_t *made)
+{
+	size_t n = 0;
+	if (made)
+		*made = 0;
+	if (window < VMCFG_PAGE_SIZE || (window & (window - 1)))
+		return VMCFG_EINVAL;
+	int err = vmcfg_aspace_fault_in(as, gpa);
+	if (err)
+		return err;
+	uint64_t page = gpa & ~(VMCFG_PAGE_SIZE - 1), first = gpa & ~(window - 1);
+	for (uint64_t p = first; p - first < window && p < as_limit(as); p += VMCFG_PAGE_SIZE) {
+		struct as_slot slot;
+		if (p == page || vmcfg_aspace_find(as, p, &slot) ||
+		    slot.pte.type != VMCFG_PTE_DEFERRED)
+			continue;
+		if (!find_for_present(as, p, &slot) && !vmcfg_aspace_make_present(as, &slot, true))
+			n += (size_t)(vmcfg_pt_level_size(slot.level) / VMCFG_PAGE_SIZE);
+	}
+	if (made)
+		*made = n;
+	return 0;
+}
+
 /*
  * One piece of a copy: the part of [pos, end) inside one leaf, and where it
  * is on the host (NULL for a lazy page not yet populated).

@@ -545,6 +545,44 @@ static void test_deferred_4k_only(void **state)
 	}
 }
 
+/*
+ * vmcfg_aspace_fault_in_around: the touched page and every other deferred
+ * page of its aligned window are zeroed and present; pages outside the
+ * window, lazy ones and unmapped ones are left as they were.
+ */
+static void test_fault_in_around(void **state)
+{
+	(void)state;
+	struct env *e = env_new(VMCFG_PT_ARM64_S2_3L, 40, VMCFG_ASPACE_4K_ONLY);
+	const uint64_t g = 0x80000000;
+	size_t made = 99;
+	assert_int_equal(vmcfg_aspace_map_alloc_deferred(&e->as, g, 2 * MiB - 64 * KiB, RW), 0);
+	assert_int_equal(vmcfg_aspace_map_lazy(&e->as, g + 2 * MiB - 64 * KiB, 64 * KiB, RW), 0);
+	assert_int_equal(vmcfg_aspace_fault_in_around(&e->as, g + 0x5123, 0x3000, &made), VMCFG_EINVAL);
+	/* a present page in the window stays as it is */
+	assert_int_equal(vmcfg_aspace_fault_in(&e->as, g + 0x3000), 0);
+	assert_int_equal(vmcfg_aspace_fault_in_around(&e->as, g + 0x5123, 64 * KiB, &made), 0);
+	assert_int_equal(made, 14);
+	for (uint64_t p = 0; p < 64 * KiB; p += 4096) {
+		struct vmcfg_translation t = xlate(e, g + p);
+		assert_true(t.present);
+		assert_int_equal(host_byte(e, t.hpa), 0);
+		assert_int_equal(host_byte(e, t.hpa + 4095), 0);
+	}
+	assert_false(xlate(e, g + 64 * KiB).present);
+	struct vmcfg_translation none;
+	assert_int_equal(vmcfg_aspace_translate(&e->as, g - 4096, &none), VMCFG_EFAULT);
+	/* the last window of the region reaches into lazy pages: they stay lazy */
+	assert_int_equal(vmcfg_aspace_fault_in_around(&e->as, g + 2 * MiB - 64 * KiB - 1, 128 * KiB,
+						     &made), 0);
+	assert_int_equal(made, 15);
+	assert_false(xlate(e, g + 2 * MiB - 64 * KiB).present);
+	assert_int_equal(stats(e).owned_frames, 512 - 16); /* no lazy page populated */
+	/* an unmapped address is the caller's fault to report */
+	assert_int_equal(vmcfg_aspace_fault_in_around(&e->as, 0x10000000, 64 * KiB, &made), VMCFG_EFAULT);
+	env_free(e);
+}
+
 static void test_deferred(void **state)
 {
 	(void)state;
@@ -941,6 +979,7 @@ int main(void)
 		cmocka_unit_test(test_alloc_failure_unwinding),
 		cmocka_unit_test(test_map_alloc_zero_runs),
 		cmocka_unit_test(test_deferred_4k_only),
+		cmocka_unit_test(test_fault_in_around),
 		cmocka_unit_test(test_sim_hal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
