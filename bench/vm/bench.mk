@@ -12,7 +12,7 @@ $(BUILD)/bench/vm/bench_vm: bench/vm/bench_vm.c $(LIB) $(HEADERS)
 bench-vm: $(BUILD)/bench/vm/bench_vm
 	$(BUILD)/bench/vm/bench_vm
 	@if command -v valgrind > /dev/null; then \
-	  for f in vmcfg_vm_create bench_memset; do \
+	  for f in vmcfg_vm_create vmcfg_bench_memset; do \
 	    valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/bench/vm/callgrind.$$f \
 	      --toggle-collect=$$f $(BUILD)/bench/vm/bench_vm --create-once > /dev/null 2>&1 && \
 	    printf '  instructions in %-16s %s\n' $$f \

@@ -15,7 +15,7 @@
  *   bench_vm --create-once   one vm_create, one destroy and one memset of
  *                            1 GiB, for callgrind: instructions per step with
  *                            --toggle-collect=vmcfg_vm_create,
- *                            --toggle-collect=bench_memset (bench/vm/bench.mk)
+ *                            --toggle-collect=vmcfg_bench_memset (bench/vm/bench.mk)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,8 +41,8 @@ static long minor_faults(void)
 }
 
 /* The floor, as its own function so callgrind can count it alone. */
-__attribute__((noinline)) void bench_memset(void *p, size_t n);
-__attribute__((noinline)) void bench_memset(void *p, size_t n)
+__attribute__((noinline)) void vmcfg_bench_memset(void *p, size_t n);
+__attribute__((noinline)) void vmcfg_bench_memset(void *p, size_t n)
 {
 	memset(p, 0, n);
 	__asm__ volatile("" ::"r"(p) : "memory");
@@ -179,7 +179,7 @@ static void bench_create(int rounds)
 			abort();
 		double t2 = now();
 		f0 = minor_faults();
-		bench_memset(ram, guest);
+		vmcfg_bench_memset(ram, guest);
 		double t3 = now();
 		faults_memset = minor_faults() - f0;
 		if (t1 - t0 < best_create)
