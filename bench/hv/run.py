@@ -6,14 +6,22 @@
 
 1. guests/bench.c on the hypervisor (vms=bench of examples/qemu/system.toml)
    prints its counts in ticks of the guest's system counter: OPS trapped MMIO
-   reads, OPS null hypercalls, OPS plain RAM reads (the scale), publishing a
+   reads (a Dummy device), OPS reads of the console's FR (its read shadow: no
+   exit), OPS null hypercalls, OPS plain RAM reads (the scale), publishing a
    1 MiB IVC channel, copying 1 MiB into it, copying 1 MiB in its own RAM.
    The best (lowest) of RUNS boots is kept per figure: TCG timings are noisy.
+   Once more under -icount shift=0, where the virtual clock advances 1 ns per
+   instruction executed, so ticks become instructions (16 a tick at 62.5 MHz):
+   each round trip's instruction path, guest and hypervisor, which the
+   machine's load cannot move.
 2. Boot: wall time from starting QEMU to the first guest line, for guests/hello
    on the hypervisor (vms=hello) and for the same program run bare-metal by
-   QEMU at EL1 (no virtualization; QEMU's own PSCI answers its SYSTEM_OFF).
+   QEMU at EL1 (no virtualization; QEMU's own PSCI answers its SYSTEM_OFF),
+   the two interleaved in each of RUNS rounds so both see the same load;
+   median and best of each, and the median of the per-round ratios.
 """
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -38,14 +46,22 @@ def first_line_ms(cmd, marker):
     return found
 
 
-def bench_counts(hv_elf):
-    out = subprocess.run(QEMU + HV_MACHINE + ["-kernel", hv_elf, "-append",
-                         "system=examples/qemu/system.toml vms=bench"],
-                         stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                         timeout=60).stdout
-    m = re.search(r"^\[bench\] bench:(.*)$", out, re.M)
+def bench_counts(hv_elf, extra=()):
+    """The bench guest's figures; QEMU is stopped once it printed them (under
+    -icount an idle CPU can keep the machine from ever powering off)."""
+    proc = subprocess.Popen(QEMU + list(extra) + HV_MACHINE + ["-kernel", hv_elf, "-append",
+                            "system=examples/qemu/system.toml vms=bench"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
+    out, m = [], None
+    for line in proc.stdout:
+        out.append(line)
+        m = re.match(r"^\[bench\] bench:(.*)$", line)
+        if m:
+            break
+    proc.kill()
+    proc.wait(timeout=30)
     if not m:
-        sys.exit("bench-hv: the bench guest printed no result:\n" + out)
+        sys.exit("bench-hv: the bench guest printed no result:\n" + "".join(out))
     return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))}
 
 
@@ -56,27 +72,40 @@ def main():
     for _ in range(runs):
         for k, v in bench_counts(hv_elf).items():
             best[k] = min(best.get(k, v), v)
-    hv_boot = min(first_line_ms(QEMU + HV_MACHINE + ["-kernel", hv_elf, "-append",
-                                "system=examples/qemu/system.toml vms=hello"], "[hello]")
-                  for _ in range(runs))
-    bare_boot = min(first_line_ms(QEMU + BARE_MACHINE + ["-kernel", hello_elf],
-                                  "Hello from") for _ in range(runs))
+    icount = bench_counts(hv_elf, ["-icount", "shift=0"])
+    hv_boots, bare_boots = [], []
+    for _ in range(runs):
+        hv_boots.append(first_line_ms(QEMU + HV_MACHINE + ["-kernel", hv_elf, "-append",
+                                      "system=examples/qemu/system.toml vms=hello"], "[hello]"))
+        bare_boots.append(first_line_ms(QEMU + BARE_MACHINE + ["-kernel", hello_elf],
+                                        "Hello from"))
+    ratios = [h / b for h, b in zip(hv_boots, bare_boots)]
 
     ops, freq = best["ops"], best["freq"]
-    per = {k: best[k] / ops for k in ("mmio", "hvc", "ram")}
+    keys = [k for k in ("mmio", "fr", "hvc", "ram") if k in best]  # no "fr": an older guest
+    per = {k: best[k] / ops for k in keys}
     us = 1e6 / freq
     print(f"guest counter {freq} Hz; best of {runs} boots; {ops} operations each")
     print(f"MMIO trap round trip   {per['mmio']:8.1f} ticks ({per['mmio'] * us:6.2f} us)"
           f"   {per['mmio'] / per['ram']:6.0f}x a RAM read")
+    if "fr" in per:
+        print(f"console FR read        {per['fr']:8.1f} ticks ({per['fr'] * us:6.2f} us)"
+              f"   {per['fr'] / per['ram']:6.0f}x a RAM read (read shadow: no exit)")
     print(f"null hypercall         {per['hvc']:8.1f} ticks ({per['hvc'] * us:6.2f} us)"
           f"   {per['hvc'] / per['ram']:6.0f}x a RAM read")
     print(f"RAM read (scale)       {per['ram']:8.1f} ticks")
+    ins = {k: icount[k] * 1e9 / icount["freq"] / icount["ops"] for k in keys}
+    print("instructions per operation (-icount shift=0, each with its loop): "
+          + ", ".join(f"{k} {ins[k]:.0f}" for k in keys))
     ivc = best["ivc_publish"] + best["ivc_copy"]
     print(f"IVC 1 MiB: publish {best['ivc_publish']} + copy in {best['ivc_copy']} ticks"
           f" = {ivc * us / 1000:.2f} ms; in-guest copy {best['memcpy']} ticks"
           f" = {best['memcpy'] * us / 1000:.2f} ms; ratio {ivc / best['memcpy']:.2f}")
-    print(f"QEMU start to first guest line: hypervisor {hv_boot:.0f} ms, bare metal"
-          f" {bare_boot:.0f} ms; ratio {hv_boot / bare_boot:.2f}")
+    med = statistics.median
+    print(f"QEMU start to first guest line, {runs} interleaved rounds (median / best):"
+          f" hypervisor {med(hv_boots):.0f} / {min(hv_boots):.0f} ms, bare metal"
+          f" {med(bare_boots):.0f} / {min(bare_boots):.0f} ms; per-round ratio median"
+          f" {med(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})")
 
 
 if __name__ == "__main__":

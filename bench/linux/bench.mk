@@ -11,11 +11,15 @@
 #       counts QEMU's TLB fills and the guest's TLBIs by VA up to the marker,
 #       plain and under the hypervisor (and BASELINE): bench/linux/tlb-fills.sh;
 #       needs root for perf's uprobes
+#   make bench-linux-icount [BASELINE=old/hv-linux.elf]
+#       instructions (guest and hypervisor) to the kernel's init under QEMU's
+#       -icount, plain and under the hypervisor (and BASELINE), with the exits:
+#       bench/linux/instructions.sh
 
 ROUNDS ?= 10
 BASELINE ?=
 
-.PHONY: bench-linux bench-linux-tlb
+.PHONY: bench-linux bench-linux-tlb bench-linux-icount
 bench-linux:
 	@scripts/deps.sh linux
 	$(MAKE) linux-hv
@@ -25,3 +29,8 @@ bench-linux-tlb:
 	@scripts/deps.sh perf
 	$(MAKE) linux-hv
 	bench/linux/tlb-fills.sh $(LINUX_DIR) $(LINUX_ELF) $(BASELINE)
+
+bench-linux-icount:
+	@scripts/deps.sh linux
+	$(MAKE) linux-hv
+	bench/linux/instructions.sh $(LINUX_DIR) $(LINUX_ELF) $(BASELINE)

@@ -10,6 +10,7 @@
 #include "core/console.h"
 #include "core/guest_dt.h"
 #include "core/heap.h"
+#include "core/libc.h"
 #include "libfdt-env/stdlib.h"
 #include "vmcfg/fdt.h"
 #include "vmcfg/host.h"
@@ -44,13 +45,63 @@ static uint32_t crc32(const uint8_t *p, size_t n)
 	return ~crc;
 }
 
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The blob without the free space at its end, in a fresh buffer (NULL when
+ * there is none to drop or the header does not add up: the caller keeps the
+ * original; lib/fdt checks the result in full either way). QEMU hands over
+ * 1 MiB of which 8 KiB are used, and lib/fdt copies and token-checks all it
+ * is given: 0.2 M of the 2.6 M instructions reading the host DT takes, and
+ * 1 MiB of heap. (The rest is lib/fdt walking the tree through libfdt.)
+ */
+static void *packed_copy(const void *blob, size_t size, size_t *packed)
+{
+	const uint8_t *b = blob;
+	uint64_t used, rsv;
+	uint8_t *copy;
+
+	if (size < 40)
+		return NULL;
+	/* Header fields (big endian): struct and strings blocks, the reservation map. */
+	used = (uint64_t)be32_at(b + 8) + be32_at(b + 36);
+	if ((uint64_t)be32_at(b + 12) + be32_at(b + 32) > used)
+		used = (uint64_t)be32_at(b + 12) + be32_at(b + 32);
+	/* The reservation map ends with an entry of two zero u64s. */
+	for (rsv = be32_at(b + 16); rsv + 16 <= size; rsv += 16) {
+		uint64_t zero = 0;
+
+		if (!memcmp(b + rsv, &zero, 8) && !memcmp(b + rsv + 8, &zero, 8))
+			break;
+	}
+	if (rsv + 16 > used)
+		used = rsv + 16;
+	if (used >= size || used < 40)
+		return NULL;
+	copy = malloc((size_t)used);
+	if (!copy)
+		return NULL;
+	memcpy(copy, blob, (size_t)used);
+	copy[4] = (uint8_t)(used >> 24), copy[5] = (uint8_t)(used >> 16);
+	copy[6] = (uint8_t)(used >> 8), copy[7] = (uint8_t)used;
+	*packed = (size_t)used;
+	return copy;
+}
+
 void hv_guest_dt_init(const void *blob, size_t size)
 {
 	struct vmcfg_diags diags;
+	size_t packed = 0;
+	void *copy = packed_copy(blob, size, &packed);
 	int err;
 
 	vmcfg_diags_init(&diags, &hv_heap);
-	err = vmcfg_fdt_platform_open(blob, size, "host DT", &host, &diags);
+	err = vmcfg_fdt_platform_open(copy ? copy : blob, copy ? packed : size, "host DT", &host,
+				      &diags);
+	free(copy); /* lib/fdt keeps a copy of its own */
 	if (err)
 		hv_log("host DT: not usable for guest DTs: %s", vmcfg_strerror(err));
 	else

@@ -128,6 +128,13 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 		 * all of it, and what the guest never touches is never written.
 		 */
 		.defer_zeroing = true,
+		/*
+		 * The PL011 driver reads FR before every byte it writes: with a
+		 * read-only page showing the registers, those reads do not exit
+		 * (trap.c dispatches the writes, permission faults there). The
+		 * hypervisor feeds no console input, which the page could not show.
+		 */
+		.console_read_shadow = true,
 		.images = hv->images,
 		.console = console_sink,
 		.console_ud = hv,

@@ -232,7 +232,11 @@ int vmcfg_aspace_map_linear(struct vmcfg_aspace *as, uint64_t gpa, uint64_t hpa,
  * MapAlloc, eager: backs [gpa, gpa + size) with zeroed frames from the HAL
  * (not necessarily contiguous; 1 GiB and 2 MiB runs are used when the HAL
  * has them and gpa is aligned). The frames are owned: unmap frees them.
- * Also VMCFG_EFAULT when the HAL cannot show a frame it allocated.
+ * Zeroing is one HAL zero_frames call (or memset) per physically
+ * contiguous run of the frames, done before the call returns but after
+ * the leaves are written: map into a range no vCPU can access meanwhile
+ * (VM creation). Also VMCFG_EFAULT when the HAL cannot show a frame it
+ * allocated (only without zero_frames).
  */
 int vmcfg_aspace_map_alloc(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size, uint32_t flags);
 
@@ -310,8 +314,10 @@ int vmcfg_aspace_translate(const struct vmcfg_aspace *as, uint64_t gpa,
 /*
  * Handles a stage-2 fault at gpa: when the page is mapped lazily and not
  * populated, gives it a zeroed owned frame; when its leaf's zeroing is
- * deferred, zeroes the whole leaf and makes it valid (no allocation, so
- * never VMCFG_ENOMEM). Returns 0 (also when the page was present already:
+ * deferred, zeroes the whole leaf and makes it valid — under
+ * VMCFG_ASPACE_4K_ONLY a deferred block is first split into 4 KiB deferred
+ * leaves (a table page: VMCFG_ENOMEM possible) and only gpa's page is
+ * zeroed and made valid. Returns 0 (also when the page was present already:
  * the caller retries the access); VMCFG_EFAULT when gpa is not mapped (a
  * real fault for the embedder to report) or the HAL cannot show the
  * frames; VMCFG_ERANGE; VMCFG_ENOMEM. Only invalid entries become valid,
@@ -319,6 +325,19 @@ int vmcfg_aspace_translate(const struct vmcfg_aspace *as, uint64_t gpa,
  * thread-safe: one caller at a time per aspace).
  */
 int vmcfg_aspace_fault_in(struct vmcfg_aspace *as, uint64_t gpa);
+
+/*
+ * vmcfg_aspace_fault_in for gpa, then also for every other page of the
+ * window-aligned window holding gpa whose leaf is deferred (window: a power
+ * of two >= VMCFG_PAGE_SIZE): those are zeroed now rather than at an exit
+ * of their own, when a guest that touches a page soon touches its
+ * neighbours. Lazy and unmapped pages of the window are left alone, and a
+ * neighbour that fails stays deferred. Returns what vmcfg_aspace_fault_in
+ * returned for gpa (VMCFG_EINVAL for a bad window); *made, when not NULL,
+ * gets the number of pages made present besides gpa's.
+ */
+int vmcfg_aspace_fault_in_around(struct vmcfg_aspace *as, uint64_t gpa, uint64_t window,
+				 size_t *made);
 
 /*
  * Copies len bytes into guest memory at gpa, across any backing (blocks,

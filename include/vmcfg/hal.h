@@ -84,10 +84,25 @@ struct vmcfg_hal {
 	 * scrub_frames: optional (may be NULL). Makes the count frames at pa,
 	 * which are in use by the caller, read as zero — the embedder's fastest
 	 * way (a host tool can drop and re-fault its pages, a hypervisor can use
-	 * a cache-line zeroing instruction). Without it callers memset through
-	 * phys_to_virt. Used by vmcfg_vm_destroy before frames go back.
+	 * a cache-line zeroing instruction). Without it callers use zero_frames,
+	 * else memset through phys_to_virt. Used by vmcfg_vm_destroy before
+	 * frames go back.
 	 */
 	void (*scrub_frames)(void *ctx, uint64_t pa, size_t count);
+
+	/*
+	 * zero_frames: optional (may be NULL). Writes zeros over the count
+	 * (>= 1) frames at pa, which are in use by the caller and about to be
+	 * used (guest RAM handed out zeroed), with the embedder's fastest
+	 * stores (the host: memset; a hypervisor: DC ZVA or its widest
+	 * stores). Must not fail: the frames came from alloc_frames
+	 * or reserve_frames, so the embedder can reach them. lib/mm calls it
+	 * once per physically contiguous run it zeroes (a whole region whose
+	 * frames came out adjacent is one call, however many leaves map it);
+	 * without it, lib/mm memsets through phys_to_virt. vmcfg_vm_destroy
+	 * uses it when scrub_frames is NULL.
+	 */
+	void (*zero_frames)(void *ctx, uint64_t pa, size_t count);
 };
 
 /*
@@ -121,6 +136,7 @@ struct vmcfg_sim_mem {
 	bool poison;       /* fill frames with 0xA5 when they are freed (and at init) */
 	size_t next_fit;   /* where single-frame searches start (keeps them O(1) on average) */
 	uint64_t bad_frees; /* free_frames calls naming frames not managed or not in use */
+	uint64_t zero_calls; /* zero_frames calls (one per contiguous run lib/mm zeroes) */
 };
 
 #define VMCFG_SIM_BITMAP_WORDS(bytes) (((bytes) / VMCFG_PAGE_SIZE + 63) / 64)
@@ -137,7 +153,10 @@ struct vmcfg_sim_mem {
 int vmcfg_sim_mem_init(struct vmcfg_sim_mem *sim, void *ram, size_t size, uint64_t base,
 		       uint64_t *bitmap, size_t bitmap_words, bool poison);
 
-/* A HAL over sim (sim must outlive it). log is NULL; set it if wanted. */
+/*
+ * A HAL over sim (sim must outlive it). log is NULL; set it if wanted.
+ * zero_frames is a memset of the buffer (counted in zero_calls).
+ */
 struct vmcfg_hal vmcfg_sim_mem_hal(struct vmcfg_sim_mem *sim);
 
 /* Whether the frame holding pa is managed by sim and in use. */

@@ -201,6 +201,7 @@ struct vmcfg_vm_device_info {
 	uint64_t base, length;
 	uint32_t irq_id;
 	const char *model; /* "pl011", "16550-mmio", "16550-pio", "dummy", "ivc-window", or the embedder's */
+	bool read_shadow;  /* its first page is a read shadow (opts.console_read_shadow) */
 };
 
 /* A passthrough window as mapped (page-rounded; merged windows carry the first one's name). */
@@ -278,6 +279,20 @@ struct vmcfg_vm_create_opts {
 	 * handler, which must call vmcfg_aspace_fault_in. Ignored with lazy_alloc.
 	 */
 	bool defer_zeroing;
+	/*
+	 * Each PL011 console whose window starts on a page boundary and spans
+	 * at least a page gets a read shadow: a frame mapped read-only (device
+	 * memory) over the window's first page, holding what every register
+	 * there reads — rewritten after each write dispatched to the console
+	 * and at vmcfg_vm_reset. Guest reads of it (the driver's FR poll
+	 * before every byte) then never exit; writes still do, as stage-2
+	 * permission faults, which the embedder dispatches with
+	 * vmcfg_vm_mmio_write like other device writes (vmcfg_vm_read_shadowed
+	 * tells them apart). A page cannot show a receive FIFO that reads
+	 * drain, so such a console takes no input: vmcfg_vm_console_input
+	 * returns VMCFG_EBUSY.
+	 */
+	bool console_read_shadow;
 	/* Images to load; each kind at most once. */
 	const struct vmcfg_vm_image_data *images;
 	size_t image_count;
@@ -445,9 +460,17 @@ int vmcfg_vm_mmio_read(struct vmcfg_vm *vm, uint64_t gpa, unsigned width, uint64
 int vmcfg_vm_mmio_write(struct vmcfg_vm *vm, uint64_t gpa, unsigned width, uint64_t value);
 
 /*
+ * Whether gpa lies in the read shadow of one of vm's devices
+ * (opts.console_read_shadow): a write there arrives as a stage-2
+ * permission fault and is the device's, for vmcfg_vm_mmio_write.
+ */
+bool vmcfg_vm_read_shadowed(const struct vmcfg_vm *vm, uint64_t gpa);
+
+/*
  * Queues bytes for the guest to read from its emulated console (a small
  * FIFO per console; bytes beyond its room are dropped). Returns the number
- * queued, or VMCFG_ENOENT when the VM has no console.
+ * queued, VMCFG_ENOENT when the VM has no console, or VMCFG_EBUSY when
+ * that console has a read shadow (opts.console_read_shadow).
  */
 int vmcfg_vm_console_input(struct vmcfg_vm *vm, const char *s, size_t len);
 

@@ -57,9 +57,17 @@ static void account_leaf(struct vmcfg_aspace *as, unsigned level, const struct v
 	}
 }
 
-/* Zeroes bytes of host memory at pa; VMCFG_EFAULT when the HAL cannot show it. */
+/*
+ * Zeroes bytes of host memory at pa (whole frames the caller holds): the
+ * HAL's zero_frames in one call when it has one, else memset through
+ * phys_to_virt; VMCFG_EFAULT when the HAL cannot show them.
+ */
 static int zero_frames(struct vmcfg_aspace *as, uint64_t pa, uint64_t bytes)
 {
+	if (as->hal.zero_frames) {
+		as->hal.zero_frames(as->hal.ctx, pa, (size_t)(bytes / VMCFG_PAGE_SIZE));
+		return 0;
+	}
 	void *p = as->hal.phys_to_virt(as->hal.ctx, pa, (size_t)bytes);
 	if (p) {
 		memset(p, 0, (size_t)bytes);
@@ -337,7 +345,35 @@ struct map_src {
 	uint64_t end;        /* end of the range being mapped */
 	uint64_t run_pa;     /* MAP_ALLOC: frames allocated (and zeroed) ahead for 4 KiB leaves */
 	uint64_t run_left;   /* how many frames remain at run_pa */
+	uint64_t zero_pa;    /* MAP_ALLOC: frames taken but not zeroed yet, [zero_pa, +zero_len) */
+	uint64_t zero_len;
 };
+
+/*
+ * Zeroing of freshly allocated frames waits here while they come out
+ * physically adjacent, so a region is zeroed in as few HAL calls as it has
+ * contiguous runs (one 1 GiB memset streams; 512 of 2 MiB do not).
+ */
+static int zero_flush(struct vmcfg_aspace *as, struct map_src *src)
+{
+	int err = src->zero_len ? zero_frames(as, src->zero_pa, src->zero_len) : 0;
+	src->zero_len = 0;
+	return err;
+}
+
+static int zero_later(struct vmcfg_aspace *as, struct map_src *src, uint64_t pa, uint64_t bytes)
+{
+	if (src->defer)
+		return 0;
+	if (src->zero_len && src->zero_pa + src->zero_len == pa) {
+		src->zero_len += bytes;
+		return 0;
+	}
+	int err = zero_flush(as, src);
+	src->zero_pa = pa;
+	src->zero_len = bytes;
+	return err;
+}
 
 /*
  * A zeroed frame for a 4 KiB leaf at eb, from a run allocated and zeroed in
@@ -363,12 +399,10 @@ static int take_frame(struct vmcfg_aspace *as, struct map_src *src, uint64_t eb,
 		}
 		if (err)
 			return err;
-		err = src->defer ? 0 : zero_frames(as, src->run_pa, want * VMCFG_PAGE_SIZE);
-		if (err) {
-			as->hal.free_frames(as->hal.ctx, src->run_pa, (size_t)want);
-			return err;
-		}
 		src->run_left = want;
+		err = zero_later(as, src, src->run_pa, want * VMCFG_PAGE_SIZE);
+		if (err)
+			return err; /* map() frees the run and unwinds the earlier leaves */
 	}
 	*pa = src->run_pa;
 	src->run_pa += VMCFG_PAGE_SIZE;
@@ -385,8 +419,15 @@ static int make_leaf(struct vmcfg_aspace *as, struct map_src *src, unsigned leve
 		     uint64_t *desc, struct vmcfg_pte *pte)
 {
 	uint64_t size = vmcfg_pt_level_size(level);
+	/*
+	 * 4K_ONLY is about valid leaves: a deferred block is an invalid
+	 * descriptor holding a run of frames, split into 4 KiB leaves where it
+	 * is first made present (vmcfg_aspace_fault_in, image writes). One
+	 * descriptor per 2 MiB at creation instead of 512.
+	 */
+	bool deferred_block = src->kind == MAP_ALLOC && src->defer;
 	if (!(as->fmt->leaf_levels & (1u << level)) ||
-	    (level > 0 && (as->options & VMCFG_ASPACE_4K_ONLY)))
+	    (level > 0 && (as->options & VMCFG_ASPACE_4K_ONLY) && !deferred_block))
 		return VMCFG_ENOSPC;
 	memset(pte, 0, sizeof *pte);
 	pte->type = VMCFG_PTE_LEAF;
@@ -415,7 +456,7 @@ static int make_leaf(struct vmcfg_aspace *as, struct map_src *src, unsigned leve
 		}
 		if (err)
 			return err;
-		err = src->defer ? 0 : zero_frames(as, pte->pa, size);
+		err = zero_later(as, src, pte->pa, size);
 		if (err) {
 			as->hal.free_frames(as->hal.ctx, pte->pa, (size_t)frames_of(level));
 			return err;
@@ -496,7 +537,10 @@ static int map(struct vmcfg_aspace *as, uint64_t gpa, uint64_t end, struct map_s
 	src->done = gpa;
 	src->end = end;
 	src->alloc_fail = ~0u;
+	src->zero_len = 0;
 	int err = map_range(as, as_root(as), as_root_level(as), 0, gpa, end, src);
+	if (!err)
+		err = zero_flush(as, src); /* on failure the frames go back unzeroed: no one saw them */
 	if (src->run_left) /* taken ahead but not used: the mapping failed part way */
 		as->hal.free_frames(as->hal.ctx, src->run_pa, (size_t)src->run_left);
 	if (err && src->done > gpa)

@@ -30,6 +30,23 @@ int vmcfg_aspace_translate(const struct vmcfg_aspace *as, uint64_t gpa,
 	return 0;
 }
 
+/*
+ * Under VMCFG_ASPACE_4K_ONLY a deferred block (map_alloc_deferred) becomes
+ * 4 KiB deferred leaves before any of it is made present: finds page's slot
+ * again after splitting when it is such a block.
+ */
+static int find_for_present(struct vmcfg_aspace *as, uint64_t page, struct as_slot *slot)
+{
+	int err = vmcfg_aspace_find(as, page, slot);
+	if (err || slot->pte.type != VMCFG_PTE_DEFERRED || slot->level == 0 ||
+	    !(as->options & VMCFG_ASPACE_4K_ONLY))
+		return err;
+	err = vmcfg_aspace_isolate(as, page);
+	if (!err)
+		err = vmcfg_aspace_isolate(as, page + VMCFG_PAGE_SIZE);
+	return err ? err : vmcfg_aspace_find(as, page, slot);
+}
+
 int vmcfg_aspace_fault_in(struct vmcfg_aspace *as, uint64_t gpa)
 {
 	struct as_slot slot;
@@ -37,7 +54,7 @@ int vmcfg_aspace_fault_in(struct vmcfg_aspace *as, uint64_t gpa)
 	if (gpa >= as_limit(as))
 		return VMCFG_ERANGE;
 	uint64_t page = gpa & ~(VMCFG_PAGE_SIZE - 1);
-	int err = vmcfg_aspace_find(as, page, &slot);
+	int err = find_for_present(as, page, &slot);
 	if (err)
 		return err;
 	if (slot.pte.type == VMCFG_PTE_NONE)
@@ -55,6 +72,31 @@ int vmcfg_aspace_fault_in(struct vmcfg_aspace *as, uint64_t gpa)
 	if (err)
 		return err;
 	return vmcfg_aspace_populate(as, &slot);
+}
+
+int vmcfg_aspace_fault_in_around(struct vmcfg_aspace *as, uint64_t gpa, uint64_t window,
+				 size_t *made)
+{
+	size_t n = 0;
+	if (made)
+		*made = 0;
+	if (window < VMCFG_PAGE_SIZE || (window & (window - 1)))
+		return VMCFG_EINVAL;
+	int err = vmcfg_aspace_fault_in(as, gpa);
+	if (err)
+		return err;
+	uint64_t page = gpa & ~(VMCFG_PAGE_SIZE - 1), first = gpa & ~(window - 1);
+	for (uint64_t p = first; p - first < window && p < as_limit(as); p += VMCFG_PAGE_SIZE) {
+		struct as_slot slot;
+		if (p == page || vmcfg_aspace_find(as, p, &slot) ||
+		    slot.pte.type != VMCFG_PTE_DEFERRED)
+			continue;
+		if (!find_for_present(as, p, &slot) && !vmcfg_aspace_make_present(as, &slot, true))
+			n += (size_t)(vmcfg_pt_level_size(slot.level) / VMCFG_PAGE_SIZE);
+	}
+	if (made)
+		*made = n;
+	return 0;
 }
 
 /*
@@ -124,7 +166,10 @@ static int make_range_present(struct vmcfg_aspace *as, uint64_t gpa, uint64_t en
 		int err = piece_at(as, pos, end, &p);
 		if (!err && p.deferred) {
 			struct as_slot slot;
-			err = vmcfg_aspace_find(as, pos, &slot);
+			err = find_for_present(as, pos & ~(VMCFG_PAGE_SIZE - 1), &slot);
+			/* A block split just now: the piece is one page of it. */
+			if (!err && slot.level == 0 && p.len > VMCFG_PAGE_SIZE - (pos & (VMCFG_PAGE_SIZE - 1)))
+				err = piece_at(as, pos, end, &p);
 			if (!err)
 				err = vmcfg_aspace_make_present(as, &slot, !p.whole);
 		}

@@ -196,6 +196,15 @@ static void *sim_phys_to_virt(void *ctx, uint64_t pa, size_t len)
 	return sim->ram + (pa - sim->base);
 }
 
+/* Frames are reachable by construction (in the buffer), so zeroing cannot fail. */
+static void sim_zero(void *ctx, uint64_t pa, size_t count)
+{
+	struct vmcfg_sim_mem *sim = ctx;
+
+	sim->zero_calls++;
+	memset(sim->ram + (pa - sim->base), 0, count * VMCFG_PAGE_SIZE);
+}
+
 struct vmcfg_hal vmcfg_sim_mem_hal(struct vmcfg_sim_mem *sim)
 {
 	struct vmcfg_hal hal = {
@@ -205,6 +214,7 @@ struct vmcfg_hal vmcfg_sim_mem_hal(struct vmcfg_sim_mem *sim)
 		.free_frames = sim_free,
 		.phys_to_virt = sim_phys_to_virt,
 		.log = NULL,
+		.zero_frames = sim_zero,
 	};
 	return hal;
 }

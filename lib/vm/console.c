@@ -34,7 +34,11 @@ struct vmcfg_vm_console {
 	 * reports it and by a THR write.
 	 */
 	bool thre_ip;
+	/* PL011 read shadow (opts.console_read_shadow): the page guests read, or NULL */
+	uint32_t *shadow;
 };
+
+static void pl011_shadow_refresh(struct vmcfg_vm_console *c);
 
 /* Power-on state of either model: every register and the receive FIFO cleared. */
 static void console_reset(void *dev)
@@ -43,10 +47,13 @@ static void console_reset(void *dev)
 	struct vmcfg_vm *vm = c->vm;
 	struct vmcfg_vm_console *next = c->next;
 	enum console_model model = c->model;
+	uint32_t *shadow = c->shadow;
 	memset(c, 0, sizeof *c);
 	c->vm = vm;
 	c->next = next;
 	c->model = model;
+	c->shadow = shadow;
+	pl011_shadow_refresh(c);
 }
 
 static void transmit(struct vmcfg_vm_console *c, uint64_t value)
@@ -83,6 +90,8 @@ int vmcfg_vm_console_input(struct vmcfg_vm *vm, const char *s, size_t len)
 		return VMCFG_ENOENT;
 	while (c->next)
 		c = c->next;
+	if (c->shadow)
+		return VMCFG_EBUSY; /* its DR reads do not trap: nothing would drain the FIFO */
 	size_t n = vmcfg_vm_console_push(c, s, len);
 	return n > INT32_MAX ? INT32_MAX : (int)n;
 }
@@ -143,25 +152,46 @@ static uint32_t *pl011_reg(struct vmcfg_vm_console *c, uint64_t off)
 	}
 }
 
+/* What a read of off returns; DR's read also takes the byte off the FIFO. */
+static uint32_t pl011_value(struct vmcfg_vm_console *c, uint64_t off, bool take)
+{
+	uint32_t *reg = pl011_reg(c, off);
+	if (reg)
+		return *reg;
+	if (off == UARTDR)
+		return take ? receive(c) : (c->count ? (uint8_t)c->fifo[c->head] : 0);
+	if (off == UARTFR)
+		return FR_TXFE | (c->count ? 0 : FR_RXFE) | (c->count == FIFO_SIZE ? FR_RXFF : 0);
+	if (off == UARTRIS)
+		return pl011_ris(c);
+	if (off == UARTMIS)
+		return pl011_ris(c) & c->imsc;
+	if (off >= UARTPERIPHID0 && off < UARTPERIPHID0 + 32 && off % 4 == 0)
+		return pl011_id[(off - UARTPERIPHID0) / 4];
+	return 0;
+}
+
+/*
+ * The shadow page holds each register's value at its offset (little-endian
+ * words, as the guest's loads see them); offsets between the registers and
+ * the ID block stay zero, as they read. Only writes change what reads
+ * return (no input reaches a shadowed console), so this runs after each.
+ */
+static void pl011_shadow_refresh(struct vmcfg_vm_console *c)
+{
+	if (!c->shadow)
+		return;
+	for (uint64_t off = 0; off <= UARTDMACR; off += 4)
+		c->shadow[off / 4] = pl011_value(c, off, false);
+	for (uint64_t off = UARTPERIPHID0; off < UARTPERIPHID0 + 32; off += 4)
+		c->shadow[off / 4] = pl011_value(c, off, false);
+}
+
 static int pl011_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
 {
 	struct vmcfg_vm_console *c = dev;
-	uint32_t *reg = pl011_reg(c, off);
 	(void)width;
-	if (reg)
-		*value = *reg;
-	else if (off == UARTDR)
-		*value = receive(c);
-	else if (off == UARTFR)
-		*value = FR_TXFE | (c->count ? 0 : FR_RXFE) | (c->count == FIFO_SIZE ? FR_RXFF : 0);
-	else if (off == UARTRIS)
-		*value = pl011_ris(c);
-	else if (off == UARTMIS)
-		*value = pl011_ris(c) & c->imsc;
-	else if (off >= UARTPERIPHID0 && off < UARTPERIPHID0 + 32 && off % 4 == 0)
-		*value = pl011_id[(off - UARTPERIPHID0) / 4];
-	else
-		*value = 0;
+	*value = pl011_value(c, off, true);
 	return 0;
 }
 
@@ -174,6 +204,8 @@ static int pl011_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 		*reg = (uint32_t)value;
 	else if (off == UARTDR)
 		transmit(c, value);
+	if (reg)
+		pl011_shadow_refresh(c); /* DR and UARTICR change nothing a read shows */
 	return 0; /* UARTICR and reserved registers: nothing to clear or keep */
 }
 
@@ -319,5 +351,31 @@ int vmcfg_vm_console_create(struct vm_build *b, const struct vmcfg_vm_emu_device
 		return err;
 	c->next = vm->consoles;
 	vm->consoles = c;
+	return 0;
+}
+
+int vmcfg_vm_console_map_shadow(struct vm_build *b, struct vmcfg_vm_device_info *info)
+{
+	struct vmcfg_vm *vm = b->vm;
+	struct vmcfg_vm_console *c = vm->consoles; /* the one just created for info */
+	struct vmcfg_translation t;
+	if (!c || c->model != CONSOLE_PL011 || info->base % VMCFG_PAGE_SIZE ||
+	    info->length < VMCFG_PAGE_SIZE)
+		return 0; /* no shadow: every access traps, as without the option */
+	/* Device memory, as the registers are: the guest's accesses keep their rules. */
+	int err = vmcfg_aspace_map_alloc(&vm->aspace, info->base, VMCFG_PAGE_SIZE,
+					 VMCFG_MEM_READ | VMCFG_MEM_DEVICE);
+	if (!err)
+		err = vmcfg_aspace_translate(&vm->aspace, info->base, &t);
+	if (!err) {
+		c->shadow = vm->aspace.hal.phys_to_virt(vm->aspace.hal.ctx, t.hpa, VMCFG_PAGE_SIZE);
+		if (!c->shadow)
+			err = VMCFG_EFAULT;
+	}
+	if (err)
+		return vmcfg_vm_fail(b, err, "console '%s': its read shadow page: %s", info->name,
+				     vmcfg_strerror(err));
+	pl011_shadow_refresh(c);
+	info->read_shadow = true;
 	return 0;
 }

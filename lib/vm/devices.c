@@ -125,7 +125,7 @@ static int setup_device(struct vm_build *b, const struct vmcfg_vm_emu_device *de
 			struct vmcfg_vm_device_info *info)
 {
 	*info = (struct vmcfg_vm_device_info){ dev->name ? dev->name : "", dev->emu_type, VMCFG_VM_BUS_MMIO,
-					 dev->base_gpa, dev->length, dev->irq_id, NULL };
+					 dev->base_gpa, dev->length, dev->irq_id, NULL, false };
 	switch (dev->emu_type) {
 	case VMCFG_EMU_DUMMY:
 		info->model = "dummy";
@@ -161,7 +161,7 @@ static int setup_implicit_gic(struct vm_build *b)
 	struct vmcfg_vm_device_info *info = &vm->devices[vm->device_count];
 	struct vmcfg_vm_device_info gicr = { "vGIC redistributors", VMCFG_EMU_INTERRUPT_CONTROLLER,
 					     VMCFG_VM_BUS_MMIO, VMCFG_VGIC_GICR_BASE,
-					     VMCFG_VGIC_GICR_FRAME * vm->vcpu_count, 0, NULL };
+					     VMCFG_VGIC_GICR_FRAME * vm->vcpu_count, 0, NULL, false };
 	int err = check_window_free(b, &gicr);
 	if (!err)
 		err = setup_device(b, &gic, info);
@@ -190,6 +190,8 @@ int vmcfg_vm_setup_devices(struct vm_build *b)
 		int err = setup_device(b, &cfg->emu[i], info);
 		if (!err)
 			err = check_window_free(b, info);
+		if (!err && b->opts->console_read_shadow && cfg->emu[i].emu_type == VMCFG_EMU_CONSOLE)
+			err = vmcfg_vm_console_map_shadow(b, info);
 		if (err)
 			return err;
 		vm->device_count++;

@@ -53,6 +53,11 @@ int vmcfg_vm_register_device(struct vm_build *b, const struct vmcfg_vm_device_in
 struct vmcfg_vm_console;
 int vmcfg_vm_console_create(struct vm_build *b, const struct vmcfg_vm_emu_device *dev,
 		      struct vmcfg_vm_device_info *info);
+/*
+ * Maps the read shadow of the console just created for info (the newest),
+ * when it is a PL011 on a page boundary spanning a page (opts.console_read_shadow).
+ */
+int vmcfg_vm_console_map_shadow(struct vm_build *b, struct vmcfg_vm_device_info *info);
 /* Pushes bytes into a console's receive FIFO; returns how many fit. */
 size_t vmcfg_vm_console_push(struct vmcfg_vm_console *c, const char *s, size_t len);
 

@@ -118,6 +118,10 @@ static int scrub_mapping(void *ud, const struct vmcfg_mapping *m)
 		hal->scrub_frames(hal->ctx, m->hpa, (size_t)(m->size / VMCFG_PAGE_SIZE));
 		return 0;
 	}
+	if (hal->zero_frames) {
+		hal->zero_frames(hal->ctx, m->hpa, (size_t)(m->size / VMCFG_PAGE_SIZE));
+		return 0;
+	}
 	void *p = hal->phys_to_virt(hal->ctx, m->hpa, (size_t)m->size);
 	if (p) {
 		memset(p, 0, (size_t)m->size);

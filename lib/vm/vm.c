@@ -244,6 +244,15 @@ int vmcfg_vm_destroy(struct vmcfg_vm *vm)
 
 /* ---- what the hypervisor calls while the VM runs ---- */
 
+bool vmcfg_vm_read_shadowed(const struct vmcfg_vm *vm, uint64_t gpa)
+{
+	for (size_t i = 0; i < vm->device_count; i++)
+		if (vm->devices[i].read_shadow && gpa >= vm->devices[i].base &&
+		    gpa - vm->devices[i].base < VMCFG_PAGE_SIZE)
+			return true;
+	return false;
+}
+
 int vmcfg_vm_mmio_read(struct vmcfg_vm *vm, uint64_t gpa, unsigned width, uint64_t *value)
 {
 	return vmcfg_vm_bus_read(&vm->bus, VMCFG_VM_BUS_MMIO, gpa, width, value);

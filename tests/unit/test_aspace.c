@@ -301,6 +301,39 @@ static void test_xn_on_every_leaf(void **state)
 	env_free(e);
 }
 
+/*
+ * Zeroing goes through the HAL's zero_frames once per physically contiguous
+ * run: the two 2 MiB blocks come out adjacent (one call), the three 4 KiB
+ * leaves are a run of their own after a table page (a second call).
+ * Without the hook, memset through phys_to_virt still zeroes everything.
+ */
+static void test_map_alloc_zero_runs(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++) {
+		unsigned ipa = k == VMCFG_PT_ARM64_S2_4L ? 48 : 40;
+		struct env *e = env_new(k, ipa, 0);
+		uint64_t size = 4 * MiB + 0x3000;
+		assert_int_equal(vmcfg_aspace_map_alloc(&e->as, 0x80000000, size, RWX), 0);
+		assert_int_equal(stats(e).leaves[1], 2);
+		assert_int_equal(e->sim.zero_calls, 2);
+		env_free(e);
+
+		e = env_new(k, ipa, 0);
+		e->as.hal.zero_frames = NULL;
+		assert_int_equal(vmcfg_aspace_map_alloc(&e->as, 0x80000000, size, RWX), 0);
+		assert_int_equal(e->sim.zero_calls, 0);
+		uint8_t *buf = malloc(size);
+		assert_non_null(buf);
+		assert_int_equal(vmcfg_aspace_read(&e->as, 0x80000000, buf, size), 0);
+		for (uint64_t i = 0; i < size; i++)
+			if (buf[i])
+				fail_msg("byte %llu not zeroed", (unsigned long long)i);
+		free(buf);
+		env_free(e);
+	}
+}
+
 static void test_map_alloc_zeroed(void **state)
 {
 	(void)state;
@@ -443,6 +476,113 @@ static struct vmcfg_mapping run_at(const struct env *e)
  * but stay as the HAL gave them — poisoned with 0xA5 here — until their
  * leaf is first touched, and the guest never sees anything but zeros.
  */
+/* Counts valid leaves above level 0, which VMCFG_ASPACE_4K_ONLY forbids. */
+static int count_big_leaves(void *ud, const struct vmcfg_desc_visit *v)
+{
+	if (v->pte.type == VMCFG_PTE_LEAF && v->level > 0)
+		(*(int *)ud)++;
+	return 0;
+}
+
+/*
+ * Deferred zeroing under VMCFG_ASPACE_4K_ONLY: the map call writes one
+ * (invalid) descriptor per 2 MiB, and whatever makes part of a block
+ * present — a first touch, an image written over part of it or all of it —
+ * splits it into 4 KiB leaves first: no valid block is ever made.
+ */
+static void test_deferred_4k_only(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++) {
+		unsigned ipa = k == VMCFG_PT_ARM64_S2_4L ? 48 : 40;
+		struct env *e = env_new(k, ipa, VMCFG_ASPACE_4K_ONLY);
+		const uint64_t g = 0x80000000, size = 6 * MiB;
+		int big = 0;
+		assert_int_equal(vmcfg_aspace_map_alloc_deferred(&e->as, g, size, RW), 0);
+		struct vmcfg_aspace_stats s = stats(e);
+		assert_int_equal(s.owned_frames, size / 4096);
+		assert_int_equal(s.leaves[1], 3);
+		assert_int_equal(s.leaves[0], 0);
+
+		/* a first touch: one page zeroed and present, the rest of its block deferred pages */
+		assert_int_equal(vmcfg_aspace_fault_in(&e->as, g + 0x123456), 0);
+		struct vmcfg_translation t = xlate(e, g + 0x123456);
+		assert_true(t.present && t.owned);
+		assert_int_equal(t.level, 0);
+		assert_int_equal(host_byte(e, t.hpa & ~0xfffull), 0);
+		assert_int_equal(host_byte(e, (t.hpa & ~0xfffull) + 0xfff), 0);
+		assert_false(xlate(e, g + 0x124000).present);
+		assert_false(xlate(e, g + 0x122000).present);
+		s = stats(e);
+		assert_int_equal(s.leaves[1], 2);
+		assert_int_equal(s.leaves[0], 512);
+		assert_int_equal(s.owned_frames, size / 4096);
+
+		/* an image over a whole block and part of the next: pages, the partial one zeroed */
+		uint8_t *img = malloc(2 * MiB + 0x10);
+		memset(img, 0x77, 2 * MiB + 0x10);
+		assert_int_equal(vmcfg_aspace_write(&e->as, g + 2 * MiB, img, 2 * MiB + 0x10), 0);
+		free(img);
+		t = xlate(e, g + 2 * MiB);
+		assert_true(t.present);
+		assert_int_equal(t.level, 0);
+		assert_int_equal(host_byte(e, t.hpa), 0x77);
+		t = xlate(e, g + 4 * MiB);
+		assert_true(t.present);
+		assert_int_equal(host_byte(e, t.hpa + 0xf), 0x77);
+		assert_int_equal(host_byte(e, t.hpa + 0x10), 0);
+		assert_int_equal(host_byte(e, t.hpa + 0xfff), 0);
+		assert_false(xlate(e, g + 4 * MiB + 0x1000).present);
+		expect_zeros(e, g + 5 * MiB, 4096);
+
+		assert_int_equal(vmcfg_aspace_for_each_desc(&e->as, count_big_leaves, &big), 0);
+		assert_int_equal(big, 0);
+		s = stats(e);
+		assert_int_equal(s.owned_frames, size / 4096);
+		assert_int_equal(s.leaves[1], 0);
+		assert_int_equal(s.leaves[0], 3 * 512);
+		env_free(e);
+	}
+}
+
+/*
+ * vmcfg_aspace_fault_in_around: the touched page and every other deferred
+ * page of its aligned window are zeroed and present; pages outside the
+ * window, lazy ones and unmapped ones are left as they were.
+ */
+static void test_fault_in_around(void **state)
+{
+	(void)state;
+	struct env *e = env_new(VMCFG_PT_ARM64_S2_3L, 40, VMCFG_ASPACE_4K_ONLY);
+	const uint64_t g = 0x80000000;
+	size_t made = 99;
+	assert_int_equal(vmcfg_aspace_map_alloc_deferred(&e->as, g, 2 * MiB - 64 * KiB, RW), 0);
+	assert_int_equal(vmcfg_aspace_map_lazy(&e->as, g + 2 * MiB - 64 * KiB, 64 * KiB, RW), 0);
+	assert_int_equal(vmcfg_aspace_fault_in_around(&e->as, g + 0x5123, 0x3000, &made), VMCFG_EINVAL);
+	/* a present page in the window stays as it is */
+	assert_int_equal(vmcfg_aspace_fault_in(&e->as, g + 0x3000), 0);
+	assert_int_equal(vmcfg_aspace_fault_in_around(&e->as, g + 0x5123, 64 * KiB, &made), 0);
+	assert_int_equal(made, 14);
+	for (uint64_t p = 0; p < 64 * KiB; p += 4096) {
+		struct vmcfg_translation t = xlate(e, g + p);
+		assert_true(t.present);
+		assert_int_equal(host_byte(e, t.hpa), 0);
+		assert_int_equal(host_byte(e, t.hpa + 4095), 0);
+	}
+	assert_false(xlate(e, g + 64 * KiB).present);
+	struct vmcfg_translation none;
+	assert_int_equal(vmcfg_aspace_translate(&e->as, g - 4096, &none), VMCFG_EFAULT);
+	/* the last window of the region reaches into lazy pages: they stay lazy */
+	assert_int_equal(vmcfg_aspace_fault_in_around(&e->as, g + 2 * MiB - 64 * KiB - 1, 128 * KiB,
+						     &made), 0);
+	assert_int_equal(made, 15);
+	assert_false(xlate(e, g + 2 * MiB - 64 * KiB).present);
+	assert_int_equal(stats(e).owned_frames, 512 - 16); /* no lazy page populated */
+	/* an unmapped address is the caller's fault to report */
+	assert_int_equal(vmcfg_aspace_fault_in_around(&e->as, 0x10000000, 64 * KiB, &made), VMCFG_EFAULT);
+	env_free(e);
+}
+
 static void test_deferred(void **state)
 {
 	(void)state;
@@ -837,6 +977,9 @@ int main(void)
 		cmocka_unit_test(test_copy_strict),
 		cmocka_unit_test(test_for_each),
 		cmocka_unit_test(test_alloc_failure_unwinding),
+		cmocka_unit_test(test_map_alloc_zero_runs),
+		cmocka_unit_test(test_deferred_4k_only),
+		cmocka_unit_test(test_fault_in_around),
 		cmocka_unit_test(test_sim_hal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

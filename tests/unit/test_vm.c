@@ -395,6 +395,78 @@ static int factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_devi
 		       : VMCFG_EIO;
 }
 
+/* The 32-bit word a guest load at gpa reads through the stage-2 tables (no trap). */
+static uint32_t guest_word(struct vmcfg_vm *vm, uint64_t gpa)
+{
+	uint32_t w = 0;
+	assert_int_equal(vmcfg_aspace_read(&vm->aspace, gpa, &w, sizeof w), 0);
+	return w;
+}
+
+/*
+ * opts.console_read_shadow: a PL011's first page is mapped read-only
+ * (device memory) and shows what each register reads, kept current by the
+ * writes that still trap and by a reset; no input; without the option
+ * nothing is mapped there.
+ */
+static void test_console_read_shadow(void **state)
+{
+	struct fixture f;
+	char err[256];
+	struct vmcfg_translation t;
+	uint64_t v;
+	(void)state;
+	fx_init(&f, HOST_BASE, HOST_SIZE, true);
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "d", RAM16M,
+		"emu_devices = [[\"uart\", 0x0900_0000, 0x1000, 33, 0x2, []],"
+		" [\"dummy\", 0x0a00_0000, 0x1000, 0, 0x0, []]]\npassthrough_devices = []\n"));
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
+	assert_false(vm->devices[0].read_shadow);
+	assert_false(vmcfg_vm_read_shadowed(vm, 0x09000018));
+	assert_int_equal(vmcfg_aspace_translate(&vm->aspace, 0x09000000, &t), VMCFG_EFAULT);
+	assert_int_equal(vmcfg_vm_destroy(vm), 0);
+
+	o.console_read_shadow = true;
+	vm = create_ok(&f, cfg, &o);
+	assert_true(vm->devices[0].read_shadow);
+	assert_false(vm->devices[1].read_shadow); /* a dummy is no console */
+	assert_true(vmcfg_vm_read_shadowed(vm, 0x09000018));
+	assert_false(vmcfg_vm_read_shadowed(vm, 0x09001000));
+	assert_false(vmcfg_vm_read_shadowed(vm, 0x0a000000));
+	assert_int_equal(vmcfg_aspace_translate(&vm->aspace, 0x09000000, &t), 0);
+	assert_true(t.present);
+	assert_int_equal(t.flags, VMCFG_MEM_READ | VMCFG_MEM_DEVICE);
+	/* Each register reads in the page as through the model. */
+	for (uint64_t off = 0; off < 0x1000; off += 4) {
+		assert_int_equal(vmcfg_vm_mmio_read(vm, 0x09000000 + off, 4, &v), 0);
+		assert_int_equal(guest_word(vm, 0x09000000 + off), v);
+	}
+	assert_int_equal(guest_word(vm, 0x09000018), 0x90); /* FR: TXFE | RXFE */
+	assert_int_equal(guest_word(vm, 0x09000fe0), 0x11);
+	/* A write (trapped) shows at once; DR writes change no register. */
+	assert_int_equal(vmcfg_vm_mmio_write(vm, 0x09000030, 4, 0x301), 0); /* CR */
+	assert_int_equal(vmcfg_vm_mmio_write(vm, 0x09000038, 4, 0x20), 0);  /* IMSC: TX */
+	assert_int_equal(vmcfg_vm_mmio_write(vm, 0x09000000, 4, 'h'), 0);
+	assert_int_equal(guest_word(vm, 0x09000030), 0x301);
+	assert_int_equal(guest_word(vm, 0x09000038), 0x20);
+	assert_int_equal(guest_word(vm, 0x09000040), 0x20); /* MIS */
+	assert_int_equal(guest_word(vm, 0x09000000), 0);
+	/* Input cannot be shown by a page that reads do not drain. */
+	assert_int_equal(vmcfg_vm_console_input(vm, "x", 1), VMCFG_EBUSY);
+	assert_int_equal(guest_word(vm, 0x09000018), 0x90);
+	/* A reset puts the registers, and the page, back to power-on. */
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_RUNNING), 0);
+	assert_int_equal(vmcfg_vm_reset(vm, NULL, 0), 0);
+	assert_int_equal(guest_word(vm, 0x09000030), 0);
+	assert_int_equal(guest_word(vm, 0x09000040), 0);
+	assert_int_equal(guest_word(vm, 0x09000018), 0x90);
+	assert_int_equal(vmcfg_vm_destroy(vm), 0);
+	assert_int_equal(f.sim.in_use, 0);
+	vmcfg_vm_config_free(cfg);
+	fx_free(&f);
+}
+
 static void test_devices(void **state)
 {
 	struct fixture f;
@@ -1035,6 +1107,7 @@ int main(void)
 		cmocka_unit_test(test_passthrough_honours_hpa_and_tail),
 		cmocka_unit_test(test_passthrough_merge_and_conflict),
 		cmocka_unit_test(test_devices),
+		cmocka_unit_test(test_console_read_shadow),
 		cmocka_unit_test(test_console_16550),
 		cmocka_unit_test(test_console_16550_irq),
 		cmocka_unit_test(test_arm64_image_parse),

@@ -121,6 +121,17 @@ static void host_scrub(void *ctx, uint64_t pa, size_t count)
 	each_bank_piece(ctx, pa, count, scrub_piece);
 }
 
+static void zero_piece(struct sim_bank *b, uint64_t at, uint64_t stop)
+{
+	memset((uint8_t *)b->ram + (at - b->sim.base), 0, (size_t)(stop - at));
+}
+
+/* One memset per bank piece: lib/mm hands over whole contiguous runs. */
+static void host_zero(void *ctx, uint64_t pa, size_t count)
+{
+	each_bank_piece(ctx, pa, count, zero_piece);
+}
+
 static void host_log(void *ctx, enum vmcfg_log_level level, const char *msg)
 {
 	struct sim_host *h = ctx;
@@ -340,7 +351,8 @@ int sim_host_init(struct sim_host *h, const struct vmcfg_vm_config *const *confi
 				     .free_frames = host_free,
 				     .phys_to_virt = host_phys_to_virt,
 				     .log = host_log,
-				     .scrub_frames = host_scrub };
+				     .scrub_frames = host_scrub,
+				     .zero_frames = host_zero };
 	struct sim_range *id = NULL;
 	size_t nid = identical_union(configs, n, &id);
 	int rc = platform && platform->ram_count

@@ -136,16 +136,24 @@ static void count(struct vcpu *v, enum hv_trap_class c)
 }
 
 /*
+ * A first touch also zeroes and maps the rest of its aligned window that is
+ * still deferred: a guest that touches a page soon touches its neighbours
+ * (Linux's boot: BENCHMARKS.md, linux), and one exit then stands for up to
+ * 16 first touches. DC ZVA (frames.c) makes the extra zeroing cheap.
+ */
+#define HV_TOUCH_WINDOW (64u * 1024)
+
+/*
  * The first touch of a leaf of guest RAM whose zeroing is deferred
- * (hv_vm_create): zeroes and maps the leaf, and counts the exit as
- * "RAM touch" instead of the abort class trap_handle counted. True when
- * ipa is RAM, present now, so the access is retried; false when nothing
- * is mapped there. hv->lock held.
+ * (hv_vm_create): zeroes and maps the leaf (and its window's), and counts
+ * the exit as "RAM touch" instead of the abort class trap_handle counted.
+ * True when ipa is RAM, present now, so the access is retried; false when
+ * nothing is mapped there. hv->lock held.
  */
 static bool touch_ram(struct vcpu *v, enum hv_trap_class counted, uint64_t ipa)
 {
 	if (FSC_TYPE(ISS_FSC(ESR_ISS(v->esr))) != FSC_TRANSLATION ||
-	    vmcfg_aspace_fault_in(&v->vm->vm->aspace, ipa))
+	    vmcfg_aspace_fault_in_around(&v->vm->vm->aspace, ipa, HV_TOUCH_WINDOW, NULL))
 		return false;
 	stage2_mapped();
 	__atomic_fetch_sub(&v->vm->traps[counted], 1, __ATOMIC_RELAXED);
@@ -218,10 +226,13 @@ static void emulate(struct vcpu *v, const struct vmcfg_vm_bus_entry *dev, uint64
  * A stage-2 data abort. A translation fault is an access to a device window
  * (emulated through the VM's bus, lib/vm), the first touch of a RAM leaf
  * (touch_ram, whatever the access and also from a stage-1 table walk), or
- * an access to nothing. The syndrome describes the access only when ISV = 1 (a
+ * an access to nothing. A permission fault is a write to a console's read
+ * shadow (lib/vm maps its registers read-only, so reads do not exit), which
+ * is emulated like the others, or else a write to a read-only IVC channel.
+ * The syndrome describes the access only when ISV = 1 (a
  * single load or store of one general register without writeback); others
- * are refused, not decoded. Permission faults (a write to a read-only IVC
- * channel) and external aborts stop the VM.
+ * are refused, not decoded. Other permission faults and external aborts
+ * stop the VM.
  */
 static void trap_dabt(struct vcpu *v)
 {
@@ -230,8 +241,11 @@ static void trap_dabt(struct vcpu *v)
 	unsigned size = 1u << ISS_DABT_SAS(iss);
 	bool write = iss & ISS_DABT_WNR;
 	const struct vmcfg_vm_bus_entry *dev;
+	bool shadow_write = FSC_TYPE(ISS_FSC(iss)) == FSC_PERMISSION && write &&
+			    !(iss & (ISS_DABT_EA | ISS_DABT_S1PTW)) &&
+			    vmcfg_vm_read_shadowed(hv->vm, ipa);
 
-	if (FSC_TYPE(ISS_FSC(iss)) != FSC_TRANSLATION || (iss & ISS_DABT_EA)) {
+	if ((FSC_TYPE(ISS_FSC(iss)) != FSC_TRANSLATION && !shadow_write) || (iss & ISS_DABT_EA)) {
 		hv_vm_stop(hv, "%s at IPA %#llx: %s (DFSC %#x, pc %#llx)", access_name(write),
 			   (unsigned long long)ipa, fsc_name(ISS_FSC(iss)), (unsigned)ISS_FSC(iss),
 			   (unsigned long long)v->regs.pc);
