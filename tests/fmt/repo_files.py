@@ -8,6 +8,8 @@ Left out, because their exact text is what they are for:
   examples/mistakes/ files with mistakes on purpose; README.md, docs/ and
                      tests/map quote their line:col positions
   examples/qemu/bad-kernel.toml  tests/qemu/run expects its finding at 13:20
+  examples/axvisor/*-qemu-smp1.toml  AxVisor's files as published but for kernel_path
+                     (tests/axvisor/copies.sh)
 Files that are not VM or system files (a taplo.toml, the Rust benchmark peer's Cargo.toml and
 .cargo/config.toml under bench/toml/rust/) are not vmcfg's to format.
 """
@@ -17,7 +19,10 @@ import subprocess
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 EXCLUDED_DIRS = ("tests/data/", "tests/check/", "fuzz/corpus/", "examples/mistakes/", "bench/toml/rust/")
-EXCLUDED_FILES = ("examples/qemu/bad-kernel.toml", "taplo.toml", ".taplo.toml")
+EXCLUDED_FILES = ("examples/qemu/bad-kernel.toml", "taplo.toml", ".taplo.toml",
+                  "examples/axvisor/linux-aarch64-qemu-smp1.toml",
+                  "examples/axvisor/nimbos-aarch64-qemu-smp1.toml",
+                  "examples/axvisor/arceos-aarch64-qemu-smp1.toml")
 
 
 def all_toml():
