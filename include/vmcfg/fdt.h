@@ -335,7 +335,9 @@ struct vmcfg_fdt_guest_opts {
  * arm,primecell; its irq_id as a level-high SPI when the guest has a GIC;
  * "uartclk" and "apb_pclk" both from one generated 24 MHz fixed-clock,
  * /emu-uart-clk); /psci (arm,psci-0.2, "hvc"); /chosen (bootargs =
- * cmdline; linux,initrd-start/end from the ramdisk's load address and
+ * cmdline, or the host's /chosen bootargs for a VM without a cmdline whose
+ * DT paths include the root, ["/"], as the reference copies the host's
+ * /chosen into such a guest; linux,initrd-start/end from the ramdisk's load address and
  * opts->ramdisk_size when both are known; stdout-path = the host's when
  * that node is in the guest, else the first emulated PL011); /reserved-memory
  * with no-map nodes ivc@GPA tiling each IVC window: with opts->system, one
