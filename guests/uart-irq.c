@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The bare-metal guest of AxVisor's arceos-aarch64-qemu-smp1.toml
+ * (examples/axvisor, linked at its kernel_load_addr 0x8020_0000 by
+ * guests.mk) and of the two-VM system there: it drives the PL011 it is
+ * given, passed through, with RX interrupts, and lists the virtio-mmio
+ * transports it is given.
+ *
+ * The PL011 is QEMU virt's, SPI 1 (INTID 33, its DT `interrupts`); the
+ * GICv3 is at QEMU virt's addresses, where the hypervisor shows the guest
+ * its vGIC. RX interrupts are enabled with the FIFOs off, so every byte
+ * raises one; IRQs stay masked at PSTATE and each interrupt is taken by
+ * reading ICC_IAR1_EL1 after WFI wakes (as vgic-pend does: no vector
+ * table). The test types WANT bytes once "uart-irq: ready" is printed.
+ * Any other INTID that arrives is counted as foreign: in the two-VM system
+ * another VM's interrupt must never reach this one. The run ends after WANT
+ * bytes, or after 20 s without them (FAILED), with PSCI SYSTEM_OFF.
+ */
+#include "guest.h"
+
+#define GICD_BASE 0x08000000ul
+#define GICD_CTLR 0x0000
+#define GICD_CTLR_ENABLE_G1 (1u << 1)
+#define GICD_CTLR_ARE (1u << 4)
+#define GICD_IGROUPR 0x0080
+#define GICD_ISENABLER 0x0100
+#define GICD_IPRIORITYR 0x0400
+#define GICD_IROUTER 0x6000
+#define GICR_BASE 0x080a0000ul
+#define GICR_WAKER 0x0014
+#define GICR_WAKER_SLEEP (1u << 1)
+#define GICR_WAKER_ASLEEP (1u << 2)
+#define INTID_SPURIOUS 1023
+
+#define UART_INTID 33 /* QEMU virt's PL011: SPI 1 */
+#define UART_LCR_H 0x02c
+#define UART_CR 0x030
+#define UART_IMSC 0x038
+#define UART_MIS 0x040
+#define UART_ICR 0x044
+#define UART_INT_RX (1u << 4)
+#define UART_INT_RT (1u << 6)
+#define UART_LCR_WLEN8 (3u << 5)
+#define UART_CR_EN 0x301 /* UARTEN, TXE, RXE */
+
+#define VIRTIO_BASE 0x0a000000ul /* QEMU virt: 32 transports of 0x200 bytes */
+#define VIRTIO_SLOTS 32
+#define VIRTIO_MAGIC 0x74726976u /* "virt" */
+
+#define WANT 8
+
+static void gic_setup(void)
+{
+	uint64_t mpidr = guest_mpidr();
+	uint64_t aff = (mpidr & 0xff00ffffffull);
+
+	/* This CPU's redistributor awake (a no-op on the vGIC, needed on a bare GIC). */
+	mmio_write32(GICR_BASE + GICR_WAKER, mmio_read32(GICR_BASE + GICR_WAKER) & ~GICR_WAKER_SLEEP);
+	while (mmio_read32(GICR_BASE + GICR_WAKER) & GICR_WAKER_ASLEEP)
+		;
+	mmio_write32(GICD_BASE + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
+	mmio_write32(GICD_BASE + GICD_IGROUPR + UART_INTID / 32 * 4,
+		     mmio_read32(GICD_BASE + GICD_IGROUPR + UART_INTID / 32 * 4) | 1u << UART_INTID % 32);
+	mmio_write32(GICD_BASE + GICD_IPRIORITYR + UART_INTID / 4 * 4,
+		     (mmio_read32(GICD_BASE + GICD_IPRIORITYR + UART_INTID / 4 * 4) &
+		      ~(0xffu << UART_INTID % 4 * 8)) | 0xa0u << UART_INTID % 4 * 8);
+	*(volatile uint64_t *)(GICD_BASE + GICD_IROUTER + UART_INTID * 8) = aff;
+	mmio_write32(GICD_BASE + GICD_ISENABLER + UART_INTID / 32 * 4, 1u << UART_INTID % 32);
+	__asm__ volatile("msr S3_0_C4_C6_0, %0" : : "r"(0xffull));  /* ICC_PMR_EL1 */
+	__asm__ volatile("msr S3_0_C12_C12_7, %0\n\tisb" : : "r"(1ull)); /* ICC_IGRPEN1_EL1 */
+}
+
+/* The virtio-mmio transports this VM can read: the ones passed through to it. */
+static void list_virtio(void)
+{
+	int found = 0;
+
+	for (int i = 0; i < VIRTIO_SLOTS; i++) {
+		uintptr_t base = VIRTIO_BASE + (uintptr_t)i * 0x200;
+		uint32_t id;
+
+		if (mmio_read32(base) != VIRTIO_MAGIC)
+			continue;
+		id = mmio_read32(base + 8);
+		if (!id)
+			continue; /* a transport with nothing plugged in */
+		put_str("uart-irq: virtio-mmio@");
+		put_hex(base);
+		put_str(": version ");
+		put_dec(mmio_read32(base + 4));
+		put_str(", device ");
+		put_dec(id);
+		put_str("\n");
+		found++;
+	}
+	put_str("uart-irq: ");
+	put_dec(found);
+	put_str(" virtio device(s)\n");
+}
+
+int main(void)
+{
+	char got[WANT + 1];
+	uint32_t n = 0, irqs = 0, foreign = 0;
+	uint64_t deadline;
+
+	put_str("uart-irq: at ");
+	put_hex((uint64_t)(uintptr_t)&main);
+	put_str("\n");
+	list_virtio();
+	gic_setup();
+	mmio_write32(UART_BASE + UART_CR, 0);
+	mmio_write32(UART_BASE + UART_LCR_H, UART_LCR_WLEN8); /* FIFOs off: an interrupt per byte */
+	mmio_write32(UART_BASE + UART_CR, UART_CR_EN);
+	while (!(mmio_read32(UART_BASE + UART_FR) & UART_FR_RXFE))
+		(void)mmio_read32(UART_BASE + UART_DR); /* what was typed too early */
+	mmio_write32(UART_BASE + UART_ICR, 0x7ff);
+	mmio_write32(UART_BASE + UART_IMSC, UART_INT_RX | UART_INT_RT);
+	put_str("uart-irq: ready\n");
+
+	deadline = counter() + 20 * counter_freq();
+	while (n < WANT && counter() < deadline) {
+		uint64_t intid;
+
+		cpu_yield();
+		__asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(intid) : : "memory"); /* ICC_IAR1_EL1 */
+		if (intid == INTID_SPURIOUS)
+			continue;
+		if (intid == UART_INTID) {
+			irqs++;
+			while (!(mmio_read32(UART_BASE + UART_FR) & UART_FR_RXFE) && n < WANT)
+				got[n++] = (char)(mmio_read32(UART_BASE + UART_DR) & 0xff);
+			mmio_write32(UART_BASE + UART_ICR, UART_INT_RX | UART_INT_RT);
+		} else {
+			foreign++;
+			put_str("uart-irq: foreign INTID ");
+			put_dec((int64_t)intid);
+			put_str("\n");
+		}
+		__asm__ volatile("msr S3_0_C12_C12_1, %0\n\tisb" : : "r"(intid) : "memory"); /* EOIR1 */
+	}
+	mmio_write32(UART_BASE + UART_IMSC, 0);
+	got[n] = '\0';
+	for (uint32_t i = 0; i < n; i++)
+		if (got[i] < 0x20 || got[i] > 0x7e)
+			got[i] = '?';
+	put_str("uart-irq: read \"");
+	put_str(got);
+	put_str("\" in ");
+	put_dec(irqs);
+	put_str(" RX interrupt(s), ");
+	put_dec(foreign);
+	put_str(" foreign\n");
+	put_str(n == WANT && irqs > 0 && !foreign ? "uart-irq: ok\n" : "uart-irq: FAILED\n");
+	return 0;
+}
