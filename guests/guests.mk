@@ -17,6 +17,7 @@ GUEST_CFLAGS := $(FS_CFLAGS) -g
 GUEST_LOAD_DEFAULT := 0x40080000
 GUEST_LOAD_ivc-pub := 0x40200000 # examples/demo/rtos.toml, examples/qemu/ivc-pub.toml
 GUEST_LOAD_uart-irq := 0x80200000 # examples/axvisor/arceos-aarch64-qemu-smp1.toml
+GUEST_LOAD_virtio-irq := 0xa0080000 # examples/axvisor/split-rng.toml (identity-mapped RAM)
 
 .PHONY: guests
 guests: $(GUEST_NAMES:%=$(GUEST_DIR)/%.elf) $(GUEST_NAMES:%=$(GUEST_DIR)/%.bin)

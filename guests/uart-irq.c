@@ -20,6 +20,7 @@
 
 #define GICD_BASE 0x08000000ul
 #define GICD_CTLR 0x0000
+#define GICD_TYPER 0x0004
 #define GICD_CTLR_ENABLE_G1 (1u << 1)
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_IGROUPR 0x0080
@@ -58,14 +59,21 @@ static void gic_setup(void)
 	mmio_write32(GICR_BASE + GICR_WAKER, mmio_read32(GICR_BASE + GICR_WAKER) & ~GICR_WAKER_SLEEP);
 	while (mmio_read32(GICR_BASE + GICR_WAKER) & GICR_WAKER_ASLEEP)
 		;
+	/*
+	 * Every SPI the distributor has, not just the PL011's: an interrupt of
+	 * another VM that reached this one would then be taken, as foreign.
+	 */
+	uint32_t lines = 32 * ((mmio_read32(GICD_BASE + GICD_TYPER) & 0x1f) + 1);
+
 	mmio_write32(GICD_BASE + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
-	mmio_write32(GICD_BASE + GICD_IGROUPR + UART_INTID / 32 * 4,
-		     mmio_read32(GICD_BASE + GICD_IGROUPR + UART_INTID / 32 * 4) | 1u << UART_INTID % 32);
-	mmio_write32(GICD_BASE + GICD_IPRIORITYR + UART_INTID / 4 * 4,
-		     (mmio_read32(GICD_BASE + GICD_IPRIORITYR + UART_INTID / 4 * 4) &
-		      ~(0xffu << UART_INTID % 4 * 8)) | 0xa0u << UART_INTID % 4 * 8);
-	*(volatile uint64_t *)(GICD_BASE + GICD_IROUTER + UART_INTID * 8) = aff;
-	mmio_write32(GICD_BASE + GICD_ISENABLER + UART_INTID / 32 * 4, 1u << UART_INTID % 32);
+	for (uint32_t i = 32; i < lines; i += 32)
+		mmio_write32(GICD_BASE + GICD_IGROUPR + i / 8, 0xffffffffu);
+	for (uint32_t i = 32; i < lines; i += 4)
+		mmio_write32(GICD_BASE + GICD_IPRIORITYR + i, 0xa0a0a0a0u);
+	for (uint32_t i = 32; i < lines; i++)
+		*(volatile uint64_t *)(GICD_BASE + GICD_IROUTER + i * 8) = aff;
+	for (uint32_t i = 32; i < lines; i += 32)
+		mmio_write32(GICD_BASE + GICD_ISENABLER + i / 8, 0xffffffffu);
 	__asm__ volatile("msr S3_0_C4_C6_0, %0" : : "r"(0xffull));  /* ICC_PMR_EL1 */
 	__asm__ volatile("msr S3_0_C12_C12_7, %0\n\tisb" : : "r"(1ull)); /* ICC_IGRPEN1_EL1 */
 }
