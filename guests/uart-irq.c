@@ -4,7 +4,7 @@
  * (examples/axvisor, linked at its kernel_load_addr 0x8020_0000 by
  * guests.mk) and of the two-VM system there: it drives the PL011 it is
  * given, passed through, with RX interrupts, and lists the virtio-mmio
- * transports it is given.
+ * transports its guest DT names (x0; all 32 of QEMU virt without one).
  *
  * The PL011 is QEMU virt's, SPI 1 (INTID 33, its DT `interrupts`); the
  * GICv3 is at QEMU virt's addresses, where the hypervisor shows the guest
@@ -16,6 +16,8 @@
  * another VM's interrupt must never reach this one. The run ends after WANT
  * bytes, or after 20 s without them (FAILED), with PSCI SYSTEM_OFF.
  */
+#include <stddef.h>
+
 #include "guest.h"
 
 #define GICD_BASE 0x08000000ul
@@ -78,13 +80,66 @@ static void gic_setup(void)
 	__asm__ volatile("msr S3_0_C12_C12_7, %0\n\tisb" : : "r"(1ull)); /* ICC_IGRPEN1_EL1 */
 }
 
-/* The virtio-mmio transports this VM can read: the ones passed through to it. */
-static void list_virtio(void)
+static uint32_t be32(const volatile uint8_t *p)
 {
-	int found = 0;
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
-	for (int i = 0; i < VIRTIO_SLOTS; i++) {
-		uintptr_t base = VIRTIO_BASE + (uintptr_t)i * 0x200;
+/*
+ * The virtio-mmio windows the guest DT at dtb names (nodes virtio_mmio@ADDR,
+ * the address from the unit name) into out; how many. A VM reads only what
+ * is passed through to it: any other window is unmapped, and touching it
+ * would stop the VM.
+ */
+static int dt_virtio(const volatile uint8_t *dtb, uintptr_t *out, int max)
+{
+	const volatile uint8_t *p = dtb + be32(dtb + 8); /* the structure block */
+	int n = 0;
+
+	for (;;) {
+		uint32_t tag = be32(p);
+
+		p += 4;
+		if (tag == 1) { /* FDT_BEGIN_NODE: the name, NUL-terminated, padded to 4 */
+			static const char prefix[] = "virtio_mmio@";
+			size_t k = 0, len = 0;
+			uintptr_t addr = 0;
+
+			while (k < sizeof prefix - 1 && p[k] == (uint8_t)prefix[k])
+				k++;
+			for (size_t i = k; k == sizeof prefix - 1 && p[i]; i++) {
+				char c = (char)p[i];
+				addr = addr << 4 | (uintptr_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+			}
+			if (k == sizeof prefix - 1 && n < max)
+				out[n++] = addr;
+			while (p[len])
+				len++;
+			p += (len + 4) & ~(size_t)3;
+		} else if (tag == 3) { /* FDT_PROP: len, nameoff, value padded to 4 */
+			p += 8 + ((be32(p) + 3) & ~3u);
+		} else if (tag != 2 && tag != 4) { /* FDT_END, or anything unexpected */
+			return n;
+		}
+	}
+}
+
+/*
+ * The virtio-mmio transports this VM can read: the ones its guest DT names
+ * (x0 at entry), every one of QEMU virt's 32 when it has no DT (bare QEMU).
+ */
+static void list_virtio(uint64_t dtb)
+{
+	uintptr_t windows[VIRTIO_SLOTS];
+	int found = 0, count = VIRTIO_SLOTS;
+
+	if (dtb && be32((const volatile uint8_t *)dtb) == 0xd00dfeedu)
+		count = dt_virtio((const volatile uint8_t *)dtb, windows, VIRTIO_SLOTS);
+	else
+		for (int i = 0; i < VIRTIO_SLOTS; i++)
+			windows[i] = VIRTIO_BASE + (uintptr_t)i * 0x200;
+	for (int i = 0; i < count; i++) {
+		uintptr_t base = windows[i];
 		uint32_t id;
 
 		if (mmio_read32(base) != VIRTIO_MAGIC)
@@ -108,14 +163,20 @@ static void list_virtio(void)
 
 int main(void)
 {
+	/* x0 as _start left it (common/start.S does not touch it before main): the DTB or 0. */
+	register uint64_t x0 __asm__("x0");
+	__asm__ volatile("" : "=r"(x0));
+	uint64_t dtb = x0;
 	char got[WANT + 1];
 	uint32_t n = 0, irqs = 0, foreign = 0;
 	uint64_t deadline;
 
 	put_str("uart-irq: at ");
 	put_hex((uint64_t)(uintptr_t)&main);
+	put_str(", DTB ");
+	put_hex(dtb);
 	put_str("\n");
-	list_virtio();
+	list_virtio(dtb);
 	gic_setup();
 	mmio_write32(UART_BASE + UART_CR, 0);
 	mmio_write32(UART_BASE + UART_LCR_H, UART_LCR_WLEN8); /* FIFOs off: an interrupt per byte */
