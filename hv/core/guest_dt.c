@@ -78,6 +78,11 @@ static char *fixup(const struct vmcfg_vm_config *cfg, const char *cfg_path,
 	return blob;
 }
 
+int hv_guest_dt_resolve(struct vmcfg_vm_config *cfg)
+{
+	return host ? vmcfg_fdt_resolve_config(host, cfg) : 0;
+}
+
 void *hv_guest_dt_build(const struct vmcfg_vm_spec *spec, const struct vmcfg_vm_config *cfg,
 			const char *cfg_path, const struct vmcfg_system *sys, size_t *size)
 {

@@ -185,6 +185,12 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 		return err;
 	}
 	hv->vm = vm;
+	/* Its passed-through SPIs, refused when another VM has one (reported). */
+	err = vgic_claim_spis(hv);
+	if (err) {
+		vmcfg_vm_destroy(vm);
+		return err;
+	}
 	hv->vmid = vmid;
 	hv->vttbr = regs.root | (uint64_t)vmid << VTTBR_VMID_SHIFT;
 	hv->vtcr = regs.control;
@@ -196,6 +202,7 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 			       (unsigned)i);
 			while (i--)
 				vcpu_free(&hv->vcpus[i]);
+			vgic_release_spis(hv);
 			vmcfg_vm_destroy(vm);
 			return err;
 		}
@@ -210,6 +217,7 @@ void hv_vm_destroy(struct hv_vm *hv)
 	int err;
 
 	stage2_flush_vmid(hv->vttbr);
+	vgic_release_spis(hv);
 	/* The lifecycle's way out of RUNNING (vm.h): STOPPING, then STOPPED. */
 	vmcfg_vm_set_state(hv->vm, VMCFG_VM_STOPPING);
 	vmcfg_vm_set_state(hv->vm, VMCFG_VM_STOPPED);

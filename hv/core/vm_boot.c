@@ -271,6 +271,26 @@ static size_t count_errors(const struct vmcfg_diags *diags, struct vm_file *file
 	return other;
 }
 
+/*
+ * The passthrough windows and SPIs of a VM as `vmcfg build` prints them
+ * (tests/qemu/run compares the two on the same host DT).
+ */
+static void log_passthrough(const struct vmcfg_vm *vm)
+{
+	char b[VMCFG_FMT_BUF], h[VMCFG_FMT_BUF], s[VMCFG_FMT_BUF];
+
+	for (size_t i = 0; i < vm->pt_window_count; i++) {
+		const struct vmcfg_vm_pt_window *w = &vm->pt_windows[i];
+
+		hv_log("vm '%s': passthrough %-24s GPA %s -> HPA %s size %s%s", vm->name, w->name,
+		       vmcfg_fmt_hex(b, w->gpa), vmcfg_fmt_hex(h, w->hpa), vmcfg_fmt_hex(s, w->size),
+		       w->merged ? " (merged)" : "");
+	}
+	if (vm->pt_window_count || vm->spi_count)
+		hv_log("vm '%s': interrupt mode: %s, SPIs: %zu", vm->name,
+		       vmcfg_irq_mode_name(vm->irq_mode), vm->spi_count);
+}
+
 /* Converts and creates f's VM as hv, places and registers it; false (reported) when it cannot. */
 static bool create_vm(struct vm_file *f, const struct vmcfg_system *sys, struct hv_vm *hv,
 		      uint16_t vmid)
@@ -290,6 +310,11 @@ static bool create_vm(struct vm_file *f, const struct vmcfg_system *sys, struct 
 		hv_log("vm '%s' (%s): not started: %s", name, f->path, vmcfg_strerror(err));
 		return false;
 	}
+	err = hv_guest_dt_resolve(f->cfg);
+	if (err) {
+		hv_log("vm '%s' (%s): not started: %s", name, f->path, vmcfg_strerror(err));
+		return false;
+	}
 	f->guest_dt = hv_guest_dt_build(f->spec, f->cfg, f->path, sys, &f->guest_dt_size);
 	err = hv_vm_create(hv, f->cfg, f->path, f->guest_dt, f->guest_dt_size, sys, vmid);
 	if (!err) {
@@ -299,6 +324,8 @@ static bool create_vm(struct vm_file *f, const struct vmcfg_system *sys, struct 
 			err = sched_place(hv);
 			if (err)
 				hv_ivc_detach(hv);
+			else
+				vgic_route_spis(hv); /* to the CPU its vCPU 0 was placed on */
 		}
 		if (err)
 			hv_vm_destroy(hv);
@@ -313,6 +340,7 @@ static bool create_vm(struct vm_file *f, const struct vmcfg_system *sys, struct 
 	hv_log("vm '%s' (id %llu, VMID %u, %s): entry %#llx; %s", hv->vm->name,
 	       (unsigned long long)hv->vm->id, hv->vmid, f->path,
 	       (unsigned long long)hv->vcpus[0].regs.pc, where);
+	log_passthrough(hv->vm);
 	hv_vm_register(hv);
 	return true;
 }

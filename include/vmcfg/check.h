@@ -59,12 +59,16 @@ struct vmcfg_host_range {
  * InterruptController emu device) takes a distributor window of at least
  * VMCFG_VGIC_GICD_SIZE and puts one VMCFG_VGIC_GICR_FRAME redistributor
  * per vCPU at VMCFG_VGIC_GICR_BASE (QEMU virt's frames), for at most
- * VMCFG_VGIC_MAX_VCPUS vCPUs.
+ * VMCFG_VGIC_MAX_VCPUS vCPUs. An aarch64 VM with interrupt_mode
+ * "passthrough" gets the same vGIC without declaring it, at QEMU virt's
+ * GIC (distributor at VMCFG_VGIC_GICD_BASE): the hypervisor keeps the
+ * physical GIC and delivers the VM's SPIs through it (hv/README.md).
  */
 #define VMCFG_HV_MAX_VMS 8
 #define VMCFG_HV_MAX_VM_VCPUS 4
 #define VMCFG_VGIC_MAX_VCPUS 4
 #define VMCFG_VGIC_GICD_SIZE 0x10000ull
+#define VMCFG_VGIC_GICD_BASE 0x08000000ull
 #define VMCFG_VGIC_GICR_BASE 0x080a0000ull
 #define VMCFG_VGIC_GICR_FRAME 0x20000ull
 

@@ -290,6 +290,16 @@ void vmcfg_fdt_expansion_free(struct vmcfg_fdt_expansion *exp);
  */
 int vmcfg_fdt_expansion_apply(const struct vmcfg_fdt_expansion *exp, struct vmcfg_vm_config *cfg);
 
+/*
+ * vmcfg_fdt_expand_config, then vmcfg_fdt_expansion_apply: cfg's DT-path
+ * entries (and excluded_devices) resolved against host into the windows
+ * and SPIs that `vmcfg build --platform` and the hypervisor build. The
+ * expansion's own findings are dropped: vmcfg_fdt_check reports them at
+ * the TOML values. Returns 0, VMCFG_ENOMEM or VMCFG_EINVAL (NULL host or
+ * cfg); on VMCFG_ENOMEM cfg may hold part of the additions.
+ */
+int vmcfg_fdt_resolve_config(const struct vmcfg_fdt_platform *host, struct vmcfg_vm_config *cfg);
+
 /* ------------------------------------------------ checks against the DT */
 
 /*

@@ -817,9 +817,95 @@ static void check_vgic(struct vm_check *c)
 		check_gicr_window(c, first);
 }
 
+/* Whether [base, base + len) meets [lo, hi] (len 0: never). */
+static bool meets(uint64_t base, uint64_t len, uint64_t lo, uint64_t hi)
+{
+	uint64_t last;
+	return len && vmcfg_add_u64(base, len - 1, &last) && base <= hi && last >= lo;
+}
+
+/* A window of the VM over the implicit vGIC's frame [lo, hi] (check_pt_vgic). */
+static void vgic_clash(struct vm_check *c, struct vmcfg_span at, const char *what, const char *name,
+		       const char *frame, uint64_t lo, uint64_t hi)
+{
+	char r[CHECK_DESCR_BUF];
+	struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, at,
+				      "%s%s overlaps the vGIC %s %s that interrupt_mode \"passthrough\" "
+				      "gives the VM",
+				      what, name, frame, vmcfg_check_fmt_range(r, lo, hi));
+	if (c->spec->devices.irq_mode_span.line)
+		relate(c, g, c->spec->devices.irq_mode_span, "interrupt mode set here");
+	hint(c, g, "the hypervisor keeps the GIC and emulates it at QEMU virt's frames: move "
+		   "the window, or pass through the GIC's neighbours only");
+}
+
+/*
+ * interrupt_mode "passthrough" on aarch64: the hypervisor builds its vGIC
+ * without an emu_devices entry (lib/vm, VMCFG_VGIC_GICD_BASE) and refuses
+ * the VM when something of the VM lies over the distributor or the
+ * redistributors. An emulated interrupt controller there is E0217's.
+ */
+static void check_pt_vgic(struct vm_check *c)
+{
+	const struct vmcfg_vm_spec *s = c->spec;
+	if (s->devices.irq_mode != VMCFG_IRQ_PASSTHROUGH || build_arch(c) != VMCFG_ARCH_AARCH64)
+		return;
+	uint64_t vcpus = s->base.cpu_num.set ? s->base.cpu_num.v : 1;
+	/* More vCPUs: no vGIC is built, and the hypervisor refuses the VM (E0316). */
+	if (vcpus == 0 || vcpus > VMCFG_VGIC_MAX_VCPUS)
+		return;
+	const uint64_t frames[2][2] = {
+		{ VMCFG_VGIC_GICD_BASE, VMCFG_VGIC_GICD_BASE + VMCFG_VGIC_GICD_SIZE - 1 },
+		{ VMCFG_VGIC_GICR_BASE, VMCFG_VGIC_GICR_BASE + vcpus * VMCFG_VGIC_GICR_FRAME - 1 }
+	};
+	static const char *const frame_names[2] = { "distributor", "redistributors" };
+	const uint64_t page = VMCFG_PAGE_SIZE - 1;
+	for (int f = 0; f < 2; f++) {
+		uint64_t lo = frames[f][0], hi = frames[f][1];
+		const char *fn = frame_names[f];
+		for (size_t i = 0; i < s->kernel.region_count; i++) {
+			const struct vmcfg_spec_region *r = &s->kernel.regions[i];
+			if (r->gpa.set && r->size.set && !(r->flags.set && (r->flags.v & VMCFG_MEM_DEVICE)) &&
+			    meets(r->gpa.v, r->size.v, lo, hi))
+				vgic_clash(c, r->gpa.span, "memory region", "", fn, lo, hi);
+		}
+		for (size_t i = 0; i < s->devices.emu_count; i++) {
+			const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
+			bool gic = e->emu_type.set && e->emu_type.v == VMCFG_EMU_INTERRUPT_CONTROLLER;
+			if (!gic && e->base_gpa.set && e->length.set &&
+			    meets(e->base_gpa.v, e->length.v, lo, hi))
+				vgic_clash(c, e->base_gpa.span, "emulated device ", e->name.s ? e->name.s : "",
+					   fn, lo, hi);
+		}
+		/* Passthrough windows are mapped in whole pages (lib/vm/passthrough.c). */
+		for (size_t i = 0; i < s->devices.pt_count; i++) {
+			const struct vmcfg_spec_pt_device *d = &s->devices.pt[i];
+			uint64_t end;
+			if (d->is_dt_path || !d->base_gpa.set || !d->length.set || !d->length.v ||
+			    !vmcfg_add_u64(d->base_gpa.v, d->length.v, &end) || end > UINT64_MAX - page)
+				continue;
+			uint64_t base = d->base_gpa.v & ~page;
+			if (meets(base, ((end + page) & ~page) - base, lo, hi))
+				vgic_clash(c, d->base_gpa.span, "passthrough device ",
+					   d->name.s ? d->name.s : "", fn, lo, hi);
+		}
+		for (size_t i = 0; i < s->devices.pt_address_count; i++) {
+			const struct vmcfg_spec_pt_address *a = &s->devices.pt_addresses[i];
+			uint64_t end;
+			if (!a->gpa.set || !a->length.set || !a->length.v ||
+			    !vmcfg_add_u64(a->gpa.v, a->length.v, &end) || end > UINT64_MAX - page)
+				continue;
+			uint64_t base = a->gpa.v & ~page;
+			if (meets(base, ((end + page) & ~page) - base, lo, hi))
+				vgic_clash(c, a->gpa.span, "passthrough address", "", fn, lo, hi);
+		}
+	}
+}
+
 static void check_emu_devices(struct vm_check *c)
 {
 	check_vgic(c);
+	check_pt_vgic(c);
 	const struct vmcfg_vm_spec *s = c->spec;
 	struct check_keyed small[SMALL_LIST];
 	struct check_keyed *keys =

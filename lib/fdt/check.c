@@ -72,7 +72,8 @@ static int window_finding(struct vmcfg_diags *diags, enum vmcfg_rule rule, struc
  * select (the checker sees only the paths): the build maps them as it maps
  * the explicit ones, so a window over the hypervisor's memory, a reserved
  * frame (the GIC) or the VM's RAM or emulated devices is refused or
- * reported just the same, and an unaligned one warned about.
+ * reported just the same, and an unaligned one warned about; so is one
+ * over the vGIC a passthrough-mode VM gets (E0229, as lib/vm refuses it).
  */
 static int check_windows(const struct vmcfg_fdt_platform *host, const struct vmcfg_vm_spec *s,
 			 const struct vmcfg_fdt_expansion *exp, struct vmcfg_diags *diags)
@@ -80,6 +81,15 @@ static int check_windows(const struct vmcfg_fdt_platform *host, const struct vmc
 	const struct vmcfg_platform *p = &host->platform;
 	const char *reserved_node = NULL; /* one E0306 per node, however many of its windows */
 	int rc = 0;
+	/* The vGIC lib/vm builds for interrupt_mode "passthrough" (vmcfg/check.h); size 0: none. */
+	uint64_t vcpus = s->base.cpu_num.set ? s->base.cpu_num.v : 1;
+	bool pt_vgic = s->devices.irq_mode == VMCFG_IRQ_PASSTHROUGH && vcpus &&
+		       vcpus <= VMCFG_VGIC_MAX_VCPUS &&
+		       (p->arch ? p->arch : VMCFG_ARCH_AARCH64) == VMCFG_ARCH_AARCH64;
+	const uint64_t vgic[2][2] = {
+		{ VMCFG_VGIC_GICD_BASE, pt_vgic ? VMCFG_VGIC_GICD_SIZE : 0 },
+		{ VMCFG_VGIC_GICR_BASE, pt_vgic ? vcpus * VMCFG_VGIC_GICR_FRAME : 0 }
+	};
 	for (size_t i = 0; i < exp->window_count && !rc; i++) {
 		const struct vmcfg_fdt_pt_window *w = &exp->windows[i];
 		struct vmcfg_loc loc = window_loc(exp, w->node);
@@ -107,6 +117,11 @@ static int check_windows(const struct vmcfg_fdt_platform *host, const struct vmc
 				rc = window_finding(diags, VMCFG_R_GUEST_OVERLAP, loc, w,
 						    "overlaps the VM's RAM in guest-physical space", NULL);
 		}
+		for (int f = 0; f < 2 && !rc; f++)
+			if (vgic[f][1] && overlaps(w->hpa, w->size, vgic[f][0], vgic[f][1]))
+				rc = window_finding(diags, VMCFG_R_VGIC_LIMIT, loc, w, "overlaps the vGIC ",
+						    f ? "redistributors that interrupt_mode \"passthrough\" gives the VM"
+						      : "distributor that interrupt_mode \"passthrough\" gives the VM");
 		for (size_t k = 0; k < s->devices.emu_count && !rc; k++) {
 			const struct vmcfg_spec_emu_device *e = &s->devices.emu[k];
 			if (e->base_gpa.set && e->length.set &&

@@ -43,7 +43,6 @@ struct guest {
 	uint32_t gic_phandle; /* 0: the guest has no interrupt controller */
 	uint32_t clk_phandle; /* the emulated PL011s' fixed clock; 0 when there is none */
 	int host_gic;         /* index of the host GIC node, -1 when none */
-	bool copy_host_gic;   /* passthrough: the host's GIC node is the guest's */
 	struct vmcfg_ivc_placement *ivc; /* the static channels in the (first) IVC window */
 	size_t ivc_count;
 	int rc;               /* a vmcfg error met inside a callback (ENOMEM) */
@@ -73,9 +72,7 @@ static void plan(struct guest *g)
 	const struct vmcfg_fdt_platform *host = g->host;
 	for (size_t i = 0; i < host->index->count; i++) {
 		int ii = (int)i;
-		if (g->copy_host_gic && in_subtree(host, ii, g->host_gic))
-			g->emit[i] = EMIT_COPY;
-		else if (vmcfg_fdt_expansion_node(g->exp, fdt_node(host, ii)->offset) && !writer_owned(g, ii))
+		if (vmcfg_fdt_expansion_node(g->exp, fdt_node(host, ii)->offset) && !writer_owned(g, ii))
 			g->emit[i] = EMIT_COPY;
 	}
 	/* Ancestors of copied nodes: DT order puts them first, so walk backwards. */
@@ -192,9 +189,6 @@ static int copy_props(struct guest *g, int i, enum emit how)
 			   (err = fdt_property(g->fdt, "interrupts", ints, len))))
 			return err;
 	}
-	/* A copied host GIC without a phandle still needs one: the root points at it. */
-	if (i == g->host_gic && !fdt_node(g->host, i)->phandle)
-		err = fdt_property_u32(g->fdt, "phandle", g->gic_phandle);
 	return err;
 }
 
@@ -568,7 +562,7 @@ static int write_root(struct guest *g)
 		return err;
 	if ((err = write_memory(g)) || (err = write_cpus(g)))
 		return err;
-	if (g->gic_phandle && !g->copy_host_gic && (err = write_emulated_gic(g)))
+	if (g->gic_phandle && (err = write_emulated_gic(g)))
 		return err;
 	if (g->gic_phandle && (err = write_timer(g)))
 		return err;
@@ -609,7 +603,11 @@ int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm
 	g.diags = diags;
 	g.host_gic = vmcfg_fdt_index_of(host, host->gic_node);
 	if (cfg->irq_mode != VMCFG_IRQ_NONE) {
-		g.copy_host_gic = cfg->irq_mode == VMCFG_IRQ_PASSTHROUGH && g.host_gic >= 0;
+		/*
+		 * Every mode gets the vGIC: in "passthrough" the hypervisor keeps the
+		 * physical GIC and delivers the passed-through SPIs through its vGIC,
+		 * at QEMU virt's frames (VMCFG_VGIC_*), so the host's node is never copied.
+		 */
 		g.gic_phandle = host->gic_phandle ? host->gic_phandle : fresh_phandle(host);
 		if (!g.gic_phandle)
 			return VMCFG_ELIMIT;

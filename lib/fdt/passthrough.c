@@ -112,6 +112,17 @@ static bool skipped(const struct expand *x, int i)
 	       vmcfg_fdt_is_system_node(x->host, i);
 }
 
+/*
+ * The root interrupt controller (with its ITS children) under a path is no
+ * device to pass through: the hypervisor keeps it, and the guest gets the
+ * vGIC in its place. Named by a path itself, it is selected (and check
+ * reports its frames as reserved, E0306).
+ */
+static bool is_gic_below(const struct expand *x, int i, int r)
+{
+	return i != r && fdt_node(x->host, i)->offset == x->host->gic_node;
+}
+
 /* Whether node i or one of its ancestors is left out. */
 static bool skipped_above(const struct expand *x, int i)
 {
@@ -137,7 +148,7 @@ static void select_subtree(struct expand *x, int r, struct vmcfg_loc loc)
 	for (size_t i = (size_t)r; i < ix->count;) {
 		if (i > (size_t)r && ix->nodes[i].depth <= depth)
 			break;
-		if (skipped(x, (int)i)) {
+		if (skipped(x, (int)i) || is_gic_below(x, (int)i, r)) {
 			size_t d = (size_t)ix->nodes[i].depth;
 			for (i++; i < ix->count && (size_t)ix->nodes[i].depth > d; i++)
 				;
@@ -497,6 +508,21 @@ int vmcfg_fdt_expansion_apply(const struct vmcfg_fdt_expansion *exp, struct vmcf
 		if (vmcfg_vm_config_add_spi(cfg, exp->spis[k].spi))
 			return VMCFG_ENOMEM;
 	return 0;
+}
+
+int vmcfg_fdt_resolve_config(const struct vmcfg_fdt_platform *host, struct vmcfg_vm_config *cfg)
+{
+	if (!host || !cfg)
+		return VMCFG_EINVAL;
+	struct vmcfg_diags quiet;
+	struct vmcfg_fdt_expansion *exp = NULL;
+	vmcfg_diags_init(&quiet, &vmcfg_host_allocator);
+	int rc = vmcfg_fdt_expand_config(host, cfg, &quiet, &exp);
+	if (!rc)
+		rc = vmcfg_fdt_expansion_apply(exp, cfg);
+	vmcfg_fdt_expansion_free(exp);
+	vmcfg_diags_free(&quiet);
+	return rc;
 }
 
 /* Used by the guest DT writer: the expansion's entry for a host node, or NULL. */

@@ -145,13 +145,43 @@ static int setup_device(struct vm_build *b, const struct vmcfg_vm_emu_device *de
 	}
 }
 
+/*
+ * interrupt_mode "passthrough" on aarch64: the hypervisor keeps the
+ * physical GIC, so the guest gets the embedder's vGIC at QEMU virt's GIC
+ * frames without declaring it (vmcfg/check.h, VMCFG_VGIC_*), and its
+ * passthrough SPIs through it. Its redistributors are checked against RAM
+ * and passthrough windows too: nothing else would notice them hidden.
+ */
+static int setup_implicit_gic(struct vm_build *b)
+{
+	static const struct vmcfg_vm_emu_device gic = { "vGIC", VMCFG_VGIC_GICD_BASE,
+							VMCFG_VGIC_GICD_SIZE, 0,
+							VMCFG_EMU_INTERRUPT_CONTROLLER, NULL, 0 };
+	struct vmcfg_vm *vm = b->vm;
+	struct vmcfg_vm_device_info *info = &vm->devices[vm->device_count];
+	struct vmcfg_vm_device_info gicr = { "vGIC redistributors", VMCFG_EMU_INTERRUPT_CONTROLLER,
+					     VMCFG_VM_BUS_MMIO, VMCFG_VGIC_GICR_BASE,
+					     VMCFG_VGIC_GICR_FRAME * vm->vcpu_count, 0, NULL };
+	int err = check_window_free(b, &gicr);
+	if (!err)
+		err = setup_device(b, &gic, info);
+	if (!err)
+		err = check_window_free(b, info);
+	if (!err)
+		vm->device_count++;
+	return err;
+}
+
 int vmcfg_vm_setup_devices(struct vm_build *b)
 {
 	struct vmcfg_vm *vm = b->vm;
 	const struct vmcfg_vm_config *cfg = b->cfg;
-	if (cfg->emu_count == 0)
+	/* Beyond the vGIC's vCPUs the hypervisor refuses the VM anyway (the checker's E0316). */
+	bool implicit_gic = cfg->irq_mode == VMCFG_IRQ_PASSTHROUGH && vm->arch == VMCFG_ARCH_AARCH64 &&
+			    b->opts->device_factory && vm->vcpu_count <= VMCFG_VGIC_MAX_VCPUS;
+	if (cfg->emu_count == 0 && !implicit_gic)
 		return 0;
-	vm->devices = vmcfg_arena_zalloc(&vm->arena, cfg->emu_count * sizeof *vm->devices,
+	vm->devices = vmcfg_arena_zalloc(&vm->arena, (cfg->emu_count + 1) * sizeof *vm->devices,
 					 _Alignof(struct vmcfg_vm_device_info));
 	if (!vm->devices)
 		return vmcfg_vm_fail(b, VMCFG_ENOMEM, "out of memory");
@@ -164,5 +194,5 @@ int vmcfg_vm_setup_devices(struct vm_build *b)
 			return err;
 		vm->device_count++;
 	}
-	return 0;
+	return implicit_gic ? setup_implicit_gic(b) : 0;
 }

@@ -465,10 +465,21 @@ static void test_qemu_root_without_gic(void **state)
 	struct vmcfg_fdt_platform *host = open_qemu();
 	(void)state;
 
-	/* The GIC is a device: "/" passes it through unless excluded. */
+	/*
+	 * The GIC under a path is the hypervisor's: "/" leaves out its frames
+	 * and its ITS child (the guest gets the vGIC there), as excluding it does.
+	 */
 	struct vmcfg_fdt_expansion *exp = expand(host, "/", NULL);
-	assert_true(overlaps(exp, 0x8000000, 0x1000000));
+	assert_false(overlaps(exp, 0x8000000, 0x1000000));
 	assert_false(overlaps(exp, 0x40000000, 0x40000000)); /* RAM is never a window */
+	assert_true(has_window(exp, 0x9000000, 0x1000));
+	assert_int_equal(exp->spi_count, 32 + 3);
+	vmcfg_fdt_expansion_free(exp);
+
+	/* Named itself, it is selected: check reports its frames as reserved (E0306). */
+	exp = expand(host, "/intc@8000000", NULL);
+	assert_true(has_window(exp, 0x8000000, 0x10000));
+	assert_true(overlaps(exp, 0x8080000, 0x20000)); /* its ITS */
 	vmcfg_fdt_expansion_free(exp);
 
 	exp = expand(host, "/", "/intc@8000000");
@@ -737,11 +748,20 @@ static void test_guest_passthrough_root(void **state)
 				       "passthrough_devices = [[\"/\"]]\ninterrupt_mode = \"passthrough\"\n"
 				       "excluded_devices = [[\"/pcie@10000000\"]]");
 	char *fdt = build_guest(host, spec, &size);
-	/* The host's GIC node itself, with its ITS; the host's phandle kept. */
-	int gic = fdt_path_offset(fdt, "/intc@8000000");
+	/*
+	 * Not the host's GIC node (the hypervisor keeps the GIC) but the vGIC at
+	 * its frames: GICD and one redistributor, no ITS; the host's phandle kept.
+	 */
+	assert_true(fdt_path_offset(fdt, "/intc@8000000") < 0);
+	int gic = fdt_path_offset(fdt, "/interrupt-controller@8000000");
 	assert_true(gic >= 0);
-	assert_true(fdt_path_offset(fdt, "/intc@8000000/its@8080000") >= 0);
+	assert_true(fdt_subnode_offset(fdt, gic, "its@8080000") < 0);
 	assert_int_equal(fdt_get_phandle(fdt, gic), 0x8003);
+	const fdt32_t *reg = fdt_getprop(fdt, gic, "reg", NULL);
+	assert_non_null(reg);
+	assert_int_equal(fdt32_ld(&reg[1]), 0x8000000);
+	assert_int_equal(fdt32_ld(&reg[5]), 0x80a0000);
+	assert_int_equal(fdt32_ld(&reg[7]), 0x20000);
 	assert_true(fdt_path_offset(fdt, "/pcie@10000000") < 0);
 	assert_true(fdt_path_offset(fdt, "/virtio_mmio@a000000") >= 0);
 	/* The gpio-keys' gpios reference the PL061, which is in the guest. */

@@ -487,6 +487,43 @@ static void test_devices(void **state)
 	fx_free(&f);
 }
 
+/*
+ * interrupt_mode "passthrough": the embedder's factory builds its vGIC at
+ * QEMU virt's GIC frames without an emu_devices entry (the hypervisor keeps
+ * the physical GIC); RAM over its redistributors is refused, as check's
+ * E0229 says; without a factory there is none to build.
+ */
+static void test_passthrough_mode_vgic(void **state)
+{
+	struct fixture f;
+	char err[256];
+	(void)state;
+	fx_init(&f, HOST_BASE, HOST_SIZE, false);
+	struct vmcfg_vm_config *cfg = fx_config(&f, FX_VM(1, "pt", RAM16M,
+		NO_DEVICES "interrupt_mode = \"passthrough\"\n"));
+	struct vmcfg_vm_create_opts o = fx_opts(err, sizeof err);
+	o.device_factory = vmcfg_vm_hv_model_factory;
+	struct vmcfg_vm *vm = create_ok(&f, cfg, &o);
+	assert_int_equal(vm->device_count, 1);
+	assert_int_equal(vm->devices[0].base, VMCFG_VGIC_GICD_BASE);
+	assert_int_equal(vm->devices[0].emu_type, VMCFG_EMU_INTERRUPT_CONTROLLER);
+	assert_non_null(vmcfg_vm_bus_find(&vm->bus, VMCFG_VM_BUS_MMIO, VMCFG_VGIC_GICR_BASE));
+	destroy(vm);
+
+	o.device_factory = NULL;
+	vm = create_ok(&f, cfg, &o);
+	assert_int_equal(vm->device_count, 0);
+	destroy(vm);
+
+	struct vmcfg_vm_config *over = fx_config(&f, FX_VM(2, "over",
+		"memory_regions = [[0x4000_0000, 0x100_0000, 0x7, 0], [0x80b_0000, 0x1_0000, 0x7, 0]]\n",
+		NO_DEVICES "interrupt_mode = \"passthrough\"\n"));
+	o.device_factory = vmcfg_vm_hv_model_factory;
+	assert_int_equal(create_err(&f, over, &o), VMCFG_EOVERLAP);
+	assert_non_null(strstr(err, "vGIC redistributors"));
+	fx_free(&f);
+}
+
 static void test_console_16550(void **state)
 {
 	struct fixture f;
@@ -941,6 +978,7 @@ int main(void)
 		cmocka_unit_test(test_unwind_every_allocation),
 		cmocka_unit_test(test_config_error_fails_that_vm_only),
 		cmocka_unit_test(test_platform_and_regs),
+		cmocka_unit_test(test_passthrough_mode_vgic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -150,24 +150,6 @@ static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, s
 	return rc;
 }
 
-/*
- * Replaces the config's device-tree-path passthrough entries by the host
- * DT's windows and SPIs. vmcfg_fdt_check reported the problems already,
- * at the TOML values, so this expansion's own findings are dropped.
- */
-static int resolve_dt_paths(struct vm_set *set, struct vmcfg_vm_config *cfg)
-{
-	struct vmcfg_diags quiet;
-	struct vmcfg_fdt_expansion *exp = NULL;
-	vmcfg_diags_init(&quiet, &vmcfg_host_allocator);
-	int rc = vmcfg_fdt_expand_config(set->host_dt, cfg, &quiet, &exp);
-	if (!rc)
-		rc = vmcfg_fdt_expansion_apply(exp, cfg);
-	vmcfg_fdt_expansion_free(exp);
-	vmcfg_diags_free(&quiet);
-	return rc;
-}
-
 /* The host device tree the system file names (platform = "…"), or NULL. */
 static char *system_dt_path(const struct vmcfg_system *sys)
 {
@@ -287,7 +269,7 @@ int vm_set_load_with(struct vm_set *set, char *const *paths, size_t n,
 		if (rc == VMCFG_EINVALID)
 			rc = 0; /* decode reported why; the file stays unconverted */
 		if (!rc && f->config && set->host_dt)
-			rc = resolve_dt_paths(set, f->config);
+			rc = vmcfg_fdt_resolve_config(set->host_dt, f->config); /* checked above */
 	}
 out:
 	free_paths(owned_paths, n);

@@ -8,6 +8,7 @@
  */
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/gic.h"
+#include "arch/aarch64/vgic.h"
 #include "core/panic.h"
 #include "platform/qemu-virt/platform.h"
 
@@ -16,6 +17,14 @@
 #define GICD_CTLR_ENABLE_G1 (1u << 1)
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_CTLR_RWP (1u << 31)
+/* Distributor registers of the SPIs passed through (a bit, a byte or 8 bytes per INTID). */
+#define GICD_IGROUPR 0x0080
+#define GICD_ISENABLER 0x0100
+#define GICD_ICENABLER 0x0180
+#define GICD_ICPENDR 0x0280
+#define GICD_ICACTIVER 0x0380
+#define GICD_IPRIORITYR 0x0400
+#define GICD_IROUTER 0x6000
 
 /* Redistributor: RD_base frame, then the SGI_base frame 64 KiB above it. */
 #define GICR_STRIDE 0x20000
@@ -145,7 +154,7 @@ uint32_t gic_take_irq(void)
 	if (intid == INTID_SPURIOUS)
 		return intid;
 	if (intid != GIC_INTID_KICK && intid != GIC_INTID_MAINTENANCE && intid != GIC_INTID_CNTHP &&
-	    intid != GIC_INTID_VTIMER && intid != GIC_INTID_PTIMER)
+	    intid != GIC_INTID_VTIMER && intid != GIC_INTID_PTIMER && !gic_is_spi(intid))
 		hv_panic("GIC: interrupt %u, which the hypervisor never enabled", intid);
 	/* Disarm before deactivation: the timer's level output would re-pend the PPI at once. */
 	if (intid == GIC_INTID_CNTHP)
@@ -153,7 +162,8 @@ uint32_t gic_take_irq(void)
 	if (intid == GIC_INTID_PTIMER) /* ptimer.c re-arms it from the vCPU's state */
 		sysreg_write(cntp_ctl_el0, 0);
 	sysreg_write(icc_eoir1_el1, intid); /* priority drop only (EOImode 1) */
-	if (intid != GIC_INTID_VTIMER)
+	/* A passed-through SPI stays active until its guest deactivates it (vgic.c). */
+	if (intid != GIC_INTID_VTIMER && !gic_is_spi(intid))
 		sysreg_write(icc_dir_el1, intid);
 	isb();
 	return intid;
@@ -165,6 +175,8 @@ uint32_t gic_handle_irq(void)
 
 	if (intid == GIC_INTID_VTIMER)
 		gic_deactivate(intid);
+	else if (gic_is_spi(intid))
+		vgic_spi_fired(intid);
 	return intid;
 }
 
@@ -216,4 +228,35 @@ void gic_kick(uint64_t mpidr)
 	__asm__ volatile("dsb ish" : : : "memory");
 	sysreg_write(icc_sgi1r_el1, SGI1R(GIC_INTID_KICK, mpidr));
 	isb();
+}
+
+void gic_spi_route(uint32_t intid, uint64_t mpidr)
+{
+	uint32_t bit = 1u << (intid % 32);
+
+	*reg32(PLAT_GICD_BASE + GICD_ICENABLER + intid / 32 * 4) = bit;
+	*reg32(PLAT_GICD_BASE + GICD_IGROUPR + intid / 32 * 4) |= bit;
+	((volatile uint8_t *)(uintptr_t)(PLAT_GICD_BASE + GICD_IPRIORITYR))[intid] = 0x80;
+	/* Aff3 [39:32], Aff2.Aff1.Aff0 [23:0]; Interrupt_Routing_Mode [31] = 0: that PE only. */
+	*(volatile uint64_t *)(uintptr_t)(PLAT_GICD_BASE + GICD_IROUTER + 8ull * intid) =
+		mpidr & 0xff00ffffffull;
+	*reg32(PLAT_GICD_BASE + GICD_ISENABLER + intid / 32 * 4) = bit;
+	__asm__ volatile("dsb sy" : : : "memory");
+}
+
+void gic_spi_release(uint32_t intid)
+{
+	uint32_t bit = 1u << (intid % 32);
+
+	*reg32(PLAT_GICD_BASE + GICD_ICENABLER + intid / 32 * 4) = bit;
+	while (*reg32(PLAT_GICD_BASE + GICD_CTLR) & GICD_CTLR_RWP)
+		;
+	*reg32(PLAT_GICD_BASE + GICD_ICPENDR + intid / 32 * 4) = bit;
+	gic_spi_deactivate(intid);
+}
+
+void gic_spi_deactivate(uint32_t intid)
+{
+	*reg32(PLAT_GICD_BASE + GICD_ICACTIVER + intid / 32 * 4) = 1u << (intid % 32);
+	__asm__ volatile("dsb sy" : : : "memory");
 }

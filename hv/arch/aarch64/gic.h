@@ -4,8 +4,10 @@
  * takes itself, each a Group 1 IRQ to EL2 through the system-register CPU
  * interface: its time slice (the EL2 physical timer, Arm ARM D11 "The
  * Generic Timer"), the running vCPU's virtual timer and the virtual CPU
- * interface's maintenance interrupt (both for vgic.c), and a kick SGI
- * between CPUs. Guests' interrupts are virtual (vgic.c). The CPU interface
+ * interface's maintenance interrupt (both for vgic.c), a kick SGI
+ * between CPUs, and the SPIs passed through to VMs (interrupt_mode
+ * "passthrough": vgic.c gives each to its VM as a hardware interrupt).
+ * Guests' interrupts are virtual (vgic.c). The CPU interface
  * runs with EOImode = 1: EOIR only drops the priority and each interrupt is
  * deactivated on its own (ICC_DIR_EL1), so the virtual timer's PPI can stay
  * active while its guest handles it.
@@ -43,13 +45,16 @@ void gic_slice_stop(void);
 /*
  * A physical IRQ was taken to EL2: acknowledges it and drops its priority
  * (the slice timer disarmed first); deactivates it, except the virtual
- * timer's PPI, which stays active for the vCPU it belongs to (vgic.c: a
- * HW = 1 list register, so the guest's deactivation completes it). Returns
- * its INTID; 1023 when spurious.
+ * timer's PPI and SPIs, which stay active for the vCPU or VM they belong
+ * to (vgic.c: a HW = 1 list register, so the guest's deactivation
+ * completes it). Returns its INTID; 1023 when spurious.
  */
 uint32_t gic_take_irq(void);
 
-/* gic_take_irq, and deactivates the virtual timer's PPI too (no vCPU to give it to). */
+/*
+ * gic_take_irq, and deactivates the virtual timer's PPI too (no vCPU to
+ * give it to); an SPI goes to its VM (vgic_spi_fired).
+ */
 uint32_t gic_handle_irq(void);
 
 /* Deactivates intid, taken and priority-dropped by gic_take_irq (ICC_DIR_EL1). */
@@ -68,5 +73,27 @@ void gic_idle(void);
 
 /* Sends the kick SGI to the CPU with affinity mpidr. */
 void gic_kick(uint64_t mpidr);
+
+/* Whether intid is an SPI (INTIDs 32-1019): a device's, passed through to a VM (vgic.c). */
+static inline bool gic_is_spi(uint32_t intid)
+{
+	return intid >= 32 && intid < 1020;
+}
+
+/*
+ * A passed-through SPI: Group 1, priority 0x80, routed to the CPU with
+ * affinity mpidr (GICD_IROUTER), enabled. Its trigger type stays as the
+ * firmware left it (QEMU: level).
+ */
+void gic_spi_route(uint32_t intid, uint64_t mpidr);
+
+/* Disables SPI intid and clears its pending and active state at the distributor. */
+void gic_spi_release(uint32_t intid);
+
+/*
+ * Deactivates SPI intid at the distributor (GICD_ICACTIVER): from any CPU,
+ * for an SPI whose virtual copy the guest no longer holds.
+ */
+void gic_spi_deactivate(uint32_t intid);
 
 #endif

@@ -321,6 +321,7 @@ void trap_format_counts(const struct hv_vm *hv, char *buf, size_t size)
 void trap_handle(struct vcpu *v, uint64_t kind)
 {
 	trap_fn *fn;
+	uint32_t intid;
 
 	switch (kind) {
 	case GUEST_EXIT_SYNC:
@@ -340,7 +341,7 @@ void trap_handle(struct vcpu *v, uint64_t kind)
 		 * maintenance interrupt only had to make the vCPU exit, so the next
 		 * entry refills its list registers.
 		 */
-		switch (gic_take_irq()) {
+		switch ((intid = gic_take_irq())) {
 		case GIC_INTID_CNTHP:
 			count(v, HV_TRAP_IRQ_SLICE);
 			v->yield = true;
@@ -355,6 +356,8 @@ void trap_handle(struct vcpu *v, uint64_t kind)
 			break;
 		default:
 			count(v, HV_TRAP_IRQ_OTHER);
+			if (gic_is_spi(intid))
+				vgic_spi_fired(intid); /* a passed-through device's: to its VM */
 			break;
 		}
 		break;

@@ -36,10 +36,20 @@
  * vCPU that is not running holds no other vCPU's timer off. A virtual
  * PPI 27 the guest made pending itself (GICR_ISPENDR0) while the physical
  * one is not active for it goes in as an ordinary (HW = 0) interrupt.
+ *
+ * Passed-through SPIs (interrupt_mode "passthrough") are hardware
+ * interrupts the same way: each belongs to one VM (spi_owner), is routed
+ * to the CPU of that VM's vCPU 0 and, taken at EL2, left active; its
+ * virtual SPI goes into a list register with HW = 1 and pINTID = its
+ * INTID, so the guest's EOI deactivates it at the distributor. While
+ * active it cannot fire again, in whatever VM runs on that CPU meanwhile.
+ * A guest that clears the virtual one (ICPENDR, ICACTIVER) or resets its
+ * VM has the physical one deactivated by the hypervisor (GICD_ICACTIVER).
  */
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/gic.h"
 #include "arch/aarch64/vgic.h"
+#include "core/console.h"
 #include "core/libc.h"
 #include "core/vm.h"
 
@@ -346,6 +356,10 @@ static int gicd_access(struct vgic *g, uint64_t off, unsigned width, bool write,
 static void reset_state(struct vgic *g)
 {
 	g->ctlr = 0;
+	/* A physical SPI left active for the guest would never fire again. */
+	for (uint32_t i = 0; i < VGIC_NR_SPIS; i++)
+		if (g->spis[i].hw_spi)
+			gic_spi_deactivate(32 + i);
 	memset(g->spis, 0, sizeof g->spis);
 	memset(g->cpu, 0, sizeof g->cpu);
 	for (uint32_t i = 0; i < VGIC_NR_SPIS; i++)
@@ -581,6 +595,12 @@ void vgic_flush(struct vcpu *v)
 	for (uint32_t intid = 0; intid < 32 + VGIC_NR_SPIS; intid++) {
 		struct virq *q = intid < 32 ? &c->irqs[intid] : &g->spis[intid - 32];
 
+		/* The same for a passed-through SPI (the guest cleared it through GICD_IC*R). */
+		if (q->hw_spi && !is_pending(q) && !q->active) {
+			gic_spi_deactivate(intid);
+			q->hw_spi = false;
+		}
+
 		if ((intid < 32 || q->target == v->id) && deliverable(g, q)) {
 			cand[n] = q;
 			cand_intid[n++] = intid;
@@ -609,9 +629,11 @@ void vgic_flush(struct vcpu *v)
 		lr = (q->group1 ? LR_GROUP1 : 0) | (uint64_t)q->priority << LR_PRIORITY_SHIFT |
 		     cand_intid[best];
 		/* The virtual timer while its physical PPI is active for v: one instance, active or pending. */
-		hw = q->hw && v->vtimer_active;
+		hw = (q->hw && v->vtimer_active) || q->hw_spi;
 		if (hw)
-			lr |= LR_HW | (uint64_t)GIC_INTID_VTIMER << LR_PINTID_SHIFT |
+			lr |= LR_HW |
+			      (uint64_t)(q->hw_spi ? cand_intid[best] : GIC_INTID_VTIMER)
+				      << LR_PINTID_SHIFT |
 			      (q->active ? LR_ACTIVE : LR_PENDING);
 		else
 			lr |= (q->active ? LR_ACTIVE : 0) |
@@ -672,9 +694,13 @@ void vgic_sync(struct vcpu *v)
 		 */
 		if ((lr & LR_PENDING) && (q->edge || (lr & LR_HW) || c->lr_latched[k]))
 			q->latch = true;
-		/* A HW one the guest deactivated has deactivated the physical PPI with it. */
-		if ((lr & LR_HW) && !(lr & (LR_PENDING | LR_ACTIVE)))
-			v->vtimer_active = false;
+		/* A HW one the guest deactivated has deactivated the physical PPI or SPI with it. */
+		if ((lr & LR_HW) && !(lr & (LR_PENDING | LR_ACTIVE))) {
+			if (q->hw_spi)
+				q->hw_spi = false;
+			else
+				v->vtimer_active = false;
+		}
 	}
 	if (c->lr_used)
 		g->gen++; /* active and pending states came back from the list registers */
@@ -754,6 +780,90 @@ void vgic_sgi(struct vcpu *v, uint64_t value)
 			kick(g, i);
 		}
 	}
+	spin_unlock(&g->lock);
+}
+
+/* ------------------------------------------------ passed-through SPIs */
+
+/* Which VM each host SPI (INTID 32 + n) belongs to; under spi_lock. */
+static struct hv_vm *spi_owner[VGIC_NR_SPIS];
+static struct spinlock spi_lock;
+
+int vgic_claim_spis(struct hv_vm *hv)
+{
+	const struct vmcfg_vm *vm = hv->vm;
+	int err = 0;
+
+	if (vm->irq_mode != VMCFG_IRQ_PASSTHROUGH || !vm->spi_count)
+		return 0;
+	if (!hv->vgic.on) {
+		hv_log("vm '%s': %zu passed-through SPIs but no vGIC to deliver them", vm->name,
+		       vm->spi_count);
+		return VMCFG_EINVAL;
+	}
+	spin_lock(&spi_lock);
+	for (size_t i = 0; i < vm->spi_count && !err; i++) {
+		uint32_t n = vm->spis[i];
+
+		if (n >= VGIC_NR_SPIS) {
+			hv_log("vm '%s': SPI %u (INTID %u) is beyond the vGIC's %d SPIs", vm->name,
+			       (unsigned)n, (unsigned)(32 + n), VGIC_NR_SPIS);
+			err = VMCFG_ERANGE;
+		} else if (spi_owner[n] && spi_owner[n] != hv) {
+			hv_log("vm '%s': SPI %u (INTID %u) belongs to vm '%s' already", vm->name,
+			       (unsigned)n, (unsigned)(32 + n), spi_owner[n]->vm->name);
+			err = VMCFG_EBUSY;
+		}
+	}
+	for (size_t i = 0; i < vm->spi_count && !err; i++)
+		spi_owner[vm->spis[i]] = hv;
+	spin_unlock(&spi_lock);
+	return err;
+}
+
+void vgic_route_spis(struct hv_vm *hv)
+{
+	const struct vmcfg_vm *vm = hv->vm;
+	uint64_t mpidr = cpus[hv->vcpus[0].pcpu].mpidr;
+
+	for (size_t i = 0; i < vm->spi_count; i++)
+		if (vm->spis[i] < VGIC_NR_SPIS && spi_owner[vm->spis[i]] == hv)
+			gic_spi_route(32 + vm->spis[i], mpidr);
+}
+
+void vgic_release_spis(struct hv_vm *hv)
+{
+	spin_lock(&spi_lock);
+	for (uint32_t n = 0; n < VGIC_NR_SPIS; n++)
+		if (spi_owner[n] == hv) {
+			gic_spi_release(32 + n);
+			spi_owner[n] = NULL;
+		}
+	spin_unlock(&spi_lock);
+}
+
+void vgic_spi_fired(uint32_t intid)
+{
+	uint32_t n = intid - 32;
+	struct hv_vm *hv;
+	struct vgic *g;
+	struct virq *q;
+
+	spin_lock(&spi_lock);
+	hv = n < VGIC_NR_SPIS ? spi_owner[n] : NULL;
+	spin_unlock(&spi_lock);
+	if (!hv) { /* released meanwhile: nobody's to hold */
+		gic_spi_deactivate(intid);
+		return;
+	}
+	g = &hv->vgic;
+	spin_lock(&g->lock);
+	q = &g->spis[n];
+	q->hw_spi = true;
+	q->latch = true;
+	g->gen++;
+	if (q->target != VGIC_NO_TARGET)
+		kick(g, q->target);
 	spin_unlock(&g->lock);
 }
 

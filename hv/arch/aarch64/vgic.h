@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A virtual GICv3 per VM (interrupt_mode "emu" with an InterruptController
- * device): the distributor and one redistributor per vCPU are emulated
- * (never mapped in stage 2), the CPU interface is the hardware's virtual
+ * device, and every VM with interrupt_mode "passthrough", which gets the
+ * host's SPIs of its passthrough devices through it): the distributor
+ * and one redistributor per vCPU are emulated (never mapped in stage 2),
+ * the CPU interface is the hardware's virtual
  * one (ICH_*_EL2 list registers, Arm IHI 0069 chapter 12.4 / 12.5).
  * Register semantics are in vgic.c.
  */
@@ -35,6 +37,7 @@ struct virq {
 	bool latch;       /* edge, SGI, or ISPENDR: pending until acknowledged */
 	bool active;
 	bool hw;          /* the virtual timer's: HW = 1 while its physical PPI is active (vgic.c) */
+	bool hw_spi;      /* a passed-through SPI whose physical INTID is active for this one (vgic.c) */
 	uint8_t target;   /* SPIs: the vCPU IROUTER names, VGIC_NO_TARGET for none */
 	uint64_t irouter;
 };
@@ -102,6 +105,32 @@ void vgic_ppi_line(struct vcpu *v, uint32_t intid, bool level);
 
 /* A trapped write of ICC_SGI1R_EL1 by v: raises the SGI at its targets. */
 void vgic_sgi(struct vcpu *v, uint64_t value);
+
+/*
+ * interrupt_mode "passthrough": claims the host SPIs of hv's VM
+ * (vm->spis, from its passthrough devices) for it. An SPI belongs to one
+ * VM: one another VM holds, or one beyond the vGIC's VGIC_NR_SPIS, is
+ * refused (reported; VMCFG_EBUSY or VMCFG_ERANGE) and nothing is claimed.
+ * Returns 0 also for a VM with none.
+ */
+int vgic_claim_spis(struct hv_vm *hv);
+
+/*
+ * Routes hv's claimed SPIs to the CPU of its vCPU 0 and enables them at
+ * the physical distributor (after placement: sched_place).
+ */
+void vgic_route_spis(struct hv_vm *hv);
+
+/* Disables hv's SPIs at the distributor and gives them up (hv_vm_destroy). */
+void vgic_release_spis(struct hv_vm *hv);
+
+/*
+ * Physical SPI intid was taken at EL2 and priority-dropped, still active
+ * (gic_take_irq): made pending in its VM's vGIC as a hardware interrupt
+ * (HW = 1, pINTID = intid), so the guest's deactivation deactivates the
+ * physical one; a vCPU it targets on another CPU is kicked.
+ */
+void vgic_spi_fired(uint32_t intid);
 
 /*
  * After a guest access (a write when write, else a read) at offset off of
