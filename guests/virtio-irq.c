@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The second VM of examples/axvisor/split.toml: it is given one virtio
- * device by its DT path, QEMU virt's virtio-mmio transport at 0x0a00_3c00
- * (slot 30, SPI 46: INTID 78) with the virtio-rng device the test plugs
+ * device by its DT path, QEMU virt's virtio-mmio transport at 0x0a00_2e00
+ * (transport 23, SPI 39: INTID 71) with the virtio-rng device the test plugs
  * in there, drives it through the legacy (version 1) MMIO interface — one
  * 8-entry queue, one 16-byte request — and takes the used-buffer interrupt
  * through the vGIC at QEMU virt's GICv3 addresses. Its RAM is identity-
@@ -25,8 +25,8 @@
 #define GICR_WAKER 0x0014
 #define INTID_SPURIOUS 1023
 
-#define VIO_BASE 0x0a003c00ul
-#define VIO_INTID 78 /* SPI 46: QEMU virt's transport n raises SPI 16 + n */
+#define VIO_BASE 0x0a002e00ul
+#define VIO_INTID 71 /* SPI 39: QEMU virt's transport n raises SPI 16 + n */
 #define VIO_MAGIC 0x000
 #define VIO_VERSION 0x004
 #define VIO_DEVICE_ID 0x008
@@ -91,10 +91,10 @@ int main(void)
 
 	if (mmio_read32(VIO_BASE + VIO_MAGIC) != 0x74726976u ||
 	    mmio_read32(VIO_BASE + VIO_DEVICE_ID) != VIRTIO_ID_RNG) {
-		put_str("virtio-irq: no virtio-rng at 0x0a003c00: FAILED\n");
+		put_str("virtio-irq: no virtio-rng at 0x0a002e00: FAILED\n");
 		return 0;
 	}
-	put_str("virtio-irq: virtio-rng at 0x0a003c00, version ");
+	put_str("virtio-irq: virtio-rng at 0x0a002e00, version ");
 	put_dec(mmio_read32(VIO_BASE + VIO_VERSION));
 	put_str("\n");
 	gic_setup();
@@ -145,7 +145,7 @@ int main(void)
 	put_dec(used);
 	put_str(", ");
 	put_dec(got);
-	put_str(" random byte(s) after INTID 78, ");
+	put_str(" random byte(s) after INTID 71, ");
 	put_dec(foreign);
 	put_str(" foreign\n");
 	put_str(got && !foreign ? "virtio-irq: ok\n" : "virtio-irq: FAILED\n");
