@@ -10,8 +10,12 @@
  * the vCPU never ran another instruction. Here the guest must keep running,
  * read its active state back, and still take a pending SGI past the active
  * ones; then it clears them and takes 5 pending SGIs through 4 registers
- * (the queue). IRQs stay masked at PSTATE: interrupts are taken by reading
- * ICC_IAR1_EL1, as in vgic-pend.c.
+ * (the queue). Last, 5 SGIs taken nested, each at a higher priority than
+ * the one before, and EOIed in reverse: the most recent, left out of the 4
+ * registers, was EOIed with no register to find (ICH_HCR_EL2.EOIcount) and
+ * stayed active for good; the hypervisor completes that EOI now. IRQs stay
+ * masked at PSTATE: interrupts are taken by reading ICC_IAR1_EL1, as in
+ * vgic-pend.c.
  */
 #include "guest.h"
 
@@ -83,6 +87,33 @@ static void active_then_take(uint32_t active, const char *what)
 	expect("  ISACTIVER0 after ICACTIVER0", mmio_read32(GICR_SGI + GICR_ISACTIVER0), 0);
 }
 
+/*
+ * SGIs 0-4 taken nested: SGI i at priority 0xa0 - 0x10 i preempts the ones
+ * taken before it; then EOIed from the last (EOImode 0: priority drop and
+ * deactivation). 5 active interrupts do not fit QEMU's 4 list registers.
+ */
+static void nested_then_eoi(void)
+{
+	uint64_t intid;
+
+	put_str("vgic-active: 5 SGIs taken nested (more than list registers), EOIs in reverse\n");
+	mmio_write32(GICR_SGI + GICR_IPRIORITYR0, 0x708090a0u);
+	mmio_write32(GICR_SGI + GICR_IPRIORITYR0 + 4, 0xa0a0a060u);
+	for (uint32_t i = 0; i < 5; i++) {
+		sgi_self(i);
+		__asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(intid) : : "memory");
+		if (intid != i)
+			expect("  acknowledged", intid, i);
+	}
+	expect("  ISACTIVER0", mmio_read32(GICR_SGI + GICR_ISACTIVER0), 0x1f);
+	for (uint32_t i = 5; i-- > 0;)
+		__asm__ volatile("msr S3_0_C12_C12_1, %0\n\tisb" : : "r"((uint64_t)i) : "memory");
+	expect("  ISACTIVER0 after the EOIs", mmio_read32(GICR_SGI + GICR_ISACTIVER0), 0);
+	expect("  then taken", take(), INTID_SPURIOUS);
+	for (uint32_t i = 0; i < 8; i += 4)
+		mmio_write32(GICR_SGI + GICR_IPRIORITYR0 + i, 0xa0a0a0a0u);
+}
+
 int main(void)
 {
 	uint32_t seen = 0;
@@ -118,6 +149,7 @@ int main(void)
 	}
 	expect("  taken (bit per SGI)", seen, 0x3f);
 	expect("  then taken", take(), INTID_SPURIOUS);
+	nested_then_eoi();
 
 	put_str(failures ? "vgic-active: FAILED\n" : "vgic-active: ok\n");
 	guest_power_off();

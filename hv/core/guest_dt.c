@@ -78,9 +78,41 @@ static char *fixup(const struct vmcfg_vm_config *cfg, const char *cfg_path,
 	return blob;
 }
 
-int hv_guest_dt_resolve(struct vmcfg_vm_config *cfg)
+static bool has_dt_paths(const struct vmcfg_vm_spec *spec)
 {
-	return host ? vmcfg_fdt_resolve_config(host, cfg) : 0;
+	for (size_t i = 0; i < spec->devices.pt_count; i++)
+		if (spec->devices.pt[i].is_dt_path)
+			return true;
+	return false;
+}
+
+int hv_guest_dt_resolve(const struct vmcfg_vm_spec *spec, struct vmcfg_vm_config *cfg)
+{
+	struct vmcfg_diags diags;
+	int err = 0;
+
+	if (!host)
+		return 0;
+	if (has_dt_paths(spec)) {
+		/* `vmcfg check --platform`'s findings for this file: its errors keep the VM out. */
+		vmcfg_diags_init(&diags, &hv_heap);
+		err = vmcfg_fdt_check(host, NULL, &spec, 1, NULL, &diags);
+		for (size_t k = 0; k < diags.count; k++) {
+			const struct vmcfg_diag *g = &diags.items[k];
+
+			if (g->severity == VMCFG_SEV_ERROR)
+				hv_log("%s:%u:%u: error[%s]: %s (against the host DT)",
+				       g->primary.file ? g->primary.file : "?",
+				       (unsigned)g->primary.span.line, (unsigned)g->primary.span.col,
+				       g->code, g->message);
+		}
+		if (!err && diags.errors)
+			err = VMCFG_EINVALID;
+		vmcfg_diags_free(&diags);
+		if (err)
+			return err;
+	}
+	return vmcfg_fdt_resolve_config(host, cfg);
 }
 
 void *hv_guest_dt_build(const struct vmcfg_vm_spec *spec, const struct vmcfg_vm_config *cfg,

@@ -26,10 +26,13 @@ void hv_guest_dt_init(const void *blob, size_t size);
  * Resolves cfg's DT-path passthrough entries, excluded_devices included,
  * against the host DT as `vmcfg build --platform` does
  * (vmcfg_fdt_resolve_config): they become the host's windows and SPIs, so
- * vmcfg_vm_create maps what the CLI's build maps. Nothing without a host
- * DT. Returns 0 or VMCFG_ENOMEM.
+ * vmcfg_vm_create maps what the CLI's build maps. When spec (cfg's file)
+ * has DT paths it is first checked against the host DT as `vmcfg check
+ * --platform` checks it; its errors are logged and refuse the VM. Nothing
+ * without a host DT. Returns 0, VMCFG_EINVALID (errors against the host
+ * DT) or VMCFG_ENOMEM.
  */
-int hv_guest_dt_resolve(struct vmcfg_vm_config *cfg);
+int hv_guest_dt_resolve(const struct vmcfg_vm_spec *spec, struct vmcfg_vm_config *cfg);
 
 /*
  * Builds the guest DT of the VM of spec and cfg (its file at cfg_path) in

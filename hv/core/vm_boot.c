@@ -310,7 +310,7 @@ static bool create_vm(struct vm_file *f, const struct vmcfg_system *sys, struct 
 		hv_log("vm '%s' (%s): not started: %s", name, f->path, vmcfg_strerror(err));
 		return false;
 	}
-	err = hv_guest_dt_resolve(f->cfg);
+	err = hv_guest_dt_resolve(f->spec, f->cfg);
 	if (err) {
 		hv_log("vm '%s' (%s): not started: %s", name, f->path, vmcfg_strerror(err));
 		return false;

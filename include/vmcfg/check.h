@@ -71,6 +71,17 @@ struct vmcfg_host_range {
 #define VMCFG_VGIC_GICD_BASE 0x08000000ull
 #define VMCFG_VGIC_GICR_BASE 0x080a0000ull
 #define VMCFG_VGIC_GICR_FRAME 0x20000ull
+#define VMCFG_VGIC_NR_SPIS 64 /* INTIDs 32..95: host SPIs beyond are not delivered */
+
+/*
+ * Whether irq_id (an INTID, as passthrough devices give it) is an SPI
+ * (32..1019): in interrupt_mode "passthrough" that host SPI, irq_id - 32,
+ * is the VM's (lib/vm adds it to vm->spis; the checker counts it for E0309).
+ */
+static inline bool vmcfg_irq_id_is_spi(uint64_t irq_id)
+{
+	return irq_id >= 32 && irq_id < 1020;
+}
 
 /* The MPIDR_EL1 affinity fields (Aff3, Aff2..Aff0): an aarch64 vCPU's physical id lies in them. */
 #define VMCFG_MPIDR_AFFINITY_MASK 0xff00ffffffull
@@ -96,9 +107,20 @@ bool vmcfg_emu_device_is_pio(uint64_t emu_type, bool has_cfg0, uint64_t cfg0, en
  * Whether the reference hypervisor (hv/) builds emulated devices of
  * emu_type: Dummy, Console and IVCChannel (lib/vm) and InterruptController
  * (its vGIC). The other AxVisor types (GPPT*, PPPT, FwCfg, X86IoApic,
- * X86Pit, LoongArchPchPic, Virtio*) it does not emulate (W0233).
+ * X86Pit, LoongArchPchPic, Virtio*) it does not emulate (W0233; the GPPT
+ * ones are refused outright: vmcfg_emu_type_is_gppt).
  */
 bool vmcfg_emu_type_built(uint64_t emu_type);
+
+/*
+ * Whether emu_type is one of AxVisor's GIC pass-through frames
+ * (GPPTRedistributor 0x20, GPPTDistributor 0x21, GPPTITS 0x22). The
+ * reference hypervisor keeps the physical GIC, shared by all VMs, and
+ * gives each VM its vGIC instead, so it refuses them and so does `vmcfg
+ * build` (vmcfg_vm_hv_model_factory: VMCFG_ENOSYS); the checker reports
+ * them as E0229.
+ */
+bool vmcfg_emu_type_is_gppt(uint64_t emu_type);
 
 /*
  * The host-physical width the stage-2 descriptors of arch can address:

@@ -33,7 +33,7 @@ struct vmcfg_vm_emu_device {
 struct vmcfg_vm_pt_device {
 	const char *name; /* a device-tree path when the entry had only a name */
 	uint64_t base_gpa, base_hpa, length;
-	uint32_t irq_id; /* informational only (see CONFIG-SPEC) */
+	uint32_t irq_id; /* an SPI's INTID: the VM's in interrupt_mode "passthrough" (vmcfg_irq_id_is_spi) */
 };
 
 struct vmcfg_vm_pt_address {

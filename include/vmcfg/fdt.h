@@ -250,7 +250,9 @@ struct vmcfg_fdt_expansion {
  * descendants, minus the subtrees of excluded[0..m), minus every node
  * whose `status` is set and is neither "okay" nor "ok" (with its subtree),
  * minus the nodes that are not devices (/cpus, /chosen, /aliases,
- * /reserved-memory, device_type = "memory" nodes, overlay metadata).
+ * /reserved-memory, device_type = "memory" nodes, overlay metadata, and
+ * the root GIC with its children below a path: the hypervisor keeps it;
+ * a path naming the GIC itself selects it).
  * Every selected node gives its windows (never a window the DT does not
  * have) and its GIC SPIs; then the phandle dependencies of the selected
  * nodes are followed transitively and classified (enum vmcfg_fdt_dep_kind).
@@ -336,10 +338,11 @@ struct vmcfg_fdt_guest_opts {
  * = 2, compatible (the host's) and model (the VM's name); /memory@GPA per
  * RAM region that is not DEVICE; /cpus with cpu@ID per vCPU (reg = the
  * physical id's MPIDR affinity bits, enable-method "psci"); the interrupt
- * controller — for interrupt_mode passthrough the host's GIC node copied,
- * for emu a GICv3 at the emulated frames (GPPT distributor/redistributor
- * or InterruptController device, else QEMU virt's 0x08000000/0x080a0000),
- * none for no_irq (then no timer and no interrupt properties); the timer
+ * controller — for emu and passthrough the vGIC, a GICv3 at the emulated
+ * frames (GPPT distributor/redistributor or InterruptController device,
+ * else QEMU virt's 0x08000000/0x080a0000, where a passthrough-mode VM's
+ * vGIC is), never the host's GIC node; none for no_irq (then no timer
+ * and no interrupt properties); the timer
  * (the host's, or PPIs 13/14/11/10); per emulated PL011 console (a
  * Console device of model 0 or 1) a pl011@BASE node (arm,pl011 +
  * arm,primecell; its irq_id as a level-high SPI when the guest has a GIC;

@@ -242,7 +242,8 @@ typedef int (*vmcfg_vm_device_factory_fn)(void *ud, struct vmcfg_vm *vm, const s
  * the checker) becomes an inert window of its length — on ports where
  * vmcfg_emu_device_is_pio says — with a warning. For `vmcfg build` and
  * tests on a simulated host; ud is unused. Returns VMCFG_ENOSYS for an
- * unknown type or one of length 0; VMCFG_EINVAL when a GIC window is
+ * unknown type, one of length 0, or a GIC pass-through type
+ * (vmcfg_emu_type_is_gppt: the hypervisor refuses them); VMCFG_EINVAL when a GIC window is
  * below 64 KiB or the VM has more than VMCFG_VGIC_MAX_VCPUS vCPUs; the
  * bus's errors (VMCFG_EOVERLAP for a second GIC or a device over the
  * redistributors).
@@ -376,7 +377,12 @@ struct vmcfg_vm {
  * 2 16550 on MMIO (byte registers), 3 16550 on port I/O — else by arch:
  * aarch64 PL011 (MMIO), riscv64 16550 (MMIO), x86_64 16550 (port I/O at
  * base_gpa). Every device is also on the bus; its window must not overlap
- * RAM or a passthrough window.
+ * RAM or a passthrough window. An aarch64 VM of at most VMCFG_VGIC_MAX_VCPUS
+ * vCPUs with irq_mode VMCFG_IRQ_PASSTHROUGH also gets, when there is a
+ * factory, an InterruptController ("vGIC") at VMCFG_VGIC_GICD_BASE without
+ * an emu_devices entry, its redistributors held to the same rule
+ * (vmcfg/check.h: the hypervisor keeps the physical GIC); a factory that
+ * answers VMCFG_ENOSYS there fails the VM like any other.
  */
 int vmcfg_vm_create(const struct vmcfg_vm_config *cfg, const struct vmcfg_system *sys,
 	      const struct vmcfg_hal *hal, const struct vmcfg_vm_create_opts *opts, struct vmcfg_vm **out);

@@ -27,6 +27,12 @@ bool vmcfg_emu_device_is_pio(uint64_t emu_type, bool has_cfg0, uint64_t cfg0, en
 	return has_cfg0 && cfg0 ? cfg0 == 3 : arch == VMCFG_ARCH_X86_64;
 }
 
+bool vmcfg_emu_type_is_gppt(uint64_t emu_type)
+{
+	return emu_type == VMCFG_EMU_GPPT_REDISTRIBUTOR || emu_type == VMCFG_EMU_GPPT_DISTRIBUTOR ||
+	       emu_type == VMCFG_EMU_GPPT_ITS;
+}
+
 bool vmcfg_emu_type_built(uint64_t emu_type)
 {
 	return emu_type == VMCFG_EMU_DUMMY || emu_type == VMCFG_EMU_CONSOLE ||

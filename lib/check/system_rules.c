@@ -393,14 +393,23 @@ static struct vmcfg_loc spi_loc(const struct vmcfg_vm_spec *s, size_t unused)
 static void gather_spis(struct sys_check *c, size_t vm)
 {
 	const struct vmcfg_check_opts *o = c->opts;
+	const struct vmcfg_vm_spec *s = c->specs[vm];
 	const uint32_t *spis;
 	size_t count;
-	if (!o || !o->vm_spis || !o->vm_spis(o->ud, c->specs[vm], &spis, &count))
+	/* In passthrough mode an explicit device's irq_id SPI is the VM's too (lib/vm). */
+	if (s->devices.irq_mode == VMCFG_IRQ_PASSTHROUGH && key_room(c, &c->spis, s->devices.pt_count))
+		for (size_t i = 0; i < s->devices.pt_count; i++) {
+			const struct vmcfg_spec_pt_device *d = &s->devices.pt[i];
+			if (!d->is_dt_path && d->irq_id.set && vmcfg_irq_id_is_spi(d->irq_id.v))
+				c->spis.v[c->spis.count++] =
+					(struct check_keyed){ d->irq_id.v - 32, vm, 0 };
+		}
+	if (!o || !o->vm_spis || !o->vm_spis(o->ud, s, &spis, &count))
 		return;
 	if (!key_room(c, &c->spis, count))
 		return;
-	for (size_t s = 0; s < count; s++)
-		c->spis.v[c->spis.count++] = (struct check_keyed){ spis[s], vm, 0 };
+	for (size_t k = 0; k < count; k++)
+		c->spis.v[c->spis.count++] = (struct check_keyed){ spis[k], vm, 0 };
 }
 
 /* --- IVC channels --- */

@@ -701,7 +701,16 @@ static int report_shared_irq(void *ctx, const void *first, const void *prev, con
 static void check_emu_device(struct vm_check *c, const struct vmcfg_spec_emu_device *e)
 {
 	const char *name = e->name.s ? e->name.s : "";
-	if (e->emu_type.set && !vmcfg_emu_type_built(e->emu_type.v) && vmcfg_emu_type_name(e->emu_type.v)) {
+	if (e->emu_type.set && vmcfg_emu_type_is_gppt(e->emu_type.v)) {
+		/* lib/vm's model factory and the hypervisor's refuse them alike. */
+		struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, check_span_or(&e->emu_type, e->span),
+					      "emulated device `%s` of type %s: the reference hypervisor keeps "
+					      "the physical GIC, which all VMs share, and gives no VM its frames",
+					      name, vmcfg_emu_type_name(e->emu_type.v));
+		hint(c, g, "remove it: the VM gets the hypervisor's vGIC (an InterruptController "
+			   "device with interrupt_mode = \"emu\", or none with \"passthrough\")");
+	} else if (e->emu_type.set && !vmcfg_emu_type_built(e->emu_type.v) &&
+		   vmcfg_emu_type_name(e->emu_type.v)) {
 		struct vmcfg_diag *g = report(c, VMCFG_R_EMU_NOT_BUILT, check_span_or(&e->emu_type, e->span),
 					      "emulated device `%s` of type %s: the reference hypervisor does not "
 					      "emulate it, so the VM does not start there",
@@ -871,7 +880,9 @@ static void check_pt_vgic(struct vm_check *c)
 		}
 		for (size_t i = 0; i < s->devices.emu_count; i++) {
 			const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
-			bool gic = e->emu_type.set && e->emu_type.v == VMCFG_EMU_INTERRUPT_CONTROLLER;
+			/* E0217 and the GPPT refusal cover these. */
+			bool gic = e->emu_type.set && (e->emu_type.v == VMCFG_EMU_INTERRUPT_CONTROLLER ||
+						       vmcfg_emu_type_is_gppt(e->emu_type.v));
 			if (!gic && e->base_gpa.set && e->length.set &&
 			    meets(e->base_gpa.v, e->length.v, lo, hi))
 				vgic_clash(c, e->base_gpa.span, "emulated device ", e->name.s ? e->name.s : "",
@@ -888,6 +899,20 @@ static void check_pt_vgic(struct vm_check *c)
 			if (meets(base, ((end + page) & ~page) - base, lo, hi))
 				vgic_clash(c, d->base_gpa.span, "passthrough device ",
 					   d->name.s ? d->name.s : "", fn, lo, hi);
+		}
+		for (size_t i = 0; f == 0 && i < s->devices.pt_count; i++) {
+			const struct vmcfg_spec_pt_device *d = &s->devices.pt[i];
+			if (!d->is_dt_path && d->irq_id.set && vmcfg_irq_id_is_spi(d->irq_id.v) &&
+			    d->irq_id.v >= 32 + VMCFG_VGIC_NR_SPIS) {
+				struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, d->irq_id.span,
+							      "passthrough device `%s` raises INTID %llu: "
+							      "the vGIC delivers SPIs up to INTID %d",
+							      d->name.s ? d->name.s : "",
+							      (unsigned long long)d->irq_id.v,
+							      31 + VMCFG_VGIC_NR_SPIS);
+				if (s->devices.irq_mode_span.line)
+					relate(c, g, s->devices.irq_mode_span, "interrupt mode set here");
+			}
 		}
 		for (size_t i = 0; i < s->devices.pt_address_count; i++) {
 			const struct vmcfg_spec_pt_address *a = &s->devices.pt_addresses[i];

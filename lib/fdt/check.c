@@ -133,6 +133,30 @@ static int check_windows(const struct vmcfg_fdt_platform *host, const struct vmc
 	return rc;
 }
 
+/*
+ * A passthrough-mode VM's SPIs reach it through the vGIC, which has
+ * VMCFG_VGIC_NR_SPIS of them: the hypervisor refuses a VM given one beyond.
+ */
+static int check_spis(const struct vmcfg_fdt_platform *host, const struct vmcfg_vm_spec *s,
+		      const struct vmcfg_fdt_expansion *exp, struct vmcfg_diags *diags)
+{
+	uint64_t vcpus = s->base.cpu_num.set ? s->base.cpu_num.v : 1;
+	enum vmcfg_arch arch = host->platform.arch ? host->platform.arch : VMCFG_ARCH_AARCH64;
+	int rc = 0;
+	if (s->devices.irq_mode != VMCFG_IRQ_PASSTHROUGH || !vcpus || vcpus > VMCFG_VGIC_MAX_VCPUS ||
+	    arch != VMCFG_ARCH_AARCH64)
+		return 0;
+	for (size_t i = 0; i < exp->spi_count && !rc; i++)
+		if (exp->spis[i].spi >= VMCFG_VGIC_NR_SPIS)
+			rc = vmcfg_diag_add(diags, VMCFG_R_VGIC_LIMIT, window_loc(exp, exp->spis[i].node),
+					    NULL,
+					    "DT node `%s` raises SPI %u (INTID %u): the vGIC delivers SPIs "
+					    "up to INTID %d",
+					    exp->spis[i].node, exp->spis[i].spi, exp->spis[i].intid,
+					    31 + VMCFG_VGIC_NR_SPIS);
+	return rc;
+}
+
 /* The expansion of spec k: its findings go to diags, its SPIs are kept. */
 static int expand_one(const struct vmcfg_fdt_platform *host, struct dt_check *c, size_t k,
 		      struct vmcfg_diags *diags)
@@ -142,6 +166,8 @@ static int expand_one(const struct vmcfg_fdt_platform *host, struct dt_check *c,
 	if (rc)
 		return rc;
 	rc = check_windows(host, c->specs[k], exp, diags);
+	if (!rc)
+		rc = check_spis(host, c->specs[k], exp, diags);
 	if (rc) {
 		vmcfg_fdt_expansion_free(exp);
 		return rc;

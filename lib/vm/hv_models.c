@@ -28,6 +28,9 @@ static const struct vmcfg_vm_device_ops model_ops = { .read = model_read, .write
 int vmcfg_vm_hv_model_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev)
 {
 	(void)ud;
+	/* GIC pass-through frames: the hypervisor keeps the GIC (the checker's E0229). */
+	if (vmcfg_emu_type_is_gppt(dev->emu_type))
+		return VMCFG_ENOSYS;
 	if (dev->emu_type != VMCFG_EMU_INTERRUPT_CONTROLLER) {
 		/*
 		 * A known AxVisor type the hypervisor does not emulate (W0233):

@@ -122,14 +122,30 @@ static int copy_identity(struct vm_build *b)
 	if (!vm->name)
 		return vmcfg_vm_fail(b, VMCFG_ENOMEM, "out of memory");
 	vm->irq_mode = cfg->irq_mode;
-	if (cfg->spi_count) {
-		uint32_t *spis = vmcfg_arena_alloc(&vm->arena, cfg->spi_count * sizeof *spis,
+	/* In passthrough mode an explicit passthrough device's SPI (irq_id) is the VM's too. */
+	size_t extra = 0;
+	for (size_t i = 0; cfg->irq_mode == VMCFG_IRQ_PASSTHROUGH && i < cfg->pt_count; i++)
+		extra += vmcfg_irq_id_is_spi(cfg->pt[i].irq_id);
+	if (cfg->spi_count || extra) {
+		uint32_t *spis = vmcfg_arena_alloc(&vm->arena, (cfg->spi_count + extra) * sizeof *spis,
 						   _Alignof(uint32_t));
+		size_t n = cfg->spi_count;
 		if (!spis)
 			return vmcfg_vm_fail(b, VMCFG_ENOMEM, "out of memory");
-		memcpy(spis, cfg->spis, cfg->spi_count * sizeof *spis);
+		if (n)
+			memcpy(spis, cfg->spis, n * sizeof *spis);
+		for (size_t i = 0; extra && i < cfg->pt_count; i++) {
+			uint32_t id = cfg->pt[i].irq_id;
+			size_t k = 0;
+			if (!vmcfg_irq_id_is_spi(id))
+				continue;
+			while (k < n && spis[k] != id - 32)
+				k++;
+			if (k == n)
+				spis[n++] = id - 32;
+		}
 		vm->spis = spis;
-		vm->spi_count = cfg->spi_count;
+		vm->spi_count = n;
 	}
 	return 0;
 }

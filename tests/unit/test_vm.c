@@ -521,6 +521,15 @@ static void test_passthrough_mode_vgic(void **state)
 	o.device_factory = vmcfg_vm_hv_model_factory;
 	assert_int_equal(create_err(&f, over, &o), VMCFG_EOVERLAP);
 	assert_non_null(strstr(err, "vGIC redistributors"));
+
+	/* AxVisor's GIC pass-through frames: the hypervisor keeps the GIC (E0229). */
+	struct vmcfg_vm_config *gppt = fx_config(&f, FX_VM(3, "gppt", RAM16M,
+		"emu_devices = [[\"gppt-gicd\", 0x800_0000, 0x1_0000, 0, 0x21, []]]\n"
+		"passthrough_devices = []\ninterrupt_mode = \"passthrough\"\n"));
+	assert_int_equal(create_err(&f, gppt, &o), VMCFG_ENOSYS);
+	vmcfg_vm_config_free(gppt);
+	vmcfg_vm_config_free(over);
+	vmcfg_vm_config_free(cfg);
 	fx_free(&f);
 }
 

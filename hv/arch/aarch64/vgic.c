@@ -100,9 +100,15 @@
 /* GICD_IROUTER: Interrupt_Routing_Mode [31] (1 = any PE), affinity as in MPIDR. */
 #define IROUTER_IRM (1ull << 31)
 
-/* ICH_HCR_EL2: En [0]; NPIE [3] maintenance interrupt while no LR is pending. */
+/*
+ * ICH_HCR_EL2: En [0]; LRENPIE [2] maintenance interrupt while EOIcount is
+ * non-zero; NPIE [3] maintenance interrupt while no LR is pending;
+ * EOIcount [31:27] EOIs that found no list register.
+ */
 #define ICH_HCR_EN (1ull << 0)
+#define ICH_HCR_LRENPIE (1ull << 2)
 #define ICH_HCR_NPIE (1ull << 3)
+#define ICH_HCR_EOICOUNT(v) ((uint32_t)((v) >> 27) & 0x1f)
 /* ICH_LR<n>_EL2: vINTID [31:0], Priority [55:48], Group [60], State [63:62]. */
 #define LR_PENDING (1ull << 62)
 #define LR_ACTIVE (1ull << 63)
@@ -661,6 +667,13 @@ void vgic_flush(struct vcpu *v)
 	 */
 	if (n && lr_pending)
 		hcr |= ICH_HCR_NPIE;
+	/*
+	 * An active one left out: its EOI will find no list register and only
+	 * count in EOIcount; have that exit (vgic_sync completes the EOI).
+	 */
+	for (uint32_t k = 0; k < n; k++)
+		if (cand[k]->active)
+			hcr |= ICH_HCR_LRENPIE;
 	for (uint32_t k = c->lr_used; k < lrs; k++)
 		lr_write(k, 0);
 	c->idle = c->lr_used == 0;
@@ -670,14 +683,55 @@ void vgic_flush(struct vcpu *v)
 	sysreg_write(ich_hcr_el2, hcr);
 }
 
+/* Whether q is in one of the list registers the last flush for c wrote. */
+static bool in_lrs(const struct vgic_cpu *c, const struct virq *q)
+{
+	for (uint32_t k = 0; k < c->lr_used && k < VGIC_MAX_LRS; k++)
+		if (c->lr_irq[k] == q)
+			return true;
+	return false;
+}
+
+/*
+ * count EOIs found no list register (ICH_HCR_EL2.EOIcount): each was for
+ * an active interrupt the flush left out. With EOImode 0 a guest EOIs the
+ * interrupt of its running priority, the highest-priority one it has
+ * active (IHI 0069, "Priority drop"): that one, among those left out (the
+ * lowest INTID on a tie, which only active states set by ISACTIVER make
+ * possible), is deactivated here. A HW one's physical INTID is then
+ * deactivated by the next flush. A DIR (EOImode 1) of one left out counts
+ * the same and is completed the same way, by priority: an approximation.
+ */
+static void eoi_left_out(struct vgic *g, struct vcpu *v, uint32_t count)
+{
+	struct vgic_cpu *c = &g->cpu[v->id];
+
+	while (count--) {
+		struct virq *best = NULL;
+
+		for (uint32_t intid = 0; intid < 32 + VGIC_NR_SPIS; intid++) {
+			struct virq *q = intid < 32 ? &c->irqs[intid] : &g->spis[intid - 32];
+
+			if (q->active && (intid < 32 || q->target == v->id) && !in_lrs(c, q) &&
+			    (!best || q->priority < best->priority))
+				best = q;
+		}
+		if (!best)
+			return;
+		best->active = false;
+	}
+}
+
 void vgic_sync(struct vcpu *v)
 {
 	struct vgic *g = &v->vm->vgic;
 	struct vgic_cpu *c = &g->cpu[v->id];
+	uint32_t eoicount;
 
 	if (!g->on)
 		return;
-	/* The virtual CPU interface off: no maintenance interrupt while EL2 runs. */
+	eoicount = ICH_HCR_EOICOUNT(sysreg_read(ich_hcr_el2));
+	/* The virtual CPU interface off (EOIcount cleared): no maintenance interrupt while EL2 runs. */
 	sysreg_write(ich_hcr_el2, 0);
 	spin_lock(&g->lock);
 	for (uint32_t k = 0; k < c->lr_used && k < VGIC_MAX_LRS; k++) {
@@ -702,7 +756,9 @@ void vgic_sync(struct vcpu *v)
 				v->vtimer_active = false;
 		}
 	}
-	if (c->lr_used)
+	if (eoicount)
+		eoi_left_out(g, v, eoicount);
+	if (c->lr_used || eoicount)
 		g->gen++; /* active and pending states came back from the list registers */
 	c->lr_used = 0;
 	spin_unlock(&g->lock);

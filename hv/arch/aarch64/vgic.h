@@ -18,7 +18,7 @@
 #include "vmcfg/vm.h"
 
 #define VGIC_MAX_VCPUS 4
-#define VGIC_NR_SPIS 64 /* INTIDs 32..95 (GICD_TYPER.ITLinesNumber = 2) */
+#define VGIC_NR_SPIS VMCFG_VGIC_NR_SPIS /* 64: INTIDs 32..95 (GICD_TYPER.ITLinesNumber = 2) */
 #define VGIC_MAX_LRS 16 /* ICH_LR0..15_EL2 */
 
 /* Where the guest's redistributors are: QEMU virt's frames, as lib/fdt's guest DT says. */
