@@ -904,9 +904,10 @@ static void check_pt_vgic(struct vm_check *c)
 			const struct vmcfg_spec_pt_device *d = &s->devices.pt[i];
 			if (!d->is_dt_path && d->irq_id.set && vmcfg_irq_id_is_spi(d->irq_id.v) &&
 			    d->irq_id.v >= 32 + VMCFG_VGIC_NR_SPIS) {
-				struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, d->irq_id.span,
-							      "passthrough device `%s` raises INTID %llu: "
-							      "the vGIC delivers SPIs up to INTID %d",
+				/* The hypervisor routes none beyond the vGIC's SPIs. */
+				struct vmcfg_diag *g = report(c, VMCFG_R_FDT_IRQ, d->irq_id.span,
+							      "passthrough device `%s`: INTID %llu not "
+							      "routed: the vGIC delivers SPIs up to INTID %d",
 							      d->name.s ? d->name.s : "",
 							      (unsigned long long)d->irq_id.v,
 							      31 + VMCFG_VGIC_NR_SPIS);

@@ -135,7 +135,7 @@ static int check_windows(const struct vmcfg_fdt_platform *host, const struct vmc
 
 /*
  * A passthrough-mode VM's SPIs reach it through the vGIC, which has
- * VMCFG_VGIC_NR_SPIS of them: the hypervisor refuses a VM given one beyond.
+ * VMCFG_VGIC_NR_SPIS of them: the hypervisor routes none beyond (W0405).
  */
 static int check_spis(const struct vmcfg_fdt_platform *host, const struct vmcfg_vm_spec *s,
 		      const struct vmcfg_fdt_expansion *exp, struct vmcfg_diags *diags)
@@ -148,9 +148,9 @@ static int check_spis(const struct vmcfg_fdt_platform *host, const struct vmcfg_
 		return 0;
 	for (size_t i = 0; i < exp->spi_count && !rc; i++)
 		if (exp->spis[i].spi >= VMCFG_VGIC_NR_SPIS)
-			rc = vmcfg_diag_add(diags, VMCFG_R_VGIC_LIMIT, window_loc(exp, exp->spis[i].node),
+			rc = vmcfg_diag_add(diags, VMCFG_R_FDT_IRQ, window_loc(exp, exp->spis[i].node),
 					    NULL,
-					    "DT node `%s` raises SPI %u (INTID %u): the vGIC delivers SPIs "
+					    "`%s`: SPI %u (INTID %u) not routed: the vGIC delivers SPIs "
 					    "up to INTID %d",
 					    exp->spis[i].node, exp->spis[i].spi, exp->spis[i].intid,
 					    31 + VMCFG_VGIC_NR_SPIS);

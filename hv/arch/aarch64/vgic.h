@@ -109,9 +109,9 @@ void vgic_sgi(struct vcpu *v, uint64_t value);
 /*
  * interrupt_mode "passthrough": claims the host SPIs of hv's VM
  * (vm->spis, from its passthrough devices) for it. An SPI belongs to one
- * VM: one another VM holds, or one beyond the vGIC's VGIC_NR_SPIS, is
- * refused (reported; VMCFG_EBUSY or VMCFG_ERANGE) and nothing is claimed.
- * Returns 0 also for a VM with none.
+ * VM: one another VM holds is refused (reported; VMCFG_EBUSY) and nothing
+ * is claimed. One beyond the vGIC's VGIC_NR_SPIS is not routed (reported;
+ * the checker's W0405). Returns 0 also for a VM with none.
  */
 int vgic_claim_spis(struct hv_vm *hv);
 
