@@ -39,6 +39,8 @@ GUEST_CFLAGS_riscv64 := $(CSTD) $(WARN) -O2 -ffreestanding -nostdlib -fno-stack-
 GUEST_LOAD_DEFAULT_aarch64 := 0x40080000
 GUEST_LOAD_DEFAULT_riscv64 := 0x80200000
 GUEST_LOAD_ivc-pub := 0x40200000 # examples/demo/rtos.toml, examples/qemu/ivc-pub.toml
+GUEST_LOAD_uart-irq := 0x80200000 # examples/axvisor/arceos-aarch64-qemu-smp1.toml
+GUEST_LOAD_virtio-irq := 0xa0080000 # examples/axvisor/split-rng.toml (identity-mapped RAM)
 
 # The per-architecture rules: $(1) the architecture.
 define GUEST_ARCH_RULES

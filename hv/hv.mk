@@ -69,9 +69,15 @@ HV_LIB_SRC := $(CORE_SRC)
 # hypervisor looks it up by: every TOML file of the config folders at its own
 # path, and every guest of guests/ (guests/guests.mk builds them) as an image
 # in each config folder, where a kernel_path = "NAME.bin" of image_location
-# "memory" (relative to its config file) finds it.
+# "memory" (relative to its config file) finds it. A device tree source of a
+# config folder (a dtb_path = "NAME.dts") is built in compiled by dtc, under its
+# own path: the hypervisor reads no DTS, and `vmcfg dtb` compiles the same file
+# with the same dtc when it reads it, so both start from the same blob.
 HV_CONFIGS := $(wildcard $(addsuffix /*.toml,$(HV_CONFIG_DIRS)))
+HV_DTS := $(wildcard $(addsuffix /*.dts,$(HV_CONFIG_DIRS)))
+HV_DTS_BLOBS := $(patsubst %.dts,$(HV_DIR)/dts/%.dtb,$(HV_DTS))
 HV_FILES = $(foreach f,$(HV_CONFIGS),$(f)=$(f)) \
+	$(foreach f,$(HV_DTS),$(f)=$(HV_DIR)/dts/$(f:.dts=.dtb)) \
 	$(foreach d,$(HV_CONFIG_DIRS),$(foreach b,$(HV_GUEST_BINS),$(d)/$(notdir $(b))=$(b)))
 
 HV_CPPFLAGS := $(CPPFLAGS) -Ihv -Ihv/arch/$(HV_ARCH) $(HV_ARCH_CPPFLAGS)
@@ -112,7 +118,7 @@ $(HV_DIR)/hv/core/libc.o: HV_CFLAGS += -fno-tree-loop-distribute-patterns
 
 # The built-in files as a table of {path, bytes, size} (struct hv_file).
 .SECONDEXPANSION:
-$(HV_DIR)/files.S: $(HV_CONFIGS) $$(HV_GUEST_BINS) hv/embed.sh hv/hv.mk
+$(HV_DIR)/files.S: $(HV_CONFIGS) $(HV_DTS_BLOBS) $$(HV_GUEST_BINS) hv/embed.sh hv/hv.mk
 	@mkdir -p $(dir $@)
 	hv/embed.sh $@ $(HV_FILES)
 
@@ -128,6 +134,11 @@ $(HV_DIR)/guests/hello-0x90200000.elf: $$(GUEST_DIR_riscv64)/hello.o $$(GUEST_CO
 
 $(HV_DIR)/guests/hello-0x90200000.bin: $(HV_DIR)/guests/hello-0x90200000.elf
 	$(GUEST_CROSS_riscv64)objcopy -O binary $< $@
+
+# As vmcfg_fdt_read compiles a DTS (lib/fdt/dtc.c: dtc -q -I dts -O dtb).
+$(HV_DIR)/dts/%.dtb: %.dts
+	@mkdir -p $(dir $@)
+	dtc -q -I dts -O dtb -o $@ $<
 
 $(HV_DIR)/files.o: $(HV_DIR)/files.S
 	$(HV_CROSS)gcc -c $< -o $@

@@ -112,8 +112,8 @@ $(LINUX_DIR)/%.dtb: $(LINUX_CONFIG_DIR)/%.toml $(LINUX_SYSTEM_FILES) $(LINUX_DIR
 	fi; \
 	rm -f $@; \
 	for sys in $$systems; do \
-		echo $(CLI) dtb $< --system $$sys --platform $(LINUX_PLATFORM) -o $@.new; \
-		$(CLI) dtb $< --system $$sys --platform $(LINUX_PLATFORM) \
+		echo $(CLI) dtb $< --generate --system $$sys --platform $(LINUX_PLATFORM) -o $@.new; \
+		$(CLI) dtb $< --generate --system $$sys --platform $(LINUX_PLATFORM) \
 			--ramdisk-size $$(wc -c <$(LINUX_DIR)/initrd.cpio) -o $@.new || exit 1; \
 		if [ -e $@ ] && ! cmp -s $@ $@.new; then \
 			echo "hv/linux.mk: $< gets different device trees from its systems:" \

@@ -5,7 +5,8 @@
 #   make    make alone (./build.sh, before anything else)
 #   build   compilers (host, aarch64 and riscv64 cross) for the library, CLI, hypervisor and guests
 #   run     build + QEMU (aarch64, riscv64 with OpenSBI), to boot the hypervisor and the guests (make run, make demo-cli needs only build)
-#   linux   run + Python, for make run-linux and bench-linux (scripts/mkcpio.py)
+#   linux   run + Python and e2fsprogs, for make run-linux, bench-linux (scripts/mkcpio.py)
+#           and run-axvisor (its ext4 disk: mke2fs -d)
 #   perf    linux + perf, for make bench-linux-tlb
 #   test    linux + cmocka: everything make test needs
 #   fuzz    build + clang and its libFuzzer runtime (make fuzz-*)
@@ -20,7 +21,7 @@ set -euo pipefail
 make_pkgs="make"
 build_pkgs="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu libfdt-dev device-tree-compiler xz-utils debian-archive-keyring"
 run_pkgs="$build_pkgs qemu-system-arm qemu-system-misc qemu-system-data"
-linux_pkgs="$run_pkgs python3"
+linux_pkgs="$run_pkgs python3 e2fsprogs"
 test_pkgs="$linux_pkgs libcmocka-dev universal-ctags g++ scdoc pkg-config man-db python3-jsonschema strace procps"
 # Node.js and npm (the LSP client and taplo come from the npm registry at test time);
 # a machine that has npm already (e.g. from NodeSource) keeps it.

@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Fetches Debian's current kernel for the Linux guests (never committed):
-#   scripts/fetch-linux.sh OUT_DIR [arm64]   → OUT_DIR/vmlinuz (a raw arm64 Image)
+#   scripts/fetch-linux.sh OUT_DIR [arm64]   → OUT_DIR/vmlinuz (a raw arm64 Image),
+#                                              OUT_DIR/modules/*.ko, OUT_DIR/modules/order
 #   scripts/fetch-linux.sh OUT_DIR riscv64   → OUT_DIR/vmlinuz (a raw riscv64 Image)
 # Debian ships the kernel only as a package, so: add arm64 as a foreign
 # architecture for as long as this takes (removed again on every exit, unless
 # it was there before), find the image package linux-image-arm64 depends on,
-# download it without installing, and unpack boot/vmlinuz-* alone. riscv64 is
-# an official Debian architecture from trixie on, so its kernel comes from
-# trixie through apt with a configuration of its own in a temporary folder
-# (its own sources list, package lists and cache: the machine's apt setup is
-# not touched, and no root is needed); apt checks the signed Release file
-# (debian-archive-keyring has trixie's keys) and the .deb's SHA-256 as for
-# arm64, and the Image's header is checked here. Its package holds the Image
-# as boot/vmlinux-*. A cached kernel is kept. Exit status 0 with the kernel in
-# place, else non-zero with the reason on standard error (callers skip the
-# Linux tests then).
+# download it without installing, and unpack boot/vmlinuz-* and the modules a
+# root file system on a virtio-mmio disk needs (Debian builds virtio_mmio,
+# virtio_blk and ext4 as modules: make run-axvisor's initramfs loads them in
+# the order of modules/order, dependencies first). riscv64 is an official
+# Debian architecture from trixie on, so its kernel comes from trixie through
+# apt with a configuration of its own in a temporary folder (its own sources
+# list, package lists and cache: the machine's apt setup is not touched, and
+# no root is needed); apt checks the signed Release file (debian-archive-keyring
+# has trixie's keys) and the .deb's SHA-256 as for arm64, and the Image's
+# header is checked here. Its package holds the Image as boot/vmlinux-*. A
+# cached kernel is kept. Exit status 0 with the kernel in place, else non-zero
+# with the reason on standard error (callers skip the Linux tests then).
 set -euo pipefail
 out=${1:?usage: scripts/fetch-linux.sh OUT_DIR [arm64|riscv64]}
 arch=${2:-arm64}
 mkdir -p "$out"
-[ -s "$out/vmlinuz" ] && exit 0
-
+# Dependencies before their users (ext4: jbd2, mbcache, crc16 by its modinfo;
+# crc32c through the crypto API, which cannot ask for it without modprobe).
+modules="lib/crc16 fs/mbcache fs/jbd2/jbd2 crypto/crc32c_generic fs/ext4/ext4
+drivers/virtio/virtio_mmio drivers/block/virtio_blk"
 if [ "$arch" = riscv64 ]; then
+  [ -s "$out/vmlinuz" ] && exit 0
   suite=trixie
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
@@ -55,6 +61,11 @@ if [ "$arch" = riscv64 ]; then
   exit 0
 fi
 [ "$arch" = arm64 ] || { echo "fetch-linux: no kernel for architecture '$arch' (arm64, riscv64)" >&2; exit 2; }
+# Kept, and made newer than this script, so that make does not run it again and again.
+if [ -s "$out/vmlinuz" ] && [ -s "$out/modules/order" ]; then
+  touch "$out/vmlinuz" "$out/modules/order"
+  exit 0
+fi
 
 as_root=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -88,8 +99,15 @@ pkg=$(apt-cache depends linux-image-arm64:arm64 |
 echo "fetch-linux: $pkg" >&2
 (cd "$work" && apt-get download -q "$pkg:arm64" >/dev/null)
 deb=$(ls "$work"/*.deb)
-dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards './boot/vmlinuz-*'
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards './boot/vmlinuz-*' \
+  $(for m in $modules; do printf "./lib/modules/*/kernel/%s.ko " "$m"; done)
 img=$(ls "$work"/boot/vmlinuz-*)
+rm -rf "$out/modules"
+mkdir -p "$out/modules"
+for m in $modules; do
+  cp "$work"/lib/modules/*/kernel/"$m".ko "$out/modules/"
+  basename "$m.ko" >>"$out/modules/order"
+done
 
 # An arm64 Image: "ARM\x64" at offset 56 (Documentation/arch/arm64/booting.rst).
 if [ "$(od -An -tx1 -j56 -N4 "$img" | tr -d ' ')" != 41524d64 ]; then

@@ -20,11 +20,22 @@
  * peer and the other VMs run on.
  * Unknown "key=value" words of the kernel command line reach init as
  * environment variables (Documentation/admin-guide/kernel-parameters.rst).
+ *
+ * Root on a disk (make run-axvisor): Debian's kernel has virtio_mmio,
+ * virtio_blk and ext4 as modules, so an initramfs holding /modules/order
+ * (scripts/fetch-linux.sh writes it, dependencies first) and those modules
+ * makes this init its first stage: it loads them (finit_module), waits for
+ * the disk that vmcfg_root= names, mounts it read-only as ext4, moves it
+ * to / and runs the disk's /init — this program again, as PID 1. There it
+ * prints the marker, the root file system as /proc/mounts says, and the
+ * file /vmcfg-disk.txt of the disk, then powers off as above.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #define SYS_mkdirat 34
+#define SYS_chdir 49
+#define SYS_chroot 51
 #define SYS_openat 56
 #define SYS_close 57
 #define SYS_getdents64 61
@@ -34,6 +45,11 @@
 #define SYS_mmap 222
 #define SYS_mount 40
 #define SYS_nanosleep 101
+#define SYS_execve 221
+#define SYS_finit_module 273
+#define MS_RDONLY 1
+#define MS_MOVE 8192
+#define EEXIST 17
 
 #define AT_FDCWD -100
 #define O_RDONLY 0
@@ -389,14 +405,157 @@ static int exchange(const char *vm, const struct channel *c, unsigned index)
 	return 0;
 }
 
+/* Up to max - 1 bytes of the file at path, NUL-terminated; the length, or < 0. */
+static long read_file(const char *path, char *buf, size_t max)
+{
+	long fd = syscall6(SYS_openat, AT_FDCWD, (long)path, O_RDONLY, 0, 0, 0), got = 0, n;
+
+	if (fd < 0)
+		return fd;
+	while ((size_t)got < max - 1 &&
+	       (n = syscall6(SYS_read, fd, (long)buf + got, (long)(max - 1 - (size_t)got), 0, 0, 0)) > 0)
+		got += n;
+	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+	buf[got] = 0;
+	return got;
+}
+
+static void sleep_ms(long ms)
+{
+	long ts[2] = { ms / 1000, ms % 1000 * 1000000 };
+
+	syscall6(SYS_nanosleep, (long)ts, 0, 0, 0, 0, 0);
+}
+
+static void fail(const char *what, const char *name, long err)
+{
+	char a[24];
+
+	put("vmcfg-linux: ");
+	put(what);
+	put(name);
+	put(": error -");
+	put(dec(a, (uint64_t)-err));
+	put("\n");
+}
+
+/*
+ * The first stage of a root on a disk (see the top): loads the modules of
+ * /modules/order, mounts root (ext4, read-only) and runs its /init with
+ * the same arguments and environment. Returns only when that failed.
+ */
+static void switch_to_disk(const char *root, char **argv, char **envp)
+{
+	static char order[1024];
+	char path[PATH_MAX_LEN];
+	long err = read_file("/modules/order", order, sizeof order);
+
+	for (char *p = order; err >= 0 && *p;) {
+		char *name = p;
+		long fd;
+
+		while (*p && *p != '\n')
+			p++;
+		if (*p)
+			*p++ = 0;
+		if (!*name)
+			continue;
+		join(path, "/modules/", name, "");
+		fd = syscall6(SYS_openat, AT_FDCWD, (long)path, O_RDONLY, 0, 0, 0);
+		err = fd < 0 ? fd : syscall6(SYS_finit_module, fd, (long)"", 0, 0, 0, 0);
+		if (fd >= 0)
+			syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+		if (err == -EEXIST)
+			err = 0; /* built in after all */
+		if (err < 0)
+			fail("loading /modules/", name, err);
+	}
+	if (err < 0)
+		return;
+	/* virtio_blk probes the disk asynchronously: its node appears in devtmpfs when it is ready. */
+	for (int i = 0; i < 500; i++) {
+		long fd = syscall6(SYS_openat, AT_FDCWD, (long)root, O_RDONLY, 0, 0, 0);
+
+		if (fd >= 0) {
+			syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+			break;
+		}
+		sleep_ms(20);
+	}
+	syscall6(SYS_mkdirat, AT_FDCWD, (long)"/root", 0755, 0, 0, 0);
+	err = syscall6(SYS_mount, (long)root, (long)"/root", (long)"ext4", MS_RDONLY, 0, 0);
+	if (err < 0) {
+		fail("mounting ", root, err);
+		return;
+	}
+	put("vmcfg-linux: modules loaded, ");
+	put(root);
+	put(" mounted: switching to its /init\n");
+	if ((err = syscall6(SYS_chdir, (long)"/root", 0, 0, 0, 0, 0)) < 0 ||
+	    (err = syscall6(SYS_mount, (long)".", (long)"/", 0, MS_MOVE, 0, 0)) < 0 ||
+	    (err = syscall6(SYS_chroot, (long)".", 0, 0, 0, 0, 0)) < 0 ||
+	    (err = syscall6(SYS_chdir, (long)"/", 0, 0, 0, 0, 0)) < 0 ||
+	    (err = syscall6(SYS_execve, (long)"/init", (long)argv, (long)envp, 0, 0, 0)) < 0)
+		fail("switching to ", root, err);
+}
+
+/* On the disk: the root file system as the kernel has it mounted, and the disk's file. */
+static void report_disk(void)
+{
+	static char buf[4096];
+	char *line = buf;
+
+	syscall6(SYS_mount, (long)"proc", (long)"/proc", (long)"proc", 0, 0, 0);
+	if (read_file("/proc/mounts", buf, sizeof buf) > 0) {
+		/* "DEVICE / TYPE OPTIONS 0 0": the line of "/" (the last one wins, as for the kernel). */
+		char *found = 0;
+
+		while (*line) {
+			char *end = line, *f2 = 0;
+
+			while (*end && *end != '\n')
+				end++;
+			for (char *q = line; q < end; q++)
+				if (*q == ' ') {
+					f2 = q + 1;
+					break;
+				}
+			if (f2 && f2[0] == '/' && f2[1] == ' ')
+				found = line;
+			line = *end ? end + 1 : end;
+		}
+		if (found) {
+			char *q = found;
+			int spaces = 0;
+
+			while (*q && *q != '\n' && !(*q == ' ' && ++spaces == 3))
+				q++;
+			*q = 0;
+			put("vmcfg-linux: root file system: ");
+			put(found);
+			put("\n");
+		}
+	}
+	if (read_file("/vmcfg-disk.txt", buf, 256) > 0) {
+		for (char *q = buf; *q; q++)
+			if (*q == '\n')
+				*q = 0;
+		put("vmcfg-linux: read \"");
+		put(buf);
+		put("\" from its root disk\n");
+	}
+}
+
 /* Called by _start below with the initial stack pointer. */
 __attribute__((noreturn, used)) void init_main(long *sp);
 
 void init_main(long *sp)
 {
 	long argc = sp[0];
+	char **argv = (char **)(sp + 1);
 	char **envp = (char **)(sp + argc + 2);
-	const char *vm = env(envp, "vm");
+	const char *vm = env(envp, "vm"), *root = env(envp, "vmcfg_root");
+	char probe[8];
 	long slot = parse_dec(env(envp, "ivc_slot")), key = parse_dec(env(envp, "ivc_key"));
 	int reboot_once = parse_dec(env(envp, "reboot_once")) == 1, answered_before = 0;
 	struct channel c;
@@ -407,11 +566,15 @@ void init_main(long *sp)
 		vm = "?";
 	/* devtmpfs gives /dev/mem, sysfs the device tree; the initramfs has /dev/console only. */
 	syscall6(SYS_mount, (long)"devtmpfs", (long)"/dev", (long)"devtmpfs", 0, 0, 0);
+	if (root && read_file("/modules/order", probe, sizeof probe) > 0)
+		switch_to_disk(root, argv, envp); /* returns only when it failed, said why */
 	syscall6(SYS_mkdirat, AT_FDCWD, (long)"/sys", 0555, 0, 0, 0);
 	syscall6(SYS_mount, (long)"sysfs", (long)"/sys", (long)"sysfs", 0, 0, 0);
 	put("vmcfg-linux: init of VM ");
 	put(vm);
 	put(" running\n");
+	if (root)
+		report_disk();
 	found = find_channel(key, &c);
 	if (!found && key >= 0) {
 		put("vmcfg-linux: no static IVC channel of key ");

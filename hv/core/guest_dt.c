@@ -8,6 +8,7 @@
  * (vmcfg_fdt_platform_load only).
  */
 #include "core/console.h"
+#include "core/files.h"
 #include "core/guest_dt.h"
 #include "core/heap.h"
 #include "core/libc.h"
@@ -110,6 +111,24 @@ void hv_guest_dt_init(const void *blob, size_t size)
 	vmcfg_diags_free(&diags);
 }
 
+/*
+ * The dtb_path DTB fixed up for the VM; NULL (logged) when the file is not
+ * built in or is no usable DTB. The ramdisk size is what the CLI takes too.
+ */
+static char *fixup(const struct vmcfg_vm_config *cfg, const char *cfg_path,
+		   const struct vmcfg_fdt_guest_opts *opts, size_t *size, int *err)
+{
+	const struct hv_file *f = hv_file_find_relative(cfg_path, cfg->dtb.path);
+	char *blob = NULL;
+
+	if (!f) {
+		*err = VMCFG_ENOENT;
+		return NULL;
+	}
+	*err = vmcfg_fdt_guest_fixup(host, cfg, f->data, (size_t)f->size, opts, &blob, size);
+	return blob;
+}
+
 static bool has_dt_paths(const struct vmcfg_vm_spec *spec)
 {
 	for (size_t i = 0; i < spec->devices.pt_count; i++)
@@ -148,10 +167,11 @@ int hv_guest_dt_resolve(const struct vmcfg_vm_spec *spec, struct vmcfg_vm_config
 }
 
 void *hv_guest_dt_build(const struct vmcfg_vm_spec *spec, const struct vmcfg_vm_config *cfg,
-			const struct vmcfg_system *sys, size_t *size)
+			const char *cfg_path, const struct vmcfg_system *sys, size_t *size)
 {
 	struct vmcfg_fdt_expansion *exp = NULL;
-	struct vmcfg_fdt_guest_opts opts = { 0, sys, VMCFG_ARCH_UNKNOWN }; /* ramdisk size unknown: no linux,initrd-* */
+	struct vmcfg_fdt_guest_opts opts = { 0, sys, VMCFG_ARCH_UNKNOWN };
+	const struct hv_file *rd;
 	struct vmcfg_diags diags;
 	char *blob = NULL;
 	int err;
@@ -159,19 +179,28 @@ void *hv_guest_dt_build(const struct vmcfg_vm_spec *spec, const struct vmcfg_vm_
 	*size = 0;
 	if (!host)
 		return NULL;
+	/* As `vmcfg dtb` by default: the size of the ramdisk file ("memory": built in). */
+	rd = cfg->ramdisk.path && cfg->image_location == VMCFG_IMAGE_MEMORY
+		     ? hv_file_find_relative(cfg_path, cfg->ramdisk.path)
+		     : NULL;
+	opts.ramdisk_size = rd ? rd->size : 0;
 	vmcfg_diags_init(&diags, &hv_heap);
 	err = vmcfg_fdt_check(host, NULL, &spec, 1, NULL, &diags);
 	if (!err)
 		err = vmcfg_fdt_expand_spec(host, spec, &diags, &exp);
-	if (!err && !diags.errors)
+	if (!err && !diags.errors && cfg->dtb.path)
+		blob = fixup(cfg, cfg_path, &opts, size, &err);
+	else if (!err && !diags.errors)
 		err = vmcfg_fdt_guest_build(host, cfg, exp, &opts, &diags, &blob, size);
 	if (err)
-		hv_log("vm '%s': guest DT not built: %s", cfg->name, vmcfg_strerror(err));
+		hv_log("vm '%s': guest DT not built: %s%s", cfg->name,
+		       cfg->dtb.path ? "dtb_path: " : "", vmcfg_strerror(err));
 	else if (diags.errors)
 		hv_log("vm '%s': guest DT not built: %zu error(s) against the host DT", cfg->name,
 		       diags.errors);
 	else
-		hv_log("vm '%s': guest DT built at boot: %zu bytes, CRC-32 %#010x", cfg->name, *size,
+		hv_log("vm '%s': guest DT %s at boot: %zu bytes, CRC-32 %#010x", cfg->name,
+		       cfg->dtb.path ? "fixed up from its dtb_path" : "built", *size,
 		       (unsigned)crc32((const uint8_t *)blob, *size));
 	if (err || diags.errors) {
 		free(blob);

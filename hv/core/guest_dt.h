@@ -4,7 +4,8 @@
  * hypervisor, by lib/fdt — the code `vmcfg dtb` runs — linked with libfdt
  * built from Debian's source (hv/hv.mk). The blobs are built and reported
  * (size and CRC-32, which tests/qemu/run compares with `vmcfg dtb`'s) and
- * loaded at the dtb_load_addr of a VM without a dtb_path.
+ * loaded at the dtb_load_addr of a VM without a dtb_path; a VM with a
+ * dtb_path gets that DTB fixed up for it (vmcfg_fdt_guest_fixup).
  */
 #ifndef HV_CORE_GUEST_DT_H
 #define HV_CORE_GUEST_DT_H
@@ -34,16 +35,18 @@ void hv_guest_dt_init(const void *blob, size_t size);
 int hv_guest_dt_resolve(const struct vmcfg_vm_spec *spec, struct vmcfg_vm_config *cfg);
 
 /*
- * Builds the guest DT of the VM of spec and cfg in system sys as
- * `vmcfg dtb FILE --system SYSTEM --platform HOST.dtb` does (the VM's file
- * checked against the host DT, its DT-path passthrough entries expanded,
- * then vmcfg_fdt_guest_build), and logs its size and CRC-32, or why it
- * could not be built. Returns the blob (*size bytes; release it with
+ * Builds the guest DT of the VM of spec and cfg (its file at cfg_path) in
+ * system sys as `vmcfg dtb FILE --system SYSTEM --platform HOST.dtb` does
+ * (the VM's file checked against the host DT, its DT-path passthrough
+ * entries expanded, then vmcfg_fdt_guest_build; with a dtb_path, that
+ * built-in DTB fixed up by vmcfg_fdt_guest_fixup instead), the ramdisk's
+ * size taken from its built-in file, and logs its size and CRC-32, or why
+ * it could not be built. Returns the blob (*size bytes; release it with
  * free() from hv/libfdt-env/stdlib.h), NULL when it was not built. The VM
  * starts either way; it gets the blob when its file has a dtb_load_addr
- * without a dtb_path (hv_vm_create).
+ * (hv_vm_create): in place of its dtb_path file when it has one.
  */
 void *hv_guest_dt_build(const struct vmcfg_vm_spec *spec, const struct vmcfg_vm_config *cfg,
-			const struct vmcfg_system *sys, size_t *size);
+			const char *cfg_path, const struct vmcfg_system *sys, size_t *size);
 
 #endif

@@ -154,10 +154,20 @@ int hv_vm_create(struct hv_vm *hv, const struct vmcfg_vm_config *cfg, const char
 	err = find_images(cfg, cfg_path, hv->images, &hv->image_count);
 	if (err)
 		return err;
-	/* dtb_load_addr alone: the guest DT built at boot goes there (docs/config-reference.md). */
-	if (cfg->dtb.has_load_gpa && !cfg->dtb.path && guest_dt)
-		hv->images[hv->image_count++] = (struct vmcfg_vm_image_data){ VMCFG_IMAGE_DTB, guest_dt,
-									       guest_dt_size };
+	/*
+	 * dtb_load_addr alone: the guest DT built at boot goes there
+	 * (docs/config-reference.md); with a dtb_path, that file fixed up at
+	 * boot replaces the file (as it is when it could not be fixed up).
+	 */
+	if (cfg->dtb.has_load_gpa && guest_dt) {
+		size_t k = 0;
+		while (k < hv->image_count && hv->images[k].kind != VMCFG_IMAGE_DTB)
+			k++;
+		if (k == hv->image_count)
+			hv->image_count++;
+		hv->images[k] = (struct vmcfg_vm_image_data){ VMCFG_IMAGE_DTB, guest_dt,
+							     guest_dt_size };
+	}
 	opts.image_count = hv->image_count;
 	/* Failures are reported through the HAL's log (frames.c) by vmcfg_vm_create itself. */
 	err = vmcfg_vm_create(cfg, sys, frames_hal(), &opts, &vm);

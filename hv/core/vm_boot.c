@@ -315,7 +315,7 @@ static bool create_vm(struct vm_file *f, const struct vmcfg_system *sys, struct 
 		hv_log("vm '%s' (%s): not started: %s", name, f->path, vmcfg_strerror(err));
 		return false;
 	}
-	f->guest_dt = hv_guest_dt_build(f->spec, f->cfg, sys, &f->guest_dt_size);
+	f->guest_dt = hv_guest_dt_build(f->spec, f->cfg, f->path, sys, &f->guest_dt_size);
 	err = hv_vm_create(hv, f->cfg, f->path, f->guest_dt, f->guest_dt_size, sys, vmid);
 	if (!err) {
 		/* Placing comes last: once its vCPUs are in a run queue, nothing may fail. */

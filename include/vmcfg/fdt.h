@@ -353,7 +353,9 @@ struct vmcfg_fdt_guest_opts {
  * arm,primecell; its irq_id as a level-high SPI when the guest has a GIC;
  * "uartclk" and "apb_pclk" both from one generated 24 MHz fixed-clock,
  * /emu-uart-clk); /psci (arm,psci-0.2, "hvc"); /chosen (bootargs =
- * cmdline; linux,initrd-start/end from the ramdisk's load address and
+ * cmdline, or the host's /chosen bootargs for a VM without a cmdline whose
+ * DT paths include the root, ["/"], as the reference copies the host's
+ * /chosen into such a guest; linux,initrd-start/end from the ramdisk's load address and
  * opts->ramdisk_size when both are known; stdout-path = the host's when
  * that node is in the guest, else the first emulated PL011); /reserved-memory
  * with no-map nodes ivc@GPA tiling each IVC window: with opts->system, one
@@ -391,6 +393,40 @@ int vmcfg_fdt_guest_build(const struct vmcfg_fdt_platform *host, const struct vm
 			  const struct vmcfg_fdt_expansion *exp,
 			  const struct vmcfg_fdt_guest_opts *opts, struct vmcfg_diags *diags,
 			  char **blob, size_t *size);
+
+/*
+ * The guest DT of a VM file with a dtb_path: given (given_size bytes, the
+ * DTB the file names) fixed up for cfg as the reference fixes up a DTB it
+ * is given (AxVisor's update_cpu_node and update_fdt); the rest of the tree
+ * is copied as it is, in its order, with its memory reservation block:
+ *   /cpus        replaced by the host's /cpus with only the cpu nodes whose
+ *                `reg` (MPIDR affinity) is a physical CPU id of the VM
+ *                (vmcfg_vm_config_vcpu_affinities); when a host CPU is left
+ *                out, the host's cpu-map goes too (its phandles would name
+ *                missing nodes); added when given has no /cpus;
+ *   memory       every root child named memory or memory@… or with
+ *                device_type "memory" removed; one /memory appended at the
+ *                end of the root (device_type "memory", `reg` = the VM's RAM
+ *                regions that are not DEVICE, in the root's #address-cells
+ *                and #size-cells, defaults 2 and 1);
+ *   /chosen      linux,initrd-start/end removed (the reference drops them);
+ *                linux,initrd-start/end set again from the ramdisk's load
+ *                address and opts->ramdisk_size when both are known, and
+ *                bootargs = cmdline when the VM has one (an addition of
+ *                this project: the file's cmdline and ramdisk are not
+ *                silently ignored); /chosen is added for those when given
+ *                has none. Everything else in /chosen stays.
+ * Phandles of the copied host CPU nodes are the host's: a given tree that
+ * names its own CPU nodes by other phandles (a PMU's interrupt-affinity)
+ * is not rewritten. opts may be NULL (ramdisk size unknown); its system is
+ * not used. *blob is malloc'ed. Returns 0, VMCFG_EINVAL (NULL host, cfg,
+ * given, blob or size), VMCFG_ESYNTAX (given is no valid DTB, or its root
+ * cells are 0 or above 2), VMCFG_ERANGE (a RAM region does not fit the
+ * root's cells), VMCFG_ELIMIT (libfdt refused the tree), VMCFG_ENOMEM.
+ */
+int vmcfg_fdt_guest_fixup(const struct vmcfg_fdt_platform *host, const struct vmcfg_vm_config *cfg,
+			  const void *given, size_t given_size,
+			  const struct vmcfg_fdt_guest_opts *opts, char **blob, size_t *size);
 
 VMCFG_END_DECLS
 

@@ -466,6 +466,17 @@ static int write_chosen(struct guest *g)
 		return err;
 	if (cfg->cmdline && (err = fdt_property_string(g->fdt, "bootargs", cfg->cmdline)))
 		return err;
+	/*
+	 * A VM given the host's whole tree (["/"]) and no cmdline of its own
+	 * boots with the host's bootargs: the reference copies the host's
+	 * /chosen into such a guest, and AxVisor's files rely on it.
+	 */
+	if (!cfg->cmdline && g->exp && vmcfg_fdt_expansion_node(g->exp, 0)) {
+		int len = 0, chosen = fdt_path_offset(g->host->fdt, "/chosen");
+		const void *args = chosen >= 0 ? fdt_getprop(g->host->fdt, chosen, "bootargs", &len) : NULL;
+		if (args && (err = fdt_property(g->fdt, "bootargs", args, len)))
+			return err;
+	}
 	if (cfg->ramdisk.has_load_gpa && size && vmcfg_add_u64(cfg->ramdisk.load_gpa, size, &end) &&
 	    ((err = fdt_property_u64(g->fdt, "linux,initrd-start", cfg->ramdisk.load_gpa)) ||
 	     (err = fdt_property_u64(g->fdt, "linux,initrd-end", end))))

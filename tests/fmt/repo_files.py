@@ -8,6 +8,9 @@ file it covers (a file that becomes formattable must leave this list):
                configs, each folder with its origin); not checked
   copy         a byte-for-byte copy of a third-party file (fuzzer seeds taken
                from tests/data/axvisor-configs/); checked to be identical
+  axvisor-copy AxVisor's QEMU files in examples/axvisor/, as published but for
+               their kernel_path (make run-axvisor boots them unchanged
+               otherwise; tests/axvisor/copies.sh); checked line by line
   not-toml     not valid TOML on purpose (checker cases, parser fuzz seeds,
                nesting beyond the parser's limits); fmt reports E0002
   not-vm-file  valid TOML but no VM or system file (parser fuzz seeds, taplo's
@@ -30,6 +33,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 EXCLUDED = [
     ("tests/data/*", "third-party"),
     ("fuzz/corpus/toml/axvisor-*.toml", "copy"),
+    ("examples/axvisor/*-qemu-smp1.toml", "axvisor-copy"),
     # not valid TOML on purpose
     ("tests/check/E0002-syntax.toml", "not-toml"),
     ("fuzz/corpus/toml/err-*.toml", "not-toml"),
@@ -87,6 +91,8 @@ def excluded():
 
 
 def copy_of(path):
-    """The file a `copy` is a copy of (relative to the root)."""
+    """The file a `copy` or `axvisor-copy` is a copy of (relative to the root)."""
     name = os.path.basename(path)
-    return os.path.join("tests/data/axvisor-configs", name[len("axvisor-"):])
+    if name.startswith("axvisor-"):
+        name = name[len("axvisor-"):]
+    return os.path.join("tests/data/axvisor-configs", name)

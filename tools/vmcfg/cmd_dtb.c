@@ -4,6 +4,7 @@
  * The VM file is checked on its own and against the host DT first; a file
  * with errors gets no device tree.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,10 @@ static void dtb_usage(FILE *out)
 		"DT (a .dts is compiled with dtc). With --system, FILE must be one of the\n"
 		"system's VM files: the whole system is checked first, and each static IVC\n"
 		"channel of the VM gets a /reserved-memory/ivc@GPA node where the hypervisor\n"
-		"maps it. See docs/device-tree.md.\n\n"
+		"maps it. A VM file with a dtb_path gets that DTB fixed up instead, as the\n"
+		"hypervisor fixes it up at boot: /cpus from the host (the VM's CPUs only),\n"
+		"one /memory with the VM's RAM, /chosen without the DTB's initrd and with the\n"
+		"VM's cmdline and ramdisk. See docs/device-tree.md.\n\n"
 		"options:\n"
 		"  --platform HOST   the host's device tree (.dtb, or .dts via dtc); required\n"
 		"                    unless the system file names one (platform = \"host.dts\")\n"
@@ -38,9 +42,21 @@ static void dtb_usage(FILE *out)
 		"  -O, --out-format  dtb (default) or dts (the blob decompiled by dtc)\n"
 		"  --ramdisk-size N  the ramdisk's size in bytes for linux,initrd-end (default:\n"
 		"                    the size of ramdisk_path when image_location = \"memory\")\n"
+		"  --generate        build the guest DT from the configuration even when the\n"
+		"                    VM file names a dtb_path (to write the file it names)\n"
 		"  -v, --verbose     list the passthrough windows, SPIs and dependencies on stderr\n"
 		"  -h, --help        this text\n\n"
 		"exit status: 0 written, 1 errors in the input, 2 usage or I/O error\n");
+}
+
+/* path taken relative to the VM file's folder (an absolute path as is), as the hypervisor does. */
+static void beside(const struct vmcfg_vm_spec *spec, const char *path, char *full, size_t n)
+{
+	const char *slash = strrchr(spec->file, '/');
+	if (path[0] == '/' || !slash)
+		snprintf(full, n, "%s", path);
+	else
+		snprintf(full, n, "%.*s/%s", (int)(slash - spec->file), spec->file, path);
 }
 
 /* The ramdisk's size when it is a file of this host (image_location "memory"). */
@@ -50,11 +66,7 @@ static uint64_t ramdisk_size(const struct vmcfg_vm_spec *spec)
 	if (!path->set || !spec->kernel.image_location.set || strcmp(spec->kernel.image_location.s, "memory"))
 		return 0;
 	char full[4096];
-	const char *slash = strrchr(spec->file, '/');
-	if (path->s[0] == '/' || !slash)
-		snprintf(full, sizeof full, "%s", path->s);
-	else
-		snprintf(full, sizeof full, "%.*s/%s", (int)(slash - spec->file), spec->file, path->s);
+	beside(spec, path->s, full, sizeof full);
 	struct stat st;
 	return stat(full, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 }
@@ -130,8 +142,8 @@ static int write_output(const char *path, const char *data, size_t len)
  * status.
  */
 static int build(struct vm_set *set, size_t i, const struct vmcfg_fdt_platform *host,
-		 bool checked, uint64_t rd_size, enum vmcfg_arch arch, bool verbose, char **blob,
-		 size_t *size)
+		 bool checked, uint64_t rd_size, enum vmcfg_arch arch, bool verbose, bool generate,
+		 char **blob, size_t *size)
 {
 	const struct vmcfg_vm_spec *spec = set->files[i].spec;
 	struct vmcfg_diags dt, all;
@@ -150,10 +162,28 @@ static int build(struct vm_set *set, size_t i, const struct vmcfg_fdt_platform *
 	set->diags = all; /* the list moves: its arena's chunks go with it */
 	if (!rc && !set->diags.errors) {
 		struct vmcfg_fdt_guest_opts opts = { rd_size, set->system, arch };
+		const struct vmcfg_vm_config *cfg = set->files[i].config;
 		if (verbose)
 			list_expansion(exp);
-		rc = vmcfg_fdt_guest_build(host, set->files[i].config, exp, &opts, &set->diags, blob,
-					   size);
+		if (cfg->dtb.path && !generate) {
+			/* dtb_path: that DTB fixed up for the VM, as the hypervisor does at boot. */
+			char full[4096], *given = NULL;
+			size_t given_size = 0;
+			beside(spec, cfg->dtb.path, full, sizeof full);
+			rc = vmcfg_fdt_read(full, &given, &given_size);
+			if (rc)
+				fprintf(stderr, "vmcfg dtb: dtb_path %s: %s\n", full,
+					vmcfg_read_strerror(rc, errno));
+			else
+				rc = vmcfg_fdt_guest_fixup(host, cfg, given, given_size, &opts, blob,
+							   size);
+			if (rc == VMCFG_ESYNTAX)
+				fprintf(stderr, "vmcfg dtb: dtb_path %s is not a valid device tree\n",
+					full);
+			free(given);
+		} else {
+			rc = vmcfg_fdt_guest_build(host, cfg, exp, &opts, &set->diags, blob, size);
+		}
 	}
 	vmcfg_fdt_expansion_free(exp);
 	if (rc) {
@@ -187,6 +217,7 @@ int cmd_dtb(int argc, char **argv)
 		{ "out-format", required_argument, NULL, 'O' },
 		{ "ramdisk-size", required_argument, NULL, 'r' },
 		{ "arch", required_argument, NULL, 'a' },
+		{ "generate", no_argument, NULL, 'g' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -194,7 +225,7 @@ int cmd_dtb(int argc, char **argv)
 	const char *platform = NULL, *system = NULL, *output = NULL, *format = "dtb";
 	uint64_t rd_size = 0;
 	enum vmcfg_arch arch = VMCFG_ARCH_UNKNOWN;
-	bool rd_given = false, verbose = false;
+	bool rd_given = false, verbose = false, generate = false;
 	int c;
 
 	optind = 1;
@@ -229,6 +260,9 @@ int cmd_dtb(int argc, char **argv)
 			else
 				return vmcfg_usage_error("dtb", "--arch takes aarch64 or riscv64 (no device "
 								"tree for '%s')", optarg);
+			break;
+		case 'g':
+			generate = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -293,7 +327,7 @@ int cmd_dtb(int argc, char **argv)
 	if (!status)
 		status = build(&set, vm, hdt, system != NULL,
 			       rd_given ? rd_size : ramdisk_size(set.files[vm].spec), arch, verbose,
-			       &blob, &size);
+			       generate, &blob, &size);
 	if (set.diags.count) {
 		vmcfg_diags_sort(&set.diags);
 		struct report r = vm_set_report(&set, REPORT_TEXT, report_parse_color("auto", stderr));

@@ -55,7 +55,7 @@ _vmcfg() {
 	case $cmd in
 	check) opts="--system --platform --format --docs-url --color -A -W -D --strict -q --quiet -h --help" ;;
 	build) opts="--system --platform --arch --format --dump-pt --color -h --help" ;;
-	dtb) opts="--platform --system --arch -o --output -O --out-format --ramdisk-size -v --verbose --color -h --help" ;;
+	dtb) opts="--platform --system --arch -o --output -O --out-format --ramdisk-size --generate -v --verbose --color -h --help" ;;
 	map) opts="--system --platform --svg --color -h --help" ;;
 	show) opts="--color -h --help" ;;
 	json) opts="--spec --color -h --help" ;;
