@@ -41,6 +41,9 @@ enum vmcfg_arch {
 /* "aarch64", "riscv64", "x86_64"; NULL for VMCFG_ARCH_UNKNOWN. */
 const char *vmcfg_arch_name(enum vmcfg_arch arch);
 
+/* The arch vmcfg_arch_name calls name (NUL-terminated) into *out; false (out untouched) when none. */
+bool vmcfg_arch_by_name(const char *name, enum vmcfg_arch *out);
+
 /*
  * A named host physical range [base, base + size). name may be NULL
  * (RAM banks); span.line is 0 when the range has no source (device tree).
@@ -231,6 +234,14 @@ struct vmcfg_check_opts {
 	 */
 	bool (*vm_spis)(void *ud, const struct vmcfg_vm_spec *spec, const uint32_t **spis, size_t *n);
 	void *ud;
+	/*
+	 * The architecture the VMs are built for (`--arch`, as vmcfg_vm_create_opts.arch):
+	 * it wins over the platform's arch. VMCFG_ARCH_UNKNOWN takes the platform's,
+	 * else aarch64 (as `vmcfg build` does). The arch-dependent rules follow it:
+	 * address widths (E0208, E0228), MPIDR ids (E0230), port I/O devices and
+	 * ports (E0211, E0235), the interrupt controller the hypervisor builds (E0229).
+	 */
+	enum vmcfg_arch arch;
 };
 
 /*

@@ -273,6 +273,10 @@ int vmcfg_check_report_overlap(struct vmcfg_diags *d, enum vmcfg_rule rule, cons
 /* The pCPU a phys_cpu_sets mask pins its vCPU to, or -1 when not exactly one bit. */
 int vmcfg_check_pinned_pcpu(uint64_t mask);
 
+/* The arch the VMs are built for: opts->arch, else the platform's, else aarch64 (`vmcfg build`). */
+enum vmcfg_arch vmcfg_check_build_arch(const struct vmcfg_check_opts *opts,
+				       const struct vmcfg_platform *platform);
+
 /* The first emulated device of type IVCChannel (the IVC window), or NULL. */
 const struct vmcfg_spec_emu_device *vmcfg_check_ivc_window(const struct vmcfg_vm_spec *spec);
 

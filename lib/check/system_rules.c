@@ -758,7 +758,8 @@ static void note_platform_skipped(struct sys_check *c)
 				   NULL,
 				   "no platform given: skipped E0221 (CPU masks), E0225 (CPU ids), "
 				   "E0305 (hypervisor memory), E0306 (reserved frames), E0307 and E0315 "
-				   "(host RAM); E0208 and E0228 used the default aarch64 address widths%s",
+				   "(host RAM); E0208 and E0228 used the default %s address widths%s",
+				   vmcfg_arch_name(vmcfg_check_build_arch(c->opts, NULL)),
 				   c->sys ? ""
 					  : "; without a system file, the IVC rules (E0310-E0312, W0314) and "
 					    "the hypervisor's limits (E0316) need --system"));

@@ -78,6 +78,14 @@ int vmcfg_check_pinned_pcpu(uint64_t mask)
 	return mask && !(mask & (mask - 1)) ? __builtin_ctzll(mask) : -1;
 }
 
+enum vmcfg_arch vmcfg_check_build_arch(const struct vmcfg_check_opts *opts,
+				       const struct vmcfg_platform *platform)
+{
+	if (opts && opts->arch)
+		return opts->arch;
+	return platform && platform->arch ? platform->arch : VMCFG_ARCH_AARCH64;
+}
+
 const struct vmcfg_spec_emu_device *vmcfg_check_ivc_window(const struct vmcfg_vm_spec *spec)
 {
 	for (size_t i = 0; i < spec->devices.emu_count; i++) {
@@ -268,10 +276,10 @@ static void check_phys_ids_on_platform(struct vm_check *c)
 
 /* --- ranges: size, wrap, alignment, IPA width --- */
 
-/* The build's architecture: the platform's, else aarch64 (as `vmcfg build` takes it). */
+/* The build's architecture: opts->arch (--arch), the platform's, else aarch64 (as `vmcfg build`). */
 static enum vmcfg_arch build_arch(const struct vm_check *c)
 {
-	return c->platform && c->platform->arch ? c->platform->arch : VMCFG_ARCH_AARCH64;
+	return vmcfg_check_build_arch(c->opts, c->platform);
 }
 
 /*

@@ -497,17 +497,6 @@ static void print_json(const struct built *b, const struct build_opts *o, bool f
 
 /* ---- the command ---- */
 
-static int parse_arch(const char *s, enum vmcfg_arch *out)
-{
-	static const enum vmcfg_arch all[] = { VMCFG_ARCH_AARCH64, VMCFG_ARCH_RISCV64, VMCFG_ARCH_X86_64 };
-	for (size_t i = 0; i < 3; i++)
-		if (!strcmp(s, vmcfg_arch_name(all[i]))) {
-			*out = all[i];
-			return 0;
-		}
-	return -1;
-}
-
 static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set_options *load)
 {
 	static const struct option opts[] = {
@@ -528,7 +517,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 			load->platform_path = optarg;
 			break;
 		case 'a':
-			if (parse_arch(optarg, &o->arch)) {
+			if (!vmcfg_arch_by_name(optarg, &o->arch)) {
 				return vmcfg_usage_error("build", "unknown arch '%s' (aarch64, riscv64, x86_64)",
 							 optarg);
 			}
@@ -549,6 +538,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 			return vmcfg_usage_bad_option("build", argv, c);
 		}
 	}
+	load->arch = o->arch; /* check holds the files to the arch they are built for */
 	if (!vm_set_files_ok(load, (size_t)(argc - optind), "build"))
 		return vmcfg_usage_error("build", "give VM FILEs, or --system SYSTEM.toml");
 	return -1;
