@@ -239,8 +239,8 @@ typedef int (*vmcfg_vm_device_factory_fn)(void *ud, struct vmcfg_vm *vm, const s
  * redistributor frame per vCPU at VMCFG_VGIC_GICR_BASE, as register-less
  * models (reads 0, writes ignored). Any other known AxVisor type
  * (vmcfg_emu_type_name, which the hypervisor does not emulate: W0233 of
- * the checker) becomes an inert window of its length — on ports where
- * vmcfg_emu_device_is_pio says — with a warning. For `vmcfg build` and
+ * the checker) becomes the inert window of vmcfg_vm_inert_device, as on
+ * the hypervisor. For `vmcfg build` and
  * tests on a simulated host; ud is unused. Returns VMCFG_ENOSYS for an
  * unknown type or one of length 0; VMCFG_EINVAL when a GIC window is
  * below 64 KiB or the VM has more than VMCFG_VGIC_MAX_VCPUS vCPUs; the
@@ -248,6 +248,20 @@ typedef int (*vmcfg_vm_device_factory_fn)(void *ud, struct vmcfg_vm *vm, const s
  * redistributors).
  */
 int vmcfg_vm_hv_model_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev);
+
+/*
+ * What the reference hypervisor's factory and vmcfg_vm_hv_model_factory
+ * both do with a known AxVisor device type the hypervisor does not emulate
+ * (vmcfg_emu_type_name knows it, vmcfg_emu_type_built says no: the
+ * checker's W0233): registers dev as an inert window of its length — on
+ * ports where vmcfg_emu_device_is_pio says, else MMIO — whose registers
+ * read as 0 and ignore writes, and logs a warning. The VM builds and
+ * starts; a guest driver for the device finds nothing behind it.
+ * Returns 0; VMCFG_ENOSYS for an unknown type, an InterruptController
+ * (the factory's own) or length 0; the bus's errors (VMCFG_EOVERLAP,
+ * VMCFG_ERANGE, VMCFG_ENOMEM).
+ */
+int vmcfg_vm_inert_device(struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev);
 
 struct vmcfg_vm_create_opts {
 	/*

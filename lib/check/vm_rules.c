@@ -712,9 +712,11 @@ static void check_emu_device(struct vm_check *c, const struct vmcfg_spec_emu_dev
 	if (e->emu_type.set && !vmcfg_emu_type_built(e->emu_type.v) && vmcfg_emu_type_name(e->emu_type.v)) {
 		struct vmcfg_diag *g = report(c, VMCFG_R_EMU_NOT_BUILT, check_span_or(&e->emu_type, e->span),
 					      "emulated device `%s` of type %s: the reference hypervisor does not "
-					      "emulate it, so the VM does not start there",
+					      "emulate it; the VM starts there with an inert window (reads 0, "
+					      "writes ignored) in its place",
 					      name, vmcfg_emu_type_name(e->emu_type.v));
-		hint(c, g, "`vmcfg build` models it as an inert window; AxVisor emulates it");
+		hint(c, g, "AxVisor emulates it; on the reference hypervisor a guest driver for it "
+			   "finds no device");
 	}
 	if (e->emu_type.set && e->cfg_list.set) {
 		int arity = vmcfg_emu_type_cfg_arity(e->emu_type.v);

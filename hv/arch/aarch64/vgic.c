@@ -465,8 +465,9 @@ int vgic_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu
 	struct vgic *g = &hv->vgic;
 	int err;
 
+	/* AxVisor types this hypervisor does not emulate start as inert windows (W0233). */
 	if (dev->emu_type != VMCFG_EMU_INTERRUPT_CONTROLLER)
-		return VMCFG_ENOSYS;
+		return vmcfg_vm_inert_device(vm, dev);
 	if (g->on || dev->length < GICD_SIZE || vm->vcpu_count > VGIC_MAX_VCPUS)
 		return VMCFG_EINVAL;
 	err = vmcfg_vm_bus_register(&vm->bus, VMCFG_VM_BUS_MMIO, dev->base_gpa, GICD_SIZE, "GICD", &gicd_ops, g);
