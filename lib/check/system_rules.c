@@ -750,16 +750,33 @@ static void check_host_ram_total(struct sys_check *c)
 	}
 }
 
+/* Device-tree-path passthrough entries of the VMs (["/"]): only a host DT resolves them. */
+static size_t count_dt_paths(const struct sys_check *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		for (size_t k = 0; c->specs[i] && k < c->specs[i]->devices.pt_count; k++)
+			n += c->specs[i]->devices.pt[k].is_dt_path;
+	return n;
+}
+
 /* One note for every rule a missing platform turns off. */
 static void note_platform_skipped(struct sys_check *c)
 {
+	char dt[200] = "";
+	size_t paths = count_dt_paths(c);
+	if (paths)
+		vmcfg_snprintf(dt, sizeof dt, "; %zu device-tree-path passthrough entr%s not resolved "
+			       "(E0306, E0402, W0224 not checked for %s): `vmcfg build` builds the VMs "
+			       "without %s", paths, paths == 1 ? "y was" : "ies were",
+			       paths == 1 ? "it" : "them", paths == 1 ? "it" : "them");
 	note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_PLATFORM_SKIPPED,
 				   check_loc(c->sys ? c->sys->file : NULL, (struct vmcfg_span){ 0, 0, 0, 0 }),
 				   NULL,
 				   "no platform given: skipped E0221 (CPU masks), E0225 (CPU ids), "
 				   "E0305 (hypervisor memory), E0306 (reserved frames), E0307 and E0315 "
-				   "(host RAM); E0208 and E0228 used the default %s address widths%s",
-				   vmcfg_arch_name(vmcfg_check_build_arch(c->opts, NULL)),
+				   "(host RAM); E0208 and E0228 used the default %s address widths%s%s",
+				   vmcfg_arch_name(vmcfg_check_build_arch(c->opts, NULL)), dt,
 				   c->sys ? ""
 					  : "; without a system file, the IVC rules (E0310-E0312, W0314) and "
 					    "the hypervisor's limits (E0316) need --system"));

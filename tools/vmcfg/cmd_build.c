@@ -40,6 +40,8 @@ static void build_usage(FILE *out)
 		"  --system FILE   build the VMs of a system file (docs/system-file.md)\n"
 		"  --platform DT   the host's device tree (.dtb or .dts): its RAM, CPUs and\n"
 		"                  GIC; device-tree-path passthrough entries are resolved\n"
+		"                  (without one, a VM is built without them, with a\n"
+		"                  warning naming each)\n"
 		"  --arch A        aarch64 (default without a platform), riscv64, x86_64\n"
 		"  --format FMT    text (default) or json\n"
 		"  --dump-pt       also print every page-table descriptor\n"
@@ -66,6 +68,7 @@ struct built {
 struct build_opts {
 	enum vmcfg_arch arch;
 	bool json, dump_pt;
+	bool host_dt; /* a host device tree resolved the device-tree-path entries */
 };
 
 /* ---- images ---- */
@@ -122,6 +125,30 @@ static void read_images(struct built *b, struct vmcfg_vm_image_data *imgs, size_
 	}
 }
 
+/*
+ * Without a host device tree, the device-tree-path passthrough entries
+ * (["/"], ["/pl011@9000000"]) cannot be resolved: the VM is built without
+ * them, each named in a warning, as check's note (N0313) says. The
+ * hypervisor resolves them from its host DTB at boot; check and build
+ * with --platform see what it sees.
+ */
+static void drop_dt_paths(struct sim_host *host, struct vmcfg_vm_config *cfg)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < cfg->pt_count; i++) {
+		const struct vmcfg_vm_pt_device *d = &cfg->pt[i];
+		if (!(d->name && d->base_gpa == 0 && d->base_hpa == 0 && d->length == 0)) {
+			cfg->pt[kept++] = *d;
+			continue;
+		}
+		char msg[320];
+		snprintf(msg, sizeof msg, "passthrough '%.200s' is a device-tree path: not resolved "
+			 "without the host device tree (--platform); built without it", d->name);
+		host->hal.log(host->hal.ctx, VMCFG_LOG_WARN, msg);
+	}
+	cfg->pt_count = kept;
+}
+
 static void build_one(struct built *b, struct sim_host *host, const struct vmcfg_system *sys,
 		      const struct build_opts *o)
 {
@@ -130,11 +157,13 @@ static void build_one(struct built *b, struct sim_host *host, const struct vmcfg
 	read_images(b, imgs, &n);
 	if (b->image_error)
 		return;
+	sim_host_clear_log(host);
+	if (!o->host_dt)
+		drop_dt_paths(host, b->file->config);
 	/* The devices the hypervisor builds through its factory (its vGIC), modelled. */
 	struct vmcfg_vm_create_opts co = { .arch = o->arch, .images = imgs, .image_count = n,
 					   .device_factory = vmcfg_vm_hv_model_factory,
 					   .error = b->error, .error_size = sizeof b->error };
-	sim_host_clear_log(host);
 	vmcfg_vm_create(b->file->config, sys, &host->hal, &co, &b->vm);
 	/* Keep the warnings (the error is in b->error already). */
 	b->log = host->log;
@@ -546,7 +575,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 
 int cmd_build(int argc, char **argv)
 {
-	struct build_opts o = { VMCFG_ARCH_UNKNOWN, false, false };
+	struct build_opts o = { VMCFG_ARCH_UNKNOWN, false, false, false };
 	struct vm_set_options load = { 0 };
 	int rc = parse_args(argc, argv, &o, &load);
 	if (rc >= 0)
@@ -562,6 +591,7 @@ int cmd_build(int argc, char **argv)
 	if (set.diags.count)
 		vm_set_report_stderr(&set);
 	const struct vmcfg_platform *platform = vm_set_platform(&set);
+	o.host_dt = set.host_dt != NULL;
 	if (o.arch == VMCFG_ARCH_UNKNOWN)
 		o.arch = platform && platform->arch ? platform->arch : VMCFG_ARCH_AARCH64;
 
