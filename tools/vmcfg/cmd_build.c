@@ -162,6 +162,7 @@ static void build_one(struct built *b, struct sim_host *host, const struct vmcfg
 		drop_dt_paths(host, b->file->config);
 	/* The devices the hypervisor builds through its factory (its vGIC), modelled. */
 	struct vmcfg_vm_create_opts co = { .arch = o->arch, .images = imgs, .image_count = n,
+					   .defer_zeroing = true,
 					   .device_factory = vmcfg_vm_hv_model_factory,
 					   .error = b->error, .error_size = sizeof b->error };
 	vmcfg_vm_create(b->file->config, sys, &host->hal, &co, &b->vm);

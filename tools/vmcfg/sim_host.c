@@ -6,7 +6,7 @@
 
 #include "sim_host.h"
 
-#define MAX_SIM_BYTES (1ull << 40)
+#define MAX_SIM_BYTES (1ull << 42)
 #define POOL_SLACK (64ull << 20) /* page tables and IVC channels */
 #define GIB (1ull << 30)
 #define PAGE_MASK (VMCFG_PAGE_SIZE - 1)
