@@ -27,6 +27,7 @@
 #ifndef VMCFG_CHECK_H
 #define VMCFG_CHECK_H
 
+#include "vmcfg/aspace.h"
 #include "vmcfg/spec.h"
 
 VMCFG_BEGIN_DECLS
@@ -81,6 +82,14 @@ struct vmcfg_host_range {
  * 48 (x86_64).
  */
 unsigned vmcfg_arch_default_ipa_bits(enum vmcfg_arch arch);
+
+/*
+ * The stage-2 format vmcfg_vm_create picks for arch and a guest-physical
+ * width of ipa_bits when its options name none: aarch64 (and
+ * VMCFG_ARCH_UNKNOWN) 3 levels up to 42 bits, else 4; riscv64 Sv39x4 up to
+ * 41 bits, else Sv48x4; x86_64 EPT.
+ */
+enum vmcfg_pt_kind vmcfg_arch_pt_kind(enum vmcfg_arch arch, unsigned ipa_bits);
 
 /*
  * Whether an emulated device lives in the x86 port I/O space rather than
@@ -242,6 +251,12 @@ struct vmcfg_check_opts {
 	 * ports (E0211, E0235), the interrupt controller the hypervisor builds (E0229).
 	 */
 	enum vmcfg_arch arch;
+	/*
+	 * The VMCFG_ASPACE_* options the VMs' address spaces are built with
+	 * (vmcfg_vm_create_opts.aspace_options): E0315 counts the stage-2 tables
+	 * of that shape (VMCFG_ASPACE_4K_ONLY: 4 KiB leaves only, many more).
+	 */
+	unsigned aspace_options;
 };
 
 /*

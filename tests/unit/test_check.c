@@ -160,7 +160,7 @@ static void load_and_check(struct loaded *l, const char *dir, const char *name, 
 	} else {
 		load_vm(l, name);
 	}
-	struct vmcfg_check_opts opts = { image_size, vm_spis, l, VMCFG_ARCH_UNKNOWN };
+	struct vmcfg_check_opts opts = { image_size, vm_spis, l, VMCFG_ARCH_UNKNOWN, 0 };
 	const char *arch = strstr(text, "# arch:");
 	if (arch) { /* as `vmcfg check --arch` */
 		char arch_name[16];

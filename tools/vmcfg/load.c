@@ -135,7 +135,7 @@ static void count_file_errors(struct vm_set *set)
 static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, size_t n, bool note,
 		       enum vmcfg_arch arch)
 {
-	struct vmcfg_check_opts check = { image_size, NULL, NULL, arch };
+	struct vmcfg_check_opts check = { image_size, NULL, NULL, arch, 0 };
 	if (set->host_dt)
 		return vmcfg_fdt_check(set->host_dt, set->system, specs, n, &check, &set->diags);
 	const struct vmcfg_platform *platform =
