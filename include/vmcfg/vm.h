@@ -358,11 +358,13 @@ struct vmcfg_vm {
  *   VMCFG_EINVAL   NULL arguments, no architecture, a vCPU physical id
  *                  with bits outside the MPIDR affinity fields (aarch64),
  *                  two IVC windows, an image without load address or
- *                  given twice, a big-endian arm64 Image;
+ *                  given twice, a big-endian arm64 Image, passthrough_ports
+ *                  on an arch other than x86_64 or past port 0xffff;
  *   VMCFG_ENOSYS   a passthrough entry naming a device-tree path (it needs
  *                  a host device tree to resolve), an emu_type this build
  *                  cannot emulate and no factory could build;
- *   VMCFG_EOVERLAP two guest ranges (RAM, windows, devices) collide, or
+ *   VMCFG_EOVERLAP two guest ranges (RAM, windows, devices) collide, two
+ *                  port ranges (passthrough_ports, port I/O devices) do, or
  *                  two passthrough windows overlap with different
  *                  GPA→HPA offsets;
  *   VMCFG_EALIGN   a region not page-aligned; a passthrough window whose

@@ -139,6 +139,7 @@ enum check_range_kind {
 	CHECK_PT_ADDRESS,  /* devices.passthrough_addresses entry */
 	CHECK_EMU_DEVICE,  /* devices.emu_devices entry */
 	CHECK_IVC_WINDOW,  /* an emu_devices entry of type IVCChannel */
+	CHECK_PT_PORTS,    /* devices.passthrough_ports entry (x86 I/O ports) */
 	CHECK_HV_MEMORY,   /* platform: the hypervisor's memory */
 	CHECK_RESERVED     /* platform: a reserved frame */
 };
@@ -193,8 +194,9 @@ enum check_view {
 	/* The RAM regions of CHECK_HOST alone, which it lists first. */
 	CHECK_HOST_RAM,
 	/*
-	 * The emulated devices in the x86 port I/O space
-	 * (vmcfg_emu_device_is_pio), which CHECK_GUEST leaves out.
+	 * The x86 port I/O space: emulated devices there
+	 * (vmcfg_emu_device_is_pio), which CHECK_GUEST leaves out, and the
+	 * passthrough_ports ranges.
 	 */
 	CHECK_PORTS
 };

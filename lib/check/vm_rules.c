@@ -850,6 +850,44 @@ static void check_emu_devices(struct vm_check *c)
 	check_scratch_free(c->d, keys, small, s->devices.emu_count, sizeof *keys);
 }
 
+/*
+ * x86 I/O port ranges (passthrough_ports) as vmcfg_vm_create gives them:
+ * ports exist on x86_64 only, and a range is 1 to 0x10000 ports of the
+ * 16-bit space. Overlaps in the port space are E0211 (sweep_own_ranges).
+ */
+static void check_pt_ports(struct vm_check *c)
+{
+	const struct vmcfg_vm_spec *s = c->spec;
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF];
+	enum vmcfg_arch arch = build_arch(c);
+	if (s->devices.pt_port_count && arch != VMCFG_ARCH_X86_64) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_PT_PORTS, s->devices.pt_ports_span,
+					      "passthrough_ports on %s: I/O ports exist on x86_64 only",
+					      vmcfg_arch_name(arch));
+		hint(c, g, "check and build the VM for x86_64 (`--arch x86_64` or platform.arch), "
+			   "or drop passthrough_ports");
+		return;
+	}
+	for (size_t i = 0; i < s->devices.pt_port_count; i++) {
+		const struct vmcfg_spec_pt_port *p = &s->devices.pt_ports[i];
+		if (!p->base.set || !p->length.set)
+			continue;
+		if (p->length.v == 0) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_PT_PORTS, p->length.span,
+						      "passthrough ports at %s: length 0 passes nothing",
+						      vmcfg_fmt_hex(a, p->base.v));
+			hint(c, g, "give the number of ports, or remove the entry");
+		} else if (p->base.v + p->length.v > 0x10000) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_PT_PORTS, p->length.span,
+						      "passthrough ports [%s, %s) run past port 0xffff",
+						      vmcfg_fmt_hex(a, p->base.v),
+						      vmcfg_fmt_hex(b, p->base.v + p->length.v));
+			hint(c, g, "at most %s ports from %s", vmcfg_fmt_hex(a, 0x10000 - p->base.v),
+			     vmcfg_fmt_hex(b, p->base.v));
+		}
+	}
+}
+
 int vmcfg_check_vm(const struct vmcfg_vm_spec *spec, const struct vmcfg_platform *platform,
 		   const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags)
 {
@@ -867,5 +905,6 @@ int vmcfg_check_vm(const struct vmcfg_vm_spec *spec, const struct vmcfg_platform
 	check_entry_point(&c);
 	check_images(&c);
 	check_emu_devices(&c);
+	check_pt_ports(&c);
 	return c.err;
 }
