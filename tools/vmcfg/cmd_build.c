@@ -125,30 +125,6 @@ static void read_images(struct built *b, struct vmcfg_vm_image_data *imgs, size_
 	}
 }
 
-/*
- * Without a host device tree, the device-tree-path passthrough entries
- * (["/"], ["/pl011@9000000"]) cannot be resolved: the VM is built without
- * them, each named in a warning, as check's note (N0313) says. The
- * hypervisor resolves them from its host DTB at boot; check and build
- * with --platform see what it sees.
- */
-static void drop_dt_paths(struct sim_host *host, struct vmcfg_vm_config *cfg)
-{
-	size_t kept = 0;
-	for (size_t i = 0; i < cfg->pt_count; i++) {
-		const struct vmcfg_vm_pt_device *d = &cfg->pt[i];
-		if (!(d->name && d->base_gpa == 0 && d->base_hpa == 0 && d->length == 0)) {
-			cfg->pt[kept++] = *d;
-			continue;
-		}
-		char msg[320];
-		snprintf(msg, sizeof msg, "passthrough '%.200s' is a device-tree path: not resolved "
-			 "without the host device tree (--platform); built without it", d->name);
-		host->hal.log(host->hal.ctx, VMCFG_LOG_WARN, msg);
-	}
-	cfg->pt_count = kept;
-}
-
 static void build_one(struct built *b, struct sim_host *host, const struct vmcfg_system *sys,
 		      const struct build_opts *o)
 {
@@ -159,7 +135,7 @@ static void build_one(struct built *b, struct sim_host *host, const struct vmcfg
 		return;
 	sim_host_clear_log(host);
 	if (!o->host_dt)
-		drop_dt_paths(host, b->file->config);
+		sim_host_drop_dt_paths(host, b->file->config);
 	/* The devices the hypervisor builds through its factory (its vGIC), modelled. */
 	struct vmcfg_vm_create_opts co = { .arch = o->arch, .images = imgs, .image_count = n,
 					   .defer_zeroing = true,

@@ -400,3 +400,20 @@ size_t sim_host_ram(const struct sim_host *h, struct sim_range **out)
 						h->banks[i].sim.base + h->banks[i].size };
 	return merge_ranges(*out, h->bank_count);
 }
+
+void sim_host_drop_dt_paths(struct sim_host *h, struct vmcfg_vm_config *cfg)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < cfg->pt_count; i++) {
+		const struct vmcfg_vm_pt_device *d = &cfg->pt[i];
+		if (!(d->name && d->base_gpa == 0 && d->base_hpa == 0 && d->length == 0)) {
+			cfg->pt[kept++] = *d;
+			continue;
+		}
+		char msg[320];
+		snprintf(msg, sizeof msg, "passthrough '%.200s' is a device-tree path: not resolved "
+			 "without the host device tree (--platform); built without it", d->name);
+		host_log(h, VMCFG_LOG_WARN, msg);
+	}
+	cfg->pt_count = kept;
+}
