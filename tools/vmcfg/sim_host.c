@@ -6,7 +6,7 @@
 
 #include "sim_host.h"
 
-#define MAX_SIM_BYTES (1ull << 42)
+#define MAX_SIM_BYTES SIM_HOST_MAX_BYTES
 #define POOL_SLACK (64ull << 20) /* page tables and IVC channels */
 #define GIB (1ull << 30)
 #define PAGE_MASK (VMCFG_PAGE_SIZE - 1)
@@ -273,12 +273,18 @@ static int add_ram_cut(struct sim_host *h, uint64_t base, uint64_t end, const st
 	return 0;
 }
 
+uint64_t sim_host_platform_ram(const struct vmcfg_platform *p)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < p->ram_count; i++) /* saturating: banks of 2^64 bytes add up */
+		total = total <= UINT64_MAX - p->ram[i].size ? total + p->ram[i].size : UINT64_MAX;
+	return total;
+}
+
 static int platform_banks(struct sim_host *h, const struct vmcfg_platform *p,
 			  const struct sim_range *id, size_t nid, char *err, size_t err_size)
 {
-	uint64_t total = 0;
-	for (size_t i = 0; i < p->ram_count; i++)
-		total += p->ram[i].size;
+	uint64_t total = sim_host_platform_ram(p);
 	if (total > MAX_SIM_BYTES) {
 		snprintf(err, err_size, "platform RAM of %llu bytes is more than this tool simulates",
 			 (unsigned long long)total);

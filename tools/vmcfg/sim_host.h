@@ -63,6 +63,16 @@ void sim_host_free(struct sim_host *h);
 void sim_host_clear_log(struct sim_host *h);
 
 /*
+ * The most RAM the simulated host holds (the platform's banks, or the pool
+ * and identity RAM without a platform): beyond it sim_host_init fails with
+ * VMCFG_ELIMIT, a limit of the tool (build exits 2), not of the configuration.
+ */
+#define SIM_HOST_MAX_BYTES (1ull << 42)
+
+/* The total size of p's RAM banks, saturating at UINT64_MAX. */
+uint64_t sim_host_platform_ram(const struct vmcfg_platform *p);
+
+/*
  * Without a host device tree, the device-tree-path passthrough entries
  * (["/"], ["/pl011@9000000"]) cannot be resolved: removes them from cfg,
  * each named in a warning on h's log, so the VM is built without them, as
