@@ -5,10 +5,11 @@
  * draws no conflict. Structure-aware: a custom mutator rewrites the
  * numbers of real VM and system files (one to three integer literals, to
  * boundary values: 0, a page ± 1, 2^39, 2^40, 2^48, 2^60, 2^63,
- * 2^64 − 4 KiB, the GIC frames, …) or drops or doubles one entry line
- * (a memory region, a device, a VM of `vms`, an [[ivc]] line, a pinned
- * CPU), rather than flipping bytes, so inputs stay TOML and reach the
- * checker and vm_create.
+ * 2^64 − 4 KiB, the GIC frames, …) or drops or doubles one line — an
+ * array entry (a memory region, a device, a VM of `vms` on its own line),
+ * a `key = value` line (a pinned CPU list, a platform key, an IVC channel's
+ * size) or an [[ivc]] header — rather than flipping bytes, so inputs stay
+ * TOML and reach the checker and vm_create.
  *
  * An input is a VM file, or a system file followed by its VM files, the
  * parts separated by "%%" lines (fuzz/config-seeds.sh): the system's VM
@@ -148,7 +149,17 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 				stop++;
 			if (stop < size)
 				stop++;
-			if (!(stop > at && data[at] == ' ')) /* entries of arrays are indented */
+			/*
+			 * Entries of arrays (indented, or a system's VM paths one per
+			 * line) are dropped or doubled; a `key = value` line or an
+			 * [[ivc]] header is dropped or doubled too (a channel more, a
+			 * pinned CPU list or a platform key less); the "%%" part
+			 * separators are left alone.
+			 */
+			bool entry = stop > at && (data[at] == ' ' || data[at] == '"');
+			bool keyline = stop > at && ((data[at] >= 'a' && data[at] <= 'z') ||
+						     (stop - at > 7 && !memcmp(data + at, "[[ivc]]", 7)));
+			if (!entry && !keyline)
 				continue;
 			char line_copy[256];
 			size_t ll = stop - at < sizeof line_copy ? stop - at : 0;
