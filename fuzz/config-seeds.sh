@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Writes the seeds of fuzz_config into DIR: each VM file alone, and each
+# Writes the seeds of fuzz_config and fuzz_agree into DIR: each VM file alone, and each
 # system file followed by its VM files, the parts separated by "%%" lines.
 set -eu
 out=$1
@@ -11,7 +11,8 @@ for f in examples/*/*.toml tests/data/axvisor-configs/*.toml tests/check/vms/*.t
   grep -q '^vms *=' "$f" && continue
   cp "$f" "$out/vm-$n.toml"; n=$((n + 1))
 done
-for sys in examples/*/*system*.toml tests/check/*.toml; do
+# every system file of the repository (examples/, tests/)
+for sys in $(grep -rl --include='*.toml' '^vms *=' examples tests | sort); do
   grep -q '^vms *=' "$sys" || continue
   dir=$(dirname "$sys")
   {

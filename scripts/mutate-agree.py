@@ -3,9 +3,11 @@
 """Check-vs-build agreement by mutation (docs/diagnostics.md, the contract).
 
 Mutates one to three numbers of valid VM files to boundary values, runs
-`vmcfg check` then `vmcfg build` on each mutant and counts the mutants that
-check passes (exit 0) but build refuses (exit 1): each is a disagreement,
-printed with the mutation. Usage: scripts/mutate-agree.py [-n N] [--seed S] FILE...
+`vmcfg check` then `vmcfg build` on each mutant (both with --arch A when
+given) and counts the mutants that check passes (exit 0) but build refuses
+(any other exit status, a timeout of 60 s included): each is a
+disagreement, printed with the mutation.
+Usage: scripts/mutate-agree.py [-n N] [--seed S] [--arch A] FILE...
 Exit status 1 when there is a disagreement.
 """
 import argparse
@@ -53,6 +55,7 @@ def main():
     ap.add_argument("-n", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", help="folder to keep the mutants build refuses in")
+    ap.add_argument("--arch", help="the arch check and build take (vmcfg --arch)")
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
     rng = random.Random(a.seed)
@@ -65,12 +68,13 @@ def main():
             path = os.path.join(tmp, "m%d.toml" % i)
             with open(path, "w") as f:
                 f.write(text)
-            c = subprocess.run([VMCFG, "check", "-q", path], capture_output=True, timeout=60)
+            arch = ["--arch", a.arch] if a.arch else []
+            c = subprocess.run([VMCFG, "check", "-q", *arch, path], capture_output=True, timeout=60)
             if c.returncode != 0:
                 continue
             clean += 1
             try:
-                b = subprocess.run([VMCFG, "build", path], capture_output=True, timeout=60)
+                b = subprocess.run([VMCFG, "build", *arch, path], capture_output=True, timeout=60)
             except subprocess.TimeoutExpired:
                 b = subprocess.CompletedProcess([], 124, b"", b"error: build timed out (60 s)")
             if b.returncode != 0:

@@ -162,6 +162,44 @@ static inline uint64_t vmcfg_pt_level_size(unsigned level)
  */
 #define VMCFG_ASPACE_4K_ONLY 0x1u
 
+/*
+ * Counting the page-table pages an address space of fmt takes for a set of
+ * mappings, without building it (lib/mm/pt_count.c): the tables
+ * vmcfg_aspace_map_* create when the HAL has aligned frames to give. The
+ * checker counts with it what vmcfg_vm_create takes from host RAM (E0315).
+ * Fields are private.
+ */
+struct vmcfg_pt_count {
+	const struct vmcfg_pt_format *fmt;
+	unsigned ipa_bits, options;
+	uint64_t pages;   /* table pages so far, the root's included */
+	uint64_t next[4]; /* per table level: the first window not counted yet */
+	bool seen[4];
+	bool any;
+	uint64_t end;     /* where the last range ended */
+};
+
+/*
+ * Starts a count for an address space of fmt, ipa_bits and VMCFG_ASPACE_*
+ * options (as vmcfg_aspace_init takes them): pages holds the root's.
+ * Returns 0 or VMCFG_EINVAL (NULL, ipa_bits outside the format's range).
+ */
+int vmcfg_pt_count_init(struct vmcfg_pt_count *c, const struct vmcfg_pt_format *fmt,
+			unsigned ipa_bits, unsigned options);
+
+/*
+ * Adds the mapping of [gpa, gpa + size) to c->pages: linear to hpa (an
+ * identity, reserved or passthrough mapping: blocks where hpa - gpa is
+ * aligned to them), or, with any_pa, allocated memory (frames aligned to
+ * any block, as the HAL gives them when it has such runs; a fragmented
+ * host can make the walk use smaller leaves and more tables). Mappings
+ * come in rising gpa order; the part of one that overlaps those before is
+ * left out (vmcfg_vm_create merges such passthrough windows). Returns 0 or
+ * VMCFG_EINVAL (size 0, not page-aligned, wrapping, beyond ipa_bits).
+ */
+int vmcfg_pt_count_add(struct vmcfg_pt_count *c, uint64_t gpa, uint64_t size, bool any_pa,
+		       uint64_t hpa);
+
 struct vmcfg_aspace_stats {
 	uint64_t table_pages;  /* page-table pages held, the root's included */
 	uint64_t owned_frames; /* frames mapped that the aspace allocated or reserved (deferred too) */

@@ -27,6 +27,7 @@
 #ifndef VMCFG_CHECK_H
 #define VMCFG_CHECK_H
 
+#include "vmcfg/aspace.h"
 #include "vmcfg/spec.h"
 
 VMCFG_BEGIN_DECLS
@@ -40,6 +41,9 @@ enum vmcfg_arch {
 
 /* "aarch64", "riscv64", "x86_64"; NULL for VMCFG_ARCH_UNKNOWN. */
 const char *vmcfg_arch_name(enum vmcfg_arch arch);
+
+/* The arch vmcfg_arch_name calls name (NUL-terminated) into *out; false (out untouched) when none. */
+bool vmcfg_arch_by_name(const char *name, enum vmcfg_arch *out);
 
 /*
  * A named host physical range [base, base + size). name may be NULL
@@ -109,6 +113,14 @@ static inline bool vmcfg_irq_id_is_spi(uint64_t irq_id)
  * 48 (x86_64).
  */
 unsigned vmcfg_arch_default_ipa_bits(enum vmcfg_arch arch);
+
+/*
+ * The stage-2 format vmcfg_vm_create picks for arch and a guest-physical
+ * width of ipa_bits when its options name none: aarch64 (and
+ * VMCFG_ARCH_UNKNOWN) 3 levels up to 42 bits, else 4; riscv64 Sv39x4 up to
+ * 41 bits, else Sv48x4; x86_64 EPT.
+ */
+enum vmcfg_pt_kind vmcfg_arch_pt_kind(enum vmcfg_arch arch, unsigned ipa_bits);
 
 /*
  * Whether an emulated device lives in the x86 port I/O space rather than
@@ -273,6 +285,20 @@ struct vmcfg_check_opts {
 	 */
 	bool (*vm_spis)(void *ud, const struct vmcfg_vm_spec *spec, const uint32_t **spis, size_t *n);
 	void *ud;
+	/*
+	 * The architecture the VMs are built for (`--arch`, as vmcfg_vm_create_opts.arch):
+	 * it wins over the platform's arch. VMCFG_ARCH_UNKNOWN takes the platform's,
+	 * else aarch64 (as `vmcfg build` does). The arch-dependent rules follow it:
+	 * address widths (E0208, E0228), MPIDR ids (E0230), port I/O devices and
+	 * ports (E0211, E0235), the interrupt controller the hypervisor builds (E0229).
+	 */
+	enum vmcfg_arch arch;
+	/*
+	 * The VMCFG_ASPACE_* options the VMs' address spaces are built with
+	 * (vmcfg_vm_create_opts.aspace_options): E0315 counts the stage-2 tables
+	 * of that shape (VMCFG_ASPACE_4K_ONLY: 4 KiB leaves only, many more).
+	 */
+	unsigned aspace_options;
 };
 
 /*

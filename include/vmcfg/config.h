@@ -40,6 +40,11 @@ struct vmcfg_vm_pt_address {
 	uint64_t gpa, length;
 };
 
+/* x86 I/O ports passed through: [base, base + length) of the 16-bit port space. */
+struct vmcfg_vm_pt_port {
+	uint64_t base, length;
+};
+
 struct vmcfg_vm_image {
 	bool present;     /* a path or a load address was given */
 	const char *path; /* NULL when no path */
@@ -79,6 +84,8 @@ struct vmcfg_vm_config {
 	size_t pt_count, pt_cap;
 	struct vmcfg_vm_pt_address *pt_addresses;
 	size_t pt_address_count, pt_address_cap;
+	struct vmcfg_vm_pt_port *pt_ports; /* devices.passthrough_ports (x86 only) */
+	size_t pt_port_count, pt_port_cap;
 	const char **excluded; /* device-tree paths, flattened */
 	size_t excluded_count, excluded_cap;
 	uint32_t *spis;        /* host SPIs routed to this VM; empty after conversion */

@@ -95,8 +95,9 @@ enum vmcfg_rule {
 	VMCFG_R_IVC_QUOTA,          /* E0317 static IVC channels beyond the hypervisor's quotas */
 	VMCFG_R_PHYS_ID_MPIDR,      /* E0230 an aarch64 physical CPU id outside the MPIDR affinity fields */
 	VMCFG_R_BOOT_PROTOCOL,      /* E0231 boot_protocol, enable_bios and the firmware disagree */
-	VMCFG_R_EMU_NOT_BUILT,      /* W0233 an emulated device type the reference hypervisor does not build */
+	VMCFG_R_EMU_NOT_BUILT,      /* W0233 an emulated device type the reference hypervisor leaves inert */
 	VMCFG_R_NO_ACCESS,          /* E0234 a RAM region that grants no access (no READ, WRITE or EXECUTE) */
+	VMCFG_R_PT_PORTS,           /* E0235 passthrough_ports: empty, past port 0xffff, or not on x86_64 */
 	VMCFG_RULE_COUNT
 };
 

@@ -240,8 +240,8 @@ typedef int (*vmcfg_vm_device_factory_fn)(void *ud, struct vmcfg_vm *vm, const s
  * redistributor frame per vCPU at VMCFG_VGIC_GICR_BASE, as register-less
  * models (reads 0, writes ignored). Any other known AxVisor type
  * (vmcfg_emu_type_name, which the hypervisor does not emulate: W0233 of
- * the checker) becomes an inert window of its length — on ports where
- * vmcfg_emu_device_is_pio says — with a warning. For `vmcfg build` and
+ * the checker) becomes the inert window of vmcfg_vm_inert_device, as on
+ * the hypervisor. For `vmcfg build` and
  * tests on a simulated host; ud is unused. Returns VMCFG_ENOSYS for an
  * unknown type, one of length 0, or a GIC pass-through type
  * (vmcfg_emu_type_is_gppt: the hypervisor refuses them); VMCFG_EINVAL when a GIC window is
@@ -250,6 +250,20 @@ typedef int (*vmcfg_vm_device_factory_fn)(void *ud, struct vmcfg_vm *vm, const s
  * redistributors).
  */
 int vmcfg_vm_hv_model_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev);
+
+/*
+ * What the reference hypervisor's factory and vmcfg_vm_hv_model_factory
+ * both do with a known AxVisor device type the hypervisor does not emulate
+ * (vmcfg_emu_type_name knows it, vmcfg_emu_type_built says no: the
+ * checker's W0233): registers dev as an inert window of its length — on
+ * ports where vmcfg_emu_device_is_pio says, else MMIO — whose registers
+ * read as 0 and ignore writes, and logs a warning. The VM builds and
+ * starts; a guest driver for the device finds nothing behind it.
+ * Returns 0; VMCFG_ENOSYS for an unknown type, an InterruptController
+ * (the factory's own) or length 0; the bus's errors (VMCFG_EOVERLAP,
+ * VMCFG_ERANGE, VMCFG_ENOMEM).
+ */
+int vmcfg_vm_inert_device(struct vmcfg_vm *vm, const struct vmcfg_vm_emu_device *dev);
 
 struct vmcfg_vm_create_opts {
 	/*
@@ -360,11 +374,13 @@ struct vmcfg_vm {
  *   VMCFG_EINVAL   NULL arguments, no architecture, a vCPU physical id
  *                  with bits outside the MPIDR affinity fields (aarch64),
  *                  two IVC windows, an image without load address or
- *                  given twice, a big-endian arm64 Image;
+ *                  given twice, a big-endian arm64 Image, passthrough_ports
+ *                  on an arch other than x86_64 or past port 0xffff;
  *   VMCFG_ENOSYS   a passthrough entry naming a device-tree path (it needs
  *                  a host device tree to resolve), an emu_type this build
  *                  cannot emulate and no factory could build;
- *   VMCFG_EOVERLAP two guest ranges (RAM, windows, devices) collide, or
+ *   VMCFG_EOVERLAP two guest ranges (RAM, windows, devices) collide, two
+ *                  port ranges (passthrough_ports, port I/O devices) do, or
  *                  two passthrough windows overlap with different
  *                  GPA→HPA offsets;
  *   VMCFG_EALIGN   a region not page-aligned; a passthrough window whose

@@ -68,8 +68,9 @@ static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
 	[VMCFG_R_IVC_QUOTA] = { "E0317", VMCFG_SEV_ERROR, "static IVC channels beyond the hypervisor's quotas" },
 	[VMCFG_R_PHYS_ID_MPIDR] = { "E0230", VMCFG_SEV_ERROR, "physical CPU id outside the MPIDR affinity fields" },
 	[VMCFG_R_BOOT_PROTOCOL] = { "E0231", VMCFG_SEV_ERROR, "boot protocol and firmware disagree" },
-	[VMCFG_R_EMU_NOT_BUILT] = { "W0233", VMCFG_SEV_WARNING, "emulated device the reference hypervisor does not build" },
+	[VMCFG_R_EMU_NOT_BUILT] = { "W0233", VMCFG_SEV_WARNING, "emulated device the reference hypervisor leaves inert" },
 	[VMCFG_R_NO_ACCESS] = { "E0234", VMCFG_SEV_ERROR, "memory region grants no access" },
+	[VMCFG_R_PT_PORTS] = { "E0235", VMCFG_SEV_ERROR, "passthrough ports the build cannot give" },
 };
 
 const struct vmcfg_rule_info *vmcfg_rule_info(enum vmcfg_rule rule)

@@ -165,6 +165,7 @@ enum check_range_kind {
 	CHECK_PT_ADDRESS,  /* devices.passthrough_addresses entry */
 	CHECK_EMU_DEVICE,  /* devices.emu_devices entry */
 	CHECK_IVC_WINDOW,  /* an emu_devices entry of type IVCChannel */
+	CHECK_PT_PORTS,    /* devices.passthrough_ports entry (x86 I/O ports) */
 	CHECK_HV_MEMORY,   /* platform: the hypervisor's memory */
 	CHECK_RESERVED     /* platform: a reserved frame */
 };
@@ -219,8 +220,9 @@ enum check_view {
 	/* The RAM regions of CHECK_HOST alone, which it lists first. */
 	CHECK_HOST_RAM,
 	/*
-	 * The emulated devices in the x86 port I/O space
-	 * (vmcfg_emu_device_is_pio), which CHECK_GUEST leaves out.
+	 * The x86 port I/O space: emulated devices there
+	 * (vmcfg_emu_device_is_pio), which CHECK_GUEST leaves out, and the
+	 * passthrough_ports ranges.
 	 */
 	CHECK_PORTS
 };
@@ -298,6 +300,10 @@ int vmcfg_check_report_overlap(struct vmcfg_diags *d, enum vmcfg_rule rule, cons
 
 /* The pCPU a phys_cpu_sets mask pins its vCPU to, or -1 when not exactly one bit. */
 int vmcfg_check_pinned_pcpu(uint64_t mask);
+
+/* The arch the VMs are built for: opts->arch, else the platform's, else aarch64 (`vmcfg build`). */
+enum vmcfg_arch vmcfg_check_build_arch(const struct vmcfg_check_opts *opts,
+				       const struct vmcfg_platform *platform);
 
 /* The first emulated device of type IVCChannel (the IVC window), or NULL. */
 const struct vmcfg_spec_emu_device *vmcfg_check_ivc_window(const struct vmcfg_vm_spec *spec);

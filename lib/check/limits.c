@@ -33,6 +33,18 @@ bool vmcfg_emu_type_is_gppt(uint64_t emu_type)
 	       emu_type == VMCFG_EMU_GPPT_ITS;
 }
 
+enum vmcfg_pt_kind vmcfg_arch_pt_kind(enum vmcfg_arch arch, unsigned ipa_bits)
+{
+	switch (arch) {
+	case VMCFG_ARCH_RISCV64:
+		return ipa_bits <= 41 ? VMCFG_PT_RISCV_SV39X4 : VMCFG_PT_RISCV_SV48X4;
+	case VMCFG_ARCH_X86_64:
+		return VMCFG_PT_X86_EPT4;
+	default:
+		return ipa_bits <= 42 ? VMCFG_PT_ARM64_S2_3L : VMCFG_PT_ARM64_S2_4L;
+	}
+}
+
 bool vmcfg_emu_type_built(uint64_t emu_type)
 {
 	return emu_type == VMCFG_EMU_DUMMY || emu_type == VMCFG_EMU_CONSOLE ||

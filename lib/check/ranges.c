@@ -111,6 +111,12 @@ static void collect(const struct vmcfg_vm_spec *spec, enum check_view view, stru
 		put(s, ivc ? CHECK_IVC_WINDOW : CHECK_EMU_DEVICE, e->base_gpa.v, e->length.v, 0, 0,
 		    e->name.s, check_span_or(&e->base_gpa, e->span));
 	}
+	for (size_t i = 0; view == CHECK_PORTS && i < spec->devices.pt_port_count; i++) {
+		const struct vmcfg_spec_pt_port *p = &spec->devices.pt_ports[i];
+		if (p->base.set && p->length.set)
+			put(s, CHECK_PT_PORTS, p->base.v, p->length.v, 0, 0, NULL,
+			    check_span_or(&p->base, p->span));
+	}
 }
 
 size_t vmcfg_check_collect(const struct vmcfg_vm_spec *spec, enum check_view view,
@@ -124,7 +130,8 @@ size_t vmcfg_check_collect(const struct vmcfg_vm_spec *spec, enum check_view vie
 size_t vmcfg_check_collect_max(const struct vmcfg_vm_spec *spec)
 {
 	return spec->kernel.region_count + spec->devices.pt_count +
-	       spec->devices.pt_address_count + spec->devices.emu_count;
+	       spec->devices.pt_address_count + spec->devices.emu_count +
+	       spec->devices.pt_port_count;
 }
 
 void vmcfg_check_collect_detail(const struct vmcfg_vm_spec *spec, enum check_view view,
@@ -194,6 +201,7 @@ static const char *const kind_names[] = {
 	[CHECK_PT_ADDRESS] = "passthrough address",
 	[CHECK_EMU_DEVICE] = "emulated device",
 	[CHECK_IVC_WINDOW] = "IVC window",
+	[CHECK_PT_PORTS] = "passthrough ports",
 	[CHECK_HV_MEMORY] = "hypervisor memory",
 	[CHECK_RESERVED] = "reserved frame",
 };

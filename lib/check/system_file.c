@@ -304,6 +304,17 @@ const char *vmcfg_arch_name(enum vmcfg_arch arch)
 	return arch >= VMCFG_ARCH_AARCH64 && arch <= VMCFG_ARCH_X86_64 ? arch_names[arch - 1] : NULL;
 }
 
+bool vmcfg_arch_by_name(const char *name, enum vmcfg_arch *out)
+{
+	for (size_t i = 0; name && i < sizeof arch_names / sizeof arch_names[0]; i++)
+		if (strlen(name) == strlen(arch_names[i]) &&
+		    !memcmp(name, arch_names[i], strlen(name))) {
+			*out = (enum vmcfg_arch)(i + 1);
+			return true;
+		}
+	return false;
+}
+
 static void read_cpus(struct sys_decoder *sd, const struct vmcfg_toml_value *table)
 {
 	struct vmcfg_platform *p = &sd->sys->platform;

@@ -725,12 +725,86 @@ static void check_hv_limits(struct sys_check *c)
 	}
 }
 
+/* A VM's mappings fit on the stack up to this many; more take the allocator. */
+#define SMALL_MAPS 16
+
+/* One stage-2 mapping of a VM, for counting its tables. */
+struct s2_map {
+	uint64_t gpa, size, hpa;
+	bool any_pa; /* allocated: frames at any (aligned) address */
+};
+
+static int cmp_s2_map(const void *a, const void *b)
+{
+	const struct s2_map *x = a, *y = b;
+	return x->gpa < y->gpa ? -1 : x->gpa > y->gpa;
+}
+
+/* Adds [gpa, gpa + len) page-rounded, linear to hpa (rounded alike) or allocated; skips bad ones. */
+static void add_s2_map(struct s2_map *m, size_t *n, uint64_t gpa, uint64_t len, uint64_t hpa,
+		       bool any_pa)
+{
+	uint64_t end, hend;
+	if (!len || !vmcfg_add_u64(gpa, len, &end) || end > UINT64_MAX - VMCFG_PAGE_SIZE ||
+	    !vmcfg_add_u64(hpa, len, &hend))
+		return;
+	uint64_t lo = gpa & ~(uint64_t)(VMCFG_PAGE_SIZE - 1);
+	end = (end + VMCFG_PAGE_SIZE - 1) & ~(uint64_t)(VMCFG_PAGE_SIZE - 1);
+	m[(*n)++] = (struct s2_map){ lo, end - lo, hpa & ~(uint64_t)(VMCFG_PAGE_SIZE - 1), any_pa };
+}
+
+/*
+ * The stage-2 table pages vmcfg_vm_create builds for VM s — its RAM
+ * regions, passthrough windows and addresses — counted by lib/mm's
+ * vmcfg_pt_count in the format, width and VMCFG_ASPACE_* options the VM
+ * is built with. 0 when the VM's ranges do not build (other rules say why).
+ */
+static uint64_t vm_table_pages(struct sys_check *c, const struct vmcfg_vm_spec *s)
+{
+	enum vmcfg_arch arch = vmcfg_check_build_arch(c->opts, c->platform);
+	unsigned bits = c->platform && c->platform->ipa_bits ? c->platform->ipa_bits
+							      : vmcfg_arch_default_ipa_bits(arch);
+	struct vmcfg_pt_count count;
+	if (vmcfg_pt_count_init(&count, vmcfg_pt_format_get(vmcfg_arch_pt_kind(arch, bits)), bits,
+				c->opts ? c->opts->aspace_options : 0))
+		return 0;
+	size_t cap = s->kernel.region_count + s->devices.pt_count + s->devices.pt_address_count, n = 0;
+	struct s2_map small[SMALL_MAPS];
+	struct s2_map *m = check_scratch(c->d, small, SMALL_MAPS, cap, sizeof *m);
+	if (!m) {
+		c->err = VMCFG_ENOMEM;
+		return 0;
+	}
+	for (size_t i = 0; i < s->kernel.region_count; i++) {
+		const struct vmcfg_spec_region *r = &s->kernel.regions[i];
+		uint64_t mt = r->map_type.set ? r->map_type.v : VMCFG_MAP_ALLOC;
+		if (r->gpa.set && r->size.set && !(r->flags.set && (r->flags.v & VMCFG_MEM_DEVICE)))
+			add_s2_map(m, &n, r->gpa.v, r->size.v, r->gpa.v, mt == VMCFG_MAP_ALLOC);
+	}
+	for (size_t i = 0; i < s->devices.pt_count; i++) {
+		const struct vmcfg_spec_pt_device *p = &s->devices.pt[i];
+		if (!p->is_dt_path && p->base_gpa.set && p->base_hpa.set && p->length.set)
+			add_s2_map(m, &n, p->base_gpa.v, p->length.v, p->base_hpa.v, false);
+	}
+	for (size_t i = 0; i < s->devices.pt_address_count; i++) {
+		const struct vmcfg_spec_pt_address *a = &s->devices.pt_addresses[i];
+		if (a->gpa.set && a->length.set)
+			add_s2_map(m, &n, a->gpa.v, a->length.v, a->gpa.v, false);
+	}
+	vmcfg_check_sort(c->d, m, n, sizeof *m, cmp_s2_map);
+	bool ok = true;
+	for (size_t i = 0; i < n && ok; i++)
+		ok = !vmcfg_pt_count_add(&count, m[i].gpa, m[i].size, m[i].any_pa, m[i].hpa);
+	check_scratch_free(c->d, m, small, cap, sizeof *m);
+	return ok ? count.pages : 0;
+}
+
 /*
  * The host RAM the VMs take — allocated (MapAlloc) regions and identity
- * regions inside host RAM, page-rounded — plus the hypervisor's own memory, against the
- * platform's RAM. Reported at the region that passes the total. The
- * stage-2 tables are not counted (a few pages per VM with block mappings):
- * a system filled to the last page may still fail to build.
+ * regions inside host RAM, page-rounded, and each VM's stage-2 tables
+ * (vm_table_pages, counted with its first region) — plus the hypervisor's
+ * own memory, against the platform's RAM. Reported at the region that
+ * passes the total.
  */
 static void check_host_ram_total(struct sys_check *c)
 {
@@ -750,8 +824,10 @@ static void check_host_ram_total(struct sys_check *c)
 		    need <= UINT64_MAX - size)
 			need += size; /* the hypervisor's memory in host RAM is not the VMs' */
 	}
-	for (size_t i = 0; i < c->n; i++) {
+	for (size_t i = 0; i < c->n && !c->err; i++) {
 		const struct vmcfg_vm_spec *s = c->specs[i];
+		/* The tables are the VM's too: they count with its first region. */
+		uint64_t tables = s ? vm_table_pages(c, s) * VMCFG_PAGE_SIZE : 0;
 		for (size_t k = 0; s && k < s->kernel.region_count; k++) {
 			const struct vmcfg_spec_region *r = &s->kernel.regions[k];
 			uint64_t mt = r->map_type.set ? r->map_type.v : VMCFG_MAP_ALLOC, size;
@@ -766,6 +842,8 @@ static void check_host_ram_total(struct sys_check *c)
 			    (!r->gpa.set || !size || !vmcfg_add_u64(at.first, size - 1, &at.last) ||
 			     !in_host_ram(c, &at)))
 				continue;
+			size = size <= UINT64_MAX - tables ? size + tables : UINT64_MAX;
+			tables = 0;
 			if (need <= total && size <= total - need) {
 				need += size;
 				continue;
@@ -773,8 +851,8 @@ static void check_host_ram_total(struct sys_check *c)
 			struct vmcfg_diag *g = NULL;
 			note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_HOST_RAM_EXCEEDED,
 						   check_loc(s->file, r->size.span), &g,
-						   "with this region of VM `%s` the VMs and the hypervisor need more "
-						   "than the host's %s of RAM (%s before it)",
+						   "with this region of VM `%s` (and its stage-2 tables) the VMs and "
+						   "the hypervisor need more than the host's %s of RAM (%s before it)",
 						   vm_label(s), vmcfg_fmt_size(a, total), vmcfg_fmt_size(b, need)));
 			hint(c, g, "shrink the VMs' memory, or run fewer VMs");
 			return;
@@ -782,15 +860,33 @@ static void check_host_ram_total(struct sys_check *c)
 	}
 }
 
+/* Device-tree-path passthrough entries of the VMs (["/"]): only a host DT resolves them. */
+static size_t count_dt_paths(const struct sys_check *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		for (size_t k = 0; c->specs[i] && k < c->specs[i]->devices.pt_count; k++)
+			n += c->specs[i]->devices.pt[k].is_dt_path;
+	return n;
+}
+
 /* One note for every rule a missing platform turns off. */
 static void note_platform_skipped(struct sys_check *c)
 {
+	char dt[200] = "";
+	size_t paths = count_dt_paths(c);
+	if (paths)
+		vmcfg_snprintf(dt, sizeof dt, "; %zu device-tree-path passthrough entr%s not resolved "
+			       "(E0306, E0402, W0224 not checked for %s): `vmcfg build` builds the VMs "
+			       "without %s", paths, paths == 1 ? "y was" : "ies were",
+			       paths == 1 ? "it" : "them", paths == 1 ? "it" : "them");
 	note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_PLATFORM_SKIPPED,
 				   check_loc(c->sys ? c->sys->file : NULL, (struct vmcfg_span){ 0, 0, 0, 0 }),
 				   NULL,
 				   "no platform given: skipped E0221 (CPU masks), E0225 (CPU ids), "
 				   "E0305 (hypervisor memory), E0306 (reserved frames), E0307 and E0315 "
-				   "(host RAM); E0208 and E0228 used the default aarch64 address widths%s",
+				   "(host RAM); E0208 and E0228 used the default %s address widths%s%s",
+				   vmcfg_arch_name(vmcfg_check_build_arch(c->opts, NULL)), dt,
 				   c->sys ? ""
 					  : "; without a system file, the IVC rules (E0310-E0312, W0314) and "
 					    "the hypervisor's limits (E0316) need --system"));

@@ -78,6 +78,14 @@ int vmcfg_check_pinned_pcpu(uint64_t mask)
 	return mask && !(mask & (mask - 1)) ? __builtin_ctzll(mask) : -1;
 }
 
+enum vmcfg_arch vmcfg_check_build_arch(const struct vmcfg_check_opts *opts,
+				       const struct vmcfg_platform *platform)
+{
+	if (opts && opts->arch)
+		return opts->arch;
+	return platform && platform->arch ? platform->arch : VMCFG_ARCH_AARCH64;
+}
+
 const struct vmcfg_spec_emu_device *vmcfg_check_ivc_window(const struct vmcfg_vm_spec *spec)
 {
 	for (size_t i = 0; i < spec->devices.emu_count; i++) {
@@ -268,10 +276,10 @@ static void check_phys_ids_on_platform(struct vm_check *c)
 
 /* --- ranges: size, wrap, alignment, IPA width --- */
 
-/* The build's architecture: the platform's, else aarch64 (as `vmcfg build` takes it). */
+/* The build's architecture: opts->arch (--arch), the platform's, else aarch64 (as `vmcfg build`). */
 static enum vmcfg_arch build_arch(const struct vm_check *c)
 {
-	return c->platform && c->platform->arch ? c->platform->arch : VMCFG_ARCH_AARCH64;
+	return vmcfg_check_build_arch(c->opts, c->platform);
 }
 
 /*
@@ -713,9 +721,11 @@ static void check_emu_device(struct vm_check *c, const struct vmcfg_spec_emu_dev
 		   vmcfg_emu_type_name(e->emu_type.v)) {
 		struct vmcfg_diag *g = report(c, VMCFG_R_EMU_NOT_BUILT, check_span_or(&e->emu_type, e->span),
 					      "emulated device `%s` of type %s: the reference hypervisor does not "
-					      "emulate it, so the VM does not start there",
+					      "emulate it; the VM starts there with an inert window (reads 0, "
+					      "writes ignored) in its place",
 					      name, vmcfg_emu_type_name(e->emu_type.v));
-		hint(c, g, "`vmcfg build` models it as an inert window; AxVisor emulates it");
+		hint(c, g, "AxVisor emulates it; on the reference hypervisor a guest driver for it "
+			   "finds no device");
 	}
 	if (e->emu_type.set && e->cfg_list.set) {
 		int arity = vmcfg_emu_type_cfg_arity(e->emu_type.v);
@@ -1017,6 +1027,44 @@ static void check_emu_devices(struct vm_check *c)
 	check_scratch_free(c->d, keys, small, s->devices.emu_count, sizeof *keys);
 }
 
+/*
+ * x86 I/O port ranges (passthrough_ports) as vmcfg_vm_create gives them:
+ * ports exist on x86_64 only, and a range is 1 to 0x10000 ports of the
+ * 16-bit space. Overlaps in the port space are E0211 (sweep_own_ranges).
+ */
+static void check_pt_ports(struct vm_check *c)
+{
+	const struct vmcfg_vm_spec *s = c->spec;
+	char a[VMCFG_FMT_BUF], b[VMCFG_FMT_BUF];
+	enum vmcfg_arch arch = build_arch(c);
+	if (s->devices.pt_port_count && arch != VMCFG_ARCH_X86_64) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_PT_PORTS, s->devices.pt_ports_span,
+					      "passthrough_ports on %s: I/O ports exist on x86_64 only",
+					      vmcfg_arch_name(arch));
+		hint(c, g, "check and build the VM for x86_64 (`--arch x86_64` or platform.arch), "
+			   "or drop passthrough_ports");
+		return;
+	}
+	for (size_t i = 0; i < s->devices.pt_port_count; i++) {
+		const struct vmcfg_spec_pt_port *p = &s->devices.pt_ports[i];
+		if (!p->base.set || !p->length.set)
+			continue;
+		if (p->length.v == 0) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_PT_PORTS, p->length.span,
+						      "passthrough ports at %s: length 0 passes nothing",
+						      vmcfg_fmt_hex(a, p->base.v));
+			hint(c, g, "give the number of ports, or remove the entry");
+		} else if (p->base.v + p->length.v > 0x10000) {
+			struct vmcfg_diag *g = report(c, VMCFG_R_PT_PORTS, p->length.span,
+						      "passthrough ports [%s, %s) run past port 0xffff",
+						      vmcfg_fmt_hex(a, p->base.v),
+						      vmcfg_fmt_hex(b, p->base.v + p->length.v));
+			hint(c, g, "at most %s ports from %s", vmcfg_fmt_hex(a, 0x10000 - p->base.v),
+			     vmcfg_fmt_hex(b, p->base.v));
+		}
+	}
+}
+
 int vmcfg_check_vm(const struct vmcfg_vm_spec *spec, const struct vmcfg_platform *platform,
 		   const struct vmcfg_check_opts *opts, struct vmcfg_diags *diags)
 {
@@ -1034,5 +1082,6 @@ int vmcfg_check_vm(const struct vmcfg_vm_spec *spec, const struct vmcfg_platform
 	check_entry_point(&c);
 	check_images(&c);
 	check_emu_devices(&c);
+	check_pt_ports(&c);
 	return c.err;
 }

@@ -268,6 +268,20 @@ static int copy_pt_addresses(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_
 	return 0;
 }
 
+static int copy_pt_ports(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_spec *spec)
+{
+	void *p;
+	size_t n = spec->devices.pt_port_count;
+	if (!vmcfg_vm_config_grow(cfg, cfg->pt_ports, &cfg->pt_port_cap, n, sizeof *cfg->pt_ports, &p))
+		return VMCFG_ENOMEM;
+	cfg->pt_ports = p;
+	for (size_t i = 0; i < n; i++)
+		cfg->pt_ports[i] = (struct vmcfg_vm_pt_port){ .base = spec->devices.pt_ports[i].base.v,
+							      .length = spec->devices.pt_ports[i].length.v };
+	cfg->pt_port_count = n;
+	return 0;
+}
+
 /* excluded_devices is a list of lists of paths; the config keeps one flat list. */
 static int copy_excluded(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_spec *spec)
 {
@@ -312,6 +326,7 @@ static int copy_spec(struct vmcfg_vm_config *cfg, const struct vmcfg_vm_spec *sp
 	    (rc = copy_str(cfg, &spec->kernel.disk_path, &cfg->disk_path)) ||
 	    (rc = copy_regions(cfg, spec)) || (rc = copy_emu_devices(cfg, spec)) ||
 	    (rc = copy_pt_devices(cfg, spec)) || (rc = copy_pt_addresses(cfg, spec)) ||
+	    (rc = copy_pt_ports(cfg, spec)) ||
 	    (rc = copy_excluded(cfg, spec)))
 		return rc;
 	return 0;
@@ -353,6 +368,7 @@ void vmcfg_vm_config_free(struct vmcfg_vm_config *cfg)
 	a.fn(a.ud, cfg->emu, cfg->emu_cap * sizeof *cfg->emu, 0);
 	a.fn(a.ud, cfg->pt, cfg->pt_cap * sizeof *cfg->pt, 0);
 	a.fn(a.ud, cfg->pt_addresses, cfg->pt_address_cap * sizeof *cfg->pt_addresses, 0);
+	a.fn(a.ud, cfg->pt_ports, cfg->pt_port_cap * sizeof *cfg->pt_ports, 0);
 	a.fn(a.ud, cfg->excluded, cfg->excluded_cap * sizeof *cfg->excluded, 0);
 	a.fn(a.ud, cfg->spis, cfg->spi_cap * sizeof *cfg->spis, 0);
 	vmcfg_arena_release(&cfg->arena);

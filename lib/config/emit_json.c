@@ -240,6 +240,20 @@ static void emit_pt_addresses(struct out *o, const struct vmcfg_vm_config *cfg)
 	end(o, "]");
 }
 
+static void emit_pt_ports(struct out *o, const struct vmcfg_vm_config *cfg)
+{
+	key(o, "passthrough_ports");
+	begin(o, "[");
+	for (size_t i = 0; i < cfg->pt_port_count; i++) {
+		element(o);
+		begin(o, "{");
+		hex_member(o, "base", cfg->pt_ports[i].base);
+		hex_member(o, "length", cfg->pt_ports[i].length);
+		end(o, "}");
+	}
+	end(o, "]");
+}
+
 static void emit_excluded(struct out *o, const struct vmcfg_vm_config *cfg)
 {
 	key(o, "excluded_devices");
@@ -278,6 +292,7 @@ void vmcfg_vm_config_emit_json(const struct vmcfg_vm_config *cfg, const struct v
 	emit_emu_devices(&o, cfg);
 	emit_pt_devices(&o, cfg);
 	emit_pt_addresses(&o, cfg);
+	emit_pt_ports(&o, cfg);
 	emit_excluded(&o, cfg);
 	emit_spis(&o, cfg);
 	str_member(&o, "interrupt_mode", vmcfg_irq_mode_name(cfg->irq_mode));

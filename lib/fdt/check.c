@@ -195,7 +195,9 @@ int vmcfg_fdt_check(const struct vmcfg_fdt_platform *host, const struct vmcfg_sy
 		if (specs[k])
 			rc = expand_one(host, &c, k, diags);
 	if (!rc) {
-		struct vmcfg_check_opts mine = { image_size, vm_spis, &c };
+		struct vmcfg_check_opts mine = { image_size, vm_spis, &c,
+						 opts ? opts->arch : VMCFG_ARCH_UNKNOWN,
+						 opts ? opts->aspace_options : 0 };
 		rc = vmcfg_check_system(sys, &host->platform, specs, n, &mine, diags);
 	}
 	for (size_t k = 0; c.spis && k < n; k++)

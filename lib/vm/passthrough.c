@@ -121,10 +121,61 @@ static int map_window(struct vm_build *b, const struct vmcfg_vm_pt_window *pw)
 	return 0;
 }
 
+/*
+ * The guest reaches passed-through I/O ports directly (the x86 I/O bitmap);
+ * an access that traps to the bus anyway is refused, as for the IVC window.
+ */
+static int pt_port_access(void *dev, uint64_t off, unsigned width, uint64_t *value)
+{
+	(void)dev, (void)off, (void)width, (void)value;
+	return VMCFG_EFAULT;
+}
+
+static int pt_port_write(void *dev, uint64_t off, unsigned width, uint64_t value)
+{
+	(void)dev, (void)off, (void)width, (void)value;
+	return VMCFG_EFAULT;
+}
+
+static const struct vmcfg_vm_device_ops pt_port_ops = { .read = pt_port_access,
+							.write = pt_port_write };
+
+/*
+ * devices.passthrough_ports: x86_64 only; each range claims its ports on
+ * the port I/O bus, so no emulated port device sits over it and two
+ * ranges do not overlap (the checker's E0235 and E0211 in port space).
+ */
+static int setup_pt_ports(struct vm_build *b)
+{
+	const struct vmcfg_vm_config *cfg = b->cfg;
+	char x[VMCFG_FMT_BUF], y[VMCFG_FMT_BUF];
+	if (cfg->pt_port_count && b->vm->arch != VMCFG_ARCH_X86_64)
+		return vmcfg_vm_fail(b, VMCFG_EINVAL, "passthrough_ports on %s: I/O ports exist on "
+				     "x86_64 only", vmcfg_arch_name(b->vm->arch));
+	for (size_t i = 0; i < cfg->pt_port_count; i++) {
+		const struct vmcfg_vm_pt_port *p = &cfg->pt_ports[i];
+		if (p->length == 0 || p->base > 0xffff || p->length > 0x10000 - p->base)
+			return vmcfg_vm_fail(b, VMCFG_EINVAL, "passthrough ports at %s length %s: not "
+					     "1 to 0x1_0000 ports of the 16-bit port space",
+					     vmcfg_fmt_hex(x, p->base), vmcfg_fmt_hex(y, p->length));
+		int err = vmcfg_vm_bus_register(&b->vm->bus, VMCFG_VM_BUS_PIO, p->base, p->length,
+						"passthrough ports", &pt_port_ops, NULL);
+		if (err)
+			return vmcfg_vm_fail(b, err, "passthrough ports at %s length %s: %s",
+					     vmcfg_fmt_hex(x, p->base), vmcfg_fmt_hex(y, p->length),
+					     err == VMCFG_EOVERLAP ? "they overlap other passthrough ports"
+								   : vmcfg_strerror(err));
+	}
+	return 0;
+}
+
 int vmcfg_vm_setup_passthrough(struct vm_build *b)
 {
 	struct vmcfg_vm *vm = b->vm;
 	size_t max = b->cfg->pt_count + b->cfg->pt_address_count;
+	int perr = setup_pt_ports(b);
+	if (perr)
+		return perr;
 	if (max == 0)
 		return 0;
 	struct window *w = vmcfg_arena_alloc(&vm->arena, max * sizeof *w, _Alignof(struct window));

@@ -49,18 +49,6 @@ void vmcfg_vm_log_error(const struct vmcfg_vm *vm, const char *fmt, ...)
 /* ---- architecture and stage-2 format ---- */
 
 
-static enum vmcfg_pt_kind default_pt_kind(enum vmcfg_arch arch, unsigned ipa_bits)
-{
-	switch (arch) {
-	case VMCFG_ARCH_RISCV64:
-		return ipa_bits <= 41 ? VMCFG_PT_RISCV_SV39X4 : VMCFG_PT_RISCV_SV48X4;
-	case VMCFG_ARCH_X86_64:
-		return VMCFG_PT_X86_EPT4;
-	default:
-		return ipa_bits <= 42 ? VMCFG_PT_ARM64_S2_3L : VMCFG_PT_ARM64_S2_4L;
-	}
-}
-
 /* arm64 VTCR_EL2.PS takes only these widths; the others take the format's maximum. */
 static unsigned default_pa_bits(const struct vmcfg_pt_format *fmt, unsigned ipa_bits)
 {
@@ -88,7 +76,7 @@ static int setup_aspace(struct vm_build *b, const struct vmcfg_hal *hal)
 		       : plat && plat->ipa_bits ? plat->ipa_bits
 						: vmcfg_arch_default_ipa_bits(vm->arch);
 	enum vmcfg_pt_kind kind = b->opts->has_pt_kind ? b->opts->pt_kind
-						       : default_pt_kind(vm->arch, ipa);
+						       : vmcfg_arch_pt_kind(vm->arch, ipa);
 	const struct vmcfg_pt_format *fmt = vmcfg_pt_format_get(kind);
 	if (!fmt)
 		return vmcfg_vm_fail(b, VMCFG_EINVAL, "unknown page-table format %d", (int)kind);

@@ -905,6 +905,59 @@ static void test_alloc_failure_unwinding(void **state)
 	}
 }
 
+/*
+ * vmcfg_pt_count (the checker's E0315) against the tables the map walk
+ * builds: random linear mappings at random offsets, and lazy ones (leaves
+ * at any level, like allocated memory with aligned frames), in rising
+ * order, on every format, with and without VMCFG_ASPACE_4K_ONLY.
+ */
+static void test_pt_count_matches(void **state)
+{
+	static const enum vmcfg_pt_kind kinds[] = { VMCFG_PT_ARM64_S2_3L, VMCFG_PT_ARM64_S2_4L,
+						    VMCFG_PT_RISCV_SV39X4, VMCFG_PT_X86_EPT4 };
+	static const unsigned bits[] = { 40, 44, 41, 48 };
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	(void)state;
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		for (unsigned opt = 0; opt < 2; opt++) {
+			for (int round = 0; round < 40; round++) {
+				struct env *e = env_new(kinds[k], bits[k], opt ? VMCFG_ASPACE_4K_ONLY : 0);
+				struct vmcfg_pt_count c;
+				assert_int_equal(vmcfg_pt_count_init(&c, vmcfg_pt_format_get(kinds[k]),
+								     bits[k], opt ? VMCFG_ASPACE_4K_ONLY : 0),
+						 0);
+				uint64_t gpa = 0;
+				for (int m = 0; m < 6; m++) {
+					seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+					/* a gap, a size up to 4 GiB (64 MiB with 4 KiB leaves), an offset */
+					uint64_t unit = seed & 1 ? 0x1000 : 0x200000;
+					gpa += (seed >> 8 & 0x3ff) * unit;
+					uint64_t size = ((seed >> 20 & 0x7ff) + 1) *
+							(opt ? 0x1000 : (seed & 2 ? 0x200000 : 0x1000));
+					if (seed & 4 && !opt)
+						size = ((seed >> 32 & 3) + 1) << 30;
+					uint64_t off = seed & 8 ? 0 : (seed >> 40 & 0xff) * 0x1000;
+					bool lazy = seed & 16;
+					if (!lazy && off && size > 256 * MiB) /* 4 KiB leaves: tables fit the RAM */
+						size = 256 * MiB;
+					if (gpa + size > (1ull << bits[k]) - (1ull << 32))
+						break;
+					if (lazy)
+						assert_int_equal(vmcfg_aspace_map_lazy(&e->as, gpa, size, RW), 0);
+					else
+						assert_int_equal(vmcfg_aspace_map_linear(&e->as, gpa, gpa + off, size, RW), 0);
+					assert_int_equal(vmcfg_pt_count_add(&c, gpa, size, lazy, gpa + off), 0);
+					gpa += size;
+				}
+				struct vmcfg_aspace_stats st;
+				vmcfg_aspace_stats(&e->as, &st);
+				assert_int_equal(c.pages, st.table_pages);
+				env_free(e);
+			}
+		}
+	}
+}
+
 static void test_sim_hal(void **state)
 {
 	static uint8_t ram[64 * 4096] __attribute__((aligned(4096)));
@@ -980,6 +1033,7 @@ int main(void)
 		cmocka_unit_test(test_map_alloc_zero_runs),
 		cmocka_unit_test(test_deferred_4k_only),
 		cmocka_unit_test(test_fault_in_around),
+		cmocka_unit_test(test_pt_count_matches),
 		cmocka_unit_test(test_sim_hal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,7 +15,8 @@
  * device tree would route to it in a comment `# spis: 40 41`. Images named
  * by kernel_path etc. are sized from the files (relative to tests/check).
  * A case with a `# platform: FILE.dts` line is checked against that host
- * device tree (relative to tests/check) as `vmcfg check --platform` does.
+ * device tree (relative to tests/check) as `vmcfg check --platform` does;
+ * one with `# arch: ARCH` as `vmcfg check --arch ARCH`.
  * A VM file that cannot be read is an E0001 finding, as in the CLI.
  *
  * The positive corpus is every .toml of tests/data/axvisor-configs: no errors.
@@ -159,7 +160,13 @@ static void load_and_check(struct loaded *l, const char *dir, const char *name, 
 	} else {
 		load_vm(l, name);
 	}
-	struct vmcfg_check_opts opts = { image_size, vm_spis, l };
+	struct vmcfg_check_opts opts = { image_size, vm_spis, l, VMCFG_ARCH_UNKNOWN, 0 };
+	const char *arch = strstr(text, "# arch:");
+	if (arch) { /* as `vmcfg check --arch` */
+		char arch_name[16];
+		assert_int_equal(sscanf(arch, "# arch: %15s", arch_name), 1);
+		assert_true(vmcfg_arch_by_name(arch_name, &opts.arch));
+	}
 	const struct vmcfg_platform *platform =
 		l->sys && l->sys->has_platform ? &l->sys->platform : NULL;
 	const char *dt = strstr(text, "# platform:");
@@ -494,7 +501,7 @@ static void test_system_scratch(void **state)
 			snprintf(path, sizeof path, "%s%s", dir, cases[c]);
 			assert_int_equal(vmcfg_read_file(path, &text, &len), 0);
 			load_and_check(&l, dir, cases[c], text, len);
-			struct vmcfg_check_opts opts = { image_size, vm_spis, &l };
+			struct vmcfg_check_opts opts = { image_size, vm_spis, &l, VMCFG_ARCH_UNKNOWN, 0 };
 			const struct vmcfg_platform *p = l.sys->has_platform ? &l.sys->platform : NULL;
 			struct vmcfg_diags d1, d2;
 			vmcfg_diags_init(&d1, &vmcfg_host_allocator);

@@ -537,6 +537,37 @@ static void test_devices(void **state)
 	destroy(vm);
 	vmcfg_vm_config_free(cfg);
 
+	/*
+	 * An AxVisor type the reference hypervisor does not emulate (W0233): the
+	 * inert window its factory and the build's both register (RAZ/WI), the
+	 * X86Pit on ports; an unknown type stays refused.
+	 */
+	cfg = fx_config(&f, FX_VM(1, "d", RAM16M,
+		"emu_devices = [[\"fwcfg\", 0x0902_0000, 0x1000, 0, 0x3, []],"
+		" [\"pit\", 0x40, 4, 0, 0x24, []]]\npassthrough_devices = []\n"));
+	o = fx_opts(err, sizeof err);
+	o.device_factory = vmcfg_vm_hv_model_factory;
+	vm = create_ok(&f, cfg, &o);
+	assert_int_equal(vm->device_count, 2);
+	assert_int_equal(vmcfg_vm_mmio_write(vm, 0x09020008, 4, 5), 0);
+	v = 7;
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x09020008, 4, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x40, 1, &v), VMCFG_EFAULT); /* not MMIO: ports */
+	assert_true(vm->warnings >= 2);
+	destroy(vm);
+	vmcfg_vm_config_free(cfg);
+	struct vmcfg_vm_emu_device unknown = { .name = "x", .emu_type = 0x77, .base_gpa = 0x09020000,
+					       .length = 0x1000 };
+	cfg = fx_config(&f, FX_VM(1, "d", RAM16M, "emu_devices = []\npassthrough_devices = []\n"));
+	vm = create_ok(&f, cfg, &o);
+	assert_int_equal(vmcfg_vm_inert_device(vm, &unknown), VMCFG_ENOSYS);
+	unknown.emu_type = VMCFG_EMU_FW_CFG;
+	unknown.length = 0;
+	assert_int_equal(vmcfg_vm_inert_device(vm, &unknown), VMCFG_ENOSYS);
+	destroy(vm);
+	vmcfg_vm_config_free(cfg);
+
 	/* Overlapping devices, a device over RAM, two IVC windows. */
 	static const char *const bad[] = {
 		"emu_devices = [[\"a\", 0x0900_0000, 0x1000, 0, 0x0, []], [\"b\", 0x0900_0800, 0x1000, 0, 0x0, []]]\n",

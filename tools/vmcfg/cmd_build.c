@@ -31,7 +31,9 @@ static void build_usage(FILE *out)
 		"Simulated host RAM: the platform's RAM banks (--platform, or --system with\n"
 		"a [platform]);\n"
 		"else RAM under every identical region plus an allocation pool above every\n"
-		"host address the files name. Images are read when their file exists\n"
+		"host address the files name; at most 4 TiB (more: exit 2). Allocated RAM is\n"
+		"taken as the hypervisor takes it: frames at creation, zeroed at first touch\n"
+		"(backing \"deferred\"). Images are read when their file exists\n"
 		"(relative paths start at the VM file's folder); else the VM is built\n"
 		"without the image bytes and the output says so. An image that exists but\n"
 		"cannot be read (no permission, a device, over 1 GiB) is an error: that\n"
@@ -40,6 +42,8 @@ static void build_usage(FILE *out)
 		"  --system FILE   build the VMs of a system file (docs/system-file.md)\n"
 		"  --platform DT   the host's device tree (.dtb or .dts): its RAM, CPUs and\n"
 		"                  GIC; device-tree-path passthrough entries are resolved\n"
+		"                  (without one, a VM is built without them, with a\n"
+		"                  warning naming each)\n"
 		"  --arch A        aarch64 (default without a platform), riscv64, x86_64\n"
 		"  --format FMT    text (default) or json\n"
 		"  --dump-pt       also print every page-table descriptor\n"
@@ -66,6 +70,7 @@ struct built {
 struct build_opts {
 	enum vmcfg_arch arch;
 	bool json, dump_pt;
+	bool host_dt; /* a host device tree resolved the device-tree-path entries */
 };
 
 /* ---- images ---- */
@@ -130,11 +135,14 @@ static void build_one(struct built *b, struct sim_host *host, const struct vmcfg
 	read_images(b, imgs, &n);
 	if (b->image_error)
 		return;
+	sim_host_clear_log(host);
+	if (!o->host_dt)
+		sim_host_drop_dt_paths(host, b->file->config);
 	/* The devices the hypervisor builds through its factory (its vGIC), modelled. */
 	struct vmcfg_vm_create_opts co = { .arch = o->arch, .images = imgs, .image_count = n,
+					   .defer_zeroing = true,
 					   .device_factory = vmcfg_vm_hv_model_factory,
 					   .error = b->error, .error_size = sizeof b->error };
-	sim_host_clear_log(host);
 	vmcfg_vm_create(b->file->config, sys, &host->hal, &co, &b->vm);
 	/* Keep the warnings (the error is in b->error already). */
 	b->log = host->log;
@@ -497,17 +505,6 @@ static void print_json(const struct built *b, const struct build_opts *o, bool f
 
 /* ---- the command ---- */
 
-static int parse_arch(const char *s, enum vmcfg_arch *out)
-{
-	static const enum vmcfg_arch all[] = { VMCFG_ARCH_AARCH64, VMCFG_ARCH_RISCV64, VMCFG_ARCH_X86_64 };
-	for (size_t i = 0; i < 3; i++)
-		if (!strcmp(s, vmcfg_arch_name(all[i]))) {
-			*out = all[i];
-			return 0;
-		}
-	return -1;
-}
-
 static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set_options *load)
 {
 	static const struct option opts[] = {
@@ -528,7 +525,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 			load->platform_path = optarg;
 			break;
 		case 'a':
-			if (parse_arch(optarg, &o->arch)) {
+			if (!vmcfg_arch_by_name(optarg, &o->arch)) {
 				return vmcfg_usage_error("build", "unknown arch '%s' (aarch64, riscv64, x86_64)",
 							 optarg);
 			}
@@ -549,6 +546,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 			return vmcfg_usage_bad_option("build", argv, c);
 		}
 	}
+	load->arch = o->arch; /* check holds the files to the arch they are built for */
 	if (!vm_set_files_ok(load, (size_t)(argc - optind), "build"))
 		return vmcfg_usage_error("build", "give VM FILEs, or --system SYSTEM.toml");
 	return -1;
@@ -556,7 +554,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct vm_set
 
 int cmd_build(int argc, char **argv)
 {
-	struct build_opts o = { VMCFG_ARCH_UNKNOWN, false, false };
+	struct build_opts o = { VMCFG_ARCH_UNKNOWN, false, false, false };
 	struct vm_set_options load = { 0 };
 	int rc = parse_args(argc, argv, &o, &load);
 	if (rc >= 0)
@@ -572,6 +570,7 @@ int cmd_build(int argc, char **argv)
 	if (set.diags.count)
 		vm_set_report_stderr(&set);
 	const struct vmcfg_platform *platform = vm_set_platform(&set);
+	o.host_dt = set.host_dt != NULL;
 	if (o.arch == VMCFG_ARCH_UNKNOWN)
 		o.arch = platform && platform->arch ? platform->arch : VMCFG_ARCH_AARCH64;
 

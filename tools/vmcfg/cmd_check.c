@@ -23,8 +23,8 @@ static void check_usage(FILE *out)
 		"with a platform ([platform] in the system file, or --platform) the host\n"
 		"rules run (host RAM and its total, hypervisor memory, reserved frames,\n"
 		"CPUs, IPA width). Without one they are skipped, and a note (N0313) says\n"
-		"which; guest and host address widths are then aarch64's defaults, as\n"
-		"vmcfg build takes them.\n"
+		"which; guest and host address widths are then the defaults of the arch\n"
+		"(--arch, else aarch64), as vmcfg build takes them.\n"
 		"Codes are explained in docs/diagnostics.md (or vmcfg explain CODE).\n\n"
 		"Text findings go to standard error; --format json and sarif are data and\n"
 		"go to standard output (also when there are none, and with -q). Text stays\n"
@@ -36,6 +36,10 @@ static void check_usage(FILE *out)
 		"  --platform DT    the host's device tree (.dtb or .dts) as the platform:\n"
 		"                   CPUs, RAM, GIC frames; resolves device-tree-path\n"
 		"                   passthrough entries (docs/device-tree.md)\n"
+		"  --arch A         the arch the VMs are built for, as vmcfg build --arch:\n"
+		"                   aarch64 (default without a platform), riscv64, x86_64;\n"
+		"                   it wins over the platform's and sets the address\n"
+		"                   widths, MPIDR ids, port I/O and the interrupt controller\n"
 		"  --format FMT     text (default), json or sarif (SARIF 2.1.0)\n"
 		"  --docs-url URL   where docs/diagnostics.md is published, for SARIF's\n"
 		"                   helpUri (default $VMCFG_DOCS_URL, else\n"
@@ -78,6 +82,7 @@ int cmd_check(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "system", required_argument, NULL, 'S' },
 		{ "platform", required_argument, NULL, 'P' },
+		{ "arch", required_argument, NULL, 'a' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "colour", required_argument, NULL, 'c' },
 		{ "docs-url", required_argument, NULL, 'U' },
@@ -113,6 +118,11 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'P':
 			load.platform_path = optarg;
+			break;
+		case 'a':
+			if (!vmcfg_arch_by_name(optarg, &load.arch))
+				return vmcfg_usage_error("check", "unknown arch '%s' (aarch64, riscv64, "
+								  "x86_64)", optarg);
 			break;
 		case 'W':
 			if (!strcmp(optarg, "error")) {

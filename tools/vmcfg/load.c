@@ -132,9 +132,10 @@ static void count_file_errors(struct vm_set *set)
  * still run across the files given, and the library's note says which
  * rules that leaves out.
  */
-static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, size_t n, bool note)
+static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, size_t n, bool note,
+		       enum vmcfg_arch arch)
 {
-	struct vmcfg_check_opts check = { image_size, NULL, NULL };
+	struct vmcfg_check_opts check = { image_size, NULL, NULL, arch, 0 };
 	if (set->host_dt)
 		return vmcfg_fdt_check(set->host_dt, set->system, specs, n, &check, &set->diags);
 	const struct vmcfg_platform *platform =
@@ -250,7 +251,7 @@ int vm_set_load_with(struct vm_set *set, char *const *paths, size_t n,
 			display_name(opts->system_path), set->system_text, set->system_len
 		};
 	if (!rc)
-		rc = check_specs(set, specs, n, opts->note_skipped);
+		rc = check_specs(set, specs, n, opts->note_skipped, opts->arch);
 	free(specs);
 	if (rc)
 		goto out;

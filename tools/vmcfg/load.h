@@ -43,6 +43,7 @@ struct vm_set_options {
 	bool strict;               /* warnings count as errors */
 	const struct vmcfg_rule_levels *levels; /* -A/-W/-D CODE, or NULL */
 	bool note_skipped;         /* say once (N0313) which rules checking files alone skips */
+	enum vmcfg_arch arch;      /* --arch: the arch the VMs are built for (UNKNOWN: the platform's) */
 };
 
 /*

@@ -291,7 +291,10 @@ static int build_vms(struct builder *b, enum vmcfg_arch arch)
 			continue;
 		}
 		/* Images are not loaded: they change the contents of RAM, not the map. */
-		struct vmcfg_vm_create_opts co = { .arch = arch, .error = err, .error_size = sizeof err };
+		/* As `vmcfg build` builds it: the hypervisor's devices, its allocation. */
+		struct vmcfg_vm_create_opts co = { .arch = arch, .defer_zeroing = true,
+						   .device_factory = vmcfg_vm_hv_model_factory,
+						   .error = err, .error_size = sizeof err };
 		if (vmcfg_vm_create(set->files[i].config, set->system, &b->host.hal, &co, &b->vms[i])) {
 			char note[320];
 			snprintf(note, sizeof note, "not built: %s; drawn from its config", err);

@@ -6,7 +6,7 @@
 
 #include "sim_host.h"
 
-#define MAX_SIM_BYTES (1ull << 40)
+#define MAX_SIM_BYTES SIM_HOST_MAX_BYTES
 #define POOL_SLACK (64ull << 20) /* page tables and IVC channels */
 #define GIB (1ull << 30)
 #define PAGE_MASK (VMCFG_PAGE_SIZE - 1)
@@ -284,12 +284,18 @@ static int add_ram_cut(struct sim_host *h, uint64_t base, uint64_t end, const st
 	return 0;
 }
 
+uint64_t sim_host_platform_ram(const struct vmcfg_platform *p)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < p->ram_count; i++) /* saturating: banks of 2^64 bytes add up */
+		total = total <= UINT64_MAX - p->ram[i].size ? total + p->ram[i].size : UINT64_MAX;
+	return total;
+}
+
 static int platform_banks(struct sim_host *h, const struct vmcfg_platform *p,
 			  const struct sim_range *id, size_t nid, char *err, size_t err_size)
 {
-	uint64_t total = 0;
-	for (size_t i = 0; i < p->ram_count; i++)
-		total += p->ram[i].size;
+	uint64_t total = sim_host_platform_ram(p);
 	if (total > MAX_SIM_BYTES) {
 		snprintf(err, err_size, "platform RAM of %llu bytes is more than this tool simulates",
 			 (unsigned long long)total);
@@ -411,4 +417,21 @@ size_t sim_host_ram(const struct sim_host *h, struct sim_range **out)
 		(*out)[i] = (struct sim_range){ h->banks[i].sim.base,
 						h->banks[i].sim.base + h->banks[i].size };
 	return merge_ranges(*out, h->bank_count);
+}
+
+void sim_host_drop_dt_paths(struct sim_host *h, struct vmcfg_vm_config *cfg)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < cfg->pt_count; i++) {
+		const struct vmcfg_vm_pt_device *d = &cfg->pt[i];
+		if (!(d->name && d->base_gpa == 0 && d->base_hpa == 0 && d->length == 0)) {
+			cfg->pt[kept++] = *d;
+			continue;
+		}
+		char msg[320];
+		snprintf(msg, sizeof msg, "passthrough '%.200s' is a device-tree path: not resolved "
+			 "without the host device tree (--platform); built without it", d->name);
+		host_log(h, VMCFG_LOG_WARN, msg);
+	}
+	cfg->pt_count = kept;
 }

@@ -62,6 +62,25 @@ void sim_host_free(struct sim_host *h);
 /* Forgets the logged lines (before building the next VM). */
 void sim_host_clear_log(struct sim_host *h);
 
+/*
+ * The most RAM the simulated host holds (the platform's banks, or the pool
+ * and identity RAM without a platform): beyond it sim_host_init fails with
+ * VMCFG_ELIMIT, a limit of the tool (build exits 2), not of the configuration.
+ */
+#define SIM_HOST_MAX_BYTES (1ull << 42)
+
+/* The total size of p's RAM banks, saturating at UINT64_MAX. */
+uint64_t sim_host_platform_ram(const struct vmcfg_platform *p);
+
+/*
+ * Without a host device tree, the device-tree-path passthrough entries
+ * (["/"], ["/pl011@9000000"]) cannot be resolved: removes them from cfg,
+ * each named in a warning on h's log, so the VM is built without them, as
+ * check's note (N0313) says. The hypervisor resolves them from its host
+ * DTB at boot; check and build with --platform see what it sees.
+ */
+void sim_host_drop_dt_paths(struct sim_host *h, struct vmcfg_vm_config *cfg);
+
 /* Frames in use over all banks. */
 size_t sim_host_frames_in_use(const struct sim_host *h);
 

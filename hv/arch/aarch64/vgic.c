@@ -485,8 +485,12 @@ int vgic_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_emu
 	struct vgic *g = &hv->vgic;
 	int err;
 
-	if (dev->emu_type != VMCFG_EMU_INTERRUPT_CONTROLLER)
+	/* GIC pass-through frames: refused, the hypervisor keeps the GIC (E0229). */
+	if (vmcfg_emu_type_is_gppt(dev->emu_type))
 		return VMCFG_ENOSYS;
+	/* AxVisor types this hypervisor does not emulate start as inert windows (W0233). */
+	if (dev->emu_type != VMCFG_EMU_INTERRUPT_CONTROLLER)
+		return vmcfg_vm_inert_device(vm, dev);
 	if (g->on || dev->length < GICD_SIZE || vm->vcpu_count > VGIC_MAX_VCPUS)
 		return VMCFG_EINVAL;
 	err = vmcfg_vm_bus_register(&vm->bus, VMCFG_VM_BUS_MMIO, dev->base_gpa, GICD_SIZE, "GICD", &gicd_ops, g);
