@@ -69,7 +69,9 @@ HV_LIB_SRC := $(CORE_SRC)
 # hypervisor looks it up by: every TOML file of the config folders at its own
 # path, and every guest of guests/ (guests/guests.mk builds them) as an image
 # in each config folder, where a kernel_path = "NAME.bin" of image_location
-# "memory" (relative to its config file) finds it. A device tree source of a
+# "memory" (relative to its config file) finds it, and again under fs/, the
+# hypervisor's file system, where an image_location "fs" path "NAME.bin" finds
+# it (core/files.h). A device tree source of a
 # config folder (a dtb_path = "NAME.dts") is built in compiled by dtc, under its
 # own path: the hypervisor reads no DTS, and `vmcfg dtb` compiles the same file
 # with the same dtc when it reads it, so both start from the same blob.
@@ -78,7 +80,8 @@ HV_DTS := $(wildcard $(addsuffix /*.dts,$(HV_CONFIG_DIRS)))
 HV_DTS_BLOBS := $(patsubst %.dts,$(HV_DIR)/dts/%.dtb,$(HV_DTS))
 HV_FILES = $(foreach f,$(HV_CONFIGS),$(f)=$(f)) \
 	$(foreach f,$(HV_DTS),$(f)=$(HV_DIR)/dts/$(f:.dts=.dtb)) \
-	$(foreach d,$(HV_CONFIG_DIRS),$(foreach b,$(HV_GUEST_BINS),$(d)/$(notdir $(b))=$(b)))
+	$(foreach d,$(HV_CONFIG_DIRS),$(foreach b,$(HV_GUEST_BINS),$(d)/$(notdir $(b))=$(b))) \
+	$(foreach b,$(HV_GUEST_BINS),fs/$(notdir $(b))=$(b))
 
 HV_CPPFLAGS := $(CPPFLAGS) -Ihv -Ihv/arch/$(HV_ARCH) $(HV_ARCH_CPPFLAGS)
 # FS_CFLAGS less its aarch64 flags, plus the architecture's.

@@ -22,7 +22,8 @@ AXV_ELF := $(AXV_DIR)/hv-axvisor.elf
 AXV_CONFIG_DIR := examples/axvisor
 AXV_FILES := $(foreach f,$(wildcard $(AXV_CONFIG_DIR)/*.toml),$(f)=$(f)) \
 	$(AXV_CONFIG_DIR)/vmlinuz=$(LINUX_DIR)/vmlinuz \
-	$(foreach b,$(HV_GUEST_BINS),$(AXV_CONFIG_DIR)/$(notdir $(b))=$(b))
+	$(foreach b,$(HV_GUEST_BINS),$(AXV_CONFIG_DIR)/$(notdir $(b))=$(b)) \
+	$(foreach b,$(HV_GUEST_BINS),fs/$(notdir $(b))=$(b))
 # What the Linux VM's init reads from its root disk and prints.
 AXV_DISK_TEXT := vmcfg: this line comes from the ext4 root disk
 

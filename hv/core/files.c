@@ -31,3 +31,16 @@ const struct hv_file *hv_file_find_relative(const char *from, const char *path)
 		n = vmcfg_snprintf(full, sizeof full, "%.*s/%s", (int)(slash - from), from, path);
 	return n < sizeof full ? hv_file_find(full) : NULL;
 }
+
+const struct hv_file *hv_file_find_image(const char *cfg_path, bool fs, const char *path)
+{
+	char full[FILE_PATH_MAX];
+	size_t n;
+
+	if (!fs)
+		return hv_file_find_relative(cfg_path, path);
+	while (*path == '/')
+		path++;
+	n = vmcfg_snprintf(full, sizeof full, "fs/%s", path);
+	return n < sizeof full ? hv_file_find(full) : NULL;
+}

@@ -4,6 +4,10 @@
  * the list in hv.mk): the TOML files of the config folders, at their paths
  * in the source tree, and the guest images, at the paths their VM files
  * name them by (relative to the config file, as the CLI resolves them).
+ * The guest images are also the hypervisor's file system, for the images
+ * of VM files of image_location "fs" (AxVisor reads those from a disk at
+ * run time): built in under "fs/", an fs path "/NAME.bin" or "NAME.bin" is
+ * "fs/NAME.bin". Like the CLI, the checker is not told their sizes.
  */
 #ifndef HV_CORE_FILES_H
 #define HV_CORE_FILES_H
@@ -28,5 +32,12 @@ const struct hv_file *hv_file_find(const char *path);
  * an image of a VM file; NULL when there is none.
  */
 const struct hv_file *hv_file_find_relative(const char *from, const char *path);
+
+/*
+ * An image a VM file names: relative to its file cfg_path (image_location
+ * "memory"), or when fs is set on the file system (under "fs/"); NULL when
+ * it is not built in.
+ */
+const struct hv_file *hv_file_find_image(const char *cfg_path, bool fs, const char *path);
 
 #endif

@@ -60,7 +60,7 @@ void hv_vm_console_put(struct hv_vm *hv, const char *s, size_t len)
 	spin_unlock(&hv->lock);
 }
 
-/* The built-in images cfg names (image_location "memory"), relative to its file. */
+/* The built-in images cfg names: relative to its file, or on the file system ("fs"). */
 static int find_images(const struct vmcfg_vm_config *cfg, const char *cfg_path,
 		       struct vmcfg_vm_image_data *images, size_t *count)
 {
@@ -77,15 +77,13 @@ static int find_images(const struct vmcfg_vm_config *cfg, const char *cfg_path,
 
 		if (!want[k]->path)
 			continue;
-		if (cfg->image_location != VMCFG_IMAGE_MEMORY) {
-			hv_log("vm '%s' (%s): image_location \"fs\": the hypervisor has no file "
-			       "system; use \"memory\"", cfg->name, cfg_path);
-			return VMCFG_ENOSYS;
-		}
-		f = hv_file_find_relative(cfg_path, want[k]->path);
+		bool fs = cfg->image_location != VMCFG_IMAGE_MEMORY;
+
+		f = hv_file_find_image(cfg_path, fs, want[k]->path);
 		if (!f) {
-			hv_log("vm '%s' (%s): image '%s' is not built into the hypervisor",
-			       cfg->name, cfg_path, want[k]->path);
+			hv_log("vm '%s' (%s): image '%s' is not built into the hypervisor%s",
+			       cfg->name, cfg_path, want[k]->path,
+			       fs ? " (image_location \"fs\": its file system, fs/ of hv.mk)" : "");
 			return VMCFG_ENOENT;
 		}
 		images[(*count)++] = (struct vmcfg_vm_image_data){ (enum vmcfg_image_kind)k, f->data,
