@@ -227,6 +227,34 @@ static struct check_range *range_room(struct sys_check *c, struct range_list *l,
 	return l->v + l->count;
 }
 
+/*
+ * The platform's RAM banks must lie within the physical addresses the
+ * stage-2 descriptors of its arch can hold (E0228, as for passthrough
+ * windows): a table or frame above them cannot be pointed at.
+ */
+static void check_banks_pa(struct sys_check *c)
+{
+	const struct vmcfg_platform *p = c->platform;
+	enum vmcfg_arch arch = c->opts && c->opts->arch ? c->opts->arch : p->arch;
+	unsigned bits = vmcfg_arch_max_pa_bits(arch);
+	for (size_t i = 0; i < p->ram_count && !c->err; i++) {
+		const struct vmcfg_host_range *b = &p->ram[i];
+		char r[CHECK_DESCR_BUF], a[VMCFG_FMT_BUF];
+		uint64_t last;
+		if (!b->size || !vmcfg_add_u64(b->base, b->size - 1, &last) || !(last >> bits))
+			continue;
+		struct vmcfg_diag *g = NULL;
+		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_BEYOND_PA, check_loc(p->file, b->span), &g,
+					   "host RAM bank %s lies beyond the %u-bit physical address "
+					   "space the stage-2 tables of %s can map",
+					   vmcfg_check_fmt_range(r, b->base, last), bits,
+					   vmcfg_arch_name(arch)));
+		if (g)
+			note_oom(c, vmcfg_diag_hint(c->d, g, "host addresses must be below %s",
+						    vmcfg_fmt_hex(a, UINT64_C(1) << bits)));
+	}
+}
+
 /* The platform's RAM banks sorted and merged where they touch or overlap. */
 static void merge_banks(struct sys_check *c)
 {
@@ -982,6 +1010,8 @@ int vmcfg_check_system_scratch(const struct vmcfg_system *sys, const struct vmcf
 	c.by_name = check_alloc_in(c.mem, n, sizeof *c.by_name);
 	if (!c.by_name)
 		c.err = VMCFG_ENOMEM;
+	if (platform && !c.err)
+		check_banks_pa(&c);
 	if (platform && !c.err)
 		merge_banks(&c);
 	for (size_t i = 0; i < n && !c.err; i++) {

@@ -163,6 +163,7 @@ static bool range_has_mapping(const struct vmcfg_aspace *as, const uint64_t *t, 
 		uint64_t hi = eb + size < end ? eb + size : end;
 		struct vmcfg_pte pte;
 		if (t[i] && (decode(as, level, t[i], &pte) || pte.type != VMCFG_PTE_TABLE ||
+			     !as_table(as, pte.pa, 1) ||
 			     range_has_mapping(as, as_table(as, pte.pa, 1), level - 1, eb, start, hi)))
 			return true; /* a corrupt descriptor counts as in use */
 		start = hi;
@@ -515,6 +516,8 @@ static int map_range(struct vmcfg_aspace *as, uint64_t *t, unsigned level, uint6
 		if (err || pte.type != VMCFG_PTE_TABLE)
 			return err ? err : VMCFG_EOVERLAP; /* callers checked; defensive */
 		uint64_t *child = as_table(as, pte.pa, 1);
+		if (!child)
+			return VMCFG_EFAULT; /* a table the HAL cannot show: never walk NULL */
 		err = map_range(as, child, level - 1, eb, lo, hi, src);
 		if (err) {
 			/* A table this call made and filled with nothing would outlive the unwind. */
