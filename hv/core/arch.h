@@ -83,6 +83,13 @@ void hv_arch_wait(void);
 
 /* --- VMs and their stage-2 / G-stage translation --- */
 
+/*
+ * Zeroes bytes (whole frames, page-aligned) at p, the hypervisor's own
+ * address of them, with the architecture's fastest stores (aarch64: DC ZVA
+ * where allowed).
+ */
+void hv_arch_zero(void *p, size_t bytes);
+
 /* Bits of physical address the host CPUs have (what lib/vm may map to). */
 unsigned hv_arch_pa_bits(void);
 

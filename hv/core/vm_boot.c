@@ -17,7 +17,6 @@
 #include "core/vm.h"
 #include "core/vm_boot.h"
 #include "libfdt-env/stdlib.h"
-#include "platform/qemu-virt/platform.h"
 #include "vmcfg/check.h"
 
 /* Longest VM file path: the built-in paths are short source-tree paths. */
@@ -414,7 +413,7 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 {
 	/* E0315 counts the stage-2 tables of the shape hv_vm_create builds. */
 	struct vmcfg_check_opts opts = { .image_size = image_size,
-					 .aspace_options = PLAT_STAGE2_OPTIONS };
+					 .aspace_options = HV_ARCH_STAGE2_OPTIONS };
 	char sys_path[HV_PATH_MAX];
 	const struct hv_file *text;
 	struct vmcfg_system *sys = NULL;

@@ -8,8 +8,9 @@ file it covers (a file that becomes formattable must leave this list):
                configs, each folder with its origin); not checked
   copy         a byte-for-byte copy of a third-party file (fuzzer seeds taken
                from tests/data/axvisor-configs/); checked to be identical
-  axvisor-copy AxVisor's QEMU files in examples/axvisor/, as published but for
-               their kernel_path (make run-axvisor boots them unchanged
+  axvisor-copy AxVisor's QEMU files in examples/axvisor/ and its riscv64 nimbos
+               file in examples/qemu-riscv64/, as published but for their
+               kernel_path and comments (the hypervisor boots them unchanged
                otherwise; tests/axvisor/copies.sh); checked line by line
   not-toml     not valid TOML on purpose (checker cases, parser fuzz seeds,
                nesting beyond the parser's limits); fmt reports E0002
@@ -34,6 +35,7 @@ EXCLUDED = [
     ("tests/data/*", "third-party"),
     ("fuzz/corpus/toml/axvisor-*.toml", "copy"),
     ("examples/axvisor/*-qemu-smp1.toml", "axvisor-copy"),
+    ("examples/qemu-riscv64/nimbos.toml", "axvisor-copy"),
     # not valid TOML on purpose
     ("tests/check/E0002-syntax.toml", "not-toml"),
     ("fuzz/corpus/toml/err-*.toml", "not-toml"),
@@ -93,6 +95,8 @@ def excluded():
 def copy_of(path):
     """The file a `copy` or `axvisor-copy` is a copy of (relative to the root)."""
     name = os.path.basename(path)
+    if path == "examples/qemu-riscv64/nimbos.toml":
+        name = "nimbos-riscv64-qemu-smp1.toml"
     if name.startswith("axvisor-"):
         name = name[len("axvisor-"):]
     return os.path.join("tests/data/axvisor-configs", name)

@@ -8,6 +8,8 @@
 #include "core/console.h"
 #include "core/dtb.h"
 #include "core/vm.h"
+#include "core/libc.h"
+#include "platform/qemu-virt/platform.h"
 
 _Static_assert(VGIC_MAX_VCPUS >= HV_VM_MAX_VCPUS, "a vGIC redistributor per vCPU");
 /* The checker and `vmcfg build` judge systems by the library's copy of these limits. */
@@ -125,4 +127,26 @@ void hv_arch_vcpu_set_seed(struct vcpu *v, uint64_t seed)
 uint64_t hv_arch_vcpu_pc(const struct vcpu *v)
 {
 	return v->regs.pc;
+}
+
+/*
+ * DC ZVA, a block (DCZID_EL0.BS: 64 bytes on QEMU's CPUs) per instruction
+ * — under TCG one helper call per block where stores are emulated one by
+ * one — or memset where DCZID_EL0.DZP prohibits it, or where the EL2 MMU
+ * is off and the platform does not allow it then (PLAT_DC_ZVA_WITH_MMU_OFF).
+ */
+void hv_arch_zero(void *p, size_t bytes)
+{
+	uint64_t dczid, sctlr, block;
+	uint8_t *at = p, *end = at + bytes;
+
+	__asm__("mrs %0, dczid_el0" : "=r"(dczid));
+	__asm__("mrs %0, sctlr_el2" : "=r"(sctlr));
+	block = 4ull << (dczid & 0xf);
+	if ((dczid & 0x10) || block > 4096 || (!(sctlr & 1) && !PLAT_DC_ZVA_WITH_MMU_OFF)) {
+		memset(p, 0, bytes);
+		return;
+	}
+	for (; at < end; at += block)
+		__asm__ volatile("dc zva, %0" ::"r"(at) : "memory");
 }

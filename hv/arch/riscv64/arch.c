@@ -7,6 +7,7 @@
 #include "core/console.h"
 #include "core/dtb.h"
 #include "core/vm.h"
+#include "core/libc.h"
 
 /* The checker and `vmcfg build` judge systems by the library's copy of these limits. */
 _Static_assert(HV_MAX_VMS == VMCFG_HV_MAX_VMS && HV_VM_MAX_VCPUS == VMCFG_HV_MAX_VM_VCPUS,
@@ -128,4 +129,10 @@ void hv_arch_vcpu_set_seed(struct vcpu *v, uint64_t seed)
 uint64_t hv_arch_vcpu_pc(const struct vcpu *v)
 {
 	return v->regs.sepc;
+}
+
+/* Plain stores: the base ISA has no cache-block zeroing (Zicboz is optional). */
+void hv_arch_zero(void *p, size_t bytes)
+{
+	memset(p, 0, bytes);
 }
