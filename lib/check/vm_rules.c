@@ -799,10 +799,11 @@ static void check_gicr_window(struct vm_check *c, const struct vmcfg_spec_emu_de
 }
 
 /*
- * riscv64 (vmcfg/check.h's VMCFG_VPLIC_*): with interrupt_mode "emu" the
- * hypervisor emulates one PLIC per VM, at the InterruptController device's
- * window or else QEMU virt's; nothing else of the VM may lie there, RAM
- * included, as no emulated device claims the default window for E0211.
+ * riscv64 (vmcfg/check.h's VMCFG_VPLIC_*): the hypervisor emulates one PLIC
+ * per VM (a second InterruptController device is refused in every
+ * interrupt mode); with interrupt_mode "emu" it sits at that device's
+ * window or else QEMU virt's, and nothing else of the VM may lie there,
+ * RAM included, as no emulated device claims the default window for E0211.
  */
 static void check_vplic(struct vm_check *c)
 {
@@ -810,8 +811,6 @@ static void check_vplic(struct vm_check *c)
 	const struct vmcfg_spec_emu_device *ic = NULL;
 	char a[CHECK_DESCR_BUF], b[CHECK_DESCR_BUF];
 	uint64_t last, end;
-	if (s->devices.irq_mode != VMCFG_IRQ_EMU)
-		return;
 	for (size_t i = 0; i < s->devices.emu_count; i++) {
 		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
 		if (!e->emu_type.set || e->emu_type.v != VMCFG_EMU_INTERRUPT_CONTROLLER)
@@ -826,7 +825,7 @@ static void check_vplic(struct vm_check *c)
 		}
 		ic = e;
 	}
-	if (ic && !ic->base_gpa.set)
+	if (s->devices.irq_mode != VMCFG_IRQ_EMU || (ic && !ic->base_gpa.set))
 		return;
 	uint64_t base = ic ? ic->base_gpa.v : VMCFG_VPLIC_BASE;
 	uint64_t size = ic && ic->length.set && ic->length.v ? ic->length.v : VMCFG_VPLIC_SIZE;
