@@ -29,6 +29,13 @@ struct fixup {
 	size_t cpu_count;
 	uint32_t addr_cells, size_cells; /* the given root's */
 	bool chosen_written;
+	/*
+	 * riscv64: the given /cpus is kept. Its harts' interrupt controllers are
+	 * what the PLIC's interrupts-extended names by phandle; the host's CPU
+	 * nodes carry other phandles, and Linux would find no interrupt
+	 * controller (AxVisor's /cpus fix-up is its aarch64 path's).
+	 */
+	bool keep_cpus;
 	int rc;                 /* a vmcfg error met on the way (ERANGE, ENOMEM) */
 };
 
@@ -200,7 +207,7 @@ static int copy_given(struct fixup *f, int off, int depth)
 	bool chosen = depth == 1 && !strcmp(name, "chosen");
 	int child, err;
 
-	if (depth == 1 && !strcmp(name, "cpus"))
+	if (depth == 1 && !strcmp(name, "cpus") && !f->keep_cpus)
 		return write_host_cpus(f);
 	if (depth == 1 && is_memory(g, off))
 		return 0;
@@ -216,7 +223,7 @@ static int copy_given(struct fixup *f, int off, int depth)
 	}
 	if (!err && depth == 0) {
 		/* What the given tree lacks: the host's CPUs, a /chosen for the VM's values; then RAM. */
-		if (fdt_subnode_offset(g, off, "cpus") < 0)
+		if (!f->keep_cpus && fdt_subnode_offset(g, off, "cpus") < 0)
 			err = write_host_cpus(f);
 		if (!err && !f->chosen_written && has_chosen_values(f) &&
 		    !(err = fdt_begin_node(f->fdt, "chosen")) && !(err = write_chosen_values(f)))
@@ -261,6 +268,7 @@ int vmcfg_fdt_guest_fixup(const struct vmcfg_fdt_platform *host, const struct vm
 	struct fixup f;
 	memset(&f, 0, sizeof f);
 	f.host = host;
+	f.keep_cpus = (opts && opts->arch ? opts->arch : host->platform.arch) == VMCFG_ARCH_RISCV64;
 	f.cfg = cfg;
 	f.opts = opts;
 	f.given = given;
