@@ -34,10 +34,11 @@ if [ "$arch" = riscv64 ]; then
   trap 'rm -rf "$work"' EXIT
   chmod 755 "$work" # apt-get download runs as _apt where it can
   mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/parts"
+  : >"$work/status" # no installed packages, and never /dev/null (apt sets modes)
   echo "deb [arch=riscv64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
     "http://deb.debian.org/debian $suite main" >"$work/sources.list"
   apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o "Dir::Etc::SourceParts=$work/parts"
-    -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o Dir::State::status=/dev/null
+    -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o "Dir::State::status=$work/status"
     -o APT::Architecture=riscv64 -o APT::Architectures::=riscv64 -o Debug::NoLocking=1)
   apt-get "${apt_opts[@]}" update -qq ||
     { echo "fetch-linux: apt-get update of Debian $suite (riscv64) failed" >&2; exit 1; }

@@ -19,13 +19,16 @@ keyring=/usr/share/keyrings/debian-archive-keyring.gpg
     echo "deb-src [signed-by=$keyring] http://deb.debian.org/debian $suite main"
   done
 } >"$dir/apt/sources.list"
-apt=(apt-get -q -o "Dir::Etc::SourceList=$dir/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-  -o "Dir::State::Lists=$dir/apt/lists" -o Dir::Cache=/dev/null -o APT::Sandbox::User=root)
+# apt's own folders, empty, never /dev/null: apt (as root) sets the mode of
+# its cache and that turned the machine's /dev/null into 0644.
+mkdir -p "$dir/apt/parts" "$dir/apt/cache/archives/partial"
+apt=(apt-get -q -o "Dir::Etc::SourceList=$dir/apt/sources.list" -o "Dir::Etc::SourceParts=$dir/apt/parts"
+  -o "Dir::State::Lists=$dir/apt/lists" -o "Dir::Cache=$dir/apt/cache" -o APT::Sandbox::User=root)
 "${apt[@]}" update >"$dir/apt/update.log" 2>&1 || { cat "$dir/apt/update.log" >&2; exit 1; }
 
 # Candidates: the host's libfdt source version first, then every listed one, newest first.
 host=$(dpkg-query -W -f='${source:Version}' libfdt-dev 2>/dev/null || true)
-listed=$(apt-cache -o "Dir::Etc::SourceList=$dir/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+listed=$(apt-cache -o "Dir::Etc::SourceList=$dir/apt/sources.list" -o "Dir::Etc::SourceParts=$dir/apt/parts" \
   -o "Dir::State::Lists=$dir/apt/lists" showsrc device-tree-compiler |
   sed -n 's/^Version: //p' | sort -rV | uniq)
 for v in $host $listed; do
