@@ -253,6 +253,18 @@ static void check_banks_pa(struct sys_check *c)
 			note_oom(c, vmcfg_diag_hint(c->d, g, "host addresses must be below %s",
 						    vmcfg_fmt_hex(a, UINT64_C(1) << bits)));
 	}
+	/* The IPA width must be one the arch's stage-2 tables take (vmcfg_vm_create refuses others). */
+	const struct vmcfg_pt_format *fmt =
+		p->ipa_bits ? vmcfg_pt_format_get(vmcfg_arch_pt_kind(arch, p->ipa_bits)) : NULL;
+	if (fmt && !c->err && (p->ipa_bits < fmt->min_ipa_bits || p->ipa_bits > fmt->max_ipa_bits)) {
+		const struct vmcfg_pt_format *lo = vmcfg_pt_format_get(vmcfg_arch_pt_kind(arch, 12));
+		const struct vmcfg_pt_format *hi = vmcfg_pt_format_get(vmcfg_arch_pt_kind(arch, 64));
+		note_oom(c, vmcfg_diag_add(c->d, VMCFG_R_OUT_OF_RANGE, check_loc(p->file, p->ipa_bits_span), NULL,
+					   "platform.ipa_bits = %u: the stage-2 tables of %s take IPA widths "
+					   "%u to %u and %u to %u", (unsigned)p->ipa_bits,
+					   vmcfg_arch_name(arch), lo->min_ipa_bits, lo->max_ipa_bits,
+					   hi->min_ipa_bits, hi->max_ipa_bits));
+	}
 }
 
 /* The platform's RAM banks sorted and merged where they touch or overlap. */
