@@ -83,6 +83,17 @@ static int zero_frames(struct vmcfg_aspace *as, uint64_t pa, uint64_t bytes)
 	return 0;
 }
 
+/*
+ * Whether bytes of frames at pa lie below 2^max_pa_bits, where a descriptor
+ * can point: a HAL whose memory lies above would have its frames cut to
+ * other addresses by the encoding.
+ */
+static bool pa_fits(const struct vmcfg_aspace *as, uint64_t pa, uint64_t bytes)
+{
+	uint64_t end;
+	return vmcfg_add_u64(pa, bytes, &end) && end <= (1ull << as->fmt->max_pa_bits);
+}
+
 /* A zeroed table page (pages > 1 only for the root). */
 static int new_table(struct vmcfg_aspace *as, unsigned pages, uint64_t *pa)
 {
@@ -90,6 +101,10 @@ static int new_table(struct vmcfg_aspace *as, unsigned pages, uint64_t *pa)
 	int err = as->hal.alloc_frames(as->hal.ctx, pages, align, pa);
 	if (err)
 		return err;
+	if (!pa_fits(as, *pa, align)) {
+		as->hal.free_frames(as->hal.ctx, *pa, pages);
+		return VMCFG_ERANGE;
+	}
 	uint64_t *t = as_table(as, *pa, pages);
 	if (!t || (uintptr_t)t % 8) {
 		as->hal.free_frames(as->hal.ctx, *pa, pages);
@@ -400,6 +415,10 @@ static int take_frame(struct vmcfg_aspace *as, struct map_src *src, uint64_t eb,
 		}
 		if (err)
 			return err;
+		if (!pa_fits(as, src->run_pa, want * VMCFG_PAGE_SIZE)) {
+			as->hal.free_frames(as->hal.ctx, src->run_pa, (size_t)want);
+			return VMCFG_ERANGE;
+		}
 		src->run_left = want;
 		err = zero_later(as, src, src->run_pa, want * VMCFG_PAGE_SIZE);
 		if (err)
@@ -457,6 +476,10 @@ static int make_leaf(struct vmcfg_aspace *as, struct map_src *src, unsigned leve
 		}
 		if (err)
 			return err;
+		if (!pa_fits(as, pte->pa, size)) {
+			as->hal.free_frames(as->hal.ctx, pte->pa, (size_t)frames_of(level));
+			return VMCFG_ERANGE;
+		}
 		err = zero_later(as, src, pte->pa, size);
 		if (err) {
 			as->hal.free_frames(as->hal.ctx, pte->pa, (size_t)frames_of(level));
