@@ -14,7 +14,7 @@
 CONFIG_FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_CONFIG := $(CONFIG_FUZZ_DIR)/fuzz_config
 FUZZ_CONFIG_SRC := fuzz/fuzz_config.c \
-	$(wildcard lib/base/*.c lib/toml/*.c lib/spec/*.c lib/config/*.c lib/check/*.c lib/host/*.c)
+	$(wildcard lib/base/*.c lib/toml/*.c lib/spec/*.c lib/config/*.c lib/check/*.c lib/mm/*.c lib/host/*.c)
 
 .PHONY: fuzz-config
 

@@ -14,7 +14,7 @@ FDT_DATA_DIR := tests/data
 FDT_FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_FDT := $(FDT_FUZZ_DIR)/fuzz_fdt
 FUZZ_FDT_SRC := fuzz/fuzz_fdt.c $(wildcard lib/base/*.c lib/toml/*.c lib/spec/*.c lib/config/*.c \
-	lib/check/*.c lib/host/*.c lib/fdt/*.c)
+	lib/check/*.c lib/mm/*.c lib/host/*.c lib/fdt/*.c)
 FUZZ_FDT_FLAGS := -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
 	-artifact_prefix=$(FDT_FUZZ_DIR)/
 

@@ -163,7 +163,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	char *blob = NULL;
 	size_t len = 0;
-	struct vmcfg_fdt_guest_opts opts = { 0x1000, NULL };
+	struct vmcfg_fdt_guest_opts opts = { 0x1000, NULL, VMCFG_ARCH_UNKNOWN };
 	rc = vmcfg_fdt_guest_build(host, cfg, exp, &opts, &diags, &blob, &len);
 	/* ELIMIT: libfdt refused a host name or tree (documented); anything else builds. */
 	CHECK(rc == 0 || rc == VMCFG_ELIMIT);
