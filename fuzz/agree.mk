@@ -32,5 +32,5 @@ fuzz-agree: fuzz-deps
 	  n=$$((n + 1)); cp "$$f" $(AGREE_FUZZ_DIR)/seeds-agree/file-$$n.toml; done
 	mkdir -p $(AGREE_FUZZ_DIR)/corpus-agree
 	$(FUZZ_AGREE) -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
-	  -artifact_prefix=$(AGREE_FUZZ_DIR)/ -max_total_time=$(FUZZ_SECONDS) \
+	  -artifact_prefix=$(AGREE_FUZZ_DIR)/ $(FUZZ_LIMIT) \
 	  $(AGREE_FUZZ_DIR)/corpus-agree $(AGREE_FUZZ_DIR)/seeds-agree

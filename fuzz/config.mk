@@ -27,5 +27,5 @@ fuzz-config: fuzz-deps
 	rm -rf $(CONFIG_FUZZ_DIR)/seeds-config
 	fuzz/config-seeds.sh $(CONFIG_FUZZ_DIR)/seeds-config
 	mkdir -p $(CONFIG_FUZZ_DIR)/corpus-config
-	$(FUZZ_CONFIG) $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+	$(FUZZ_CONFIG) $(FUZZ_FLAGS) $(FUZZ_LIMIT) \
 	  $(CONFIG_FUZZ_DIR)/corpus-config $(CONFIG_FUZZ_DIR)/seeds-config

@@ -34,5 +34,5 @@ fuzz-fdt:
 	for f in $(FDT_DATA_DIR)/platforms/*.dts $(FDT_DATA_DIR)/axvisor-configs/*.dts; do \
 	  dtc -q -I dts -O dtb -o $(FDT_FUZZ_DIR)/seeds-fdt/$$(basename $$f .dts).dtb $$f || exit 1; \
 	done
-	$(FUZZ_FDT) $(FUZZ_FDT_FLAGS) -max_total_time=$(or $(FUZZ_SECONDS),60) \
+	$(FUZZ_FDT) $(FUZZ_FDT_FLAGS) $(FUZZ_LIMIT) \
 	  $(FDT_FUZZ_DIR)/corpus-fdt $(FDT_FUZZ_DIR)/seeds-fdt

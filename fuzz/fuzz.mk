@@ -2,6 +2,7 @@
 # Fuzzing the TOML parser with libFuzzer (clang).
 #
 #   make fuzz-toml [FUZZ_SECONDS=60]   build and run fuzz/fuzz_toml.c for N seconds
+#   make fuzz-toml FUZZ_RUNS=N [FUZZ_SEED=S]   for N inputs from seed S instead
 #   make fuzz-toml-merge               add the inputs of the build corpus that reach
 #                                      new edges to the checked-in seeds, within their
 #                                      budget of 60 files / 100 KiB (fuzz/merge_corpus.sh)
@@ -13,6 +14,11 @@
 # lib/host is linked for vmcfg_toml_float_to_double(), which the target checks.
 
 FUZZ_SECONDS ?= 60
+# FUZZ_RUNS=N [FUZZ_SEED=S] replaces the time limit by N inputs from a fixed
+# seed (default 1): the same tree then fuzzes the same inputs on every machine,
+# so a CI run is reproducible and does not fail on whatever a random seed finds
+# first. Every fuzz target of fuzz/*.mk takes its limit from here.
+FUZZ_LIMIT = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS) -seed=$(or $(FUZZ_SEED),1),-max_total_time=$(FUZZ_SECONDS))
 FUZZ_CC ?= clang
 TOML_TEST_DIR := tests/data/toml-test/tests
 FUZZ_DIR := $(BUILD)/fuzz
@@ -41,7 +47,7 @@ fuzz-toml: fuzz-deps
 	cd $(TOML_TEST_DIR) && find . -name '*.toml' -type f | while read -r f; do \
 	  n=$${f#./}; cp "$$f" "$(abspath $(FUZZ_DIR))/seeds-toml-test/$$(echo "$$n" | tr / _)"; \
 	done
-	$(FUZZ_TOML) $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+	$(FUZZ_TOML) $(FUZZ_FLAGS) $(FUZZ_LIMIT) \
 	  $(FUZZ_DIR)/corpus-toml fuzz/corpus/toml $(FUZZ_DIR)/seeds-toml-test
 
 fuzz-toml-merge: fuzz-deps

@@ -26,5 +26,5 @@ fuzz-render: fuzz-deps
 	for f in examples/*/*.toml tests/check/*.toml; do \
 	  cp "$$f" "$(RENDER_FUZZ_DIR)/seeds-render/$$(echo "$$f" | tr / _)"; \
 	done
-	$(FUZZ_RENDER) $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+	$(FUZZ_RENDER) $(FUZZ_FLAGS) $(FUZZ_LIMIT) \
 	  $(RENDER_FUZZ_DIR)/corpus-render $(RENDER_FUZZ_DIR)/seeds-render

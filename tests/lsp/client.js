@@ -222,6 +222,16 @@ async function main() {
     context: { diagnostics: [] } });
   check(actions.length === 1 && actions[0].edit.changes[sys][0].newText === '"alpha"',
     'code action for the misspelt VM name', actions);
+  // Each edit is checked again with the server's one check scratch: the
+  // findings of the previous check must not linger in the next.
+  for (const [version, text, want] of [[2, SYS.replace('"alpa"', '"alpha"'), false], [3, SYS, true],
+    [4, SYS.replace('"alpa"', '"alpha"'), false]]) {
+    published.delete(sys);
+    conn.sendNotification(rpc.DidChangeTextDocumentNotification.type,
+      { textDocument: { uri: sys, version }, contentChanges: [{ text }] });
+    d = await diagnostics(sys);
+    check(d.some((x) => x.code === 'E0310') === want, `system file edit ${version}: E0310 ${want ? 'back' : 'gone'}`, summary(d));
+  }
 
   // An unsaved buffer (no file: URI) is checked too, and answered at its own URI.
   const untitled = 'untitled:Untitled-1';

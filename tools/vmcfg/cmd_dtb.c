@@ -286,8 +286,7 @@ int cmd_dtb(int argc, char **argv)
 						"give -o FILE, -O dts, or redirect standard output");
 
 	struct vm_set set;
-	struct vm_set_options lopts = { system, system ? platform : NULL, false, NULL, false,
-					VMCFG_ARCH_UNKNOWN };
+	struct vm_set_options lopts = { .system_path = system, .platform_path = system ? platform : NULL };
 	struct vmcfg_fdt_platform *host = NULL;
 	char *blob = NULL, *text = NULL;
 	size_t size = 0, len = 0, vm = 0;

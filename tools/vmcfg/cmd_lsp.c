@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmcfg/host.h"
 #include "vmcfg/jsonrpc.h"
 
 #include "commands.h"
@@ -232,6 +233,7 @@ int cmd_lsp(int argc, char **argv)
 		return 2;
 	}
 	struct vmcfg_lsp_server s = { .out = stdout };
+	vmcfg_check_scratch_init(&s.scratch, &vmcfg_host_allocator);
 	int status = 1;
 	for (;;) {
 		char *body;
@@ -260,5 +262,6 @@ int cmd_lsp(int argc, char **argv)
 			break;
 	}
 	vmcfg_lsp_docs_free(&s);
+	vmcfg_check_scratch_release(&s.scratch);
 	return status;
 }

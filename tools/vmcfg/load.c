@@ -132,18 +132,19 @@ static void count_file_errors(struct vm_set *set)
  * still run across the files given, and the library's note says which
  * rules that leaves out.
  */
-static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, size_t n, bool note,
-		       enum vmcfg_arch arch)
+static int check_specs(struct vm_set *set, const struct vmcfg_vm_spec **specs, size_t n,
+		       const struct vm_set_options *opts)
 {
-	struct vmcfg_check_opts check = { image_size, NULL, NULL, arch, 0 };
+	struct vmcfg_check_opts check = { image_size, NULL, NULL, opts->arch, 0 };
 	if (set->host_dt)
 		return vmcfg_fdt_check(set->host_dt, set->system, specs, n, &check, &set->diags);
 	const struct vmcfg_platform *platform =
 		set->system && set->system->has_platform ? &set->system->platform : NULL;
 	if (!n && !set->system)
 		return 0;
-	int rc = vmcfg_check_system(set->system, platform, specs, n, &check, &set->diags);
-	if (!rc && !note) { /* the N0313 note is check's alone */
+	int rc = vmcfg_check_system_scratch(set->system, platform, specs, n, &check, opts->scratch,
+					    &set->diags);
+	if (!rc && !opts->note_skipped) { /* the N0313 note is check's alone */
 		struct vmcfg_rule_levels lv = { { 0 } };
 		lv.of[VMCFG_R_PLATFORM_SKIPPED] = VMCFG_LEVEL_ALLOW;
 		vmcfg_diags_apply_levels(&set->diags, &lv);
@@ -251,7 +252,7 @@ int vm_set_load_with(struct vm_set *set, char *const *paths, size_t n,
 			display_name(opts->system_path), set->system_text, set->system_len
 		};
 	if (!rc)
-		rc = check_specs(set, specs, n, opts->note_skipped, opts->arch);
+		rc = check_specs(set, specs, n, opts);
 	free(specs);
 	if (rc)
 		goto out;

@@ -44,6 +44,10 @@ struct vm_set_options {
 	const struct vmcfg_rule_levels *levels; /* -A/-W/-D CODE, or NULL */
 	bool note_skipped;         /* say once (N0313) which rules checking files alone skips */
 	enum vmcfg_arch arch;      /* --arch: the arch the VMs are built for (UNKNOWN: the platform's) */
+	/* Scratch memory the checks of a system keep across loads (the language
+	 * server, which checks again on every edit); NULL: none. Not used with a
+	 * host device tree, whose check takes none. */
+	struct vmcfg_check_scratch *scratch;
 };
 
 /*

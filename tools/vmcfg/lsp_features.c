@@ -21,6 +21,7 @@
 static int load(struct vmcfg_lsp_server *s, const struct vmcfg_lsp_doc *doc, struct vm_set *set)
 {
 	struct vm_set_options o = { 0 };
+	o.scratch = &s->scratch;
 	char *path = doc->path;
 	if (vmcfg_lsp_kind(doc->text, doc->len) == VMCFG_FILE_SYSTEM) {
 		o.system_path = path;

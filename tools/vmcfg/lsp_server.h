@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "vmcfg/check.h"
 #include "vmcfg/describe.h"
 #include "vmcfg/json_read.h"
 
@@ -25,6 +26,9 @@ struct vmcfg_lsp_server {
 	struct vmcfg_lsp_doc *docs;
 	size_t count, cap;
 	bool shutdown; /* "shutdown" was received: only "exit" is expected */
+	/* Kept across every check of the session: each edit's check reuses the
+	 * chunks the previous one touched instead of asking malloc again. */
+	struct vmcfg_check_scratch scratch;
 };
 
 /* A growing text buffer for JSON output; failed is set once memory ran out. */
