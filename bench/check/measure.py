@@ -33,15 +33,14 @@ system, which the generated systems exceed (every rule still runs).
 import argparse
 import glob
 import os
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-WARM_ENV = {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=1099511627776:"
-                              "glibc.malloc.mmap_threshold=33554432"}
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from measure_process import WARM_ENV, callgrind, usage, mib  # noqa: E402
+
 K = 2  # extra checks for the warm figures
 
 
@@ -57,31 +56,6 @@ def plain(bench, k, n, scratch=False, env=None):
     kv = dict(x.split("=", 1) for x in p.stdout.split() if "=" in x)
     return int(kv["peak_alloc"]), [(float(kv[f"check{i}_s"]), int(kv[f"check{i}_faults"]))
                                    for i in range(k)]
-
-
-def callgrind(cmd):
-    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + cmd,
-                       capture_output=True, text=True)
-    m = re.search(r"Collected : (\d+)", p.stderr)
-    if p.returncode != 0 or not m:
-        raise SystemExit(f"measure: callgrind of {' '.join(cmd)} failed:\n{p.stderr[-2000:]}")
-    return int(m.group(1))
-
-
-def usage(cmd, ok_codes=(0,)):
-    t0 = time.perf_counter()
-    pid = os.posix_spawn(cmd[0], cmd, dict(os.environ), file_actions=[
-        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)])
-    _, status, ru = os.wait4(pid, 0)
-    t1 = time.perf_counter()
-    if os.waitstatus_to_exitcode(status) not in ok_codes:
-        raise SystemExit(f"measure: {' '.join(cmd[:3])} … failed")
-    return t1 - t0, ru.ru_minflt, ru.ru_maxrss
-
-
-def mib(n):
-    return f"{n / 1048576:.1f} MiB"
 
 
 def main():

@@ -21,36 +21,12 @@ as a peer, when given; its instructions are not counted (a Node process).
 """
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
-import time
 
-
-def usage(cmd):
-    t0 = time.perf_counter()
-    pid = os.posix_spawn(cmd[0], cmd, dict(os.environ), file_actions=[
-        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)])
-    _, status, ru = os.wait4(pid, 0)
-    t1 = time.perf_counter()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"measure_fmt: {' '.join(cmd)} failed")
-    return t1 - t0, ru.ru_minflt, ru.ru_maxrss
-
-
-def callgrind(cmd):
-    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + cmd,
-                       capture_output=True, text=True)
-    m = re.search(r"Collected : (\d+)", p.stderr)
-    if not m:
-        raise SystemExit(f"measure_fmt: callgrind of {' '.join(cmd)} failed")
-    return int(m.group(1))
-
-
-WARM_ENV = {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=1099511627776:"
-                              "glibc.malloc.mmap_threshold=33554432"}
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from measure_process import WARM_ENV, callgrind, usage  # noqa: E402
 
 
 def plain(bench, k, f, env=None):
