@@ -11,6 +11,16 @@
  *    blocks against 4 KiB pages only, as a ratio.
  *
  *   bench_mm [--quick]     (--quick: fewer repetitions, for smoke runs)
+ *   bench_mm --map-once FORMAT [--4k]
+ *                          one identical map of 4 GiB in FORMAT (a name of
+ *                          the table above), for callgrind's
+ *                          --toggle-collect=vmcfg_aspace_map_identical
+ *                          (bench/mm/bench.mk)
+ *
+ * lib/mm allocates no memory of its own: its tables are frames of the HAL,
+ * counted as table pages, so there is no heap to measure and no allocator
+ * to keep warm; the simulated RAM is touched before any timing, so no run
+ * takes a page fault.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,8 +224,24 @@ static double time_identical_4g(enum vmcfg_pt_kind kind, unsigned options, int r
 	return best;
 }
 
+/* One identical map of 4 GiB in the format named name: what callgrind counts. */
+static int map_once(const char *name, unsigned options)
+{
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++)
+		if (!strcmp(vmcfg_pt_format_get(k)->name, name)) {
+			uint64_t tables;
+			time_identical_4g(k, options, 1, &tables);
+			printf("%s: %llu table pages\n", name, (unsigned long long)tables);
+			return 0;
+		}
+	fprintf(stderr, "bench_mm: no format %s\n", name);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "--map-once"))
+		return map_once(argv[2], argc > 3 && !strcmp(argv[3], "--4k") ? VMCFG_ASPACE_4K_ONLY : 0);
 	bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
 	make_small_regions();
 
