@@ -54,7 +54,7 @@ enum vmcfg_rule {
 	VMCFG_R_IMAGE_OUTSIDE_RAM,  /* E0213 an image load address outside RAM */
 	VMCFG_R_IMAGE_TOO_BIG,      /* E0214 an image does not fit before its region's end */
 	VMCFG_R_IMAGES_OVERLAP,     /* E0215 two images overlap once loaded */
-	VMCFG_R_CFG_ARITY,          /* E0216 emu cfg_list length wrong for its type */
+	VMCFG_R_CFG_ARITY,          /* E0216 emu cfg_list wrong (length, console model) for its type */
 	VMCFG_R_EMU_GIC_PT_MODE,    /* E0217 emulated interrupt controller in passthrough mode */
 	VMCFG_R_IRQ_UNDER_NO_IRQ,   /* W0218 an emulated device IRQ under interrupt_mode no_irq */
 	VMCFG_R_SHARED_EMU_IRQ,     /* E0219 two emulated devices with one IRQ */

@@ -737,6 +737,14 @@ static void check_emu_device(struct vm_check *c, const struct vmcfg_spec_emu_dev
 			hint(c, g, "see the emu_type table in docs/config-reference.md");
 		}
 	}
+	/* The console's first cfg_list value picks its model (lib/vm/console.c); vm_create refuses others. */
+	if (e->emu_type.set && e->emu_type.v == VMCFG_EMU_CONSOLE && e->cfg_list.set &&
+	    e->cfg_list.count && e->cfg_list.items[0].set && e->cfg_list.items[0].v > 3) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_CFG_ARITY, e->cfg_list.items[0].span,
+					      "console `%s`: cfg_list[0] = %llu selects no console model", name,
+					      (unsigned long long)e->cfg_list.items[0].v);
+		hint(c, g, "0: the arch's default, 1: PL011, 2: 16550 on MMIO, 3: 16550 on I/O ports");
+	}
 	if (e->emu_type.set && e->emu_type.v == VMCFG_EMU_INTERRUPT_CONTROLLER &&
 	    c->spec->devices.irq_mode == VMCFG_IRQ_PASSTHROUGH) {
 		struct vmcfg_diag *g = report(c, VMCFG_R_EMU_GIC_PT_MODE, check_span_or(&e->emu_type, e->span),
