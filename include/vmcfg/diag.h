@@ -98,6 +98,7 @@ enum vmcfg_rule {
 	VMCFG_R_EMU_NOT_BUILT,      /* W0233 an emulated device type the reference hypervisor leaves inert */
 	VMCFG_R_NO_ACCESS,          /* E0234 a RAM region that grants no access (no READ, WRITE or EXECUTE) */
 	VMCFG_R_PT_PORTS,           /* E0235 passthrough_ports: empty, past port 0xffff, or not on x86_64 */
+	VMCFG_R_WRITE_ONLY_REFUSED, /* E0236 writable, not readable, where the stage-2 format cannot say so */
 	VMCFG_RULE_COUNT
 };
 

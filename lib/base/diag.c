@@ -71,6 +71,8 @@ static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
 	[VMCFG_R_EMU_NOT_BUILT] = { "W0233", VMCFG_SEV_WARNING, "emulated device the reference hypervisor leaves inert" },
 	[VMCFG_R_NO_ACCESS] = { "E0234", VMCFG_SEV_ERROR, "memory region grants no access" },
 	[VMCFG_R_PT_PORTS] = { "E0235", VMCFG_SEV_ERROR, "passthrough ports the build cannot give" },
+	[VMCFG_R_WRITE_ONLY_REFUSED] = { "E0236", VMCFG_SEV_ERROR,
+					 "writable but not readable: the arch's stage-2 tables refuse it" },
 };
 
 const struct vmcfg_rule_info *vmcfg_rule_info(enum vmcfg_rule rule)

@@ -420,9 +420,17 @@ static void check_region_flags(struct vm_check *c, const struct vmcfg_spec_regio
 		     vmcfg_fmt_hex(fix, f | VMCFG_MEM_READ | VMCFG_MEM_WRITE | VMCFG_MEM_EXECUTE));
 	}
 	if ((f & VMCFG_MEM_WRITE) && !(f & VMCFG_MEM_READ)) {
-		struct vmcfg_diag *g = report(c, VMCFG_R_WRITE_WITHOUT_READ, r->flags.span,
-					      "memory region flags %s allow writing but not reading",
-					      vmcfg_fmt_hex(hex, f));
+		/* RISC-V (W without R is a reserved PTE) and EPT cannot map it; arm64's S2AP can. */
+		enum vmcfg_arch arch = build_arch(c);
+		bool refused = arch == VMCFG_ARCH_RISCV64 || arch == VMCFG_ARCH_X86_64;
+		struct vmcfg_diag *g =
+			refused ? report(c, VMCFG_R_WRITE_ONLY_REFUSED, r->flags.span,
+					 "memory region flags %s allow writing but not reading, which %s's "
+					 "stage-2 tables cannot express",
+					 vmcfg_fmt_hex(hex, f), vmcfg_arch_name(arch))
+				: report(c, VMCFG_R_WRITE_WITHOUT_READ, r->flags.span,
+					 "memory region flags %s allow writing but not reading",
+					 vmcfg_fmt_hex(hex, f));
 		hint(c, g, "add READ (0x1): %s", vmcfg_fmt_hex(fix, f | VMCFG_MEM_READ));
 	}
 	/*
