@@ -5,7 +5,8 @@
  * functions shared between its files carry the prefix tp_ ("TOML parser")
  * so that they cannot clash with other modules in the library.
  *
- *   buffer.c   growable scratch buffers on the caller's allocator
+ *   buffer.c   growable scratch buffers on the caller's allocator, and
+ *              the arena window the document's memory is bumped from
  *   lines.c    line-start index and multi-byte runs: offset -> line:col
  *   scan.c     bytes: UTF-8, whitespace, comments, newlines, errors
  *   string.c   the four string forms and their escapes
@@ -177,6 +178,12 @@ struct parser {
 	const unsigned char *s; /* the scan position */
 	struct vmcfg_allocator alloc;
 	struct vmcfg_arena *arena;
+	/*
+	 * The rest of the arena's newest chunk, lent for inline bump
+	 * allocation (tp_alloc): most allocations cost a few instructions
+	 * rather than a call. Given back before the parse returns.
+	 */
+	char *win, *win_end;
 	struct toml_lines *lines;
 	uint32_t max_depth;
 	bool allow_u64;
@@ -208,6 +215,34 @@ struct parser {
 static inline uint32_t offset_of(const struct parser *p, const unsigned char *at)
 {
 	return (uint32_t)(at - p->text);
+}
+
+/* --- memory the document keeps (buffer.c) --- */
+
+/* tp_alloc when the window is too small: a new chunk, lent in turn. */
+void *vmcfg_tp_alloc_slow(struct parser *p, size_t size, size_t align);
+
+/* size (> 0) bytes aligned to align (a power of two, at most 16) in the arena; NULL: no memory. */
+static inline void *tp_alloc(struct parser *p, size_t size, size_t align)
+{
+	uintptr_t at = ((uintptr_t)p->win + (align - 1)) & ~(uintptr_t)(align - 1);
+	if (at + size <= (uintptr_t)p->win_end && at >= (uintptr_t)p->win) {
+		p->win = (char *)at + size;
+		return (void *)at;
+	}
+	return vmcfg_tp_alloc_slow(p, size, align);
+}
+
+/* A NUL-terminated copy of s[0, len) in the arena; NULL: no memory. */
+static inline char *tp_strndup(struct parser *p, const char *s, size_t len)
+{
+	char *d = tp_alloc(p, len + 1, 1);
+	if (d) {
+		if (len)
+			memcpy(d, s, len);
+		d[len] = '\0';
+	}
+	return d;
 }
 
 /* --- lines.c --- */

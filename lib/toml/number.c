@@ -277,7 +277,7 @@ static int parse_float(struct parser *p, const unsigned char *t, size_t n, struc
 	}
 
 	/* Kept without '_' and without a leading '+'. */
-	char *text = vmcfg_arena_alloc(p->arena, n + 1, 1);
+	char *text = tp_alloc(p, n + 1, 1);
 	if (!text)
 		return vmcfg_tp_fail_nomem(p);
 	size_t len = 0;

@@ -234,7 +234,7 @@ static int close_array(struct parser *p, struct vmcfg_toml_value *v)
 
 	if (n) {
 		/* Elements were gathered on p->values; now they get one exact vector. */
-		items = vmcfg_arena_alloc(p->arena, n * sizeof *items, 8);
+		items = tp_alloc(p, n * sizeof *items, 8);
 		if (!items)
 			return vmcfg_tp_fail_nomem(p);
 		memcpy(items, (struct vmcfg_toml_value *)p->values.data + f->base, n * sizeof *items);
@@ -314,7 +314,7 @@ __attribute__((noinline)) static int string_value(struct parser *p, struct vmcfg
 	v->off = offset_of(p, at);
 	v->len = offset_of(p, p->s) - v->off;
 	v->n = str.len;
-	v->as.s = str.borrowed ? vmcfg_arena_strndup(p->arena, str.ptr, str.len) : str.ptr;
+	v->as.s = str.borrowed ? tp_strndup(p, str.ptr, str.len) : str.ptr;
 	return v->as.s ? 0 : vmcfg_tp_fail_nomem(p);
 }
 
@@ -645,6 +645,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 		rc = vmcfg_tp_fail_nomem(&p);
 	else
 		rc = parse_document(&p);
+	vmcfg_arena_unlend(p.arena, p.win);
 
 	vmcfg_tp_buf_free(&p.values, alloc);
 	vmcfg_tp_buf_free(&p.frames, alloc);

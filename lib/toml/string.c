@@ -139,7 +139,7 @@ static int finish(struct parser *p, bool assembled, const unsigned char *start,
 	int rc = put(p, run, stop);
 	if (rc)
 		return rc;
-	out->ptr = vmcfg_arena_strndup(p->arena, p->str.data, p->str.len);
+	out->ptr = tp_strndup(p, p->str.data, p->str.len);
 	if (!out->ptr)
 		return vmcfg_tp_fail_nomem(p);
 	out->len = (uint32_t)p->str.len;

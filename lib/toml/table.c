@@ -18,11 +18,12 @@ uint32_t vmcfg_tp_key_hash(const char *s, size_t n)
 
 struct toml_table *vmcfg_tp_table_new(struct parser *p, uint8_t kind, uint32_t depth)
 {
-	struct toml_table *t = vmcfg_arena_zalloc(p->arena, sizeof *t, 8);
+	struct toml_table *t = tp_alloc(p, sizeof *t, 8);
 	if (!t) {
 		vmcfg_tp_fail_nomem(p);
 		return NULL;
 	}
+	memset(t, 0, sizeof *t);
 	t->kind = kind;
 	t->depth = (uint16_t)depth;
 	return t;
@@ -54,9 +55,10 @@ struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *k
 /* Builds the index anew with nslots slots (a power of two). */
 static int reindex(struct parser *p, struct toml_table *t, uint32_t nslots)
 {
-	uint32_t *slots = vmcfg_arena_zalloc(p->arena, (size_t)nslots * sizeof *slots, 4);
+	uint32_t *slots = tp_alloc(p, (size_t)nslots * sizeof *slots, 4);
 	if (!slots)
 		return vmcfg_tp_fail_nomem(p);
+	memset(slots, 0, (size_t)nslots * sizeof *slots);
 	for (uint32_t n = 0; n < t->count; n++) {
 		uint32_t i = t->entries[n].hash & (nslots - 1);
 		while (slots[i])
@@ -105,7 +107,7 @@ static struct toml_entry *entries_get(struct parser *p, uint32_t want, uint32_t 
 		return (struct toml_entry *)(void *)s;
 	}
 	*cap = want;
-	return vmcfg_arena_alloc(p->arena, (size_t)want * sizeof(struct toml_entry), 8);
+	return tp_alloc(p, (size_t)want * sizeof(struct toml_entry), 8);
 }
 
 /* The arena copy of bare key k: one per distinct key in the document. */
@@ -137,7 +139,7 @@ static const char *intern(struct parser *p, const struct key_part *k)
 		if (o->hash == k->hash && o->len == k->len && !memcmp(o->s, k->name, k->len))
 			return o->s;
 	}
-	const char *copy = vmcfg_arena_strndup(p->arena, k->name, k->len);
+	const char *copy = tp_strndup(p, k->name, k->len);
 	if (copy) {
 		p->keys_seen[i] = (struct interned_key){ copy, k->len, k->hash };
 		p->keys_count++;
@@ -246,7 +248,7 @@ int vmcfg_tp_aot_append(struct parser *p, struct vmcfg_toml_value *arr, struct v
 	 */
 	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
 		size_t bytes = (size_t)(n ? n * 2 : 4) * sizeof *arr->as.items;
-		struct vmcfg_toml_value *items = vmcfg_arena_alloc(p->arena, bytes, 8);
+		struct vmcfg_toml_value *items = tp_alloc(p, bytes, 8);
 		if (!items)
 			return vmcfg_tp_fail_nomem(p);
 		if (n)
