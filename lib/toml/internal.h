@@ -339,7 +339,8 @@ static inline void skip_ws(struct parser *p)
 {
 	const unsigned char *s = p->s, *end = p->end;
 
-	if (s == end || (*s != ' ' && *s != '\t'))
+	/* Most calls find a token: anything above ' ' ends them with one test. */
+	if (s == end || *s > ' ' || (*s != ' ' && *s != '\t'))
 		return;
 	s++;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__

@@ -193,19 +193,53 @@ static bool quick_integer(struct parser *p, struct vmcfg_toml_value *v)
 	uint64_t u = 0;
 
 	if (end - t > 2 && t[0] == '0' && t[1] == 'x') {
+		/*
+		 * Each digit adds its digit_plus_one value, so no digit needs
+		 * the "- 1": n digits have added 0x11…1 (n ones) too much,
+		 * taken off once at the end (exact modulo 2^64). Four digits
+		 * at a time share one bounds check; the '_' between groups
+		 * is the rare case.
+		 */
 		const unsigned char *digits = t + 2;
-		uint64_t seen = 0; /* or of every value before a shift: lost bits show here */
-		for (s = digits;; s++) {
-			unsigned d;
-			if (s < end && (d = digit_plus_one[*s]) != 0) {
-				seen |= u;
-				u = u << 4 | (d - 1);
-			} else if (!(s < end && *s == '_' && s != digits && end - s > 1 &&
-				     digit_plus_one[s[1]])) {
-				break;
+		unsigned d, seps = 0;
+		s = digits;
+		for (;;) {
+			while (end - s >= 4) {
+				if (!(d = digit_plus_one[s[0]]))
+					goto stop;
+				u = (u << 4) + d;
+				if (!(d = digit_plus_one[s[1]])) {
+					s += 1;
+					goto stop;
+				}
+				u = (u << 4) + d;
+				if (!(d = digit_plus_one[s[2]])) {
+					s += 2;
+					goto stop;
+				}
+				u = (u << 4) + d;
+				if (!(d = digit_plus_one[s[3]])) {
+					s += 3;
+					goto stop;
+				}
+				u = (u << 4) + d;
+				s += 4;
 			}
+			while (s < end && (d = digit_plus_one[*s]) != 0) {
+				u = (u << 4) + d;
+				s++;
+			}
+stop:
+			if (!(s < end && *s == '_' && s != digits && end - s > 1 && digit_plus_one[s[1]]))
+				break;
+			s++;
+			seps++;
 		}
-		if (s == digits || seen >> 60 || u > INT64_MAX)
+		size_t n = (size_t)(s - digits) - seps;
+		if (n == 0 || n > 16) /* more than 16 digits may still fit (leading zeros): the general path */
+			return false;
+		u -= 0x1111111111111111u >> (4 * (16 - n));
+		if (u > INT64_MAX)
 			return false;
 	} else if (s < end && is_digit(*s)) {
 		for (;; s++) {
