@@ -133,8 +133,14 @@ struct toml_lines {
 	struct buf blocks; /* uint32_t: start of line 1, 1 + LINE_BLOCK, … */
 	struct buf longs;  /* struct long_line, by line */
 	struct buf runs;   /* struct mb_run, by offset */
-	uint32_t count;    /* lines recorded */
+	uint32_t count;    /* lines recorded (deltas.len) */
 	uint32_t last;     /* start of the last one */
+	/*
+	 * lines_add's fast path may append while count is below this: the
+	 * next block's first line or the end of deltas' capacity, whichever
+	 * comes first, so that a line costs one test of where it goes.
+	 */
+	uint32_t fast_end;
 };
 
 /* A line that starts LINE_LONG bytes or more after the previous one. */
@@ -259,10 +265,10 @@ uint32_t vmcfg_tp_lines_start(const struct toml_lines *l, uint32_t off, uint32_t
 /* Records that a line starts at offset start (just after a '\n'). */
 static inline int lines_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start)
 {
-	uint32_t d = start - l->last;
-	if (l->count % LINE_BLOCK != 0 && d < LINE_LONG && l->deltas.len < l->deltas.cap) {
-		((uint8_t *)l->deltas.data)[l->deltas.len++] = (uint8_t)d;
-		l->count++;
+	uint32_t d = start - l->last, n = l->count;
+	if (n < l->fast_end && d < LINE_LONG) {
+		((uint8_t *)l->deltas.data)[n] = (uint8_t)d;
+		l->count = n + 1;
 		l->last = start;
 		return 0;
 	}
