@@ -349,6 +349,11 @@ static inline void skip_ws(struct parser *p)
 	if (s == end || *s > ' ' || (*s != ' ' && *s != '\t'))
 		return;
 	s++;
+	/* One space (" = ", ", ") is the common run: done without a word. */
+	if (s < end && *s > ' ') {
+		p->s = s;
+		return;
+	}
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	while (end - s >= 8) {
 		uint64_t x;
