@@ -67,40 +67,88 @@ enum {
 	VALUE_OFFSET_Z = 4, /* datetime whose offset was written Z / z */
 };
 
+/* toml_value.len of a span of LEN_LONG bytes or more: its length is in the document's long spans. */
+#define LEN_LONG 0xFFFFu
+
+/* A date, time or date-time (vmcfg_toml_value.as.dt): rare, so out of line. */
+struct toml_datetime {
+	uint16_t year;
+	uint8_t month, day, hour, minute, second, frac_digits;
+	uint32_t nanosecond;
+	int16_t offset_minutes; /* UTC offset */
+};
+
 /*
- * One node: 24 bytes. Array elements are stored by value in one vector,
+ * One node: 16 bytes. Array elements are stored by value in one vector,
  * table entries embed their value, so most values cost exactly this.
+ * What does not fit lies beside the data it describes: a string's length
+ * in the 4 bytes before its text (str_len), an array's count in the
+ * struct array_head before its elements, a long span's length in the
+ * document (LEN_LONG).
  */
 struct vmcfg_toml_value {
-	uint8_t type;           /* enum vmcfg_toml_type; 0 while a slot awaits its value */
-	uint8_t flags;          /* VALUE_* */
-	int16_t offset_minutes; /* datetimes: UTC offset */
-	uint32_t off, len;      /* span in the input, bytes */
-	uint32_t n;             /* string bytes, float text bytes, array length, nanoseconds */
+	uint8_t type;  /* enum vmcfg_toml_type; 0 while a slot awaits its value */
+	uint8_t flags; /* VALUE_* */
+	uint16_t len;  /* span length in the input, or LEN_LONG */
+	uint32_t off;  /* span start in the input */
 	union {
 		int64_t i;
 		uint64_t u;
 		bool b;
-		const char *s;            /* strings, float text: NUL-terminated, n bytes */
-		struct vmcfg_toml_value *items; /* arrays: n elements */
+		const char *s;            /* strings, float text: NUL-terminated, length before it */
+		struct vmcfg_toml_value *items; /* arrays: elements after a struct array_head; NULL: empty */
 		struct toml_table *tab;   /* tables */
-		struct {
-			uint16_t year;
-			uint8_t month, day, hour, minute, second, frac_digits;
-		} dt;
+		struct toml_datetime *dt; /* the four date/time types */
 	} as;
 };
 
-_Static_assert(sizeof(struct vmcfg_toml_value) == 24, "nodes should stay compact");
+_Static_assert(sizeof(struct vmcfg_toml_value) == 16, "nodes should stay compact");
 
-/* A key and its value; entries are kept in document order. */
+/* What comes before a non-empty array's elements. */
+struct array_head {
+	uint32_t n;   /* elements */
+	uint32_t cap; /* room for (grown [[name]] arrays; n otherwise) */
+};
+
+static inline struct array_head *array_head(const struct vmcfg_toml_value *v)
+{
+	return (struct array_head *)(void *)v->as.items - 1;
+}
+
+static inline uint32_t array_count(const struct vmcfg_toml_value *v)
+{
+	return v->as.items ? array_head(v)->n : 0;
+}
+
+/* The length of a string or float text (stored in the 4 bytes before it). */
+static inline uint32_t str_len(const char *s)
+{
+	uint32_t n;
+	memcpy(&n, s - 4, 4);
+	return n;
+}
+
+/*
+ * A key as the document keeps it: one record per distinct key and way of
+ * writing it (bare, quoted) in a document, shared by every entry that
+ * uses it.
+ */
+struct toml_key {
+	uint32_t hash;
+	uint32_t len;      /* bytes of name, without the NUL */
+	uint32_t span_len; /* the key as written, quotes included */
+	char name[];       /* NUL-terminated */
+};
+
+/* A key and its value: 32 bytes; entries are kept in document order. */
 struct toml_entry {
 	struct vmcfg_toml_value val;
-	const char *key; /* NUL-terminated copy in the arena */
-	uint32_t key_len;
-	uint32_t hash;
-	uint32_t key_off, key_span_len; /* the key as written */
+	const struct toml_key *key;
+	uint32_t key_off; /* the key as written */
+	uint32_t hash;    /* key->hash, here so that lookups compare it without a load */
 };
+
+_Static_assert(sizeof(struct toml_entry) == 32, "entries should stay compact");
 
 /*
  * A table. It stays where it was allocated (the node that refers to it
@@ -159,11 +207,22 @@ struct mb_run {
 	uint32_t extra;
 };
 
+/* A span of LEN_LONG bytes or more (vmcfg_toml_doc.long_spans). */
+struct long_span {
+	uint32_t off, len;
+};
+
 struct vmcfg_toml_doc {
 	struct vmcfg_arena arena; /* everything but the line index (unused when shared) */
 	bool shared_arena;        /* in the caller's arena (vmcfg_toml_options.arena) */
-	struct vmcfg_allocator alloc; /* the line index's */
+	struct vmcfg_allocator alloc; /* the line index's and long_spans' */
 	struct toml_lines lines;
+	/*
+	 * struct long_span, in no order: a value's span of LEN_LONG bytes or
+	 * more, found by its offset (values that share an offset and are
+	 * this long share the span too). Few: each takes 64 KiB of input.
+	 */
+	struct buf long_spans;
 	struct vmcfg_toml_value root;
 };
 
@@ -213,9 +272,15 @@ struct parser {
 	 */
 	struct toml_table *open;
 	struct buf open_entries;
-	struct spare_entries *spare[32];
-	struct interned_key *keys_seen; /* open addressing, a power of two slots */
+	/*
+	 * The dead entry array a grown table left behind, handed out again
+	 * for the next entries, elements and tables (tp_alloc_reused): no
+	 * dead copies stay in the document.
+	 */
+	char *reuse, *reuse_end;
+	const struct toml_key **keys_seen; /* open addressing, a power of two slots; NULL: free */
 	uint32_t keys_slots, keys_count;
+	struct buf long_spans; /* becomes vmcfg_toml_doc.long_spans */
 };
 
 static inline uint32_t offset_of(const struct parser *p, const unsigned char *at)
@@ -239,16 +304,61 @@ static inline void *tp_alloc(struct parser *p, size_t size, size_t align)
 	return vmcfg_tp_alloc_slow(p, size, align);
 }
 
-/* A NUL-terminated copy of s[0, len) in the arena; NULL: no memory. */
-static inline char *tp_strndup(struct parser *p, const char *s, size_t len)
+/*
+ * Room for a string of up to max bytes and its NUL, after the 4 bytes
+ * str_len reads (set them with str_set_len); NULL: no memory.
+ */
+static inline char *tp_str_alloc(struct parser *p, size_t max)
 {
-	char *d = tp_alloc(p, len + 1, 1);
+	char *d = tp_alloc(p, 4 + max + 1, 4);
+	return d ? d + 4 : NULL;
+}
+
+static inline void str_set_len(char *s, uint32_t len)
+{
+	memcpy(s - 4, &len, 4);
+	s[len] = '\0';
+}
+
+/* A string value's copy of s[0, len) in the arena (str_len knows len); NULL: no memory. */
+static inline char *tp_str_copy(struct parser *p, const char *s, size_t len)
+{
+	char *d = tp_str_alloc(p, len);
 	if (d) {
 		if (len)
 			memcpy(d, s, len);
-		d[len] = '\0';
+		str_set_len(d, (uint32_t)len);
 	}
 	return d;
+}
+
+/*
+ * 8-aligned memory for entries, elements and tables (size a multiple of
+ * 8, so that what is left stays aligned): from the dead array a grown
+ * table left (parser.reuse) while it lasts, else tp_alloc.
+ */
+static inline void *tp_alloc_reused(struct parser *p, size_t size)
+{
+	if ((size_t)(p->reuse_end - p->reuse) >= size) {
+		void *r = p->reuse;
+		p->reuse += size;
+		return r;
+	}
+	return tp_alloc(p, size, 8);
+}
+
+int vmcfg_tp_long_span(struct parser *p, uint32_t off, uint32_t len);
+
+/* Sets v's span; 0 or VMCFG_ENOMEM (spans of LEN_LONG bytes or more are recorded aside). */
+static inline int set_span(struct parser *p, struct vmcfg_toml_value *v, uint32_t off, uint32_t len)
+{
+	v->off = off;
+	if (len < LEN_LONG) {
+		v->len = (uint16_t)len;
+		return 0;
+	}
+	v->len = LEN_LONG;
+	return vmcfg_tp_long_span(p, off, len);
 }
 
 /* --- lines.c --- */

@@ -46,6 +46,12 @@ int vmcfg_tp_lines_add_char(struct toml_lines *l, const struct vmcfg_allocator *
 	return buf_append(&l->runs, a, &r, sizeof r);
 }
 
+int vmcfg_tp_long_span(struct parser *p, uint32_t off, uint32_t len)
+{
+	struct long_span ls = { off, len };
+	return buf_append(&p->long_spans, &p->alloc, &ls, sizeof ls) ? vmcfg_tp_fail_nomem(p) : 0;
+}
+
 void vmcfg_tp_lines_free(struct toml_lines *l, const struct vmcfg_allocator *a)
 {
 	vmcfg_tp_buf_free(&l->deltas, a);

@@ -263,7 +263,7 @@ stop:
 	*v = (struct vmcfg_toml_value){
 		.type = VMCFG_TOML_INTEGER,
 		.off = offset_of(p, t),
-		.len = (uint32_t)(s - t),
+		.len = (uint16_t)(s - t), /* at most 16 digits and 15 '_' (19 and 18 decimal) */
 		.as.i = (int64_t)u,
 	};
 	p->s = s;
@@ -311,17 +311,16 @@ static int parse_float(struct parser *p, const unsigned char *t, size_t n, struc
 	}
 
 	/* Kept without '_' and without a leading '+'. */
-	char *text = tp_alloc(p, n + 1, 1);
+	char *text = tp_str_alloc(p, n);
 	if (!text)
 		return vmcfg_tp_fail_nomem(p);
 	size_t len = 0;
 	for (s = t + (*t == '+'); s < e; s++)
 		if (*s != '_')
 			text[len++] = (char)*s;
-	text[len] = '\0';
+	str_set_len(text, (uint32_t)len);
 	v->type = VMCFG_TOML_FLOAT;
 	v->as.s = text;
-	v->n = (uint32_t)len;
 	return 0;
 }
 
@@ -344,8 +343,8 @@ __attribute__((noinline)) static int scalar_token(struct parser *p, struct vmcfg
 			       vmcfg_tp_describe_char(p, t, d));
 	}
 	memset(v, 0, sizeof *v);
-	v->off = offset_of(p, t);
-	v->len = (uint32_t)n;
+	if (set_span(p, v, offset_of(p, t), (uint32_t)n))
+		return vmcfg_tp_fail_nomem(p);
 	p->s = s;
 
 	if (looks_like_datetime(t, n))

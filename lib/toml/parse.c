@@ -59,13 +59,13 @@ static int too_deep(struct parser *p, const unsigned char *at, uint32_t depth)
 		       p->max_depth);
 }
 
-static void set_table(struct vmcfg_toml_value *v, struct toml_table *t, uint32_t off, uint32_t len)
+static int set_table(struct parser *p, struct vmcfg_toml_value *v, struct toml_table *t,
+		     uint32_t off, uint32_t len)
 {
 	memset(v, 0, sizeof *v);
 	v->type = VMCFG_TOML_TABLE;
-	v->off = off;
-	v->len = len;
 	v->as.tab = t;
+	return set_span(p, v, off, len);
 }
 
 /* --- keys --- */
@@ -203,9 +203,9 @@ static int keyval_head(struct parser *p, struct toml_table *t, size_t first,
 				return rc;
 			if (!(sub = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_DOTTED, t->depth + 1u)))
 				return VMCFG_ENOMEM;
-			if ((rc = vmcfg_tp_table_add(p, t, k, &v)))
+			if ((rc = vmcfg_tp_table_add(p, t, k, &v)) ||
+			    (rc = set_table(p, v, sub, k->off, k->span_len)))
 				return rc;
-			set_table(v, sub, k->off, k->span_len);
 			t = sub;
 		} else if (e->val.type == VMCFG_TOML_TABLE &&
 			   (e->val.as.tab->kind == VMCFG_TOML_TABLE_DOTTED ||
@@ -257,21 +257,20 @@ static int close_array(struct parser *p, struct vmcfg_toml_value *v)
 
 	if (n) {
 		/* Elements were gathered on p->values; now they get one exact vector. */
-		items = tp_alloc(p, n * sizeof *items, 8);
-		if (!items)
+		struct array_head *h = tp_alloc_reused(p, sizeof *h + n * sizeof *items);
+		if (!h)
 			return vmcfg_tp_fail_nomem(p);
+		h->n = h->cap = (uint32_t)n;
+		items = (struct vmcfg_toml_value *)(void *)(h + 1);
 		memcpy(items, (struct vmcfg_toml_value *)p->values.data + f->base, n * sizeof *items);
 	}
 	p->values.len = (size_t)f->base * sizeof *items;
 	p->s++;
 	memset(v, 0, sizeof *v);
 	v->type = VMCFG_TOML_ARRAY;
-	v->off = f->open;
-	v->len = offset_of(p, p->s) - f->open;
-	v->n = (uint32_t)n;
 	v->as.items = items;
 	p->frames.len -= sizeof *f;
-	return 0;
+	return set_span(p, v, f->open, offset_of(p, p->s) - f->open);
 }
 
 /* Closes the innermost inline table (p->s at its '}') into *v. */
@@ -279,9 +278,8 @@ static int close_inline(struct parser *p, struct vmcfg_toml_value *v)
 {
 	struct frame *f = top_frame(p);
 	p->s++;
-	set_table(v, f->tab, f->open, offset_of(p, p->s) - f->open);
 	p->frames.len -= sizeof *f;
-	return 0;
+	return set_table(p, v, f->tab, f->open, offset_of(p, p->s) - f->open);
 }
 
 /* The next "key = " in the innermost inline table; 1: its value is expected. */
@@ -334,11 +332,10 @@ __attribute__((noinline)) static int string_value(struct parser *p, struct vmcfg
 		return rc;
 	memset(v, 0, sizeof *v);
 	v->type = VMCFG_TOML_STRING;
-	v->off = offset_of(p, at);
-	v->len = offset_of(p, p->s) - v->off;
-	v->n = str.len;
-	v->as.s = str.borrowed ? tp_strndup(p, str.ptr, str.len) : str.ptr;
-	return v->as.s ? 0 : vmcfg_tp_fail_nomem(p);
+	v->as.s = str.borrowed ? tp_str_copy(p, str.ptr, str.len) : str.ptr;
+	if (!v->as.s)
+		return vmcfg_tp_fail_nomem(p);
+	return set_span(p, v, offset_of(p, at), offset_of(p, p->s) - offset_of(p, at));
 }
 
 /*
@@ -460,19 +457,16 @@ static int define_table(struct parser *p, struct toml_table *t, const struct key
 			return rc;
 		if (!(sub = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_HEADER, t->depth + 1u)))
 			return VMCFG_ENOMEM;
-		if ((rc = vmcfg_tp_table_add(p, t, k, &v)))
+		if ((rc = vmcfg_tp_table_add(p, t, k, &v)) || (rc = set_table(p, v, sub, hoff, hlen)))
 			return rc;
-		set_table(v, sub, hoff, hlen);
 		p->cur = sub;
 		return vmcfg_tp_table_open(p, sub);
 	}
 	struct vmcfg_toml_value *v = &e->val;
 	if (v->type == VMCFG_TOML_TABLE && v->as.tab->kind == VMCFG_TOML_TABLE_IMPLICIT) {
 		v->as.tab->kind = VMCFG_TOML_TABLE_HEADER;
-		v->off = hoff; /* the table's span is now its header */
-		v->len = hlen;
 		p->cur = v->as.tab;
-		return 0;
+		return set_span(p, v, hoff, hlen); /* the table's span is now its header */
 	}
 
 	uint32_t line = line_of(p, v->off);
@@ -512,8 +506,8 @@ static int define_aot_item(struct parser *p, struct toml_table *t, const struct 
 			return rc;
 		arr->type = VMCFG_TOML_ARRAY;
 		arr->flags = VALUE_AOT;
-		arr->off = hoff;
-		arr->len = hlen;
+		if ((rc = set_span(p, arr, hoff, hlen)))
+			return rc;
 	} else if (e->val.type == VMCFG_TOML_ARRAY && (e->val.flags & VALUE_AOT)) {
 		arr = &e->val;
 	} else {
@@ -534,9 +528,8 @@ static int define_aot_item(struct parser *p, struct toml_table *t, const struct 
 	}
 	if (!(item = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_AOT_ITEM, t->depth + 2u)))
 		return VMCFG_ENOMEM;
-	if ((rc = vmcfg_tp_aot_append(p, arr, &slot)))
+	if ((rc = vmcfg_tp_aot_append(p, arr, &slot)) || (rc = set_table(p, slot, item, hoff, hlen)))
 		return rc;
-	set_table(slot, item, hoff, hlen);
 	p->cur = item;
 	return vmcfg_tp_table_open(p, item);
 }
@@ -577,14 +570,14 @@ static int header(struct parser *p)
 				return rc;
 			if (!(sub = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_IMPLICIT, t->depth + 1u)))
 				return VMCFG_ENOMEM;
-			if ((rc = vmcfg_tp_table_add(p, t, k, &v)))
+			if ((rc = vmcfg_tp_table_add(p, t, k, &v)) ||
+			    (rc = set_table(p, v, sub, k->off, k->span_len)))
 				return rc;
-			set_table(v, sub, k->off, k->span_len);
 			t = sub;
 		} else if (e->val.type == VMCFG_TOML_TABLE && e->val.as.tab->kind != VMCFG_TOML_TABLE_INLINE) {
 			t = e->val.as.tab;
 		} else if (e->val.type == VMCFG_TOML_ARRAY && (e->val.flags & VALUE_AOT)) {
-			t = e->val.as.items[e->val.n - 1].as.tab; /* the latest [[…]] element */
+			t = e->val.as.items[array_count(&e->val) - 1].as.tab; /* the latest [[…]] element */
 		} else {
 			return not_a_table(p, k, e, 0, i + 1);
 		}
@@ -676,6 +669,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	vmcfg_tp_buf_free(&p.keys, alloc);
 	vmcfg_tp_table_scratch_free(&p);
 	if (rc) {
+		vmcfg_tp_buf_free(&p.long_spans, alloc);
 		vmcfg_tp_lines_free(&lines, alloc);
 		vmcfg_arena_release(&arena);
 		return rc;
@@ -683,6 +677,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	doc->root.type = VMCFG_TOML_TABLE;
 	doc->root.as.tab = p.root;
 	doc->lines = lines;
+	doc->long_spans = p.long_spans;
 	doc->alloc = *alloc;
 	doc->shared_arena = p.arena != &arena;
 	doc->arena = arena; /* the arena now lives in memory it owns (empty when shared) */
@@ -697,6 +692,7 @@ void vmcfg_toml_free(struct vmcfg_toml_doc *doc)
 	struct vmcfg_arena arena = doc->arena; /* doc itself is in the arena */
 	struct vmcfg_allocator alloc = doc->alloc;
 	vmcfg_tp_lines_free(&doc->lines, &alloc);
+	vmcfg_tp_buf_free(&doc->long_spans, &alloc);
 	if (!doc->shared_arena)
 		vmcfg_arena_release(&arena);
 }
@@ -704,6 +700,6 @@ void vmcfg_toml_free(struct vmcfg_toml_doc *doc)
 size_t vmcfg_toml_doc_bytes(const struct vmcfg_toml_doc *doc)
 {
 	return doc ? doc->arena.bytes + doc->lines.deltas.cap + doc->lines.blocks.cap +
-			     doc->lines.longs.cap + doc->lines.runs.cap
+			     doc->lines.longs.cap + doc->lines.runs.cap + doc->long_spans.cap
 		   : 0;
 }

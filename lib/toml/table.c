@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tables and the arrays [[name]] headers build, both growing in the arena.
+ * Tables and the arrays [[name]] headers build, both growing in the arena;
+ * what a grown one leaves behind is handed out again (reuse_put).
  * A table keeps its entries in document order; once it has more than
  * TABLE_LINEAR_MAX of them, a hash index (open addressing, linear
  * probing, at most half full) makes lookups O(1) on average.
@@ -18,7 +19,7 @@ uint32_t vmcfg_tp_key_hash(const char *s, size_t n)
 
 struct toml_table *vmcfg_tp_table_new(struct parser *p, uint8_t kind, uint32_t depth)
 {
-	struct toml_table *t = tp_alloc(p, sizeof *t, 8);
+	struct toml_table *t = tp_alloc_reused(p, sizeof *t);
 	if (!t) {
 		vmcfg_tp_fail_nomem(p);
 		return NULL;
@@ -31,7 +32,7 @@ struct toml_table *vmcfg_tp_table_new(struct parser *p, uint8_t kind, uint32_t d
 
 static bool same_key(const struct toml_entry *e, const char *key, size_t len, uint32_t hash)
 {
-	return e->hash == hash && e->key_len == len && !memcmp(e->key, key, len);
+	return e->hash == hash && e->key->len == len && !memcmp(e->key->name, key, len);
 }
 
 struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *key, size_t len,
@@ -70,63 +71,35 @@ static int reindex(struct parser *p, struct toml_table *t, uint32_t nslots)
 	return 0;
 }
 
-/* A dead entry array waiting for reuse (parser.spare). */
-struct spare_entries {
-	struct spare_entries *next;
-	uint32_t cap;
-};
-
-/* A key copied into the arena (parser.keys_seen); s NULL: free slot. */
-struct interned_key {
-	const char *s;
-	uint32_t len, hash;
-};
-
-static unsigned log2_floor(uint32_t n)
+/*
+ * Memory a grown array no longer uses: it becomes the region
+ * tp_alloc_reused hands out next, unless the region left is larger.
+ */
+static void reuse_put(struct parser *p, void *dead, size_t bytes)
 {
-	return 31u - (unsigned)__builtin_clz(n);
-}
-
-static void spare_put(struct parser *p, struct toml_entry *e, uint32_t cap)
-{
-	struct spare_entries *s = (struct spare_entries *)(void *)e;
-	unsigned k = log2_floor(cap);
-	s->next = p->spare[k];
-	s->cap = cap;
-	p->spare[k] = s;
-}
-
-/* An entry array of at least want entries (*cap: how many it holds), reused or new. */
-static struct toml_entry *entries_get(struct parser *p, uint32_t want, uint32_t *cap)
-{
-	unsigned k = want > 1 ? log2_floor(want - 1) + 1 : 0; /* 2^k >= want */
-	if (k < 32 && p->spare[k]) {
-		struct spare_entries *s = p->spare[k];
-		p->spare[k] = s->next;
-		*cap = s->cap;
-		return (struct toml_entry *)(void *)s;
+	if (bytes > (size_t)(p->reuse_end - p->reuse)) {
+		p->reuse = dead;
+		p->reuse_end = (char *)dead + bytes;
 	}
-	*cap = want;
-	return tp_alloc(p, (size_t)want * sizeof(struct toml_entry), 8);
 }
 
-/* The arena copy of bare key k: one per distinct key in the document. */
-static const char *intern(struct parser *p, const struct key_part *k)
+/* The record of key k: one per distinct key (and way of writing it) in the document. */
+static const struct toml_key *intern(struct parser *p, const struct key_part *k)
 {
 	if ((p->keys_count + 1) * 2 > p->keys_slots) {
 		uint32_t n = p->keys_slots ? p->keys_slots * 2 : 64;
-		struct interned_key *slots = p->alloc.fn(p->alloc.ud, NULL, 0, (size_t)n * sizeof *slots);
+		const struct toml_key **slots = p->alloc.fn(p->alloc.ud, NULL, 0, (size_t)n * sizeof *slots);
 		if (!slots)
 			return NULL;
 		memset(slots, 0, (size_t)n * sizeof *slots);
 		for (uint32_t i = 0; i < p->keys_slots; i++) {
-			const struct interned_key *o = &p->keys_seen[i];
-			if (!o->s)
+			const struct toml_key *o = p->keys_seen[i];
+			if (!o)
 				continue;
 			uint32_t j = o->hash & (n - 1);
-			while (slots[j].s)
+			while (slots[j])
 				j = (j + 1) & (n - 1);
-			slots[j] = *o;
+			slots[j] = o;
 		}
 		if (p->keys_seen)
 			p->alloc.fn(p->alloc.ud, p->keys_seen, (size_t)p->keys_slots * sizeof *slots, 0);
@@ -134,17 +107,24 @@ static const char *intern(struct parser *p, const struct key_part *k)
 		p->keys_slots = n;
 	}
 	uint32_t mask = p->keys_slots - 1, i = k->hash & mask;
-	for (; p->keys_seen[i].s; i = (i + 1) & mask) {
-		const struct interned_key *o = &p->keys_seen[i];
-		if (o->hash == k->hash && o->len == k->len && !memcmp(o->s, k->name, k->len))
-			return o->s;
+	for (; p->keys_seen[i]; i = (i + 1) & mask) {
+		const struct toml_key *o = p->keys_seen[i];
+		if (o->hash == k->hash && o->len == k->len && o->span_len == k->span_len &&
+		    !memcmp(o->name, k->name, k->len))
+			return o;
 	}
-	const char *copy = tp_strndup(p, k->name, k->len);
-	if (copy) {
-		p->keys_seen[i] = (struct interned_key){ copy, k->len, k->hash };
+	struct toml_key *rec = tp_alloc(p, sizeof *rec + k->len + 1, 4);
+	if (rec) {
+		rec->hash = k->hash;
+		rec->len = k->len;
+		rec->span_len = k->span_len;
+		if (k->len)
+			memcpy(rec->name, k->name, k->len);
+		rec->name[k->len] = '\0';
+		p->keys_seen[i] = rec;
 		p->keys_count++;
 	}
-	return copy;
+	return rec;
 }
 
 int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
@@ -158,25 +138,22 @@ int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_
 		p->open_entries.len += sizeof *t->entries;
 	} else if (t->count == t->cap) {
 		/* Each entry takes 2 bytes of input at least, so this cannot wrap. */
-		uint32_t cap = t->cap < 4 ? 4 : 2u << log2_floor(t->cap);
-		struct toml_entry *e = entries_get(p, cap, &cap);
+		uint32_t cap = t->cap < 4 ? 4 : t->cap * 2;
+		struct toml_entry *e = tp_alloc_reused(p, (size_t)cap * sizeof *e);
 		if (!e)
 			return vmcfg_tp_fail_nomem(p);
 		if (t->count) {
 			memcpy(e, t->entries, (size_t)t->count * sizeof *e);
-			spare_put(p, t->entries, t->cap);
+			reuse_put(p, t->entries, (size_t)t->cap * sizeof *e);
 		}
 		t->entries = e;
 		t->cap = cap;
 	}
 	struct toml_entry *e = &t->entries[t->count];
-	e->key = k->borrowed ? intern(p, k) : k->name;
-	if (!e->key)
+	if (!(e->key = intern(p, k)))
 		return vmcfg_tp_fail_nomem(p);
-	e->key_len = k->len;
 	e->hash = k->hash;
 	e->key_off = k->off;
-	e->key_span_len = k->span_len;
 	memset(&e->val, 0, sizeof e->val);
 	t->count++;
 
@@ -207,15 +184,14 @@ int vmcfg_tp_table_close(struct parser *p)
 		t->cap = 0;
 		return 0;
 	}
-	uint32_t cap;
-	struct toml_entry *e = entries_get(p, t->count, &cap);
+	struct toml_entry *e = tp_alloc_reused(p, (size_t)t->count * sizeof *e);
 	if (!e) {
 		t->count = 0; /* the scratch entries are gone: leave nothing dangling */
 		return vmcfg_tp_fail_nomem(p);
 	}
 	memcpy(e, t->entries, (size_t)t->count * sizeof *e);
 	t->entries = e;
-	t->cap = cap;
+	t->cap = t->count;
 	return 0;
 }
 
@@ -239,24 +215,23 @@ void vmcfg_tp_table_scratch_free(struct parser *p)
 
 int vmcfg_tp_aot_append(struct parser *p, struct vmcfg_toml_value *arr, struct vmcfg_toml_value **slot)
 {
-	uint32_t n = arr->n;
+	uint32_t n = array_count(arr);
 
-	/*
-	 * The capacity follows from the length (4, then powers of two), so
-	 * the node needs no field for it: grow when n is 0 or a power of two
-	 * from 4 on.
-	 */
-	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
-		size_t bytes = (size_t)(n ? n * 2 : 4) * sizeof *arr->as.items;
-		struct vmcfg_toml_value *items = tp_alloc(p, bytes, 8);
-		if (!items)
+	if (!n || n == array_head(arr)->cap) {
+		uint32_t cap = n ? n * 2 : 4;
+		struct array_head *h = tp_alloc_reused(p, sizeof *h + (size_t)cap * sizeof *arr->as.items);
+		if (!h)
 			return vmcfg_tp_fail_nomem(p);
-		if (n)
+		struct vmcfg_toml_value *items = (struct vmcfg_toml_value *)(void *)(h + 1);
+		if (n) {
 			memcpy(items, arr->as.items, (size_t)n * sizeof *items);
+			reuse_put(p, array_head(arr), sizeof *h + (size_t)n * sizeof *items);
+		}
+		h->cap = cap;
 		arr->as.items = items;
 	}
 	*slot = &arr->as.items[n];
 	memset(*slot, 0, sizeof **slot);
-	arr->n = n + 1;
+	array_head(arr)->n = n + 1;
 	return 0;
 }
