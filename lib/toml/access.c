@@ -107,7 +107,7 @@ int vmcfg_toml_get_string(const struct vmcfg_toml_value *v, const char **s, size
 	if (s)
 		*s = v->as.s;
 	if (len)
-		*len = str_len(v->as.s);
+		*len = value_str_len(v);
 	return 0;
 }
 

@@ -65,6 +65,12 @@ enum {
 	VALUE_U64 = 1,      /* integer above INT64_MAX (allow_u64): read as.u */
 	VALUE_AOT = 2,      /* array built by [[name]] headers; grows, see vmcfg_tp_aot_append */
 	VALUE_OFFSET_Z = 4, /* datetime whose offset was written Z / z */
+	/*
+	 * A string written on one line without escapes, span shorter than
+	 * LEN_LONG: its length is the span's minus the quotes, and its copy
+	 * needs no length before it (most strings of a configuration).
+	 */
+	VALUE_STR_SPAN = 8,
 };
 
 /* toml_value.len of a span of LEN_LONG bytes or more: its length is in the document's long spans. */
@@ -82,7 +88,8 @@ struct toml_datetime {
  * One node: 16 bytes. Array elements are stored by value in one vector,
  * table entries embed their value, so most values cost exactly this.
  * What does not fit lies beside the data it describes: a string's length
- * in the 4 bytes before its text (str_len), an array's count in the
+ * in the 4 bytes before its text (str_len; or its span's, VALUE_STR_SPAN),
+ * an array's count in the
  * struct array_head before its elements, a long span's length in the
  * document (LEN_LONG).
  */
@@ -126,6 +133,12 @@ static inline uint32_t str_len(const char *s)
 	uint32_t n;
 	memcpy(&n, s - 4, 4);
 	return n;
+}
+
+/* The length of a string value's text. */
+static inline uint32_t value_str_len(const struct vmcfg_toml_value *v)
+{
+	return v->flags & VALUE_STR_SPAN ? v->len - 2u : str_len(v->as.s);
 }
 
 /*

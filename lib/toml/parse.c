@@ -330,12 +330,24 @@ __attribute__((noinline)) static int string_value(struct parser *p, struct vmcfg
 	int rc = vmcfg_tp_parse_string(p, &str);
 	if (rc)
 		return rc;
+	uint32_t span = offset_of(p, p->s) - offset_of(p, at);
 	memset(v, 0, sizeof *v);
 	v->type = VMCFG_TOML_STRING;
-	v->as.s = str.borrowed ? tp_str_copy(p, str.ptr, str.len) : str.ptr;
-	if (!v->as.s)
-		return vmcfg_tp_fail_nomem(p);
-	return set_span(p, v, offset_of(p, at), offset_of(p, p->s) - offset_of(p, at));
+	if (str.borrowed && span == str.len + 2 && span < LEN_LONG) {
+		/* One line, no escapes: the span tells the length (VALUE_STR_SPAN). */
+		char *d = tp_alloc(p, str.len + 1, 1);
+		if (!d)
+			return vmcfg_tp_fail_nomem(p);
+		memcpy(d, str.ptr, str.len);
+		d[str.len] = '\0';
+		v->as.s = d;
+		v->flags = VALUE_STR_SPAN;
+	} else {
+		v->as.s = str.borrowed ? tp_str_copy(p, str.ptr, str.len) : str.ptr;
+		if (!v->as.s)
+			return vmcfg_tp_fail_nomem(p);
+	}
+	return set_span(p, v, offset_of(p, at), span);
 }
 
 /*
