@@ -80,10 +80,11 @@ const struct vmcfg_toml_value *vmcfg_toml_table_at(const struct vmcfg_toml_doc *
 		return NULL;
 	const struct toml_entry *e = &tab->as.tab->entries[i];
 	if (key) {
-		struct vmcfg_span none = { e->key_off, e->key->span_len, 0, 0 };
-		key->name = e->key->name;
-		key->len = e->key->len;
-		key->span = doc ? vmcfg_tp_lines_span(&doc->lines, e->key_off, e->key->span_len) : none;
+		const struct toml_key *k = key_at(tab->as.tab->keys, e->key);
+		struct vmcfg_span none = { e->key_off, k->span_len, 0, 0 };
+		key->name = k->name;
+		key->len = k->len;
+		key->span = doc ? vmcfg_tp_lines_span(&doc->lines, e->key_off, k->span_len) : none;
 	}
 	return &e->val;
 }

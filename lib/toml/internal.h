@@ -144,7 +144,8 @@ static inline uint32_t value_str_len(const struct vmcfg_toml_value *v)
 /*
  * A key as the document keeps it: one record per distinct key and way of
  * writing it (bare, quoted) in a document, shared by every entry that
- * uses it.
+ * uses it. Records lie in one buffer (4-aligned), so that an entry names
+ * its key with a 4-byte offset.
  */
 struct toml_key {
 	uint32_t hash;
@@ -153,15 +154,26 @@ struct toml_key {
 	char name[];       /* NUL-terminated */
 };
 
-/* A key and its value: 32 bytes; entries are kept in document order. */
-struct toml_entry {
-	struct vmcfg_toml_value val;
-	const struct toml_key *key;
-	uint32_t key_off; /* the key as written */
-	uint32_t hash;    /* key->hash, here so that lookups compare it without a load */
+/* Where the key records are: tables reach them through this (the parser moves them while it grows them). */
+struct toml_keys {
+	const char *base;
 };
 
-_Static_assert(sizeof(struct toml_entry) == 32, "entries should stay compact");
+static inline const struct toml_key *key_at(const struct toml_keys *k, uint32_t ref)
+{
+	return (const struct toml_key *)(const void *)(k->base + ref);
+}
+
+/* A key and its value: 24 bytes; entries are kept in document order. */
+struct toml_entry {
+	struct vmcfg_toml_value val;
+	uint32_t key;     /* its struct toml_key: offset in the key records */
+	uint32_t key_off; /* the key as written */
+};
+
+_Static_assert(sizeof(struct toml_entry) == 24, "entries should stay compact");
+
+#define TABLE_LINEAR_MAX 8
 
 /*
  * A table. It stays where it was allocated (the node that refers to it
@@ -171,14 +183,25 @@ _Static_assert(sizeof(struct toml_entry) == 32, "entries should stay compact");
  */
 struct toml_table {
 	struct toml_entry *entries;
-	uint32_t *slots; /* entry number + 1, 0 = empty; NULL while small */
-	uint32_t count, cap;
-	uint32_t nslots; /* a power of two, or 0 */
-	uint16_t depth;  /* levels below the root (root: 0) */
-	uint8_t kind;    /* enum vmcfg_toml_table_kind */
+	uint32_t *slots; /* entry number + 1, 0 = empty; NULL while small (see table_nslots) */
+	const struct toml_keys *keys;
+	uint32_t count;
+	uint16_t depth; /* levels below the root (root: 0) */
+	uint8_t kind;   /* enum vmcfg_toml_table_kind */
+	/*
+	 * entries holds exactly count (a table closed by the next header);
+	 * otherwise it holds 4, or count rounded up to a power of two.
+	 */
+	uint8_t exact;
 };
 
-#define TABLE_LINEAR_MAX 8
+/* The index's slots: at most half full, 4 * TABLE_LINEAR_MAX at least (a power of two). */
+static inline uint32_t table_nslots(uint32_t count)
+{
+	return count * 2 <= 4 * TABLE_LINEAR_MAX ? 4 * TABLE_LINEAR_MAX
+						  : 2u << (31 - __builtin_clz(count * 2 - 1));
+}
+
 
 /* Where lines and multi-byte characters start (lines.c). */
 /*
@@ -236,6 +259,7 @@ struct vmcfg_toml_doc {
 	 * this long share the span too). Few: each takes 64 KiB of input.
 	 */
 	struct buf long_spans;
+	struct buf key_records; /* struct toml_key, from alloc (toml_keys.base) */
 	struct vmcfg_toml_value root;
 };
 
@@ -291,7 +315,9 @@ struct parser {
 	 * dead copies stay in the document.
 	 */
 	char *reuse, *reuse_end;
-	const struct toml_key **keys_seen; /* open addressing, a power of two slots; NULL: free */
+	struct buf key_records;     /* becomes vmcfg_toml_doc.key_records */
+	struct toml_keys *key_base; /* in the arena; every table points to it */
+	uint32_t *keys_seen;        /* record offset + 1 (0: free), open addressing, a power of two slots */
 	uint32_t keys_slots, keys_count;
 	struct buf long_spans; /* becomes vmcfg_toml_doc.long_spans */
 };

@@ -665,7 +665,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 
 	int rc = 0;
 	struct vmcfg_toml_doc *doc = vmcfg_arena_zalloc(p.arena, sizeof *doc, 16);
-	if (!doc)
+	if (!doc || !(p.key_base = vmcfg_arena_zalloc(p.arena, sizeof *p.key_base, 8)))
 		rc = vmcfg_tp_fail_nomem(&p);
 	else if (!(p.root = p.cur = p.open = vmcfg_tp_table_new(&p, VMCFG_TOML_TABLE_ROOT, 0)))
 		rc = VMCFG_ENOMEM;
@@ -682,6 +682,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	vmcfg_tp_table_scratch_free(&p);
 	if (rc) {
 		vmcfg_tp_buf_free(&p.long_spans, alloc);
+		vmcfg_tp_buf_free(&p.key_records, alloc);
 		vmcfg_tp_lines_free(&lines, alloc);
 		vmcfg_arena_release(&arena);
 		return rc;
@@ -690,6 +691,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	doc->root.as.tab = p.root;
 	doc->lines = lines;
 	doc->long_spans = p.long_spans;
+	doc->key_records = p.key_records;
 	doc->alloc = *alloc;
 	doc->shared_arena = p.arena != &arena;
 	doc->arena = arena; /* the arena now lives in memory it owns (empty when shared) */
@@ -705,6 +707,7 @@ void vmcfg_toml_free(struct vmcfg_toml_doc *doc)
 	struct vmcfg_allocator alloc = doc->alloc;
 	vmcfg_tp_lines_free(&doc->lines, &alloc);
 	vmcfg_tp_buf_free(&doc->long_spans, &alloc);
+	vmcfg_tp_buf_free(&doc->key_records, &alloc);
 	if (!doc->shared_arena)
 		vmcfg_arena_release(&arena);
 }
@@ -712,6 +715,7 @@ void vmcfg_toml_free(struct vmcfg_toml_doc *doc)
 size_t vmcfg_toml_doc_bytes(const struct vmcfg_toml_doc *doc)
 {
 	return doc ? doc->arena.bytes + doc->lines.deltas.cap + doc->lines.blocks.cap +
-			     doc->lines.longs.cap + doc->lines.runs.cap + doc->long_spans.cap
+			     doc->lines.longs.cap + doc->lines.runs.cap + doc->long_spans.cap +
+			     doc->key_records.cap
 		   : 0;
 }

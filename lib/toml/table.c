@@ -25,49 +25,53 @@ struct toml_table *vmcfg_tp_table_new(struct parser *p, uint8_t kind, uint32_t d
 		return NULL;
 	}
 	memset(t, 0, sizeof *t);
+	t->keys = p->key_base;
 	t->kind = kind;
 	t->depth = (uint16_t)depth;
 	return t;
 }
 
-static bool same_key(const struct toml_entry *e, const char *key, size_t len, uint32_t hash)
+static bool same_key(const char *base, const struct toml_entry *e, const char *key, size_t len,
+		     uint32_t hash)
 {
-	return e->hash == hash && e->key->len == len && !memcmp(e->key->name, key, len);
+	const struct toml_key *k = (const struct toml_key *)(const void *)(base + e->key);
+	return k->hash == hash && k->len == len && !memcmp(k->name, key, len);
 }
 
 struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *key, size_t len,
 				 uint32_t hash)
 {
+	const char *base = t->keys->base;
 	if (!t->slots) {
 		for (uint32_t i = 0; i < t->count; i++)
-			if (same_key(&t->entries[i], key, len, hash))
+			if (same_key(base, &t->entries[i], key, len, hash))
 				return &t->entries[i];
 		return NULL;
 	}
-	uint32_t mask = t->nslots - 1;
+	uint32_t mask = table_nslots(t->count) - 1;
 	for (uint32_t i = hash & mask; t->slots[i]; i = (i + 1) & mask) {
 		struct toml_entry *e = &t->entries[t->slots[i] - 1];
-		if (same_key(e, key, len, hash))
+		if (same_key(base, e, key, len, hash))
 			return e;
 	}
 	return NULL;
 }
 
-/* Builds the index anew with nslots slots (a power of two). */
-static int reindex(struct parser *p, struct toml_table *t, uint32_t nslots)
+/* Builds the index anew for t->count entries (table_nslots). */
+static int reindex(struct parser *p, struct toml_table *t)
 {
+	uint32_t nslots = table_nslots(t->count);
 	uint32_t *slots = tp_alloc(p, (size_t)nslots * sizeof *slots, 4);
 	if (!slots)
 		return vmcfg_tp_fail_nomem(p);
 	memset(slots, 0, (size_t)nslots * sizeof *slots);
 	for (uint32_t n = 0; n < t->count; n++) {
-		uint32_t i = t->entries[n].hash & (nslots - 1);
+		uint32_t i = key_at(t->keys, t->entries[n].key)->hash & (nslots - 1);
 		while (slots[i])
 			i = (i + 1) & (nslots - 1);
 		slots[i] = n + 1;
 	}
 	t->slots = slots;
-	t->nslots = nslots;
 	return 0;
 }
 
@@ -83,23 +87,25 @@ static void reuse_put(struct parser *p, void *dead, size_t bytes)
 	}
 }
 
-/* The record of key k: one per distinct key (and way of writing it) in the document. */
-static const struct toml_key *intern(struct parser *p, const struct key_part *k)
+/*
+ * The record of key k: one per distinct key (and way of writing it) in the
+ * document. Returns its offset in p->key_records in *ref; 0 or VMCFG_ENOMEM.
+ */
+static int intern(struct parser *p, const struct key_part *k, uint32_t *ref)
 {
 	if ((p->keys_count + 1) * 2 > p->keys_slots) {
 		uint32_t n = p->keys_slots ? p->keys_slots * 2 : 64;
-		const struct toml_key **slots = p->alloc.fn(p->alloc.ud, NULL, 0, (size_t)n * sizeof *slots);
+		uint32_t *slots = p->alloc.fn(p->alloc.ud, NULL, 0, (size_t)n * sizeof *slots);
 		if (!slots)
-			return NULL;
+			return VMCFG_ENOMEM;
 		memset(slots, 0, (size_t)n * sizeof *slots);
 		for (uint32_t i = 0; i < p->keys_slots; i++) {
-			const struct toml_key *o = p->keys_seen[i];
-			if (!o)
+			if (!p->keys_seen[i])
 				continue;
-			uint32_t j = o->hash & (n - 1);
+			uint32_t j = key_at(p->key_base, p->keys_seen[i] - 1)->hash & (n - 1);
 			while (slots[j])
 				j = (j + 1) & (n - 1);
-			slots[j] = o;
+			slots[j] = p->keys_seen[i];
 		}
 		if (p->keys_seen)
 			p->alloc.fn(p->alloc.ud, p->keys_seen, (size_t)p->keys_slots * sizeof *slots, 0);
@@ -108,65 +114,75 @@ static const struct toml_key *intern(struct parser *p, const struct key_part *k)
 	}
 	uint32_t mask = p->keys_slots - 1, i = k->hash & mask;
 	for (; p->keys_seen[i]; i = (i + 1) & mask) {
-		const struct toml_key *o = p->keys_seen[i];
+		const struct toml_key *o = key_at(p->key_base, p->keys_seen[i] - 1);
 		if (o->hash == k->hash && o->len == k->len && o->span_len == k->span_len &&
-		    !memcmp(o->name, k->name, k->len))
-			return o;
+		    !memcmp(o->name, k->name, k->len)) {
+			*ref = p->keys_seen[i] - 1;
+			return 0;
+		}
 	}
-	struct toml_key *rec = tp_alloc(p, sizeof *rec + k->len + 1, 4);
-	if (rec) {
-		rec->hash = k->hash;
-		rec->len = k->len;
-		rec->span_len = k->span_len;
-		if (k->len)
-			memcpy(rec->name, k->name, k->len);
-		rec->name[k->len] = '\0';
-		p->keys_seen[i] = rec;
-		p->keys_count++;
-	}
-	return rec;
+	/* A record and its NUL, rounded up to keep the next one 4-aligned. */
+	size_t size = (sizeof(struct toml_key) + k->len + 1 + 3) & ~(size_t)3;
+	if (p->key_records.len + size >= UINT32_MAX ||
+	    buf_reserve(&p->key_records, &p->alloc, size))
+		return VMCFG_ENOMEM;
+	p->key_base->base = p->key_records.data; /* it may have moved */
+	struct toml_key *rec = (struct toml_key *)(void *)((char *)p->key_records.data + p->key_records.len);
+	rec->hash = k->hash;
+	rec->len = k->len;
+	rec->span_len = k->span_len;
+	if (k->len)
+		memcpy(rec->name, k->name, k->len);
+	rec->name[k->len] = '\0';
+	*ref = (uint32_t)p->key_records.len;
+	p->key_records.len += size;
+	p->keys_seen[i] = *ref + 1;
+	p->keys_count++;
+	return 0;
 }
 
 int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
 		 struct vmcfg_toml_value **slot)
 {
+	uint32_t n = t->count;
 	if (t == p->open) {
 		if (buf_reserve(&p->open_entries, &p->alloc, sizeof *t->entries))
 			return vmcfg_tp_fail_nomem(p);
 		t->entries = p->open_entries.data;
-		t->cap = (uint32_t)(p->open_entries.cap / sizeof *t->entries);
 		p->open_entries.len += sizeof *t->entries;
-	} else if (t->count == t->cap) {
-		/* Each entry takes 2 bytes of input at least, so this cannot wrap. */
-		uint32_t cap = t->cap < 4 ? 4 : t->cap * 2;
+	} else if (!t->entries || t->exact || (n >= 4 && (n & (n - 1)) == 0)) {
+		/*
+		 * Full (see toml_table.exact): 4, then powers of two. Each
+		 * entry takes 2 bytes of input at least, so this cannot wrap.
+		 */
+		uint32_t cap = n < 4 ? 4 : 2u << (31 - __builtin_clz(n));
 		struct toml_entry *e = tp_alloc_reused(p, (size_t)cap * sizeof *e);
 		if (!e)
 			return vmcfg_tp_fail_nomem(p);
-		if (t->count) {
-			memcpy(e, t->entries, (size_t)t->count * sizeof *e);
-			reuse_put(p, t->entries, (size_t)t->cap * sizeof *e);
+		if (n) {
+			memcpy(e, t->entries, (size_t)n * sizeof *e);
+			reuse_put(p, t->entries, (size_t)n * sizeof *e);
 		}
 		t->entries = e;
-		t->cap = cap;
+		t->exact = 0;
 	}
-	struct toml_entry *e = &t->entries[t->count];
-	if (!(e->key = intern(p, k)))
+	struct toml_entry *e = &t->entries[n];
+	if (intern(p, k, &e->key))
 		return vmcfg_tp_fail_nomem(p);
-	e->hash = k->hash;
 	e->key_off = k->off;
 	memset(&e->val, 0, sizeof e->val);
-	t->count++;
+	t->count = n + 1;
 
 	int rc = 0;
-	if (t->slots && t->count * 2 > t->nslots) {
-		rc = reindex(p, t, t->nslots * 2);
+	if (t->slots && t->count * 2 > table_nslots(n)) {
+		rc = reindex(p, t);
 	} else if (t->slots) {
-		uint32_t i = e->hash & (t->nslots - 1);
+		uint32_t mask = table_nslots(n) - 1, i = k->hash & mask;
 		while (t->slots[i])
-			i = (i + 1) & (t->nslots - 1);
+			i = (i + 1) & mask;
 		t->slots[i] = t->count;
 	} else if (t->count > TABLE_LINEAR_MAX) {
-		rc = reindex(p, t, 4 * TABLE_LINEAR_MAX);
+		rc = reindex(p, t);
 	}
 	*slot = &e->val;
 	return rc;
@@ -181,7 +197,6 @@ int vmcfg_tp_table_close(struct parser *p)
 	p->open_entries.len = 0;
 	if (!t->count) {
 		t->entries = NULL;
-		t->cap = 0;
 		return 0;
 	}
 	struct toml_entry *e = tp_alloc_reused(p, (size_t)t->count * sizeof *e);
@@ -191,7 +206,7 @@ int vmcfg_tp_table_close(struct parser *p)
 	}
 	memcpy(e, t->entries, (size_t)t->count * sizeof *e);
 	t->entries = e;
-	t->cap = t->count;
+	t->exact = 1;
 	return 0;
 }
 
