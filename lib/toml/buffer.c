@@ -10,7 +10,7 @@ int vmcfg_tp_buf_grow(struct buf *b, const struct vmcfg_allocator *a, size_t ext
 	if (extra > SIZE_MAX / 2 - b->len)
 		return VMCFG_ENOMEM;
 	size_t want = b->len + extra;
-	size_t cap = b->cap ? b->cap : 256;
+	size_t cap = b->cap ? b->cap : 64;
 	while (cap < want)
 		cap *= 2; /* doubling keeps appends amortised O(1) */
 	void *data = a->fn(a->ud, b->data, b->cap, cap);

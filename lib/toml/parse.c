@@ -648,8 +648,11 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	struct vmcfg_arena arena;
 	struct toml_lines lines;
 	memset(&lines, 0, sizeof lines);
-	/* Small documents get small chunks: a document needs about twice its size. */
-	vmcfg_arena_init(&arena, alloc, len < 512 ? 1024 : len < 32768 ? 2 * len : 65536);
+	/*
+	 * Small documents get small chunks: the first as large as the input
+	 * (most configurations need about that), any further one a quarter.
+	 */
+	vmcfg_arena_init(&arena, alloc, len < 512 ? 512 : len < 65536 ? len : 65536);
 	p.text = (const unsigned char *)(text ? text : "");
 	p.end = p.text + len;
 	p.s = p.text;
@@ -665,6 +668,8 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 
 	int rc = 0;
 	struct vmcfg_toml_doc *doc = vmcfg_arena_zalloc(p.arena, sizeof *doc, 16);
+	if (len < 65536)
+		arena.chunk_size = len < 2048 ? 512 : len / 4; /* the first chunk is there */
 	if (!doc || !(p.key_base = vmcfg_arena_zalloc(p.arena, sizeof *p.key_base, 8)))
 		rc = vmcfg_tp_fail_nomem(&p);
 	else if (!(p.root = p.cur = p.open = vmcfg_tp_table_new(&p, VMCFG_TOML_TABLE_ROOT, 0)))

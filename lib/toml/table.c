@@ -94,7 +94,7 @@ static void reuse_put(struct parser *p, void *dead, size_t bytes)
 static int intern(struct parser *p, const struct key_part *k, uint32_t *ref)
 {
 	if ((p->keys_count + 1) * 2 > p->keys_slots) {
-		uint32_t n = p->keys_slots ? p->keys_slots * 2 : 64;
+		uint32_t n = p->keys_slots ? p->keys_slots * 2 : 16;
 		uint32_t *slots = p->alloc.fn(p->alloc.ud, NULL, 0, (size_t)n * sizeof *slots);
 		if (!slots)
 			return VMCFG_ENOMEM;
