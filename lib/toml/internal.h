@@ -89,9 +89,8 @@ struct toml_datetime {
  * table entries embed their value, so most values cost exactly this.
  * What does not fit lies beside the data it describes: a string's length
  * in the 4 bytes before its text (str_len; or its span's, VALUE_STR_SPAN),
- * an array's count in the
- * struct array_head before its elements, a long span's length in the
- * document (LEN_LONG).
+ * an array's count in the struct array_head before its elements, a long
+ * span's length in the document (LEN_LONG).
  */
 struct vmcfg_toml_value {
 	uint8_t type;  /* enum vmcfg_toml_type; 0 while a slot awaits its value */
@@ -154,7 +153,10 @@ struct toml_key {
 	char name[];       /* NUL-terminated */
 };
 
-/* Where the key records are: tables reach them through this (the parser moves them while it grows them). */
+/*
+ * Where the key records are: tables reach them through this, since the
+ * parser moves them while it grows their buffer.
+ */
 struct toml_keys {
 	const char *base;
 };
@@ -202,7 +204,6 @@ static inline uint32_t table_nslots(uint32_t count)
 						  : 2u << (31 - __builtin_clz(count * 2 - 1));
 }
 
-
 /* Where lines and multi-byte characters start (lines.c). */
 /*
  * Line starts take about a byte per line: line i is recorded as its
@@ -249,9 +250,9 @@ struct long_span {
 };
 
 struct vmcfg_toml_doc {
-	struct vmcfg_arena arena; /* everything but the line index (unused when shared) */
+	struct vmcfg_arena arena; /* everything but the buffers from alloc (unused when shared) */
 	bool shared_arena;        /* in the caller's arena (vmcfg_toml_options.arena) */
-	struct vmcfg_allocator alloc; /* the line index's and long_spans' */
+	struct vmcfg_allocator alloc; /* the line index's, long_spans' and key_records' */
 	struct toml_lines lines;
 	/*
 	 * struct long_span, in no order: a value's span of LEN_LONG bytes or
@@ -303,16 +304,15 @@ struct parser {
 	 * fill (the root, then each new [header] table) gathers its entries
 	 * in open_entries and gets one exact copy in the arena when the next
 	 * header closes it; tables that grow later double in the arena, and
-	 * the arrays they leave behind wait in spare (by log2 of their
-	 * capacity) for the next table that needs that many. Bare keys are
-	 * copied once per document: keys holds every copy, by hash.
+	 * the arrays they leave behind are handed out again (reuse). A key
+	 * is copied once per document: keys_seen finds its record by hash.
 	 */
 	struct toml_table *open;
 	struct buf open_entries;
 	/*
 	 * The dead entry array a grown table left behind, handed out again
-	 * for the next entries, elements and tables (tp_alloc_reused): no
-	 * dead copies stay in the document.
+	 * for the next entries, elements and tables (tp_alloc_reused), so
+	 * that grown tables leave no dead copies unused.
 	 */
 	char *reuse, *reuse_end;
 	struct buf key_records;     /* becomes vmcfg_toml_doc.key_records */
