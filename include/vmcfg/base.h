@@ -128,6 +128,22 @@ void *vmcfg_arena_zalloc(struct vmcfg_arena *arena, size_t size, size_t align);
 /* Copies len bytes of s into the arena and adds a NUL; NULL on failure. */
 char *vmcfg_arena_strndup(struct vmcfg_arena *arena, const char *s, size_t len);
 
+/*
+ * Lends the unused rest of the newest chunk as [*next, *end) (both NULL
+ * when the arena has no chunk yet), so that a caller allocating many small
+ * objects can bump a pointer inline instead of calling vmcfg_arena_alloc
+ * for each. The lent bytes count as used until vmcfg_arena_unlend gives
+ * back what is left; in between, the only calls allowed on the arena are
+ * vmcfg_arena_unlend and (after it) anything else. Cannot fail.
+ */
+void vmcfg_arena_lend(struct vmcfg_arena *arena, char **next, char **end);
+
+/*
+ * Gives back the lent bytes from next on (next as the caller advanced it,
+ * within the last lend; NULL: nothing was lent). Cannot fail.
+ */
+void vmcfg_arena_unlend(struct vmcfg_arena *arena, char *next);
+
 /* Returns every chunk to the allocator; the arena is empty and reusable. */
 void vmcfg_arena_release(struct vmcfg_arena *arena);
 

@@ -72,7 +72,8 @@ struct vmcfg_toml_options {
 	 * releases. Otherwise the document's nodes, tables and strings are
 	 * allocated in this arena, which must outlive the document:
 	 * vmcfg_toml_free then frees only what lies outside it (the line
-	 * index, from alloc), and the caller reclaims the rest with
+	 * index and the key names, from alloc), and the caller reclaims the
+	 * rest with
 	 * vmcfg_arena_reset (keeping the chunks for the next document) or
 	 * vmcfg_arena_release, after freeing the document. A failed parse may
 	 * leave allocations in the arena until then.
@@ -105,7 +106,8 @@ void vmcfg_toml_free(struct vmcfg_toml_doc *doc);
 
 /*
  * Bytes the document holds from its allocator (for memory accounting); in
- * a caller's arena (vmcfg_toml_options.arena), only the line index.
+ * a caller's arena (vmcfg_toml_options.arena), only the line index and
+ * the key names.
  */
 size_t vmcfg_toml_doc_bytes(const struct vmcfg_toml_doc *doc);
 

@@ -95,6 +95,25 @@ char *vmcfg_arena_strndup(struct vmcfg_arena *arena, const char *s, size_t len)
 	return p;
 }
 
+void vmcfg_arena_lend(struct vmcfg_arena *arena, char **next, char **end)
+{
+	struct vmcfg_arena_chunk *c = arena->head;
+	if (!c) {
+		*next = *end = NULL;
+		return;
+	}
+	*next = (char *)chunk_data(c) + c->used;
+	*end = (char *)chunk_data(c) + c->size;
+	c->used = c->size;
+}
+
+void vmcfg_arena_unlend(struct vmcfg_arena *arena, char *next)
+{
+	struct vmcfg_arena_chunk *c = arena->head;
+	if (c && next)
+		c->used = (size_t)(next - (char *)chunk_data(c));
+}
+
 static void free_chunks(struct vmcfg_arena *arena, struct vmcfg_arena_chunk *c)
 {
 	while (c) {

@@ -34,7 +34,18 @@ struct vmcfg_span vmcfg_toml_value_span(const struct vmcfg_toml_doc *doc, const 
 	struct vmcfg_span none = { 0, 0, 0, 0 };
 	if (!doc || !v)
 		return none;
-	return vmcfg_tp_lines_span(&doc->lines, v->off, v->len);
+	uint32_t len = v->len;
+	if (len == LEN_LONG) {
+		const struct long_span *ls = doc->long_spans.data;
+		size_t n = doc->long_spans.len / sizeof *ls;
+		for (size_t i = 0; i < n; i++) {
+			if (ls[i].off == v->off) {
+				len = ls[i].len;
+				break;
+			}
+		}
+	}
+	return vmcfg_tp_lines_span(&doc->lines, v->off, len);
 }
 
 enum vmcfg_toml_table_kind vmcfg_toml_table_kind(const struct vmcfg_toml_value *v)
@@ -48,7 +59,7 @@ size_t vmcfg_toml_count(const struct vmcfg_toml_value *v)
 	if (v && v->type == VMCFG_TOML_TABLE)
 		return v->as.tab->count;
 	if (v && v->type == VMCFG_TOML_ARRAY)
-		return v->n;
+		return array_count(v);
 	return 0;
 }
 
@@ -69,17 +80,18 @@ const struct vmcfg_toml_value *vmcfg_toml_table_at(const struct vmcfg_toml_doc *
 		return NULL;
 	const struct toml_entry *e = &tab->as.tab->entries[i];
 	if (key) {
-		struct vmcfg_span none = { e->key_off, e->key_span_len, 0, 0 };
-		key->name = e->key;
-		key->len = e->key_len;
-		key->span = doc ? vmcfg_tp_lines_span(&doc->lines, e->key_off, e->key_span_len) : none;
+		const struct toml_key *k = key_at(tab->as.tab->keys, e->key);
+		struct vmcfg_span none = { e->key_off, k->span_len, 0, 0 };
+		key->name = k->name;
+		key->len = k->len;
+		key->span = doc ? vmcfg_tp_lines_span(&doc->lines, e->key_off, k->span_len) : none;
 	}
 	return &e->val;
 }
 
 const struct vmcfg_toml_value *vmcfg_toml_array_at(const struct vmcfg_toml_value *arr, size_t i)
 {
-	if (!arr || arr->type != VMCFG_TOML_ARRAY || i >= arr->n)
+	if (!arr || arr->type != VMCFG_TOML_ARRAY || i >= array_count(arr))
 		return NULL;
 	return &arr->as.items[i];
 }
@@ -96,7 +108,7 @@ int vmcfg_toml_get_string(const struct vmcfg_toml_value *v, const char **s, size
 	if (s)
 		*s = v->as.s;
 	if (len)
-		*len = v->n;
+		*len = value_str_len(v);
 	return 0;
 }
 
@@ -135,7 +147,7 @@ int vmcfg_toml_get_float_text(const struct vmcfg_toml_value *v, const char **s, 
 	if (s)
 		*s = v->as.s;
 	if (len)
-		*len = v->n;
+		*len = str_len(v->as.s);
 	return 0;
 }
 
@@ -147,15 +159,16 @@ int vmcfg_toml_get_datetime(const struct vmcfg_toml_value *v, struct vmcfg_toml_
 	out->has_date = v->type != VMCFG_TOML_TIME_LOCAL;
 	out->has_time = v->type != VMCFG_TOML_DATE_LOCAL;
 	out->has_offset = v->type == VMCFG_TOML_DATETIME;
-	out->year = v->as.dt.year;
-	out->month = v->as.dt.month;
-	out->day = v->as.dt.day;
-	out->hour = v->as.dt.hour;
-	out->minute = v->as.dt.minute;
-	out->second = v->as.dt.second;
-	out->nanosecond = v->n;
-	out->frac_digits = v->as.dt.frac_digits;
-	out->offset_minutes = v->offset_minutes;
+	const struct toml_datetime *dt = v->as.dt;
+	out->year = dt->year;
+	out->month = dt->month;
+	out->day = dt->day;
+	out->hour = dt->hour;
+	out->minute = dt->minute;
+	out->second = dt->second;
+	out->nanosecond = dt->nanosecond;
+	out->frac_digits = dt->frac_digits;
+	out->offset_minutes = dt->offset_minutes;
 	out->offset_z = v->flags & VALUE_OFFSET_Z;
 	return 0;
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Growable scratch buffers on the caller's allocator (see struct buf). */
+/*
+ * Growable scratch buffers on the caller's allocator (see struct buf), and
+ * the slow path of the arena window (parser.win).
+ */
 #include "internal.h"
 
 int vmcfg_tp_buf_grow(struct buf *b, const struct vmcfg_allocator *a, size_t extra)
@@ -7,7 +10,7 @@ int vmcfg_tp_buf_grow(struct buf *b, const struct vmcfg_allocator *a, size_t ext
 	if (extra > SIZE_MAX / 2 - b->len)
 		return VMCFG_ENOMEM;
 	size_t want = b->len + extra;
-	size_t cap = b->cap ? b->cap : 256;
+	size_t cap = b->cap ? b->cap : 64;
 	while (cap < want)
 		cap *= 2; /* doubling keeps appends amortised O(1) */
 	void *data = a->fn(a->ud, b->data, b->cap, cap);
@@ -24,4 +27,12 @@ void vmcfg_tp_buf_free(struct buf *b, const struct vmcfg_allocator *a)
 		a->fn(a->ud, b->data, b->cap, 0);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+void *vmcfg_tp_alloc_slow(struct parser *p, size_t size, size_t align)
+{
+	vmcfg_arena_unlend(p->arena, p->win);
+	void *r = vmcfg_arena_alloc(p->arena, size, align);
+	vmcfg_arena_lend(p->arena, &p->win, &p->win_end);
+	return r;
 }

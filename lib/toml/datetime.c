@@ -44,6 +44,9 @@ int vmcfg_tp_parse_datetime(struct parser *p, const unsigned char *t, size_t n, 
 {
 	const unsigned char *s = t, *e = t + n;
 	bool has_date = false, has_time = false, has_offset = false, need_time = true;
+	struct toml_datetime dt;
+
+	memset(&dt, 0, sizeof dt);
 
 	if (n > 4 && t[4] == '-') {
 		if (e - s < 10 || !digits(s, e, 4) || !digits(s + 5, e, 2) || s[7] != '-' ||
@@ -54,9 +57,9 @@ int vmcfg_tp_parse_datetime(struct parser *p, const unsigned char *t, size_t n, 
 			return bad(p, t, n, "the month must be 01 to 12");
 		if (day < 1 || day > days_in_month(year, month))
 			return bad(p, t, n, "no such day in that month");
-		v->as.dt.year = (uint16_t)year;
-		v->as.dt.month = (uint8_t)month;
-		v->as.dt.day = (uint8_t)day;
+		dt.year = (uint16_t)year;
+		dt.month = (uint8_t)month;
+		dt.day = (uint8_t)day;
 		has_date = true;
 		s += 10;
 		need_time = s < e;
@@ -73,9 +76,9 @@ int vmcfg_tp_parse_datetime(struct parser *p, const unsigned char *t, size_t n, 
 		unsigned hour = number(s, 2), minute = number(s + 3, 2), second = number(s + 6, 2);
 		if (hour > 23 || minute > 59 || second > 60)
 			return bad(p, t, n, "hour, minute or second out of range");
-		v->as.dt.hour = (uint8_t)hour;
-		v->as.dt.minute = (uint8_t)minute;
-		v->as.dt.second = (uint8_t)second;
+		dt.hour = (uint8_t)hour;
+		dt.minute = (uint8_t)minute;
+		dt.second = (uint8_t)second;
 		has_time = true;
 		s += 8;
 		if (s < e && *s == '.') {
@@ -87,10 +90,10 @@ int vmcfg_tp_parse_datetime(struct parser *p, const unsigned char *t, size_t n, 
 					ns = ns * 10 + (uint32_t)(*s - '0');
 			if (k == 0)
 				return bad(p, t, n, "digits must follow '.'");
-			v->as.dt.frac_digits = (uint8_t)(k < 9 ? k : 9);
+			dt.frac_digits = (uint8_t)(k < 9 ? k : 9);
 			for (; k < 9; k++)
 				ns *= 10;
-			v->n = ns;
+			dt.nanosecond = ns;
 		}
 	}
 	if (s < e && has_date) {
@@ -105,7 +108,7 @@ int vmcfg_tp_parse_datetime(struct parser *p, const unsigned char *t, size_t n, 
 			if (hours > 23 || minutes > 59)
 				return bad(p, t, n, "offset out of range");
 			int off = (int)(hours * 60 + minutes);
-			v->offset_minutes = (int16_t)(*s == '-' ? -off : off);
+			dt.offset_minutes = (int16_t)(*s == '-' ? -off : off);
 			s += 6;
 		} else {
 			return bad(p, t, n, "unexpected characters after the time");
@@ -116,6 +119,9 @@ int vmcfg_tp_parse_datetime(struct parser *p, const unsigned char *t, size_t n, 
 		return bad(p, t, n,
 			   has_time ? "unexpected characters after the time"
 				    : "unexpected characters after the date");
+	if (!(v->as.dt = tp_alloc(p, sizeof dt, 4)))
+		return vmcfg_tp_fail_nomem(p);
+	*v->as.dt = dt;
 	v->type = has_offset             ? VMCFG_TOML_DATETIME
 		  : has_date && has_time ? VMCFG_TOML_DATETIME_LOCAL
 		  : has_date             ? VMCFG_TOML_DATE_LOCAL

@@ -5,7 +5,8 @@
  * functions shared between its files carry the prefix tp_ ("TOML parser")
  * so that they cannot clash with other modules in the library.
  *
- *   buffer.c   growable scratch buffers on the caller's allocator
+ *   buffer.c   growable scratch buffers on the caller's allocator, and
+ *              the arena window the document's memory is bumped from
  *   lines.c    line-start index and multi-byte runs: offset -> line:col
  *   scan.c     bytes: UTF-8, whitespace, comments, newlines, errors
  *   string.c   the four string forms and their escapes
@@ -64,42 +65,117 @@ enum {
 	VALUE_U64 = 1,      /* integer above INT64_MAX (allow_u64): read as.u */
 	VALUE_AOT = 2,      /* array built by [[name]] headers; grows, see vmcfg_tp_aot_append */
 	VALUE_OFFSET_Z = 4, /* datetime whose offset was written Z / z */
+	/*
+	 * A string written on one line without escapes, span shorter than
+	 * LEN_LONG: its length is the span's minus the quotes, and its copy
+	 * needs no length before it (most strings of a configuration).
+	 */
+	VALUE_STR_SPAN = 8,
+};
+
+/* toml_value.len of a span of LEN_LONG bytes or more: its length is in the document's long spans. */
+#define LEN_LONG 0xFFFFu
+
+/* A date, time or date-time (vmcfg_toml_value.as.dt): rare, so out of line. */
+struct toml_datetime {
+	uint16_t year;
+	uint8_t month, day, hour, minute, second, frac_digits;
+	uint32_t nanosecond;
+	int16_t offset_minutes; /* UTC offset */
 };
 
 /*
- * One node: 24 bytes. Array elements are stored by value in one vector,
+ * One node: 16 bytes. Array elements are stored by value in one vector,
  * table entries embed their value, so most values cost exactly this.
+ * What does not fit lies beside the data it describes: a string's length
+ * in the 4 bytes before its text (str_len; or its span's, VALUE_STR_SPAN),
+ * an array's count in the struct array_head before its elements, a long
+ * span's length in the document (LEN_LONG).
  */
 struct vmcfg_toml_value {
-	uint8_t type;           /* enum vmcfg_toml_type; 0 while a slot awaits its value */
-	uint8_t flags;          /* VALUE_* */
-	int16_t offset_minutes; /* datetimes: UTC offset */
-	uint32_t off, len;      /* span in the input, bytes */
-	uint32_t n;             /* string bytes, float text bytes, array length, nanoseconds */
+	uint8_t type;  /* enum vmcfg_toml_type; 0 while a slot awaits its value */
+	uint8_t flags; /* VALUE_* */
+	uint16_t len;  /* span length in the input, or LEN_LONG */
+	uint32_t off;  /* span start in the input */
 	union {
 		int64_t i;
 		uint64_t u;
 		bool b;
-		const char *s;            /* strings, float text: NUL-terminated, n bytes */
-		struct vmcfg_toml_value *items; /* arrays: n elements */
+		const char *s;            /* strings, float text: NUL-terminated, length before it */
+		struct vmcfg_toml_value *items; /* arrays: elements after a struct array_head; NULL: empty */
 		struct toml_table *tab;   /* tables */
-		struct {
-			uint16_t year;
-			uint8_t month, day, hour, minute, second, frac_digits;
-		} dt;
+		struct toml_datetime *dt; /* the four date/time types */
 	} as;
 };
 
-_Static_assert(sizeof(struct vmcfg_toml_value) == 24, "nodes should stay compact");
+_Static_assert(sizeof(struct vmcfg_toml_value) == 16, "nodes should stay compact");
 
-/* A key and its value; entries are kept in document order. */
+/* What comes before a non-empty array's elements. */
+struct array_head {
+	uint32_t n;   /* elements */
+	uint32_t cap; /* room for (grown [[name]] arrays; n otherwise) */
+};
+
+static inline struct array_head *array_head(const struct vmcfg_toml_value *v)
+{
+	return (struct array_head *)(void *)v->as.items - 1;
+}
+
+static inline uint32_t array_count(const struct vmcfg_toml_value *v)
+{
+	return v->as.items ? array_head(v)->n : 0;
+}
+
+/* The length of a string or float text (stored in the 4 bytes before it). */
+static inline uint32_t str_len(const char *s)
+{
+	uint32_t n;
+	memcpy(&n, s - 4, 4);
+	return n;
+}
+
+/* The length of a string value's text. */
+static inline uint32_t value_str_len(const struct vmcfg_toml_value *v)
+{
+	return v->flags & VALUE_STR_SPAN ? v->len - 2u : str_len(v->as.s);
+}
+
+/*
+ * A key as the document keeps it: one record per distinct key and way of
+ * writing it (bare, quoted) in a document, shared by every entry that
+ * uses it. Records lie in one buffer (4-aligned), so that an entry names
+ * its key with a 4-byte offset.
+ */
+struct toml_key {
+	uint32_t hash;
+	uint32_t len;      /* bytes of name, without the NUL */
+	uint32_t span_len; /* the key as written, quotes included */
+	char name[];       /* NUL-terminated */
+};
+
+/*
+ * Where the key records are: tables reach them through this, since the
+ * parser moves them while it grows their buffer.
+ */
+struct toml_keys {
+	const char *base;
+};
+
+static inline const struct toml_key *key_at(const struct toml_keys *k, uint32_t ref)
+{
+	return (const struct toml_key *)(const void *)(k->base + ref);
+}
+
+/* A key and its value: 24 bytes; entries are kept in document order. */
 struct toml_entry {
 	struct vmcfg_toml_value val;
-	const char *key; /* NUL-terminated copy in the arena */
-	uint32_t key_len;
-	uint32_t hash;
-	uint32_t key_off, key_span_len; /* the key as written */
+	uint32_t key;     /* its struct toml_key: offset in the key records */
+	uint32_t key_off; /* the key as written */
 };
+
+_Static_assert(sizeof(struct toml_entry) == 24, "entries should stay compact");
+
+#define TABLE_LINEAR_MAX 8
 
 /*
  * A table. It stays where it was allocated (the node that refers to it
@@ -109,14 +185,24 @@ struct toml_entry {
  */
 struct toml_table {
 	struct toml_entry *entries;
-	uint32_t *slots; /* entry number + 1, 0 = empty; NULL while small */
-	uint32_t count, cap;
-	uint32_t nslots; /* a power of two, or 0 */
-	uint16_t depth;  /* levels below the root (root: 0) */
-	uint8_t kind;    /* enum vmcfg_toml_table_kind */
+	uint32_t *slots; /* entry number + 1, 0 = empty; NULL while small (see table_nslots) */
+	const struct toml_keys *keys;
+	uint32_t count;
+	uint16_t depth; /* levels below the root (root: 0) */
+	uint8_t kind;   /* enum vmcfg_toml_table_kind */
+	/*
+	 * entries holds exactly count (a table closed by the next header);
+	 * otherwise it holds 4, or count rounded up to a power of two.
+	 */
+	uint8_t exact;
 };
 
-#define TABLE_LINEAR_MAX 8
+/* The index's slots: at most half full, 4 * TABLE_LINEAR_MAX at least (a power of two). */
+static inline uint32_t table_nslots(uint32_t count)
+{
+	return count * 2 <= 4 * TABLE_LINEAR_MAX ? 4 * TABLE_LINEAR_MAX
+						  : 2u << (31 - __builtin_clz(count * 2 - 1));
+}
 
 /* Where lines and multi-byte characters start (lines.c). */
 /*
@@ -132,8 +218,14 @@ struct toml_lines {
 	struct buf blocks; /* uint32_t: start of line 1, 1 + LINE_BLOCK, … */
 	struct buf longs;  /* struct long_line, by line */
 	struct buf runs;   /* struct mb_run, by offset */
-	uint32_t count;    /* lines recorded */
+	uint32_t count;    /* lines recorded (deltas.len) */
 	uint32_t last;     /* start of the last one */
+	/*
+	 * lines_add's fast path may append while count is below this: the
+	 * next block's first line or the end of deltas' capacity, whichever
+	 * comes first, so that a line costs one test of where it goes.
+	 */
+	uint32_t fast_end;
 };
 
 /* A line that starts LINE_LONG bytes or more after the previous one. */
@@ -152,11 +244,23 @@ struct mb_run {
 	uint32_t extra;
 };
 
+/* A span of LEN_LONG bytes or more (vmcfg_toml_doc.long_spans). */
+struct long_span {
+	uint32_t off, len;
+};
+
 struct vmcfg_toml_doc {
-	struct vmcfg_arena arena; /* everything but the line index (unused when shared) */
+	struct vmcfg_arena arena; /* everything but the buffers from alloc (unused when shared) */
 	bool shared_arena;        /* in the caller's arena (vmcfg_toml_options.arena) */
-	struct vmcfg_allocator alloc; /* the line index's */
+	struct vmcfg_allocator alloc; /* the line index's, long_spans' and key_records' */
 	struct toml_lines lines;
+	/*
+	 * struct long_span, in no order: a value's span of LEN_LONG bytes or
+	 * more, found by its offset (values that share an offset and are
+	 * this long share the span too). Few: each takes 64 KiB of input.
+	 */
+	struct buf long_spans;
+	struct buf key_records; /* struct toml_key, from alloc (toml_keys.base) */
 	struct vmcfg_toml_value root;
 };
 
@@ -177,6 +281,12 @@ struct parser {
 	const unsigned char *s; /* the scan position */
 	struct vmcfg_allocator alloc;
 	struct vmcfg_arena *arena;
+	/*
+	 * The rest of the arena's newest chunk, lent for inline bump
+	 * allocation (tp_alloc): most allocations cost a few instructions
+	 * rather than a call. Given back before the parse returns.
+	 */
+	char *win, *win_end;
 	struct toml_lines *lines;
 	uint32_t max_depth;
 	bool allow_u64;
@@ -194,20 +304,100 @@ struct parser {
 	 * fill (the root, then each new [header] table) gathers its entries
 	 * in open_entries and gets one exact copy in the arena when the next
 	 * header closes it; tables that grow later double in the arena, and
-	 * the arrays they leave behind wait in spare (by log2 of their
-	 * capacity) for the next table that needs that many. Bare keys are
-	 * copied once per document: keys holds every copy, by hash.
+	 * the arrays they leave behind are handed out again (reuse). A key
+	 * is copied once per document: keys_seen finds its record by hash.
 	 */
 	struct toml_table *open;
 	struct buf open_entries;
-	struct spare_entries *spare[32];
-	struct interned_key *keys_seen; /* open addressing, a power of two slots */
+	/*
+	 * The dead entry array a grown table left behind, handed out again
+	 * for the next entries, elements and tables (tp_alloc_reused), so
+	 * that grown tables leave no dead copies unused.
+	 */
+	char *reuse, *reuse_end;
+	struct buf key_records;     /* becomes vmcfg_toml_doc.key_records */
+	struct toml_keys *key_base; /* in the arena; every table points to it */
+	uint32_t *keys_seen;        /* record offset + 1 (0: free), open addressing, a power of two slots */
 	uint32_t keys_slots, keys_count;
+	struct buf long_spans; /* becomes vmcfg_toml_doc.long_spans */
 };
 
 static inline uint32_t offset_of(const struct parser *p, const unsigned char *at)
 {
 	return (uint32_t)(at - p->text);
+}
+
+/* --- memory the document keeps (buffer.c) --- */
+
+/* tp_alloc when the window is too small: a new chunk, lent in turn. */
+void *vmcfg_tp_alloc_slow(struct parser *p, size_t size, size_t align);
+
+/* size (> 0) bytes aligned to align (a power of two, at most 16) in the arena; NULL: no memory. */
+static inline void *tp_alloc(struct parser *p, size_t size, size_t align)
+{
+	uintptr_t at = ((uintptr_t)p->win + (align - 1)) & ~(uintptr_t)(align - 1);
+	if (at + size <= (uintptr_t)p->win_end && at >= (uintptr_t)p->win) {
+		p->win = (char *)at + size;
+		return (void *)at;
+	}
+	return vmcfg_tp_alloc_slow(p, size, align);
+}
+
+/*
+ * Room for a string of up to max bytes and its NUL, after the 4 bytes
+ * str_len reads (set them with str_set_len); NULL: no memory.
+ */
+static inline char *tp_str_alloc(struct parser *p, size_t max)
+{
+	char *d = tp_alloc(p, 4 + max + 1, 4);
+	return d ? d + 4 : NULL;
+}
+
+static inline void str_set_len(char *s, uint32_t len)
+{
+	memcpy(s - 4, &len, 4);
+	s[len] = '\0';
+}
+
+/* A string value's copy of s[0, len) in the arena (str_len knows len); NULL: no memory. */
+static inline char *tp_str_copy(struct parser *p, const char *s, size_t len)
+{
+	char *d = tp_str_alloc(p, len);
+	if (d) {
+		if (len)
+			memcpy(d, s, len);
+		str_set_len(d, (uint32_t)len);
+	}
+	return d;
+}
+
+/*
+ * 8-aligned memory for entries, elements and tables (size a multiple of
+ * 8, so that what is left stays aligned): from the dead array a grown
+ * table left (parser.reuse) while it lasts, else tp_alloc.
+ */
+static inline void *tp_alloc_reused(struct parser *p, size_t size)
+{
+	if ((size_t)(p->reuse_end - p->reuse) >= size) {
+		void *r = p->reuse;
+		p->reuse += size;
+		return r;
+	}
+	return tp_alloc(p, size, 8);
+}
+
+int vmcfg_tp_long_span(struct parser *p, uint32_t off, uint32_t len);
+
+/* Sets v's span; 0 or VMCFG_ENOMEM (spans of LEN_LONG bytes or more are recorded aside). */
+static inline int set_span(struct parser *p, struct vmcfg_toml_value *v, uint32_t off, uint32_t len)
+{
+	v->off = off;
+	if (len < LEN_LONG) {
+		v->len = (uint16_t)len;
+		return 0;
+	}
+	v->len = LEN_LONG;
+	return vmcfg_tp_long_span(p, off, len);
 }
 
 /* --- lines.c --- */
@@ -224,10 +414,10 @@ uint32_t vmcfg_tp_lines_start(const struct toml_lines *l, uint32_t off, uint32_t
 /* Records that a line starts at offset start (just after a '\n'). */
 static inline int lines_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start)
 {
-	uint32_t d = start - l->last;
-	if (l->count % LINE_BLOCK != 0 && d < LINE_LONG && l->deltas.len < l->deltas.cap) {
-		((uint8_t *)l->deltas.data)[l->deltas.len++] = (uint8_t)d;
-		l->count++;
+	uint32_t d = start - l->last, n = l->count;
+	if (n < l->fast_end && d < LINE_LONG) {
+		((uint8_t *)l->deltas.data)[n] = (uint8_t)d;
+		l->count = n + 1;
 		l->last = start;
 		return 0;
 	}
@@ -304,9 +494,15 @@ static inline void skip_ws(struct parser *p)
 {
 	const unsigned char *s = p->s, *end = p->end;
 
-	if (s == end || (*s != ' ' && *s != '\t'))
+	/* Most calls find a token: anything above ' ' ends them with one test. */
+	if (s == end || *s > ' ' || (*s != ' ' && *s != '\t'))
 		return;
 	s++;
+	/* One space (" = ", ", ") is the common run: done without a word. */
+	if (s < end && *s > ' ') {
+		p->s = s;
+		return;
+	}
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	while (end - s >= 8) {
 		uint64_t x;

@@ -11,6 +11,7 @@
 
 int vmcfg_tp_lines_grow_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start)
 {
+	l->deltas.len = l->count; /* lines_add's fast path counts in count only */
 	uint32_t d = start - l->last;
 	uint8_t byte = l->count % LINE_BLOCK == 0 ? 0 : d < LINE_LONG ? (uint8_t)d : LINE_LONG;
 	int rc = buf_reserve(&l->deltas, a, 1);
@@ -24,6 +25,9 @@ int vmcfg_tp_lines_grow_add(struct toml_lines *l, const struct vmcfg_allocator *
 	((uint8_t *)l->deltas.data)[l->deltas.len++] = byte;
 	l->count++;
 	l->last = start;
+	/* count is deltas.len; lines_add appends up to the next block or the capacity. */
+	uint32_t next_block = (l->count + LINE_BLOCK - 1) / LINE_BLOCK * LINE_BLOCK;
+	l->fast_end = next_block < l->deltas.cap ? next_block : (uint32_t)l->deltas.cap;
 	return 0;
 }
 
@@ -40,6 +44,12 @@ int vmcfg_tp_lines_add_char(struct toml_lines *l, const struct vmcfg_allocator *
 	}
 	struct mb_run r = { off + size, (n ? runs[n - 1].extra : 0) + size - 1 };
 	return buf_append(&l->runs, a, &r, sizeof r);
+}
+
+int vmcfg_tp_long_span(struct parser *p, uint32_t off, uint32_t len)
+{
+	struct long_span ls = { off, len };
+	return buf_append(&p->long_spans, &p->alloc, &ls, sizeof ls) ? vmcfg_tp_fail_nomem(p) : 0;
 }
 
 void vmcfg_tp_lines_free(struct toml_lines *l, const struct vmcfg_allocator *a)

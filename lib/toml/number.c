@@ -193,19 +193,53 @@ static bool quick_integer(struct parser *p, struct vmcfg_toml_value *v)
 	uint64_t u = 0;
 
 	if (end - t > 2 && t[0] == '0' && t[1] == 'x') {
+		/*
+		 * Each digit adds its digit_plus_one value, so no digit needs
+		 * the "- 1": n digits have added 0x11…1 (n ones) too much,
+		 * taken off once at the end (exact modulo 2^64). Four digits
+		 * at a time share one bounds check; the '_' between groups
+		 * is the rare case.
+		 */
 		const unsigned char *digits = t + 2;
-		uint64_t seen = 0; /* or of every value before a shift: lost bits show here */
-		for (s = digits;; s++) {
-			unsigned d;
-			if (s < end && (d = digit_plus_one[*s]) != 0) {
-				seen |= u;
-				u = u << 4 | (d - 1);
-			} else if (!(s < end && *s == '_' && s != digits && end - s > 1 &&
-				     digit_plus_one[s[1]])) {
-				break;
+		unsigned d, seps = 0;
+		s = digits;
+		for (;;) {
+			while (end - s >= 4) {
+				if (!(d = digit_plus_one[s[0]]))
+					goto stop;
+				u = (u << 4) + d;
+				if (!(d = digit_plus_one[s[1]])) {
+					s += 1;
+					goto stop;
+				}
+				u = (u << 4) + d;
+				if (!(d = digit_plus_one[s[2]])) {
+					s += 2;
+					goto stop;
+				}
+				u = (u << 4) + d;
+				if (!(d = digit_plus_one[s[3]])) {
+					s += 3;
+					goto stop;
+				}
+				u = (u << 4) + d;
+				s += 4;
 			}
+			while (s < end && (d = digit_plus_one[*s]) != 0) {
+				u = (u << 4) + d;
+				s++;
+			}
+stop:
+			if (!(s < end && *s == '_' && s != digits && end - s > 1 && digit_plus_one[s[1]]))
+				break;
+			s++;
+			seps++;
 		}
-		if (s == digits || seen >> 60 || u > INT64_MAX)
+		size_t n = (size_t)(s - digits) - seps;
+		if (n == 0 || n > 16) /* more than 16 digits may still fit (leading zeros): the general path */
+			return false;
+		u -= 0x1111111111111111u >> (4 * (16 - n));
+		if (u > INT64_MAX)
 			return false;
 	} else if (s < end && is_digit(*s)) {
 		for (;; s++) {
@@ -229,7 +263,7 @@ static bool quick_integer(struct parser *p, struct vmcfg_toml_value *v)
 	*v = (struct vmcfg_toml_value){
 		.type = VMCFG_TOML_INTEGER,
 		.off = offset_of(p, t),
-		.len = (uint32_t)(s - t),
+		.len = (uint16_t)(s - t), /* at most 16 digits and 15 '_' (19 and 18 decimal) */
 		.as.i = (int64_t)u,
 	};
 	p->s = s;
@@ -277,17 +311,16 @@ static int parse_float(struct parser *p, const unsigned char *t, size_t n, struc
 	}
 
 	/* Kept without '_' and without a leading '+'. */
-	char *text = vmcfg_arena_alloc(p->arena, n + 1, 1);
+	char *text = tp_str_alloc(p, n);
 	if (!text)
 		return vmcfg_tp_fail_nomem(p);
 	size_t len = 0;
 	for (s = t + (*t == '+'); s < e; s++)
 		if (*s != '_')
 			text[len++] = (char)*s;
-	text[len] = '\0';
+	str_set_len(text, (uint32_t)len);
 	v->type = VMCFG_TOML_FLOAT;
 	v->as.s = text;
-	v->n = (uint32_t)len;
 	return 0;
 }
 
@@ -310,8 +343,8 @@ __attribute__((noinline)) static int scalar_token(struct parser *p, struct vmcfg
 			       vmcfg_tp_describe_char(p, t, d));
 	}
 	memset(v, 0, sizeof *v);
-	v->off = offset_of(p, t);
-	v->len = (uint32_t)n;
+	if (set_span(p, v, offset_of(p, t), (uint32_t)n))
+		return vmcfg_tp_fail_nomem(p);
 	p->s = s;
 
 	if (looks_like_datetime(t, n))

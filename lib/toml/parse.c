@@ -59,13 +59,13 @@ static int too_deep(struct parser *p, const unsigned char *at, uint32_t depth)
 		       p->max_depth);
 }
 
-static void set_table(struct vmcfg_toml_value *v, struct toml_table *t, uint32_t off, uint32_t len)
+static int set_table(struct parser *p, struct vmcfg_toml_value *v, struct toml_table *t,
+		     uint32_t off, uint32_t len)
 {
 	memset(v, 0, sizeof *v);
 	v->type = VMCFG_TOML_TABLE;
-	v->off = off;
-	v->len = len;
 	v->as.tab = t;
+	return set_span(p, v, off, len);
 }
 
 /* --- keys --- */
@@ -95,10 +95,33 @@ static int parse_key(struct parser *p)
 			k.borrowed = str.borrowed;
 			k.hash = vmcfg_tp_key_hash(k.name, k.len);
 		} else {
-			const unsigned char *s = at;
+			const unsigned char *s = at, *end = p->end;
 			uint32_t h = KEY_HASH_INIT;
-			for (; s < p->end && is_bare_key_char(*s); s++)
+			/* Four characters share one bounds check (keys average 12). */
+			while (end - s >= 4) {
+				if (!is_bare_key_char(s[0]))
+					goto key_end;
+				h = key_hash_step(h, s[0]);
+				if (!is_bare_key_char(s[1])) {
+					s += 1;
+					goto key_end;
+				}
+				h = key_hash_step(h, s[1]);
+				if (!is_bare_key_char(s[2])) {
+					s += 2;
+					goto key_end;
+				}
+				h = key_hash_step(h, s[2]);
+				if (!is_bare_key_char(s[3])) {
+					s += 3;
+					goto key_end;
+				}
+				h = key_hash_step(h, s[3]);
+				s += 4;
+			}
+			for (; s < end && is_bare_key_char(*s); s++)
 				h = key_hash_step(h, *s);
+key_end:
 			if (s == at) {
 				char d[CHAR_TEXT];
 				return vmcfg_tp_fail(p, at, VMCFG_ESYNTAX, "expected a key, found %s",
@@ -180,9 +203,9 @@ static int keyval_head(struct parser *p, struct toml_table *t, size_t first,
 				return rc;
 			if (!(sub = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_DOTTED, t->depth + 1u)))
 				return VMCFG_ENOMEM;
-			if ((rc = vmcfg_tp_table_add(p, t, k, &v)))
+			if ((rc = vmcfg_tp_table_add(p, t, k, &v)) ||
+			    (rc = set_table(p, v, sub, k->off, k->span_len)))
 				return rc;
-			set_table(v, sub, k->off, k->span_len);
 			t = sub;
 		} else if (e->val.type == VMCFG_TOML_TABLE &&
 			   (e->val.as.tab->kind == VMCFG_TOML_TABLE_DOTTED ||
@@ -234,21 +257,20 @@ static int close_array(struct parser *p, struct vmcfg_toml_value *v)
 
 	if (n) {
 		/* Elements were gathered on p->values; now they get one exact vector. */
-		items = vmcfg_arena_alloc(p->arena, n * sizeof *items, 8);
-		if (!items)
+		struct array_head *h = tp_alloc_reused(p, sizeof *h + n * sizeof *items);
+		if (!h)
 			return vmcfg_tp_fail_nomem(p);
+		h->n = h->cap = (uint32_t)n;
+		items = (struct vmcfg_toml_value *)(void *)(h + 1);
 		memcpy(items, (struct vmcfg_toml_value *)p->values.data + f->base, n * sizeof *items);
 	}
 	p->values.len = (size_t)f->base * sizeof *items;
 	p->s++;
 	memset(v, 0, sizeof *v);
 	v->type = VMCFG_TOML_ARRAY;
-	v->off = f->open;
-	v->len = offset_of(p, p->s) - f->open;
-	v->n = (uint32_t)n;
 	v->as.items = items;
 	p->frames.len -= sizeof *f;
-	return 0;
+	return set_span(p, v, f->open, offset_of(p, p->s) - f->open);
 }
 
 /* Closes the innermost inline table (p->s at its '}') into *v. */
@@ -256,9 +278,8 @@ static int close_inline(struct parser *p, struct vmcfg_toml_value *v)
 {
 	struct frame *f = top_frame(p);
 	p->s++;
-	set_table(v, f->tab, f->open, offset_of(p, p->s) - f->open);
 	p->frames.len -= sizeof *f;
-	return 0;
+	return set_table(p, v, f->tab, f->open, offset_of(p, p->s) - f->open);
 }
 
 /* The next "key = " in the innermost inline table; 1: its value is expected. */
@@ -309,13 +330,24 @@ __attribute__((noinline)) static int string_value(struct parser *p, struct vmcfg
 	int rc = vmcfg_tp_parse_string(p, &str);
 	if (rc)
 		return rc;
+	uint32_t span = offset_of(p, p->s) - offset_of(p, at);
 	memset(v, 0, sizeof *v);
 	v->type = VMCFG_TOML_STRING;
-	v->off = offset_of(p, at);
-	v->len = offset_of(p, p->s) - v->off;
-	v->n = str.len;
-	v->as.s = str.borrowed ? vmcfg_arena_strndup(p->arena, str.ptr, str.len) : str.ptr;
-	return v->as.s ? 0 : vmcfg_tp_fail_nomem(p);
+	if (str.borrowed && span == str.len + 2 && span < LEN_LONG) {
+		/* One line, no escapes: the span tells the length (VALUE_STR_SPAN). */
+		char *d = tp_alloc(p, str.len + 1, 1);
+		if (!d)
+			return vmcfg_tp_fail_nomem(p);
+		memcpy(d, str.ptr, str.len);
+		d[str.len] = '\0';
+		v->as.s = d;
+		v->flags = VALUE_STR_SPAN;
+	} else {
+		v->as.s = str.borrowed ? tp_str_copy(p, str.ptr, str.len) : str.ptr;
+		if (!v->as.s)
+			return vmcfg_tp_fail_nomem(p);
+	}
+	return set_span(p, v, offset_of(p, at), span);
 }
 
 /*
@@ -437,19 +469,16 @@ static int define_table(struct parser *p, struct toml_table *t, const struct key
 			return rc;
 		if (!(sub = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_HEADER, t->depth + 1u)))
 			return VMCFG_ENOMEM;
-		if ((rc = vmcfg_tp_table_add(p, t, k, &v)))
+		if ((rc = vmcfg_tp_table_add(p, t, k, &v)) || (rc = set_table(p, v, sub, hoff, hlen)))
 			return rc;
-		set_table(v, sub, hoff, hlen);
 		p->cur = sub;
 		return vmcfg_tp_table_open(p, sub);
 	}
 	struct vmcfg_toml_value *v = &e->val;
 	if (v->type == VMCFG_TOML_TABLE && v->as.tab->kind == VMCFG_TOML_TABLE_IMPLICIT) {
 		v->as.tab->kind = VMCFG_TOML_TABLE_HEADER;
-		v->off = hoff; /* the table's span is now its header */
-		v->len = hlen;
 		p->cur = v->as.tab;
-		return 0;
+		return set_span(p, v, hoff, hlen); /* the table's span is now its header */
 	}
 
 	uint32_t line = line_of(p, v->off);
@@ -489,8 +518,8 @@ static int define_aot_item(struct parser *p, struct toml_table *t, const struct 
 			return rc;
 		arr->type = VMCFG_TOML_ARRAY;
 		arr->flags = VALUE_AOT;
-		arr->off = hoff;
-		arr->len = hlen;
+		if ((rc = set_span(p, arr, hoff, hlen)))
+			return rc;
 	} else if (e->val.type == VMCFG_TOML_ARRAY && (e->val.flags & VALUE_AOT)) {
 		arr = &e->val;
 	} else {
@@ -511,9 +540,8 @@ static int define_aot_item(struct parser *p, struct toml_table *t, const struct 
 	}
 	if (!(item = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_AOT_ITEM, t->depth + 2u)))
 		return VMCFG_ENOMEM;
-	if ((rc = vmcfg_tp_aot_append(p, arr, &slot)))
+	if ((rc = vmcfg_tp_aot_append(p, arr, &slot)) || (rc = set_table(p, slot, item, hoff, hlen)))
 		return rc;
-	set_table(slot, item, hoff, hlen);
 	p->cur = item;
 	return vmcfg_tp_table_open(p, item);
 }
@@ -554,14 +582,14 @@ static int header(struct parser *p)
 				return rc;
 			if (!(sub = vmcfg_tp_table_new(p, VMCFG_TOML_TABLE_IMPLICIT, t->depth + 1u)))
 				return VMCFG_ENOMEM;
-			if ((rc = vmcfg_tp_table_add(p, t, k, &v)))
+			if ((rc = vmcfg_tp_table_add(p, t, k, &v)) ||
+			    (rc = set_table(p, v, sub, k->off, k->span_len)))
 				return rc;
-			set_table(v, sub, k->off, k->span_len);
 			t = sub;
 		} else if (e->val.type == VMCFG_TOML_TABLE && e->val.as.tab->kind != VMCFG_TOML_TABLE_INLINE) {
 			t = e->val.as.tab;
 		} else if (e->val.type == VMCFG_TOML_ARRAY && (e->val.flags & VALUE_AOT)) {
-			t = e->val.as.items[e->val.n - 1].as.tab; /* the latest [[…]] element */
+			t = e->val.as.items[array_count(&e->val) - 1].as.tab; /* the latest [[…]] element */
 		} else {
 			return not_a_table(p, k, e, 0, i + 1);
 		}
@@ -620,8 +648,11 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	struct vmcfg_arena arena;
 	struct toml_lines lines;
 	memset(&lines, 0, sizeof lines);
-	/* Small documents get small chunks: a document needs about twice its size. */
-	vmcfg_arena_init(&arena, alloc, len < 512 ? 1024 : len < 32768 ? 2 * len : 65536);
+	/*
+	 * Small documents get small chunks: the first as large as the input
+	 * (most configurations need about that), any further one a quarter.
+	 */
+	vmcfg_arena_init(&arena, alloc, len < 512 ? 512 : len < 65536 ? len : 65536);
 	p.text = (const unsigned char *)(text ? text : "");
 	p.end = p.text + len;
 	p.s = p.text;
@@ -637,7 +668,9 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 
 	int rc = 0;
 	struct vmcfg_toml_doc *doc = vmcfg_arena_zalloc(p.arena, sizeof *doc, 16);
-	if (!doc)
+	if (len < 65536)
+		arena.chunk_size = len < 2048 ? 512 : len / 4; /* the first chunk is there */
+	if (!doc || !(p.key_base = vmcfg_arena_zalloc(p.arena, sizeof *p.key_base, 8)))
 		rc = vmcfg_tp_fail_nomem(&p);
 	else if (!(p.root = p.cur = p.open = vmcfg_tp_table_new(&p, VMCFG_TOML_TABLE_ROOT, 0)))
 		rc = VMCFG_ENOMEM;
@@ -645,6 +678,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 		rc = vmcfg_tp_fail_nomem(&p);
 	else
 		rc = parse_document(&p);
+	vmcfg_arena_unlend(p.arena, p.win);
 
 	vmcfg_tp_buf_free(&p.values, alloc);
 	vmcfg_tp_buf_free(&p.frames, alloc);
@@ -652,6 +686,8 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	vmcfg_tp_buf_free(&p.keys, alloc);
 	vmcfg_tp_table_scratch_free(&p);
 	if (rc) {
+		vmcfg_tp_buf_free(&p.long_spans, alloc);
+		vmcfg_tp_buf_free(&p.key_records, alloc);
 		vmcfg_tp_lines_free(&lines, alloc);
 		vmcfg_arena_release(&arena);
 		return rc;
@@ -659,6 +695,8 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	doc->root.type = VMCFG_TOML_TABLE;
 	doc->root.as.tab = p.root;
 	doc->lines = lines;
+	doc->long_spans = p.long_spans;
+	doc->key_records = p.key_records;
 	doc->alloc = *alloc;
 	doc->shared_arena = p.arena != &arena;
 	doc->arena = arena; /* the arena now lives in memory it owns (empty when shared) */
@@ -673,6 +711,8 @@ void vmcfg_toml_free(struct vmcfg_toml_doc *doc)
 	struct vmcfg_arena arena = doc->arena; /* doc itself is in the arena */
 	struct vmcfg_allocator alloc = doc->alloc;
 	vmcfg_tp_lines_free(&doc->lines, &alloc);
+	vmcfg_tp_buf_free(&doc->long_spans, &alloc);
+	vmcfg_tp_buf_free(&doc->key_records, &alloc);
 	if (!doc->shared_arena)
 		vmcfg_arena_release(&arena);
 }
@@ -680,6 +720,7 @@ void vmcfg_toml_free(struct vmcfg_toml_doc *doc)
 size_t vmcfg_toml_doc_bytes(const struct vmcfg_toml_doc *doc)
 {
 	return doc ? doc->arena.bytes + doc->lines.deltas.cap + doc->lines.blocks.cap +
-			     doc->lines.longs.cap + doc->lines.runs.cap
+			     doc->lines.longs.cap + doc->lines.runs.cap + doc->long_spans.cap +
+			     doc->key_records.cap
 		   : 0;
 }

@@ -163,8 +163,9 @@ const char *vmcfg_tp_describe_char(const struct parser *p, const unsigned char *
 static const unsigned char *skip_comment_text(const unsigned char *s, const unsigned char *end)
 {
 	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	const unsigned char *last = end - s >= 8 ? end - 8 : s - 1; /* the last start of a whole word */
 
-	while (end - s >= 8) {
+	while (s <= last) {
 		uint64_t x;
 		memcpy(&x, s, 8);
 		/* As in skip_plain: below 0x20, 0x7f and above; the lowest flag is exact. */
@@ -220,22 +221,52 @@ int vmcfg_tp_skip_comment(struct parser *p)
 	return comment(p);
 }
 
+/*
+ * The position stays in a register (s) and goes back to p->s only for the
+ * rare paths; a comment that ends at '\n' goes straight on to the newline.
+ * Most lines of a commented configuration take this loop.
+ */
 int vmcfg_tp_skip_blank(struct parser *p)
 {
+	const unsigned char *s = p->s, *end = p->end;
+	struct toml_lines *l = p->lines;
+
 	for (;;) {
-		int rc = 0;
-		skip_ws(p);
-		if (p->s == p->end)
-			return 0;
-		if (*p->s == '#')
-			rc = comment(p);
-		else if (*p->s == '\n' || *p->s == '\r')
-			rc = newline(p);
-		else
-			return 0;
-		if (rc)
-			return rc;
+		if (s < end && (*s == ' ' || *s == '\t')) {
+			p->s = s;
+			skip_ws(p);
+			s = p->s;
+		}
+		if (s == end)
+			break;
+		if (*s == '#') {
+			s = skip_comment_text(s + 1, end);
+			if (s == end || *s != '\n') {
+				int rc = comment_rest(p, s);
+				if (rc)
+					return rc;
+				s = p->s;
+				continue;
+			}
+		}
+		if (*s == '\n') {
+			s++;
+			if (lines_add(l, &p->alloc, offset_of(p, s))) {
+				p->s = s;
+				return vmcfg_tp_fail_nomem(p);
+			}
+		} else if (*s == '\r') {
+			p->s = s;
+			int rc = newline(p);
+			if (rc)
+				return rc;
+			s = p->s;
+		} else {
+			break;
+		}
 	}
+	p->s = s;
+	return 0;
 }
 
 int vmcfg_tp_end_of_line(struct parser *p)

@@ -4,7 +4,7 @@
  * """multi-line""" form. A string without escapes is returned as a slice
  * of the input; only when something must be rewritten (escapes, a
  * line-ending backslash, CRLF) are the bytes assembled in p->str and
- * copied into the arena.
+ * copied into the arena (with the length before them, see str_len).
  */
 #include "internal.h"
 
@@ -139,7 +139,7 @@ static int finish(struct parser *p, bool assembled, const unsigned char *start,
 	int rc = put(p, run, stop);
 	if (rc)
 		return rc;
-	out->ptr = vmcfg_arena_strndup(p->arena, p->str.data, p->str.len);
+	out->ptr = tp_str_copy(p, p->str.data, p->str.len);
 	if (!out->ptr)
 		return vmcfg_tp_fail_nomem(p);
 	out->len = (uint32_t)p->str.len;

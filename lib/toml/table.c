@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tables and the arrays [[name]] headers build, both growing in the arena.
+ * Tables and the arrays [[name]] headers build, both growing in the arena;
+ * what a grown one leaves behind is handed out again (reuse_put).
  * A table keeps its entries in document order; once it has more than
  * TABLE_LINEAR_MAX of them, a hash index (open addressing, linear
  * probing, at most half full) makes lookups O(1) on average.
@@ -18,113 +19,93 @@ uint32_t vmcfg_tp_key_hash(const char *s, size_t n)
 
 struct toml_table *vmcfg_tp_table_new(struct parser *p, uint8_t kind, uint32_t depth)
 {
-	struct toml_table *t = vmcfg_arena_zalloc(p->arena, sizeof *t, 8);
+	struct toml_table *t = tp_alloc_reused(p, sizeof *t);
 	if (!t) {
 		vmcfg_tp_fail_nomem(p);
 		return NULL;
 	}
+	memset(t, 0, sizeof *t);
+	t->keys = p->key_base;
 	t->kind = kind;
 	t->depth = (uint16_t)depth;
 	return t;
 }
 
-static bool same_key(const struct toml_entry *e, const char *key, size_t len, uint32_t hash)
+static bool same_key(const char *base, const struct toml_entry *e, const char *key, size_t len,
+		     uint32_t hash)
 {
-	return e->hash == hash && e->key_len == len && !memcmp(e->key, key, len);
+	const struct toml_key *k = (const struct toml_key *)(const void *)(base + e->key);
+	return k->hash == hash && k->len == len && !memcmp(k->name, key, len);
 }
 
 struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *key, size_t len,
 				 uint32_t hash)
 {
+	const char *base = t->keys->base;
 	if (!t->slots) {
 		for (uint32_t i = 0; i < t->count; i++)
-			if (same_key(&t->entries[i], key, len, hash))
+			if (same_key(base, &t->entries[i], key, len, hash))
 				return &t->entries[i];
 		return NULL;
 	}
-	uint32_t mask = t->nslots - 1;
+	uint32_t mask = table_nslots(t->count) - 1;
 	for (uint32_t i = hash & mask; t->slots[i]; i = (i + 1) & mask) {
 		struct toml_entry *e = &t->entries[t->slots[i] - 1];
-		if (same_key(e, key, len, hash))
+		if (same_key(base, e, key, len, hash))
 			return e;
 	}
 	return NULL;
 }
 
-/* Builds the index anew with nslots slots (a power of two). */
-static int reindex(struct parser *p, struct toml_table *t, uint32_t nslots)
+/* Builds the index anew for t->count entries (table_nslots). */
+static int reindex(struct parser *p, struct toml_table *t)
 {
-	uint32_t *slots = vmcfg_arena_zalloc(p->arena, (size_t)nslots * sizeof *slots, 4);
+	uint32_t nslots = table_nslots(t->count);
+	uint32_t *slots = tp_alloc(p, (size_t)nslots * sizeof *slots, 4);
 	if (!slots)
 		return vmcfg_tp_fail_nomem(p);
+	memset(slots, 0, (size_t)nslots * sizeof *slots);
 	for (uint32_t n = 0; n < t->count; n++) {
-		uint32_t i = t->entries[n].hash & (nslots - 1);
+		uint32_t i = key_at(t->keys, t->entries[n].key)->hash & (nslots - 1);
 		while (slots[i])
 			i = (i + 1) & (nslots - 1);
 		slots[i] = n + 1;
 	}
 	t->slots = slots;
-	t->nslots = nslots;
 	return 0;
 }
 
-/* A dead entry array waiting for reuse (parser.spare). */
-struct spare_entries {
-	struct spare_entries *next;
-	uint32_t cap;
-};
-
-/* A key copied into the arena (parser.keys_seen); s NULL: free slot. */
-struct interned_key {
-	const char *s;
-	uint32_t len, hash;
-};
-
-static unsigned log2_floor(uint32_t n)
+/*
+ * Memory a grown array no longer uses: it becomes the region
+ * tp_alloc_reused hands out next, unless the region left is larger.
+ */
+static void reuse_put(struct parser *p, void *dead, size_t bytes)
 {
-	return 31u - (unsigned)__builtin_clz(n);
-}
-
-static void spare_put(struct parser *p, struct toml_entry *e, uint32_t cap)
-{
-	struct spare_entries *s = (struct spare_entries *)(void *)e;
-	unsigned k = log2_floor(cap);
-	s->next = p->spare[k];
-	s->cap = cap;
-	p->spare[k] = s;
-}
-
-/* An entry array of at least want entries (*cap: how many it holds), reused or new. */
-static struct toml_entry *entries_get(struct parser *p, uint32_t want, uint32_t *cap)
-{
-	unsigned k = want > 1 ? log2_floor(want - 1) + 1 : 0; /* 2^k >= want */
-	if (k < 32 && p->spare[k]) {
-		struct spare_entries *s = p->spare[k];
-		p->spare[k] = s->next;
-		*cap = s->cap;
-		return (struct toml_entry *)(void *)s;
+	if (bytes > (size_t)(p->reuse_end - p->reuse)) {
+		p->reuse = dead;
+		p->reuse_end = (char *)dead + bytes;
 	}
-	*cap = want;
-	return vmcfg_arena_alloc(p->arena, (size_t)want * sizeof(struct toml_entry), 8);
 }
 
-/* The arena copy of bare key k: one per distinct key in the document. */
-static const char *intern(struct parser *p, const struct key_part *k)
+/*
+ * The record of key k: one per distinct key (and way of writing it) in the
+ * document. Returns its offset in p->key_records in *ref; 0 or VMCFG_ENOMEM.
+ */
+static int intern(struct parser *p, const struct key_part *k, uint32_t *ref)
 {
 	if ((p->keys_count + 1) * 2 > p->keys_slots) {
-		uint32_t n = p->keys_slots ? p->keys_slots * 2 : 64;
-		struct interned_key *slots = p->alloc.fn(p->alloc.ud, NULL, 0, (size_t)n * sizeof *slots);
+		uint32_t n = p->keys_slots ? p->keys_slots * 2 : 16;
+		uint32_t *slots = p->alloc.fn(p->alloc.ud, NULL, 0, (size_t)n * sizeof *slots);
 		if (!slots)
-			return NULL;
+			return VMCFG_ENOMEM;
 		memset(slots, 0, (size_t)n * sizeof *slots);
 		for (uint32_t i = 0; i < p->keys_slots; i++) {
-			const struct interned_key *o = &p->keys_seen[i];
-			if (!o->s)
+			if (!p->keys_seen[i])
 				continue;
-			uint32_t j = o->hash & (n - 1);
-			while (slots[j].s)
+			uint32_t j = key_at(p->key_base, p->keys_seen[i] - 1)->hash & (n - 1);
+			while (slots[j])
 				j = (j + 1) & (n - 1);
-			slots[j] = *o;
+			slots[j] = p->keys_seen[i];
 		}
 		if (p->keys_seen)
 			p->alloc.fn(p->alloc.ud, p->keys_seen, (size_t)p->keys_slots * sizeof *slots, 0);
@@ -132,62 +113,76 @@ static const char *intern(struct parser *p, const struct key_part *k)
 		p->keys_slots = n;
 	}
 	uint32_t mask = p->keys_slots - 1, i = k->hash & mask;
-	for (; p->keys_seen[i].s; i = (i + 1) & mask) {
-		const struct interned_key *o = &p->keys_seen[i];
-		if (o->hash == k->hash && o->len == k->len && !memcmp(o->s, k->name, k->len))
-			return o->s;
+	for (; p->keys_seen[i]; i = (i + 1) & mask) {
+		const struct toml_key *o = key_at(p->key_base, p->keys_seen[i] - 1);
+		if (o->hash == k->hash && o->len == k->len && o->span_len == k->span_len &&
+		    !memcmp(o->name, k->name, k->len)) {
+			*ref = p->keys_seen[i] - 1;
+			return 0;
+		}
 	}
-	const char *copy = vmcfg_arena_strndup(p->arena, k->name, k->len);
-	if (copy) {
-		p->keys_seen[i] = (struct interned_key){ copy, k->len, k->hash };
-		p->keys_count++;
-	}
-	return copy;
+	/* A record and its NUL, rounded up to keep the next one 4-aligned. */
+	size_t size = (sizeof(struct toml_key) + k->len + 1 + 3) & ~(size_t)3;
+	if (p->key_records.len + size >= UINT32_MAX ||
+	    buf_reserve(&p->key_records, &p->alloc, size))
+		return VMCFG_ENOMEM;
+	p->key_base->base = p->key_records.data; /* it may have moved */
+	struct toml_key *rec = (struct toml_key *)(void *)((char *)p->key_records.data + p->key_records.len);
+	rec->hash = k->hash;
+	rec->len = k->len;
+	rec->span_len = k->span_len;
+	if (k->len)
+		memcpy(rec->name, k->name, k->len);
+	rec->name[k->len] = '\0';
+	*ref = (uint32_t)p->key_records.len;
+	p->key_records.len += size;
+	p->keys_seen[i] = *ref + 1;
+	p->keys_count++;
+	return 0;
 }
 
 int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
 		 struct vmcfg_toml_value **slot)
 {
+	uint32_t n = t->count;
 	if (t == p->open) {
 		if (buf_reserve(&p->open_entries, &p->alloc, sizeof *t->entries))
 			return vmcfg_tp_fail_nomem(p);
 		t->entries = p->open_entries.data;
-		t->cap = (uint32_t)(p->open_entries.cap / sizeof *t->entries);
 		p->open_entries.len += sizeof *t->entries;
-	} else if (t->count == t->cap) {
-		/* Each entry takes 2 bytes of input at least, so this cannot wrap. */
-		uint32_t cap = t->cap < 4 ? 4 : 2u << log2_floor(t->cap);
-		struct toml_entry *e = entries_get(p, cap, &cap);
+	} else if (!t->entries || t->exact || (n >= 4 && (n & (n - 1)) == 0)) {
+		/*
+		 * Full (see toml_table.exact): 4, then powers of two. Each
+		 * entry takes 2 bytes of input at least, so this cannot wrap.
+		 */
+		uint32_t cap = n < 4 ? 4 : 2u << (31 - __builtin_clz(n));
+		struct toml_entry *e = tp_alloc_reused(p, (size_t)cap * sizeof *e);
 		if (!e)
 			return vmcfg_tp_fail_nomem(p);
-		if (t->count) {
-			memcpy(e, t->entries, (size_t)t->count * sizeof *e);
-			spare_put(p, t->entries, t->cap);
+		if (n) {
+			memcpy(e, t->entries, (size_t)n * sizeof *e);
+			reuse_put(p, t->entries, (size_t)n * sizeof *e);
 		}
 		t->entries = e;
-		t->cap = cap;
+		t->exact = 0;
 	}
-	struct toml_entry *e = &t->entries[t->count];
-	e->key = k->borrowed ? intern(p, k) : k->name;
-	if (!e->key)
+	struct toml_entry *e = &t->entries[n];
+	if (intern(p, k, &e->key))
 		return vmcfg_tp_fail_nomem(p);
-	e->key_len = k->len;
-	e->hash = k->hash;
 	e->key_off = k->off;
-	e->key_span_len = k->span_len;
 	memset(&e->val, 0, sizeof e->val);
-	t->count++;
+	t->count = n + 1;
 
 	int rc = 0;
-	if (t->slots && t->count * 2 > t->nslots) {
-		rc = reindex(p, t, t->nslots * 2);
+	if (t->slots && t->count * 2 > table_nslots(n)) {
+		rc = reindex(p, t);
 	} else if (t->slots) {
-		uint32_t i = e->hash & (t->nslots - 1);
+		uint32_t mask = table_nslots(n) - 1, i = k->hash & mask;
 		while (t->slots[i])
-			i = (i + 1) & (t->nslots - 1);
+			i = (i + 1) & mask;
 		t->slots[i] = t->count;
 	} else if (t->count > TABLE_LINEAR_MAX) {
-		rc = reindex(p, t, 4 * TABLE_LINEAR_MAX);
+		rc = reindex(p, t);
 	}
 	*slot = &e->val;
 	return rc;
@@ -202,18 +197,16 @@ int vmcfg_tp_table_close(struct parser *p)
 	p->open_entries.len = 0;
 	if (!t->count) {
 		t->entries = NULL;
-		t->cap = 0;
 		return 0;
 	}
-	uint32_t cap;
-	struct toml_entry *e = entries_get(p, t->count, &cap);
+	struct toml_entry *e = tp_alloc_reused(p, (size_t)t->count * sizeof *e);
 	if (!e) {
 		t->count = 0; /* the scratch entries are gone: leave nothing dangling */
 		return vmcfg_tp_fail_nomem(p);
 	}
 	memcpy(e, t->entries, (size_t)t->count * sizeof *e);
 	t->entries = e;
-	t->cap = cap;
+	t->exact = 1;
 	return 0;
 }
 
@@ -237,24 +230,23 @@ void vmcfg_tp_table_scratch_free(struct parser *p)
 
 int vmcfg_tp_aot_append(struct parser *p, struct vmcfg_toml_value *arr, struct vmcfg_toml_value **slot)
 {
-	uint32_t n = arr->n;
+	uint32_t n = array_count(arr);
 
-	/*
-	 * The capacity follows from the length (4, then powers of two), so
-	 * the node needs no field for it: grow when n is 0 or a power of two
-	 * from 4 on.
-	 */
-	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
-		size_t bytes = (size_t)(n ? n * 2 : 4) * sizeof *arr->as.items;
-		struct vmcfg_toml_value *items = vmcfg_arena_alloc(p->arena, bytes, 8);
-		if (!items)
+	if (!n || n == array_head(arr)->cap) {
+		uint32_t cap = n ? n * 2 : 4;
+		struct array_head *h = tp_alloc_reused(p, sizeof *h + (size_t)cap * sizeof *arr->as.items);
+		if (!h)
 			return vmcfg_tp_fail_nomem(p);
-		if (n)
+		struct vmcfg_toml_value *items = (struct vmcfg_toml_value *)(void *)(h + 1);
+		if (n) {
 			memcpy(items, arr->as.items, (size_t)n * sizeof *items);
+			reuse_put(p, array_head(arr), sizeof *h + (size_t)n * sizeof *items);
+		}
+		h->cap = cap;
 		arr->as.items = items;
 	}
 	*slot = &arr->as.items[n];
 	memset(*slot, 0, sizeof **slot);
-	arr->n = n + 1;
+	array_head(arr)->n = n + 1;
 	return 0;
 }

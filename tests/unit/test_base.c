@@ -62,6 +62,44 @@ static void test_fmt_numbers(void **state)
 	assert_string_equal(vmcfg_fmt_size(b, (1ull << 30) + 4096), "1048580 KiB");
 }
 
+/* The lent rest of a chunk is the caller's until given back; then allocation goes on after it. */
+static void test_arena_lend(void **state)
+{
+	struct vmcfg_counting_alloc st = { 0 };
+	struct vmcfg_allocator a = vmcfg_counting_allocator(&st);
+	struct vmcfg_arena ar;
+	char *next, *end;
+	(void)state;
+
+	vmcfg_arena_init(&ar, &a, 256);
+	vmcfg_arena_lend(&ar, &next, &end); /* no chunk yet */
+	assert_null(next);
+	assert_null(end);
+	vmcfg_arena_unlend(&ar, NULL);
+	char *p = vmcfg_arena_alloc(&ar, 16, 16);
+	assert_non_null(p);
+	vmcfg_arena_lend(&ar, &next, &end);
+	assert_ptr_equal(next, p + 16);
+	assert_int_equal(end - p, 256);
+	/* While lent, the arena has nothing left in that chunk. */
+	vmcfg_arena_unlend(&ar, next + 40);
+	char *q = vmcfg_arena_alloc(&ar, 8, 8);
+	assert_ptr_equal(q, p + 56);
+	/* Lending everything and giving it all back leaves the chunk as it was. */
+	vmcfg_arena_lend(&ar, &next, &end);
+	assert_ptr_equal(next, p + 64);
+	vmcfg_arena_unlend(&ar, next);
+	assert_ptr_equal(vmcfg_arena_alloc(&ar, 1, 1), p + 64);
+	/* Lent to the end: the next allocation takes a new chunk. */
+	vmcfg_arena_lend(&ar, &next, &end);
+	vmcfg_arena_unlend(&ar, end);
+	char *r = vmcfg_arena_alloc(&ar, 8, 1);
+	assert_true(r < p || r >= p + 256);
+	assert_int_equal(ar.bytes, st.in_use);
+	vmcfg_arena_release(&ar);
+	assert_int_equal(st.in_use, 0);
+}
+
 static void test_arena(void **state)
 {
 	struct vmcfg_counting_alloc st = { 0 };
@@ -105,6 +143,7 @@ int main(void)
 		cmocka_unit_test(test_snprintf),
 		cmocka_unit_test(test_fmt_numbers),
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_arena_lend),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
