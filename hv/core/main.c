@@ -47,8 +47,8 @@ void hv_main(uint64_t boot_arg)
 {
 	const void *blob;
 	struct dtb_range busy[2];
-	const char *system, *select, *seed;
-	size_t system_len = 0, select_len = 0, seed_len = 0;
+	const char *system, *select, *seed, *dts;
+	size_t system_len = 0, select_len = 0, seed_len = 0, dts_len = 0;
 	uint32_t online;
 	int err;
 
@@ -79,5 +79,7 @@ void hv_main(uint64_t boot_arg)
 	seed = bootarg(dtb.bootargs, "seed=", &seed_len);
 	for (size_t i = 0; seed && i < seed_len && seed[i] >= '0' && seed[i] <= '9'; i++)
 		hv_guest_seed = hv_guest_seed * 10 + (uint64_t)(seed[i] - '0');
+	dts = bootarg(dtb.bootargs, "guest_dts=", &dts_len);
+	hv_guest_dts_all = dts && dts_len == 3 && memcmp(dts, "all", 3) == 0;
 	hv_exit(vm_boot(system, system_len, select, select_len));
 }

@@ -27,7 +27,8 @@ static struct hv_vm vms[HV_MAX_VMS];
 /* One VM file of the system. */
 struct vm_file {
 	char path[HV_PATH_MAX]; /* as the CLI opens it: relative to the system file */
-	struct vmcfg_vm_spec *spec;   /* NULL: not built in, or not TOML (reported) */
+	struct vmcfg_vm_spec *spec;   /* NULL: not built in, or not TOML (reported), or skipped */
+	bool skipped;                 /* not loaded: it cannot hold a VM the boot needs (vms=) */
 	size_t errors;          /* error findings located in this file */
 	struct vmcfg_vm_config *cfg;  /* set once converted; kept until its VM is gone */
 	void *guest_dt;               /* its guest DT built at boot (or NULL), kept as long */
@@ -93,21 +94,170 @@ static bool selected(const struct vm_file *f, const char *select, size_t select_
 }
 
 /*
+ * With vms= a boot reads only the VM files it may need, since under QEMU's
+ * TCG every instruction of the boot is translated for one use (BENCHMARKS.md,
+ * "Boot to the first guest line"): the files of the selected VMs and of the
+ * VMs that share an IVC channel with them (E0310 and the channel's window
+ * rules need those), by name, closed over the channels. A VM's name is only
+ * known once its file is decoded, so a file is skipped only when its text
+ * cannot spell any of those names as a string: none of them occurs in it
+ * between a quote or newline (the newline a multi-line string drops) and a
+ * closing quote, and it holds no backslash (an escape could spell one). That
+ * keeps every file that holds a
+ * VM the boot needs, and the checks of those VMs among themselves are those
+ * of a boot that reads every file; only rules between a running VM and one
+ * that does not run (duplicate ids, pinned CPUs: they never meet) go.
+ */
+struct wanted {
+	const char **name; /* the names the boot needs (not NUL-terminated) */
+	size_t *len;
+	size_t count;
+	bool *channel_in;  /* sys->ivc[i] has a participant the boot needs */
+};
+
+static bool wanted_has(const struct wanted *w, const char *name, size_t len)
+{
+	for (size_t i = 0; i < w->count; i++)
+		if (w->len[i] == len && memcmp(w->name[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+static void wanted_add(struct wanted *w, const char *name, size_t len)
+{
+	if (!wanted_has(w, name, len)) {
+		w->name[w->count] = name;
+		w->len[w->count++] = len;
+	}
+}
+
+/* each_name callback: adds a selected name. */
+static bool add_selected(const char *name, size_t len, void *w)
+{
+	wanted_add(w, name, len);
+	return true;
+}
+
+/*
+ * The names of the selected VMs and, closed over sys's IVC channels, of
+ * every VM sharing a channel with one of them. Returns false when out of
+ * memory (the caller then reads every file).
+ */
+static bool wanted_names(const struct vmcfg_system *sys, const char *select, size_t select_len,
+			 struct vmcfg_arena *arena, struct wanted *w)
+{
+	size_t max = select_len / 2 + 1; /* names of at least one byte, comma-separated */
+	bool grew = true;
+
+	for (size_t i = 0; i < sys->ivc_count; i++)
+		max += 1 + sys->ivc[i].subscriber_count;
+	w->name = vmcfg_arena_alloc(arena, max * sizeof *w->name, 16);
+	w->len = vmcfg_arena_alloc(arena, max * sizeof *w->len, 16);
+	w->channel_in = vmcfg_arena_zalloc(arena, sys->ivc_count + 1, 1);
+	w->count = 0;
+	if (!w->name || !w->len || !w->channel_in)
+		return false;
+	each_name(select, select_len, add_selected, w);
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < sys->ivc_count; i++) {
+			const struct vmcfg_ivc_channel *ch = &sys->ivc[i];
+			bool in = ch->publisher.set &&
+				  wanted_has(w, ch->publisher.s, ch->publisher.len);
+
+			for (size_t k = 0; !in && k < ch->subscriber_count; k++)
+				in = ch->subscribers[k].vm.set &&
+				     wanted_has(w, ch->subscribers[k].vm.s, ch->subscribers[k].vm.len);
+			if (!in || w->channel_in[i])
+				continue;
+			w->channel_in[i] = grew = true;
+			if (ch->publisher.set)
+				wanted_add(w, ch->publisher.s, ch->publisher.len);
+			for (size_t k = 0; k < ch->subscriber_count; k++)
+				if (ch->subscribers[k].vm.set)
+					wanted_add(w, ch->subscribers[k].vm.s, ch->subscribers[k].vm.len);
+		}
+	}
+	return true;
+}
+
+/* Whether text holds s as a whole string's value: "s", 's', or after a multi-line string's newline. */
+static bool text_has(const char *text, size_t size, const char *s, size_t len)
+{
+	const char *end = text + size;
+
+	for (const char *p = text + 1; len && end - p > (ptrdiff_t)len; p++) {
+		p = memchr(p, s[0], (size_t)(end - p) - len);
+		if (!p)
+			return false;
+		if ((p[-1] == '"' || p[-1] == '\'' || p[-1] == '\n') &&
+		    (p[len] == '"' || p[len] == '\'') && memcmp(p, s, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether a VM file of this text may be named one of w's names (see struct wanted). */
+static bool may_name(const struct wanted *w, const char *text, size_t size)
+{
+	if (memchr(text, '\\', size))
+		return true;
+	for (size_t i = 0; i < w->count; i++)
+		if (text_has(text, size, w->name[i], w->len[i]))
+			return true;
+	return false;
+}
+
+static bool span_is(const struct vmcfg_loc *loc, const char *file, const struct vmcfg_spec_str *s)
+{
+	return s->set && loc->file && file && loc->span.offset == s->span.offset &&
+	       loc->span.line == s->span.line && !strcmp(loc->file, file);
+}
+
+/*
+ * E0310 (a channel names a VM not in the system) at a channel none of whose
+ * VMs the boot needs: its VMs' files were skipped, so the name is not known
+ * to be wrong; and no VM that runs takes part in it.
+ */
+static bool unread_channel_vm(const struct vmcfg_diag *g, const struct vmcfg_system *sys,
+			      const struct wanted *w)
+{
+	if (g->rule != VMCFG_R_IVC_UNKNOWN_VM || !w->channel_in)
+		return false;
+	for (size_t i = 0; i < sys->ivc_count; i++) {
+		const struct vmcfg_ivc_channel *ch = &sys->ivc[i];
+
+		if (w->channel_in[i])
+			continue;
+		if (span_is(&g->primary, sys->file, &ch->publisher))
+			return true;
+		for (size_t k = 0; k < ch->subscriber_count; k++)
+			if (span_is(&g->primary, sys->file, &ch->subscribers[k].vm))
+				return true;
+	}
+	return false;
+}
+
+/*
  * With vms= a boot starts some of the system's VMs: the totals of every file
  * the system names (E0315 host RAM, E0316 number of VMs) are not those of what
  * runs, so they are dropped (the boot tests' catalogue, examples/qemu/system.toml,
  * names more VMs than run at once). What is created still fails cleanly when
- * RAM runs out.
+ * RAM runs out. So are E0310 findings at channels the boot does not read
+ * the VMs of (unread_channel_vm).
  */
-static void drop_whole_file_totals(struct vmcfg_diags *d, const char *system_file)
+static void drop_whole_file_totals(struct vmcfg_diags *d, const struct vmcfg_system *sys,
+				   const struct wanted *w)
 {
+	const char *system_file = sys->file;
 	size_t n = 0;
 	for (size_t k = 0; k < d->count; k++) {
 		const struct vmcfg_diag *g = &d->items[k];
 		/* E0316 at the system file counts VMs; at a VM file it is that VM's vCPUs. */
 		bool total = g->rule == VMCFG_R_HOST_RAM_EXCEEDED ||
 			     (g->rule == VMCFG_R_HV_LIMIT && g->primary.file && system_file &&
-			      !strcmp(g->primary.file, system_file));
+			      !strcmp(g->primary.file, system_file)) ||
+			     unread_channel_vm(g, sys, w);
 		if (!total) {
 			d->items[n++] = *g;
 			continue;
@@ -219,11 +369,12 @@ static void print_diag(const struct vmcfg_diag *g)
 
 /*
  * Loads the VM files of sys into files[0..sys->vm_count): a file that is not
- * built in becomes an E0001 finding at its entry in the system file.
+ * built in becomes an E0001 finding at its entry in the system file. With
+ * w (vms=), a file that cannot hold a VM of w is skipped (struct wanted).
  * Returns 0 or VMCFG_ENOMEM.
  */
 static int load_vm_files(const struct vmcfg_system *sys, struct vm_file *files,
-			 struct vmcfg_diags *diags)
+			 const struct wanted *w, struct vmcfg_diags *diags)
 {
 	for (size_t i = 0; i < sys->vm_count; i++) {
 		struct vm_file *f = &files[i];
@@ -239,6 +390,9 @@ static int load_vm_files(const struct vmcfg_system *sys, struct vm_file *files,
 			err = vmcfg_diag_add(diags, VMCFG_R_IO, entry, NULL,
 					     "cannot read %s: not built into the hypervisor",
 					     f->path);
+		} else if (w && !may_name(w, (const char *)text->data, text->size)) {
+			f->skipped = true;
+			err = 0;
 		} else {
 			err = vmcfg_vm_spec_load((const char *)text->data, text->size, f->path, &hv_heap,
 					   diags, &f->spec);
@@ -365,6 +519,8 @@ static int run_vms(struct vm_file *files, const struct vmcfg_system *sys, const 
 	for (size_t i = 0; i < count; i++) {
 		struct vm_file *f = &files[i];
 
+		if (f->skipped)
+			continue;
 		if (!f->spec) {
 			failed++; /* not loaded (reported): whatever VM it holds cannot start */
 			continue;
@@ -421,6 +577,7 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	struct vm_file *files = NULL;
 	const struct vmcfg_vm_spec **specs = NULL;
 	struct vmcfg_diags diags;
+	struct wanted wanted = { 0 }, *w = NULL;
 	size_t system_errors;
 	int status = HV_EXIT_VM_FAILED, err;
 
@@ -439,7 +596,9 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	if (!err && sys) {
 		files = vmcfg_arena_zalloc(&arena, sys->vm_count * sizeof *files, 16);
 		specs = vmcfg_arena_zalloc(&arena, sys->vm_count * sizeof *specs, 16);
-		err = (files && specs) || !sys->vm_count ? load_vm_files(sys, files, &diags)
+		if (select && wanted_names(sys, select, select_len, &arena, &wanted))
+			w = &wanted;
+		err = (files && specs) || !sys->vm_count ? load_vm_files(sys, files, w, &diags)
 							 : VMCFG_ENOMEM;
 	}
 	if (!err && sys) {
@@ -451,7 +610,7 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	}
 
 	if (select && sys)
-		drop_whole_file_totals(&diags, sys->file);
+		drop_whole_file_totals(&diags, sys, &wanted);
 	vmcfg_diags_sort(&diags);
 	for (size_t k = 0; k < diags.count; k++)
 		print_diag(&diags.items[k]);
