@@ -49,7 +49,6 @@ void hv_main(uint64_t boot_arg)
 	struct dtb_range busy[2];
 	const char *system, *select, *seed, *dts;
 	size_t system_len = 0, select_len = 0, seed_len = 0, dts_len = 0;
-	uint32_t online;
 	int err;
 
 	hv_arch_boot_cpu_init();
@@ -67,8 +66,7 @@ void hv_main(uint64_t boot_arg)
 	       frames_free() >> (20 - VMCFG_PAGE_SHIFT), frames_total() >> (20 - VMCFG_PAGE_SHIFT));
 	hv_guest_dt_init(blob, dtb.total_size);
 
-	online = cpu_start_secondaries(dtb.cpu_mpidr, dtb.cpu_count);
-	hv_log("%u of %u CPUs online", online, dtb.cpu_count);
+	cpu_start_secondaries(dtb.cpu_mpidr, dtb.cpu_count); /* vm_boot waits for them */
 
 	system = bootarg(dtb.bootargs, "system=", &system_len);
 	if (!system) {
@@ -81,5 +79,5 @@ void hv_main(uint64_t boot_arg)
 		hv_guest_seed = hv_guest_seed * 10 + (uint64_t)(seed[i] - '0');
 	dts = bootarg(dtb.bootargs, "guest_dts=", &dts_len);
 	hv_guest_dts_all = dts && dts_len == 3 && memcmp(dts, "all", 3) == 0;
-	hv_exit(vm_boot(system, system_len, select, select_len));
+	hv_exit(vm_boot(system, system_len, select, select_len, dtb.cpu_count));
 }

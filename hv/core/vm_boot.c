@@ -565,7 +565,8 @@ static int run_vms(struct vm_file *files, const struct vmcfg_system *sys, const 
 	return failed == 0 && all_known && system_ok ? HV_EXIT_OK : HV_EXIT_VM_FAILED;
 }
 
-int vm_boot(const char *path, size_t path_len, const char *select, size_t select_len)
+int vm_boot(const char *path, size_t path_len, const char *select, size_t select_len,
+	    uint32_t cpu_count)
 {
 	/* E0315 counts the stage-2 tables of the shape hv_vm_create builds. */
 	struct vmcfg_check_opts opts = { .image_size = image_size,
@@ -585,6 +586,7 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	text = path_len < sizeof sys_path ? hv_file_find(sys_path) : NULL;
 	if (!text) {
 		hv_log("system=%.*s: no such built-in system file", (int)path_len, path);
+		hv_log("%u of %u CPUs online", cpu_wait_secondaries(), cpu_count);
 		return HV_EXIT_VM_FAILED;
 	}
 	hv_log("system %s", sys_path);
@@ -614,6 +616,8 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	vmcfg_diags_sort(&diags);
 	for (size_t k = 0; k < diags.count; k++)
 		print_diag(&diags.items[k]);
+	/* Placing vCPUs needs every CPU online; they started while the files were read. */
+	hv_log("%u of %u CPUs online", cpu_wait_secondaries(), cpu_count);
 	if (!sys) {
 		hv_log("%s: %s; no VM started", sys_path,
 		       err ? vmcfg_strerror(err) : "not a valid system file");
