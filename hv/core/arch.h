@@ -84,8 +84,10 @@ void hv_arch_idle(void);
 /*
  * The boot CPU lets the parked ones go: makes its earlier stores (the
  * flag they wait for, every stage-2 table written so far) visible to them
- * and wakes them. hv_arch_wait is their side: one wait for such a wake-up
- * (may return spuriously).
+ * and wakes those online (a kick on aarch64). hv_arch_wait is their side:
+ * one wait for such a wake-up (may return spuriously). Under QEMU's TCG a
+ * CPU that waits busy takes a host CPU from the boot CPU: aarch64 sleeps in
+ * WFI until the release's kick; riscv64 still spins on a fence.
  */
 void hv_arch_release(void);
 void hv_arch_wait(void);
