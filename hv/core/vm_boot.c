@@ -106,13 +106,18 @@ static bool selected(const struct vm_file *f, const char *select, size_t select_
  * keeps every file that holds a
  * VM the boot needs, and the checks of those VMs among themselves are those
  * of a boot that reads every file; only rules between a running VM and one
- * that does not run (duplicate ids, pinned CPUs: they never meet) go.
+ * that does not run (duplicate ids, pinned CPUs: they never meet) go. So do
+ * the rules of the channels none of whose VMs the boot needs: they are left
+ * out of the system the checker is given (checked_system), else each would
+ * name VMs whose files were not read (E0310).
  */
 struct wanted {
 	const char **name; /* the names the boot needs (not NUL-terminated) */
 	size_t *len;
 	size_t count;
 	bool *channel_in;  /* sys->ivc[i] has a participant the boot needs */
+	struct vmcfg_ivc_channel *ivc; /* those channels, for checked_system */
+	size_t ivc_count;
 };
 
 static bool wanted_has(const struct wanted *w, const char *name, size_t len)
@@ -154,8 +159,9 @@ static bool wanted_names(const struct vmcfg_system *sys, const char *select, siz
 	w->name = vmcfg_arena_alloc(arena, max * sizeof *w->name, 16);
 	w->len = vmcfg_arena_alloc(arena, max * sizeof *w->len, 16);
 	w->channel_in = vmcfg_arena_zalloc(arena, sys->ivc_count + 1, 1);
-	w->count = 0;
-	if (!w->name || !w->len || !w->channel_in)
+	w->ivc = vmcfg_arena_alloc(arena, (sys->ivc_count + 1) * sizeof *w->ivc, 16);
+	w->count = w->ivc_count = 0;
+	if (!w->name || !w->len || !w->channel_in || !w->ivc)
 		return false;
 	each_name(select, select_len, add_selected, w);
 	while (grew) {
@@ -178,7 +184,25 @@ static bool wanted_names(const struct vmcfg_system *sys, const char *select, siz
 					wanted_add(w, ch->subscribers[k].vm.s, ch->subscribers[k].vm.len);
 		}
 	}
+	for (size_t i = 0; i < sys->ivc_count; i++)
+		if (w->channel_in[i])
+			w->ivc[w->ivc_count++] = sys->ivc[i];
 	return true;
+}
+
+/*
+ * The system as the checker sees it: sys itself, or with w (vms=) a view of
+ * it (*view, sharing sys's memory) whose IVC channels are those w needs.
+ */
+static const struct vmcfg_system *checked_system(const struct vmcfg_system *sys,
+						 const struct wanted *w, struct vmcfg_system *view)
+{
+	if (!w)
+		return sys;
+	*view = *sys;
+	view->ivc = w->ivc;
+	view->ivc_count = w->ivc_count;
+	return view;
 }
 
 /* Whether text holds s as a whole string's value: "s", 's', or after a multi-line string's newline. */
@@ -208,56 +232,22 @@ static bool may_name(const struct wanted *w, const char *text, size_t size)
 	return false;
 }
 
-static bool span_is(const struct vmcfg_loc *loc, const char *file, const struct vmcfg_spec_str *s)
-{
-	return s->set && loc->file && file && loc->span.offset == s->span.offset &&
-	       loc->span.line == s->span.line && !strcmp(loc->file, file);
-}
-
-/*
- * E0310 (a channel names a VM not in the system) at a channel none of whose
- * VMs the boot needs: its VMs' files were skipped, so the name is not known
- * to be wrong; and no VM that runs takes part in it.
- */
-static bool unread_channel_vm(const struct vmcfg_diag *g, const struct vmcfg_system *sys,
-			      const struct wanted *w)
-{
-	if (g->rule != VMCFG_R_IVC_UNKNOWN_VM || !w->channel_in)
-		return false;
-	for (size_t i = 0; i < sys->ivc_count; i++) {
-		const struct vmcfg_ivc_channel *ch = &sys->ivc[i];
-
-		if (w->channel_in[i])
-			continue;
-		if (span_is(&g->primary, sys->file, &ch->publisher))
-			return true;
-		for (size_t k = 0; k < ch->subscriber_count; k++)
-			if (span_is(&g->primary, sys->file, &ch->subscribers[k].vm))
-				return true;
-	}
-	return false;
-}
-
 /*
  * With vms= a boot starts some of the system's VMs: the totals of every file
  * the system names (E0315 host RAM, E0316 number of VMs) are not those of what
  * runs, so they are dropped (the boot tests' catalogue, examples/qemu/system.toml,
  * names more VMs than run at once). What is created still fails cleanly when
- * RAM runs out. So are E0310 findings at channels the boot does not read
- * the VMs of (unread_channel_vm).
+ * RAM runs out.
  */
-static void drop_whole_file_totals(struct vmcfg_diags *d, const struct vmcfg_system *sys,
-				   const struct wanted *w)
+static void drop_whole_file_totals(struct vmcfg_diags *d, const char *system_file)
 {
-	const char *system_file = sys->file;
 	size_t n = 0;
 	for (size_t k = 0; k < d->count; k++) {
 		const struct vmcfg_diag *g = &d->items[k];
 		/* E0316 at the system file counts VMs; at a VM file it is that VM's vCPUs. */
 		bool total = g->rule == VMCFG_R_HOST_RAM_EXCEEDED ||
 			     (g->rule == VMCFG_R_HV_LIMIT && g->primary.file && system_file &&
-			      !strcmp(g->primary.file, system_file)) ||
-			     unread_channel_vm(g, sys, w);
+			      !strcmp(g->primary.file, system_file));
 		if (!total) {
 			d->items[n++] = *g;
 			continue;
@@ -579,6 +569,7 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	const struct vmcfg_vm_spec **specs = NULL;
 	struct vmcfg_diags diags;
 	struct wanted wanted = { 0 }, *w = NULL;
+	struct vmcfg_system view;
 	size_t system_errors;
 	int status = HV_EXIT_VM_FAILED, err;
 
@@ -607,12 +598,13 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 		for (size_t i = 0; i < sys->vm_count; i++)
 			specs[i] = files[i].spec;
 		/* The same call as `vmcfg check --system`, so the same rules. */
-		err = vmcfg_check_system(sys, sys->has_platform ? &sys->platform : NULL, specs,
-					 sys->vm_count, &opts, &diags);
+		err = vmcfg_check_system(checked_system(sys, w, &view),
+					 sys->has_platform ? &sys->platform : NULL, specs, sys->vm_count,
+					 &opts, &diags);
 	}
 
 	if (select && sys)
-		drop_whole_file_totals(&diags, sys, &wanted);
+		drop_whole_file_totals(&diags, sys->file);
 	vmcfg_diags_sort(&diags);
 	for (size_t k = 0; k < diags.count; k++)
 		print_diag(&diags.items[k]);
