@@ -24,13 +24,13 @@ declare -A label=()
   i=0
   for pair in "$@"; do
     b=${label[${pair#*=}]}
-    printf '\t.quad path_%d, %s, %s_end - %s\n' "$i" "$b" "$b" "$b"
+    printf '\t.quad path_%d, %s, %s_end - %s, path_%d_end - path_%d - 1\n' "$i" "$b" "$b" "$b" "$i" "$i"
     i=$((i + 1))
   done
   printf '\t.global hv_file_count\nhv_file_count:\n\t.quad %d\n' "$i"
   i=0
   for pair in "$@"; do
-    printf 'path_%d:\n\t.asciz "%s"\n' "$i" "${pair%%=*}"
+    printf 'path_%d:\n\t.asciz "%s"\npath_%d_end:\n' "$i" "${pair%%=*}" "$i"
     i=$((i + 1))
   done
 } >"$out.tmp"

@@ -56,11 +56,20 @@ void hv_arch_boot_cpu_init(void);
 const void *hv_arch_boot_dtb(uint64_t boot_arg);
 
 /*
- * Brings the other CPUs of the device tree online (ids: their MPIDR or hart
- * id, count of them, the boot CPU's included) and parks them in
- * sched_secondary; returns how many CPUs are online, this one included.
+ * Starts the other CPUs of the device tree (ids: their MPIDR or hart id,
+ * count of them, the boot CPU's included), to come online and park in
+ * sched_secondary, and returns without waiting for them (how many were
+ * started): the boot CPU reads the system meanwhile, which under QEMU's TCG
+ * runs beside the other CPUs' start-up.
  */
 uint32_t cpu_start_secondaries(const uint64_t *ids, uint32_t count);
+
+/*
+ * Waits, with a time limit each, for the CPUs cpu_start_secondaries started
+ * to come online (logs those that did not); returns how many CPUs are
+ * online, this one included. Called once, before any vCPU is placed.
+ */
+uint32_t cpu_wait_secondaries(void);
 
 /* Makes CPU cpu (an index of cpus[]) leave its guest or its idle sleep at once. */
 void hv_arch_kick(uint32_t cpu);
@@ -75,8 +84,10 @@ void hv_arch_idle(void);
 /*
  * The boot CPU lets the parked ones go: makes its earlier stores (the
  * flag they wait for, every stage-2 table written so far) visible to them
- * and wakes them. hv_arch_wait is their side: one wait for such a wake-up
- * (may return spuriously).
+ * and wakes those online (a kick on aarch64). hv_arch_wait is their side:
+ * one wait for such a wake-up (may return spuriously). Under QEMU's TCG a
+ * CPU that waits busy takes a host CPU from the boot CPU: aarch64 sleeps in
+ * WFI until the release's kick; riscv64 still spins on a fence.
  */
 void hv_arch_release(void);
 void hv_arch_wait(void);

@@ -11,7 +11,7 @@ const struct hv_file *hv_file_find(const char *path)
 	size_t len = strlen(path);
 
 	for (uint64_t i = 0; i < hv_file_count; i++)
-		if (strlen(hv_files[i].path) == len && memcmp(hv_files[i].path, path, len) == 0)
+		if (hv_files[i].path_len == len && memcmp(hv_files[i].path, path, len) == 0)
 			return &hv_files[i];
 	return NULL;
 }

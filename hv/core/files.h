@@ -18,6 +18,7 @@ struct hv_file {
 	const char *path; /* e.g. "examples/demo/hello.toml", "examples/demo/hello.bin" */
 	const uint8_t *data;
 	uint64_t size;
+	uint64_t path_len; /* strlen(path): a lookup compares lengths first */
 };
 
 extern const struct hv_file hv_files[];

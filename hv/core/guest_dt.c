@@ -17,6 +17,11 @@
 #include "vmcfg/host.h"
 
 static struct vmcfg_fdt_platform *host;
+/* The host DTB handed over at boot, read by lib/fdt at its first use (host_open). */
+static const void *host_blob;
+static size_t host_size;
+static bool host_tried;
+bool hv_guest_dts_all;
 
 int vmcfg_fdt_read(const char *path, char **blob, size_t *size)
 {
@@ -94,11 +99,28 @@ static void *packed_copy(const void *blob, size_t size, size_t *packed)
 
 void hv_guest_dt_init(const void *blob, size_t size)
 {
+	host_blob = blob;
+	host_size = size;
+}
+
+/*
+ * lib/fdt's platform of the host DTB, read once, when a VM first needs it:
+ * walking the tree costs a boot about 2.4 M instructions (BENCHMARKS.md), which
+ * a boot whose VMs load no guest DT and pass nothing through skips.
+ */
+static void host_open(void)
+{
+	const void *blob = host_blob;
+	size_t size = host_size;
 	struct vmcfg_diags diags;
 	size_t packed = 0;
-	void *copy = packed_copy(blob, size, &packed);
+	void *copy;
 	int err;
 
+	if (host_tried)
+		return;
+	host_tried = true;
+	copy = packed_copy(blob, size, &packed);
 	vmcfg_diags_init(&diags, &hv_heap);
 	err = vmcfg_fdt_platform_open(copy ? copy : blob, copy ? packed : size, "host DT", &host,
 				      &diags);
@@ -142,6 +164,9 @@ int hv_guest_dt_resolve(const struct vmcfg_vm_spec *spec, struct vmcfg_vm_config
 	struct vmcfg_diags diags;
 	int err = 0;
 
+	if (!has_dt_paths(spec) && !cfg->excluded_count)
+		return 0; /* nothing to resolve: the host DT stays unread */
+	host_open();
 	if (!host)
 		return 0;
 	if (has_dt_paths(spec)) {
@@ -177,6 +202,9 @@ void *hv_guest_dt_build(const struct vmcfg_vm_spec *spec, const struct vmcfg_vm_
 	int err;
 
 	*size = 0;
+	if (!cfg->dtb.has_load_gpa && !hv_guest_dts_all)
+		return NULL; /* the VM would not get it */
+	host_open();
 	if (!host)
 		return NULL;
 	/* As `vmcfg dtb` by default: the size of the ramdisk file ("memory": built in). */

@@ -106,10 +106,26 @@ size_t strlen(const char *s)
 	return (size_t)(p - s);
 }
 
+/*
+ * A word at a time once aligned (the hypervisor builds with -mstrict-align):
+ * a boot with vms= scans each VM file of its system for the names it needs
+ * (core/vm_boot.c), and under TCG every instruction counts.
+ */
 void *memchr(const void *s, int c, size_t n)
 {
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	const uint64_t pattern = ones * (uint8_t)c;
 	const uint8_t *p = s;
 
+	for (; n && ((uintptr_t)p & 7); n--, p++)
+		if (*p == (uint8_t)c)
+			return (void *)(uintptr_t)p;
+	for (; n >= 8; n -= 8, p += 8) {
+		uint64_t x = *(const uint64_t *)(const void *)p ^ pattern;
+
+		if ((x - ones) & ~x & highs) /* a zero byte: c is in this word */
+			break;
+	}
 	for (; n; n--, p++)
 		if (*p == (uint8_t)c)
 			return (void *)(uintptr_t)p;

@@ -47,9 +47,8 @@ void hv_main(uint64_t boot_arg)
 {
 	const void *blob;
 	struct dtb_range busy[2];
-	const char *system, *select, *seed;
-	size_t system_len = 0, select_len = 0, seed_len = 0;
-	uint32_t online;
+	const char *system, *select, *seed, *dts;
+	size_t system_len = 0, select_len = 0, seed_len = 0, dts_len = 0;
 	int err;
 
 	hv_arch_boot_cpu_init();
@@ -67,8 +66,7 @@ void hv_main(uint64_t boot_arg)
 	       frames_free() >> (20 - VMCFG_PAGE_SHIFT), frames_total() >> (20 - VMCFG_PAGE_SHIFT));
 	hv_guest_dt_init(blob, dtb.total_size);
 
-	online = cpu_start_secondaries(dtb.cpu_mpidr, dtb.cpu_count);
-	hv_log("%u of %u CPUs online", online, dtb.cpu_count);
+	cpu_start_secondaries(dtb.cpu_mpidr, dtb.cpu_count); /* vm_boot waits for them */
 
 	system = bootarg(dtb.bootargs, "system=", &system_len);
 	if (!system) {
@@ -79,5 +77,7 @@ void hv_main(uint64_t boot_arg)
 	seed = bootarg(dtb.bootargs, "seed=", &seed_len);
 	for (size_t i = 0; seed && i < seed_len && seed[i] >= '0' && seed[i] <= '9'; i++)
 		hv_guest_seed = hv_guest_seed * 10 + (uint64_t)(seed[i] - '0');
-	hv_exit(vm_boot(system, system_len, select, select_len));
+	dts = bootarg(dtb.bootargs, "guest_dts=", &dts_len);
+	hv_guest_dts_all = dts && dts_len == 3 && memcmp(dts, "all", 3) == 0;
+	hv_exit(vm_boot(system, system_len, select, select_len, dtb.cpu_count));
 }

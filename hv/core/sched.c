@@ -112,9 +112,12 @@ void sched_run_all(void)
 	hv_arch_release();
 	schedule();
 	for (uint32_t i = 1; i < HV_MAX_CPUS; i++)
-		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE)) {
+			/* One that came online after the release may sleep in hv_arch_wait: once is enough. */
+			hv_arch_kick(i);
 			while (!__atomic_load_n(&cpus[i].done, __ATOMIC_ACQUIRE))
 				;
+		}
 }
 
 void sched_secondary(void)

@@ -27,7 +27,8 @@ static struct hv_vm vms[HV_MAX_VMS];
 /* One VM file of the system. */
 struct vm_file {
 	char path[HV_PATH_MAX]; /* as the CLI opens it: relative to the system file */
-	struct vmcfg_vm_spec *spec;   /* NULL: not built in, or not TOML (reported) */
+	struct vmcfg_vm_spec *spec;   /* NULL: not built in, or not TOML (reported), or skipped */
+	bool skipped;                 /* not loaded: it cannot hold a VM the boot needs (vms=) */
 	size_t errors;          /* error findings located in this file */
 	struct vmcfg_vm_config *cfg;  /* set once converted; kept until its VM is gone */
 	void *guest_dt;               /* its guest DT built at boot (or NULL), kept as long */
@@ -90,6 +91,145 @@ static bool check_known(const char *name, size_t len, void *ud)
 static bool selected(const struct vm_file *f, const char *select, size_t select_len)
 {
 	return !select || !each_name(select, select_len, not_this, f->spec);
+}
+
+/*
+ * With vms= a boot reads only the VM files it may need, since under QEMU's
+ * TCG every instruction of the boot is translated for one use (BENCHMARKS.md,
+ * "Boot to the first guest line"): the files of the selected VMs and of the
+ * VMs that share an IVC channel with them (E0310 and the channel's window
+ * rules need those), by name, closed over the channels. A VM's name is only
+ * known once its file is decoded, so a file is skipped only when its text
+ * cannot spell any of those names as a string: none of them occurs in it
+ * between a quote or newline (the newline a multi-line string drops) and a
+ * closing quote, and it holds no backslash (an escape could spell one). That
+ * keeps every file that holds a
+ * VM the boot needs, and the checks of those VMs among themselves are those
+ * of a boot that reads every file; only rules between a running VM and one
+ * that does not run (duplicate ids, pinned CPUs: they never meet) go. So do
+ * the rules of the channels none of whose VMs the boot needs: they are left
+ * out of the system the checker is given (checked_system), else each would
+ * name VMs whose files were not read (E0310).
+ */
+struct wanted {
+	const char **name; /* the names the boot needs (not NUL-terminated) */
+	size_t *len;
+	size_t count;
+	bool *channel_in;  /* sys->ivc[i] has a participant the boot needs */
+	struct vmcfg_ivc_channel *ivc; /* those channels, for checked_system */
+	size_t ivc_count;
+};
+
+static bool wanted_has(const struct wanted *w, const char *name, size_t len)
+{
+	for (size_t i = 0; i < w->count; i++)
+		if (w->len[i] == len && memcmp(w->name[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+static void wanted_add(struct wanted *w, const char *name, size_t len)
+{
+	if (!wanted_has(w, name, len)) {
+		w->name[w->count] = name;
+		w->len[w->count++] = len;
+	}
+}
+
+/* each_name callback: adds a selected name. */
+static bool add_selected(const char *name, size_t len, void *w)
+{
+	wanted_add(w, name, len);
+	return true;
+}
+
+/*
+ * The names of the selected VMs and, closed over sys's IVC channels, of
+ * every VM sharing a channel with one of them. Returns false when out of
+ * memory (the caller then reads every file).
+ */
+static bool wanted_names(const struct vmcfg_system *sys, const char *select, size_t select_len,
+			 struct vmcfg_arena *arena, struct wanted *w)
+{
+	size_t max = select_len / 2 + 1; /* names of at least one byte, comma-separated */
+	bool grew = true;
+
+	for (size_t i = 0; i < sys->ivc_count; i++)
+		max += 1 + sys->ivc[i].subscriber_count;
+	w->name = vmcfg_arena_alloc(arena, max * sizeof *w->name, 16);
+	w->len = vmcfg_arena_alloc(arena, max * sizeof *w->len, 16);
+	w->channel_in = vmcfg_arena_zalloc(arena, sys->ivc_count + 1, 1);
+	w->ivc = vmcfg_arena_alloc(arena, (sys->ivc_count + 1) * sizeof *w->ivc, 16);
+	w->count = w->ivc_count = 0;
+	if (!w->name || !w->len || !w->channel_in || !w->ivc)
+		return false;
+	each_name(select, select_len, add_selected, w);
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < sys->ivc_count; i++) {
+			const struct vmcfg_ivc_channel *ch = &sys->ivc[i];
+			bool in = ch->publisher.set &&
+				  wanted_has(w, ch->publisher.s, ch->publisher.len);
+
+			for (size_t k = 0; !in && k < ch->subscriber_count; k++)
+				in = ch->subscribers[k].vm.set &&
+				     wanted_has(w, ch->subscribers[k].vm.s, ch->subscribers[k].vm.len);
+			if (!in || w->channel_in[i])
+				continue;
+			w->channel_in[i] = grew = true;
+			if (ch->publisher.set)
+				wanted_add(w, ch->publisher.s, ch->publisher.len);
+			for (size_t k = 0; k < ch->subscriber_count; k++)
+				if (ch->subscribers[k].vm.set)
+					wanted_add(w, ch->subscribers[k].vm.s, ch->subscribers[k].vm.len);
+		}
+	}
+	for (size_t i = 0; i < sys->ivc_count; i++)
+		if (w->channel_in[i])
+			w->ivc[w->ivc_count++] = sys->ivc[i];
+	return true;
+}
+
+/*
+ * The system as the checker sees it: sys itself, or with w (vms=) a view of
+ * it (*view, sharing sys's memory) whose IVC channels are those w needs.
+ */
+static const struct vmcfg_system *checked_system(const struct vmcfg_system *sys,
+						 const struct wanted *w, struct vmcfg_system *view)
+{
+	if (!w)
+		return sys;
+	*view = *sys;
+	view->ivc = w->ivc;
+	view->ivc_count = w->ivc_count;
+	return view;
+}
+
+/* Whether text holds s as a whole string's value: "s", 's', or after a multi-line string's newline. */
+static bool text_has(const char *text, size_t size, const char *s, size_t len)
+{
+	const char *end = text + size;
+
+	for (const char *p = text + 1; len && end - p > (ptrdiff_t)len; p++) {
+		p = memchr(p, s[0], (size_t)(end - p) - len);
+		if (!p)
+			return false;
+		if ((p[-1] == '"' || p[-1] == '\'' || p[-1] == '\n') &&
+		    (p[len] == '"' || p[len] == '\'') && memcmp(p, s, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether a VM file of this text may be named one of w's names (see struct wanted). */
+static bool may_name(const struct wanted *w, const char *text, size_t size)
+{
+	if (memchr(text, '\\', size))
+		return true;
+	for (size_t i = 0; i < w->count; i++)
+		if (text_has(text, size, w->name[i], w->len[i]))
+			return true;
+	return false;
 }
 
 /*
@@ -219,11 +359,12 @@ static void print_diag(const struct vmcfg_diag *g)
 
 /*
  * Loads the VM files of sys into files[0..sys->vm_count): a file that is not
- * built in becomes an E0001 finding at its entry in the system file.
+ * built in becomes an E0001 finding at its entry in the system file. With
+ * w (vms=), a file that cannot hold a VM of w is skipped (struct wanted).
  * Returns 0 or VMCFG_ENOMEM.
  */
 static int load_vm_files(const struct vmcfg_system *sys, struct vm_file *files,
-			 struct vmcfg_diags *diags)
+			 const struct wanted *w, struct vmcfg_diags *diags)
 {
 	for (size_t i = 0; i < sys->vm_count; i++) {
 		struct vm_file *f = &files[i];
@@ -239,6 +380,9 @@ static int load_vm_files(const struct vmcfg_system *sys, struct vm_file *files,
 			err = vmcfg_diag_add(diags, VMCFG_R_IO, entry, NULL,
 					     "cannot read %s: not built into the hypervisor",
 					     f->path);
+		} else if (w && !may_name(w, (const char *)text->data, text->size)) {
+			f->skipped = true;
+			err = 0;
 		} else {
 			err = vmcfg_vm_spec_load((const char *)text->data, text->size, f->path, &hv_heap,
 					   diags, &f->spec);
@@ -365,6 +509,8 @@ static int run_vms(struct vm_file *files, const struct vmcfg_system *sys, const 
 	for (size_t i = 0; i < count; i++) {
 		struct vm_file *f = &files[i];
 
+		if (f->skipped)
+			continue;
 		if (!f->spec) {
 			failed++; /* not loaded (reported): whatever VM it holds cannot start */
 			continue;
@@ -409,7 +555,8 @@ static int run_vms(struct vm_file *files, const struct vmcfg_system *sys, const 
 	return failed == 0 && all_known && system_ok ? HV_EXIT_OK : HV_EXIT_VM_FAILED;
 }
 
-int vm_boot(const char *path, size_t path_len, const char *select, size_t select_len)
+int vm_boot(const char *path, size_t path_len, const char *select, size_t select_len,
+	    uint32_t cpu_count)
 {
 	/* E0315 counts the stage-2 tables of the shape hv_vm_create builds. */
 	struct vmcfg_check_opts opts = { .image_size = image_size,
@@ -421,6 +568,8 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	struct vm_file *files = NULL;
 	const struct vmcfg_vm_spec **specs = NULL;
 	struct vmcfg_diags diags;
+	struct wanted wanted = { 0 }, *w = NULL;
+	struct vmcfg_system view;
 	size_t system_errors;
 	int status = HV_EXIT_VM_FAILED, err;
 
@@ -428,6 +577,7 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	text = path_len < sizeof sys_path ? hv_file_find(sys_path) : NULL;
 	if (!text) {
 		hv_log("system=%.*s: no such built-in system file", (int)path_len, path);
+		hv_log("%u of %u CPUs online", cpu_wait_secondaries(), cpu_count);
 		return HV_EXIT_VM_FAILED;
 	}
 	hv_log("system %s", sys_path);
@@ -439,15 +589,18 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	if (!err && sys) {
 		files = vmcfg_arena_zalloc(&arena, sys->vm_count * sizeof *files, 16);
 		specs = vmcfg_arena_zalloc(&arena, sys->vm_count * sizeof *specs, 16);
-		err = (files && specs) || !sys->vm_count ? load_vm_files(sys, files, &diags)
+		if (select && wanted_names(sys, select, select_len, &arena, &wanted))
+			w = &wanted;
+		err = (files && specs) || !sys->vm_count ? load_vm_files(sys, files, w, &diags)
 							 : VMCFG_ENOMEM;
 	}
 	if (!err && sys) {
 		for (size_t i = 0; i < sys->vm_count; i++)
 			specs[i] = files[i].spec;
 		/* The same call as `vmcfg check --system`, so the same rules. */
-		err = vmcfg_check_system(sys, sys->has_platform ? &sys->platform : NULL, specs,
-					 sys->vm_count, &opts, &diags);
+		err = vmcfg_check_system(checked_system(sys, w, &view),
+					 sys->has_platform ? &sys->platform : NULL, specs, sys->vm_count,
+					 &opts, &diags);
 	}
 
 	if (select && sys)
@@ -455,6 +608,8 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 	vmcfg_diags_sort(&diags);
 	for (size_t k = 0; k < diags.count; k++)
 		print_diag(&diags.items[k]);
+	/* Placing vCPUs needs every CPU online; they started while the files were read. */
+	hv_log("%u of %u CPUs online", cpu_wait_secondaries(), cpu_count);
 	if (!sys) {
 		hv_log("%s: %s; no VM started", sys_path,
 		       err ? vmcfg_strerror(err) : "not a valid system file");

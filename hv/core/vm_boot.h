@@ -29,7 +29,11 @@
  *
  * select/select_len: the value of "vms=" in the boot arguments, a
  * comma-separated list of VM names (base.name); NULL selects every VM.
+ * The other CPUs, started before (cpu_start_secondaries), are waited for
+ * once the files are checked (cpu_wait_secondaries) and logged as "N of
+ * cpu_count CPUs online" (cpu_count: the CPUs the device tree lists).
  */
-int vm_boot(const char *path, size_t path_len, const char *select, size_t select_len);
+int vm_boot(const char *path, size_t path_len, const char *select, size_t select_len,
+	    uint32_t cpu_count);
 
 #endif

@@ -30,10 +30,35 @@ static int count_nodes(const void *fdt, size_t *count)
 	return 0;
 }
 
-static uint32_t node_phandle(const void *fdt, int off)
+/*
+ * The node's phandle as fdt_get_phandle reads it ("phandle", else
+ * "linux,phandle"; 0 for none or -1) and its device_type, in one pass over
+ * its properties, where fdt_getprop walks them once per name: the index
+ * reads every node's, and the hypervisor builds the index at boot under
+ * TCG, where each instruction counts.
+ */
+static void read_node_props(const void *fdt, int off, struct fdt_node_info *ni)
 {
-	uint32_t ph = fdt_get_phandle(fdt, off);
-	return ph == (uint32_t)-1 ? 0 : ph;
+	uint32_t ph = 0, linux_ph = 0;
+	int prop;
+	fdt_for_each_property_offset(prop, fdt, off) {
+		const char *name;
+		int len = 0;
+		const void *v = fdt_getprop_by_offset(fdt, prop, &name, &len);
+		if (!v || !name)
+			continue;
+		if (!ni->device_type && !strcmp(name, "device_type")) {
+			ni->device_type = v;
+			ni->device_type_len = len;
+		} else if (len == 4 && !strcmp(name, "phandle")) {
+			ph = fdt_cell(v, 0);
+		} else if (len == 4 && !linux_ph && !strcmp(name, "linux,phandle")) {
+			linux_ph = fdt_cell(v, 0);
+		}
+	}
+	if (!ph)
+		ph = linux_ph;
+	ni->phandle = ph == (uint32_t)-1 ? 0 : ph;
 }
 
 static int cmp_phandle(const void *a, const void *b)
@@ -88,7 +113,7 @@ int vmcfg_fdt_index_build(struct vmcfg_fdt_platform *host)
 		ni->offset = off;
 		ni->depth = depth;
 		ni->parent = depth ? stack[depth - 1] : -1;
-		ni->phandle = node_phandle(fdt, off);
+		read_node_props(fdt, off, ni);
 		ni->path = vmcfg_arena_strndup(&host->arena, path, len);
 		if (!ni->path)
 			return VMCFG_ENOMEM;
@@ -167,6 +192,11 @@ bool vmcfg_fdt_compatible_prefix(const void *fdt, int offset, const char *prefix
 {
 	int len = 0;
 	const char *s = fdt_getprop(fdt, offset, "compatible", &len);
+	return vmcfg_fdt_strlist_prefix(s, len, prefix);
+}
+
+bool vmcfg_fdt_strlist_prefix(const char *s, int len, const char *prefix)
+{
 	size_t plen = strlen(prefix);
 	for (int i = 0; s && i < len;) {
 		const char *end = memchr(s + i, '\0', (size_t)(len - i));
@@ -199,9 +229,7 @@ bool vmcfg_fdt_is_system_node(const struct vmcfg_fdt_platform *host, int i)
 	static const char *const top[] = { "/cpus", "/chosen", "/aliases", "/reserved-memory",
 					   "/__symbols__", "/__fixups__", "/__local_fixups__" };
 	const struct fdt_node_info *ni = fdt_node(host, i);
-	int len = 0;
-	const char *dt = fdt_getprop(host->fdt, ni->offset, "device_type", &len);
-	if (dt && len == 7 && !memcmp(dt, "memory", 7))
+	if (ni->device_type && ni->device_type_len == 7 && !memcmp(ni->device_type, "memory", 7))
 		return true;
 	for (size_t k = 0; k < sizeof top / sizeof top[0]; k++)
 		if (!strcmp(ni->path, top[k]))

@@ -34,6 +34,8 @@ struct fdt_node_info {
 	int depth;        /* 0 for the root */
 	uint32_t phandle; /* 0 when the node has none */
 	const char *path;
+	const char *device_type; /* its device_type value in the blob (device_type_len bytes), or NULL */
+	int device_type_len;
 };
 
 struct fdt_phandle_ref {
@@ -94,6 +96,8 @@ bool vmcfg_fdt_node_enabled(const void *fdt, int offset);
 
 /* True when the node's compatible list has an entry starting with prefix. */
 bool vmcfg_fdt_compatible_prefix(const void *fdt, int offset, const char *prefix);
+/* The same test on a string list already read (s NULL: false). */
+bool vmcfg_fdt_strlist_prefix(const char *s, int len, const char *prefix);
 
 /* The GIC version a compatible names (arm,gic-v3, arm,gic-400, …), or NONE. */
 enum vmcfg_fdt_gic vmcfg_fdt_gic_version(const void *fdt, int offset);

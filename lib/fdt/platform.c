@@ -30,11 +30,9 @@ static int node_windows(struct vmcfg_fdt_platform *host, struct vmcfg_diags *dia
 	return 0;
 }
 
-static bool is_memory_node(const void *fdt, int off)
+static bool is_memory_node(const struct fdt_node_info *ni)
 {
-	int len = 0;
-	const char *t = fdt_getprop(fdt, off, "device_type", &len);
-	return t && len == 7 && !memcmp(t, "memory", 7);
+	return ni->device_type && ni->device_type_len == 7 && !memcmp(ni->device_type, "memory", 7);
 }
 
 /* Removes [base, base + size) from the sorted, disjoint banks; may split one. */
@@ -92,7 +90,7 @@ static int read_ram(struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags)
 
 	for (size_t i = 0; i < host->index->count && !rc; i++) {
 		int off = fdt_node(host, (int)i)->offset;
-		if (!is_memory_node(host->fdt, off) || !vmcfg_fdt_node_enabled(host->fdt, off))
+		if (!is_memory_node(fdt_node(host, (int)i)) || !vmcfg_fdt_node_enabled(host->fdt, off))
 			continue;
 		rc = node_windows(host, diags, (int)i, &w, &count);
 		for (size_t k = 0; k < count && !rc; k++) {
@@ -160,8 +158,8 @@ static int read_cpus(struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags)
 		if (ni->depth <= fdt_node(host, cpus)->depth)
 			break; /* past /cpus's subtree */
 		int len = 0;
-		const char *type = fdt_getprop(fdt, ni->offset, "device_type", &len);
-		if (ni->parent != cpus || !type || len != 4 || memcmp(type, "cpu", 4) ||
+		const char *type = ni->device_type;
+		if (ni->parent != cpus || !type || ni->device_type_len != 4 || memcmp(type, "cpu", 4) ||
 		    !vmcfg_fdt_node_enabled(fdt, ni->offset))
 			continue;
 		const void *reg = fdt_getprop(fdt, ni->offset, "reg", &len);
@@ -284,8 +282,12 @@ static int read_psci_timer(struct vmcfg_fdt_platform *host)
 	const void *fdt = host->fdt;
 	host->timer_node = -1;
 	for (size_t i = 0; i < host->index->count; i++) {
-		int off = fdt_node(host, (int)i)->offset, len = 0;
-		if (!host->psci_method && vmcfg_fdt_compatible_prefix(fdt, off, "arm,psci")) {
+		int off = fdt_node(host, (int)i)->offset, len = 0, clen = 0;
+		/* Read once per node (the hypervisor reads the host DT at boot, under TCG). */
+		const char *compat = fdt_getprop(fdt, off, "compatible", &clen);
+		if (!compat)
+			continue;
+		if (!host->psci_method && vmcfg_fdt_strlist_prefix(compat, clen, "arm,psci")) {
 			const char *m = fdt_getprop(fdt, off, "method", &len);
 			if (m && len > 0 && m[len - 1] == '\0') {
 				host->psci_method = vmcfg_arena_strndup(&host->arena, m, (size_t)len - 1);
@@ -293,8 +295,8 @@ static int read_psci_timer(struct vmcfg_fdt_platform *host)
 					return VMCFG_ENOMEM;
 			}
 		}
-		if (host->timer_node < 0 && (fdt_node_check_compatible(fdt, off, "arm,armv8-timer") == 0 ||
-					     fdt_node_check_compatible(fdt, off, "arm,armv7-timer") == 0))
+		if (host->timer_node < 0 && (fdt_stringlist_contains(compat, clen, "arm,armv8-timer") ||
+					     fdt_stringlist_contains(compat, clen, "arm,armv7-timer")))
 			host->timer_node = off;
 	}
 	return 0;

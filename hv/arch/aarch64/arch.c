@@ -46,18 +46,30 @@ void hv_arch_idle(void)
 
 void hv_arch_release(void)
 {
+	uint32_t self = this_cpu()->index;
+
 	/*
-	 * DSB ISH before SEV: the flag must be visible before the event wakes
-	 * the CPUs waiting in hv_arch_wait (else one may read it still false
-	 * and sleep again), and the stage-2 tables written so far (the VMs,
-	 * the static IVC channels) must be visible to their table walkers.
+	 * The DSB ISH in each kick (gic_kick) comes first: the flag must be
+	 * visible before a CPU waiting in hv_arch_wait wakes (else it may read
+	 * it still false and sleep again), and the stage-2 tables written so
+	 * far (the VMs, the static IVC channels) must be visible to their
+	 * table walkers.
 	 */
-	__asm__ volatile("dsb ish\n\tsev" : : : "memory");
+	__asm__ volatile("dsb ish" : : : "memory");
+	for (uint32_t i = 0; i < HV_MAX_CPUS; i++)
+		if (i != self && __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			gic_kick(cpus[i].mpidr);
 }
 
+/*
+ * WFI until a kick, not WFE until an event: QEMU's TCG runs WFE as a yield,
+ * so a CPU parked in a WFE loop spins its host thread for the whole boot,
+ * taking a host CPU from the boot CPU (a bare-metal guest's idle CPU costs
+ * nothing; BENCHMARKS.md, hv).
+ */
 void hv_arch_wait(void)
 {
-	__asm__ volatile("wfe" : : : "memory");
+	gic_idle();
 }
 
 /* ID_AA64MMFR0_EL1.PARange → bits of physical address (Arm ARM D19.2). */

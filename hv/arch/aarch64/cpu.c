@@ -199,9 +199,14 @@ static bool wait_online(const struct cpu *c)
 	return true;
 }
 
+/* The slots cpu_start_secondaries started, for cpu_wait_secondaries: next is one past the last. */
+static bool started_slot[HV_MAX_CPUS];
+static uint64_t starting_mpidr[HV_MAX_CPUS];
+static uint32_t next = 1;
+
 uint32_t cpu_start_secondaries(const uint64_t *mpidrs, uint32_t count)
 {
-	uint32_t online = 1, next = 1;
+	uint32_t started = 0;
 
 	for (uint32_t i = 0; i < count; i++) {
 		uint64_t mpidr = mpidrs[i] & MPIDR_AFF_MASK;
@@ -218,14 +223,31 @@ uint32_t cpu_start_secondaries(const uint64_t *mpidrs, uint32_t count)
 		/* A slot (index, stack) is never reused: a late CPU must not share one. */
 		slot = next++;
 		ret = psci_cpu_on(mpidr, (uint64_t)(uintptr_t)hv_secondary_entry, slot);
-		if (ret != PSCI_SUCCESS)
+		if (ret != PSCI_SUCCESS) {
 			hv_log("cpu with MPIDR %#llx: PSCI CPU_ON failed (%lld)",
 			       (unsigned long long)mpidr, (long long)ret);
-		else if (!wait_online(&cpus[slot]))
-			hv_log("cpu%u (MPIDR %#llx) did not come online", slot,
-			       (unsigned long long)mpidr);
-		else
+			continue;
+		}
+		started_slot[slot] = true;
+		starting_mpidr[slot] = mpidr;
+		started++;
+	}
+	return started;
+}
+
+uint32_t cpu_wait_secondaries(void)
+{
+	uint32_t online = 1;
+
+	for (uint32_t slot = 1; slot < next; slot++) {
+		if (!started_slot[slot])
+			continue;
+		started_slot[slot] = false;
+		if (wait_online(&cpus[slot]))
 			online++;
+		else
+			hv_log("cpu%u (MPIDR %#llx) did not come online", slot,
+			       (unsigned long long)starting_mpidr[slot]);
 	}
 	return online;
 }

@@ -105,12 +105,16 @@ static bool wait_online(struct cpu *c)
 	return true;
 }
 
+/* The slots cpu_start_secondaries started, for cpu_wait_secondaries: next is one past the last. */
+static bool started_slot[HV_MAX_CPUS];
+static uint32_t next = 1;
+
 uint32_t cpu_start_secondaries(const uint64_t *ids, uint32_t count)
 {
-	uint32_t online = 1;
+	uint32_t started = 0;
 
 	for (uint32_t i = 0; i < count; i++) {
-		uint32_t slot = online;
+		uint32_t slot = next; /* never reused once started: a late hart keeps its stack */
 		long err;
 
 		if (ids[i] == hv_boot_hartid)
@@ -123,12 +127,29 @@ uint32_t cpu_start_secondaries(const uint64_t *ids, uint32_t count)
 		cpus[slot].index = slot;
 		cpus[slot].hartid = ids[i];
 		err = sbi_hart_start(ids[i], (uint64_t)(uintptr_t)hv_secondary_entry, slot);
-		if (err)
+		if (err) {
 			hv_log("hart %llu: SBI hart_start failed (%ld)", (unsigned long long)ids[i], err);
-		else if (!wait_online(&cpus[slot]))
-			hv_log("hart %llu: did not come online", (unsigned long long)ids[i]);
-		else
+			continue;
+		}
+		started_slot[slot] = true;
+		next++;
+		started++;
+	}
+	return started;
+}
+
+uint32_t cpu_wait_secondaries(void)
+{
+	uint32_t online = 1;
+
+	for (uint32_t slot = 1; slot < next; slot++) {
+		if (!started_slot[slot])
+			continue;
+		started_slot[slot] = false;
+		if (wait_online(&cpus[slot]))
 			online++;
+		else
+			hv_log("hart %llu: did not come online", (unsigned long long)cpus[slot].hartid);
 	}
 	return online;
 }
