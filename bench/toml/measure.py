@@ -33,8 +33,9 @@ import statistics
 import subprocess
 import sys
 
-WARM_ENV = {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=1099511627776:"
-                              "glibc.malloc.mmap_threshold=33554432"}
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from measure_process import WARM_ENV, callgrind, mib  # noqa: E402
+
 K = 2  # extra parses for the warm figures
 
 
@@ -61,19 +62,6 @@ def rounds(cmd, runs, env=None):
         n = int(kv["plain"])
         out.append([(float(kv[f"parse{k}_s"]), int(kv[f"parse{k}_faults"])) for k in range(n)])
     return out
-
-
-def callgrind(cmd):
-    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + cmd,
-                       capture_output=True, text=True)
-    m = re.search(r"Collected : (\d+)", p.stderr)
-    if p.returncode != 0 or not m:
-        raise SystemExit(f"measure: callgrind of {' '.join(cmd)} failed:\n{p.stderr[-2000:]}")
-    return int(m.group(1))
-
-
-def mib(n):
-    return f"{n / 1048576:.1f} MiB"
 
 
 def main():
