@@ -287,7 +287,7 @@ static void check(uint64_t id, int ok, unsigned bit)
 
 static void run(uint64_t id)
 {
-	uint64_t t0, t1, pc, vc;
+	uint64_t t0, t1, pc, vc, tv;
 	uint32_t before;
 
 	if (!PTIMER_POLL) {
@@ -303,7 +303,11 @@ static void run(uint64_t id)
 	tval_write(50 * period);
 	t1 = physical_count();
 	check(id, cval_read() >= t0 + 50 * period && cval_read() <= t1 + 50 * period, 1);
-	check(id, tval_read() <= 50 * period && tval_read() > 40 * period, 2);
+	/* TVAL counts down from the write: bounded by the time measured around it, not a fixed
+	 * margin a loaded host's stall (the vCPU not running for 10 periods) can exceed. */
+	tv = tval_read();
+	t1 = physical_count();
+	check(id, t1 - t0 >= 50 * period || (tv <= 50 * period && tv >= 50 * period - (t1 - t0)), 2);
 	check(id, !(ctl_read() & CTL_ISTATUS), 3); /* disabled */
 	tval_write((uint64_t)-(int64_t)period); /* negative: the condition is met at once */
 	check(id, (int32_t)tval_read() < 0 && tval_read() >> 32 == 0, 4);
