@@ -100,6 +100,19 @@ static inline bool vmcfg_irq_id_is_spi(uint64_t irq_id)
 #define VMCFG_VPLIC_SIZE 0x600000ull
 #define VMCFG_VPLIC_NDEV 96
 #define VMCFG_VPLIC_CONTEXTS_PER_HART 2
+/*
+ * Its registers: a context's threshold and claim at VMCFG_VPLIC_CONTEXT_BASE
+ * + VMCFG_VPLIC_CONTEXT_STRIDE × context. The hypervisor serves at most
+ * VMCFG_VPLIC_MAX_CONTEXTS contexts, so a VM with a PLIC has at most
+ * VMCFG_VPLIC_MAX_CONTEXTS / VMCFG_VPLIC_CONTEXTS_PER_HART vCPUs, and an
+ * InterruptController device's window must reach its VM's last context:
+ * VMCFG_VPLIC_MIN_SIZE(vCPUs) bytes (the checker's E0229 otherwise).
+ */
+#define VMCFG_VPLIC_CONTEXT_BASE 0x200000ull
+#define VMCFG_VPLIC_CONTEXT_STRIDE 0x1000ull
+#define VMCFG_VPLIC_MAX_CONTEXTS 8
+#define VMCFG_VPLIC_MIN_SIZE(vcpus) \
+	(VMCFG_VPLIC_CONTEXT_BASE + VMCFG_VPLIC_CONTEXT_STRIDE * VMCFG_VPLIC_CONTEXTS_PER_HART * (uint64_t)(vcpus))
 /* The guests' timebase (the guest DT's /cpus timebase-frequency when the host DT has none): QEMU virt's. */
 #define VMCFG_RISCV_TIMEBASE_HZ 10000000ull
 

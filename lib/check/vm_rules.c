@@ -841,6 +841,20 @@ static void check_vplic(struct vm_check *c)
 		}
 		ic = e;
 	}
+	uint64_t vcpus = s->base.cpu_num.set ? s->base.cpu_num.v : 1;
+	if ((ic || s->devices.irq_mode == VMCFG_IRQ_EMU) && s->base.cpu_num.set &&
+	    vcpus > VMCFG_VPLIC_MAX_CONTEXTS / VMCFG_VPLIC_CONTEXTS_PER_HART) {
+		report(c, VMCFG_R_VGIC_LIMIT, s->base.cpu_num.span,
+		       "%llu vCPUs with a PLIC: the riscv64 hypervisor's PLIC serves at most %d",
+		       (unsigned long long)vcpus, VMCFG_VPLIC_MAX_CONTEXTS / VMCFG_VPLIC_CONTEXTS_PER_HART);
+	} else if (ic && ic->length.set && ic->length.v && ic->length.v < VMCFG_VPLIC_MIN_SIZE(vcpus)) {
+		struct vmcfg_diag *g = report(c, VMCFG_R_VGIC_LIMIT, ic->length.span,
+					      "emulated PLIC `%s` of %s does not reach the contexts of its %llu "
+					      "vCPU(s), which end at offset %s",
+					      ic->name.s ? ic->name.s : "", vmcfg_fmt_size(a, ic->length.v),
+					      (unsigned long long)vcpus, vmcfg_fmt_hex(b, VMCFG_VPLIC_MIN_SIZE(vcpus)));
+		hint(c, g, "give it QEMU virt's %s", vmcfg_fmt_size(a, VMCFG_VPLIC_SIZE));
+	}
 	if (s->devices.irq_mode != VMCFG_IRQ_EMU || (ic && !ic->base_gpa.set))
 		return;
 	uint64_t base = ic ? ic->base_gpa.v : VMCFG_VPLIC_BASE;

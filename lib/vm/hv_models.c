@@ -55,6 +55,14 @@ int vmcfg_vm_hv_model_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_
 	/* A known AxVisor type the hypervisor does not emulate (W0233): inert there too. */
 	if (dev->emu_type != VMCFG_EMU_INTERRUPT_CONTROLLER)
 		return vmcfg_vm_inert_device(vm, dev);
+	/* riscv64: the hypervisor's vPLIC (hv/arch/riscv64/vplic.c), its window reaching the last context. */
+	if (vm->arch == VMCFG_ARCH_RISCV64) {
+		if (VMCFG_VPLIC_CONTEXTS_PER_HART * vm->vcpu_count > VMCFG_VPLIC_MAX_CONTEXTS ||
+		    dev->length < VMCFG_VPLIC_MIN_SIZE(vm->vcpu_count))
+			return VMCFG_EINVAL;
+		return vmcfg_vm_bus_register(&vm->bus, VMCFG_VM_BUS_MMIO, dev->base_gpa, dev->length, "PLIC",
+					     &model_ops, NULL);
+	}
 	/* One GIC per VM: a second distributor finds the redistributors taken. */
 	if (dev->length < VMCFG_VGIC_GICD_SIZE || vm->vcpu_count > VMCFG_VGIC_MAX_VCPUS)
 		return VMCFG_EINVAL;

@@ -21,8 +21,8 @@
 #define PENDING_BASE 0x1000u
 #define ENABLE_BASE 0x2000u
 #define ENABLE_STRIDE 0x80u
-#define CONTEXT_BASE 0x200000u
-#define CONTEXT_STRIDE 0x1000u
+#define CONTEXT_BASE VMCFG_VPLIC_CONTEXT_BASE
+#define CONTEXT_STRIDE VMCFG_VPLIC_CONTEXT_STRIDE
 
 static bool bit(const uint32_t *map, uint32_t s)
 {
@@ -173,8 +173,8 @@ static int attach(struct hv_vm *hv, struct vmcfg_vm *vm, uint64_t base, uint64_t
 	struct vplic *p = &hv->vplic;
 	int err;
 
-	if (p->on || size < CONTEXT_BASE + (uint64_t)CONTEXT_STRIDE * 2 * vm->vcpu_count ||
-	    2 * vm->vcpu_count > VPLIC_MAX_CONTEXTS)
+	if (p->on || size < VMCFG_VPLIC_MIN_SIZE(vm->vcpu_count) ||
+	    VMCFG_VPLIC_CONTEXTS_PER_HART * vm->vcpu_count > VPLIC_MAX_CONTEXTS)
 		return VMCFG_EINVAL;
 	err = vmcfg_vm_bus_register(&vm->bus, VMCFG_VM_BUS_MMIO, base, size, "PLIC", &vplic_ops, p);
 	if (err)

@@ -19,7 +19,7 @@
 
 #define VPLIC_SOURCES (VMCFG_VPLIC_NDEV + 1) /* source 0 does not exist */
 #define VPLIC_WORDS ((VPLIC_SOURCES + 31) / 32)
-#define VPLIC_MAX_CONTEXTS 8 /* two per vCPU (M, S) as QEMU's PLIC: the odd one is S */
+#define VPLIC_MAX_CONTEXTS VMCFG_VPLIC_MAX_CONTEXTS /* two per vCPU (M, S) as QEMU's PLIC: the odd one is S */
 
 struct hv_vm;
 struct vcpu;
