@@ -99,6 +99,7 @@ enum vmcfg_rule {
 	VMCFG_R_NO_ACCESS,          /* E0234 a RAM region that grants no access (no READ, WRITE or EXECUTE) */
 	VMCFG_R_PT_PORTS,           /* E0235 passthrough_ports: empty, past port 0xffff, or not on x86_64 */
 	VMCFG_R_WRITE_ONLY_REFUSED, /* E0236 writable, not readable, where the stage-2 format cannot say so */
+	VMCFG_R_IVC_WINDOWS,        /* E0237 more than one IVC window (IVCChannel device) in a VM */
 	VMCFG_RULE_COUNT
 };
 

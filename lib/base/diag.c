@@ -73,6 +73,7 @@ static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
 	[VMCFG_R_PT_PORTS] = { "E0235", VMCFG_SEV_ERROR, "passthrough ports the build cannot give" },
 	[VMCFG_R_WRITE_ONLY_REFUSED] = { "E0236", VMCFG_SEV_ERROR,
 					 "writable but not readable: the arch's stage-2 tables refuse it" },
+	[VMCFG_R_IVC_WINDOWS] = { "E0237", VMCFG_SEV_ERROR, "more than one IVC window" },
 };
 
 const struct vmcfg_rule_info *vmcfg_rule_info(enum vmcfg_rule rule)

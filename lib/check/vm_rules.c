@@ -1032,9 +1032,34 @@ static void check_pt_vgic(struct vm_check *c)
 	}
 }
 
+/* vmcfg_vm_create gives a VM one IVC window, its first IVCChannel device, and refuses a second. */
+static void check_ivc_windows(struct vm_check *c)
+{
+	const struct vmcfg_vm_spec *s = c->spec;
+	const struct vmcfg_spec_emu_device *first = vmcfg_check_ivc_window(s), *second = NULL;
+	size_t more = 0;
+	for (size_t i = 0; first && i < s->devices.emu_count; i++) {
+		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
+		if (e != first && e->emu_type.set && e->emu_type.v == VMCFG_EMU_IVC_CHANNEL) {
+			second = second ? second : e;
+			more++;
+		}
+	}
+	if (!second)
+		return;
+	/* One finding however many there are: a hostile file may hold thousands. */
+	struct vmcfg_diag *g = report(c, VMCFG_R_IVC_WINDOWS, check_span_or(&second->emu_type, second->span),
+				      "%zu more IVC window(s) after `%s`: a VM has one", more,
+				      first->name.s ? first->name.s : "");
+	relate(c, g, check_span_or(&first->emu_type, first->span), "the VM's IVC window");
+	hint(c, g, "one IVCChannel (0x0A) device holds all of the VM's channels: size it for them "
+		   "and remove the others");
+}
+
 static void check_emu_devices(struct vm_check *c)
 {
 	check_vgic(c);
+	check_ivc_windows(c);
 	check_pt_vgic(c);
 	const struct vmcfg_vm_spec *s = c->spec;
 	struct check_keyed small[SMALL_LIST];
