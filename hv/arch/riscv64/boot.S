@@ -14,6 +14,18 @@ _start:
 	csrw	sie, zero
 	lla	t0, hs_vector
 	csrw	stvec, t0
+	/*
+	 * Only the first hart through here boots. OpenSBI 1.1 marks a hart
+	 * START_PENDING before it stores hart_start's address, so a waiting
+	 * hart can leave for its old next address (this one) instead of
+	 * hv_secondary_entry: seen under load, the late hart cleared .bss and
+	 * booted a second time. Such a hart becomes the secondary it was asked
+	 * to be: cpu_start_secondaries wrote its slot in hv_slot_hartid first.
+	 */
+	lla	t0, hv_boot_claimed
+	li	t1, 1
+	amoswap.w.aqrl t1, t1, (t0)
+	bnez	t1, late_hart
 	/* Clear .bss (the stacks are in it). */
 	lla	t0, __bss_start
 	lla	t1, __bss_end
@@ -29,6 +41,20 @@ _start:
 	call	hv_main
 3:	wfi
 	j	3b
+
+/* a0 = hart id: find slot s with hv_slot_hartid[s] == a0 + 1, then enter as a secondary of slot s. */
+late_hart:
+	addi	t2, a0, 1
+6:	lla	t0, hv_slot_hartid
+	li	a1, 0
+	li	t3, HV_MAX_CPUS
+7:	fence	r, r
+	ld	t1, 0(t0)
+	beq	t1, t2, hv_secondary_entry
+	addi	t0, t0, 8
+	addi	a1, a1, 1
+	bltu	a1, t3, 7b
+	j	6b
 
 	.globl hv_secondary_entry
 hv_secondary_entry:
@@ -61,6 +87,12 @@ hs_vector:
 	call	hs_exception
 5:	wfi
 	j	5b
+
+	/* In .data: the first hart clears .bss, and a late one must still see the claim. */
+	.data
+	.align 2
+hv_boot_claimed:
+	.word	0
 
 	.bss
 	.align 12

@@ -13,6 +13,8 @@ uint64_t hv_timebase_hz = PLAT_TIMEBASE_HZ;
 bool hv_sstc;
 /* Written by boot.S before any C code runs. */
 uint64_t hv_boot_hartid;
+/* Slot s's hart id + 1 (0: none), written before its hart_start: boot.S's late_hart reads it. */
+uint64_t hv_slot_hartid[HV_MAX_CPUS];
 
 /*
  * How long a secondary may take from hart_start to running C code: long,
@@ -126,6 +128,7 @@ uint32_t cpu_start_secondaries(const uint64_t *ids, uint32_t count)
 		}
 		cpus[slot].index = slot;
 		cpus[slot].hartid = ids[i];
+		__atomic_store_n(&hv_slot_hartid[slot], ids[i] + 1, __ATOMIC_RELEASE);
 		err = sbi_hart_start(ids[i], (uint64_t)(uintptr_t)hv_secondary_entry, slot);
 		if (err) {
 			hv_log("hart %llu: SBI hart_start failed (%ld)", (unsigned long long)ids[i], err);
