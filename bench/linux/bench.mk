@@ -3,8 +3,8 @@
 # on bare QEMU (bench/linux/run.py; results in BENCHMARKS.md, ## linux).
 #
 #   make bench-linux [ROUNDS=10] [BASELINE=old/hv-linux.elf]
-#       builds the Linux hypervisor image and boots four ways per round,
-#       interleaved (five with BASELINE: another build of the image, booted
+#       builds the Linux hypervisor image and boots seven ways per round,
+#       interleaved (eight with BASELINE: another build of the image, booted
 #       as hv-1 is, to measure a change side by side); prints the boot
 #       times and per-round ratios
 #   make bench-linux-tlb [BASELINE=old/hv-linux.elf]
@@ -22,7 +22,7 @@ BASELINE ?=
 .PHONY: bench-linux bench-linux-tlb bench-linux-icount
 bench-linux:
 	@scripts/deps.sh linux
-	$(MAKE) linux-hv
+	$(MAKE) linux-hv $(LINUX_DIR)/plain-linux.elf
 	$(PYTHON) bench/linux/run.py $(LINUX_DIR) $(ROUNDS) $(BASELINE)
 
 bench-linux-tlb:
@@ -32,5 +32,5 @@ bench-linux-tlb:
 
 bench-linux-icount:
 	@scripts/deps.sh linux
-	$(MAKE) linux-hv
+	$(MAKE) linux-hv $(LINUX_DIR)/plain-linux.elf
 	bench/linux/instructions.sh $(LINUX_DIR) $(LINUX_ELF) $(BASELINE)

@@ -86,8 +86,8 @@ void hv_arch_idle(void);
  * flag they wait for, every stage-2 table written so far) visible to them
  * and wakes those online (a kick on aarch64). hv_arch_wait is their side:
  * one wait for such a wake-up (may return spuriously). Under QEMU's TCG a
- * CPU that waits busy takes a host CPU from the boot CPU: aarch64 sleeps in
- * WFI until the release's kick; riscv64 still spins on a fence.
+ * CPU that waits busy takes a host CPU from the boot CPU, so both
+ * architectures sleep in WFI until the release's kick.
  */
 void hv_arch_release(void);
 void hv_arch_wait(void);

@@ -34,13 +34,27 @@ void hv_arch_idle(void)
 
 void hv_arch_release(void)
 {
-	/* The flag and the G-stage tables visible to the other harts (and their walkers). */
+	uint32_t self = this_cpu()->index;
+
+	/*
+	 * The flag and the G-stage tables visible to the other harts (and
+	 * their walkers) before the IPIs that wake them: a hart woken early
+	 * would read the flag still false and sleep again.
+	 */
 	__asm__ volatile("fence rw, rw" : : : "memory");
+	for (uint32_t i = 0; i < HV_MAX_CPUS; i++)
+		if (i != self && __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			hv_arch_kick(i);
 }
 
+/*
+ * WFI until a kick, as on aarch64: under QEMU's TCG a hart spinning on a
+ * fence keeps a host CPU busy for the whole boot. A kick that comes before
+ * the WFI leaves sip.SSIP pending, so the WFI returns at once.
+ */
 void hv_arch_wait(void)
 {
-	__asm__ volatile("fence rw, rw" : : : "memory");
+	hv_arch_idle();
 }
 
 /* Sv39x4/Sv48x4 leaves hold 44-bit PPNs: 56-bit physical addresses. */
