@@ -97,11 +97,13 @@ $(LINUX_DIR)/vmlinuz: scripts/fetch-linux.sh
 	scripts/fetch-linux.sh $(LINUX_DIR) $(LINUX_FETCH_ARCH)
 
 # The same kernel and initramfs as one ELF, booted directly: bench-linux's
-# like-for-like baseline (bench/linux/run.py, elf-1).
+# like-for-like baseline (bench/linux/run.py, elf-1; its stub is arm64's).
+ifeq ($(LINUX_ARCH),aarch64)
 $(LINUX_DIR)/plain-linux.elf: bench/linux/plain-elf.S bench/linux/plain-elf.ld \
 		$(LINUX_DIR)/vmlinuz $(LINUX_DIR)/initrd.cpio
 	$(LINUX_CROSS)gcc -c -I$(LINUX_DIR) bench/linux/plain-elf.S -o $(LINUX_DIR)/plain-elf.o
 	$(LINUX_CROSS)ld -T bench/linux/plain-elf.ld -o $@ $(LINUX_DIR)/plain-elf.o
+endif
 
 $(LINUX_DIR)/init: guests/linux-init/init.c
 	@mkdir -p $(dir $@)

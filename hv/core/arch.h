@@ -84,7 +84,7 @@ void hv_arch_idle(void);
 /*
  * The boot CPU lets the parked ones go: makes its earlier stores (the
  * flag they wait for, every stage-2 table written so far) visible to them
- * and wakes those online (a kick on aarch64). hv_arch_wait is their side:
+ * and wakes those online (a kick). hv_arch_wait is their side:
  * one wait for such a wake-up (may return spuriously). Under QEMU's TCG a
  * CPU that waits busy takes a host CPU from the boot CPU, so both
  * architectures sleep in WFI until the release's kick.
