@@ -284,6 +284,51 @@ static int add_ram_cut(struct sim_host *h, uint64_t base, uint64_t end, const st
 	return 0;
 }
 
+/* Platform bank i, page-rounded inward: [*base, *end), empty when base >= end. */
+static void platform_bank(const struct vmcfg_platform *p, size_t i, uint64_t *base, uint64_t *end)
+{
+	*base = (p->ram[i].base + PAGE_MASK) & ~PAGE_MASK;
+	*end = (p->ram[i].base + p->ram[i].size) & ~PAGE_MASK;
+}
+
+/*
+ * Adds platform bank i less what the banks before it cover: banks that
+ * overlap are the same RAM once, as the hypervisor's frame allocator marks
+ * them (a frame is free or not, however many banks name it), and as check
+ * merges them. The rest of each bank keeps its place in allocation order.
+ */
+static int add_platform_bank(struct sim_host *h, const struct vmcfg_platform *p, size_t i,
+			     const struct sim_range *id, size_t nid, bool inside_pass)
+{
+	uint64_t at, end;
+	platform_bank(p, i, &at, &end);
+	while (at < end) {
+		/* The piece from at up to the first earlier bank over it, then past that bank. */
+		uint64_t stop = end, skip = at;
+		for (size_t j = 0; j < i; j++) {
+			uint64_t b, e;
+			platform_bank(p, j, &b, &e);
+			if (b >= e || e <= at || b >= stop)
+				continue;
+			if (b <= at) {
+				if (e > skip)
+					skip = e; /* at is covered up to e */
+			} else {
+				stop = b;
+			}
+		}
+		if (skip > at) {
+			at = skip < end ? skip : end;
+			continue;
+		}
+		int rc = add_ram_cut(h, at, stop, id, nid, inside_pass);
+		if (rc)
+			return rc;
+		at = stop;
+	}
+	return 0;
+}
+
 uint64_t sim_host_platform_ram(const struct vmcfg_platform *p)
 {
 	uint64_t total = 0;
@@ -303,13 +348,9 @@ static int platform_banks(struct sim_host *h, const struct vmcfg_platform *p,
 	}
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < p->ram_count; i++) {
-			uint64_t base = (p->ram[i].base + PAGE_MASK) & ~PAGE_MASK;
-			uint64_t end = (p->ram[i].base + p->ram[i].size) & ~PAGE_MASK;
-			if (base < end) {
-				int rc = add_ram_cut(h, base, end, id, nid, pass == 1);
-				if (rc)
-					return rc;
-			}
+			int rc = add_platform_bank(h, p, i, id, nid, pass == 1);
+			if (rc)
+				return rc;
 		}
 	}
 	/* The hypervisor's own memory is in use from the start. */
