@@ -284,75 +284,76 @@ static int add_ram_cut(struct sim_host *h, uint64_t base, uint64_t end, const st
 	return 0;
 }
 
-/* Platform bank i, page-rounded inward: [*base, *end), empty when base >= end. */
-static void platform_bank(const struct vmcfg_platform *p, size_t i, uint64_t *base, uint64_t *end)
-{
-	*base = (p->ram[i].base + PAGE_MASK) & ~PAGE_MASK;
-	*end = (p->ram[i].base + p->ram[i].size) & ~PAGE_MASK;
-}
-
 /*
- * Adds platform bank i less what the banks before it cover: banks that
- * overlap are the same RAM once, as the hypervisor's frame allocator marks
- * them (a frame is free or not, however many banks name it), and as check
- * merges them. The rest of each bank keeps its place in allocation order.
+ * The platform's RAM banks, page-rounded inward, in the platform's order
+ * (the order frames are handed out in); when some overlap, their union,
+ * sorted, instead: banks that overlap are the same RAM once, as check
+ * merges them and as the hypervisor's frame allocator marks them (a frame
+ * is free or not, however many banks name it). *out (*count ranges) is
+ * malloc'ed; 0 or VMCFG_ENOMEM.
  */
-static int add_platform_bank(struct sim_host *h, const struct vmcfg_platform *p, size_t i,
-			     const struct sim_range *id, size_t nid, bool inside_pass)
+static int platform_ranges(const struct vmcfg_platform *p, struct sim_range **out, size_t *count)
 {
-	uint64_t at, end;
-	platform_bank(p, i, &at, &end);
-	while (at < end) {
-		/* The piece from at up to the first earlier bank over it, then past that bank. */
-		uint64_t stop = end, skip = at;
-		for (size_t j = 0; j < i; j++) {
-			uint64_t b, e;
-			platform_bank(p, j, &b, &e);
-			if (b >= e || e <= at || b >= stop)
-				continue;
-			if (b <= at) {
-				if (e > skip)
-					skip = e; /* at is covered up to e */
-			} else {
-				stop = b;
-			}
-		}
-		if (skip > at) {
-			at = skip < end ? skip : end;
-			continue;
-		}
-		int rc = add_ram_cut(h, at, stop, id, nid, inside_pass);
-		if (rc)
-			return rc;
-		at = stop;
+	size_t n = 0, cap = p->ram_count ? p->ram_count : 1;
+	struct sim_range *r = malloc(cap * sizeof *r), *sorted = malloc(cap * sizeof *sorted);
+	if (!r || !sorted) {
+		free(r);
+		free(sorted);
+		return VMCFG_ENOMEM;
 	}
+	for (size_t i = 0; i < p->ram_count; i++) {
+		uint64_t base = (p->ram[i].base + PAGE_MASK) & ~PAGE_MASK;
+		uint64_t end = (p->ram[i].base + p->ram[i].size) & ~PAGE_MASK;
+		if (base < end)
+			r[n++] = (struct sim_range){ base, end };
+	}
+	memcpy(sorted, r, n * sizeof *r);
+	if (n)
+		qsort(sorted, n, sizeof *sorted, compare_ranges);
+	bool overlap = false;
+	for (size_t i = 1; i < n && !overlap; i++)
+		overlap = sorted[i].base < sorted[i - 1].end;
+	if (overlap) {
+		free(r);
+		*out = sorted;
+		*count = merge_ranges(sorted, n);
+		return 0;
+	}
+	free(sorted);
+	*out = r;
+	*count = n;
 	return 0;
-}
-
-uint64_t sim_host_platform_ram(const struct vmcfg_platform *p)
-{
-	uint64_t total = 0;
-	for (size_t i = 0; i < p->ram_count; i++) /* saturating: banks of 2^64 bytes add up */
-		total = total <= UINT64_MAX - p->ram[i].size ? total + p->ram[i].size : UINT64_MAX;
-	return total;
 }
 
 static int platform_banks(struct sim_host *h, const struct vmcfg_platform *p,
 			  const struct sim_range *id, size_t nid, char *err, size_t err_size)
 {
-	uint64_t total = sim_host_platform_ram(p);
+	struct sim_range *ram;
+	size_t nram;
+	if (platform_ranges(p, &ram, &nram)) {
+		snprintf(err, err_size, "out of memory");
+		return VMCFG_ENOMEM;
+	}
+	uint64_t total = 0;
+	for (size_t i = 0; i < nram; i++) /* at most 2^64 - 4 KiB each: saturate the sum */
+		total = total <= UINT64_MAX - (ram[i].end - ram[i].base) ? total + ram[i].end - ram[i].base
+									 : UINT64_MAX;
 	if (total > MAX_SIM_BYTES) {
 		snprintf(err, err_size, "platform RAM of %llu bytes is more than this tool simulates",
 			 (unsigned long long)total);
+		free(ram);
 		return VMCFG_ELIMIT;
 	}
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < p->ram_count; i++) {
-			int rc = add_platform_bank(h, p, i, id, nid, pass == 1);
-			if (rc)
+		for (size_t i = 0; i < nram; i++) {
+			int rc = add_ram_cut(h, ram[i].base, ram[i].end, id, nid, pass == 1);
+			if (rc) {
+				free(ram);
 				return rc;
+			}
 		}
 	}
+	free(ram);
 	/* The hypervisor's own memory is in use from the start. */
 	for (size_t i = 0; i < p->hv_memory_count; i++) {
 		uint64_t base = p->hv_memory[i].base & ~PAGE_MASK;

@@ -69,9 +69,6 @@ void sim_host_clear_log(struct sim_host *h);
  */
 #define SIM_HOST_MAX_BYTES (1ull << 42)
 
-/* The total size of p's RAM banks, saturating at UINT64_MAX. */
-uint64_t sim_host_platform_ram(const struct vmcfg_platform *p);
-
 /*
  * Without a host device tree, the device-tree-path passthrough entries
  * (["/"], ["/pl011@9000000"]) cannot be resolved: removes them from cfg,
