@@ -325,6 +325,27 @@ static int platform_ranges(const struct vmcfg_platform *p, struct sim_range **ou
 	return 0;
 }
 
+/* The bytes in n ranges, saturating at UINT64_MAX. */
+static uint64_t ranges_bytes(const struct sim_range *r, size_t n)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total = total <= UINT64_MAX - (r[i].end - r[i].base) ? total + (r[i].end - r[i].base)
+								      : UINT64_MAX;
+	return total;
+}
+
+uint64_t sim_host_platform_ram(const struct vmcfg_platform *p)
+{
+	struct sim_range *ram;
+	size_t nram;
+	if (platform_ranges(p, &ram, &nram))
+		return UINT64_MAX; /* no memory to tell: more than can be simulated */
+	uint64_t total = ranges_bytes(ram, nram);
+	free(ram);
+	return total;
+}
+
 static int platform_banks(struct sim_host *h, const struct vmcfg_platform *p,
 			  const struct sim_range *id, size_t nid, char *err, size_t err_size)
 {
@@ -334,10 +355,7 @@ static int platform_banks(struct sim_host *h, const struct vmcfg_platform *p,
 		snprintf(err, err_size, "out of memory");
 		return VMCFG_ENOMEM;
 	}
-	uint64_t total = 0;
-	for (size_t i = 0; i < nram; i++) /* at most 2^64 - 4 KiB each: saturate the sum */
-		total = total <= UINT64_MAX - (ram[i].end - ram[i].base) ? total + ram[i].end - ram[i].base
-									 : UINT64_MAX;
+	uint64_t total = ranges_bytes(ram, nram);
 	if (total > MAX_SIM_BYTES) {
 		snprintf(err, err_size, "platform RAM of %llu bytes is more than this tool simulates",
 			 (unsigned long long)total);

@@ -78,6 +78,12 @@ void sim_host_clear_log(struct sim_host *h);
  */
 void sim_host_drop_dt_paths(struct sim_host *h, struct vmcfg_vm_config *cfg);
 
+/*
+ * The bytes of p's RAM that sim_host_init simulates: its banks page-rounded
+ * inward, overlaps counted once; UINT64_MAX when memory ran out.
+ */
+uint64_t sim_host_platform_ram(const struct vmcfg_platform *p);
+
 /* Frames in use over all banks. */
 size_t sim_host_frames_in_use(const struct sim_host *h);
 
