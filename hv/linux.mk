@@ -97,7 +97,7 @@ $(LINUX_DIR)/vmlinuz: scripts/fetch-linux.sh
 	scripts/fetch-linux.sh $(LINUX_DIR) $(LINUX_FETCH_ARCH)
 
 # The same kernel and initramfs as one ELF, booted directly: bench-linux's
-# like-for-like baseline (bench/linux/run.py, elf-1; its stub is arm64's).
+# like-for-like baseline (bench/linux/run.py, elf-1; its trampoline is arm64's).
 ifeq ($(LINUX_ARCH),aarch64)
 $(LINUX_DIR)/plain-linux.elf: bench/linux/plain-elf.S bench/linux/plain-elf.ld \
 		$(LINUX_DIR)/vmlinuz $(LINUX_DIR)/initrd.cpio

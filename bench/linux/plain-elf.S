@@ -7,12 +7,12 @@
  * image), which a boot through the hypervisor never pays.
  *
  * For an ELF, QEMU does not follow the Linux boot protocol: x0 holds no DTB
- * address. This stub does what the protocol asks (arm64 booting.rst: x0 the
+ * address. This trampoline does what the protocol asks (arm64 booting.rst: x0 the
  * DTB's physical address, x1-x3 zero, MMU off) and jumps to the Image. QEMU
  * puts the DTB (-dtb linux.dtb, whose /chosen holds the command line and the
  * initramfs range) at the start of RAM; the addresses are linux.toml's.
  */
-	.section .stub, "ax"
+	.section .entry, "ax"
 	.global _start
 _start:
 	ldr	x0, =0x40000000	/* RAM's start: QEMU's DTB for an ELF */

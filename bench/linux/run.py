@@ -19,7 +19,7 @@ round boots seven times:
            vCPU on cpu0, cpu1 idle
   dt-1     as plain-1, but with gic-version=3 and the VM's own device tree
            (-dtb BUILD_LINUX_DIR/linux.dtb, the DTB the hypervisor loads)
-  elf-1    as dt-1, but the kernel and the initramfs in one ELF with a stub
+  elf-1    as dt-1, but the kernel and the initramfs in one ELF with a trampoline
            that enters the kernel as the boot protocol asks
            (BUILD_LINUX_DIR/plain-linux.elf, bench/linux/plain-elf.S): QEMU
            loads it as it loads the hypervisor's ELF, where its raw-Image

@@ -29,7 +29,7 @@ static void build_usage(FILE *out)
 		"vCPU table, the stage-2 map (GPA -> HPA, size, attributes, block sizes),\n"
 		"page-table pages, devices, passthrough and IVC windows, and images.\n"
 		"Simulated host RAM: the platform's RAM banks (--platform, or --system with\n"
-		"a [platform]);\n"
+		"a [platform]; banks that overlap count once);\n"
 		"else RAM under every identical region plus an allocation pool above every\n"
 		"host address the files name; at most 4 TiB (more: exit 2). Allocated RAM is\n"
 		"taken as the hypervisor takes it: frames at creation, zeroed at first touch\n"

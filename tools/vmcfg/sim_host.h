@@ -70,6 +70,12 @@ void sim_host_clear_log(struct sim_host *h);
 #define SIM_HOST_MAX_BYTES (1ull << 42)
 
 /*
+ * The bytes of p's RAM that sim_host_init simulates: its banks page-rounded
+ * inward, overlaps counted once; UINT64_MAX when memory ran out.
+ */
+uint64_t sim_host_platform_ram(const struct vmcfg_platform *p);
+
+/*
  * Without a host device tree, the device-tree-path passthrough entries
  * (["/"], ["/pl011@9000000"]) cannot be resolved: removes them from cfg,
  * each named in a warning on h's log, so the VM is built without them, as
@@ -77,12 +83,6 @@ void sim_host_clear_log(struct sim_host *h);
  * DTB at boot; check and build with --platform see what it sees.
  */
 void sim_host_drop_dt_paths(struct sim_host *h, struct vmcfg_vm_config *cfg);
-
-/*
- * The bytes of p's RAM that sim_host_init simulates: its banks page-rounded
- * inward, overlaps counted once; UINT64_MAX when memory ran out.
- */
-uint64_t sim_host_platform_ram(const struct vmcfg_platform *p);
 
 /* Frames in use over all banks. */
 size_t sim_host_frames_in_use(const struct sim_host *h);
