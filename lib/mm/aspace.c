@@ -271,6 +271,11 @@ static int split_leaf(struct vmcfg_aspace *as, uint64_t *entry, unsigned level,
 	return 0;
 }
 
+int vmcfg_aspace_split(struct vmcfg_aspace *as, struct as_slot *slot)
+{
+	return split_leaf(as, slot->entry, slot->level, &slot->pte);
+}
+
 int vmcfg_aspace_isolate(struct vmcfg_aspace *as, uint64_t addr)
 {
 	if (addr == 0 || addr >= as_limit(as))
@@ -449,7 +454,7 @@ static int make_leaf(struct vmcfg_aspace *as, struct map_src *src, unsigned leve
 	if (!(as->fmt->leaf_levels & (1u << level)) ||
 	    (level > 0 && (as->options & VMCFG_ASPACE_4K_ONLY) && !deferred_block))
 		return VMCFG_ENOSPC;
-	memset(pte, 0, sizeof *pte);
+	*pte = (struct vmcfg_pte){ 0 };
 	pte->type = VMCFG_PTE_LEAF;
 	pte->flags = src->flags;
 	switch (src->kind) {

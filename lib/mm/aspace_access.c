@@ -74,10 +74,80 @@ int vmcfg_aspace_fault_in(struct vmcfg_aspace *as, uint64_t gpa)
 	return vmcfg_aspace_populate(as, &slot);
 }
 
+/* ---- walking a range ---- */
+
+/* What a leaf_fn returns after splitting its leaf: walk_range then walks the new table. */
+#define WALK_DESCEND 1
+
+/*
+ * Called by walk_range for each leaf (or empty entry) meeting the range: the
+ * leaf's slot, its first guest address and the part [lo, hi) of the range
+ * inside it. Returns 0, WALK_DESCEND, or an error that ends the walk.
+ */
+typedef int (*leaf_fn)(void *ud, struct as_slot *slot, uint64_t leaf, uint64_t lo, uint64_t hi);
+
+/*
+ * The leaves of [start, end) in address order, reading each table once: a
+ * copy of many pages costs one descriptor decoding per page, not a walk
+ * from the root per page.
+ */
+static int walk_range(const struct vmcfg_aspace *as, uint64_t *t, unsigned level, uint64_t base,
+		      uint64_t start, uint64_t end, leaf_fn fn, void *ud)
+{
+	uint64_t size = vmcfg_pt_level_size(level);
+	for (size_t i = as_index(as, level, start); start < end; i++) {
+		uint64_t leaf = base + i * size;
+		uint64_t lo = start, hi = leaf + size < end ? leaf + size : end;
+		struct as_slot slot = { .entry = &t[i], .level = level };
+		start = hi;
+		int err = as->fmt->decode(level, t[i], &slot.pte);
+		if (!err && slot.pte.type != VMCFG_PTE_TABLE) {
+			err = fn(ud, &slot, leaf, lo, hi);
+			if (err == WALK_DESCEND)
+				err = as->fmt->decode(level, t[i], &slot.pte);
+		}
+		if (!err && slot.pte.type == VMCFG_PTE_TABLE)
+			err = walk_range(as, as_table(as, slot.pte.pa, 1), level - 1, leaf, lo, hi, fn, ud);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int walk(const struct vmcfg_aspace *as, uint64_t start, uint64_t end, leaf_fn fn, void *ud)
+{
+	return walk_range(as, as_root(as), as_root_level(as), 0, start, end, fn, ud);
+}
+
+/* Under VMCFG_ASPACE_4K_ONLY only 4 KiB leaves become valid: a block is split first. */
+static bool split_first(const struct vmcfg_aspace *as, const struct as_slot *slot)
+{
+	return slot->level > 0 && (as->options & VMCFG_ASPACE_4K_ONLY);
+}
+
+struct around {
+	struct vmcfg_aspace *as;
+	size_t made;
+};
+
+/* A deferred neighbour is zeroed and made valid; one that fails stays deferred. */
+static int around_leaf(void *ud, struct as_slot *slot, uint64_t leaf, uint64_t lo, uint64_t hi)
+{
+	struct around *a = ud;
+	(void)leaf, (void)lo, (void)hi;
+	if (slot->pte.type != VMCFG_PTE_DEFERRED)
+		return 0;
+	if (split_first(a->as, slot))
+		return vmcfg_aspace_split(a->as, slot) ? 0 : WALK_DESCEND;
+	if (!vmcfg_aspace_make_present(a->as, slot, true))
+		a->made += (size_t)(vmcfg_pt_level_size(slot->level) / VMCFG_PAGE_SIZE);
+	return 0;
+}
+
 int vmcfg_aspace_fault_in_around(struct vmcfg_aspace *as, uint64_t gpa, uint64_t window,
 				 size_t *made)
 {
-	size_t n = 0;
+	struct around a = { as, 0 };
 	if (made)
 		*made = 0;
 	if (window < VMCFG_PAGE_SIZE || (window & (window - 1)))
@@ -85,52 +155,130 @@ int vmcfg_aspace_fault_in_around(struct vmcfg_aspace *as, uint64_t gpa, uint64_t
 	int err = vmcfg_aspace_fault_in(as, gpa);
 	if (err)
 		return err;
-	uint64_t page = gpa & ~(VMCFG_PAGE_SIZE - 1), first = gpa & ~(window - 1);
-	for (uint64_t p = first; p - first < window && p < as_limit(as); p += VMCFG_PAGE_SIZE) {
-		struct as_slot slot;
-		if (p == page || vmcfg_aspace_find(as, p, &slot) ||
-		    slot.pte.type != VMCFG_PTE_DEFERRED)
-			continue;
-		if (!find_for_present(as, p, &slot) && !vmcfg_aspace_make_present(as, &slot, true))
-			n += (size_t)(vmcfg_pt_level_size(slot.level) / VMCFG_PAGE_SIZE);
-	}
+	/* gpa's page is valid now, so the walk passes it by. */
+	uint64_t first = gpa & ~(window - 1), limit = as_limit(as);
+	uint64_t end = limit - first > window ? first + window : limit;
+	walk(as, first, end, around_leaf, &a);
 	if (made)
-		*made = n;
+		*made = a.made;
 	return 0;
 }
 
+/* ---- copies ---- */
+
+enum copy_dir { COPY_CHECK, COPY_IN, COPY_OUT };
+
 /*
- * One piece of a copy: the part of [pos, end) inside one leaf, and where it
- * is on the host (NULL for a lazy page not yet populated).
+ * A copy between a buffer and [base, end) of guest memory, gathered into
+ * runs of guest pages on contiguous host frames: one phys_to_virt and one
+ * memcpy per run, however many leaves it spans.
  */
-struct piece {
-	size_t len;
-	bool lazy;
-	bool deferred; /* the leaf's zeroing is deferred: it reads as zero */
-	bool whole;    /* the piece is the whole leaf */
-	uint8_t *host;
+struct copy {
+	const struct vmcfg_aspace *as;
+	enum copy_dir dir;
+	uint64_t base;
+	const uint8_t *src; /* COPY_IN */
+	uint8_t *dst;       /* COPY_OUT */
+	bool absent;        /* COPY_CHECK found a lazy or deferred leaf */
+	uint64_t gpa, pa, len; /* the pending run; len 0: none */
 };
 
-/* The piece at pos; VMCFG_EFAULT when pos is unmapped or its memory not host-visible. */
-static int piece_at(const struct vmcfg_aspace *as, uint64_t pos, uint64_t end, struct piece *p)
+static void copy_move(struct copy *c, uint64_t gpa, uint8_t *host, uint64_t len)
 {
-	struct as_slot slot;
-	int err = vmcfg_aspace_find(as, pos, &slot);
-	if (err)
-		return err;
-	if (slot.pte.type == VMCFG_PTE_NONE)
-		return VMCFG_EFAULT;
-	uint64_t size = vmcfg_pt_level_size(slot.level);
-	uint64_t leaf_end = (pos & ~(size - 1)) + size;
-	p->len = (size_t)((leaf_end < end ? leaf_end : end) - pos);
-	p->whole = p->len == size;
-	p->lazy = slot.pte.type == VMCFG_PTE_LAZY;
-	p->deferred = slot.pte.type == VMCFG_PTE_DEFERRED;
-	p->host = NULL;
-	if (p->lazy)
+	if (c->dir == COPY_IN)
+		memcpy(host, c->src + (gpa - c->base), (size_t)len);
+	else if (c->dir == COPY_OUT)
+		memcpy(c->dst + (gpa - c->base), host, (size_t)len);
+}
+
+/* Copies the pending run; VMCFG_EFAULT when the HAL cannot show some of it. */
+static int copy_flush(struct copy *c)
+{
+	const struct vmcfg_hal *hal = &c->as->hal;
+	uint64_t len = c->len;
+	c->len = 0;
+	if (!len)
 		return 0;
-	p->host = as->hal.phys_to_virt(as->hal.ctx, slot.pte.pa + (pos & (size - 1)), p->len);
-	return p->host ? 0 : VMCFG_EFAULT;
+	uint8_t *host = hal->phys_to_virt(hal->ctx, c->pa, (size_t)len);
+	if (host) {
+		copy_move(c, c->gpa, host, len);
+		return 0;
+	}
+	/* The HAL may not show a long run in one piece; try page by page. */
+	for (uint64_t off = 0, part; off < len; off += part) {
+		part = VMCFG_PAGE_SIZE - ((c->pa + off) & (VMCFG_PAGE_SIZE - 1));
+		if (part > len - off)
+			part = len - off;
+		host = hal->phys_to_virt(hal->ctx, c->pa + off, (size_t)part);
+		if (!host)
+			return VMCFG_EFAULT;
+		copy_move(c, c->gpa + off, host, part);
+	}
+	return 0;
+}
+
+static int copy_leaf(void *ud, struct as_slot *slot, uint64_t leaf, uint64_t lo, uint64_t hi)
+{
+	struct copy *c = ud;
+	enum vmcfg_pte_type type = slot->pte.type;
+	if (type == VMCFG_PTE_NONE || (type == VMCFG_PTE_LAZY && c->dir == COPY_IN))
+		return VMCFG_EFAULT;
+	c->absent |= type != VMCFG_PTE_LEAF;
+	if (type == VMCFG_PTE_LAZY || (type == VMCFG_PTE_DEFERRED && c->dir == COPY_OUT)) {
+		/* Reads as zero; a lazy page has no frame to check. */
+		int err = copy_flush(c);
+		if (!err && c->dir == COPY_OUT)
+			memset(c->dst + (lo - c->base), 0, (size_t)(hi - lo));
+		return err;
+	}
+	uint64_t pa = slot->pte.pa + (lo - leaf);
+	if (c->len && c->gpa + c->len == lo && c->pa + c->len == pa) {
+		c->len += hi - lo;
+		return 0;
+	}
+	int err = copy_flush(c);
+	c->gpa = lo;
+	c->pa = pa;
+	c->len = hi - lo;
+	return err;
+}
+
+static int copy_range(struct copy *c, enum copy_dir dir, uint64_t end)
+{
+	c->dir = dir;
+	int err = walk(c->as, c->base, end, copy_leaf, c);
+	if (!err)
+		err = copy_flush(c);
+	return err;
+}
+
+/* Pass 1 of making a range present: everything that allocates (splits, lazy pages' frames). */
+static int populate_leaf(void *ud, struct as_slot *slot, uint64_t leaf, uint64_t lo, uint64_t hi)
+{
+	struct vmcfg_aspace *as = ud;
+	(void)leaf, (void)lo, (void)hi;
+	if (slot->pte.type == VMCFG_PTE_LAZY) {
+		/* Lazy memory becomes frames page by page: only the pages in the range. */
+		if (slot->level == 0)
+			return vmcfg_aspace_populate(as, slot);
+	} else if (slot->pte.type != VMCFG_PTE_DEFERRED || !split_first(as, slot)) {
+		return 0;
+	}
+	int err = vmcfg_aspace_split(as, slot);
+	return err ? err : WALK_DESCEND;
+}
+
+/*
+ * Pass 2, which cannot fail: deferred leaves become valid — not zeroed when
+ * the copy covers them whole, as it overwrites every byte.
+ */
+static int present_leaf(void *ud, struct as_slot *slot, uint64_t leaf, uint64_t lo, uint64_t hi)
+{
+	struct vmcfg_aspace *as = ud;
+	if (slot->pte.type != VMCFG_PTE_DEFERRED)
+		return 0;
+	bool whole = lo == leaf && hi - lo == vmcfg_pt_level_size(slot->level);
+	return vmcfg_aspace_make_present(as, slot, !whole);
 }
 
 static int check_copy_range(const struct vmcfg_aspace *as, uint64_t gpa, size_t len, uint64_t *end)
@@ -140,95 +288,30 @@ static int check_copy_range(const struct vmcfg_aspace *as, uint64_t gpa, size_t 
 	return 0;
 }
 
-/* Checks that every byte of [gpa, end) is mapped and reachable; notes whether any is not present. */
-static int check_pieces(const struct vmcfg_aspace *as, uint64_t gpa, uint64_t end, bool *absent)
-{
-	struct piece p;
-	*absent = false;
-	for (uint64_t pos = gpa; pos < end; pos += p.len) {
-		int err = piece_at(as, pos, end, &p);
-		if (err)
-			return err;
-		*absent |= p.lazy || p.deferred;
-	}
-	return 0;
-}
-
-/*
- * Makes every page of [gpa, end) present (checked by check_pieces): lazy
- * pages get frames, deferred leaves are made valid — not zeroed when the
- * copy covers them whole, as it overwrites every byte.
- */
-static int make_range_present(struct vmcfg_aspace *as, uint64_t gpa, uint64_t end)
-{
-	struct piece p;
-	for (uint64_t pos = gpa; pos < end; pos += p.len) {
-		int err = piece_at(as, pos, end, &p);
-		if (!err && p.deferred) {
-			struct as_slot slot;
-			err = find_for_present(as, pos & ~(VMCFG_PAGE_SIZE - 1), &slot);
-			/* A block split just now: the piece is one page of it. */
-			if (!err && slot.level == 0 && p.len > VMCFG_PAGE_SIZE - (pos & (VMCFG_PAGE_SIZE - 1)))
-				err = piece_at(as, pos, end, &p);
-			if (!err)
-				err = vmcfg_aspace_make_present(as, &slot, !p.whole);
-		}
-		for (uint64_t page = pos & ~(VMCFG_PAGE_SIZE - 1); !err && p.lazy && page < pos + p.len;
-		     page += VMCFG_PAGE_SIZE)
-			err = vmcfg_aspace_fault_in(as, page);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 int vmcfg_aspace_write(struct vmcfg_aspace *as, uint64_t gpa, const void *src, size_t len)
 {
 	uint64_t end;
-	bool absent;
-	struct piece p;
-
+	struct copy c = { .as = as, .base = gpa, .src = src };
 	int err = check_copy_range(as, gpa, len, &end);
 	if (!err)
-		err = check_pieces(as, gpa, end, &absent);
-	if (err)
-		return err;
+		err = copy_range(&c, COPY_CHECK, end);
 	/* Populate first: an allocation failure must come before the first byte written. */
-	if (absent) {
-		err = make_range_present(as, gpa, end);
-		if (err)
-			return err;
+	if (!err && c.absent) {
+		err = walk(as, gpa, end, populate_leaf, as);
+		if (!err)
+			err = walk(as, gpa, end, present_leaf, as);
 	}
-	const uint8_t *from = src;
-	for (uint64_t pos = gpa; pos < end; pos += p.len, from += p.len) {
-		err = piece_at(as, pos, end, &p);
-		if (err)
-			return err; /* cannot happen after the checks above */
-		memcpy(p.host, from, p.len);
-	}
-	return 0;
+	return err ? err : copy_range(&c, COPY_IN, end);
 }
 
 int vmcfg_aspace_read(const struct vmcfg_aspace *as, uint64_t gpa, void *dst, size_t len)
 {
 	uint64_t end;
-	bool absent;
-	struct piece p;
-
+	struct copy c = { .as = as, .base = gpa, .dst = dst };
 	int err = check_copy_range(as, gpa, len, &end);
 	if (!err)
-		err = check_pieces(as, gpa, end, &absent);
-	if (err)
-		return err;
-	uint8_t *to = dst;
-	for (uint64_t pos = gpa; pos < end; pos += p.len, to += p.len) {
-		piece_at(as, pos, end, &p);
-		if (p.lazy || p.deferred)
-			memset(to, 0, p.len);
-		else
-			memcpy(to, p.host, p.len);
-	}
-	return 0;
+		err = copy_range(&c, COPY_CHECK, end);
+	return err ? err : copy_range(&c, COPY_OUT, end);
 }
 
 /* ---- iteration ---- */

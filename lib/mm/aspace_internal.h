@@ -59,6 +59,9 @@ struct as_slot {
 /* Walks to gpa (below the IPA limit). VMCFG_EINVAL only for a corrupt descriptor. */
 int vmcfg_aspace_find(const struct vmcfg_aspace *as, uint64_t gpa, struct as_slot *slot);
 
+/* Replaces the (lazy, deferred) leaf at slot, level > 0, by a table of 512 equivalent ones. */
+int vmcfg_aspace_split(struct vmcfg_aspace *as, struct as_slot *slot);
+
 /* Splits leaves until none straddles addr (a page boundary). VMCFG_ENOMEM possible. */
 int vmcfg_aspace_isolate(struct vmcfg_aspace *as, uint64_t addr);
 

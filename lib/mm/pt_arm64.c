@@ -86,7 +86,7 @@ static int arm64_decode(unsigned level, uint64_t desc, struct vmcfg_pte *out, un
 {
 	if (!(desc & A64_VALID))
 		return vmcfg_pt_decode_absent(level, A64_PA_BITS, desc, out);
-	memset(out, 0, sizeof *out);
+	*out = (struct vmcfg_pte){ 0 };
 	if (level > 0 && (desc & A64_TABLE_OR_PAGE)) {
 		if (desc != arm64_encode_table(desc & A64_OA_MASK))
 			return VMCFG_EINVAL;

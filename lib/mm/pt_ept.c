@@ -79,7 +79,7 @@ static int ept_decode(unsigned level, uint64_t desc, struct vmcfg_pte *out)
 {
 	if (!(desc & (EPT_R | EPT_W | EPT_X)))
 		return vmcfg_pt_decode_absent(level, EPT_PA_BITS, desc, out);
-	memset(out, 0, sizeof *out);
+	*out = (struct vmcfg_pte){ 0 };
 	uint64_t pa = desc & EPT_ADDR_MASK;
 	if (level > 0 && !(desc & EPT_LARGE)) {
 		if (desc != ept_encode_table(pa))

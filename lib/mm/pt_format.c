@@ -74,7 +74,7 @@ uint64_t vmcfg_pt_encode_deferred(unsigned level, uint64_t pa, uint32_t flags)
 
 int vmcfg_pt_decode_absent(unsigned level, unsigned pa_bits, uint64_t desc, struct vmcfg_pte *out)
 {
-	memset(out, 0, sizeof *out);
+	*out = (struct vmcfg_pte){ 0 };
 	if (desc == 0)
 		return 0;
 	uint32_t flags = (uint32_t)(desc >> LAZY_FLAGS_SHIFT) & VMCFG_MEM_ALL;

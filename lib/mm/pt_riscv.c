@@ -83,7 +83,7 @@ static int riscv_decode(unsigned level, uint64_t desc, struct vmcfg_pte *out)
 {
 	if (!(desc & RV_V))
 		return vmcfg_pt_decode_absent(level, RV_PA_BITS, desc, out);
-	memset(out, 0, sizeof *out);
+	*out = (struct vmcfg_pte){ 0 };
 	uint64_t pa = (desc & RV_PPN_MASK) >> RV_PPN_SHIFT << VMCFG_PAGE_SHIFT;
 	if (!(desc & (RV_R | RV_W | RV_X))) {
 		/* A pointer at level 0 is a page fault to the MMU. */

@@ -583,6 +583,55 @@ static void test_fault_in_around(void **state)
 	env_free(e);
 }
 
+/*
+ * Deferred 2 MiB blocks under VMCFG_ASPACE_4K_ONLY, as the hypervisor holds
+ * guest RAM on QEMU: a window wider than a block splits every block it meets
+ * and makes exactly the window's pages valid 4 KiB leaves; a write across
+ * blocks makes exactly the pages it covers valid, zeroing only the two it
+ * covers in part, and its bytes land where a read finds them.
+ */
+static void test_blocks_4k_only(void **state)
+{
+	(void)state;
+	struct env *e = env_new(VMCFG_PT_ARM64_S2_3L, 40, VMCFG_ASPACE_4K_ONLY);
+	const uint64_t g = 0x80000000;
+	size_t made = 0;
+	assert_int_equal(vmcfg_aspace_map_alloc_deferred(&e->as, g, 8 * MiB, RW), 0);
+	assert_int_equal(stats(e).leaves[1], 4);
+	assert_int_equal(vmcfg_aspace_fault_in_around(&e->as, g + 2 * MiB + 0x5123, 4 * MiB, &made),
+			 0);
+	assert_int_equal(made, 1023);
+	for (uint64_t p = 0; p < 4 * MiB; p += 4096) {
+		struct vmcfg_translation t = xlate(e, g + p);
+		assert_true(t.present);
+		assert_int_equal(t.level, 0);
+		assert_int_equal(host_byte(e, t.hpa), 0);
+		assert_int_equal(host_byte(e, t.hpa + 4095), 0);
+	}
+	assert_false(xlate(e, g + 4 * MiB).present);
+	assert_int_equal(stats(e).leaves[1], 2);
+
+	/* From inside block 2 to inside block 3: both split. */
+	static uint8_t buf[2 * MiB + 0x1234], back[sizeof buf];
+	const uint64_t at = g + 5 * MiB - 0x800, end = at + sizeof buf;
+	for (size_t i = 0; i < sizeof buf; i++)
+		buf[i] = (uint8_t)(i * 7 + 1);
+	assert_int_equal(vmcfg_aspace_write(&e->as, at, buf, sizeof buf), 0);
+	assert_int_equal(vmcfg_aspace_read(&e->as, at, back, sizeof back), 0);
+	assert_memory_equal(buf, back, sizeof buf);
+	assert_int_equal(stats(e).leaves[1], 0);
+	assert_false(xlate(e, (at & ~4095ull) - 4096).present);
+	assert_false(xlate(e, (end + 4095) & ~4095ull).present);
+	for (uint64_t p = at & ~4095ull; p < end; p += 4096)
+		assert_true(xlate(e, p).present);
+	struct vmcfg_translation first = xlate(e, at), last = xlate(e, end - 1);
+	assert_int_equal(host_byte(e, first.hpa - 1), 0);       /* before the copy: zeroed */
+	assert_int_equal(host_byte(e, last.hpa + 1), 0);        /* after it: zeroed */
+	assert_int_equal(host_byte(e, first.hpa), buf[0]);
+	assert_int_equal(host_byte(e, last.hpa), buf[sizeof buf - 1]);
+	env_free(e);
+}
+
 static void test_deferred(void **state)
 {
 	(void)state;
@@ -1033,6 +1082,7 @@ int main(void)
 		cmocka_unit_test(test_map_alloc_zero_runs),
 		cmocka_unit_test(test_deferred_4k_only),
 		cmocka_unit_test(test_fault_in_around),
+		cmocka_unit_test(test_blocks_4k_only),
 		cmocka_unit_test(test_pt_count_matches),
 		cmocka_unit_test(test_sim_hal),
 	};

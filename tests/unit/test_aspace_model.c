@@ -9,6 +9,10 @@
  *   VMCFG_SEED=N       seed (default fixed, so runs repeat); printed on failure
  *   VMCFG_MODEL_OPS=N  operations per format (default 100000)
  *
+ * Two formats run again with VMCFG_ASPACE_4K_ONLY (blocks split before any
+ * of them becomes valid); one copy in 256 spans megabytes, across blocks
+ * and tables.
+ *
  * Guest physical zones the operations use:
  *   W  [1 GiB, +16 MiB)        MapAlloc, eager, deferred and lazy: content checked
  *   I  around simulated RAM    MapIdentical: reserved, taken, straddling, fallback
@@ -446,11 +450,13 @@ static void op_translate(struct world *w)
 }
 
 /* A random byte range for a copy, mostly inside W and I. */
+#define COPY_MAX (5 * MiB / 2)
+
 static void pick_copy(struct world *w, uint64_t *gpa, size_t *len)
 {
 	*gpa = below(w, 4) ? (below(w, 2) ? W_BASE + below(w, W_SIZE) : I_BASE + below(w, I_SIZE))
 			   : pick_any_gpa(w);
-	*len = (size_t)(1 + below(w, 3 * PAGE + 100));
+	*len = (size_t)(1 + below(w, below(w, 256) ? 3 * PAGE + 100 : COPY_MAX));
 }
 
 /*
@@ -481,7 +487,7 @@ static void resync_populated(struct world *w, uint64_t gpa, uint64_t end)
 
 static void op_write(struct world *w)
 {
-	static uint8_t buf[3 * PAGE + 100];
+	static uint8_t buf[COPY_MAX];
 	uint64_t gpa;
 	size_t len;
 	pick_copy(w, &gpa, &len);
@@ -508,7 +514,7 @@ static void op_write(struct world *w)
 
 static void op_read(struct world *w)
 {
-	static uint8_t buf[3 * PAGE + 100];
+	static uint8_t buf[COPY_MAX];
 	uint64_t gpa;
 	size_t len;
 	pick_copy(w, &gpa, &len);
@@ -538,6 +544,63 @@ static void op_fault_in(struct world *w)
 		CHECK(err == 0 || (err == VMCFG_ENOMEM && v->kind == LAZY));
 	if (err == 0)
 		mark_leaf_present(w, gpa);
+}
+
+/* Whether gpa's page is present; its leaf's first address and size in *leaf, *size. */
+static bool page_present(struct world *w, uint64_t gpa, uint64_t *leaf, uint64_t *size)
+{
+	struct vmcfg_translation t;
+	*leaf = gpa;
+	*size = PAGE;
+	if (vmcfg_aspace_translate(&w->as, gpa, &t))
+		return false;
+	*leaf = t.leaf_gpa;
+	*size = vmcfg_pt_level_size(t.level);
+	return t.present;
+}
+
+/*
+ * Fault-in with a window: exactly the deferred leaves meeting the window
+ * become present (gpa's own leaf by the fault-in itself), and *made counts
+ * their pages.
+ */
+static void op_fault_in_around(struct world *w)
+{
+	static bool before[4 * MiB / PAGE];
+	uint64_t window = PAGE << below(w, 11), gpa = W_BASE + below(w, W_SIZE);
+	uint64_t first = gpa & ~(window - 1), leaf = 0, size = 0, own_leaf = ~0ull;
+	struct ival *v = model_find(&w->m, gpa);
+	for (uint64_t i = 0; i < window / PAGE; i++)
+		before[i] = page_present(w, first + i * PAGE, &leaf, &size);
+	size_t made = 12345;
+	int err = vmcfg_aspace_fault_in_around(&w->as, gpa, window, &made);
+	if (!v)
+		CHECK(err == VMCFG_EFAULT);
+	else
+		CHECK(err == 0 || (err == VMCFG_ENOMEM && v->kind == LAZY));
+	if (err) {
+		CHECK(made == 0);
+		return;
+	}
+	page_present(w, gpa, &own_leaf, &size);
+	size_t expect = 0;
+	uint64_t last_leaf = ~0ull;
+	for (uint64_t i = 0; i < window / PAGE; i++) {
+		uint64_t g = first + i * PAGE;
+		bool now = page_present(w, g, &leaf, &size);
+		struct ival *u = model_find(&w->m, g);
+		CHECK(now || !before[i]);
+		/* A deferred page stays so only when no frame was left for a table to split into. */
+		CHECK(now || !u || u->kind != DEFER || w->sim.in_use == w->sim.frames);
+		if (now == before[i] || leaf == own_leaf)
+			continue;
+		CHECK(u && u->kind == DEFER); /* only deferred leaves are made present */
+		if (leaf != last_leaf)
+			expect += (size_t)(size / PAGE);
+		last_leaf = leaf;
+	}
+	CHECK(made == expect);
+	resync_populated(w, first, first + window);
 }
 
 /* ---- whole-state check ---- */
@@ -621,7 +684,7 @@ static uint64_t env_u64(const char *name, uint64_t dflt)
 	return s && *s ? strtoull(s, NULL, 0) : dflt;
 }
 
-static void run_model(enum vmcfg_pt_kind kind, unsigned ipa_bits)
+static void run_model(enum vmcfg_pt_kind kind, unsigned ipa_bits, unsigned options)
 {
 	struct world *w = calloc(1, sizeof *w);
 	assert_non_null(w);
@@ -636,7 +699,7 @@ static void run_model(enum vmcfg_pt_kind kind, unsigned ipa_bits)
 					    VMCFG_SIM_BITMAP_WORDS(RAM_SIZE), true),
 			 0);
 	w->hal = vmcfg_sim_mem_hal(&w->sim);
-	assert_int_equal(vmcfg_aspace_init(&w->as, &w->hal, kind, ipa_bits, 0), 0);
+	assert_int_equal(vmcfg_aspace_init(&w->as, &w->hal, kind, ipa_bits, options), 0);
 	w->rng = (seed_base ^ (0x9E3779B97F4A7C15ull * (kind + 1))) | 1;
 
 	uint64_t ops = env_u64("VMCFG_MODEL_OPS", 100000);
@@ -666,8 +729,10 @@ static void run_model(enum vmcfg_pt_kind kind, unsigned ipa_bits)
 			op_write(w), which = 6;
 		else if (r < 188)
 			op_read(w), which = 7;
-		else if (r < 199)
+		else if (r < 194)
 			op_fault_in(w), which = 8;
+		else if (r < 199)
+			op_fault_in_around(w), which = 11;
 		else
 			check_all(w), which = 9;
 		w->counts[which]++;
@@ -676,15 +741,15 @@ static void run_model(enum vmcfg_pt_kind kind, unsigned ipa_bits)
 	vmcfg_aspace_destroy(&w->as);
 	CHECK(w->sim.in_use == 0);
 	CHECK(w->sim.bad_frees == 0);
-	print_message("%-13s ipa %u: %llu ops (map-linear %llu, alloc %llu, deferred %llu, lazy %llu, "
-		      "identical %llu, "
-		      "unmap %llu, translate %llu, write %llu, read %llu, fault %llu, full checks %llu), "
+	print_message("%-13s ipa %u%s: %llu ops (map-linear %llu, alloc %llu, deferred %llu, "
+		      "lazy %llu, identical %llu, unmap %llu, translate %llu, write %llu, read %llu, "
+		      "fault %llu, fault around %llu, full checks %llu), "
 		      "peak %zu frames, %zu mappings at the end\n",
 		      w->as.fmt ? w->as.fmt->name : vmcfg_pt_format_get(kind)->name, ipa_bits,
-		      (unsigned long long)ops, w->counts[0], w->counts[1], w->counts[10], w->counts[2],
-		      w->counts[3],
+		      options & VMCFG_ASPACE_4K_ONLY ? " 4k-only" : "", (unsigned long long)ops,
+		      w->counts[0], w->counts[1], w->counts[10], w->counts[2], w->counts[3],
 		      w->counts[4], w->counts[5], w->counts[6], w->counts[7], w->counts[8],
-		      w->counts[9], w->sim.peak, w->m.n);
+		      w->counts[11], w->counts[9], w->sim.peak, w->m.n);
 	free(w->m.iv);
 	free(w->m.shadow_w);
 	free(w->m.shadow_i);
@@ -695,38 +760,51 @@ static void run_model(enum vmcfg_pt_kind kind, unsigned ipa_bits)
 static void test_model_arm64_3l(void **state)
 {
 	(void)state;
-	run_model(VMCFG_PT_ARM64_S2_3L, 40);
+	run_model(VMCFG_PT_ARM64_S2_3L, 40, 0);
 }
 
 static void test_model_arm64_4l(void **state)
 {
 	(void)state;
-	run_model(VMCFG_PT_ARM64_S2_4L, 48);
+	run_model(VMCFG_PT_ARM64_S2_4L, 48, 0);
 }
 
 static void test_model_sv39x4(void **state)
 {
 	(void)state;
-	run_model(VMCFG_PT_RISCV_SV39X4, 41);
+	run_model(VMCFG_PT_RISCV_SV39X4, 41, 0);
 }
 
 static void test_model_sv48x4(void **state)
 {
 	(void)state;
-	run_model(VMCFG_PT_RISCV_SV48X4, 48);
+	run_model(VMCFG_PT_RISCV_SV48X4, 48, 0);
 }
 
 static void test_model_ept(void **state)
 {
 	(void)state;
-	run_model(VMCFG_PT_X86_EPT4, 48);
+	run_model(VMCFG_PT_X86_EPT4, 48, 0);
 }
 
 /* A narrow IPA: most top-zone operations cross 2^36 and must be refused. */
 static void test_model_arm64_3l_36(void **state)
 {
 	(void)state;
-	run_model(VMCFG_PT_ARM64_S2_3L, 36);
+	run_model(VMCFG_PT_ARM64_S2_3L, 36, 0);
+}
+
+/* As the hypervisor maps guest RAM on QEMU: only 4 KiB leaves become valid. */
+static void test_model_arm64_3l_4k(void **state)
+{
+	(void)state;
+	run_model(VMCFG_PT_ARM64_S2_3L, 40, VMCFG_ASPACE_4K_ONLY);
+}
+
+static void test_model_sv39x4_4k(void **state)
+{
+	(void)state;
+	run_model(VMCFG_PT_RISCV_SV39X4, 41, VMCFG_ASPACE_4K_ONLY);
 }
 
 int main(void)
@@ -739,6 +817,8 @@ int main(void)
 		cmocka_unit_test(test_model_sv48x4),
 		cmocka_unit_test(test_model_ept),
 		cmocka_unit_test(test_model_arm64_3l_36),
+		cmocka_unit_test(test_model_arm64_3l_4k),
+		cmocka_unit_test(test_model_sv39x4_4k),
 	};
 	print_message("model seed %llu (override with VMCFG_SEED)\n", (unsigned long long)seed_base);
 	return cmocka_run_group_tests(tests, NULL, NULL);
