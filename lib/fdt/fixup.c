@@ -110,7 +110,7 @@ static int copy_subtree(struct fixup *f, int off)
 static int write_host_cpus(struct fixup *f)
 {
 	const void *h = f->host->fdt;
-	int cpus = fdt_path_offset(h, "/cpus"), child, err;
+	int cpus = vmcfg_fdt_path_offset(f->host, "/cpus"), child, err;
 	uint32_t cells;
 	bool all = true;
 	if (cpus < 0)

@@ -440,7 +440,7 @@ static int write_emulated_consoles(struct guest *g)
  */
 static int write_stdout_path(struct guest *g)
 {
-	int len = 0, chosen = fdt_path_offset(g->host->fdt, "/chosen");
+	int len = 0, chosen = vmcfg_fdt_path_offset(g->host, "/chosen");
 	const char *s = chosen >= 0 ? fdt_getprop(g->host->fdt, chosen, "stdout-path", &len) : NULL;
 	char path[512], value[600];
 	const struct vmcfg_vm_emu_device *con = first_console(g, value, sizeof value);
@@ -450,7 +450,7 @@ static int write_stdout_path(struct guest *g)
 	size_t plen = colon ? (size_t)(colon - s) : strlen(s);
 	memcpy(path, s, plen);
 	path[plen] = '\0';
-	int t = vmcfg_fdt_index_of(g->host, fdt_path_offset(g->host->fdt, path)); /* aliases resolve too */
+	int t = vmcfg_fdt_index_of(g->host, vmcfg_fdt_path_offset(g->host, path)); /* aliases resolve too */
 	if (t < 0 || g->emit[t] != EMIT_COPY)
 		return con ? fdt_property_string(g->fdt, "stdout-path", value) : 0;
 	snprintf(value, sizeof value, "%s%s", fdt_node(g->host, t)->path, colon ? colon : "");
@@ -472,7 +472,7 @@ static int write_chosen(struct guest *g)
 	 * /chosen into such a guest, and AxVisor's files rely on it.
 	 */
 	if (!cfg->cmdline && g->exp && vmcfg_fdt_expansion_node(g->exp, 0)) {
-		int len = 0, chosen = fdt_path_offset(g->host->fdt, "/chosen");
+		int len = 0, chosen = vmcfg_fdt_path_offset(g->host, "/chosen");
 		const void *args = chosen >= 0 ? fdt_getprop(g->host->fdt, chosen, "bootargs", &len) : NULL;
 		if (args && (err = fdt_property(g->fdt, "bootargs", args, len)))
 			return err;
@@ -583,7 +583,7 @@ static int plan_ivc(struct guest *g)
 /* Property name (a string) of the host's first CPU node, or NULL. */
 static const char *host_cpu_prop(const struct guest *g, const char *name, int *len)
 {
-	int cpus = fdt_path_offset(g->host->fdt, "/cpus"), off;
+	int cpus = vmcfg_fdt_path_offset(g->host, "/cpus"), off;
 	if (cpus < 0)
 		return NULL;
 	fdt_for_each_subnode(off, g->host->fdt, cpus)
@@ -643,7 +643,7 @@ static int write_riscv_cpus(struct guest *g)
 	vmcfg_vm_config_vcpu_affinities(g->cfg, aff, n);
 	guest_isa(g, isa, sizeof isa);
 	const char *mmu = host_cpu_prop(g, "mmu-type", &len);
-	int cpus = fdt_path_offset(g->host->fdt, "/cpus");
+	int cpus = vmcfg_fdt_path_offset(g->host, "/cpus");
 	const void *tb = cpus >= 0 ? fdt_getprop(g->host->fdt, cpus, "timebase-frequency", &len) : NULL;
 	bool wide = false;
 	for (size_t k = 0; k < n; k++)

@@ -145,6 +145,15 @@ int vmcfg_fdt_index_of(const struct vmcfg_fdt_platform *host, int offset)
 	return lo < ix->count && ix->nodes[lo].offset == offset ? (int)lo : -1;
 }
 
+int vmcfg_fdt_path_offset(const struct vmcfg_fdt_platform *host, const char *path)
+{
+	const struct vmcfg_fdt_index *ix = host->index;
+	for (size_t i = 0; path[0] == '/' && i < ix->count; i++)
+		if (strcmp(ix->nodes[i].path, path) == 0)
+			return ix->nodes[i].offset;
+	return fdt_path_offset(host->fdt, path);
+}
+
 int vmcfg_fdt_index_by_phandle(const struct vmcfg_fdt_platform *host, uint32_t ph)
 {
 	const struct vmcfg_fdt_index *ix = host->index;

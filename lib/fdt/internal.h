@@ -59,6 +59,14 @@ int vmcfg_fdt_index_build(struct vmcfg_fdt_platform *host);
 /* The index of the node at offset, or -1. */
 int vmcfg_fdt_index_of(const struct vmcfg_fdt_platform *host, int offset);
 
+/*
+ * The offset of the node at path in the host tree: an absolute path as the
+ * index spells it is found there, anything else (an alias, a name without
+ * its unit address) by fdt_path_offset, which walks the whole structure
+ * block. A negative libfdt error when there is none.
+ */
+int vmcfg_fdt_path_offset(const struct vmcfg_fdt_platform *host, const char *path);
+
 /* The index of the node with phandle ph, or -1 (0 and ~0 are never phandles). */
 int vmcfg_fdt_index_by_phandle(const struct vmcfg_fdt_platform *host, uint32_t ph);
 

@@ -94,7 +94,7 @@ static int missing_path(struct expand *x, enum vmcfg_rule rule, const struct vmc
 		char *slash;
 		while ((slash = strrchr(prefix, '/')) && slash != prefix) {
 			*slash = '\0';
-			if (fdt_path_offset(x->host->fdt, prefix) >= 0)
+			if (vmcfg_fdt_path_offset(x->host, prefix) >= 0)
 				break;
 		}
 		if (!slash || slash == prefix)

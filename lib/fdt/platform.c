@@ -139,7 +139,7 @@ static int read_ram(struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags)
 static int read_cpus(struct vmcfg_fdt_platform *host, struct vmcfg_diags *diags)
 {
 	const void *fdt = host->fdt;
-	int cpus = vmcfg_fdt_index_of(host, fdt_path_offset(fdt, "/cpus"));
+	int cpus = vmcfg_fdt_index_of(host, vmcfg_fdt_path_offset(host, "/cpus"));
 	uint64_t *ids = vmcfg_arena_alloc(&host->arena, VMCFG_MAX_PCPUS * sizeof *ids, 8);
 	uint32_t na = 0, n = 0;
 	bool riscv = false, arm = false, too_many = false;
@@ -405,7 +405,7 @@ int vmcfg_fdt_find(const struct vmcfg_fdt_platform *host, const char *path)
 {
 	if (!host || !path)
 		return VMCFG_EINVAL;
-	int off = fdt_path_offset(host->fdt, path);
+	int off = vmcfg_fdt_path_offset(host, path);
 	return off >= 0 ? off : VMCFG_ENOENT;
 }
 

@@ -175,6 +175,7 @@ enum copy_dir { COPY_CHECK, COPY_IN, COPY_OUT };
  */
 struct copy {
 	const struct vmcfg_aspace *as;
+	struct vmcfg_aspace *writable; /* COPY_IN: deferred leaves become valid on the way */
 	enum copy_dir dir;
 	uint64_t base;
 	const uint8_t *src; /* COPY_IN */
@@ -231,6 +232,15 @@ static int copy_leaf(void *ud, struct as_slot *slot, uint64_t leaf, uint64_t lo,
 			memset(c->dst + (lo - c->base), 0, (size_t)(hi - lo));
 		return err;
 	}
+	if (type == VMCFG_PTE_DEFERRED && c->dir == COPY_IN) {
+		/* Zeroed first unless the copy covers it whole, as it overwrites every byte. */
+		bool whole = lo == leaf && hi - lo == vmcfg_pt_level_size(slot->level);
+		int err = vmcfg_aspace_make_present(c->writable, slot, !whole);
+		if (err) {
+			copy_flush(c); /* the pages made valid so far get their bytes */
+			return err;
+		}
+	}
 	uint64_t pa = slot->pte.pa + (lo - leaf);
 	if (c->len && c->gpa + c->len == lo && c->pa + c->len == pa) {
 		c->len += hi - lo;
@@ -252,33 +262,23 @@ static int copy_range(struct copy *c, enum copy_dir dir, uint64_t end)
 	return err;
 }
 
-/* Pass 1 of making a range present: everything that allocates (splits, lazy pages' frames). */
+/*
+ * Before a write, everything that allocates: lazy pages get frames, and
+ * under VMCFG_ASPACE_4K_ONLY deferred blocks are split (their 4 KiB leaves
+ * become valid during the copy, which cannot fail any more).
+ */
 static int populate_leaf(void *ud, struct as_slot *slot, uint64_t leaf, uint64_t lo, uint64_t hi)
 {
 	struct vmcfg_aspace *as = ud;
 	(void)leaf, (void)lo, (void)hi;
-	if (slot->pte.type == VMCFG_PTE_LAZY) {
-		/* Lazy memory becomes frames page by page: only the pages in the range. */
-		if (slot->level == 0)
-			return vmcfg_aspace_populate(as, slot);
-	} else if (slot->pte.type != VMCFG_PTE_DEFERRED || !split_first(as, slot)) {
+	bool lazy = slot->pte.type == VMCFG_PTE_LAZY;
+	if (lazy && slot->level == 0)
+		return vmcfg_aspace_populate(as, slot); /* frames only for the pages in the range */
+	if (!lazy && (slot->pte.type != VMCFG_PTE_DEFERRED || !split_first(as, slot)))
 		return 0;
-	}
 	int err = vmcfg_aspace_split(as, slot);
-	return err ? err : WALK_DESCEND;
-}
-
-/*
- * Pass 2, which cannot fail: deferred leaves become valid — not zeroed when
- * the copy covers them whole, as it overwrites every byte.
- */
-static int present_leaf(void *ud, struct as_slot *slot, uint64_t leaf, uint64_t lo, uint64_t hi)
-{
-	struct vmcfg_aspace *as = ud;
-	if (slot->pte.type != VMCFG_PTE_DEFERRED)
-		return 0;
-	bool whole = lo == leaf && hi - lo == vmcfg_pt_level_size(slot->level);
-	return vmcfg_aspace_make_present(as, slot, !whole);
+	/* 4 KiB deferred leaves need nothing more now: no walk through them. */
+	return err ? err : lazy || slot->level > 1 ? WALK_DESCEND : 0;
 }
 
 static int check_copy_range(const struct vmcfg_aspace *as, uint64_t gpa, size_t len, uint64_t *end)
@@ -291,16 +291,13 @@ static int check_copy_range(const struct vmcfg_aspace *as, uint64_t gpa, size_t 
 int vmcfg_aspace_write(struct vmcfg_aspace *as, uint64_t gpa, const void *src, size_t len)
 {
 	uint64_t end;
-	struct copy c = { .as = as, .base = gpa, .src = src };
+	struct copy c = { .as = as, .writable = as, .base = gpa, .src = src };
 	int err = check_copy_range(as, gpa, len, &end);
 	if (!err)
 		err = copy_range(&c, COPY_CHECK, end);
 	/* Populate first: an allocation failure must come before the first byte written. */
-	if (!err && c.absent) {
+	if (!err && c.absent)
 		err = walk(as, gpa, end, populate_leaf, as);
-		if (!err)
-			err = walk(as, gpa, end, present_leaf, as);
-	}
 	return err ? err : copy_range(&c, COPY_IN, end);
 }
 
