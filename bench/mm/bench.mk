@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # bench/mm: page-table pages against the computed optimum, and the time to
 # map 4 GiB with blocks against 4 KiB pages only, then (with valgrind) the
-# instructions of one such map per format.   make bench-mm
+# instructions of one such map per format and of one 31 MiB image load into
+# deferred RAM.   make bench-mm
 # Linked from base and mm objects only (lib/mm depends on nothing else).
 BENCH_MM_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard lib/base/*.c lib/mm/*.c))
 
@@ -23,5 +24,16 @@ bench-mm: $(BUILD)/bench/mm/bench_mm
 	      eval "n$${o:+4k}=$$(callgrind_annotate $(BUILD)/bench/mm/callgrind.out | awk '/PROGRAM TOTALS/ { gsub(",", "", $$1); print $$1 }')"; \
 	    done; \
 	    printf '| %s | %s | %s | %s |\n' $$f $$n $$n4k $$((n4k / 1048576)); \
+	  done; \
+	  printf '\n## instructions of one 31 MiB image load into deferred RAM (callgrind)\n\n'; \
+	  printf '| format | blocks | 4 KiB only | per 4 KiB page, 4 KiB only |\n|---|---|---|---|\n'; \
+	  for f in arm64-s2-3l arm64-s2-4l riscv-sv39x4 riscv-sv48x4 x86-ept4; do \
+	    for o in '' --4k; do \
+	      valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/bench/mm/callgrind.out \
+	        --toggle-collect=vmcfg_aspace_write $(BUILD)/bench/mm/bench_mm --load-once $$f $$o \
+	        > /dev/null 2>&1 || exit 1; \
+	      eval "n$${o:+4k}=$$(callgrind_annotate $(BUILD)/bench/mm/callgrind.out | awk '/PROGRAM TOTALS/ { gsub(",", "", $$1); print $$1 }')"; \
+	    done; \
+	    printf '| %s | %s | %s | %s |\n' $$f $$n $$n4k $$((n4k / 7968)); \
 	  done; \
 	else echo "bench-mm: no valgrind, no instruction counts"; fi

@@ -16,6 +16,11 @@
  *                          the table above), for callgrind's
  *                          --toggle-collect=vmcfg_aspace_map_identical
  *                          (bench/mm/bench.mk)
+ *   bench_mm --load-once FORMAT [--4k]
+ *                          one 31 MiB image written into 48 MiB of RAM whose
+ *                          zeroing is deferred, as vmcfg_vm_create loads a
+ *                          Linux kernel (the hypervisor on QEMU: --4k), for
+ *                          --toggle-collect=vmcfg_aspace_write
  *
  * lib/mm allocates no memory of its own: its tables are frames of the HAL,
  * counted as table pages, so there is no heap to measure and no allocator
@@ -224,24 +229,65 @@ static double time_identical_4g(enum vmcfg_pt_kind kind, unsigned options, int r
 	return best;
 }
 
+static int kind_by_name(const char *name)
+{
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++)
+		if (!strcmp(vmcfg_pt_format_get(k)->name, name))
+			return (int)k;
+	fprintf(stderr, "bench_mm: no format %s\n", name);
+	return -1;
+}
+
 /* One identical map of 4 GiB in the format named name: what callgrind counts. */
 static int map_once(const char *name, unsigned options)
 {
-	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++)
-		if (!strcmp(vmcfg_pt_format_get(k)->name, name)) {
-			uint64_t tables;
-			time_identical_4g(k, options, 1, &tables);
-			printf("%s: %llu table pages\n", name, (unsigned long long)tables);
-			return 0;
-		}
-	fprintf(stderr, "bench_mm: no format %s\n", name);
-	return 2;
+	int k = kind_by_name(name);
+	if (k < 0)
+		return 2;
+	uint64_t tables;
+	time_identical_4g((enum vmcfg_pt_kind)k, options, 1, &tables);
+	printf("%s: %llu table pages\n", name, (unsigned long long)tables);
+	return 0;
+}
+
+#define IMAGE_SIZE (31 * MiB + 123 * KiB) /* a Debian arm64 kernel's size, not page-aligned */
+
+/* One image load into deferred RAM at a kernel's address: what callgrind counts. */
+static int load_once(const char *name, unsigned options)
+{
+	int k = kind_by_name(name);
+	if (k < 0)
+		return 2;
+	struct machine *m = machine_new();
+	struct vmcfg_aspace as;
+	uint8_t *image = malloc(IMAGE_SIZE);
+	if (!image || vmcfg_aspace_init(&as, &m->hal, (enum vmcfg_pt_kind)k,
+					ipa_for(vmcfg_pt_format_get((enum vmcfg_pt_kind)k)), options))
+		return 2;
+	memset(image, 0x5a, IMAGE_SIZE);
+	int err = vmcfg_aspace_map_alloc_deferred(&as, 0x40000000, 48 * MiB,
+						  VMCFG_MEM_READ | VMCFG_MEM_WRITE | VMCFG_MEM_EXECUTE);
+	if (!err)
+		err = vmcfg_aspace_write(&as, 0x40200000, image, IMAGE_SIZE);
+	if (err) {
+		fprintf(stderr, "bench_mm: image load: %s\n", vmcfg_strerror(err));
+		return 2;
+	}
+	printf("%s: %llu table pages, %llu 4 KiB leaves\n", name,
+	       (unsigned long long)as.stats.table_pages, (unsigned long long)as.stats.leaves[0]);
+	vmcfg_aspace_destroy(&as);
+	machine_free(m);
+	free(image);
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	unsigned once_options = argc > 3 && !strcmp(argv[3], "--4k") ? VMCFG_ASPACE_4K_ONLY : 0;
 	if (argc > 2 && !strcmp(argv[1], "--map-once"))
-		return map_once(argv[2], argc > 3 && !strcmp(argv[3], "--4k") ? VMCFG_ASPACE_4K_ONLY : 0);
+		return map_once(argv[2], once_options);
+	if (argc > 2 && !strcmp(argv[1], "--load-once"))
+		return load_once(argv[2], once_options);
 	bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
 	make_small_regions();
 
