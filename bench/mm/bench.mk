@@ -14,26 +14,16 @@ $(BUILD)/bench/mm/bench_mm: bench/mm/bench_mm.c $(BENCH_MM_OBJ) $(HEADERS)
 bench-mm: $(BUILD)/bench/mm/bench_mm
 	$(BUILD)/bench/mm/bench_mm
 	@if command -v valgrind > /dev/null; then \
-	  printf '\n## instructions of one identical map of 4 GiB (callgrind)\n\n'; \
-	  printf '| format | blocks | 4 KiB only | per 4 KiB page |\n|---|---|---|---|\n'; \
-	  for f in arm64-s2-3l arm64-s2-4l riscv-sv39x4 riscv-sv48x4 x86-ept4; do \
-	    for o in '' --4k; do \
-	      valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/bench/mm/callgrind.out \
-	        --toggle-collect=vmcfg_aspace_map_identical $(BUILD)/bench/mm/bench_mm --map-once $$f $$o \
-	        > /dev/null 2>&1 || exit 1; \
-	      eval "n$${o:+4k}=$$(callgrind_annotate $(BUILD)/bench/mm/callgrind.out | awk '/PROGRAM TOTALS/ { gsub(",", "", $$1); print $$1 }')"; \
-	    done; \
-	    printf '| %s | %s | %s | %s |\n' $$f $$n $$n4k $$((n4k / 1048576)); \
-	  done; \
-	  printf '\n## instructions of one 31 MiB image load into deferred RAM (callgrind)\n\n'; \
-	  printf '| format | blocks | 4 KiB only | per 4 KiB page, 4 KiB only |\n|---|---|---|---|\n'; \
-	  for f in arm64-s2-3l arm64-s2-4l riscv-sv39x4 riscv-sv48x4 x86-ept4; do \
-	    for o in '' --4k; do \
-	      valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/bench/mm/callgrind.out \
-	        --toggle-collect=vmcfg_aspace_write $(BUILD)/bench/mm/bench_mm --load-once $$f $$o \
-	        > /dev/null 2>&1 || exit 1; \
-	      eval "n$${o:+4k}=$$(callgrind_annotate $(BUILD)/bench/mm/callgrind.out | awk '/PROGRAM TOTALS/ { gsub(",", "", $$1); print $$1 }')"; \
-	    done; \
-	    printf '| %s | %s | %s | %s |\n' $$f $$n $$n4k $$((n4k / 7968)); \
-	  done; \
+	  count() { valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/bench/mm/callgrind.out \
+	      --toggle-collect=$$1 $(BUILD)/bench/mm/bench_mm $$2 $$3 $$4 > /dev/null 2>&1 && \
+	    callgrind_annotate $(BUILD)/bench/mm/callgrind.out | \
+	      awk '/PROGRAM TOTALS/ { gsub(",", "", $$1); print $$1 }'; }; \
+	  table() { printf '\n## instructions of %s (callgrind)\n\n' "$$1"; \
+	    printf '| format | blocks | 4 KiB only | per 4 KiB page, 4 KiB only |\n|---|---|---|---|\n'; \
+	    for f in arm64-s2-3l arm64-s2-4l riscv-sv39x4 riscv-sv48x4 x86-ept4; do \
+	      n=$$(count $$2 $$3 $$f) && n4k=$$(count $$2 $$3 $$f --4k) || return 1; \
+	      printf '| %s | %s | %s | %s |\n' $$f $$n $$n4k $$((n4k / $$4)); \
+	    done; }; \
+	  table 'one identical map of 4 GiB' vmcfg_aspace_map_identical --map-once 1048576 && \
+	  table 'one 31 MiB image load into deferred RAM' vmcfg_aspace_write --load-once 7968; \
 	else echo "bench-mm: no valgrind, no instruction counts"; fi
