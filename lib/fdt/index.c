@@ -145,13 +145,37 @@ int vmcfg_fdt_index_of(const struct vmcfg_fdt_platform *host, int offset)
 	return lo < ix->count && ix->nodes[lo].offset == offset ? (int)lo : -1;
 }
 
+/* libfdt's rule for a path component: the node's name, or (len has no '@') its name before '@'. */
+static bool name_matches(const char *name, const char *s, size_t len)
+{
+	return strlen(name) >= len && memcmp(name, s, len) == 0 &&
+	       (name[len] == '\0' || (name[len] == '@' && !memchr(s, '@', len)));
+}
+
 int vmcfg_fdt_path_offset(const struct vmcfg_fdt_platform *host, const char *path)
 {
 	const struct vmcfg_fdt_index *ix = host->index;
-	for (size_t i = 0; path[0] == '/' && i < ix->count; i++)
-		if (strcmp(ix->nodes[i].path, path) == 0)
-			return ix->nodes[i].offset;
-	return fdt_path_offset(host->fdt, path);
+	if (path[0] != '/' || ix->count == 0)
+		return fdt_path_offset(host->fdt, path); /* an alias */
+	size_t cur = 0; /* the root */
+	for (const char *p = path;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			return ix->nodes[cur].offset;
+		const char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p), next = 0;
+		/* cur's children, first match in DT order, as fdt_subnode_offset takes it */
+		for (size_t i = cur + 1; !next && i < ix->count && ix->nodes[i].depth > ix->nodes[cur].depth;
+		     i++)
+			if (ix->nodes[i].parent == (int)cur &&
+			    name_matches(strrchr(ix->nodes[i].path, '/') + 1, p, len))
+				next = i;
+		if (!next)
+			return -FDT_ERR_NOTFOUND;
+		cur = next;
+		p += len;
+	}
 }
 
 int vmcfg_fdt_index_by_phandle(const struct vmcfg_fdt_platform *host, uint32_t ph)

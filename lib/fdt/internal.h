@@ -60,10 +60,10 @@ int vmcfg_fdt_index_build(struct vmcfg_fdt_platform *host);
 int vmcfg_fdt_index_of(const struct vmcfg_fdt_platform *host, int offset);
 
 /*
- * The offset of the node at path in the host tree: an absolute path as the
- * index spells it is found there, anything else (an alias, a name without
- * its unit address) by fdt_path_offset, which walks the whole structure
- * block. A negative libfdt error when there is none.
+ * fdt_path_offset on the host tree, answered from the index (libfdt walks
+ * the structure block from its start for every lookup): the same node for
+ * every absolute path, names without their unit address included; an alias
+ * goes to libfdt. A negative libfdt error when there is none.
  */
 int vmcfg_fdt_path_offset(const struct vmcfg_fdt_platform *host, const char *path);
 

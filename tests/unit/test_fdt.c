@@ -427,6 +427,41 @@ static void test_qemu_platform(void **state)
 	vmcfg_fdt_platform_free(host);
 }
 
+/*
+ * vmcfg_fdt_find answers from the index what fdt_path_offset answers from
+ * the blob, for names with and without their unit address (whichever of
+ * "memory" and "memory@..." comes first wins, as in libfdt), repeated and
+ * trailing slashes, missing nodes and aliases.
+ */
+static void test_find_like_libfdt(void **state)
+{
+	(void)state;
+	struct vmcfg_fdt_platform *host = open_dts(
+		"/dts-v1/; / { #address-cells = <2>; #size-cells = <2>;"
+		" aliases { serial0 = \"/soc/uart@1000\"; };"
+		" memory@80000000 { device_type = \"memory\"; reg = <0 0x80000000 0 0x1000000>; };"
+		" memory { device_type = \"memory\"; reg = <0 0x40000000 0 0x1000000>; };"
+		" soc { #address-cells = <2>; #size-cells = <2>; ranges;"
+		"  uart { compatible = \"x\"; };"
+		"  uart@1000 { compatible = \"y\"; reg = <0 0x1000 0 0x100>; };"
+		"  bus@2000 { #address-cells = <2>; #size-cells = <2>; ranges;"
+		"   uart@1000 { compatible = \"z\"; reg = <0 0x1000 0 0x100>; }; }; }; };");
+	static const char *const paths[] = {
+		"/", "//", "/memory", "/memory@80000000", "/memory@40000000", "/soc", "/soc/",
+		"/soc//uart", "/soc/uart", "/soc/uart@1000", "/soc/bus", "/soc/bus@2000/uart",
+		"/soc/bus/uart@1000", "/soc/bus@2000/uart@1000/", "/soc/uart@2000", "/nothing",
+		"/soc/nothing/uart", "/mem", "/memory@", "serial0", "serial0/", "nothing",
+	};
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		int want = fdt_path_offset(host->fdt, paths[i]), got = vmcfg_fdt_find(host, paths[i]);
+		if (want >= 0 ? got != want : got != VMCFG_ENOENT)
+			fail_msg("%s: libfdt %d, vmcfg_fdt_find %d", paths[i], want, got);
+	}
+	/* "memory" names the first of the two, the one with a unit address. */
+	assert_int_equal(vmcfg_fdt_find(host, "/memory"), fdt_path_offset(host->fdt, "/memory@80000000"));
+	vmcfg_fdt_platform_free(host);
+}
+
 static void test_qemu_pl011(void **state)
 {
 	struct vmcfg_fdt_platform *host = open_qemu();
@@ -952,6 +987,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_disabled_and_excluded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dependency_closure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_platform, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find_like_libfdt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_pl011, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_root_without_gic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_checks, setup, teardown),
