@@ -156,7 +156,7 @@ int vmcfg_fdt_path_offset(const struct vmcfg_fdt_platform *host, const char *pat
 {
 	const struct vmcfg_fdt_index *ix = host->index;
 	if (path[0] != '/' || ix->count == 0)
-		return fdt_path_offset(host->fdt, path); /* an alias */
+		return fdt_path_offset(host->fdt, path); /* an alias, or a tree without nodes */
 	size_t cur = 0; /* the root */
 	for (const char *p = path;;) {
 		while (*p == '/')
