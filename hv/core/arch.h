@@ -23,7 +23,7 @@
  *   struct vcpu   with at least: uint32_t id, pcpu; enum vcpu_state state
  *                 (VCPU_OFF, VCPU_RUNNABLE); bool yield; struct hv_vm *vm.
  * Each architecture maps its guest exits onto core/vm.h's enum
- * hv_trap_class and names them (trap_format_counts). Two more functions
+ * hv_trap_class and names them (hv_arch_trap_names, core/vm.h). Two more functions
  * of the contract are declared where core code had them before the split:
  * hv_exit / hv_halt (core/panic.h: the architecture's power.c) and
  * console_hw_putc (core/console.h: the platform's console).
@@ -55,21 +55,20 @@ void hv_arch_boot_cpu_init(void);
  */
 const void *hv_arch_boot_dtb(uint64_t boot_arg);
 
-/*
- * Starts the other CPUs of the device tree (ids: their MPIDR or hart id,
- * count of them, the boot CPU's included), to come online and park in
- * sched_secondary, and returns without waiting for them (how many were
- * started): the boot CPU reads the system meanwhile, which under QEMU's TCG
- * runs beside the other CPUs' start-up.
- */
-uint32_t cpu_start_secondaries(const uint64_t *ids, uint32_t count);
+/* Whether id (an MPIDR or a hart id, as the device tree gives it) is this CPU's. */
+bool hv_arch_cpu_is_self(uint64_t id);
 
 /*
- * Waits, with a time limit each, for the CPUs cpu_start_secondaries started
- * to come online (logs those that did not); returns how many CPUs are
- * online, this one included. Called once, before any vCPU is placed.
+ * Starts the CPU id at the hypervisor's secondary entry as cpus[index]; it
+ * sets itself up, makes its cpu_online_claim (core/cpu_online.h) and parks
+ * in sched_secondary. Returns 0, or the firmware's error (PSCI CPU_ON, SBI
+ * HSM hart_start), which core/cpu_online.c logs.
  */
-uint32_t cpu_wait_secondaries(void);
+int64_t hv_arch_cpu_start(uint32_t index, uint64_t id);
+
+/* A free-running counter common to all CPUs (CNTPCT_EL0, time), and its ticks per second. */
+uint64_t hv_arch_counter(void);
+uint64_t hv_arch_counter_hz(void);
 
 /* Makes CPU cpu (an index of cpus[]) leave its guest or its idle sleep at once. */
 void hv_arch_kick(uint32_t cpu);
@@ -161,6 +160,12 @@ void vcpu_free(struct vcpu *v);
 void hv_arch_vcpu_boot(struct vcpu *v, struct hv_vm *hv, uint32_t id,
 		       const struct vmcfg_vm_vcpu *plan, bool dtb_loaded);
 
+/*
+ * Puts v, off and held by no CPU, at entry with arg as its architecture's
+ * call to start a CPU gives it (x0 = arg; a0 = hart id, a1 = arg).
+ */
+void hv_arch_vcpu_restart(struct vcpu *v, uint64_t entry, uint64_t arg);
+
 /* The boot argument seed= into a register a test guest reads at entry (x1 / a2). */
 void hv_arch_vcpu_set_seed(struct vcpu *v, uint64_t seed);
 
@@ -177,7 +182,5 @@ void vcpu_run(struct vcpu *v);
 /* Takes the vCPU whose context this CPU holds (if any) off it (its state saved). */
 void vcpu_put_current(void);
 
-/* The VM's exits per class as "name count, ..." (classes with none left out) into buf. */
-void trap_format_counts(const struct hv_vm *hv, char *buf, size_t size);
 
 #endif

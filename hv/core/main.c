@@ -5,6 +5,7 @@
  */
 #include "core/arch.h"
 #include "core/console.h"
+#include "core/cpu_online.h"
 #include "core/dtb.h"
 #include "core/guest_dt.h"
 #include "core/frames.h"

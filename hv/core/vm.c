@@ -392,3 +392,54 @@ uint32_t hv_vm_live_count(void)
 {
 	return __atomic_load_n(&live_count, __ATOMIC_ACQUIRE);
 }
+
+void hv_vm_format_traps(const struct hv_vm *hv, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned c = 0; c < HV_TRAP_CLASSES && n < size; c++) {
+		uint64_t k = __atomic_load_n(&hv->traps[c], __ATOMIC_RELAXED);
+
+		if (k && hv_arch_trap_names[c])
+			n += vmcfg_snprintf(buf + n, size - n, "%s%s %llu", n ? ", " : "",
+					    hv_arch_trap_names[c], (unsigned long long)k);
+	}
+}
+
+enum hv_vcpu_start hv_vm_vcpu_start(struct hv_vm *vm, struct vcpu *t, uint64_t entry, uint64_t arg)
+{
+	enum hv_vcpu_start r = HV_VCPU_STARTED;
+
+	spin_lock(&vm->lock);
+	if (!t) {
+		r = HV_VCPU_NO_SUCH;
+	} else if (t->state != VCPU_OFF) {
+		r = HV_VCPU_ALREADY_ON;
+	} else {
+		/* Off means put (hv_vm_vcpu_stop): no CPU holds its context, so it may be rewritten. */
+		hv_arch_vcpu_restart(t, entry, arg);
+		__atomic_store_n(&t->state, VCPU_RUNNABLE, __ATOMIC_RELEASE);
+		/* Its CPU may be asleep in hv_arch_idle: wake it now, not at its next tick. */
+		if (t->pcpu != this_cpu()->index)
+			hv_arch_kick(t->pcpu);
+	}
+	spin_unlock(&vm->lock);
+	return r;
+}
+
+void hv_vm_vcpu_stop(struct vcpu *v, const char *why)
+{
+	struct hv_vm *vm = v->vm;
+	bool all_off = true;
+
+	vcpu_put_current();
+	spin_lock(&vm->lock);
+	__atomic_store_n(&v->state, VCPU_OFF, __ATOMIC_RELEASE);
+	for (uint32_t i = 0; i < vm->vcpu_count; i++)
+		all_off &= vm->vcpus[i].state == VCPU_OFF;
+	spin_unlock(&vm->lock);
+	/* Every vCPU is off, so none can start another in between. */
+	if (all_off)
+		hv_vm_power_off(vm, why);
+}

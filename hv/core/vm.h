@@ -33,7 +33,7 @@ enum hv_vm_end { HV_VM_LIVE, HV_VM_OFF, HV_VM_STOPPED };
 
 /*
  * Guest exits by class (the architecture's trap.c counts them and names
- * them: trap_format_counts), for the summary and BENCHMARKS.md. The names
+ * them: hv_arch_trap_names), for the summary and BENCHMARKS.md. The names
  * are aarch64's; riscv64 maps its exits onto them (arch/riscv64/trap.c).
  */
 enum hv_trap_class {
@@ -52,6 +52,9 @@ enum hv_trap_class {
 	HV_TRAP_SERROR,
 	HV_TRAP_CLASSES
 };
+
+/* The architecture's name for each class (its trap.c); NULL for a class it never counts. */
+extern const char *const hv_arch_trap_names[HV_TRAP_CLASSES];
 
 struct hv_vm {
 	struct vmcfg_vm *vm; /* lib/vm's VM: read-only here except through lib/vm calls */
@@ -160,6 +163,26 @@ void hv_vm_unlock_all(void);
  * fuzzer, guests/fuzz.c) learns its seed without a rebuild.
  */
 extern uint64_t hv_guest_seed;
+
+/* What hv_vm_vcpu_start made of a guest's call to start one of its vCPUs. */
+enum hv_vcpu_start { HV_VCPU_STARTED, HV_VCPU_NO_SUCH, HV_VCPU_ALREADY_ON };
+
+/*
+ * A guest's call to start its vCPU t (PSCI CPU_ON, SBI HSM hart_start; t
+ * NULL when the call named none of vm's): t, which must be off, restarts
+ * at entry with arg (hv_arch_vcpu_restart) and its CPU is woken.
+ */
+enum hv_vcpu_start hv_vm_vcpu_start(struct hv_vm *vm, struct vcpu *t, uint64_t entry, uint64_t arg);
+
+/*
+ * The running vCPU v turns itself off (PSCI CPU_OFF, SBI HSM hart_stop): its
+ * context saved first, so another vCPU may start it again; the last one
+ * off powers the VM off, with why as the reason.
+ */
+void hv_vm_vcpu_stop(struct vcpu *v, const char *why);
+
+/* hv's exits per class as "WFx 12, DABT (MMIO) 345, ..." into buf (classes with none left out). */
+void hv_vm_format_traps(const struct hv_vm *hv, char *buf, size_t size);
 
 /* Live VMs: the schedulers run while this is non-zero. */
 uint32_t hv_vm_live_count(void);

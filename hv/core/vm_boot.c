@@ -6,6 +6,7 @@
  */
 #include "core/arch.h"
 #include "core/console.h"
+#include "core/cpu_online.h"
 #include "core/files.h"
 #include "core/frames.h"
 #include "core/guest_dt.h"
@@ -541,7 +542,7 @@ static int run_vms(struct vm_file *files, const struct vmcfg_system *sys, const 
 
 		hv_log("summary: vm '%s': %s: %s", vms[i].vm->name,
 		       vms[i].end == HV_VM_OFF ? "powered off" : "stopped", vms[i].reason);
-		trap_format_counts(&vms[i], traps, sizeof traps);
+		hv_vm_format_traps(&vms[i], traps, sizeof traps);
 		hv_log("exits: vm '%s': %s", vms[i].vm->name, traps[0] ? traps : "none");
 		hv_vm_destroy(&vms[i]);
 	}

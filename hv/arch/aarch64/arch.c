@@ -131,6 +131,11 @@ void hv_arch_vcpu_boot(struct vcpu *v, struct hv_vm *hv, uint32_t id,
 	vcpu_reset(v, hv, id, plan->arch_id, plan->entry, dtb_loaded ? plan->regs[0] : 0);
 }
 
+void hv_arch_vcpu_restart(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+	vcpu_reset(v, v->vm, v->id, v->vmpidr, entry, arg);
+}
+
 void hv_arch_vcpu_set_seed(struct vcpu *v, uint64_t seed)
 {
 	v->regs.x[1] = seed;

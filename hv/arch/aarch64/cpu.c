@@ -5,12 +5,10 @@
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/vcpu.h"
 #include "core/console.h"
+#include "core/cpu_online.h"
 #include "core/sched.h"
 
 struct cpu cpus[HV_MAX_CPUS];
-
-/* How long a secondary may take from CPU_ON to running C code. */
-#define CPU_ON_TIMEOUT_MS 100
 
 /*
  * The optional features whose EL2 controls follow the ID registers (Arm ARM
@@ -188,73 +186,35 @@ void cpu_init(uint32_t index)
 	gic_cpu_init(c->mpidr);
 }
 
-static bool wait_online(const struct cpu *c)
+bool hv_arch_cpu_is_self(uint64_t id)
 {
-	uint64_t freq = sysreg_read(cntfrq_el0);
-	uint64_t start = sysreg_read(cntpct_el0);
-
-	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
-		if (sysreg_read(cntpct_el0) - start > freq / 1000 * CPU_ON_TIMEOUT_MS)
-			return false;
-	return true;
+	return (id & MPIDR_AFF_MASK) == this_cpu()->mpidr;
 }
 
-/* The slots cpu_start_secondaries started, for cpu_wait_secondaries: next is one past the last. */
-static bool started_slot[HV_MAX_CPUS];
-static uint64_t starting_mpidr[HV_MAX_CPUS];
-static uint32_t next = 1;
-
-uint32_t cpu_start_secondaries(const uint64_t *mpidrs, uint32_t count)
+int64_t hv_arch_cpu_start(uint32_t index, uint64_t id)
 {
-	uint32_t started = 0;
+	int64_t ret = psci_cpu_on(id & MPIDR_AFF_MASK, (uint64_t)(uintptr_t)hv_secondary_entry, index);
 
-	for (uint32_t i = 0; i < count; i++) {
-		uint64_t mpidr = mpidrs[i] & MPIDR_AFF_MASK;
-		uint32_t slot;
-		int64_t ret;
-
-		if (mpidr == this_cpu()->mpidr)
-			continue;
-		if (next == HV_MAX_CPUS) {
-			hv_log("cpu with MPIDR %#llx left off: HV_MAX_CPUS is %d",
-			       (unsigned long long)mpidr, HV_MAX_CPUS);
-			continue;
-		}
-		/* A slot (index, stack) is never reused: a late CPU must not share one. */
-		slot = next++;
-		ret = psci_cpu_on(mpidr, (uint64_t)(uintptr_t)hv_secondary_entry, slot);
-		if (ret != PSCI_SUCCESS) {
-			hv_log("cpu with MPIDR %#llx: PSCI CPU_ON failed (%lld)",
-			       (unsigned long long)mpidr, (long long)ret);
-			continue;
-		}
-		started_slot[slot] = true;
-		starting_mpidr[slot] = mpidr;
-		started++;
-	}
-	return started;
+	return ret == PSCI_SUCCESS ? 0 : ret;
 }
 
-uint32_t cpu_wait_secondaries(void)
+uint64_t hv_arch_counter(void)
 {
-	uint32_t online = 1;
+	return sysreg_read(cntpct_el0);
+}
 
-	for (uint32_t slot = 1; slot < next; slot++) {
-		if (!started_slot[slot])
-			continue;
-		started_slot[slot] = false;
-		if (wait_online(&cpus[slot]))
-			online++;
-		else
-			hv_log("cpu%u (MPIDR %#llx) did not come online", slot,
-			       (unsigned long long)starting_mpidr[slot]);
-	}
-	return online;
+uint64_t hv_arch_counter_hz(void)
+{
+	return sysreg_read(cntfrq_el0);
 }
 
 void hv_secondary_main(uint32_t index)
 {
 	cpu_init(index);
+	if (!cpu_online_claim(index)) {
+		for (;;) /* too late: the boot CPU went on without it */
+			__asm__ volatile("wfi");
+	}
 	hv_log("cpu%u online (MPIDR %#llx)", index, (unsigned long long)cpus[index].mpidr);
 	/* A CPU unlike the boot CPU (big.LITTLE) says what it has. */
 	if (cpus[index].pauth != cpus[0].pauth || cpus[index].sve != cpus[0].sve ||

@@ -74,15 +74,6 @@ uint32_t cpu_max_sme_vl(void);
  */
 void idreg_init(struct cpu *c);
 
-/*
- * Starts the other CPUs of the device tree through PSCI CPU_ON, to park
- * themselves, without waiting for them; returns how many were started.
- */
-uint32_t cpu_start_secondaries(const uint64_t *mpidrs, uint32_t count);
-
-/* Waits for the CPUs started to come online; returns how many are online (this one included). */
-uint32_t cpu_wait_secondaries(void);
-
 /* Entry point of secondary CPUs (boot.S); x0 = their index. */
 void hv_secondary_entry(void);
 

@@ -302,7 +302,7 @@ static const enum hv_trap_class sync_classes[64] = {
 	[EC_DABT_LOW] = HV_TRAP_DABT,
 };
 
-static const char *const class_names[HV_TRAP_CLASSES] = {
+const char *const hv_arch_trap_names[HV_TRAP_CLASSES] = {
 	[HV_TRAP_SYNC_OTHER] = "other sync",
 	[HV_TRAP_WFX] = "WFx",
 	[HV_TRAP_HVC] = "HVC",
@@ -317,20 +317,6 @@ static const char *const class_names[HV_TRAP_CLASSES] = {
 	[HV_TRAP_IRQ_OTHER] = "IRQ other",
 	[HV_TRAP_SERROR] = "SError",
 };
-
-void trap_format_counts(const struct hv_vm *hv, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	buf[0] = 0;
-	for (unsigned c = 0; c < HV_TRAP_CLASSES && n < size; c++) {
-		uint64_t k = __atomic_load_n(&hv->traps[c], __ATOMIC_RELAXED);
-
-		if (k)
-			n += vmcfg_snprintf(buf + n, size - n, "%s%s %llu", n ? ", " : "",
-					    class_names[c], (unsigned long long)k);
-	}
-}
 
 void trap_handle(struct vcpu *v, uint64_t kind)
 {

@@ -16,9 +16,6 @@
  */
 void trap_handle(struct vcpu *v, uint64_t kind);
 
-/* The VM's exits per class as "WFx 12, DABT 345, …" (classes with none left out) into buf. */
-void trap_format_counts(const struct hv_vm *hv, char *buf, size_t size);
-
 /*
  * An MRS of the ID register space trapped by HCR_EL2.TID3 (ISS of EC 0x18):
  * answers it from this CPU's guest view (idreg.c) and returns true; false

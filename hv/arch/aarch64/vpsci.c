@@ -8,7 +8,6 @@
  * returns NOT_SUPPORTED (also SMCCC's "unknown function").
  */
 #include "arch/aarch64/cpu.h"
-#include "arch/aarch64/gic.h"
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/trap.h"
 #include "core/vm.h"
@@ -29,44 +28,14 @@ static struct vcpu *find_vcpu(struct hv_vm *vm, uint64_t target)
 /* CPU_ON: target starts at entry with x0 = context (DEN 0022 5.1.4). */
 static int64_t cpu_on(struct hv_vm *vm, uint64_t target, uint64_t entry, uint64_t context)
 {
-	struct vcpu *t;
-	int64_t ret;
-
-	spin_lock(&vm->lock);
-	t = find_vcpu(vm, target);
-	if (!t) {
-		ret = PSCI_INVALID_PARAMETERS;
-	} else if (t->state != VCPU_OFF) {
-		ret = PSCI_ALREADY_ON;
-	} else {
-		/* Off means put (cpu_off below): no CPU holds its context, so it may be rewritten. */
-		vcpu_reset(t, vm, t->id, t->vmpidr, entry, context);
-		__atomic_store_n(&t->state, VCPU_RUNNABLE, __ATOMIC_RELEASE);
-		/* Its CPU may be asleep in gic_idle: wake it now, not at its next tick. */
-		if (t->pcpu != this_cpu()->index)
-			gic_kick(cpus[t->pcpu].mpidr);
-		ret = PSCI_SUCCESS;
+	switch (hv_vm_vcpu_start(vm, find_vcpu(vm, target), entry, context)) {
+	case HV_VCPU_STARTED:
+		return PSCI_SUCCESS;
+	case HV_VCPU_ALREADY_ON:
+		return PSCI_ALREADY_ON;
+	default:
+		return PSCI_INVALID_PARAMETERS;
 	}
-	spin_unlock(&vm->lock);
-	return ret;
-}
-
-/* CPU_OFF: does not return to the caller; the last vCPU off ends the VM. */
-static void cpu_off(struct vcpu *v)
-{
-	struct hv_vm *vm = v->vm;
-	bool all_off = true;
-
-	/* Save its context now, so a CPU_ON from another CPU can rewrite it safely. */
-	vcpu_put_current();
-	spin_lock(&vm->lock);
-	__atomic_store_n(&v->state, VCPU_OFF, __ATOMIC_RELEASE);
-	for (uint32_t i = 0; i < vm->vcpu_count; i++)
-		all_off &= vm->vcpus[i].state == VCPU_OFF;
-	spin_unlock(&vm->lock);
-	/* Every vCPU is off, so none can CPU_ON another in between. */
-	if (all_off)
-		hv_vm_power_off(vm, "its last vCPU called PSCI CPU_OFF");
 }
 
 static int64_t affinity_info(struct hv_vm *vm, uint64_t target, uint64_t level)
@@ -112,8 +81,8 @@ void vpsci_call(struct vcpu *v)
 		/* No Trusted OS to migrate (DEN 0022 5.1.8): Linux asks once at boot. */
 		ret = PSCI_TOS_NOT_PRESENT_MP;
 		break;
-	case PSCI_0_2_CPU_OFF:
-		cpu_off(v);
+	case PSCI_0_2_CPU_OFF: /* does not return to the caller */
+		hv_vm_vcpu_stop(v, "its last vCPU called PSCI CPU_OFF");
 		return;
 	case PSCI_0_2_SYSTEM_OFF:
 		hv_vm_power_off(vm, "PSCI SYSTEM_OFF");

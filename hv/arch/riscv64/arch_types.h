@@ -12,6 +12,8 @@
 /* 4 KiB leaves, as on aarch64: QEMU's TCG two-stage TLB (platform/qemu-virt/platform.h). */
 #define HV_ARCH_STAGE2_OPTIONS VMCFG_ASPACE_4K_ONLY
 #define HV_ARCH_RESET_CALL "SBI SRST system_reset"
+#define HV_ARCH_CPU_ID_NAME "hart"
+#define HV_ARCH_CPU_START_CALL "SBI HSM hart_start"
 
 /* hgatp (mode, VMID, root); its virtual PLIC when it has one. */
 #define HV_ARCH_VM_FIELDS \

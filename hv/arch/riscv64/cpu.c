@@ -4,6 +4,7 @@
 #include "arch/riscv64/csr.h"
 #include "arch/riscv64/sbi.h"
 #include "core/console.h"
+#include "core/cpu_online.h"
 #include "core/panic.h"
 #include "core/sched.h"
 #include "platform/qemu-virt-riscv64/platform.h"
@@ -15,22 +16,6 @@ bool hv_sstc;
 uint64_t hv_boot_hartid;
 /* Slot s's hart id + 1 (0: none), written before its hart_start: boot.S's late_hart reads it. */
 uint64_t hv_slot_hartid[HV_MAX_CPUS];
-
-/*
- * How long a secondary may take from hart_start to running C code: long,
- * as QEMU's TCG on a loaded host can leave a hart's thread unscheduled for
- * seconds (boot tests under load saw 100 ms, then 2 s, pass); a hart that
- * comes online costs only its own time.
- */
-#define CPU_ON_TIMEOUT_MS 10000
-
-/*
- * A secondary's bring-up, decided once by compare-and-swap: it comes
- * online, or the boot hart gives up on it first (then it parks for good,
- * so a hart late beyond the timeout never joins a placement already made).
- */
-enum { BRINGUP_STARTING, BRINGUP_ONLINE, BRINGUP_ABANDONED };
-static uint32_t bringup[HV_MAX_CPUS];
 
 /*
  * The HS-mode controls of a hart, set once (RISC-V Privileged 8.2):
@@ -92,79 +77,35 @@ void hv_arch_boot_cpu_init(void)
 	       hv_sstc ? "Sstc (vstimecmp)" : "SBI TIME, injected through hvip.VSTIP");
 }
 
-static bool wait_online(struct cpu *c)
+bool hv_arch_cpu_is_self(uint64_t id)
 {
-	uint64_t end = rdtime() + hv_timebase_hz / 1000 * CPU_ON_TIMEOUT_MS;
-	uint32_t starting = BRINGUP_STARTING;
-
-	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
-		if (rdtime() > end &&
-		    __atomic_compare_exchange_n(&bringup[c->index], &starting, BRINGUP_ABANDONED,
-						false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			return false;
-		starting = BRINGUP_STARTING; /* it won the race: it is coming online */
-	}
-	return true;
+	return id == this_cpu()->hartid;
 }
 
-/* The slots cpu_start_secondaries started, for cpu_wait_secondaries: next is one past the last. */
-static bool started_slot[HV_MAX_CPUS];
-static uint32_t next = 1;
-
-uint32_t cpu_start_secondaries(const uint64_t *ids, uint32_t count)
+int64_t hv_arch_cpu_start(uint32_t index, uint64_t id)
 {
-	uint32_t started = 0;
-
-	for (uint32_t i = 0; i < count; i++) {
-		uint32_t slot = next; /* never reused once started: a late hart keeps its stack */
-		long err;
-
-		if (ids[i] == hv_boot_hartid)
-			continue;
-		if (slot == HV_MAX_CPUS) {
-			hv_log("hart %llu: not used (at most %d CPUs)", (unsigned long long)ids[i],
-			       HV_MAX_CPUS);
-			continue;
-		}
-		cpus[slot].index = slot;
-		cpus[slot].hartid = ids[i];
-		__atomic_store_n(&hv_slot_hartid[slot], ids[i] + 1, __ATOMIC_RELEASE);
-		err = sbi_hart_start(ids[i], (uint64_t)(uintptr_t)hv_secondary_entry, slot);
-		if (err) {
-			hv_log("hart %llu: SBI hart_start failed (%ld)", (unsigned long long)ids[i], err);
-			continue;
-		}
-		started_slot[slot] = true;
-		next++;
-		started++;
-	}
-	return started;
+	cpus[index].index = index;
+	cpus[index].hartid = id;
+	/* Before the start: boot.S's late_hart reads it. */
+	__atomic_store_n(&hv_slot_hartid[index], id + 1, __ATOMIC_RELEASE);
+	return sbi_hart_start(id, (uint64_t)(uintptr_t)hv_secondary_entry, index);
 }
 
-uint32_t cpu_wait_secondaries(void)
+uint64_t hv_arch_counter(void)
 {
-	uint32_t online = 1;
+	return rdtime();
+}
 
-	for (uint32_t slot = 1; slot < next; slot++) {
-		if (!started_slot[slot])
-			continue;
-		started_slot[slot] = false;
-		if (wait_online(&cpus[slot]))
-			online++;
-		else
-			hv_log("hart %llu: did not come online", (unsigned long long)cpus[slot].hartid);
-	}
-	return online;
+uint64_t hv_arch_counter_hz(void)
+{
+	return hv_timebase_hz;
 }
 
 void hv_secondary_main(uint32_t index)
 {
-	uint32_t starting = BRINGUP_STARTING;
-
 	__asm__ volatile("mv tp, %0" : : "r"(&cpus[index]));
 	hart_init();
-	if (!__atomic_compare_exchange_n(&bringup[index], &starting, BRINGUP_ONLINE, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+	if (!cpu_online_claim(index)) {
 		for (;;) /* too late: the boot hart went on without it */
 			__asm__ volatile("wfi");
 	}

@@ -18,7 +18,7 @@ static void count(struct vcpu *v, enum hv_trap_class c)
 	__atomic_fetch_add(&v->vm->traps[c], 1, __ATOMIC_RELAXED);
 }
 
-static const char *const class_names[HV_TRAP_CLASSES] = {
+const char *const hv_arch_trap_names[HV_TRAP_CLASSES] = {
 	[HV_TRAP_SYNC_OTHER] = "other sync",
 	[HV_TRAP_WFX] = "WFI",
 	[HV_TRAP_HVC] = "SBI ecall",
@@ -29,20 +29,6 @@ static const char *const class_names[HV_TRAP_CLASSES] = {
 	[HV_TRAP_IRQ_SLICE] = "IRQ timer",
 	[HV_TRAP_IRQ_OTHER] = "IRQ kick",
 };
-
-void trap_format_counts(const struct hv_vm *hv, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	buf[0] = 0;
-	for (unsigned c = 0; c < HV_TRAP_CLASSES && n < size; c++) {
-		uint64_t k = __atomic_load_n(&hv->traps[c], __ATOMIC_RELAXED);
-
-		if (k && class_names[c])
-			n += vmcfg_snprintf(buf + n, size - n, "%s%s %llu", n ? ", " : "",
-					    class_names[c], (unsigned long long)k);
-	}
-}
 
 /* A decoded guest load or store. */
 struct access {

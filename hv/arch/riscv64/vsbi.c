@@ -103,42 +103,14 @@ static long for_harts(struct vcpu *v, uint64_t mask, uint64_t mask_base, uint64_
 /* HSM hart_start: the target starts at addr with a0 = its hart id, a1 = opaque. */
 static long hart_start(struct vcpu *v, uint64_t hartid, uint64_t addr, uint64_t opaque)
 {
-	struct hv_vm *vm = v->vm;
-	struct vcpu *t;
-	long err;
-
-	spin_lock(&vm->lock);
-	t = find_hart(vm, hartid);
-	if (!t) {
-		err = SBI_ERR_INVALID_PARAM;
-	} else if (t->state != VCPU_OFF) {
-		err = SBI_ERR_ALREADY_AVAILABLE;
-	} else {
-		/* Off means put (hart_stop below): no hart holds its context. */
-		vcpu_reset(t, vm, t->id, t->hartid, addr, opaque);
-		__atomic_store_n(&t->state, VCPU_RUNNABLE, __ATOMIC_RELEASE);
-		if (t->pcpu != this_cpu()->index)
-			hv_arch_kick(t->pcpu);
-		err = SBI_SUCCESS;
+	switch (hv_vm_vcpu_start(v->vm, find_hart(v->vm, hartid), addr, opaque)) {
+	case HV_VCPU_STARTED:
+		return SBI_SUCCESS;
+	case HV_VCPU_ALREADY_ON:
+		return SBI_ERR_ALREADY_AVAILABLE;
+	default:
+		return SBI_ERR_INVALID_PARAM;
 	}
-	spin_unlock(&vm->lock);
-	return err;
-}
-
-/* HSM hart_stop: does not return to the caller; the last vCPU stopped ends the VM. */
-static void hart_stop(struct vcpu *v)
-{
-	struct hv_vm *vm = v->vm;
-	bool all_off = true;
-
-	vcpu_put_current();
-	spin_lock(&vm->lock);
-	__atomic_store_n(&v->state, VCPU_OFF, __ATOMIC_RELEASE);
-	for (uint32_t i = 0; i < vm->vcpu_count; i++)
-		all_off &= vm->vcpus[i].state == VCPU_OFF;
-	spin_unlock(&vm->lock);
-	if (all_off)
-		hv_vm_power_off(vm, "its last hart called SBI HSM hart_stop");
 }
 
 static void hsm(struct vcpu *v, uint64_t fid, const uint64_t *a)
@@ -150,7 +122,7 @@ static void hsm(struct vcpu *v, uint64_t fid, const uint64_t *a)
 		ret(v, hart_start(v, a[0], a[1], a[2]), 0);
 		break;
 	case 1:
-		hart_stop(v);
+		hv_vm_vcpu_stop(v, "its last hart called SBI HSM hart_stop");
 		break;
 	case 2:
 		t = find_hart(v->vm, a[0]);
