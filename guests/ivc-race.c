@@ -14,9 +14,9 @@
  */
 #include "guest.h"
 
-#define SECOND_MPIDR 0x1
+#define SECOND_CPU 0x1 /* its second vCPU's MPIDR / hart id */
 #define PAGES 1024
-#define FIRST_PAGE 0x41000000ul /* 16 MiB into RAM: above the image, never touched before */
+#define FIRST_PAGE (GUEST_RAM_BASE + 0x1000000ul) /* 16 MiB into RAM: above the image, never touched before */
 #define PAGE 4096ul
 #define MARK 0x5a5a0000u
 #define NO_SUCH_VM 99 /* the subscribe fails after the pointer check */
@@ -27,7 +27,7 @@ static volatile uint32_t done; /* pages vCPU 1 has stored into */
 
 void secondary_entry(void);
 void secondary_main(void);
-__asm__(".text\n.global secondary_entry\nsecondary_entry:\n\tmov sp, x0\n\tb secondary_main\n");
+SECONDARY_ENTRY(secondary_entry, secondary_main);
 
 void secondary_main(void)
 {
@@ -37,7 +37,7 @@ void secondary_main(void)
 		mmio_write32(FIRST_PAGE + i * PAGE + 64, MARK | i);
 		done = i + 1;
 	}
-	hvc_call4(PSCI_CPU_OFF, 0, 0, 0, 0);
+	guest_cpu_stop();
 	for (;;)
 		cpu_yield();
 }
@@ -46,15 +46,14 @@ int main(void)
 {
 	uint64_t start;
 	uint32_t lost = 0, other = 0, i;
-	int64_t on = hvc_call4(PSCI_CPU_ON, SECOND_MPIDR, (uintptr_t)secondary_entry,
-			       (uintptr_t)(stack1 + sizeof stack1), 0);
+	int64_t on = guest_cpu_start(SECOND_CPU, secondary_entry, (uintptr_t)(stack1 + sizeof stack1));
 
 	for (i = 0; i < PAGES && on == 0; i++) {
 		uintptr_t p = FIRST_PAGE + i * PAGE;
 		int64_t r;
 
 		go = i + 1;
-		r = hvc_call4(IVC_SUBSCRIBE, NO_SUCH_VM, 1, p, p + 8);
+		r = ivc_call(IVC_SUBSCRIBE, NO_SUCH_VM, 1, p, p + 8);
 		if (r == 0)
 			other++;
 		start = counter();
@@ -65,7 +64,7 @@ int main(void)
 	}
 	for (uint32_t k = 0; k < i; k++)
 		lost += mmio_read32(FIRST_PAGE + k * PAGE + 64) != (MARK | k);
-	put_str("ivc-race: CPU_ON ");
+	put_str("ivc-race: " CPU_START_CALL " ");
 	put_dec(on);
 	put_str(", ");
 	put_dec(i);

@@ -4,7 +4,7 @@
 
 int main(void)
 {
-	void (*code)(void) = (void (*)(void))UART_BASE;
+	void (*code)(void) = (void (*)(void))GUEST_CONSOLE_BASE;
 
 	put_str("rogue-exec: jumping to the console window\n");
 	code();

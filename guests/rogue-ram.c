@@ -2,12 +2,10 @@
 /* Writes the first byte past its 64 MiB of RAM: the hypervisor stops it. */
 #include "guest.h"
 
-#define RAM_END 0x44000000ul
-
 int main(void)
 {
 	put_str("rogue-ram: writing past the end of RAM\n");
-	mmio_write32(RAM_END, 1);
+	mmio_write32(GUEST_RAM_END, 1);
 	put_str("rogue-ram: still running\n");
 	return 0;
 }

@@ -40,6 +40,9 @@
 #define GUEST_OUTSIDE_RAM 0x80000000ul /* past the RAM of rogue.toml */
 #define GUEST_CONSOLE_BASE UART_BASE  /* the emulated console's window */
 #define GUEST_RESET_BOOTS 0x43f00000ul /* near the end of reset.toml's 64 MiB */
+#define GUEST_RAM_BASE 0x40000000ul    /* a VM's RAM: 64 MiB from here (rogue-ram.toml) */
+#define GUEST_RAM_END 0x44000000ul
+#define GUEST_HOST_IRQCHIP 0x08000000ul /* the host's GIC distributor, no VM's: rogue-mmio.c */
 
 /*
  * A secondary CPU's entry: the start call's context argument (x0 under

@@ -60,6 +60,9 @@ int sbi_probe(uint64_t ext);
 #define GUEST_OUTSIDE_RAM 0x40000000ul /* below the RAM */
 #define GUEST_CONSOLE_BASE 0x10000000ul /* the 16550 */
 #define GUEST_RESET_BOOTS 0x83f00000ul  /* near the end of a 64 MiB VM at 0x8000_0000 */
+#define GUEST_RAM_BASE 0x80000000ul     /* a VM's RAM: 64 MiB from here (rogue-ram.toml) */
+#define GUEST_RAM_END 0x84000000ul
+#define GUEST_HOST_IRQCHIP 0x0c000000ul /* the host's PLIC, given to no_irq VMs: rogue-mmio.c */
 
 /*
  * A secondary hart's entry: HSM HART_START enters it with a0 = hart id and
