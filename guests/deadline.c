@@ -24,7 +24,7 @@ int main(void)
 
 	/* A channel fuzz may map read-only, and write to as its lethal action (fuzz.c). */
 	size = STATUS_SIZE;
-	hvc_call4(IVC_PUBLISH, BEACON_KEY, (uintptr_t)&base, (uintptr_t)&size, 0);
+	ivc_call(IVC_PUBLISH, BEACON_KEY, (uintptr_t)&base, (uintptr_t)&size, 0);
 	size = STATUS_SIZE;
 	for (;;) {
 		uint64_t now = counter(), gap = now - last;
@@ -39,9 +39,9 @@ int main(void)
 			/* Whichever hostile VM runs beside it; not published yet: retry. */
 			bool storm = tries & 64;
 
-			if (hvc_call4(IVC_SUBSCRIBE, storm ? STORM_VM_ID : FUZZ_VM_ID,
-				      storm ? STATUS_KEY_STORM : STATUS_KEY_FUZZ, (uintptr_t)&base,
-				      (uintptr_t)&size) == 0)
+			if (ivc_call(IVC_SUBSCRIBE, storm ? STORM_VM_ID : FUZZ_VM_ID,
+				     storm ? STATUS_KEY_STORM : STATUS_KEY_FUZZ, (uintptr_t)&base,
+				     (uintptr_t)&size) == 0)
 				done = (volatile uint32_t *)(uintptr_t)(base + STATUS_DONE);
 			last = counter(); /* the hypercall is its own, not a gap */
 		}

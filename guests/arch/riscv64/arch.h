@@ -35,6 +35,9 @@
 #define SBI_ERR_NOT_SUPPORTED (-2)
 #define SBI_ERR_INVALID_PARAM (-3)
 
+/* a2 at entry: the hypervisor's seed= boot argument (fuzz-riscv64.c). */
+extern uint64_t guest_boot_seed;
+
 /* An SBI call's two results. */
 struct sbiret {
 	int64_t error, value;

@@ -7,6 +7,7 @@
 #include "guest.h"
 
 uint64_t guest_boot_x1;
+uint64_t guest_boot_seed;
 
 struct sbiret sbi_call(uint64_t ext, uint64_t fid, uint64_t arg0, uint64_t arg1, uint64_t arg2)
 {

@@ -2,7 +2,8 @@
 /*
  * Guest entry in S-mode (VS-mode under a hypervisor), paging off, a0 =
  * hart id, a1 = DT address: hart id in tp, the trap report in stvec, the
- * stack, zeroed .bss, a1 kept (guest_boot_x1), main, then power off.
+ * stack, zeroed .bss, a1 and a2 kept (guest_boot_x1, guest_boot_seed), main,
+ * then power off.
  */
 	.section .text.start, "ax"
 	.global _start
@@ -19,6 +20,8 @@ _start:
 	j	1b
 2:	la	t0, guest_boot_x1
 	sd	a1, 0(t0)
+	la	t0, guest_boot_seed
+	sd	a2, 0(t0)
 	call	main
 	call	guest_power_off
 3:	j	3b

@@ -78,21 +78,26 @@ void vcpu_free(struct vcpu *v)
 void vcpu_reset(struct vcpu *v, struct hv_vm *vm, uint32_t id, uint64_t mpidr, uint64_t entry,
 		uint64_t arg)
 {
-	uint32_t pcpu = v->pcpu; /* the placement outlives a reset (guest CPU_ON) */
-	void *sve = v->sve, *za = v->za; /* and so does the SVE buffer (vcpu_alloc) */
-	size_t sve_size = v->sve_size;
-
-	memset(v, 0, sizeof *v);
-	if (sve)
-		memset(sve, 0, sve_size); /* Z, P, FFR, ZA zero; ZCR_EL1, SVCR, SMCR_EL1 zero (opt) */
-	v->sve = sve;
-	v->za = za;
-	v->sve_size = sve_size;
-	v->vm = vm;
-	v->id = id;
-	v->pcpu = pcpu;
-	v->state = VCPU_OFF;
+	/*
+	 * Field by field after the register state, not one memset: other CPUs
+	 * read vm, id, vmpidr and state without the VM's lock (core/sched.c,
+	 * PSCI's vCPU lookup), and a memset would show them zero for a moment.
+	 * The placement (pcpu) and the SVE buffer (vcpu_alloc) outlive a reset.
+	 */
+	memset(v, 0, __builtin_offsetof(struct vcpu, sve));
+	if (v->sve)
+		memset(v->sve, 0, v->sve_size); /* Z, P, FFR, ZA zero; ZCR_EL1, SVCR, SMCR_EL1 zero (opt) */
 	v->vmpidr = MPIDR_RES1 | (mpidr & MPIDR_AFF_MASK);
+	v->ich_vmcr = v->ich_ap0r0 = v->ich_ap1r0 = 0;
+	v->vtimer_active = false;
+	memset(&v->ptimer, 0, sizeof v->ptimer);
+	v->id = id;
+	__atomic_store_n(&v->state, VCPU_OFF, __ATOMIC_RELEASE);
+	v->yield = false;
+	v->vm = vm;
+	v->esr = v->far = v->hpfar = 0;
+	v->stuck_pc = 0;
+	v->stuck_exits = 0;
 	v->regs.x[0] = arg;
 	v->regs.pc = entry;
 	v->regs.pstate = PSR_MODE_EL1H | PSR_DAIF_MASK;

@@ -95,6 +95,7 @@ struct vcpu {
 	struct vcpu_el1_sysregs el1;
 	struct vcpu_fpsimd fp;
 	struct vcpu_opt_sysregs opt;
+	/* From here on vcpu_reset sets each field: other CPUs read some without a lock. */
 	/*
 	 * With SVE (any online CPU has it): Z0-Z31, P0-P15, FFR at the largest
 	 * vector length of the CPUs, streaming or not (fpsimd.S,

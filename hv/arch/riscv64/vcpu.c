@@ -43,14 +43,19 @@ static uint64_t guest_hstatus(void)
 void vcpu_reset(struct vcpu *v, struct hv_vm *vm, uint32_t id, uint64_t hartid, uint64_t entry,
 		uint64_t arg)
 {
-	uint32_t pcpu = v->pcpu; /* the placement outlives a reset (guest hart_start) */
-
-	memset(v, 0, sizeof *v);
-	v->vm = vm;
-	v->id = id;
-	v->pcpu = pcpu;
+	/*
+	 * Field by field after the register state, not one memset: other harts
+	 * read vm, id, hartid and state without the VM's lock (core/sched.c,
+	 * SBI HSM's lookup), and a memset would show them zero for a moment.
+	 * The placement (pcpu) outlives a reset.
+	 */
+	memset(v, 0, __builtin_offsetof(struct vcpu, hartid));
 	v->hartid = hartid;
-	v->state = VCPU_OFF;
+	v->id = id;
+	__atomic_store_n(&v->state, VCPU_OFF, __ATOMIC_RELEASE);
+	v->yield = false;
+	v->vm = vm;
+	v->scause = v->stval = v->htval = v->htinst = 0;
 	v->timer_deadline = ~0ull;
 	v->regs.x[10] = hartid; /* SBI boot protocol: a0 = hart id, a1 = opaque / DTB */
 	v->regs.x[11] = arg;

@@ -55,6 +55,7 @@ struct vcpu {
 	uint64_t timer_deadline; /* SBI set_timer, rdtime ticks; ~0 = none */
 	uint32_t fence_pending;  /* atomic: an SBI RFENCE asked for a VS-stage flush */
 	uint32_t eip;            /* atomic: its vPLIC S context has an interrupt for it */
+	/* From here on vcpu_reset sets each field: other harts read some without a lock. */
 	uint64_t hartid;         /* the hart id the guest knows it by (lib/vm's arch_id) */
 	uint32_t id;
 	uint32_t pcpu;
