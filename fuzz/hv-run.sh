@@ -29,7 +29,7 @@ case $ARCH in
     system=examples/qemu/system.toml ;;
   riscv64)
     qemu=(qemu-system-riscv64 -M virt -kernel "$BUILD/hv-riscv64/hv.elf")
-    system=examples/qemu-riscv64/fuzz-system.toml ;;
+    system=examples/qemu-riscv64/hostile-system.toml ;;
   *) echo "fuzz/hv-run.sh: ARCH is aarch64 or riscv64, not $ARCH" >&2; exit 2 ;;
 esac
 count=${1:?usage: fuzz/hv-run.sh COUNT [FIRST]}

@@ -45,7 +45,7 @@
 #define SCRATCH (GUEST_RAM_BASE + 0x3000000ul) /* for call results and first touches */
 #define SCRATCH_PAGES 1024
 #define IVC_KEYS 4
-#define IVC_KEY0 0x10 /* keys 0x10-0x13 are declared for fuzz (fuzz-system.toml) */
+#define IVC_KEY0 0x10 /* keys 0x10-0x13 are declared for fuzz (hostile-system.toml) */
 #define STACK 8192
 
 #define SBI_EXT_IPI 0x735049

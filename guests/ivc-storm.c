@@ -43,7 +43,7 @@ static void spread(const char *name, uint64_t *t, int n, uint64_t us)
 static int64_t publish(uint64_t bytes)
 {
 	size = bytes;
-	return hvc_call4(IVC_PUBLISH, KEY, (uintptr_t)&base, (uintptr_t)&size, 0);
+	return ivc_call(IVC_PUBLISH, KEY, (uintptr_t)&base, (uintptr_t)&size, 0);
 }
 
 int main(void)
@@ -52,7 +52,7 @@ int main(void)
 	int64_t big = 0, r = 0;
 	int rounds = 0;
 
-	if (hvc_call4(IVC_PUBLISH, STATUS_KEY_STORM, (uintptr_t)&status_base, (uintptr_t)&status_size, 0)) {
+	if (ivc_call(IVC_PUBLISH, STATUS_KEY_STORM, (uintptr_t)&status_base, (uintptr_t)&status_size, 0)) {
 		put_str("ivc-storm: status channel FAILED\n");
 		return 0;
 	}
@@ -74,7 +74,7 @@ int main(void)
 			break;
 		((volatile uint32_t *)(uintptr_t)base)[1000] = 1; /* use it */
 		t1 = counter();
-		if (hvc_call4(IVC_UNPUBLISH, KEY, 0, 0, 0))
+		if (ivc_call(IVC_UNPUBLISH, KEY, 0, 0, 0))
 			break;
 		unpub_ticks[rounds] = counter() - t1;
 	}
