@@ -67,6 +67,7 @@ uint64_t fuzz_stacks[NVCPUS][STACK / 8] __attribute__((aligned(16)));
 static volatile uint32_t finished[NVCPUS];
 static volatile uint64_t seed_of_run;
 static volatile uint32_t vcpu_actions[NVCPUS];
+static volatile uint32_t quiesce; /* vCPU 0 is done: nobody starts a vCPU any more */
 
 /* ------------------------------------------------------------ randomness */
 
@@ -302,7 +303,7 @@ static void sbi(uint64_t *s)
 		break;
 	case 4: /* HSM: start a peer (maybe finished and stopped: it runs again), itself, nobody */
 		fid = below(s, 5);
-		if (fid == SBI_HSM_HART_STOP)
+		if (fid == SBI_HSM_HART_STOP || (fid == SBI_HSM_HART_START && quiesce))
 			fid = SBI_HSM_HART_GET_STATUS;
 		base = below(s, 4) ? below(s, NVCPUS) : value(s);
 		call(SBI_EXT_HSM, fid, base, fid == 0 ? (uintptr_t)secondary_entry : value(s), value(s),
@@ -692,12 +693,22 @@ int main(void)
 		put_str(": reset while the other vCPUs run\n");
 		guest_reset();
 	}
-	/* Wait for the others (a start of a finished one may run it again: wait for that too). */
+	/*
+	 * Wait for the others: a start of a finished one runs it again, so they
+	 * start nobody from now on, and all must be seen off in two passes in a
+	 * row (one may have started another just before it stopped).
+	 */
+	quiesce = 1;
 	start = counter();
-	for (uint32_t i = 1; i < NVCPUS; i++)
-		while ((!finished[i] || guest_cpu_state(i) != CPU_STATE_OFF) &&
-		       counter() - start < 10 * counter_freq())
+	for (uint32_t quiet = 0; quiet < 2 && counter() - start < 10 * counter_freq();) {
+		bool all = true;
+
+		for (uint32_t i = 1; i < NVCPUS; i++)
+			all = all && finished[i] && guest_cpu_state(i) == CPU_STATE_OFF;
+		quiet = all ? quiet + 1 : 0;
+		if (!all)
 			cpu_yield();
+	}
 	for (uint32_t i = 1; i < NVCPUS; i++)
 		if (!finished[i]) {
 			put_str("\nfuzz: seed ");

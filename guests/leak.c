@@ -3,10 +3,10 @@
  * State between two VMs that share physical CPUs (tests/qemu/run "leak"):
  * two VMs run this guest, each with two vCPUs, placed vCPU0 on cpu0 and
  * vCPU1 on cpu1, so each CPU is shared by one vCPU of each VM and they take
- * turns on it (each WFI gives the CPU up). First each vCPU looks at the EL1 state the
- * hypervisor switches with the vCPU — system registers, SP_EL0, the FP/SIMD
- * registers and FPCR/FPSR — which must read as the zero a fresh vCPU starts
- * with, whatever the other VM wrote before it first ran. Then, for ROUNDS
+ * turns on it (each WFI gives the CPU up). First each vCPU looks at the state the
+ * hypervisor switches with the vCPU — system registers (aarch64: EL1's and
+ * SP_EL0; riscv64: the VS CSRs), the FP registers and their control and
+ * status — which must read as the zero a fresh vCPU starts with, whatever the other VM wrote before it first ran. Then, for ROUNDS
  * turns, it writes values of its own (from the counter at its start, so the
  * two VMs differ) and checks after each turn that they read back unchanged:
  * nothing of the other VM's shows through, nothing of its own is lost.
@@ -14,29 +14,32 @@
 #include "guest.h"
 
 #define ROUNDS 200
-#define CPACR_FPEN (3ull << 20)
-#define NSYS 11 /* the system registers of sys_read and sys_write */
-#define FPCR_MASK 0x07c00000ull /* AHP, DN, FZ, RMode: settable on every CPU */
-#define FPSR_MASK 0x0800009full /* QC and the cumulative exception flags */
-
 #define VCPUS 2
 
-/* One vCPU's expectations: Q0-Q31 as pairs of 64-bit halves, the bits each register keeps. */
-struct vcpu_state {
-	uint64_t fp[64], fp_back[64], keeps[NSYS];
-};
-
-static struct vcpu_state state[VCPUS];
-static uint32_t first_look[VCPUS]; /* registers not zero at the first look, per vCPU */
-
 /*
- * The bits each register keeps: probed by writing ones (some are RAZ/WI on
- * a given CPU, AFSR*_EL1 and AMAIR_EL1 on QEMU's); PAR_EL1 only with F = 0,
- * its PA field, so that what is written keeps one format.
+ * The state each architecture's hypervisor switches with the vCPU, as this
+ * guest reads and writes it: NSYS system registers (sys_read, sys_write;
+ * PROBE_ONES, what is written to find the bits each keeps), NFP 64-bit
+ * words of FP registers (fp_store, fp_load), and the FP control and status
+ * bits that every CPU keeps (fpcr/fpsr and their masks).
  */
-static uint64_t kept(const struct vcpu_state *st, int i, uint64_t v)
+#if defined(__aarch64__)
+
+#define NSYS 11
+#define NFP 64                   /* Q0-Q31, as pairs of 64-bit halves */
+#define FPCR_MASK 0x07c00000ull /* AHP, DN, FZ, RMode: settable on every CPU */
+#define FPSR_MASK 0x0800009full /* QC and the cumulative exception flags */
+#define CPACR_FPEN (3ull << 20)
+/* PAR_EL1 only with F = 0, its PA field, so that what is written keeps one format. */
+#define PROBE_ONES(i) ((i) == 7 ? 0x0000fffffffff000ull : ~0ull)
+#define FIRST_LOOK_SKIP(i) 0
+
+static void fp_enable(void)
 {
-	return v & st->keeps[i];
+	uint64_t cpacr;
+
+	__asm__ volatile("mrs %0, cpacr_el1" : "=r"(cpacr));
+	__asm__ volatile("msr cpacr_el1, %0\n\tisb" : : "r"(cpacr | CPACR_FPEN) : "memory");
 }
 
 static void sys_read(uint64_t *r)
@@ -112,6 +115,113 @@ static uint64_t fpsr_read(void)
 	return v;
 }
 
+static void fp_control_write(uint64_t fpcr, uint64_t fpsr)
+{
+	__asm__ volatile("msr fpcr, %0\n\tmsr fpsr, %1" : : "r"(fpcr), "r"(fpsr));
+}
+
+#elif defined(__riscv)
+
+/*
+ * The CSRs a guest may write freely: sscratch, stvec, sepc, scause, stval
+ * (VS-mode's own copies), and scounteren and senvcfg, which VS-mode
+ * reaches directly (the H extension has no VS copies of them: the
+ * hypervisor must switch them). WARL fields are found by the probe; stvec
+ * is the runtime's trap report at the first look, and put back at the end.
+ * F0-F31 (the D extension's 64 bits), and fcsr's rounding mode and flags
+ * as "fpcr" and "fpsr".
+ */
+#define NSYS 7
+#define NFP 32
+#define FPCR_MASK 0xe0ull /* frm */
+#define FPSR_MASK 0x1full /* fflags */
+#define SSTATUS_FS_INITIAL (1ull << 13)
+/* stvec's MODE 3 is reserved, and such a write may be ignored: probe it with Vectored. */
+#define PROBE_ONES(i) ((i) == 1 ? ~2ull : ~0ull)
+#define FIRST_LOOK_SKIP(i) ((i) == 1)
+
+static void fp_enable(void)
+{
+	__asm__ volatile("csrs sstatus, %0" : : "r"(SSTATUS_FS_INITIAL) : "memory");
+}
+
+static void sys_read(uint64_t *r)
+{
+	__asm__ volatile("csrr %0, sscratch" : "=r"(r[0]));
+	__asm__ volatile("csrr %0, stvec" : "=r"(r[1]));
+	__asm__ volatile("csrr %0, sepc" : "=r"(r[2]));
+	__asm__ volatile("csrr %0, scause" : "=r"(r[3]));
+	__asm__ volatile("csrr %0, stval" : "=r"(r[4]));
+	__asm__ volatile("csrr %0, scounteren" : "=r"(r[5]));
+	__asm__ volatile("csrr %0, 0x10a" : "=r"(r[6])); /* senvcfg */
+}
+
+static void sys_write(const uint64_t *r)
+{
+	__asm__ volatile("csrw sscratch, %0" : : "r"(r[0]));
+	__asm__ volatile("csrw stvec, %0" : : "r"(r[1]));
+	__asm__ volatile("csrw sepc, %0" : : "r"(r[2]));
+	__asm__ volatile("csrw scause, %0" : : "r"(r[3]));
+	__asm__ volatile("csrw stval, %0" : : "r"(r[4]));
+	__asm__ volatile("csrw scounteren, %0" : : "r"(r[5]));
+	__asm__ volatile("csrw 0x10a, %0" : : "r"(r[6]) : "memory"); /* senvcfg */
+}
+
+#define FP_EACH(op)                                                                                \
+	op(0) op(1) op(2) op(3) op(4) op(5) op(6) op(7) op(8) op(9) op(10) op(11) op(12) op(13)    \
+	op(14) op(15) op(16) op(17) op(18) op(19) op(20) op(21) op(22) op(23) op(24) op(25)        \
+	op(26) op(27) op(28) op(29) op(30) op(31)
+#define FSD(n) "fsd f" #n ", " #n "*8(%0)\n\t"
+#define FLD(n) "fld f" #n ", " #n "*8(%0)\n\t"
+
+/* F0-F31 to and from memory; the compiler itself never uses them (-march without F and D). */
+static void fp_store(uint64_t *buf)
+{
+	__asm__ volatile(".option push\n\t.option arch, +d\n\t" FP_EACH(FSD) ".option pop"
+			 : : "r"(buf) : "memory");
+}
+
+static void fp_load(const uint64_t *buf)
+{
+	__asm__ volatile(".option push\n\t.option arch, +d\n\t" FP_EACH(FLD) ".option pop"
+			 : : "r"(buf) : "memory");
+}
+
+static uint64_t fpcr_read(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("csrr %0, fcsr" : "=r"(v));
+	return v;
+}
+
+static uint64_t fpsr_read(void)
+{
+	return fpcr_read();
+}
+
+static void fp_control_write(uint64_t fpcr, uint64_t fpsr)
+{
+	__asm__ volatile("csrw fcsr, %0" : : "r"(fpcr | fpsr));
+}
+
+#endif
+
+/* One vCPU's expectations: the FP registers, what reads back, the bits each system register keeps. */
+struct vcpu_state {
+	uint64_t fp[NFP], fp_back[NFP], keeps[NSYS];
+};
+
+static struct vcpu_state state[VCPUS];
+static uint32_t first_look[VCPUS]; /* registers not zero at the first look, per vCPU */
+static uint32_t first_look_sys[VCPUS]; /* which system registers, by bit */
+
+/* The bits of v that system register i keeps (some are RAZ/WI on a given CPU, AFSR*_EL1 and AMAIR_EL1 on QEMU's). */
+static uint64_t kept(const struct vcpu_state *st, int i, uint64_t v)
+{
+	return v & st->keeps[i];
+}
+
 /* A 64-bit mix (splitmix64's finaliser): distinct values from a counter. */
 static uint64_t mix(uint64_t x)
 {
@@ -122,17 +232,22 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* Counts the registers that differ from what this vCPU wrote (want). */
-static uint32_t compare(struct vcpu_state *st, const uint64_t *want, uint64_t fpcr, uint64_t fpsr)
+/* Counts the registers that differ from what this vCPU wrote (want); *sys gets the system ones by bit. */
+static uint32_t compare(struct vcpu_state *st, const uint64_t *want, uint64_t fpcr, uint64_t fpsr,
+			uint32_t *sys)
 {
 	uint64_t got[NSYS];
 	uint32_t bad = 0;
 
 	sys_read(got);
+	*sys = 0;
 	for (int i = 0; i < NSYS; i++)
-		bad += kept(st, i, got[i]) != kept(st, i, want[i]);
+		if (kept(st, i, got[i]) != kept(st, i, want[i])) {
+			*sys |= 1u << i;
+			bad++;
+		}
 	fp_store(st->fp_back);
-	for (int i = 0; i < 64; i++)
+	for (int i = 0; i < NFP; i++)
 		bad += st->fp_back[i] != st->fp[i];
 	bad += (fpcr_read() & FPCR_MASK) != fpcr;
 	bad += (fpsr_read() & FPSR_MASK) != fpsr;
@@ -142,23 +257,24 @@ static uint32_t compare(struct vcpu_state *st, const uint64_t *want, uint64_t fp
 uint32_t team_member(uint64_t id)
 {
 	struct vcpu_state *st = &state[id];
-	uint64_t cpacr, seed = mix((counter() ^ (id << 56)) | 1), want[NSYS], zero[NSYS] = { 0 };
-	uint64_t ones[NSYS];
-	uint32_t mismatches = 0;
+	uint64_t seed = mix((counter() ^ (id << 56)) | 1), want[NSYS], zero[NSYS] = { 0 };
+	uint64_t ones[NSYS], before[NSYS];
+	uint32_t mismatches = 0, sys;
 
-	__asm__ volatile("mrs %0, cpacr_el1" : "=r"(cpacr));
-	__asm__ volatile("msr cpacr_el1, %0\n\tisb" : : "r"(cpacr | CPACR_FPEN) : "memory");
+	fp_enable();
 
 	/* The first look: a fresh vCPU's state is zero (st->fp is still zero, as it must read). */
 	for (int i = 0; i < NSYS; i++)
-		st->keeps[i] = ~0ull;
-	first_look[id] = compare(st, zero, 0, 0);
+		st->keeps[i] = FIRST_LOOK_SKIP(i) ? 0 : ~0ull;
+	first_look[id] = compare(st, zero, 0, 0, &first_look_sys[id]);
 
+	sys_read(before);
 	for (int i = 0; i < NSYS; i++)
-		ones[i] = i == 7 ? 0x0000fffffffff000ull : ~0ull;
+		ones[i] = PROBE_ONES(i);
 	sys_write(ones);
 	sys_read(st->keeps);
-	st->keeps[7] &= 0x0000fffffffff000ull;
+	for (int i = 0; i < NSYS; i++)
+		st->keeps[i] &= PROBE_ONES(i);
 	sys_write(zero);
 
 	for (int round = 0; round < ROUNDS; round++) {
@@ -167,14 +283,15 @@ uint32_t team_member(uint64_t id)
 
 		for (int i = 0; i < NSYS; i++)
 			want[i] = kept(st, i, mix(seed ^ ((uint64_t)round << 8 | (uint64_t)i)));
-		for (int i = 0; i < 64; i++)
+		for (int i = 0; i < NFP; i++)
 			st->fp[i] = mix(seed + ((uint64_t)round << 8 | (uint64_t)(i + 16)));
 		sys_write(want);
 		fp_load(st->fp);
-		__asm__ volatile("msr fpcr, %0\n\tmsr fpsr, %1" : : "r"(fpcr), "r"(fpsr));
+		fp_control_write(fpcr, fpsr);
 		cpu_yield(); /* the other VM's vCPU runs here, with values of its own */
-		mismatches += compare(st, want, fpcr, fpsr);
+		mismatches += compare(st, want, fpcr, fpsr, &sys);
 	}
+	sys_write(before); /* riscv64: stvec, the runtime's trap report, back */
 	return first_look[id] + mismatches;
 }
 
@@ -186,6 +303,13 @@ int main(void)
 		put_dec(first_look[i]);
 		put_str(i + 1 < VCPUS ? " " : "");
 	}
+	for (int i = 0; i < VCPUS; i++)
+		if (first_look_sys[i]) {
+			put_str("\nleak: vCPU ");
+			put_dec(i);
+			put_str(": system registers not zero at the first look, by bit (sys_read's order): ");
+			put_hex(first_look_sys[i]);
+		}
 	put_str("\nleak: ");
 	put_dec(ROUNDS);
 	put_str(" turns per vCPU");

@@ -68,6 +68,9 @@
 #define csr_clear(csr, val) __asm__ volatile("csrc " #csr ", %0" : : "rK"(val) : "memory")
 
 /* The H-extension CSRs by number: no assembler support needed. */
+/* S-mode CSRs that VS-mode reaches directly (no VS copy): switched per vCPU. */
+#define CSR_SCOUNTEREN 0x106
+#define CSR_SENVCFG 0x10a
 #define CSR_HSTATUS 0x600
 #define CSR_HEDELEG 0x602
 #define CSR_HIDELEG 0x603

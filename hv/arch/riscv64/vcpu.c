@@ -90,6 +90,8 @@ static void vcpu_load(struct vcpu *v)
 	csrn_write(CSR_VSCAUSE, v->vs.vscause);
 	csrn_write(CSR_VSTVAL, v->vs.vstval);
 	csrn_write(CSR_VSATP, v->vs.vsatp);
+	csrn_write(CSR_SCOUNTEREN, v->vs.scounteren);
+	csrn_write(CSR_SENVCFG, v->vs.senvcfg);
 	if (hv_sstc)
 		csrn_write(CSR_VSTIMECMP, v->timer_deadline);
 	csr_set(sstatus, SSTATUS_FS);
@@ -110,6 +112,8 @@ static void vcpu_put(struct vcpu *v)
 	v->vs.vscause = csrn_read(CSR_VSCAUSE);
 	v->vs.vstval = csrn_read(CSR_VSTVAL);
 	v->vs.vsatp = csrn_read(CSR_VSATP);
+	v->vs.scounteren = csrn_read(CSR_SCOUNTEREN);
+	v->vs.senvcfg = csrn_read(CSR_SENVCFG);
 	if (hv_sstc) {
 		/* The guest may have written stimecmp itself. Its timer must not fire into the next. */
 		v->timer_deadline = csrn_read(CSR_VSTIMECMP);

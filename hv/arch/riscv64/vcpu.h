@@ -30,6 +30,12 @@ struct vcpu_regs {
 /* The VS-level CSRs a guest owns. */
 struct vcpu_vs_csrs {
 	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
+	/*
+	 * scounteren and senvcfg have no VS copies: with V = 1 the guest reads
+	 * and writes HS-mode's own (for its VU-mode), so they are switched too,
+	 * or one VM would see and set another's.
+	 */
+	uint64_t scounteren, senvcfg;
 };
 
 /* f0-f31 and fcsr (fp.S). */
