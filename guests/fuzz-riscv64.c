@@ -14,22 +14,14 @@
  * unpublish / unsubscribe churn; the timer (SBI TIME) and the console's
  * interrupt taken; WFI; exceptions the guest handles
  * itself (illegal instructions, breakpoints); fences; the counters; first
- * touches of RAM. vCPU 0 starts the others (HSM hart_start), all run
- * ACTIONS actions, and vCPU 0 reboots the VM (SBI SRST) for the next seed,
- * at every 8th seed while the others still run: RAM outside the image
- * survives the reboot, so the seed count lives at PERSIST.
- *
- * Seeds: a2 at entry (the hypervisor's seed= boot argument): bits 31:0 the
- * first seed, bits 63:32 how many (0: 1). Every 16th seed ends with one
- * lethal action, which the hypervisor must answer by stopping the VM
- * (lethal_names). Output as guests/fuzz.c's, which fuzz/hv-run.sh reads,
- * each line after a newline of its own: the bytes the fuzzer wrote to the
- * 16550 may have left a line open.
- * Only riscv64 runs it: elsewhere the guest says so.
+ * touches of RAM. The run of seeds is guests/common/fuzz.h's (HSM
+ * hart_start, an SBI SRST reboot per seed), the seed word a2 at entry
+ * (the hypervisor's seed= boot argument); its lethal actions are
+ * lethal_names. Only riscv64 runs it: elsewhere the guest says so.
  */
-#include "guest.h"
-
 #if defined(__riscv)
+
+#include "fuzz.h"
 
 #define UART GUEST_CONSOLE_BASE
 #define VPLIC 0x0c000000ul
@@ -38,14 +30,10 @@
 #define VPLIC_ENABLE 0x2000ul
 #define VPLIC_CONTEXT 0x200000ul
 #define CONSOLE_IRQ 10u
-#define NVCPUS 3
-#define ACTIONS 300
+#define NVCPUS FUZZ_VCPUS
 #define PERSIST (GUEST_RAM_BASE + 0x3ff0000ul) /* RAM the image never covers */
-#define PERSIST_MAGIC 0xf022f022f022f022ull
 #define SCRATCH (GUEST_RAM_BASE + 0x3000000ul) /* for call results and first touches */
 #define SCRATCH_PAGES 1024
-#define IVC_KEYS 4
-#define IVC_KEY0 0x10 /* keys 0x10-0x13 are declared for fuzz (hostile-system.toml) */
 #define STACK 8192
 
 #define SBI_EXT_IPI 0x735049
@@ -58,41 +46,9 @@
 #define SIE_SEIE (1ul << 9)
 #define SSTATUS_SIE (1ul << 1)
 
-struct persist {
-	uint64_t magic, arg, index;
-	uint64_t status; /* the status channel's GPA, published once */
-};
-
 uint64_t fuzz_stacks[NVCPUS][STACK / 8] __attribute__((aligned(16)));
-static volatile uint32_t finished[NVCPUS];
-static volatile uint64_t seed_of_run;
-static volatile uint32_t vcpu_actions[NVCPUS];
-static volatile uint32_t quiesce; /* vCPU 0 is done: nobody starts a vCPU any more */
 
-/* ------------------------------------------------------------ randomness */
-
-static uint64_t next(uint64_t *s)
-{
-	/* xorshift64*: a seed gives one sequence, on any build. */
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dull;
-}
-
-static uint64_t below(uint64_t *s, uint64_t n)
-{
-	return next(s) % n;
-}
-
-/* A random value, often one of the interesting ones. */
-static uint64_t value(uint64_t *s)
-{
-	static const uint64_t special[] = { 0, 1, 0xff, 0xffffffff, ~0ull, 0x80000000, 0x1f,
-					    0x8000000000000000ull };
-
-	return below(s, 3) ? next(s) : special[below(s, sizeof special / sizeof special[0])];
-}
+/* --------------------------------------------------------------- access */
 
 /* A pointer for a call's argument or result: mostly good (aligned RAM), sometimes not. */
 static uint64_t pointer(uint64_t *s)
@@ -283,7 +239,7 @@ static void harts(uint64_t *s, uint64_t *mask, uint64_t *base)
 
 static void sbi(uint64_t *s)
 {
-	uint64_t key = IVC_KEY0 + below(s, IVC_KEYS), mask, base, fid;
+	uint64_t key = FUZZ_IVC_KEY0 + below(s, FUZZ_IVC_KEYS), mask, base, fid;
 
 	switch (below(s, 14)) {
 	case 0:
@@ -303,7 +259,7 @@ static void sbi(uint64_t *s)
 		break;
 	case 4: /* HSM: start a peer (maybe finished and stopped: it runs again), itself, nobody */
 		fid = below(s, 5);
-		if (fid == SBI_HSM_HART_STOP || (fid == SBI_HSM_HART_START && quiesce))
+		if (fid == SBI_HSM_HART_STOP || (fid == SBI_HSM_HART_START && fuzz_quiesce))
 			fid = SBI_HSM_HART_GET_STATUS;
 		base = below(s, 4) ? below(s, NVCPUS) : value(s);
 		call(SBI_EXT_HSM, fid, base, fid == 0 ? (uintptr_t)secondary_entry : value(s), value(s),
@@ -498,7 +454,7 @@ static const char *const lethal_names[] = {
 	"write to an IVC channel mapped read-only",
 };
 
-static void lethal(unsigned which)
+static uint64_t lethal(unsigned which)
 {
 	uint64_t v = 0;
 
@@ -550,21 +506,18 @@ static void lethal(unsigned which)
 		break;
 	}
 	}
-	put_str("\nfuzz: lethal action survived (");
-	put_hex(v);
-	put_str(")\n");
+	return v;
 }
 
 /* ------------------------------------------------------------- traps */
 
-void fuzz_trap(void);
 
 /*
  * The traps the guest takes itself: interrupts quieted (the timer pushed
  * away, the console's interrupt claimed, THRI off, completed), exceptions
  * stepped over (2 or 4 bytes, read at sepc: paging is off).
  */
-void fuzz_trap(void)
+static void fuzz_trap(void)
 {
 	uint64_t cause, epc;
 
@@ -594,47 +547,37 @@ void fuzz_trap(void)
 	__asm__ volatile("csrw sepc, %0" : : "r"(epc));
 }
 
-/* The trap entry: the caller-saved registers kept on the interrupted stack (the ABI has no red zone). */
-__asm__(".text\n.balign 4\nfuzz_trap_entry:\n"
-	"\taddi sp, sp, -144\n"
-	"\tsd ra, 0(sp)\n\tsd t0, 8(sp)\n\tsd t1, 16(sp)\n\tsd t2, 24(sp)\n"
-	"\tsd a0, 32(sp)\n\tsd a1, 40(sp)\n\tsd a2, 48(sp)\n\tsd a3, 56(sp)\n"
-	"\tsd a4, 64(sp)\n\tsd a5, 72(sp)\n\tsd a6, 80(sp)\n\tsd a7, 88(sp)\n"
-	"\tsd t3, 96(sp)\n\tsd t4, 104(sp)\n\tsd t5, 112(sp)\n\tsd t6, 120(sp)\n"
-	"\tcall fuzz_trap\n"
-	"\tld ra, 0(sp)\n\tld t0, 8(sp)\n\tld t1, 16(sp)\n\tld t2, 24(sp)\n"
-	"\tld a0, 32(sp)\n\tld a1, 40(sp)\n\tld a2, 48(sp)\n\tld a3, 56(sp)\n"
-	"\tld a4, 64(sp)\n\tld a5, 72(sp)\n\tld a6, 80(sp)\n\tld a7, 88(sp)\n"
-	"\tld t3, 96(sp)\n\tld t4, 104(sp)\n\tld t5, 112(sp)\n\tld t6, 120(sp)\n"
-	"\taddi sp, sp, 144\n\tsret\n");
-extern char fuzz_trap_entry[];
 
 /* ------------------------------------------------------------ vCPUs */
 
-static void run_actions(uint64_t seed, uint32_t id)
+static void begin(void)
 {
-	uint64_t s = seed * 0x9e3779b97f4a7c15ull + id + 1;
+	guest_trap_handler = fuzz_trap;
+	__asm__ volatile("csrw stvec, %0" : : "r"(guest_trap_return_entry));
+}
 
-	__asm__ volatile("csrw stvec, %0" : : "r"(fuzz_trap_entry));
-	for (uint32_t i = 0; i < ACTIONS; i++) {
-		act(&s);
-		vcpu_actions[id] = i + 1;
-	}
+static void end(void)
+{
 	__asm__ volatile("csrc sstatus, %0\n\tcsrc sie, %1"
 			 : : "r"(SSTATUS_SIE), "r"(SIE_STIE | SIE_SEIE | SIE_SSIE) : "memory");
 	timer_off();
 }
 
+static const struct fuzz_arch arch = {
+	.persist = PERSIST,
+	.secondary_entry = secondary_entry,
+	.begin = begin,
+	.act = act,
+	.end = end,
+	.lethal_names = lethal_names,
+	.lethal_count = sizeof lethal_names / sizeof lethal_names[0],
+	.lethal = lethal,
+};
+
 void secondary_main(uint64_t hartid);
 void secondary_main(uint64_t hartid)
 {
-	if (hartid < NVCPUS) {
-		run_actions(seed_of_run, (uint32_t)hartid);
-		finished[hartid] = 1;
-	}
-	guest_cpu_stop();
-	for (;;)
-		__asm__ volatile("wfi");
+	fuzz_secondary(&arch, (uint32_t)hartid);
 }
 
 /* HART_START's entry: its own stack by hart id (whatever opaque value the fuzzer passed). */
@@ -644,97 +587,15 @@ __asm__(".text\n.balign 4\n.global secondary_entry\nsecondary_entry:\n"
 	"\ttail secondary_main\n"
 	"2:\tli a7, 0x48534d\n\tli a6, 1\n\tecall\n3:\twfi\n\tj 3b\n");
 
-static void status_done(const struct persist *p)
-{
-	if (p->status)
-		*(volatile uint32_t *)(uintptr_t)(p->status + STATUS_DONE) = 1;
-}
-
 int main(void)
 {
-	struct persist *p = (struct persist *)PERSIST;
-	uint64_t first, count, seed, base = 0, size = STATUS_SIZE, start;
-	unsigned lethal_at;
-
-	if (p->magic != PERSIST_MAGIC || p->arg != guest_boot_seed) {
-		p->magic = PERSIST_MAGIC;
-		p->arg = guest_boot_seed;
-		p->index = 0;
-		p->status = 0;
-		if (ivc_call(IVC_PUBLISH, STATUS_KEY_FUZZ, (uintptr_t)&base, (uintptr_t)&size, 0) == 0)
-			p->status = base;
-	}
-	first = p->arg & 0xffffffff;
-	count = p->arg >> 32 ? p->arg >> 32 : 1;
-	if (p->index >= count) {
-		put_str("\nfuzz: done, ");
-		put_dec((int64_t)count);
-		put_str(" seeds from ");
-		put_dec((int64_t)first);
-		put_str("\n");
-		status_done(p);
-		guest_power_off();
-	}
-	seed = first + p->index++;
-	seed_of_run = seed;
-	put_str("\nfuzz: seed ");
-	put_dec((int64_t)seed);
-	put_str("\n");
-	/* Each seed starts from the same IVC state: nothing of its own published. */
-	for (unsigned k = 0; k < IVC_KEYS; k++)
-		ivc_call(IVC_UNPUBLISH, IVC_KEY0 + k, 0, 0, 0);
-	for (uint32_t i = 1; i < NVCPUS; i++)
-		guest_cpu_start(i, secondary_entry, 0);
-	run_actions(seed, 0);
-	if (seed % 8 == 3) {
-		/* Reboot while the others still run, starting each other included. */
-		put_str("\nfuzz: seed ");
-		put_dec((int64_t)seed);
-		put_str(": reset while the other vCPUs run\n");
-		guest_reset();
-	}
-	/*
-	 * Wait for the others: a start of a finished one runs it again, so they
-	 * start nobody from now on, and all must be seen off in two passes in a
-	 * row (one may have started another just before it stopped).
-	 */
-	quiesce = 1;
-	start = counter();
-	for (uint32_t quiet = 0; quiet < 2 && counter() - start < 10 * counter_freq();) {
-		bool all = true;
-
-		for (uint32_t i = 1; i < NVCPUS; i++)
-			all = all && finished[i] && guest_cpu_state(i) == CPU_STATE_OFF;
-		quiet = all ? quiet + 1 : 0;
-		if (!all)
-			cpu_yield();
-	}
-	for (uint32_t i = 1; i < NVCPUS; i++)
-		if (!finished[i]) {
-			put_str("\nfuzz: seed ");
-			put_dec((int64_t)seed);
-			put_str(": vCPU ");
-			put_dec(i);
-			put_str(" UNFINISHED after 10 s at action ");
-			put_dec(vcpu_actions[i]);
-			put_str("\n");
-		}
-	lethal_at = (unsigned)(seed % 16 == 15 ? (seed / 16) % (sizeof lethal_names / sizeof lethal_names[0]) : ~0u);
-	if (lethal_at != ~0u) {
-		put_str("\nfuzz: lethal ");
-		put_dec((int64_t)seed);
-		put_str(": ");
-		put_str(lethal_names[lethal_at]);
-		put_str("\n");
-		status_done(p);
-		lethal(lethal_at);
-	}
-	guest_reset();
-	put_str("fuzz: SRST reboot returned\n");
+	fuzz_main(&arch, guest_boot_seed);
 	return 0;
 }
 
 #else
+
+#include "guest.h"
 
 int main(void)
 {

@@ -13,65 +13,26 @@
  * / unpublish / unsubscribe churn with good and bad pointers); WFI, WFE,
  * SEV; exceptions taken at EL1 (SVC, BRK, UDF); virtual timer interrupt
  * storms; first touches of RAM; TLB and set/way cache maintenance; the
- * PMU. vCPU 0 starts the others (PSCI CPU_ON), all run ACTIONS actions,
- * and vCPU 0 resets the VM (PSCI SYSTEM_RESET) for the next seed — at
- * every 8th seed while the others still run, CPU_ONs included: RAM
- * survives a warm reset, so the seed count lives at PERSIST.
- *
- * Seeds: x1 at entry (the hypervisor's seed= boot argument): bits 31:0
- * the first seed, bits 63:32 how many (0: 1). Every 16th seed ends with
- * one lethal action (an access the hypervisor must refuse by stopping the
- * VM: unmapped IPA, ISV = 0 access to a device, a bad access width,
- * stage-1 walk into device memory, an unavailable system register, a
- * vCPU started at a bad entry...): the VM is stopped with a reason and the
- * runner starts the next seed in a new boot. Output: "fuzz: seed N" at
- * the start of each seed, "fuzz: lethal N: WHAT" before a lethal action,
- * "fuzz: done, N seeds from S" at the end.
- *
- * The status channel (guest.h) tells deadline.c, the well-behaved VM
- * beside it, when the fuzzer is done (or about to be stopped).
+ * PMU. The run of seeds is guests/common/fuzz.h's (PSCI CPU_ON, a PSCI
+ * SYSTEM_RESET per seed), the seed word x1 at entry (the hypervisor's
+ * seed= boot argument); its lethal actions (lethal_names) are accesses the
+ * hypervisor must refuse by stopping the VM: unmapped IPA, ISV = 0 access
+ * to a device, a bad access width, stage-1 walk into device memory, an
+ * unavailable system register, a vCPU started at a bad entry...
  */
-#include "guest.h"
+#include "fuzz.h"
 
 #define GICD 0x08000000ul
 #define GICR 0x080a0000ul
 #define GICR_FRAME 0x20000ul
-#define NVCPUS 3
-#define ACTIONS 300
+#define NVCPUS FUZZ_VCPUS
 #define PERSIST 0x43ff0000ul /* RAM the images never cover: kept across a warm reset */
-#define PERSIST_MAGIC 0xf022f022f022f022ull
 #define SCRATCH 0x43000000ul /* RAM for hypercall results and first touches */
 #define SCRATCH_PAGES 1024
-#define IVC_KEYS 4
-#define IVC_KEY0 0x10 /* keys 0x10-0x13 are declared for fuzz (system.toml) */
 #define PSCI_SYSTEM_RESET 0x84000009u
-
-struct persist {
-	uint64_t magic, arg, index;
-	uint64_t status; /* the status channel's GPA, published once */
-};
 
 /* The secondaries' stacks, by MPIDR (secondary_entry). */
 uint8_t fuzz_stacks[NVCPUS][8192] __attribute__((aligned(16)));
-static volatile uint32_t finished[NVCPUS];
-static volatile uint64_t seed_of_run;
-static volatile uint32_t vcpu_actions[NVCPUS];
-
-/* ------------------------------------------------------------ randomness */
-
-static uint64_t next(uint64_t *s)
-{
-	/* xorshift64*: a seed gives one sequence, on any build. */
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dull;
-}
-
-static uint64_t below(uint64_t *s, uint64_t n)
-{
-	return next(s) % n;
-}
 
 /* --------------------------------------------------------------- access */
 
@@ -126,15 +87,6 @@ static void write_width(uintptr_t a, unsigned width, uint64_t v, unsigned form)
 		__asm__ volatile("str %0, [%1]" : : "r"(v), "r"(a) : "memory");
 		break;
 	}
-}
-
-/* A random value, often one of the interesting ones. */
-static uint64_t value(uint64_t *s)
-{
-	static const uint64_t special[] = { 0, 1, 0xff, 0xffffffff, ~0ull, 0x80000000, 0x1f,
-					    0x8000000000000000ull };
-
-	return below(s, 3) ? next(s) : special[below(s, sizeof special / sizeof special[0])];
 }
 
 /* A GIC register access the emulation allows: words anywhere, bytes in IPRIORITYR, IROUTER by 64 bits. */
@@ -310,14 +262,14 @@ static uint64_t pointer(uint64_t *s)
 	}
 }
 
-static void hypercall(uint64_t *s, unsigned id)
+static void hypercall(uint64_t *s)
 {
 	static const uint32_t fids[] = { 0x84000000, 0xc4000003, 0x84000003, 0xc4000004,
 					 0x84000004, 0x84000006, 0x84000005, 0x8400000a,
 					 0x80000000, 0x80000001, 0x80008000, 0x80007fff,
 					 0xc2000000, 0x86000000, 0x8400000c, 0xc4000012 };
 	bool smc = below(s, 4) == 0;
-	uint64_t x0, key = IVC_KEY0 + below(s, IVC_KEYS);
+	uint64_t x0, key = FUZZ_IVC_KEY0 + below(s, FUZZ_IVC_KEYS);
 
 	switch (below(s, 6)) {
 	case 0: /* IVC publish: a declared key mostly, any size */
@@ -343,6 +295,8 @@ static void hypercall(uint64_t *s, unsigned id)
 			/* CPU_ON of itself, a peer (maybe done and off: it runs again) or nobody */
 			uint64_t target = below(s, 4) ? below(s, NVCPUS) : value(s);
 
+			if (fuzz_quiesce) /* vCPU 0 waits for the others: an AFFINITY_INFO instead */
+				x0 = PSCI_AFFINITY_INFO;
 			call(smc, x0, target, (uintptr_t)secondary_entry,
 			     (uint64_t)target << 32 | (next(s) & 0xffffffff), 0);
 			return;
@@ -357,7 +311,6 @@ static void hypercall(uint64_t *s, unsigned id)
 			x0 = 0x84000000;
 		if (x0 >= IVC_PUBLISH && x0 <= IVC_UNSUBSCRIBE)
 			x0 = 7;
-		(void)id;
 		call(smc, x0, value(s), value(s), value(s), value(s));
 		return;
 	}
@@ -432,7 +385,7 @@ static void exception(uint64_t *s)
 	}
 }
 
-static void act(uint64_t *s, unsigned id)
+static void act(uint64_t *s)
 {
 	switch (below(s, 17)) {
 	case 0:
@@ -460,7 +413,7 @@ static void act(uint64_t *s, unsigned id)
 		break;
 	case 9:
 	case 10:
-		hypercall(s, id);
+		hypercall(s);
 		break;
 	case 11:
 		switch (below(s, 4)) {
@@ -514,7 +467,7 @@ static const char *const lethal_names[] = {
 	"write to an IVC channel mapped read-only",
 };
 
-static void lethal(unsigned which)
+static uint64_t lethal(unsigned which)
 {
 	uint64_t v;
 
@@ -573,9 +526,7 @@ static void lethal(unsigned which)
 		break;
 	}
 	}
-	put_str("fuzz: lethal action survived (");
-	put_hex(v);
-	put_str(")\n");
+	return v;
 }
 
 /* ------------------------------------------------------- exceptions */
@@ -641,33 +592,34 @@ static uint32_t my_id(void)
 	return (uint32_t)(guest_mpidr() & 0xff);
 }
 
-static void run_actions(uint64_t seed, uint32_t id)
+static void begin(void)
 {
-	uint64_t s = seed * 0x9e3779b97f4a7c15ull + id + 1;
-
 	SYSREG_WRITE("vbar_el1", (uintptr_t)fuzz_vectors);
 	SYSREG_WRITE("S3_0_C12_C12_5", 1); /* ICC_SRE_EL1.SRE */
-	for (uint32_t i = 0; i < ACTIONS; i++) {
-		act(&s, id);
-		vcpu_actions[id] = i + 1;
-	}
+}
+
+static void end(void)
+{
 	__asm__ volatile("msr daifset, #2" : : : "memory");
 	SYSREG_WRITE("cntv_ctl_el0", 0);
 }
 
+static const struct fuzz_arch arch = {
+	.persist = PERSIST,
+	.secondary_entry = secondary_entry,
+	.begin = begin,
+	.act = act,
+	.end = end,
+	.lethal_names = lethal_names,
+	.lethal_count = sizeof lethal_names / sizeof lethal_names[0],
+	.lethal = lethal,
+};
+
 void secondary_main(uint64_t context);
 void secondary_main(uint64_t context)
 {
-	uint32_t id = my_id();
-
 	(void)context;
-	if (id < NVCPUS) {
-		run_actions(seed_of_run, id);
-		finished[id] = 1;
-	}
-	call(false, PSCI_CPU_OFF, 0, 0, 0, 0);
-	for (;;)
-		__asm__ volatile("wfi");
+	fuzz_secondary(&arch, my_id());
 }
 
 /* CPU_ON's entry: its own stack by MPIDR (whatever context the fuzzer passed). */
@@ -676,82 +628,8 @@ __asm__(".text\n.global secondary_entry\nsecondary_entry:\n"
 	"\tadd x1, x1, #1\n\tlsl x1, x1, #13\n\tldr x2, =fuzz_stacks\n\tadd sp, x2, x1\n"
 	"\tb secondary_main\n2:\tmov x0, #2\n\tmovk x0, #0x8400, lsl #16\n\thvc #0\n3:\twfi\n\tb 3b\n");
 
-static void status_done(const struct persist *p)
-{
-	if (p->status)
-		*(volatile uint32_t *)(uintptr_t)(p->status + STATUS_DONE) = 1;
-}
-
 int main(void)
 {
-	struct persist *p = (struct persist *)PERSIST;
-	uint64_t first, count, seed, base = 0, size = STATUS_SIZE, start;
-	unsigned lethal_at;
-
-	if (p->magic != PERSIST_MAGIC || p->arg != guest_boot_x1) {
-		p->magic = PERSIST_MAGIC;
-		p->arg = guest_boot_x1;
-		p->index = 0;
-		p->status = 0;
-		if (hvc_call4(IVC_PUBLISH, STATUS_KEY_FUZZ, (uintptr_t)&base, (uintptr_t)&size, 0) == 0)
-			p->status = base;
-	}
-	first = p->arg & 0xffffffff;
-	count = p->arg >> 32 ? p->arg >> 32 : 1;
-	if (p->index >= count) {
-		put_str("fuzz: done, ");
-		put_dec((int64_t)count);
-		put_str(" seeds from ");
-		put_dec((int64_t)first);
-		put_str("\n");
-		status_done(p);
-		guest_power_off();
-	}
-	seed = first + p->index++;
-	seed_of_run = seed;
-	put_str("fuzz: seed ");
-	put_dec((int64_t)seed);
-	put_str("\n");
-	/* Each seed starts from the same IVC state: nothing of its own published. */
-	for (unsigned k = 0; k < IVC_KEYS; k++)
-		hvc_call4(IVC_UNPUBLISH, IVC_KEY0 + k, 0, 0, 0);
-	for (uint32_t i = 1; i < NVCPUS; i++)
-		hvc_call4(PSCI_CPU_ON, i, (uintptr_t)secondary_entry, 0, 0);
-	run_actions(seed, 0);
-	if (seed % 8 == 3) {
-		/* Reset while the others still run, CPU_ON each other included. */
-		put_str("fuzz: seed ");
-		put_dec((int64_t)seed);
-		put_str(": reset while the other vCPUs run\n");
-		hvc_call4(PSCI_SYSTEM_RESET, 0, 0, 0, 0);
-	}
-	/* Wait for the others (a CPU_ON of a finished one may run it again: wait for that too). */
-	start = counter();
-	for (uint32_t i = 1; i < NVCPUS; i++)
-		while ((!finished[i] || hvc_call4(PSCI_AFFINITY_INFO, i, 0, 0, 0) != PSCI_AFF_OFF) &&
-		       counter() - start < 10 * counter_freq())
-			cpu_yield();
-	for (uint32_t i = 1; i < NVCPUS; i++)
-		if (!finished[i]) {
-			put_str("fuzz: seed ");
-			put_dec((int64_t)seed);
-			put_str(": vCPU ");
-			put_dec(i);
-			put_str(" UNFINISHED after 10 s at action ");
-			put_dec(vcpu_actions[i]);
-			put_str("\n");
-		}
-	lethal_at = (unsigned)(seed % 16 == 15 ? (seed / 16) % (sizeof lethal_names / sizeof lethal_names[0]) : ~0u);
-	if (lethal_at != ~0u) {
-		put_str("fuzz: lethal ");
-		put_dec((int64_t)seed);
-		put_str(": ");
-		put_str(lethal_names[lethal_at]);
-		put_str("\n");
-		status_done(p);
-		lethal(lethal_at);
-	}
-	hvc_call4(PSCI_SYSTEM_RESET, 0, 0, 0, 0);
-	put_str("fuzz: SYSTEM_RESET returned\n");
+	fuzz_main(&arch, guest_boot_x1);
 	return 0;
 }

@@ -46,7 +46,7 @@ GUEST_LOAD_virtio-irq := 0xa0080000 # examples/axvisor/split-rng.toml (identity-
 define GUEST_ARCH_RULES
 GUEST_COMMON_SRC_$(1) := $$(wildcard guests/common/*.c guests/arch/$(1)/*.c guests/arch/$(1)/*.S)
 GUEST_COMMON_OBJ_$(1) := $$(patsubst guests/%,$$(GUEST_DIR_$(1))/%.o,$$(basename $$(GUEST_COMMON_SRC_$(1))))
-GUEST_HEADERS_$(1) := guests/common/guest.h guests/arch/$(1)/arch.h include/vmcfg/ivc.h
+GUEST_HEADERS_$(1) := guests/common/guest.h guests/common/fuzz.h guests/arch/$(1)/arch.h include/vmcfg/ivc.h
 GUEST_INCLUDES_$(1) := -Iguests/common -Iguests/arch/$(1) -Iinclude
 
 .PHONY: guests-$(1)

@@ -43,8 +43,7 @@ static void arm(uint64_t id, uint64_t when)
 		sbi_call(SBI_LEGACY_SET_TIMER, 0, when, 0, 0);
 }
 
-void stimer_trap(void);
-void stimer_trap(void)
+static void stimer_trap(void)
 {
 	uint64_t id = guest_cpu_id(), cause, now = counter();
 
@@ -60,26 +59,13 @@ void stimer_trap(void)
 	arm(id, ticks[id] < TICKS ? now + PERIOD : ~0ull);
 }
 
-/* The trap entry: the caller-saved registers kept on the interrupted stack (the ABI has no red zone). */
-__asm__(".text\n.balign 4\nstimer_trap_entry:\n"
-	"\taddi sp, sp, -144\n"
-	"\tsd ra, 0(sp)\n\tsd t0, 8(sp)\n\tsd t1, 16(sp)\n\tsd t2, 24(sp)\n"
-	"\tsd a0, 32(sp)\n\tsd a1, 40(sp)\n\tsd a2, 48(sp)\n\tsd a3, 56(sp)\n"
-	"\tsd a4, 64(sp)\n\tsd a5, 72(sp)\n\tsd a6, 80(sp)\n\tsd a7, 88(sp)\n"
-	"\tsd t3, 96(sp)\n\tsd t4, 104(sp)\n\tsd t5, 112(sp)\n\tsd t6, 120(sp)\n"
-	"\tcall stimer_trap\n"
-	"\tld ra, 0(sp)\n\tld t0, 8(sp)\n\tld t1, 16(sp)\n\tld t2, 24(sp)\n"
-	"\tld a0, 32(sp)\n\tld a1, 40(sp)\n\tld a2, 48(sp)\n\tld a3, 56(sp)\n"
-	"\tld a4, 64(sp)\n\tld a5, 72(sp)\n\tld a6, 80(sp)\n\tld a7, 88(sp)\n"
-	"\tld t3, 96(sp)\n\tld t4, 104(sp)\n\tld t5, 112(sp)\n\tld t6, 120(sp)\n"
-	"\taddi sp, sp, 144\n\tsret\n");
-extern char stimer_trap_entry[];
 
 static void run(uint64_t id)
 {
 	uint64_t start = counter();
 
-	__asm__ volatile("csrw stvec, %0" : : "r"(stimer_trap_entry));
+	guest_trap_handler = stimer_trap;
+	__asm__ volatile("csrw stvec, %0" : : "r"(guest_trap_return_entry));
 	arm(id, counter() + PERIOD);
 	__asm__ volatile("csrs sie, %0\n\tcsrs sstatus, %1" : : "r"(SIE_STIE), "r"(SSTATUS_SIE)
 			 : "memory");

@@ -35,6 +35,15 @@
 #define SBI_ERR_NOT_SUPPORTED (-2)
 #define SBI_ERR_INVALID_PARAM (-3)
 
+/*
+ * Traps a guest handles and returns from: stvec = guest_trap_return_entry
+ * (start.S) calls guest_trap_handler, with the caller-saved registers kept;
+ * the handler reads scause and sepc itself (an exception's sepc it must
+ * step past).
+ */
+void guest_trap_return_entry(void);
+extern void (*guest_trap_handler)(void);
+
 /* a2 at entry: the hypervisor's seed= boot argument (fuzz-riscv64.c). */
 extern uint64_t guest_boot_seed;
 

@@ -8,6 +8,7 @@
 
 uint64_t guest_boot_x1;
 uint64_t guest_boot_seed;
+void (*guest_trap_handler)(void);
 
 struct sbiret sbi_call(uint64_t ext, uint64_t fid, uint64_t arg0, uint64_t arg1, uint64_t arg2)
 {

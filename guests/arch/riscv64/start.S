@@ -37,3 +37,49 @@ guest_trap_entry:
 	la	sp, __trap_stack_top
 	call	guest_trap_report
 4:	j	4b
+
+/*
+ * A trap the guest takes and returns from (guest_trap_handler, arch.h): the
+ * caller-saved registers kept on the interrupted stack (the ABI has no red
+ * zone), the handler called, then sret.
+ */
+	.balign	4
+	.global	guest_trap_return_entry
+guest_trap_return_entry:
+	addi	sp, sp, -144
+	sd	ra, 0(sp)
+	sd	t0, 8(sp)
+	sd	t1, 16(sp)
+	sd	t2, 24(sp)
+	sd	a0, 32(sp)
+	sd	a1, 40(sp)
+	sd	a2, 48(sp)
+	sd	a3, 56(sp)
+	sd	a4, 64(sp)
+	sd	a5, 72(sp)
+	sd	a6, 80(sp)
+	sd	a7, 88(sp)
+	sd	t3, 96(sp)
+	sd	t4, 104(sp)
+	sd	t5, 112(sp)
+	sd	t6, 120(sp)
+	ld	t0, guest_trap_handler
+	jalr	t0
+	ld	ra, 0(sp)
+	ld	t0, 8(sp)
+	ld	t1, 16(sp)
+	ld	t2, 24(sp)
+	ld	a0, 32(sp)
+	ld	a1, 40(sp)
+	ld	a2, 48(sp)
+	ld	a3, 56(sp)
+	ld	a4, 64(sp)
+	ld	a5, 72(sp)
+	ld	a6, 80(sp)
+	ld	a7, 88(sp)
+	ld	t3, 96(sp)
+	ld	t4, 104(sp)
+	ld	t5, 112(sp)
+	ld	t6, 120(sp)
+	addi	sp, sp, 144
+	sret
