@@ -573,8 +573,8 @@ void vgic_flush(struct vcpu *v)
 	struct vgic_cpu *c = &g->cpu[v->id];
 	struct virq *cand[32 + VGIC_NR_SPIS];
 	uint32_t cand_intid[32 + VGIC_NR_SPIS], n = 0, lrs, waiting = 0;
-	uint64_t hcr = ICH_HCR_EN, lr, lr_pending = 0;
-	bool hw;
+	uint64_t hcr = ICH_HCR_EN, lr;
+	bool hw, lr_pending = false;
 
 	if (!g->on)
 		return;
@@ -649,7 +649,8 @@ void vgic_flush(struct vcpu *v)
 			lr |= (q->active ? LR_ACTIVE : 0) |
 			      (is_pending(q) && q->enabled ? LR_PENDING : 0);
 		lr_write(c->lr_used, lr);
-		lr_pending |= lr & LR_PENDING;
+		/* Pending alone: NPIE counts no "pending and active" one (IHI 0069, ICH_MISR_EL2.NP). */
+		lr_pending |= (lr & (LR_PENDING | LR_ACTIVE)) == LR_PENDING;
 		/*
 		 * A pending interrupt handed to a list register is the register's
 		 * until read back (a HW one written active keeps a pending state
@@ -664,10 +665,12 @@ void vgic_flush(struct vcpu *v)
 	}
 	/*
 	 * More than fit: come back when the pending ones drain. Only if a list
-	 * register holds one: NPIE fires while none is pending, so with only
-	 * active ones in them (the guest's to deactivate) it would fire at
-	 * every entry and the vCPU would never run again. Those left out are
-	 * active ones then, and wait for a register the guest frees.
+	 * register holds one in the pending state alone: NPIE fires while none
+	 * is, so with only active or pending-and-active ones in them (the
+	 * guest's to acknowledge or deactivate, maybe with its interrupts
+	 * masked) it would fire at every entry and the vCPU would never run
+	 * again. Those left out wait for a register the guest frees, or the
+	 * next exit.
 	 */
 	if (n && lr_pending)
 		hcr |= ICH_HCR_NPIE;
