@@ -2,23 +2,27 @@
 # SPDX-License-Identifier: MIT
 """bench/hv: the reference hypervisor's costs under QEMU TCG, as ratios.
 
-  run.py HV_ELF HELLO_ELF [RUNS]
+  run.py [--arch riscv64] HV_ELF HELLO_ELF [RUNS]
 
-1. guests/bench.c on the hypervisor (vms=bench of examples/qemu/system.toml)
-   prints its counts in ticks of the guest's system counter: OPS trapped MMIO
-   reads (a Dummy device), OPS reads of the console's FR (its read shadow: no
-   exit), OPS null hypercalls, OPS plain RAM reads (the scale), publishing a
-   1 MiB IVC channel, copying 1 MiB into it, copying 1 MiB in its own RAM.
-   The best (lowest) of RUNS boots is kept per figure: TCG timings are noisy.
-   Once more under -icount shift=0, where the virtual clock advances 1 ns per
-   instruction executed, so ticks become instructions (16 a tick at 62.5 MHz):
+1. guests/bench.c on the hypervisor (vms=bench of examples/qemu/system.toml,
+   or of examples/qemu-riscv64/tests.toml) prints its counts in ticks of the
+   guest's counter: OPS trapped MMIO reads (a Dummy device), OPS reads of the
+   console's status (aarch64: the PL011's FR, its read shadow: no exit;
+   riscv64: the 16550's LSR, an exit), OPS null hypercalls (an unknown PSCI
+   function, an unknown SBI extension), OPS plain RAM reads (the scale),
+   publishing a 1 MiB IVC channel, copying 1 MiB into it, copying 1 MiB in
+   its own RAM. The best (lowest) of RUNS boots is kept per figure: TCG
+   timings are noisy. Once more under -icount shift=0, where the virtual
+   clock advances 1 ns per instruction executed, so ticks become
+   instructions (16 a tick of aarch64's 62.5 MHz, 100 of riscv64's 10 MHz):
    each round trip's instruction path, guest and hypervisor, which the
    machine's load cannot move.
 2. Boot: wall time from starting QEMU to the first guest line, for guests/hello
    on the hypervisor (vms=hello) and for the same program run bare-metal by
-   QEMU at EL1 (no virtualization; QEMU's own PSCI answers its SYSTEM_OFF),
-   the two interleaved in each of RUNS rounds so both see the same load;
-   median and best of each, and the median of the per-round ratios.
+   QEMU (aarch64: at EL1, no virtualization, QEMU's own PSCI answers its
+   SYSTEM_OFF; riscv64: in S-mode under OpenSBI), the two interleaved in each
+   of RUNS rounds so both see the same load; median and best of each, and
+   the median of the per-round ratios.
 """
 import re
 import statistics
@@ -26,10 +30,30 @@ import subprocess
 import sys
 import time
 
-QEMU = ["qemu-system-aarch64", "-cpu", "cortex-a72", "-smp", "2", "-m", "1G",
-        "-nographic", "-net", "none"]
-HV_MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-semihosting"]
-BARE_MACHINE = ["-M", "virt,gic-version=3"]
+COMMON = ["-smp", "2", "-m", "1G", "-nographic", "-net", "none"]
+ARCHES = {
+    "aarch64": {
+        "qemu": ["qemu-system-aarch64", "-cpu", "cortex-a72"] + COMMON,
+        "hv_machine": ["-M", "virt,virtualization=on,gic-version=3", "-semihosting"],
+        "bare_machine": ["-M", "virt,gic-version=3"],
+        "system": "examples/qemu/system.toml",
+        "status": "console FR read         ",
+        "status_note": "(read shadow: no exit)",
+        "icount": [],
+    },
+    "riscv64": {
+        "qemu": ["qemu-system-riscv64"] + COMMON,
+        "hv_machine": ["-M", "virt"],
+        "bare_machine": ["-M", "virt"],
+        "system": "examples/qemu-riscv64/tests.toml",
+        "status": "console LSR read        ",
+        "status_note": "(an exit)",
+        # One hart under -icount: its round-robin TCG runs the boot hart's poll for the
+        # other's start until its budget ends (seconds), and the bench VM has one vCPU.
+        "icount": ["-smp", "1"],
+    },
+}
+ARCH = ARCHES["aarch64"]
 
 
 def first_line_ms(cmd, marker):
@@ -49,8 +73,8 @@ def first_line_ms(cmd, marker):
 def bench_counts(hv_elf, extra=()):
     """The bench guest's figures; QEMU is stopped once it printed them (under
     -icount an idle CPU can keep the machine from ever powering off)."""
-    proc = subprocess.Popen(QEMU + list(extra) + HV_MACHINE + ["-kernel", hv_elf, "-append",
-                            "system=examples/qemu/system.toml vms=bench"],
+    proc = subprocess.Popen(ARCH["qemu"] + list(extra) + ARCH["hv_machine"] +
+                            ["-kernel", hv_elf, "-append", f"system={ARCH['system']} vms=bench"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
     out, m = [], None
     for line in proc.stdout:
@@ -66,18 +90,23 @@ def bench_counts(hv_elf, extra=()):
 
 
 def main():
-    hv_elf, hello_elf = sys.argv[1], sys.argv[2]
-    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+    global ARCH
+    args = sys.argv[1:]
+    if args[:1] == ["--arch"]:
+        ARCH = ARCHES[args[1]]
+        args = args[2:]
+    hv_elf, hello_elf = args[0], args[1]
+    runs = int(args[2]) if len(args) > 2 else 5
     best = {}
     for _ in range(runs):
         for k, v in bench_counts(hv_elf).items():
             best[k] = min(best.get(k, v), v)
-    icount = bench_counts(hv_elf, ["-icount", "shift=0"])
+    icount = bench_counts(hv_elf, ["-icount", "shift=0"] + ARCH["icount"])
     hv_boots, bare_boots = [], []
     for _ in range(runs):
-        hv_boots.append(first_line_ms(QEMU + HV_MACHINE + ["-kernel", hv_elf, "-append",
-                                      "system=examples/qemu/system.toml vms=hello"], "[hello]"))
-        bare_boots.append(first_line_ms(QEMU + BARE_MACHINE + ["-kernel", hello_elf],
+        hv_boots.append(first_line_ms(ARCH["qemu"] + ARCH["hv_machine"] + [
+            "-kernel", hv_elf, "-append", f"system={ARCH['system']} vms=hello"], "[hello]"))
+        bare_boots.append(first_line_ms(ARCH["qemu"] + ARCH["bare_machine"] + ["-kernel", hello_elf],
                                         "Hello from"))
     ratios = [h / b for h, b in zip(hv_boots, bare_boots)]
 
@@ -89,8 +118,8 @@ def main():
     print(f"MMIO trap round trip   {per['mmio']:8.1f} ticks ({per['mmio'] * us:6.2f} us)"
           f"   {per['mmio'] / per['ram']:6.0f}x a RAM read")
     if "fr" in per:
-        print(f"console FR read        {per['fr']:8.1f} ticks ({per['fr'] * us:6.2f} us)"
-              f"   {per['fr'] / per['ram']:6.0f}x a RAM read (read shadow: no exit)")
+        print(f"{ARCH['status'][:23]}{per['fr']:8.1f} ticks ({per['fr'] * us:6.2f} us)"
+              f"   {per['fr'] / per['ram']:6.0f}x a RAM read {ARCH['status_note']}")
     print(f"null hypercall         {per['hvc']:8.1f} ticks ({per['hvc'] * us:6.2f} us)"
           f"   {per['hvc'] / per['ram']:6.0f}x a RAM read")
     print(f"RAM read (scale)       {per['ram']:8.1f} ticks")
