@@ -121,6 +121,9 @@ static void check_node(const struct vmcfg_fdt_platform *host, int off)
 		case VMCFG_FDT_IRQ_OTHER:
 			CHECK(q[k].intid == 0);
 			break;
+		case VMCFG_FDT_IRQ_PLIC:
+			CHECK(q[k].intid == 0 && q[k].number >= 1 && q[k].number <= 1023);
+			break;
 		}
 		CHECK(vmcfg_fdt_path(host, q[k].controller) != NULL);
 	}

@@ -432,8 +432,9 @@ static void log_passthrough(const struct vmcfg_vm *vm)
 		       w->merged ? " (merged)" : "");
 	}
 	if (vm->pt_window_count || vm->spi_count)
-		hv_log("vm '%s': interrupt mode: %s, SPIs: %zu", vm->name,
-		       vmcfg_irq_mode_name(vm->irq_mode), vm->spi_count);
+		hv_log("vm '%s': interrupt mode: %s, %ss: %zu", vm->name,
+		       vmcfg_irq_mode_name(vm->irq_mode), vmcfg_arch_host_irq_name(vm->arch),
+		       vm->spi_count);
 }
 
 /* Converts and creates f's VM as hv, places and registers it; false (reported) when it cannot. */
@@ -561,7 +562,8 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 {
 	/* E0315 counts the stage-2 tables of the shape hv_vm_create builds. */
 	struct vmcfg_check_opts opts = { .image_size = image_size,
-					 .aspace_options = HV_ARCH_STAGE2_OPTIONS };
+					 .aspace_options = HV_ARCH_STAGE2_OPTIONS,
+					 .arch = HV_ARCH_VMCFG };
 	char sys_path[HV_PATH_MAX];
 	const struct hv_file *text;
 	struct vmcfg_system *sys = NULL;

@@ -161,6 +161,13 @@ static inline uint64_t vmcfg_pt_level_size(unsigned level)
  * whose TLB makes blocks costly (hv/platform/qemu-virt/platform.h).
  */
 #define VMCFG_ASPACE_4K_ONLY 0x1u
+/*
+ * The memory-type flags VMCFG_MEM_DEVICE and VMCFG_MEM_UNCACHED are left
+ * out of leaves (they then read back without them): for a riscv64 host
+ * without Svpbmt, where a G-stage leaf with PBMT bits is invalid and the
+ * platform's PMAs give device windows their type.
+ */
+#define VMCFG_ASPACE_NO_MEMTYPE 0x2u
 
 /*
  * Counting the page-table pages an address space of fmt takes for a set of

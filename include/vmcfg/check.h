@@ -46,6 +46,12 @@ const char *vmcfg_arch_name(enum vmcfg_arch arch);
 bool vmcfg_arch_by_name(const char *name, enum vmcfg_arch *out);
 
 /*
+ * What a host interrupt routed to a passthrough-mode VM is on arch, as
+ * messages name it: "PLIC source" on riscv64, "SPI" (the GIC's) elsewhere.
+ */
+const char *vmcfg_arch_host_irq_name(enum vmcfg_arch arch);
+
+/*
  * A named host physical range [base, base + size). name may be NULL
  * (RAM banks); span.line is 0 when the range has no source (device tree).
  */

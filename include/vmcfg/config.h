@@ -33,7 +33,7 @@ struct vmcfg_vm_emu_device {
 struct vmcfg_vm_pt_device {
 	const char *name; /* a device-tree path when the entry had only a name */
 	uint64_t base_gpa, base_hpa, length;
-	uint32_t irq_id; /* an SPI's INTID: the VM's in interrupt_mode "passthrough" (vmcfg_irq_id_is_spi) */
+	uint32_t irq_id; /* an SPI's INTID: the VM's in interrupt_mode "passthrough" on aarch64 (vmcfg_irq_id_is_spi) */
 };
 
 struct vmcfg_vm_pt_address {
@@ -88,7 +88,7 @@ struct vmcfg_vm_config {
 	size_t pt_port_count, pt_port_cap;
 	const char **excluded; /* device-tree paths, flattened */
 	size_t excluded_count, excluded_cap;
-	uint32_t *spis;        /* host SPIs routed to this VM; empty after conversion */
+	uint32_t *spis;        /* host SPIs (riscv64: PLIC sources) routed to this VM; empty after conversion */
 	size_t spi_count, spi_cap;
 	enum vmcfg_irq_mode irq_mode;
 };

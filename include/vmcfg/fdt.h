@@ -58,15 +58,16 @@ enum vmcfg_fdt_irq_kind {
 	VMCFG_FDT_IRQ_PPI,  /* GIC type 1: INTID 16 + n */
 	VMCFG_FDT_IRQ_ESPI, /* GICv3.1 type 2: INTID 4096 + n */
 	VMCFG_FDT_IRQ_EPPI, /* GICv3.1 type 3: INTID 1056 + n */
-	VMCFG_FDT_IRQ_OTHER /* the controller is not a GIC (e.g. a GPIO controller) */
+	VMCFG_FDT_IRQ_OTHER, /* the controller is neither a GIC nor a PLIC (e.g. a GPIO controller) */
+	VMCFG_FDT_IRQ_PLIC   /* a RISC-V PLIC's source n (1..1023; riscv,plic0, sifive,plic-1.0.0) */
 };
 
 /* One decoded interrupt specifier. */
 struct vmcfg_fdt_irq {
 	enum vmcfg_fdt_irq_kind kind;
-	uint32_t number;  /* n of the GIC kinds; the first specifier cell for OTHER */
-	uint32_t intid;   /* the GIC INTID; 0 for OTHER */
-	uint32_t flags;   /* the third GIC cell (trigger type, GICv2 CPU mask); 0 for OTHER */
+	uint32_t number;  /* n of the GIC kinds; the PLIC source; the first specifier cell for OTHER */
+	uint32_t intid;   /* the GIC INTID; 0 for PLIC and OTHER */
+	uint32_t flags;   /* the third GIC cell (trigger type, GICv2 CPU mask); 0 for PLIC and OTHER */
 	int controller;   /* DT offset of the interrupt controller */
 };
 
@@ -221,7 +222,11 @@ struct vmcfg_fdt_pt_window {
 	uint64_t hpa, size;
 };
 
-/* A host SPI routed to the VM; node is the first node that raises it. */
+/*
+ * A host interrupt routed to the VM; node is the first node that raises it.
+ * On a GIC host spi is the SPI number and intid its INTID (32 + spi); on a
+ * PLIC host (riscv64) spi is the PLIC source and intid is 0.
+ */
 struct vmcfg_fdt_spi {
 	uint32_t spi, intid;
 	const char *node;
@@ -251,10 +256,10 @@ struct vmcfg_fdt_expansion {
  * whose `status` is set and is neither "okay" nor "ok" (with its subtree),
  * minus the nodes that are not devices (/cpus, /chosen, /aliases,
  * /reserved-memory, device_type = "memory" nodes, overlay metadata, and
- * the root GIC with its children below a path: the hypervisor keeps it;
- * a path naming the GIC itself selects it).
+ * the root GIC with its children, or a PLIC, below a path: the hypervisor
+ * keeps it; a path naming it itself selects it).
  * Every selected node gives its windows (never a window the DT does not
- * have) and its GIC SPIs; then the phandle dependencies of the selected
+ * have) and its GIC SPIs or PLIC sources; then the phandle dependencies of the selected
  * nodes are followed transitively and classified (enum vmcfg_fdt_dep_kind).
  * Findings, located at the path's loc: E0402 no such node (hint: the
  * nearest existing path), W0403 the path names a disabled node (nothing

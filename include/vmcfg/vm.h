@@ -340,7 +340,7 @@ struct vmcfg_vm {
 	size_t pt_window_count;
 	uint64_t ivc_window_gpa, ivc_window_size; /* size 0: no IVC window */
 	enum vmcfg_irq_mode irq_mode;
-	const uint32_t *spis; /* host SPIs routed to the VM (from the config) */
+	const uint32_t *spis; /* host interrupts routed to the VM: GIC SPIs, riscv64 PLIC sources */
 	size_t spi_count;
 	struct vmcfg_vm_loaded_image images[4]; /* by enum vmcfg_image_kind */
 	uint32_t warnings;                /* warnings logged while building */

@@ -304,6 +304,11 @@ const char *vmcfg_arch_name(enum vmcfg_arch arch)
 	return arch >= VMCFG_ARCH_AARCH64 && arch <= VMCFG_ARCH_X86_64 ? arch_names[arch - 1] : NULL;
 }
 
+const char *vmcfg_arch_host_irq_name(enum vmcfg_arch arch)
+{
+	return arch == VMCFG_ARCH_RISCV64 ? "PLIC source" : "SPI";
+}
+
 bool vmcfg_arch_by_name(const char *name, enum vmcfg_arch *out)
 {
 	for (size_t i = 0; name && i < sizeof arch_names / sizeof arch_names[0]; i++)

@@ -459,8 +459,10 @@ static void gather_spis(struct sys_check *c, size_t vm)
 	const struct vmcfg_vm_spec *s = c->specs[vm];
 	const uint32_t *spis;
 	size_t count;
-	/* In passthrough mode an explicit device's irq_id SPI is the VM's too (lib/vm). */
-	if (s->devices.irq_mode == VMCFG_IRQ_PASSTHROUGH && key_room(c, &c->spis, s->devices.pt_count))
+	/* In passthrough mode on aarch64 an explicit device's irq_id SPI is the VM's too (lib/vm). */
+	if (s->devices.irq_mode == VMCFG_IRQ_PASSTHROUGH &&
+	    vmcfg_check_build_arch(c->opts, c->platform) == VMCFG_ARCH_AARCH64 &&
+	    key_room(c, &c->spis, s->devices.pt_count))
 		for (size_t i = 0; i < s->devices.pt_count; i++) {
 			const struct vmcfg_spec_pt_device *d = &s->devices.pt[i];
 			if (!d->is_dt_path && d->irq_id.set && vmcfg_irq_id_is_spi(d->irq_id.v))
@@ -1048,8 +1050,10 @@ int vmcfg_check_system_scratch(const struct vmcfg_system *sys, const struct vmcf
 		report_claims(&c.pins, &(struct claim_report){ &c, VMCFG_R_PCPU_TWO_VMS,
 							       "physical CPU", pin_loc });
 	if (!c.err)
-		report_claims(&c.spis, &(struct claim_report){ &c, VMCFG_R_SPI_TWO_VMS, "SPI",
-							       spi_loc });
+		report_claims(&c.spis, &(struct claim_report){
+			&c, VMCFG_R_SPI_TWO_VMS,
+			vmcfg_arch_host_irq_name(vmcfg_check_build_arch(opts, platform)),
+			spi_loc });
 	if (!c.err && sys)
 		check_ivc(&c);
 	if (!c.err && sys)

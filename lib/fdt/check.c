@@ -134,8 +134,9 @@ static int check_windows(const struct vmcfg_fdt_platform *host, const struct vmc
 }
 
 /*
- * A passthrough-mode VM's SPIs reach it through the vGIC, which has
- * VMCFG_VGIC_NR_SPIS of them: the hypervisor routes none beyond (W0405).
+ * A passthrough-mode VM's interrupts reach it through the vGIC, which has
+ * VMCFG_VGIC_NR_SPIS SPIs, or on riscv64 the vPLIC, whose sources are
+ * 1..VMCFG_VPLIC_NDEV: the hypervisor routes none beyond (W0405).
  */
 static int check_spis(const struct vmcfg_fdt_platform *host, const struct vmcfg_vm_spec *s,
 		      const struct vmcfg_fdt_expansion *exp, struct vmcfg_diags *diags)
@@ -143,8 +144,19 @@ static int check_spis(const struct vmcfg_fdt_platform *host, const struct vmcfg_
 	uint64_t vcpus = s->base.cpu_num.set ? s->base.cpu_num.v : 1;
 	enum vmcfg_arch arch = host->platform.arch ? host->platform.arch : VMCFG_ARCH_AARCH64;
 	int rc = 0;
-	if (s->devices.irq_mode != VMCFG_IRQ_PASSTHROUGH || !vcpus || vcpus > VMCFG_VGIC_MAX_VCPUS ||
-	    arch != VMCFG_ARCH_AARCH64)
+	if (s->devices.irq_mode != VMCFG_IRQ_PASSTHROUGH || !vcpus)
+		return 0;
+	if (arch == VMCFG_ARCH_RISCV64) {
+		for (size_t i = 0; i < exp->spi_count && !rc; i++)
+			if (exp->spis[i].spi > VMCFG_VPLIC_NDEV)
+				rc = vmcfg_diag_add(diags, VMCFG_R_FDT_IRQ,
+						    window_loc(exp, exp->spis[i].node), NULL,
+						    "`%s`: PLIC source %u not routed: the vPLIC has "
+						    "sources 1 to %d",
+						    exp->spis[i].node, exp->spis[i].spi, VMCFG_VPLIC_NDEV);
+		return rc;
+	}
+	if (vcpus > VMCFG_VGIC_MAX_VCPUS || arch != VMCFG_ARCH_AARCH64)
 		return 0;
 	for (size_t i = 0; i < exp->spi_count && !rc; i++)
 		if (exp->spis[i].spi >= VMCFG_VGIC_NR_SPIS)

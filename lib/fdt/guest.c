@@ -747,12 +747,9 @@ static int write_emulated_16550s(struct guest *g)
 /* The host's PLIC, which copied nodes' interrupts name; -1 when there is none. */
 static int host_plic(const struct vmcfg_fdt_platform *host)
 {
-	for (size_t i = 0; i < host->index->count; i++) {
-		int off = fdt_node(host, (int)i)->offset;
-		if (fdt_node_check_compatible(host->fdt, off, "sifive,plic-1.0.0") == 0 ||
-		    fdt_node_check_compatible(host->fdt, off, "riscv,plic0") == 0)
+	for (size_t i = 0; i < host->index->count; i++)
+		if (vmcfg_fdt_is_plic(host->fdt, fdt_node(host, (int)i)->offset))
 			return (int)i;
-	}
 	return -1;
 }
 

@@ -257,6 +257,12 @@ enum vmcfg_fdt_gic vmcfg_fdt_gic_version(const void *fdt, int offset)
 	return VMCFG_FDT_GIC_NONE;
 }
 
+bool vmcfg_fdt_is_plic(const void *fdt, int offset)
+{
+	return fdt_node_check_compatible(fdt, offset, "sifive,plic-1.0.0") == 0 ||
+	       fdt_node_check_compatible(fdt, offset, "riscv,plic0") == 0;
+}
+
 bool vmcfg_fdt_is_system_node(const struct vmcfg_fdt_platform *host, int i)
 {
 	static const char *const top[] = { "/cpus", "/chosen", "/aliases", "/reserved-memory",

@@ -109,6 +109,8 @@ bool vmcfg_fdt_strlist_prefix(const char *s, int len, const char *prefix);
 
 /* The GIC version a compatible names (arm,gic-v3, arm,gic-400, …), or NONE. */
 enum vmcfg_fdt_gic vmcfg_fdt_gic_version(const void *fdt, int offset);
+/* Whether the node at offset is a RISC-V PLIC (sifive,plic-1.0.0 or riscv,plic0). */
+bool vmcfg_fdt_is_plic(const void *fdt, int offset);
 
 /*
  * Node index i's `reg` windows (the work of vmcfg_fdt_node_windows on an

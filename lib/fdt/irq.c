@@ -5,7 +5,7 @@
  * controller's #interrupt-cells and, for a GIC, decoded into type, number
  * and INTID. The GIC's 3-cell binding: cell 0 type (0 SPI, 1 PPI, 2 ESPI,
  * 3 EPPI), cell 1 number, cell 2 flags; a 4th cell (PPI partitions) is
- * ignored.
+ * ignored. A PLIC's 1-cell binding: the source number.
  */
 #include "internal.h"
 
@@ -68,9 +68,15 @@ static int decode(const struct vmcfg_fdt_platform *host, int c, const uint8_t *p
 {
 	irq->controller = fdt_node(host, c)->offset;
 	if (vmcfg_fdt_gic_version(host->fdt, irq->controller) == VMCFG_FDT_GIC_NONE) {
-		irq->kind = VMCFG_FDT_IRQ_OTHER;
+		irq->kind = vmcfg_fdt_is_plic(host->fdt, irq->controller) ? VMCFG_FDT_IRQ_PLIC
+									: VMCFG_FDT_IRQ_OTHER;
 		irq->number = fdt_cell(p, 0);
 		irq->intid = irq->flags = 0;
+		/* The PLIC's sources are 1..1023; 0 means "no interrupt". */
+		if (irq->kind == VMCFG_FDT_IRQ_PLIC && (irq->number == 0 || irq->number > 1023)) {
+			*why = "a PLIC interrupt names source 0 or one above 1023";
+			return VMCFG_ESYNTAX;
+		}
 		return 0;
 	}
 	/* GIC: type, number, flags; each type has its INTID base and count. */

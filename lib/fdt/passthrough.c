@@ -112,15 +112,22 @@ static bool skipped(const struct expand *x, int i)
 	       vmcfg_fdt_is_system_node(x->host, i);
 }
 
+/* The host's interrupt controller: the root GIC, or a PLIC (riscv64). */
+static bool is_irqchip(const struct vmcfg_fdt_platform *host, int i)
+{
+	int off = fdt_node(host, i)->offset;
+	return off == host->gic_node || vmcfg_fdt_is_plic(host->fdt, off);
+}
+
 /*
- * The root interrupt controller (with its ITS children) under a path is no
- * device to pass through: the hypervisor keeps it, and the guest gets the
- * vGIC in its place. Named by a path itself, it is selected (and check
- * reports its frames as reserved, E0306).
+ * The interrupt controller (the root GIC with its ITS children, or a PLIC)
+ * under a path is no device to pass through: the hypervisor keeps it, and
+ * the guest gets the vGIC or vPLIC in its place. Named by a path itself,
+ * it is selected (and check reports a GIC's frames as reserved, E0306).
  */
 static bool is_gic_below(const struct expand *x, int i, int r)
 {
-	return i != r && fdt_node(x->host, i)->offset == x->host->gic_node;
+	return i != r && is_irqchip(x->host, i);
 }
 
 /* Whether node i or one of its ancestors is left out. */
@@ -191,7 +198,7 @@ static int add_spi(struct expand *x, const struct vmcfg_fdt_irq *irq, const char
 	return 0;
 }
 
-/* The windows and SPIs of selected node i. */
+/* The windows and interrupts (GIC SPIs, PLIC sources) of selected node i. */
 static int add_resources(struct expand *x, int i)
 {
 	const struct fdt_node_info *ni = fdt_node(x->host, i);
@@ -225,7 +232,7 @@ static int add_resources(struct expand *x, int i)
 		rc = finding(x, VMCFG_R_FDT_IRQ, x->loc[i], NULL, "`%s`: interrupts not routed: %s",
 			     ni->path, why);
 	for (size_t k = 0; k < n && !rc && !irc; k++) {
-		if (irqs[k].kind == VMCFG_FDT_IRQ_SPI)
+		if (irqs[k].kind == VMCFG_FDT_IRQ_SPI || irqs[k].kind == VMCFG_FDT_IRQ_PLIC)
 			rc = add_spi(x, &irqs[k], ni->path);
 		else if (irqs[k].kind == VMCFG_FDT_IRQ_ESPI)
 			rc = finding(x, VMCFG_R_FDT_IRQ, x->loc[i], NULL,
@@ -259,7 +266,7 @@ static void on_ref(void *ud, int target)
 {
 	struct expand *x = ud;
 	const struct vmcfg_fdt_platform *host = x->host;
-	if (x->rc || (target >= 0 && fdt_node(host, target)->offset == host->gic_node))
+	if (x->rc || (target >= 0 && is_irqchip(host, target)))
 		return; /* the interrupt controller is the guest writer's business */
 	const char *tpath = target >= 0 ? fdt_node(host, target)->path : "(a phandle that names no node)";
 	for (size_t k = x->prop_first_dep; k < x->exp->dep_count; k++)

@@ -564,6 +564,8 @@ static int map(struct vmcfg_aspace *as, uint64_t gpa, uint64_t end, struct map_s
 {
 	if (range_has_mapping(as, as_root(as), as_root_level(as), 0, gpa, end))
 		return VMCFG_EOVERLAP;
+	if (as->options & VMCFG_ASPACE_NO_MEMTYPE)
+		src->flags &= ~(uint32_t)(VMCFG_MEM_DEVICE | VMCFG_MEM_UNCACHED);
 	src->gpa = gpa;
 	src->done = gpa;
 	src->end = end;
@@ -588,7 +590,7 @@ int vmcfg_aspace_init(struct vmcfg_aspace *as, const struct vmcfg_hal *hal, enum
 
 	memset(as, 0, sizeof *as);
 	if (!fmt || !hal || !hal->alloc_frames || !hal->free_frames || !hal->phys_to_virt ||
-	    (options & ~VMCFG_ASPACE_4K_ONLY))
+	    (options & ~(VMCFG_ASPACE_4K_ONLY | VMCFG_ASPACE_NO_MEMTYPE)))
 		return VMCFG_EINVAL;
 	if (ipa_bits < fmt->min_ipa_bits || ipa_bits > fmt->max_ipa_bits)
 		return VMCFG_ERANGE;

@@ -110,9 +110,22 @@ static int copy_identity(struct vm_build *b)
 	if (!vm->name)
 		return vmcfg_vm_fail(b, VMCFG_ENOMEM, "out of memory");
 	vm->irq_mode = cfg->irq_mode;
-	/* In passthrough mode an explicit passthrough device's SPI (irq_id) is the VM's too. */
+	return 0;
+}
+
+/* The host interrupts routed to the VM (after setup_aspace: they depend on its arch). */
+static int copy_spis(struct vm_build *b)
+{
+	struct vmcfg_vm *vm = b->vm;
+	const struct vmcfg_vm_config *cfg = b->cfg;
+
+	/*
+	 * In passthrough mode on aarch64 an explicit passthrough device's SPI
+	 * (irq_id) is the VM's too; on riscv64 only the DT's PLIC sources are.
+	 */
 	size_t extra = 0;
-	for (size_t i = 0; cfg->irq_mode == VMCFG_IRQ_PASSTHROUGH && i < cfg->pt_count; i++)
+	for (size_t i = 0; cfg->irq_mode == VMCFG_IRQ_PASSTHROUGH && vm->arch == VMCFG_ARCH_AARCH64 &&
+			   i < cfg->pt_count; i++)
 		extra += vmcfg_irq_id_is_spi(cfg->pt[i].irq_id);
 	if (cfg->spi_count || extra) {
 		uint32_t *spis = vmcfg_arena_alloc(&vm->arena, (cfg->spi_count + extra) * sizeof *spis,
@@ -199,6 +212,8 @@ int vmcfg_vm_create(const struct vmcfg_vm_config *cfg, const struct vmcfg_system
 	int err = copy_identity(&b);
 	if (!err)
 		err = setup_aspace(&b, hal);
+	if (!err)
+		err = copy_spis(&b);
 	if (!err)
 		err = vmcfg_vm_setup_vcpus(&b);
 	if (!err)

@@ -772,6 +772,49 @@ static void test_guest_emulated_console(void **state)
 	vmcfg_fdt_platform_free(host);
 }
 
+/*
+ * riscv64: a PLIC's 1-cell specifiers are its sources; below a path the
+ * PLIC itself is the hypervisor's (not a window), and the sources of the
+ * devices selected are the VM's, each once, ascending.
+ */
+static void test_plic_sources(void **state)
+{
+	struct vmcfg_fdt_platform *host;
+	struct vmcfg_fdt_irq q[4];
+	size_t n;
+	(void)state;
+
+	assert_int_equal(vmcfg_fdt_platform_load(shared_path("platforms/qemu-virt-riscv64.dts"), &host, &diags), 0);
+	assert_int_equal(irqs(host, "/soc/serial@10000000", q, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(q[0].kind, VMCFG_FDT_IRQ_PLIC);
+	assert_int_equal(q[0].number, 10);
+	assert_int_equal(q[0].intid, 0);
+	assert_int_equal(q[0].controller, vmcfg_fdt_find(host, "/soc/plic@c000000"));
+
+	struct vmcfg_fdt_expansion *exp = expand(host, "/soc", NULL);
+	assert_false(overlaps(exp, 0x0c000000, 0x600000));
+	assert_true(has_window(exp, 0x10000000, 0x100));
+	assert_true(exp->spi_count >= 2);
+	for (size_t k = 0; k < exp->spi_count; k++) {
+		assert_int_equal(exp->spis[k].intid, 0);
+		assert_true(exp->spis[k].spi >= 1 && exp->spis[k].spi <= 1023);
+		assert_true(k == 0 || exp->spis[k - 1].spi < exp->spis[k].spi);
+	}
+	bool uart = false, rtc = false;
+	for (size_t k = 0; k < exp->spi_count; k++) {
+		uart |= exp->spis[k].spi == 10;
+		rtc |= exp->spis[k].spi == 11;
+	}
+	assert_true(uart && rtc);
+	vmcfg_fdt_expansion_free(exp);
+	/* Named itself, the PLIC is selected as it is (AxVisor's files pass it through). */
+	exp = expand(host, "/soc/plic@c000000", NULL);
+	assert_true(has_window(exp, 0x0c000000, 0x600000));
+	vmcfg_fdt_expansion_free(exp);
+	vmcfg_fdt_platform_free(host);
+}
+
 /* The riscv64 guest DT against QEMU's riscv64 virt: harts, local controllers, the vPLIC, the 16550. */
 static void test_guest_riscv(void **state)
 {
@@ -984,6 +1027,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ranges_translation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interrupts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plic_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled_and_excluded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dependency_closure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_platform, setup, teardown),

@@ -254,7 +254,8 @@ static void print_devices(const struct vmcfg_vm *vm)
 		       vmcfg_fmt_size(s, vm->ivc_window_size));
 	else
 		printf("  IVC window: none\n");
-	printf("  interrupt mode: %s, SPIs: %zu\n", vmcfg_irq_mode_name(vm->irq_mode), vm->spi_count);
+	printf("  interrupt mode: %s, %ss: %zu\n", vmcfg_irq_mode_name(vm->irq_mode),
+	       vmcfg_arch_host_irq_name(vm->arch), vm->spi_count);
 }
 
 static void print_images(const struct built *b)

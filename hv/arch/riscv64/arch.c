@@ -2,6 +2,7 @@
 /* riscv64's implementation of core/arch.h where it is glue over the files beside it. */
 #include "arch/riscv64/cpu.h"
 #include "arch/riscv64/csr.h"
+#include "arch/riscv64/plic.h"
 #include "arch/riscv64/sbi.h"
 #include "core/arch.h"
 #include "core/console.h"
@@ -26,10 +27,12 @@ void hv_arch_kick(uint32_t cpu)
 
 void hv_arch_idle(void)
 {
-	/* No timer: only a kick (sip.SSIP) wakes an idle hart. */
+	/* No timer: only a kick (sip.SSIP) or a passthrough device (sip.SEIP) wakes an idle hart. */
 	cpu_timer_arm(~0ull);
 	__asm__ volatile("wfi");
 	csr_clear(sip, SIP_SSIP);
+	if (csr_read(sip) & SIP_SEIP)
+		plic_handle();
 }
 
 void hv_arch_release(void)
@@ -88,23 +91,19 @@ void hv_arch_vm_flush(struct hv_vm *hv)
 	hfence_gvma_all();
 }
 
-/* Passthrough interrupts are not built on riscv64 (hv/README.md): said, none delivered. */
 int hv_arch_vm_claim_irqs(struct hv_vm *hv)
 {
-	if (hv->vm->spi_count)
-		hv_log("vm '%s': %zu passthrough interrupt(s) not delivered: riscv64 has no "
-		       "passthrough interrupts yet", hv->vm->name, hv->vm->spi_count);
-	return 0;
+	return plic_claim_sources(hv);
 }
 
 void hv_arch_vm_route_irqs(struct hv_vm *hv)
 {
-	(void)hv;
+	plic_route_sources(hv);
 }
 
 void hv_arch_vm_release_irqs(struct hv_vm *hv)
 {
-	(void)hv;
+	plic_release_sources(hv);
 }
 
 void hv_arch_stage2_mapped(void)

@@ -9,8 +9,13 @@
 #include "vmcfg/aspace.h"
 
 #define HV_ARCH_VMCFG VMCFG_ARCH_RISCV64
-/* 4 KiB leaves, as on aarch64: QEMU's TCG two-stage TLB (platform/qemu-virt/platform.h). */
-#define HV_ARCH_STAGE2_OPTIONS VMCFG_ASPACE_4K_ONLY
+/*
+ * 4 KiB leaves, as on aarch64: QEMU's TCG two-stage TLB (platform/qemu-virt/platform.h).
+ * No memory type in G-stage leaves: the platform's PMAs make device windows
+ * I/O, and a leaf with PBMT bits is invalid on a hart without Svpbmt (QEMU
+ * 7.2's default CPU, whose henvcfg.PBMTE is writable all the same).
+ */
+#define HV_ARCH_STAGE2_OPTIONS (VMCFG_ASPACE_4K_ONLY | VMCFG_ASPACE_NO_MEMTYPE)
 #define HV_ARCH_RESET_CALL "SBI SRST system_reset"
 #define HV_ARCH_CPU_ID_NAME "hart"
 #define HV_ARCH_CPU_START_CALL "SBI HSM hart_start"

@@ -2,6 +2,7 @@
 /* Physical harts: per-hart HS-mode state, the timer, bringing the others online. */
 #include "arch/riscv64/cpu.h"
 #include "arch/riscv64/csr.h"
+#include "arch/riscv64/plic.h"
 #include "arch/riscv64/sbi.h"
 #include "core/console.h"
 #include "core/cpu_online.h"
@@ -33,7 +34,9 @@ uint64_t hv_slot_hartid[HV_MAX_CPUS];
  *             itself. There hvip.VSTIP is not writable (QEMU 7.2), so
  *             without Sstc the hypervisor injects VSTIP at the deadline;
  *   sie       what HS-mode itself takes: its timer (slice and guests' SBI
- *             timers) and software interrupts (kicks from other harts).
+ *             timers), software interrupts (kicks from other harts) and
+ *             external interrupts (the host PLIC's sources of passthrough
+ *             devices: plic.c).
  */
 static void hart_init(void)
 {
@@ -51,6 +54,7 @@ static void hart_init(void)
 	csrn_write(CSR_HVIP, 0ul);
 	csrn_write(CSR_HGATP, 0ul);
 	csr_write(sie, SIP_SSIP | SIP_STIP);
+	plic_hart_init();
 	this_cpu()->timer_armed = 0; /* unknown: the first arm always calls SBI */
 	cpu_timer_arm(~0ull);
 }

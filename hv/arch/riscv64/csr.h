@@ -27,6 +27,7 @@
 #define IRQ_VS_EXT 10
 #define SIP_SSIP (1ul << IRQ_S_SOFT)
 #define SIP_STIP (1ul << IRQ_S_TIMER)
+#define SIP_SEIP (1ul << IRQ_S_EXT)
 #define HVIP_VSSIP (1ul << IRQ_VS_SOFT)
 #define HVIP_VSTIP (1ul << IRQ_VS_TIMER)
 #define HVIP_VSEIP (1ul << IRQ_VS_EXT)

@@ -5,6 +5,7 @@
  * nothing a guest does reaches hv_panic.
  */
 #include "arch/riscv64/csr.h"
+#include "arch/riscv64/plic.h"
 #include "arch/riscv64/trap.h"
 #include "core/arch.h"
 #include "core/console.h"
@@ -27,7 +28,7 @@ const char *const hv_arch_trap_names[HV_TRAP_CLASSES] = {
 	[HV_TRAP_DABT] = "load/store guest-page fault (MMIO)",
 	[HV_TRAP_RAM_TOUCH] = "RAM touch",
 	[HV_TRAP_IRQ_SLICE] = "IRQ timer",
-	[HV_TRAP_IRQ_OTHER] = "IRQ kick",
+	[HV_TRAP_IRQ_OTHER] = "IRQ kick or device",
 };
 
 /* A decoded guest load or store. */
@@ -260,6 +261,10 @@ void trap_handle(struct vcpu *v)
 		case IRQ_S_SOFT:
 			count(v, HV_TRAP_IRQ_OTHER);
 			csr_clear(sip, SIP_SSIP); /* a kick: the next entry sees what changed */
+			break;
+		case IRQ_S_EXT:
+			count(v, HV_TRAP_IRQ_OTHER);
+			plic_handle();
 			break;
 		default:
 			count(v, HV_TRAP_IRQ_OTHER);

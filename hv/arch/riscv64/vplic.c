@@ -9,9 +9,13 @@
  * delivered: a guest has no M-mode), 2i + 1 its S-mode one, delivered as
  * hvip.VSEIP. Sources are level-triggered: a source is pending while its
  * line is high and it is not claimed; completing it re-samples the line.
- * All state under the vPLIC's own lock (taken inside the VM's).
+ * A passthrough device's source (plic.c) is high from the host's claim to
+ * the guest's completion, which completes the host's claim.
+ * All state under the vPLIC's own lock (taken inside the VM's and the host
+ * PLIC's).
  */
 #include "arch/riscv64/csr.h"
+#include "arch/riscv64/plic.h"
 #include "arch/riscv64/vplic.h"
 #include "core/arch.h"
 #include "core/libc.h"
@@ -118,7 +122,7 @@ static int vplic_read(void *dev, uint64_t off, unsigned width, uint64_t *value)
 static int vplic_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 {
 	struct vplic *p = dev;
-	uint32_t ctx;
+	uint32_t ctx, completed = 0;
 
 	if (width != 4 || (off & 3))
 		return VMCFG_EINVAL;
@@ -142,11 +146,19 @@ static int vplic_write(void *dev, uint64_t off, unsigned width, uint64_t value)
 		off = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
 		if (ctx < contexts(p) && off == 0)
 			p->threshold[ctx] = (uint32_t)value & PRIORITY_MAX;
-		else if (ctx < contexts(p) && off == 4 && value > 0 && value < VPLIC_SOURCES)
-			set_bit(p->claimed, (uint32_t)value, false); /* complete */
+		else if (ctx < contexts(p) && off == 4 && value > 0 && value < VPLIC_SOURCES) {
+			/* complete */
+			if (bit(p->claimed, (uint32_t)value) && plic_is_host_source(p->vm, (uint32_t)value)) {
+				completed = (uint32_t)value;
+				set_bit(p->line, completed, false); /* until the host raises it again */
+			}
+			set_bit(p->claimed, (uint32_t)value, false);
+		}
 	}
 	sample(p);
 	spin_unlock(&p->lock);
+	if (completed)
+		plic_guest_completed(p->vm, completed);
 	return 0;
 }
 
@@ -161,6 +173,7 @@ static void vplic_reset(void *dev)
 	p->vm = vm;
 	for (uint32_t i = 0; i < vm->vcpu_count; i++)
 		__atomic_store_n(&vm->vcpus[i].eip, 0u, __ATOMIC_RELEASE);
+	plic_vm_reset(vm);
 }
 
 static const struct vmcfg_vm_device_ops vplic_ops = {
@@ -194,9 +207,24 @@ int vplic_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_em
 
 int vplic_default(struct hv_vm *hv)
 {
-	if (hv->vplic.on || hv->vm->irq_mode != VMCFG_IRQ_EMU)
+	struct vmcfg_translation t;
+
+	if (hv->vplic.on || hv->vm->irq_mode == VMCFG_IRQ_NONE)
 		return 0;
-	return attach(hv, hv->vm, VMCFG_VPLIC_BASE, VMCFG_VPLIC_SIZE);
+	if (hv->vm->irq_mode == VMCFG_IRQ_EMU)
+		return attach(hv, hv->vm, VMCFG_VPLIC_BASE, VMCFG_VPLIC_SIZE);
+	/*
+	 * "passthrough": the vPLIC that delivers the VM's devices' sources
+	 * (plic.c), where nothing of the VM is — AxVisor's files may map the
+	 * host PLIC's window there, or put an inert PPPTGlobal device: such a
+	 * VM keeps what it asked for, and its sources are not delivered.
+	 */
+	for (uint64_t off = 0; off < VMCFG_VPLIC_SIZE; off += VMCFG_PAGE_SIZE)
+		if (vmcfg_aspace_translate(&hv->vm->aspace, VMCFG_VPLIC_BASE + off, &t) != VMCFG_EFAULT)
+			return 0;
+	/* Nor with more vCPUs than it has contexts for, or a device there (both logged when routing). */
+	(void)attach(hv, hv->vm, VMCFG_VPLIC_BASE, VMCFG_VPLIC_SIZE);
+	return 0;
 }
 
 void vplic_set_line(struct hv_vm *hv, uint32_t irq, bool level)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The virtual PLIC of a VM with interrupt_mode = "emu" (vplic.c): the guest
+ * The virtual PLIC of a VM with interrupt_mode "emu" or "passthrough" (vplic.c): the guest
  * DT's interrupt controller (lib/fdt, include/vmcfg/check.h VMCFG_VPLIC_*):
  * at an InterruptController device's base_gpa when the VM has one, else at
  * QEMU virt's 0x0c00_0000; emulated on the VM's bus, delivered to each
@@ -43,7 +43,8 @@ int vplic_device_factory(void *ud, struct vmcfg_vm *vm, const struct vmcfg_vm_em
 /*
  * After vmcfg_vm_create: a VM with interrupt_mode "emu" and no
  * InterruptController device gets its vPLIC at VMCFG_VPLIC_BASE. 0 or the
- * bus's VMCFG_E* (another device there).
+ * bus's VMCFG_E* (another device there). One with interrupt_mode
+ * "passthrough" gets it there when nothing of the VM is (0 either way).
  */
 int vplic_default(struct hv_vm *hv);
 

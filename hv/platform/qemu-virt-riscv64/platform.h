@@ -19,6 +19,14 @@
 #define PLAT_TEST_PASS 0x5555u
 #define PLAT_TEST_FAIL 0x3333u
 
+/*
+ * The PLIC (QEMU hw/riscv/virt.c VIRT_PLIC, hart contexts "MS": hart h's
+ * M-mode context is 2h, its S-mode context 2h + 1) and the register layout
+ * of the RISC-V PLIC specification.
+ */
+#define PLAT_PLIC_BASE 0x0c000000ull
+#define PLAT_PLIC_S_CONTEXT(hartid) (2 * (hartid) + 1)
+
 /* The timebase when the DT names none (QEMU virt: 10 MHz). */
 #define PLAT_TIMEBASE_HZ 10000000ull
 
