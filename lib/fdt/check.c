@@ -134,6 +134,62 @@ static int check_windows(const struct vmcfg_fdt_platform *host, const struct vmc
 }
 
 /*
+ * riscv64: what keeps the hypervisor from giving a passthrough-mode VM its
+ * vPLIC at VMCFG_VPLIC_BASE (hv/arch/riscv64/vplic.c: anything of the VM
+ * there, or more vCPUs than it has contexts for), written into buf; NULL
+ * when the VM gets one (there, or at its InterruptController device).
+ */
+static const char *vplic_taken(const struct vmcfg_vm_spec *s, const struct vmcfg_fdt_expansion *exp,
+			       char *buf, size_t size)
+{
+	const uint64_t base = VMCFG_VPLIC_BASE, len = VMCFG_VPLIC_SIZE, page = VMCFG_PAGE_SIZE - 1;
+	uint64_t vcpus = s->base.cpu_num.set ? s->base.cpu_num.v : 1;
+	for (size_t i = 0; i < s->devices.emu_count; i++)
+		if (s->devices.emu[i].emu_type.set &&
+		    s->devices.emu[i].emu_type.v == VMCFG_EMU_INTERRUPT_CONTROLLER)
+			return NULL;
+	if (vcpus > VMCFG_VPLIC_MAX_CONTEXTS / VMCFG_VPLIC_CONTEXTS_PER_HART) {
+		vmcfg_snprintf(buf, size, "it has %llu vCPUs, more than the vPLIC's %d", (unsigned long long)vcpus,
+			 VMCFG_VPLIC_MAX_CONTEXTS / VMCFG_VPLIC_CONTEXTS_PER_HART);
+		return buf;
+	}
+	for (size_t i = 0; i < s->kernel.region_count; i++) {
+		const struct vmcfg_spec_region *r = &s->kernel.regions[i];
+		if (r->gpa.set && r->size.set && overlaps(r->gpa.v, r->size.v, base, len))
+			return "a memory region lies in its window at 0x0c00_0000";
+	}
+	for (size_t i = 0; i < s->devices.emu_count; i++) {
+		const struct vmcfg_spec_emu_device *e = &s->devices.emu[i];
+		if (e->base_gpa.set && e->length.set && overlaps(e->base_gpa.v, e->length.v, base, len)) {
+			vmcfg_snprintf(buf, size, "emulated device `%s` lies in its window at 0x0c00_0000", e->name.s ? e->name.s : "");
+			return buf;
+		}
+	}
+	/* Passthrough windows are mapped in whole pages. */
+	for (size_t i = 0; i < s->devices.pt_count; i++) {
+		const struct vmcfg_spec_pt_device *d = &s->devices.pt[i];
+		if (!d->is_dt_path && d->base_gpa.set && d->length.set &&
+		    overlaps(d->base_gpa.v & ~page, d->length.v + (d->base_gpa.v & page), base, len)) {
+			vmcfg_snprintf(buf, size, "passthrough device `%s` lies in its window at 0x0c00_0000", d->name.s ? d->name.s : "");
+			return buf;
+		}
+	}
+	for (size_t i = 0; i < s->devices.pt_address_count; i++) {
+		const struct vmcfg_spec_pt_address *a = &s->devices.pt_addresses[i];
+		if (a->gpa.set && a->length.set &&
+		    overlaps(a->gpa.v & ~page, a->length.v + (a->gpa.v & page), base, len))
+			return "a passthrough address lies in its window at 0x0c00_0000";
+	}
+	for (size_t i = 0; i < exp->window_count; i++)
+		if (overlaps(exp->windows[i].hpa & ~page, exp->windows[i].size + (exp->windows[i].hpa & page),
+			     base, len)) {
+			vmcfg_snprintf(buf, size, "DT node `%s` lies in its window at 0x0c00_0000", exp->windows[i].node);
+			return buf;
+		}
+	return NULL;
+}
+
+/*
  * A passthrough-mode VM's interrupts reach it through the vGIC, which has
  * VMCFG_VGIC_NR_SPIS SPIs, or on riscv64 the vPLIC, whose sources are
  * 1..VMCFG_VPLIC_NDEV: the hypervisor routes none beyond (W0405).
@@ -147,6 +203,18 @@ static int check_spis(const struct vmcfg_fdt_platform *host, const struct vmcfg_
 	if (s->devices.irq_mode != VMCFG_IRQ_PASSTHROUGH || !vcpus)
 		return 0;
 	if (arch == VMCFG_ARCH_RISCV64) {
+		char why[VMCFG_FMT_BUF + 96];
+		const char *taken = exp->spi_count ? vplic_taken(s, exp, why, sizeof why) : NULL;
+		if (taken) {
+			char others[48] = "";
+			if (exp->spi_count > 1)
+				vmcfg_snprintf(others, sizeof others, " and %zu more",
+					       exp->spi_count - 1);
+			return vmcfg_diag_add(diags, VMCFG_R_FDT_IRQ, window_loc(exp, exp->spis[0].node), NULL,
+					      "`%s`: PLIC source %u%s not delivered: the VM gets no vPLIC, "
+					      "as %s",
+					      exp->spis[0].node, exp->spis[0].spi, others, taken);
+		}
 		for (size_t i = 0; i < exp->spi_count && !rc; i++)
 			if (exp->spis[i].spi > VMCFG_VPLIC_NDEV)
 				rc = vmcfg_diag_add(diags, VMCFG_R_FDT_IRQ,

@@ -100,8 +100,10 @@ void plic_route_sources(struct hv_vm *hv)
 	if (!hv->vm->spi_count)
 		return;
 	if (!hv->vplic.on) {
-		hv_log("vm '%s': no virtual PLIC (its window is taken): %zu passthrough "
-		       "interrupt(s) not delivered", hv->vm->name, hv->vm->spi_count);
+		hv_log("vm '%s': no virtual PLIC (something of the VM lies in its window at %#llx, "
+		       "or it has more vCPUs than the vPLIC serves): %zu passthrough interrupt(s) "
+		       "not delivered", hv->vm->name, (unsigned long long)VMCFG_VPLIC_BASE,
+		       hv->vm->spi_count);
 		return;
 	}
 	spin_lock(&lock);
