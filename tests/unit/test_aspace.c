@@ -270,6 +270,40 @@ static void test_write_only(void **state)
 	}
 }
 
+static int check_no_pbmt(void *ud, const struct vmcfg_desc_visit *v)
+{
+	int *leaves = ud;
+	if (v->pte.type == VMCFG_PTE_LEAF) {
+		assert_int_equal(v->desc >> 61 & 3, 0); /* PBMT */
+		(*leaves)++;
+	}
+	return 0;
+}
+
+/*
+ * VMCFG_ASPACE_NO_MEMTYPE: a riscv64 device window without Svpbmt's PBMT
+ * bits (a hart without Svpbmt faults on them), reading back without DEVICE;
+ * without the option the same window is PBMT IO.
+ */
+static void test_no_memtype(void **state)
+{
+	(void)state;
+	for (int opt = 0; opt < 2; opt++) {
+		struct env *e = env_new(VMCFG_PT_RISCV_SV39X4, 41, opt ? VMCFG_ASPACE_NO_MEMTYPE : 0);
+		int leaves = 0;
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, 0x10000000, 0x10000000, 0x1000,
+							 RW | VMCFG_MEM_DEVICE),
+				 0);
+		struct vmcfg_translation t = xlate(e, 0x10000000);
+		assert_int_equal(t.flags, opt ? RW : RW | VMCFG_MEM_DEVICE);
+		if (opt) {
+			assert_int_equal(vmcfg_aspace_for_each_desc(&e->as, check_no_pbmt, &leaves), 0);
+			assert_int_equal(leaves, 1);
+		}
+		env_free(e);
+	}
+}
+
 static int check_leaf_xn(void *ud, const struct vmcfg_desc_visit *v)
 {
 	int *leaves = ud;
@@ -1069,6 +1103,7 @@ int main(void)
 		cmocka_unit_test(test_no_alias_above_ipa),
 		cmocka_unit_test(test_overlap),
 		cmocka_unit_test(test_write_only),
+		cmocka_unit_test(test_no_memtype),
 		cmocka_unit_test(test_xn_on_every_leaf),
 		cmocka_unit_test(test_map_alloc_zeroed),
 		cmocka_unit_test(test_map_alloc_fragmented),
