@@ -74,6 +74,9 @@ $$(GUEST_DIR_$(1))/%.bin: $$(GUEST_DIR_$(1))/%.elf
 	$$(GUEST_COMMON_OBJ_$(1))
 endef
 $(foreach a,aarch64 riscv64,$(eval $(call GUEST_ARCH_RULES,$(a))))
+# Guests that are another one built with a different define.
+$(GUEST_DIR_aarch64)/pt-rtc.o: guests/pt-uart.c
+$(GUEST_DIR_riscv64)/pt-plic-rtc.o: guests/pt-plic.c
 
 .PHONY: guests
 guests: guests-$(GUEST_ARCH)
