@@ -220,6 +220,7 @@ struct toml_lines {
 	struct buf runs;   /* struct mb_run, by offset */
 	uint32_t count;    /* lines recorded (deltas.len) */
 	uint32_t last;     /* start of the last one */
+	uint32_t text_len; /* the input's: deltas and blocks are sized from the lines it should hold */
 	/*
 	 * lines_add's fast path may append while count is below this: the
 	 * next block's first line or the end of deltas' capacity, whichever

@@ -9,15 +9,47 @@
  */
 #include "internal.h"
 
+/*
+ * Makes room for size more bytes of deltas or blocks (full; a byte per
+ * lines_per lines): for the lines the input should hold at the density so far, and a
+ * sixteenth more; at least an eighth more than now, so that appends stay
+ * amortised O(1). Doubling would leave the index up to twice its size at
+ * the end of the parse, where the peak is.
+ */
+static int index_grow(const struct toml_lines *l, struct buf *b, const struct vmcfg_allocator *a,
+		      size_t size, uint32_t start, uint32_t lines_per)
+{
+	uint64_t lines = start ? (uint64_t)l->count * l->text_len / start : 0;
+	uint64_t cap = b->cap + b->cap / 8, want = (lines + lines / 16) / lines_per + size;
+	if (cap < want)
+		cap = want;
+	if (cap < b->len + size)
+		cap = b->len + size;
+	if (cap < 64)
+		cap = 64;
+	void *data = a->fn(a->ud, b->data, b->cap, (size_t)cap);
+	if (!data)
+		return VMCFG_ENOMEM;
+	b->data = data;
+	b->cap = (size_t)cap;
+	return 0;
+}
+
 int vmcfg_tp_lines_grow_add(struct toml_lines *l, const struct vmcfg_allocator *a, uint32_t start)
 {
 	l->deltas.len = l->count; /* lines_add's fast path counts in count only */
 	uint32_t d = start - l->last;
 	uint8_t byte = l->count % LINE_BLOCK == 0 ? 0 : d < LINE_LONG ? (uint8_t)d : LINE_LONG;
-	int rc = buf_reserve(&l->deltas, a, 1);
-	if (!rc && l->count % LINE_BLOCK == 0)
-		rc = buf_append(&l->blocks, a, &start, sizeof start);
-	else if (!rc && byte == LINE_LONG)
+	int rc = l->deltas.len < l->deltas.cap ? 0 : index_grow(l, &l->deltas, a, 1, start, 1);
+	if (!rc && l->count % LINE_BLOCK == 0) {
+		if (l->blocks.cap - l->blocks.len < sizeof start)
+			rc = index_grow(l, &l->blocks, a, sizeof start, start,
+					LINE_BLOCK / sizeof start);
+		if (!rc) {
+			memcpy((char *)l->blocks.data + l->blocks.len, &start, sizeof start);
+			l->blocks.len += sizeof start;
+		}
+	} else if (!rc && byte == LINE_LONG)
 		rc = buf_append(&l->longs, a, &(struct long_line){ l->count, start },
 				sizeof(struct long_line));
 	if (rc)

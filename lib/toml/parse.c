@@ -648,6 +648,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 	struct vmcfg_arena arena;
 	struct toml_lines lines;
 	memset(&lines, 0, sizeof lines);
+	lines.text_len = (uint32_t)len;
 	/*
 	 * Small documents get small chunks: the first as large as the input
 	 * (most configurations need about that), any further one a quarter.
