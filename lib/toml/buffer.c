@@ -31,8 +31,18 @@ void vmcfg_tp_buf_free(struct buf *b, const struct vmcfg_allocator *a)
 
 void *vmcfg_tp_alloc_slow(struct parser *p, size_t size, size_t align)
 {
-	vmcfg_arena_unlend(p->arena, p->win);
+	const struct vmcfg_arena_chunk *head = p->arena->head;
+	/*
+	 * Nothing is given back: the top of the window's chunk may hold
+	 * strings. The chunk stays full for the arena, so a request that
+	 * gets a chunk of its own (larger than a chunk, behind the newest)
+	 * leaves the window to go on with.
+	 */
+	vmcfg_arena_unlend(p->arena, p->win_top);
 	void *r = vmcfg_arena_alloc(p->arena, size, align);
-	vmcfg_arena_lend(p->arena, &p->win, &p->win_end);
+	if (!p->win || p->arena->head != head) {
+		vmcfg_arena_lend(p->arena, &p->win, &p->win_end);
+		p->win_top = p->win_end;
+	}
 	return r;
 }

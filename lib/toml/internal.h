@@ -284,10 +284,14 @@ struct parser {
 	struct vmcfg_arena *arena;
 	/*
 	 * The rest of the arena's newest chunk, lent for inline bump
-	 * allocation (tp_alloc): most allocations cost a few instructions
-	 * rather than a call. Given back before the parse returns.
+	 * allocation: most allocations cost a few instructions rather than a
+	 * call. Nodes, entries and tables (8-aligned) are bumped up from win
+	 * (tp_alloc), strings down from win_end (tp_alloc_top), so that no
+	 * string's odd length pads the next node. win_top is the chunk's end:
+	 * while win_end is there, the rest is given back when the parse
+	 * returns.
 	 */
-	char *win, *win_end;
+	char *win, *win_end, *win_top;
 	struct toml_lines *lines;
 	uint32_t max_depth;
 	bool allow_u64;
@@ -330,7 +334,7 @@ static inline uint32_t offset_of(const struct parser *p, const unsigned char *at
 
 /* --- memory the document keeps (buffer.c) --- */
 
-/* tp_alloc when the window is too small: a new chunk, lent in turn. */
+/* tp_alloc or tp_alloc_top when the window is too small: a new chunk, lent in turn. */
 void *vmcfg_tp_alloc_slow(struct parser *p, size_t size, size_t align);
 
 /* size (> 0) bytes aligned to align (a power of two, at most 16) in the arena; NULL: no memory. */
@@ -344,13 +348,23 @@ static inline void *tp_alloc(struct parser *p, size_t size, size_t align)
 	return vmcfg_tp_alloc_slow(p, size, align);
 }
 
+/* Like tp_alloc, from the top of the window: for strings (see parser.win). */
+static inline void *tp_alloc_top(struct parser *p, size_t size, size_t align)
+{
+	if (size + (align - 1) <= (size_t)(p->win_end - p->win)) {
+		p->win_end = (char *)(((uintptr_t)p->win_end - size) & ~(uintptr_t)(align - 1));
+		return p->win_end;
+	}
+	return vmcfg_tp_alloc_slow(p, size, align);
+}
+
 /*
  * Room for a string of up to max bytes and its NUL, after the 4 bytes
  * str_len reads (set them with str_set_len); NULL: no memory.
  */
 static inline char *tp_str_alloc(struct parser *p, size_t max)
 {
-	char *d = tp_alloc(p, 4 + max + 1, 4);
+	char *d = tp_alloc_top(p, 4 + max + 1, 4);
 	return d ? d + 4 : NULL;
 }
 

@@ -335,7 +335,7 @@ __attribute__((noinline)) static int string_value(struct parser *p, struct vmcfg
 	v->type = VMCFG_TOML_STRING;
 	if (str.borrowed && span == str.len + 2 && span < LEN_LONG) {
 		/* One line, no escapes: the span tells the length (VALUE_STR_SPAN). */
-		char *d = tp_alloc(p, str.len + 1, 1);
+		char *d = tp_alloc_top(p, str.len + 1, 1);
 		if (!d)
 			return vmcfg_tp_fail_nomem(p);
 		memcpy(d, str.ptr, str.len);
@@ -679,7 +679,8 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 		rc = vmcfg_tp_fail_nomem(&p);
 	else
 		rc = parse_document(&p);
-	vmcfg_arena_unlend(p.arena, p.win);
+	if (p.win_end == p.win_top) /* else the chunk's top holds strings: it stays full */
+		vmcfg_arena_unlend(p.arena, p.win);
 
 	vmcfg_tp_buf_free(&p.values, alloc);
 	vmcfg_tp_buf_free(&p.frames, alloc);
