@@ -178,14 +178,15 @@ _Static_assert(sizeof(struct toml_entry) == 24, "entries should stay compact");
 #define TABLE_LINEAR_MAX 8
 
 /*
- * A table. It stays where it was allocated (the node that refers to it
- * may move when its parent grows), so the parser may hold on to it.
- * Small tables are searched linearly; past TABLE_LINEAR_MAX entries an
- * open-addressing index (linear probing, load <= 1/2) finds keys.
+ * A table: 24 bytes. It stays where it was allocated (the node that
+ * refers to it may move when its parent grows), so the parser may hold on
+ * to it. Small tables are searched linearly; past TABLE_LINEAR_MAX
+ * entries an open-addressing index (linear probing, load <= 1/2) finds
+ * keys. Few tables are that large, so the index's pointer lies before
+ * their entries (table_slots) rather than in every table.
  */
 struct toml_table {
 	struct toml_entry *entries;
-	uint32_t *slots; /* entry number + 1, 0 = empty; NULL while small (see table_nslots) */
 	const struct toml_keys *keys;
 	uint32_t count;
 	uint16_t depth; /* levels below the root (root: 0) */
@@ -196,6 +197,20 @@ struct toml_table {
 	 */
 	uint8_t exact;
 };
+
+_Static_assert(sizeof(struct toml_table) == 24, "tables should stay compact");
+
+/*
+ * Where the index of a table of more than TABLE_LINEAR_MAX entries is
+ * (entry number + 1, 0 = empty; table_nslots of them): a pointer just
+ * before its entries. Entry arrays of such tables are allocated with it.
+ */
+static inline uint32_t **table_slots(const struct toml_table *t)
+{
+	return (uint32_t **)(void *)t->entries - 1;
+}
+
+#define SLOTS_PTR sizeof(uint32_t *)
 
 /* The index's slots: at most half full, 4 * TABLE_LINEAR_MAX at least (a power of two). */
 static inline uint32_t table_nslots(uint32_t count)
@@ -307,10 +322,11 @@ struct parser {
 	/*
 	 * Memory the document keeps (table.c). The table the statements
 	 * fill (the root, then each new [header] table) gathers its entries
-	 * in open_entries and gets one exact copy in the arena when the next
-	 * header closes it; tables that grow later double in the arena, and
-	 * the arrays they leave behind are handed out again (reuse). A key
-	 * is copied once per document: keys_seen finds its record by hash.
+	 * in open_entries (after SLOTS_PTR bytes: table_slots) and gets one
+	 * exact copy in the arena when the next header closes it; tables
+	 * that grow later double in the arena, and the arrays they leave
+	 * behind are handed out again (reuse). A key is copied once per
+	 * document: keys_seen finds its record by hash.
 	 */
 	struct toml_table *open;
 	struct buf open_entries;

@@ -675,7 +675,9 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 		rc = vmcfg_tp_fail_nomem(&p);
 	else if (!(p.root = p.cur = p.open = vmcfg_tp_table_new(&p, VMCFG_TOML_TABLE_ROOT, 0)))
 		rc = VMCFG_ENOMEM;
-	else if (lines_add(&lines, alloc, offset_of(&p, p.s)))
+	/* The open table's entries follow its index pointer (table_slots). */
+	else if (lines_add(&lines, alloc, offset_of(&p, p.s)) ||
+		 buf_append(&p.open_entries, alloc, &(uint32_t *){ NULL }, SLOTS_PTR))
 		rc = vmcfg_tp_fail_nomem(&p);
 	else
 		rc = parse_document(&p);

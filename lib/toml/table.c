@@ -42,15 +42,16 @@ struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *k
 				 uint32_t hash)
 {
 	const char *base = t->keys->base;
-	if (!t->slots) {
+	if (t->count <= TABLE_LINEAR_MAX) {
 		for (uint32_t i = 0; i < t->count; i++)
 			if (same_key(base, &t->entries[i], key, len, hash))
 				return &t->entries[i];
 		return NULL;
 	}
+	const uint32_t *slots = *table_slots(t);
 	uint32_t mask = table_nslots(t->count) - 1;
-	for (uint32_t i = hash & mask; t->slots[i]; i = (i + 1) & mask) {
-		struct toml_entry *e = &t->entries[t->slots[i] - 1];
+	for (uint32_t i = hash & mask; slots[i]; i = (i + 1) & mask) {
+		struct toml_entry *e = &t->entries[slots[i] - 1];
 		if (same_key(base, e, key, len, hash))
 			return e;
 	}
@@ -71,7 +72,7 @@ static int reindex(struct parser *p, struct toml_table *t)
 			i = (i + 1) & (nslots - 1);
 		slots[i] = n + 1;
 	}
-	t->slots = slots;
+	*table_slots(t) = slots;
 	return 0;
 }
 
@@ -146,22 +147,28 @@ int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_
 {
 	uint32_t n = t->count;
 	if (t == p->open) {
+		/* open_entries starts with SLOTS_PTR bytes (see vmcfg_toml_parse). */
 		if (buf_reserve(&p->open_entries, &p->alloc, sizeof *t->entries))
 			return vmcfg_tp_fail_nomem(p);
-		t->entries = p->open_entries.data;
+		t->entries = (struct toml_entry *)(void *)((char *)p->open_entries.data + SLOTS_PTR);
 		p->open_entries.len += sizeof *t->entries;
 	} else if (!t->entries || t->exact || (n >= 4 && (n & (n - 1)) == 0)) {
 		/*
 		 * Full (see toml_table.exact): 4, then powers of two. Each
 		 * entry takes 2 bytes of input at least, so this cannot wrap.
+		 * An array for more than TABLE_LINEAR_MAX has the index
+		 * pointer before it; a table has one when its count does.
 		 */
 		uint32_t cap = n < 4 ? 4 : 2u << (31 - __builtin_clz(n));
-		struct toml_entry *e = tp_alloc_reused(p, (size_t)cap * sizeof *e);
-		if (!e)
+		size_t head = cap > TABLE_LINEAR_MAX ? SLOTS_PTR : 0;
+		char *m = tp_alloc_reused(p, head + (size_t)cap * sizeof *t->entries);
+		if (!m)
 			return vmcfg_tp_fail_nomem(p);
+		struct toml_entry *e = (struct toml_entry *)(void *)(m + head);
 		if (n) {
-			memcpy(e, t->entries, (size_t)n * sizeof *e);
-			reuse_put(p, t->entries, (size_t)n * sizeof *e);
+			size_t old = n > TABLE_LINEAR_MAX ? SLOTS_PTR : 0;
+			memcpy(m + head - old, (char *)t->entries - old, old + (size_t)n * sizeof *e);
+			reuse_put(p, (char *)t->entries - old, old + (size_t)n * sizeof *e);
 		}
 		t->entries = e;
 		t->exact = 0;
@@ -174,15 +181,15 @@ int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_
 	t->count = n + 1;
 
 	int rc = 0;
-	if (t->slots && t->count * 2 > table_nslots(n)) {
+	if (t->count <= TABLE_LINEAR_MAX) {
+		/* searched linearly */
+	} else if (n <= TABLE_LINEAR_MAX || t->count * 2 > table_nslots(n)) {
 		rc = reindex(p, t);
-	} else if (t->slots) {
-		uint32_t mask = table_nslots(n) - 1, i = k->hash & mask;
-		while (t->slots[i])
+	} else {
+		uint32_t *slots = *table_slots(t), mask = table_nslots(n) - 1, i = k->hash & mask;
+		while (slots[i])
 			i = (i + 1) & mask;
-		t->slots[i] = t->count;
-	} else if (t->count > TABLE_LINEAR_MAX) {
-		rc = reindex(p, t);
+		slots[i] = t->count;
 	}
 	*slot = &e->val;
 	return rc;
@@ -194,18 +201,19 @@ int vmcfg_tp_table_close(struct parser *p)
 	if (!t)
 		return 0;
 	p->open = NULL;
-	p->open_entries.len = 0;
+	p->open_entries.len = SLOTS_PTR; /* the next open table's index pointer: see table_slots */
 	if (!t->count) {
 		t->entries = NULL;
 		return 0;
 	}
-	struct toml_entry *e = tp_alloc_reused(p, (size_t)t->count * sizeof *e);
-	if (!e) {
+	size_t head = t->count > TABLE_LINEAR_MAX ? SLOTS_PTR : 0;
+	char *m = tp_alloc_reused(p, head + (size_t)t->count * sizeof *t->entries);
+	if (!m) {
 		t->count = 0; /* the scratch entries are gone: leave nothing dangling */
 		return vmcfg_tp_fail_nomem(p);
 	}
-	memcpy(e, t->entries, (size_t)t->count * sizeof *e);
-	t->entries = e;
+	memcpy(m, (char *)t->entries - head, head + (size_t)t->count * sizeof *t->entries);
+	t->entries = (struct toml_entry *)(void *)(m + head);
 	t->exact = 1;
 	return 0;
 }
