@@ -192,8 +192,9 @@ struct toml_table {
 	uint16_t depth; /* levels below the root (root: 0) */
 	uint8_t kind;   /* enum vmcfg_toml_table_kind */
 	/*
-	 * entries holds exactly count (a table closed by the next header);
-	 * otherwise it holds 4, or count rounded up to a power of two.
+	 * entries holds exactly count (a table closed by the next header, or
+	 * a small one that headers left: see trim in table.c); otherwise it
+	 * holds 4, or count rounded up to a power of two.
 	 */
 	uint8_t exact;
 };
@@ -330,6 +331,7 @@ struct parser {
 	 */
 	struct toml_table *open;
 	struct buf open_entries;
+	struct toml_table *parent; /* the one the last header's new table went into (table_open) */
 	/*
 	 * The dead entry array a grown table left behind, handed out again
 	 * for the next entries, elements and tables (tp_alloc_reused), so
@@ -663,10 +665,12 @@ struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *k
 int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
 		 struct vmcfg_toml_value **slot);
 /*
- * Makes t (new, no entries yet) the table whose entries gather in the
- * parser's scratch, after closing the previous one; 0 or VMCFG_ENOMEM.
+ * Makes t (new, no entries yet; a header's table, in parent) the table
+ * whose entries gather in the parser's scratch, after closing the
+ * previous one; 0 or VMCFG_ENOMEM. When the previous header's table went
+ * into another parent, that one is trimmed to its count (see trim).
  */
-int vmcfg_tp_table_open(struct parser *p, struct toml_table *t);
+int vmcfg_tp_table_open(struct parser *p, struct toml_table *t, struct toml_table *parent);
 /* Gives the open table (if any) its exact entries in the arena; 0 or VMCFG_ENOMEM. */
 int vmcfg_tp_table_close(struct parser *p);
 /* Frees the parser's table scratch (the open entries and the key set). */

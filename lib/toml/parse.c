@@ -472,7 +472,7 @@ static int define_table(struct parser *p, struct toml_table *t, const struct key
 		if ((rc = vmcfg_tp_table_add(p, t, k, &v)) || (rc = set_table(p, v, sub, hoff, hlen)))
 			return rc;
 		p->cur = sub;
-		return vmcfg_tp_table_open(p, sub);
+		return vmcfg_tp_table_open(p, sub, t);
 	}
 	struct vmcfg_toml_value *v = &e->val;
 	if (v->type == VMCFG_TOML_TABLE && v->as.tab->kind == VMCFG_TOML_TABLE_IMPLICIT) {
@@ -543,7 +543,7 @@ static int define_aot_item(struct parser *p, struct toml_table *t, const struct 
 	if ((rc = vmcfg_tp_aot_append(p, arr, &slot)) || (rc = set_table(p, slot, item, hoff, hlen)))
 		return rc;
 	p->cur = item;
-	return vmcfg_tp_table_open(p, item);
+	return vmcfg_tp_table_open(p, item, t);
 }
 
 /* A [table] or [[array of tables]] header line. */

@@ -142,6 +142,24 @@ static int intern(struct parser *p, const struct key_part *k, uint32_t *ref)
 	return 0;
 }
 
+/*
+ * Headers have moved on from t, which grew while they named tables in it
+ * (as [vm1.base], [vm1.kernel] do in vm1), and seldom come back to it:
+ * the room its entries have beyond its count is handed out again. Should
+ * it grow after all, it is reallocated like a closed table. Only small
+ * tables: headers that go back and forth between two large ones would
+ * copy them each time.
+ */
+static void trim(struct parser *p, struct toml_table *t)
+{
+	if (!t || t->exact || !t->entries || t->count > TABLE_LINEAR_MAX)
+		return;
+	uint32_t cap = t->count <= 4 ? 4 : 2u << (31 - __builtin_clz(t->count - 1)); /* see table_add */
+	if (cap > t->count)
+		reuse_put(p, t->entries + t->count, (size_t)(cap - t->count) * sizeof *t->entries);
+	t->exact = 1;
+}
+
 int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
 		 struct vmcfg_toml_value **slot)
 {
@@ -218,12 +236,17 @@ int vmcfg_tp_table_close(struct parser *p)
 	return 0;
 }
 
-int vmcfg_tp_table_open(struct parser *p, struct toml_table *t)
+int vmcfg_tp_table_open(struct parser *p, struct toml_table *t, struct toml_table *parent)
 {
 	int rc = vmcfg_tp_table_close(p);
-	if (!rc)
-		p->open = t;
-	return rc;
+	if (rc)
+		return rc;
+	p->open = t;
+	if (parent != p->parent) {
+		trim(p, p->parent);
+		p->parent = parent;
+	}
+	return 0;
 }
 
 void vmcfg_tp_table_scratch_free(struct parser *p)
