@@ -58,24 +58,6 @@ struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *k
 	return NULL;
 }
 
-/* Builds the index anew for t->count entries (table_nslots). */
-static int reindex(struct parser *p, struct toml_table *t)
-{
-	uint32_t nslots = table_nslots(t->count);
-	uint32_t *slots = tp_alloc(p, (size_t)nslots * sizeof *slots, 4);
-	if (!slots)
-		return vmcfg_tp_fail_nomem(p);
-	memset(slots, 0, (size_t)nslots * sizeof *slots);
-	for (uint32_t n = 0; n < t->count; n++) {
-		uint32_t i = key_at(t->keys, t->entries[n].key)->hash & (nslots - 1);
-		while (slots[i])
-			i = (i + 1) & (nslots - 1);
-		slots[i] = n + 1;
-	}
-	*table_slots(t) = slots;
-	return 0;
-}
-
 /*
  * Memory a grown array no longer uses: it becomes the region
  * tp_alloc_reused hands out next, unless the region left is larger.
@@ -86,6 +68,29 @@ static void reuse_put(struct parser *p, void *dead, size_t bytes)
 		p->reuse = dead;
 		p->reuse_end = (char *)dead + bytes;
 	}
+}
+
+/*
+ * Builds the index anew for t->count entries (table_nslots); the one it
+ * had for one entry fewer, if any, is handed out again.
+ */
+static int reindex(struct parser *p, struct toml_table *t)
+{
+	uint32_t nslots = table_nslots(t->count);
+	uint32_t *slots = tp_alloc_reused(p, (size_t)nslots * sizeof *slots);
+	if (!slots)
+		return vmcfg_tp_fail_nomem(p);
+	if (t->count - 1 > TABLE_LINEAR_MAX)
+		reuse_put(p, *table_slots(t), (size_t)table_nslots(t->count - 1) * sizeof *slots);
+	memset(slots, 0, (size_t)nslots * sizeof *slots);
+	for (uint32_t n = 0; n < t->count; n++) {
+		uint32_t i = key_at(t->keys, t->entries[n].key)->hash & (nslots - 1);
+		while (slots[i])
+			i = (i + 1) & (nslots - 1);
+		slots[i] = n + 1;
+	}
+	*table_slots(t) = slots;
+	return 0;
 }
 
 /*
