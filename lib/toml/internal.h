@@ -340,7 +340,7 @@ struct parser {
 	char *reuse, *reuse_end;
 	struct buf key_records;     /* becomes vmcfg_toml_doc.key_records */
 	struct toml_keys *key_base; /* in the arena; every table points to it */
-	uint32_t *keys_seen;        /* record offset + 1 (0: free), open addressing, a power of two slots */
+	uint32_t *keys_seen;        /* record offset + 1 (0: free), open addressing, 2^k slots, <= 3/4 full */
 	uint32_t keys_slots, keys_count;
 	struct buf long_spans; /* becomes vmcfg_toml_doc.long_spans */
 };

@@ -99,7 +99,11 @@ static int reindex(struct parser *p, struct toml_table *t)
  */
 static int intern(struct parser *p, const struct key_part *k, uint32_t *ref)
 {
-	if ((p->keys_count + 1) * 2 > p->keys_slots) {
+	/*
+	 * Up to 3/4 full: the set is alive at the end of the parse, where
+	 * the peak is, and most lookups find their key within a probe or two.
+	 */
+	if ((p->keys_count + 1) * 4 > p->keys_slots * 3) {
 		uint32_t n = p->keys_slots ? p->keys_slots * 2 : 16;
 		uint32_t *slots = p->alloc.fn(p->alloc.ud, NULL, 0, (size_t)n * sizeof *slots);
 		if (!slots)
