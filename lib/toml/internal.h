@@ -183,7 +183,7 @@ _Static_assert(sizeof(struct toml_entry) == 24, "entries should stay compact");
  * to it. Small tables are searched linearly; past TABLE_LINEAR_MAX
  * entries an open-addressing index (linear probing, load <= 1/2) finds
  * keys. Few tables are that large, so the index's pointer lies before
- * their entries (table_slots) rather than in every table.
+ * their entries (struct table_head) rather than in every table.
  */
 struct toml_table {
 	struct toml_entry *entries;
@@ -193,8 +193,8 @@ struct toml_table {
 	uint8_t kind;   /* enum vmcfg_toml_table_kind */
 	/*
 	 * entries holds exactly count (a table closed by the next header, or
-	 * a small one that headers left: see trim in table.c); otherwise it
-	 * holds 4, or count rounded up to a power of two.
+	 * a small one that headers left: see trim in table.c); otherwise 4,
+	 * TABLE_LINEAR_MAX, or (more) table_head's cap.
 	 */
 	uint8_t exact;
 };
@@ -202,16 +202,21 @@ struct toml_table {
 _Static_assert(sizeof(struct toml_table) == 24, "tables should stay compact");
 
 /*
- * Where the index of a table of more than TABLE_LINEAR_MAX entries is
- * (entry number + 1, 0 = empty; table_nslots of them): a pointer just
- * before its entries. Entry arrays of such tables are allocated with it.
+ * What lies just before the entries of a table of more than
+ * TABLE_LINEAR_MAX entries: entry arrays of such tables are allocated
+ * with it (TABLE_HEAD bytes, so that the entries stay 8-aligned).
  */
-static inline uint32_t **table_slots(const struct toml_table *t)
-{
-	return (uint32_t **)(void *)t->entries - 1;
-}
+struct table_head {
+	uint32_t *slots; /* the index: entry number + 1, 0 = empty; table_nslots of them */
+	uint32_t cap;    /* room for entries, unless the table is exact */
+};
 
-#define SLOTS_PTR sizeof(uint32_t *)
+#define TABLE_HEAD sizeof(struct table_head)
+
+static inline struct table_head *table_head(const struct toml_table *t)
+{
+	return (struct table_head *)(void *)t->entries - 1;
+}
 
 /* The index's slots: at most half full, 4 * TABLE_LINEAR_MAX at least (a power of two). */
 static inline uint32_t table_nslots(uint32_t count)
@@ -323,7 +328,7 @@ struct parser {
 	/*
 	 * Memory the document keeps (table.c). The table the statements
 	 * fill (the root, then each new [header] table) gathers its entries
-	 * in open_entries (after SLOTS_PTR bytes: table_slots) and gets one
+	 * in open_entries (after its struct table_head) and gets one
 	 * exact copy in the arena when the next header closes it; tables
 	 * that grow later double in the arena, and the arrays they leave
 	 * behind are handed out again (reuse). A key is copied once per
@@ -673,6 +678,8 @@ int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_
 int vmcfg_tp_table_open(struct parser *p, struct toml_table *t, struct toml_table *parent);
 /* Gives the open table (if any) its exact entries in the arena; 0 or VMCFG_ENOMEM. */
 int vmcfg_tp_table_close(struct parser *p);
+/* Prepares the parser's table scratch (the open entries); 0 or VMCFG_ENOMEM. */
+int vmcfg_tp_table_scratch_init(struct parser *p);
 /* Frees the parser's table scratch (the open entries and the key set). */
 void vmcfg_tp_table_scratch_free(struct parser *p);
 /* Appends an element to a [[name]] array and returns it in *slot. */

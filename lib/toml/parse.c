@@ -675,9 +675,7 @@ int vmcfg_toml_parse(const char *text, size_t len, const struct vmcfg_allocator 
 		rc = vmcfg_tp_fail_nomem(&p);
 	else if (!(p.root = p.cur = p.open = vmcfg_tp_table_new(&p, VMCFG_TOML_TABLE_ROOT, 0)))
 		rc = VMCFG_ENOMEM;
-	/* The open table's entries follow its index pointer (table_slots). */
-	else if (lines_add(&lines, alloc, offset_of(&p, p.s)) ||
-		 buf_append(&p.open_entries, alloc, &(uint32_t *){ NULL }, SLOTS_PTR))
+	else if (lines_add(&lines, alloc, offset_of(&p, p.s)) || vmcfg_tp_table_scratch_init(&p))
 		rc = vmcfg_tp_fail_nomem(&p);
 	else
 		rc = parse_document(&p);

@@ -48,7 +48,7 @@ struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *k
 				return &t->entries[i];
 		return NULL;
 	}
-	const uint32_t *slots = *table_slots(t);
+	const uint32_t *slots = table_head(t)->slots;
 	uint32_t mask = table_nslots(t->count) - 1;
 	for (uint32_t i = hash & mask; slots[i]; i = (i + 1) & mask) {
 		struct toml_entry *e = &t->entries[slots[i] - 1];
@@ -81,7 +81,7 @@ static int reindex(struct parser *p, struct toml_table *t)
 	if (!slots)
 		return vmcfg_tp_fail_nomem(p);
 	if (t->count - 1 > TABLE_LINEAR_MAX)
-		reuse_put(p, *table_slots(t), (size_t)table_nslots(t->count - 1) * sizeof *slots);
+		reuse_put(p, table_head(t)->slots, (size_t)table_nslots(t->count - 1) * sizeof *slots);
 	memset(slots, 0, (size_t)nslots * sizeof *slots);
 	for (uint32_t n = 0; n < t->count; n++) {
 		uint32_t i = key_at(t->keys, t->entries[n].key)->hash & (nslots - 1);
@@ -89,7 +89,7 @@ static int reindex(struct parser *p, struct toml_table *t)
 			i = (i + 1) & (nslots - 1);
 		slots[i] = n + 1;
 	}
-	*table_slots(t) = slots;
+	table_head(t)->slots = slots;
 	return 0;
 }
 
@@ -163,10 +163,30 @@ static void trim(struct parser *p, struct toml_table *t)
 {
 	if (!t || t->exact || !t->entries || t->count > TABLE_LINEAR_MAX)
 		return;
-	uint32_t cap = t->count <= 4 ? 4 : 2u << (31 - __builtin_clz(t->count - 1)); /* see table_add */
+	uint32_t cap = t->count <= 4 ? 4 : TABLE_LINEAR_MAX; /* see vmcfg_tp_table_add */
 	if (cap > t->count)
 		reuse_put(p, t->entries + t->count, (size_t)(cap - t->count) * sizeof *t->entries);
 	t->exact = 1;
+}
+
+/*
+ * The room a full table of n >= TABLE_LINEAR_MAX entries grows to: the
+ * entries it should have at the end of the input if they keep coming as
+ * they did (n in the input so far), and a sixteenth more; at least 1.5n,
+ * at most 2n. Doubling alone leaves the largest tables (a root with a
+ * table per VM) up to half empty at the end of the parse, where the peak
+ * is. Not less than 1.5n: when the entries come late in the input the
+ * guess is low, and the dead arrays of many small steps would outgrow
+ * what the reuse region can hand out again. Each entry takes 2 bytes of
+ * input at least, so this cannot wrap.
+ */
+static uint32_t large_cap(const struct parser *p, uint32_t n)
+{
+	uint64_t want = (uint64_t)n * (uint64_t)(p->end - p->text) / offset_of(p, p->s);
+	want += want / 16;
+	if (want < n + n / 2)
+		return n + n / 2;
+	return want > 2 * (uint64_t)n ? 2 * n : (uint32_t)want;
 }
 
 int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_part *k,
@@ -174,31 +194,34 @@ int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_
 {
 	uint32_t n = t->count;
 	if (t == p->open) {
-		/* open_entries starts with SLOTS_PTR bytes (see vmcfg_toml_parse). */
+		/* open_entries starts with a struct table_head (see vmcfg_toml_parse). */
 		if (buf_reserve(&p->open_entries, &p->alloc, sizeof *t->entries))
 			return vmcfg_tp_fail_nomem(p);
-		t->entries = (struct toml_entry *)(void *)((char *)p->open_entries.data + SLOTS_PTR);
+		t->entries = (struct toml_entry *)(void *)((char *)p->open_entries.data + TABLE_HEAD);
 		p->open_entries.len += sizeof *t->entries;
-	} else if (!t->entries || t->exact || (n >= 4 && (n & (n - 1)) == 0)) {
+	} else if (!t->entries || t->exact ||
+		   (n <= TABLE_LINEAR_MAX ? n >= 4 && (n & (n - 1)) == 0 : n == table_head(t)->cap)) {
 		/*
-		 * Full (see toml_table.exact): 4, then powers of two. Each
-		 * entry takes 2 bytes of input at least, so this cannot wrap.
-		 * An array for more than TABLE_LINEAR_MAX has the index
-		 * pointer before it; a table has one when its count does.
+		 * Full (see toml_table.exact): 4, TABLE_LINEAR_MAX, then
+		 * large_cap. An array for more than TABLE_LINEAR_MAX has a
+		 * struct table_head before it; a table has one when its count
+		 * does.
 		 */
-		uint32_t cap = n < 4 ? 4 : 2u << (31 - __builtin_clz(n));
-		size_t head = cap > TABLE_LINEAR_MAX ? SLOTS_PTR : 0;
+		uint32_t cap = n < 4 ? 4 : n < TABLE_LINEAR_MAX ? TABLE_LINEAR_MAX : large_cap(p, n);
+		size_t head = cap > TABLE_LINEAR_MAX ? TABLE_HEAD : 0;
 		char *m = tp_alloc_reused(p, head + (size_t)cap * sizeof *t->entries);
 		if (!m)
 			return vmcfg_tp_fail_nomem(p);
 		struct toml_entry *e = (struct toml_entry *)(void *)(m + head);
 		if (n) {
-			size_t old = n > TABLE_LINEAR_MAX ? SLOTS_PTR : 0;
+			size_t old = n > TABLE_LINEAR_MAX ? TABLE_HEAD : 0;
 			memcpy(m + head - old, (char *)t->entries - old, old + (size_t)n * sizeof *e);
 			reuse_put(p, (char *)t->entries - old, old + (size_t)n * sizeof *e);
 		}
 		t->entries = e;
 		t->exact = 0;
+		if (head)
+			table_head(t)->cap = cap;
 	}
 	struct toml_entry *e = &t->entries[n];
 	if (intern(p, k, &e->key))
@@ -213,7 +236,7 @@ int vmcfg_tp_table_add(struct parser *p, struct toml_table *t, const struct key_
 	} else if (n <= TABLE_LINEAR_MAX || t->count * 2 > table_nslots(n)) {
 		rc = reindex(p, t);
 	} else {
-		uint32_t *slots = *table_slots(t), mask = table_nslots(n) - 1, i = k->hash & mask;
+		uint32_t *slots = table_head(t)->slots, mask = table_nslots(n) - 1, i = k->hash & mask;
 		while (slots[i])
 			i = (i + 1) & mask;
 		slots[i] = t->count;
@@ -228,12 +251,12 @@ int vmcfg_tp_table_close(struct parser *p)
 	if (!t)
 		return 0;
 	p->open = NULL;
-	p->open_entries.len = SLOTS_PTR; /* the next open table's index pointer: see table_slots */
+	p->open_entries.len = TABLE_HEAD; /* the next open table's struct table_head */
 	if (!t->count) {
 		t->entries = NULL;
 		return 0;
 	}
-	size_t head = t->count > TABLE_LINEAR_MAX ? SLOTS_PTR : 0;
+	size_t head = t->count > TABLE_LINEAR_MAX ? TABLE_HEAD : 0;
 	char *m = tp_alloc_reused(p, head + (size_t)t->count * sizeof *t->entries);
 	if (!m) {
 		t->count = 0; /* the scratch entries are gone: leave nothing dangling */
@@ -256,6 +279,12 @@ int vmcfg_tp_table_open(struct parser *p, struct toml_table *t, struct toml_tabl
 		p->parent = parent;
 	}
 	return 0;
+}
+
+int vmcfg_tp_table_scratch_init(struct parser *p)
+{
+	/* The open table's entries follow a struct table_head. */
+	return buf_append(&p->open_entries, &p->alloc, &(struct table_head){ NULL, 0 }, TABLE_HEAD);
 }
 
 void vmcfg_tp_table_scratch_free(struct parser *p)
