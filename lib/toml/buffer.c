@@ -12,7 +12,7 @@ int vmcfg_tp_buf_grow(struct buf *b, const struct vmcfg_allocator *a, size_t ext
 	size_t want = b->len + extra;
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < want)
-		cap *= 2; /* doubling keeps appends amortised O(1) */
+		cap += cap / 2; /* amortised O(1), and less left unused at the peak than doubling */
 	void *data = a->fn(a->ud, b->data, b->cap, cap);
 	if (!data)
 		return VMCFG_ENOMEM;
