@@ -330,7 +330,7 @@ struct parser {
 	 * fill (the root, then each new [header] table) gathers its entries
 	 * in open_entries (after its struct table_head) and gets one
 	 * exact copy in the arena when the next header closes it; tables
-	 * that grow later double in the arena, and the arrays they leave
+	 * that grow later do so in the arena, and the arrays they leave
 	 * behind are handed out again (reuse). A key is copied once per
 	 * document: keys_seen finds its record by hash.
 	 */
@@ -343,6 +343,12 @@ struct parser {
 	 * that grown tables leave no dead copies unused.
 	 */
 	char *reuse, *reuse_end;
+	/*
+	 * Dead memory reuse_put could not make the region (a smaller one was
+	 * left), in 24-byte pieces each holding the next one's address: the
+	 * next tables (vmcfg_tp_table_new) take them first.
+	 */
+	char *spare_tables;
 	struct buf key_records;     /* becomes vmcfg_toml_doc.key_records */
 	struct toml_keys *key_base; /* in the arena; every table points to it */
 	uint32_t *keys_seen;        /* record offset + 1 (0: free), open addressing, 2^k slots, <= 3/4 full */

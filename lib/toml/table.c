@@ -19,7 +19,11 @@ uint32_t vmcfg_tp_key_hash(const char *s, size_t n)
 
 struct toml_table *vmcfg_tp_table_new(struct parser *p, uint8_t kind, uint32_t depth)
 {
-	struct toml_table *t = tp_alloc_reused(p, sizeof *t);
+	struct toml_table *t = (struct toml_table *)(void *)p->spare_tables;
+	if (t)
+		memcpy(&p->spare_tables, t, sizeof(char *));
+	else
+		t = tp_alloc_reused(p, sizeof *t);
 	if (!t) {
 		vmcfg_tp_fail_nomem(p);
 		return NULL;
@@ -60,13 +64,21 @@ struct toml_entry *vmcfg_tp_table_find(const struct toml_table *t, const char *k
 
 /*
  * Memory a grown array no longer uses: it becomes the region
- * tp_alloc_reused hands out next, unless the region left is larger.
+ * tp_alloc_reused hands out next, unless the region left is larger;
+ * then it is cut into tables (spare_tables), which the trimmed places of
+ * [vmN]-like tables (24 bytes each) are just large enough for.
  */
 static void reuse_put(struct parser *p, void *dead, size_t bytes)
 {
 	if (bytes > (size_t)(p->reuse_end - p->reuse)) {
 		p->reuse = dead;
 		p->reuse_end = (char *)dead + bytes;
+		return;
+	}
+	for (char *t = dead; bytes >= sizeof(struct toml_table); bytes -= sizeof(struct toml_table)) {
+		memcpy(t, &p->spare_tables, sizeof(char *));
+		p->spare_tables = t;
+		t += sizeof(struct toml_table);
 	}
 }
 
