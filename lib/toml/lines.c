@@ -11,10 +11,10 @@
 
 /*
  * Makes room for size more bytes of deltas or blocks (full; a byte per
- * lines_per lines): for the lines the input should hold at the density so far, and a
- * sixteenth more; at least an eighth more than now, so that appends stay
- * amortised O(1). Doubling would leave the index up to twice its size at
- * the end of the parse, where the peak is.
+ * lines_per lines): for the lines the input should hold at the density
+ * so far, and a sixteenth more; at least an eighth more than now, so that
+ * appends stay amortised O(1). Doubling would leave the index up to twice
+ * its size at the end of the parse, where the peak is.
  */
 static int index_grow(const struct toml_lines *l, struct buf *b, const struct vmcfg_allocator *a,
 		      size_t size, uint32_t start, uint32_t lines_per)
