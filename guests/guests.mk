@@ -26,7 +26,7 @@ GUEST_DIR := $(BUILD)/guests
 
 GUEST_NAMES_aarch64 := $(patsubst guests/%.c,%,$(wildcard guests/*.c))
 # The guests that make sense on both architectures (the others test GIC, PSCI, SVE, ... details).
-GUEST_NAMES_riscv64 := hello uart smp ivc-pub ivc-sub ivc-peer rogue fault reset plic rogue-ram rogue-mmio rogue-exec ivc-race flood count fuzz-riscv64 deadline ivc-storm leak stimer bench pt-plic pt-plic-rtc
+GUEST_NAMES_riscv64 := hello uart smp ivc-pub ivc-sub ivc-peer rogue fault reset plic rogue-ram rogue-mmio rogue-exec ivc-race flood count fuzz-riscv64 deadline ivc-storm leak stimer bench pt-plic pt-plic-rtc sbi-input
 
 GUEST_DIR_aarch64 := $(GUEST_DIR)
 GUEST_DIR_riscv64 := $(BUILD)/riscv64/guests

@@ -18,6 +18,8 @@
  * it (PSCI SYSTEM_RESET, SBI SRST: the hypervisor resets this VM alone) unless its
  * answer was in the channel already, which survives the reset, as the
  * peer and the other VMs run on.
+ * With read_input=1 on the command line it first reads a line typed at its
+ * console and prints it back ("vmcfg-linux: read \"LINE\" from the console").
  * Unknown "key=value" words of the kernel command line reach init as
  * environment variables (Documentation/admin-guide/kernel-parameters.rst).
  *
@@ -546,6 +548,32 @@ static void report_disk(void)
 	}
 }
 
+/*
+ * read_input=1: one line typed at the console (fd 0, /dev/console: the
+ * tty's line discipline returns it at the newline), echoed back quoted.
+ */
+static void read_line(void)
+{
+	char line[64];
+	long got = 0, n;
+
+	put("vmcfg-linux: type a line\n");
+	while ((size_t)got < sizeof line - 1 &&
+	       (n = syscall6(SYS_read, 0, (long)line + got, (long)(sizeof line - 1 - (size_t)got), 0,
+			     0, 0)) > 0) {
+		got += n;
+		if (line[got - 1] == '\n')
+			break;
+	}
+	line[got] = 0;
+	for (char *q = line; *q; q++)
+		if (*q == '\n')
+			*q = 0;
+	put("vmcfg-linux: read \"");
+	put(line);
+	put("\" from the console\n");
+}
+
 /* Called by _start below with the initial stack pointer. */
 __attribute__((noreturn, used)) void init_main(long *sp);
 
@@ -575,6 +603,8 @@ void init_main(long *sp)
 	put(" running\n");
 	if (root)
 		report_disk();
+	if (parse_dec(env(envp, "read_input")) == 1)
+		read_line();
 	found = find_channel(key, &c);
 	if (!found && key >= 0) {
 		put("vmcfg-linux: no static IVC channel of key ");

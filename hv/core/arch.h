@@ -133,6 +133,16 @@ void hv_arch_vm_route_irqs(struct hv_vm *hv);
 void hv_arch_vm_release_irqs(struct hv_vm *hv);
 
 /*
+ * The console UART's interrupt (console_input.c): take routes it to this
+ * CPU, where it calls console_input_received; release gives it up.
+ */
+void hv_arch_console_irq_take(void);
+void hv_arch_console_irq_release(void);
+
+/* Input reached hv's emulated console: its interrupt line is sampled again (hv->lock held). */
+void hv_arch_console_lines(struct hv_vm *hv);
+
+/*
  * After entries of a VM's tables went from invalid to valid: makes them
  * visible to every CPU's table walker before its guest runs on.
  */

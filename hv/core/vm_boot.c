@@ -6,6 +6,7 @@
  */
 #include "core/arch.h"
 #include "core/console.h"
+#include "core/console_input.h"
 #include "core/cpu_online.h"
 #include "core/files.h"
 #include "core/frames.h"
@@ -533,8 +534,11 @@ static int run_vms(struct vm_file *files, const struct vmcfg_system *sys, const 
 
 	/* A static channel not set up leaves the system not as configured: exit status 2. */
 	failed += hv_ivc_setup_static(sys, vms, created);
-	if (created)
+	if (created) {
+		console_input_start(vms, created);
 		sched_run_all();
+		console_input_stop();
+	}
 	/* No CPU runs a VM any more: channels first (they hold VMs), then the VMs. */
 	hv_ivc_destroy();
 	for (size_t i = 0; i < created; i++) {

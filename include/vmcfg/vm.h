@@ -303,8 +303,9 @@ struct vmcfg_vm_create_opts {
 	 * permission faults, which the embedder dispatches with
 	 * vmcfg_vm_mmio_write like other device writes (vmcfg_vm_read_shadowed
 	 * tells them apart). A page cannot show a receive FIFO that reads
-	 * drain, so such a console takes no input: vmcfg_vm_console_input
-	 * returns VMCFG_EBUSY.
+	 * drain, so such a console takes no input (vmcfg_vm_console_input
+	 * returns VMCFG_EBUSY) until vmcfg_vm_console_unshadow removes the
+	 * shadow; from then on its reads exit too.
 	 */
 	bool console_read_shadow;
 	/* Images to load; each kind at most once. */
@@ -483,12 +484,28 @@ int vmcfg_vm_mmio_write(struct vmcfg_vm *vm, uint64_t gpa, unsigned width, uint6
 bool vmcfg_vm_read_shadowed(const struct vmcfg_vm *vm, uint64_t gpa);
 
 /*
- * Queues bytes for the guest to read from its emulated console (a small
- * FIFO per console; bytes beyond its room are dropped). Returns the number
- * queued, VMCFG_ENOENT when the VM has no console, or VMCFG_EBUSY when
- * that console has a read shadow (opts.console_read_shadow).
+ * Queues bytes for the guest to read from its emulated console: the first
+ * one its configuration declares (a FIFO of 16 bytes per console, as a
+ * PL011's; bytes beyond its room are not taken). Returns the number
+ * queued (0 when the FIFO is full: offer the rest after the guest's next
+ * read), VMCFG_ENOENT when the VM has no console, or VMCFG_EBUSY while
+ * that console has a read shadow (opts.console_read_shadow; see
+ * vmcfg_vm_console_unshadow).
  */
 int vmcfg_vm_console_input(struct vmcfg_vm *vm, const char *s, size_t len);
+
+/*
+ * Removes the read shadow of the console vmcfg_vm_console_input feeds, so
+ * that the guest's reads of it exit and can drain a receive FIFO: the page
+ * is unmapped from stage 2 and *gpa set to its guest address. The embedder
+ * must then invalidate that page's stage-2 TLB entries on every CPU before
+ * queueing input (a vCPU may read the old page until then; its frame stays
+ * allocated until vmcfg_vm_destroy, so that read sees only register values;
+ * page tables left empty are freed, as by vmcfg_aspace_unmap).
+ * Returns 0; VMCFG_ENOENT when that console has no shadow (or the VM no
+ * console): nothing to do; an error of vmcfg_aspace_unmap (shadow kept).
+ */
+int vmcfg_vm_console_unshadow(struct vmcfg_vm *vm, uint64_t *gpa);
 
 /*
  * The interrupt output of vm's emulated console at base, read without side

@@ -36,6 +36,13 @@ struct vmcfg_vm_console {
 	bool thre_ip;
 	/* PL011 read shadow (opts.console_read_shadow): the page guests read, or NULL */
 	uint32_t *shadow;
+	/*
+	 * Its frame (0: none) and guest address. The frame is the console's,
+	 * not the address space's: it outlives an unshadow, since a vCPU may
+	 * read it through a stale TLB entry until the embedder's invalidation,
+	 * and is freed with the VM (vmcfg_vm_console_release).
+	 */
+	uint64_t shadow_pa, shadow_gpa;
 };
 
 static void pl011_shadow_refresh(struct vmcfg_vm_console *c);
@@ -48,11 +55,14 @@ static void console_reset(void *dev)
 	struct vmcfg_vm_console *next = c->next;
 	enum console_model model = c->model;
 	uint32_t *shadow = c->shadow;
+	uint64_t shadow_pa = c->shadow_pa, shadow_gpa = c->shadow_gpa;
 	memset(c, 0, sizeof *c);
 	c->vm = vm;
 	c->next = next;
 	c->model = model;
 	c->shadow = shadow;
+	c->shadow_pa = shadow_pa;
+	c->shadow_gpa = shadow_gpa;
 	pl011_shadow_refresh(c);
 }
 
@@ -82,18 +92,50 @@ size_t vmcfg_vm_console_push(struct vmcfg_vm_console *c, const char *s, size_t l
 	return n;
 }
 
+/* The console input goes to: the first declared (the list is built newest first), or NULL. */
+static struct vmcfg_vm_console *input_console(const struct vmcfg_vm *vm)
+{
+	struct vmcfg_vm_console *c = vm->consoles;
+	while (c && c->next)
+		c = c->next;
+	return c;
+}
+
 int vmcfg_vm_console_input(struct vmcfg_vm *vm, const char *s, size_t len)
 {
-	/* The list is built newest first; input goes to the first console declared. */
-	struct vmcfg_vm_console *c = vm->consoles;
+	struct vmcfg_vm_console *c = input_console(vm);
 	if (!c)
 		return VMCFG_ENOENT;
-	while (c->next)
-		c = c->next;
 	if (c->shadow)
 		return VMCFG_EBUSY; /* its DR reads do not trap: nothing would drain the FIFO */
 	size_t n = vmcfg_vm_console_push(c, s, len);
 	return n > INT32_MAX ? INT32_MAX : (int)n;
+}
+
+int vmcfg_vm_console_unshadow(struct vmcfg_vm *vm, uint64_t *gpa)
+{
+	struct vmcfg_vm_console *c = input_console(vm);
+	if (!c || !c->shadow)
+		return VMCFG_ENOENT;
+	/* A leaf the aspace does not own: the frame stays; tables left empty go. */
+	int err = vmcfg_aspace_unmap(&vm->aspace, c->shadow_gpa, VMCFG_PAGE_SIZE);
+	if (err)
+		return err;
+	c->shadow = NULL;
+	for (size_t i = 0; i < vm->device_count; i++)
+		if (vm->devices[i].base == c->shadow_gpa)
+			vm->devices[i].read_shadow = false;
+	*gpa = c->shadow_gpa;
+	return 0;
+}
+
+void vmcfg_vm_console_release(struct vmcfg_vm *vm)
+{
+	for (struct vmcfg_vm_console *c = vm->consoles; c; c = c->next)
+		if (c->shadow_pa) {
+			vm->aspace.hal.free_frames(vm->aspace.hal.ctx, c->shadow_pa, 1);
+			c->shadow_pa = 0;
+		}
 }
 
 static bool console_line(const struct vmcfg_vm_console *c);
@@ -358,19 +400,28 @@ int vmcfg_vm_console_map_shadow(struct vm_build *b, struct vmcfg_vm_device_info 
 {
 	struct vmcfg_vm *vm = b->vm;
 	struct vmcfg_vm_console *c = vm->consoles; /* the one just created for info */
-	struct vmcfg_translation t;
+	const struct vmcfg_hal *hal = &vm->aspace.hal;
+	uint64_t pa;
 	if (!c || c->model != CONSOLE_PL011 || info->base % VMCFG_PAGE_SIZE ||
 	    info->length < VMCFG_PAGE_SIZE)
 		return 0; /* no shadow: every access traps, as without the option */
-	/* Device memory, as the registers are: the guest's accesses keep their rules. */
-	int err = vmcfg_aspace_map_alloc(&vm->aspace, info->base, VMCFG_PAGE_SIZE,
-					 VMCFG_MEM_READ | VMCFG_MEM_DEVICE);
-	if (!err)
-		err = vmcfg_aspace_translate(&vm->aspace, info->base, &t);
+	int err = hal->alloc_frames(hal->ctx, 1, VMCFG_PAGE_SIZE, &pa);
 	if (!err) {
-		c->shadow = vm->aspace.hal.phys_to_virt(vm->aspace.hal.ctx, t.hpa, VMCFG_PAGE_SIZE);
-		if (!c->shadow)
+		c->shadow = hal->phys_to_virt(hal->ctx, pa, VMCFG_PAGE_SIZE);
+		if (!c->shadow) {
+			hal->free_frames(hal->ctx, pa, 1);
 			err = VMCFG_EFAULT;
+		}
+	}
+	if (!err) {
+		c->shadow_pa = pa;
+		c->shadow_gpa = info->base;
+		memset(c->shadow, 0, VMCFG_PAGE_SIZE);
+		/* Device memory, as the registers are: the guest's accesses keep their rules. */
+		err = vmcfg_aspace_map_linear(&vm->aspace, info->base, pa, VMCFG_PAGE_SIZE,
+					      VMCFG_MEM_READ | VMCFG_MEM_DEVICE);
+		if (err)
+			c->shadow = NULL; /* the frame goes with the VM */
 	}
 	if (err)
 		return vmcfg_vm_fail(b, err, "console '%s': its read shadow page: %s", info->name,

@@ -60,6 +60,8 @@ int vmcfg_vm_console_create(struct vm_build *b, const struct vmcfg_vm_emu_device
 int vmcfg_vm_console_map_shadow(struct vm_build *b, struct vmcfg_vm_device_info *info);
 /* Pushes bytes into a console's receive FIFO; returns how many fit. */
 size_t vmcfg_vm_console_push(struct vmcfg_vm_console *c, const char *s, size_t len);
+/* Frees the consoles' read-shadow frames (VM teardown, before the aspace goes). */
+void vmcfg_vm_console_release(struct vmcfg_vm *vm);
 
 /* Half-open range overlap test for [a, a + as) and [b, b + bs) (ends already checked). */
 static inline bool vm_ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)

@@ -94,6 +94,7 @@ static void vm_teardown(struct vmcfg_vm *vm)
 {
 	struct vmcfg_allocator alloc = vm->alloc;
 	vmcfg_vm_scrub_ram(vm);
+	vmcfg_vm_console_release(vm); /* the shadow leaves are not the aspace's */
 	vmcfg_aspace_destroy(&vm->aspace);
 	vmcfg_vm_bus_release(&vm->bus);
 	vmcfg_arena_release(&vm->arena);

@@ -406,8 +406,8 @@ static uint32_t guest_word(struct vmcfg_vm *vm, uint64_t gpa)
 /*
  * opts.console_read_shadow: a PL011's first page is mapped read-only
  * (device memory) and shows what each register reads, kept current by the
- * writes that still trap and by a reset; no input; without the option
- * nothing is mapped there.
+ * writes that still trap and by a reset; no input until unshadowed;
+ * without the option nothing is mapped there.
  */
 static void test_console_read_shadow(void **state)
 {
@@ -461,6 +461,29 @@ static void test_console_read_shadow(void **state)
 	assert_int_equal(guest_word(vm, 0x09000030), 0);
 	assert_int_equal(guest_word(vm, 0x09000040), 0);
 	assert_int_equal(guest_word(vm, 0x09000018), 0x90);
+	/*
+	 * Unshadowed for input: the page is gone from stage 2 (its frame kept
+	 * until destroy, which frees it: in_use 0 below), reads go through the
+	 * model, the FIFO takes bytes.
+	 */
+	uint64_t gpa = 0;
+	assert_int_equal(vmcfg_vm_console_unshadow(vm, &gpa), 0);
+	assert_int_equal(gpa, 0x09000000);
+	assert_false(vm->devices[0].read_shadow);
+	assert_false(vmcfg_vm_read_shadowed(vm, 0x09000018));
+	assert_int_equal(vmcfg_aspace_translate(&vm->aspace, 0x09000000, &t), VMCFG_EFAULT);
+	assert_int_equal(vmcfg_vm_console_unshadow(vm, &gpa), VMCFG_ENOENT);
+	assert_int_equal(vmcfg_vm_console_input(vm, "xy", 2), 2);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x09000018, 4, &v), 0);
+	assert_int_equal(v, 0x80); /* FR: TXFE, RXFE clear */
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x09000000, 4, &v), 0);
+	assert_int_equal(v, 'x');
+	/* A reset keeps it unshadowed (and empties the FIFO). */
+	assert_int_equal(vmcfg_vm_set_state(vm, VMCFG_VM_RUNNING), 0);
+	assert_int_equal(vmcfg_vm_reset(vm, NULL, 0), 0);
+	assert_int_equal(vmcfg_aspace_translate(&vm->aspace, 0x09000000, &t), VMCFG_EFAULT);
+	assert_int_equal(vmcfg_vm_mmio_read(vm, 0x09000018, 4, &v), 0);
+	assert_int_equal(v, 0x90);
 	assert_int_equal(vmcfg_vm_destroy(vm), 0);
 	assert_int_equal(f.sim.in_use, 0);
 	vmcfg_vm_config_free(cfg);

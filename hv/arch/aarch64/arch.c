@@ -119,6 +119,16 @@ void hv_arch_stage2_mapped(void)
 	stage2_mapped();
 }
 
+void hv_arch_console_irq_take(void)
+{
+	gic_spi_route(PLAT_UART_INTID, this_cpu()->mpidr);
+}
+
+void hv_arch_console_irq_release(void)
+{
+	gic_spi_release(PLAT_UART_INTID);
+}
+
 void hv_arch_stage2_unmapped(const struct hv_vm *hv, uint64_t gpa, uint64_t size)
 {
 	stage2_unmapped(hv->vttbr, gpa, size);

@@ -9,6 +9,7 @@
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/gic.h"
 #include "arch/aarch64/vgic.h"
+#include "core/console_input.h"
 #include "core/panic.h"
 #include "platform/qemu-virt/platform.h"
 
@@ -176,8 +177,18 @@ uint32_t gic_handle_irq(void)
 	if (intid == GIC_INTID_VTIMER)
 		gic_deactivate(intid);
 	else if (gic_is_spi(intid))
-		vgic_spi_fired(intid);
+		gic_spi_fired(intid);
 	return intid;
+}
+
+void gic_spi_fired(uint32_t intid)
+{
+	if (intid == PLAT_UART_INTID && console_input_active()) {
+		console_input_received(); /* drains the UART: its level output falls */
+		gic_deactivate(intid);
+		return;
+	}
+	vgic_spi_fired(intid);
 }
 
 void gic_deactivate(uint32_t intid)

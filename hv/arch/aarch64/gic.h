@@ -87,6 +87,13 @@ static inline bool gic_is_spi(uint32_t intid)
  */
 void gic_spi_route(uint32_t intid, uint64_t mpidr);
 
+/*
+ * An SPI taken (gic_take_irq): the console UART's while the hypervisor
+ * takes its input (console_input.h), else a passed-through device's, for
+ * its VM (vgic_spi_fired).
+ */
+void gic_spi_fired(uint32_t intid);
+
 /* Disables SPI intid and clears its pending and active state at the distributor. */
 void gic_spi_release(uint32_t intid);
 

@@ -9,6 +9,7 @@
 #include "arch/aarch64/stage2.h"
 #include "arch/aarch64/trap.h"
 #include "arch/aarch64/vgic.h"
+#include "core/console_input.h"
 #include "core/ivc.h"
 #include "core/panic.h"
 #include "core/vm.h"
@@ -218,6 +219,8 @@ static void emulate(struct vcpu *v, const struct vmcfg_vm_bus_entry *dev, uint64
 	}
 	if (!write && srt != 31)
 		v->regs.x[srt] = load_result(iss, value, size);
+	if (!write)
+		console_input_refill(hv); /* a read may have drained its console's FIFO */
 	vgic_device_accessed(hv, dev, ipa - dev->base, write);
 	vcpu_skip_instruction(v);
 }
@@ -226,9 +229,11 @@ static void emulate(struct vcpu *v, const struct vmcfg_vm_bus_entry *dev, uint64
  * A stage-2 data abort. A translation fault is an access to a device window
  * (emulated through the VM's bus, lib/vm), the first touch of a RAM leaf
  * (touch_ram, whatever the access and also from a stage-1 table walk), or
- * an access to nothing. A permission fault is a write to a console's read
- * shadow (lib/vm maps its registers read-only, so reads do not exit), which
- * is emulated like the others, or else a write to a read-only IVC channel.
+ * an access to nothing. A permission fault on a write is a write to a
+ * console's read shadow (lib/vm maps its registers read-only, so reads do
+ * not exit), which is emulated like the others — also when the shadow was
+ * removed meanwhile (console input), so the test is that a device is
+ * there — or else a write to a read-only IVC channel.
  * The syndrome describes the access only when ISV = 1 (a
  * single load or store of one general register without writeback); others
  * are refused, not decoded. Other permission faults and external aborts
@@ -241,20 +246,18 @@ static void trap_dabt(struct vcpu *v)
 	unsigned size = 1u << ISS_DABT_SAS(iss);
 	bool write = iss & ISS_DABT_WNR;
 	const struct vmcfg_vm_bus_entry *dev;
-	bool shadow_write = FSC_TYPE(ISS_FSC(iss)) == FSC_PERMISSION && write &&
-			    !(iss & (ISS_DABT_EA | ISS_DABT_S1PTW)) &&
-			    vmcfg_vm_read_shadowed(hv->vm, ipa);
+	bool permission = FSC_TYPE(ISS_FSC(iss)) == FSC_PERMISSION;
 
-	if ((FSC_TYPE(ISS_FSC(iss)) != FSC_TRANSLATION && !shadow_write) || (iss & ISS_DABT_EA)) {
-		hv_vm_stop(hv, "%s at IPA %#llx: %s (DFSC %#x, pc %#llx)", access_name(write),
-			   (unsigned long long)ipa, fsc_name(ISS_FSC(iss)), (unsigned)ISS_FSC(iss),
-			   (unsigned long long)v->regs.pc);
-		return;
-	}
 	/* lib/vm: the embedder serialises bus dispatch on one VM (its vCPUs may run at once). */
 	spin_lock(&hv->lock);
 	dev = vmcfg_vm_bus_find(&hv->vm->bus, VMCFG_VM_BUS_MMIO, ipa);
-	if (!dev && touch_ram(v, HV_TRAP_DABT, ipa)) {
+	if ((FSC_TYPE(ISS_FSC(iss)) != FSC_TRANSLATION &&
+	     !(permission && write && dev && !(iss & ISS_DABT_S1PTW))) ||
+	    (iss & ISS_DABT_EA)) {
+		hv_vm_stop_locked(hv, "%s at IPA %#llx: %s (DFSC %#x, pc %#llx)", access_name(write),
+				  (unsigned long long)ipa, fsc_name(ISS_FSC(iss)),
+				  (unsigned)ISS_FSC(iss), (unsigned long long)v->regs.pc);
+	} else if (!dev && touch_ram(v, HV_TRAP_DABT, ipa)) {
 		/* retried */
 	} else if (iss & ISS_DABT_S1PTW) {
 		hv_vm_stop_locked(hv, "stage-1 page-table walk at IPA %#llx: not guest RAM "
@@ -357,7 +360,7 @@ void trap_handle(struct vcpu *v, uint64_t kind)
 		default:
 			count(v, HV_TRAP_IRQ_OTHER);
 			if (gic_is_spi(intid))
-				vgic_spi_fired(intid); /* a passed-through device's: to its VM */
+				gic_spi_fired(intid); /* a passed-through device's, or console input */
 			break;
 		}
 		break;

@@ -936,10 +936,35 @@ void vgic_spi_fired(uint32_t intid)
 /* UARTDR: the one PL011 register whose read has a side effect (it pops the receive FIFO). */
 #define PL011_UARTDR 0x00
 
+/* Samples the line of hv's PL011 console d from its UARTMIS (hv->lock held). */
+static void pl011_line(struct hv_vm *hv, const struct vmcfg_vm_device_info *d)
+{
+	struct vgic *g = &hv->vgic;
+	uint64_t mis = 0;
+	struct virq *q;
+
+	if (vmcfg_vm_mmio_read(hv->vm, d->base + PL011_UARTMIS, 4, &mis))
+		return;
+	spin_lock(&g->lock);
+	q = &g->spis[d->irq_id - 32];
+	if (q->line != (mis != 0))
+		g->gen++;
+	q->line = mis != 0;
+	if (q->line && q->target != VGIC_NO_TARGET)
+		kick(g, q->target);
+	spin_unlock(&g->lock);
+}
+
+/* Whether d is a PL011 console with an SPI this vGIC has. */
+static bool pl011_with_spi(const struct vmcfg_vm_device_info *d)
+{
+	return d->model && !memcmp(d->model, "pl011", 6) && d->irq_id >= 32 &&
+	       d->irq_id < 32 + VGIC_NR_SPIS;
+}
+
 void vgic_device_accessed(struct hv_vm *hv, const struct vmcfg_vm_bus_entry *dev, uint64_t off,
 			  bool write)
 {
-	struct vgic *g = &hv->vgic;
 	const struct vmcfg_vm *vm = hv->vm;
 
 	/*
@@ -948,26 +973,22 @@ void vgic_device_accessed(struct hv_vm *hv, const struct vmcfg_vm_bus_entry *dev
 	 * the guest's polling of UARTFR — half of every console character —
 	 * needs no resampling.
 	 */
-	if (!g->on || (!write && off != PL011_UARTDR))
+	if (!hv->vgic.on || (!write && off != PL011_UARTDR))
 		return;
-	for (size_t i = 0; i < vm->device_count; i++) {
-		const struct vmcfg_vm_device_info *d = &vm->devices[i];
-		uint64_t mis = 0;
-		struct virq *q;
-
-		if (d->base != dev->base || !d->model || memcmp(d->model, "pl011", 6) ||
-		    d->irq_id < 32 || d->irq_id >= 32 + VGIC_NR_SPIS)
-			continue;
-		if (vmcfg_vm_mmio_read(hv->vm, d->base + PL011_UARTMIS, 4, &mis))
+	for (size_t i = 0; i < vm->device_count; i++)
+		if (vm->devices[i].base == dev->base && pl011_with_spi(&vm->devices[i])) {
+			pl011_line(hv, &vm->devices[i]);
 			return;
-		spin_lock(&g->lock);
-		q = &g->spis[d->irq_id - 32];
-		if (q->line != (mis != 0))
-			g->gen++;
-		q->line = mis != 0;
-		if (q->line && q->target != VGIC_NO_TARGET)
-			kick(g, q->target);
-		spin_unlock(&g->lock);
+		}
+}
+
+void hv_arch_console_lines(struct hv_vm *hv)
+{
+	const struct vmcfg_vm *vm = hv->vm;
+
+	if (!hv->vgic.on)
 		return;
-	}
+	for (size_t i = 0; i < vm->device_count; i++)
+		if (pl011_with_spi(&vm->devices[i]))
+			pl011_line(hv, &vm->devices[i]);
 }

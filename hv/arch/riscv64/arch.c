@@ -112,6 +112,16 @@ void hv_arch_stage2_mapped(void)
 	__asm__ volatile("fence rw, rw" : : : "memory");
 }
 
+void hv_arch_console_irq_take(void)
+{
+	plic_console_take();
+}
+
+void hv_arch_console_irq_release(void)
+{
+	plic_console_release();
+}
+
 void hv_arch_stage2_unmapped(const struct hv_vm *hv, uint64_t gpa, uint64_t size)
 {
 	(void)hv;

@@ -4,6 +4,7 @@
 #include "arch/riscv64/cpu.h"
 #include "arch/riscv64/csr.h"
 #include "core/console.h"
+#include "core/console_input.h"
 #include "core/spinlock.h"
 #include "core/vm.h"
 #include "platform/qemu-virt-riscv64/platform.h"
@@ -138,14 +139,42 @@ void plic_release_sources(struct hv_vm *hv)
 	spin_unlock(&lock);
 }
 
+/*
+ * The console UART's source, while the hypervisor takes its input: enabled
+ * in this hart's context (no VM owns it: console_input_start checked that
+ * none maps the UART).
+ */
+void plic_console_take(void)
+{
+	spin_lock(&lock);
+	context[PLAT_UART_IRQ] = hart_context(this_cpu()->hartid);
+	write32(PRIORITY(PLAT_UART_IRQ), 1);
+	enable(context[PLAT_UART_IRQ], PLAT_UART_IRQ, true);
+	spin_unlock(&lock);
+}
+
+void plic_console_release(void)
+{
+	spin_lock(&lock);
+	enable(context[PLAT_UART_IRQ], PLAT_UART_IRQ, false);
+	write32(PRIORITY(PLAT_UART_IRQ), 0);
+	spin_unlock(&lock);
+}
+
 void plic_handle(void)
 {
 	uint32_t ctx = hart_context(this_cpu()->hartid), irq;
+	bool console = false;
 
 	spin_lock(&lock);
 	while ((irq = read32(CLAIM(ctx))) != 0) {
 		struct hv_vm *hv = irq < VPLIC_SOURCES ? owner[irq] : NULL;
 
+		if (irq == PLAT_UART_IRQ && !hv && console_input_active()) {
+			/* Completed after the UART is drained, below: its level would re-pend it. */
+			console = true;
+			continue;
+		}
 		if (!hv || context[irq] != ctx || !hv->vplic.on) {
 			/* Not ours to deliver (a stale enable): off here, and the claim ended. */
 			enable(ctx, irq, false);
@@ -156,6 +185,11 @@ void plic_handle(void)
 		vplic_set_line(hv, irq, true);
 	}
 	spin_unlock(&lock);
+	if (console) {
+		/* Outside the lock: delivery takes a VM's lock, which comes before this one. */
+		console_input_received();
+		write32(CLAIM(ctx), PLAT_UART_IRQ);
+	}
 }
 
 bool plic_is_host_source(const struct hv_vm *hv, uint32_t irq)

@@ -32,7 +32,14 @@ void plic_route_sources(struct hv_vm *hv);
 /* Gives hv's sources back: disabled, an open host claim completed. */
 void plic_release_sources(struct hv_vm *hv);
 
-/* Claims what is pending at this hart's context and raises it at its owner's vPLIC. */
+/* The console UART's source for console input (console_input.h): enabled at this hart, or not. */
+void plic_console_take(void);
+void plic_console_release(void);
+
+/*
+ * Claims what is pending at this hart's context and raises it at its
+ * owner's vPLIC; the console UART's source goes to console_input_received.
+ */
 void plic_handle(void);
 
 /* Whether source irq is a host source that hv owns (its vPLIC then drops the line at completion). */

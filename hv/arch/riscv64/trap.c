@@ -9,6 +9,7 @@
 #include "arch/riscv64/trap.h"
 #include "core/arch.h"
 #include "core/console.h"
+#include "core/console_input.h"
 #include "core/vm.h"
 
 /* WFI's encoding: a virtual-instruction trap with stval = this is the guest waiting. */
@@ -212,6 +213,8 @@ static void guest_page_fault(struct vcpu *v)
 			if (!a.store && a.reg)
 				v->regs.x[a.reg] = a.sign ? sign_extend(value, a.size) : value;
 			v->regs.sepc += a.len;
+			if (!a.store)
+				console_input_refill(hv); /* a read may have drained its console's FIFO */
 			vplic_device_accessed(hv, dev);
 		}
 	}

@@ -239,6 +239,15 @@ void vplic_set_line(struct hv_vm *hv, uint32_t irq, bool level)
 	spin_unlock(&p->lock);
 }
 
+/* Samples the line of d, a device of hv, when it is a console with an irq_id (hv->lock held). */
+static void console_line(struct hv_vm *hv, const struct vmcfg_vm_device_info *d)
+{
+	bool line;
+
+	if (d->irq_id && !vmcfg_vm_console_irq(hv->vm, d->base, &line))
+		vplic_set_line(hv, d->irq_id, line);
+}
+
 /*
  * The line of a console with an irq_id follows lib/vm's model
  * (vmcfg_vm_console_irq: the 16550's identified interrupt), re-sampled
@@ -250,12 +259,17 @@ void vplic_device_accessed(struct hv_vm *hv, const struct vmcfg_vm_bus_entry *de
 
 	if (!hv->vplic.on)
 		return;
-	for (size_t i = 0; i < vm->device_count; i++) {
-		const struct vmcfg_vm_device_info *d = &vm->devices[i];
-		bool line;
+	for (size_t i = 0; i < vm->device_count; i++)
+		if (vm->devices[i].base == dev->base)
+			console_line(hv, &vm->devices[i]);
+}
 
-		if (d->base != dev->base || !d->irq_id || vmcfg_vm_console_irq(vm, d->base, &line))
-			continue;
-		vplic_set_line(hv, d->irq_id, line);
-	}
+void hv_arch_console_lines(struct hv_vm *hv)
+{
+	const struct vmcfg_vm *vm = hv->vm;
+
+	if (!hv->vplic.on)
+		return;
+	for (size_t i = 0; i < vm->device_count; i++)
+		console_line(hv, &vm->devices[i]);
 }

@@ -14,6 +14,7 @@
 #include "arch/riscv64/sbi.h"
 #include "arch/riscv64/trap.h"
 #include "core/arch.h"
+#include "core/console_input.h"
 #include "core/ivc.h"
 #include "core/libc.h"
 #include "core/vm.h"
@@ -169,11 +170,30 @@ static void srst(struct vcpu *v, uint64_t fid, const uint64_t *a)
 	}
 }
 
-/* Console bytes in: the first emulated console's FIFO (lib/vm), which the operator fills. */
-static int getchar_input(struct vcpu *v)
+/*
+ * DBCN read: up to num bytes of console input (console_input.h) to the
+ * guest physical address base; the count read, 0 when none waits.
+ */
+static void dbcn_read(struct vcpu *v, uint64_t num, uint64_t base_lo, uint64_t base_hi)
 {
-	(void)v;
-	return -1; /* the hypervisor has no console input for guests yet */
+	char buf[DBCN_MAX];
+	size_t n = 0;
+	int c, err;
+
+	if (base_hi) {
+		ret(v, SBI_ERR_INVALID_PARAM, 0);
+		return;
+	}
+	spin_lock(&v->vm->lock);
+	while (n < num && n < sizeof buf && (c = console_input_getc(v->vm)) >= 0)
+		buf[n++] = (char)c;
+	/* Bytes read into a buffer that is not the guest's RAM are lost: its own doing. */
+	err = n ? vmcfg_aspace_write(&v->vm->vm->aspace, base_lo, buf, n) : 0;
+	spin_unlock(&v->vm->lock);
+	if (err)
+		ret(v, SBI_ERR_INVALID_PARAM, 0);
+	else
+		ret(v, SBI_SUCCESS, (long)n);
 }
 
 /* DBCN write: num bytes at the guest physical address base (not a virtual one: SBI 12.1). */
@@ -207,7 +227,7 @@ static void dbcn(struct vcpu *v, uint64_t fid, const uint64_t *a)
 		dbcn_write(v, a[0], a[1], a[2]);
 		break;
 	case 1:
-		ret(v, SBI_SUCCESS, 0); /* read: no input */
+		dbcn_read(v, a[0], a[1], a[2]);
 		break;
 	case 2:
 		c = (char)a[0];
@@ -240,7 +260,7 @@ static void legacy(struct vcpu *v, uint64_t ext, const uint64_t *a)
 		v->regs.x[10] = 0;
 		break;
 	case SBI_EXT_LEGACY_GETCHAR:
-		v->regs.x[10] = (uint64_t)(long)getchar_input(v);
+		v->regs.x[10] = (uint64_t)(long)console_input_getc(v->vm);
 		break;
 	case SBI_EXT_LEGACY_CLEAR_IPI:
 		v->hvip &= ~HVIP_VSSIP;

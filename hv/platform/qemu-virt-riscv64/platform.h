@@ -10,6 +10,8 @@
 
 /* The NS16550A UART the hypervisor writes its console to (OpenSBI's too). */
 #define PLAT_UART_BASE 0x10000000ull
+/* Its PLIC source (QEMU hw/riscv/virt.c, UART0_IRQ). */
+#define PLAT_UART_IRQ 10u
 
 /*
  * QEMU's "sifive,test1" finisher: a 32-bit write of 0x5555 ends QEMU with

@@ -11,6 +11,8 @@
 
 /* The PL011 UART the hypervisor writes its console to. */
 #define PLAT_UART_BASE 0x09000000ull
+/* Its interrupt: SPI 1, INTID 33 (QEMU hw/arm/virt.c, VIRT_UART). */
+#define PLAT_UART_INTID 33u
 
 /*
  * The GICv3 frames (QEMU hw/arm/virt.c: VIRT_GIC_DIST, VIRT_GIC_REDIST):
