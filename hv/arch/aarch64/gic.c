@@ -148,6 +148,20 @@ void gic_slice_stop(void)
 	isb();
 }
 
+void gic_wait(void)
+{
+	/*
+	 * At most a millisecond: a guest may rely on WFI returning (the
+	 * architecture lets it complete spuriously), e.g. in a polling loop.
+	 * Disarmed before the guest runs, the slice timer's level falls and
+	 * its PPI is no longer pending.
+	 */
+	sysreg_write(cnthp_tval_el2, sysreg_read(cntfrq_el0) / 1000);
+	sysreg_write(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
+	__asm__ volatile("isb\n\tdsb sy\n\twfi" : : : "memory");
+	gic_slice_stop();
+}
+
 uint32_t gic_take_irq(void)
 {
 	uint32_t intid = (uint32_t)(sysreg_read(icc_iar1_el1) & 0xffffff);

@@ -43,6 +43,14 @@ void gic_slice_start(void);
 void gic_slice_stop(void);
 
 /*
+ * Sleeps this CPU (WFI, interrupts masked) until an interrupt is pending
+ * for it, or for at most 1 ms; the interrupt stays pending for the next
+ * guest entry, where it exits as usual. For a vCPU alone on its CPU that
+ * waits (trap.c).
+ */
+void gic_wait(void);
+
+/*
  * A physical IRQ was taken to EL2: acknowledges it and drops its priority
  * (the slice timer disarmed first); deactivates it, except the virtual
  * timer's PPI and SPIs, which stay active for the vCPU or VM they belong

@@ -44,15 +44,26 @@ static uint64_t fault_ipa(const struct vcpu *v)
 	return ESR_ISS(v->esr) & ISS_DABT_FNV ? page : page | (v->far & 0xfff);
 }
 
+/* ESR_EL2.ISS of a trapped WFx: TI [0], 1 for WFE. */
+#define ISS_WFX_WFE 1u
+
 /*
  * WFI/WFE: the vCPU waits, so its CPU goes to the next vCPU. It resumes
  * after the instruction at its next turn, with whatever interrupts its
  * vGIC has for it by then (both may complete spuriously, Arm ARM D1.6.2
- * "Wait for Interrupt").
+ * "Wait for Interrupt"). A WFI of a vCPU alone on its CPU sleeps the CPU
+ * instead (gic_wait), until what would reach the vCPU — its timers, a
+ * kick, a device's SPI — is pending, which the next entry then takes as an
+ * exit: its idle time costs the host nothing rather than an exit per
+ * instruction.
  */
 static void trap_wfx(struct vcpu *v)
 {
 	vcpu_skip_instruction(v);
+	if (!(ESR_ISS(v->esr) & ISS_WFX_WFE) && this_cpu()->runq_len == 1) {
+		gic_wait();
+		return;
+	}
 	v->yield = true;
 }
 
