@@ -100,6 +100,9 @@ enum vmcfg_rule {
 	VMCFG_R_PT_PORTS,           /* E0235 passthrough_ports: empty, past port 0xffff, or not on x86_64 */
 	VMCFG_R_WRITE_ONLY_REFUSED, /* E0236 writable, not readable, where the stage-2 format cannot say so */
 	VMCFG_R_IVC_WINDOWS,        /* E0237 more than one IVC window (IVCChannel device) in a VM */
+	VMCFG_R_MACHINE_SCHEMA,     /* E0238 AxVisor's [machine] schema, which vmcfg does not read */
+	VMCFG_R_DEVICE_REF,         /* E0239 a devices.passthrough / disabled path AxVisor refuses */
+	VMCFG_R_DEDICATED_CPUS,     /* E0240 dedicated_cpus without a non-zero CPU mask per vCPU */
 	VMCFG_RULE_COUNT
 };
 

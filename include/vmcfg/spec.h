@@ -141,6 +141,7 @@ struct vmcfg_spec_pt_device {
 	struct vmcfg_spec_str name;
 	struct vmcfg_spec_u64 base_gpa, base_hpa, length, irq_id;
 	bool is_dt_path;
+	bool implied; /* added for the guest_type form (devices.passthrough, guest_type), not written */
 	struct vmcfg_span span;
 };
 
@@ -154,6 +155,16 @@ struct vmcfg_spec_pt_address {
 struct vmcfg_spec_excluded {
 	struct vmcfg_spec_str *paths;
 	size_t count;
+	bool implied; /* added for the guest_type form's devices.disabled, not written */
+	struct vmcfg_span span;
+};
+
+/*
+ * One entry of devices.passthrough or devices.disabled (axvmconfig's
+ * guest_type form): { path = "/soc/serial@10000000" }.
+ */
+struct vmcfg_spec_device_ref {
+	struct vmcfg_spec_str path;
 	struct vmcfg_span span;
 };
 
@@ -166,6 +177,15 @@ struct vmcfg_spec_image {
 struct vmcfg_vm_spec {
 	const char *file;        /* the file's name as given (for locations) */
 	struct vmcfg_arena arena; /* owns everything below */
+	/*
+	 * Written in axvmconfig's guest_type form (base.guest_type,
+	 * base.dedicated_cpus, devices.passthrough / disabled, or
+	 * devices.aarch64_virtual_timer_irq present): every key but id, name,
+	 * cpu_num and kernel_path may be left out, and the decoder fills in
+	 * what the form implies (docs/config-reference.md, "The guest_type
+	 * form"); the spec then reads as a file of the older form would.
+	 */
+	bool guest_form;
 
 	struct {
 		struct vmcfg_spec_u64 id;
@@ -174,6 +194,8 @@ struct vmcfg_vm_spec {
 		struct vmcfg_spec_u64 cpu_num;
 		struct vmcfg_spec_u64_list phys_cpu_ids;
 		struct vmcfg_spec_u64_list phys_cpu_sets;
+		struct vmcfg_spec_str guest_type;     /* "virtualized" or "passthrough" */
+		struct vmcfg_spec_bool dedicated_cpus; /* phys_cpu_sets are this VM's alone */
 		struct vmcfg_span span; /* the [base] header (line 0 when missing) */
 	} base;
 
@@ -223,6 +245,19 @@ struct vmcfg_vm_spec {
 		bool pt_ports_set;
 		struct vmcfg_span pt_ports_span;
 		struct vmcfg_spec_str address_space_policy; /* "virtualized" or "passthrough" */
+		/*
+		 * The guest_type form's device selection, as written; the
+		 * decoder also appends them to pt (the paths) and excluded.
+		 */
+		struct vmcfg_spec_device_ref *pt_refs;
+		size_t pt_ref_count;
+		bool pt_refs_set;
+		struct vmcfg_span pt_refs_span;
+		struct vmcfg_spec_device_ref *disabled;
+		size_t disabled_count;
+		bool disabled_set;
+		struct vmcfg_span disabled_span;
+		struct vmcfg_spec_u64 vtimer_irq; /* aarch64_virtual_timer_irq: stored, not acted on */
 		struct vmcfg_span span;
 	} devices;
 };

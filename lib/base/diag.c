@@ -74,6 +74,10 @@ static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
 	[VMCFG_R_WRITE_ONLY_REFUSED] = { "E0236", VMCFG_SEV_ERROR,
 					 "writable but not readable: the arch's stage-2 tables refuse it" },
 	[VMCFG_R_IVC_WINDOWS] = { "E0237", VMCFG_SEV_ERROR, "more than one IVC window" },
+	[VMCFG_R_MACHINE_SCHEMA] = { "E0238", VMCFG_SEV_ERROR,
+				     "AxVisor's machine schema, which vmcfg does not read" },
+	[VMCFG_R_DEVICE_REF] = { "E0239", VMCFG_SEV_ERROR, "device selection AxVisor refuses" },
+	[VMCFG_R_DEDICATED_CPUS] = { "E0240", VMCFG_SEV_ERROR, "dedicated CPUs without CPU masks" },
 };
 
 const struct vmcfg_rule_info *vmcfg_rule_info(enum vmcfg_rule rule)

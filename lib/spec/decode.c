@@ -277,7 +277,8 @@ static void decode_named(struct decoder *d, const struct spec_type *t, const str
 	}
 	for (size_t i = 0; i < t->rec.count && !d->err; i++) {
 		const struct spec_field *f = &t->rec.fields[i];
-		if (f->required && !vmcfg_spec_field_written(t, v, i))
+		if (f->required && !(d->guest_form && f->form_optional) &&
+		    !vmcfg_spec_field_written(t, v, i))
 			report_missing(d, f, v, p);
 	}
 }
@@ -369,6 +370,50 @@ static void decode_value(struct decoder *d, const struct spec_field *f, const st
 	}
 }
 
+/*
+ * A file of axvmconfig's newest schema ([machine], [[memory.regions]],
+ * [devices] with deny / virtual, no vm_type or emu_devices): one finding
+ * at its first such table instead of a finding per key the older schema
+ * expects. True when the file is one.
+ */
+static bool machine_schema(struct decoder *d, const struct vmcfg_toml_value *root)
+{
+	static const char *const tables[] = { "machine", "memory" };
+
+	for (size_t i = 0; i < 2; i++) {
+		const struct vmcfg_toml_value *t = vmcfg_toml_table_get(root, tables[i], strlen(tables[i]));
+
+		if (!t)
+			continue;
+		struct vmcfg_diag *g = vmcfg_spec_report(
+			d, VMCFG_R_MACHINE_SCHEMA, vmcfg_toml_value_span(d->doc, t),
+			"`[%s]` is AxVisor's machine schema ([machine], [[memory.regions]], "
+			"[devices] deny and virtual), which vmcfg does not read",
+			tables[i]);
+		vmcfg_spec_report_hint(d, g, "vmcfg reads axvmconfig 0.8's schema and the guest_type "
+					     "form after it (docs/config-reference.md)");
+		return true;
+	}
+	return false;
+}
+
+/* Whether table `name` of root has key `key`. */
+static bool has_key(const struct vmcfg_toml_value *root, const char *name, const char *key)
+{
+	const struct vmcfg_toml_value *t = vmcfg_toml_table_get(root, name, strlen(name));
+
+	return vmcfg_toml_type(t) == VMCFG_TOML_TABLE && vmcfg_toml_table_get(t, key, strlen(key));
+}
+
+static bool guest_form(const struct vmcfg_toml_value *root)
+{
+	for (size_t i = 0; i < vmcfg_spec_guest_form_marker_count; i++)
+		if (has_key(root, vmcfg_spec_guest_form_markers[i].table,
+			    vmcfg_spec_guest_form_markers[i].key))
+			return true;
+	return false;
+}
+
 void vmcfg_spec_decode_file(struct decoder *d)
 {
 	static const struct spec_field file = {
@@ -380,7 +425,12 @@ void vmcfg_spec_decode_file(struct decoder *d)
 		.set_at = SPEC_NONE,
 		.span_at = SPEC_NONE,
 	};
-	decode_value(d, &file, vmcfg_toml_root(d->doc), NULL, d->spec);
+	const struct vmcfg_toml_value *root = vmcfg_toml_root(d->doc);
+
+	if (machine_schema(d, root))
+		return;
+	d->guest_form = d->spec->guest_form = guest_form(root);
+	decode_value(d, &file, root, NULL, d->spec);
 }
 
 bool vmcfg_spec_field_written(const struct spec_type *t, const struct vmcfg_toml_value *v, size_t i)

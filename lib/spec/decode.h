@@ -14,6 +14,7 @@ struct decoder {
 	struct vmcfg_vm_spec *spec; /* its arena receives every copy */
 	struct vmcfg_diags *diags;
 	int err; /* VMCFG_ENOMEM once memory ran out; the walk then stops */
+	bool guest_form; /* the file is in the guest_type form (vmcfg_vm_spec.guest_form) */
 };
 
 /*

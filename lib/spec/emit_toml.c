@@ -44,6 +44,24 @@ static const struct vmcfg_span *field_span(const struct spec_field *f, const voi
 	return f->span_at == SPEC_NONE ? NULL : member(base, f->span_at);
 }
 
+/* An element the decoder added for the guest_type form: never written back. */
+static bool implied_element(const struct spec_field *elem, const void *item)
+{
+	return elem->has_implied && *(const bool *)member(item, elem->implied_at);
+}
+
+/*
+ * A key the decoder filled in for the guest_type form (its value has no
+ * place in the file), or a list of nothing but implied elements that the
+ * file did not have: left out, so that the file keeps its form.
+ */
+static bool implied_field(const struct vmcfg_vm_spec *spec, const struct spec_field *f, const void *base)
+{
+	const struct vmcfg_span *span = field_span(f, base);
+
+	return spec->guest_form && span && span->line == 0;
+}
+
 /* Lists of records or of lists are written one element per line. */
 static bool is_block_list(const struct spec_field *f)
 {
@@ -57,6 +75,8 @@ static bool is_block_list(const struct spec_field *f)
 static bool fits_positional(const struct spec_type *t, const void *rec)
 {
 	bool gap = false;
+	if (t->rec.named)
+		return false;
 	for (size_t i = 0; i < t->rec.count; i++) {
 		bool present = vmcfg_spec_field_present(&t->rec.fields[i], rec);
 		if ((present && gap) || (!present && t->rec.fields[i].required))
@@ -124,7 +144,8 @@ static size_t emit_block_list(struct spec_emitter *e, const struct spec_field *f
 	bool lines = vmcfg_spec_has_comments(e, open, true) || vmcfg_spec_has_comments(e, close, false);
 
 	for (size_t i = 0; i < count && !lines; i++)
-		lines = vmcfg_spec_field_present(elem, items + i * size);
+		lines = vmcfg_spec_field_present(elem, items + i * size) &&
+			!implied_element(elem, items + i * size);
 	vmcfg_spec_put(e->w, "[");
 	if (!lines) {
 		vmcfg_spec_put(e->w, "]");
@@ -133,7 +154,7 @@ static size_t emit_block_list(struct spec_emitter *e, const struct spec_field *f
 	vmcfg_spec_put_trailing(e, open);
 	for (size_t i = 0; i < count; i++) {
 		const char *item = items + i * size;
-		if (!vmcfg_spec_field_present(elem, item))
+		if (!vmcfg_spec_field_present(elem, item) || implied_element(elem, item))
 			continue; /* an invalid element: leave it out rather than invent one */
 		size_t line = vmcfg_spec_note_line(e, field_span(elem, item), SPEC_LINE_WHOLE);
 		vmcfg_spec_put(e->w, "\n");
@@ -189,6 +210,8 @@ static void emit_file(struct spec_emitter *e, const struct vmcfg_vm_spec *spec)
 	for (size_t i = 0; i < file->rec.count; i++) {
 		const struct spec_field *table = &file->rec.fields[i];
 		const void *base = member(spec, table->at);
+		if (implied_field(spec, table, spec))
+			continue; /* [devices] left out of a guest_type form file */
 		size_t line = vmcfg_spec_note_line(e, field_span(table, spec), SPEC_LINE_WHOLE);
 		if (i)
 			vmcfg_spec_put(e->w, "\n");
@@ -200,7 +223,7 @@ static void emit_file(struct spec_emitter *e, const struct vmcfg_vm_spec *spec)
 		vmcfg_spec_put(e->w, "\n");
 		for (size_t j = 0; j < table->type->rec.count; j++) {
 			const struct spec_field *f = &table->type->rec.fields[j];
-			if (!vmcfg_spec_field_present(f, base))
+			if (!vmcfg_spec_field_present(f, base) || implied_field(spec, f, base))
 				continue;
 			line = vmcfg_spec_note_line(e, field_span(f, base),
 					 is_block_list(f) ? SPEC_LINE_OPENING : SPEC_LINE_WHOLE);

@@ -141,9 +141,13 @@ static void object(struct out *o, const struct spec_type *t)
 	for (size_t i = 0; i < t->rec.count; i++)
 		type_schema(o, t->rec.fields[i].name, &t->rec.fields[i]);
 	end(o, "}");
+	/*
+	 * A key only the 0.8 form requires is optional here: one schema serves
+	 * both forms (the descriptions say which), and `vmcfg check` tells.
+	 */
 	begin(o, "required", "[");
 	for (size_t i = 0; i < t->rec.count; i++)
-		if (t->rec.fields[i].required)
+		if (t->rec.fields[i].required && !t->rec.fields[i].form_optional)
 			str_member(o, NULL, t->rec.fields[i].name);
 	end(o, "]");
 	member(o, "additionalProperties");
@@ -227,6 +231,54 @@ static void type_schema(struct out *o, const char *key, const struct spec_field 
 	end(o, "}");
 }
 
+/* The required keys of t that the guest_type form leaves optional. */
+static void form_required(struct out *o, const struct spec_type *t)
+{
+	begin(o, "required", "[");
+	for (size_t i = 0; i < t->rec.count; i++)
+		if (t->rec.fields[i].required && t->rec.fields[i].form_optional)
+			str_member(o, NULL, t->rec.fields[i].name);
+	end(o, "]");
+}
+
+/*
+ * The VM file's two forms: unless a key of the guest_type form is there
+ * (if), the keys only the 0.8 form requires are required (else).
+ */
+static void form_conditions(struct out *o, const struct spec_type *file)
+{
+	begin(o, "if", "{");
+	begin(o, "anyOf", "[");
+	for (size_t i = 0; i < vmcfg_spec_guest_form_marker_count; i++) {
+		const struct spec_form_marker *m = &vmcfg_spec_guest_form_markers[i];
+
+		begin(o, NULL, "{");
+		begin(o, "required", "[");
+		str_member(o, NULL, m->table);
+		end(o, "]");
+		begin(o, "properties", "{");
+		begin(o, m->table, "{");
+		begin(o, "required", "[");
+		str_member(o, NULL, m->key);
+		end(o, "]");
+		end(o, "}");
+		end(o, "}");
+		end(o, "}");
+	}
+	end(o, "]");
+	end(o, "}");
+	begin(o, "else", "{");
+	form_required(o, file);
+	begin(o, "properties", "{");
+	for (size_t i = 0; i < file->rec.count; i++) {
+		begin(o, file->rec.fields[i].name, "{");
+		form_required(o, file->rec.fields[i].type);
+		end(o, "}");
+	}
+	end(o, "}");
+	end(o, "}");
+}
+
 int vmcfg_schema_emit_json(enum vmcfg_file_kind kind, enum vmcfg_schema_draft draft,
 			   const struct vmcfg_writer *w)
 {
@@ -249,6 +301,8 @@ int vmcfg_schema_emit_json(enum vmcfg_file_kind kind, enum vmcfg_schema_draft dr
 		      : "VMs that run together on one host: the VM files, the platform and the "
 			"static IVC channels (docs/system-file.md).");
 	object(&o, vm ? &vmcfg_spec_file_type : &vmcfg_spec_system_file_type);
+	if (vm)
+		form_conditions(&o, &vmcfg_spec_file_type);
 	o.level = 0;
 	put(&o, "\n}\n");
 	return 0;

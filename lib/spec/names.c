@@ -44,13 +44,13 @@ int vmcfg_emu_type_cfg_arity(uint64_t emu_type)
 
 /* Canonical name first, then its aliases; spelling_mode[] maps each to its mode. */
 const char *const vmcfg_spec_irq_mode_spellings[] = {
-	"no_irq", "no", "none", "emu", "emulated", "passthrough", "pt",
+	"no_irq", "no", "none", "noirq", "emu", "emulated", "passthrough", "pt",
 };
 const size_t vmcfg_spec_irq_mode_spelling_count =
 	sizeof vmcfg_spec_irq_mode_spellings / sizeof vmcfg_spec_irq_mode_spellings[0];
 static const enum vmcfg_irq_mode spelling_mode[] = {
-	VMCFG_IRQ_NONE, VMCFG_IRQ_NONE,	       VMCFG_IRQ_NONE,	      VMCFG_IRQ_EMU,
-	VMCFG_IRQ_EMU,	VMCFG_IRQ_PASSTHROUGH, VMCFG_IRQ_PASSTHROUGH,
+	VMCFG_IRQ_NONE, VMCFG_IRQ_NONE,	       VMCFG_IRQ_NONE,	      VMCFG_IRQ_NONE,
+	VMCFG_IRQ_EMU,	VMCFG_IRQ_EMU,	       VMCFG_IRQ_PASSTHROUGH, VMCFG_IRQ_PASSTHROUGH,
 };
 _Static_assert(sizeof spelling_mode / sizeof spelling_mode[0] ==
 		       sizeof vmcfg_spec_irq_mode_spellings / sizeof vmcfg_spec_irq_mode_spellings[0],

@@ -28,7 +28,7 @@ extern const size_t vmcfg_spec_irq_mode_spelling_count;
 
 /* For hints: the valid spellings, aliases in parentheses. */
 #define SPEC_IRQ_MODE_VALID \
-	"`no_irq` (or `no`, `none`), `emu` (or `emulated`), `passthrough` (or `pt`)"
+	"`no_irq` (or `no`, `none`, `noirq`), `emu` (or `emulated`), `passthrough` (or `pt`)"
 
 /* The mode an exact (case-sensitive) spelling names; false when none does. */
 bool vmcfg_spec_irq_mode_parse(const char *s, size_t len, enum vmcfg_irq_mode *out);

@@ -236,3 +236,139 @@ void vmcfg_spec_finish_pt_device(struct decoder *d, const struct spec_type *t, v
 		if (!t->rec.fields[i].required && vmcfg_spec_field_written(t, v, i))
 			pt->is_dt_path = false;
 }
+
+/*
+ * The guest_type form's device paths, by axvmconfig's rules: each absolute
+ * and not the root (PhysicalDeviceRef::validate), none both passed through
+ * and disabled (ConflictingPhysicalDeviceSelection).
+ */
+static void check_device_refs(struct decoder *d, const struct vmcfg_vm_spec *spec)
+{
+	const struct vmcfg_spec_device_ref *lists[2] = { spec->devices.pt_refs, spec->devices.disabled };
+	const size_t counts[2] = { spec->devices.pt_ref_count, spec->devices.disabled_count };
+	const char *names[2] = { "passthrough", "disabled" };
+
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < counts[l]; i++) {
+			const struct vmcfg_spec_str *path = &lists[l][i].path;
+			struct vmcfg_diag *g;
+
+			if (!path->set || (path->len > 1 && path->s[0] == '/'))
+				continue;
+			g = vmcfg_spec_report(d, VMCFG_R_DEVICE_REF, path->span,
+					      "`devices.%s[%zu].path` is \"%s\": not a device's absolute "
+					      "device-tree path",
+					      names[l], i, path->s);
+			vmcfg_spec_report_hint(d, g, path->len == 1 && path->s[0] == '/'
+							     ? "the whole tree is `base.guest_type = \"passthrough\"`"
+							     : "write it from the root: \"/soc/serial@10000000\"");
+		}
+	for (size_t i = 0; i < counts[0]; i++)
+		for (size_t j = 0; j < counts[1]; j++) {
+			const struct vmcfg_spec_str *a = &lists[0][i].path, *b = &lists[1][j].path;
+
+			if (!a->set || !b->set || a->len != b->len || memcmp(a->s, b->s, a->len))
+				continue;
+			struct vmcfg_diag *g = vmcfg_spec_report(d, VMCFG_R_DEVICE_REF, b->span,
+								 "`%s` is both passed through and disabled",
+								 b->s);
+			vmcfg_spec_report_related(d, g, a->span, "passed through here");
+			vmcfg_spec_report_hint(d, g, "keep it in one of the two lists");
+		}
+}
+
+/*
+ * dedicated_cpus: the VM's CPUs are taken from the others, so it needs its
+ * phys_cpu_sets (validate_cpu_placement; a zero mask is E0220 anyway).
+ */
+static void check_dedicated(struct decoder *d, const struct vmcfg_vm_spec *spec)
+{
+	const struct vmcfg_spec_bool *dedicated = &spec->base.dedicated_cpus;
+
+	if (!dedicated->set || !dedicated->v || (spec->base.phys_cpu_sets.set && spec->base.phys_cpu_sets.count))
+		return;
+	struct vmcfg_diag *g = vmcfg_spec_report(
+		d, VMCFG_R_DEDICATED_CPUS, dedicated->span,
+		"`base.dedicated_cpus` is true but `base.phys_cpu_sets` is not given");
+	vmcfg_spec_report_hint(d, g, "give each vCPU the mask of the CPUs it keeps");
+}
+
+/* What the guest_type form leaves out, as axvmconfig's defaults and the loader fill it in. */
+static void apply_guest_form(struct decoder *d, struct vmcfg_vm_spec *spec)
+{
+	struct vmcfg_arena *a = &spec->arena;
+	const struct vmcfg_spec_str *type = &spec->base.guest_type;
+	bool passthrough = type->set && type->len == 11 && !memcmp(type->s, "passthrough", 11);
+	size_t n_pt = spec->devices.pt_count + spec->devices.pt_ref_count + (passthrough ? 1 : 0);
+	size_t n_ex = spec->devices.excluded_count + spec->devices.disabled_count;
+
+	if (!spec->base.vm_type.set)
+		spec->base.vm_type = (struct vmcfg_spec_u64){ .v = VMCFG_VM_RTOS, .set = true };
+	spec->kernel.regions_set = true;
+	/* AxVisor's loader: an image address left out is the first region's when that is identity-mapped. */
+	uint64_t base = spec->kernel.region_count && spec->kernel.regions[0].map_type.set &&
+					spec->kernel.regions[0].map_type.v == VMCFG_MAP_IDENTICAL
+				? spec->kernel.regions[0].gpa.v
+				: 0;
+	if (!spec->kernel.entry_point.set)
+		spec->kernel.entry_point = (struct vmcfg_spec_u64){ .v = base, .set = true };
+	if (!spec->kernel.kernel.load_addr.set)
+		spec->kernel.kernel.load_addr = (struct vmcfg_spec_u64){ .v = base, .set = true };
+	spec->devices.emu_set = true;
+	if (spec->devices.irq_mode_span.line == 0)
+		spec->devices.irq_mode = passthrough ? VMCFG_IRQ_PASSTHROUGH : VMCFG_IRQ_EMU;
+
+	/* devices.passthrough, and for a passthrough guest the whole tree, as DT-path entries. */
+	struct vmcfg_spec_pt_device *pt = n_pt ? vmcfg_arena_zalloc(a, n_pt * sizeof *pt, _Alignof(struct vmcfg_spec_pt_device)) : NULL;
+	struct vmcfg_spec_excluded *ex = n_ex ? vmcfg_arena_zalloc(a, n_ex * sizeof *ex, _Alignof(struct vmcfg_spec_excluded)) : NULL;
+	if ((n_pt && !pt) || (n_ex && !ex)) {
+		d->err = VMCFG_ENOMEM;
+		return;
+	}
+	size_t k = spec->devices.pt_count;
+	if (k)
+		memcpy(pt, spec->devices.pt, k * sizeof *pt);
+	for (size_t i = 0; i < spec->devices.pt_ref_count; i++, k++)
+		pt[k] = (struct vmcfg_spec_pt_device){ .name = spec->devices.pt_refs[i].path,
+						       .is_dt_path = true,
+						       .implied = true,
+						       .span = spec->devices.pt_refs[i].span };
+	if (passthrough)
+		pt[k++] = (struct vmcfg_spec_pt_device){
+			.name = { .s = "/", .len = 1, .set = true, .span = spec->base.guest_type.span },
+			.is_dt_path = true,
+			.implied = true,
+			.span = spec->base.guest_type.span,
+		};
+	spec->devices.pt = pt;
+	spec->devices.pt_count = k;
+	spec->devices.pt_set = true;
+
+	/* devices.disabled as excluded_devices entries of one path each. */
+	k = spec->devices.excluded_count;
+	if (k)
+		memcpy(ex, spec->devices.excluded, k * sizeof *ex);
+	for (size_t i = 0; i < spec->devices.disabled_count; i++, k++)
+		ex[k] = (struct vmcfg_spec_excluded){ .paths = &spec->devices.disabled[i].path,
+						      .count = 1,
+						      .implied = true,
+						      .span = spec->devices.disabled[i].span };
+	if (k) {
+		spec->devices.excluded = ex;
+		spec->devices.excluded_count = k;
+		spec->devices.excluded_set = true;
+	}
+}
+
+void vmcfg_spec_finish_file(struct decoder *d, const struct spec_type *t, void *rec,
+			    const struct vmcfg_toml_value *v, const struct path *p)
+{
+	struct vmcfg_vm_spec *spec = rec;
+	(void)t;
+	(void)v;
+	(void)p;
+	check_device_refs(d, spec);
+	check_dedicated(d, spec);
+	if (spec->guest_form)
+		apply_guest_form(d, spec);
+}

@@ -42,12 +42,26 @@
 		.at = offsetof(s, m), .count_at = SPEC_NONE, .set_at = SPEC_NONE,                 \
 		.span_at = SPEC_NONE                                                              \
 	}
+/* A scalar key required in the 0.8 form, optional in the guest_type form. */
+#define FORM_SCALAR(name_, type_, s, m, doc_)                                                     \
+	{                                                                                         \
+		.name = (name_), .doc = (doc_), .type = &(type_), .required = true,               \
+		.form_optional = true, .at = offsetof(s, m), .count_at = SPEC_NONE,               \
+		.set_at = SPEC_NONE, .span_at = SPEC_NONE                                         \
+	}
 /* A list key whose items, count, set flag and span are the members items_, … of s. */
 #define LIST(name_, type_, required_, s, items_, count_, set_, span_, doc_)                  \
 	{                                                                                    \
 		.name = (name_), .doc = (doc_), .type = &(type_), .required = (required_),   \
 		.at = offsetof(s, items_), .count_at = offsetof(s, count_),                  \
 		.set_at = offsetof(s, set_), .span_at = offsetof(s, span_)                   \
+	}
+/* A list key required in the 0.8 form, optional in the guest_type form. */
+#define FORM_LIST(name_, type_, s, items_, count_, set_, span_, doc_)                             \
+	{                                                                                         \
+		.name = (name_), .doc = (doc_), .type = &(type_), .required = true,               \
+		.form_optional = true, .at = offsetof(s, items_), .count_at = offsetof(s, count_), \
+		.set_at = offsetof(s, set_), .span_at = offsetof(s, span_)                        \
 	}
 /* A key holding a struct vmcfg_spec_u64_list, member m of s. */
 #define U64_LIST(name_, type_, required_, s, m, doc_) \
@@ -123,6 +137,11 @@ static const struct spec_type address_space_policy = {
 		 .valid = "`virtualized`, `passthrough`" },
 };
 static const struct spec_type port_u16 = U64_TYPE(0xffff, SPEC_HEX, NULL);
+static const char *const guest_types[] = { "virtualized", "passthrough" };
+static const struct spec_type guest_type = {
+	.kind = SPEC_STR,
+	.str = { .choices = guest_types, .choice_count = 2, .valid = "`virtualized`, `passthrough`" },
+};
 
 /* --- lists of scalars --- */
 
@@ -176,8 +195,17 @@ static const struct spec_field pt_fields[] = {
 };
 static const struct spec_type pt_device =
 	RECORD_TYPE(SPEC_RECORD, "passthrough device", pt_fields, vmcfg_spec_finish_pt_device);
-static const struct spec_field pt_element =
-	ELEMENT(pt_device, offsetof(struct vmcfg_spec_pt_device, span));
+static const struct spec_field pt_element = {
+	.name = NULL,
+	.type = &pt_device,
+	.required = true,
+	.at = 0,
+	.count_at = SPEC_NONE,
+	.set_at = SPEC_NONE,
+	.span_at = offsetof(struct vmcfg_spec_pt_device, span),
+	.has_implied = true,
+	.implied_at = offsetof(struct vmcfg_spec_pt_device, implied),
+};
 static const struct spec_type pt_list = LIST_TYPE(&pt_element, sizeof(struct vmcfg_spec_pt_device));
 
 static const struct spec_field pt_address_fields[] = {
@@ -200,6 +228,21 @@ static const struct spec_type pt_port = RECORD_TYPE(SPEC_RECORD, "passthrough po
 static const struct spec_field pt_port_element = ELEMENT(pt_port, offsetof(struct vmcfg_spec_pt_port, span));
 static const struct spec_type pt_port_list = LIST_TYPE(&pt_port_element, sizeof(struct vmcfg_spec_pt_port));
 
+/* devices.passthrough and devices.disabled of the guest_type form: [{ path = "/…" }, …]. */
+static const struct spec_field device_ref_fields[] = {
+	SCALAR("path", string, true, struct vmcfg_spec_device_ref, path,
+	       "absolute host device-tree path of the device (not `/` itself)"),
+};
+static const struct spec_type device_ref = {
+	.kind = SPEC_RECORD,
+	.what = "device reference",
+	.rec = { .fields = device_ref_fields, .count = 1, .named = true },
+};
+static const struct spec_field device_ref_element =
+	ELEMENT(device_ref, offsetof(struct vmcfg_spec_device_ref, span));
+static const struct spec_type device_ref_list =
+	LIST_TYPE(&device_ref_element, sizeof(struct vmcfg_spec_device_ref));
+
 /* excluded_devices: a list of lists of device-tree paths. */
 static const struct spec_field excluded_element = {
 	.name = NULL,
@@ -209,6 +252,8 @@ static const struct spec_field excluded_element = {
 	.count_at = offsetof(struct vmcfg_spec_excluded, count),
 	.set_at = SPEC_NONE,
 	.span_at = offsetof(struct vmcfg_spec_excluded, span),
+	.has_implied = true,
+	.implied_at = offsetof(struct vmcfg_spec_excluded, implied),
 };
 static const struct spec_type excluded_list =
 	LIST_TYPE(&excluded_element, sizeof(struct vmcfg_spec_excluded));
@@ -219,22 +264,29 @@ static const struct spec_field base_fields[] = {
 	SCALAR("id", dec_u64, true, struct vmcfg_vm_spec, base.id, "VM id, unique in a system (E0301)"),
 	SCALAR("name", string, true, struct vmcfg_vm_spec, base.name,
 	       "VM name, unique in a system (E0302); IVC channels name VMs by it"),
-	SCALAR("vm_type", vm_type, true, struct vmcfg_vm_spec, base.vm_type, "what the guest is"),
+	FORM_SCALAR("vm_type", vm_type, struct vmcfg_vm_spec, base.vm_type,
+		    "what the guest is (the guest_type form: optional, default 1)"),
 	SCALAR("cpu_num", vcpu_count, true, struct vmcfg_vm_spec, base.cpu_num, "number of vCPUs"),
 	U64_LIST("phys_cpu_ids", hex_list, false, struct vmcfg_vm_spec, base.phys_cpu_ids,
 		 "per vCPU the physical CPU id (MPIDR on ARM); cpu_num entries (E0201)"),
 	U64_LIST("phys_cpu_sets", hex_list, false, struct vmcfg_vm_spec, base.phys_cpu_sets,
 		 "per vCPU a mask of allowed physical CPUs (bit n = pCPU n); cpu_num entries (E0201)"),
+	SCALAR("guest_type", guest_type, false, struct vmcfg_vm_spec, base.guest_type,
+	       "`virtualized` (default): only the devices listed are the VM's; `passthrough`: every "
+	       "host device but those in devices.disabled (the guest_type form)"),
+	SCALAR("dedicated_cpus", boolean, false, struct vmcfg_vm_spec, base.dedicated_cpus,
+	       "the CPUs of phys_cpu_sets are this VM's alone; needs phys_cpu_sets (E0240; the "
+	       "guest_type form)"),
 };
 static const struct spec_type base_table =
 	RECORD_TYPE(SPEC_TABLE, "[base]", base_fields, vmcfg_spec_finish_base);
 
 static const struct spec_field kernel_fields[] = {
-	SCALAR("entry_point", hex_u64, true, struct vmcfg_vm_spec, kernel.entry_point,
-	       "guest physical address where the vCPUs start"),
+	FORM_SCALAR("entry_point", hex_u64, struct vmcfg_vm_spec, kernel.entry_point,
+		    "guest physical address where the vCPUs start (the guest_type form: optional)"),
 	SCALAR("kernel_path", string, true, struct vmcfg_vm_spec, kernel.kernel.path, "kernel image file"),
-	SCALAR("kernel_load_addr", hex_u64, true, struct vmcfg_vm_spec, kernel.kernel.load_addr,
-	       "guest physical address the kernel is loaded at"),
+	FORM_SCALAR("kernel_load_addr", hex_u64, struct vmcfg_vm_spec, kernel.kernel.load_addr,
+		    "guest physical address the kernel is loaded at (the guest_type form: optional)"),
 	SCALAR("bios_path", string, false, struct vmcfg_vm_spec, kernel.bios.path,
 	       "firmware image file (needs bios_load_addr)"),
 	SCALAR("bios_load_addr", hex_u64, false, struct vmcfg_vm_spec, kernel.bios.load_addr,
@@ -260,21 +312,22 @@ static const struct spec_field kernel_fields[] = {
 	       "or `uefi` (`efi`) (axvmconfig 0.8)"),
 	SCALAR("uefi_firmware_path", string, false, struct vmcfg_vm_spec, kernel.uefi_firmware_path,
 	       "UEFI firmware image file, for boot_protocol = \"uefi\" (axvmconfig 0.8)"),
-	LIST("memory_regions", region_list, true, struct vmcfg_vm_spec, kernel.regions,
-	     kernel.region_count, kernel.regions_set, kernel.regions_span,
-	     "guest RAM: [gpa, size, flags, map_type] per region"),
+	FORM_LIST("memory_regions", region_list, struct vmcfg_vm_spec, kernel.regions,
+		  kernel.region_count, kernel.regions_set, kernel.regions_span,
+		  "guest RAM: [gpa, size, flags, map_type] per region (the guest_type form: optional)"),
 };
 static const struct spec_type kernel_table =
 	RECORD_TYPE(SPEC_TABLE, "[kernel]", kernel_fields, vmcfg_spec_finish_kernel);
 
 static const struct spec_field devices_fields[] = {
-	LIST("emu_devices", emu_list, true, struct vmcfg_vm_spec, devices.emu, devices.emu_count,
-	     devices.emu_set, devices.emu_span,
-	     "emulated devices: [name, base_gpa, length, irq_id, emu_type, cfg_list] each (may be [])"),
-	LIST("passthrough_devices", pt_list, true, struct vmcfg_vm_spec, devices.pt, devices.pt_count,
-	     devices.pt_set, devices.pt_span,
-	     "host devices given to the VM: [name, base_gpa, base_hpa, length, irq_id] or "
-	     "[device-tree path] each (may be [])"),
+	FORM_LIST("emu_devices", emu_list, struct vmcfg_vm_spec, devices.emu, devices.emu_count,
+		  devices.emu_set, devices.emu_span,
+		  "emulated devices: [name, base_gpa, length, irq_id, emu_type, cfg_list] each (may be []; "
+		  "the guest_type form: optional)"),
+	FORM_LIST("passthrough_devices", pt_list, struct vmcfg_vm_spec, devices.pt, devices.pt_count,
+		  devices.pt_set, devices.pt_span,
+		  "host devices given to the VM: [name, base_gpa, base_hpa, length, irq_id] or "
+		  "[device-tree path] each (may be []; the guest_type form: optional)"),
 	{
 		.name = "interrupt_mode",
 		.doc = "how the VM's interrupts are delivered (default `no_irq`)",
@@ -297,6 +350,17 @@ static const struct spec_field devices_fields[] = {
 	SCALAR("address_space_policy", address_space_policy, false, struct vmcfg_vm_spec,
 	       devices.address_space_policy,
 	       "`virtualized` (default) or `passthrough` (axvmconfig 0.8; stored, not acted on)"),
+	LIST("passthrough", device_ref_list, false, struct vmcfg_vm_spec, devices.pt_refs,
+	     devices.pt_ref_count, devices.pt_refs_set, devices.pt_refs_span,
+	     "host devices given to the VM by device-tree path: [{ path = \"/…\" }, …] "
+	     "(the guest_type form)"),
+	LIST("disabled", device_ref_list, false, struct vmcfg_vm_spec, devices.disabled,
+	     devices.disabled_count, devices.disabled_set, devices.disabled_span,
+	     "host devices a passthrough guest does not get: [{ path = \"/…\" }, …] "
+	     "(the guest_type form)"),
+	SCALAR("aarch64_virtual_timer_irq", dec_u32, false, struct vmcfg_vm_spec, devices.vtimer_irq,
+	       "the virtual timer's PPI as the guest should see it (the guest_type form; stored, "
+	       "not acted on: the reference gives PPI 27)"),
 };
 static const struct spec_type devices_table =
 	RECORD_TYPE(SPEC_TABLE, "[devices]", devices_fields, NULL);
@@ -312,9 +376,29 @@ static const struct spec_type devices_table =
 static const struct spec_field file_fields[] = {
 	TABLE("base", base_table, base.span, "the VM's identity and vCPUs"),
 	TABLE("kernel", kernel_table, kernel.span, "the guest's images, entry point and RAM"),
-	TABLE("devices", devices_table, devices.span, "emulated and passthrough devices, interrupts"),
+	{
+		.name = "devices",
+		.doc = "emulated and passthrough devices, interrupts (the guest_type form: optional)",
+		.type = &devices_table,
+		.required = true,
+		.form_optional = true,
+		.at = 0,
+		.count_at = SPEC_NONE,
+		.set_at = SPEC_NONE,
+		.span_at = offsetof(struct vmcfg_vm_spec, devices.span),
+	},
 };
-const struct spec_type vmcfg_spec_file_type = RECORD_TYPE(SPEC_TABLE, "file", file_fields, NULL);
+const struct spec_type vmcfg_spec_file_type =
+	RECORD_TYPE(SPEC_TABLE, "file", file_fields, vmcfg_spec_finish_file);
+
+/* Keys only axvmconfig's guest_type form (GuestConfig, after 0.8) has. */
+const struct spec_form_marker vmcfg_spec_guest_form_markers[] = {
+	{ "base", "guest_type" },     { "base", "dedicated_cpus" },
+	{ "devices", "passthrough" }, { "devices", "disabled" },
+	{ "devices", "aarch64_virtual_timer_irq" },
+};
+const size_t vmcfg_spec_guest_form_marker_count =
+	sizeof vmcfg_spec_guest_form_markers / sizeof vmcfg_spec_guest_form_markers[0];
 
 /* --- the system file (docs/system-file.md; decoded by lib/check/system_file.c) --- */
 

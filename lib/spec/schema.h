@@ -49,6 +49,14 @@ struct spec_field {
 	const char *doc;  /* what the key means, one sentence (hover text, schema description) */
 	const struct spec_type *type;
 	bool required;
+	bool form_optional; /* required, but not in the guest_type form (vmcfg_vm_spec.guest_form) */
+	/*
+	 * List elements: the element's bool "implied" (added by the decoder for
+	 * the guest_type form, never written back) is at implied_at, when
+	 * has_implied.
+	 */
+	bool has_implied;
+	size_t implied_at;
 	/*
 	 * Where the value lives, from the start of the enclosing struct:
 	 * SPEC_U64/STR: the struct vmcfg_spec_u64/spec_str; SPEC_IRQ_MODE: the enum;
@@ -109,6 +117,7 @@ struct spec_type {
 			spec_finish_fn finish; /* NULL: none */
 			/* Descriptions: the table may be a string instead, meaning this; NULL: no. */
 			const char *or_string;
+			bool named; /* written back as { key = … } rather than positionally */
 		} rec;
 	};
 };
@@ -131,6 +140,15 @@ bool vmcfg_spec_check_map_type(struct decoder *d, const struct vmcfg_spec_u64 *v
 bool vmcfg_spec_check_emu_type(struct decoder *d, const struct vmcfg_spec_u64 *v, const struct path *p);
 void vmcfg_spec_finish_base(struct decoder *d, const struct spec_type *t, void *rec,
 		      const struct vmcfg_toml_value *v, const struct path *p);
+/* The keys (table, key) whose presence puts a file in the guest_type form. */
+struct spec_form_marker {
+	const char *table, *key;
+};
+extern const struct spec_form_marker vmcfg_spec_guest_form_markers[];
+extern const size_t vmcfg_spec_guest_form_marker_count;
+
+void vmcfg_spec_finish_file(struct decoder *d, const struct spec_type *t, void *rec,
+			    const struct vmcfg_toml_value *v, const struct path *p);
 void vmcfg_spec_finish_kernel(struct decoder *d, const struct spec_type *t, void *rec,
 			const struct vmcfg_toml_value *v, const struct path *p);
 void vmcfg_spec_finish_region(struct decoder *d, const struct spec_type *t, void *rec,

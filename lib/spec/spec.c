@@ -22,7 +22,7 @@ int vmcfg_vm_spec_decode(const struct vmcfg_toml_doc *doc, const char *file,
 	memset(spec, 0, sizeof *spec);
 	vmcfg_arena_init(&spec->arena, alloc, SPEC_ARENA_CHUNK);
 
-	struct decoder d = { doc, spec, diags, 0 };
+	struct decoder d = { doc, spec, diags, 0, false };
 	size_t findings_before = diags->count;
 	if (file && !(spec->file = vmcfg_arena_strndup(&spec->arena, file, strlen(file))))
 		d.err = VMCFG_ENOMEM;

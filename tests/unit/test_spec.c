@@ -648,7 +648,7 @@ static void test_interrupt_mode(void **state)
 		   18, NULL, "did you mean `emu`?");
 	expect_one(BASE_OK KERNEL_OK DEVICES_OK "interrupt_mode = \"virtual\"\n", VMCFG_R_BAD_ENUM,
 		   14, 18, NULL,
-		   "`no_irq` (or `no`, `none`), `emu` (or `emulated`), `passthrough`");
+		   "`no_irq` (or `no`, `none`, `noirq`), `emu` (or `emulated`), `passthrough`");
 	expect_one(BASE_OK KERNEL_OK DEVICES_OK "interrupt_mode = 1\n", VMCFG_R_WRONG_TYPE, 14, 18,
 		   "`devices.interrupt_mode` must be a string, not an integer", NULL);
 }
