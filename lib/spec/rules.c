@@ -299,7 +299,12 @@ static void apply_guest_form(struct decoder *d, struct vmcfg_vm_spec *spec)
 	struct vmcfg_arena *a = &spec->arena;
 	const struct vmcfg_spec_str *type = &spec->base.guest_type;
 	bool passthrough = type->set && type->len == 11 && !memcmp(type->s, "passthrough", 11);
-	size_t n_pt = spec->devices.pt_count + spec->devices.pt_ref_count + (passthrough ? 1 : 0);
+	bool root_written = false; /* passthrough_devices = [["/"]] already */
+
+	for (size_t i = 0; i < spec->devices.pt_count; i++)
+		root_written |= spec->devices.pt[i].is_dt_path && spec->devices.pt[i].name.len == 1 &&
+				spec->devices.pt[i].name.s[0] == '/';
+	size_t n_pt = spec->devices.pt_count + spec->devices.pt_ref_count + (passthrough && !root_written);
 	size_t n_ex = spec->devices.excluded_count + spec->devices.disabled_count;
 
 	if (!spec->base.vm_type.set)
@@ -333,7 +338,7 @@ static void apply_guest_form(struct decoder *d, struct vmcfg_vm_spec *spec)
 						       .is_dt_path = true,
 						       .implied = true,
 						       .span = spec->devices.pt_refs[i].span };
-	if (passthrough)
+	if (passthrough && !root_written)
 		pt[k++] = (struct vmcfg_spec_pt_device){
 			.name = { .s = "/", .len = 1, .set = true, .span = spec->base.guest_type.span },
 			.is_dt_path = true,
