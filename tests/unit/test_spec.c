@@ -607,6 +607,64 @@ static void test_arity(void **state)
 
 /* --- enumerations and aliases --- */
 
+/*
+ * axvmconfig's guest_type form: what it leaves out is filled in as
+ * axvmconfig and AxVisor's loader do, its device selection becomes
+ * passthrough and excluded entries, and fmt writes back only what the
+ * file says.
+ */
+static void test_guest_form(void **state)
+{
+	static const char text[] = "[base]\n"
+				   "id = 3\n"
+				   "name = \"g\"\n"
+				   "cpu_num = 1\n"
+				   "guest_type = \"passthrough\"\n"
+				   "\n"
+				   "[kernel]\n"
+				   "kernel_path = \"k.bin\"\n"
+				   "memory_regions = [\n"
+				   "  [0x9000_0000, 0x800_0000, 0x7, 1],\n"
+				   "]\n"
+				   "\n"
+				   "[devices]\n"
+				   "passthrough = [\n"
+				   "  { path = \"/soc/serial@10000000\" },\n"
+				   "]\n"
+				   "disabled = [\n"
+				   "  { path = \"/soc/pci@30000000\" },\n"
+				   "]\n";
+	struct result r;
+	(void)state;
+	load(&r, text);
+	expect_clean(&r);
+	const struct vmcfg_vm_spec *s = r.spec;
+	assert_true(s->guest_form);
+	assert_true(s->base.vm_type.set);
+	assert_int_equal(s->base.vm_type.v, VMCFG_VM_RTOS);
+	/* The first region is identity-mapped: the image addresses are its base. */
+	assert_int_equal(s->kernel.entry_point.v, 0x90000000);
+	assert_int_equal(s->kernel.kernel.load_addr.v, 0x90000000);
+	assert_int_equal(s->devices.irq_mode, VMCFG_IRQ_PASSTHROUGH);
+	assert_true(s->devices.emu_set && s->devices.pt_set);
+	assert_int_equal(s->devices.emu_count, 0);
+	assert_int_equal(s->devices.pt_count, 2);
+	assert_string_equal(s->devices.pt[0].name.s, "/soc/serial@10000000");
+	assert_string_equal(s->devices.pt[1].name.s, "/");
+	assert_true(s->devices.pt[0].is_dt_path && s->devices.pt[0].implied && s->devices.pt[1].implied);
+	assert_int_equal(s->devices.excluded_count, 1);
+	assert_string_equal(s->devices.excluded[0].paths[0].s, "/soc/pci@30000000");
+	char *out = emit(s, false);
+	assert_string_equal(out, text);
+	free(out);
+	release(&r);
+
+	/* The 0.8 form still needs what it always needed. */
+	load(&r, "[base]\nid = 3\nname = \"g\"\ncpu_num = 1\n[kernel]\nkernel_path = \"k\"\n");
+	expect(&r, VMCFG_R_MISSING_KEY, 1, 1);
+	release(&r);
+}
+
 static void test_interrupt_mode(void **state)
 {
 	static const struct {
@@ -616,7 +674,7 @@ static void test_interrupt_mode(void **state)
 		{ "no_irq", VMCFG_IRQ_NONE },	 { "no", VMCFG_IRQ_NONE },
 		{ "none", VMCFG_IRQ_NONE },	 { "emu", VMCFG_IRQ_EMU },
 		{ "emulated", VMCFG_IRQ_EMU },	 { "passthrough", VMCFG_IRQ_PASSTHROUGH },
-		{ "pt", VMCFG_IRQ_PASSTHROUGH },
+		{ "pt", VMCFG_IRQ_PASSTHROUGH }, { "noirq", VMCFG_IRQ_NONE },
 	};
 	char text[1024];
 	(void)state;
@@ -1464,6 +1522,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_record_forms),
 		cmocka_unit_test(test_named_form_problems),
 		cmocka_unit_test(test_arity),
+		cmocka_unit_test(test_guest_form),
 		cmocka_unit_test(test_interrupt_mode),
 		cmocka_unit_test(test_value_enumerations),
 		cmocka_unit_test(test_names),
