@@ -59,6 +59,10 @@ EXCLUDED = [
     ("tests/check/E0204-bios-without-addr.toml", "errors"),
     ("tests/check/E0231-boot-protocol.toml", "errors"),
     ("tests/check/W0106-system-unknown-key.toml", "errors"),
+    ("tests/check/E0238-machine-schema.toml", "errors"),
+    ("tests/check/E0239-device-ref.toml", "errors"),
+    ("tests/check/E0239-device-ref-root.toml", "errors"),
+    ("tests/check/E0240-dedicated-cpus.toml", "errors"),
 ]
 # A more specific pattern wins over a folder's: the first that matches, most specific first.
 _ORDER = sorted(EXCLUDED, key=lambda e: ("*" in e[0], -len(e[0])))
