@@ -3,6 +3,7 @@
 #include "core/console_input.h"
 #include "core/arch.h"
 #include "core/console.h"
+#include "core/libc.h"
 #include "core/spinlock.h"
 #include "core/vm.h"
 
@@ -48,14 +49,11 @@ void console_input_start(struct hv_vm *created, size_t count)
 			hv_log("console input: none (vm '%s' owns the UART)", created[i].vm->name);
 			return;
 		}
-	if (!count || count > HV_MAX_VMS)
-		return;
 	vms = created;
-	vm_count = count;
+	vm_count = count; /* at most HV_MAX_VMS: vm_boot creates no more */
 	focus = 0;
 	escaped = false;
-	for (size_t i = 0; i < count; i++)
-		rings[i].head = rings[i].count = 0, rings[i].dropped = 0;
+	memset(rings, 0, sizeof rings);
 	__atomic_store_n(&active, true, __ATOMIC_RELEASE);
 	hv_arch_console_irq_take();
 	console_hw_rx_irq(true);
