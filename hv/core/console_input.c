@@ -34,7 +34,8 @@ static bool uart_passed_through(const struct hv_vm *hv)
 	uint64_t base = console_hw_base();
 
 	for (size_t i = 0; i < vm->pt_window_count; i++)
-		if (base >= vm->pt_windows[i].hpa && base - vm->pt_windows[i].hpa < vm->pt_windows[i].size)
+		if (base >= vm->pt_windows[i].hpa &&
+		    base - vm->pt_windows[i].hpa < vm->pt_windows[i].size)
 			return true;
 	for (size_t i = 0; i < vm->spi_count; i++)
 		if (vm->spis[i] == console_hw_host_irq())
@@ -76,7 +77,7 @@ void console_input_stop(void)
 	spin_unlock(&lock);
 }
 
-/* Moves the focus to VM k, or to the next live one after the current when k is vm_count (lock held). */
+/* Moves the focus to VM k, or (k == vm_count) to the next live VM after the focus; lock held. */
 static void move_focus(size_t k)
 {
 	if (k == vm_count) {

@@ -55,7 +55,8 @@ static bool implied_element(const struct spec_field *elem, const void *item)
  * place in the file), or a list of nothing but implied elements that the
  * file did not have: left out, so that the file keeps its form.
  */
-static bool implied_field(const struct vmcfg_vm_spec *spec, const struct spec_field *f, const void *base)
+static bool implied_field(const struct vmcfg_vm_spec *spec, const struct spec_field *f,
+			  const void *base)
 {
 	const struct vmcfg_span *span = field_span(f, base);
 

@@ -244,7 +244,8 @@ void vmcfg_spec_finish_pt_device(struct decoder *d, const struct spec_type *t, v
  */
 static void check_device_refs(struct decoder *d, const struct vmcfg_vm_spec *spec)
 {
-	const struct vmcfg_spec_device_ref *lists[2] = { spec->devices.pt_refs, spec->devices.disabled };
+	const struct vmcfg_spec_device_ref *lists[2] = { spec->devices.pt_refs,
+							 spec->devices.disabled };
 	const size_t counts[2] = { spec->devices.pt_ref_count, spec->devices.disabled_count };
 	const char *names[2] = { "passthrough", "disabled" };
 
@@ -259,9 +260,11 @@ static void check_device_refs(struct decoder *d, const struct vmcfg_vm_spec *spe
 					      "`devices.%s[%zu].path` is \"%s\": not a device's absolute "
 					      "device-tree path",
 					      names[l], i, path->s);
-			vmcfg_spec_report_hint(d, g, path->len == 1 && path->s[0] == '/'
-							     ? "the whole tree is `base.guest_type = \"passthrough\"`"
-							     : "write it from the root: \"/soc/serial@10000000\"");
+			bool root = path->len == 1 && path->s[0] == '/';
+			vmcfg_spec_report_hint(d, g, root ? "the whole tree is `base.guest_type = "
+							    "\"passthrough\"`"
+							  : "write it from the root: "
+							    "\"/soc/serial@10000000\"");
 		}
 	for (size_t i = 0; i < counts[0]; i++)
 		for (size_t j = 0; j < counts[1]; j++) {
@@ -285,7 +288,8 @@ static void check_dedicated(struct decoder *d, const struct vmcfg_vm_spec *spec)
 {
 	const struct vmcfg_spec_bool *dedicated = &spec->base.dedicated_cpus;
 
-	if (!dedicated->set || !dedicated->v || (spec->base.phys_cpu_sets.set && spec->base.phys_cpu_sets.count))
+	if (!dedicated->set || !dedicated->v ||
+	    (spec->base.phys_cpu_sets.set && spec->base.phys_cpu_sets.count))
 		return;
 	struct vmcfg_diag *g = vmcfg_spec_report(
 		d, VMCFG_R_DEDICATED_CPUS, dedicated->span,
@@ -304,7 +308,8 @@ static void apply_guest_form(struct decoder *d, struct vmcfg_vm_spec *spec)
 	for (size_t i = 0; i < spec->devices.pt_count; i++)
 		root_written |= spec->devices.pt[i].is_dt_path && spec->devices.pt[i].name.len == 1 &&
 				spec->devices.pt[i].name.s[0] == '/';
-	size_t n_pt = spec->devices.pt_count + spec->devices.pt_ref_count + (passthrough && !root_written);
+	size_t n_pt = spec->devices.pt_count + spec->devices.pt_ref_count +
+		      (passthrough && !root_written);
 	size_t n_ex = spec->devices.excluded_count + spec->devices.disabled_count;
 
 	if (!spec->base.vm_type.set)
@@ -324,8 +329,12 @@ static void apply_guest_form(struct decoder *d, struct vmcfg_vm_spec *spec)
 		spec->devices.irq_mode = passthrough ? VMCFG_IRQ_PASSTHROUGH : VMCFG_IRQ_EMU;
 
 	/* devices.passthrough, and for a passthrough guest the whole tree, as DT-path entries. */
-	struct vmcfg_spec_pt_device *pt = n_pt ? vmcfg_arena_zalloc(a, n_pt * sizeof *pt, _Alignof(struct vmcfg_spec_pt_device)) : NULL;
-	struct vmcfg_spec_excluded *ex = n_ex ? vmcfg_arena_zalloc(a, n_ex * sizeof *ex, _Alignof(struct vmcfg_spec_excluded)) : NULL;
+	struct vmcfg_spec_pt_device *pt =
+		n_pt ? vmcfg_arena_zalloc(a, n_pt * sizeof *pt, _Alignof(struct vmcfg_spec_pt_device))
+		     : NULL;
+	struct vmcfg_spec_excluded *ex =
+		n_ex ? vmcfg_arena_zalloc(a, n_ex * sizeof *ex, _Alignof(struct vmcfg_spec_excluded))
+		     : NULL;
 	if ((n_pt && !pt) || (n_ex && !ex)) {
 		d->err = VMCFG_ENOMEM;
 		return;
