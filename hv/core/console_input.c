@@ -158,7 +158,7 @@ static void deliver(struct hv_vm *hv)
 	if (hv_vm_live(hv)) {
 		/* Its console's reads must exit from now on, to drain the FIFO (lib/vm). */
 		if (vmcfg_vm_console_unshadow(hv->vm, &gpa) == 0)
-			hv_arch_stage2_unmapped(hv, gpa, VMCFG_PAGE_SIZE);
+			hv_vm_stage2_unmapped(hv, gpa, VMCFG_PAGE_SIZE);
 		feed(hv);
 	}
 	spin_unlock(&hv->lock);

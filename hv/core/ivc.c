@@ -20,12 +20,13 @@ static struct spinlock lock;
 /* lib/ivc's unmapped hook: [gpa, gpa + size) left vm's stage-2 tables. */
 static void unmapped(void *ud, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size)
 {
-	const struct hv_vm *hv = hv_vm_of(vm);
+	struct hv_vm *hv = hv_vm_of(vm);
 
 	(void)ud;
-	/* An unregistered VM never ran (vm_boot.c registers before running): no TLB entries. */
 	if (hv)
-		hv_arch_stage2_unmapped(hv, gpa, size);
+		hv_vm_stage2_unmapped(hv, gpa, size);
+	else /* never ran (vm_boot.c registers before running): no TLB entries */
+		vmcfg_aspace_release_retired(&vm->aspace);
 }
 
 /*

@@ -388,6 +388,13 @@ struct hv_vm *hv_vm_of(const struct vmcfg_vm *vm)
 	return NULL;
 }
 
+void hv_vm_stage2_unmapped(struct hv_vm *hv, uint64_t gpa, uint64_t size)
+{
+	hv_arch_stage2_unmapped(hv, gpa, size);
+	/* Only now can no CPU walk through the tables the unmap emptied. */
+	vmcfg_aspace_release_retired(&hv->vm->aspace);
+}
+
 uint32_t hv_vm_live_count(void)
 {
 	return __atomic_load_n(&live_count, __ATOMIC_ACQUIRE);

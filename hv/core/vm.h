@@ -149,6 +149,12 @@ void hv_vm_console_put(struct hv_vm *hv, const char *s, size_t len);
 struct hv_vm *hv_vm_of(const struct vmcfg_vm *vm);
 
 /*
+ * [gpa, gpa + size) left hv's stage-2 tables: invalidates its TLB entries on
+ * every CPU, then frees the table pages the unmap emptied (hv->lock held).
+ */
+void hv_vm_stage2_unmapped(struct hv_vm *hv, uint64_t gpa, uint64_t size);
+
+/*
  * Takes the lock of every registered VM, in registration order (the lock
  * order above), and releases them. For an IVC call that may change the
  * stage-2 tables of VMs other than the caller's (an unpublish unmaps the

@@ -237,6 +237,8 @@ struct vmcfg_aspace {
 	unsigned options;
 	unsigned root_pages;
 	uint64_t root_pa;
+	uint64_t retired_pa; /* the retired table pages: a list through their first entries */
+	uint64_t retired_count;
 	struct vmcfg_aspace_stats stats;
 };
 
@@ -252,7 +254,7 @@ struct vmcfg_aspace {
 int vmcfg_aspace_init(struct vmcfg_aspace *as, const struct vmcfg_hal *hal, enum vmcfg_pt_kind kind,
 		      unsigned ipa_bits, unsigned options);
 
-/* Unmaps everything, returns every owned frame and table page to the HAL. */
+/* Unmaps everything, returns every owned frame and table page (retired ones too) to the HAL. */
 void vmcfg_aspace_destroy(struct vmcfg_aspace *as);
 
 /*
@@ -330,7 +332,9 @@ int vmcfg_aspace_map_identical(struct vmcfg_aspace *as, uint64_t gpa, uint64_t s
 /*
  * Unmaps [gpa, gpa + size), which may cut through earlier mappings and
  * blocks (blocks are split into smaller leaves; tables left empty are
- * freed; owned frames are returned to the HAL). Every page of the range
+ * retired: see vmcfg_aspace_release_retired; owned frames are returned to
+ * the HAL at once, so unmap owned memory only while none of the VM's
+ * vCPUs runs). Every page of the range
  * must be mapped (lazily or not). Returns 0; VMCFG_EALIGN; VMCFG_EINVAL
  * (size 0); VMCFG_ERANGE; VMCFG_EFAULT when some page is not mapped
  * (nothing changed); VMCFG_ENOMEM when splitting a block needed a table
@@ -338,6 +342,17 @@ int vmcfg_aspace_map_identical(struct vmcfg_aspace *as, uint64_t gpa, uint64_t s
  * split, which maps the same).
  */
 int vmcfg_aspace_unmap(struct vmcfg_aspace *as, uint64_t gpa, uint64_t size);
+
+/*
+ * Frees the table pages that unmapping emptied, and those a failed map made
+ * and took back. They are held until this call, not freed when they leave
+ * the tree, because a CPU's TLB or walk cache may still reach them: a page
+ * freed and handed out again (as a guest's frame, say) would be walked as a
+ * table. Call it after invalidating the stage-2 TLB entries of the ranges
+ * unmapped, on every CPU that ran the VM; vmcfg_aspace_destroy calls it too.
+ * Until then they count in the stats' table_pages.
+ */
+void vmcfg_aspace_release_retired(struct vmcfg_aspace *as);
 
 /* Where a guest address goes. */
 struct vmcfg_translation {

@@ -25,7 +25,7 @@
  * address spaces while they run. Adding only turns invalid entries valid;
  * after a removal the registry calls the embedder's `unmapped` hook so it
  * can invalidate the VM's stage-2 TLB entries for that range before the
- * frames can be reused.
+ * frames and emptied table pages can be reused.
  *
  * Freestanding; no global state: a registry is a value the embedder
  * keeps. Bookkeeping comes from the registry's allocator, frames from its
@@ -78,7 +78,12 @@ struct vmcfg_ivc_limits {
 	uint64_t max_channel_size; /* bytes of one channel (default 16 MiB) */
 };
 
-/* Called after a range of vm's stage-2 was unmapped (invalidate its TLB entries). */
+/*
+ * Called after a range of vm's stage-2 was unmapped, or a map of it failed
+ * (the map undid what it made): invalidate its TLB
+ * entries, then free the tables the unmap emptied with
+ * vmcfg_aspace_release_retired(&vm->aspace).
+ */
 typedef void (*vmcfg_ivc_unmapped_fn)(void *ud, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size);
 
 struct vmcfg_ivc_member;
@@ -104,7 +109,8 @@ struct vmcfg_ivc_registry {
  * names, and the policy (sys->ivc_open: everything allowed read-write) —
  * sys must outlive the registry; NULL: nothing declared, everything
  * denied. limits may be NULL (defaults);
- * unmapped may be NULL. Returns 0 or VMCFG_EINVAL (NULL arguments, a HAL
+ * unmapped may be NULL (for VMs that never run: the tables their unmaps
+ * empty are then held until vmcfg_vm_destroy). Returns 0 or VMCFG_EINVAL (NULL arguments, a HAL
  * without alloc_frames/free_frames/phys_to_virt).
  */
 int vmcfg_ivc_init(struct vmcfg_ivc_registry *reg, const struct vmcfg_allocator *alloc,

@@ -500,8 +500,9 @@ int vmcfg_vm_console_input(struct vmcfg_vm *vm, const char *s, size_t len);
  * is unmapped from stage 2 and *gpa set to its guest address. The embedder
  * must then invalidate that page's stage-2 TLB entries on every CPU before
  * queueing input (a vCPU may read the old page until then; its frame stays
- * allocated until vmcfg_vm_destroy, so that read sees only register values;
- * page tables left empty are freed, as by vmcfg_aspace_unmap).
+ * allocated until vmcfg_vm_destroy, so that read sees only register values),
+ * then call vmcfg_aspace_release_retired(&vm->aspace) to free the page
+ * tables the unmap left empty.
  * Returns 0; VMCFG_ENOENT when that console has no shadow (or the VM no
  * console): nothing to do; an error of vmcfg_aspace_unmap (shadow kept).
  */

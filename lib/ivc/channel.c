@@ -34,6 +34,18 @@ static void release_if_unused(struct vmcfg_ivc_registry *reg, size_t index)
 	vmcfg_ivc_channel_remove(reg, index);
 }
 
+/*
+ * A map that failed has undone its leaves, but a CPU may have cached them
+ * (and the tables it made) meanwhile: the embedder invalidates the range
+ * before its frames or tables can be reused, as after an unmap.
+ */
+static void map_failed(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t gpa,
+		       uint64_t size)
+{
+	if (reg->unmapped)
+		reg->unmapped(reg->unmapped_ud, vm, gpa, size);
+}
+
 /* Zeroed frames with the header at the front. */
 static int new_area(struct vmcfg_ivc_registry *reg, const struct vmcfg_vm *vm, uint64_t key,
 		    uint64_t size, uint64_t *hpa)
@@ -114,8 +126,10 @@ static int publish(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64_t
 	if (!err) {
 		err = vmcfg_aspace_map_linear(&vm->aspace, c.publisher_gpa, c.hpa, size,
 					      VMCFG_MEM_READ | VMCFG_MEM_WRITE);
-		if (err)
+		if (err) {
+			map_failed(reg, vm, c.publisher_gpa, size);
 			reg->hal.free_frames(reg->hal.ctx, c.hpa, (size_t)(size / VMCFG_PAGE_SIZE));
+		}
 	}
 	if (err) {
 		vmcfg_ivc_window_free(m, c.publisher_gpa, size);
@@ -180,6 +194,7 @@ static int subscribe(struct vmcfg_ivc_registry *reg, struct vmcfg_vm *vm, uint64
 	uint32_t flags = VMCFG_MEM_READ | (rw ? VMCFG_MEM_WRITE : 0);
 	err = vmcfg_aspace_map_linear(&vm->aspace, s.gpa, c->hpa, c->size, flags);
 	if (err) {
+		map_failed(reg, vm, s.gpa, c->size);
 		vmcfg_ivc_window_free(m, s.gpa, c->size);
 		return err;
 	}

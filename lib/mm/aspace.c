@@ -115,10 +115,25 @@ static int new_table(struct vmcfg_aspace *as, unsigned pages, uint64_t *pa)
 	return 0;
 }
 
-static void free_table(struct vmcfg_aspace *as, uint64_t pa)
+/*
+ * A table page taken out of the tree is not freed at once: until the
+ * embedder has invalidated the TLB, a CPU's walk cache may still reach it,
+ * and a page handed out again (a guest's frame, say) would then be read as
+ * a table. It joins the retired list, linked through its first entry: the
+ * next page's address is page-aligned, an invalid descriptor in every
+ * format. vmcfg_aspace_release_retired frees the list.
+ */
+static void retire_table(struct vmcfg_aspace *as, uint64_t pa)
 {
-	as->hal.free_frames(as->hal.ctx, pa, 1);
-	as->stats.table_pages--;
+	uint64_t *t = as_table(as, pa, 1);
+	if (!t) { /* never: the caller walked it */
+		as->hal.free_frames(as->hal.ctx, pa, 1);
+		as->stats.table_pages--;
+		return;
+	}
+	pte_store(&t[0], as->retired_pa);
+	as->retired_pa = pa;
+	as->retired_count++;
 }
 
 static bool table_is_empty(const uint64_t *t)
@@ -227,7 +242,7 @@ static void clear_range(struct vmcfg_aspace *as, uint64_t *t, unsigned level, ui
 			clear_range(as, child, level - 1, eb, lo, hi);
 			if (table_is_empty(child)) {
 				pte_store(&t[i], 0);
-				free_table(as, pte.pa);
+				retire_table(as, pte.pa);
 			}
 			continue;
 		}
@@ -551,7 +566,7 @@ static int map_range(struct vmcfg_aspace *as, uint64_t *t, unsigned level, uint6
 			/* A table this call made and filled with nothing would outlive the unwind. */
 			if (fresh && table_is_empty(child)) {
 				pte_store(&t[i], 0);
-				free_table(as, pte.pa);
+				retire_table(as, pte.pa);
 			}
 			return err;
 		}
@@ -607,11 +622,24 @@ int vmcfg_aspace_init(struct vmcfg_aspace *as, const struct vmcfg_hal *hal, enum
 	return 0;
 }
 
+void vmcfg_aspace_release_retired(struct vmcfg_aspace *as)
+{
+	while (as->fmt && as->retired_count) {
+		uint64_t pa = as->retired_pa;
+		const uint64_t *t = as_table(as, pa, 1);
+		as->retired_pa = t ? t[0] : 0;
+		as->retired_count--;
+		as->hal.free_frames(as->hal.ctx, pa, 1);
+		as->stats.table_pages--;
+	}
+}
+
 void vmcfg_aspace_destroy(struct vmcfg_aspace *as)
 {
 	if (!as->fmt)
 		return;
 	clear(as, 0, as_limit(as));
+	vmcfg_aspace_release_retired(as);
 	as->hal.free_frames(as->hal.ctx, as->root_pa, as->root_pages);
 	memset(as, 0, sizeof *as);
 }

@@ -391,11 +391,17 @@ static void test_map_alloc_zeroed(void **state)
 		assert_true(t.owned);
 		assert_true(vmcfg_sim_mem_frame_in_use(&e->sim, t.hpa));
 		free(buf);
-		/* unmap frees the frames */
+		/* unmap frees the frames; the tables it empties wait for the release */
+		size_t tables = (size_t)s.table_pages, held = e->sim.in_use;
 		assert_int_equal(vmcfg_aspace_unmap(&e->as, 0x80000000, size), 0);
 		s = stats(e);
 		assert_int_equal(s.owned_frames, 0);
+		assert_int_equal(s.table_pages, tables);
+		assert_int_equal(e->sim.in_use, held - size / 4096);
+		vmcfg_aspace_release_retired(&e->as);
+		s = stats(e);
 		assert_int_equal(s.table_pages, e->as.root_pages);
+		assert_int_equal(e->sim.in_use, e->as.root_pages);
 		assert_int_equal(s.mapped_bytes, 0);
 		env_free(e);
 	}
@@ -803,6 +809,42 @@ static void test_identical(void **state)
 	env_free(e);
 }
 
+/*
+ * Tables an unmap empties stay allocated until vmcfg_aspace_release_retired
+ * (a CPU may still walk them until the embedder's TLB invalidation): a map
+ * made meanwhile gets fresh tables, and destroy frees what is still held.
+ */
+static void test_unmap_retires_tables(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < VMCFG_PT_KIND_COUNT; k++) {
+		unsigned ipa = k == VMCFG_PT_ARM64_S2_4L ? 48 : 40;
+		struct env *e = env_new(k, ipa, 0);
+		size_t root = e->as.root_pages, below = e->as.fmt->levels - 1;
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, 2 * GiB, 6 * GiB, 0x1000, RW), 0);
+		assert_int_equal(e->sim.in_use, root + below);
+		assert_int_equal(vmcfg_aspace_unmap(&e->as, 2 * GiB, 0x1000), 0);
+		assert_int_equal(stats(e).table_pages, root + below);
+		assert_int_equal(e->sim.in_use, root + below);
+		/* the same range again: new tables, the retired ones untouched */
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, 2 * GiB, 6 * GiB, 0x1000, RW), 0);
+		assert_int_equal(e->sim.in_use, root + 2 * below);
+		assert_int_equal(xlate(e, 2 * GiB + 8).hpa, 6 * GiB + 8);
+		assert_int_equal(vmcfg_aspace_unmap(&e->as, 2 * GiB, 0x1000), 0);
+		assert_int_equal(e->sim.in_use, root + 2 * below);
+		vmcfg_aspace_release_retired(&e->as);
+		assert_int_equal(stats(e).table_pages, root);
+		assert_int_equal(e->sim.in_use, root);
+		assert_int_equal(e->sim.bad_frees, 0);
+		vmcfg_aspace_release_retired(&e->as); /* nothing left: a no-op */
+		assert_int_equal(e->sim.in_use, root);
+		/* retired and never released: destroy frees them (env_free checks) */
+		assert_int_equal(vmcfg_aspace_map_linear(&e->as, 2 * GiB, 6 * GiB, 0x1000, RW), 0);
+		assert_int_equal(vmcfg_aspace_unmap(&e->as, 2 * GiB, 0x1000), 0);
+		env_free(e);
+	}
+}
+
 static void test_unmap_splits(void **state)
 {
 	(void)state;
@@ -831,6 +873,7 @@ static void test_unmap_splits(void **state)
 		assert_int_equal(vmcfg_aspace_unmap(&e->as, 2 * GiB + 3 * MiB + 0x6000,
 						    GiB - 3 * MiB - 0x6000),
 				 0);
+		vmcfg_aspace_release_retired(&e->as);
 		s = stats(e);
 		assert_int_equal(s.mapped_bytes, 0);
 		assert_int_equal(s.table_pages, e->as.root_pages);
@@ -931,6 +974,7 @@ static int build_layout(struct env *e, enum vmcfg_pt_kind kind, unsigned ipa, bo
 	do {                                                                                   \
 		before = e->sim.in_use;                                                        \
 		err = (call);                                                                  \
+		vmcfg_aspace_release_retired(&e->as); /* as after the embedder's TLBI */       \
 		stats(e);                                                                      \
 		if (err) {                                                                     \
 			assert_int_equal(err, VMCFG_ENOMEM);                                   \
@@ -1110,6 +1154,7 @@ int main(void)
 		cmocka_unit_test(test_lazy),
 		cmocka_unit_test(test_deferred),
 		cmocka_unit_test(test_identical),
+		cmocka_unit_test(test_unmap_retires_tables),
 		cmocka_unit_test(test_unmap_splits),
 		cmocka_unit_test(test_copy_strict),
 		cmocka_unit_test(test_for_each),

@@ -252,6 +252,7 @@ static uint64_t pick_size(struct world *w, uint64_t align, uint64_t max)
 
 static void expect_unchanged_frames(struct world *w, size_t before, int err)
 {
+	vmcfg_aspace_release_retired(&w->as); /* what the embedder does after its TLBI */
 	if (err == VMCFG_ENOMEM)
 		CHECK(w->sim.in_use == before);
 }
@@ -371,6 +372,7 @@ static void op_unmap(struct world *w)
 	}
 	uint64_t end = gpa + size;
 	int err = vmcfg_aspace_unmap(&w->as, gpa, size);
+	vmcfg_aspace_release_retired(&w->as);
 	if (end > w->limit)
 		CHECK(err == VMCFG_ERANGE);
 	else if (!model_covers(&w->m, gpa, end))

@@ -33,8 +33,9 @@ struct world {
 static void on_unmapped(void *ud, struct vmcfg_vm *vm, uint64_t gpa, uint64_t size)
 {
 	struct world *w = ud;
-	(void)vm, (void)gpa, (void)size;
+	(void)gpa, (void)size;
 	w->unmapped_calls++;
+	vmcfg_aspace_release_retired(&vm->aspace); /* after the TLB invalidation an embedder does */
 }
 
 /*
