@@ -6,7 +6,8 @@ set -eu
 out=$1
 mkdir -p "$out"
 n=0
-for f in examples/*/*.toml tests/data/axvisor-configs/*.toml tests/check/vms/*.toml; do
+for f in examples/*/*.toml tests/data/axvisor-configs/*.toml tests/data/axvisor-tgoskits/*.toml \
+  tests/check/vms/*.toml; do
   [ -f "$f" ] || continue
   grep -q '^vms *=' "$f" && continue
   cp "$f" "$out/vm-$n.toml"; n=$((n + 1))
