@@ -10,6 +10,8 @@
  * turns, it writes values of its own (from the counter at its start, so the
  * two VMs differ) and checks after each turn that they read back unchanged:
  * nothing of the other VM's shows through, nothing of its own is lost.
+ * On aarch64 the PMU, which is the CPU's and not switched, must show
+ * nothing at all (pmu_probe).
  */
 #include "guest.h"
 
@@ -105,6 +107,40 @@ static uint64_t fpcr_read(void)
 
 	__asm__ volatile("mrs %0, fpcr" : "=r"(v));
 	return v;
+}
+
+/*
+ * The PMU is the physical CPU's and not switched: the hypervisor hides it
+ * (ID_AA64DFR0_EL1.PMUVer 0) and makes its registers read as zero and
+ * ignore writes. A guest that programs it anyway (enable, the cycle
+ * counter and event counter 0 counting, values written) must read back
+ * nothing: the counts of the other VM's vCPU on this CPU would show here.
+ * Returns the registers that showed something.
+ */
+#define HAS_PMU_PROBE 1
+static uint32_t pmu_probe(void)
+{
+	uint64_t v[8];
+
+	__asm__ volatile("mrs %0, id_aa64dfr0_el1" : "=r"(v[0]));
+	v[0] = v[0] >> 8 & 0xf; /* PMUVer */
+	__asm__ volatile("msr pmcr_el0, %0\n\tmsr pmcntenset_el0, %1\n\t"
+			 "msr pmccntr_el0, %2\n\tmsr pmevcntr0_el0, %2\n\t"
+			 "msr pmevtyper0_el0, %3\n\tmsr pmccfiltr_el0, xzr\n\t"
+			 "msr pmuserenr_el0, %4\n\tmsr pmintenset_el1, %1\n\tisb"
+			 : : "r"(1ull), "r"((1ull << 31) | 1), "r"(0x12345ull), "r"(0x11ull),
+			   "r"(0xfull) : "memory");
+	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(v[1]));
+	__asm__ volatile("mrs %0, pmcntenset_el0" : "=r"(v[2]));
+	__asm__ volatile("mrs %0, pmccntr_el0" : "=r"(v[3]));
+	__asm__ volatile("mrs %0, pmevcntr0_el0" : "=r"(v[4]));
+	__asm__ volatile("mrs %0, pmevtyper0_el0" : "=r"(v[5]));
+	__asm__ volatile("mrs %0, pmuserenr_el0" : "=r"(v[6]));
+	__asm__ volatile("mrs %0, pmintenset_el1" : "=r"(v[7]));
+	uint32_t shown = 0;
+	for (int i = 0; i < 8; i++)
+		shown += v[i] != 0;
+	return shown;
 }
 
 static uint64_t fpsr_read(void)
@@ -215,6 +251,9 @@ struct vcpu_state {
 static struct vcpu_state state[VCPUS];
 static uint32_t first_look[VCPUS]; /* registers not zero at the first look, per vCPU */
 static uint32_t first_look_sys[VCPUS]; /* which system registers, by bit */
+#ifdef HAS_PMU_PROBE
+static uint32_t pmu_shown[VCPUS]; /* PMU registers (and PMUVer) that showed something */
+#endif
 
 /* The bits of v that system register i keeps (some are RAZ/WI on a given CPU, AFSR*_EL1 and AMAIR_EL1 on QEMU's). */
 static uint64_t kept(const struct vcpu_state *st, int i, uint64_t v)
@@ -276,6 +315,9 @@ uint32_t team_member(uint64_t id)
 	for (int i = 0; i < NSYS; i++)
 		st->keeps[i] &= PROBE_ONES(i);
 	sys_write(zero);
+#ifdef HAS_PMU_PROBE
+	pmu_shown[id] = pmu_probe();
+#endif
 
 	for (int round = 0; round < ROUNDS; round++) {
 		uint64_t fpcr = mix(seed + (uint64_t)round) & FPCR_MASK;
@@ -292,6 +334,9 @@ uint32_t team_member(uint64_t id)
 		mismatches += compare(st, want, fpcr, fpsr, &sys);
 	}
 	sys_write(before); /* riscv64: stvec, the runtime's trap report, back */
+#ifdef HAS_PMU_PROBE
+	mismatches += pmu_shown[id] + pmu_probe(); /* again after the other VM's 200 turns */
+#endif
 	return first_look[id] + mismatches;
 }
 
@@ -310,6 +355,13 @@ int main(void)
 			put_str(": system registers not zero at the first look, by bit (sys_read's order): ");
 			put_hex(first_look_sys[i]);
 		}
+#ifdef HAS_PMU_PROBE
+	put_str("\nleak: PMU registers that showed a value per vCPU: ");
+	for (int i = 0; i < VCPUS; i++) {
+		put_dec(pmu_shown[i]);
+		put_str(i + 1 < VCPUS ? " " : "");
+	}
+#endif
 	put_str("\nleak: ");
 	put_dec(ROUNDS);
 	put_str(" turns per vCPU");

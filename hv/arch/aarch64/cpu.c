@@ -162,8 +162,11 @@ void cpu_init(uint32_t index)
 	 *   the OS lock) are this CPU's, not switched with the vCPU: untrapped,
 	 *   one guest's breakpoints would fire in whichever VM runs here next.
 	 *   They trap, and trap.c makes them read as zero and ignore writes.
-	 *   HPMN keeps every PMU counter available to EL1 (its reset value,
-	 *   written explicitly: a zero HPMN is CONSTRAINED UNPREDICTABLE).
+	 *   So do the PMU's registers (TPM, TPMCR), for the same reason: its
+	 *   counters count whichever VM runs here, and one VM's settings would
+	 *   stay for the next; idreg.c says there is no PMU. HPMN keeps its
+	 *   reset value, written explicitly (a zero HPMN is CONSTRAINED
+	 *   UNPREDICTABLE).
 	 */
 	sysreg_write(cptr_el2, CPTR_EL2_RES1 | (c->sve ? 0 : CPTR_EL2_TZ) |
 				       (c->sve && c->sme ? 0 : CPTR_EL2_TSM));
@@ -177,7 +180,8 @@ void cpu_init(uint32_t index)
 	sysreg_write(cntvoff_el2, 0);
 	sysreg_write(cntp_ctl_el0, 0); /* armed only for a vCPU's deadline (ptimer.c) */
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
-	sysreg_write(mdcr_el2, MDCR_TDA | MDCR_TDOSA | MDCR_TDRA | PMCR_N(sysreg_read(pmcr_el0)));
+	sysreg_write(mdcr_el2, MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA |
+				       PMCR_N(sysreg_read(pmcr_el0)));
 	/* The virtual CPU interface stays off until a vCPU with a vGIC enters (vgic.c). */
 	sysreg_write(ich_hcr_el2, 0);
 	isb();

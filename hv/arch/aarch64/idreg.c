@@ -53,6 +53,13 @@ static const struct idreg_hidden hidden[] = {
 	 */
 	{ 4, 5, ~U64(0), WITHOUT_SME },
 	{ 4, 5, FIELD(56), ALWAYS },
+	/*
+	 * ID_AA64DFR0_EL1 (CRm 5, op2 0): PMUVer [11:8], and ID_DFR0_EL1 (CRm
+	 * 1, op2 2): PerfMon [27:24]. The PMU's registers trap (MDCR_EL2.TPM,
+	 * TPMCR: cpu.c) and read as zero (trap.c): it is the CPU's, not switched.
+	 */
+	{ 5, 0, FIELD(8), ALWAYS },
+	{ 1, 2, FIELD(24), ALWAYS },
 	/* ID_AA64MMFR1_EL1 (CRm 7, op2 1): LO [19:16], trapped by HCR_EL2.TLOR (cpu.c). */
 	{ 7, 1, FIELD(16), ALWAYS },
 };

@@ -69,10 +69,13 @@
 #define CPTR_EL2_TSM BIT(12)
 
 /*
- * MDCR_EL2: TDA [9] (debug registers), TDOSA [10] (OS lock and power-down
- * registers), TDRA [11] (debug ROM address) trap EL1/EL0 accesses to EL2;
- * HPMN [4:0]: how many PMU event counters EL1 and EL0 may use.
+ * MDCR_EL2: TPMCR [5] (PMCR_EL0), TPM [6] (every other PMU register), TDA
+ * [9] (debug registers), TDOSA [10] (OS lock and power-down registers),
+ * TDRA [11] (debug ROM address) trap EL1/EL0 accesses to EL2; HPMN [4:0]:
+ * how many PMU event counters EL1 and EL0 may use.
  */
+#define MDCR_TPMCR BIT(5)
+#define MDCR_TPM BIT(6)
 #define MDCR_TDA BIT(9)
 #define MDCR_TDOSA BIT(10)
 #define MDCR_TDRA BIT(11)

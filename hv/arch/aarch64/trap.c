@@ -83,7 +83,7 @@ static void trap_smc(struct vcpu *v)
 
 /*
  * MSR/MRS trapped by TID3 (the ID registers), TIDCP, TACR, TLOR,
- * CNTHCTL_EL2 (the physical timer: ptimer.c), MDCR_EL2 (the debug registers), or HCR_EL2.IMO for the SGI
+ * CNTHCTL_EL2 (the physical timer: ptimer.c), MDCR_EL2 (the debug and PMU registers), or HCR_EL2.IMO for the SGI
  * register (ISS: Op0 [21:20] Op2
  * [19:17] Op1 [16:14] CRn [13:10] Rt [9:5] CRm [4:1] Direction [0], 1 = read).
  */
@@ -92,6 +92,24 @@ static void trap_smc(struct vcpu *v)
 	((op0) << 20 | (op2) << 17 | (op1) << 14 | (crn) << 10 | (crm) << 1)
 /* ICC_SGI1R_EL1 = S3_0_C12_C11_5: GICv3 traps EL1 writes to EL2 when HCR_EL2.IMO = 1. */
 #define ISS_ICC_SGI1R ISS_SYSREG(3u, 0u, 12u, 11u, 5u)
+
+/*
+ * The PMU's registers, which MDCR_EL2.TPM and TPMCR trap (cpu.c): op0 3
+ * with CRn 9, op1 3, CRm 12-14 (PMCR_EL0 to PMOVSSET_EL0), op1 0, CRm 14
+ * (PMINTENSET_EL1, PMINTENCLR_EL1, PMMIR_EL1), and CRn 14, op1 3, CRm 8-15
+ * (PMEVCNTR<n>_EL0, PMEVTYPER<n>_EL0, PMCCFILTR_EL0).
+ */
+static bool is_pmu_register(uint64_t iss)
+{
+	unsigned op0 = (unsigned)(iss >> 20 & 3), op1 = (unsigned)(iss >> 14 & 7);
+	unsigned crn = (unsigned)(iss >> 10 & 15), crm = (unsigned)(iss >> 1 & 15);
+
+	if (op0 != 3)
+		return false;
+	if (crn == 9)
+		return (op1 == 3 && crm >= 12 && crm <= 14) || (op1 == 0 && crm == 14);
+	return crn == 14 && op1 == 3 && crm >= 8;
+}
 
 static void trap_sysreg(struct vcpu *v)
 {
@@ -106,12 +124,13 @@ static void trap_sysreg(struct vcpu *v)
 		return;
 	}
 	/*
-	 * Op0 = 2: the debug registers MDCR_EL2 traps (cpu.c). They are the
-	 * physical CPU's, so the guest gets none: reads as zero, writes
-	 * ignored. Linux writes MDSCR_EL1, OSLAR_EL1 and the breakpoint
-	 * registers at boot and runs on without debug support.
+	 * Op0 = 2: the debug registers MDCR_EL2 traps (cpu.c), and the PMU's.
+	 * They are the physical CPU's, so the guest gets none: reads as zero,
+	 * writes ignored. Linux writes MDSCR_EL1, OSLAR_EL1 and the
+	 * breakpoint registers at boot and runs on without debug support; it
+	 * leaves the PMU alone, which the ID registers say is not there.
 	 */
-	if ((iss >> 20 & 3) == 2) {
+	if ((iss >> 20 & 3) == 2 || is_pmu_register(iss)) {
 		if ((iss & 1) && rt != 31)
 			v->regs.x[rt] = 0;
 		vcpu_skip_instruction(v);
