@@ -80,5 +80,5 @@ void hv_main(uint64_t boot_arg)
 		hv_guest_seed = hv_guest_seed * 10 + (uint64_t)(seed[i] - '0');
 	dts = bootarg(dtb.bootargs, "guest_dts=", &dts_len);
 	hv_guest_dts_all = dts && dts_len == 3 && memcmp(dts, "all", 3) == 0;
-	hv_exit(vm_boot(system, system_len, select, select_len, dtb.cpu_count));
+	hv_exit(vm_boot(system, system_len, select, select_len, &dtb));
 }

@@ -561,9 +561,32 @@ static int run_vms(struct vm_file *files, const struct vmcfg_system *sys, const 
 	return failed == 0 && all_known && system_ok ? HV_EXIT_OK : HV_EXIT_VM_FAILED;
 }
 
-int vm_boot(const char *path, size_t path_len, const char *select, size_t select_len,
-	    uint32_t cpu_count)
+/*
+ * The declared [platform] against the machine the device tree describes
+ * (W0409): a warning, since the VMs the difference does not touch still
+ * run as checked.
+ */
+static void compare_platform(const struct vmcfg_system *sys, const struct dtb_info *dt,
+			     struct vmcfg_diags *diags)
 {
+	struct vmcfg_host_range ram[DTB_MAX_MEM];
+	struct vmcfg_platform machine = { .cpu_num = dt->cpu_count,
+					  .phys_cpu_ids = dt->cpu_mpidr,
+					  .ram = ram,
+					  .ram_count = dt->mem_count };
+
+	if (!sys->has_platform)
+		return;
+	for (uint32_t i = 0; i < dt->mem_count; i++)
+		ram[i] = (struct vmcfg_host_range){ .base = dt->mem[i].base, .size = dt->mem[i].size };
+	vmcfg_check_platform_machine(&sys->platform, &machine, "the device tree it boots with",
+				     diags);
+}
+
+int vm_boot(const char *path, size_t path_len, const char *select, size_t select_len,
+	    const struct dtb_info *machine)
+{
+	uint32_t cpu_count = machine->cpu_count;
 	/* E0315 counts the stage-2 tables of the shape hv_vm_create builds. */
 	struct vmcfg_check_opts opts = { .image_size = image_size,
 					 .aspace_options = HV_ARCH_STAGE2_OPTIONS,
@@ -608,6 +631,7 @@ int vm_boot(const char *path, size_t path_len, const char *select, size_t select
 		err = vmcfg_check_system(checked_system(sys, w, &view),
 					 sys->has_platform ? &sys->platform : NULL, specs, sys->vm_count,
 					 &opts, &diags);
+		compare_platform(sys, machine, &diags);
 	}
 
 	if (select && sys)

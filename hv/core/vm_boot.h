@@ -7,6 +7,7 @@
 #ifndef HV_CORE_VM_BOOT_H
 #define HV_CORE_VM_BOOT_H
 
+#include "core/dtb.h"
 #include "vmcfg/base.h"
 
 /* The system booted when the boot arguments name none (system=). */
@@ -31,9 +32,11 @@
  * comma-separated list of VM names (base.name); NULL selects every VM.
  * The other CPUs, started before (cpu_start_secondaries), are waited for
  * once the files are checked (cpu_wait_secondaries) and logged as "N of
- * cpu_count CPUs online" (cpu_count: the CPUs the device tree lists).
+ * M CPUs online" (M: the CPUs the device tree lists). The system file's
+ * [platform] is compared with the machine the device tree describes
+ * (W0409): the checks rest on the former.
  */
 int vm_boot(const char *path, size_t path_len, const char *select, size_t select_len,
-	    uint32_t cpu_count);
+	    const struct dtb_info *machine);
 
 #endif

@@ -383,6 +383,23 @@ int vmcfg_check_system_scratch(const struct vmcfg_system *sys, const struct vmcf
 			       struct vmcfg_diags *diags);
 
 /*
+ * The platform a system file declares ([platform]) against the machine's,
+ * as read from its device tree (vmcfg_fdt_platform_open's, or the
+ * embedder's own reading of RAM banks, cpu_num and phys_cpu_ids): a W0409
+ * warning for each declared RAM bank that is not all RAM of the machine,
+ * for a cpu_num above the machine's, and for phys_cpu_ids its CPUs do not
+ * have (compared only where machine gives them: a machine without RAM
+ * banks or CPU ids skips that part). The platform rules rest on the
+ * declared platform, so such a finding means their conclusions may not hold
+ * on the machine. what names the machine's source in the messages ("the
+ * host device tree"). Machine RAM the platform leaves out is no finding.
+ * Returns 0, VMCFG_EINVAL (a NULL argument) or VMCFG_ENOMEM.
+ */
+int vmcfg_check_platform_machine(const struct vmcfg_platform *declared,
+				 const struct vmcfg_platform *machine, const char *what,
+				 struct vmcfg_diags *d);
+
+/*
  * Static channels ([[ivc]] static = true): where each lies in a VM's IVC
  * window. A property of the system file alone, so it lives here: one rule,
  * used by the checker (W0314), by the hypervisor that maps the channels

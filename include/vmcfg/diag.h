@@ -103,6 +103,7 @@ enum vmcfg_rule {
 	VMCFG_R_MACHINE_SCHEMA,     /* E0238 AxVisor's [machine] schema, which vmcfg does not read */
 	VMCFG_R_DEVICE_REF,         /* E0239 a devices.passthrough / disabled path AxVisor refuses */
 	VMCFG_R_DEDICATED_CPUS,     /* E0240 dedicated_cpus without a non-zero CPU mask per vCPU */
+	VMCFG_R_PLATFORM_MACHINE,   /* W0409 the system's platform disagrees with the machine's device tree */
 	VMCFG_RULE_COUNT
 };
 

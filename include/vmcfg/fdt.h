@@ -318,7 +318,9 @@ int vmcfg_fdt_resolve_config(const struct vmcfg_fdt_platform *host, struct vmcfg
  * host RAM, E0309 an SPI routed to two VMs) use the DT. The windows the
  * DT paths select are held to the rules of explicit passthrough windows
  * (E0305, E0306, E0211 against the VM's RAM and emulated devices, W0224
- * unaligned), reported at the entry that selected them. opts may be NULL;
+ * unaligned), reported at the entry that selected them. A [platform]
+ * table sys also gives is compared with the DT's (W0409,
+ * vmcfg_check_platform_machine) and otherwise not used. opts may be NULL;
  * its image_size is kept and its vm_spis replaced by the expansions'.
  * specs[i] may be NULL; sys may be NULL. Returns 0, VMCFG_ENOMEM or
  * VMCFG_EINVAL.

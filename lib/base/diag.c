@@ -78,6 +78,8 @@ static const struct vmcfg_rule_info catalogue[VMCFG_RULE_COUNT] = {
 				     "AxVisor's machine schema, which vmcfg does not read" },
 	[VMCFG_R_DEVICE_REF] = { "E0239", VMCFG_SEV_ERROR, "device selection AxVisor refuses" },
 	[VMCFG_R_DEDICATED_CPUS] = { "E0240", VMCFG_SEV_ERROR, "dedicated CPUs without CPU masks" },
+	[VMCFG_R_PLATFORM_MACHINE] = { "W0409", VMCFG_SEV_WARNING,
+				       "declared platform disagrees with the machine's device tree" },
 };
 
 const struct vmcfg_rule_info *vmcfg_rule_info(enum vmcfg_rule rule)

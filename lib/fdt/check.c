@@ -274,6 +274,10 @@ int vmcfg_fdt_check(const struct vmcfg_fdt_platform *host, const struct vmcfg_sy
 	for (size_t k = 0; k < n && !rc; k++)
 		if (specs[k])
 			rc = expand_one(host, &c, k, diags);
+	/* The DT's platform replaces a [platform] table the system also gives: say where they differ. */
+	if (!rc && sys && sys->has_platform)
+		rc = vmcfg_check_platform_machine(&sys->platform, &host->platform,
+						  "the host device tree", diags);
 	if (!rc) {
 		struct vmcfg_check_opts mine = { image_size, vm_spis, &c,
 						 opts ? opts->arch : VMCFG_ARCH_UNKNOWN,
