@@ -262,7 +262,10 @@ void vmcfg_aspace_destroy(struct vmcfg_aspace *as);
  * page-aligned, size > 0, flags acceptable to the format. Each uses the
  * largest leaves the alignment of gpa (and hpa) allows: 1 GiB, 2 MiB,
  * 4 KiB. Each either maps the whole range or, on failure, leaves the
- * aspace and the HAL exactly as they were. Errors:
+ * aspace and the HAL as they were, but for table pages it made and took
+ * back, which wait for vmcfg_aspace_release_retired (a CPU may have
+ * cached them, and the leaves, meanwhile: a map into a range a running
+ * vCPU may reach is followed by a TLB invalidation on failure). Errors:
  *   VMCFG_EINVAL   size 0, or flags the format rejects (see check_flags);
  *   VMCFG_EALIGN   gpa, hpa or size not page-aligned;
  *   VMCFG_ERANGE   gpa + size wraps or exceeds 2^ipa_bits, or hpa + size
