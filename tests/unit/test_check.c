@@ -355,6 +355,59 @@ static void test_identity_overlap_message(void **state)
 	free(text);
 }
 
+/* Findings of vmcfg_check_platform_machine(declared, machine) (W0409 each). */
+static size_t machine_findings(const struct vmcfg_platform *declared,
+			       const struct vmcfg_platform *machine)
+{
+	struct vmcfg_diags d;
+	vmcfg_diags_init(&d, &vmcfg_host_allocator);
+	assert_int_equal(vmcfg_check_platform_machine(declared, machine, "the test", &d), 0);
+	size_t n = d.count;
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(d.items[i].rule, VMCFG_R_PLATFORM_MACHINE);
+	vmcfg_diags_free(&d);
+	return n;
+}
+
+/*
+ * W0409's comparison: a declared bank may span adjacent machine banks in
+ * any order; a gap, a byte short or a bank to 2^64 is a finding; CPUs and
+ * ids are compared only where the machine gives them.
+ */
+static void test_platform_machine(void **state)
+{
+	static const struct vmcfg_host_range two[] = {
+		{ NULL, 0x80000000, 0x40000000, { 0 } }, /* listed out of order */
+		{ NULL, 0x40000000, 0x40000000, { 0 } },
+	};
+	static const uint64_t ids[] = { 0x0, 0x1 }, other[] = { 0x0, 0x100 };
+	struct vmcfg_host_range bank = { NULL, 0x40000000, 0x80000000, { 0 } };
+	struct vmcfg_platform machine = { .cpu_num = 2, .phys_cpu_ids = ids, .ram = two, .ram_count = 2 };
+	struct vmcfg_platform declared = { .cpu_num = 2, .phys_cpu_ids = ids, .ram = &bank,
+					   .ram_count = 1 };
+	(void)state;
+	assert_int_equal(machine_findings(&declared, &machine), 0);
+	bank.size += 1; /* one byte beyond the machine's RAM */
+	assert_int_equal(machine_findings(&declared, &machine), 1);
+	bank = (struct vmcfg_host_range){ NULL, 0x3ffff000, 0x1000, { 0 } }; /* just below it */
+	assert_int_equal(machine_findings(&declared, &machine), 1);
+	bank = (struct vmcfg_host_range){ NULL, UINT64_MAX - 0xfff, 0x1000, { 0 } }; /* up to 2^64 */
+	assert_int_equal(machine_findings(&declared, &machine), 1);
+	bank = (struct vmcfg_host_range){ NULL, 0x40000000, 0x1000, { 0 } };
+	machine.ram_count = 0; /* no RAM banks known: not compared */
+	bank.base = 0;
+	assert_int_equal(machine_findings(&declared, &machine), 0);
+	machine.ram_count = 2;
+	bank.base = 0x40000000;
+	declared.phys_cpu_ids = other; /* as many CPUs, one id the machine lacks */
+	assert_int_equal(machine_findings(&declared, &machine), 1);
+	machine.phys_cpu_ids = NULL; /* ids unknown: only the count */
+	assert_int_equal(machine_findings(&declared, &machine), 0);
+	declared.cpu_num = 3;
+	assert_int_equal(machine_findings(&declared, &machine), 1);
+	assert_int_equal(vmcfg_check_platform_machine(&declared, NULL, "x", NULL), VMCFG_EINVAL);
+}
+
 /* [[ivc]] static: a boolean, false when absent; anything else is E0102 and leaves it false. */
 static void test_static_ivc_channel(void **state)
 {
@@ -562,12 +615,13 @@ int main(void)
 	closedir(dp);
 	qsort(names, n, sizeof *names, by_name);
 
-	struct CMUnitTest tests[256 + 6];
+	struct CMUnitTest tests[256 + 7];
 	size_t t = 0;
 	for (size_t i = 0; i < n; i++)
 		tests[t++] = (struct CMUnitTest){ names[i], test_corpus_case, NULL, NULL, names[i] };
 	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_identity_overlap_message);
 	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_static_ivc_channel);
+	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_platform_machine);
 	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_axvisor_configs_clean);
 	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_every_code_documented);
 	tests[t++] = (struct CMUnitTest)cmocka_unit_test(test_out_of_memory);
