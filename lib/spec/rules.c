@@ -237,6 +237,12 @@ void vmcfg_spec_finish_pt_device(struct decoder *d, const struct spec_type *t, v
 			pt->is_dt_path = false;
 }
 
+/* Whether a device-tree path is "/", the whole tree. */
+static bool is_root_path(const struct vmcfg_spec_str *path)
+{
+	return path->len == 1 && path->s[0] == '/';
+}
+
 /*
  * The guest_type form's device paths, by axvmconfig's rules: each absolute
  * and not the root (PhysicalDeviceRef::validate), none both passed through
@@ -260,11 +266,11 @@ static void check_device_refs(struct decoder *d, const struct vmcfg_vm_spec *spe
 					      "`devices.%s[%zu].path` is \"%s\": not a device's absolute "
 					      "device-tree path",
 					      names[l], i, path->s);
-			bool root = path->len == 1 && path->s[0] == '/';
-			vmcfg_spec_report_hint(d, g, root ? "the whole tree is `base.guest_type = "
-							    "\"passthrough\"`"
-							  : "write it from the root: "
-							    "\"/soc/serial@10000000\"");
+			vmcfg_spec_report_hint(d, g, is_root_path(path)
+							     ? "the whole tree is `base.guest_type = "
+							       "\"passthrough\"`"
+							     : "write it from the root: "
+							       "\"/soc/serial@10000000\"");
 		}
 	for (size_t i = 0; i < counts[0]; i++)
 		for (size_t j = 0; j < counts[1]; j++) {
@@ -306,8 +312,7 @@ static void apply_guest_form(struct decoder *d, struct vmcfg_vm_spec *spec)
 	bool root_written = false; /* passthrough_devices = [["/"]] already */
 
 	for (size_t i = 0; i < spec->devices.pt_count; i++)
-		root_written |= spec->devices.pt[i].is_dt_path && spec->devices.pt[i].name.len == 1 &&
-				spec->devices.pt[i].name.s[0] == '/';
+		root_written |= spec->devices.pt[i].is_dt_path && is_root_path(&spec->devices.pt[i].name);
 	size_t n_pt = spec->devices.pt_count + spec->devices.pt_ref_count +
 		      (passthrough && !root_written);
 	size_t n_ex = spec->devices.excluded_count + spec->devices.disabled_count;
